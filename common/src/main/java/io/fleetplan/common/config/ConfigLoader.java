@@ -1,0 +1,230 @@
+package io.fleetplan.common.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Reads config records from YAML or JSON with strict rules: unknown fields are errors (with a
+ * "did you mean"), wrong types name the field and the expected type, and the record's own validation
+ * problems come back with the file name attached. Config records use snake_case field names, as
+ * Dynamo's PlannerConfig does.
+ */
+public final class ConfigLoader {
+
+    private static final ObjectMapper YAML = configure(YAMLMapper.builder(new YAMLFactory()).build());
+    private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
+
+    private ConfigLoader() {
+    }
+
+    private static ObjectMapper configure(ObjectMapper mapper) {
+        return mapper
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                // record component maxTotalGpus <-> max_total_gpus, as in Dynamo's files
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .findAndRegisterModules();
+    }
+
+    /** The mapper used for YAML (also reads JSON); for writing examples and tests. */
+    public static ObjectMapper yamlMapper() {
+        return YAML;
+    }
+
+    /** Loads a file; {@code .json} is read as JSON, anything else as YAML (which also accepts JSON). */
+    public static <T> T load(Path path, Class<T> type) {
+        String text;
+        try {
+            text = Files.readString(path);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(new ConfigProblem(path.toString(), 0, "(file)", null, "file not found"));
+        } catch (IOException e) {
+            throw new ConfigException(new ConfigProblem(path.toString(), 0, "(file)", null, "cannot be read: " + e.getMessage()));
+        }
+        return parse(text, path.toString(), type);
+    }
+
+    /** Parses {@code text}; {@code sourceName} is used in error messages (ending in .json selects JSON). */
+    public static <T> T parse(String text, String sourceName, Class<T> type) {
+        ObjectMapper mapper = sourceName != null && sourceName.endsWith(".json") ? JSON : YAML;
+        try {
+            if (text == null || text.isBlank()) {
+                text = "{}";
+            }
+            T value = mapper.readValue(text, type);
+            if (value == null) {
+                return mapper.readValue("{}", type);
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw translate(e, sourceName, text);
+        } catch (ConfigException e) {
+            throw e.withSource(sourceName);
+        }
+    }
+
+    /** Converts an already-parsed tree (e.g. one section of a larger file) into a config record. */
+    public static <T> T convert(JsonNode node, String sourceName, Class<T> type) {
+        try {
+            return YAML.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            throw translate(e, sourceName, null);
+        } catch (IllegalArgumentException e) {
+            if (e.getCause() instanceof JsonProcessingException jpe) {
+                throw translate(jpe, sourceName, null);
+            }
+            throw e;
+        }
+    }
+
+    static ConfigException translate(JsonProcessingException e, String source, String text) {
+        ConfigException nested = findConfigException(e);
+        if (nested != null) {
+            String prefix = e instanceof JsonMappingException jme ? parentPath(jme) : "";
+            if (prefix.isEmpty()) {
+                return nested.withSource(source);
+            }
+            ConfigChecks checks = new ConfigChecks();
+            checks.nested(prefix, nested);
+            try {
+                checks.throwIfAny();
+            } catch (ConfigException wrapped) {
+                return wrapped.withSource(source);
+            }
+        }
+        int line = lineOf(e.getLocation());
+        if (e instanceof UnrecognizedPropertyException u) {
+            Collection<String> known = u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+            String hint = DidYouMean.suggest(u.getPropertyName(), known)
+                    .map(s -> "unknown field; did you mean '" + s + "'?")
+                    .orElse("unknown field; known fields: " + String.join(", ", known));
+            // the YAML parser reports the position after the value; the key's own line is what a user wants
+            int keyLine = lineOfKey(text, u.getPropertyName());
+            return new ConfigException(new ConfigProblem(source, keyLine > 0 ? keyLine : line, path(u), null, hint));
+        }
+        if (e instanceof InvalidFormatException f) {
+            return new ConfigException(new ConfigProblem(source, line, path(f), String.valueOf(f.getValue()),
+                    "must be " + describe(f.getTargetType())));
+        }
+        if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
+            return new ConfigException(new ConfigProblem(source, line, path(m), null,
+                    "must be " + describe(m.getTargetType()) + " (" + firstLine(m.getOriginalMessage()) + ")"));
+        }
+        return new ConfigException(new ConfigProblem(source, line, "(document)", null,
+                "is not valid YAML/JSON: " + firstLine(e.getOriginalMessage())));
+    }
+
+    private static ConfigException findConfigException(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ConfigException ce) {
+                return ce;
+            }
+        }
+        return null;
+    }
+
+    private static String path(JsonMappingException e) {
+        return joinPath(e.getPath());
+    }
+
+    // the path of the record that failed its own validation (its fields are already named in the problems)
+    private static String parentPath(JsonMappingException e) {
+        return e.getPath().isEmpty() ? "" : joinPath(new ArrayList<>(e.getPath()));
+    }
+
+    private static String joinPath(List<JsonMappingException.Reference> refs) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.isEmpty() ? "(document)" : sb.toString();
+    }
+
+    private static int lineOfKey(String text, String key) {
+        if (text == null || key == null) {
+            return 0;
+        }
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+                "^[\\s-]*\"?" + java.util.regex.Pattern.quote(key) + "\"?\\s*:", java.util.regex.Pattern.MULTILINE);
+        java.util.regex.Matcher m = p.matcher(text);
+        if (!m.find()) {
+            return 0;
+        }
+        int line = 1;
+        for (int i = 0; i < m.start(); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
+    private static int lineOf(JsonLocation location) {
+        return location == null ? 0 : Math.max(0, location.getLineNr());
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return "a value of the right type";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type.isEnum()) {
+            return "one of: " + java.util.Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+                    .collect(Collectors.joining(", "));
+        }
+        if (Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (type.isRecord()) {
+            return "a mapping (object)";
+        }
+        return "a " + type.getSimpleName();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
