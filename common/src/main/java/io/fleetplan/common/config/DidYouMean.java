@@ -25,6 +25,15 @@ public final class DidYouMean {
             }
         }
         int limit = Math.max(2, g.length() / 3);
+        if (best == null || bestDistance > limit) {
+            // "aggregated" for "agg": a known value that starts the given one (or the reverse) is a good guess
+            for (String k : known) {
+                String kl = k.toLowerCase(Locale.ROOT);
+                if (kl.length() >= 3 && (g.startsWith(kl) || kl.startsWith(g))) {
+                    return Optional.of(k);
+                }
+            }
+        }
         return best != null && bestDistance <= limit ? Optional.of(best) : Optional.empty();
     }
 
