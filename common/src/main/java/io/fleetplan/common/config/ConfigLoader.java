@@ -68,20 +68,39 @@ public final class ConfigLoader {
     /** Parses {@code text}; {@code sourceName} is used in error messages (ending in .json selects JSON). */
     public static <T> T parse(String text, String sourceName, Class<T> type) {
         ObjectMapper mapper = sourceName != null && sourceName.endsWith(".json") ? JSON : YAML;
+        String body = text == null || text.isBlank() ? "{}" : text;
+        List<ConfigProblem> unknown;
         try {
-            if (text == null || text.isBlank()) {
-                text = "{}";
-            }
-            T value = mapper.readValue(text, type);
+            // Jackson builds a record before it looks at unknown fields; scan first so both kinds of
+            // problem are reported in one run
+            unknown = UnknownFieldScan.scan(mapper, mapper.readTree(body), type, body);
+        } catch (JsonProcessingException e) {
+            throw translate(e, sourceName, body);
+        }
+        try {
+            T value = mapper.readValue(body, type);
             if (value == null) {
-                return mapper.readValue("{}", type);
+                value = mapper.readValue("{}", type);
+            }
+            if (!unknown.isEmpty()) {
+                throw new ConfigException(unknown);
             }
             return value;
         } catch (JsonProcessingException e) {
-            throw translate(e, sourceName, text);
+            throw merge(unknown, translate(e, sourceName, body).problems()).withSource(sourceName);
         } catch (ConfigException e) {
-            throw e.withSource(sourceName);
+            throw merge(unknown, e.problems()).withSource(sourceName);
         }
+    }
+
+    private static ConfigException merge(List<ConfigProblem> first, List<ConfigProblem> second) {
+        List<ConfigProblem> all = new ArrayList<>(first);
+        for (ConfigProblem p : second) {
+            if (!all.contains(p) && !(p.allowed().startsWith("unknown field") && first.stream().anyMatch(u -> u.field().equals(p.field())))) {
+                all.add(p);
+            }
+        }
+        return new ConfigException(all);
     }
 
     /** Converts an already-parsed tree (e.g. one section of a larger file) into a config record. */
@@ -168,7 +187,7 @@ public final class ConfigLoader {
         return sb.isEmpty() ? "(document)" : sb.toString();
     }
 
-    private static int lineOfKey(String text, String key) {
+    static int lineOfKey(String text, String key) {
         if (text == null || key == null) {
             return 0;
         }

@@ -76,4 +76,15 @@ class ConfigLoaderTest {
         assertThat(DidYouMean.suggest("kalman_q_levl", List.of("kalman_q_level", "kalman_r"))).contains("kalman_q_level");
         assertThat(DidYouMean.suggest("zzzzzz", List.of("kalman_q_level"))).isEmpty();
     }
+
+    @Test
+    void unknownFieldsAndValidationProblemsAreReportedTogether() {
+        assertThatThrownBy(() -> ConfigLoader.parse("mode: x\ninner_thing: 1\n", "e.yaml", Sample.class))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).extracting(ConfigProblem::field).containsExactly("inner_thing", "mode");
+                    assertThat(e.problems().get(0).line()).isEqualTo(2);
+                });
+        assertThatThrownBy(() -> ConfigLoader.parse("inner:\n  mode: agg\n  bogus: 1\n", "f.yaml", Outer.class))
+                .hasMessageContaining("field 'inner.bogus'");
+    }
 }
