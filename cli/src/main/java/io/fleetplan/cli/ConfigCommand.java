@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "config", description = "Work with fleetplan / Dynamo config files.",
-        subcommands = {ConfigCommand.Validate.class})
+        subcommands = {ConfigCommand.Validate.class, ConfigCommand.Reference.class})
 final class ConfigCommand implements Runnable {
 
     @CommandLine.Spec
@@ -97,6 +97,20 @@ final class ConfigCommand implements Runnable {
                         "no config kinds are available in this build"));
             }
             return best;
+        }
+    }
+
+    @Command(name = "reference", description = "Print the reference of every config kind (Markdown), generated from the records.")
+    static final class Reference implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getOut().print(io.fleetplan.common.config.ConfigReference.markdown(kinds()));
+            spec.commandLine().getOut().flush();
+            return 0;
         }
     }
 }
