@@ -1,0 +1,109 @@
+package io.fleetplan.router.global;
+
+import io.fleetplan.common.config.ConfigChecks;
+import java.util.List;
+
+/**
+ * Dynamo GlobalRouter config (components/src/dynamo/global_router), same field names. {@code mode} "disagg"
+ * (default) uses the prefill and decode pools and grids; "agg" the aggregated ones. Priorities: lower = faster
+ * pool; default = the pool's index. {@code default_ttft_target} / {@code default_itl_target} (ms) stand in for
+ * Dynamo's --default-ttft-target / --default-itl-target flags; without them the middle of the grid's range is
+ * used. {@code enforce_disagg} (fleetplan's name for DYN_ENFORCE_DISAGG): when no prefill pool is ready, fail
+ * instead of serving decode-only.
+ */
+public record GlobalRouterConfig(String mode,
+                                 Integer numPrefillPools, Integer numDecodePools,
+                                 List<String> prefillPoolDynamoNamespaces, List<String> decodePoolDynamoNamespaces,
+                                 List<Integer> prefillPoolPriorities, List<Integer> decodePoolPriorities,
+                                 Boolean enablePriorityRetry,
+                                 PrefillStrategy prefillPoolSelectionStrategy,
+                                 DecodeStrategy decodePoolSelectionStrategy,
+                                 Integer numAggPools, List<String> aggPoolDynamoNamespaces,
+                                 List<Integer> aggPoolPriorities, AggStrategy aggPoolSelectionStrategy,
+                                 Double defaultTtftTarget, Double defaultItlTarget, Boolean enforceDisagg) {
+
+    public static final List<String> MODES = List.of("disagg", "agg");
+
+    public GlobalRouterConfig {
+        ConfigChecks c = new ConfigChecks();
+        c.oneOf("mode", mode, MODES);
+        mode = mode == null ? "disagg" : mode;
+        if (mode.equals("disagg")) {
+            prefillPoolPriorities = pools(c, "prefill", numPrefillPools, prefillPoolDynamoNamespaces,
+                    prefillPoolPriorities);
+            decodePoolPriorities = pools(c, "decode", numDecodePools, decodePoolDynamoNamespaces, decodePoolPriorities);
+            c.check(prefillPoolSelectionStrategy != null, "prefill_pool_selection_strategy", null,
+                    "is required in disagg mode");
+            c.check(decodePoolSelectionStrategy != null, "decode_pool_selection_strategy", null,
+                    "is required in disagg mode");
+            checkIndexes(c, "prefill_pool_selection_strategy", prefillPoolSelectionStrategy == null ? null
+                    : prefillPoolSelectionStrategy.grid(), numPrefillPools);
+            checkIndexes(c, "decode_pool_selection_strategy", decodePoolSelectionStrategy == null ? null
+                    : decodePoolSelectionStrategy.grid(), numDecodePools);
+        } else {
+            aggPoolPriorities = pools(c, "agg", numAggPools, aggPoolDynamoNamespaces, aggPoolPriorities);
+            c.check(aggPoolSelectionStrategy != null, "agg_pool_selection_strategy", null, "is required in agg mode");
+            checkIndexes(c, "agg_pool_selection_strategy", aggPoolSelectionStrategy == null ? null
+                    : aggPoolSelectionStrategy.grid(), numAggPools);
+        }
+        c.greaterThan("default_ttft_target", defaultTtftTarget, 0);
+        c.greaterThan("default_itl_target", defaultItlTarget, 0);
+        c.throwIfAny();
+        enablePriorityRetry = enablePriorityRetry != null && enablePriorityRetry;
+        enforceDisagg = enforceDisagg != null && enforceDisagg;
+    }
+
+    private static List<Integer> pools(ConfigChecks c, String kind, Integer count, List<String> namespaces,
+                                       List<Integer> priorities) {
+        String countField = "num_" + kind + "_pools";
+        String nsField = kind + "_pool_dynamo_namespaces";
+        c.check(count != null, countField, null, "is required in this mode");
+        c.atLeast(countField, count, 1);
+        c.check(namespaces != null, nsField, null, "is required in this mode");
+        if (count != null && namespaces != null) {
+            c.check(namespaces.size() == count, nsField, namespaces.size() + " entries",
+                    "must have " + countField + " = " + count + " entries");
+            c.check(namespaces.stream().noneMatch(s -> s == null || s.isBlank()), nsField, namespaces,
+                    "must not contain empty names");
+            c.check(namespaces.stream().distinct().count() == namespaces.size(), nsField, namespaces,
+                    "must not repeat a namespace");
+        }
+        if (priorities != null && count != null) {
+            c.check(priorities.size() == count, kind + "_pool_priorities", priorities.size() + " entries",
+                    "must have " + countField + " = " + count + " entries");
+        }
+        if (priorities == null && count != null && count > 0) {
+            Integer[] byIndex = new Integer[count];
+            for (int i = 0; i < count; i++) {
+                byIndex[i] = i;
+            }
+            return List.of(byIndex);
+        }
+        return priorities;
+    }
+
+    private static void checkIndexes(ConfigChecks c, String field, Grid grid, Integer count) {
+        if (grid != null && count != null && grid.maxPoolIndex() >= count) {
+            c.problem(field, grid.maxPoolIndex(), "pool indexes must be < " + count + " (the number of pools)");
+        }
+    }
+
+    public boolean disaggregated() {
+        return mode.equals("disagg");
+    }
+
+    /** Every pool namespace this config routes to. */
+    public List<String> allPools() {
+        return disaggregated()
+                ? java.util.stream.Stream.concat(prefillPoolDynamoNamespaces.stream(),
+                        decodePoolDynamoNamespaces.stream()).distinct().toList()
+                : aggPoolDynamoNamespaces;
+    }
+
+    /** A one-pool aggregated config (no grid choice), for a Frontend in front of a single LocalRouter. */
+    public static GlobalRouterConfig singleAggPool(String namespace) {
+        return new GlobalRouterConfig("agg", null, null, null, null, null, null, false, null, null, 1,
+                List.of(namespace), null, new AggStrategy(0.0, 1.0, 1, 0.0, 1.0, 1, List.of(List.of(0)), null),
+                null, null, false);
+    }
+}

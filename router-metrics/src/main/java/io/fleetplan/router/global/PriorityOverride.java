@@ -1,0 +1,25 @@
+package io.fleetplan.router.global;
+
+import io.fleetplan.common.config.ConfigChecks;
+
+/**
+ * Dynamo GlobalRouter priority rule: a request whose priority lies in [min_priority, max_priority] goes to
+ * target_pool (an index into the pool list), whatever the grid says. The first matching rule wins.
+ */
+public record PriorityOverride(Integer minPriority, Integer maxPriority, Integer targetPool) {
+
+    public PriorityOverride {
+        ConfigChecks c = new ConfigChecks();
+        c.check(minPriority != null, "min_priority", null, "is required");
+        c.check(maxPriority != null, "max_priority", null, "is required");
+        c.check(targetPool != null, "target_pool", null, "is required");
+        c.atLeast("target_pool", targetPool, 0);
+        c.check(minPriority == null || maxPriority == null || minPriority <= maxPriority, "max_priority",
+                maxPriority, "must be >= min_priority (" + minPriority + ")");
+        c.throwIfAny();
+    }
+
+    boolean matches(int priority) {
+        return priority >= minPriority && priority <= maxPriority;
+    }
+}
