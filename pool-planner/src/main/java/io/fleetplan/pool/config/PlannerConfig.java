@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fleetplan.common.config.ConfigChecks;
+import io.fleetplan.common.config.ConfigDoc;
 import io.fleetplan.common.config.NullableField;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,29 @@ public record PlannerConfig(
         String profileResultsDir,
         Scheduling scheduling,
         PluginRegistration pluginRegistration,
-        Map<String, Object> aicPerfModel) {
+        Map<String, Object> aicPerfModel,
+        // --- fleetplan extensions (not in Dynamo's PlannerConfig; docs/pool-planner.md) ---
+        @ConfigDoc("fleetplan: season length for the prophet-setting predictor, seconds (0 = trend only)") Double seasonalPeriodSeconds,
+        @ConfigDoc("fleetplan: optimization_target load: prefill queue ratio (queued tokens / max_num_batched_tokens) that scales up") Double loadPrefillQueueScaleUp,
+        @ConfigDoc("fleetplan: optimization_target load: prefill queue ratio under which (on every engine) it scales down") Double loadPrefillQueueScaleDown,
+        @ConfigDoc("fleetplan: optimization_target load: decode KV utilisation that scales up") Double loadDecodeKvScaleUp,
+        @ConfigDoc("fleetplan: optimization_target load: decode KV utilisation under which (on every engine) it scales down") Double loadDecodeKvScaleDown,
+        @ConfigDoc("fleetplan: metrics older than this hold the planner (stale_data), seconds; default 3 x the loop's interval") Double maxDataAgeSeconds,
+        @ConfigDoc("fleetplan: engine KV cache size in tokens when workers do not report it") Long maxKvTokens,
+        @ConfigDoc("fleetplan: engine prefill chunk (max_num_batched_tokens) when workers do not report it") Long maxNumBatchedTokens,
+        @ConfigDoc("fleetplan: engine batch cap (max_num_seqs) when workers do not report it") Integer maxNumSeqs,
+        @ConfigDoc("fleetplan: Prometheus base URL; default env PROMETHEUS_ENDPOINT, else Dynamo's in-cluster default") String prometheusEndpoint,
+        @ConfigDoc("fleetplan: model label to filter frontend metrics by (case-insensitive); empty = all") String modelName,
+        @ConfigDoc("fleetplan: LocalRouter gRPC host:port; when set, traffic and per-worker load come from its StreamPoolMetrics instead of Prometheus") String routerAddress,
+        @ConfigDoc("fleetplan: router/frontend /metrics URL scraped for per-worker load (Dynamo's loadbased router metrics URL)") String routerMetricsUrl,
+        @ConfigDoc("fleetplan: GlobalPlanner gRPC host:port for environment global-planner") String globalPlannerAddress,
+        @ConfigDoc("fleetplan: DGD name; default env DYN_PARENT_DGD_K8S_NAME") String graphDeploymentName,
+        @ConfigDoc("fleetplan: Kubernetes namespace of the DGD; default env POD_NAMESPACE, else default") String k8sNamespace,
+        @ConfigDoc("fleetplan: DGD service name of the prefill engines (DGDSA {dgd}-{name lowercased})") String prefillComponentName,
+        @ConfigDoc("fleetplan: DGD service name of the decode (or aggregated) engines") String decodeComponentName,
+        @ConfigDoc("fleetplan: pool id sent with proposals; default {k8s_namespace}/{graph_deployment_name}") String poolId,
+        @ConfigDoc("fleetplan: proposal priority (higher = more important; 0 = GlobalPlanner default)") Integer poolPriority,
+        @ConfigDoc("fleetplan: proposals are dry runs (the GlobalPlanner decides but commits nothing)") Boolean dryRun) {
 
     public static final List<String> MODES = List.of("disagg", "prefill", "decode", "agg");
     public static final List<String> BACKENDS = List.of("vllm", "sglang", "trtllm", "mocker");
@@ -112,6 +135,16 @@ public record PlannerConfig(
         scheduling = or(scheduling, new Scheduling(null, null));
         pluginRegistration = or(pluginRegistration, new PluginRegistration(null));
         aicPerfModel = aicPerfModel == null ? Map.of() : Map.copyOf(aicPerfModel);
+        seasonalPeriodSeconds = or(seasonalPeriodSeconds, 86400.0);
+        loadPrefillQueueScaleUp = or(loadPrefillQueueScaleUp, 1.0);
+        loadPrefillQueueScaleDown = or(loadPrefillQueueScaleDown, 0.1);
+        loadDecodeKvScaleUp = or(loadDecodeKvScaleUp, 1.0);
+        loadDecodeKvScaleDown = or(loadDecodeKvScaleDown, 0.6);
+        prefillComponentName = or(prefillComponentName, "prefill");
+        decodeComponentName = or(decodeComponentName, "decode");
+        poolPriority = or(poolPriority, 0);
+        dryRun = or(dryRun, false);
+        modelName = or(modelName, "");
 
         ConfigChecks checks = new ConfigChecks()
                 .oneOf("mode", mode, MODES)
@@ -141,6 +174,28 @@ public record PlannerConfig(
                 .atLeast("kalman_min_points", kalmanMinPoints, 1)
                 .between("live_dashboard_port", liveDashboardPort, 0, 65535)
                 .between("metric_reporting_prometheus_port", metricReportingPrometheusPort, 0, 65535);
+        checks.atLeast("seasonal_period_seconds", seasonalPeriodSeconds, 0)
+                .greaterThan("load_prefill_queue_scale_up", loadPrefillQueueScaleUp, 0)
+                .atLeast("load_prefill_queue_scale_down", loadPrefillQueueScaleDown, 0)
+                .greaterThan("load_decode_kv_scale_up", loadDecodeKvScaleUp, 0)
+                .atLeast("load_decode_kv_scale_down", loadDecodeKvScaleDown, 0)
+                .atLeast("pool_priority", poolPriority, 0);
+        checks.check(loadPrefillQueueScaleDown < loadPrefillQueueScaleUp, "load_prefill_queue_scale_down",
+                loadPrefillQueueScaleDown, "must be below load_prefill_queue_scale_up (" + loadPrefillQueueScaleUp + ")");
+        checks.check(loadDecodeKvScaleDown < loadDecodeKvScaleUp, "load_decode_kv_scale_down", loadDecodeKvScaleDown,
+                "must be below load_decode_kv_scale_up (" + loadDecodeKvScaleUp + ")");
+        if (maxDataAgeSeconds != null) {
+            checks.greaterThan("max_data_age_seconds", maxDataAgeSeconds, 0);
+        }
+        if (maxKvTokens != null) {
+            checks.atLeast("max_kv_tokens", maxKvTokens, 1);
+        }
+        if (maxNumBatchedTokens != null) {
+            checks.atLeast("max_num_batched_tokens", maxNumBatchedTokens, 1);
+        }
+        if (maxNumSeqs != null) {
+            checks.atLeast("max_num_seqs", maxNumSeqs, 1);
+        }
         if (prefillEngineNumGpu != null) {
             checks.atLeast("prefill_engine_num_gpu", prefillEngineNumGpu, 1);
         }

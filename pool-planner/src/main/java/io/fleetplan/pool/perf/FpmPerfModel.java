@@ -1,0 +1,194 @@
+package io.fleetplan.pool.perf;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Dynamo's second-generation engine model: wall time of an iteration as a linear function of its work,
+ * fitted on ForwardPassMetrics (bootstrapped from a profile's FPMs, refreshed from live ones).
+ * <ul>
+ *   <li>prefill: wall = a + b * sum_prefill_tokens;</li>
+ *   <li>decode: wall = a + b1 * num_decode_requests + b2 * sum_decode_kv_tokens (b1 &lt; 0 is clipped to 0).</li>
+ * </ul>
+ * Samples are kept by {@link BucketedSamples}; FPMs with wall_time 0 (idle) update only the moving averages.
+ * Not thread-safe: the planning pipeline is its only writer.
+ */
+public final class FpmPerfModel implements CapacityModel {
+
+    private static final double MIN_WALL = 1e-6;
+    private static final int DEFAULT_KV_CAP = 256;
+
+    private final BucketedSamples prefillSamples;
+    private final BucketedSamples decodeSamples;
+    private final int minObservations;
+    private final MovingAverage avgIsl;
+    private final MovingAverage avgDecodeLen;
+    private final MovingAverage avgNumDecode;
+    private long maxObservedKv;
+    private LinearFit prefillFit;
+    private LinearFit decodeFit;
+    private boolean dirty;
+
+    public FpmPerfModel(int maxSamples, int bucketSize, int minObservations) {
+        this.prefillSamples = new BucketedSamples(1, bucketSize, maxSamples);
+        this.decodeSamples = new BucketedSamples(2, bucketSize, maxSamples);
+        this.minObservations = minObservations;
+        this.avgIsl = new MovingAverage(maxSamples);
+        this.avgDecodeLen = new MovingAverage(maxSamples);
+        this.avgNumDecode = new MovingAverage(maxSamples);
+    }
+
+    /** Feeds one iteration. Mixed iterations (prefill and decode together) train neither regression. */
+    public void observe(Fpm f) {
+        if (f.numPrefillRequests() > 0) {
+            avgIsl.add((double) f.sumPrefillTokens() / f.numPrefillRequests());
+        }
+        if (f.numDecodeRequests() > 0) {
+            avgDecodeLen.add((double) f.sumDecodeKvTokens() / f.numDecodeRequests());
+            avgNumDecode.add(f.numDecodeRequests());
+        }
+        maxObservedKv = Math.max(maxObservedKv, f.sumDecodeKvTokens() + f.queuedDecodeKvTokens());
+        if (!(f.wallTimeSeconds() > 0) || !Double.isFinite(f.wallTimeSeconds())) {
+            return;
+        }
+        if (f.sumPrefillTokens() > 0 && f.numDecodeRequests() == 0) {
+            prefillSamples.add(new double[] {f.sumPrefillTokens()}, f.wallTimeSeconds());
+            dirty = true;
+        } else if (f.numDecodeRequests() > 0 && f.sumPrefillTokens() == 0) {
+            decodeSamples.add(new double[] {f.numDecodeRequests(), f.sumDecodeKvTokens()}, f.wallTimeSeconds());
+            dirty = true;
+        }
+    }
+
+    private void refit() {
+        if (dirty) {
+            prefillFit = LinearFit.fit(prefillSamples.samples(), minObservations, null);
+            decodeFit = LinearFit.fit(decodeSamples.samples(), minObservations, new boolean[] {true, false});
+            dirty = false;
+        }
+    }
+
+    public boolean prefillReady() {
+        refit();
+        return prefillFit != null;
+    }
+
+    public boolean decodeReady() {
+        refit();
+        return decodeFit != null;
+    }
+
+    @Override
+    public boolean ready() {
+        return prefillReady() || decodeReady();
+    }
+
+    /** Seconds one prefill pass of {@code tokens} takes, chunked by max_num_batched_tokens when known. */
+    public double prefillWallSeconds(double tokens, long maxBatchedTokens) {
+        refit();
+        if (prefillFit == null) {
+            return Double.NaN;
+        }
+        if (maxBatchedTokens > 0 && tokens > maxBatchedTokens) {
+            int n = (int) Math.ceil(tokens / maxBatchedTokens);
+            return (n - 1) * pass(maxBatchedTokens) + pass(tokens - (n - 1) * (double) maxBatchedTokens);
+        }
+        return pass(tokens);
+    }
+
+    private double pass(double tokens) {
+        return Math.max(MIN_WALL, prefillFit.predict(tokens));
+    }
+
+    /** Seconds one decode iteration takes with {@code requests} running over {@code kvTokens} of context. */
+    public double decodeWallSeconds(double requests, double kvTokens) {
+        refit();
+        return decodeFit == null ? Double.NaN : Math.max(MIN_WALL, decodeFit.predict(requests, kvTokens));
+    }
+
+    @Override
+    public EngineCapacity prefill(double isl, double ttftTargetMs, EngineLimits limits) {
+        if (!prefillReady() || !(isl > 0)) {
+            return null;
+        }
+        double wt = prefillWallSeconds(isl, limits.maxNumBatchedTokens());
+        return new EngineCapacity(1.0 / wt, 1000.0 * wt);
+    }
+
+    @Override
+    public EngineCapacity decode(double isl, double osl, double itlTargetMs, EngineLimits limits) {
+        if (!decodeReady() || !(osl > 0)) {
+            return null;
+        }
+        double ctx = Math.max(1.0, isl + osl / 2.0);
+        int kvCap = limits.maxKvTokens() > 0 ? (int) Math.max(1, limits.maxKvTokens() / ctx)
+                : maxObservedKv > 0 ? (int) Math.max(1, maxObservedKv / ctx) : DEFAULT_KV_CAP;
+        int maxBatch = Math.max(1, Math.min(kvCap, limits.maxNumSeqs() > 0 ? limits.maxNumSeqs() : kvCap));
+        int lo = 1;
+        int hi = maxBatch;
+        while (lo < hi) { // largest b with itl(b) <= target; b = 1 when even one request misses it
+            int mid = (lo + hi + 1) >>> 1;
+            if (1000.0 * decodeWallSeconds(mid, mid * ctx) <= itlTargetMs) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        double wt = decodeWallSeconds(lo, lo * ctx);
+        return new EngineCapacity(lo / (osl * wt), 1000.0 * wt);
+    }
+
+    /** Estimated TTFT of a request arriving behind {@code queuedPrefillTokens} (SLA-mode load loop). */
+    public double estimateTtftMs(double queuedPrefillTokens, long maxBatchedTokens) {
+        double total = Math.max(0, queuedPrefillTokens) + avgIsl.value();
+        return 1000.0 * prefillWallSeconds(Math.max(1, total), maxBatchedTokens);
+    }
+
+    /** Estimated ITL with one more request over {@code kvTokens} of scheduled plus queued context. */
+    public double estimateItlMs(double kvTokens) {
+        return 1000.0 * decodeWallSeconds(avgNumDecode.value() + 1, Math.max(0, kvTokens) + avgDecodeLen.value());
+    }
+
+    public int prefillSampleCount() {
+        return prefillSamples.size();
+    }
+
+    public int decodeSampleCount() {
+        return decodeSamples.size();
+    }
+
+    public double averageIsl() {
+        return avgIsl.value();
+    }
+
+    @Override
+    public String kind() {
+        return "fpm-regression";
+    }
+
+    /** Mean of the last {@code window} values, skipping leading zeros. */
+    static final class MovingAverage {
+        private final Deque<Double> values = new ArrayDeque<>();
+        private final int window;
+        private double sum;
+
+        MovingAverage(int window) {
+            this.window = Math.max(1, window);
+        }
+
+        void add(double v) {
+            if (!Double.isFinite(v) || (v == 0 && values.isEmpty())) {
+                return;
+            }
+            values.addLast(v);
+            sum += v;
+            if (values.size() > window) {
+                sum -= values.removeFirst();
+            }
+        }
+
+        double value() {
+            return values.isEmpty() ? 0 : sum / values.size();
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.fleetplan.pool.scaling;
+
+import io.fleetplan.pool.perf.FpmPerfModel;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The load (reactive) loop's decision for one component: step +1 when EVERY engine is over the target, step -1
+ * when one engine fewer would still meet it, otherwise keep.
+ *
+ * <p>{@code sla} target: per-engine TTFT/ITL estimated by the FPM regression (see {@link FpmPerfModel}).
+ * Scale-down is consolidation-aware (Dynamo #9294): with c = N/(N-1) every engine's queue/KV load is
+ * scaled by c and must stay under {@code sensitivity x} the SLO budget. Other targets compare queue and KV
+ * utilisation to {@link LoadThresholds}; fleetplan also checks those scale-downs for consolidation (the
+ * survivors' utilisation times c must stay under the scale-up threshold), which keeps them from flapping.
+ */
+public final class LoadCalculator {
+
+    /** Default prefill chunk when the engine does not say (tokens). */
+    static final double DEFAULT_BATCHED_TOKENS = 8192;
+
+    /** A decision for one component; estimates are the maximum over engines (NaN when not computed). */
+    public record Result(LoadReason reason, int desired, double maxEstimateMs) {
+    }
+
+    private final boolean sla;
+    private final double ttftMs;
+    private final double itlMs;
+    private final double sensitivity;
+    private final int minEndpoint;
+    private final LoadThresholds thresholds;
+
+    public LoadCalculator(boolean sla, double ttftMs, double itlMs, int sensitivityPercent, int minEndpoint,
+            LoadThresholds thresholds) {
+        this.sla = sla;
+        this.ttftMs = ttftMs;
+        this.itlMs = itlMs;
+        this.sensitivity = sensitivityPercent / 100.0;
+        this.minEndpoint = minEndpoint;
+        this.thresholds = thresholds;
+    }
+
+    public Result prefill(List<EngineLoad> engines, int current, FpmPerfModel model) {
+        Result invalid = checkInput(engines, current);
+        if (invalid != null) {
+            return invalid;
+        }
+        if (!sla) {
+            return byThreshold(engines, current, e -> e.queuedPrefillTokens() / batched(e), thresholds.prefillUp(),
+                    thresholds.prefillDown(), true);
+        }
+        if (!model.prefillReady()) {
+            return new Result(LoadReason.INSUFFICIENT_DATA, current, Double.NaN);
+        }
+        ToDoubleFunction<Double>[] est = new ToDoubleFunction[engines.size()];
+        double max = 0;
+        boolean allOver = true;
+        for (int i = 0; i < engines.size(); i++) {
+            EngineLoad e = engines.get(i);
+            long mbt = e.limits().maxNumBatchedTokens();
+            est[i] = q -> model.estimateTtftMs(q, mbt);
+            double t = est[i].applyAsDouble(e.queuedPrefillTokens());
+            max = Math.max(max, t);
+            allOver &= t > ttftMs;
+        }
+        if (allOver) {
+            return new Result(LoadReason.SCALE_UP, current + 1, max);
+        }
+        if (!canStepDown(current)) {
+            return new Result(LoadReason.NO_CHANGE, current, max);
+        }
+        double c = (double) current / (current - 1);
+        double own = est[0].applyAsDouble(0.0);
+        double budget = (ttftMs - own) * sensitivity;
+        boolean ok = budget > 0;
+        for (int i = 0; i < engines.size() && ok; i++) {
+            ok = est[i].applyAsDouble((double) (long) (engines.get(i).queuedPrefillTokens() * c)) - own < budget;
+        }
+        return ok ? new Result(LoadReason.SCALE_DOWN, current - 1, max)
+                : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, max);
+    }
+
+    public Result decode(List<EngineLoad> engines, int current, FpmPerfModel model) {
+        Result invalid = checkInput(engines, current);
+        if (invalid != null) {
+            return invalid;
+        }
+        if (!sla) {
+            for (EngineLoad e : engines) {
+                if (e.limits().maxKvTokens() <= 0) {
+                    return new Result(LoadReason.INSUFFICIENT_DATA, current, Double.NaN);
+                }
+            }
+            return byThreshold(engines, current, e -> e.kvTokens() / e.limits().maxKvTokens(), thresholds.decodeUp(),
+                    thresholds.decodeDown(), false);
+        }
+        if (!model.decodeReady()) {
+            return new Result(LoadReason.INSUFFICIENT_DATA, current, Double.NaN);
+        }
+        double max = 0;
+        boolean allOver = true;
+        for (EngineLoad e : engines) {
+            double t = model.estimateItlMs(e.kvTokens());
+            max = Math.max(max, t);
+            allOver &= t > itlMs;
+        }
+        if (allOver) {
+            return new Result(LoadReason.SCALE_UP, current + 1, max);
+        }
+        if (!canStepDown(current)) {
+            return new Result(LoadReason.NO_CHANGE, current, max);
+        }
+        double c = (double) current / (current - 1);
+        boolean ok = sensitivity > 0;
+        for (int i = 0; i < engines.size() && ok; i++) {
+            EngineLoad e = engines.get(i);
+            long post = (long) (e.kvTokens() * c);
+            long cap = e.limits().maxKvTokens();
+            ok = (cap <= 0 || post < cap) && model.estimateItlMs(post) < itlMs * sensitivity;
+        }
+        return ok ? new Result(LoadReason.SCALE_DOWN, current - 1, max)
+                : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, max);
+    }
+
+    /** Aggregated engines: either half over the target scales up; both must allow a scale-down. */
+    public Result agg(List<EngineLoad> engines, int current, FpmPerfModel model) {
+        Result p = prefill(engines, current, model);
+        Result d = decode(engines, current, model);
+        double max = Math.max(nanToZero(p.maxEstimateMs()), nanToZero(d.maxEstimateMs()));
+        if (p.reason() == LoadReason.SCALE_UP || d.reason() == LoadReason.SCALE_UP) {
+            return new Result(LoadReason.SCALE_UP, current + 1, max);
+        }
+        if (p.reason().isHold() && d.reason().isHold()) {
+            return p;
+        }
+        if (p.reason() == LoadReason.SCALE_DOWN && (d.reason() == LoadReason.SCALE_DOWN || d.reason().isHold())) {
+            return new Result(LoadReason.SCALE_DOWN, current - 1, max);
+        }
+        if (d.reason() == LoadReason.SCALE_DOWN && p.reason().isHold()) {
+            return new Result(LoadReason.SCALE_DOWN, current - 1, max); // prefill signal missing: decode decides
+        }
+        LoadReason why = p.reason() == LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION
+                || d.reason() == LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION
+                ? LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION : LoadReason.NO_CHANGE;
+        return new Result(why, current, max);
+    }
+
+    private Result checkInput(List<EngineLoad> engines, int current) {
+        if (engines.isEmpty()) {
+            return new Result(LoadReason.NO_FPM_DATA, current, Double.NaN);
+        }
+        for (EngineLoad e : engines) {
+            if (!e.finite()) {
+                return new Result(LoadReason.NO_FPM_DATA, current, Double.NaN);
+            }
+        }
+        return null;
+    }
+
+    private boolean canStepDown(int current) {
+        return current > 1 && current > minEndpoint;
+    }
+
+    private Result byThreshold(List<EngineLoad> engines, int current, ToDoubleFunction<EngineLoad> util, double up,
+            double down, boolean upInclusive) {
+        boolean anyUp = false;
+        boolean allDown = true;
+        double maxUtil = 0;
+        for (EngineLoad e : engines) {
+            double u = util.applyAsDouble(e);
+            maxUtil = Math.max(maxUtil, u);
+            anyUp |= upInclusive ? u >= up : u > up;
+            allDown &= down == 0 ? u <= 0 : u < down;
+        }
+        if (anyUp) {
+            return new Result(LoadReason.SCALE_UP, current + 1, Double.NaN);
+        }
+        if (!allDown || !canStepDown(current)) {
+            return new Result(LoadReason.NO_CHANGE, current, Double.NaN);
+        }
+        double c = (double) current / (current - 1);
+        return maxUtil * c < up ? new Result(LoadReason.SCALE_DOWN, current - 1, Double.NaN)
+                : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, Double.NaN);
+    }
+
+    private static double batched(EngineLoad e) {
+        return e.limits().maxNumBatchedTokens() > 0 ? e.limits().maxNumBatchedTokens() : DEFAULT_BATCHED_TOKENS;
+    }
+
+    private static double nanToZero(double v) {
+        return Double.isNaN(v) ? 0 : v;
+    }
+}

@@ -1,0 +1,86 @@
+package io.fleetplan.pool.scaling;
+
+import io.fleetplan.pool.perf.CapacityModel;
+import io.fleetplan.pool.perf.EngineCapacity;
+import io.fleetplan.pool.perf.EngineLimits;
+
+/**
+ * The throughput (predictive) replica formula: {@code max(ceil(demand_rps / engine_rps), min_endpoint)} per
+ * component, where engine_rps is what one engine sustains at the TTFT/ITL target for the predicted ISL/OSL.
+ * No prefill latency floor (Dynamo removed it in #11624). An aggregated engine does both halves of every
+ * request, so its rate is {@code 1 / (1/prefill_rps + 1/decode_rps)}.
+ */
+public final class ThroughputCalculator {
+
+    /** Predicted traffic for the next interval. */
+    public record Demand(double numRequests, double isl, double osl, double intervalSeconds) {
+        public double requestsPerSecond() {
+            return intervalSeconds > 0 ? numRequests / intervalSeconds : Double.NaN;
+        }
+    }
+
+    /** The computed replicas with the engine capacities behind them (null capacity = not needed or idle). */
+    public record Result(ThroughputReason reason, Replicas replicas, EngineCapacity prefill, EngineCapacity decode,
+            double demandRps) {
+    }
+
+    private final PoolMode mode;
+    private final int minEndpoint;
+    private final double ttftMs;
+    private final double itlMs;
+
+    public ThroughputCalculator(PoolMode mode, int minEndpoint, double ttftMs, double itlMs) {
+        this.mode = mode;
+        this.minEndpoint = minEndpoint;
+        this.ttftMs = ttftMs;
+        this.itlMs = itlMs;
+    }
+
+    /**
+     * @return SCALE with replicas, or a hold reason (NO_TRAFFIC_DATA for a non-finite demand, MODEL_NOT_READY
+     *     when the model cannot size a component that has traffic) with {@code current} unchanged
+     */
+    public Result compute(Demand demand, CapacityModel model, EngineLimits limits, Replicas current) {
+        double rps = demand.requestsPerSecond();
+        if (!Double.isFinite(rps) || rps < 0 || !Double.isFinite(demand.isl()) || !Double.isFinite(demand.osl())) {
+            return new Result(ThroughputReason.NO_TRAFFIC_DATA, current, null, null, rps);
+        }
+        if (rps == 0) { // observed idle traffic (not missing data): the floor is min_endpoint
+            return new Result(ThroughputReason.SCALE, sized(minEndpoint, minEndpoint), null, null, 0);
+        }
+        EngineCapacity p = null;
+        EngineCapacity d = null;
+        if (mode.scalesPrefill() || mode == PoolMode.AGG) {
+            p = model == null ? null : model.prefill(demand.isl(), ttftMs, limits);
+            if (!usable(p)) {
+                return new Result(ThroughputReason.MODEL_NOT_READY, current, null, null, rps);
+            }
+        }
+        if (mode.scalesDecode()) {
+            d = model == null ? null : model.decode(demand.isl(), demand.osl(), itlMs, limits);
+            if (!usable(d)) {
+                return new Result(ThroughputReason.MODEL_NOT_READY, current, p, null, rps);
+            }
+        }
+        if (mode == PoolMode.AGG) {
+            double aggRps = 1.0 / (1.0 / p.requestsPerSecond() + 1.0 / d.requestsPerSecond());
+            return new Result(ThroughputReason.SCALE, sized(0, replicasFor(rps, aggRps)), p, d, rps);
+        }
+        int np = p == null ? 0 : replicasFor(rps, p.requestsPerSecond());
+        int nd = d == null ? 0 : replicasFor(rps, d.requestsPerSecond());
+        return new Result(ThroughputReason.SCALE, sized(np, nd), p, d, rps);
+    }
+
+    private int replicasFor(double demandRps, double engineRps) {
+        // a tiny epsilon keeps 2.0000000001 from becoming 3 through floating-point noise
+        return Math.max((int) Math.ceil(demandRps / engineRps - 1e-9), minEndpoint);
+    }
+
+    private Replicas sized(int p, int d) {
+        return new Replicas(mode.scalesPrefill() ? p : 0, mode.scalesDecode() ? d : 0);
+    }
+
+    private static boolean usable(EngineCapacity c) {
+        return c != null && c.requestsPerSecond() > 0 && Double.isFinite(c.requestsPerSecond());
+    }
+}
