@@ -1,0 +1,7 @@
+package io.fleetplan.pool.core;
+
+/** Sees every decision and what the connector did with it (metrics, dashboard, report, log). */
+@FunctionalInterface
+public interface DecisionListener {
+    void onDecision(PlannerDecision decision, ScalingConnector.ApplyResult result, TrafficSample traffic);
+}

@@ -1,0 +1,27 @@
+package io.fleetplan.pool.core;
+
+import io.fleetplan.pool.perf.Fpm;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where a live planner reads its inputs (Prometheus, the router's stream, a /metrics scrape). Calls may block
+ * up to their own timeout; a failure is reported as a missing value, and the planner holds.
+ */
+public interface MetricsSource extends AutoCloseable {
+
+    /** Traffic over the last {@code windowSeconds}; null when unavailable. */
+    TrafficSample traffic(Instant now, double windowSeconds);
+
+    /** Latest per-engine load; null when unavailable. */
+    EngineSnapshot engines(Instant now);
+
+    /** FPMs received since the last call (may be empty). */
+    default List<Fpm> drainFpms() {
+        return List.of();
+    }
+
+    @Override
+    default void close() {
+    }
+}

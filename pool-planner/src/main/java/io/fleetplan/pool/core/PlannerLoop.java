@@ -1,0 +1,103 @@
+package io.fleetplan.pool.core;
+
+import io.fleetplan.common.time.Scheduler;
+import io.fleetplan.pool.perf.Fpm;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Logger;
+
+/**
+ * The planning pipeline: every scale interval (gcd of the enabled loop intervals) it reads the sources, feeds
+ * the {@link PoolPlanner}, asks it to tick and hands a decision to the connector and the listeners. The tick
+ * deadline ({@code scheduling.tick_max_duration_seconds}) is checked on the scheduler's clock after reading
+ * the sources: a tick that overran is dropped (nothing applied) and the next one starts clean.
+ *
+ * <p>Ticks never overlap: the scheduler runs them one at a time, and this class is their only caller of the
+ * planner.
+ */
+public final class PlannerLoop implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(PlannerLoop.class.getName());
+
+    private final PoolPlanner planner;
+    private final MetricsSource source;
+    private final ScalingConnector connector;
+    private final Scheduler scheduler;
+    private final List<DecisionListener> listeners = new CopyOnWriteArrayList<>();
+    private Scheduler.Cancellable task;
+    private long overruns;
+
+    public PlannerLoop(PoolPlanner planner, MetricsSource source, ScalingConnector connector, Scheduler scheduler) {
+        this.planner = planner;
+        this.source = source;
+        this.connector = connector;
+        this.scheduler = scheduler;
+    }
+
+    public PlannerLoop addListener(DecisionListener l) {
+        listeners.add(l);
+        return this;
+    }
+
+    public void start() {
+        task = scheduler.scheduleAtFixedRate(Duration.ZERO, planner.scaleInterval(), this::runTick);
+    }
+
+    /** One tick, callable directly (tests, simulators). */
+    public void runTick() {
+        Instant start = scheduler.now();
+        PlanningSettings s = planner.settings();
+        TrafficSample traffic = null;
+        try {
+            if (s.throughputScaling()) {
+                traffic = source.traffic(start, s.throughputInterval().toMillis() / 1000.0);
+            }
+            if (s.loadScaling() || s.throughputScaling()) {
+                EngineSnapshot snapshot = source.engines(start);
+                if (snapshot != null) {
+                    planner.observeEngines(snapshot);
+                }
+            }
+            for (Fpm f : source.drainFpms()) {
+                planner.observeFpm(f);
+            }
+        } catch (RuntimeException e) {
+            LOG.warning("metrics source failed, holding: " + e);
+        }
+        if (Duration.between(start, scheduler.now()).compareTo(s.tickDeadline()) > 0) {
+            overruns++;
+            LOG.warning("tick exceeded tick_max_duration_seconds (" + s.tickDeadline() + "), dropped");
+            return;
+        }
+        if (traffic != null) {
+            planner.observeTraffic(traffic);
+        }
+        ReplicaState state = connector.state();
+        final TrafficSample seen = traffic;
+        planner.tick(start, state).ifPresent(d -> {
+            ScalingConnector.ApplyResult r = d.changes()
+                    ? connector.apply(d)
+                    : new ScalingConnector.ApplyResult(ScalingConnector.Status.NO_CHANGE, d.current(), "unchanged");
+            if (d.changes()) {
+                LOG.info(d.summary() + " -> " + r.status().label() + " " + r.replicas() + " " + r.message());
+            }
+            for (DecisionListener l : listeners) {
+                l.onDecision(d, r, seen);
+            }
+        });
+    }
+
+    public long overruns() {
+        return overruns;
+    }
+
+    @Override
+    public void close() {
+        if (task != null) {
+            task.cancel();
+        }
+        source.close();
+    }
+}

@@ -1,0 +1,350 @@
+package io.fleetplan.pool.core;
+
+import io.fleetplan.pool.perf.CapacityModel;
+import io.fleetplan.pool.perf.EngineCapacity;
+import io.fleetplan.pool.perf.EngineLimits;
+import io.fleetplan.pool.perf.Fpm;
+import io.fleetplan.pool.perf.FpmPerfModel;
+import io.fleetplan.pool.perf.ProfileData;
+import io.fleetplan.pool.perf.ProfilePerfModel;
+import io.fleetplan.pool.predict.LoadPredictor;
+import io.fleetplan.pool.predict.TraceBuckets;
+import io.fleetplan.pool.scaling.EngineLoad;
+import io.fleetplan.pool.scaling.GpuBudget;
+import io.fleetplan.pool.scaling.LoadCalculator;
+import io.fleetplan.pool.scaling.LoadReason;
+import io.fleetplan.pool.scaling.PoolMode;
+import io.fleetplan.pool.scaling.Replicas;
+import io.fleetplan.pool.scaling.ThroughputCalculator;
+import io.fleetplan.pool.scaling.ThroughputReason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The planning core of one pool: fed observations, asked to {@link #tick} at the pipeline cadence, returns
+ * {@link PlannerDecision} values. No I/O, no threads, no clock of its own (the caller passes {@code now}), so
+ * the live runtime and the simulator drive the same object.
+ *
+ * <p>On a tick the throughput loop runs when its interval has passed (predict next-interval traffic, size the
+ * pool from engine capacity; with load scaling on, this only sets the floor) and then the load loop when its
+ * interval has passed (step +-1 on per-engine latency or utilisation). The result is raised to min_endpoint and
+ * clamped to the local GPU budget. Missing, stale or non-finite data makes a loop hold the current replicas
+ * with a reason; it never scales down blind. Single-threaded: the caller is its only user.
+ */
+public final class PoolPlanner {
+
+    private static final Duration SLACK = Duration.ofMillis(1);
+
+    private final PlanningSettings settings;
+    private final FpmPerfModel fpmModel;
+    private final ProfilePerfModel profileModel;
+    private final LoadPredictor numRequests;
+    private final LoadPredictor isl;
+    private final LoadPredictor osl;
+    private final ThroughputCalculator throughput;
+    private final LoadCalculator load;
+    private final GpuBudget budget;
+
+    private TrafficSample pendingTraffic;
+    private EngineSnapshot engines;
+    private Instant lastThroughputRun;
+    private Instant lastLoadRun;
+    private Replicas floor;
+    private long sequence;
+    private int loadObservations;
+
+    /** @param profile pre-deployment profile (interpolation model and FPM bootstrap), or null */
+    public PoolPlanner(PlanningSettings settings, ProfileData profile) {
+        this.settings = settings;
+        this.fpmModel = new FpmPerfModel(settings.maxFpmSamples(), settings.fpmBucketSize(), settings.minObservations());
+        this.profileModel = profile == null ? null
+                : new ProfilePerfModel(profile, settings.prefillGpus(), settings.decodeGpus());
+        if (profile != null) {
+            profile.fpm().forEach(fpmModel::observe);
+        }
+        this.numRequests = settings.predictor().create();
+        this.isl = settings.predictor().create();
+        this.osl = settings.predictor().create();
+        this.throughput = new ThroughputCalculator(settings.mode(), settings.minEndpoint(), settings.ttftMs(),
+                settings.itlMs());
+        this.load = new LoadCalculator(settings.sla(), settings.ttftMs(), settings.itlMs(),
+                settings.scalingDownSensitivity(), settings.minEndpoint(), settings.thresholds());
+        this.budget = new GpuBudget(settings.maxGpuBudget(), settings.minGpuBudget(), settings.minEndpoint(),
+                settings.prefillGpus(), settings.decodeGpus());
+    }
+
+    public PlanningSettings settings() {
+        return settings;
+    }
+
+    /** Pre-loads the predictors with per-interval traffic (load_predictor_warmup_trace), then re-arms idle skip. */
+    public void warmUp(List<TraceBuckets.IntervalLoad> intervals) {
+        for (TraceBuckets.IntervalLoad l : intervals) {
+            numRequests.addDataPoint(l.numRequests());
+            isl.addDataPoint(l.avgIsl());
+            osl.addDataPoint(l.avgOsl());
+        }
+        numRequests.resetIdleSkip();
+        isl.resetIdleSkip();
+        osl.resetIdleSkip();
+    }
+
+    /** The traffic of the window that just ended; the next throughput run consumes it once. */
+    public void observeTraffic(TrafficSample sample) {
+        pendingTraffic = sample;
+    }
+
+    /** One engine iteration: trains the latency regressions. */
+    public void observeFpm(Fpm fpm) {
+        fpmModel.observe(fpm);
+    }
+
+    /** The pool's latest per-engine load. */
+    public void observeEngines(EngineSnapshot snapshot) {
+        engines = snapshot;
+    }
+
+    public FpmPerfModel fpmModel() {
+        return fpmModel;
+    }
+
+    /** The base cadence: tick every this often (gcd of the enabled intervals unless configured). */
+    public Duration scaleInterval() {
+        return settings.scaleInterval();
+    }
+
+    /**
+     * Runs the loops that are due at {@code now}.
+     *
+     * @return the decision, or empty when no loop was due
+     */
+    public Optional<PlannerDecision> tick(Instant now, ReplicaState state) {
+        boolean runThroughput = settings.throughputScaling() && due(lastThroughputRun, settings.throughputInterval(), now);
+        boolean runLoad = settings.loadScaling() && due(lastLoadRun, settings.loadInterval(), now);
+        if (!runThroughput && !runLoad) {
+            return Optional.empty();
+        }
+        Replicas current = state.current();
+        Replicas target = current;
+        ThroughputReason tReason = settings.throughputScaling() ? ThroughputReason.UNSET : ThroughputReason.DISABLED;
+        PlannerDecision.Prediction prediction = PlannerDecision.Prediction.NONE;
+        double observedTtft = Double.NaN;
+        double observedItl = Double.NaN;
+        double prefillRps = Double.NaN;
+        double decodeRps = Double.NaN;
+        if (runThroughput) {
+            lastThroughputRun = now;
+            TrafficSample t = pendingTraffic;
+            pendingTraffic = null;
+            ThroughputCalculator.Result r;
+            if (t == null) {
+                tReason = ThroughputReason.NO_TRAFFIC_DATA;
+            } else if (Duration.between(t.at(), now).compareTo(settings.maxTrafficAge()) > 0) {
+                tReason = ThroughputReason.STALE_DATA;
+            } else if (!(t = t.normalizeIdle()).valid()) {
+                tReason = ThroughputReason.NO_TRAFFIC_DATA;
+            } else {
+                observedTtft = t.ttftMs();
+                observedItl = t.itlMs();
+                numRequests.addDataPoint(t.numRequests());
+                isl.addDataPoint(t.isl());
+                osl.addDataPoint(t.osl());
+                double n = numRequests.predictNext();
+                double i = isl.predictNext();
+                double o = osl.predictNext();
+                prediction = new PlannerDecision.Prediction(n, i, o, n / t.windowSeconds());
+                if (!Double.isFinite(n) || !Double.isFinite(i) || !Double.isFinite(o)) {
+                    tReason = ThroughputReason.PREDICT_FAILED;
+                } else {
+                    r = throughput.compute(new ThroughputCalculator.Demand(n, i, o, t.windowSeconds()), capacity(),
+                            limits(), current);
+                    prefillRps = rps(r.prefill());
+                    decodeRps = rps(r.decode());
+                    tReason = r.reason();
+                    if (r.reason() == ThroughputReason.SCALE) {
+                        if (settings.loadScaling()) {
+                            floor = r.replicas();
+                            tReason = ThroughputReason.SET_LOWER_BOUND;
+                        } else {
+                            target = r.replicas();
+                        }
+                    }
+                }
+            }
+        }
+        LoadReason pReason = settings.loadScaling() && settings.mode().scalesPrefill() ? LoadReason.UNSET : LoadReason.DISABLED;
+        LoadReason dReason = settings.loadScaling() && settings.mode().scalesDecode() ? LoadReason.UNSET : LoadReason.DISABLED;
+        double estTtft = Double.NaN;
+        double estItl = Double.NaN;
+        if (runLoad) {
+            lastLoadRun = now;
+            LoadReason guard = loadGuard(now, state);
+            if (guard != null) {
+                pReason = pReason == LoadReason.DISABLED ? pReason : guard;
+                dReason = dReason == LoadReason.DISABLED ? dReason : guard;
+            } else {
+                int p = current.prefill();
+                int d = current.decode();
+                if (settings.mode().scalesPrefill()) {
+                    LoadCalculator.Result r = load.prefill(engines.prefill(), p, fpmModel);
+                    pReason = r.reason();
+                    estTtft = r.maxEstimateMs();
+                    p = r.reason().isHold() ? p : r.desired();
+                }
+                if (settings.mode() == PoolMode.AGG) {
+                    estTtft = load.prefill(engines.decode(), d, fpmModel).maxEstimateMs();
+                    estItl = load.decode(engines.decode(), d, fpmModel).maxEstimateMs();
+                    LoadCalculator.Result r = load.agg(engines.decode(), d, fpmModel);
+                    dReason = r.reason();
+                    d = r.reason().isHold() ? d : r.desired();
+                } else if (settings.mode().scalesDecode()) {
+                    LoadCalculator.Result r = load.decode(engines.decode(), d, fpmModel);
+                    dReason = r.reason();
+                    estItl = r.maxEstimateMs();
+                    d = r.reason().isHold() ? d : r.desired();
+                }
+                if (floor != null) {
+                    if (pReason == LoadReason.SCALE_DOWN && p < floor.prefill()) {
+                        pReason = LoadReason.SCALE_DOWN_CAPPED_BY_THROUGHPUT;
+                    }
+                    if (dReason == LoadReason.SCALE_DOWN && d < floor.decode()) {
+                        dReason = LoadReason.SCALE_DOWN_CAPPED_BY_THROUGHPUT;
+                    }
+                    // the floor only ever raises; a held component keeps what runs
+                    p = pReason.isHold() ? p : Math.max(p, floor.prefill());
+                    d = dReason.isHold() ? d : Math.max(d, floor.decode());
+                }
+                target = new Replicas(settings.mode().scalesPrefill() ? p : current.prefill(),
+                        settings.mode().scalesDecode() ? d : current.decode());
+            }
+        }
+        target = atLeastMinEndpoint(target);
+        GpuBudget.Result clamped = budget.clamp(target, settings.mode());
+        Replicas recommended = clamped.replicas();
+        if (clamped.outcome() == GpuBudget.Outcome.BELOW_MIN_ENDPOINT_FOOTPRINT) {
+            recommended = current; // Dynamo would scale to zero; a misconfigured budget must not cause an outage
+        }
+        if (!recommended.equals(current)) {
+            loadObservations = 0; // the next observations describe a different pool size
+        }
+        Action action = action(current, recommended, runThroughput, tReason, runLoad, pReason, dReason);
+        return Optional.of(new PlannerDecision(++sequence, now, current, recommended,
+                floor == null ? Replicas.ZERO : floor, action, runThroughput ? tReason : notRun(tReason),
+                runLoad ? pReason : notRun(pReason), runLoad ? dReason : notRun(dReason), clamped.outcome(), prediction,
+                new PlannerDecision.Estimates(estTtft, estItl, observedTtft, observedItl, prefillRps, decodeRps)));
+    }
+
+    private LoadReason loadGuard(Instant now, ReplicaState state) {
+        if (state.scalingInProgress()) {
+            loadObservations = 0;
+            return LoadReason.SCALING_IN_PROGRESS;
+        }
+        if (engines == null) {
+            return LoadReason.NO_FPM_DATA;
+        }
+        if (Duration.between(engines.at(), now).compareTo(settings.maxEngineAge()) > 0) {
+            return LoadReason.STALE_DATA;
+        }
+        Replicas current = state.current();
+        if ((settings.mode().scalesPrefill() && workers(engines.prefill()) != current.prefill())
+                || (settings.mode().scalesDecode() && workers(engines.decode()) != current.decode())) {
+            return LoadReason.WORKER_COUNT_MISMATCH;
+        }
+        loadObservations++;
+        if (!settings.sla() && loadObservations < settings.minObservations()) {
+            return LoadReason.INSUFFICIENT_DATA; // cold start: a few snapshots before acting on thresholds
+        }
+        return null;
+    }
+
+    private static int workers(List<EngineLoad> loads) {
+        Set<String> ids = new HashSet<>();
+        for (EngineLoad l : loads) {
+            ids.add(l.workerId());
+        }
+        return ids.size();
+    }
+
+    private Replicas atLeastMinEndpoint(Replicas r) {
+        int min = settings.minEndpoint();
+        return new Replicas(settings.mode().scalesPrefill() ? Math.max(min, r.prefill()) : r.prefill(),
+                settings.mode().scalesDecode() ? Math.max(min, r.decode()) : r.decode());
+    }
+
+    private static Action action(Replicas current, Replicas next, boolean ranT, ThroughputReason t, boolean ranL,
+            LoadReason p, LoadReason d) {
+        int dp = Integer.compare(next.prefill(), current.prefill());
+        int dd = Integer.compare(next.decode(), current.decode());
+        if (dp == 0 && dd == 0) {
+            boolean tHeld = !ranT || (t != ThroughputReason.SCALE && t != ThroughputReason.SET_LOWER_BOUND);
+            boolean lHeld = !ranL || ((p.isHold() || p == LoadReason.DISABLED) && (d.isHold() || d == LoadReason.DISABLED));
+            return tHeld && lHeld ? Action.HOLD : Action.NO_CHANGE;
+        }
+        if (dp >= 0 && dd >= 0) {
+            return Action.SCALE_UP;
+        }
+        if (dp <= 0 && dd <= 0) {
+            return Action.SCALE_DOWN;
+        }
+        return Action.REBALANCE;
+    }
+
+    private static ThroughputReason notRun(ThroughputReason r) {
+        return r == ThroughputReason.DISABLED ? r : ThroughputReason.UNSET;
+    }
+
+    private static LoadReason notRun(LoadReason r) {
+        return r == LoadReason.DISABLED ? r : LoadReason.UNSET;
+    }
+
+    private static boolean due(Instant last, Duration interval, Instant now) {
+        return last == null || !now.isBefore(last.plus(interval).minus(SLACK));
+    }
+
+    private EngineLimits limits() {
+        if (engines != null) {
+            for (EngineLoad e : engines.decode()) {
+                return e.limits().orElse(settings.engineLimits());
+            }
+            for (EngineLoad e : engines.prefill()) {
+                return e.limits().orElse(settings.engineLimits());
+            }
+        }
+        return settings.engineLimits();
+    }
+
+    /** FPM regression per half when ready, else the profile. */
+    private CapacityModel capacity() {
+        return new CapacityModel() {
+            @Override
+            public boolean ready() {
+                return fpmModel.ready() || (profileModel != null && profileModel.ready());
+            }
+
+            @Override
+            public EngineCapacity prefill(double i, double ttft, EngineLimits l) {
+                return fpmModel.prefillReady() ? fpmModel.prefill(i, ttft, l)
+                        : profileModel == null ? null : profileModel.prefill(i, ttft, l);
+            }
+
+            @Override
+            public EngineCapacity decode(double i, double o, double itl, EngineLimits l) {
+                return fpmModel.decodeReady() ? fpmModel.decode(i, o, itl, l)
+                        : profileModel == null ? null : profileModel.decode(i, o, itl, l);
+            }
+
+            @Override
+            public String kind() {
+                return "fpm-regression, else profile";
+            }
+        };
+    }
+
+    private static double rps(EngineCapacity c) {
+        return c == null ? Double.NaN : c.requestsPerSecond();
+    }
+}
