@@ -1,0 +1,199 @@
+package io.fleetplan.pool.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetplan.common.config.ConfigLoader;
+import io.fleetplan.pool.config.PlannerConfig;
+import io.fleetplan.pool.perf.EngineLimits;
+import io.fleetplan.pool.perf.Fpm;
+import io.fleetplan.pool.perf.ProfileData;
+import io.fleetplan.pool.scaling.EngineLoad;
+import io.fleetplan.pool.scaling.GpuBudget;
+import io.fleetplan.pool.scaling.LoadReason;
+import io.fleetplan.pool.scaling.Replicas;
+import io.fleetplan.pool.scaling.ThroughputReason;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PoolPlannerTest {
+
+    static final EngineLimits LIMITS = new EngineLimits(100_000, 2048, 256);
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    static PlannerConfig config(String yaml) {
+        return ConfigLoader.parse(yaml.isBlank() ? "{}" : yaml, "test", PlannerConfig.class);
+    }
+
+    /** A profile where one prefill engine serves 10000 tok/s and one decode engine 300 tok/s at ITL <= 50. */
+    static ProfileData profile() {
+        return new ProfileData(new double[] {1000, 3000, 5000}, new double[] {100, 300, 500},
+                new double[] {10000, 10000, 10000}, new double[] {0.0, 1.0, 0.0, 1.0},
+                new double[] {1000, 1000, 10000, 10000}, new double[] {40, 40, 40, 40},
+                new double[] {300, 300, 300, 300}, 100_000, List.of());
+    }
+
+    static PoolPlanner planner(String yaml) {
+        return new PoolPlanner(PlanningSettings.from(config(yaml)), profile());
+    }
+
+    static TrafficSample traffic(Instant at, double requests) {
+        return new TrafficSample(at, 180, requests, 3000, 150, 200, 20, 5);
+    }
+
+    static EngineSnapshot idle(Instant at, int p, int d) {
+        List<EngineLoad> pl = new ArrayList<>();
+        List<EngineLoad> dl = new ArrayList<>();
+        for (int i = 0; i < p; i++) {
+            pl.add(new EngineLoad("p" + i, 0, 0, 0, 0, LIMITS));
+        }
+        for (int i = 0; i < d; i++) {
+            dl.add(new EngineLoad("d" + i, 0, 0, 0, 0, LIMITS));
+        }
+        return new EngineSnapshot(at, pl, dl);
+    }
+
+    private static final String SLA_THROUGHPUT = "optimization_target: sla\nload_predictor: constant\n";
+
+    @Test
+    void throughputOnlyHandWorked() {
+        // 1800 req / 180 s = 10 req/s x 3000 tokens = 30000 tok/s / 10000 per engine -> 3 prefill;
+        // decode 10 req/s x 150 tokens = 1500 tok/s / 300 -> 5 decode; 8 GPUs fit the default budget
+        PoolPlanner p = planner(SLA_THROUGHPUT);
+        p.observeTraffic(traffic(T0, 1800));
+        PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(1, 1), false)).orElseThrow();
+        assertThat(d.throughputReason()).isEqualTo(ThroughputReason.SCALE);
+        assertThat(d.recommended()).isEqualTo(new Replicas(3, 5));
+        assertThat(d.action()).isEqualTo(Action.SCALE_UP);
+        assertThat(d.prediction().requestsPerSecond()).isEqualTo(10.0);
+        assertThat(d.prefillReason()).isEqualTo(LoadReason.DISABLED);
+    }
+
+    @Test
+    void theLocalBudgetClampsTheResult() {
+        PoolPlanner p = planner(SLA_THROUGHPUT + "max_gpu_budget: 6\n");
+        p.observeTraffic(traffic(T0, 1800));
+        PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(1, 1), false)).orElseThrow();
+        // 8 > 6: P' = floor(3 x 0.75) = 2, decode gets the leftover 4 (asked 5)
+        assertThat(d.recommended()).isEqualTo(new Replicas(2, 4));
+        assertThat(d.budget()).isEqualTo(GpuBudget.Outcome.CLAMPED);
+    }
+
+    @Test
+    void budgetBelowTheMinEndpointFootprintHoldsInsteadOfScalingToZero() {
+        PoolPlanner p = planner(SLA_THROUGHPUT + "max_gpu_budget: 1\n");
+        p.observeTraffic(traffic(T0, 1800));
+        PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(2, 2), false)).orElseThrow();
+        assertThat(d.budget()).isEqualTo(GpuBudget.Outcome.BELOW_MIN_ENDPOINT_FOOTPRINT);
+        assertThat(d.recommended()).isEqualTo(new Replicas(2, 2));
+    }
+
+    @Test
+    void missingNanAndStaleTrafficHold() {
+        Replicas four = new Replicas(4, 4);
+        PoolPlanner missing = planner(SLA_THROUGHPUT);
+        PlannerDecision d = missing.tick(T0, new ReplicaState(four, false)).orElseThrow();
+        assertThat(d.throughputReason()).isEqualTo(ThroughputReason.NO_TRAFFIC_DATA);
+        assertThat(d.recommended()).isEqualTo(four);
+        assertThat(d.action()).isEqualTo(Action.HOLD);
+
+        PoolPlanner nan = planner(SLA_THROUGHPUT);
+        nan.observeTraffic(new TrafficSample(T0, 180, 50, Double.NaN, 150, Double.NaN, Double.NaN, 0));
+        assertThat(nan.tick(T0, new ReplicaState(four, false)).orElseThrow().throughputReason())
+                .isEqualTo(ThroughputReason.NO_TRAFFIC_DATA);
+
+        PoolPlanner stale = planner(SLA_THROUGHPUT);
+        stale.observeTraffic(traffic(T0.minusSeconds(3600), 0));
+        PlannerDecision s = stale.tick(T0, new ReplicaState(four, false)).orElseThrow();
+        assertThat(s.throughputReason()).isEqualTo(ThroughputReason.STALE_DATA);
+        assertThat(s.recommended()).isEqualTo(four);
+    }
+
+    @Test
+    void observedIdleTrafficScalesToMinEndpoint() {
+        PoolPlanner p = planner(SLA_THROUGHPUT);
+        p.observeTraffic(new TrafficSample(T0, 180, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+        assertThat(p.tick(T0, new ReplicaState(new Replicas(4, 4), false)).orElseThrow().recommended())
+                .isEqualTo(new Replicas(1, 1));
+    }
+
+    @Test
+    void loadLoopHoldsOnMissingStaleMismatchedOrSettlingData() {
+        String yaml = "optimization_target: throughput\n";
+        Replicas two = new Replicas(2, 2);
+        PoolPlanner p = planner(yaml);
+        assertThat(p.tick(T0, new ReplicaState(two, false)).orElseThrow().decodeReason()).isEqualTo(LoadReason.NO_FPM_DATA);
+
+        p.observeEngines(idle(T0.minusSeconds(60), 2, 2));
+        assertThat(p.tick(T0.plusSeconds(5), new ReplicaState(two, false)).orElseThrow().decodeReason())
+                .isEqualTo(LoadReason.STALE_DATA);
+
+        p.observeEngines(idle(T0.plusSeconds(10), 2, 1));
+        assertThat(p.tick(T0.plusSeconds(10), new ReplicaState(two, false)).orElseThrow().decodeReason())
+                .isEqualTo(LoadReason.WORKER_COUNT_MISMATCH);
+
+        p.observeEngines(idle(T0.plusSeconds(15), 2, 2));
+        PlannerDecision settling = p.tick(T0.plusSeconds(15), new ReplicaState(two, true)).orElseThrow();
+        assertThat(settling.decodeReason()).isEqualTo(LoadReason.SCALING_IN_PROGRESS);
+        assertThat(settling.recommended()).isEqualTo(two);
+    }
+
+    @Test
+    void idleEnginesScaleDownOnlyAfterLoadMinObservations() {
+        PoolPlanner p = planner("optimization_target: throughput\nload_min_observations: 3\n");
+        Replicas two = new Replicas(2, 2);
+        List<PlannerDecision> out = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Instant t = T0.plusSeconds(5L * i);
+            p.observeEngines(idle(t, 2, 2));
+            out.add(p.tick(t, new ReplicaState(two, false)).orElseThrow());
+        }
+        assertThat(out.get(0).decodeReason()).isEqualTo(LoadReason.INSUFFICIENT_DATA);
+        assertThat(out.get(1).decodeReason()).isEqualTo(LoadReason.INSUFFICIENT_DATA);
+        assertThat(out.get(2).decodeReason()).isEqualTo(LoadReason.SCALE_DOWN);
+        assertThat(out.get(2).recommended()).isEqualTo(new Replicas(1, 1));
+    }
+
+    @Test
+    void throughputFloorCapsALoadScaleDown() {
+        PoolPlanner p = planner("optimization_target: sla\nenable_load_scaling: true\nload_predictor: constant\n"
+                + "load_adjustment_interval_seconds: 5\nmax_gpu_budget: -1\n");
+        for (int n : new int[] {1, 2, 4, 8}) {
+            for (int kv : new int[] {1000, 3000, 6000}) {
+                p.observeFpm(Fpm.decodePass(0.005 + 0.0002 * n + 0.000001 * kv, n, kv));
+            }
+        }
+        for (int tokens = 500; tokens <= 4000; tokens += 500) {
+            p.observeFpm(Fpm.prefillPass(0.01 + 0.0001 * tokens, 1, tokens));
+        }
+        p.observeTraffic(traffic(T0, 1800)); // with the FPM regression: prefill engine ~ 3.2 req/s -> floor 4
+        p.observeEngines(idle(T0, 5, 5));
+        PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(5, 5), false)).orElseThrow();
+        assertThat(d.throughputReason()).isEqualTo(ThroughputReason.SET_LOWER_BOUND);
+        assertThat(d.throughputFloor().prefill()).as(d.toString()).isEqualTo(4);
+        assertThat(d.prefillReason()).isEqualTo(LoadReason.SCALE_DOWN);
+        assertThat(d.recommended().prefill()).isEqualTo(4);
+        // next load tick: 4 engines idle, load wants 3, the floor keeps 4
+        p.observeEngines(idle(T0.plusSeconds(5), 4, d.recommended().decode()));
+        PlannerDecision next = p.tick(T0.plusSeconds(5), new ReplicaState(d.recommended(), false)).orElseThrow();
+        assertThat(next.throughputReason()).isEqualTo(ThroughputReason.UNSET);
+        assertThat(next.prefillReason()).isEqualTo(LoadReason.SCALE_DOWN_CAPPED_BY_THROUGHPUT);
+        assertThat(next.recommended().prefill()).isEqualTo(4);
+    }
+
+    @Test
+    void cadenceRunsEachLoopAtItsOwnInterval() {
+        PoolPlanner p = planner("optimization_target: sla\nenable_load_scaling: true\n"
+                + "throughput_adjustment_interval_seconds: 60\nload_adjustment_interval_seconds: 25\n");
+        assertThat(p.scaleInterval()).hasSeconds(5); // gcd(60, 25)
+        Replicas one = new Replicas(1, 1);
+        List<String> fired = new ArrayList<>();
+        for (int s = 0; s <= 120; s += 5) {
+            final int sec = s;
+            p.tick(T0.plusSeconds(s), new ReplicaState(one, false)).ifPresent(d -> fired.add(sec + ":"
+                    + (d.throughputReason() != ThroughputReason.UNSET ? "T" : "") + (d.decodeReason() != LoadReason.UNSET ? "L" : "")));
+        }
+        assertThat(fired).containsExactly("0:TL", "25:L", "50:L", "60:T", "75:L", "100:L", "120:T");
+    }
+}

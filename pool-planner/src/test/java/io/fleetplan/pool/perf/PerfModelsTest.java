@@ -1,0 +1,101 @@
+package io.fleetplan.pool.perf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PerfModelsTest {
+
+    static FpmPerfModel linearEngine() {
+        FpmPerfModel m = new FpmPerfModel(64, 16, 5);
+        for (int tokens = 500; tokens <= 4000; tokens += 500) {
+            m.observe(Fpm.prefillPass(0.01 + 0.0001 * tokens, 1, tokens));
+        }
+        for (int n : new int[] {1, 2, 4, 8}) {
+            for (int kv : new int[] {1000, 3000, 6000}) {
+                m.observe(Fpm.decodePass(0.005 + 0.0002 * n + 0.000001 * kv, n, kv));
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void prefillRegressionRecoversWallTimeAndChunks() {
+        FpmPerfModel m = linearEngine();
+        assertThat(m.prefill(2000, 500, EngineLimits.UNKNOWN).requestsPerSecond()).isCloseTo(1 / 0.21, within(1e-6));
+        // 2500 tokens in chunks of 1000: 2 x wt(1000) + wt(500) = 2 x 0.11 + 0.06
+        assertThat(m.prefillWallSeconds(2500, 1000)).isCloseTo(0.28, within(1e-9));
+    }
+
+    @Test
+    void decodeBinarySearchFindsTheLargestBatchUnderTheItl() {
+        // ctx = 1000 + 200/2 = 1100; wt(b) = 0.005 + 0.0002 b + 1.1e-3 b <= 0.05 -> b = 34
+        FpmPerfModel m = linearEngine();
+        EngineCapacity c = m.decode(1000, 200, 50, new EngineLimits(1_000_000, 0, 0));
+        double wt = 0.005 + 0.0013 * 34;
+        assertThat(c.requestsPerSecond()).isCloseTo(34 / (200 * wt), within(1e-6));
+        // max_num_seqs caps the batch
+        EngineCapacity capped = m.decode(1000, 200, 50, new EngineLimits(1_000_000, 0, 8));
+        assertThat(capped.requestsPerSecond()).isCloseTo(8 / (200 * (0.005 + 0.0013 * 8)), within(1e-6));
+    }
+
+    @Test
+    void negativeSlopeRejectsTheFitAndFewSamplesAreNotReady() {
+        FpmPerfModel m = new FpmPerfModel(64, 16, 5);
+        for (int tokens = 500; tokens <= 4000; tokens += 500) {
+            m.observe(Fpm.prefillPass(1.0 - 0.0001 * tokens, 1, tokens));
+        }
+        assertThat(m.prefillReady()).isFalse();
+        FpmPerfModel few = new FpmPerfModel(64, 16, 5);
+        for (int i = 1; i <= 4; i++) {
+            few.observe(Fpm.prefillPass(0.01 * i, 1, 100 * i));
+        }
+        assertThat(few.prefillReady()).isFalse();
+        few.observe(Fpm.prefillPass(0.05, 1, 500));
+        assertThat(few.prefillReady()).isTrue();
+    }
+
+    @Test
+    void idleFpmsAreNotSamples() {
+        FpmPerfModel m = new FpmPerfModel(64, 16, 1);
+        m.observe(new Fpm("w", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertThat(m.prefillSampleCount() + m.decodeSampleCount()).isZero();
+    }
+
+    @Test
+    void retentionEvictsTheOldestOfTheFullestBucket() {
+        BucketedSamples s = new BucketedSamples(1, 4, 5);
+        s.add(new double[] {0}, 1);
+        for (int i = 0; i < 10; i++) {
+            s.add(new double[] {100 + i}, i); // all land in the top bucket
+        }
+        assertThat(s.size()).isEqualTo(5);
+        // the lone low-load sample survives; the top bucket kept its newest four
+        assertThat(s.samples().get(0).x()[0]).isZero();
+        assertThat(s.samples().stream().mapToDouble(BucketedSamples.Sample::y).toArray()).containsExactly(1, 6, 7, 8, 9);
+        assertThat(new BucketedSamples(2, 16, 64).bucketsPerAxis()).isEqualTo(4);
+    }
+
+    @Test
+    void profileInterpolation() {
+        ProfileData d = new ProfileData(new double[] {1000, 2000, 4000}, new double[] {100, 200, 400},
+                new double[] {10000, 9000, 8000}, new double[] {0.1, 0.5, 0.9, 0.1, 0.5, 0.9},
+                new double[] {1000, 1000, 1000, 3000, 3000, 3000}, new double[] {10, 30, 60, 20, 60, 120},
+                new double[] {100, 400, 600, 50, 200, 300}, 100_000, List.of());
+        ProfilePerfModel m = new ProfilePerfModel(d, 1, 2);
+        // prefill: 9000 tok/s/GPU at ISL 2000 -> 4.5 req/s; TTFT on the profiled point
+        assertThat(m.prefill(2000, 500, EngineLimits.UNKNOWN).requestsPerSecond()).isCloseTo(4.5, within(1e-9));
+        assertThat(m.ttftMs(2000)).isCloseTo(200, within(1e-9));
+        assertThat(m.ttftMs(99_999)).as("ISL clamped to the profiled range").isCloseTo(400, within(1e-9));
+        // decode at ctx 900 + 200/2 = 1000, ITL <= 30: highest grid KV usage with ITL <= 30 is 49/99
+        double kv = 49 / 99.0;
+        double thpt = 100 + (kv - 0.1) / 0.4 * 300;
+        EngineCapacity c = m.decode(900, 200, 30, EngineLimits.UNKNOWN);
+        assertThat(c.requestsPerSecond()).isCloseTo(thpt * 2 / 200, within(1e-9));
+        assertThat(c.latencyMs()).isLessThanOrEqualTo(30);
+        // halfway between the rows, ITL blends linearly
+        assertThat(m.itlMs(0.5, 2000)).isCloseTo(45, within(1e-9));
+    }
+}

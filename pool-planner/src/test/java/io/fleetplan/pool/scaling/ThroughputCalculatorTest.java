@@ -1,0 +1,78 @@
+package io.fleetplan.pool.scaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetplan.pool.perf.CapacityModel;
+import io.fleetplan.pool.perf.EngineCapacity;
+import io.fleetplan.pool.perf.EngineLimits;
+import org.junit.jupiter.api.Test;
+
+class ThroughputCalculatorTest {
+
+    /** One prefill engine serves 2 req/s, one decode engine 1.5 req/s. */
+    static final CapacityModel FIXED = new CapacityModel() {
+        public boolean ready() {
+            return true;
+        }
+
+        public EngineCapacity prefill(double isl, double t, EngineLimits l) {
+            return new EngineCapacity(2.0, 100);
+        }
+
+        public EngineCapacity decode(double isl, double osl, double itl, EngineLimits l) {
+            return new EngineCapacity(1.5, 40);
+        }
+
+        public String kind() {
+            return "fixed";
+        }
+    };
+
+    private static ThroughputCalculator.Result run(PoolMode mode, int minEp, double requests) {
+        return new ThroughputCalculator(mode, minEp, 500, 50).compute(
+                new ThroughputCalculator.Demand(requests, 3000, 150, 180), FIXED, EngineLimits.UNKNOWN, new Replicas(1, 1));
+    }
+
+    @Test
+    void disaggHandWorked() {
+        // 540 requests / 180 s = 3 req/s: prefill ceil(3/2) = 2, decode ceil(3/1.5) = 2
+        var r = run(PoolMode.DISAGG, 1, 540);
+        assertThat(r.reason()).isEqualTo(ThroughputReason.SCALE);
+        assertThat(r.replicas()).isEqualTo(new Replicas(2, 2));
+        // 900 requests = 5 req/s: prefill 3, decode ceil(3.33) = 4
+        assertThat(run(PoolMode.DISAGG, 1, 900).replicas()).isEqualTo(new Replicas(3, 4));
+    }
+
+    @Test
+    void minEndpointIsTheFloor() {
+        assertThat(run(PoolMode.DISAGG, 3, 540).replicas()).isEqualTo(new Replicas(3, 3));
+    }
+
+    @Test
+    void aggregatedEnginesDoBothHalves() {
+        // 1 / (1/2 + 1/1.5) = 0.857 req/s per engine; 3 req/s -> ceil(3.5) = 4
+        assertThat(run(PoolMode.AGG, 1, 540).replicas()).isEqualTo(new Replicas(0, 4));
+    }
+
+    @Test
+    void singleComponentModesSizeOnlyTheirHalf() {
+        assertThat(run(PoolMode.PREFILL, 1, 540).replicas()).isEqualTo(new Replicas(2, 0));
+        assertThat(run(PoolMode.DECODE, 1, 540).replicas()).isEqualTo(new Replicas(0, 2));
+    }
+
+    @Test
+    void idleTrafficGoesToMinEndpointButUnknownTrafficHolds() {
+        assertThat(run(PoolMode.DISAGG, 1, 0).replicas()).isEqualTo(new Replicas(1, 1));
+        var nan = run(PoolMode.DISAGG, 1, Double.NaN);
+        assertThat(nan.reason()).isEqualTo(ThroughputReason.NO_TRAFFIC_DATA);
+        assertThat(nan.replicas()).isEqualTo(new Replicas(1, 1));
+    }
+
+    @Test
+    void noModelHolds() {
+        var r = new ThroughputCalculator(PoolMode.DISAGG, 1, 500, 50).compute(
+                new ThroughputCalculator.Demand(540, 3000, 150, 180), null, EngineLimits.UNKNOWN, new Replicas(4, 4));
+        assertThat(r.reason()).isEqualTo(ThroughputReason.MODEL_NOT_READY);
+        assertThat(r.replicas()).isEqualTo(new Replicas(4, 4));
+    }
+}
