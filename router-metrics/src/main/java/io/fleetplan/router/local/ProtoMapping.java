@@ -1,0 +1,83 @@
+package io.fleetplan.router.local;
+
+import io.fleetplan.proto.v1.ActiveLoad;
+import io.fleetplan.proto.v1.KvCacheEvent;
+import io.fleetplan.proto.v1.StoredBlock;
+import io.fleetplan.proto.v1.WorkerInfo;
+import io.fleetplan.proto.v1.WorkerLoad;
+import io.fleetplan.router.core.EngineLoad;
+import io.fleetplan.router.core.KvEvent;
+import io.fleetplan.router.core.WorkerRole;
+import io.fleetplan.router.core.WorkerSpec;
+import io.fleetplan.router.core.WorkerView;
+
+/** Converts between the wire contracts and the pure routing values. */
+final class ProtoMapping {
+
+    private ProtoMapping() {
+    }
+
+    static WorkerSpec spec(WorkerInfo info) {
+        return new WorkerSpec(info.getWorkerId(), role(info.getRole()), info.getPool(), info.getGrpcAddress(),
+                info.getBlockSize(), info.getNumGpuBlocks(), info.getMaxNumBatchedTokens());
+    }
+
+    static WorkerRole role(io.fleetplan.proto.v1.WorkerRole role) {
+        return switch (role) {
+            case PREFILL -> WorkerRole.PREFILL;
+            case DECODE -> WorkerRole.DECODE;
+            default -> WorkerRole.AGGREGATED;
+        };
+    }
+
+    static io.fleetplan.proto.v1.WorkerRole role(WorkerRole role) {
+        return switch (role) {
+            case PREFILL -> io.fleetplan.proto.v1.WorkerRole.PREFILL;
+            case DECODE -> io.fleetplan.proto.v1.WorkerRole.DECODE;
+            case AGGREGATED -> io.fleetplan.proto.v1.WorkerRole.AGGREGATED;
+        };
+    }
+
+    static EngineLoad load(ActiveLoad l) {
+        return new EngineLoad(l.getActiveDecodeBlocks(), l.getActivePrefillTokens(), l.getKvUsedBlocks(),
+                l.getKvTotalBlocks(), l.getNumRunningReqs(), l.getNumWaitingReqs(), l.getGpuCacheUsage());
+    }
+
+    static ActiveLoad load(String workerId, EngineLoad l) {
+        return ActiveLoad.newBuilder().setWorkerId(workerId).setActiveDecodeBlocks(l.activeDecodeBlocks())
+                .setActivePrefillTokens(l.activePrefillTokens()).setKvUsedBlocks(l.kvUsedBlocks())
+                .setKvTotalBlocks(l.kvTotalBlocks()).setNumRunningReqs(l.runningRequests())
+                .setNumWaitingReqs(l.waitingRequests()).setGpuCacheUsage(l.gpuCacheUsage()).build();
+    }
+
+    /** @return null for an event without data */
+    static KvEvent kv(KvCacheEvent e) {
+        return switch (e.getDataCase()) {
+            case STORED -> {
+                int n = e.getStored().getBlocksCount();
+                long[] seq = new long[n];
+                long[] tok = new long[n];
+                for (int i = 0; i < n; i++) {
+                    StoredBlock b = e.getStored().getBlocks(i);
+                    seq[i] = b.getBlockHash();
+                    tok[i] = b.getTokensHash();
+                }
+                yield new KvEvent.Stored(e.getStored().hasParentHash(), e.getStored().getParentHash(), seq, tok);
+            }
+            case REMOVED -> new KvEvent.Removed(e.getRemoved().getBlockHashesList().stream()
+                    .mapToLong(Long::longValue).toArray());
+            case CLEARED -> new KvEvent.Cleared();
+            case DATA_NOT_SET -> null;
+        };
+    }
+
+    static WorkerLoad workerLoad(WorkerView v, io.fleetplan.proto.v1.ForwardPassMetrics lastFpm) {
+        WorkerLoad.Builder b = WorkerLoad.newBuilder().setWorkerId(v.id()).setRole(role(v.spec().role()))
+                .setDraining(v.draining()).setReady(v.ready()).setLoad(load(v.id(), v.engineLoad()))
+                .setInFlight(v.inFlight());
+        if (lastFpm != null) {
+            b.setLastFpm(lastFpm);
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,174 @@
+package io.fleetplan.router.local;
+
+import io.fleetplan.proto.v1.GenerateRequest;
+import io.fleetplan.proto.v1.GenerateResponse;
+import io.fleetplan.router.core.RouteDecision;
+import io.fleetplan.router.core.RouteReason;
+import io.fleetplan.router.core.RouteRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One Generate call through the router: place it, relay the worker's stream, and when the worker fails before
+ * the first token, place it again on another worker (up to max_retries). Load tracking ends exactly once.
+ * gRPC serialises the callbacks of one call, and the retry starts a new call only after the old one ended.
+ */
+final class RoutedCall implements ClientResponseObserver<GenerateRequest, GenerateResponse> {
+
+    private final LocalRouter owner;
+    private final GenerateRequest request;
+    private final ServerCallStreamObserver<GenerateResponse> out;
+    private final String trackId;
+    private final long[] hashes;
+    private final int isl;
+    private final long startNanos = System.nanoTime();
+    private final Set<String> tried = new HashSet<>();
+    private String worker;
+    private int attempts;
+    private int tokens;
+    private long firstNanos;
+    private long lastNanos;
+    private volatile ClientCallStreamObserver<GenerateRequest> upstream;
+    private volatile boolean ended;
+
+    RoutedCall(LocalRouter owner, GenerateRequest request, ServerCallStreamObserver<GenerateResponse> out,
+               String trackId, long[] hashes, int isl) {
+        this.owner = owner;
+        this.request = request;
+        this.out = out;
+        this.trackId = trackId;
+        this.hashes = hashes;
+        this.isl = isl;
+        out.setOnCancelHandler(() -> {
+            ClientCallStreamObserver<GenerateRequest> up = upstream;
+            if (up != null) {
+                up.cancel("client cancelled", null);
+            }
+            end();
+        });
+    }
+
+    void start() {
+        owner.metrics().requests.inc();
+        owner.metrics().isl.observe(isl);
+        place();
+    }
+
+    private void place() {
+        RouteDecision d = owner.state().route(new RouteRequest(trackId, hashes, isl, null, Set.copyOf(tried)));
+        if (!d.routed()) {
+            owner.metrics().rejected.inc();
+            Status status = d.reason() == RouteReason.ALL_WORKERS_BUSY ? Status.RESOURCE_EXHAUSTED : Status.UNAVAILABLE;
+            out.onError(status.withDescription("pool '" + owner.pool() + "': " + describe(d.reason())
+                    + (tried.isEmpty() ? "" : " (failed before first token on " + tried + ")")).asRuntimeException());
+            return;
+        }
+        if (attempts == 0) {
+            owner.metrics().requestsStarted.inc();
+            owner.metrics().kvHitRate.observe(d.kvHitRate());
+            owner.stats().routed(d.kvHitRate());
+        }
+        worker = d.workerId();
+        attempts++;
+        owner.metrics().observeLast(worker, 2, isl);
+        WorkerLinks.Link link = owner.links().get(worker);
+        if (link == null) {
+            onError(Status.UNAVAILABLE.withDescription("no channel to worker " + worker).asRuntimeException());
+            return;
+        }
+        GenerateRequest.Builder b = request.toBuilder();
+        if (b.getBlockHashesCount() == 0 && hashes.length > 0) {
+            b.addAllBlockHashes(java.util.Arrays.stream(hashes).boxed().toList());
+        }
+        link.stub.generate(b.build(), this);
+    }
+
+    private static String describe(RouteReason reason) {
+        return switch (reason) {
+            case ALL_WORKERS_BUSY -> "all workers are busy";
+            case NO_READY_WORKER -> "no ready worker";
+            default -> reason.name();
+        };
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<GenerateRequest> requestStream) {
+        upstream = requestStream;
+    }
+
+    @Override
+    public void onNext(GenerateResponse value) {
+        if (ended) {
+            return;
+        }
+        int n = value.getTokenIdsCount();
+        if (n > 0) {
+            long now = System.nanoTime();
+            if (tokens == 0) {
+                firstNanos = now;
+                owner.state().firstToken(trackId);
+                double ttft = (now - startNanos) / 1e9;
+                owner.metrics().ttft.observe(ttft);
+                owner.metrics().observeLast(worker, 0, ttft);
+            }
+            tokens += n;
+            lastNanos = now;
+        }
+        out.onNext(value.getWorkerId().isEmpty() ? value.toBuilder().setWorkerId(worker).build() : value);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        if (ended) {
+            return;
+        }
+        Status status = Status.fromThrowable(t);
+        if (tokens == 0 && retriable(status) && attempts <= owner.config().maxRetries()) {
+            if (status.getCode() == Status.Code.UNAVAILABLE) {
+                owner.state().markFailed(worker);
+            }
+            tried.add(worker);
+            owner.metrics().retries.inc();
+            place();
+            return;
+        }
+        end();
+        out.onError(t instanceof StatusRuntimeException ? t : status.asRuntimeException());
+    }
+
+    private static boolean retriable(Status status) {
+        return switch (status.getCode()) {
+            case UNAVAILABLE, INTERNAL, UNKNOWN, ABORTED, DEADLINE_EXCEEDED, CANCELLED -> true;
+            default -> false; // INVALID_ARGUMENT, NOT_FOUND...: the request itself is wrong, another worker won't help
+        };
+    }
+
+    @Override
+    public void onCompleted() {
+        if (ended) {
+            return;
+        }
+        end();
+        double ttft = tokens == 0 ? Double.NaN : (firstNanos - startNanos) / 1e9;
+        double itl = tokens < 2 ? Double.NaN : (lastNanos - firstNanos) / 1e9 / (tokens - 1);
+        owner.metrics().osl.observe(tokens);
+        if (!Double.isNaN(itl)) {
+            owner.metrics().itl.observe(itl);
+            owner.metrics().observeLast(worker, 1, itl);
+        }
+        owner.stats().finished(isl, tokens, ttft, itl);
+        out.onCompleted();
+    }
+
+    private void end() {
+        if (!ended) {
+            ended = true;
+            owner.state().finished(trackId);
+        }
+    }
+}
