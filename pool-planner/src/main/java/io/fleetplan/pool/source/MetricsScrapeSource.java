@@ -1,0 +1,121 @@
+package io.fleetplan.pool.source;
+
+import io.fleetplan.pool.core.EngineSnapshot;
+import io.fleetplan.pool.core.MetricsSource;
+import io.fleetplan.pool.core.TrafficSample;
+import io.fleetplan.pool.perf.EngineLimits;
+import io.fleetplan.pool.scaling.EngineLoad;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Per-worker load scraped from a router/frontend {@code /metrics} page (Dynamo's load-based source): the gauges
+ * {@code dynamo_frontend_worker_active_prefill_tokens} and {@code dynamo_frontend_worker_active_decode_blocks}
+ * labelled {@code worker_id}, {@code dp_rank}, {@code worker_type} (prefill|decode; absent = decode/agg).
+ * Traffic is not read here.
+ */
+public final class MetricsScrapeSource implements MetricsSource {
+
+    private static final Logger LOG = Logger.getLogger(MetricsScrapeSource.class.getName());
+    static final String PREFILL = "dynamo_frontend_worker_active_prefill_tokens";
+    static final String DECODE = "dynamo_frontend_worker_active_decode_blocks";
+
+    private final URI url;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final int blockSize;
+    private final EngineLimits limits;
+
+    public MetricsScrapeSource(String url, Duration timeout, int blockSize, EngineLimits limits) {
+        this.url = URI.create(url);
+        this.timeout = timeout;
+        this.blockSize = blockSize;
+        this.limits = limits;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    @Override
+    public TrafficSample traffic(Instant now, double windowSeconds) {
+        return null;
+    }
+
+    @Override
+    public EngineSnapshot engines(Instant now) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).timeout(timeout).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                LOG.warning(url + " answered " + r.statusCode());
+                return null;
+            }
+            return parse(r.body(), now, blockSize, limits);
+        } catch (IOException e) {
+            LOG.warning(url + " unreachable: " + e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Parses the text exposition format into a snapshot (pure, for tests). */
+    static EngineSnapshot parse(String text, Instant now, int blockSize, EngineLimits limits) {
+        Map<String, double[]> byWorker = new HashMap<>(); // key -> [prefill tokens, decode blocks, isPrefill]
+        for (String line : text.split("\n")) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            boolean prefill = line.startsWith(PREFILL + "{");
+            if (!prefill && !line.startsWith(DECODE + "{")) {
+                continue;
+            }
+            int close = line.lastIndexOf('}');
+            Map<String, String> labels = labels(line.substring(line.indexOf('{') + 1, close));
+            double value = PrometheusClient.parse(line.substring(close + 1).trim().split("\\s+")[0]);
+            String key = labels.getOrDefault("worker_id", "") + "/" + labels.getOrDefault("dp_rank", "0");
+            double[] v = byWorker.computeIfAbsent(key, k -> new double[] {0, 0, 0});
+            v[prefill ? 0 : 1] = value;
+            if ("prefill".equals(labels.get("worker_type"))) {
+                v[2] = 1;
+            }
+        }
+        List<EngineLoad> p = new ArrayList<>();
+        List<EngineLoad> d = new ArrayList<>();
+        byWorker.forEach((key, v) -> {
+            String[] parts = key.split("/");
+            EngineLoad l = new EngineLoad(parts[0], Integer.parseInt(parts[1]), v[0], v[1] * blockSize, 0, limits);
+            (v[2] == 1 ? p : d).add(l);
+        });
+        return new EngineSnapshot(now, p, d);
+    }
+
+    private static Map<String, String> labels(String s) {
+        Map<String, String> out = new HashMap<>();
+        int i = 0;
+        while (i < s.length()) {
+            int eq = s.indexOf('=', i);
+            if (eq < 0) {
+                break;
+            }
+            String name = s.substring(i, eq).trim().replace(",", "");
+            int start = s.indexOf('"', eq) + 1;
+            int end = start;
+            while (end < s.length() && (s.charAt(end) != '"' || s.charAt(end - 1) == '\\')) {
+                end++;
+            }
+            out.put(name, s.substring(start, end));
+            i = end + 1;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,121 @@
+package io.fleetplan.pool.source;
+
+import io.fleetplan.pool.core.EngineSnapshot;
+import io.fleetplan.pool.core.MetricsSource;
+import io.fleetplan.pool.core.TrafficSample;
+import io.fleetplan.pool.perf.Fpm;
+import io.fleetplan.pool.scaling.EngineLoad;
+import io.fleetplan.proto.v1.PoolMetrics;
+import io.fleetplan.proto.v1.WorkerLoad;
+import io.fleetplan.proto.v1.WorkerRole;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Inputs read straight from a LocalRouter's {@code PoolMetrics} (no Prometheus): traffic between two
+ * {@link #traffic} calls from the cumulative request counter and request-weighted means, per-engine load of
+ * every registered, non-draining worker, and each worker's new last FPM for the regressions. Fed by
+ * {@link #accept} (the gRPC stream adapter calls it; tests call it directly). Thread-safe: the stream thread
+ * writes, the planner tick reads.
+ */
+public final class RouterStreamSource implements MetricsSource {
+
+    private final int blockSize;
+    private final List<PoolMetrics> sinceLastTraffic = new ArrayList<>();
+    private final Map<String, Long> lastFpmCounter = new HashMap<>();
+    private final List<Fpm> fpms = new ArrayList<>();
+    private PoolMetrics latest;
+    private PoolMetrics atLastTraffic;
+    private Runnable onClose = () -> { };
+
+    public RouterStreamSource(int blockSize) {
+        this.blockSize = blockSize;
+    }
+
+    public synchronized void accept(PoolMetrics m) {
+        latest = m;
+        sinceLastTraffic.add(m);
+        for (WorkerLoad w : m.getWorkersList()) {
+            if (w.hasLastFpm()) {
+                long counter = w.getLastFpm().getCounterId();
+                Long seen = lastFpmCounter.put(w.getWorkerId() + "/" + w.getLastFpm().getDpRank(), counter);
+                if (seen == null || seen != counter) {
+                    fpms.add(WireMapping.fpm(w.getLastFpm()));
+                }
+            }
+        }
+    }
+
+    void onClose(Runnable r) {
+        this.onClose = r;
+    }
+
+    @Override
+    public synchronized TrafficSample traffic(Instant now, double windowSeconds) {
+        if (latest == null) {
+            return null;
+        }
+        PoolMetrics start = atLastTraffic;
+        List<PoolMetrics> window = List.copyOf(sinceLastTraffic);
+        atLastTraffic = latest;
+        sinceLastTraffic.clear();
+        if (start == null || window.isEmpty()) {
+            return null; // the first call only marks the start of a window
+        }
+        double seconds = latest.getTime() - start.getTime();
+        double requests = latest.getRequestsTotal() - start.getRequestsTotal();
+        double n = 0;
+        double isl = 0;
+        double osl = 0;
+        double ttft = 0;
+        double itl = 0;
+        for (PoolMetrics m : window) {
+            double w = m.getNumRequests();
+            n += w;
+            isl += w * m.getMeanIsl();
+            osl += w * m.getMeanOsl();
+            ttft += w * m.getMeanTtftMs();
+            itl += w * m.getMeanItlMs();
+        }
+        Instant at = Instant.ofEpochMilli((long) (latest.getTime() * 1000));
+        if (!(seconds > 0)) {
+            return null;
+        }
+        if (n == 0) {
+            return new TrafficSample(at, seconds, requests, requests == 0 ? 0 : Double.NaN, requests == 0 ? 0 : Double.NaN,
+                    Double.NaN, Double.NaN, Double.NaN);
+        }
+        return new TrafficSample(at, seconds, requests, isl / n, osl / n, ttft / n, itl / n, Double.NaN);
+    }
+
+    @Override
+    public synchronized EngineSnapshot engines(Instant now) {
+        if (latest == null) {
+            return null;
+        }
+        List<EngineLoad> prefill = new ArrayList<>();
+        List<EngineLoad> decode = new ArrayList<>();
+        for (WorkerLoad w : latest.getWorkersList()) {
+            if (w.getDraining()) {
+                continue; // leaving the pool: not part of the capacity being planned
+            }
+            (w.getRole() == WorkerRole.PREFILL ? prefill : decode).add(WireMapping.load(w, blockSize));
+        }
+        return new EngineSnapshot(Instant.ofEpochMilli((long) (latest.getTime() * 1000)), prefill, decode);
+    }
+
+    @Override
+    public synchronized List<Fpm> drainFpms() {
+        List<Fpm> out = List.copyOf(fpms);
+        fpms.clear();
+        return out;
+    }
+
+    @Override
+    public void close() {
+        onClose.run();
+    }
+}

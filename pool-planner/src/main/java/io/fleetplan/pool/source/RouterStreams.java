@@ -1,0 +1,59 @@
+package io.fleetplan.pool.source;
+
+import io.fleetplan.proto.v1.PoolMetrics;
+import io.fleetplan.proto.v1.PoolMetricsRequest;
+import io.fleetplan.proto.v1.RouterGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** Connects a {@link RouterStreamSource} to a LocalRouter's StreamPoolMetrics, reconnecting after errors. */
+public final class RouterStreams {
+
+    private static final Logger LOG = Logger.getLogger(RouterStreams.class.getName());
+
+    private RouterStreams() {
+    }
+
+    public static RouterStreamSource connect(String address, int intervalMs, int blockSize) {
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+        RouterStreamSource source = new RouterStreamSource(blockSize);
+        subscribe(channel, source, intervalMs);
+        source.onClose(() -> {
+            channel.shutdownNow();
+            try {
+                channel.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return source;
+    }
+
+    private static void subscribe(ManagedChannel channel, RouterStreamSource source, int intervalMs) {
+        RouterGrpc.newStub(channel).streamPoolMetrics(PoolMetricsRequest.newBuilder().setIntervalMs(intervalMs).build(),
+                new StreamObserver<PoolMetrics>() {
+                    @Override
+                    public void onNext(PoolMetrics m) {
+                        source.accept(m);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        if (!channel.isShutdown()) {
+                            LOG.warning("router stream failed (" + t.getMessage() + "), resubscribing");
+                            subscribe(channel, source, intervalMs); // the channel backs off its reconnects
+                        }
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        if (!channel.isShutdown()) {
+                            subscribe(channel, source, intervalMs);
+                        }
+                    }
+                });
+    }
+}

@@ -1,0 +1,38 @@
+package io.fleetplan.pool.source;
+
+import io.fleetplan.pool.perf.EngineLimits;
+import io.fleetplan.pool.perf.Fpm;
+import io.fleetplan.pool.scaling.EngineLoad;
+import io.fleetplan.proto.v1.ForwardPassMetrics;
+import io.fleetplan.proto.v1.WorkerLoad;
+
+/** Wire messages to the planner's own values (the planning core never sees proto classes). */
+public final class WireMapping {
+
+    private WireMapping() {
+    }
+
+    public static Fpm fpm(ForwardPassMetrics m) {
+        var s = m.getScheduledRequests();
+        var q = m.getQueuedRequests();
+        return new Fpm(m.getWorkerId(), m.getDpRank(), m.getWallTime(), s.getNumPrefillRequests(), s.getSumPrefillTokens(),
+                s.getNumDecodeRequests(), s.getSumDecodeKvTokens(), q.getNumPrefillRequests(), q.getSumPrefillTokens(),
+                q.getNumDecodeRequests(), q.getSumDecodeKvTokens());
+    }
+
+    /**
+     * One worker's load: queues and KV from its last FPM when the router has one, else from ActiveLoad
+     * (blocks converted with {@code blockSize}).
+     */
+    public static EngineLoad load(WorkerLoad w, int blockSize) {
+        var a = w.getLoad();
+        EngineLimits limits = new EngineLimits(a.getKvTotalBlocks() * blockSize, 0, 0);
+        if (w.hasLastFpm()) {
+            Fpm f = fpm(w.getLastFpm());
+            return new EngineLoad(w.getWorkerId(), f.dpRank(), f.queuedPrefillTokens(), f.sumDecodeKvTokens(),
+                    f.queuedDecodeKvTokens(), limits);
+        }
+        return new EngineLoad(w.getWorkerId(), (int) a.getDpRank(), a.getActivePrefillTokens(),
+                (double) a.getActiveDecodeBlocks() * blockSize, 0, limits);
+    }
+}
