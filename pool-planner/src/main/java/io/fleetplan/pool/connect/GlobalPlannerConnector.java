@@ -1,0 +1,162 @@
+package io.fleetplan.pool.connect;
+
+import io.fleetplan.pool.core.PlannerDecision;
+import io.fleetplan.pool.core.ReplicaState;
+import io.fleetplan.pool.core.ScalingConnector;
+import io.fleetplan.pool.scaling.Replicas;
+import io.fleetplan.proto.v1.ComponentGrant;
+import io.fleetplan.proto.v1.DecisionStatus;
+import io.fleetplan.proto.v1.GlobalPlannerGrpc;
+import io.fleetplan.proto.v1.PredictedLoad;
+import io.fleetplan.proto.v1.ScaleDecision;
+import io.fleetplan.proto.v1.ScaleProposal;
+import io.fleetplan.proto.v1.SubComponentType;
+import io.fleetplan.proto.v1.TargetReplica;
+import io.fleetplan.proto.v1.WatchDecisionsRequest;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+/**
+ * {@code environment: global-planner}: one {@code Propose} per changing decision, with a proposal id and a
+ * per-pool sequence number (starting at the wall-clock millis, so it keeps increasing across restarts), the
+ * min_endpoint as each component's minimum, and pressure hints. The pool counts only what the GlobalPlanner
+ * granted: partial grants, rejections and later changes pushed on {@code WatchDecisions} (grants when budget
+ * frees up, preemptions) all update {@link #state()}; nothing is assumed beyond a grant.
+ */
+public final class GlobalPlannerConnector implements ScalingConnector {
+
+    private static final Logger LOG = Logger.getLogger(GlobalPlannerConnector.class.getName());
+
+    private final GlobalPlannerGrpc.GlobalPlannerBlockingStub stub;
+    private final GlobalPlannerGrpc.GlobalPlannerStub async;
+    private final PoolIdentity pool;
+    private final InstantSource clock;
+    private final Duration timeout;
+    private final AtomicLong sequence;
+    private final AtomicReference<Replicas> granted;
+
+    public GlobalPlannerConnector(Channel channel, PoolIdentity pool, Replicas initial, InstantSource clock,
+            Duration timeout) {
+        this.stub = GlobalPlannerGrpc.newBlockingStub(channel);
+        this.async = GlobalPlannerGrpc.newStub(channel);
+        this.pool = pool;
+        this.clock = clock;
+        this.timeout = timeout;
+        this.sequence = new AtomicLong(clock.millis());
+        this.granted = new AtomicReference<>(initial);
+    }
+
+    /** Follows grant changes pushed by the GlobalPlanner (the first message is the current grant). */
+    public void watch() {
+        async.watchDecisions(WatchDecisionsRequest.newBuilder().setPoolId(pool.poolId())
+                .setCallerNamespace(pool.callerNamespace()).build(), new StreamObserver<>() {
+                    @Override
+                    public void onNext(ScaleDecision d) {
+                        absorb(d);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        LOG.warning("WatchDecisions ended: " + t.getMessage());
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+    }
+
+    @Override
+    public ReplicaState state() {
+        return new ReplicaState(granted.get(), false);
+    }
+
+    @Override
+    public ApplyResult apply(PlannerDecision decision) {
+        long seq = sequence.incrementAndGet();
+        ScaleProposal proposal = proposal(decision, seq);
+        ScaleDecision d;
+        try {
+            d = stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).propose(proposal);
+        } catch (StatusRuntimeException e) {
+            return new ApplyResult(Status.FAILED, granted.get(), "Propose failed: " + e.getStatus());
+        }
+        Replicas now = absorb(d);
+        Status status = switch (d.getStatus()) {
+            case GRANTED -> Status.APPLIED;
+            case PARTIAL -> Status.PARTIAL;
+            case REJECTED, STALE -> Status.REJECTED;
+            default -> Status.FAILED;
+        };
+        return new ApplyResult(status, now, d.getStatus() + " " + d.getReason() + ": " + d.getMessage());
+    }
+
+    /** Updates the granted replicas from a decision; a grant never raises a component beyond what was asked. */
+    Replicas absorb(ScaleDecision d) {
+        if (d.getStatus() == DecisionStatus.STALE || d.getStatus() == DecisionStatus.ERROR && d.getGrantsCount() == 0) {
+            return granted.get();
+        }
+        return granted.updateAndGet(r -> {
+            Replicas out = r;
+            for (ComponentGrant g : d.getGrantsList()) {
+                int value = g.getDesiredReplicas() > 0 ? Math.min(g.getGrantedReplicas(), g.getDesiredReplicas())
+                        : g.getGrantedReplicas();
+                if (g.getSubComponentType() == SubComponentType.SUB_COMPONENT_TYPE_PREFILL) {
+                    out = out.withPrefill(value);
+                } else {
+                    out = out.withDecode(value);
+                }
+            }
+            return out;
+        });
+    }
+
+    ScaleProposal proposal(PlannerDecision decision, long seq) {
+        ScaleProposal.Builder b = ScaleProposal.newBuilder().setCallerNamespace(pool.callerNamespace())
+                .setGraphDeploymentName(pool.graphDeploymentName()).setK8SNamespace(pool.k8sNamespace())
+                .setTimestamp(clock.millis() / 1000.0).setProposalId(pool.poolId() + "#" + seq).setSequence(seq)
+                .setPriority(pool.priority()).setDryRun(pool.dryRun()).setPoolId(pool.poolId());
+        PlannerDecision.Prediction p = decision.prediction();
+        if (Double.isFinite(p.numRequests())) {
+            b.setPredictedLoad(PredictedLoad.newBuilder().setNumRequests(p.numRequests()).setIsl(p.isl()).setOsl(p.osl()));
+        }
+        if (pool.mode().scalesPrefill()) {
+            b.addTargetReplicas(target(SubComponentType.SUB_COMPONENT_TYPE_PREFILL, pool.prefillComponent(),
+                    decision.recommended().prefill()));
+        }
+        if (pool.mode().scalesDecode()) {
+            SubComponentType type = pool.mode() == io.fleetplan.pool.scaling.PoolMode.AGG
+                    ? SubComponentType.SUB_COMPONENT_TYPE_AGGREGATED : SubComponentType.SUB_COMPONENT_TYPE_DECODE;
+            b.addTargetReplicas(target(type, pool.decodeComponent(), decision.recommended().decode()));
+        }
+        return b.build();
+    }
+
+    /**
+     * Pressure hint: with r of the n wanted replicas the pool serves about r/n of its demand at the SLO, so
+     * value_at(r) = r/n for r from min_endpoint to n.
+     */
+    private TargetReplica target(SubComponentType type, String name, int desired) {
+        int min = Math.min(pool.minEndpoint(), desired);
+        TargetReplica.Builder t = TargetReplica.newBuilder().setSubComponentType(type).setComponentName(name)
+                .setDesiredReplicas(desired).setMinReplicas(min);
+        if (desired > 0) {
+            for (int r = Math.max(min, 1); r <= desired; r++) {
+                t.addCandidateReplicas(r).addValueAt((double) r / desired);
+            }
+        }
+        return t.build();
+    }
+
+    @Override
+    public String name() {
+        return "global-planner";
+    }
+}

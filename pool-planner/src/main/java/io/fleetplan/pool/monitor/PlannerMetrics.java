@@ -1,0 +1,129 @@
+package io.fleetplan.pool.monitor;
+
+import io.fleetplan.pool.core.DecisionListener;
+import io.fleetplan.pool.core.PlannerDecision;
+import io.fleetplan.pool.core.ScalingConnector;
+import io.fleetplan.pool.core.TrafficSample;
+import io.fleetplan.pool.scaling.LoadReason;
+import io.fleetplan.pool.scaling.ThroughputReason;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.StateSet;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Arrays;
+
+/**
+ * Dynamo's {@code dynamo_planner_*} metrics, fed from decisions. Enums are StateSets whose label has the metric's
+ * name, the exposition Python's prometheus_client Enum produces.
+ */
+public final class PlannerMetrics implements DecisionListener {
+
+    private final Gauge prefillReplicas;
+    private final Gauge decodeReplicas;
+    private final Gauge observedTtft;
+    private final Gauge observedItl;
+    private final Gauge observedRps;
+    private final Gauge observedDuration;
+    private final Gauge observedIsl;
+    private final Gauge observedOsl;
+    private final Gauge predictedRps;
+    private final Gauge predictedIsl;
+    private final Gauge predictedOsl;
+    private final Gauge predictedPrefill;
+    private final Gauge predictedDecode;
+    private final Gauge gpuHours;
+    private final Gauge estimatedTtft;
+    private final Gauge estimatedItl;
+    private final Gauge prefillCapacity;
+    private final Gauge decodeCapacity;
+    private final StateSet loadDecision;
+    private final StateSet throughputDecision;
+    private final int prefillGpus;
+    private final int decodeGpus;
+    private double lastAt = Double.NaN;
+    private double hours;
+
+    public PlannerMetrics(PrometheusRegistry registry, int prefillGpus, int decodeGpus) {
+        this.prefillGpus = prefillGpus;
+        this.decodeGpus = decodeGpus;
+        prefillReplicas = gauge(registry, "num_prefill_replicas", "prefill replicas the pool has");
+        decodeReplicas = gauge(registry, "num_decode_replicas", "decode replicas the pool has");
+        observedTtft = gauge(registry, "observed_ttft_ms", "mean TTFT over the last throughput window, ms");
+        observedItl = gauge(registry, "observed_itl_ms", "mean ITL over the last throughput window, ms");
+        observedRps = gauge(registry, "observed_requests_per_second", "requests per second over the last window");
+        observedDuration = gauge(registry, "observed_request_duration_seconds", "mean request duration, s");
+        observedIsl = gauge(registry, "observed_input_sequence_tokens", "mean ISL, tokens");
+        observedOsl = gauge(registry, "observed_output_sequence_tokens", "mean OSL, tokens");
+        predictedRps = gauge(registry, "predicted_requests_per_second", "forecast requests per second");
+        predictedIsl = gauge(registry, "predicted_input_sequence_tokens", "forecast ISL, tokens");
+        predictedOsl = gauge(registry, "predicted_output_sequence_tokens", "forecast OSL, tokens");
+        predictedPrefill = gauge(registry, "predicted_num_prefill_replicas", "recommended prefill replicas");
+        predictedDecode = gauge(registry, "predicted_num_decode_replicas", "recommended decode replicas");
+        gpuHours = gauge(registry, "gpu_hours", "cumulative GPU-hours of the replicas the pool had");
+        estimatedTtft = gauge(registry, "estimated_ttft_ms", "worst engine's estimated TTFT, ms");
+        estimatedItl = gauge(registry, "estimated_itl_ms", "worst engine's estimated ITL, ms");
+        prefillCapacity = gauge(registry, "engine_prefill_capacity_requests_per_second", "one prefill engine's rate at the SLO");
+        decodeCapacity = gauge(registry, "engine_decode_capacity_requests_per_second", "one decode engine's rate at the SLO");
+        loadDecision = StateSet.builder().name("dynamo_planner_load_scaling_decision").help("last load-loop decision")
+                .states(Arrays.stream(LoadReason.values()).map(LoadReason::label).toArray(String[]::new)).register(registry);
+        throughputDecision = StateSet.builder().name("dynamo_planner_throughput_scaling_decision")
+                .help("last throughput-loop decision")
+                .states(Arrays.stream(ThroughputReason.values()).map(ThroughputReason::label).toArray(String[]::new))
+                .register(registry);
+        loadDecision.setTrue(LoadReason.UNSET.label());
+        throughputDecision.setTrue(ThroughputReason.UNSET.label());
+    }
+
+    private static Gauge gauge(PrometheusRegistry registry, String name, String help) {
+        return Gauge.builder().name("dynamo_planner_" + name).help(help).register(registry);
+    }
+
+    @Override
+    public synchronized void onDecision(PlannerDecision d, ScalingConnector.ApplyResult r, TrafficSample traffic) {
+        double at = d.at().toEpochMilli() / 1000.0;
+        if (!Double.isNaN(lastAt) && at > lastAt) {
+            hours += d.current().gpus(prefillGpus, decodeGpus) * (at - lastAt) / 3600.0;
+        }
+        lastAt = at;
+        gpuHours.set(hours);
+        prefillReplicas.set(r.replicas().prefill());
+        decodeReplicas.set(r.replicas().decode());
+        predictedPrefill.set(d.recommended().prefill());
+        predictedDecode.set(d.recommended().decode());
+        if (traffic != null) {
+            setIfFinite(observedTtft, traffic.ttftMs());
+            setIfFinite(observedItl, traffic.itlMs());
+            setIfFinite(observedRps, traffic.numRequests() / traffic.windowSeconds());
+            setIfFinite(observedDuration, traffic.requestDurationSeconds());
+            setIfFinite(observedIsl, traffic.isl());
+            setIfFinite(observedOsl, traffic.osl());
+        }
+        setIfFinite(predictedRps, d.prediction().requestsPerSecond());
+        setIfFinite(predictedIsl, d.prediction().isl());
+        setIfFinite(predictedOsl, d.prediction().osl());
+        setIfFinite(estimatedTtft, d.estimates().estimatedTtftMs());
+        setIfFinite(estimatedItl, d.estimates().estimatedItlMs());
+        setIfFinite(prefillCapacity, d.estimates().prefillEngineRps());
+        setIfFinite(decodeCapacity, d.estimates().decodeEngineRps());
+        if (d.throughputReason() != ThroughputReason.UNSET) {
+            set(throughputDecision, ThroughputReason.values(), d.throughputReason().label());
+        }
+        LoadReason load = d.decodeReason() != LoadReason.UNSET && d.decodeReason() != LoadReason.DISABLED
+                ? d.decodeReason() : d.prefillReason();
+        if (load != LoadReason.UNSET) {
+            set(loadDecision, LoadReason.values(), load.label());
+        }
+    }
+
+    private static void set(StateSet set, Enum<?>[] all, String state) {
+        for (Enum<?> e : all) {
+            set.setFalse(e.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        set.setTrue(state);
+    }
+
+    private static void setIfFinite(Gauge g, double v) {
+        if (Double.isFinite(v)) {
+            g.set(v);
+        }
+    }
+}
