@@ -62,6 +62,7 @@ public final class MockerWorker implements AutoCloseable {
         this.metrics = new WorkerMetrics(settings.pool(), component, workerId, config.modelName(), config.dpRank());
         this.bridge = new WorkerBridge(workerId, config.dpRank(), engineThread.clock(), hub, metrics, emission);
         this.engine = new MockEngine(config, engineThread, bridge);
+        bridge.initialLoad(engine.load());
         this.cuda = settings.cudaProbe() ? CudaProbe.probe() : null;
         if (cuda != null) {
             LOG.log(System.Logger.Level.INFO, "CUDA probe: {0}", cuda.message());

@@ -64,6 +64,11 @@ final class WorkerBridge implements EngineListener {
         this.lastLoad = ActiveLoad.newBuilder().setWorkerId(workerId).setDpRank(dpRank).build();
     }
 
+    /** Seeds the load reported before the engine's first change (an idle engine's capacity). */
+    void initialLoad(EngineLoad load) {
+        lastLoad = ProtoMapping.toProto(load, workerId, dpRank);
+    }
+
     void open(String requestId, Stream stream) {
         stream.submitNanos = nowNanos();
         streams.put(requestId, stream);

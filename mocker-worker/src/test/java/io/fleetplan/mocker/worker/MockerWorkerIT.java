@@ -77,7 +77,7 @@ class MockerWorkerIT {
     void badRequestsGetClearErrorsAndDoNotDisturbOthers() throws Exception {
         MockerWorker w = start(EngineConfig.builder().speedupRatio(10).numGpuBlocks(100).blockSize(16).modelName("m1").build());
         WorkerClient c = client(w);
-        CompletableFuture<List<GenerateResponse>> good = c.generate(WorkerClient.request("good", 100, 30));
+        WorkerClient.Call good = c.generate(WorkerClient.request("good", 100, 30));
         assertError(c, WorkerClient.request("zero", 100, 0), Status.Code.INVALID_ARGUMENT, "max_tokens");
         assertError(c, WorkerClient.request("noprompt", 0, 5), Status.Code.INVALID_ARGUMENT, "prompt_tokens");
         assertError(c, WorkerClient.request("huge", 100_000, 5), Status.Code.INVALID_ARGUMENT, "KV blocks");
@@ -150,14 +150,14 @@ class MockerWorkerIT {
     void drainFinishesEverythingAcceptedAndRefusesNewWork() throws Exception {
         MockerWorker w = start(EngineConfig.builder().speedupRatio(5).build());
         WorkerClient c = client(w);
-        List<CompletableFuture<List<GenerateResponse>>> calls = IntStream.range(0, 40)
+        List<WorkerClient.Call> calls = IntStream.range(0, 40)
                 .mapToObj(i -> c.generate(WorkerClient.request("d" + i, 500, 40))).toList();
         await().atMost(Duration.ofSeconds(5)).until(() -> w.bridge().inFlight.get() == 40);
         CompletableFuture<DrainResponse> drain = CompletableFuture.supplyAsync(
                 () -> c.blocking.drain(DrainRequest.newBuilder().setGracePeriodMs(20_000).build()));
         await().atMost(Duration.ofSeconds(5)).until(w::isDraining);
         assertError(c, WorkerClient.request("late", 10, 5), Status.Code.UNAVAILABLE, "draining");
-        for (CompletableFuture<List<GenerateResponse>> call : calls) {
+        for (WorkerClient.Call call : calls) {
             List<GenerateResponse> got = call.get(20, TimeUnit.SECONDS);
             assertThat(got).hasSize(40);
             assertThat(got.get(39).getFinishReason()).isEqualTo(FinishReason.LENGTH);
@@ -173,7 +173,7 @@ class MockerWorkerIT {
     void drainGraceExpiryAbortsAndSaysSo() throws Exception {
         MockerWorker w = start(EngineConfig.defaults());
         WorkerClient c = client(w);
-        CompletableFuture<List<GenerateResponse>> slow = c.generate(WorkerClient.request("slow", 100, 100_000));
+        WorkerClient.Call slow = c.generate(WorkerClient.request("slow", 100, 100_000));
         await().atMost(Duration.ofSeconds(5)).until(() -> w.bridge().inFlight.get() == 1);
         DrainResponse r = w.drain(Duration.ofMillis(200), true).get(10, TimeUnit.SECONDS);
         assertThat(r.getAborted()).isEqualTo(1);

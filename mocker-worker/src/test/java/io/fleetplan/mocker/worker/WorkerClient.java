@@ -23,8 +23,15 @@ final class WorkerClient implements AutoCloseable {
         blocking = WorkerGrpc.newBlockingStub(channel);
     }
 
-    /** Streams one request; completes with every response, or exceptionally with the call's error. */
-    CompletableFuture<List<GenerateResponse>> generate(GenerateRequest request) {
+    /** One streaming call: the responses so far, and a future of all of them (or the call's error). */
+    record Call(List<GenerateResponse> got, CompletableFuture<List<GenerateResponse>> done) {
+        List<GenerateResponse> get(long timeout, java.util.concurrent.TimeUnit unit) throws Exception {
+            return done.get(timeout, unit);
+        }
+    }
+
+    /** Streams one request. */
+    Call generate(GenerateRequest request) {
         CompletableFuture<List<GenerateResponse>> done = new CompletableFuture<>();
         List<GenerateResponse> got = new CopyOnWriteArrayList<>();
         async.generate(request, new StreamObserver<>() {
@@ -43,7 +50,7 @@ final class WorkerClient implements AutoCloseable {
                 done.complete(List.copyOf(got));
             }
         });
-        return done;
+        return new Call(got, done);
     }
 
     static GenerateRequest request(String id, int prompt, int max) {
