@@ -1,0 +1,99 @@
+package io.fleetplan.router.frontend;
+
+import io.fleetplan.router.metrics.DynamoBuckets;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Dynamo's {@code dynamo_frontend_*} metrics, every series labelled {@code dynamo_namespace} and {@code model}
+ * (as the autoscaling guide filters them), with Dynamo's buckets.
+ */
+public final class FrontendMetrics {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final String ns;
+    private final String model;
+    private final Counter requests;
+    private final Counter started;
+    private final Gauge stage;
+    final GaugeDataPoint inflight;
+    final GaugeDataPoint queued;
+    final DistributionDataPoint ttft;
+    final DistributionDataPoint itl;
+    final DistributionDataPoint duration;
+    final DistributionDataPoint isl;
+    final DistributionDataPoint osl;
+    final DistributionDataPoint cached;
+    final CounterDataPoint outputTokens;
+
+    public FrontendMetrics(String dynamoNamespace, String model, Supplier<Map<String, Integer>> readyWorkersByPool) {
+        this.ns = dynamoNamespace;
+        this.model = model;
+        requests = Counter.builder().name("dynamo_frontend_requests_total").help("Requests finished, by outcome")
+                .labelNames("dynamo_namespace", "model", "endpoint", "request_type", "status", "error_type")
+                .register(registry);
+        started = Counter.builder().name("dynamo_frontend_requests_started_total").help("Requests accepted")
+                .labelNames("dynamo_namespace", "model", "endpoint", "request_type").register(registry);
+        inflight = Gauge.builder().name("dynamo_frontend_inflight_requests")
+                .help("Requests from handler start to response complete").labelNames("dynamo_namespace", "model")
+                .register(registry).labelValues(ns, model);
+        queued = Gauge.builder().name("dynamo_frontend_queued_requests")
+                .help("Requests from handler start to first token (includes prefill)")
+                .labelNames("dynamo_namespace", "model").register(registry).labelValues(ns, model);
+        stage = Gauge.builder().name("dynamo_frontend_stage_requests")
+                .help("Requests before their first token, by stage: preprocess, route, dispatch")
+                .labelNames("dynamo_namespace", "model", "stage").register(registry);
+        for (String s : new String[] {"preprocess", "route", "dispatch"}) {
+            stage.labelValues(ns, model, s).set(0);
+        }
+        ttft = histogram("dynamo_frontend_time_to_first_token_seconds", "Time to first token", DynamoBuckets.TTFT);
+        itl = histogram("dynamo_frontend_inter_token_latency_seconds", "Inter-token latency, per token",
+                DynamoBuckets.ITL);
+        duration = histogram("dynamo_frontend_request_duration_seconds", "Request duration", DynamoBuckets.DURATION);
+        isl = histogram("dynamo_frontend_input_sequence_tokens", "Input sequence length", DynamoBuckets.ISL);
+        osl = histogram("dynamo_frontend_output_sequence_tokens", "Output sequence length", DynamoBuckets.OSL);
+        cached = histogram("dynamo_frontend_cached_tokens", "Prompt tokens served from the prefix cache",
+                DynamoBuckets.ISL);
+        outputTokens = Counter.builder().name("dynamo_frontend_output_tokens_total").help("Output tokens produced")
+                .labelNames("dynamo_namespace", "model").register(registry).labelValues(ns, model);
+        GaugeWithCallback.builder().name("dynamo_frontend_model_ready").help("1 if some pool can serve the model")
+                .labelNames("dynamo_namespace", "model")
+                .callback(cb -> cb.call(readyWorkersByPool.get().values().stream().anyMatch(n -> n > 0) ? 1 : 0, ns,
+                        model)).register(registry);
+        GaugeWithCallback.builder().name("fleetplan_frontend_pool_ready_workers")
+                .help("Ready, non-draining workers per pool as last polled from its LocalRouter")
+                .labelNames("dynamo_namespace", "model", "pool")
+                .callback(cb -> readyWorkersByPool.get().forEach((pool, n) -> cb.call(n, ns, model, pool)))
+                .register(registry);
+    }
+
+    private DistributionDataPoint histogram(String name, String help, double[] buckets) {
+        return Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(buckets)
+                .labelNames("dynamo_namespace", "model").register(registry).labelValues(ns, model);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    void started(CompletionJob job) {
+        started.labelValues(ns, model, job.endpoint(), job.requestType()).inc();
+    }
+
+    void finished(String endpoint, String requestType, String errorType) {
+        requests.labelValues(ns, model, endpoint, requestType, errorType.isEmpty() ? "success" : "error", errorType)
+                .inc();
+    }
+
+    GaugeDataPoint stage(String name) {
+        return stage.labelValues(ns, model, name);
+    }
+}

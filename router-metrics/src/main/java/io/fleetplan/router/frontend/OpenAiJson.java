@@ -1,0 +1,48 @@
+package io.fleetplan.router.frontend;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
+/** The few OpenAI response shapes, written directly as strings (one SSE chunk per token must be cheap). */
+final class OpenAiJson {
+
+    private OpenAiJson() {
+    }
+
+    static String str(String s) {
+        return s == null ? "null" : "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
+    }
+
+    static String error(ApiError e) {
+        return "{\"error\":{\"message\":" + str(e.getMessage()) + ",\"type\":" + str(e.type()) + ",\"param\":"
+                + str(e.param()) + ",\"code\":" + str(e.code()) + "}}";
+    }
+
+    static String usage(int prompt, int completion, int cached) {
+        return "{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion + ",\"total_tokens\":"
+                + (prompt + completion) + ",\"prompt_tokens_details\":{\"cached_tokens\":" + cached + "}}";
+    }
+
+    /** Head of every chunk of one response, up to and including {@code "choices":}. */
+    static String chunkHead(CompletionJob job, String id, long created) {
+        return "{\"id\":" + str(id) + ",\"object\":\"" + (job.chat() ? "chat.completion.chunk" : "text_completion")
+                + "\",\"created\":" + created + ",\"model\":" + str(job.model()) + ",\"choices\":";
+    }
+
+    static String deltaChoice(CompletionJob job, String text, boolean first, String finish) {
+        if (job.chat()) {
+            return "[{\"index\":0,\"delta\":{" + (first ? "\"role\":\"assistant\"," : "") + "\"content\":" + str(text)
+                    + "},\"logprobs\":null,\"finish_reason\":" + str(finish) + "}]";
+        }
+        return "[{\"index\":0,\"text\":" + str(text) + ",\"logprobs\":null,\"finish_reason\":" + str(finish) + "}]";
+    }
+
+    static String complete(CompletionJob job, String id, long created, String text, String finish, String usage) {
+        String choice = job.chat()
+                ? "[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":" + str(text)
+                        + "},\"logprobs\":null,\"finish_reason\":" + str(finish) + "}]"
+                : "[{\"index\":0,\"text\":" + str(text) + ",\"logprobs\":null,\"finish_reason\":" + str(finish) + "}]";
+        return "{\"id\":" + str(id) + ",\"object\":\"" + (job.chat() ? "chat.completion" : "text_completion")
+                + "\",\"created\":" + created + ",\"model\":" + str(job.model()) + ",\"choices\":" + choice
+                + ",\"usage\":" + usage + "}";
+    }
+}

@@ -1,0 +1,69 @@
+package io.fleetplan.router.frontend;
+
+import io.fleetplan.proto.v1.ListWorkersRequest;
+import io.fleetplan.proto.v1.RouterGrpc;
+import io.fleetplan.proto.v1.WorkerLoad;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/** gRPC channels to the pools' LocalRouters, and each pool's ready-worker count as last polled. */
+final class PoolClients implements AutoCloseable {
+
+    private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+    private final Map<String, RouterGrpc.RouterBlockingStub> stubs = new LinkedHashMap<>();
+    private final Map<String, Integer> ready = new ConcurrentHashMap<>();
+
+    PoolClients(Map<String, String> addresses) {
+        addresses.forEach((pool, address) -> {
+            ManagedChannel ch = NettyChannelBuilder.forTarget(address).usePlaintext()
+                    .keepAliveTime(30, TimeUnit.SECONDS).build();
+            channels.put(pool, ch);
+            stubs.put(pool, RouterGrpc.newBlockingStub(ch));
+            ready.put(pool, 0);
+        });
+    }
+
+    RouterGrpc.RouterBlockingStub stub(String pool) {
+        return stubs.get(pool);
+    }
+
+    boolean ready(String pool) {
+        return ready.getOrDefault(pool, 0) > 0;
+    }
+
+    Map<String, Integer> readyCounts() {
+        return Map.copyOf(ready);
+    }
+
+    /** A pool answered "no ready worker": treat it as not ready until the next poll says otherwise. */
+    void markUnready(String pool) {
+        ready.put(pool, 0);
+    }
+
+    /** Asks every router for its workers (short deadline; an unreachable router counts as 0 ready). */
+    void poll() {
+        stubs.forEach((pool, stub) -> {
+            int n = 0;
+            try {
+                for (WorkerLoad w : stub.withDeadlineAfter(1, TimeUnit.SECONDS)
+                        .listWorkers(ListWorkersRequest.getDefaultInstance()).getWorkersList()) {
+                    if (w.getReady() && !w.getDraining()) {
+                        n++;
+                    }
+                }
+            } catch (RuntimeException unreachable) {
+                n = 0;
+            }
+            ready.put(pool, n);
+        });
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+    }
+}

@@ -1,0 +1,238 @@
+package io.fleetplan.router.frontend;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * Turns an OpenAI request body into a {@link CompletionJob} or an {@link ApiError} naming the field at fault.
+ * Chat messages are rendered with a fixed template ({@code <|role|>\n content \n} per message, then
+ * {@code <|assistant|>\n}) and tokenised with {@link Tokenizer}. Completions accept a string, a one-element
+ * list of strings, a list of token ids, or a one-element list of token-id lists; chat accepts
+ * {@code nvext.token_data} (token ids) in place of tokenising the messages, so traces replay exactly.
+ */
+public final class RequestParser {
+
+    static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
+
+    private final ObjectMapper json;
+    private final String model;
+    private final int maxPromptTokens;
+    private final int maxTokensLimit;
+
+    public RequestParser(ObjectMapper json, String model, int maxPromptTokens, int maxTokensLimit) {
+        this.json = json;
+        this.model = model;
+        this.maxPromptTokens = maxPromptTokens;
+        this.maxTokensLimit = maxTokensLimit;
+    }
+
+    public CompletionJob parse(String endpoint, byte[] body) {
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalid(null, "Invalid JSON body: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw ApiError.invalid(null, "Unreadable body: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiError.invalid(null, "The request body must be a JSON object");
+        }
+        JsonNode m = root.get("model");
+        if (m == null || m.isNull()) {
+            throw ApiError.invalid("model", "'model' is required (served model: '" + model + "')");
+        }
+        if (!m.isTextual()) {
+            throw ApiError.invalid("model", "'model' must be a string");
+        }
+        if (!m.asText().equals(model)) {
+            throw ApiError.notFound("The model '" + m.asText() + "' does not exist; this server serves '" + model
+                    + "'", "model", "model_not_found");
+        }
+        boolean chat = endpoint.equals("chat_completions");
+        JsonNode nvext = root.path("nvext");
+        int[] prompt = chat ? chatPrompt(root, nvext) : completionPrompt(root);
+        if (prompt.length == 0) {
+            throw ApiError.invalid(chat ? "messages" : "prompt", "The prompt is empty");
+        }
+        if (prompt.length > maxPromptTokens) {
+            throw new ApiError(400, "invalid_request_error", "The prompt has " + prompt.length
+                    + " tokens, more than this server's maximum of " + maxPromptTokens, chat ? "messages" : "prompt",
+                    "context_length_exceeded", "validation", null);
+        }
+        int maxTokens = maxTokens(root, chat);
+        boolean stream = bool(root, "stream", false);
+        JsonNode so = root.get("stream_options");
+        boolean includeUsage = false;
+        if (so != null && !so.isNull()) {
+            if (!stream) {
+                throw ApiError.invalid("stream_options", "'stream_options' is only allowed when 'stream' is true");
+            }
+            if (!so.isObject()) {
+                throw ApiError.invalid("stream_options", "'stream_options' must be an object");
+            }
+            includeUsage = bool(so, "include_usage", false);
+        }
+        JsonNode n = root.get("n");
+        if (n != null && !n.isNull() && !(n.canConvertToInt() && n.isIntegralNumber() && n.asInt() == 1)) {
+            throw ApiError.invalid("n", "Only n = 1 is supported, was " + n);
+        }
+        return new CompletionJob(endpoint, model, prompt, maxTokens, stream, includeUsage,
+                number(root, nvext, "ttft_target"), number(root, nvext, "itl_target"), priority(nvext));
+    }
+
+    private int maxTokens(JsonNode root, boolean chat) {
+        String field = chat && root.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        JsonNode v = root.get(field);
+        if (v == null || v.isNull()) {
+            return chat ? 256 : 16;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw ApiError.invalid(field, "'" + field + "' must be an integer, was " + v);
+        }
+        int value = v.asInt();
+        if (value < 1) {
+            throw ApiError.invalid(field, "'" + field + "' must be >= 1, was " + value);
+        }
+        if (value > maxTokensLimit) {
+            throw ApiError.invalid(field, "'" + field + "' must be <= " + maxTokensLimit + ", was " + value);
+        }
+        return value;
+    }
+
+    private int[] chatPrompt(JsonNode root, JsonNode nvext) {
+        JsonNode tokenData = nvext.get("token_data");
+        JsonNode messages = root.get("messages");
+        if (tokenData != null && !tokenData.isNull()) {
+            return tokenIds(tokenData, "nvext.token_data");
+        }
+        if (messages == null || messages.isNull()) {
+            throw ApiError.invalid("messages", "'messages' is required");
+        }
+        if (!messages.isArray() || messages.isEmpty()) {
+            throw ApiError.invalid("messages", "'messages' must be a non-empty array");
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode msg = messages.get(i);
+            String where = "messages[" + i + "]";
+            if (!msg.isObject()) {
+                throw ApiError.invalid(where, "'" + where + "' must be an object with 'role' and 'content'");
+            }
+            JsonNode role = msg.get("role");
+            if (role == null || !role.isTextual() || !ROLES.contains(role.asText())) {
+                throw ApiError.invalid(where + ".role", "'" + where + ".role' must be one of " + ROLES + ", was "
+                        + role);
+            }
+            text.append("<|").append(role.asText()).append("|>\n").append(content(msg.get("content"), where))
+                    .append('\n');
+        }
+        text.append("<|assistant|>\n");
+        return Tokenizer.encode(text.toString());
+    }
+
+    private static String content(JsonNode c, String where) {
+        if (c == null || c.isNull()) {
+            return "";
+        }
+        if (c.isTextual()) {
+            return c.asText();
+        }
+        if (c.isArray()) {
+            StringBuilder sb = new StringBuilder();
+            for (JsonNode part : c) {
+                JsonNode text = part.get("text");
+                if (text == null || !text.isTextual()) {
+                    throw ApiError.invalid(where + ".content", "content parts must be {\"type\":\"text\",\"text\":...}");
+                }
+                sb.append(text.asText());
+            }
+            return sb.toString();
+        }
+        throw ApiError.invalid(where + ".content", "'" + where + ".content' must be a string or an array of parts");
+    }
+
+    private int[] completionPrompt(JsonNode root) {
+        JsonNode p = root.get("prompt");
+        if (p == null || p.isNull()) {
+            throw ApiError.invalid("prompt", "'prompt' is required");
+        }
+        if (p.isTextual()) {
+            return Tokenizer.encode(p.asText());
+        }
+        if (p.isArray() && !p.isEmpty()) {
+            JsonNode first = p.get(0);
+            if (first.isIntegralNumber()) {
+                return tokenIds(p, "prompt");
+            }
+            if (p.size() > 1) {
+                throw ApiError.invalid("prompt", "Batched prompts are not supported: send one prompt per request");
+            }
+            if (first.isTextual()) {
+                return Tokenizer.encode(first.asText());
+            }
+            if (first.isArray()) {
+                return tokenIds(first, "prompt[0]");
+            }
+        }
+        throw ApiError.invalid("prompt", "'prompt' must be a string, a list of token ids, or a one-element list of "
+                + "either");
+    }
+
+    private static int[] tokenIds(JsonNode arr, String field) {
+        if (!arr.isArray()) {
+            throw ApiError.invalid(field, "'" + field + "' must be an array of token ids");
+        }
+        int[] out = new int[arr.size()];
+        Iterator<JsonNode> it = arr.elements();
+        for (int i = 0; it.hasNext(); i++) {
+            JsonNode t = it.next();
+            if (!t.isIntegralNumber() || !t.canConvertToLong() || t.asLong() < 0 || t.asLong() > 0xFFFFFFFFL) {
+                throw ApiError.invalid(field, "'" + field + "[" + i + "]' must be a token id (integer 0..2^32-1), was "
+                        + t);
+            }
+            out[i] = (int) t.asLong();
+        }
+        return out;
+    }
+
+    private static boolean bool(JsonNode node, String field, boolean dflt) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isBoolean()) {
+            throw ApiError.invalid(field, "'" + field + "' must be true or false, was " + v);
+        }
+        return v.asBoolean();
+    }
+
+    // per-request latency targets: nvext.<name> or extra_args.<name> (Dynamo GlobalRouter README), in ms
+    private static Double number(JsonNode root, JsonNode nvext, String name) {
+        JsonNode v = nvext.get(name);
+        if (v == null || v.isNull()) {
+            v = root.path("extra_args").get(name);
+        }
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isNumber() || v.asDouble() <= 0) {
+            throw ApiError.invalid(name, "'" + name + "' must be a positive number of milliseconds, was " + v);
+        }
+        return v.asDouble();
+    }
+
+    private static Integer priority(JsonNode nvext) {
+        JsonNode v = nvext.path("agent_hints").get("priority");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber()) {
+            throw ApiError.invalid("nvext.agent_hints.priority", "'nvext.agent_hints.priority' must be an integer");
+        }
+        return v.asInt();
+    }
+}
