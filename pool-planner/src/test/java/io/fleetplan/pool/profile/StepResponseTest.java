@@ -1,0 +1,114 @@
+package io.fleetplan.pool.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetplan.common.config.ConfigLoader;
+import io.fleetplan.common.time.VirtualScheduler;
+import io.fleetplan.mocker.engine.EngineConfig;
+import io.fleetplan.pool.config.PlannerConfig;
+import io.fleetplan.pool.core.Action;
+import io.fleetplan.pool.core.PlannerDecision;
+import io.fleetplan.pool.core.PlanningSettings;
+import io.fleetplan.pool.core.PoolPlanner;
+import io.fleetplan.pool.core.VirtualConnector;
+import io.fleetplan.pool.scaling.Replicas;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The planner against a pool of mocker engines in virtual time: a load step up must produce a scale-up within
+ * one load interval, and the drop must produce scale-downs without SLO violations.
+ */
+class StepResponseTest {
+
+    static final double STEP_UP = 600;
+    static final double STEP_DOWN = 1200;
+    static final double END = 2400;
+
+    record Outcome(List<PlannerDecision> decisions, MockerPool pool, double upDelay, double downDelay, int peak,
+            int end, long violationsAfterDrop, long servedAfterDrop) {
+    }
+
+    static Outcome run(long seed) {
+        VirtualScheduler clock = new VirtualScheduler(Instant.EPOCH);
+        EngineConfig engine = EngineConfig.builder().numGpuBlocks(2048).blockSize(64).maxNumSeqs(32)
+                .heartbeatIntervalMs(0).build();
+        MockerPool pool = new MockerPool(clock, engine, 1);
+        PlannerConfig config = ConfigLoader.parse("""
+                mode: agg
+                backend: mocker
+                environment: virtual
+                optimization_target: throughput
+                load_adjustment_interval_seconds: 5
+                max_gpu_budget: 8
+                """, "step", PlannerConfig.class);
+        PoolPlanner planner = new PoolPlanner(PlanningSettings.from(config), null);
+        VirtualConnector connector = new VirtualConnector(new Replicas(0, 1));
+        List<PlannerDecision> decisions = new ArrayList<>();
+        clock.scheduleAtFixedRate(Duration.ofSeconds(5), planner.scaleInterval(), () -> {
+            Instant now = clock.now();
+            pool.reap();
+            pool.drainFpms().forEach(planner::observeFpm);
+            planner.observeEngines(pool.snapshot(now));
+            planner.tick(now, connector.state()).ifPresent(d -> {
+                decisions.add(d);
+                if (d.changes()) {
+                    connector.apply(d);
+                    pool.scaleTo(connector.desired().decode());
+                }
+                connector.reportReady(new Replicas(0, pool.serving())); // engines start at once here
+            });
+        });
+        Random rnd = new Random(seed);
+        scheduleArrival(clock, pool, rnd);
+        clock.runUntil(Instant.ofEpochSecond((long) END));
+        double up = firstAfter(decisions, STEP_UP, Action.SCALE_UP);
+        double down = firstAfter(decisions, STEP_DOWN, Action.SCALE_DOWN);
+        int peak = decisions.stream().mapToInt(d -> d.recommended().decode()).max().orElse(0);
+        // requests that arrive once the pool starts shrinking; the few arriving in the seconds between the drop and
+        // the first scale-down still queue behind the high-load backlog and are not the scale-down's doing
+        double shrinkStart = STEP_DOWN + (Double.isNaN(down) ? 0 : down);
+        List<MockerPool.Served> after = pool.served().stream().filter(s -> s.arrivalSeconds() >= shrinkStart).toList();
+        long violations = after.stream().filter(s -> s.ttftMs() > config.ttftMs() || s.itlMs() > config.itlMs()).count();
+        return new Outcome(decisions, pool, up, down, peak, pool.serving(), violations, after.size());
+    }
+
+    private static void scheduleArrival(VirtualScheduler clock, MockerPool pool, Random rnd) {
+        double t = clock.nanoTime() / 1e9;
+        double rate = t >= STEP_UP && t < STEP_DOWN ? 12.0 : 2.0;
+        double gap = -Math.log(1 - rnd.nextDouble()) / rate;
+        clock.schedule(Duration.ofNanos((long) (gap * 1e9)), () -> {
+            pool.submit(2000, 200);
+            scheduleArrival(clock, pool, rnd);
+        });
+    }
+
+    private static double firstAfter(List<PlannerDecision> decisions, double t, Action action) {
+        for (PlannerDecision d : decisions) {
+            double at = d.at().toEpochMilli() / 1000.0;
+            if (at >= t && d.action() == action) {
+                return at - t;
+            }
+        }
+        return Double.NaN;
+    }
+
+    @Test
+    void stepUpScalesUpWithinOneLoadIntervalAndTheDropScalesDownWithoutSloViolations() {
+        Outcome o = run(42);
+        System.out.printf("step response (seed 42): scale-up %.1f s after the step up, first scale-down %.1f s after the "
+                + "drop, peak %d engines, %d at the end, %d scale events; requests arriving after the first scale-down: "
+                + "%d served, %d over the SLO%n", o.upDelay(), o.downDelay(), o.peak(), o.end(),
+                o.decisions().stream().filter(PlannerDecision::changes).count(), o.servedAfterDrop(),
+                o.violationsAfterDrop());
+        assertThat(o.upDelay()).as("scale-up delay, s").isLessThanOrEqualTo(5.0);
+        assertThat(o.peak()).isGreaterThan(1);
+        assertThat(o.downDelay()).as("scale-down after the drop, s").isFinite();
+        assertThat(o.end()).isLessThan(o.peak());
+        assertThat(o.violationsAfterDrop()).isZero();
+    }
+}
