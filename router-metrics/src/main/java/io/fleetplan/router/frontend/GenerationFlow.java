@@ -10,7 +10,9 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,10 +77,14 @@ final class GenerationFlow {
             }
             KvTransferParams handoff = null;
             String prefillWorker = null;
+            int[] held = new int[0];
             if (plan.prefillPool() != null) {
                 try {
-                    GenerateResponse done = prefill(plan.prefillPool(), requestId, job);
+                    List<GenerateResponse> msgs = prefill(plan.prefillPool(), requestId, job);
+                    GenerateResponse done = msgs.getLast();
                     prefillWorker = done.getWorkerId();
+                    held = msgs.stream().flatMap(m -> m.getTokenIdsList().stream()).mapToInt(Integer::intValue)
+                            .toArray();
                     handoff = done.hasKvTransfer() ? done.getKvTransfer() : KvTransferParams.newBuilder()
                             .setPrefillWorkerId(done.getWorkerId()).setTransferredTokens(job.promptTokens().length)
                             .build();
@@ -94,11 +100,12 @@ final class GenerationFlow {
                     }
                     // Dynamo's disaggregated guide: a failed remote prefill falls back to decode-only
                     handoff = null;
+                    held = new int[0];
                 }
             }
             try {
                 stages.enter("dispatch");
-                return decode(plan.decodePool(), requestId, job, handoff, prefillWorker, sink);
+                return decode(plan.decodePool(), requestId, job, handoff, held, prefillWorker, sink);
             } catch (NoTokens e) {
                 StatusRuntimeException cause = e.cause;
                 Status.Code code = cause.getStatus().getCode();
@@ -127,17 +134,17 @@ final class GenerationFlow {
                 + (last == null ? "none" : last.getStatus().getDescription()) + ")", retryAfterSeconds);
     }
 
-    private GenerateResponse prefill(String pool, String requestId, CompletionJob job) {
+    private List<GenerateResponse> prefill(String pool, String requestId, CompletionJob job) {
         GenerateRequest req = request(requestId + "-prefill", job, 1, null);
-        GenerateResponse lastMsg = null;
+        List<GenerateResponse> msgs = new ArrayList<>(2);
         Iterator<GenerateResponse> it = pools.stub(pool).generate(req);
         while (it.hasNext()) {
-            lastMsg = it.next();
+            msgs.add(it.next());
         }
-        if (lastMsg == null) {
+        if (msgs.isEmpty()) {
             throw Status.INTERNAL.withDescription("prefill pool " + pool + " returned nothing").asRuntimeException();
         }
-        return lastMsg;
+        return msgs;
     }
 
     /** Decode failed before any token: the caller may try another pool. */
@@ -150,7 +157,12 @@ final class GenerationFlow {
         }
     }
 
-    private Result decode(String pool, String requestId, CompletionJob job, KvTransferParams handoff,
+    /**
+     * @param held tokens the prefill worker produced: with a KV handoff the decode worker continues after them
+     *             (mocker contract: output index 1 on, max_tokens - 1 tokens), so they go out with the first
+     *             decode token, and TTFT includes the KV transfer as in Dynamo
+     */
+    private Result decode(String pool, String requestId, CompletionJob job, KvTransferParams handoff, int[] held,
                           String prefillWorker, TokenSink sink) {
         GenerateRequest req = request(requestId, job, job.maxTokens(), handoff);
         Context.CancellableContext ctx = Context.current().withCancellation();
@@ -174,18 +186,20 @@ final class GenerationFlow {
                 }
                 lastMsg = r;
                 if (r.getTokenIdsCount() > 0) {
-                    int[] ids = new int[r.getTokenIdsCount()];
-                    for (int i = 0; i < ids.length; i++) {
-                        ids[i] = r.getTokenIds(i);
+                    int offset = produced == 0 ? held.length : 0;
+                    int[] ids = new int[offset + r.getTokenIdsCount()];
+                    System.arraycopy(held, 0, ids, 0, offset);
+                    for (int i = 0; i < r.getTokenIdsCount(); i++) {
+                        ids[offset + i] = r.getTokenIds(i);
                     }
                     produced += ids.length;
-                    try {
-                        sink.tokens(ids);
-                    } catch (IOException gone) {
-                        ctx.cancel(gone);
-                        throw new ClientGone(gone);
-                    }
+                    emit(sink, ctx, ids);
                 }
+            }
+            if (produced == 0 && held.length > 0) {
+                // max_tokens 1: the prefill worker produced the only token
+                produced = held.length;
+                emit(sink, ctx, held);
             }
         } catch (RuntimeException e) {
             ctx.cancel(e);
@@ -202,6 +216,15 @@ final class GenerationFlow {
         };
         int cached = lastMsg != null && lastMsg.hasUsage() ? lastMsg.getUsage().getCachedTokens() : 0;
         return new Result(produced, cached, finish, prefillWorker, lastMsg == null ? null : lastMsg.getWorkerId());
+    }
+
+    private static void emit(TokenSink sink, Context.CancellableContext ctx, int[] ids) {
+        try {
+            sink.tokens(ids);
+        } catch (IOException gone) {
+            ctx.cancel(gone);
+            throw new ClientGone(gone);
+        }
     }
 
     private static GenerateRequest request(String requestId, CompletionJob job, int maxTokens,

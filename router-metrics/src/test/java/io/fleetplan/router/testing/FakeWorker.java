@@ -165,7 +165,16 @@ public final class FakeWorker extends WorkerGrpc.WorkerImplBase implements AutoC
         int isl = request.getTokenIdsCount() > 0 ? request.getTokenIdsCount() : request.getPromptTokens();
         int max = role == WorkerRole.PREFILL ? 1 : request.getMaxTokens();
         ServerCallStreamObserver<GenerateResponse> out = (ServerCallStreamObserver<GenerateResponse>) response;
-        emit(request, out, 0, max, isl);
+        // like the mocker: with a KV handoff the prefill worker's token was index 0; continue at index 1
+        int start = request.hasKvTransfer() ? 1 : 0;
+        if (start >= max) {
+            out.onNext(GenerateResponse.newBuilder().setRequestId(request.getRequestId()).setWorkerId(id)
+                    .setFinished(true).setFinishReason(FinishReason.LENGTH).setUsage(Usage.newBuilder()
+                            .setPromptTokens(isl).setCompletionTokens(0)).build());
+            out.onCompleted();
+            return;
+        }
+        emit(request, out, start, max, isl);
     }
 
     private void emit(GenerateRequest request, ServerCallStreamObserver<GenerateResponse> out, int index, int max,
