@@ -107,15 +107,4 @@ public final class VirtualEngineBench {
         }
         return new Result(iterations, out, prefill, finished[0], wall, cpu, clock.nanoTime() / 1e9);
     }
-
-    public static void main(String[] args) {
-        for (int workers : new int[] {1, 16}) {
-            for (boolean kv : new boolean[] {false, true}) {
-                Result r = run(new Setup(workers, 256, 1000, 1000, kv, 3));
-                System.out.printf("workers=%d kv=%s it/s=%.0f reqtok/s=%.0f out/s=%.0f x%.0f%n", workers, kv,
-                        r.iterationsPerWallSecond(), r.requestTokensPerWallSecond(), r.outputTokensPerWallSecond(),
-                        r.speedup());
-            }
-        }
-    }
 }

@@ -11,6 +11,9 @@ import io.fleetplan.proto.v1.WorkerHeartbeatRequest;
 import io.fleetplan.proto.v1.WorkerInfo;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,7 +24,10 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +51,8 @@ public final class MockerWorker implements AutoCloseable {
     private final CudaProbe.Result cuda;
     private final CountDownLatch exit = new CountDownLatch(1);
     private Server grpc;
+    private ExecutorService grpcExecutor;
+    private EventLoopGroup eventLoops;
     private HttpServer http;
     private RouterLink router;
     private volatile boolean draining;
@@ -56,7 +64,7 @@ public final class MockerWorker implements AutoCloseable {
         this.workerId = settings.workerId() == null || settings.workerId().isEmpty()
                 ? "mocker-" + UUID.randomUUID().toString().substring(0, 8) : settings.workerId();
         EngineConfig config = settings.engine();
-        this.engineThread = new WallClockScheduler("engine-" + workerId, 1);
+        this.engineThread = new WallClockScheduler("mocker-engine-" + workerId, 1);
         this.startedAt = engineThread.now();
         String component = config.role() == Role.PREFILL ? "prefill" : "backend";
         this.metrics = new WorkerMetrics(settings.pool(), component, workerId, config.modelName(), config.dpRank());
@@ -84,7 +92,14 @@ public final class MockerWorker implements AutoCloseable {
 
     private void startServers() throws IOException {
         onEngine(engine::start);
+        // the worker's own, named threads: benches attribute CPU to the worker by these names
+        grpcExecutor = Executors.newFixedThreadPool(4, named("mocker-grpc-" + workerId));
+        eventLoops = new NioEventLoopGroup(2, named("mocker-netty-" + workerId));
         grpc = NettyServerBuilder.forAddress(new InetSocketAddress(settings.bindHost(), settings.grpcPort()))
+                .channelType(NioServerSocketChannel.class)
+                .bossEventLoopGroup(eventLoops)
+                .workerEventLoopGroup(eventLoops)
+                .executor(grpcExecutor)
                 .addService(new WorkerService(this))
                 .build()
                 .start();
@@ -289,8 +304,28 @@ public final class MockerWorker implements AutoCloseable {
         if (http != null) {
             http.stop(0);
         }
+        if (eventLoops != null) {
+            eventLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        if (grpcExecutor != null) {
+            grpcExecutor.shutdownNow();
+        }
         engineThread.close();
         exit.countDown();
+    }
+
+    /** Prefix of the names of every thread this worker runs (engine, gRPC, Netty). */
+    public String threadNamePrefix() {
+        return "mocker-";
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private void serveMetrics(HttpExchange exchange) throws IOException {

@@ -1,0 +1,131 @@
+package io.fleetplan.mocker.bench;
+
+import io.fleetplan.common.cli.FleetplanSubcommand;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fleetplan bench engine}: virtual-time engine throughput (1 and 16 workers at a full batch) and live
+ * token timing error (one worker at speedup 1 with many concurrent streams). Prints a table, then one JSON line.
+ */
+@Command(name = "engine", mixinStandardHelpOptions = true,
+        description = "Benchmark the mocker engine: virtual-time throughput and live token timing error.")
+public final class BenchEngineCommand implements Callable<Integer>, FleetplanSubcommand {
+
+    @Option(names = "--virtual-seconds", defaultValue = "3", description = "Wall seconds per virtual-time scenario (default: ${DEFAULT-VALUE}).")
+    double virtualSeconds;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Sequences kept in flight per worker in virtual time (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--workers", defaultValue = "16", description = "Workers in the multi-worker scenario (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--isl", defaultValue = "1000", description = "Prompt tokens per request (default: ${DEFAULT-VALUE}).")
+    int isl;
+
+    @Option(names = "--osl", defaultValue = "200", description = "Output tokens per request (default: ${DEFAULT-VALUE}).")
+    int osl;
+
+    @Option(names = "--no-kv-events", description = "Do not build KV events in the virtual scenarios.")
+    boolean noKvEvents;
+
+    @Option(names = "--streams", defaultValue = "1000", description = "Concurrent streams in the live scenario (default: ${DEFAULT-VALUE}).")
+    int streams;
+
+    @Option(names = "--live-seconds", defaultValue = "10", description = "Measured wall seconds of the live scenario (default: ${DEFAULT-VALUE}).")
+    double liveSeconds;
+
+    @Option(names = "--skip-live", description = "Only the virtual-time scenarios.")
+    boolean skipLive;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public String parent() {
+        return "bench";
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (batch < 1 || workers < 1 || isl < 1 || osl < 1 || streams < 1 || virtualSeconds <= 0 || liveSeconds <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--batch, --workers, --isl, --osl, --streams must be >= 1 and the durations > 0");
+        }
+        boolean kv = !noKvEvents;
+        // a short warm-up so the JIT has compiled the hot loop before we measure
+        VirtualEngineBench.run(new VirtualEngineBench.Setup(1, batch, isl, osl, kv, Math.min(1.0, virtualSeconds)));
+        VirtualEngineBench.Result one = VirtualEngineBench.run(new VirtualEngineBench.Setup(1, batch, isl, osl, kv, virtualSeconds));
+        VirtualEngineBench.Result many = VirtualEngineBench.run(new VirtualEngineBench.Setup(workers, batch, isl, osl, kv, virtualSeconds));
+        out.printf(Locale.ROOT, "virtual time: ISL %d, OSL %d, %d sequences per worker, KV events %s, one thread%n",
+                isl, osl, batch, kv ? "on" : "off");
+        out.printf(Locale.ROOT, "%-12s %14s %18s %18s %14s %12s%n", "workers", "iterations/s", "request-tokens/s",
+                "output-tokens/s", "x real time", "cpu cores");
+        row(out, "1", one);
+        row(out, Integer.toString(workers), many);
+        StringBuilder json = new StringBuilder("{");
+        field(json, "virtual_isl", isl);
+        field(json, "virtual_osl", osl);
+        field(json, "virtual_batch", batch);
+        field(json, "virtual_1w_iterations_per_s", one.iterationsPerWallSecond());
+        field(json, "virtual_1w_request_tokens_per_s", one.requestTokensPerWallSecond());
+        field(json, "virtual_1w_request_tokens_per_cpu_s", perCpu(one));
+        field(json, "virtual_1w_output_tokens_per_s", one.outputTokensPerWallSecond());
+        field(json, "virtual_1w_x_real_time", one.speedup());
+        field(json, "virtual_workers", workers);
+        field(json, "virtual_nw_iterations_per_s", many.iterationsPerWallSecond());
+        field(json, "virtual_nw_request_tokens_per_s", many.requestTokensPerWallSecond());
+        field(json, "virtual_nw_request_tokens_per_cpu_s", perCpu(many));
+        field(json, "virtual_nw_output_tokens_per_s", many.outputTokensPerWallSecond());
+        field(json, "virtual_nw_x_real_time", many.speedup());
+        if (!skipLive) {
+            out.printf(Locale.ROOT, "%nlive: one worker at speedup 1, %d concurrent streams, ISL %d, OSL %d, %.0f s measured%n",
+                    streams, isl, osl, liveSeconds);
+            out.flush();
+            LiveEngineBench.Result live = LiveEngineBench.run(new LiveEngineBench.Setup(streams, isl, osl, 2, liveSeconds));
+            out.printf(Locale.ROOT, "%-28s %10.3f%n", "token emission error p50 ms", live.p50Ms());
+            out.printf(Locale.ROOT, "%-28s %10.3f%n", "token emission error p99 ms", live.p99Ms());
+            out.printf(Locale.ROOT, "%-28s %10.3f%n", "token emission error max ms", live.maxMs());
+            out.printf(Locale.ROOT, "%-28s %10.0f%n", "tokens streamed per s", live.tokens() / live.seconds());
+            out.printf(Locale.ROOT, "%-28s %10.3f%n", "worker cpu cores", live.workerCpuCores());
+            field(json, "live_streams", streams);
+            field(json, "live_seconds", live.seconds());
+            field(json, "live_tokens_per_s", live.tokens() / live.seconds());
+            field(json, "live_requests", live.requests());
+            field(json, "live_emission_error_p50_ms", live.p50Ms());
+            field(json, "live_emission_error_p99_ms", live.p99Ms());
+            field(json, "live_emission_error_max_ms", live.maxMs());
+            field(json, "live_worker_cpu_cores", live.workerCpuCores());
+        }
+        json.setLength(json.length() - 1);
+        json.append('}');
+        out.println(json);
+        out.flush();
+        return 0;
+    }
+
+    private static double perCpu(VirtualEngineBench.Result r) {
+        return r.cpuSeconds() <= 0 ? 0 : (r.outputTokens() + r.prefillTokens()) / r.cpuSeconds();
+    }
+
+    private static void row(PrintWriter out, String label, VirtualEngineBench.Result r) {
+        out.printf(Locale.ROOT, "%-12s %14.0f %18.0f %18.0f %14.0f %12.2f%n", label, r.iterationsPerWallSecond(),
+                r.requestTokensPerWallSecond(), r.outputTokensPerWallSecond(), r.speedup(), r.cpuSeconds() / r.wallSeconds());
+    }
+
+    private static void field(StringBuilder json, String name, double value) {
+        json.append('"').append(name).append("\":");
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            json.append((long) value);
+        } else {
+            json.append(String.format(Locale.ROOT, "%.3f", value));
+        }
+        json.append(',');
+    }
+}
