@@ -13,7 +13,7 @@ public record PlanningSettings(PoolMode mode, boolean throughputScaling, boolean
         int minEndpoint, int maxGpuBudget, int minGpuBudget, int prefillGpus, int decodeGpus, double ttftMs,
         double itlMs, int scalingDownSensitivity, int minObservations, int maxFpmSamples, int fpmBucketSize,
         LoadThresholds thresholds, PredictorSettings predictor, Duration maxTrafficAge, Duration maxEngineAge,
-        EngineLimits engineLimits) {
+        EngineLimits engineLimits, Duration scaleDownStabilization) {
 
     public static PlanningSettings from(PlannerConfig c) {
         Duration throughput = Duration.ofSeconds(c.throughputAdjustmentIntervalSeconds());
@@ -35,7 +35,8 @@ public record PlanningSettings(PoolMode mode, boolean throughputScaling, boolean
                 maxAge != null ? maxAge : throughput.multipliedBy(3), maxAge != null ? maxAge : load.multipliedBy(3),
                 new EngineLimits(c.maxKvTokens() == null ? 0 : c.maxKvTokens(),
                         c.maxNumBatchedTokens() == null ? 0 : c.maxNumBatchedTokens(),
-                        c.maxNumSeqs() == null ? 0 : c.maxNumSeqs()));
+                        c.maxNumSeqs() == null ? 0 : c.maxNumSeqs()),
+                seconds(c.scaleDownStabilizationSeconds()));
     }
 
     private static Duration seconds(double s) {

@@ -56,6 +56,10 @@ public final class PoolPlanner {
     private Replicas floor;
     private long sequence;
     private int loadObservations;
+    private final java.util.ArrayDeque<Recent> recentTargets = new java.util.ArrayDeque<>();
+
+    private record Recent(Instant at, Replicas target) {
+    }
 
     /** @param profile pre-deployment profile (interpolation model and FPM bootstrap), or null */
     public PoolPlanner(PlanningSettings settings, ProfileData profile) {
@@ -222,7 +226,7 @@ public final class PoolPlanner {
                         settings.mode().scalesDecode() ? d : current.decode());
             }
         }
-        target = atLeastMinEndpoint(target);
+        target = stabilized(now, current, atLeastMinEndpoint(target));
         GpuBudget.Result clamped = budget.clamp(target, settings.mode());
         Replicas recommended = clamped.replicas();
         if (clamped.outcome() == GpuBudget.Outcome.BELOW_MIN_ENDPOINT_FOOTPRINT) {
@@ -236,6 +240,29 @@ public final class PoolPlanner {
                 floor == null ? Replicas.ZERO : floor, action, runThroughput ? tReason : notRun(tReason),
                 runLoad ? pReason : notRun(pReason), runLoad ? dReason : notRun(dReason), clamped.outcome(), prediction,
                 new PlannerDecision.Estimates(estTtft, estItl, observedTtft, observedItl, prefillRps, decodeRps)));
+    }
+
+    /**
+     * HPA-style scale-down stabilization: a component goes down only to the highest target recommended within
+     * the window, so a dip between two busy periods does not release replicas that are needed again at once.
+     */
+    private Replicas stabilized(Instant now, Replicas current, Replicas target) {
+        Duration window = settings.scaleDownStabilization();
+        if (window.isZero()) {
+            return target;
+        }
+        while (!recentTargets.isEmpty() && Duration.between(recentTargets.peekFirst().at(), now).compareTo(window) > 0) {
+            recentTargets.removeFirst();
+        }
+        recentTargets.addLast(new Recent(now, target));
+        int p = target.prefill();
+        int d = target.decode();
+        for (Recent e : recentTargets) {
+            Replicas r = e.target();
+            p = p < current.prefill() ? Math.min(current.prefill(), Math.max(p, r.prefill())) : p;
+            d = d < current.decode() ? Math.min(current.decode(), Math.max(d, r.decode())) : d;
+        }
+        return new Replicas(p, d);
     }
 
     private LoadReason loadGuard(Instant now, ReplicaState state) {

@@ -129,9 +129,10 @@ public final class MockerPool {
                 continue;
             }
             ForwardPass f = w.last;
-            loads.add(f == null ? new EngineLoad(w.id, 0, 0, 0, 0, limits)
+            int running = w.engine.load().numRunning();
+            loads.add(f == null ? new EngineLoad(w.id, 0, 0, 0, 0, limits, running)
                     : new EngineLoad(w.id, f.dpRank(), f.queued().sumPrefillTokens(), f.scheduled().sumDecodeKvTokens(),
-                            f.queued().sumDecodeKvTokens(), limits));
+                            f.queued().sumDecodeKvTokens(), limits, running));
         }
         return new EngineSnapshot(now, List.of(), loads);
     }

@@ -13,6 +13,9 @@ import java.util.function.ToDoubleFunction;
  * scaled by c and must stay under {@code sensitivity x} the SLO budget. Other targets compare queue and KV
  * utilisation to {@link LoadThresholds}; fleetplan also checks those scale-downs for consolidation (the
  * survivors' utilisation times c must stay under the scale-up threshold), which keeps them from flapping.
+ * For decode and aggregated engines fleetplan adds a batch-slot check in every target: where an engine
+ * reports its running requests and max_num_seqs, running x c must stay under sensitivity x max_num_seqs,
+ * since a full batch queues new requests (TTFT) even while KV and ITL look fine.
  */
 public final class LoadCalculator {
 
@@ -91,8 +94,8 @@ public final class LoadCalculator {
                     return new Result(LoadReason.INSUFFICIENT_DATA, current, Double.NaN);
                 }
             }
-            return byThreshold(engines, current, e -> e.kvTokens() / e.limits().maxKvTokens(), thresholds.decodeUp(),
-                    thresholds.decodeDown(), false);
+            return slotChecked(byThreshold(engines, current, e -> e.kvTokens() / e.limits().maxKvTokens(),
+                    thresholds.decodeUp(), thresholds.decodeDown(), false), engines, current);
         }
         if (!model.decodeReady()) {
             return new Result(LoadReason.INSUFFICIENT_DATA, current, Double.NaN);
@@ -118,8 +121,23 @@ public final class LoadCalculator {
             long cap = e.limits().maxKvTokens();
             ok = (cap <= 0 || post < cap) && model.estimateItlMs(post) < itlMs * sensitivity;
         }
-        return ok ? new Result(LoadReason.SCALE_DOWN, current - 1, max)
-                : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, max);
+        return slotChecked(ok ? new Result(LoadReason.SCALE_DOWN, current - 1, max)
+                : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, max), engines, current);
+    }
+
+    /** Refuses a scale-down that would fill the survivors' batches (running x c >= sensitivity x max_num_seqs). */
+    private Result slotChecked(Result r, List<EngineLoad> engines, int current) {
+        if (r.reason() != LoadReason.SCALE_DOWN) {
+            return r;
+        }
+        double c = (double) current / (current - 1);
+        for (EngineLoad e : engines) {
+            int slots = e.limits().maxNumSeqs();
+            if (slots > 0 && e.runningRequests() > 0 && e.runningRequests() * c >= slots * sensitivity) {
+                return new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, r.maxEstimateMs());
+            }
+        }
+        return r;
     }
 
     /** Aggregated engines: either half over the target scales up; both must allow a scale-down. */

@@ -27,12 +27,13 @@ public final class WireMapping {
     public static EngineLoad load(WorkerLoad w, int blockSize) {
         var a = w.getLoad();
         EngineLimits limits = new EngineLimits(a.getKvTotalBlocks() * blockSize, 0, 0);
+        int running = a.getNumRunningReqs();
         if (w.hasLastFpm()) {
             Fpm f = fpm(w.getLastFpm());
             return new EngineLoad(w.getWorkerId(), f.dpRank(), f.queuedPrefillTokens(), f.sumDecodeKvTokens(),
-                    f.queuedDecodeKvTokens(), limits);
+                    f.queuedDecodeKvTokens(), limits, running);
         }
         return new EngineLoad(w.getWorkerId(), (int) a.getDpRank(), a.getActivePrefillTokens(),
-                (double) a.getActiveDecodeBlocks() * blockSize, 0, limits);
+                (double) a.getActiveDecodeBlocks() * blockSize, 0, limits, running);
     }
 }

@@ -30,10 +30,10 @@ class StepResponseTest {
     static final double END = 2400;
 
     record Outcome(List<PlannerDecision> decisions, MockerPool pool, double upDelay, double downDelay, int peak,
-            int end, long violationsAfterDrop, long servedAfterDrop) {
+            int end, long violationsAfterDrop, long servedAfterDrop, double engineSeconds, double attainment) {
     }
 
-    static Outcome run(long seed) {
+    static Outcome run(long seed, String extraConfig) {
         VirtualScheduler clock = new VirtualScheduler(Instant.EPOCH);
         EngineConfig engine = EngineConfig.builder().numGpuBlocks(2048).blockSize(64).maxNumSeqs(32)
                 .heartbeatIntervalMs(0).build();
@@ -45,12 +45,14 @@ class StepResponseTest {
                 optimization_target: throughput
                 load_adjustment_interval_seconds: 5
                 max_gpu_budget: 8
-                """, "step", PlannerConfig.class);
+                """ + extraConfig, "step", PlannerConfig.class);
         PoolPlanner planner = new PoolPlanner(PlanningSettings.from(config), null);
         VirtualConnector connector = new VirtualConnector(new Replicas(0, 1));
         List<PlannerDecision> decisions = new ArrayList<>();
+        double[] engineSeconds = {0};
         clock.scheduleAtFixedRate(Duration.ofSeconds(5), planner.scaleInterval(), () -> {
             Instant now = clock.now();
+            engineSeconds[0] += pool.running() * planner.scaleInterval().toMillis() / 1000.0;
             pool.reap();
             pool.drainFpms().forEach(planner::observeFpm);
             planner.observeEngines(pool.snapshot(now));
@@ -74,7 +76,9 @@ class StepResponseTest {
         double shrinkStart = STEP_DOWN + (Double.isNaN(down) ? 0 : down);
         List<MockerPool.Served> after = pool.served().stream().filter(s -> s.arrivalSeconds() >= shrinkStart).toList();
         long violations = after.stream().filter(s -> s.ttftMs() > config.ttftMs() || s.itlMs() > config.itlMs()).count();
-        return new Outcome(decisions, pool, up, down, peak, pool.serving(), violations, after.size());
+        long ok = pool.served().stream().filter(s -> s.ttftMs() <= config.ttftMs() && s.itlMs() <= config.itlMs()).count();
+        return new Outcome(decisions, pool, up, down, peak, pool.serving(), violations, after.size(), engineSeconds[0],
+                (double) ok / pool.served().size());
     }
 
     private static void scheduleArrival(VirtualScheduler clock, MockerPool pool, Random rnd) {
@@ -99,12 +103,30 @@ class StepResponseTest {
 
     @Test
     void stepUpScalesUpWithinOneLoadIntervalAndTheDropScalesDownWithoutSloViolations() {
-        Outcome o = run(42);
-        System.out.printf("step response (seed 42): scale-up %.1f s after the step up, first scale-down %.1f s after the "
+        check("Dynamo semantics", run(42, ""));
+    }
+
+    @Test
+    void withScaleDownStabilizationTheHighPhaseStopsFlapping() {
+        Outcome plain = run(42, "");
+        Outcome stable = run(42, "scale_down_stabilization_seconds: 60\n");
+        check("scale_down_stabilization_seconds 60", stable);
+        assertThat(events(stable)).isLessThan(events(plain));
+    }
+
+    private static long events(Outcome o) {
+        return o.decisions().stream().filter(PlannerDecision::changes).count();
+    }
+
+    private static void check(String label, Outcome o) {
+        System.out.printf("step response (seed 42, " + label + "): scale-up %.1f s after the step up, first scale-down %.1f s after the "
                 + "drop, peak %d engines, %d at the end, %d scale events; requests arriving after the first scale-down: "
-                + "%d served, %d over the SLO%n", o.upDelay(), o.downDelay(), o.peak(), o.end(),
-                o.decisions().stream().filter(PlannerDecision::changes).count(), o.servedAfterDrop(),
-                o.violationsAfterDrop());
+                + "%d served, %d over the SLO; whole run: SLO attainment %.2f%%, %.0f engine-seconds%n", o.upDelay(),
+                o.downDelay(), o.peak(), o.end(), events(o), o.servedAfterDrop(), o.violationsAfterDrop(),
+                100 * o.attainment(), o.engineSeconds());
+        if (System.getenv("STEP_DEBUG") != null) {
+            o.decisions().stream().filter(PlannerDecision::changes).forEach(d -> System.out.println(d.at() + " " + d.summary()));
+        }
         assertThat(o.upDelay()).as("scale-up delay, s").isLessThanOrEqualTo(5.0);
         assertThat(o.peak()).isGreaterThan(1);
         assertThat(o.downDelay()).as("scale-down after the drop, s").isFinite();
