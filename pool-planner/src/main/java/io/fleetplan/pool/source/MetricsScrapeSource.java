@@ -22,13 +22,16 @@ import java.util.logging.Logger;
  * Per-worker load scraped from a router/frontend {@code /metrics} page (Dynamo's load-based source): the gauges
  * {@code dynamo_frontend_worker_active_prefill_tokens} and {@code dynamo_frontend_worker_active_decode_blocks}
  * labelled {@code worker_id}, {@code dp_rank}, {@code worker_type} (prefill|decode; absent = decode/agg).
- * Traffic is not read here.
+ * Workers a fleetplan router marks draining ({@code fleetplan_router_worker_draining 1}) are left out, and its
+ * {@code fleetplan_router_worker_running_requests} fills the running count. Traffic is not read here.
  */
 public final class MetricsScrapeSource implements MetricsSource {
 
     private static final Logger LOG = Logger.getLogger(MetricsScrapeSource.class.getName());
     static final String PREFILL = "dynamo_frontend_worker_active_prefill_tokens";
     static final String DECODE = "dynamo_frontend_worker_active_decode_blocks";
+    static final String DRAINING = "fleetplan_router_worker_draining";
+    static final String RUNNING = "fleetplan_router_worker_running_requests";
 
     private final URI url;
     private final HttpClient http;
@@ -70,21 +73,23 @@ public final class MetricsScrapeSource implements MetricsSource {
 
     /** Parses the text exposition format into a snapshot (pure, for tests). */
     static EngineSnapshot parse(String text, Instant now, int blockSize, EngineLimits limits) {
-        Map<String, double[]> byWorker = new HashMap<>(); // key -> [prefill tokens, decode blocks, isPrefill]
+        // key -> [prefill tokens, decode blocks, is prefill, draining, running]
+        Map<String, double[]> byWorker = new java.util.TreeMap<>();
+        List<String> names = List.of(PREFILL, DECODE, DRAINING, RUNNING);
         for (String line : text.split("\n")) {
-            if (line.startsWith("#") || line.isBlank()) {
+            if (line.startsWith("#") || line.isBlank() || line.indexOf('{') < 0) {
                 continue;
             }
-            boolean prefill = line.startsWith(PREFILL + "{");
-            if (!prefill && !line.startsWith(DECODE + "{")) {
+            int which = names.indexOf(line.substring(0, line.indexOf('{')));
+            if (which < 0) {
                 continue;
             }
             int close = line.lastIndexOf('}');
             Map<String, String> labels = labels(line.substring(line.indexOf('{') + 1, close));
             double value = PrometheusClient.parse(line.substring(close + 1).trim().split("\\s+")[0]);
             String key = labels.getOrDefault("worker_id", "") + "/" + labels.getOrDefault("dp_rank", "0");
-            double[] v = byWorker.computeIfAbsent(key, k -> new double[] {0, 0, 0});
-            v[prefill ? 0 : 1] = value;
+            double[] v = byWorker.computeIfAbsent(key, k -> new double[5]);
+            v[which == 0 ? 0 : which == 1 ? 1 : which + 1] = value;
             if ("prefill".equals(labels.get("worker_type"))) {
                 v[2] = 1;
             }
@@ -92,8 +97,12 @@ public final class MetricsScrapeSource implements MetricsSource {
         List<EngineLoad> p = new ArrayList<>();
         List<EngineLoad> d = new ArrayList<>();
         byWorker.forEach((key, v) -> {
+            if (v[3] == 1) {
+                return; // draining: leaving the pool
+            }
             String[] parts = key.split("/");
-            EngineLoad l = new EngineLoad(parts[0], Integer.parseInt(parts[1]), v[0], v[1] * blockSize, 0, limits);
+            EngineLoad l = new EngineLoad(parts[0], Integer.parseInt(parts[1]), v[0], v[1] * blockSize, 0, limits,
+                    (int) v[4]);
             (v[2] == 1 ? p : d).add(l);
         });
         return new EngineSnapshot(now, p, d);

@@ -1,0 +1,101 @@
+package io.fleetplan.pool.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.fleetplan.pool.core.EngineSnapshot;
+import io.fleetplan.pool.core.TrafficSample;
+import io.fleetplan.pool.perf.EngineLimits;
+import io.fleetplan.proto.v1.ActiveLoad;
+import io.fleetplan.proto.v1.ForwardPassMetrics;
+import io.fleetplan.proto.v1.PoolMetrics;
+import io.fleetplan.proto.v1.QueuedRequests;
+import io.fleetplan.proto.v1.ScheduledRequests;
+import io.fleetplan.proto.v1.WorkerLoad;
+import io.fleetplan.proto.v1.WorkerRole;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class SourcesTest {
+
+    @Test
+    void promQlIsDynamosForBothSources() {
+        assertThat(PromQl.routerAverage(PromQl.Quantity.TTFT, "my-pool", "180s")).isEqualTo(
+                "sum(increase(dynamo_component_router_time_to_first_token_seconds_sum{dynamo_namespace=\"my_pool\"}[180s]))"
+                        + " / sum(increase(dynamo_component_router_time_to_first_token_seconds_count{dynamo_namespace=\"my_pool\"}[180s]))");
+        assertThat(PromQl.routerRequests("ns", "180s")).isEqualTo(
+                "sum(increase(dynamo_component_router_requests_started_total{dynamo_namespace=\"ns\"}[180s]) or ignoring(__name__) "
+                        + "increase(dynamo_component_router_requests_total{dynamo_namespace=\"ns\"}[180s]))");
+        assertThat(PromQl.routerRequestsFallback("ns", "180s"))
+                .isEqualTo("sum(increase(dynamo_component_router_requests_total{dynamo_namespace=\"ns\"}[180s]))");
+        assertThat(PromQl.frontendAverage(PromQl.Quantity.ITL, "180s")).isEqualTo(
+                "sum by (model, dynamo_namespace) (increase(dynamo_frontend_inter_token_latency_seconds_sum[180s])) / "
+                        + "sum by (model, dynamo_namespace) (increase(dynamo_frontend_inter_token_latency_seconds_count[180s]))");
+        assertThat(PromQl.frontendRequests("180s")).isEqualTo("increase(dynamo_frontend_requests_started_total[180s])");
+        assertThat(PromQl.routerAverage(PromQl.Quantity.DURATION, "", "60s"))
+                .isEqualTo("sum(increase(dynamo_component_request_duration_seconds_sum[60s])) / "
+                        + "sum(increase(dynamo_component_request_duration_seconds_count[60s]))");
+    }
+
+    @Test
+    void scrapeReadsPerWorkerGaugesAndSkipsDrainingWorkers() {
+        String text = """
+                # HELP dynamo_frontend_worker_active_prefill_tokens x
+                # TYPE dynamo_frontend_worker_active_prefill_tokens gauge
+                dynamo_frontend_worker_active_prefill_tokens{dynamo_namespace="p",router_id="r",worker_id="w1",dp_rank="0",worker_type="prefill"} 4096.0
+                dynamo_frontend_worker_active_decode_blocks{dynamo_namespace="p",router_id="r",worker_id="w2",dp_rank="0",worker_type="decode"} 10.0
+                dynamo_frontend_worker_active_decode_blocks{dynamo_namespace="p",router_id="r",worker_id="w3",dp_rank="0",worker_type="decode"} 0.0
+                fleetplan_router_worker_running_requests{dynamo_namespace="p",router_id="r",worker_id="w2",dp_rank="0",worker_type="decode"} 7.0
+                fleetplan_router_worker_draining{dynamo_namespace="p",router_id="r",worker_id="w3",dp_rank="0",worker_type="decode"} 1.0
+                """;
+        EngineSnapshot s = MetricsScrapeSource.parse(text, Instant.EPOCH, 64, EngineLimits.UNKNOWN);
+        assertThat(s.prefill()).singleElement().satisfies(e -> assertThat(e.queuedPrefillTokens()).isEqualTo(4096));
+        assertThat(s.decode()).singleElement().satisfies(e -> {
+            assertThat(e.workerId()).isEqualTo("w2");
+            assertThat(e.scheduledKvTokens()).isEqualTo(640);
+            assertThat(e.runningRequests()).isEqualTo(7);
+        });
+    }
+
+    private static PoolMetrics metrics(double time, long total, double n, double isl, double ttft, WorkerLoad... workers) {
+        return PoolMetrics.newBuilder().setTime(time).setRequestsTotal(total).setNumRequests(n).setMeanIsl(isl)
+                .setMeanOsl(100).setMeanTtftMs(ttft).setMeanItlMs(20).addAllWorkers(java.util.List.of(workers)).build();
+    }
+
+    private static WorkerLoad worker(String id, WorkerRole role, boolean draining, long counter) {
+        return WorkerLoad.newBuilder().setWorkerId(id).setRole(role).setDraining(draining)
+                .setLoad(ActiveLoad.newBuilder().setKvTotalBlocks(1000).setActiveDecodeBlocks(5).setNumRunningReqs(3))
+                .setLastFpm(ForwardPassMetrics.newBuilder().setWorkerId(id).setCounterId(counter).setWallTime(0.02)
+                        .setScheduledRequests(ScheduledRequests.newBuilder().setNumDecodeRequests(3).setSumDecodeKvTokens(3000))
+                        .setQueuedRequests(QueuedRequests.newBuilder().setSumPrefillTokens(512)))
+                .build();
+    }
+
+    @Test
+    void routerStreamGivesTrafficBetweenCallsLoadAndNewFpms() {
+        RouterStreamSource s = new RouterStreamSource(16);
+        assertThat(s.traffic(Instant.EPOCH, 180)).isNull();
+        s.accept(metrics(1000, 50, 0, 0, 0, worker("d1", WorkerRole.DECODE, false, 1)));
+        assertThat(s.traffic(Instant.EPOCH, 180)).as("first call marks the window start").isNull();
+        s.accept(metrics(1090, 80, 30, 1000, 200, worker("d1", WorkerRole.DECODE, false, 1)));
+        s.accept(metrics(1180, 110, 10, 3000, 400, worker("d1", WorkerRole.DECODE, false, 2),
+                worker("d2", WorkerRole.DECODE, true, 9), worker("p1", WorkerRole.PREFILL, false, 1)));
+        TrafficSample t = s.traffic(Instant.EPOCH, 180);
+        assertThat(t.windowSeconds()).isEqualTo(180);
+        assertThat(t.numRequests()).isEqualTo(60);
+        assertThat(t.isl()).isCloseTo((30 * 1000 + 10 * 3000) / 40.0, within(1e-9)); // request-weighted
+        assertThat(t.ttftMs()).isCloseTo((30 * 200 + 10 * 400) / 40.0, within(1e-9));
+        EngineSnapshot e = s.engines(Instant.EPOCH);
+        assertThat(e.decode()).singleElement().satisfies(l -> {
+            assertThat(l.workerId()).isEqualTo("d1"); // the draining d2 is left out
+            assertThat(l.scheduledKvTokens()).isEqualTo(3000);
+            assertThat(l.queuedPrefillTokens()).isEqualTo(512);
+            assertThat(l.limits().maxKvTokens()).isEqualTo(16_000);
+            assertThat(l.runningRequests()).isEqualTo(3);
+        });
+        assertThat(e.prefill()).hasSize(1);
+        // FPMs: d1 counters 1 and 2 (1 only once), d2 9, p1 1
+        assertThat(s.drainFpms()).hasSize(4);
+        assertThat(s.drainFpms()).isEmpty();
+    }
+}
