@@ -94,6 +94,12 @@ public final class BenchEngineCommand implements Callable<Integer>, FleetplanSub
             out.printf(Locale.ROOT, "%-28s %10.3f%n", "token emission error max ms", live.maxMs());
             out.printf(Locale.ROOT, "%-28s %10.0f%n", "tokens streamed per s", live.tokens() / live.seconds());
             out.printf(Locale.ROOT, "%-28s %10.3f%n", "worker cpu cores", live.workerCpuCores());
+            double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            int cores = Runtime.getRuntime().availableProcessors();
+            out.printf(Locale.ROOT, "%-28s %10.2f  (%d cores; timing error grows when the machine is oversubscribed)%n",
+                    "system load average", load, cores);
+            field(json, "system_load_average", load);
+            field(json, "cores", cores);
             field(json, "live_streams", streams);
             field(json, "live_seconds", live.seconds());
             field(json, "live_tokens_per_s", live.tokens() / live.seconds());

@@ -2,7 +2,6 @@ package io.fleetplan.mocker.worker;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.fleetplan.common.time.WallClockScheduler;
 import io.fleetplan.mocker.engine.EngineConfig;
 import io.fleetplan.mocker.engine.MockEngine;
 import io.fleetplan.mocker.engine.Role;
@@ -41,7 +40,7 @@ public final class MockerWorker implements AutoCloseable {
 
     private final WorkerSettings settings;
     private final String workerId;
-    private final WallClockScheduler engineThread;
+    private final PreciseScheduler engineThread;
     private final MockEngine engine;
     private final WorkerBridge bridge;
     private final EventHub hub = new EventHub();
@@ -64,7 +63,7 @@ public final class MockerWorker implements AutoCloseable {
         this.workerId = settings.workerId() == null || settings.workerId().isEmpty()
                 ? "mocker-" + UUID.randomUUID().toString().substring(0, 8) : settings.workerId();
         EngineConfig config = settings.engine();
-        this.engineThread = new WallClockScheduler("mocker-engine-" + workerId, 1);
+        this.engineThread = new PreciseScheduler("mocker-engine-" + workerId, Duration.ofNanos(500_000));
         this.startedAt = engineThread.now();
         String component = config.role() == Role.PREFILL ? "prefill" : "backend";
         this.metrics = new WorkerMetrics(settings.pool(), component, workerId, config.modelName(), config.dpRank());
