@@ -1,0 +1,248 @@
+package io.fleetplan.cli.up;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Starts the processes of a local stack and stops every one of them, including the processes they started
+ * (the GlobalPlanner's workers): on {@link #close()} children get SIGTERM newest first (so the Frontend stops
+ * taking requests before the pools go), have {@code grace} to finish, and whatever is still alive then (children
+ * or their descendants, remembered before anyone exits) is killed. Each process writes {@code <name>.log} in the
+ * run directory.
+ */
+public final class Supervisor implements AutoCloseable {
+
+    /** A started process. */
+    public static final class Running {
+        private final Component component;
+        private final Process process;
+        private final Path log;
+        private final CompletableFuture<String> readyLine = new CompletableFuture<>();
+        private final Deque<String> tail = new ArrayDeque<>();
+
+        Running(Component component, Process process, Path log) {
+            this.component = component;
+            this.process = process;
+            this.log = log;
+        }
+
+        public Component component() {
+            return component;
+        }
+
+        public Process process() {
+            return process;
+        }
+
+        public Path log() {
+            return log;
+        }
+
+        /** The line that matched {@link Component#readyLine()}, once it was printed. */
+        public CompletableFuture<String> readyLine() {
+            return readyLine;
+        }
+
+        synchronized String tail() {
+            return String.join("\n", tail);
+        }
+
+        synchronized void remember(String line) {
+            tail.addLast(line);
+            if (tail.size() > 20) {
+                tail.removeFirst();
+            }
+        }
+    }
+
+    private final Path runDir;
+    private final List<String> launcher;
+    private final Duration grace;
+    private final List<Running> running = new ArrayList<>();
+    private boolean closed;
+
+    /**
+     * @param runDir   where config files and logs go
+     * @param launcher the command that runs {@code fleetplan} ({@link JavaLauncher#fleetplanCommand()})
+     * @param grace    how long stopping processes may take before they are killed
+     */
+    public Supervisor(Path runDir, List<String> launcher, Duration grace) {
+        this.runDir = runDir;
+        this.launcher = List.copyOf(launcher);
+        this.grace = grace;
+    }
+
+    /** Writes the component's files and starts it; its output goes to {@code <name>.log}. */
+    public synchronized Running start(Component c) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("supervisor is stopped");
+        }
+        Files.createDirectories(runDir);
+        for (Map.Entry<String, String> f : c.files().entrySet()) {
+            Path target = runDir.resolve(f.getKey());
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, f.getValue());
+        }
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(c.args());
+        Path log = runDir.resolve(c.name() + ".log");
+        Process p = new ProcessBuilder(cmd).directory(runDir.toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        Running r = new Running(c, p, log);
+        Thread.ofVirtual().name("log-" + c.name()).start(() -> pump(r));
+        running.add(r);
+        return r;
+    }
+
+    private void pump(Running r) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.process.getInputStream(), StandardCharsets.UTF_8));
+             Writer out = Files.newBufferedWriter(r.log, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                out.write(line);
+                out.write('\n');
+                out.flush();
+                r.remember(line);
+                if (r.component.readyLine() != null && !r.readyLine.isDone() && r.component.readyLine().matcher(line).find()) {
+                    r.readyLine.complete(line);
+                }
+            }
+        } catch (IOException e) {
+            // the process went away; its exit is reported by awaitReady or close
+        } finally {
+            r.readyLine.completeExceptionally(new IllegalStateException(r.component.name() + " exited"));
+        }
+    }
+
+    /**
+     * Waits until the component printed its ready line (or, with {@code port > 0}, accepts connections there).
+     *
+     * @throws IllegalStateException naming the component, its exit code and the end of its log, if it died or
+     *                               was not ready within {@code timeout}
+     */
+    public void awaitReady(Running r, int port, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!r.process.isAlive()) {
+                throw notReady(r, "exited with code " + r.process.exitValue());
+            }
+            if (port > 0 ? accepts(port) : r.readyLine.isDone() && !r.readyLine.isCompletedExceptionally()) {
+                return;
+            }
+            try {
+                r.readyLine.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                // poll again
+            }
+        }
+        throw notReady(r, "was not ready within " + timeout.toSeconds() + " s");
+    }
+
+    private IllegalStateException notReady(Running r, String what) {
+        return new IllegalStateException(r.component.name() + " " + what + "; log " + r.log + ", last lines:\n" + r.tail());
+    }
+
+    static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(StackLayout.HOST, port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Every process of the stack that is alive: children and their descendants. */
+    public synchronized List<ProcessHandle> processes() {
+        Set<ProcessHandle> all = new LinkedHashSet<>();
+        for (Running r : running) {
+            if (r.process.isAlive()) {
+                all.add(r.process.toHandle());
+            }
+            r.process.descendants().filter(ProcessHandle::isAlive).forEach(all::add);
+        }
+        return List.copyOf(all);
+    }
+
+    public synchronized List<Running> running() {
+        return List.copyOf(running);
+    }
+
+    /** Stops everything; safe to call twice (Ctrl-C hook and normal exit). */
+    @Override
+    public void close() {
+        List<Running> toStop;
+        List<ProcessHandle> everyone;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toStop = new ArrayList<>(running);
+            everyone = processes();
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        Set<ProcessHandle> known = new LinkedHashSet<>(everyone);
+        for (int i = toStop.size() - 1; i >= 0; i--) {
+            Process p = toStop.get(i).process;
+            if (p.isAlive()) {
+                p.destroy(); // SIGTERM: workers drain, servers close
+                try {
+                    // the Frontend first, alone, so no new request reaches a pool that is going away
+                    if (toStop.get(i).component.role() == Component.Role.FRONTEND) {
+                        p.waitFor(Math.min(5_000, remainingMs(deadline)), TimeUnit.MILLISECONDS);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        // workers started while we were stopping are still children of their (not yet exited) parents
+        known.addAll(processes());
+        everyone = List.copyOf(known);
+        for (ProcessHandle h : everyone) {
+            try {
+                h.onExit().get(Math.max(0, remainingMs(deadline)), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                // killed below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (ProcessHandle h : everyone) {
+            if (h.isAlive()) {
+                h.destroyForcibly();
+            }
+        }
+        for (ProcessHandle h : everyone) {
+            try {
+                h.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // nothing more can be done for a process SIGKILL does not end
+            }
+        }
+    }
+
+    private static long remainingMs(long deadline) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+}
