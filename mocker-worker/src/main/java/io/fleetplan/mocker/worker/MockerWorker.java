@@ -70,6 +70,7 @@ public final class MockerWorker implements AutoCloseable {
         this.bridge = new WorkerBridge(workerId, config.dpRank(), engineThread.clock(), hub, metrics, emission);
         this.engine = new MockEngine(config, engineThread, bridge);
         bridge.initialLoad(engine.load());
+        metrics.load(engine.load());
         this.cuda = settings.cudaProbe() ? CudaProbe.probe() : null;
         if (cuda != null) {
             LOG.log(System.Logger.Level.INFO, "CUDA probe: {0}", cuda.message());
@@ -114,7 +115,8 @@ public final class MockerWorker implements AutoCloseable {
             router.start();
         }
         LOG.log(System.Logger.Level.INFO, "mocker worker {0} serving {1} ({2}) on gRPC {3}, metrics {4}", workerId,
-                settings.engine().modelName(), settings.engine().disaggregationMode(), grpcPort(), metricsUrl());
+                settings.engine().modelName(), settings.engine().disaggregationMode(), String.valueOf(grpcPort()),
+                metricsUrl().isEmpty() ? "off" : metricsUrl());
     }
 
     public String workerId() {
@@ -231,7 +233,7 @@ public final class MockerWorker implements AutoCloseable {
         if (router != null) {
             router.nudge();
         }
-        LOG.log(System.Logger.Level.INFO, "worker {0} draining (grace {1} ms)", workerId, g.toMillis());
+        LOG.log(System.Logger.Level.INFO, "worker {0} draining (grace {1} ms)", workerId, String.valueOf(g.toMillis()));
         onEngine(() -> {
             int atStart = engine.inFlight();
             long completedBefore = bridge.completed.get();

@@ -99,7 +99,7 @@ final class RouterLink implements AutoCloseable {
             backoffMs = 250;
             int n = registrations.incrementAndGet();
             LOG.log(System.Logger.Level.INFO, "registered with router {0} as {1} (registration {2}, heartbeat every {3} ms)",
-                    address, info.get().getWorkerId(), n, intervalMs);
+                    address, info.get().getWorkerId(), String.valueOf(n), String.valueOf(intervalMs));
             return true;
         } catch (StatusRuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "register with {0} failed: {1}", address, e.getStatus());
