@@ -1,0 +1,221 @@
+package io.fleetplan.global.arbiter;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * Hands free GPUs to unmet demands. Weighted max-min: one replica at a time to the target whose satisfaction
+ * (its pressure hint, else granted/desired) divided by its priority is lowest, until every demand is met or
+ * blocked by the ceiling or its namespace quota. With preemption on, each target first gets a fair target
+ * (the same water-filling over the whole ceiling); lower-priority targets above both their fair target and
+ * their minimum give replicas back to higher-priority targets below theirs. Those GPUs reach the needy
+ * target only once the executor confirms the release, so the ceiling holds at every moment.
+ */
+final class Allocator {
+
+    /** What a rebalance did. */
+    static final class Result {
+        final Map<TargetKey, Reason> blocked = new HashMap<>();
+        final Set<TargetKey> grew = new HashSet<>();
+        final Set<TargetKey> preempted = new HashSet<>();
+        final Set<TargetKey> helpedByPreemption = new HashSet<>();
+    }
+
+    private final ArbiterSettings settings;
+
+    Allocator(ArbiterSettings settings) {
+        this.settings = settings;
+    }
+
+    Result rebalance(Ledger ledger, Instant now) {
+        Result result = new Result();
+        List<Entry> demands = new ArrayList<>();
+        for (Entry e : ledger.entries.values()) {
+            if (e.wantsMore(now, settings.intentTtl())) {
+                demands.add(e);
+            }
+        }
+        if (demands.isEmpty()) {
+            return result;
+        }
+        if (settings.policy() == ArbiterSettings.Policy.FIRST_COME) {
+            demands.sort(Comparator.comparing((Entry e) -> e.desiredAt).thenComparing(e -> e.key));
+            Room room = new Room(ledger);
+            for (Entry e : demands) {
+                fill(List.of(e), null, null, room, result);
+            }
+            return result;
+        }
+        if (settings.preemption() && settings.ceilingOn()) {
+            Map<TargetKey, Integer> fair = fairTargets(ledger, now);
+            preempt(ledger, demands, fair, result);
+            fill(demands, fair, null, new Room(ledger), result);
+            // leftovers (work conserving), but replicas being released stay with the targets waiting for them
+            fill(demands, null, fair, new Room(ledger), result);
+            return result;
+        }
+        fill(demands, null, null, new Room(ledger), result);
+        return result;
+    }
+
+    /**
+     * Water-filling of the free budget; {@code caps} (fair targets) limit each target when present. With
+     * {@code noUndoAbove}, a target at or above its fair share may not take back replicas it is releasing.
+     */
+    private void fill(List<Entry> demands, Map<TargetKey, Integer> caps, Map<TargetKey, Integer> noUndoAbove, Room room,
+            Result result) {
+        PriorityQueue<Entry> queue = new PriorityQueue<>(Comparator.comparingDouble(this::fairKey)
+                .thenComparing(Comparator.comparingInt((Entry e) -> e.priority).reversed())
+                .thenComparing(e -> e.desiredAt).thenComparing(e -> e.key));
+        queue.addAll(demands);
+        while (!queue.isEmpty()) {
+            Entry e = queue.poll();
+            int cap = caps == null ? e.desired : Math.min(e.desired, caps.getOrDefault(e.key, e.desired));
+            if (e.granted >= cap) {
+                if (e.granted < e.desired) {
+                    result.blocked.put(e.key, Reason.FAIR_SHARE);
+                } else {
+                    result.blocked.remove(e.key);
+                }
+                continue;
+            }
+            int cost = e.stepCost();
+            if (cost == 0 && noUndoAbove != null && e.gpusPerReplica > 0
+                    && e.granted >= noUndoAbove.getOrDefault(e.key, Integer.MAX_VALUE)) {
+                result.blocked.put(e.key, Reason.FAIR_SHARE);
+                continue;
+            }
+            Reason why = room.refuse(e, cost);
+            if (why != null) {
+                result.blocked.put(e.key, why);
+                continue;
+            }
+            room.take(e, cost);
+            e.granted++;
+            result.grew.add(e.key);
+            queue.add(e);
+        }
+    }
+
+    private double fairKey(Entry e) {
+        return e.satisfaction(e.granted) / weight(e);
+    }
+
+    private double weight(Entry e) {
+        return Math.max(1, e.priority);
+    }
+
+    /** Each target's fair replicas under the whole ceiling: minimums first by priority, then water-filling. */
+    Map<TargetKey, Integer> fairTargets(Ledger ledger, Instant now) {
+        Map<TargetKey, Integer> alloc = new HashMap<>();
+        List<Entry> all = new ArrayList<>();
+        Ledger scratch = new Ledger();
+        for (Entry e : ledger.entries.values()) {
+            Entry s = e.copy();
+            int demand = e.wantsMore(now, settings.intentTtl()) ? e.desired : e.granted;
+            s.desired = demand;
+            s.granted = 0;
+            s.running = 0;
+            s.spec = 0;
+            s.inFlightTo.clear();
+            s.desiredAt = now;
+            scratch.entries.put(s.key, s);
+            all.add(s);
+        }
+        Room room = new Room(scratch);
+        all.sort(Comparator.comparingInt((Entry e) -> e.priority).reversed().thenComparing(e -> e.key));
+        for (Entry s : all) {
+            int floor = Math.min(s.min, s.desired);
+            while (s.granted < floor && room.refuse(s, s.stepCost()) == null) {
+                room.take(s, s.stepCost());
+                s.granted++;
+            }
+        }
+        fill(all, null, null, room, new Result());
+        for (Entry s : all) {
+            alloc.put(s.key, s.granted);
+        }
+        return alloc;
+    }
+
+    private void preempt(Ledger ledger, List<Entry> demands, Map<TargetKey, Integer> fair, Result result) {
+        List<Entry> needy = new ArrayList<>();
+        for (Entry e : demands) {
+            if (e.granted < fair.get(e.key)) {
+                needy.add(e);
+            }
+        }
+        needy.sort(Comparator.comparingInt((Entry e) -> e.priority).reversed().thenComparing(e -> e.key));
+        // GPUs already free or on their way back (unconfirmed scale-downs) are spoken for before anyone is preempted
+        int available = Math.max(0, settings.maxTotalGpus() - ledger.committed()) + ledger.releasing();
+        for (Entry n : needy) {
+            int need = (fair.get(n.key) - n.granted) * n.gpusPerReplica;
+            int fromAvailable = Math.min(need, available);
+            available -= fromAvailable;
+            need -= fromAvailable;
+            if (need <= 0) {
+                continue;
+            }
+            List<Entry> victims = new ArrayList<>();
+            for (Entry v : ledger.entries.values()) {
+                if (v.priority < n.priority && v.gpusPerReplica > 0 && v.granted > keep(v, fair)) {
+                    victims.add(v);
+                }
+            }
+            victims.sort(Comparator.comparingInt((Entry v) -> v.priority)
+                    .thenComparing(Comparator.comparingInt((Entry v) -> v.granted - keep(v, fair)).reversed())
+                    .thenComparing(v -> v.key));
+            for (Entry v : victims) {
+                if (need <= 0) {
+                    break;
+                }
+                int take = Math.min(v.granted - keep(v, fair), (need + v.gpusPerReplica - 1) / v.gpusPerReplica);
+                v.granted -= take;
+                need -= take * v.gpusPerReplica;
+                result.preempted.add(v.key);
+                result.helpedByPreemption.add(n.key);
+            }
+        }
+    }
+
+    private static int keep(Entry v, Map<TargetKey, Integer> fair) {
+        return Math.max(v.min, fair.getOrDefault(v.key, v.granted));
+    }
+
+    /** Free GPUs under the ceiling and the namespace quotas, kept current while replicas are handed out. */
+    private final class Room {
+        private int committed;
+        private final Map<String, Integer> byNamespace;
+
+        Room(Ledger ledger) {
+            committed = ledger.committed();
+            byNamespace = ledger.committedByNamespace();
+        }
+
+        Reason refuse(Entry e, int cost) {
+            if (cost == 0) {
+                return null;
+            }
+            if (settings.ceilingOn() && committed + cost > settings.maxTotalGpus()) {
+                return Reason.BUDGET_CEILING;
+            }
+            Integer quota = settings.namespaceQuotas().get(e.key.k8sNamespace());
+            if (quota != null && byNamespace.getOrDefault(e.key.k8sNamespace(), 0) + cost > quota) {
+                return Reason.NAMESPACE_QUOTA;
+            }
+            return null;
+        }
+
+        void take(Entry e, int cost) {
+            committed += cost;
+            byNamespace.merge(e.key.k8sNamespace(), cost, Integer::sum);
+        }
+    }
+}

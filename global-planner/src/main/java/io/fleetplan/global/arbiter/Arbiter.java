@@ -1,0 +1,428 @@
+package io.fleetplan.global.arbiter;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The GPU budget arbiter: a pure, single-writer state machine. Callers feed it proposals and executor reports;
+ * it answers with {@link Outcome} values (the decision, the commands for the executor, pushes for other pools).
+ * It does no I/O and never blocks; the service runs it on one thread.
+ *
+ * <p>Budget accounting (the invariant {@code committed <= max_total_gpus}): each target holds
+ * {@code gpus_per_replica x max(granted, running)}. A scale-up is charged when granted, before its pods exist;
+ * a scale-down is charged until the executor reports the replicas gone ({@code running} drops). So GPUs leaving
+ * one pool are never promised to another while they are still allocated: a transfer is two-phase, and the
+ * ceiling holds at every intermediate state even when pods terminate slowly or a scale-down fails.
+ */
+public final class Arbiter {
+
+    private static final int REMEMBERED_PROPOSALS = 100_000;
+
+    private final ArbiterSettings settings;
+    private final InstantSource clock;
+    private final String idPrefix;
+    private final Allocator allocator;
+    private final PrioritySelectors priorities;
+    private Ledger ledger = new Ledger();
+    private final Map<String, Long> lastSequence = new HashMap<>();
+    private final Map<String, Decision> decided = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Decision> eldest) {
+            return size() > REMEMBERED_PROPOSALS;
+        }
+    };
+    private long nextId;
+
+    /**
+     * @param idPrefix makes decision ids unique across restarts and replicas (e.g. the start time in base 36)
+     */
+    public Arbiter(ArbiterSettings settings, InstantSource clock, String idPrefix) {
+        this.settings = settings;
+        this.clock = clock;
+        this.idPrefix = idPrefix;
+        this.allocator = new Allocator(settings);
+        this.priorities = new PrioritySelectors(settings.priorities());
+    }
+
+    public ArbiterSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Rebuilds the ledger from what the cluster (executor) reports: at start and on becoming leader. Granted =
+     * spec, still-running replicas stay charged; intents are dropped (pools re-propose on their next tick).
+     */
+    public void restore(Collection<Observation> observations) {
+        ledger = new Ledger();
+        for (Observation o : observations) {
+            Entry e = entry(o);
+            e.granted = o.specReplicas();
+        }
+    }
+
+    /** Decides a proposal. Never throws for bad content: an unknown target is an INVALID decision. */
+    public Outcome propose(Proposal p) {
+        Instant now = clock.instant();
+        if (!p.dryRun() && !p.proposalId().isEmpty()) {
+            Decision earlier = decided.get(p.proposalId());
+            if (earlier != null) {
+                return new Outcome(earlier, List.of(), List.of(), true);
+            }
+        }
+        Long last = lastSequence.get(p.poolId());
+        if (p.sequence() > 0 && last != null && p.sequence() < last) {
+            Decision d = decision(p, Status.STALE, Reason.OUT_OF_ORDER, Reason.OUT_OF_ORDER,
+                    "sequence " + p.sequence() + " is older than " + last + " already decided for pool " + p.poolId(),
+                    List.of(), ledger, now);
+            return remember(p, new Outcome(d, List.of(), List.of(), false));
+        }
+        List<TargetKey> keys = new ArrayList<>();
+        String unknown = resolve(p, keys);
+        if (unknown != null) {
+            return Outcome.of(decision(p, Status.INVALID, Reason.UNKNOWN_TARGET, Reason.UNKNOWN_TARGET, unknown,
+                    List.of(), ledger, now));
+        }
+        Ledger work = p.dryRun() ? ledger.copy() : ledger;
+        Outcome out = decide(p, keys, work, now);
+        if (p.dryRun()) {
+            Decision d = out.decision();
+            Decision dry = new Decision(d.decisionId(), d.proposalId(), d.poolId(), d.sequence(), d.status(),
+                    Reason.DRY_RUN, d.reason(), "dry run, nothing committed: " + d.message(), d.grants(), d.budget(), now);
+            return Outcome.of(dry);
+        }
+        if (p.sequence() > 0) {
+            lastSequence.merge(p.poolId(), p.sequence(), Math::max);
+        }
+        return remember(p, out);
+    }
+
+    /** An executor finished a command: the target now looks like {@code o}. Freed GPUs go to waiting demands. */
+    public Outcome completed(ScaleCommand c, Observation o) {
+        Entry e = ledger.entries.get(c.target());
+        if (e != null) {
+            e.inFlightTo.remove(Integer.valueOf(c.toReplicas()));
+        }
+        return observed(o);
+    }
+
+    /**
+     * An executor could not apply a command; {@code o} is what is really there. The grant falls back to it, the
+     * pool's intent is dropped (it re-proposes; retrying here would loop on a persistent failure) and the pool
+     * gets an ERROR push.
+     */
+    public Outcome failed(ScaleCommand c, Observation o, String message) {
+        Instant now = clock.instant();
+        Entry e = ledger.entries.get(c.target());
+        if (e == null) {
+            return Outcome.of(null);
+        }
+        e.inFlightTo.remove(Integer.valueOf(c.toReplicas()));
+        int before = e.granted;
+        apply(e, o);
+        e.granted = o.specReplicas();
+        e.desired = -1;
+        Grant g = new Grant(e.key, e.subType, c.toReplicas(), e.granted, before, e.gpusPerReplica);
+        Decision err = new Decision(newId(), "", e.poolId, 0, Status.ERROR, Reason.EXECUTOR_FAILED,
+                Reason.EXECUTOR_FAILED, "could not scale " + e.key + " to " + c.toReplicas() + ": " + message,
+                List.of(g), ledger.snapshot(settings), now);
+        Outcome more = rebalanceAndPush(now);
+        List<Decision> pushes = new ArrayList<>(more.pushes());
+        pushes.add(0, err);
+        return new Outcome(null, more.commands(), pushes, false);
+    }
+
+    /**
+     * The cluster changed (informer): replica counts, readiness or GPUs per replica. A spec the arbiter did not
+     * write (no command in flight) is adopted as the new grant: the cluster is the source of truth.
+     */
+    public Outcome observed(Observation o) {
+        Instant now = clock.instant();
+        Entry e = entry(o);
+        apply(e, o);
+        if (e.inFlightTo.isEmpty() && o.specReplicas() != e.granted) {
+            e.granted = o.specReplicas();
+        }
+        return rebalanceAndPush(now);
+    }
+
+    /** A target disappeared from the cluster. */
+    public void forget(TargetKey key) {
+        ledger.entries.remove(key);
+    }
+
+    public BudgetSnapshot budget() {
+        return ledger.snapshot(settings);
+    }
+
+    public List<LedgerView> ledger() {
+        return ledger.entries.values().stream().map(Entry::view).toList();
+    }
+
+    public Map<String, Integer> committedByNamespace() {
+        return new TreeMap<>(ledger.committedByNamespace());
+    }
+
+    /** The pool's current grants (the first message of WatchDecisions); empty when the pool has no targets. */
+    public Optional<Decision> currentGrant(String poolId) {
+        List<Grant> grants = new ArrayList<>();
+        for (Entry e : ledger.entries.values()) {
+            if (e.poolId.equals(poolId)) {
+                grants.add(grant(e, e.granted));
+            }
+        }
+        if (grants.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Decision(newId(), "", poolId, lastSequence.getOrDefault(poolId, 0L), Status.GRANTED,
+                Reason.NO_CHANGE, Reason.NO_CHANGE, "current grant", grants, ledger.snapshot(settings), clock.instant()));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private Outcome decide(Proposal p, List<TargetKey> keys, Ledger work, Instant now) {
+        Map<TargetKey, Integer> before = new HashMap<>();
+        for (Entry e : work.entries.values()) {
+            before.put(e.key, e.granted);
+        }
+        Map<TargetKey, Reason> floorLimited = new HashMap<>();
+        int grantedGpus = work.grantedGpus();
+        for (int i = 0; i < keys.size(); i++) {
+            Ask a = p.asks().get(i);
+            Entry e = work.entries.get(keys.get(i));
+            e.poolId = p.poolId();
+            e.priority = priorities.priorityOf(e.key).orElse(p.priority() > 0 ? p.priority() : settings.defaultPriority());
+            e.min = a.minReplicas();
+            e.desired = a.desiredReplicas();
+            e.desiredAt = now;
+            e.pressure = a.pressure();
+            e.lastProposalId = p.proposalId();
+            if (a.desiredReplicas() < e.granted) {
+                int down = e.granted - a.desiredReplicas();
+                if (settings.minTotalGpus() >= 0 && e.gpusPerReplica > 0) {
+                    int room = Math.max(0, grantedGpus - settings.minTotalGpus()) / e.gpusPerReplica;
+                    if (room < down) {
+                        down = room;
+                        floorLimited.put(e.key, Reason.BUDGET_FLOOR);
+                    }
+                }
+                e.granted -= down;
+                grantedGpus -= down * e.gpusPerReplica;
+            }
+        }
+        Allocator.Result r = allocator.rebalance(work, now);
+        List<Grant> grants = new ArrayList<>();
+        boolean allMet = true;
+        boolean anyMoved = false;
+        boolean anyUp = false;
+        Reason limit = null;
+        for (TargetKey k : keys) {
+            Entry e = work.entries.get(k);
+            int was = before.get(k);
+            grants.add(new Grant(k, e.subType, e.desired, e.granted, was, e.gpusPerReplica));
+            anyMoved |= e.granted != was;
+            anyUp |= e.desired > was;
+            if (e.granted != e.desired) {
+                allMet = false;
+                if (limit == null) {
+                    limit = limitReason(k, r, floorLimited);
+                }
+            }
+        }
+        Status status;
+        Reason reason;
+        String message;
+        if (allMet) {
+            status = Status.GRANTED;
+            reason = !anyMoved ? Reason.NO_CHANGE : !anyUp ? Reason.SCALE_DOWN
+                    : settings.ceilingOn() || !settings.namespaceQuotas().isEmpty() ? Reason.WITHIN_BUDGET
+                    : Reason.BUDGET_UNLIMITED;
+            message = describe(grants);
+        } else {
+            status = anyMoved ? Status.PARTIAL : Status.REJECTED;
+            reason = limit;
+            message = describe(grants) + "; " + explain(limit);
+        }
+        Decision d = decision(p, status, reason, reason, message, grants, work, now);
+        if (p.dryRun()) {
+            return Outcome.of(d);
+        }
+        Outcome pushed = changes(work, before, r, p.poolId(), d.decisionId(), now);
+        return new Outcome(d, pushed.commands(), pushed.pushes(), false);
+    }
+
+    private Reason limitReason(TargetKey k, Allocator.Result r, Map<TargetKey, Reason> floorLimited) {
+        if (floorLimited.containsKey(k)) {
+            return Reason.BUDGET_FLOOR;
+        }
+        if (r.helpedByPreemption.contains(k)) {
+            return Reason.PREEMPTION;
+        }
+        Reason why = r.blocked.getOrDefault(k, Reason.BUDGET_CEILING);
+        boolean others = r.grew.stream().anyMatch(g -> !g.equals(k));
+        return why == Reason.BUDGET_CEILING && others ? Reason.FAIR_SHARE : why;
+    }
+
+    private static String explain(Reason r) {
+        return switch (r) {
+            case BUDGET_FLOOR -> "min_total_gpus stops the scale-down";
+            case NAMESPACE_QUOTA -> "the namespace quota is used up";
+            case FAIR_SHARE -> "the contended budget is shared by priority-weighted max-min fairness; the rest stays pending";
+            case PREEMPTION -> "lower-priority pools are releasing replicas; the grant follows on WatchDecisions";
+            default -> "max_total_gpus is reached; the rest stays pending and follows on WatchDecisions when GPUs free up";
+        };
+    }
+
+    private static String describe(List<Grant> grants) {
+        StringBuilder sb = new StringBuilder();
+        for (Grant g : grants) {
+            if (!sb.isEmpty()) {
+                sb.append(", ");
+            }
+            sb.append(g.target().componentName()).append(' ').append(g.currentReplicas()).append("->")
+                    .append(g.grantedReplicas());
+            if (g.grantedReplicas() != g.desiredReplicas()) {
+                sb.append(" (asked ").append(g.desiredReplicas()).append(')');
+            }
+        }
+        return sb.toString();
+    }
+
+    private Outcome rebalanceAndPush(Instant now) {
+        Map<TargetKey, Integer> before = new HashMap<>();
+        for (Entry e : ledger.entries.values()) {
+            before.put(e.key, e.granted);
+        }
+        Allocator.Result r = allocator.rebalance(ledger, now);
+        return changes(ledger, before, r, null, null, now);
+    }
+
+    /**
+     * Commands for every target whose grant changed, and one pushed decision per other pool that changed
+     * (later grants, preemptions). {@code ownPool}'s changes are in its own answer, not pushed.
+     */
+    private Outcome changes(Ledger work, Map<TargetKey, Integer> before, Allocator.Result r, String ownPool,
+            String ownDecisionId, Instant now) {
+        List<ScaleCommand> commands = new ArrayList<>();
+        Map<String, List<Grant>> byPool = new TreeMap<>();
+        Map<String, Boolean> poolPreempted = new HashMap<>();
+        for (Entry e : work.entries.values()) {
+            Integer was = before.get(e.key);
+            if (was == null || was == e.granted) {
+                continue;
+            }
+            String decisionId = e.poolId.equals(ownPool) ? ownDecisionId : null;
+            commands.add(new ScaleCommand(decisionId, e.key, e.subType, was, e.granted, e.gpusPerReplica));
+            e.inFlightTo.add(e.granted);
+            if (!e.poolId.equals(ownPool)) {
+                byPool.computeIfAbsent(e.poolId, k -> new ArrayList<>()).add(
+                        new Grant(e.key, e.subType, Math.max(e.desired, 0), e.granted, was, e.gpusPerReplica));
+                poolPreempted.merge(e.poolId, r.preempted.contains(e.key), Boolean::logicalOr);
+            }
+        }
+        List<Decision> pushes = new ArrayList<>();
+        BudgetSnapshot budget = work.snapshot(settings);
+        byPool.forEach((pool, grants) -> {
+            boolean preempted = poolPreempted.get(pool);
+            boolean met = grants.stream().allMatch(g -> g.grantedReplicas() >= g.desiredReplicas());
+            Status s = preempted ? Status.PREEMPTED : met ? Status.GRANTED : Status.PARTIAL;
+            Reason why = preempted ? Reason.PREEMPTION : met ? Reason.WITHIN_BUDGET : Reason.FAIR_SHARE;
+            pushes.add(new Decision(newId(), "", pool, lastSequence.getOrDefault(pool, 0L), s, why, why,
+                    (preempted ? "preempted by a higher-priority pool: " : "budget freed up: ") + describe(grants),
+                    grants, budget, now));
+        });
+        // commands issued for other pools carry the id of the push that announced them
+        List<ScaleCommand> labelled = new ArrayList<>(commands.size());
+        for (ScaleCommand c : commands) {
+            String id = c.decisionId();
+            if (id == null) {
+                Entry e = work.entries.get(c.target());
+                id = pushes.stream().filter(d -> d.poolId().equals(e.poolId)).map(Decision::decisionId).findFirst()
+                        .orElse("");
+            }
+            labelled.add(new ScaleCommand(id, c.target(), c.subType(), c.fromReplicas(), c.toReplicas(),
+                    c.gpusPerReplica()));
+        }
+        return new Outcome(null, labelled, pushes, false);
+    }
+
+    private Outcome remember(Proposal p, Outcome out) {
+        if (!p.proposalId().isEmpty()) {
+            decided.put(p.proposalId(), out.decision());
+        }
+        return out;
+    }
+
+    /** Fills {@code keys} with the ledger targets of the asks; returns a message when one cannot be resolved. */
+    private String resolve(Proposal p, List<TargetKey> keys) {
+        for (Ask a : p.asks()) {
+            TargetKey found = null;
+            List<String> known = new ArrayList<>();
+            int matches = 0;
+            for (Entry e : ledger.entries.subMap(new TargetKey(p.k8sNamespace(), p.graphDeploymentName(), ""), true,
+                    new TargetKey(p.k8sNamespace(), p.graphDeploymentName() + "\0", ""), false).values()) {
+                known.add(e.key.componentName() + " (" + e.subType.wireName() + ")");
+                boolean hit = a.componentName().isEmpty() ? e.subType == a.subType()
+                        : e.key.componentName().equalsIgnoreCase(a.componentName());
+                if (hit) {
+                    found = e.key;
+                    matches++;
+                }
+            }
+            String what = a.componentName().isEmpty() ? "sub_component_type " + a.subType().wireName()
+                    : "component_name '" + a.componentName() + "'";
+            if (matches == 0) {
+                return "target_replicas: " + what + " is not a known component of " + p.k8sNamespace() + "/"
+                        + p.graphDeploymentName() + (known.isEmpty() ? " (no components known for that DGD)"
+                        : "; known: " + String.join(", ", known));
+            }
+            if (matches > 1) {
+                return "target_replicas: " + what + " matches several components of " + p.k8sNamespace() + "/"
+                        + p.graphDeploymentName() + "; set component_name (known: " + String.join(", ", known) + ")";
+            }
+            if (keys.contains(found)) {
+                return "target_replicas: component " + found.componentName() + " is listed twice";
+            }
+            keys.add(found);
+        }
+        return null;
+    }
+
+    private Entry entry(Observation o) {
+        return ledger.entries.computeIfAbsent(o.target(), k -> {
+            Entry e = new Entry(k, o.subType(), o.gpusPerReplica(),
+                    priorities.priorityOf(k).orElse(settings.defaultPriority()));
+            apply(e, o);
+            return e;
+        });
+    }
+
+    private static void apply(Entry e, Observation o) {
+        e.subType = o.subType();
+        e.gpusPerReplica = o.gpusPerReplica();
+        e.spec = o.specReplicas();
+        e.running = o.runningReplicas();
+        e.ready = o.readyReplicas();
+    }
+
+    private Grant grant(Entry e, int was) {
+        return new Grant(e.key, e.subType, Math.max(e.desired, e.granted), e.granted, was, e.gpusPerReplica);
+    }
+
+    private Decision decision(Proposal p, Status s, Reason r, Reason wouldBe, String message, List<Grant> grants,
+            Ledger l, Instant now) {
+        return new Decision(newId(), p.proposalId(), p.poolId(), p.sequence(), s, r, wouldBe, message, grants,
+                l.snapshot(settings), now);
+    }
+
+    private String newId() {
+        return idPrefix + "-" + (++nextId);
+    }
+}

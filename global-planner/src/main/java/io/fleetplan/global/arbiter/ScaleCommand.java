@@ -1,0 +1,10 @@
+package io.fleetplan.global.arbiter;
+
+/** What the executor must do for a decision: set {@code target} to {@code toReplicas}. */
+public record ScaleCommand(String decisionId, TargetKey target, SubType subType, int fromReplicas, int toReplicas,
+                           int gpusPerReplica) {
+
+    public boolean scaleDown() {
+        return toReplicas < fromReplicas;
+    }
+}

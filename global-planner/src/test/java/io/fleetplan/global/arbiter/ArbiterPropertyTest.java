@@ -1,0 +1,205 @@
+package io.fleetplan.global.arbiter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetplan.common.time.VirtualScheduler;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.RepeatedTest;
+
+/**
+ * Random interleavings of proposals, replays, stale and dry-run proposals, executor completions and failures,
+ * informer updates and arbiter restarts against a model cluster. After every step: the arbiter's committed GPUs
+ * and the GPUs the cluster really holds stay within max_total_gpus, and a replayed proposal_id returns its
+ * first decision.
+ */
+class ArbiterPropertyTest {
+
+    /** The cluster as an executor would drive it: the write happens at once, pods follow at completion. */
+    private static final class Cluster {
+        final Map<TargetKey, int[]> state = new LinkedHashMap<>(); // spec, running, gpr
+        final Map<TargetKey, SubType> types = new HashMap<>();
+        final Map<TargetKey, Deque<Pending>> pending = new LinkedHashMap<>();
+
+        record Pending(ScaleCommand command, boolean fails) {
+        }
+
+        Observation observe(TargetKey k) {
+            int[] s = state.get(k);
+            return new Observation(k, types.get(k), s[0], s[1], Math.min(s[0], s[1]), s[2]);
+        }
+
+        List<Observation> observeAll() {
+            return state.keySet().stream().map(this::observe).toList();
+        }
+
+        void issue(ScaleCommand c, boolean fails) {
+            if (!fails) {
+                state.get(c.target())[0] = c.toReplicas();
+            }
+            pending.computeIfAbsent(c.target(), k -> new ArrayDeque<>()).add(new Pending(c, fails));
+        }
+
+        String dump() {
+            StringBuilder sb = new StringBuilder();
+            state.forEach((k, s) -> sb.append(k).append(" spec=").append(s[0]).append(" running=").append(s[1])
+                    .append(" gpr=").append(s[2]).append(" pending=").append(pending.getOrDefault(k, new ArrayDeque<>()))
+                    .append('\n'));
+            return sb.toString();
+        }
+
+        int physicalGpus() {
+            int sum = 0;
+            for (int[] s : state.values()) {
+                sum += s[2] * Math.max(s[0], s[1]);
+            }
+            return sum;
+        }
+    }
+
+    @RepeatedTest(60)
+    void budgetHoldsUnderAnyInterleaving(RepetitionInfo info) {
+        long seed = 0x5EED_0000L + info.getCurrentRepetition();
+        Random rnd = new Random(seed);
+        VirtualScheduler time = new VirtualScheduler();
+        int max = 4 + rnd.nextInt(36);
+        int min = rnd.nextInt(4) == 0 ? rnd.nextInt(max / 2 + 1) : -1;
+        ArbiterSettings settings = new ArbiterSettings(max, min, Duration.ofSeconds(360),
+                rnd.nextBoolean() ? Map.of("ns0", max / 2) : Map.of(), List.of(),
+                rnd.nextInt(4) == 0 ? ArbiterSettings.Policy.FIRST_COME : ArbiterSettings.Policy.WEIGHTED_MAX_MIN,
+                rnd.nextBoolean(), 100);
+        Cluster cluster = new Cluster();
+        int pools = 2 + rnd.nextInt(5);
+        int used = 0;
+        for (int p = 0; p < pools; p++) {
+            for (SubType t : rnd.nextBoolean() ? List.of(SubType.PREFILL, SubType.DECODE) : List.of(SubType.DECODE)) {
+                TargetKey k = new TargetKey("ns" + (p % 2), "pool" + p, t.wireName());
+                int gpr = 1 + rnd.nextInt(4);
+                int replicas = used + gpr <= max && rnd.nextBoolean() ? 1 : 0;
+                used += replicas * gpr;
+                cluster.state.put(k, new int[] {replicas, replicas, gpr});
+                cluster.types.put(k, t);
+            }
+        }
+        Arbiter arbiter = new Arbiter(settings, time.clock(), "g0");
+        arbiter.restore(cluster.observeAll());
+        int generation = 0;
+        Map<String, Decision> firstDecisions = new HashMap<>();
+        List<Proposal> sent = new ArrayList<>();
+        Map<String, Long> sequences = new HashMap<>();
+        int steps = 400;
+        for (int step = 0; step < steps; step++) {
+            int dice = rnd.nextInt(100);
+            String what;
+            Outcome out = null;
+            if (dice < 40 || sent.isEmpty()) {
+                what = "propose";
+                Proposal p = randomProposal(rnd, cluster, pools, sequences, generation);
+                out = arbiter.propose(p);
+                if (!p.dryRun() && out.decision().status() != Status.INVALID) {
+                    firstDecisions.putIfAbsent(p.proposalId(), out.decision());
+                }
+                sent.add(p);
+            } else if (dice < 50) {
+                what = "replay";
+                Proposal p = sent.get(rnd.nextInt(sent.size()));
+                out = arbiter.propose(p);
+                Decision first = firstDecisions.get(p.proposalId());
+                if (first != null && p.proposalId().startsWith("g" + generation + ".")) {
+                    assertThat(out.decision()).as("seed %d step %d: replay of %s", seed, step, p.proposalId())
+                            .isEqualTo(first);
+                    assertThat(out.commands()).as("seed %d: a replay executes nothing", seed).isEmpty();
+                }
+            } else if (dice < 78) {
+                what = "complete";
+                out = finishOne(rnd, cluster, arbiter, false);
+            } else if (dice < 86) {
+                what = "fail";
+                out = finishOne(rnd, cluster, arbiter, true);
+            } else if (dice < 91) {
+                what = "informer";
+                List<TargetKey> keys = new ArrayList<>(cluster.state.keySet());
+                out = arbiter.observed(cluster.observe(keys.get(rnd.nextInt(keys.size()))));
+            } else if (dice < 95) {
+                what = "restart";
+                generation++;
+                arbiter = new Arbiter(settings, time.clock(), "g" + generation);
+                arbiter.restore(cluster.observeAll());
+            } else {
+                what = "time";
+                time.advanceBy(Duration.ofSeconds(rnd.nextInt(120)));
+            }
+            if (out != null) {
+                for (ScaleCommand c : out.commands()) {
+                    cluster.issue(c, rnd.nextInt(10) == 0);
+                }
+            }
+            BudgetSnapshot b = arbiter.budget();
+            assertThat(b.committedGpus()).as("seed %d step %d (%s): committed GPUs within max %d", seed, step, what, max)
+                    .isLessThanOrEqualTo(max);
+            Arbiter current = arbiter;
+            int at = step;
+            String did = what;
+            assertThat(cluster.physicalGpus()).as(() -> String.format("seed %d step %d (%s): GPUs held in the cluster "
+                    + "within max %d%ncluster %s%nledger %s", seed, at, did, max, cluster.dump(),
+                    current.ledger())).isLessThanOrEqualTo(max);
+            assertThat(b.freeGpus()).as("seed %d step %d: free = max - committed", seed, step)
+                    .isEqualTo(max - b.committedGpus());
+        }
+    }
+
+    private static Outcome finishOne(Random rnd, Cluster cluster, Arbiter arbiter, boolean forceFail) {
+        List<TargetKey> busy = cluster.pending.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                .map(Map.Entry::getKey).toList();
+        if (busy.isEmpty()) {
+            return null;
+        }
+        TargetKey k = busy.get(rnd.nextInt(busy.size()));
+        Cluster.Pending p = cluster.pending.get(k).poll();
+        if (p.fails() || forceFail && rnd.nextBoolean()) {
+            if (!p.fails()) {
+                // the write happened but the wait for readiness failed: report what is there
+                int[] s = cluster.state.get(k);
+                s[1] = s[0];
+            }
+            return arbiter.failed(p.command(), cluster.observe(k), "injected failure");
+        }
+        int[] s = cluster.state.get(k);
+        s[1] = s[0];
+        return arbiter.completed(p.command(), cluster.observe(k));
+    }
+
+    private static Proposal randomProposal(Random rnd, Cluster cluster, int pools, Map<String, Long> sequences,
+            int generation) {
+        int pool = rnd.nextInt(pools);
+        String dgd = "pool" + pool;
+        String ns = "ns" + (pool % 2);
+        List<Ask> asks = new ArrayList<>();
+        for (TargetKey k : cluster.state.keySet()) {
+            if (k.graphDeploymentName().equals(dgd) && (asks.isEmpty() || rnd.nextBoolean())) {
+                int desired = rnd.nextInt(10);
+                int minReplicas = rnd.nextInt(3) == 0 ? Math.min(desired, rnd.nextInt(3)) : 0;
+                PressureCurve curve = rnd.nextBoolean() || desired == 0 ? PressureCurve.NONE
+                        : new PressureCurve(List.of(1, desired), List.of(0.5, 1.0));
+                asks.add(new Ask(cluster.types.get(k), rnd.nextBoolean() ? k.componentName() : "", desired,
+                        minReplicas, curve));
+            }
+        }
+        String poolId = ns + "/" + dgd;
+        long seq = sequences.merge(poolId, 1L, Long::sum);
+        if (rnd.nextInt(20) == 0) {
+            seq = Math.max(1, seq - 3);
+        }
+        int priority = List.of(0, 50, 100, 200).get(rnd.nextInt(4));
+        return new Proposal("g" + generation + "." + poolId + "#" + seq + "." + rnd.nextInt(1000), "", seq, dgd, ns,
+                dgd, priority, rnd.nextInt(10) == 0, asks);
+    }
+}

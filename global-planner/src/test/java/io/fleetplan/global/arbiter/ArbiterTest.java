@@ -1,0 +1,320 @@
+package io.fleetplan.global.arbiter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetplan.common.time.VirtualScheduler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ArbiterTest {
+
+    private final VirtualScheduler time = new VirtualScheduler();
+    private long seq;
+
+    static TargetKey key(String dgd, String component) {
+        return new TargetKey("ns", dgd, component);
+    }
+
+    private Arbiter arbiter(ArbiterSettings s, Object... targets) {
+        Arbiter a = new Arbiter(s, time.clock(), "t");
+        java.util.List<Observation> obs = new java.util.ArrayList<>();
+        for (int i = 0; i < targets.length; i += 3) {
+            String dgd = (String) targets[i];
+            obs.add(Observation.steady(key(dgd, "decode"), SubType.DECODE, (Integer) targets[i + 1], (Integer) targets[i + 2]));
+        }
+        a.restore(obs);
+        return a;
+    }
+
+    private Proposal ask(String dgd, int desired, int priority) {
+        return ask(dgd, desired, priority, 0, false);
+    }
+
+    private Proposal ask(String dgd, int desired, int priority, int min, boolean dryRun) {
+        seq++;
+        return new Proposal(dgd + "#" + seq, "", seq, dgd, "ns", dgd, priority, dryRun,
+                List.of(new Ask(SubType.DECODE, "", desired, min, PressureCurve.NONE)));
+    }
+
+    private static int granted(Arbiter a, String dgd) {
+        return a.ledger().stream().filter(v -> v.target().graphDeploymentName().equals(dgd)).findFirst().orElseThrow()
+                .grantedReplicas();
+    }
+
+    /** Confirms every command as the executor would once the replicas are there or gone. */
+    private static Outcome complete(Arbiter a, ScaleCommand c) {
+        return a.completed(c, Observation.steady(c.target(), c.subType(), c.toReplicas(), c.gpusPerReplica()));
+    }
+
+    @Test
+    void grantsWithinBudgetThenPartialThenRejected() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 2, "b", 1, 2);
+        Outcome up = a.propose(ask("a", 2, 0));
+        assertThat(up.decision().status()).isEqualTo(Status.GRANTED);
+        assertThat(up.decision().reason()).isEqualTo(Reason.WITHIN_BUDGET);
+        assertThat(up.commands()).singleElement().satisfies(c -> assertThat(c.toReplicas()).isEqualTo(2));
+        assertThat(a.budget().committedGpus()).isEqualTo(6);
+
+        Outcome partial = a.propose(ask("b", 3, 0));
+        assertThat(partial.decision().status()).isEqualTo(Status.PARTIAL);
+        assertThat(partial.decision().reason()).isEqualTo(Reason.BUDGET_CEILING);
+        assertThat(partial.decision().grants().get(0).grantedReplicas()).isEqualTo(2);
+        assertThat(a.budget().freeGpus()).isZero();
+
+        Outcome rejected = a.propose(ask("a", 3, 0));
+        assertThat(rejected.decision().status()).isEqualTo(Status.REJECTED);
+        assertThat(rejected.commands()).isEmpty();
+        assertThat(rejected.decision().message()).contains("max_total_gpus");
+    }
+
+    @Test
+    void scaleDownFreesGpusOnlyWhenTheExecutorConfirms() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 2, 2, "b", 2, 2);
+        Outcome down = a.propose(ask("a", 1, 0));
+        assertThat(down.decision().reason()).isEqualTo(Reason.SCALE_DOWN);
+        assertThat(a.budget().inFlightReleaseGpus()).isEqualTo(2);
+        assertThat(a.budget().committedGpus()).isEqualTo(8);
+
+        Outcome blocked = a.propose(ask("b", 3, 0));
+        assertThat(blocked.decision().status()).isEqualTo(Status.REJECTED);
+
+        Outcome released = complete(a, down.commands().get(0));
+        // the freed GPUs go to b's pending demand, pushed rather than answered
+        assertThat(released.pushes()).singleElement().satisfies(d -> {
+            assertThat(d.poolId()).isEqualTo("ns/b");
+            assertThat(d.status()).isEqualTo(Status.GRANTED);
+            assertThat(d.grants().get(0).grantedReplicas()).isEqualTo(3);
+        });
+        assertThat(released.commands()).singleElement().satisfies(c -> assertThat(c.target()).isEqualTo(key("b", "decode")));
+        assertThat(a.budget().committedGpus()).isEqualTo(8);
+    }
+
+    @Test
+    void undoingAPendingScaleDownCostsNothing() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(4, -1), "a", 4, 1);
+        a.propose(ask("a", 2, 0));
+        Outcome back = a.propose(ask("a", 4, 0));
+        assertThat(back.decision().status()).isEqualTo(Status.GRANTED);
+    }
+
+    @Test
+    void freedBudgetIsSharedByPriorityWeightedMaxMin() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 1, "b", 1, 1, "c", 6, 1);
+        assertThat(a.propose(ask("a", 5, 200)).decision().status()).isEqualTo(Status.REJECTED);
+        assertThat(a.propose(ask("b", 5, 100)).decision().status()).isEqualTo(Status.REJECTED);
+        Outcome down = a.propose(ask("c", 0, 100));
+        Outcome freed = complete(a, down.commands().get(0));
+        // satisfaction / priority: a (weight 200) is served to 5/5 while b (weight 100) reaches 3/5
+        assertThat(granted(a, "a")).isEqualTo(5);
+        assertThat(granted(a, "b")).isEqualTo(3);
+        assertThat(freed.pushes()).extracting(Decision::status).containsExactly(Status.GRANTED, Status.PARTIAL);
+        assertThat(a.budget().committedGpus()).isEqualTo(8);
+    }
+
+    @Test
+    void equalPrioritiesSplitEvenly() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 1, "b", 1, 1, "c", 6, 1);
+        a.propose(ask("a", 8, 100));
+        a.propose(ask("b", 8, 100));
+        complete(a, a.propose(ask("c", 0, 100)).commands().get(0));
+        assertThat(granted(a, "a")).isEqualTo(4);
+        assertThat(granted(a, "b")).isEqualTo(4);
+    }
+
+    @Test
+    void pressureHintsSteerTheSplit() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(6, -1), "a", 0, 1, "b", 0, 1);
+        // a says 2 replicas already serve 90 %; b needs all 4 for its SLO
+        seq++;
+        a.propose(new Proposal("pa", "", seq, "a", "ns", "a", 100, false, List.of(new Ask(SubType.DECODE, "", 4, 0,
+                new PressureCurve(List.of(1, 2, 3, 4), List.of(0.6, 0.9, 0.95, 1.0))))));
+        // a took everything at first (no one else wanted it); b's later demand gets the rest
+        assertThat(granted(a, "a")).isEqualTo(4);
+        Arbiter fresh = arbiter(ArbiterSettings.ofBudget(6, -1), "x", 6, 1, "a", 0, 1, "b", 0, 1);
+        fresh.propose(new Proposal("pa", "", 1, "a", "ns", "a", 100, false, List.of(new Ask(SubType.DECODE, "", 4, 0,
+                new PressureCurve(List.of(1, 2, 3, 4), List.of(0.6, 0.9, 0.95, 1.0))))));
+        fresh.propose(new Proposal("pb", "", 1, "b", "ns", "b", 100, false, List.of(new Ask(SubType.DECODE, "", 4, 0,
+                new PressureCurve(List.of(1, 2, 3, 4), List.of(0.25, 0.5, 0.75, 1.0))))));
+        Outcome down = fresh.propose(new Proposal("px", "", 1, "x", "ns", "x", 100, false,
+                List.of(Ask.of(SubType.DECODE, "", 0))));
+        complete(fresh, down.commands().get(0));
+        assertThat(granted(fresh, "a")).isEqualTo(2);
+        assertThat(granted(fresh, "b")).isEqualTo(4);
+    }
+
+    @Test
+    void preemptionTakesLowerPrioritySurplusAboveItsMinimumTwoPhase() {
+        ArbiterSettings s = ArbiterSettings.ofBudget(8, -1).withPreemption(true);
+        Arbiter a = arbiter(s, "high", 2, 1, "low", 6, 1);
+        a.propose(ask("low", 6, 50, 1, false));
+        Outcome o = a.propose(ask("high", 6, 200));
+        assertThat(o.decision().reason()).isEqualTo(Reason.PREEMPTION);
+        assertThat(o.pushes()).singleElement().satisfies(d -> {
+            assertThat(d.status()).isEqualTo(Status.PREEMPTED);
+            assertThat(d.poolId()).isEqualTo("ns/low");
+        });
+        ScaleCommand release = o.commands().stream().filter(ScaleCommand::scaleDown).findFirst().orElseThrow();
+        assertThat(release.toReplicas()).isGreaterThanOrEqualTo(1);
+        // nothing granted to high until low's replicas are gone
+        assertThat(a.budget().committedGpus()).isEqualTo(8);
+        assertThat(granted(a, "high")).isEqualTo(2);
+        // a second proposal while the release is in flight does not preempt again
+        assertThat(a.propose(ask("high", 6, 200)).commands()).isEmpty();
+        Outcome done = complete(a, release);
+        assertThat(done.pushes()).singleElement().satisfies(d -> assertThat(d.poolId()).isEqualTo("ns/high"));
+        assertThat(granted(a, "high")).isGreaterThan(2);
+        assertThat(granted(a, "low")).isGreaterThanOrEqualTo(1);
+        assertThat(a.budget().committedGpus()).isLessThanOrEqualTo(8);
+    }
+
+    @Test
+    void noPreemptionAmongEqualPriorities() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1).withPreemption(true), "x", 2, 1, "y", 6, 1);
+        a.propose(ask("y", 6, 100));
+        Outcome o = a.propose(ask("x", 6, 100));
+        assertThat(o.pushes()).isEmpty();
+        assertThat(o.decision().status()).isEqualTo(Status.REJECTED);
+        assertThat(o.decision().reason()).isEqualTo(Reason.BUDGET_CEILING);
+    }
+
+    @Test
+    void replayedProposalIdReturnsTheFirstDecision() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 1);
+        Proposal p = ask("a", 3, 0);
+        Outcome first = a.propose(p);
+        Outcome again = a.propose(p);
+        assertThat(again.replay()).isTrue();
+        assertThat(again.decision()).isEqualTo(first.decision());
+        assertThat(again.commands()).isEmpty();
+        assertThat(granted(a, "a")).isEqualTo(3);
+    }
+
+    @Test
+    void olderSequenceIsStale() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 1);
+        a.propose(new Proposal("p5", "", 5, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 2))));
+        Outcome old = a.propose(new Proposal("p4", "", 4, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 7))));
+        assertThat(old.decision().status()).isEqualTo(Status.STALE);
+        assertThat(old.decision().reason()).isEqualTo(Reason.OUT_OF_ORDER);
+        assertThat(granted(a, "a")).isEqualTo(2);
+    }
+
+    @Test
+    void dryRunArbitratesWithoutCommitting() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(4, -1), "a", 1, 1);
+        Outcome dry = a.propose(ask("a", 6, 0, 0, true));
+        assertThat(dry.decision().status()).isEqualTo(Status.PARTIAL);
+        assertThat(dry.decision().reason()).isEqualTo(Reason.DRY_RUN);
+        assertThat(dry.decision().wouldBe()).isEqualTo(Reason.BUDGET_CEILING);
+        assertThat(dry.decision().grants().get(0).grantedReplicas()).isEqualTo(4);
+        assertThat(dry.commands()).isEmpty();
+        assertThat(granted(a, "a")).isEqualTo(1);
+        assertThat(a.budget().committedGpus()).isEqualTo(1);
+    }
+
+    @Test
+    void floorStopsScaleDowns() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(-1, 3), "a", 2, 1, "b", 2, 1);
+        Outcome o = a.propose(ask("a", 0, 0));
+        assertThat(o.decision().status()).isEqualTo(Status.PARTIAL);
+        assertThat(o.decision().reason()).isEqualTo(Reason.BUDGET_FLOOR);
+        assertThat(granted(a, "a")).isEqualTo(1);
+        assertThat(a.propose(ask("b", 0, 0)).decision().status()).isEqualTo(Status.REJECTED);
+    }
+
+    @Test
+    void namespaceQuotaLimitsGrants() {
+        ArbiterSettings s = ArbiterSettings.ofBudget(100, -1).withQuotas(Map.of("ns", 3));
+        Arbiter a = arbiter(s, "a", 1, 1);
+        Outcome o = a.propose(ask("a", 5, 0));
+        assertThat(o.decision().status()).isEqualTo(Status.PARTIAL);
+        assertThat(o.decision().reason()).isEqualTo(Reason.NAMESPACE_QUOTA);
+        assertThat(granted(a, "a")).isEqualTo(3);
+    }
+
+    @Test
+    void noBudgetMeansUnlimited() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(-1, -1), "a", 1, 8);
+        Outcome o = a.propose(ask("a", 500, 0));
+        assertThat(o.decision().reason()).isEqualTo(Reason.BUDGET_UNLIMITED);
+        assertThat(o.decision().budget().freeGpus()).isEqualTo(-1);
+        assertThat(a.propose(ask("a", 500, 0)).decision().reason()).isEqualTo(Reason.NO_CHANGE);
+    }
+
+    @Test
+    void unknownOrAmbiguousComponentsAreInvalid() {
+        Arbiter a = new Arbiter(ArbiterSettings.ofBudget(8, -1), time.clock(), "t");
+        a.restore(List.of(Observation.steady(key("a", "w1"), SubType.DECODE, 1, 1),
+                Observation.steady(key("a", "w2"), SubType.DECODE, 1, 1)));
+        Outcome unknown = a.propose(new Proposal("x", "", 1, "a", "ns", "a", 0, false,
+                List.of(Ask.of(SubType.PREFILL, "", 2))));
+        assertThat(unknown.decision().status()).isEqualTo(Status.INVALID);
+        assertThat(unknown.decision().message()).contains("sub_component_type prefill").contains("known: w1 (decode)");
+        Outcome ambiguous = a.propose(new Proposal("y", "", 2, "a", "ns", "a", 0, false,
+                List.of(Ask.of(SubType.DECODE, "", 2))));
+        assertThat(ambiguous.decision().message()).contains("set component_name");
+        Outcome named = a.propose(new Proposal("z", "", 3, "a", "ns", "a", 0, false,
+                List.of(Ask.of(SubType.DECODE, "W2", 2))));
+        assertThat(named.decision().status()).isEqualTo(Status.GRANTED);
+        Outcome noDgd = a.propose(new Proposal("q", "", 4, "a", "ns", "nope", 0, false,
+                List.of(Ask.of(SubType.DECODE, "", 2))));
+        assertThat(noDgd.decision().message()).contains("no components known");
+    }
+
+    @Test
+    void executorFailureRevertsTheGrantAndPushesAnError() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(4, -1), "a", 1, 1, "b", 1, 1);
+        Outcome up = a.propose(ask("a", 3, 0));
+        a.propose(ask("b", 3, 0));
+        ScaleCommand c = up.commands().get(0);
+        Outcome f = a.failed(c, Observation.steady(c.target(), c.subType(), 1, 1), "webhook said no");
+        assertThat(f.pushes().get(0).status()).isEqualTo(Status.ERROR);
+        assertThat(f.pushes().get(0).message()).contains("webhook said no");
+        assertThat(granted(a, "a")).isEqualTo(1);
+        // a's reservation went to b's pending demand
+        assertThat(granted(a, "b")).isEqualTo(3);
+    }
+
+    @Test
+    void expiredIntentsGetNoLaterGrants() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(2, -1), "a", 1, 1, "b", 1, 1);
+        a.propose(ask("b", 2, 0));
+        time.advanceBy(Duration.ofSeconds(400));
+        Outcome down = a.propose(ask("a", 0, 0));
+        assertThat(complete(a, down.commands().get(0)).pushes()).isEmpty();
+        assertThat(granted(a, "b")).isEqualTo(1);
+    }
+
+    @Test
+    void firstComePolicyServesInArrivalOrder() {
+        ArbiterSettings s = ArbiterSettings.ofBudget(8, -1).withPolicy(ArbiterSettings.Policy.FIRST_COME);
+        Arbiter a = arbiter(s, "a", 1, 1, "b", 1, 1, "c", 6, 1);
+        a.propose(ask("b", 8, 100));
+        time.advanceBy(Duration.ofSeconds(1));
+        a.propose(ask("a", 8, 500));
+        complete(a, a.propose(ask("c", 0, 100)).commands().get(0));
+        assertThat(granted(a, "b")).isEqualTo(7);
+        assertThat(granted(a, "a")).isEqualTo(1);
+    }
+
+    @Test
+    void externalSpecChangeIsAdopted() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 1);
+        a.observed(Observation.steady(key("a", "decode"), SubType.DECODE, 3, 1));
+        assertThat(granted(a, "a")).isEqualTo(3);
+        assertThat(a.budget().committedGpus()).isEqualTo(3);
+    }
+
+    @Test
+    void configPrioritiesOverrideTheProposal() {
+        ArbiterSettings s = new ArbiterSettings(8, -1, Duration.ofSeconds(360), Map.of(),
+                List.of(new PrioritySelectors.Rule("ns", 10), new PrioritySelectors.Rule("ns/a/*", 300)),
+                ArbiterSettings.Policy.WEIGHTED_MAX_MIN, false, 100);
+        Arbiter a = arbiter(s, "a", 1, 1, "b", 1, 1);
+        a.propose(ask("a", 2, 5));
+        a.propose(ask("b", 2, 999));
+        assertThat(a.ledger()).extracting(LedgerView::priority).containsExactly(300, 10);
+    }
+}
