@@ -1,0 +1,78 @@
+package io.fleetplan.pool.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetplan.pool.core.Action;
+import io.fleetplan.pool.core.PlannerDecision;
+import io.fleetplan.pool.core.ScalingConnector;
+import io.fleetplan.pool.core.TrafficSample;
+import io.fleetplan.pool.scaling.GpuBudget;
+import io.fleetplan.pool.scaling.LoadReason;
+import io.fleetplan.pool.scaling.Replicas;
+import io.fleetplan.pool.scaling.ThroughputReason;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MonitoringTest {
+
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    static PlannerDecision decision(long seq, Instant at) {
+        return new PlannerDecision(seq, at, new Replicas(1, 2), new Replicas(2, 3), new Replicas(2, 3), Action.SCALE_UP,
+                ThroughputReason.SET_LOWER_BOUND, LoadReason.SCALE_UP, LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION,
+                GpuBudget.Outcome.WITHIN_BUDGET, new PlannerDecision.Prediction(900, 3000, 150, 5),
+                new PlannerDecision.Estimates(450, 38, 400, 35, 2.5, 1.5));
+    }
+
+    static final ScalingConnector.ApplyResult APPLIED =
+            new ScalingConnector.ApplyResult(ScalingConnector.Status.PARTIAL, new Replicas(2, 2), "partial");
+    static final TrafficSample TRAFFIC = new TrafficSample(T0, 180, 720, 2900, 140, 410, 33, 4);
+
+    @Test
+    void exportsDynamosPlannerMetrics() throws Exception {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        PlannerMetrics m = new PlannerMetrics(registry, 1, 2);
+        m.onDecision(decision(1, T0), APPLIED, TRAFFIC);
+        m.onDecision(decision(2, T0.plusSeconds(3600)), APPLIED, TRAFFIC);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+        String text = out.toString();
+        assertThat(text).contains("dynamo_planner_num_prefill_replicas 2.0", "dynamo_planner_num_decode_replicas 2.0",
+                "dynamo_planner_predicted_num_prefill_replicas 2.0", "dynamo_planner_predicted_num_decode_replicas 3.0",
+                "dynamo_planner_observed_requests_per_second 4.0", "dynamo_planner_predicted_requests_per_second 5.0",
+                "dynamo_planner_estimated_ttft_ms 450.0", "dynamo_planner_estimated_itl_ms 38.0",
+                "dynamo_planner_engine_prefill_capacity_requests_per_second 2.5",
+                // one hour at 1 prefill x 1 GPU + 2 decode x 2 GPUs = 5 GPU-hours
+                "dynamo_planner_gpu_hours 5.0",
+                "dynamo_planner_throughput_scaling_decision{dynamo_planner_throughput_scaling_decision=\"set_lower_bound\"} 1",
+                "dynamo_planner_load_scaling_decision{dynamo_planner_load_scaling_decision=\"scale_down_refused_consolidation\"} 1",
+                "dynamo_planner_load_scaling_decision{dynamo_planner_load_scaling_decision=\"scale_up\"} 0");
+    }
+
+    @Test
+    void reportIsSelfContained(@TempDir Path dir) throws Exception {
+        DiagnosticsRecorder recorder = new DiagnosticsRecorder(100);
+        recorder.onDecision(decision(1, T0), APPLIED, TRAFFIC);
+        Path file = new ReportWriter(recorder, dir, "pool a").write(T0);
+        String html = Files.readString(file);
+        assertThat(html).contains("window.PLANNER_DATA = [", "\"recP\":2", "scale_down_refused_consolidation", "createElementNS(NS, 'svg')",
+                "createElementNS");
+        assertThat(html).doesNotContain("src=\"http", "href=\"http", "cdn", "plotly");
+    }
+
+    @Test
+    void recorderKeepsTheLastSnapshots() {
+        DiagnosticsRecorder recorder = new DiagnosticsRecorder(3);
+        for (int i = 0; i < 5; i++) {
+            recorder.onDecision(decision(i, T0.plusSeconds(i)), APPLIED, null);
+        }
+        assertThat(recorder.size()).isEqualTo(3);
+        assertThat(recorder.json()).startsWith("[{\"t\":").contains("\"obsRps\":null").doesNotContain("\"seq\":1,");
+    }
+}
