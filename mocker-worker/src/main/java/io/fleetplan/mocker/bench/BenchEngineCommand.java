@@ -88,7 +88,7 @@ public final class BenchEngineCommand implements Callable<Integer>, FleetplanSub
             out.printf(Locale.ROOT, "%nlive: one worker at speedup 1, %d concurrent streams, ISL %d, OSL %d, %.0f s measured%n",
                     streams, isl, osl, liveSeconds);
             out.flush();
-            LiveEngineBench.Result live = LiveEngineBench.run(new LiveEngineBench.Setup(streams, isl, osl, 2, liveSeconds));
+            LiveEngineBench.Result live = LiveEngineBench.run(new LiveEngineBench.Setup(streams, isl, osl, 5, liveSeconds));
             out.printf(Locale.ROOT, "%-28s %10.3f%n", "token emission error p50 ms", live.p50Ms());
             out.printf(Locale.ROOT, "%-28s %10.3f%n", "token emission error p99 ms", live.p99Ms());
             out.printf(Locale.ROOT, "%-28s %10.3f%n", "token emission error max ms", live.maxMs());

@@ -9,11 +9,13 @@ import org.HdrHistogram.Recorder;
  */
 public final class EmissionStats {
 
-    private final Recorder recorder = new Recorder(3);
-    private final Histogram total = new Histogram(3);
+    // fixed range (1 us .. 10 min) so recording never resizes on the engine thread
+    private static final long MAX_MICROS = 600_000_000L;
+    private final Recorder recorder = new Recorder(1, MAX_MICROS, 3);
+    private final Histogram total = new Histogram(1, MAX_MICROS, 3);
 
     void record(long lateNanos) {
-        recorder.recordValue(Math.max(0, lateNanos / 1000));
+        recorder.recordValue(Math.min(MAX_MICROS, Math.max(1, lateNanos / 1000)));
     }
 
     /** Everything recorded since the previous call to {@link #reset()} (or start). */

@@ -34,6 +34,7 @@ final class WorkerMetrics {
     final GaugeDataPoint inflight;
     final DistributionDataPoint requestDuration;
     private final Counter errors;
+    private final java.util.Map<String, CounterDataPoint> errorPoints = new java.util.concurrent.ConcurrentHashMap<>();
     private final String[] dynLabels;
     final GaugeDataPoint uptime;
     private final GaugeDataPoint activeBlocks;
@@ -126,9 +127,11 @@ final class WorkerMetrics {
     }
 
     void error(String type) {
-        String[] v = java.util.Arrays.copyOf(dynLabels, dynLabels.length + 1);
-        v[dynLabels.length] = type;
-        errors.labelValues(v).inc();
+        errorPoints.computeIfAbsent(type, t -> {
+            String[] v = java.util.Arrays.copyOf(dynLabels, dynLabels.length + 1);
+            v[dynLabels.length] = t;
+            return errors.labelValues(v);
+        }).inc();
     }
 
     void load(EngineLoad l) {
