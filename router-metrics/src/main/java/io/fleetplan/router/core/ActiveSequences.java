@@ -12,7 +12,7 @@ final class ActiveSequences {
 
     private final boolean assumeKvReuse;
     private final HashMap<String, Sequence> sequences = new HashMap<>();
-    private final HashMap<Long, Integer> blockRefs = new HashMap<>();
+    private final LongIntMap blockRefs = new LongIntMap();
     private long unsharedBlocks;
     private long prefillTokens;
 
@@ -35,18 +35,26 @@ final class ActiveSequences {
         return sequences.size();
     }
 
-    /** Blocks the request would add here: its blocks not already held by another active request. */
+    /**
+     * Blocks the request would add here: its blocks not already held by another active request. Block hashes
+     * are chained (a hash stands for its whole prefix), so the blocks already held form a prefix of the request
+     * and a binary search finds its length in O(log n) lookups.
+     */
     long newBlocks(long[] hashes, int requiredBlocks) {
-        if (!assumeKvReuse) {
+        if (!assumeKvReuse || blockRefs.size() == 0) {
             return requiredBlocks;
         }
-        long fresh = requiredBlocks - hashes.length;
-        for (long h : hashes) {
-            if (!blockRefs.containsKey(h)) {
-                fresh++;
+        int lo = 0;
+        int hi = hashes.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (blockRefs.contains(hashes[mid])) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
         }
-        return fresh;
+        return requiredBlocks - lo;
     }
 
     void add(String requestId, long[] hashes, int requiredBlocks, long uncachedPromptTokens) {
@@ -56,7 +64,7 @@ final class ActiveSequences {
         long tail;
         if (assumeKvReuse) {
             for (long h : hashes) {
-                blockRefs.merge(h, 1, Integer::sum);
+                blockRefs.add(h, 1);
             }
             tail = requiredBlocks - hashes.length;
         } else {
@@ -88,7 +96,7 @@ final class ActiveSequences {
         unsharedBlocks -= s.tailBlocks();
         if (assumeKvReuse) {
             for (long h : s.hashes()) {
-                blockRefs.computeIfPresent(h, (k, v) -> v == 1 ? null : v - 1);
+                blockRefs.add(h, -1);
             }
         }
         return true;

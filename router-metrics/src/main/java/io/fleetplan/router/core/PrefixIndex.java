@@ -2,7 +2,6 @@ package io.fleetplan.router.core;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -17,7 +16,7 @@ import java.util.List;
 public final class PrefixIndex {
 
     private final Node root = new Node(0, null);
-    private final List<HashMap<Long, Node>> lookups = new ArrayList<>();
+    private final List<LongObjectMap<Node>> lookups = new ArrayList<>();
     private long droppedEvents;
 
     /** Applies one KV event of the worker in {@code slot}. @return false if it referenced an unknown parent */
@@ -36,7 +35,7 @@ public final class PrefixIndex {
     }
 
     private boolean store(int slot, KvEvent.Stored s) {
-        HashMap<Long, Node> lookup = lookup(slot);
+        LongObjectMap<Node> lookup = lookup(slot);
         Node node = root;
         if (s.hasParent()) {
             node = lookup.get(s.parentHash());
@@ -58,7 +57,7 @@ public final class PrefixIndex {
     }
 
     private void remove(int slot, long[] sequenceHashes) {
-        HashMap<Long, Node> lookup = lookup(slot);
+        LongObjectMap<Node> lookup = lookup(slot);
         for (long h : sequenceHashes) {
             Node node = lookup.remove(h);
             if (node != null) {
@@ -72,11 +71,9 @@ public final class PrefixIndex {
         if (slot >= lookups.size()) {
             return;
         }
-        HashMap<Long, Node> lookup = lookups.get(slot);
-        for (Node node : lookup.values()) {
-            release(node, slot);
-        }
-        lookup.clear();
+        LongObjectMap<Node> lookup = lookups.get(slot);
+        lookup.forEachValue(node -> release(node, slot));
+        lookups.set(slot, new LongObjectMap<>(16));
     }
 
     private void release(Node node, int slot) {
@@ -171,15 +168,15 @@ public final class PrefixIndex {
             Node n = stack.removeLast();
             if (n.children != null) {
                 count += n.children.size();
-                stack.addAll(n.children.values());
+                n.children.forEachValue(stack::add);
             }
         }
         return count;
     }
 
-    private HashMap<Long, Node> lookup(int slot) {
+    private LongObjectMap<Node> lookup(int slot) {
         while (lookups.size() <= slot) {
-            lookups.add(new HashMap<>());
+            lookups.add(new LongObjectMap<>(16));
         }
         return lookups.get(slot);
     }
@@ -187,7 +184,7 @@ public final class PrefixIndex {
     private static final class Node {
         final long hash;
         final Node parent;
-        HashMap<Long, Node> children;
+        LongObjectMap<Node> children;
         long[] workers = new long[1];
         int workerCount;
 
@@ -198,9 +195,14 @@ public final class PrefixIndex {
 
         Node child(long tokenHash) {
             if (children == null) {
-                children = new HashMap<>(4);
+                children = new LongObjectMap<>(1);
             }
-            return children.computeIfAbsent(tokenHash, h -> new Node(h, this));
+            Node c = children.get(tokenHash);
+            if (c == null) {
+                c = new Node(tokenHash, this);
+                children.put(tokenHash, c);
+            }
+            return c;
         }
 
         void add(int slot) {

@@ -22,6 +22,14 @@ import java.util.concurrent.Executors;
  */
 public final class FrontendServer implements AutoCloseable {
 
+    static {
+        // SSE writes one small chunk per token: without TCP_NODELAY, Nagle + delayed ACKs hold them for tens of ms.
+        // The JDK server reads this once, when its first instance is created.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /** Dynamo's default HTTP body limit (DYN_HTTP_BODY_LIMIT_MB = 45). */
     static final int BODY_LIMIT = 45 * 1024 * 1024;
 

@@ -1,0 +1,118 @@
+package io.fleetplan.router.bench;
+
+import io.fleetplan.proto.v1.FinishReason;
+import io.fleetplan.proto.v1.GenerateRequest;
+import io.fleetplan.proto.v1.GenerateResponse;
+import io.fleetplan.proto.v1.Heartbeat;
+import io.fleetplan.proto.v1.RegisterRequest;
+import io.fleetplan.proto.v1.RouterGrpc;
+import io.fleetplan.proto.v1.StreamEventsRequest;
+import io.fleetplan.proto.v1.Usage;
+import io.fleetplan.proto.v1.WorkerEvent;
+import io.fleetplan.proto.v1.WorkerGrpc;
+import io.fleetplan.proto.v1.WorkerHeartbeatRequest;
+import io.fleetplan.proto.v1.WorkerInfo;
+import io.fleetplan.proto.v1.WorkerRole;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A zero-work worker for measuring what the serving path adds: it emits a token every {@code itlMs} and records,
+ * per request, when the request arrived and when each token left, on the JVM's nanoTime (the bench client runs
+ * in the same JVM and compares against it).
+ */
+final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseable {
+
+    /** Arrival and per-token send times of one request. */
+    record Trace(long arrivedNanos, long[] sentNanos) {
+    }
+
+    private final String id;
+    private final long itlMs;
+    private final ScheduledExecutorService timer;
+    private final Server server;
+    final Map<String, Trace> traces = new ConcurrentHashMap<>();
+    private ManagedChannel routerChannel;
+
+    BenchWorker(String id, long itlMs) throws IOException {
+        this.id = id;
+        this.itlMs = itlMs;
+        this.timer = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "bench-worker-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor()
+                .addService(this).build().start();
+    }
+
+    void register(String routerAddress) {
+        routerChannel = NettyChannelBuilder.forTarget(routerAddress).usePlaintext().build();
+        RouterGrpc.RouterBlockingStub stub = RouterGrpc.newBlockingStub(routerChannel);
+        stub.register(RegisterRequest.newBuilder().setWorker(WorkerInfo.newBuilder().setWorkerId(id)
+                .setRole(WorkerRole.AGGREGATED).setGrpcAddress("127.0.0.1:" + server.getPort()).setBlockSize(64)
+                .setNumGpuBlocks(16384)).build());
+        timer.scheduleAtFixedRate(() -> {
+            try {
+                stub.workerHeartbeat(WorkerHeartbeatRequest.newBuilder().setWorkerId(id).build());
+            } catch (RuntimeException ignored) {
+                // the router is shutting down
+            }
+        }, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void streamEvents(StreamEventsRequest request, StreamObserver<WorkerEvent> response) {
+        response.onNext(WorkerEvent.newBuilder().setWorkerId(id).setHeartbeat(Heartbeat.newBuilder()).build());
+    }
+
+    @Override
+    public void generate(GenerateRequest request, StreamObserver<GenerateResponse> response) {
+        long arrived = System.nanoTime();
+        Trace trace = new Trace(arrived, new long[request.getMaxTokens()]);
+        traces.put(request.getRequestId(), trace);
+        emit(request, (ServerCallStreamObserver<GenerateResponse>) response, trace, 0);
+    }
+
+    private void emit(GenerateRequest request, ServerCallStreamObserver<GenerateResponse> out, Trace trace, int i) {
+        timer.schedule(() -> {
+            if (out.isCancelled()) {
+                return;
+            }
+            boolean last = i + 1 == request.getMaxTokens();
+            GenerateResponse.Builder b = GenerateResponse.newBuilder().setRequestId(request.getRequestId())
+                    .addTokenIds(1000 + i).setIndex(i).setWorkerId(id).setFinished(last);
+            if (last) {
+                b.setFinishReason(FinishReason.LENGTH).setUsage(Usage.newBuilder()
+                        .setPromptTokens(request.getTokenIdsCount()).setCompletionTokens(request.getMaxTokens()));
+            }
+            trace.sentNanos()[i] = System.nanoTime();
+            out.onNext(b.build());
+            if (last) {
+                out.onCompleted();
+            } else {
+                emit(request, out, trace, i + 1);
+            }
+        }, itlMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        server.shutdownNow();
+        if (routerChannel != null) {
+            routerChannel.shutdownNow();
+        }
+    }
+}

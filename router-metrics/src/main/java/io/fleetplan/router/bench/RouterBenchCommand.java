@@ -1,0 +1,118 @@
+package io.fleetplan.router.bench;
+
+import io.fleetplan.common.cli.FleetplanSubcommand;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fleetplan bench router}: router decision time and end-to-end added latency. */
+@Command(name = "router", mixinStandardHelpOptions = true,
+        description = "Router decision time (pure KV selection, p50/p99 us) with a realistic prefix index, and the "
+                + "latency Frontend -> LocalRouter -> worker adds at N concurrent streams. Ends with one JSON line.")
+public final class RouterBenchCommand implements Callable<Integer>, FleetplanSubcommand {
+
+    @Option(names = "--workers", defaultValue = "64", description = "Workers for the decision bench. Default: ${DEFAULT-VALUE}.")
+    int workers;
+
+    @Option(names = "--blocks-per-worker", defaultValue = "16384",
+            description = "Blocks each worker caches (Dynamo mocker default 16384); beyond it the oldest unique tails are evicted. Default: ${DEFAULT-VALUE}.")
+    int blocksPerWorker;
+
+    @Option(names = "--families", defaultValue = "2000",
+            description = "Shared-prefix families (system prompts / conversations). Default: ${DEFAULT-VALUE}.")
+    int families;
+
+    @Option(names = "--decisions", defaultValue = "50000", description = "Timed decisions. Default: ${DEFAULT-VALUE}.")
+    int decisions;
+
+    @Option(names = "--warmup-decisions", defaultValue = "60000",
+            description = "Untimed decisions that fill the index first. Default: ${DEFAULT-VALUE}.")
+    int warmupDecisions;
+
+    @Option(names = "--streams", defaultValue = "500", description = "Concurrent SSE streams (0 = skip). Default: ${DEFAULT-VALUE}.")
+    int streams;
+
+    @Option(names = "--stream-workers", defaultValue = "4", description = "Zero-work workers behind the router. Default: ${DEFAULT-VALUE}.")
+    int streamWorkers;
+
+    @Option(names = "--itl-ms", defaultValue = "50", description = "Token interval of the bench workers. Default: ${DEFAULT-VALUE}.")
+    long itlMs;
+
+    @Option(names = "--max-tokens", defaultValue = "40", description = "Tokens per stream. Default: ${DEFAULT-VALUE}.")
+    int maxTokens;
+
+    @Option(names = "--prompt-tokens", defaultValue = "512", description = "Prompt length (token ids). Default: ${DEFAULT-VALUE}.")
+    int promptTokens;
+
+    @Option(names = "--duration-s", defaultValue = "15", description = "Measured seconds of the stream load. Default: ${DEFAULT-VALUE}.")
+    int durationSeconds;
+
+    @Option(names = "--warmup-s", defaultValue = "5", description = "Unmeasured seconds first. Default: ${DEFAULT-VALUE}.")
+    int warmupSeconds;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    /** Runs without the launcher: {@code java -cp <module classpath> io.fleetplan.router.bench.RouterBenchCommand}. */
+    public static void main(String[] args) {
+        System.exit(new picocli.CommandLine(new RouterBenchCommand()).execute(args));
+    }
+
+    @Override
+    public String parent() {
+        return "bench";
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (workers < 1 || decisions < 1 || families < 1 || blocksPerWorker < 1 || streams < 0 || streamWorkers < 1
+                || maxTokens < 1 || itlMs < 1 || promptTokens < 1 || durationSeconds < 1 || warmupSeconds < 0) {
+            System.err.println("all counts must be >= 1 (--streams and --warmup-s may be 0)");
+            return 2;
+        }
+        DecisionBench.Result d = DecisionBench.run(workers, blocksPerWorker, families, warmupDecisions, decisions, seed);
+        System.out.println("Router decision time (pure PoolRouter.route, KV mode)");
+        System.out.printf(Locale.ROOT, "  %-28s %d%n", "workers", d.workers());
+        System.out.printf(Locale.ROOT, "  %-28s %d (tree nodes %d)%n", "indexed blocks", d.indexedBlocks(),
+                d.indexNodes());
+        System.out.printf(Locale.ROOT, "  %-28s %d%n", "timed decisions", d.decisions());
+        System.out.printf(Locale.ROOT, "  %-28s %.1f blocks%n", "mean overlap of chosen", d.meanOverlapBlocks());
+        System.out.printf(Locale.ROOT, "  %-28s p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f us%n", "decision",
+                d.p50Us(), d.p99Us(), d.p999Us(), d.maxUs());
+        System.out.printf(Locale.ROOT, "  %-28s p50 %.1f us%n", "hash 4096-token prompt", d.hashP50Us());
+        StreamLoadBench.Result s = null;
+        if (streams > 0) {
+            s = StreamLoadBench.run(streams, streamWorkers, itlMs, maxTokens, promptTokens,
+                    Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds));
+            System.out.println("End-to-end added latency (client <-SSE- Frontend <-gRPC- LocalRouter <-gRPC- worker, "
+                    + "one JVM, loopback)");
+            System.out.printf(Locale.ROOT, "  %-28s %d streams, %d workers, ITL %d ms, %d tokens each%n", "load",
+                    s.streams(), s.workers(), itlMs, maxTokens);
+            System.out.printf(Locale.ROOT, "  %-28s %d requests, %d tokens in %.1f s (%.0f tokens/s), %d errors%n",
+                    "measured", s.requests(), s.tokens(), s.seconds(), s.tokens() / s.seconds(), s.errors());
+            System.out.printf(Locale.ROOT, "  %-28s p50 %.3f  p99 %.3f  max %.3f ms%n", "per token (worker->client)",
+                    s.tokenP50Ms(), s.tokenP99Ms(), s.tokenMaxMs());
+            System.out.printf(Locale.ROOT, "  %-28s p50 %.3f  p99 %.3f ms%n", "request path (client->worker)",
+                    s.requestPathP50Ms(), s.requestPathP99Ms());
+            System.out.printf(Locale.ROOT, "  %-28s p99 %.3f ms%n", "TTFT added (both paths)", s.ttftAddedP99Ms());
+        }
+        StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
+                "{\"bench\":\"router\",\"workers\":%d,\"indexed_blocks\":%d,\"index_nodes\":%d,\"decisions\":%d,"
+                        + "\"decision_p50_us\":%.2f,\"decision_p99_us\":%.2f,\"decision_p999_us\":%.2f,"
+                        + "\"decision_max_us\":%.2f,\"mean_overlap_blocks\":%.2f,\"hash_4096_tokens_p50_us\":%.2f",
+                d.workers(), d.indexedBlocks(), d.indexNodes(), d.decisions(), d.p50Us(), d.p99Us(), d.p999Us(),
+                d.maxUs(), d.meanOverlapBlocks(), d.hashP50Us()));
+        if (s != null) {
+            json.append(String.format(Locale.ROOT, ",\"streams\":%d,\"stream_requests\":%d,\"stream_tokens\":%d,"
+                            + "\"tokens_per_s\":%.1f,\"added_token_p50_ms\":%.3f,\"added_token_p99_ms\":%.3f,"
+                            + "\"added_token_max_ms\":%.3f,\"request_path_p50_ms\":%.3f,\"request_path_p99_ms\":%.3f,"
+                            + "\"ttft_added_p99_ms\":%.3f,\"stream_errors\":%d",
+                    s.streams(), s.requests(), s.tokens(), s.tokens() / s.seconds(), s.tokenP50Ms(), s.tokenP99Ms(),
+                    s.tokenMaxMs(), s.requestPathP50Ms(), s.requestPathP99Ms(), s.ttftAddedP99Ms(), s.errors()));
+        }
+        System.out.println(json.append('}'));
+        return 0;
+    }
+}
