@@ -1,0 +1,44 @@
+package io.fleetplan.sim.cli;
+
+import io.fleetplan.sim.trace.SyntheticTraces;
+import io.fleetplan.sim.trace.TimeWindow;
+import io.fleetplan.sim.trace.Trace;
+import io.fleetplan.sim.trace.TraceFormat;
+import io.fleetplan.sim.trace.TraceOptions;
+import io.fleetplan.sim.trace.TraceReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The {@code --trace/--format/--rate-scale/--time-window/--skip-bad-rows} flags, turned into a {@link Trace}. */
+final class TraceInput {
+
+    /** The embedded sample (first 3,000 rows of the Azure conv trace, CC-BY 4.0; see traces/README.md). */
+    static final String SAMPLE = "/traces/azure_conv_head3000.csv";
+
+    private TraceInput() {
+    }
+
+    static Trace load(String trace, String format, double rateScale, String window, boolean skipBadRows, long seed) {
+        TraceOptions options = new TraceOptions(rateScale, window == null ? null : TimeWindow.parse(window),
+                skipBadRows, 0);
+        if (trace == null) {
+            try (InputStream in = TraceInput.class.getResourceAsStream(SAMPLE)) {
+                return TraceReader.read(in, "azure_conv_head3000.csv (embedded sample)", TraceFormat.AZURE, options);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Path file = Path.of(trace);
+        if (!Files.exists(file) && SyntheticTraces.isSpec(trace)) {
+            return options.apply(SyntheticTraces.generate(trace, seed));
+        }
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("--trace: " + trace + " is not a readable file (nor a synthetic spec"
+                    + " such as poisson:rate=5,duration=600)");
+        }
+        return TraceReader.read(file, format == null ? null : TraceFormat.of(format), options);
+    }
+}

@@ -1,0 +1,219 @@
+package io.fleetplan.sim.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetplan.common.config.ConfigLoader;
+import io.fleetplan.mocker.engine.ForwardPass;
+import io.fleetplan.pool.config.PlannerConfig;
+import io.fleetplan.pool.core.EngineSnapshot;
+import io.fleetplan.pool.core.PlannerDecision;
+import io.fleetplan.pool.core.PlanningSettings;
+import io.fleetplan.pool.core.PoolPlanner;
+import io.fleetplan.pool.core.ReplicaState;
+import io.fleetplan.pool.core.ScalingConnector;
+import io.fleetplan.pool.core.TrafficSample;
+import io.fleetplan.pool.perf.Fpm;
+import io.fleetplan.pool.scaling.Replicas;
+import io.fleetplan.pool.scaling.ThroughputReason;
+import io.fleetplan.sim.replay.PolicyContext;
+import io.fleetplan.sim.replay.ScalingPolicy;
+import io.fleetplan.sim.replay.SimPool;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pool planner ({@link PoolPlanner}, the class the live {@code fleetplan pool-planner} runs), one per pool,
+ * fed what the live metric sources would give it: the pool's traffic over the throughput window, every engine
+ * iteration's FPM, and the engines' load. Its decisions go to the cluster through a connector: for fleetplan
+ * through the GlobalPlanner budget arbiter, for the Dynamo-semantics baselines straight to the pool.
+ */
+public final class PlannerPolicy implements ScalingPolicy {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String name;
+    private final String description;
+    private final Map<String, Object> settings;
+    private final boolean arbitrated;
+
+    /**
+     * @param settings PlannerConfig fields (Dynamo names) applied to every pool; the pool's mode, the stack's
+     *     SLOs and GPU sizes, and the pool's own {@code planner} section (for fleetplan) are filled in
+     */
+    public PlannerPolicy(String name, String description, Map<String, Object> settings, boolean arbitrated) {
+        this.name = name;
+        this.description = description;
+        this.settings = Map.copyOf(settings);
+        this.arbitrated = arbitrated;
+    }
+
+    /** Dynamo's SLA planner with only the throughput (predictive) loop, default 180 s interval. */
+    public static PlannerPolicy dynamoThroughput() {
+        return new PlannerPolicy("dynamo-throughput", "Dynamo-semantics SLA planner, throughput loop only"
+                + " (ARIMA prediction, 180 s interval), per pool, no GlobalPlanner",
+                Map.of("optimization_target", "sla", "enable_throughput_scaling", true, "enable_load_scaling", false),
+                false);
+    }
+
+    /** Dynamo's load-based planner (FPM latency regression, +-1 step every 5 s), per pool. */
+    public static PlannerPolicy dynamoLoad() {
+        return new PlannerPolicy("dynamo-load", "Dynamo-semantics SLA planner, load loop only (FPM regression,"
+                + " +-1 every 5 s), per pool, no GlobalPlanner",
+                Map.of("optimization_target", "sla", "enable_throughput_scaling", false, "enable_load_scaling", true),
+                false);
+    }
+
+    /**
+     * fleetplan's default: both loops (a 60 s Kalman-predicted throughput floor under the 5 s load loop), HPA-style
+     * 120 s scale-down stabilization, proposals arbitrated by the GlobalPlanner against the shared budget.
+     */
+    public static PlannerPolicy fleetplanDefault() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("optimization_target", "sla");
+        m.put("enable_throughput_scaling", true);
+        m.put("enable_load_scaling", true);
+        m.put("throughput_adjustment_interval_seconds", 60);
+        m.put("load_adjustment_interval_seconds", 5);
+        m.put("load_predictor", "kalman");
+        m.put("scale_down_stabilization_seconds", 120.0);
+        return new PlannerPolicy("fleetplan", "fleetplan default: per-pool planner (60 s Kalman throughput floor +"
+                + " 5 s load loop, 120 s scale-down stabilization) through the GlobalPlanner budget arbiter", m, true);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public boolean arbitrated() {
+        return arbitrated;
+    }
+
+    /** The PlannerConfig this policy gives {@code pool}. */
+    public PlannerConfig config(SimPool pool, PolicyContext ctx) {
+        Map<String, Object> m = new LinkedHashMap<>(settings);
+        if (arbitrated) {
+            pool.spec().planner().forEach(m::put); // the stack's per-pool section tunes fleetplan's own planner
+        }
+        m.put("mode", pool.mode());
+        m.put("backend", "mocker");
+        m.put("environment", "virtual");
+        m.put("ttft_ms", ctx.stack().slo().ttftMs());
+        m.put("itl_ms", ctx.stack().slo().itlMs());
+        m.put("min_endpoint", pool.spec().minReplicas());
+        int budget = ctx.stack().budget().maxTotalGpus();
+        int poolMax = pool.spec().maxReplicas() * Math.max(1, pool.gpusPerReplica());
+        m.putIfAbsent("max_gpu_budget", arbitrated || budget < 0 ? poolMax : Math.min(poolMax, budget));
+        m.put("prefill_engine_num_gpu", Math.max(1, pool.gpusPerReplica()));
+        m.put("decode_engine_num_gpu", Math.max(1, pool.gpusPerReplica()));
+        m.put("max_kv_tokens", (long) pool.engineConfig().numGpuBlocks() * pool.engineConfig().blockSize());
+        m.put("max_num_batched_tokens", (long) pool.engineConfig().maxNumBatchedTokens());
+        m.put("max_num_seqs", pool.engineConfig().maxNumSeqs());
+        m.put("report_interval_hours", null);
+        JsonNode node = JSON.valueToTree(m);
+        return ConfigLoader.convert(node, name + " planner for pool " + pool.name(), PlannerConfig.class);
+    }
+
+    @Override
+    public void start(PolicyContext ctx) {
+        for (SimPool pool : ctx.pools()) {
+            PoolPlanner planner = new PoolPlanner(PlanningSettings.from(config(pool, ctx)), null);
+            Driver d = new Driver(pool, planner);
+            pool.fpmSink(d::onFpm);
+            Duration every = planner.scaleInterval();
+            ctx.scheduler().scheduleAtFixedRate(every, every, () -> d.tick(ctx));
+        }
+    }
+
+    /** Feeds one planner and carries out its decisions (the planner loop of one pool). */
+    private final class Driver implements ScalingConnector {
+        final SimPool pool;
+        final PoolPlanner planner;
+        final boolean prefillSlot;
+        PolicyContext ctx;
+        double windowStart;
+        long arrivals;
+        long sumIsl;
+        long sumOsl;
+        long completions;
+        double sumTtft;
+        double sumItl;
+
+        Driver(SimPool pool, PoolPlanner planner) {
+            this.pool = pool;
+            this.planner = planner;
+            this.prefillSlot = pool.mode().equals("prefill");
+        }
+
+        void onFpm(String worker, ForwardPass f) {
+            var s = f.scheduled();
+            var q = f.queued();
+            planner.observeFpm(new Fpm(worker, f.dpRank(), f.wallTime(), s.numPrefillRequests(), s.sumPrefillTokens(),
+                    s.numDecodeRequests(), s.sumDecodeKvTokens(), q.numPrefillRequests(), q.sumPrefillTokens(),
+                    q.numDecodeRequests(), q.sumDecodeKvTokens()));
+        }
+
+        void tick(PolicyContext c) {
+            this.ctx = c;
+            double now = c.nowSeconds();
+            Instant at = c.scheduler().now();
+            double n = pool.arrivals() - arrivals;
+            double done = pool.completions() - completions;
+            planner.observeTraffic(new TrafficSample(at, now - windowStart, n,
+                    n > 0 ? (pool.sumIsl() - sumIsl) / n : Double.NaN, n > 0 ? (pool.sumOsl() - sumOsl) / n : Double.NaN,
+                    done > 0 ? (pool.sumTtftMs() - sumTtft) / done : Double.NaN,
+                    done > 0 ? (pool.sumItlMs() - sumItl) / done : Double.NaN, Double.NaN));
+            List<io.fleetplan.pool.scaling.EngineLoad> loads = pool.engineLoads();
+            planner.observeEngines(prefillSlot ? new EngineSnapshot(at, loads, List.of())
+                    : new EngineSnapshot(at, List.of(), loads));
+            PlannerDecision decision = planner.tick(at, state()).orElse(null);
+            if (decision == null) {
+                return;
+            }
+            if (decision.throughputReason() != ThroughputReason.UNSET) {
+                windowStart = now; // the throughput loop consumed this window
+                arrivals = pool.arrivals();
+                sumIsl = pool.sumIsl();
+                sumOsl = pool.sumOsl();
+                completions = pool.completions();
+                sumTtft = pool.sumTtftMs();
+                sumItl = pool.sumItlMs();
+            }
+            if (decision.changes()) {
+                apply(decision);
+            }
+        }
+
+        private Replicas replicas(int n) {
+            return prefillSlot ? new Replicas(n, 0) : new Replicas(0, n);
+        }
+
+        @Override
+        public ReplicaState state() {
+            return new ReplicaState(replicas(pool.target()), pool.target() != pool.ready());
+        }
+
+        @Override
+        public ApplyResult apply(PlannerDecision decision) {
+            int wanted = prefillSlot ? decision.recommended().prefill() : decision.recommended().decode();
+            int granted = ctx.scaleTo(pool, wanted);
+            Status s = granted == wanted ? Status.APPLIED : granted == decision.current().prefill()
+                    + decision.current().decode() ? Status.REJECTED : Status.PARTIAL;
+            return new ApplyResult(s, replicas(granted), "granted " + granted + " of " + wanted);
+        }
+
+        @Override
+        public String name() {
+            return "replay";
+        }
+    }
+}

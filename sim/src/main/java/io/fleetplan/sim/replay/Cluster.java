@@ -1,0 +1,142 @@
+package io.fleetplan.sim.replay;
+
+import io.fleetplan.common.stack.StackConfig;
+import io.fleetplan.common.time.VirtualScheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The GPUs of one replay: the pools, who holds how many GPUs (starting, ready and draining workers all hold
+ * theirs), GPU-seconds, the peak, and time spent above the budget. Scale requests from a policy arrive here;
+ * arbitrated ones pass the {@link BudgetArbiter} first, others (baselines with no GlobalPlanner) only their
+ * pool's {@code [min_replicas, max_replicas]}.
+ */
+public final class Cluster {
+
+    private final StackConfig stack;
+    private final VirtualScheduler scheduler;
+    private final List<SimPool> pools = new ArrayList<>();
+    private final BudgetArbiter arbiter;
+    private Frontend frontend;
+    private Duration startup;
+    private final Duration drainGrace;
+
+    private int heldGpus;
+    private int peakGpus;
+    private long lastChangeNanos;
+    private double gpuSeconds;
+    private double overBudgetSeconds;
+    private long budgetViolations;
+
+    Cluster(StackConfig stack, VirtualScheduler scheduler, BudgetArbiter arbiter, Duration startup) {
+        this.stack = stack;
+        this.scheduler = scheduler;
+        this.arbiter = arbiter;
+        this.startup = startup;
+        this.drainGrace = Duration.ofMillis(Math.round(stack.drainGraceSeconds() * 1000));
+    }
+
+    void add(SimPool pool) {
+        pools.add(pool);
+    }
+
+    void frontend(Frontend f) {
+        this.frontend = f;
+    }
+
+    Frontend frontend() {
+        return frontend;
+    }
+
+    public List<SimPool> pools() {
+        return pools;
+    }
+
+    public StackConfig stack() {
+        return stack;
+    }
+
+    public SimPool pool(String name) {
+        for (SimPool p : pools) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("no pool " + name + "; pools are " + pools.stream().map(SimPool::name).toList());
+    }
+
+    /**
+     * Asks for {@code replicas} in {@code pool}. Clamped to the pool's range; with {@code arbitrated} a scale-up
+     * gets only what the arbiter grants within the budget. @return the pool's target afterwards
+     */
+    public int scaleTo(SimPool pool, int replicas, boolean arbitrated) {
+        int wanted = Math.max(pool.spec().minReplicas(), Math.min(pool.spec().maxReplicas(), replicas));
+        if (arbitrated && wanted > pool.target()) {
+            wanted = arbiter.grant(pool, wanted, this);
+        }
+        pool.setTarget(wanted, startup, drainGrace);
+        return pool.target();
+    }
+
+    /** GPUs held right now (starting + ready + draining workers). */
+    public int heldGpus() {
+        return heldGpus;
+    }
+
+    /** The budget ceiling; -1 = none. */
+    public int budget() {
+        return stack.budget().maxTotalGpus();
+    }
+
+    void gpusChanged(int delta) {
+        account();
+        int before = heldGpus;
+        heldGpus += delta;
+        peakGpus = Math.max(peakGpus, heldGpus);
+        int budget = budget();
+        if (budget >= 0 && heldGpus > budget && before <= budget) {
+            budgetViolations++;
+        }
+    }
+
+    private void account() {
+        long now = scheduler.nanoTime();
+        double dt = (now - lastChangeNanos) / 1e9;
+        gpuSeconds += heldGpus * dt;
+        if (budget() >= 0 && heldGpus > budget()) {
+            overBudgetSeconds += dt;
+        }
+        lastChangeNanos = now;
+    }
+
+    /** GPU-seconds up to now. */
+    public double gpuSeconds() {
+        account();
+        return gpuSeconds;
+    }
+
+    /** GPU-seconds up to {@code endNanos} (the held GPUs since the last change count until then). */
+    double gpuSecondsUntil(long endNanos) {
+        account();
+        return gpuSeconds + heldGpus * (endNanos - scheduler.nanoTime()) / 1e9;
+    }
+
+    public int peakGpus() {
+        return peakGpus;
+    }
+
+    public double overBudgetSeconds() {
+        account();
+        return overBudgetSeconds;
+    }
+
+    /** Times the held GPUs went from within the budget to above it. */
+    public long budgetViolations() {
+        return budgetViolations;
+    }
+
+    void startup(Duration d) {
+        this.startup = d;
+    }
+}

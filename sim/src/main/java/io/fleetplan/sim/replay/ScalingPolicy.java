@@ -1,0 +1,32 @@
+package io.fleetplan.sim.replay;
+
+/**
+ * A way of sizing the pools, driven in virtual time beside the trace: static sizes, autoscaler baselines, the
+ * pool planners, the hindsight oracle. One instance per replay (policies keep state).
+ */
+public interface ScalingPolicy {
+
+    /** Name in reports (stable: summary.json keys on it). */
+    String name();
+
+    /** One line on what it does, for the report. */
+    String description();
+
+    /** Whether its scale-ups pass the GlobalPlanner budget arbiter (fleetplan) or not (baselines). */
+    default boolean arbitrated() {
+        return false;
+    }
+
+    /** Replicas per pool at time 0 (in stack order); null = the stack's initial_replicas. */
+    default int[] initialReplicas(java.util.List<SimPool> pools) {
+        return null;
+    }
+
+    /** Worker start-up delay this policy lives with; the oracle, knowing the future, starts workers in time. */
+    default double startupSeconds(double configured) {
+        return configured;
+    }
+
+    /** Called once at time 0: schedule periodic work on {@code ctx.scheduler()}. */
+    void start(PolicyContext ctx);
+}
