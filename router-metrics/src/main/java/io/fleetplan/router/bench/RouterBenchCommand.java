@@ -112,6 +112,10 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
                     s.streams(), s.requests(), s.tokens(), s.tokens() / s.seconds(), s.tokenP50Ms(), s.tokenP99Ms(),
                     s.tokenMaxMs(), s.requestPathP50Ms(), s.requestPathP99Ms(), s.ttftAddedP99Ms(), s.errors()));
         }
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        System.out.printf(Locale.ROOT, "  %-28s %.2f on %d cores (other processes compete for the same CPUs)%n",
+                "load average (1 min)", load, Runtime.getRuntime().availableProcessors());
+        json.append(String.format(Locale.ROOT, ",\"load_avg_1m\":%.2f", load));
         System.out.println(json.append('}'));
         return 0;
     }
