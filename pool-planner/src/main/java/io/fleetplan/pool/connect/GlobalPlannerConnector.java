@@ -53,9 +53,15 @@ public final class GlobalPlannerConnector implements ScalingConnector {
         this.granted = new AtomicReference<>(initial);
     }
 
-    /** Follows grant changes pushed by the GlobalPlanner (the first message is the current grant). */
+    private volatile boolean watching;
+
+    /**
+     * Follows grant changes pushed by the GlobalPlanner (the first message is the current grant). The stream is
+     * re-opened when it ends; wait-for-ready makes a re-open wait for the channel instead of spinning.
+     */
     public void watch() {
-        async.watchDecisions(WatchDecisionsRequest.newBuilder().setPoolId(pool.poolId())
+        watching = true;
+        async.withWaitForReady().watchDecisions(WatchDecisionsRequest.newBuilder().setPoolId(pool.poolId())
                 .setCallerNamespace(pool.callerNamespace()).build(), new StreamObserver<>() {
                     @Override
                     public void onNext(ScaleDecision d) {
@@ -64,13 +70,26 @@ public final class GlobalPlannerConnector implements ScalingConnector {
 
                     @Override
                     public void onError(Throwable t) {
-                        LOG.warning("WatchDecisions ended: " + t.getMessage());
+                        LOG.warning("WatchDecisions ended (" + t.getMessage() + "), re-opening");
+                        reopen();
                     }
 
                     @Override
                     public void onCompleted() {
+                        reopen();
                     }
                 });
+    }
+
+    private void reopen() {
+        if (watching && !(async.getChannel() instanceof io.grpc.ManagedChannel m && m.isShutdown())) {
+            watch();
+        }
+    }
+
+    /** Stops following grant changes (the stream is left to the channel's shutdown). */
+    public void stopWatching() {
+        watching = false;
     }
 
     @Override

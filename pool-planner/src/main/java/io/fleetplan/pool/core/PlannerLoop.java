@@ -51,14 +51,12 @@ public final class PlannerLoop implements AutoCloseable {
         PlanningSettings s = planner.settings();
         TrafficSample traffic = null;
         try {
-            if (s.throughputScaling()) {
+            if (planner.throughputDue(start)) { // one window per throughput run, as Dynamo queries it
                 traffic = source.traffic(start, s.throughputInterval().toMillis() / 1000.0);
             }
-            if (s.loadScaling() || s.throughputScaling()) {
-                EngineSnapshot snapshot = source.engines(start);
-                if (snapshot != null) {
-                    planner.observeEngines(snapshot);
-                }
+            EngineSnapshot snapshot = source.engines(start);
+            if (snapshot != null) {
+                planner.observeEngines(snapshot);
             }
             for (Fpm f : source.drainFpms()) {
                 planner.observeFpm(f);

@@ -121,6 +121,11 @@ public final class PoolPlanner {
         return settings.scaleInterval();
     }
 
+    /** True when the throughput loop will run on a tick at {@code now} (the time to read a traffic window). */
+    public boolean throughputDue(Instant now) {
+        return settings.throughputScaling() && due(lastThroughputRun, settings.throughputInterval(), now);
+    }
+
     /**
      * Runs the loops that are due at {@code now}.
      *
