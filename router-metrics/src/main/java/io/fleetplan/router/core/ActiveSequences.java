@@ -12,7 +12,8 @@ final class ActiveSequences {
 
     private final boolean assumeKvReuse;
     private final HashMap<String, Sequence> sequences = new HashMap<>();
-    private final LongIntMap blockRefs = new LongIntMap();
+    // block hash -> {reference count}; a mutable cell keeps lookups and updates free of boxing
+    private final LongObjectMap<int[]> blockRefs = new LongObjectMap<>(64);
     private long unsharedBlocks;
     private long prefillTokens;
 
@@ -41,14 +42,14 @@ final class ActiveSequences {
      * and a binary search finds its length in O(log n) lookups.
      */
     long newBlocks(long[] hashes, int requiredBlocks) {
-        if (!assumeKvReuse || blockRefs.size() == 0) {
+        if (!assumeKvReuse || blockRefs.isEmpty()) {
             return requiredBlocks;
         }
         int lo = 0;
         int hi = hashes.length;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (blockRefs.contains(hashes[mid])) {
+            if (blockRefs.get(hashes[mid]) != null) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -64,7 +65,12 @@ final class ActiveSequences {
         long tail;
         if (assumeKvReuse) {
             for (long h : hashes) {
-                blockRefs.add(h, 1);
+                int[] refs = blockRefs.get(h);
+                if (refs == null) {
+                    blockRefs.put(h, new int[] {1});
+                } else {
+                    refs[0]++;
+                }
             }
             tail = requiredBlocks - hashes.length;
         } else {
@@ -96,7 +102,10 @@ final class ActiveSequences {
         unsharedBlocks -= s.tailBlocks();
         if (assumeKvReuse) {
             for (long h : s.hashes()) {
-                blockRefs.add(h, -1);
+                int[] refs = blockRefs.get(h);
+                if (refs != null && --refs[0] == 0) {
+                    blockRefs.remove(h);
+                }
             }
         }
         return true;

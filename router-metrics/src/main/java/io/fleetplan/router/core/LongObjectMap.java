@@ -115,7 +115,7 @@ final class LongObjectMap<V> {
         size = 0;
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldValues[i] != null) {
-                put(oldKeys[i], oldValues[i] == null ? null : cast(oldValues[i]));
+                put(oldKeys[i], cast(oldValues[i]));
             }
         }
     }

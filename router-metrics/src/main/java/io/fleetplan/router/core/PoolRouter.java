@@ -74,7 +74,7 @@ public final class PoolRouter {
         if (old != null) {
             dropState(old);
             old.spec = spec;
-            old.lastSeen = clock.instant();
+            old.seen(clock.instant(), timeout);
             old.failed = false;
             old.draining = false;
             return false;
@@ -83,7 +83,8 @@ public final class PoolRouter {
             blockSize = spec.blockSize();
         }
         int slot = freeSlots.isEmpty() ? bySlot.size() : freeSlots.nextSetBit(0);
-        Worker w = new Worker(spec, slot, new ActiveSequences(config.routerAssumeKvReuse()), clock.instant());
+        Worker w = new Worker(spec, slot, new ActiveSequences(config.routerAssumeKvReuse()));
+        w.seen(clock.instant(), timeout);
         if (slot == bySlot.size()) {
             bySlot.add(w);
         } else {
@@ -165,7 +166,7 @@ public final class PoolRouter {
     }
 
     private void touch(Worker w) {
-        w.lastSeen = clock.instant();
+        w.seen(clock.instant(), timeout);
         w.failed = false;
     }
 
@@ -179,7 +180,7 @@ public final class PoolRouter {
         Instant now = clock.instant();
         List<String> removed = new ArrayList<>();
         for (Worker w : List.copyOf(workers.values())) {
-            if (now.isAfter(w.lastSeen.plus(timeout))) {
+            if (now.isAfter(w.deadline)) {
                 deregister(w.spec.id());
                 removed.add(w.spec.id());
             }
@@ -304,7 +305,7 @@ public final class PoolRouter {
     }
 
     private boolean isReady(Worker w, Instant now) {
-        return !w.failed && !now.isAfter(w.lastSeen.plus(timeout));
+        return !w.failed && !now.isAfter(w.deadline);
     }
 
     private boolean isBusy(Worker w) {
@@ -412,17 +413,22 @@ public final class PoolRouter {
         final int slot;
         ActiveSequences sequences;
         Instant lastSeen;
+        Instant deadline; // lastSeen + heartbeat timeout, kept so readiness checks do not allocate
         boolean draining;
         boolean failed;
         EngineLoad engineLoad = EngineLoad.IDLE;
         final java.util.Set<String> requestIds = new java.util.HashSet<>();
         final Map<Long, Instant> approxExpiry = new HashMap<>();
 
-        Worker(WorkerSpec spec, int slot, ActiveSequences sequences, Instant lastSeen) {
+        Worker(WorkerSpec spec, int slot, ActiveSequences sequences) {
             this.spec = spec;
             this.slot = slot;
             this.sequences = sequences;
-            this.lastSeen = lastSeen;
+        }
+
+        void seen(Instant at, Duration timeout) {
+            lastSeen = at;
+            deadline = at.plus(timeout);
         }
     }
 }
