@@ -51,7 +51,7 @@ public final class MockerWorker implements AutoCloseable {
     private final CountDownLatch exit = new CountDownLatch(1);
     private Server grpc;
     private ExecutorService grpcExecutor;
-    private EventLoopGroup eventLoops;
+    private final EventLoopGroup eventLoops;
     private HttpServer http;
     private RouterLink router;
     private volatile boolean draining;
@@ -63,7 +63,11 @@ public final class MockerWorker implements AutoCloseable {
         this.workerId = settings.workerId() == null || settings.workerId().isEmpty()
                 ? "mocker-" + UUID.randomUUID().toString().substring(0, 8) : settings.workerId();
         EngineConfig config = settings.engine();
-        this.engineThread = new PreciseScheduler("mocker-engine-" + workerId, Duration.ofNanos(500_000));
+        // One Netty event loop runs the engine and every gRPC connection of this worker: tokens written from
+        // the engine are queued without cross-thread hand-offs and flushed once per connection per iteration.
+        // NIO timers have millisecond granularity, so iteration ends wake 1.5 ms early and spin.
+        this.eventLoops = new NioEventLoopGroup(1, named("mocker-netty-" + workerId));
+        this.engineThread = new PreciseScheduler(eventLoops.next(), Duration.ofNanos(1_500_000), false);
         this.startedAt = engineThread.now();
         String component = config.role() == Role.PREFILL ? "prefill" : "backend";
         this.metrics = new WorkerMetrics(settings.pool(), component, workerId, config.modelName(), config.dpRank());
@@ -94,7 +98,6 @@ public final class MockerWorker implements AutoCloseable {
         onEngine(engine::start);
         // the worker's own, named threads: benches attribute CPU to the worker by these names
         grpcExecutor = Executors.newFixedThreadPool(4, named("mocker-grpc-" + workerId));
-        eventLoops = new NioEventLoopGroup(2, named("mocker-netty-" + workerId));
         grpc = NettyServerBuilder.forAddress(new InetSocketAddress(settings.bindHost(), settings.grpcPort()))
                 .channelType(NioServerSocketChannel.class)
                 .bossEventLoopGroup(eventLoops)
@@ -305,13 +308,11 @@ public final class MockerWorker implements AutoCloseable {
         if (http != null) {
             http.stop(0);
         }
-        if (eventLoops != null) {
-            eventLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        }
         if (grpcExecutor != null) {
             grpcExecutor.shutdownNow();
         }
         engineThread.close();
+        eventLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         exit.countDown();
     }
 

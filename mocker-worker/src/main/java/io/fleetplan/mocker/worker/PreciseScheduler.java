@@ -3,14 +3,13 @@ package io.fleetplan.mocker.worker;
 import io.fleetplan.common.time.Scheduler;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The live engine's scheduler: one daemon thread, wall clock, and one-shot tasks that wake up
+ * The live engine's scheduler: one thread, wall clock, and one-shot tasks that wake up
  * {@code spin} early and busy-wait the rest, because a parked thread on a VM wakes up a few hundred
  * microseconds late and token times should leave within a millisecond of the model. Spinning costs at most
  * {@code spin} of CPU per iteration (a few percent of a core at typical 10-30 ms iterations).
@@ -20,14 +19,17 @@ final class PreciseScheduler implements Scheduler, AutoCloseable {
     private final InstantSource clock = InstantSource.system();
     private final ScheduledExecutorService executor;
     private final long spinNanos;
+    private final boolean ownsExecutor;
 
-    PreciseScheduler(String threadName, Duration spin) {
+    /**
+     * On an existing single-threaded executor, e.g. the Netty event loop that also serves the worker's gRPC
+     * connections: tokens written from that thread are queued without cross-thread hand-offs and flushed in
+     * one batch per connection after the iteration.
+     */
+    PreciseScheduler(ScheduledExecutorService singleThread, Duration spin, boolean ownsExecutor) {
+        this.executor = singleThread;
         this.spinNanos = spin.toNanos();
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+        this.ownsExecutor = ownsExecutor;
     }
 
     @Override
@@ -79,6 +81,8 @@ final class PreciseScheduler implements Scheduler, AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        if (ownsExecutor) {
+            executor.shutdownNow();
+        }
     }
 }

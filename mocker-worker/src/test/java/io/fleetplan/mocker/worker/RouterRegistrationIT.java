@@ -33,7 +33,7 @@ class RouterRegistrationIT {
             FakeRouter restarted = new FakeRouter(port);
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> restarted.registrations.contains("w-1"));
-                assertThat(w.registrations()).isEqualTo(3);
+                await().atMost(Duration.ofSeconds(5)).until(() -> w.registrations() == 3);
                 assertThat(w.info().getRole()).isEqualTo(WorkerRole.PREFILL);
 
                 w.drain(Duration.ofSeconds(1), false).get(10, TimeUnit.SECONDS);
