@@ -30,6 +30,8 @@ public final class FrontendServer implements AutoCloseable {
         }
     }
 
+    private static final System.Logger LOG = System.getLogger(FrontendServer.class.getName());
+
     /** Dynamo's default HTTP body limit (DYN_HTTP_BODY_LIMIT_MB = 45). */
     static final int BODY_LIMIT = 45 * 1024 * 1024;
 
@@ -99,8 +101,11 @@ public final class FrontendServer implements AutoCloseable {
                         + "; routes: /v1/models, /v1/completions, /v1/chat/completions, /health, /live, /metrics",
                         null, "unknown_url", "not_found", null));
             }
-        } catch (IOException | RuntimeException e) {
-            // a broken connection or a bug must not take the server down; the exchange is closed above
+        } catch (IOException e) {
+            // the client went away; the exchange is closed above
+        } catch (RuntimeException e) {
+            // a bug must not take the server down, but it must be seen
+            LOG.log(System.Logger.Level.WARNING, "request to " + ex.getRequestURI() + " failed", e);
         }
     }
 
@@ -147,6 +152,7 @@ public final class FrontendServer implements AutoCloseable {
                 Responder.abort(ex, e.getMessage());
                 metrics.finished(endpoint, requestType, "internal");
             } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "internal error serving " + endpoint, e);
                 error(ex, new ApiError(500, "internal_error", "Internal error", null, null, "internal", null));
                 metrics.finished(endpoint, requestType, "internal");
             }

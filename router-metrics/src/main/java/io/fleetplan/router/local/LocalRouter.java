@@ -51,6 +51,8 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
                           RouterConfig config) {
     }
 
+    private static final System.Logger LOG = System.getLogger(LocalRouter.class.getName());
+
     private final Options options;
     private final RouterState state;
     private final RouterMetrics metrics;
@@ -139,6 +141,8 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
 
     private void expireWorkers() {
         for (String gone : state.expire()) {
+            LOG.log(System.Logger.Level.INFO, "pool {0}: worker {1} missed heartbeats for {2} ms: removed",
+                    options.pool(), gone, options.config().heartbeatTimeoutMs());
             links.remove(gone);
             metrics.forget(gone);
         }
@@ -182,7 +186,9 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
             response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
             return;
         }
-        state.register(spec);
+        boolean fresh = state.register(spec);
+        LOG.log(System.Logger.Level.INFO, "pool {0}: worker {1} {2} at {3}", options.pool(), spec.id(),
+                fresh ? "registered" : "re-registered", spec.address());
         if (info.getDraining()) {
             state.heartbeat(spec.id(), true, null);
         }
