@@ -92,7 +92,7 @@ public final class StreamingClient {
                     if (chunk.path("usage").has("completion_tokens")) {
                         usageTokens = chunk.path("usage").path("completion_tokens").asInt();
                     }
-                    if (chunk.path("choices").size() > 0) {
+                    if (carriesToken(chunk.path("choices"))) {
                         chunks++;
                         if (first < 0) {
                             first = now;
@@ -114,6 +114,17 @@ public final class StreamingClient {
             Thread.currentThread().interrupt();
             return Outcome.failed("interrupted", -1, System.nanoTime() - start, lateNanos);
         }
+    }
+
+    /** A choice with text (or a chat delta), or one not finished yet; the closing finish_reason chunk is no token. */
+    static boolean carriesToken(JsonNode choices) {
+        for (JsonNode c : choices) {
+            if (!c.path("text").asText("").isEmpty() || !c.path("delta").path("content").asText("").isEmpty()
+                    || c.path("finish_reason").isNull() || c.path("finish_reason").isMissingNode()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The OpenAI error message of a body, or the body itself (shortened). */
