@@ -104,6 +104,23 @@ public final class Arbiter {
         return remember(p, out);
     }
 
+    /**
+     * The ledger targets a proposal names, in ask order; {@code error} says why they cannot be resolved (then
+     * {@code targets} is empty). Used to authorize the targets before deciding.
+     */
+    public Resolution resolveTargets(Proposal p) {
+        List<TargetKey> keys = new ArrayList<>();
+        String error = resolve(p, keys);
+        return new Resolution(error == null ? keys : List.of(), error);
+    }
+
+    /** Targets of a proposal, or why they are unknown. */
+    public record Resolution(List<TargetKey> targets, String error) {
+        public Resolution {
+            targets = List.copyOf(targets);
+        }
+    }
+
     /** An executor finished a command: the target now looks like {@code o}. Freed GPUs go to waiting demands. */
     public Outcome completed(ScaleCommand c, Observation o) {
         Entry e = ledger.entries.get(c.target());
@@ -232,7 +249,7 @@ public final class Arbiter {
             if (e.granted != e.desired) {
                 allMet = false;
                 if (limit == null) {
-                    limit = limitReason(k, r, floorLimited);
+                    limit = limitReason(k, keys, r, floorLimited);
                 }
             }
         }
@@ -258,7 +275,7 @@ public final class Arbiter {
         return new Outcome(d, pushed.commands(), pushed.pushes(), false);
     }
 
-    private Reason limitReason(TargetKey k, Allocator.Result r, Map<TargetKey, Reason> floorLimited) {
+    private Reason limitReason(TargetKey k, List<TargetKey> own, Allocator.Result r, Map<TargetKey, Reason> floorLimited) {
         if (floorLimited.containsKey(k)) {
             return Reason.BUDGET_FLOOR;
         }
@@ -266,7 +283,8 @@ public final class Arbiter {
             return Reason.PREEMPTION;
         }
         Reason why = r.blocked.getOrDefault(k, Reason.BUDGET_CEILING);
-        boolean others = r.grew.stream().anyMatch(g -> !g.equals(k));
+        // the ceiling counts as fair sharing when another pool's waiting demand got GPUs in the same round
+        boolean others = r.grew.stream().anyMatch(g -> !own.contains(g));
         return why == Reason.BUDGET_CEILING && others ? Reason.FAIR_SHARE : why;
     }
 

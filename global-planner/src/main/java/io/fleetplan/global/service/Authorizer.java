@@ -1,0 +1,96 @@
+package io.fleetplan.global.service;
+
+import io.fleetplan.global.arbiter.PrioritySelectors;
+import io.fleetplan.global.arbiter.TargetKey;
+import io.fleetplan.global.config.GlobalPlannerConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Maps credentials to a {@link Caller} and decides what it may scale. Two checks, both must pass: Dynamo's
+ * {@code managed_namespaces} allowlist on the self-declared caller_namespace, and (when callers are configured)
+ * the resolved targets against the caller's allowed patterns; the target is authorized, not the caller's claim.
+ */
+public final class Authorizer {
+
+    private final List<String> managedNamespaces;
+    private final List<GlobalPlannerConfig.Caller> callers;
+
+    public Authorizer(List<String> managedNamespaces, List<GlobalPlannerConfig.Caller> callers) {
+        this.managedNamespaces = managedNamespaces;
+        this.callers = List.copyOf(callers);
+    }
+
+    public static Authorizer from(GlobalPlannerConfig c) {
+        return new Authorizer(c.managedNamespaces(), c.callers());
+    }
+
+    public boolean identitiesRequired() {
+        return !callers.isEmpty();
+    }
+
+    /** The caller these credentials identify; {@link Caller#ANYONE} when no callers are configured. */
+    public Optional<Caller> identify(Credentials creds) {
+        if (callers.isEmpty()) {
+            return Optional.of(Caller.ANYONE);
+        }
+        String hash = creds.bearerToken() == null ? null : sha256(creds.bearerToken());
+        for (GlobalPlannerConfig.Caller c : callers) {
+            boolean byToken = hash != null && c.bearerTokenSha256() != null
+                    && MessageDigest.isEqual(hash.getBytes(StandardCharsets.US_ASCII),
+                    c.bearerTokenSha256().getBytes(StandardCharsets.US_ASCII));
+            boolean byCert = creds.certificateNames().stream().anyMatch(c.certificateNames()::contains);
+            if (byToken || byCert) {
+                return Optional.of(new Caller(c.name(), c.allowedTargets()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Dynamo's allowlist; null = every namespace. Returns the denial message, or empty when allowed. */
+    public Optional<String> checkNamespace(String callerNamespace) {
+        if (managedNamespaces == null || managedNamespaces.contains(callerNamespace)) {
+            return Optional.empty();
+        }
+        return Optional.of("Namespace " + callerNamespace + " not authorized (caller_namespace is not in managed_namespaces)");
+    }
+
+    /** Returns the denial message for the first target {@code caller} may not scale, or empty. */
+    public Optional<String> checkTargets(Caller caller, List<TargetKey> targets) {
+        for (TargetKey t : targets) {
+            if (caller.allowedTargets().stream().noneMatch(p -> PrioritySelectors.matches(p, t))) {
+                return Optional.of("caller '" + caller.name() + "' may not scale " + t + " (allowed: "
+                        + String.join(", ", caller.allowedTargets()) + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code caller} may watch pool {@code k8s_namespace/dgd}: some pattern covers a target of it. */
+    public boolean mayWatch(Caller caller, String poolId) {
+        String[] parts = poolId.split("/", 2);
+        if (parts.length < 2) {
+            return caller.allowedTargets().contains("*");
+        }
+        for (String p : caller.allowedTargets()) {
+            String[] seg = p.split("/");
+            String two = seg.length <= 2 ? p : seg[0] + "/" + seg[1];
+            if (PrioritySelectors.matches(two, new TargetKey(parts[0], parts[1], "*"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
