@@ -63,13 +63,19 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
         stub.register(RegisterRequest.newBuilder().setWorker(WorkerInfo.newBuilder().setWorkerId(id)
                 .setRole(WorkerRole.AGGREGATED).setGrpcAddress("127.0.0.1:" + server.getPort()).setBlockSize(64)
                 .setNumGpuBlocks(16384)).build());
-        timer.scheduleAtFixedRate(() -> {
-            try {
-                stub.workerHeartbeat(WorkerHeartbeatRequest.newBuilder().setWorkerId(id).build());
-            } catch (RuntimeException ignored) {
-                // the router is shutting down
+        // heartbeats block on the router: never on the token timer, or every stream of this worker stalls
+        Thread.ofVirtual().name("bench-heartbeat-" + id).start(() -> {
+            while (!timer.isShutdown()) {
+                try {
+                    Thread.sleep(500);
+                    stub.workerHeartbeat(WorkerHeartbeatRequest.newBuilder().setWorkerId(id).build());
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException ignored) {
+                    // the router is shutting down
+                }
             }
-        }, 500, 500, TimeUnit.MILLISECONDS);
+        });
     }
 
     @Override

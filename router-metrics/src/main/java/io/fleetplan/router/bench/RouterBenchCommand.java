@@ -97,6 +97,8 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
             System.out.printf(Locale.ROOT, "  %-28s p50 %.3f  p99 %.3f ms%n", "request path (client->worker)",
                     s.requestPathP50Ms(), s.requestPathP99Ms());
             System.out.printf(Locale.ROOT, "  %-28s p99 %.3f ms%n", "TTFT added (both paths)", s.ttftAddedP99Ms());
+            System.out.printf(Locale.ROOT, "  %-28s %.2f cores (client + Frontend + router + workers)%n",
+                    "process CPU", s.cpuCores());
         }
         StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
                 "{\"bench\":\"router\",\"workers\":%d,\"indexed_blocks\":%d,\"index_nodes\":%d,\"decisions\":%d,"
@@ -108,9 +110,10 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
             json.append(String.format(Locale.ROOT, ",\"streams\":%d,\"stream_requests\":%d,\"stream_tokens\":%d,"
                             + "\"tokens_per_s\":%.1f,\"added_token_p50_ms\":%.3f,\"added_token_p99_ms\":%.3f,"
                             + "\"added_token_max_ms\":%.3f,\"request_path_p50_ms\":%.3f,\"request_path_p99_ms\":%.3f,"
-                            + "\"ttft_added_p99_ms\":%.3f,\"stream_errors\":%d",
+                            + "\"ttft_added_p99_ms\":%.3f,\"stream_errors\":%d,\"process_cpu_cores\":%.2f",
                     s.streams(), s.requests(), s.tokens(), s.tokens() / s.seconds(), s.tokenP50Ms(), s.tokenP99Ms(),
-                    s.tokenMaxMs(), s.requestPathP50Ms(), s.requestPathP99Ms(), s.ttftAddedP99Ms(), s.errors()));
+                    s.tokenMaxMs(), s.requestPathP50Ms(), s.requestPathP99Ms(), s.ttftAddedP99Ms(), s.errors(),
+                    s.cpuCores()));
         }
         double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         System.out.printf(Locale.ROOT, "  %-28s %.2f on %d cores (other processes compete for the same CPUs)%n",

@@ -33,7 +33,7 @@ final class StreamLoadBench {
 
     record Result(int streams, int workers, long requests, long tokens, double seconds, double tokenP50Ms,
                   double tokenP99Ms, double tokenMaxMs, double requestPathP50Ms, double requestPathP99Ms,
-                  double ttftAddedP99Ms, long errors) {
+                  double ttftAddedP99Ms, long errors, double cpuCores) {
     }
 
     static Result run(int streams, int workers, long itlMs, int maxTokens, int promptTokens, Duration warmup,
@@ -87,9 +87,11 @@ final class StreamLoadBench {
             Thread.sleep(warmup.toMillis());
             recording.set(true);
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             Thread.sleep(measure.toMillis());
             recording.set(false);
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuCores = (processCpuNanos() - cpuStart) / 1e9 / seconds;
             running.set(false);
             for (Thread t : users) {
                 t.join(Duration.ofSeconds(30));
@@ -97,12 +99,18 @@ final class StreamLoadBench {
             return new Result(streams, workers, requests.get(), tokens.get(), seconds,
                     ms(token.getValueAtPercentile(50)), ms(token.getValueAtPercentile(99)), ms(token.getMaxValue()),
                     ms(path.getValueAtPercentile(50)), ms(path.getValueAtPercentile(99)),
-                    ms(ttftAdded.getValueAtPercentile(99)), errors.get());
+                    ms(ttftAdded.getValueAtPercentile(99)), errors.get(), cpuCores);
         } finally {
             for (int i = closeables.size() - 1; i >= 0; i--) {
                 closeables.get(i).close();
             }
         }
+    }
+
+    /** CPU time of this whole process (client, Frontend, router and workers together). */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 
     private static double ms(long nanos) {

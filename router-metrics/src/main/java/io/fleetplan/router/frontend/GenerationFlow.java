@@ -70,6 +70,11 @@ final class GenerationFlow {
         StatusRuntimeException last = null;
         for (int attempt = 0; attempt <= selector.config().allPools().size(); attempt++) {
             PoolPlan plan = selector.plan(query, pools::ready, excluded);
+            if (!plan.servable() && attempt == 0) {
+                // readiness is polled: before answering 503, ask the routers once more
+                pools.poll();
+                plan = selector.plan(query, pools::ready, excluded);
+            }
             if (!plan.servable()) {
                 String why = last == null ? "" : " (last error: " + last.getStatus().getDescription() + ")";
                 throw ApiError.unavailable("No pool has a ready worker for model '" + job.model() + "'" + why,

@@ -4,6 +4,8 @@ import io.fleetplan.proto.v1.ListWorkersRequest;
 import io.fleetplan.proto.v1.RouterGrpc;
 import io.fleetplan.proto.v1.WorkerLoad;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,21 +46,26 @@ final class PoolClients implements AutoCloseable {
         ready.put(pool, 0);
     }
 
-    /** Asks every router for its workers (short deadline; an unreachable router counts as 0 ready). */
+    /**
+     * Asks every router for its workers. An unreachable router counts as 0 ready; a slow answer (deadline) keeps
+     * the last count, so a busy router is not mistaken for an empty pool.
+     */
     void poll() {
         stubs.forEach((pool, stub) -> {
-            int n = 0;
             try {
-                for (WorkerLoad w : stub.withDeadlineAfter(1, TimeUnit.SECONDS)
+                int n = 0;
+                for (WorkerLoad w : stub.withDeadlineAfter(2, TimeUnit.SECONDS)
                         .listWorkers(ListWorkersRequest.getDefaultInstance()).getWorkersList()) {
                     if (w.getReady() && !w.getDraining()) {
                         n++;
                     }
                 }
-            } catch (RuntimeException unreachable) {
-                n = 0;
+                ready.put(pool, n);
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED) {
+                    ready.put(pool, 0);
+                }
             }
-            ready.put(pool, n);
         });
     }
 
