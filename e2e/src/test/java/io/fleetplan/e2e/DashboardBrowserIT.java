@@ -1,0 +1,102 @@
+package io.fleetplan.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fleetplan.cli.load.LoadStats;
+import io.fleetplan.e2e.support.Http;
+import io.fleetplan.e2e.support.LocalFleet;
+import io.fleetplan.e2e.support.Loads;
+import io.fleetplan.e2e.support.Tools;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pool planner's live dashboard in headless Chromium (the Debian package), while a real stack serves load:
+ * the page fetches data.json, draws its SVG charts and fills the decision table. The screenshot is kept in
+ * target/e2e-artifacts/dashboard/dashboard.png.
+ */
+class DashboardBrowserIT {
+
+    static final String NS = "e2e-dash";
+
+    @Test
+    void liveDashboardRendersChartsWithData() throws Exception {
+        Optional<Path> chromium = Tools.find("chromium", "chromium-browser", "google-chrome");
+        Assumptions.assumeTrue(chromium.isPresent(), () -> Tools.missing("chromium", List.of("chromium")));
+
+        try (LocalFleet fleet = new LocalFleet("dashboard")) {
+            int[] router = fleet.router(NS);
+            fleet.worker("worker-0", NS, router[0], "agg");
+            int frontend = fleet.frontend(NS, router[0]);
+            fleet.awaitHealthy(frontend);
+            int dashboard = LocalFleet.freePort();
+            fleet.poolPlanner("pool-planner", """
+                    mode: agg
+                    backend: mocker
+                    environment: virtual
+                    optimization_target: sla
+                    enable_throughput_scaling: true
+                    enable_load_scaling: true
+                    namespace: %s
+                    router_address: 127.0.0.1:%d
+                    throughput_adjustment_interval: 5
+                    load_adjustment_interval: 2
+                    load_predictor: constant
+                    live_dashboard_port: %d
+                    report_output_dir: %s
+                    """.formatted(NS, router[0], dashboard, fleet.dir().resolve("reports")));
+            CompletableFuture<LoadStats> load = Loads.replay("http://127.0.0.1:" + frontend, "e2e-model",
+                    Loads.trace(500, 30, new Loads.Phase(6, 15)));
+            String page = "http://127.0.0.1:" + dashboard + "/";
+            // live data: the planner has recorded decisions with observed traffic in them
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> Http.get(page + "data.json").matches("(?s).*\"obsRps\":[0-9.]*[1-9].*"));
+            // the browser runs after the load: two cores cannot serve requests and render headless Chromium at once
+            LoadStats stats = load.get(60, TimeUnit.SECONDS);
+            assertThat(stats.failedCount()).as("client errors %s", stats.errors()).isZero();
+
+            Path profile = Files.createTempDirectory("fleetplan-chromium");
+            String dom = chromium(chromium.get(), profile, fleet.dir(), "--dump-dom", page);
+            Files.writeString(fleet.dir().resolve("dashboard-dom.html"), dom);
+            assertThat(dom).as("charts drawn").contains("<svg").containsAnyOf("<polyline", "<path", "<line");
+            int rows = dom.split("<tr").length - 2; // minus the header row
+            assertThat(rows).as("decision rows in the table").isPositive();
+
+            Path shot = fleet.dir().resolve("dashboard.png");
+            chromium(chromium.get(), Files.createTempDirectory("fleetplan-chromium"), fleet.dir(),
+                    "--screenshot=" + shot, "--window-size=1280,1600", page);
+            assertThat(shot).exists();
+            assertThat(Files.size(shot)).as("a rendered page, not a blank one").isGreaterThan(20_000);
+            System.out.println("dashboard e2e: " + rows + " decision rows, screenshot " + shot + " (" + Files.size(shot)
+                    + " bytes); load " + stats.okCount() + " ok, " + stats.failedCount() + " failed");
+        }
+    }
+
+    /** Runs headless Chromium once (fresh profile, no network chatter) and returns its stdout. */
+    static String chromium(Path binary, Path profile, Path workDir, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile,
+                "--virtual-time-budget=8000", "--run-all-compositor-stages-before-draw"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
+                .redirectError(workDir.resolve("chromium.log").toFile()).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("chromium did not finish in 60 s; see " + workDir.resolve("chromium.log"));
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+}
