@@ -64,7 +64,8 @@ public final class PoolPlanner {
     /** @param profile pre-deployment profile (interpolation model and FPM bootstrap), or null */
     public PoolPlanner(PlanningSettings settings, ProfileData profile) {
         this.settings = settings;
-        this.fpmModel = new FpmPerfModel(settings.maxFpmSamples(), settings.fpmBucketSize(), settings.minObservations());
+        this.fpmModel = new FpmPerfModel(settings.maxFpmSamples(), settings.fpmBucketSize(), settings.minObservations(),
+                settings.mode() == PoolMode.AGG);
         this.profileModel = profile == null ? null
                 : new ProfilePerfModel(profile, settings.prefillGpus(), settings.decodeGpus());
         if (profile != null) {

@@ -24,7 +24,9 @@ public final class BucketedSamples {
 
     public BucketedSamples(int dims, int bucketSize, int maxSamples) {
         this.dims = dims;
-        this.perAxis = dims == 1 ? Math.max(1, bucketSize) : Math.max(1, (int) Math.sqrt(bucketSize));
+        // Dynamo: B buckets in 1-D, sqrt(B) per axis in 2-D; fleetplan's 3-D agg model uses the cube root
+        this.perAxis = dims == 1 ? Math.max(1, bucketSize)
+                : dims == 2 ? Math.max(1, (int) Math.sqrt(bucketSize)) : Math.max(1, (int) Math.round(Math.cbrt(bucketSize)));
         this.maxSamples = Math.max(1, maxSamples);
         this.lo = new double[dims];
         this.hi = new double[dims];

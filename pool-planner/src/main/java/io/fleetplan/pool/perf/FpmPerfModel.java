@@ -11,6 +11,10 @@ import java.util.Deque;
  *   <li>decode: wall = a + b1 * num_decode_requests + b2 * sum_decode_kv_tokens (b1 &lt; 0 is clipped to 0).</li>
  * </ul>
  * Samples are kept by {@link BucketedSamples}; FPMs with wall_time 0 (idle) update only the moving averages.
+ *
+ * <p>Aggregated engines mix prefill and decode in one iteration, so for them (fleetplan) one joint model
+ * wall = a + b * sum_prefill_tokens + c1 * num_decode_requests + c2 * sum_decode_kv_tokens is fitted on every
+ * timed iteration; the prefill and decode wall times are that model with the other half's work at zero.
  * Not thread-safe: the planning pipeline is its only writer.
  */
 public final class FpmPerfModel implements CapacityModel {
@@ -20,6 +24,8 @@ public final class FpmPerfModel implements CapacityModel {
 
     private final BucketedSamples prefillSamples;
     private final BucketedSamples decodeSamples;
+    private final BucketedSamples jointSamples;
+    private final boolean aggregated;
     private final int minObservations;
     private final MovingAverage avgIsl;
     private final MovingAverage avgDecodeLen;
@@ -30,6 +36,13 @@ public final class FpmPerfModel implements CapacityModel {
     private boolean dirty;
 
     public FpmPerfModel(int maxSamples, int bucketSize, int minObservations) {
+        this(maxSamples, bucketSize, minObservations, false);
+    }
+
+    /** @param aggregated engines run prefill and decode in the same iterations (mode agg): one joint model */
+    public FpmPerfModel(int maxSamples, int bucketSize, int minObservations, boolean aggregated) {
+        this.aggregated = aggregated;
+        this.jointSamples = new BucketedSamples(3, bucketSize, maxSamples);
         this.prefillSamples = new BucketedSamples(1, bucketSize, maxSamples);
         this.decodeSamples = new BucketedSamples(2, bucketSize, maxSamples);
         this.minObservations = minObservations;
@@ -51,7 +64,11 @@ public final class FpmPerfModel implements CapacityModel {
         if (!(f.wallTimeSeconds() > 0) || !Double.isFinite(f.wallTimeSeconds())) {
             return;
         }
-        if (f.sumPrefillTokens() > 0 && f.numDecodeRequests() == 0) {
+        if (aggregated) {
+            jointSamples.add(new double[] {f.sumPrefillTokens(), f.numDecodeRequests(), f.sumDecodeKvTokens()},
+                    f.wallTimeSeconds());
+            dirty = true;
+        } else if (f.sumPrefillTokens() > 0 && f.numDecodeRequests() == 0) {
             prefillSamples.add(new double[] {f.sumPrefillTokens()}, f.wallTimeSeconds());
             dirty = true;
         } else if (f.numDecodeRequests() > 0 && f.sumPrefillTokens() == 0) {
@@ -61,11 +78,27 @@ public final class FpmPerfModel implements CapacityModel {
     }
 
     private void refit() {
-        if (dirty) {
-            prefillFit = LinearFit.fit(prefillSamples.samples(), minObservations, null);
-            decodeFit = LinearFit.fit(decodeSamples.samples(), minObservations, new boolean[] {true, false});
-            dirty = false;
+        if (!dirty) {
+            return;
         }
+        dirty = false;
+        if (aggregated) {
+            LinearFit joint = LinearFit.fit(jointSamples.samples(), minObservations, new boolean[] {false, true, false});
+            if (joint != null) {
+                // the halves are the joint model with the other half's work at zero
+                prefillFit = new LinearFit(joint.intercept(), new double[] {joint.coef()[0]});
+                decodeFit = new LinearFit(joint.intercept(), new double[] {joint.coef()[1], joint.coef()[2]});
+            }
+            return;
+        }
+        // a refit with a negative slope is rejected (Dynamo); fleetplan then keeps the last accepted fit instead
+        // of dropping to "not ready", so one noisy window does not blind the load loop
+        prefillFit = or(LinearFit.fit(prefillSamples.samples(), minObservations, null), prefillFit);
+        decodeFit = or(LinearFit.fit(decodeSamples.samples(), minObservations, new boolean[] {true, false}), decodeFit);
+    }
+
+    private static LinearFit or(LinearFit fresh, LinearFit previous) {
+        return fresh != null ? fresh : previous;
     }
 
     public boolean prefillReady() {
@@ -150,11 +183,11 @@ public final class FpmPerfModel implements CapacityModel {
     }
 
     public int prefillSampleCount() {
-        return prefillSamples.size();
+        return aggregated ? jointSamples.size() : prefillSamples.size();
     }
 
     public int decodeSampleCount() {
-        return decodeSamples.size();
+        return aggregated ? jointSamples.size() : decodeSamples.size();
     }
 
     public double averageIsl() {

@@ -22,8 +22,8 @@ import java.util.List;
  */
 public final class MockerPool {
 
-    /** One finished request's latencies, ms. */
-    public record Served(double arrivalSeconds, double ttftMs, double itlMs) {
+    /** One finished request: arrival and finish (s), latencies (ms), tokens. */
+    public record Served(double arrivalSeconds, double finishSeconds, double ttftMs, double itlMs, int isl, int osl) {
     }
 
     private final VirtualScheduler clock;
@@ -58,7 +58,8 @@ public final class MockerPool {
             }
             double itl = c.completionTokens() > 1
                     ? (c.finishNanos() - c.firstTokenNanos()) / 1e6 / (c.completionTokens() - 1) : 0;
-            served.add(new Served(c.arrivalNanos() / 1e9, (c.firstTokenNanos() - c.arrivalNanos()) / 1e6, itl));
+            served.add(new Served(c.arrivalNanos() / 1e9, c.finishNanos() / 1e9, (c.firstTokenNanos() - c.arrivalNanos()) / 1e6,
+                    itl, c.promptTokens(), c.completionTokens()));
         }
     }
 
@@ -146,5 +147,26 @@ public final class MockerPool {
 
     public List<Served> served() {
         return served;
+    }
+
+    /** What a router would report for the requests finished in the last {@code windowSeconds}. */
+    public io.fleetplan.pool.core.TrafficSample traffic(Instant now, double windowSeconds) {
+        double end = now.toEpochMilli() / 1000.0;
+        double n = 0;
+        double isl = 0;
+        double osl = 0;
+        double ttft = 0;
+        double itl = 0;
+        for (int i = served.size() - 1; i >= 0 && served.get(i).finishSeconds() > end - windowSeconds; i--) {
+            Served s = served.get(i);
+            n++;
+            isl += s.isl();
+            osl += s.osl();
+            ttft += s.ttftMs();
+            itl += s.itlMs();
+        }
+        return n == 0 ? new io.fleetplan.pool.core.TrafficSample(now, windowSeconds, 0, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN)
+                : new io.fleetplan.pool.core.TrafficSample(now, windowSeconds, n, isl / n, osl / n, ttft / n, itl / n, Double.NaN);
     }
 }

@@ -58,6 +58,23 @@ class PerfModelsTest {
     }
 
     @Test
+    void aggregatedEnginesGetOneJointModelOfMixedIterations() {
+        FpmPerfModel m = new FpmPerfModel(64, 16, 5, true);
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < 200; i++) {
+            long prefill = rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(4000);
+            int n = 1 + rnd.nextInt(32);
+            long kv = n * (500L + rnd.nextInt(3000));
+            double wall = 0.01 + 1e-4 * prefill + 0.0005 * n + 2e-6 * kv;
+            m.observe(new Fpm("w", 0, wall, prefill > 0 ? 1 : 0, prefill, n, kv, 0, 0, 0, 0));
+        }
+        assertThat(m.prefillReady()).isTrue();
+        assertThat(m.prefillWallSeconds(2000, 0)).isCloseTo(0.01 + 0.2, within(1e-6));
+        assertThat(m.decodeWallSeconds(4, 4000)).isCloseTo(0.01 + 0.002 + 0.008, within(1e-6));
+        assertThat(m.prefillSampleCount()).isEqualTo(64);
+    }
+
+    @Test
     void idleFpmsAreNotSamples() {
         FpmPerfModel m = new FpmPerfModel(64, 16, 1);
         m.observe(new Fpm("w", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));

@@ -42,7 +42,6 @@ class StepResponseTest {
                 mode: agg
                 backend: mocker
                 environment: virtual
-                optimization_target: throughput
                 load_adjustment_interval_seconds: 5
                 max_gpu_budget: 8
                 """ + extraConfig, "step", PlannerConfig.class);
@@ -55,6 +54,9 @@ class StepResponseTest {
             engineSeconds[0] += pool.running() * planner.scaleInterval().toMillis() / 1000.0;
             pool.reap();
             pool.drainFpms().forEach(planner::observeFpm);
+            if (planner.throughputDue(now)) {
+                planner.observeTraffic(pool.traffic(now, planner.settings().throughputInterval().toMillis() / 1000.0));
+            }
             planner.observeEngines(pool.snapshot(now));
             planner.tick(now, connector.state()).ifPresent(d -> {
                 decisions.add(d);
@@ -103,14 +105,30 @@ class StepResponseTest {
 
     @Test
     void stepUpScalesUpWithinOneLoadIntervalAndTheDropScalesDownWithoutSloViolations() {
-        check("Dynamo semantics", run(42, ""));
+        check("optimization_target throughput (thresholds)", run(42, THRESHOLDS));
+    }
+
+    static final String THRESHOLDS = "optimization_target: throughput\n";
+    static final String SLA = "optimization_target: sla\nenable_throughput_scaling: false\nenable_load_scaling: true\n";
+
+    static final String SLA_BOTH = "optimization_target: sla\nenable_load_scaling: true\n"
+            + "throughput_adjustment_interval_seconds: 60\nload_predictor: kalman\n";
+
+    @Test
+    void slaTargetOnTheFpmRegression() {
+        check("optimization_target sla, load loop only", run(42, SLA));
+    }
+
+    @Test
+    void slaTargetWithTheThroughputFloor() {
+        check("optimization_target sla, both loops, 60 s throughput interval", run(42, SLA_BOTH));
     }
 
     @Test
     void withScaleDownStabilizationTheHighPhaseStopsFlapping() {
-        Outcome plain = run(42, "");
-        Outcome stable = run(42, "scale_down_stabilization_seconds: 60\n");
-        check("scale_down_stabilization_seconds 60", stable);
+        Outcome plain = run(42, THRESHOLDS);
+        Outcome stable = run(42, THRESHOLDS + "scale_down_stabilization_seconds: 60\n");
+        check("thresholds + scale_down_stabilization_seconds 60", stable);
         assertThat(events(stable)).isLessThan(events(plain));
     }
 
@@ -125,7 +143,8 @@ class StepResponseTest {
                 o.downDelay(), o.peak(), o.end(), events(o), o.servedAfterDrop(), o.violationsAfterDrop(),
                 100 * o.attainment(), o.engineSeconds());
         if (System.getenv("STEP_DEBUG") != null) {
-            o.decisions().stream().filter(PlannerDecision::changes).forEach(d -> System.out.println(d.at() + " " + d.summary()));
+            o.decisions().stream().filter(d -> d.changes() || d.sequence() % 20 == 0)
+                    .forEach(d -> System.out.println(d.at() + " " + d.summary() + " " + d.estimates()));
         }
         assertThat(o.upDelay()).as("scale-up delay, s").isLessThanOrEqualTo(5.0);
         assertThat(o.peak()).isGreaterThan(1);
