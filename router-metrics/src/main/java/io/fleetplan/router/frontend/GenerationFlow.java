@@ -72,7 +72,7 @@ final class GenerationFlow {
             PoolPlan plan = selector.plan(query, pools::ready, excluded);
             if (!plan.servable() && attempt == 0) {
                 // readiness is polled: before answering 503, ask the routers once more
-                pools.poll();
+                pools.pollIfOlderThan(100);
                 plan = selector.plan(query, pools::ready, excluded);
             }
             if (!plan.servable()) {

@@ -18,6 +18,7 @@ final class PoolClients implements AutoCloseable {
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
     private final Map<String, RouterGrpc.RouterBlockingStub> stubs = new LinkedHashMap<>();
     private final Map<String, Integer> ready = new ConcurrentHashMap<>();
+    private volatile long lastPollNanos;
 
     PoolClients(Map<String, String> addresses) {
         addresses.forEach((pool, address) -> {
@@ -51,6 +52,7 @@ final class PoolClients implements AutoCloseable {
      * the last count, so a busy router is not mistaken for an empty pool.
      */
     void poll() {
+        lastPollNanos = System.nanoTime();
         stubs.forEach((pool, stub) -> {
             try {
                 int n = 0;
@@ -67,6 +69,13 @@ final class PoolClients implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** Polls unless a poll started within {@code minAgeMillis} (requests that find no pool must not storm). */
+    void pollIfOlderThan(long minAgeMillis) {
+        if (System.nanoTime() - lastPollNanos > minAgeMillis * 1_000_000L) {
+            poll();
+        }
     }
 
     @Override
