@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.common.config.ConfigLoader;
+import io.fleetplan.global.config.GlobalPlannerConfig;
 import io.fleetplan.pool.config.PlannerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -172,6 +173,22 @@ class DeployManifestsTest {
             }
         }
         assertThat(checked).isEqualTo(2);
+    }
+
+    @Test
+    void embeddedGlobalPlannerConfigIsValid() throws IOException {
+        int checked = 0;
+        for (JsonNode o : DeployFiles.objects(deploy.resolve("examples"))) {
+            if (o.path("kind").asText().equals("ConfigMap") && o.path("data").has("global-planner.yaml")) {
+                GlobalPlannerConfig c = ConfigLoader.parse(o.path("data").path("global-planner.yaml").asText(),
+                        o.path("metadata").path("name").asText() + "/global-planner.yaml", GlobalPlannerConfig.class);
+                assertThat(c.environment()).isEqualTo("kubernetes");
+                assertThat(c.budgetEnabled()).isTrue();
+                assertThat(c.managedNamespaces()).containsExactly("fleetplan-prefill", "fleetplan-decode");
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(1);
     }
 
     @Test
