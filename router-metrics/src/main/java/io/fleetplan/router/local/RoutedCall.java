@@ -119,7 +119,16 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, Genera
             tokens += n;
             lastNanos = now;
         }
-        out.onNext(value.getWorkerId().isEmpty() ? value.toBuilder().setWorkerId(worker).build() : value);
+        try {
+            out.onNext(value.getWorkerId().isEmpty() ? value.toBuilder().setWorkerId(worker).build() : value);
+        } catch (RuntimeException clientGone) {
+            // the caller cancelled between our check and the write: stop the worker too
+            ClientCallStreamObserver<GenerateRequest> up = upstream;
+            if (up != null) {
+                up.cancel("client cancelled", clientGone);
+            }
+            end();
+        }
     }
 
     @Override
