@@ -38,12 +38,25 @@ public final class PlannerPolicy implements ScalingPolicy {
     private final String description;
     private final Map<String, Object> settings;
     private final boolean arbitrated;
+    private final double ttftMargin;
+    private final double itlMargin;
 
     /**
      * @param settings PlannerConfig fields (Dynamo names) applied to every pool; the pool's mode, the stack's
      *     SLOs and GPU sizes, and the pool's own {@code planner} section (for fleetplan) are filled in
      */
     public PlannerPolicy(String name, String description, Map<String, Object> settings, boolean arbitrated) {
+        this(name, description, settings, arbitrated, 1.0, 1.0);
+    }
+
+    /**
+     * @param ttftMargin the planner's TTFT target is the stack's times this (<= 1)
+     * @param itlMargin the planner's ITL target is the stack's times this (<= 1)
+     */
+    public PlannerPolicy(String name, String description, Map<String, Object> settings, boolean arbitrated,
+            double ttftMargin, double itlMargin) {
+        this.ttftMargin = ttftMargin;
+        this.itlMargin = itlMargin;
         this.name = name;
         this.description = description;
         this.settings = Map.copyOf(settings);
@@ -68,7 +81,9 @@ public final class PlannerPolicy implements ScalingPolicy {
 
     /**
      * fleetplan's default: both loops (a 60 s Kalman-predicted throughput floor under the 5 s load loop), HPA-style
-     * 120 s scale-down stabilization, proposals arbitrated by the GlobalPlanner against the shared budget.
+     * 120 s scale-down stabilization, a cautious scale-down (sensitivity 50%), and planning targets below the SLO
+     * (TTFT x 0.6, ITL x 0.8): the planner's estimates are means, the SLO must hold for ~every request, so it
+     * plans with headroom for the tail. Proposals are arbitrated by the GlobalPlanner against the shared budget.
      */
     public static PlannerPolicy fleetplanDefault() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -79,8 +94,10 @@ public final class PlannerPolicy implements ScalingPolicy {
         m.put("load_adjustment_interval_seconds", 5);
         m.put("load_predictor", "kalman");
         m.put("scale_down_stabilization_seconds", 120.0);
+        m.put("load_scaling_down_sensitivity", 50);
         return new PlannerPolicy("fleetplan", "fleetplan default: per-pool planner (60 s Kalman throughput floor +"
-                + " 5 s load loop, 120 s scale-down stabilization) through the GlobalPlanner budget arbiter", m, true);
+                + " 5 s load loop, 120 s scale-down stabilization, planning at TTFT x 0.6 and ITL x 0.8 of the SLO)"
+                + " through the GlobalPlanner budget arbiter", m, true, 0.6, 0.8);
     }
 
     @Override
@@ -107,8 +124,9 @@ public final class PlannerPolicy implements ScalingPolicy {
         m.put("mode", pool.mode());
         m.put("backend", "mocker");
         m.put("environment", "virtual");
-        m.put("ttft_ms", ctx.stack().slo().ttftMs());
-        m.put("itl_ms", ctx.stack().slo().itlMs());
+        // planners size for their targets' means; a policy that must hold the SLO for ~all requests plans lower
+        m.putIfAbsent("ttft_ms", ctx.stack().slo().ttftMs() * ttftMargin);
+        m.putIfAbsent("itl_ms", ctx.stack().slo().itlMs() * itlMargin);
         m.put("min_endpoint", pool.spec().minReplicas());
         int budget = ctx.stack().budget().maxTotalGpus();
         int poolMax = pool.spec().maxReplicas() * Math.max(1, pool.gpusPerReplica());

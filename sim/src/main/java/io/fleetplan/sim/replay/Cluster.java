@@ -9,15 +9,16 @@ import java.util.List;
 /**
  * The GPUs of one replay: the pools, who holds how many GPUs (starting, ready and draining workers all hold
  * theirs), GPU-seconds, the peak, and time spent above the budget. Scale requests from a policy arrive here;
- * arbitrated ones pass the {@link BudgetArbiter} first, others (baselines with no GlobalPlanner) only their
- * pool's {@code [min_replicas, max_replicas]}.
+ * baselines (no GlobalPlanner) are only clamped to their
+ * pool's {@code [min_replicas, max_replicas]}. Arbitrated ones pass the GlobalPlanner's arbiter
+ * ({@link GlobalPlannerArbiter}), which keeps the committed GPUs within the budget.
  */
 public final class Cluster {
 
     private final StackConfig stack;
     private final VirtualScheduler scheduler;
     private final List<SimPool> pools = new ArrayList<>();
-    private final BudgetArbiter arbiter;
+    private final GlobalPlannerArbiter arbiter;
     private Frontend frontend;
     private Duration startup;
     private final Duration drainGrace;
@@ -29,10 +30,10 @@ public final class Cluster {
     private double overBudgetSeconds;
     private long budgetViolations;
 
-    Cluster(StackConfig stack, VirtualScheduler scheduler, BudgetArbiter arbiter, Duration startup) {
+    Cluster(StackConfig stack, VirtualScheduler scheduler, Duration startup) {
         this.stack = stack;
         this.scheduler = scheduler;
-        this.arbiter = arbiter;
+        this.arbiter = new GlobalPlannerArbiter(stack.budget().maxTotalGpus(), stack.budget().minTotalGpus(), scheduler);
         this.startup = startup;
         this.drainGrace = Duration.ofMillis(Math.round(stack.drainGraceSeconds() * 1000));
     }
@@ -72,11 +73,25 @@ public final class Cluster {
      */
     public int scaleTo(SimPool pool, int replicas, boolean arbitrated) {
         int wanted = Math.max(pool.spec().minReplicas(), Math.min(pool.spec().maxReplicas(), replicas));
-        if (arbitrated && wanted > pool.target()) {
-            wanted = arbiter.grant(pool, wanted, this);
+        if (arbitrated) {
+            return arbiter.propose(pool, wanted);
         }
-        pool.setTarget(wanted, startup, drainGrace);
+        apply(pool, wanted);
         return pool.target();
+    }
+
+    /** The executor's write: the pool's target becomes {@code replicas}. */
+    void apply(SimPool pool, int replicas) {
+        pool.setTarget(replicas, startup, drainGrace);
+    }
+
+    /** Registers the pools with the GlobalPlanner (after their initial replicas exist). */
+    void restoreArbiter() {
+        arbiter.restore(pools);
+    }
+
+    void workersChanged() {
+        arbiter.poolChanged();
     }
 
     /** GPUs held right now (starting + ready + draining workers). */
@@ -91,6 +106,9 @@ public final class Cluster {
 
     void gpusChanged(int delta) {
         account();
+        if (delta < 0) {
+            workersChanged(); // GPUs freed: the arbiter may now grant waiting demands
+        }
         int before = heldGpus;
         heldGpus += delta;
         peakGpus = Math.max(peakGpus, heldGpus);

@@ -41,9 +41,18 @@ public final class Replay {
      */
     public static PolicyRun run(Trace trace, StackConfig stack, ScalingPolicy policy, Settings settings,
             LongConsumer progress) {
+        return run(trace, stack, policy, settings, null, progress);
+    }
+
+    /**
+     * Runs {@code policy} over {@code trace}, starting from {@code initial} replicas per pool (stack order) unless
+     * the policy sets its own; null = the stack's {@code initial_replicas}.
+     */
+    public static PolicyRun run(Trace trace, StackConfig stack, ScalingPolicy policy, Settings settings,
+            int[] initialReplicas, LongConsumer progress) {
         VirtualScheduler scheduler = new VirtualScheduler();
         Duration startup = seconds(policy.startupSeconds(stack.workerStartupSeconds()));
-        Cluster cluster = new Cluster(stack, scheduler, BudgetArbiter.HEADROOM, startup);
+        Cluster cluster = new Cluster(stack, scheduler, startup);
         boolean hashes = trace.hasHashIds();
         for (int k = 0; k < stack.pools().size(); k++) {
             StackConfig.Pool p = stack.pools().get(k);
@@ -56,12 +65,14 @@ public final class Replay {
         Frontend frontend = new Frontend(scheduler, cluster, new PoolSelector(globalRouterConfig(stack)), requests,
                 blockHashes, log);
         cluster.frontend(frontend);
-        int[] initial = policy.initialReplicas(cluster.pools());
+        int[] own = policy.initialReplicas(cluster.pools());
+        int[] initial = own != null ? own : initialReplicas;
         for (int k = 0; k < cluster.pools().size(); k++) {
             SimPool p = cluster.pools().get(k);
             p.startInitial(initial == null ? p.spec().initialReplicas()
                     : Math.max(p.spec().minReplicas(), Math.min(p.spec().maxReplicas(), initial[k])));
         }
+        cluster.restoreArbiter();
         TimeSeries series = new TimeSeries(cluster.pools().stream().map(SimPool::name).toList());
         long sampleNanos = Math.round(settings.sampleSeconds() * 1e9);
         scheduler.scheduleAtFixedRate(Duration.ZERO, Duration.ofNanos(sampleNanos), () -> series.sample(scheduler, cluster));

@@ -140,6 +140,10 @@ public final class SimPool {
         return spec.gpusPerReplica();
     }
 
+    Cluster cluster() {
+        return cluster;
+    }
+
     public EngineConfig engineConfig() {
         return engineConfig;
     }
@@ -303,6 +307,7 @@ public final class SimPool {
         router.register(new WorkerSpec(w.id, role, spec.name(), "", engineConfig.blockSize(),
                 engineConfig.numGpuBlocks(), engineConfig.maxNumBatchedTokens()));
         cluster.frontend().poolReady(this);
+        cluster.workersChanged();
     }
 
     private void drain(Worker w, Duration grace) {

@@ -86,7 +86,7 @@ public final class Evaluation {
         StackConfig stack = o.stack();
         long span = Math.max(1, Math.round(trace.durationSeconds() * 1e9));
         List<String> wanted = o.policies();
-        boolean needOracle = wanted.stream().anyMatch(p -> !p.startsWith("dynamo") && !p.equals("fleetplan"));
+        boolean needOracle = true; // sizes static baselines, calibrates HPA/KEDA, gives every policy its start
         long others = wanted.stream().filter(p -> !p.equals("oracle")).count();
         progress.total(span * (others + (needOracle ? 2 : 0)));
         Oracle.Schedule schedule = null;
@@ -99,10 +99,13 @@ public final class Evaluation {
         List<ScalingPolicy> policies = new ArrayList<>();
         for (String name : wanted) {
             if (!name.equals("oracle")) {
-                policies.add(create(name, schedule, stack));
+                policies.add(create(name, schedule, stack, trace.durationSeconds()));
             }
         }
-        List<PolicyRun> runs = runAll(trace, o, policies, progress);
+        // every policy starts from the deployment the oracle has at time 0: the trace begins mid-day, on a warm
+        // deployment sized for the traffic of the moment, not on a cold minimum that start-up delay then punishes
+        int[] initial = schedule == null ? null : schedule.replicas()[0];
+        List<PolicyRun> runs = runAll(trace, o, policies, initial, progress);
         List<PolicyRun> ordered = new ArrayList<>();
         for (String name : wanted) {
             if (name.equals("oracle")) {
@@ -116,12 +119,13 @@ public final class Evaluation {
         return new Result(trace, o, ordered, summaries, schedule);
     }
 
-    private static List<PolicyRun> runAll(Trace trace, Options o, List<ScalingPolicy> policies, Progress progress) {
+    private static List<PolicyRun> runAll(Trace trace, Options o, List<ScalingPolicy> policies, int[] initial,
+            Progress progress) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(o.threads(), policies.size())));
         try {
             List<Future<PolicyRun>> futures = new ArrayList<>();
             for (ScalingPolicy p : policies) {
-                futures.add(pool.submit(() -> Replay.run(trace, o.stack(), p, o.settings(), tracker(progress))));
+                futures.add(pool.submit(() -> Replay.run(trace, o.stack(), p, o.settings(), initial, tracker(progress))));
             }
             List<PolicyRun> out = new ArrayList<>();
             for (Future<PolicyRun> f : futures) {
@@ -147,14 +151,14 @@ public final class Evaluation {
     }
 
     /** Builds a policy by name; static and HPA/KEDA ones need the oracle's schedule. */
-    static ScalingPolicy create(String name, Oracle.Schedule schedule, StackConfig stack) {
+    static ScalingPolicy create(String name, Oracle.Schedule schedule, StackConfig stack, double traceSeconds) {
         return switch (name) {
             case "static-peak" -> new StaticPolicy(name, "static, sized for the peak (max of the oracle's replicas per pool: "
                     + Arrays.toString(schedule.peak()) + ")", schedule.peak());
             case "static-mean" -> new StaticPolicy(name, "static, sized for the mean (time-mean of the oracle's replicas,"
                     + " rounded up: " + Arrays.toString(schedule.mean()) + ")", schedule.mean());
-            case "hpa" -> HpaPolicy.hpa(HpaPolicy.Metric.IN_FLIGHT, calibrate(schedule.lastRun().series(), false));
-            case "keda" -> HpaPolicy.keda(calibrate(schedule.lastRun().series(), true));
+            case "hpa" -> HpaPolicy.hpa(HpaPolicy.Metric.IN_FLIGHT, calibrate(schedule.lastRun().series(), false, traceSeconds));
+            case "keda" -> HpaPolicy.keda(calibrate(schedule.lastRun().series(), true, traceSeconds));
             case "dynamo-throughput" -> PlannerPolicy.dynamoThroughput();
             case "dynamo-load" -> PlannerPolicy.dynamoLoad();
             case "fleetplan" -> PlannerPolicy.fleetplanDefault();
@@ -167,7 +171,7 @@ public final class Evaluation {
      * Per pool, the mean load per ready replica in the oracle's replay (in-flight requests, or arrivals per second
      * for {@code rate}): the target an operator would set after watching a well-sized deployment.
      */
-    static double[] calibrate(TimeSeries s, boolean rate) {
+    static double[] calibrate(TimeSeries s, boolean rate, double untilSeconds) {
         int pools = s.pools().size();
         double[] out = new double[pools];
         for (int k = 0; k < pools; k++) {
@@ -175,7 +179,7 @@ public final class Evaluation {
             int n = 0;
             for (int i = 1; i < s.size(); i++) {
                 int ready = s.ready(i, k);
-                if (ready <= 0) {
+                if (ready <= 0 || s.time(i) > untilSeconds) {
                     continue;
                 }
                 double value = rate ? (s.arrivals(i, k) - s.arrivals(i - 1, k)) / (s.time(i) - s.time(i - 1))

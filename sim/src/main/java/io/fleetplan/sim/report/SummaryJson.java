@@ -109,7 +109,7 @@ public final class SummaryJson {
                 : null;
     }
 
-    static String fileName(String source) {
+    public static String fileName(String source) {
         int slash = Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\'));
         return slash >= 0 ? source.substring(slash + 1) : source;
     }

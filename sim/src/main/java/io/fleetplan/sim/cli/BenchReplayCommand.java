@@ -1,0 +1,200 @@
+package io.fleetplan.sim.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetplan.common.cli.FleetplanSubcommand;
+import io.fleetplan.common.stack.StackConfig;
+import io.fleetplan.sim.policy.StaticPolicy;
+import io.fleetplan.sim.replay.PolicyRun;
+import io.fleetplan.sim.replay.Replay;
+import io.fleetplan.sim.report.Evaluation;
+import io.fleetplan.sim.report.PolicySummary;
+import io.fleetplan.sim.report.SummaryJson;
+import io.fleetplan.sim.trace.Trace;
+import io.fleetplan.sim.trace.TraceFormat;
+import io.fleetplan.sim.trace.TraceOptions;
+import io.fleetplan.sim.trace.TraceReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fleetplan bench replay}: (1) replay speed and peak heap for the one-hour Azure conv trace through 16
+ * static workers with the per-iteration engine; (2) planner quality on Azure conv and Mooncake, rate-scaled so
+ * the budget binds: every policy on the same arrivals. Ends with one JSON line (names and units in docs/sim.md).
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Replay speed (simulated s per wall s, peak heap) and planner quality (fleetplan vs baselines"
+                + " and the oracle) on the Azure conv and Mooncake traces.")
+public final class BenchReplayCommand implements Callable<Integer>, FleetplanSubcommand {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--azure", paramLabel = "FILE", defaultValue = "/work/shared/traces/AzureLLMInferenceTrace_conv.csv",
+            description = "Azure conv trace (default: ${DEFAULT-VALUE})")
+    Path azure;
+
+    @Option(names = "--mooncake", paramLabel = "FILE", defaultValue = "/work/shared/traces/mooncake_conversation_trace.jsonl",
+            description = "Mooncake conversation trace (default: ${DEFAULT-VALUE})")
+    Path mooncake;
+
+    @Option(names = "--azure-rate-scale", paramLabel = "K", defaultValue = "2.5", description = "Rate scale for the Azure quality run (default ${DEFAULT-VALUE})")
+    double azureScale;
+
+    @Option(names = "--mooncake-rate-scale", paramLabel = "K", defaultValue = "0.5", description = "Rate scale for the Mooncake quality run (default ${DEFAULT-VALUE})")
+    double mooncakeScale;
+
+    @Option(names = "--speed-runs", paramLabel = "N", defaultValue = "3", description = "Timed speed runs after one warm-up (default ${DEFAULT-VALUE})")
+    int speedRuns;
+
+    @Option(names = "--skip-quality", description = "Only the speed part")
+    boolean skipQuality;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Override
+    public String parent() {
+        return "bench";
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!Files.isReadable(azure)) {
+            spec.commandLine().getErr().println("fleetplan bench replay: --azure " + azure + " is not readable");
+            return 2;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("bench", "replay");
+        Trace conv = TraceReader.read(azure, TraceFormat.AZURE, TraceOptions.DEFAULTS);
+        json.put("speed", speed(out, conv));
+        if (!skipQuality) {
+            StackConfig stack = StackDefaults.replayStack();
+            json.put("azure", quality(out, "Azure conv x" + azureScale, conv.rateScaled(azureScale), stack));
+            if (Files.isReadable(mooncake)) {
+                Trace mc = TraceReader.read(mooncake, TraceFormat.MOONCAKE, TraceOptions.DEFAULTS.withRateScale(mooncakeScale));
+                json.put("mooncake", quality(out, "Mooncake conversation x" + mooncakeScale, mc, stack));
+            } else {
+                out.println("mooncake: " + mooncake + " not readable, skipped");
+            }
+        }
+        out.println(new ObjectMapper().writeValueAsString(json));
+        return 0;
+    }
+
+    private Map<String, Object> speed(PrintWriter out, Trace conv) {
+        StackConfig stack = StackDefaults.load("/stacks/bench-speed.yaml");
+        int workers = stack.pools().stream().mapToInt(StackConfig.Pool::minReplicas).sum();
+        int[] sizes = stack.pools().stream().mapToInt(StackConfig.Pool::minReplicas).toArray();
+        out.printf(Locale.ROOT, "speed: %s, %d requests, %.0f s, %d static workers (per-iteration engine)%n",
+                SummaryJson.fileName(conv.source()), conv.requests().size(), conv.durationSeconds(), workers);
+        System.gc();
+        resetPeaks();
+        double coldWall = 0;
+        double best = 0;
+        double simSeconds = 0;
+        long events = 0;
+        for (int i = 0; i <= speedRuns; i++) {
+            long t0 = System.nanoTime();
+            PolicyRun run = Replay.run(conv, stack, new StaticPolicy("static-16", "static", sizes),
+                    new Replay.Settings(seed, 10, 1800), null);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            simSeconds = run.endSeconds();
+            events = run.events();
+            if (i == 0) {
+                coldWall = wall;
+            }
+            best = Math.max(best, simSeconds / wall);
+            out.printf(Locale.ROOT, "  run %d%s: %.2f s wall, %.0f sim-s, %.0fx real time, %d events%n", i,
+                    i == 0 ? " (cold, JIT warm-up)" : "", wall, simSeconds, simSeconds / wall, events);
+        }
+        double heapMib = peakHeapBytes() / 1024.0 / 1024.0;
+        out.printf(Locale.ROOT, "  best %.0fx real time (cold %.0fx), peak heap %.0f MiB (max heap %d MiB)%n", best,
+                simSeconds / coldWall, heapMib, Runtime.getRuntime().maxMemory() >> 20);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("workers", workers);
+        m.put("requests", conv.requests().size());
+        m.put("sim_seconds", Math.round(simSeconds));
+        m.put("speed_x", Math.round(best));
+        m.put("cold_speed_x", Math.round(simSeconds / coldWall));
+        m.put("events", events);
+        m.put("peak_heap_mib", Math.round(heapMib));
+        return m;
+    }
+
+    private Map<String, Object> quality(PrintWriter out, String label, Trace trace, StackConfig stack) {
+        out.printf(Locale.ROOT, "%nquality: %s, %d requests, %.2f req/s, budget %d GPUs, SLO TTFT %.0f ms ITL %.0f ms%n",
+                label, trace.requests().size(), trace.meanRate(), stack.budget().maxTotalGpus(), stack.slo().ttftMs(),
+                stack.slo().itlMs());
+        long t0 = System.nanoTime();
+        Evaluation.Result r = Evaluation.run(trace, Evaluation.Options.defaults(stack, seed), Evaluation.Progress.NONE);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        SummaryJson.table(r.summaries()).forEach(out::println);
+        PolicySummary fp = find(r.summaries(), "fleetplan");
+        PolicySummary oracle = find(r.summaries(), "oracle");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("requests", trace.requests().size());
+        m.put("rate_rps", round(trace.meanRate()));
+        m.put("fleetplan_attainment", round(fp.sloAttainment()));
+        m.put("fleetplan_gpu_hours", round(fp.gpuHours()));
+        m.put("oracle_gpu_hours", round(oracle.gpuHours()));
+        m.put("oracle_attainment", round(oracle.sloAttainment()));
+        m.put("gpu_hours_vs_oracle", round(fp.gpuHours() / oracle.gpuHours()));
+        Map<String, Object> beats = new LinkedHashMap<>();
+        for (String base : List.of("static-peak", "hpa", "dynamo-throughput", "dynamo-load")) {
+            PolicySummary b = find(r.summaries(), base);
+            boolean wins = fp.gpuHours() < b.gpuHours() && fp.sloAttainment() >= b.sloAttainment();
+            beats.put(base, wins);
+            m.put(base.replace('-', '_') + "_gpu_hours", round(b.gpuHours()));
+            m.put(base.replace('-', '_') + "_attainment", round(b.sloAttainment()));
+        }
+        m.put("beats", beats);
+        boolean target = fp.sloAttainment() >= 0.99 && fp.gpuHours() <= 1.15 * oracle.gpuHours();
+        m.put("meets_target", target);
+        m.put("wall_seconds", round(wall));
+        out.printf(Locale.ROOT, "fleetplan: attainment %.2f%% (target >= 99%%), %.3f GPU-h = %.2fx oracle (target <= 1.15x);"
+                        + " beats %s; %.1f s wall for all policies%n", fp.sloAttainment() * 100, fp.gpuHours(),
+                fp.gpuHours() / oracle.gpuHours(), beats, wall);
+        return m;
+    }
+
+    private static PolicySummary find(List<PolicySummary> s, String name) {
+        return s.stream().filter(p -> p.policy().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                p.resetPeakUsage();
+            }
+        }
+    }
+
+    /** Sum over heap pools of their peak use since the reset (an upper bound of the peak total). */
+    private static long peakHeapBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) {
+                sum += p.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+}
