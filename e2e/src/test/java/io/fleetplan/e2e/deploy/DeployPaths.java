@@ -1,0 +1,14 @@
+package io.fleetplan.e2e.deploy;
+
+import java.nio.file.Path;
+
+/** deploy/ of this checkout, for the e2e tests outside this package. */
+public final class DeployPaths {
+
+    private DeployPaths() {
+    }
+
+    public static Path deploy() {
+        return DeployFiles.repo().resolve("deploy");
+    }
+}
