@@ -1,0 +1,203 @@
+package io.fleetplan.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetplan.cli.load.LoadStats;
+import io.fleetplan.cli.up.Component;
+import io.fleetplan.cli.up.JavaLauncher;
+import io.fleetplan.cli.up.Supervisor;
+import io.fleetplan.e2e.support.Artifacts;
+import io.fleetplan.e2e.support.Loads;
+import io.fleetplan.proto.v1.GetStateRequest;
+import io.fleetplan.proto.v1.GlobalPlannerGrpc;
+import io.fleetplan.proto.v1.LedgerEntry;
+import io.fleetplan.proto.v1.PlannerState;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole hierarchy as separate processes ({@code fleetplan up}: Frontend + GlobalRouter, GlobalPlanner with
+ * the local-process executor, prefill and decode pools with LocalRouters, pool planners and mocker workers)
+ * under a load ramp: the pools scale up, then down; the GPU budget holds at every GetState sample and in every
+ * audit line; no client request fails, also while workers drain; SIGTERM to {@code fleetplan up} leaves no
+ * process behind.
+ */
+class StackScalingIT {
+
+    static final int BUDGET = 4;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static final String STACK = """
+            model: e2e-model
+            budget: {max_total_gpus: %d}
+            slo: {ttft_ms: 400, itl_ms: 40}
+            drain_grace_seconds: 15
+            pools:
+              - name: prefill
+                mode: prefill
+                min_replicas: 1
+                max_replicas: 3
+                engine: {num_gpu_blocks: 2048, max_num_batched_tokens: 2048}
+                planner:
+                  optimization_target: load
+                  load_adjustment_interval: 2
+                  load_min_observations: 2
+                  load_metric_samples: 3
+                  load_scaling_down_sensitivity: 100
+                  load_prefill_queue_scale_up: 0.5
+                  load_decode_kv_scale_up: 0.5
+                  load_decode_kv_scale_down: 0.2
+                  enable_throughput_scaling: false
+              - name: decode
+                mode: decode
+                min_replicas: 1
+                max_replicas: 3
+                engine: {num_gpu_blocks: 384}
+                planner:
+                  optimization_target: load
+                  load_adjustment_interval: 2
+                  load_min_observations: 2
+                  load_metric_samples: 3
+                  load_scaling_down_sensitivity: 100
+                  load_prefill_queue_scale_up: 0.5
+                  load_decode_kv_scale_up: 0.5
+                  load_decode_kv_scale_down: 0.2
+                  enable_throughput_scaling: false
+            """.formatted(BUDGET);
+
+    record Sample(long atMs, int committed, int max, Map<String, Integer> granted) {
+    }
+
+    @Test
+    void poolsScaleUpThenDownWithinTheBudgetWithoutFailedRequests() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                io.fleetplan.cli.Main.commandLine().getSubcommands().containsKey("global-planner"), () -> {
+                    String reason = "this build has no 'fleetplan global-planner' command yet";
+                    System.out.println("SKIPPED: StackScalingIT: " + reason);
+                    return reason;
+                });
+        Path dir = Artifacts.dir("stack");
+        Path stack = dir.resolve("stack.yaml");
+        Files.writeString(stack, STACK);
+        Path runDir = dir.resolve("run");
+        try (Supervisor outer = new Supervisor(dir, JavaLauncher.fleetplanCommand(), Duration.ofSeconds(40))) {
+            Supervisor.Running up = outer.start(new Component("up", Component.Role.FRONTEND,
+                    List.of("up", "--config", stack.toString(), "--port", "0", "--run-dir", runDir.toString()),
+                    Map.of(), Pattern.compile("^fleetplan is up")));
+            outer.awaitReady(up, 0, Duration.ofSeconds(180));
+            String upLog = Files.readString(up.log());
+            int http = port(upLog, "endpoint\\s+http://127\\.0\\.0\\.1:(\\d+)/v1");
+            int gpPort = port(upLog, "global planner\\s+grpc 127\\.0\\.0\\.1:(\\d+)");
+
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gpPort).usePlaintext().build();
+            GlobalPlannerGrpc.GlobalPlannerBlockingStub gp = GlobalPlannerGrpc.newBlockingStub(channel);
+            List<Sample> samples = new CopyOnWriteArrayList<>();
+            long t0 = System.currentTimeMillis();
+            ScheduledExecutorService poll = Executors.newSingleThreadScheduledExecutor();
+            poll.scheduleAtFixedRate(() -> {
+                try {
+                    PlannerState s = gp.withDeadlineAfter(2, TimeUnit.SECONDS).getState(GetStateRequest.getDefaultInstance());
+                    Map<String, Integer> granted = new ConcurrentHashMap<>();
+                    for (LedgerEntry e : s.getEntriesList()) {
+                        granted.merge(e.getTarget().getGraphDeploymentName(), e.getGrantedReplicas(), Integer::sum);
+                    }
+                    samples.add(new Sample(System.currentTimeMillis() - t0, s.getBudget().getCommittedGpus(),
+                            s.getBudget().getMaxTotalGpus(), granted));
+                } catch (RuntimeException e) {
+                    // a missed sample; the audit log still covers every decision
+                }
+            }, 0, 500, TimeUnit.MILLISECONDS);
+
+            // low, high (the pools must grow), then quiet (they must shrink, draining workers mid-stream)
+            CompletableFuture<LoadStats> load = Loads.replay("http://127.0.0.1:" + http, "e2e-model",
+                    Loads.trace(3000, 120, new Loads.Phase(1, 10), new Loads.Phase(14, 45), new Loads.Phase(0.5, 60)));
+            LoadStats stats = load.get(240, TimeUnit.SECONDS);
+            // give the planners time to finish shrinking after the last request
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline && !shrunk(samples)) {
+                Thread.sleep(1000);
+            }
+            poll.shutdownNow();
+            channel.shutdownNow();
+
+            List<String> timeline = new ArrayList<>();
+            for (Sample s : samples) {
+                timeline.add(s.atMs() / 1000 + "s " + s.granted() + " gpus=" + s.committed());
+            }
+            Files.write(dir.resolve("timeline.txt"), timeline);
+            System.out.println("stack e2e: " + stats.table(1).lines().findFirst().orElse("") + "; peak "
+                    + samples.stream().mapToInt(Sample::committed).max().orElse(-1) + "/" + BUDGET + " GPUs; timeline in "
+                    + dir.resolve("timeline.txt"));
+
+            assertThat(stats.failedCount()).as("failed client requests: %s", stats.errors()).isZero();
+            assertThat(samples).as("GetState samples").hasSizeGreaterThan(50);
+            assertThat(samples).allSatisfy(s -> assertThat(s.committed()).as("committed GPUs at %d ms", s.atMs())
+                    .isLessThanOrEqualTo(BUDGET));
+            int peak = samples.stream().mapToInt(s -> total(s.granted())).max().orElse(0);
+            assertThat(peak).as("replicas grew above the initial 2").isGreaterThan(2);
+            assertThat(shrunk(samples)).as("replicas came down again after the peak").isTrue();
+
+            List<String> audit = Files.readAllLines(runDir.resolve("global-planner-audit.jsonl"));
+            assertThat(audit).isNotEmpty();
+            for (String line : audit) {
+                JsonNode a = JSON.readTree(line);
+                if (a.has("committed_gpus")) {
+                    assertThat(a.path("committed_gpus").asInt()).as(line).isLessThanOrEqualTo(BUDGET);
+                }
+            }
+
+            // SIGTERM to fleetplan up: everything it started (and what the GlobalPlanner started) goes away
+            List<ProcessHandle> all = new ArrayList<>(up.process().descendants().toList());
+            assertThat(all.size()).as("processes under fleetplan up").isGreaterThanOrEqualTo(8);
+            up.process().destroy();
+            assertThat(up.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            for (ProcessHandle h : all) {
+                h.onExit().get(10, TimeUnit.SECONDS);
+                assertThat(h.isAlive()).as("pid %d %s", h.pid(), h.info().commandLine().orElse("")).isFalse();
+            }
+        }
+    }
+
+    static int total(Map<String, Integer> granted) {
+        return granted.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** After the peak, some later sample has fewer replicas than the peak. */
+    static boolean shrunk(List<Sample> samples) {
+        int peak = 0;
+        boolean after = false;
+        for (Sample s : samples) {
+            int n = total(s.granted());
+            if (n > peak) {
+                peak = n;
+                after = false;
+            } else if (n < peak && peak > 2) {
+                after = true;
+            }
+        }
+        return after;
+    }
+
+    static int port(String log, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(log);
+        assertThat(m.find()).as("'" + regex + "' in fleetplan up output:\n" + log).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+}
