@@ -80,6 +80,9 @@ public record EngineConfig(
                 .atLeast("kv_bytes_per_token", kvBytesPerToken, 0)
                 .atLeast("dp_rank", dpRank, 0)
                 .atLeast("heartbeat_interval_ms", heartbeatIntervalMs, 0)
+                // every running sequence decodes one token per iteration; a smaller budget would starve some
+                .check(maxNumBatchedTokens >= maxNumSeqs, "max_num_batched_tokens", maxNumBatchedTokens,
+                        "must be >= max_num_seqs (" + maxNumSeqs + ")")
                 .throwIfAny();
     }
 

@@ -70,6 +70,8 @@ class MockerCommandTest {
         assertThatThrownBy(() -> parse("--disaggregation-mode", "both"))
                 .hasMessageContaining("disaggregation_mode").hasMessageContaining("agg, prefill, decode");
         assertThatThrownBy(() -> parse("--block-size", "0")).hasMessageContaining("block_size");
+        assertThatThrownBy(() -> parse("--max-num-batched-tokens", "100"))
+                .hasMessageContaining("max_num_batched_tokens").hasMessageContaining(">= max_num_seqs (256)");
         assertThatThrownBy(() -> parse("--speedup-ratio", "fast")).hasMessageContaining("--speedup-ratio");
         Path file = dir.resolve("bad.json");
         Files.writeString(file, "{\"max_num_seq\": 4}");
