@@ -17,31 +17,20 @@ import io.fleetplan.pool.math.LeastSquares;
  * Prophet's changepoints, holidays and uncertainty intervals are not modelled. At least 5 points (fewer: last
  * value); log1p applies to the fitted values when configured.
  */
-public final class SeasonalPredictor extends BasePredictor {
-
-    static final int MIN_POINTS = 5;
+public final class SeasonalPredictor extends FittedPredictor {
 
     private final int window;
     private final int periodSteps;
-    private final boolean log1p;
 
     /** @param periodSteps season length in intervals; below 2 turns seasonality off */
     public SeasonalPredictor(int window, int periodSteps, boolean log1p) {
-        super(Math.max(window, periodSteps >= 2 ? 3 * periodSteps : 0));
+        super(Math.max(window, periodSteps >= 2 ? 3 * periodSteps : 0), log1p);
         this.window = Math.max(2, window);
         this.periodSteps = periodSteps;
-        this.log1p = log1p;
     }
 
     @Override
-    public double predictNext() {
-        double[] all = values();
-        if (all.length < MIN_POINTS) {
-            return Math.max(0.0, lastValue());
-        }
-        if (allEqual(all)) {
-            return Math.max(0.0, all[0]);
-        }
+    double forecast(double[] all) {
         boolean seasonal = periodSteps >= 2 && all.length >= 2 * periodSteps;
         int harmonics = seasonal ? Math.min(3, periodSteps / 2) : 0;
         int use = seasonal ? all.length : Math.min(window, all.length);
@@ -51,18 +40,18 @@ public final class SeasonalPredictor extends BasePredictor {
         double[] y = new double[use];
         for (int i = 0; i < use; i++) {
             x[i] = features(i, harmonics, cols);
-            y[i] = toModel(all[start + i], log1p);
+            y[i] = all[start + i];
         }
         double[] b = LeastSquares.solve(x, y, 1e-9, true);
         if (b == null) {
-            return Math.max(0.0, lastValue());
+            return Double.NaN;
         }
         double[] next = features(use, harmonics, cols);
         double f = 0;
         for (int j = 0; j < cols; j++) {
             f += b[j] * next[j];
         }
-        return Double.isFinite(f) ? fromModel(f, log1p) : Math.max(0.0, lastValue());
+        return f;
     }
 
     private double[] features(int t, int harmonics, int cols) {

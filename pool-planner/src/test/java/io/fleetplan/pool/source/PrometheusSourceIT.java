@@ -8,15 +8,10 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.File;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,11 +26,6 @@ class PrometheusSourceIT {
 
     @Test
     void routerPromQlReadsWhatTheRouterExported() throws Exception {
-        File binary = new File("/usr/bin/prometheus");
-        if (!binary.canExecute()) {
-            System.out.println("SKIPPED: no prometheus binary (apt-get install -y prometheus)");
-            Assumptions.abort("prometheus binary absent");
-        }
         PrometheusRegistry registry = new PrometheusRegistry();
         Counter requests = Counter.builder().name("dynamo_component_router_requests").help("requests")
                 .labelNames("dynamo_namespace", "dynamo_component", "router_id").register(registry);
@@ -49,24 +39,9 @@ class PrometheusSourceIT {
             h.labelValues(labels);
         }
         try (HTTPServer exporter = HTTPServer.builder().hostname("127.0.0.1").port(0).registry(registry).buildAndStart()) {
-            int port = freePort();
-            Path config = dir.resolve("prometheus.yml");
-            Files.writeString(config, """
-                    global:
-                      scrape_interval: 1s
-                    scrape_configs:
-                      - job_name: router
-                        static_configs:
-                          - targets: ['127.0.0.1:%d']
-                    """.formatted(exporter.getPort()));
-            Process prom = new ProcessBuilder(binary.getPath(), "--config.file=" + config,
-                    "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-            try {
-                PrometheusClient client = new PrometheusClient("http://127.0.0.1:" + port, Duration.ofSeconds(2));
-                Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
-                        .until(() -> !client.query("dynamo_component_router_requests_total").isEmpty());
-                Thread.sleep(2500); // a couple of scrapes of the zero state
+            try (LocalPrometheus prometheus = LocalPrometheus.scraping(exporter.getPort(), dir)) {
+                PrometheusClient client = prometheus.client();
+                prometheus.awaitScraped("dynamo_component_router_requests_total");
                 for (int i = 0; i < 10; i++) {
                     requests.labelValues(labels).inc();
                     ttft.labelValues(labels).observe(0.2 + 0.01 * i);
@@ -90,11 +65,6 @@ class PrometheusSourceIT {
                 assertThat(t.numRequests()).isBetween(10.0, 30.0);
                 assertThat(new PrometheusSource(client, "router", "other-pool", "", null).traffic(Instant.now(), 60)
                         .numRequests()).as("another namespace matches nothing").isNaN();
-            } finally {
-                prom.destroy();
-                if (!prom.waitFor(10, TimeUnit.SECONDS)) {
-                    prom.destroyForcibly();
-                }
             }
         }
     }
@@ -102,11 +72,5 @@ class PrometheusSourceIT {
     private static Histogram histogram(PrometheusRegistry registry, String name) {
         return Histogram.builder().name(name).help(name).classicUpperBounds(0.01, 0.1, 1, 10, 100, 1000, 10000)
                 .labelNames("dynamo_namespace", "dynamo_component", "router_id").register(registry);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }
