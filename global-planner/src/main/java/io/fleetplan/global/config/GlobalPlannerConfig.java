@@ -139,7 +139,7 @@ public record GlobalPlannerConfig(
             @ConfigDoc("Virtual executor (in memory; tests and replays).") Virtual virtual) {
         public Executor {
             kubernetes = kubernetes == null ? new Kubernetes(null, null, null, null, null) : kubernetes;
-            local = local == null ? new Local(null, null, null) : local;
+            local = local == null ? new Local(null, null, null, null) : local;
             virtual = virtual == null ? new Virtual(null, null, null) : virtual;
             new ConfigChecks().oneOf("kind", kind, ENVIRONMENTS).throwIfAny();
         }
@@ -193,7 +193,8 @@ public record GlobalPlannerConfig(
     public record Local(
             @ConfigDoc("Command line of one worker; {pool}, {dgd}, {component}, {sub_type}, {index}, {namespace} are filled in.") List<String> command,
             @ConfigDoc("Seconds a draining worker gets after SIGTERM before it is killed.") Integer drainTimeoutSeconds,
-            @ConfigDoc("Targets this executor runs (there is no cluster to discover them from).") List<StaticTarget> targets) {
+            @ConfigDoc("Targets this executor runs (there is no cluster to discover them from).") List<StaticTarget> targets,
+            @ConfigDoc("Directory for each worker's output ({dgd}-{component}-{index}.log); null = inherit the planner's.") String logDir) {
         public Local {
             command = command == null ? List.of("./fleetplan", "mocker", "--pool", "{namespace}", "--disaggregation-mode", "{sub_type}")
                     : List.copyOf(command);
