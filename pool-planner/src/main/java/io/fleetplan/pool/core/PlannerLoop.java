@@ -28,6 +28,7 @@ public final class PlannerLoop implements AutoCloseable {
     private final List<DecisionListener> listeners = new CopyOnWriteArrayList<>();
     private Scheduler.Cancellable task;
     private long overruns;
+    private Instant lastAdvisoryLog;
 
     public PlannerLoop(PoolPlanner planner, MetricsSource source, ScalingConnector connector, Scheduler scheduler) {
         this.planner = planner;
@@ -78,13 +79,25 @@ public final class PlannerLoop implements AutoCloseable {
             ScalingConnector.ApplyResult r = d.changes()
                     ? connector.apply(d)
                     : new ScalingConnector.ApplyResult(ScalingConnector.Status.NO_CHANGE, d.current(), "unchanged");
-            if (d.changes()) {
+            if (d.changes() && shouldLog(r, start, s)) {
                 LOG.info(d.summary() + " -> " + r.status().label() + " " + r.replicas() + " " + r.message());
             }
             for (DecisionListener l : listeners) {
                 l.onDecision(d, r, seen);
             }
         });
+    }
+
+    /** Advisory recommendations repeat every tick; they are logged once per advisory_log_interval. */
+    private boolean shouldLog(ScalingConnector.ApplyResult r, Instant now, PlanningSettings s) {
+        if (r.status() != ScalingConnector.Status.ADVISORY) {
+            return true;
+        }
+        if (lastAdvisoryLog != null && Duration.between(lastAdvisoryLog, now).compareTo(s.advisoryLogInterval()) < 0) {
+            return false;
+        }
+        lastAdvisoryLog = now;
+        return true;
     }
 
     public long overruns() {
