@@ -81,8 +81,9 @@ final class WorkerLinks implements AutoCloseable {
         Link(String workerId, String address) {
             this.workerId = workerId;
             this.address = address;
-            // handlers never block, so run them on the transport threads: no executor hop on the token path
-            this.channel = NettyChannelBuilder.forTarget(address).usePlaintext().directExecutor()
+            // handlers never block, so run them on the transport threads: no executor hop on the token path;
+            // no transparent retries either: they buffer every message of a stream, and we retry ourselves
+            this.channel = NettyChannelBuilder.forTarget(address).usePlaintext().directExecutor().disableRetry()
                     .keepAliveTime(30, TimeUnit.SECONDS).build();
             this.stub = WorkerGrpc.newStub(channel);
         }
