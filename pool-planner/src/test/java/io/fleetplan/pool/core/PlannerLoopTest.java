@@ -85,4 +85,25 @@ class PlannerLoopTest {
         });
         assertThat(connector.desired()).isEqualTo(new Replicas(2, 2));
     }
+
+    @Test
+    void advisoryComputesAndReportsButNeverActs() {
+        VirtualScheduler clock = new VirtualScheduler(Instant.EPOCH);
+        VirtualConnector cluster = new VirtualConnector(new Replicas(1, 1));
+        PoolPlanner planner = new PoolPlanner(PlanningSettings.from(PoolPlannerTest.config(CONFIG + "advisory: true\n")),
+                PoolPlannerTest.profile());
+        List<ScalingConnector.ApplyResult> results = new ArrayList<>();
+        List<PlannerDecision> seen = new ArrayList<>();
+        PlannerLoop loop = new PlannerLoop(planner, new FakeSource(clock), new AdvisoryConnector(cluster), clock)
+                .addListener((d, r, t) -> {
+                    seen.add(d);
+                    results.add(r);
+                });
+        loop.runTick();
+        assertThat(seen.get(0).recommended()).isEqualTo(new Replicas(3, 5));
+        assertThat(results.get(0).status()).isEqualTo(ScalingConnector.Status.ADVISORY);
+        assertThat(results.get(0).replicas()).isEqualTo(new Replicas(1, 1));
+        assertThat(cluster.desired()).as("nothing applied").isEqualTo(new Replicas(1, 1));
+        assertThat(cluster.decisionCount()).isZero();
+    }
 }
