@@ -11,4 +11,9 @@ public final class DeployPaths {
     public static Path deploy() {
         return DeployFiles.repo().resolve("deploy");
     }
+
+    /** The YAML documents of one file under deploy/. */
+    public static java.util.List<com.fasterxml.jackson.databind.JsonNode> documents(Path file) throws java.io.IOException {
+        return DeployFiles.documents(file);
+    }
 }
