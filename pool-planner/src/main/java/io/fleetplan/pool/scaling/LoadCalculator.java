@@ -55,14 +55,10 @@ public final class LoadCalculator {
         if (!model.prefillReady()) {
             return new Result(LoadReason.INSUFFICIENT_DATA, current, Double.NaN);
         }
-        ToDoubleFunction<Double>[] est = new ToDoubleFunction[engines.size()];
         double max = 0;
         boolean allOver = true;
-        for (int i = 0; i < engines.size(); i++) {
-            EngineLoad e = engines.get(i);
-            long mbt = e.limits().maxNumBatchedTokens();
-            est[i] = q -> model.estimateTtftMs(q, mbt);
-            double t = est[i].applyAsDouble(e.queuedPrefillTokens());
+        for (EngineLoad e : engines) {
+            double t = ttft(model, e, e.queuedPrefillTokens());
             max = Math.max(max, t);
             allOver &= t > ttftMs;
         }
@@ -73,11 +69,12 @@ public final class LoadCalculator {
             return new Result(LoadReason.NO_CHANGE, current, max);
         }
         double c = (double) current / (current - 1);
-        double own = est[0].applyAsDouble(0.0);
+        double own = ttft(model, engines.get(0), 0);
         double budget = (ttftMs - own) * sensitivity;
         boolean ok = budget > 0;
         for (int i = 0; i < engines.size() && ok; i++) {
-            ok = est[i].applyAsDouble((double) (long) (engines.get(i).queuedPrefillTokens() * c)) - own < budget;
+            EngineLoad e = engines.get(i);
+            ok = ttft(model, e, (long) (e.queuedPrefillTokens() * c)) - own < budget;
         }
         return ok ? new Result(LoadReason.SCALE_DOWN, current - 1, max)
                 : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, max);
@@ -199,6 +196,10 @@ public final class LoadCalculator {
         double c = (double) current / (current - 1);
         return maxUtil * c < up ? new Result(LoadReason.SCALE_DOWN, current - 1, Double.NaN)
                 : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, Double.NaN);
+    }
+
+    private static double ttft(FpmPerfModel model, EngineLoad e, double queuedTokens) {
+        return model.estimateTtftMs(queuedTokens, e.limits().maxNumBatchedTokens());
     }
 
     private static double batched(EngineLoad e) {
