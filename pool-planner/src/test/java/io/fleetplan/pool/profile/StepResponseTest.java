@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class StepResponseTest {
 
+    /** Arrival seed; STEP_SEED overrides it to check other draws. */
+    static final long SEED = Long.parseLong(System.getenv().getOrDefault("STEP_SEED", "42"));
     static final double STEP_UP = 600;
     static final double STEP_DOWN = 1200;
     static final double END = 2400;
@@ -105,7 +107,7 @@ class StepResponseTest {
 
     @Test
     void stepUpScalesUpWithinOneLoadIntervalAndTheDropScalesDownWithoutSloViolations() {
-        check("optimization_target throughput (thresholds)", run(42, THRESHOLDS));
+        check("optimization_target throughput (thresholds)", run(SEED, THRESHOLDS));
     }
 
     static final String THRESHOLDS = "optimization_target: throughput\n";
@@ -116,18 +118,18 @@ class StepResponseTest {
 
     @Test
     void slaTargetOnTheFpmRegression() {
-        check("optimization_target sla, load loop only", run(42, SLA));
+        check("optimization_target sla, load loop only", run(SEED, SLA));
     }
 
     @Test
     void slaTargetWithTheThroughputFloor() {
-        check("optimization_target sla, both loops, 60 s throughput interval", run(42, SLA_BOTH));
+        check("optimization_target sla, both loops, 60 s throughput interval", run(SEED, SLA_BOTH));
     }
 
     @Test
     void withScaleDownStabilizationTheHighPhaseStopsFlapping() {
-        Outcome plain = run(42, THRESHOLDS);
-        Outcome stable = run(42, THRESHOLDS + "scale_down_stabilization_seconds: 60\n");
+        Outcome plain = run(SEED, THRESHOLDS);
+        Outcome stable = run(SEED, THRESHOLDS + "scale_down_stabilization_seconds: 60\n");
         check("thresholds + scale_down_stabilization_seconds 60", stable);
         assertThat(events(stable)).isLessThan(events(plain));
     }
@@ -137,7 +139,7 @@ class StepResponseTest {
     }
 
     private static void check(String label, Outcome o) {
-        System.out.printf("step response (seed 42, " + label + "): scale-up %.1f s after the step up, first scale-down %.1f s after the "
+        System.out.printf("step response (seed " + SEED + ", " + label + "): scale-up %.1f s after the step up, first scale-down %.1f s after the "
                 + "drop, peak %d engines, %d at the end, %d scale events; requests arriving after the first scale-down: "
                 + "%d served, %d over the SLO; whole run: SLO attainment %.2f%%, %.0f engine-seconds%n", o.upDelay(),
                 o.downDelay(), o.peak(), o.end(), events(o), o.servedAfterDrop(), o.violationsAfterDrop(),
