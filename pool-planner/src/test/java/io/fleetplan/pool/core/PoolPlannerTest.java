@@ -196,4 +196,16 @@ class PoolPlannerTest {
         }
         assertThat(fired).containsExactly("0:TL", "25:L", "50:L", "60:T", "75:L", "100:L", "120:T");
     }
+
+    @Test
+    void warmUpPreloadsThePredictorsAndLeadingIdleWindowsAfterItAreSkipped() {
+        PoolPlanner p = planner("optimization_target: sla\nload_predictor: kalman\nkalman_min_points: 3\n");
+        // a warm-up trace of steady 1800 requests per interval
+        p.warmUp(java.util.Collections.nCopies(20, new io.fleetplan.pool.predict.TraceBuckets.IntervalLoad(1800, 3000, 150)));
+        // right after deploy the pool is idle: that window is skipped, the forecast stays on the warm-up level
+        p.observeTraffic(new TrafficSample(T0, 180, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+        PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(1, 1), false)).orElseThrow();
+        assertThat(d.prediction().numRequests()).isCloseTo(1800, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(d.recommended()).isEqualTo(new Replicas(3, 5));
+    }
 }
