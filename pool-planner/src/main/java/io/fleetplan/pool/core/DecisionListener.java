@@ -4,4 +4,8 @@ package io.fleetplan.pool.core;
 @FunctionalInterface
 public interface DecisionListener {
     void onDecision(PlannerDecision decision, ScalingConnector.ApplyResult result, TrafficSample traffic);
+
+    /** The per-engine load the loop just read (for per-engine gauges); most listeners ignore it. */
+    default void onEngines(EngineSnapshot snapshot) {
+    }
 }

@@ -58,6 +58,9 @@ public final class PlannerLoop implements AutoCloseable {
             EngineSnapshot snapshot = source.engines(start);
             if (snapshot != null) {
                 planner.observeEngines(snapshot);
+                for (DecisionListener l : listeners) {
+                    l.onEngines(snapshot);
+                }
             }
             for (Fpm f : source.drainFpms()) {
                 planner.observeFpm(f);

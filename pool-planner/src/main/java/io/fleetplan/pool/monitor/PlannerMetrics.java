@@ -1,9 +1,11 @@
 package io.fleetplan.pool.monitor;
 
 import io.fleetplan.pool.core.DecisionListener;
+import io.fleetplan.pool.core.EngineSnapshot;
 import io.fleetplan.pool.core.PlannerDecision;
 import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.core.TrafficSample;
+import io.fleetplan.pool.scaling.EngineLoad;
 import io.fleetplan.pool.scaling.LoadReason;
 import io.fleetplan.pool.scaling.ThroughputReason;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -35,6 +37,9 @@ public final class PlannerMetrics implements DecisionListener {
     private final Gauge estimatedItl;
     private final Gauge prefillCapacity;
     private final Gauge decodeCapacity;
+    private final Gauge queuedPrefill;
+    private final Gauge queuedDecodeKv;
+    private final Gauge inflightDecodeKv;
     private final StateSet loadDecision;
     private final StateSet throughputDecision;
     private final int prefillGpus;
@@ -63,6 +68,9 @@ public final class PlannerMetrics implements DecisionListener {
         estimatedItl = gauge(registry, "estimated_itl_ms", "worst engine's estimated ITL, ms");
         prefillCapacity = gauge(registry, "engine_prefill_capacity_requests_per_second", "one prefill engine's rate at the SLO");
         decodeCapacity = gauge(registry, "engine_decode_capacity_requests_per_second", "one decode engine's rate at the SLO");
+        queuedPrefill = engineGauge(registry, "engine_queued_prefill_tokens", "prompt tokens waiting for prefill, per engine");
+        queuedDecodeKv = engineGauge(registry, "engine_queued_decode_kv_tokens", "context tokens of waiting decodes, per engine");
+        inflightDecodeKv = engineGauge(registry, "engine_inflight_decode_kv_tokens", "context tokens of running decodes, per engine");
         loadDecision = StateSet.builder().name("dynamo_planner_load_scaling_decision").help("last load-loop decision")
                 .states(Arrays.stream(LoadReason.values()).map(LoadReason::label).toArray(String[]::new)).register(registry);
         throughputDecision = StateSet.builder().name("dynamo_planner_throughput_scaling_decision")
@@ -71,6 +79,26 @@ public final class PlannerMetrics implements DecisionListener {
                 .register(registry);
         loadDecision.setTrue(LoadReason.UNSET.label());
         throughputDecision.setTrue(ThroughputReason.UNSET.label());
+    }
+
+    private static Gauge engineGauge(PrometheusRegistry registry, String name, String help) {
+        return Gauge.builder().name("dynamo_planner_" + name).help(help).labelNames("worker_id", "dp_rank").register(registry);
+    }
+
+    /** Per-engine gauges follow the latest snapshot: engines that left the pool lose their series. */
+    @Override
+    public synchronized void onEngines(EngineSnapshot snapshot) {
+        queuedPrefill.clear();
+        queuedDecodeKv.clear();
+        inflightDecodeKv.clear();
+        for (var list : java.util.List.of(snapshot.prefill(), snapshot.decode())) {
+            for (EngineLoad e : list) {
+                String rank = Integer.toString(e.dpRank());
+                queuedPrefill.labelValues(e.workerId(), rank).set(e.queuedPrefillTokens());
+                queuedDecodeKv.labelValues(e.workerId(), rank).set(e.queuedKvTokens());
+                inflightDecodeKv.labelValues(e.workerId(), rank).set(e.scheduledKvTokens());
+            }
+        }
     }
 
     private static Gauge gauge(PrometheusRegistry registry, String name, String help) {

@@ -40,6 +40,11 @@ class MonitoringTest {
         PlannerMetrics m = new PlannerMetrics(registry, 1, 2);
         m.onDecision(decision(1, T0), APPLIED, TRAFFIC);
         m.onDecision(decision(2, T0.plusSeconds(3600)), APPLIED, TRAFFIC);
+        var limits = io.fleetplan.pool.perf.EngineLimits.UNKNOWN;
+        m.onEngines(new io.fleetplan.pool.core.EngineSnapshot(T0, java.util.List.of(),
+                java.util.List.of(new io.fleetplan.pool.scaling.EngineLoad("gone", 0, 1, 2, 3, limits))));
+        m.onEngines(new io.fleetplan.pool.core.EngineSnapshot(T0, java.util.List.of(new io.fleetplan.pool.scaling.EngineLoad(
+                "p1", 0, 4096, 0, 0, limits)), java.util.List.of(new io.fleetplan.pool.scaling.EngineLoad("d1", 1, 0, 30000, 512, limits))));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new PrometheusTextFormatWriter(false).write(out, registry.scrape());
         String text = out.toString();
@@ -52,7 +57,11 @@ class MonitoringTest {
                 "dynamo_planner_gpu_hours 5.0",
                 "dynamo_planner_throughput_scaling_decision{dynamo_planner_throughput_scaling_decision=\"set_lower_bound\"} 1",
                 "dynamo_planner_load_scaling_decision{dynamo_planner_load_scaling_decision=\"scale_down_refused_consolidation\"} 1",
-                "dynamo_planner_load_scaling_decision{dynamo_planner_load_scaling_decision=\"scale_up\"} 0");
+                "dynamo_planner_load_scaling_decision{dynamo_planner_load_scaling_decision=\"scale_up\"} 0",
+                "dynamo_planner_engine_queued_prefill_tokens{dp_rank=\"0\",worker_id=\"p1\"} 4096.0",
+                "dynamo_planner_engine_inflight_decode_kv_tokens{dp_rank=\"1\",worker_id=\"d1\"} 30000.0",
+                "dynamo_planner_engine_queued_decode_kv_tokens{dp_rank=\"1\",worker_id=\"d1\"} 512.0");
+        assertThat(text).doesNotContain("worker_id=\"gone\"");
     }
 
     @Test
