@@ -37,6 +37,14 @@ import java.util.concurrent.TimeUnit;
 public final class MockerWorker implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(MockerWorker.class.getName());
+    // Netty logs a stack trace per open stream when a client connection drops with tokens still queued; for a
+    // worker serving hundreds of streams that is noise, not news (the request is cancelled and cleaned up)
+    private static final java.util.logging.Logger NETTY_STREAM_ERRORS =
+            java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
+
+    static {
+        NETTY_STREAM_ERRORS.setLevel(java.util.logging.Level.SEVERE);
+    }
 
     private final WorkerSettings settings;
     private final String workerId;
