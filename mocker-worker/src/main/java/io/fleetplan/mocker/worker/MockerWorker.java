@@ -258,7 +258,8 @@ public final class MockerWorker implements AutoCloseable {
         int aborted = 0;
         if (engine.inFlight() > 0) {
             if (engineThread.now().isBefore(deadline)) {
-                engineThread.schedule(Duration.ofMillis(5), () -> pollDrain(atStart, completedBefore, deadline));
+                // plain event-loop timer: polling needs no spin-assisted precision
+                eventLoops.next().schedule(() -> pollDrain(atStart, completedBefore, deadline), 10, TimeUnit.MILLISECONDS);
                 return;
             }
             aborted = engine.abortAll();
