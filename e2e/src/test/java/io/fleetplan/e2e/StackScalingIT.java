@@ -44,9 +44,14 @@ class StackScalingIT {
     static final int BUDGET = 4;
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Every pool plans on load (queue / KV utilisation every 2 s), eager enough to act within this test. */
+    static final String PLANNER = "{optimization_target: load, load_adjustment_interval: 2, load_min_observations: 2, "
+            + "load_metric_samples: 3, load_scaling_down_sensitivity: 100, load_prefill_queue_scale_up: 0.5, "
+            + "load_decode_kv_scale_up: 0.5, load_decode_kv_scale_down: 0.2, enable_throughput_scaling: false}";
+
     static final String STACK = """
             model: e2e-model
-            budget: {max_total_gpus: %d}
+            budget: {max_total_gpus: %1$d}
             slo: {ttft_ms: 400, itl_ms: 40}
             drain_grace_seconds: 15
             pools:
@@ -55,32 +60,14 @@ class StackScalingIT {
                 min_replicas: 1
                 max_replicas: 3
                 engine: {num_gpu_blocks: 2048, max_num_batched_tokens: 2048}
-                planner:
-                  optimization_target: load
-                  load_adjustment_interval: 2
-                  load_min_observations: 2
-                  load_metric_samples: 3
-                  load_scaling_down_sensitivity: 100
-                  load_prefill_queue_scale_up: 0.5
-                  load_decode_kv_scale_up: 0.5
-                  load_decode_kv_scale_down: 0.2
-                  enable_throughput_scaling: false
+                planner: %2$s
               - name: decode
                 mode: decode
                 min_replicas: 1
                 max_replicas: 3
                 engine: {num_gpu_blocks: 384}
-                planner:
-                  optimization_target: load
-                  load_adjustment_interval: 2
-                  load_min_observations: 2
-                  load_metric_samples: 3
-                  load_scaling_down_sensitivity: 100
-                  load_prefill_queue_scale_up: 0.5
-                  load_decode_kv_scale_up: 0.5
-                  load_decode_kv_scale_down: 0.2
-                  enable_throughput_scaling: false
-            """.formatted(BUDGET);
+                planner: %2$s
+            """.formatted(BUDGET, PLANNER);
 
     record Sample(long atMs, int committed, int max, Map<String, Integer> granted) {
     }

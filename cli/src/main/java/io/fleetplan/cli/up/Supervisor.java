@@ -77,6 +77,7 @@ public final class Supervisor implements AutoCloseable {
     private final List<String> launcher;
     private final Duration grace;
     private final List<Running> running = new ArrayList<>();
+    private final List<String> forced = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean closed;
 
     /**
@@ -217,6 +218,13 @@ public final class Supervisor implements AutoCloseable {
         // workers started while we were stopping are still children of their (not yet exited) parents
         known.addAll(processes());
         everyone = List.copyOf(known);
+        // grandchildren (the GlobalPlanner's workers) get their own SIGTERM, so they drain instead of waiting
+        // for a parent that may exit without stopping them
+        for (ProcessHandle h : everyone) {
+            if (h.isAlive()) {
+                h.destroy();
+            }
+        }
         for (ProcessHandle h : everyone) {
             try {
                 h.onExit().get(Math.max(0, remainingMs(deadline)), TimeUnit.MILLISECONDS);
@@ -229,6 +237,7 @@ public final class Supervisor implements AutoCloseable {
         }
         for (ProcessHandle h : everyone) {
             if (h.isAlive()) {
+                forced.add(h.pid() + " " + describe(h));
                 h.destroyForcibly();
             }
         }
@@ -239,6 +248,21 @@ public final class Supervisor implements AutoCloseable {
                 // nothing more can be done for a process SIGKILL does not end
             }
         }
+    }
+
+    /** Processes that did not stop within the grace period and were killed (pid and command). */
+    public List<String> forced() {
+        return List.copyOf(forced);
+    }
+
+    private String describe(ProcessHandle h) {
+        for (Running r : running) {
+            if (r.process.pid() == h.pid()) {
+                return r.component.name();
+            }
+        }
+        String cmd = h.info().commandLine().orElse("?");
+        return cmd.length() > 120 ? "..." + cmd.substring(cmd.length() - 120) : cmd;
     }
 
     private static long remainingMs(long deadline) {

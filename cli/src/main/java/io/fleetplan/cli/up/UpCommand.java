@@ -85,8 +85,12 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("fleetplan up: stopping " + supervisor.processes().size() + " processes...");
             out.flush();
+            long t = System.nanoTime();
             supervisor.close();
-            out.println("fleetplan up: stopped; logs in " + dir);
+            for (String killed : supervisor.forced()) {
+                out.println("fleetplan up: killed after the grace period: " + killed);
+            }
+            out.printf("fleetplan up: stopped in %.1f s; logs in %s%n", (System.nanoTime() - t) / 1e9, dir);
             out.flush();
             stopped.countDown();
         }, "fleetplan-up-stop"));
