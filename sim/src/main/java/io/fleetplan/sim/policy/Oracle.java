@@ -20,7 +20,9 @@ import java.util.List;
  *   <li>Replay that schedule (workers ready the moment the window starts, no start-up delay). In every window
  *       whose requests reach less than the target attainment, add replicas (in proportion to the misses) to the
  *       pools behind the misses: prefill-side for TTFT misses, decode-side for ITL misses (agg pools both),
- *       within the budget. Repeat until the whole trace reaches the target attainment or the iteration limit.</li>
+ *       within the budget. Repeat until the whole trace reaches the target attainment or the iteration limit.
+ *       Requests whose prompt cannot be prefilled within the TTFT target even on an idle engine
+ *       ({@link io.fleetplan.sim.report.Feasibility}) are left out of the counts: buying replicas cannot help them.</li>
  * </ol>
  * Because it starts from below and only adds where requests missed, it stops at (close to) the cheapest
  * schedule that meets the SLO; without start-up delay or start-up GPU cost it is a lower bound for any policy
@@ -74,6 +76,8 @@ public final class Oracle {
         int windows = Math.max(1, (int) Math.ceil((trace.durationSeconds() + 1e-9) / windowSeconds));
         List<StackConfig.Pool> pools = stack.pools();
         int[][] replicas = estimate(trace, stack, windowSeconds, windows);
+        // prompts too long to prefill within the TTFT target even alone: no replica count helps them
+        boolean[] feasible = io.fleetplan.sim.report.Feasibility.feasible(trace, stack);
         PolicyRun run = null;
         int it = 0;
         while (it < maxIterations) {
@@ -84,7 +88,12 @@ public final class Oracle {
             int[] ttftMiss = new int[windows];
             int[] itlMiss = new int[windows];
             int misses = 0;
+            int counted = 0;
             for (int i = 0; i < log.size(); i++) {
+                if (!feasible[i]) {
+                    continue;
+                }
+                counted++;
                 int w = Math.min(windows - 1, (int) (log.arrivalNanos(i) / 1e9 / windowSeconds));
                 n[w]++;
                 boolean ttftOk = log.completed(i) && log.ttftMs(i) <= stack.slo().ttftMs();
@@ -93,7 +102,7 @@ public final class Oracle {
                 itlMiss[w] += itlOk || !ttftOk ? 0 : 1;
                 misses += ttftOk && itlOk ? 0 : 1;
             }
-            if (log.size() == 0 || 1.0 - (double) misses / log.size() >= attainmentTarget) {
+            if (counted == 0 || 1.0 - (double) misses / counted >= attainmentTarget) {
                 break;
             }
             boolean changed = false;

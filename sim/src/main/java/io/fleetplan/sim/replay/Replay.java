@@ -126,7 +126,7 @@ public final class Replay {
 
     /**
      * Trace block ids (e.g. Mooncake's 512-token blocks) as engine block hashes: each trace block becomes
-     * {@code traceBlock / engineBlock} engine blocks {@code id * k + j}, which keeps "same prefix, same hash";
+     * {@code traceBlock / engineBlock} engine blocks {@code mix(id * k + j + 1)}, which keeps "same prefix, same hash";
      * only the prompt's full engine blocks get one.
      */
     static long[][] expandHashes(Trace trace, StackConfig stack) {
@@ -145,11 +145,22 @@ public final class Replay {
             int full = Math.min(r.hashIds().length * k, r.inputTokens() / engineBlock);
             long[] h = new long[full];
             for (int b = 0; b < full; b++) {
-                h[b] = r.hashIds()[b / k] * k + (b % k) + 1;
+                h[b] = mix(r.hashIds()[b / k] * k + (b % k) + 1);
             }
             out[i] = h;
         }
         return out;
+    }
+
+    /**
+     * SplitMix64's finalizer: trace ids are small consecutive integers, which open-addressing hash tables (the
+     * engine's block map, the router's prefix index) cluster badly; mixed, they spread. A bijection, so equal
+     * prefixes still get equal hashes and different ones different hashes.
+     */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     /**

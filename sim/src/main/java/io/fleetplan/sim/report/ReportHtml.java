@@ -108,44 +108,39 @@ public final class ReportHtml {
         return out;
     }
 
+    /** Per request: its value, or NaN to leave it out of its bucket's mean. */
+    private interface PerRequest {
+        double value(RequestLog log, int i);
+    }
+
     private static List<Svg.Series> latency(List<PolicyRun> runs, int buckets, double step, boolean ttft) {
+        return byArrival(runs, buckets, step, (log, i) -> !log.completed(i) ? Double.NaN
+                : ttft ? log.ttftMs(i) : log.itlMs(i));
+    }
+
+    private static List<Svg.Series> attainment(List<PolicyRun> runs, int buckets, double step, StackConfig stack) {
+        return byArrival(runs, buckets, step, (log, i) -> log.completed(i) && log.ttftMs(i) <= stack.slo().ttftMs()
+                && log.itlMs(i) <= stack.slo().itlMs() ? 1 : 0);
+    }
+
+    /** Per policy, the mean of {@code f} over the requests arriving in each bucket. */
+    private static List<Svg.Series> byArrival(List<PolicyRun> runs, int buckets, double step, PerRequest f) {
         List<Svg.Series> out = new ArrayList<>();
         for (PolicyRun run : runs) {
             RequestLog log = run.requests();
             double[] sum = new double[buckets];
             int[] n = new int[buckets];
             for (int i = 0; i < log.size(); i++) {
-                if (log.completed(i)) {
+                double v = f.value(log, i);
+                if (!Double.isNaN(v)) {
                     int k = Math.min(buckets - 1, (int) (log.arrivalNanos(i) / 1e9 / step));
-                    sum[k] += ttft ? log.ttftMs(i) : log.itlMs(i);
+                    sum[k] += v;
                     n[k]++;
                 }
             }
             double[] y = new double[buckets];
             for (int k = 0; k < buckets; k++) {
                 y[k] = n[k] == 0 ? Double.NaN : sum[k] / n[k];
-            }
-            out.add(new Svg.Series(run.policy(), y, run.policy().equals("oracle"), null));
-        }
-        return out;
-    }
-
-    private static List<Svg.Series> attainment(List<PolicyRun> runs, int buckets, double step, StackConfig stack) {
-        List<Svg.Series> out = new ArrayList<>();
-        for (PolicyRun run : runs) {
-            RequestLog log = run.requests();
-            int[] good = new int[buckets];
-            int[] n = new int[buckets];
-            for (int i = 0; i < log.size(); i++) {
-                int k = Math.min(buckets - 1, (int) (log.arrivalNanos(i) / 1e9 / step));
-                n[k]++;
-                if (log.completed(i) && log.ttftMs(i) <= stack.slo().ttftMs() && log.itlMs(i) <= stack.slo().itlMs()) {
-                    good[k]++;
-                }
-            }
-            double[] y = new double[buckets];
-            for (int k = 0; k < buckets; k++) {
-                y[k] = n[k] == 0 ? Double.NaN : (double) good[k] / n[k];
             }
             out.add(new Svg.Series(run.policy(), y, run.policy().equals("oracle"), null));
         }

@@ -34,11 +34,7 @@ final class Svg {
             }
         }
         yMax = niceCeil(yMax <= 0 ? 1 : yMax * 1.05);
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
-                W, H, W, H));
-        b.append("<title>").append(esc(title)).append("</title>");
-        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>", LEFT, esc(title)));
+        StringBuilder b = open(title);
         int pw = W - LEFT - RIGHT;
         int ph = H - TOP - BOTTOM;
         axes(b, pw, ph, xMax, yMax, "time (s)", yLabel);
@@ -74,11 +70,7 @@ final class Svg {
     }
 
     static String barChart(String title, String yLabel, List<String> names, double[] values, double yMax) {
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
-                W, H, W, H));
-        b.append("<title>").append(esc(title)).append("</title>");
-        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>", LEFT, esc(title)));
+        StringBuilder b = open(title);
         int pw = W - LEFT - RIGHT;
         int ph = H - TOP - BOTTOM;
         double max = yMax > 0 ? yMax : niceCeil(java.util.Arrays.stream(values).filter(Double::isFinite).max().orElse(1) * 1.05);
@@ -104,6 +96,16 @@ final class Svg {
                     x + slot * 0.35, TOP + ph + 14, esc(names.get(i))));
         }
         return b.append("</svg>").toString();
+    }
+
+    /** The svg element with its title (tooltip and heading). */
+    private static StringBuilder open(String title) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
+                W, H, W, H));
+        b.append("<title>").append(esc(title)).append("</title>");
+        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>", LEFT, esc(title)));
+        return b;
     }
 
     private static void axes(StringBuilder b, int pw, int ph, double xMax, double yMax, String xLabel, String yLabel) {
