@@ -17,12 +17,14 @@ import java.util.Set;
  * (the same water-filling over the whole ceiling); lower-priority targets above both their fair target and
  * their minimum give replicas back to higher-priority targets below theirs. Those GPUs reach the needy
  * target only once the executor confirms the release, so the ceiling holds at every moment.
+ *
+ * <p>Why a demand could not grow is left in {@link Entry#blockedBy}; this runs on every arbiter step, so it
+ * avoids maps and re-computing keys in the hot path.
  */
 final class Allocator {
 
-    /** What a rebalance did. */
+    /** What a rebalance did besides the entries' own fields. */
     static final class Result {
-        final Map<TargetKey, Reason> blocked = new HashMap<>();
         final Set<TargetKey> grew = new HashSet<>();
         final Set<TargetKey> preempted = new HashSet<>();
         final Set<TargetKey> helpedByPreemption = new HashSet<>();
@@ -36,9 +38,11 @@ final class Allocator {
 
     Result rebalance(Ledger ledger, Instant now) {
         Result result = new Result();
-        List<Entry> demands = new ArrayList<>();
-        for (Entry e : ledger.entries.values()) {
-            if (e.wantsMore(now, settings.intentTtl())) {
+        Instant horizon = now.minus(settings.intentTtl());
+        List<Entry> demands = new ArrayList<>(ledger.all().size());
+        for (Entry e : ledger.all()) {
+            e.blockedBy = null;
+            if (e.wantsMore(horizon)) {
                 demands.add(e);
             }
         }
@@ -54,16 +58,44 @@ final class Allocator {
             return result;
         }
         if (settings.preemption() && settings.ceilingOn()) {
-            Map<TargetKey, Integer> fair = fairTargets(ledger, now);
+            Map<TargetKey, Integer> fair = fairTargets(ledger, horizon);
             preempt(ledger, demands, fair, result);
             fill(demands, fair, null, new Room(ledger), result);
             // leftovers (work conserving), but replicas being released stay with the targets waiting for them
             fill(demands, null, fair, new Room(ledger), result);
             return result;
         }
-        fill(demands, null, null, new Room(ledger), result);
+        Room room = new Room(ledger);
+        if (nothingFits(room, demands)) {
+            // the common case under contention: no demand can take a step, so skip the water-filling
+            return result;
+        }
+        fill(demands, null, null, room, result);
         return result;
     }
+
+    private static boolean nothingFits(Room room, List<Entry> demands) {
+        boolean none = true;
+        for (Entry e : demands) {
+            e.blockedBy = room.refuse(e, e.stepCost());
+            none &= e.blockedBy != null;
+        }
+        return none;
+    }
+
+    /** Lowest satisfaction per unit of priority first; ties: higher priority, older intent, key order. */
+    private static final Comparator<Entry> FAIR_ORDER = (a, b) -> {
+        int c = Double.compare(a.fairKey, b.fairKey);
+        if (c != 0) {
+            return c;
+        }
+        c = Integer.compare(b.priority, a.priority);
+        if (c != 0) {
+            return c;
+        }
+        c = a.desiredAt.compareTo(b.desiredAt);
+        return c != 0 ? c : a.key.compareTo(b.key);
+    };
 
     /**
      * Water-filling of the free budget; {@code caps} (fair targets) limit each target when present. With
@@ -71,65 +103,62 @@ final class Allocator {
      */
     private void fill(List<Entry> demands, Map<TargetKey, Integer> caps, Map<TargetKey, Integer> noUndoAbove, Room room,
             Result result) {
-        PriorityQueue<Entry> queue = new PriorityQueue<>(Comparator.comparingDouble(this::fairKey)
-                .thenComparing(Comparator.comparingInt((Entry e) -> e.priority).reversed())
-                .thenComparing(e -> e.desiredAt).thenComparing(e -> e.key));
-        queue.addAll(demands);
+        PriorityQueue<Entry> queue = new PriorityQueue<>(Math.max(1, demands.size()), FAIR_ORDER);
+        for (Entry e : demands) {
+            // the room only shrinks while filling: a demand that cannot take a step now never will in this pass
+            Reason why = caps == null && noUndoAbove == null ? room.refuse(e, e.stepCost()) : null;
+            if (why != null) {
+                e.blockedBy = why;
+                continue;
+            }
+            e.fairKey = fairKey(e);
+            queue.add(e);
+        }
         while (!queue.isEmpty()) {
             Entry e = queue.poll();
             int cap = caps == null ? e.desired : Math.min(e.desired, caps.getOrDefault(e.key, e.desired));
             if (e.granted >= cap) {
-                if (e.granted < e.desired) {
-                    result.blocked.put(e.key, Reason.FAIR_SHARE);
-                } else {
-                    result.blocked.remove(e.key);
-                }
+                e.blockedBy = e.granted < e.desired ? Reason.FAIR_SHARE : null;
                 continue;
             }
             int cost = e.stepCost();
             if (cost == 0 && noUndoAbove != null && e.gpusPerReplica > 0
                     && e.granted >= noUndoAbove.getOrDefault(e.key, Integer.MAX_VALUE)) {
-                result.blocked.put(e.key, Reason.FAIR_SHARE);
+                e.blockedBy = Reason.FAIR_SHARE;
                 continue;
             }
             Reason why = room.refuse(e, cost);
             if (why != null) {
-                result.blocked.put(e.key, why);
+                e.blockedBy = why;
                 continue;
             }
             room.take(e, cost);
             e.granted++;
+            e.blockedBy = null;
+            e.fairKey = fairKey(e);
             result.grew.add(e.key);
             queue.add(e);
         }
     }
 
-    private double fairKey(Entry e) {
-        return e.satisfaction(e.granted) / weight(e);
-    }
-
-    private double weight(Entry e) {
-        return Math.max(1, e.priority);
+    private static double fairKey(Entry e) {
+        return e.satisfaction(e.granted) / Math.max(1, e.priority);
     }
 
     /** Each target's fair replicas under the whole ceiling: minimums first by priority, then water-filling. */
-    Map<TargetKey, Integer> fairTargets(Ledger ledger, Instant now) {
-        Map<TargetKey, Integer> alloc = new HashMap<>();
+    Map<TargetKey, Integer> fairTargets(Ledger ledger, Instant horizon) {
         List<Entry> all = new ArrayList<>();
-        Ledger scratch = new Ledger();
-        for (Entry e : ledger.entries.values()) {
+        for (Entry e : ledger.all()) {
             Entry s = e.copy();
-            int demand = e.wantsMore(now, settings.intentTtl()) ? e.desired : e.granted;
-            s.desired = demand;
+            s.desired = e.wantsMore(horizon) ? e.desired : e.granted;
             s.granted = 0;
             s.running = 0;
             s.spec = 0;
             s.inFlightTo.clear();
-            s.desiredAt = now;
-            scratch.entries.put(s.key, s);
+            s.desiredAt = horizon;
             all.add(s);
         }
-        Room room = new Room(scratch);
+        Room room = new Room(Ledger.of(all));
         all.sort(Comparator.comparingInt((Entry e) -> e.priority).reversed().thenComparing(e -> e.key));
         for (Entry s : all) {
             int floor = Math.min(s.min, s.desired);
@@ -139,6 +168,7 @@ final class Allocator {
             }
         }
         fill(all, null, null, room, new Result());
+        Map<TargetKey, Integer> alloc = new HashMap<>();
         for (Entry s : all) {
             alloc.put(s.key, s.granted);
         }
@@ -164,7 +194,7 @@ final class Allocator {
                 continue;
             }
             List<Entry> victims = new ArrayList<>();
-            for (Entry v : ledger.entries.values()) {
+            for (Entry v : ledger.all()) {
                 if (v.priority < n.priority && v.gpusPerReplica > 0 && v.granted > keep(v, fair)) {
                     victims.add(v);
                 }
@@ -196,7 +226,7 @@ final class Allocator {
 
         Room(Ledger ledger) {
             committed = ledger.committed();
-            byNamespace = ledger.committedByNamespace();
+            byNamespace = settings.namespaceQuotas().isEmpty() ? null : ledger.committedByNamespace();
         }
 
         Reason refuse(Entry e, int cost) {
@@ -205,6 +235,9 @@ final class Allocator {
             }
             if (settings.ceilingOn() && committed + cost > settings.maxTotalGpus()) {
                 return Reason.BUDGET_CEILING;
+            }
+            if (byNamespace == null) {
+                return null;
             }
             Integer quota = settings.namespaceQuotas().get(e.key.k8sNamespace());
             if (quota != null && byNamespace.getOrDefault(e.key.k8sNamespace(), 0) + cost > quota) {
@@ -215,7 +248,9 @@ final class Allocator {
 
         void take(Entry e, int cost) {
             committed += cost;
-            byNamespace.merge(e.key.k8sNamespace(), cost, Integer::sum);
+            if (byNamespace != null) {
+                byNamespace.merge(e.key.k8sNamespace(), cost, Integer::sum);
+            }
         }
     }
 }

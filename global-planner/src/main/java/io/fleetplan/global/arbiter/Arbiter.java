@@ -162,17 +162,23 @@ public final class Arbiter {
      */
     public Outcome observed(Observation o) {
         Instant now = clock.instant();
+        boolean known = ledger.entries.containsKey(o.target());
         Entry e = entry(o);
+        int chargeBefore = e.charge();
         apply(e, o);
         if (e.inFlightTo.isEmpty() && o.specReplicas() != e.granted) {
             e.granted = o.specReplicas();
+        }
+        if (known && e.charge() >= chargeBefore) {
+            // nothing was freed (e.g. a scale-up became ready): no one waiting can get more
+            return Outcome.of(null);
         }
         return rebalanceAndPush(now);
     }
 
     /** A target disappeared from the cluster. */
     public void forget(TargetKey key) {
-        ledger.entries.remove(key);
+        ledger.remove(key);
     }
 
     public BudgetSnapshot budget() {
@@ -180,7 +186,7 @@ public final class Arbiter {
     }
 
     public List<LedgerView> ledger() {
-        return ledger.entries.values().stream().map(Entry::view).toList();
+        return ledger.all().stream().map(Entry::view).toList();
     }
 
     public Map<String, Integer> committedByNamespace() {
@@ -190,7 +196,7 @@ public final class Arbiter {
     /** The pool's current grants (the first message of WatchDecisions); empty when the pool has no targets. */
     public Optional<Decision> currentGrant(String poolId) {
         List<Grant> grants = new ArrayList<>();
-        for (Entry e : ledger.entries.values()) {
+        for (Entry e : ledger.all()) {
             if (e.poolId.equals(poolId)) {
                 grants.add(grant(e, e.granted));
             }
@@ -205,10 +211,7 @@ public final class Arbiter {
     // ---------------------------------------------------------------------------------------------------------
 
     private Outcome decide(Proposal p, List<TargetKey> keys, Ledger work, Instant now) {
-        Map<TargetKey, Integer> before = new HashMap<>();
-        for (Entry e : work.entries.values()) {
-            before.put(e.key, e.granted);
-        }
+        markBefore(work);
         Map<TargetKey, Reason> floorLimited = new HashMap<>();
         int grantedGpus = work.grantedGpus();
         for (int i = 0; i < keys.size(); i++) {
@@ -242,14 +245,14 @@ public final class Arbiter {
         Reason limit = null;
         for (TargetKey k : keys) {
             Entry e = work.entries.get(k);
-            int was = before.get(k);
+            int was = e.before;
             grants.add(new Grant(k, e.subType, e.desired, e.granted, was, e.gpusPerReplica));
             anyMoved |= e.granted != was;
             anyUp |= e.desired > was;
             if (e.granted != e.desired) {
                 allMet = false;
                 if (limit == null) {
-                    limit = limitReason(k, keys, r, floorLimited);
+                    limit = limitReason(e, keys, r, floorLimited);
                 }
             }
         }
@@ -271,18 +274,20 @@ public final class Arbiter {
         if (p.dryRun()) {
             return Outcome.of(d);
         }
-        Outcome pushed = changes(work, before, r, p.poolId(), d.decisionId(), now);
+        Outcome pushed = changes(work, r, p.poolId(), d.decisionId(), now);
         return new Outcome(d, pushed.commands(), pushed.pushes(), false);
     }
 
-    private Reason limitReason(TargetKey k, List<TargetKey> own, Allocator.Result r, Map<TargetKey, Reason> floorLimited) {
+    private static Reason limitReason(Entry e, List<TargetKey> own, Allocator.Result r,
+            Map<TargetKey, Reason> floorLimited) {
+        TargetKey k = e.key;
         if (floorLimited.containsKey(k)) {
             return Reason.BUDGET_FLOOR;
         }
         if (r.helpedByPreemption.contains(k)) {
             return Reason.PREEMPTION;
         }
-        Reason why = r.blocked.getOrDefault(k, Reason.BUDGET_CEILING);
+        Reason why = e.blockedBy == null ? Reason.BUDGET_CEILING : e.blockedBy;
         // the ceiling counts as fair sharing when another pool's waiting demand got GPUs in the same round
         boolean others = r.grew.stream().anyMatch(g -> !own.contains(g));
         return why == Reason.BUDGET_CEILING && others ? Reason.FAIR_SHARE : why;
@@ -314,26 +319,28 @@ public final class Arbiter {
     }
 
     private Outcome rebalanceAndPush(Instant now) {
-        Map<TargetKey, Integer> before = new HashMap<>();
-        for (Entry e : ledger.entries.values()) {
-            before.put(e.key, e.granted);
-        }
+        markBefore(ledger);
         Allocator.Result r = allocator.rebalance(ledger, now);
-        return changes(ledger, before, r, null, null, now);
+        return changes(ledger, r, null, null, now);
+    }
+
+    private static void markBefore(Ledger l) {
+        for (Entry e : l.all()) {
+            e.before = e.granted;
+        }
     }
 
     /**
      * Commands for every target whose grant changed, and one pushed decision per other pool that changed
      * (later grants, preemptions). {@code ownPool}'s changes are in its own answer, not pushed.
      */
-    private Outcome changes(Ledger work, Map<TargetKey, Integer> before, Allocator.Result r, String ownPool,
-            String ownDecisionId, Instant now) {
+    private Outcome changes(Ledger work, Allocator.Result r, String ownPool, String ownDecisionId, Instant now) {
         List<ScaleCommand> commands = new ArrayList<>();
         Map<String, List<Grant>> byPool = new TreeMap<>();
         Map<String, Boolean> poolPreempted = new HashMap<>();
-        for (Entry e : work.entries.values()) {
-            Integer was = before.get(e.key);
-            if (was == null || was == e.granted) {
+        for (Entry e : work.all()) {
+            int was = e.before;
+            if (was == e.granted) {
                 continue;
             }
             String decisionId = e.poolId.equals(ownPool) ? ownDecisionId : null;
@@ -346,6 +353,9 @@ public final class Arbiter {
             }
         }
         List<Decision> pushes = new ArrayList<>();
+        if (commands.isEmpty()) {
+            return new Outcome(null, commands, pushes, false);
+        }
         BudgetSnapshot budget = work.snapshot(settings);
         byPool.forEach((pool, grants) -> {
             boolean preempted = poolPreempted.get(pool);
@@ -414,12 +424,14 @@ public final class Arbiter {
     }
 
     private Entry entry(Observation o) {
-        return ledger.entries.computeIfAbsent(o.target(), k -> {
-            Entry e = new Entry(k, o.subType(), o.gpusPerReplica(),
-                    priorities.priorityOf(k).orElse(settings.defaultPriority()));
+        Entry e = ledger.entries.get(o.target());
+        if (e == null) {
+            e = new Entry(o.target(), o.subType(), o.gpusPerReplica(),
+                    priorities.priorityOf(o.target()).orElse(settings.defaultPriority()));
             apply(e, o);
-            return e;
-        });
+            ledger.put(e);
+        }
+        return e;
     }
 
     private static void apply(Entry e, Observation o) {

@@ -26,6 +26,12 @@ final class Entry {
     Instant desiredAt = Instant.EPOCH;
     PressureCurve pressure = PressureCurve.NONE;
     String lastProposalId = "";
+    /** Scratch: granted at the start of the current arbiter step (to find what changed without a map). */
+    int before;
+    /** Scratch of the allocator: why this demand could not grow in the last rebalance (null = not blocked). */
+    Reason blockedBy;
+    /** Scratch of the allocator: satisfaction / priority at the current grant. */
+    double fairKey;
 
     Entry(TargetKey key, SubType subType, int gpusPerReplica, int priority) {
         this.key = key;
@@ -62,8 +68,9 @@ final class Entry {
         return gpusPerReplica * Math.max(0, held() - granted);
     }
 
-    boolean wantsMore(Instant now, java.time.Duration ttl) {
-        return desired > granted && !desiredAt.plus(ttl).isBefore(now);
+    /** Unmet demand whose intent is newer than {@code horizon} (now - intent TTL). */
+    boolean wantsMore(Instant horizon) {
+        return desired > granted && !desiredAt.isBefore(horizon);
     }
 
     /** Satisfaction at {@code r} replicas (pressure hint, else the fraction of desired), for fair ordering. */

@@ -1,6 +1,8 @@
 package io.fleetplan.global.arbiter;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -8,16 +10,43 @@ import java.util.TreeMap;
 final class Ledger {
 
     final TreeMap<TargetKey, Entry> entries = new TreeMap<>();
+    // the same entries as an array list in key order: the hot loops iterate it (a TreeMap walk costs more)
+    private List<Entry> ordered = List.of();
 
     Ledger copy() {
         Ledger l = new Ledger();
         entries.forEach((k, e) -> l.entries.put(k, e.copy()));
+        l.ordered = new ArrayList<>(l.entries.values());
         return l;
+    }
+
+    static Ledger of(List<Entry> entries) {
+        Ledger l = new Ledger();
+        for (Entry e : entries) {
+            l.entries.put(e.key, e);
+        }
+        l.ordered = new ArrayList<>(l.entries.values());
+        return l;
+    }
+
+    List<Entry> all() {
+        return ordered;
+    }
+
+    void put(Entry e) {
+        entries.put(e.key, e);
+        ordered = new ArrayList<>(entries.values());
+    }
+
+    void remove(TargetKey key) {
+        if (entries.remove(key) != null) {
+            ordered = new ArrayList<>(entries.values());
+        }
     }
 
     int committed() {
         int sum = 0;
-        for (Entry e : entries.values()) {
+        for (Entry e : ordered) {
             sum += e.charge();
         }
         return sum;
@@ -25,7 +54,7 @@ final class Ledger {
 
     int releasing() {
         int sum = 0;
-        for (Entry e : entries.values()) {
+        for (Entry e : ordered) {
             sum += e.releasing();
         }
         return sum;
@@ -34,7 +63,7 @@ final class Ledger {
     /** GPUs of granted replicas only (what the floor is measured on: the state the executor is driving to). */
     int grantedGpus() {
         int sum = 0;
-        for (Entry e : entries.values()) {
+        for (Entry e : ordered) {
             sum += e.gpusPerReplica * e.granted;
         }
         return sum;
@@ -42,15 +71,21 @@ final class Ledger {
 
     Map<String, Integer> committedByNamespace() {
         Map<String, Integer> m = new HashMap<>();
-        for (Entry e : entries.values()) {
+        for (Entry e : ordered) {
             m.merge(e.key.k8sNamespace(), e.charge(), Integer::sum);
         }
         return m;
     }
 
     BudgetSnapshot snapshot(ArbiterSettings s) {
-        int committed = committed();
-        return new BudgetSnapshot(s.maxTotalGpus(), s.minTotalGpus(), committed, releasing(),
+        int committed = 0;
+        int releasing = 0;
+        for (Entry e : ordered) {
+            int held = e.held();
+            committed += e.gpusPerReplica * Math.max(e.granted, held);
+            releasing += e.gpusPerReplica * Math.max(0, held - e.granted);
+        }
+        return new BudgetSnapshot(s.maxTotalGpus(), s.minTotalGpus(), committed, releasing,
                 s.ceilingOn() ? Math.max(0, s.maxTotalGpus() - committed) : -1);
     }
 }

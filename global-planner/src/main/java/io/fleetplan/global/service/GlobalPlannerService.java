@@ -26,6 +26,9 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
     /** Trailer that carries the leader's address on UNAVAILABLE from a follower. */
     public static final Metadata.Key<String> LEADER = Metadata.Key.of("x-fleetplan-leader", Metadata.ASCII_STRING_MARSHALLER);
 
+    private static final java.util.concurrent.Executor RESPONDERS = java.util.concurrent.Executors.newFixedThreadPool(2,
+            r -> Thread.ofPlatform().name("global-planner-respond").daemon(true).unstarted(r));
+
     private final PlannerCore core;
     private final Authorizer auth;
     private final ProposalValidator validator;
@@ -71,7 +74,8 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
             return;
         }
         Proposal p = WireMapping.proposal(req, noOperation);
-        core.propose(p, caller.get(), auth, req.getBlocking()).whenComplete((answer, error) -> {
+        // answers are encoded and sent off the arbiter's thread, which only decides
+        core.propose(p, caller.get(), auth, req.getBlocking()).whenCompleteAsync((answer, error) -> {
             if (error != null) {
                 refuse(obs, Status.INTERNAL.withDescription(error.toString()), req, caller.get().name(), start);
                 return;
@@ -88,7 +92,7 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
                     metrics.answered(d.status(), (System.nanoTime() - start) / 1e9);
                 }
             }
-        });
+        }, RESPONDERS);
     }
 
     @Override

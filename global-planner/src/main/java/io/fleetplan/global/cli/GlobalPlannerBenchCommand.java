@@ -1,0 +1,254 @@
+package io.fleetplan.global.cli;
+
+import io.fleetplan.common.cli.FleetplanSubcommand;
+import io.fleetplan.common.config.ConfigLoader;
+import io.fleetplan.common.time.WallClockScheduler;
+import io.fleetplan.global.arbiter.SubType;
+import io.fleetplan.global.arbiter.TargetKey;
+import io.fleetplan.global.config.GlobalPlannerConfig;
+import io.fleetplan.global.executor.VirtualExecutor;
+import io.fleetplan.global.ha.Leadership;
+import io.fleetplan.global.service.GlobalPlannerServer;
+import io.fleetplan.proto.v1.DecisionStatus;
+import io.fleetplan.proto.v1.GlobalPlannerGrpc;
+import io.fleetplan.proto.v1.ScaleDecision;
+import io.fleetplan.proto.v1.ScaleProposal;
+import io.fleetplan.proto.v1.SubComponentType;
+import io.fleetplan.proto.v1.TargetReplica;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fleetplan bench global-planner}: a GlobalPlanner (virtual executor, contended budget) on loopback gRPC.
+ * Phase 1 sends proposals open-loop at a fixed rate, round-robin over the pools, and measures the decision
+ * latency from each proposal's scheduled send time to its answer (so a stall counts against every proposal it
+ * delays). Phase 2 keeps a fixed number of proposals in flight and reports the proposals/s sustained.
+ */
+@Command(name = "global-planner", mixinStandardHelpOptions = true,
+        description = "Decision latency at a fixed proposal rate and the sustained maximum proposals/s of the "
+                + "GlobalPlanner over loopback gRPC. Ends with one JSON line (latencies in ms, rates per second).")
+public final class GlobalPlannerBenchCommand implements Callable<Integer>, FleetplanSubcommand {
+
+    @Option(names = "--pools", defaultValue = "100", description = "Pools (DGDs with a prefill and a decode component). Default: ${DEFAULT-VALUE}.")
+    int pools;
+
+    @Option(names = "--rate", defaultValue = "1000", description = "Proposals per second in the latency phase. Default: ${DEFAULT-VALUE}.")
+    int rate;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Length of each measured phase, seconds. Default: ${DEFAULT-VALUE}.")
+    int seconds;
+
+    @Option(names = "--warmup-seconds", defaultValue = "3", description = "Unmeasured warm-up before each phase. Default: ${DEFAULT-VALUE}.")
+    int warmupSeconds;
+
+    @Option(names = "--in-flight", defaultValue = "256", description = "Proposals in flight in the throughput phase. Default: ${DEFAULT-VALUE}.")
+    int inFlight;
+
+    @Option(names = "--channels", defaultValue = "4", description = "gRPC channels (connections) the clients use. Default: ${DEFAULT-VALUE}.")
+    int channels;
+
+    @Option(names = "--gpus-per-pool", defaultValue = "4",
+            description = "max_total_gpus = pools x this (pools ask up to 12 GPUs each, so the budget is contended). Default: ${DEFAULT-VALUE}.")
+    int gpusPerPool;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Random seed of the proposals. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    private final AtomicLongArray sequences = new AtomicLongArray(100_000);
+    private final Map<DecisionStatus, AtomicLong> statuses = new EnumMap<>(DecisionStatus.class);
+    private final AtomicLong errors = new AtomicLong();
+    private volatile String firstError = "";
+
+    @Override
+    public Integer call() throws Exception {
+        if (pools < 1 || pools > 100_000 || rate < 1 || seconds < 1 || inFlight < 1 || channels < 1) {
+            System.err.println("--pools must be 1..100000; --rate, --seconds, --in-flight and --channels must be >= 1");
+            return 2;
+        }
+        for (DecisionStatus s : DecisionStatus.values()) {
+            statuses.put(s, new AtomicLong());
+        }
+        GlobalPlannerConfig cfg = ConfigLoader.parse("environment: virtual\ngrpc: {host: 127.0.0.1, port: 0}\n"
+                + "metrics_port: -1\nmax_total_gpus: " + pools * gpusPerPool + "\n", "bench.yaml", GlobalPlannerConfig.class);
+        try (WallClockScheduler scheduler = new WallClockScheduler("bench-gp", 2)) {
+            VirtualExecutor executor = new VirtualExecutor(scheduler, Duration.ZERO, Duration.ZERO);
+            for (int p = 0; p < pools; p++) {
+                executor.register(new TargetKey("bench", "pool" + p, "prefill"), SubType.PREFILL, 1, 1);
+                executor.register(new TargetKey("bench", "pool" + p, "decode"), SubType.DECODE, 1, 1);
+            }
+            try (GlobalPlannerServer server = GlobalPlannerServer.start(cfg, executor, Leadership.single("bench"), scheduler)) {
+                List<ManagedChannel> chans = new ArrayList<>();
+                for (int i = 0; i < channels; i++) {
+                    chans.add(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
+                }
+                try {
+                    SplittableRandom rnd = new SplittableRandom(seed);
+                    fixedRate(chans, rnd, warmupSeconds);
+                    Histogram latency = fixedRate(chans, rnd, seconds);
+                    long sentLatency = latency.getTotalCount();
+                    closedLoop(chans, rnd, warmupSeconds);
+                    long t0 = System.nanoTime();
+                    Histogram loop = closedLoop(chans, rnd, seconds);
+                    double throughput = loop.getTotalCount() / ((System.nanoTime() - t0) / 1e9);
+                    report(latency, sentLatency, loop, throughput, server.core().state().get().budget().committedGpus(),
+                            pools * gpusPerPool);
+                } finally {
+                    chans.forEach(ManagedChannel::shutdownNow);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private ScaleProposal proposal(SplittableRandom rnd, int pool) {
+        long seq = sequences.incrementAndGet(pool);
+        String name = "pool" + pool;
+        return ScaleProposal.newBuilder().setCallerNamespace("bench-" + name).setK8SNamespace("bench")
+                .setGraphDeploymentName(name).setProposalId(name + "#" + seq).setSequence(seq)
+                .setPriority(rnd.nextInt(3) * 50 + 50)
+                .addTargetReplicas(TargetReplica.newBuilder().setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_PREFILL)
+                        .setDesiredReplicas(rnd.nextInt(7)).setMinReplicas(0))
+                .addTargetReplicas(TargetReplica.newBuilder().setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_DECODE)
+                        .setDesiredReplicas(rnd.nextInt(7)).setMinReplicas(0))
+                .build();
+    }
+
+    /** Open loop at {@link #rate}; latency from the scheduled send time, microseconds. */
+    private Histogram fixedRate(List<ManagedChannel> chans, SplittableRandom rnd, int durationSeconds)
+            throws InterruptedException {
+        Recorder rec = new Recorder(3);
+        long total = (long) rate * durationSeconds;
+        long interval = 1_000_000_000L / rate;
+        CountDownLatch done = new CountDownLatch((int) Math.min(Integer.MAX_VALUE, total));
+        List<GlobalPlannerGrpc.GlobalPlannerStub> stubs = chans.stream().map(GlobalPlannerGrpc::newStub).toList();
+        long start = System.nanoTime();
+        for (long i = 0; i < total; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            int pool = (int) (i % pools);
+            // one pool's proposals share a connection, so they arrive in sequence order
+            stubs.get(pool % stubs.size()).propose(proposal(rnd, pool),
+                    observer(() -> rec.recordValue(Math.max(1, (System.nanoTime() - due) / 1000)), done));
+        }
+        done.await(60, TimeUnit.SECONDS);
+        return rec.getIntervalHistogram();
+    }
+
+    /** Closed loop: {@link #inFlight} proposals outstanding; latency from send, microseconds. */
+    private Histogram closedLoop(List<ManagedChannel> chans, SplittableRandom rnd, int durationSeconds)
+            throws InterruptedException {
+        Recorder rec = new Recorder(3);
+        Semaphore window = new Semaphore(inFlight);
+        List<GlobalPlannerGrpc.GlobalPlannerStub> stubs = chans.stream().map(GlobalPlannerGrpc::newStub).toList();
+        long end = System.nanoTime() + durationSeconds * 1_000_000_000L;
+        long i = 0;
+        while (System.nanoTime() < end) {
+            window.acquire();
+            long sent = System.nanoTime();
+            int pool = (int) (i % pools);
+            stubs.get(pool % stubs.size()).propose(proposal(rnd, pool), observer(() -> {
+                rec.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
+                window.release();
+            }, null));
+            i++;
+        }
+        window.acquire(inFlight);
+        return rec.getIntervalHistogram();
+    }
+
+    private StreamObserver<ScaleDecision> observer(Runnable onAnswer, CountDownLatch done) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(ScaleDecision d) {
+                statuses.get(d.getStatus()).incrementAndGet();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (errors.incrementAndGet() == 1) {
+                    firstError = String.valueOf(t.getMessage());
+                }
+                onAnswer.run();
+                if (done != null) {
+                    done.countDown();
+                }
+            }
+
+            @Override
+            public void onCompleted() {
+                onAnswer.run();
+                if (done != null) {
+                    done.countDown();
+                }
+            }
+        };
+    }
+
+    private void report(Histogram lat, long sent, Histogram loop, double throughput, int committed, int max) {
+        double p50 = lat.getValueAtPercentile(50) / 1000.0;
+        double p99 = lat.getValueAtPercentile(99) / 1000.0;
+        double p999 = lat.getValueAtPercentile(99.9) / 1000.0;
+        double maxMs = lat.getMaxValue() / 1000.0;
+        double loopP50 = loop.getValueAtPercentile(50) / 1000.0;
+        double loopP99 = loop.getValueAtPercentile(99) / 1000.0;
+        System.out.println("GlobalPlanner bench: " + pools + " pools x 2 components, max_total_gpus " + max
+                + ", loopback gRPC, " + channels + " channels, virtual executor");
+        System.out.println();
+        System.out.println("phase                               proposals     p50 ms     p99 ms   p99.9 ms     max ms");
+        System.out.printf(Locale.ROOT, "fixed rate %6d/s (open loop)    %10d %10.3f %10.3f %10.3f %10.3f%n", rate, sent,
+                p50, p99, p999, maxMs);
+        System.out.printf(Locale.ROOT, "max rate, %4d in flight          %10d %10.3f %10.3f %10s %10s%n", inFlight,
+                loop.getTotalCount(), loopP50, loopP99, "", "");
+        System.out.println();
+        System.out.printf(Locale.ROOT, "sustained maximum: %.0f proposals/s%n", throughput);
+        System.out.printf(Locale.ROOT, "targets: p99 <= 2 ms at 1,000/s: %s (%.3f ms); >= 20,000 proposals/s: %s%n",
+                p99 <= 2.0 ? "met" : "NOT met", p99, throughput >= 20_000 ? "met" : "NOT met");
+        System.out.println("decisions: " + statusLine() + ", errors " + errors.get()
+                + (errors.get() > 0 ? " (first: " + firstError + ")" : "") + "; committed GPUs at the end " + committed
+                + " of " + max);
+        System.out.printf(Locale.ROOT, "{\"bench\":\"global-planner\",\"pools\":%d,\"rate_per_s\":%d,\"proposals\":%d,"
+                        + "\"latency_p50_ms\":%.3f,\"latency_p99_ms\":%.3f,\"latency_p999_ms\":%.3f,\"latency_max_ms\":%.3f,"
+                        + "\"max_proposals_per_s\":%.0f,\"max_rate_p50_ms\":%.3f,\"max_rate_p99_ms\":%.3f,\"in_flight\":%d,"
+                        + "\"errors\":%d,\"committed_gpus\":%d,\"max_total_gpus\":%d,\"p99_target_met\":%b,"
+                        + "\"throughput_target_met\":%b}%n",
+                pools, rate, sent, p50, p99, p999, maxMs, throughput, loopP50, loopP99, inFlight, errors.get(),
+                committed, max, p99 <= 2.0, throughput >= 20_000);
+    }
+
+    private String statusLine() {
+        StringBuilder sb = new StringBuilder();
+        statuses.forEach((s, n) -> {
+            if (n.get() > 0) {
+                sb.append(sb.isEmpty() ? "" : ", ").append(s.name()).append(' ').append(n.get());
+            }
+        });
+        return sb.toString();
+    }
+
+    @Override
+    public String parent() {
+        return "bench";
+    }
+}
