@@ -82,10 +82,12 @@ public final class PlannerPolicy implements ScalingPolicy {
     /**
      * fleetplan's default: both loops (a 60 s Kalman-predicted throughput floor under the 5 s load loop), HPA-style
      * 120 s scale-down stabilization, a cautious scale-down (sensitivity 50%), and planning targets below the SLO
-     * (TTFT x 0.3, ITL x 0.94): the planner's TTFT estimate is a mean over queued work and a worker takes a
+     * (TTFT x 0.4, ITL x 0.94): the planner's TTFT estimate is a mean over queued work and a worker takes a
      * minute to start, while the SLO must hold for ~every request, so prefill is planned with room for the bursts
-     * of the next minute; decode ITL barely varies with load, so it needs little. Proposals are arbitrated by the
-     * GlobalPlanner against the shared budget.
+     * of the next minute; decode ITL barely varies with load, so it needs little. A tighter TTFT margin (x 0.3)
+     * buys the last percent of attainment under heavy bursts but, once the target nears one prompt's own prefill
+     * time, keeps adding prefill workers on light traffic; override per pool in the stack's {@code planner:}
+     * section ({@code ttft_ms}). Proposals are arbitrated by the GlobalPlanner against the shared budget.
      */
     public static PlannerPolicy fleetplanDefault() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -98,8 +100,8 @@ public final class PlannerPolicy implements ScalingPolicy {
         m.put("scale_down_stabilization_seconds", 120.0);
         m.put("load_scaling_down_sensitivity", 50);
         return new PlannerPolicy("fleetplan", "fleetplan default: per-pool planner (60 s Kalman throughput floor +"
-                + " 5 s load loop, 120 s scale-down stabilization, planning at TTFT x 0.3 and ITL x 0.94 of the SLO)"
-                + " through the GlobalPlanner budget arbiter", m, true, 0.3, 0.94);
+                + " 5 s load loop, 120 s scale-down stabilization, planning at TTFT x 0.4 and ITL x 0.94 of the SLO)"
+                + " through the GlobalPlanner budget arbiter", m, true, 0.4, 0.94);
     }
 
     @Override

@@ -62,7 +62,7 @@ public final class ReportHtml {
         b.append(Svg.lineChart("GPUs held vs budget", "GPUs", x, gpus, true));
         b.append(Svg.lineChart("Mean TTFT by arrival time", "ms", x, latency(runs, buckets, step, true), false));
         b.append(Svg.lineChart("Mean ITL by arrival time", "ms", x, latency(runs, buckets, step, false), false));
-        b.append(Svg.lineChart("SLO attainment by arrival time", "share", x, attainment(runs, buckets, step, stack), false));
+        b.append(Svg.lineChart("SLO attainment by arrival time", "share", x, attainment(runs, buckets, step, stack), false, 1));
         List<String> names = r.summaries().stream().map(PolicySummary::policy).toList();
         b.append(Svg.barChart("SLO attainment per policy (%)", "%", names,
                 r.summaries().stream().mapToDouble(s -> s.sloAttainment() * 100).toArray(), 100));

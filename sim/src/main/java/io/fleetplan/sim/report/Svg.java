@@ -24,6 +24,12 @@ final class Svg {
     }
 
     static String lineChart(String title, String yLabel, double[] x, List<Series> series, boolean step) {
+        return lineChart(title, yLabel, x, series, step, 0);
+    }
+
+    /** @param fixedMax the y axis top, or 0 to fit the data */
+    static String lineChart(String title, String yLabel, double[] x, List<Series> series, boolean step,
+            double fixedMax) {
         double xMax = x.length == 0 ? 1 : Math.max(1e-9, x[x.length - 1]);
         double yMax = 0;
         for (Series s : series) {
@@ -33,7 +39,7 @@ final class Svg {
                 }
             }
         }
-        yMax = niceCeil(yMax <= 0 ? 1 : yMax * 1.05);
+        yMax = fixedMax > 0 ? fixedMax : niceCeil(yMax <= 0 ? 1 : yMax * 1.05);
         StringBuilder b = open(title);
         int pw = W - LEFT - RIGHT;
         int ph = H - TOP - BOTTOM;
