@@ -57,6 +57,10 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
                 .addService(this).build().start();
     }
 
+    String address() {
+        return "127.0.0.1:" + server.getPort();
+    }
+
     void register(String routerAddress) {
         routerChannel = NettyChannelBuilder.forTarget(routerAddress).usePlaintext().build();
         RouterGrpc.RouterBlockingStub stub = RouterGrpc.newBlockingStub(routerChannel);

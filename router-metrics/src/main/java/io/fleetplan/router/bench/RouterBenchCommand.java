@@ -52,6 +52,10 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
     @Option(names = "--warmup-s", defaultValue = "5", description = "Unmeasured seconds first. Default: ${DEFAULT-VALUE}.")
     int warmupSeconds;
 
+    @Option(names = "--hop-streams", defaultValue = "500",
+            description = "Concurrent gRPC streams for the router-hop comparison (0 = skip). Default: ${DEFAULT-VALUE}.")
+    int hopStreams;
+
     @Option(names = "--seed", defaultValue = "42", description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -67,9 +71,10 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
 
     @Override
     public Integer call() throws Exception {
-        if (workers < 1 || decisions < 1 || families < 1 || blocksPerWorker < 1 || streams < 0 || streamWorkers < 1
+        if (workers < 1 || decisions < 1 || families < 1 || blocksPerWorker < 1 || streams < 0 || hopStreams < 0
+                || streamWorkers < 1
                 || maxTokens < 1 || itlMs < 1 || promptTokens < 1 || durationSeconds < 1 || warmupSeconds < 0) {
-            System.err.println("all counts must be >= 1 (--streams and --warmup-s may be 0)");
+            System.err.println("all counts must be >= 1 (--streams, --hop-streams and --warmup-s may be 0)");
             return 2;
         }
         DecisionBench.Result d = DecisionBench.run(workers, blocksPerWorker, families, warmupDecisions, decisions, seed);
@@ -100,6 +105,20 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
             System.out.printf(Locale.ROOT, "  %-28s %.2f cores (client + Frontend + router + workers)%n",
                     "process CPU", s.cpuCores());
         }
+        RouterHopBench.Result hop = null;
+        if (hopStreams > 0) {
+            hop = RouterHopBench.run(hopStreams, streamWorkers, itlMs, maxTokens, Duration.ofSeconds(warmupSeconds),
+                    Duration.ofSeconds(durationSeconds));
+            System.out.println("Router hop alone (gRPC client -> [LocalRouter ->] worker, same load both ways)");
+            System.out.printf(Locale.ROOT, "  %-28s %d streams, ITL %d ms, %d tokens each%n", "load", hopStreams, itlMs,
+                    maxTokens);
+            System.out.printf(Locale.ROOT, "  %-28s direct p50 %.3f p99 %.3f | via router p50 %.3f p99 %.3f ms%n",
+                    "per token", hop.direct().tokenP50Ms(), hop.direct().tokenP99Ms(), hop.viaRouter().tokenP50Ms(),
+                    hop.viaRouter().tokenP99Ms());
+            System.out.printf(Locale.ROOT, "  %-28s direct p50 %.3f p99 %.3f | via router p50 %.3f p99 %.3f ms%n",
+                    "request path", hop.direct().pathP50Ms(), hop.direct().pathP99Ms(), hop.viaRouter().pathP50Ms(),
+                    hop.viaRouter().pathP99Ms());
+        }
         StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
                 "{\"bench\":\"router\",\"workers\":%d,\"indexed_blocks\":%d,\"index_nodes\":%d,\"decisions\":%d,"
                         + "\"decision_p50_us\":%.2f,\"decision_p99_us\":%.2f,\"decision_p999_us\":%.2f,"
@@ -114,6 +133,15 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
                     s.streams(), s.requests(), s.tokens(), s.tokens() / s.seconds(), s.tokenP50Ms(), s.tokenP99Ms(),
                     s.tokenMaxMs(), s.requestPathP50Ms(), s.requestPathP99Ms(), s.ttftAddedP99Ms(), s.errors(),
                     s.cpuCores()));
+        }
+        if (hop != null) {
+            json.append(String.format(Locale.ROOT, ",\"hop_streams\":%d,\"hop_direct_token_p50_ms\":%.3f,"
+                            + "\"hop_direct_token_p99_ms\":%.3f,\"hop_router_token_p50_ms\":%.3f,"
+                            + "\"hop_router_token_p99_ms\":%.3f,\"hop_direct_path_p99_ms\":%.3f,"
+                            + "\"hop_router_path_p99_ms\":%.3f,\"hop_router_added_token_p99_ms\":%.3f",
+                    hopStreams, hop.direct().tokenP50Ms(), hop.direct().tokenP99Ms(), hop.viaRouter().tokenP50Ms(),
+                    hop.viaRouter().tokenP99Ms(), hop.direct().pathP99Ms(), hop.viaRouter().pathP99Ms(),
+                    hop.viaRouter().tokenP99Ms() - hop.direct().tokenP99Ms()));
         }
         double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         System.out.printf(Locale.ROOT, "  %-28s %.2f on %d cores (other processes compete for the same CPUs)%n",

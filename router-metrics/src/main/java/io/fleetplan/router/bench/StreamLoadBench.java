@@ -5,19 +5,15 @@ import io.fleetplan.router.frontend.FrontendConfig;
 import io.fleetplan.router.frontend.FrontendServer;
 import io.fleetplan.router.local.LocalRouter;
 import java.io.BufferedReader;
-import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -60,8 +56,13 @@ final class StreamLoadBench {
             }
             String body = "{\"model\":\"bench-model\",\"stream\":true,\"max_tokens\":" + maxTokens
                     + ",\"nvext\":{\"token_data\":[" + prompt.substring(0, prompt.length() - 1) + "]}}";
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+            byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
+            byte[] head = ("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                    + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
+                    + bodyBytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] request = new byte[head.length + bodyBytes.length];
+            System.arraycopy(head, 0, request, 0, head.length);
+            System.arraycopy(bodyBytes, 0, request, head.length, bodyBytes.length);
             Histogram token = new ConcurrentHistogram(60_000_000_000L, 3);
             Histogram path = new ConcurrentHistogram(60_000_000_000L, 3);
             Histogram ttftAdded = new ConcurrentHistogram(60_000_000_000L, 3);
@@ -75,7 +76,7 @@ final class StreamLoadBench {
                 users.add(Thread.ofVirtual().name("bench-user-" + u).start(() -> {
                     while (running.get()) {
                         try {
-                            stream(http, uri, body, byId, recording, token, path, ttftAdded, requests, tokens);
+                            stream(uri, request, byId, recording, token, path, ttftAdded, requests, tokens);
                         } catch (Exception e) {
                             if (errors.incrementAndGet() <= 3) {
                                 System.err.println("stream error: " + e);
@@ -117,23 +118,34 @@ final class StreamLoadBench {
         return nanos / 1e6;
     }
 
-    private static void stream(HttpClient http, URI uri, String body, Map<String, BenchWorker> workers,
+    /**
+     * One streamed request over a plain socket (HTTP/1.1, Connection: close): a bare client, so what is measured
+     * is the Frontend's cost and not an HTTP client library's. SSE events arrive in chunked encoding; the chunk
+     * size lines are skipped.
+     */
+    private static void stream(URI uri, byte[] request, Map<String, BenchWorker> workers,
                                AtomicBoolean recording, Histogram token, Histogram path, Histogram ttftAdded,
                                AtomicLong requests, AtomicLong tokens) throws Exception {
         long sent = System.nanoTime();
-        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
-        if (r.statusCode() != 200) {
-            r.body().close();
-            throw new IllegalStateException("status " + r.statusCode());
-        }
-        boolean rec = recording.get();
-        String requestId = null;
-        BenchWorker.Trace trace = null;
-        int index = 0;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setTcpNoDelay(true);
+            socket.getOutputStream().write(request);
+            socket.getOutputStream().flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String status = in.readLine();
+            if (status == null || !status.startsWith("HTTP/1.1 200")) {
+                throw new IllegalStateException("status line " + status);
+            }
+            boolean rec = recording.get();
+            String requestId = null;
+            BenchWorker.Trace trace = null;
+            int index = 0;
             String line;
             while ((line = in.readLine()) != null) {
+                if (line.startsWith("data: [DONE]")) {
+                    break;
+                }
                 if (!line.startsWith("data: {") || !line.contains("\"content\":\"")) {
                     continue;
                 }
@@ -155,13 +167,13 @@ final class StreamLoadBench {
                 }
                 index++;
             }
-        }
-        if (rec) {
-            requests.incrementAndGet();
-        }
-        if (requestId != null) {
-            for (BenchWorker w : workers.values()) {
-                w.traces.remove(requestId);
+            if (rec) {
+                requests.incrementAndGet();
+            }
+            if (requestId != null) {
+                for (BenchWorker w : workers.values()) {
+                    w.traces.remove(requestId);
+                }
             }
         }
     }
