@@ -1,16 +1,11 @@
 package io.fleetplan.global.arbiter;
 
-import java.util.Comparator;
-
 /**
  * One scalable target: a component (DGD service) of a DGD in a Kubernetes namespace. Rendered as
  * {@code k8s_namespace/dgd/component}, the form authorization patterns and priority selectors match.
  */
 public record TargetKey(String k8sNamespace, String graphDeploymentName, String componentName)
         implements Comparable<TargetKey> {
-
-    private static final Comparator<TargetKey> ORDER = Comparator.comparing(TargetKey::k8sNamespace)
-            .thenComparing(TargetKey::graphDeploymentName).thenComparing(TargetKey::componentName);
 
     /** The pool a target belongs to unless a proposal names another: {@code k8s_namespace/dgd}. */
     public String defaultPoolId() {
@@ -19,7 +14,13 @@ public record TargetKey(String k8sNamespace, String graphDeploymentName, String 
 
     @Override
     public int compareTo(TargetKey o) {
-        return ORDER.compare(this, o);
+        // hand-written: this is on the arbiter's hot path (every ledger lookup)
+        int c = k8sNamespace.compareTo(o.k8sNamespace);
+        if (c != 0) {
+            return c;
+        }
+        c = graphDeploymentName.compareTo(o.graphDeploymentName);
+        return c != 0 ? c : componentName.compareTo(o.componentName);
     }
 
     @Override

@@ -98,7 +98,8 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
             try (GlobalPlannerServer server = GlobalPlannerServer.start(cfg, executor, Leadership.single("bench"), scheduler)) {
                 List<ManagedChannel> chans = new ArrayList<>();
                 for (int i = 0; i < channels; i++) {
-                    chans.add(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
+                    chans.add(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+                            .directExecutor().build());
                 }
                 try {
                     SplittableRandom rnd = new SplittableRandom(seed);

@@ -68,6 +68,8 @@ public final class GlobalPlannerServer implements AutoCloseable {
         health.setStatus(SERVICE, ServingStatus.NOT_SERVING);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.grpc().host(), cfg.grpc().port()),
                         credentials(cfg.tls()))
+                // handlers never block (they validate, then queue to the arbiter), so no executor hop is needed
+                .directExecutor()
                 .addService(ServerInterceptors.intercept(service, new CallerInterceptor()))
                 .addService(health.getHealthService())
                 .build().start();
