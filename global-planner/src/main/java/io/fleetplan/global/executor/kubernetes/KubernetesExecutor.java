@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -47,6 +48,7 @@ public final class KubernetesExecutor implements ScaleExecutor {
     private final Duration settleTimeout;
     private final Duration pollEvery;
     private final long resyncMillis;
+    private final boolean releaseOnStatus;
     private final ResourceDefinitionContext dgds;
     private final ResourceDefinitionContext targets;
     private final Map<TargetKey, Object> writeLocks = new ConcurrentHashMap<>();
@@ -62,6 +64,7 @@ public final class KubernetesExecutor implements ScaleExecutor {
         this.settleTimeout = settleTimeout;
         this.pollEvery = pollEvery;
         this.resyncMillis = cfg.resyncSeconds() * 1000L;
+        this.releaseOnStatus = cfg.releaseOnStatus();
         String[] gv = cfg.dgdApiVersion().split("/");
         this.dgds = new ResourceDefinitionContext.Builder().withGroup(gv[0]).withVersion(gv[1])
                 .withPlural("dynamographdeployments").withKind("DynamoGraphDeployment").withNamespaced(true).build();
@@ -166,7 +169,7 @@ public final class KubernetesExecutor implements ScaleExecutor {
         AtomicReference<Scheduler.Cancellable> task = new AtomicReference<>();
         Runnable check = () -> io.execute(() -> {
             Observation now = safeObserve(c);
-            boolean done = !statusReports(c.target())
+            boolean done = !releaseOnStatus || !statusReports(c.target())
                     || (c.scaleDown() ? now.runningReplicas() <= c.toReplicas() : now.readyReplicas() >= c.toReplicas());
             if (done || !scheduler.now().isBefore(deadline)) {
                 Scheduler.Cancellable t = task.getAndSet(null);
@@ -197,70 +200,54 @@ public final class KubernetesExecutor implements ScaleExecutor {
     @Override
     public void watch(ChangeListener listener) {
         for (String ns : namespaces) {
-            informers.add(client.genericKubernetesResources(dgds).inNamespace(ns).inform(new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(GenericKubernetesResource dgd) {
-                    report(ns, dgd);
+            inform(dgds, ns, dgd -> observeLater(ns, dgd.getMetadata().getName(), listener), dgd -> {
+                for (DgdComponents.Component c : DgdComponents.read(dgd.getAdditionalProperties())) {
+                    listener.removed(new TargetKey(ns, dgd.getMetadata().getName(), c.name()));
                 }
-
-                @Override
-                public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource dgd) {
-                    report(ns, dgd);
+            });
+            // a scale target changed (e.g. someone else wrote its replicas): re-read the DGD it belongs to
+            Consumer<GenericKubernetesResource> refresh = t -> {
+                String dgd = dgdOf(t);
+                if (dgd != null) {
+                    observeLater(ns, dgd, listener);
                 }
-
-                @Override
-                public void onDelete(GenericKubernetesResource dgd, boolean unknownState) {
-                    for (DgdComponents.Component c : DgdComponents.read(dgd.getAdditionalProperties())) {
-                        listener.removed(new TargetKey(ns, dgd.getMetadata().getName(), c.name()));
-                    }
-                }
-
-                private void report(String ns, GenericKubernetesResource dgd) {
-                    io.execute(() -> {
-                        try {
-                            observe(ns, dgd).forEach(listener::changed);
-                        } catch (RuntimeException e) {
-                            LOG.warning("cannot observe DGD " + ns + "/" + dgd.getMetadata().getName() + ": " + e.getMessage());
-                        }
-                    });
-                }
-            }, resyncMillis));
-            informers.add(client.genericKubernetesResources(targets).inNamespace(ns).inform(new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(GenericKubernetesResource t) {
-                    refresh(ns, t);
-                }
-
-                @Override
-                public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource t) {
-                    refresh(ns, t);
-                }
-
-                @Override
-                public void onDelete(GenericKubernetesResource t, boolean unknownState) {
-                    refresh(ns, t);
-                }
-
-                // a scale target changed (e.g. someone else wrote its replicas): re-read the DGD it belongs to
-                private void refresh(String ns, GenericKubernetesResource t) {
-                    String dgd = dgdOf(t);
-                    if (dgd == null) {
-                        return;
-                    }
-                    io.execute(() -> {
-                        try {
-                            GenericKubernetesResource d = client.genericKubernetesResources(dgds).inNamespace(ns)
-                                    .withName(dgd).get();
-                            if (d != null) {
-                                observe(ns, d).forEach(listener::changed);
-                            }
-                        } catch (RuntimeException e) {
-                            LOG.warning("cannot refresh " + ns + "/" + dgd + ": " + e.getMessage());
-                        }
-                    });
-                }
-            }, resyncMillis));
+            };
+            inform(targets, ns, refresh, refresh);
         }
+    }
+
+    private void inform(ResourceDefinitionContext ctx, String ns, Consumer<GenericKubernetesResource> changed,
+            Consumer<GenericKubernetesResource> deleted) {
+        informers.add(client.genericKubernetesResources(ctx).inNamespace(ns).inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(GenericKubernetesResource r) {
+                changed.accept(r);
+            }
+
+            @Override
+            public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource r) {
+                changed.accept(r);
+            }
+
+            @Override
+            public void onDelete(GenericKubernetesResource r, boolean unknownState) {
+                deleted.accept(r);
+            }
+        }, resyncMillis));
+    }
+
+    // informer callbacks must not block: read the DGD and its scale targets on an I/O thread
+    private void observeLater(String ns, String dgdName, ChangeListener listener) {
+        io.execute(() -> {
+            try {
+                GenericKubernetesResource dgd = client.genericKubernetesResources(dgds).inNamespace(ns).withName(dgdName).get();
+                if (dgd != null) {
+                    observe(ns, dgd).forEach(listener::changed);
+                }
+            } catch (RuntimeException e) {
+                LOG.warning("cannot observe DGD " + ns + "/" + dgdName + ": " + e.getMessage());
+            }
+        });
     }
 
     private static String dgdOf(GenericKubernetesResource t) {
