@@ -68,7 +68,7 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
                 .setRole(WorkerRole.AGGREGATED).setGrpcAddress("127.0.0.1:" + server.getPort()).setBlockSize(64)
                 .setNumGpuBlocks(16384)).build());
         // heartbeats block on the router: never on the token timer, or every stream of this worker stalls
-        Thread.ofVirtual().name("bench-heartbeat-" + id).start(() -> {
+        Thread.ofPlatform().daemon().name("bench-heartbeat-" + id).start(() -> {
             while (!timer.isShutdown()) {
                 try {
                     Thread.sleep(500);

@@ -111,7 +111,7 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, Genera
             long now = System.nanoTime();
             if (tokens == 0) {
                 firstNanos = now;
-                owner.state().firstToken(trackId);
+                owner.state().firstToken(trackId, worker);
                 double ttft = (now - startNanos) / 1e9;
                 owner.metrics().ttft.observe(ttft);
                 owner.metrics().observeLast(worker, 0, ttft);
@@ -162,6 +162,8 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, Genera
         if (ended) {
             return;
         }
+        // a worker that completes a stream is alive, even if its heartbeats are late under load
+        owner.state().seen(worker);
         end();
         double ttft = tokens == 0 ? Double.NaN : (firstNanos - startNanos) / 1e9;
         double itl = tokens < 2 ? Double.NaN : (lastNanos - firstNanos) / 1e9 / (tokens - 1);

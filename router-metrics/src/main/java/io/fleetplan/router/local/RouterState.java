@@ -53,8 +53,10 @@ final class RouterState {
         return router.route(r);
     }
 
-    synchronized void firstToken(String trackId) {
+    /** First token of a request: its prompt is prefilled, and its worker is evidently alive. */
+    synchronized void firstToken(String trackId, String workerId) {
         router.firstToken(trackId);
+        router.seen(workerId);
     }
 
     synchronized void finished(String trackId) {
