@@ -390,13 +390,13 @@ public final class Arbiter {
 
     /** Fills {@code keys} with the ledger targets of the asks; returns a message when one cannot be resolved. */
     private String resolve(Proposal p, List<TargetKey> keys) {
+        java.util.SortedMap<TargetKey, Entry> dgd = ledger.entries.subMap(
+                new TargetKey(p.k8sNamespace(), p.graphDeploymentName(), ""), true,
+                new TargetKey(p.k8sNamespace(), p.graphDeploymentName() + "\0", ""), false);
         for (Ask a : p.asks()) {
             TargetKey found = null;
-            List<String> known = new ArrayList<>();
             int matches = 0;
-            for (Entry e : ledger.entries.subMap(new TargetKey(p.k8sNamespace(), p.graphDeploymentName(), ""), true,
-                    new TargetKey(p.k8sNamespace(), p.graphDeploymentName() + "\0", ""), false).values()) {
-                known.add(e.key.componentName() + " (" + e.subType.wireName() + ")");
+            for (Entry e : dgd.values()) {
                 boolean hit = a.componentName().isEmpty() ? e.subType == a.subType()
                         : e.key.componentName().equalsIgnoreCase(a.componentName());
                 if (hit) {
@@ -404,21 +404,24 @@ public final class Arbiter {
                     matches++;
                 }
             }
+            if (matches == 1 && !keys.contains(found)) {
+                keys.add(found);
+                continue;
+            }
             String what = a.componentName().isEmpty() ? "sub_component_type " + a.subType().wireName()
                     : "component_name '" + a.componentName() + "'";
+            String pool = p.k8sNamespace() + "/" + p.graphDeploymentName();
+            String known = String.join(", ", dgd.values().stream()
+                    .map(e -> e.key.componentName() + " (" + e.subType.wireName() + ")").toList());
             if (matches == 0) {
-                return "target_replicas: " + what + " is not a known component of " + p.k8sNamespace() + "/"
-                        + p.graphDeploymentName() + (known.isEmpty() ? " (no components known for that DGD)"
-                        : "; known: " + String.join(", ", known));
+                return "target_replicas: " + what + " is not a known component of " + pool
+                        + (known.isEmpty() ? " (no components known for that DGD)" : "; known: " + known);
             }
             if (matches > 1) {
-                return "target_replicas: " + what + " matches several components of " + p.k8sNamespace() + "/"
-                        + p.graphDeploymentName() + "; set component_name (known: " + String.join(", ", known) + ")";
+                return "target_replicas: " + what + " matches several components of " + pool
+                        + "; set component_name (known: " + known + ")";
             }
-            if (keys.contains(found)) {
-                return "target_replicas: component " + found.componentName() + " is listed twice";
-            }
-            keys.add(found);
+            return "target_replicas: component " + found.componentName() + " is listed twice";
         }
         return null;
     }
