@@ -81,7 +81,7 @@ public final class PlannerPolicy implements ScalingPolicy {
 
     /**
      * fleetplan's default: both loops (a 60 s Kalman-predicted throughput floor under the 5 s load loop), HPA-style
-     * 120 s scale-down stabilization, a cautious scale-down (sensitivity 50%), and planning targets below the SLO
+     * 120 s scale-down stabilization, a cautious scale-down (sensitivity 30%: remove a worker only when the survivors' estimate stays under 30% of the target), and planning targets below the SLO
      * (TTFT x 0.4, ITL x 0.94): the planner's TTFT estimate is a mean over queued work and a worker takes a
      * minute to start, while the SLO must hold for ~every request, so prefill is planned with room for the bursts
      * of the next minute; decode ITL barely varies with load, so it needs little. A tighter TTFT margin (x 0.3)
@@ -98,7 +98,7 @@ public final class PlannerPolicy implements ScalingPolicy {
         m.put("load_adjustment_interval_seconds", 5);
         m.put("load_predictor", "kalman");
         m.put("scale_down_stabilization_seconds", 120.0);
-        m.put("load_scaling_down_sensitivity", 50);
+        m.put("load_scaling_down_sensitivity", 30);
         return new PlannerPolicy("fleetplan", "fleetplan default: per-pool planner (60 s Kalman throughput floor +"
                 + " 5 s load loop, 120 s scale-down stabilization, planning at TTFT x 0.4 and ITL x 0.94 of the SLO)"
                 + " through the GlobalPlanner budget arbiter", m, true, 0.4, 0.94);
