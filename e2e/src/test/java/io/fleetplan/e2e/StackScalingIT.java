@@ -44,15 +44,15 @@ class StackScalingIT {
     static final int BUDGET = 4;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Every pool plans on load (queue / KV utilisation every 2 s), eager enough to act within this test. */
-    static final String PLANNER = "{optimization_target: load, load_adjustment_interval: 2, load_min_observations: 2, "
-            + "load_metric_samples: 3, load_scaling_down_sensitivity: 100, load_prefill_queue_scale_up: 0.5, "
-            + "load_decode_kv_scale_up: 0.5, load_decode_kv_scale_down: 0.2, enable_throughput_scaling: false}";
+    /** Every pool plans on load against the SLO every 2 s (FPM model), eager enough to act within this test. */
+    static final String PLANNER = "{optimization_target: sla, enable_load_scaling: true, enable_throughput_scaling: false, "
+            + "load_adjustment_interval: 2, load_min_observations: 2, load_metric_samples: 3, "
+            + "load_scaling_down_sensitivity: 100}";
 
     static final String STACK = """
             model: e2e-model
             budget: {max_total_gpus: %1$d}
-            slo: {ttft_ms: 400, itl_ms: 40}
+            slo: {ttft_ms: 400, itl_ms: 15}
             drain_grace_seconds: 15
             pools:
               - name: prefill
@@ -87,7 +87,7 @@ class StackScalingIT {
         try (Supervisor outer = new Supervisor(dir, JavaLauncher.fleetplanCommand(), Duration.ofSeconds(40))) {
             Supervisor.Running up = outer.start(new Component("up", Component.Role.FRONTEND,
                     List.of("up", "--config", stack.toString(), "--port", "0", "--run-dir", runDir.toString()),
-                    Map.of(), Pattern.compile("^fleetplan is up")));
+                    Map.of(), Pattern.compile("^Ctrl-C stops everything")));
             outer.awaitReady(up, 0, Duration.ofSeconds(180));
             String upLog = Files.readString(up.log());
             int http = port(upLog, "endpoint\\s+http://127\\.0\\.0\\.1:(\\d+)/v1");
@@ -114,7 +114,7 @@ class StackScalingIT {
 
             // low, high (the pools must grow), then quiet (they must shrink, draining workers mid-stream)
             CompletableFuture<LoadStats> load = Loads.replay("http://127.0.0.1:" + http, "e2e-model",
-                    Loads.trace(3000, 120, new Loads.Phase(1, 10), new Loads.Phase(14, 45), new Loads.Phase(0.5, 60)));
+                    Loads.trace(1000, 60, new Loads.Phase(1, 5), new Loads.Phase(8, 35), new Loads.Phase(0.5, 25)));
             LoadStats stats = load.get(240, TimeUnit.SECONDS);
             // give the planners time to finish shrinking after the last request
             long deadline = System.currentTimeMillis() + 60_000;

@@ -173,6 +173,11 @@ public final class StackLayout {
         cfg.putIfAbsent("min_endpoint", p.minReplicas());
         cfg.putIfAbsent("pool_priority", p.priority());
         cfg.put(p.mode().equals("prefill") ? "prefill_engine_num_gpu" : "decode_engine_num_gpu", p.gpusPerReplica());
+        // the engines' capacity, which load-based scaling divides queue and KV use by
+        StackConfig.Engine e = p.engine();
+        cfg.putIfAbsent("max_kv_tokens", (long) e.numGpuBlocks() * e.blockSize());
+        cfg.putIfAbsent("max_num_batched_tokens", e.maxNumBatchedTokens());
+        cfg.putIfAbsent("max_num_seqs", e.maxNumSeqs());
         cfg.put("live_dashboard_port", pp.plannerDashboard());
         cfg.put("metric_reporting_prometheus_port", pp.plannerMetrics());
         cfg.put("report_output_dir", runDir.resolve("planner-reports-" + p.name()).toString());
