@@ -16,13 +16,16 @@ import java.util.Map;
  * prefill time plus one decode step (divided by {@code speedup_ratio}), and at its end the engine reports the
  * produced tokens, finished requests, one {@link ForwardPass}, KV events and load to its
  * {@link EngineListener}. The next iteration starts at the modelled end of the previous one (not at the
- * moment the timer fired), so wall-clock jitter never accumulates. An idle engine schedules nothing but its
- * heartbeat.
+ * moment the timer fired), so wall-clock jitter never accumulates; only after a stall of more than 5 ms does a
+ * live engine restart its timeline from the current time. An idle engine schedules nothing but its heartbeat.
  *
  * <p><b>Threading:</b> not thread-safe. Call every method from tasks of the engine's scheduler (a
  * {@link VirtualScheduler}, or a one-thread {@code WallClockScheduler}); listener callbacks run there too.
  */
 public final class MockEngine {
+
+    /** Lateness beyond which a live engine restarts its timeline from the current time (5 ms). */
+    static final long SLIP_NANOS = 5_000_000L;
 
     private final EngineConfig config;
     private final TimingModel timing;
@@ -319,7 +322,11 @@ public final class MockEngine {
         listener.onForwardPass(new ForwardPass(counterId++, config.dpRank(),
                 (end - iterationStartNanos) / 1e9, iterationStartNanos, plan.scheduled(), batch.queued()));
         reportLoad(end);
-        runIteration(end);
+        // Normally the next iteration starts at the modelled end of this one, so timer jitter never accumulates.
+        // If the host stalled us for longer than SLIP_NANOS (an oversubscribed CPU, a GC pause), restart the
+        // timeline from now instead, as Dynamo's mocker does, rather than emitting a burst of overdue iterations.
+        long now = virtual != null ? end : nowNanos();
+        runIteration(now - end > SLIP_NANOS ? now : end);
     }
 
     private void startHandoff(Sequence s, long end) {
