@@ -58,7 +58,7 @@ final class StreamLoadBench {
                     + ",\"nvext\":{\"token_data\":[" + prompt.substring(0, prompt.length() - 1) + "]}}";
             byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
             byte[] head = ("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                    + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
+                    + "\r\nContent-Type: application/json\r\nContent-Length: "
                     + bodyBytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
             byte[] request = new byte[head.length + bodyBytes.length];
             System.arraycopy(head, 0, request, 0, head.length);
@@ -74,14 +74,33 @@ final class StreamLoadBench {
             List<Thread> users = new ArrayList<>();
             for (int u = 0; u < streams; u++) {
                 users.add(Thread.ofVirtual().name("bench-user-" + u).start(() -> {
+                    Connection c = null;
                     while (running.get()) {
                         try {
-                            stream(uri, request, byId, recording, token, path, ttftAdded, requests, tokens);
+                            if (c == null) {
+                                c = new Connection(uri);
+                            }
+                            stream(c, request, byId, recording, token, path, ttftAdded, requests, tokens);
                         } catch (Exception e) {
                             if (errors.incrementAndGet() <= 3) {
                                 System.err.println("stream error: " + e);
                             }
+                            try {
+                                if (c != null) {
+                                    c.close();
+                                }
+                            } catch (java.io.IOException ignored) {
+                                // reconnect below
+                            }
+                            c = null;
                         }
+                    }
+                    try {
+                        if (c != null) {
+                            c.close();
+                        }
+                    } catch (java.io.IOException ignored) {
+                        // done
                     }
                 }));
             }
@@ -118,62 +137,86 @@ final class StreamLoadBench {
         return nanos / 1e6;
     }
 
+    /** A client connection kept open across requests, as OpenAI clients keep theirs. */
+    private static final class Connection implements AutoCloseable {
+        final Socket socket;
+        final BufferedReader in;
+
+        Connection(URI uri) throws java.io.IOException {
+            socket = new Socket(uri.getHost(), uri.getPort());
+            socket.setTcpNoDelay(true);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+        }
+    }
+
     /**
-     * One streamed request over a plain socket (HTTP/1.1, Connection: close): a bare client, so what is measured
-     * is the Frontend's cost and not an HTTP client library's. SSE events arrive in chunked encoding; the chunk
-     * size lines are skipped.
+     * One streamed request over a bare keep-alive socket (HTTP/1.1): a minimal client, so what is measured is the
+     * Frontend's cost and not an HTTP client library's. SSE events arrive in chunked encoding; chunk size lines
+     * are skipped, and the terminating chunk ends the response.
      */
-    private static void stream(URI uri, byte[] request, Map<String, BenchWorker> workers,
+    private static void stream(Connection c, byte[] request, Map<String, BenchWorker> workers,
                                AtomicBoolean recording, Histogram token, Histogram path, Histogram ttftAdded,
                                AtomicLong requests, AtomicLong tokens) throws Exception {
         long sent = System.nanoTime();
-        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
-            socket.setTcpNoDelay(true);
-            socket.getOutputStream().write(request);
-            socket.getOutputStream().flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String status = in.readLine();
-            if (status == null || !status.startsWith("HTTP/1.1 200")) {
-                throw new IllegalStateException("status line " + status);
-            }
-            boolean rec = recording.get();
-            String requestId = null;
-            BenchWorker.Trace trace = null;
-            int index = 0;
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.startsWith("data: [DONE]")) {
+        c.socket.getOutputStream().write(request);
+        c.socket.getOutputStream().flush();
+        String status = c.in.readLine();
+        if (status == null || !status.startsWith("HTTP/1.1 200")) {
+            throw new IllegalStateException("status line " + status);
+        }
+        boolean rec = recording.get();
+        String requestId = null;
+        BenchWorker.Trace trace = null;
+        int index = 0;
+        boolean done = false;
+        String line;
+        while ((line = c.in.readLine()) != null) {
+            if (done) {
+                if (line.equals("0")) {
+                    c.in.readLine(); // the empty line that ends the chunked body
                     break;
                 }
-                if (!line.startsWith("data: {") || !line.contains("\"content\":\"")) {
-                    continue;
-                }
-                long now = System.nanoTime();
-                if (requestId == null) {
-                    int at = line.indexOf("\"id\":\"") + 6;
-                    requestId = line.substring(at, line.indexOf('"', at));
-                    trace = find(workers, requestId);
-                }
-                if (trace != null && rec && index < trace.sentNanos().length) {
-                    long sentAt = trace.sentNanos()[index];
-                    token.recordValue(Math.max(0, now - sentAt));
-                    if (index == 0) {
-                        long requestPath = Math.max(0, trace.arrivedNanos() - sent);
-                        path.recordValue(requestPath);
-                        ttftAdded.recordValue(requestPath + Math.max(0, now - sentAt));
-                    }
-                    tokens.incrementAndGet();
-                }
-                index++;
+                continue;
             }
-            if (rec) {
-                requests.incrementAndGet();
+            if (line.startsWith("data: [DONE]")) {
+                done = true;
+                continue;
             }
-            if (requestId != null) {
-                for (BenchWorker w : workers.values()) {
-                    w.traces.remove(requestId);
+            if (!line.startsWith("data: {") || !line.contains("\"content\":\"")) {
+                continue;
+            }
+            long now = System.nanoTime();
+            if (requestId == null) {
+                int at = line.indexOf("\"id\":\"") + 6;
+                requestId = line.substring(at, line.indexOf('"', at));
+                trace = find(workers, requestId);
+            }
+            if (trace != null && rec && index < trace.sentNanos().length) {
+                long sentAt = trace.sentNanos()[index];
+                token.recordValue(Math.max(0, now - sentAt));
+                if (index == 0) {
+                    long requestPath = Math.max(0, trace.arrivedNanos() - sent);
+                    path.recordValue(requestPath);
+                    ttftAdded.recordValue(requestPath + Math.max(0, now - sentAt));
                 }
+                tokens.incrementAndGet();
+            }
+            index++;
+        }
+        if (!done) {
+            throw new IllegalStateException("stream ended without [DONE]");
+        }
+        if (rec) {
+            requests.incrementAndGet();
+        }
+        if (requestId != null) {
+            for (BenchWorker w : workers.values()) {
+                w.traces.remove(requestId);
             }
         }
     }

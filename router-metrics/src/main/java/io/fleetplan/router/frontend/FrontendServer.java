@@ -28,6 +28,11 @@ public final class FrontendServer implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        // the JDK server keeps only 200 idle keep-alive connections by default and closes the rest: with hundreds
+        // of streaming clients that turns into reconnects (or failed requests on clients that do not retry)
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
+        }
     }
 
     private static final System.Logger LOG = System.getLogger(FrontendServer.class.getName());
