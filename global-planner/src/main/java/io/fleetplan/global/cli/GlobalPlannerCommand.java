@@ -54,20 +54,37 @@ public final class GlobalPlannerCommand implements Callable<Integer>, FleetplanS
             }
         };
         CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        // the hook waits for the close below: draining local workers must finish before the JVM halts
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(cfg.executor().local().drainTimeoutSeconds() + 15L, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
         try (WallClockScheduler scheduler = new WallClockScheduler("global-planner", 2)) {
             ScaleExecutor executor = ExecutorFactory.create(cfg, scheduler, kube);
-            Leadership leadership = leadership(cfg, kube);
-            try (GlobalPlannerServer server = GlobalPlannerServer.start(cfg, executor, leadership, scheduler)) {
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            GlobalPlannerServer server;
+            try {
+                server = GlobalPlannerServer.start(cfg, executor, leadership(cfg, kube), scheduler);
+            } catch (RuntimeException | java.io.IOException e) {
+                executor.close();
+                throw e;
+            }
+            try (server) {
                 System.out.printf("global-planner: gRPC %s:%d, metrics %s, environment %s, max_total_gpus %d, "
                                 + "min_total_gpus %d, %s, leader election %s%n", cfg.grpc().host(), server.port(),
                         server.metricsPort() < 0 ? "off" : "http://" + cfg.grpc().host() + ":" + server.metricsPort() + "/metrics",
                         cfg.executorKind(), cfg.maxTotalGpus(), cfg.minTotalGpus(),
                         cfg.noOperation() ? "no_operation (dry run)" : "executing",
-                        cfg.leaderElection().enabled() ? "on (" + leadership.leaderAddress() + ")" : "off");
+                        cfg.leaderElection().enabled() ? "on" : "off");
                 System.out.flush();
                 stop.await();
             }
+        } finally {
+            closed.countDown();
         }
         return 0;
     }

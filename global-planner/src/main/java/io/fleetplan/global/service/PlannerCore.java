@@ -164,7 +164,9 @@ public final class PlannerCore implements AutoCloseable {
                 answer.complete(new Answer(Answer.Kind.INVALID, null, d.message()));
                 return;
             }
-            if (!out.replay()) {
+            if (out.replay()) {
+                metrics.replayed(d);
+            } else {
                 audit.decision("proposal", d, caller.name(), p.callerNamespace());
                 metrics.decided("proposal", d);
             }

@@ -32,7 +32,7 @@ public final class PlannerMetrics {
     private final Gauge dynamoManaged = Gauge.builder().name("global_managed_dgd_gpus")
             .help("GPUs committed per DGD").labelNames("dgd_name").register(registry);
     private final Counter decisions = Counter.builder().name("fleetplan_global_planner_decisions_total")
-            .help("Decisions by status and reason; kind = proposal (answers) or push (WatchDecisions)")
+            .help("Decisions by status and reason; kind = proposal (answers), push (WatchDecisions) or replay (a repeated proposal_id, reason DUPLICATE_PROPOSAL)")
             .labelNames("kind", "status", "reason").register(registry);
     private final Counter refused = Counter.builder().name("fleetplan_global_planner_refused_total")
             .help("Requests refused before arbitration, by gRPC status").labelNames("code").register(registry);
@@ -61,6 +61,12 @@ public final class PlannerMetrics {
             String[] dyn = dynamo(d);
             dynamoRequests.labelValues(dyn[0], dyn[1]).inc();
         }
+    }
+
+    /** A repeated proposal_id answered with its first decision (counted, not decided again). */
+    public void replayed(Decision first) {
+        decisions.labelValues("replay", first.status().name(), "DUPLICATE_PROPOSAL").inc();
+        dynamoRequests.labelValues("success", "success").inc();
     }
 
     public void answered(Status status, double seconds) {
