@@ -1,0 +1,48 @@
+package io.fleetplan.global.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetplan.global.arbiter.TargetKey;
+import io.fleetplan.global.config.GlobalPlannerConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AuthorizerTest {
+
+    private final Authorizer auth = new Authorizer(List.of("team-a-pool"), List.of(
+            new GlobalPlannerConfig.Caller("a", Authorizer.sha256("token-a"), List.of(), List.of("team-a/*/decode", "shared/pool-x")),
+            new GlobalPlannerConfig.Caller("b", null, List.of("spiffe://fleet/b"), List.of("team-b"))));
+
+    @Test
+    void identifiesByTokenHashOrCertificateName() {
+        assertThat(auth.identify(new Credentials("token-a", List.of()))).get().extracting(Caller::name).isEqualTo("a");
+        assertThat(auth.identify(new Credentials(null, List.of("cn", "spiffe://fleet/b")))).get()
+                .extracting(Caller::name).isEqualTo("b");
+        assertThat(auth.identify(new Credentials("wrong", List.of()))).isEmpty();
+        assertThat(auth.identify(Credentials.NONE)).isEmpty();
+        assertThat(new Authorizer(null, List.of()).identify(Credentials.NONE)).contains(Caller.ANYONE);
+    }
+
+    @Test
+    void targetPatternsCoverSegmentsAndEverythingBelow() {
+        Caller a = auth.identify(new Credentials("token-a", List.of())).orElseThrow();
+        Caller b = auth.identify(new Credentials(null, List.of("spiffe://fleet/b"))).orElseThrow();
+        assertThat(auth.checkTargets(a, List.of(new TargetKey("team-a", "p1", "decode")))).isEmpty();
+        assertThat(auth.checkTargets(a, List.of(new TargetKey("team-a", "p1", "prefill")))).get().asString()
+                .contains("caller 'a' may not scale team-a/p1/prefill");
+        assertThat(auth.checkTargets(a, List.of(new TargetKey("shared", "pool-x", "anything")))).isEmpty();
+        assertThat(auth.checkTargets(b, List.of(new TargetKey("team-b", "x", "y"), new TargetKey("team-a", "x", "y"))))
+                .get().asString().contains("team-a/x/y");
+        assertThat(auth.mayWatch(a, "team-a/p1")).isTrue();
+        assertThat(auth.mayWatch(a, "team-b/p1")).isFalse();
+        assertThat(auth.mayWatch(b, "team-b/anything")).isTrue();
+    }
+
+    @Test
+    void managedNamespacesIsDynamosAllowlist() {
+        assertThat(auth.checkNamespace("team-a-pool")).isEmpty();
+        assertThat(auth.checkNamespace("intruder")).get().asString().isEqualTo(
+                "Namespace intruder not authorized (caller_namespace is not in managed_namespaces)");
+        assertThat(new Authorizer(null, List.of()).checkNamespace("anyone")).isEmpty();
+    }
+}
