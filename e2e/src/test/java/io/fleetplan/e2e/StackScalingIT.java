@@ -64,7 +64,9 @@ class StackScalingIT {
               - name: decode
                 mode: decode
                 min_replicas: 1
-                max_replicas: 3
+                # one step up, early in the high phase, so the planner's FPM model refits at 2 workers before
+                # the load drops (its load loop holds with insufficient_data until it has)
+                max_replicas: 2
                 engine: {num_gpu_blocks: 384}
                 planner: %2$s
             """.formatted(BUDGET, PLANNER);
@@ -114,7 +116,7 @@ class StackScalingIT {
 
             // low, high (the pools must grow), then quiet (they must shrink, draining workers mid-stream)
             CompletableFuture<LoadStats> load = Loads.replay("http://127.0.0.1:" + http, "e2e-model",
-                    Loads.trace(1000, 60, new Loads.Phase(1, 5), new Loads.Phase(8, 35), new Loads.Phase(0.5, 25)));
+                    Loads.trace(1000, 60, new Loads.Phase(1, 5), new Loads.Phase(8, 45), new Loads.Phase(1, 40)));
             LoadStats stats = load.get(240, TimeUnit.SECONDS);
             // give the planners time to finish shrinking after the last request
             long deadline = System.currentTimeMillis() + 60_000;

@@ -158,6 +158,10 @@ public final class StackLayout {
         cfg.put("throughput_adjustment_interval", 30);
         cfg.put("load_adjustment_interval", 5);
         cfg.put("backend", "mocker");
+        // load-based scaling against the SLOs with the FPM model the workers' forward passes feed (no profile needed)
+        cfg.put("optimization_target", "sla");
+        cfg.put("enable_load_scaling", true);
+        cfg.put("enable_throughput_scaling", false);
         cfg.putAll(p.planner());
         cfg.put("mode", p.mode());
         cfg.put("environment", "global-planner");
