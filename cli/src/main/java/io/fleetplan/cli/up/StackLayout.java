@@ -90,6 +90,11 @@ public final class StackLayout {
         return runDir.resolve("global-planner-audit.jsonl");
     }
 
+    /** Where each worker's output goes ({pool}-{component}-{index}.log). */
+    public Path workerLogs() {
+        return runDir.resolve("worker-logs");
+    }
+
     /** The mocker command line of one worker of {@code pool}, after {@code fleetplan}. */
     public List<String> workerArgs(Pool p) {
         StackConfig.Engine e = p.engine();
@@ -136,7 +141,8 @@ public final class StackLayout {
         List<String> command = new ArrayList<>(JavaLauncher.fleetplanCommand());
         command.addAll(List.of("up", "worker", "--run-dir", runDir.toString(), "--pool", "{dgd}"));
         cfg.put("executor", Map.of("local", Map.of("command", command,
-                "drain_timeout_seconds", (int) Math.ceil(stack.drainGraceSeconds()), "targets", targets)));
+                "drain_timeout_seconds", (int) Math.ceil(stack.drainGraceSeconds()), "targets", targets,
+                "log_dir", workerLogs().toString())));
         Map<String, String> files = new LinkedHashMap<>();
         files.put("global-planner.yaml", yaml(cfg));
         for (Pool p : stack.pools()) {

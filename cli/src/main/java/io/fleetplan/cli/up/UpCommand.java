@@ -171,7 +171,7 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
         sb.append("  global planner  grpc ").append(StackLayout.HOST).append(':').append(layout.globalPlannerPort())
                 .append(", metrics http://").append(StackLayout.HOST).append(':').append(layout.globalPlannerMetricsPort())
                 .append("/metrics, audit log ").append(layout.auditLog()).append('\n');
-        sb.append("  logs            ").append(dir).append("/*.log\n");
+        sb.append("  logs            ").append(dir).append("/*.log, workers in ").append(layout.workerLogs()).append('\n');
         sb.append("Ctrl-C stops everything.\n");
         return sb.toString();
     }

@@ -65,6 +65,12 @@ class StackLayoutTest {
         assertThat(gpYaml).contains("environment: \"local\"").contains("max_total_gpus: 5")
                 .contains("graph_deployment_name: \"d\"").contains("gpus_per_replica: 2").contains("replicas: 2")
                 .contains("\"--pool\"").contains("\"{dgd}\"");
+        io.fleetplan.global.config.GlobalPlannerConfig gc = ConfigLoader.parse(gpYaml, "global-planner.yaml",
+                io.fleetplan.global.config.GlobalPlannerConfig.class);
+        assertThat(gc.executorKind()).isEqualTo("local");
+        assertThat(gc.executor().local().targets()).hasSize(2);
+        assertThat(gc.executor().local().logDir()).isEqualTo(l.workerLogs().toString());
+        assertThat(gc.managedNamespaces()).containsExactly("fleetplan-p", "fleetplan-d");
         assertThat(gp.files().get(WorkerCommand.argsFile("d"))).contains("--disaggregation-mode\ndecode\n")
                 .contains("--router\n127.0.0.1:" + l.ports("d").routerGrpc() + "\n").contains("--gpus\n2\n");
     }
