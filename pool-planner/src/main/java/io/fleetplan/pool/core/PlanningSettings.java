@@ -13,7 +13,8 @@ public record PlanningSettings(PoolMode mode, boolean throughputScaling, boolean
         int minEndpoint, int maxGpuBudget, int minGpuBudget, int prefillGpus, int decodeGpus, double ttftMs,
         double itlMs, int scalingDownSensitivity, int minObservations, int maxFpmSamples, int fpmBucketSize,
         LoadThresholds thresholds, PredictorSettings predictor, Duration maxTrafficAge, Duration maxEngineAge,
-        EngineLimits engineLimits, Duration scaleDownStabilization, Duration advisoryLogInterval) {
+        EngineLimits engineLimits, Duration scaleDownStabilization, Duration advisoryLogInterval,
+        boolean latencyCorrection) {
 
     public static PlanningSettings from(PlannerConfig c) {
         Duration throughput = Duration.ofSeconds(c.throughputAdjustmentIntervalSeconds());
@@ -36,7 +37,7 @@ public record PlanningSettings(PoolMode mode, boolean throughputScaling, boolean
                 new EngineLimits(c.maxKvTokens() == null ? 0 : c.maxKvTokens(),
                         c.maxNumBatchedTokens() == null ? 0 : c.maxNumBatchedTokens(),
                         c.maxNumSeqs() == null ? 0 : c.maxNumSeqs()),
-                seconds(c.scaleDownStabilizationSeconds()), seconds(c.advisoryLogInterval()));
+                seconds(c.scaleDownStabilizationSeconds()), seconds(c.advisoryLogInterval()), !c.noCorrection());
     }
 
     private static Duration seconds(double s) {

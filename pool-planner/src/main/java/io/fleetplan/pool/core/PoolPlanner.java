@@ -48,6 +48,7 @@ public final class PoolPlanner {
     private final ThroughputCalculator throughput;
     private final LoadCalculator load;
     private final GpuBudget budget;
+    private final LatencyCorrection correction;
 
     private TrafficSample pendingTraffic;
     private EngineSnapshot engines;
@@ -56,6 +57,8 @@ public final class PoolPlanner {
     private Replicas floor;
     private long sequence;
     private int loadObservations;
+    /** True once any traffic window was fed: only then can estimates be checked against observed latency. */
+    private boolean trafficFed;
     private final java.util.ArrayDeque<Recent> recentTargets = new java.util.ArrayDeque<>();
 
     private record Recent(Instant at, Replicas target) {
@@ -80,6 +83,7 @@ public final class PoolPlanner {
                 settings.scalingDownSensitivity(), settings.minEndpoint(), settings.thresholds());
         this.budget = new GpuBudget(settings.maxGpuBudget(), settings.minGpuBudget(), settings.minEndpoint(),
                 settings.prefillGpus(), settings.decodeGpus());
+        this.correction = new LatencyCorrection(settings.latencyCorrection());
     }
 
     public PlanningSettings settings() {
@@ -101,6 +105,7 @@ public final class PoolPlanner {
     /** The traffic of the window that just ended; the next throughput run consumes it once. */
     public void observeTraffic(TrafficSample sample) {
         pendingTraffic = sample;
+        trafficFed = true;
     }
 
     /** One engine iteration: trains the latency regressions. */
@@ -150,6 +155,10 @@ public final class PoolPlanner {
             lastThroughputRun = now;
             TrafficSample t = pendingTraffic;
             pendingTraffic = null;
+            if (t != null) {
+                correction.observe(t.ttftMs(), t.itlMs());
+            }
+            correction.windowEnded();
             ThroughputCalculator.Result r;
             if (t == null) {
                 tReason = ThroughputReason.NO_TRAFFIC_DATA;
@@ -199,20 +208,24 @@ public final class PoolPlanner {
             } else {
                 int p = current.prefill();
                 int d = current.decode();
+                checkAgainstObserved();
+                double cT = correction.ttftFactor();
+                double cI = correction.itlFactor();
                 if (settings.mode().scalesPrefill()) {
-                    LoadCalculator.Result r = load.prefill(engines.prefill(), p, fpmModel);
+                    LoadCalculator.Result r = guardScaleDown(load.prefill(engines.prefill(), p, fpmModel, cT), true);
                     pReason = r.reason();
                     estTtft = r.maxEstimateMs();
                     p = r.reason().isHold() ? p : r.desired();
                 }
                 if (settings.mode() == PoolMode.AGG) {
-                    estTtft = load.prefill(engines.decode(), d, fpmModel).maxEstimateMs();
-                    estItl = load.decode(engines.decode(), d, fpmModel).maxEstimateMs();
-                    LoadCalculator.Result r = load.agg(engines.decode(), d, fpmModel);
+                    estTtft = load.prefill(engines.decode(), d, fpmModel, cT).maxEstimateMs();
+                    estItl = load.decode(engines.decode(), d, fpmModel, cI).maxEstimateMs();
+                    LoadCalculator.Result r = load.agg(engines.decode(), d, fpmModel, cT, cI);
+                    r = guardScaleDown(guardScaleDown(r, true), false);
                     dReason = r.reason();
                     d = r.reason().isHold() ? d : r.desired();
                 } else if (settings.mode().scalesDecode()) {
-                    LoadCalculator.Result r = load.decode(engines.decode(), d, fpmModel);
+                    LoadCalculator.Result r = guardScaleDown(load.decode(engines.decode(), d, fpmModel, cI), false);
                     dReason = r.reason();
                     estItl = r.maxEstimateMs();
                     d = r.reason().isHold() ? d : r.desired();
@@ -269,6 +282,35 @@ public final class PoolPlanner {
             d = d < current.decode() ? Math.min(current.decode(), Math.max(d, r.decode())) : d;
         }
         return new Replicas(p, d);
+    }
+
+    /**
+     * Records this run's mean estimates and checks them against what requests saw in the current traffic window
+     * (the pending sample, which covers the time since the last throughput run).
+     */
+    private void checkAgainstObserved() {
+        List<EngineLoad> p = settings.mode() == PoolMode.AGG ? engines.decode() : engines.prefill();
+        correction.recordEstimates(LoadCalculator.meanTtftEstimate(p, fpmModel),
+                LoadCalculator.meanItlEstimate(engines.decode(), fpmModel));
+        if (pendingTraffic != null) {
+            correction.observe(pendingTraffic.ttftMs(), pendingTraffic.itlMs());
+        }
+    }
+
+    /**
+     * A scale-down needs load_min_observations consecutive usable snapshots at this size and an estimate that has
+     * been checked against observed latency (when the caller feeds traffic windows at all; a load-only caller
+     * that never does keeps the plain estimates): a cold regression (few, light iterations) underestimates, and acting
+     * on it takes workers away just before the traffic it never saw.
+     */
+    private LoadCalculator.Result guardScaleDown(LoadCalculator.Result r, boolean prefill) {
+        if (r.reason() != LoadReason.SCALE_DOWN) {
+            return r;
+        }
+        if (loadObservations < settings.minObservations() || (settings.sla() && trafficFed && !correction.checked(prefill))) {
+            return new LoadCalculator.Result(LoadReason.INSUFFICIENT_DATA, r.desired() + 1, r.maxEstimateMs());
+        }
+        return r;
     }
 
     private LoadReason loadGuard(Instant now, ReplicaState state) {

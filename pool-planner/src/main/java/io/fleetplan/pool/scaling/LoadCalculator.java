@@ -44,6 +44,15 @@ public final class LoadCalculator {
     }
 
     public Result prefill(List<EngineLoad> engines, int current, FpmPerfModel model) {
+        return prefill(engines, current, model, 1.0);
+    }
+
+    /**
+     * @param correction observed TTFT / estimated TTFT (>= 1; 1 = no correction): the regression only sees engine
+     *     iterations, not queueing in front of the engine or multi-chunk prompts, so its estimates are scaled by
+     *     what the requests actually saw (Dynamo's Gen-1 prefill correction factor)
+     */
+    public Result prefill(List<EngineLoad> engines, int current, FpmPerfModel model, double correction) {
         Result invalid = checkInput(engines, current);
         if (invalid != null) {
             return invalid;
@@ -58,7 +67,7 @@ public final class LoadCalculator {
         double max = 0;
         boolean allOver = true;
         for (EngineLoad e : engines) {
-            double t = ttft(model, e, e.queuedPrefillTokens());
+            double t = ttft(model, e, e.queuedPrefillTokens()) * correction;
             max = Math.max(max, t);
             allOver &= t > ttftMs;
         }
@@ -69,18 +78,23 @@ public final class LoadCalculator {
             return new Result(LoadReason.NO_CHANGE, current, max);
         }
         double c = (double) current / (current - 1);
-        double own = ttft(model, engines.get(0), 0);
+        double own = ttft(model, engines.get(0), 0) * correction;
         double budget = (ttftMs - own) * sensitivity;
         boolean ok = budget > 0;
         for (int i = 0; i < engines.size() && ok; i++) {
             EngineLoad e = engines.get(i);
-            ok = ttft(model, e, (long) (e.queuedPrefillTokens() * c)) - own < budget;
+            ok = ttft(model, e, (long) (e.queuedPrefillTokens() * c)) * correction - own < budget;
         }
         return ok ? new Result(LoadReason.SCALE_DOWN, current - 1, max)
                 : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, max);
     }
 
     public Result decode(List<EngineLoad> engines, int current, FpmPerfModel model) {
+        return decode(engines, current, model, 1.0);
+    }
+
+    /** @param correction observed ITL / estimated ITL (>= 1; 1 = no correction), Dynamo's decode correction */
+    public Result decode(List<EngineLoad> engines, int current, FpmPerfModel model, double correction) {
         Result invalid = checkInput(engines, current);
         if (invalid != null) {
             return invalid;
@@ -100,7 +114,7 @@ public final class LoadCalculator {
         double max = 0;
         boolean allOver = true;
         for (EngineLoad e : engines) {
-            double t = model.estimateItlMs(e.kvTokens());
+            double t = model.estimateItlMs(e.kvTokens()) * correction;
             max = Math.max(max, t);
             allOver &= t > itlMs;
         }
@@ -116,7 +130,7 @@ public final class LoadCalculator {
             EngineLoad e = engines.get(i);
             long post = (long) (e.kvTokens() * c);
             long cap = e.limits().maxKvTokens();
-            ok = (cap <= 0 || post < cap) && model.estimateItlMs(post) < itlMs * sensitivity;
+            ok = (cap <= 0 || post < cap) && model.estimateItlMs(post) * correction < itlMs * sensitivity;
         }
         return slotChecked(ok ? new Result(LoadReason.SCALE_DOWN, current - 1, max)
                 : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, max), engines, current);
@@ -139,8 +153,13 @@ public final class LoadCalculator {
 
     /** Aggregated engines: either half over the target scales up; both must allow a scale-down. */
     public Result agg(List<EngineLoad> engines, int current, FpmPerfModel model) {
-        Result p = prefill(engines, current, model);
-        Result d = decode(engines, current, model);
+        return agg(engines, current, model, 1.0, 1.0);
+    }
+
+    public Result agg(List<EngineLoad> engines, int current, FpmPerfModel model, double ttftCorrection,
+            double itlCorrection) {
+        Result p = prefill(engines, current, model, ttftCorrection);
+        Result d = decode(engines, current, model, itlCorrection);
         double max = Math.max(nanToZero(p.maxEstimateMs()), nanToZero(d.maxEstimateMs()));
         if (p.reason() == LoadReason.SCALE_UP || d.reason() == LoadReason.SCALE_UP) {
             return new Result(LoadReason.SCALE_UP, current + 1, max);
@@ -196,6 +215,30 @@ public final class LoadCalculator {
         double c = (double) current / (current - 1);
         return maxUtil * c < up ? new Result(LoadReason.SCALE_DOWN, current - 1, Double.NaN)
                 : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, Double.NaN);
+    }
+
+    /** Mean over engines of the uncorrected TTFT estimate at their current queues (NaN when not computable). */
+    public static double meanTtftEstimate(List<EngineLoad> engines, FpmPerfModel model) {
+        if (engines.isEmpty() || !model.prefillReady()) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (EngineLoad e : engines) {
+            sum += ttft(model, e, e.queuedPrefillTokens());
+        }
+        return sum / engines.size();
+    }
+
+    /** Mean over engines of the uncorrected ITL estimate at their current KV load (NaN when not computable). */
+    public static double meanItlEstimate(List<EngineLoad> engines, FpmPerfModel model) {
+        if (engines.isEmpty() || !model.decodeReady()) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (EngineLoad e : engines) {
+            sum += model.estimateItlMs(e.kvTokens());
+        }
+        return sum / engines.size();
     }
 
     private static double ttft(FpmPerfModel model, EngineLoad e, double queuedTokens) {

@@ -158,15 +158,9 @@ class PoolPlannerTest {
     @Test
     void throughputFloorCapsALoadScaleDown() {
         PoolPlanner p = planner("optimization_target: sla\nenable_load_scaling: true\nload_predictor: constant\n"
-                + "load_adjustment_interval_seconds: 5\nmax_gpu_budget: -1\n");
-        for (int n : new int[] {1, 2, 4, 8}) {
-            for (int kv : new int[] {1000, 3000, 6000}) {
-                p.observeFpm(Fpm.decodePass(0.005 + 0.0002 * n + 0.000001 * kv, n, kv));
-            }
-        }
-        for (int tokens = 500; tokens <= 4000; tokens += 500) {
-            p.observeFpm(Fpm.prefillPass(0.01 + 0.0001 * tokens, 1, tokens));
-        }
+                + "load_adjustment_interval_seconds: 5\nmax_gpu_budget: -1\nno_correction: true\n"
+                + "load_min_observations: 1\n");
+        trainRegression(p);
         p.observeTraffic(traffic(T0, 1800)); // with the FPM regression: prefill engine ~ 3.2 req/s -> floor 4
         p.observeEngines(idle(T0, 5, 5));
         PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(5, 5), false)).orElseThrow();
@@ -180,6 +174,71 @@ class PoolPlannerTest {
         assertThat(next.throughputReason()).isEqualTo(ThroughputReason.UNSET);
         assertThat(next.prefillReason()).isEqualTo(LoadReason.SCALE_DOWN_CAPPED_BY_THROUGHPUT);
         assertThat(next.recommended().prefill()).isEqualTo(4);
+    }
+
+    /** Prefill ~ 10 ms + 0.1 ms per token (a 2250-token prompt plus the mean queue ~ 245 ms), decode ~ 5-9 ms per iteration. */
+    static void trainRegression(PoolPlanner p) {
+        for (int n : new int[] {1, 2, 4, 8}) {
+            for (int kv : new int[] {1000, 3000, 6000}) {
+                p.observeFpm(Fpm.decodePass(0.005 + 0.0002 * n + 0.000001 * kv, n, kv));
+            }
+        }
+        for (int tokens = 500; tokens <= 4000; tokens += 500) {
+            p.observeFpm(Fpm.prefillPass(0.01 + 0.0001 * tokens, 1, tokens));
+        }
+    }
+
+    private static final String SLA_LOAD_ONLY = "optimization_target: sla\nenable_throughput_scaling: false\n"
+            + "enable_load_scaling: true\nload_adjustment_interval_seconds: 5\nmax_gpu_budget: -1\nttft_ms: 500\n"
+            + "itl_ms: 50\n";
+
+    /** One load tick on idle 3+3 engines, with requests having seen {@code observedTtftMs} in this window. */
+    static PlannerDecision idleTick(PoolPlanner p, Instant at, double observedTtftMs) {
+        p.observeTraffic(new TrafficSample(at, 5, 10, 2250, 150, observedTtftMs, 8, 2));
+        p.observeEngines(idle(at, 3, 3));
+        return p.tick(at, new ReplicaState(new Replicas(3, 3), false)).orElseThrow();
+    }
+
+    @Test
+    void slaScaleDownWaitsForLoadMinObservationsOfRealData() {
+        // the regression is ready from the start, but the first snapshots at a size must not release a worker
+        PoolPlanner p = planner(SLA_LOAD_ONLY + "load_min_observations: 3\n");
+        trainRegression(p);
+        List<LoadReason> reasons = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            reasons.add(idleTick(p, T0.plusSeconds(5L * i), 150).prefillReason());
+        }
+        assertThat(reasons).containsExactly(LoadReason.INSUFFICIENT_DATA, LoadReason.INSUFFICIENT_DATA,
+                LoadReason.SCALE_DOWN);
+    }
+
+    @Test
+    void observedTtftFarAboveTheEstimateCorrectsItInsteadOfScalingDown() {
+        // estimate ~245 ms at an empty queue, requests saw 1000 ms (queueing, multi-chunk prompts)
+        PoolPlanner p = planner(SLA_LOAD_ONLY + "load_min_observations: 1\n");
+        trainRegression(p);
+        PlannerDecision d = idleTick(p, T0, 1000);
+        assertThat(d.prefillReason()).as(d.toString()).isEqualTo(LoadReason.SCALE_UP);
+        assertThat(d.recommended().prefill()).isEqualTo(4);
+        assertThat(d.estimates().estimatedTtftMs()).isCloseTo(1000, org.assertj.core.data.Offset.offset(1.0));
+
+        // no_correction (Dynamo's flag): the uncorrected estimate decides, and it allows the scale-down
+        PoolPlanner dynamo = planner(SLA_LOAD_ONLY + "load_min_observations: 1\nno_correction: true\n");
+        trainRegression(dynamo);
+        assertThat(idleTick(dynamo, T0, 1000).prefillReason()).isEqualTo(LoadReason.SCALE_DOWN);
+    }
+
+    @Test
+    void observedTtftBelowTheEstimateNeverLowersItAndUncheckedEstimatesDoNotScaleDown() {
+        PoolPlanner p = planner(SLA_LOAD_ONLY + "load_min_observations: 1\n");
+        trainRegression(p);
+        // no request completed yet: the estimate is unchecked, so no scale-down
+        assertThat(idleTick(p, T0, Double.NaN).prefillReason()).isEqualTo(LoadReason.INSUFFICIENT_DATA);
+        // observed 50 ms < estimate: factor stays 1 (an observation only makes the planner more careful);
+        // anything under 2x the estimate counts as agreement too
+        PlannerDecision d = idleTick(p, T0.plusSeconds(5), 50);
+        assertThat(d.prefillReason()).isEqualTo(LoadReason.SCALE_DOWN);
+        assertThat(d.estimates().estimatedTtftMs()).isCloseTo(245, org.assertj.core.data.Offset.offset(5.0));
     }
 
     @Test
