@@ -181,6 +181,8 @@ public final class StackLayout {
         cfg.putIfAbsent("ttft", stack.slo().ttftMs());
         cfg.putIfAbsent("itl", stack.slo().itlMs());
         cfg.putIfAbsent("min_endpoint", p.minReplicas());
+        // the pool's max_replicas as Dynamo's per-planner GPU budget (the planner clamps its own asks to it)
+        cfg.putIfAbsent("max_gpu_budget", p.maxReplicas() * p.gpusPerReplica());
         cfg.putIfAbsent("pool_priority", p.priority());
         cfg.put(p.mode().equals("prefill") ? "prefill_engine_num_gpu" : "decode_engine_num_gpu", p.gpusPerReplica());
         // the engines' capacity, which load-based scaling divides queue and KV use by

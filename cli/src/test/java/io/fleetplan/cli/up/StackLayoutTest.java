@@ -57,6 +57,7 @@ class StackLayoutTest {
         assertThat(pc.environment()).isEqualTo("global-planner");
         assertThat(pc.ttftMs()).isEqualTo(300.0);
         assertThat(pc.loadPredictor()).as("the pool's planner section wins").isEqualTo("constant");
+        assertThat(pc.maxGpuBudget()).as("max_replicas x gpus_per_replica").isEqualTo(3);
         assertThat(pc.globalPlannerAddress()).isEqualTo("127.0.0.1:" + l.globalPlannerPort());
         assertThat(pc.routerAddress()).isEqualTo("127.0.0.1:" + l.ports("p").routerGrpc());
 
