@@ -49,8 +49,11 @@ public final class WallClockScheduler implements Scheduler, AutoCloseable {
         return () -> f.cancel(false);
     }
 
-    // a periodic task that throws would otherwise be silently descheduled
-    private static Runnable guard(Runnable task) {
+    /**
+     * Wraps a task for a {@code ScheduledExecutorService}: a periodic task that throws would otherwise be
+     * silently descheduled, so the exception goes to the thread's handler and the task keeps its schedule.
+     */
+    public static Runnable guard(Runnable task) {
         return () -> {
             try {
                 task.run();

@@ -1,6 +1,7 @@
 package io.fleetplan.mocker.worker;
 
 import io.fleetplan.common.time.Scheduler;
+import io.fleetplan.common.time.WallClockScheduler;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,7 +42,7 @@ final class PreciseScheduler implements Scheduler, AutoCloseable {
     public Cancellable schedule(Duration delay, Runnable task) {
         long delayNanos = Math.max(0, delay.toNanos());
         if (delayNanos == 0 || spinNanos == 0) {
-            ScheduledFuture<?> f = executor.schedule(guard(task), delayNanos, TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> f = executor.schedule(WallClockScheduler.guard(task), delayNanos, TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
         }
         long due = System.nanoTime() + delayNanos;
@@ -51,7 +52,7 @@ final class PreciseScheduler implements Scheduler, AutoCloseable {
                 Thread.onSpinWait();
             }
             if (!cancelled.get()) {
-                guard(task).run();
+                WallClockScheduler.guard(task).run();
             }
         }, Math.max(0, delayNanos - spinNanos), TimeUnit.NANOSECONDS);
         return () -> {
@@ -63,21 +64,11 @@ final class PreciseScheduler implements Scheduler, AutoCloseable {
 
     @Override
     public Cancellable scheduleAtFixedRate(Duration initialDelay, Duration period, Runnable task) {
-        ScheduledFuture<?> f = executor.scheduleAtFixedRate(guard(task), Math.max(0, initialDelay.toNanos()),
+        ScheduledFuture<?> f = executor.scheduleAtFixedRate(WallClockScheduler.guard(task), Math.max(0, initialDelay.toNanos()),
                 period.toNanos(), TimeUnit.NANOSECONDS);
         return () -> f.cancel(false);
     }
 
-    private static Runnable guard(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                Thread t = Thread.currentThread();
-                t.getUncaughtExceptionHandler().uncaughtException(t, e);
-            }
-        };
-    }
 
     @Override
     public void close() {
