@@ -7,6 +7,7 @@ import io.fleetplan.common.cli.FleetplanSubcommand;
 import io.fleetplan.common.config.ConfigException;
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.mocker.engine.EngineConfig;
+import io.fleetplan.mocker.engine.TimingModels;
 import io.fleetplan.mocker.worker.MockerWorker;
 import io.fleetplan.mocker.worker.WorkerSettings;
 import java.io.IOException;
@@ -85,6 +86,10 @@ public final class MockerCommand implements Callable<Integer>, FleetplanSubcomma
 
     @Option(names = "--heartbeat-interval-ms", defaultValue = "1000", description = "Idle heartbeat period, ms; 0 disables (default: ${DEFAULT-VALUE}).")
     int heartbeatIntervalMs;
+
+    @Option(names = "--planner-profile-data", paramLabel = "PATH",
+            description = "Profile (.npz, JSON, or a profiler results directory) whose measured times replace the polynomial timing model.")
+    private Path plannerProfileData;
 
     @Option(names = "--extra-engine-args", paramLabel = "FILE", description = "JSON/YAML file of engine settings (snake_case); overrides the flags.")
     Path extraEngineArgs;
@@ -174,6 +179,9 @@ public final class MockerCommand implements Callable<Integer>, FleetplanSubcomma
         }
         node.put("dp_rank", dpRank);
         node.put("heartbeat_interval_ms", heartbeatIntervalMs);
+        if (plannerProfileData != null) {
+            node.put("planner_profile_data", plannerProfileData.toString());
+        }
         String source = "command line";
         if (extraEngineArgs != null) {
             source = extraEngineArgs.toString();
@@ -195,11 +203,18 @@ public final class MockerCommand implements Callable<Integer>, FleetplanSubcomma
                 }
             }
         }
+        EngineConfig config;
         try {
-            return ConfigLoader.convert(node, source, EngineConfig.class);
+            config = ConfigLoader.convert(node, source, EngineConfig.class);
         } catch (ConfigException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        try {
+            TimingModels.of(config); // a bad profile stops the worker before it serves anything
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return config;
     }
 
     private double parseSpeedup(String value) {

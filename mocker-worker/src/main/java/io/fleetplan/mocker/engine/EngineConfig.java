@@ -25,6 +25,8 @@ import java.util.List;
  * @param model model architecture used for {@code kvBytesPerToken}
  * @param dpRank data-parallel rank reported in events, default 0
  * @param heartbeatIntervalMs idle heartbeat period in ms, default 1000; 0 disables
+ * @param plannerProfileData profile file or directory whose measured times replace the polynomial timing model
+ *     (Dynamo: {@code --planner-profile-data}; see {@code io.fleetplan.mocker.profile.ProfileTables}); null = polynomial
  */
 public record EngineConfig(
         String modelName,
@@ -43,7 +45,8 @@ public record EngineConfig(
         Long kvBytesPerToken,
         ModelSpec model,
         Integer dpRank,
-        Integer heartbeatIntervalMs) {
+        Integer heartbeatIntervalMs,
+        String plannerProfileData) {
 
     public static final List<String> PREEMPTION_MODES = List.of("lifo", "fifo");
 
@@ -80,6 +83,8 @@ public record EngineConfig(
                 .atLeast("kv_bytes_per_token", kvBytesPerToken, 0)
                 .atLeast("dp_rank", dpRank, 0)
                 .atLeast("heartbeat_interval_ms", heartbeatIntervalMs, 0)
+                .check(plannerProfileData == null || !plannerProfileData.isBlank(), "planner_profile_data",
+                        plannerProfileData, "must name a profile file or directory when set")
                 // every running sequence decodes one token per iteration; a smaller budget would starve some
                 .check(maxNumBatchedTokens >= maxNumSeqs, "max_num_batched_tokens", maxNumBatchedTokens,
                         "must be >= max_num_seqs (" + maxNumSeqs + ")")
@@ -114,6 +119,7 @@ public record EngineConfig(
         b.model = model;
         b.dpRank = dpRank;
         b.heartbeatIntervalMs = heartbeatIntervalMs;
+        b.plannerProfileData = plannerProfileData;
         return b;
     }
 
@@ -153,6 +159,7 @@ public record EngineConfig(
         private ModelSpec model;
         private Integer dpRank;
         private Integer heartbeatIntervalMs;
+        private String plannerProfileData;
 
         public Builder modelName(String v) { modelName = v; return this; }
         public Builder numGpuBlocks(int v) { numGpuBlocks = v; return this; }
@@ -172,12 +179,13 @@ public record EngineConfig(
         public Builder model(ModelSpec v) { model = v; return this; }
         public Builder dpRank(int v) { dpRank = v; return this; }
         public Builder heartbeatIntervalMs(int v) { heartbeatIntervalMs = v; return this; }
+        public Builder plannerProfileData(String v) { plannerProfileData = v; return this; }
 
         public EngineConfig build() {
             return new EngineConfig(modelName, numGpuBlocks, blockSize, maxNumSeqs, maxNumBatchedTokens,
                     enablePrefixCaching, enableChunkedPrefill, watermark, speedupRatio, decodeSpeedupRatio,
                     preemptionMode, disaggregationMode, kvTransferBandwidth, kvBytesPerToken, model, dpRank,
-                    heartbeatIntervalMs);
+                    heartbeatIntervalMs, plannerProfileData);
         }
     }
 }

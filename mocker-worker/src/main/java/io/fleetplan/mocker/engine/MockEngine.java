@@ -61,9 +61,9 @@ public final class MockEngine {
     private long prefillTokens;
     private double busyModelMs;
 
-    /** An engine with Dynamo's polynomial timing model. */
+    /** An engine with the config's timing model: its {@code planner_profile_data}, else Dynamo's polynomial. */
     public MockEngine(EngineConfig config, Scheduler scheduler, EngineListener listener) {
-        this(config, PolynomialTimingModel.INSTANCE, scheduler, listener);
+        this(config, TimingModels.of(config), scheduler, listener);
     }
 
     public MockEngine(EngineConfig config, TimingModel timing, Scheduler scheduler, EngineListener listener) {

@@ -78,4 +78,16 @@ class MockerCommandTest {
         assertThatThrownBy(() -> parse("--extra-engine-args", file.toString()))
                 .hasMessageContaining("max_num_seq").hasMessageContaining("max_num_seqs");
     }
+
+    @Test
+    void plannerProfileDataIsLoadedAtStartAndBadOnesStopIt(@TempDir Path dir) throws Exception {
+        Path profile = Path.of(getClass().getResource("/profiles/raw-dir").toURI());
+        EngineConfig c = parse("--planner-profile-data", profile.toString()).engine();
+        assertThat(c.plannerProfileData()).isEqualTo(profile.toString());
+        Path bad = dir.resolve("profile.json");
+        Files.writeString(bad, "{\"prefill_isl\": [1, 2]}");
+        assertThatThrownBy(() -> parse("--planner-profile-data", bad.toString()))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("planner_profile_data " + bad).hasMessageContaining("prefill_ttft");
+    }
 }
