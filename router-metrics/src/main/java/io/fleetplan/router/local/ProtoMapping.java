@@ -72,8 +72,13 @@ final class ProtoMapping {
     }
 
     static WorkerLoad workerLoad(WorkerView v, io.fleetplan.proto.v1.ForwardPassMetrics lastFpm) {
+        ActiveLoad load = load(v.id(), v.engineLoad());
+        if (load.getKvTotalBlocks() == 0 && v.spec().totalBlocks() > 0) {
+            // no load report yet (the router starts from an empty one): the capacity registered with is known
+            load = load.toBuilder().setKvTotalBlocks(v.spec().totalBlocks()).build();
+        }
         WorkerLoad.Builder b = WorkerLoad.newBuilder().setWorkerId(v.id()).setRole(role(v.spec().role()))
-                .setDraining(v.draining()).setReady(v.ready()).setLoad(load(v.id(), v.engineLoad()))
+                .setDraining(v.draining()).setReady(v.ready()).setLoad(load)
                 .setInFlight(v.inFlight());
         if (lastFpm != null) {
             b.setLastFpm(lastFpm);
