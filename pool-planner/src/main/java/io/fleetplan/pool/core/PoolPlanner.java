@@ -51,12 +51,17 @@ public final class PoolPlanner {
     private final LatencyCorrection correction;
 
     private TrafficSample pendingTraffic;
+    /** The latest traffic window fed (kept after the throughput run consumed it), for the idle rule. */
+    private TrafficSample lastTraffic;
     private EngineSnapshot engines;
     private Instant lastThroughputRun;
     private Instant lastLoadRun;
     private Replicas floor;
     private long sequence;
     private int loadObservations;
+    /** Consecutive load runs at this size in which every prefill (resp. decode/agg) engine was idle. */
+    private int idlePrefillRuns;
+    private int idleDecodeRuns;
     /** True once any traffic window was fed: only then can estimates be checked against observed latency. */
     private boolean trafficFed;
     private final java.util.ArrayDeque<Recent> recentTargets = new java.util.ArrayDeque<>();
@@ -105,6 +110,7 @@ public final class PoolPlanner {
     /** The traffic of the window that just ended; the next throughput run consumes it once. */
     public void observeTraffic(TrafficSample sample) {
         pendingTraffic = sample;
+        lastTraffic = sample;
         trafficFed = true;
     }
 
@@ -113,9 +119,26 @@ public final class PoolPlanner {
         fpmModel.observe(fpm);
     }
 
-    /** The pool's latest per-engine load. */
+    /**
+     * The pool's latest per-engine load. Limits an engine does not report (0) are taken from the config
+     * ({@code max_kv_tokens}, {@code max_num_batched_tokens}, {@code max_num_seqs}), so the threshold targets and
+     * the consolidation checks work with sources that cannot see them (a router before the worker's first load
+     * report, a {@code /metrics} scrape).
+     */
     public void observeEngines(EngineSnapshot snapshot) {
-        engines = snapshot;
+        EngineLimits configured = settings.engineLimits();
+        engines = new EngineSnapshot(snapshot.at(), withLimits(snapshot.prefill(), configured),
+                withLimits(snapshot.decode(), configured));
+    }
+
+    private static List<EngineLoad> withLimits(List<EngineLoad> loads, EngineLimits configured) {
+        List<EngineLoad> out = new java.util.ArrayList<>(loads.size());
+        for (EngineLoad e : loads) {
+            EngineLimits l = e.limits().orElse(configured);
+            out.add(l.equals(e.limits()) ? e : new EngineLoad(e.workerId(), e.dpRank(), e.queuedPrefillTokens(),
+                    e.scheduledKvTokens(), e.queuedKvTokens(), l, e.runningRequests()));
+        }
+        return out;
     }
 
     public FpmPerfModel fpmModel() {
@@ -211,8 +234,12 @@ public final class PoolPlanner {
                 checkAgainstObserved();
                 double cT = correction.ttftFactor();
                 double cI = correction.itlFactor();
+                idlePrefillRuns = allIdle(settings.mode() == PoolMode.AGG ? engines.decode() : engines.prefill())
+                        ? idlePrefillRuns + 1 : 0;
+                idleDecodeRuns = allIdle(engines.decode()) ? idleDecodeRuns + 1 : 0;
                 if (settings.mode().scalesPrefill()) {
-                    LoadCalculator.Result r = guardScaleDown(load.prefill(engines.prefill(), p, fpmModel, cT), true);
+                    LoadCalculator.Result r = idle(guardScaleDown(load.prefill(engines.prefill(), p, fpmModel, cT), true),
+                            idlePrefillRuns, p);
                     pReason = r.reason();
                     estTtft = r.maxEstimateMs();
                     p = r.reason().isHold() ? p : r.desired();
@@ -221,11 +248,12 @@ public final class PoolPlanner {
                     estTtft = load.prefill(engines.decode(), d, fpmModel, cT).maxEstimateMs();
                     estItl = load.decode(engines.decode(), d, fpmModel, cI).maxEstimateMs();
                     LoadCalculator.Result r = load.agg(engines.decode(), d, fpmModel, cT, cI);
-                    r = guardScaleDown(guardScaleDown(r, true), false);
+                    r = idle(guardScaleDown(guardScaleDown(r, true), false), idleDecodeRuns, d);
                     dReason = r.reason();
                     d = r.reason().isHold() ? d : r.desired();
                 } else if (settings.mode().scalesDecode()) {
-                    LoadCalculator.Result r = guardScaleDown(load.decode(engines.decode(), d, fpmModel, cI), false);
+                    LoadCalculator.Result r = idle(guardScaleDown(load.decode(engines.decode(), d, fpmModel, cI), false),
+                            idleDecodeRuns, d);
                     dReason = r.reason();
                     estItl = r.maxEstimateMs();
                     d = r.reason().isHold() ? d : r.desired();
@@ -247,12 +275,14 @@ public final class PoolPlanner {
         }
         target = stabilized(now, current, atLeastMinEndpoint(target));
         GpuBudget.Result clamped = budget.clamp(target, settings.mode());
-        Replicas recommended = clamped.replicas();
+        Replicas recommended = onlyScaled(clamped.replicas(), current);
         if (clamped.outcome() == GpuBudget.Outcome.BELOW_MIN_ENDPOINT_FOOTPRINT) {
             recommended = current; // Dynamo would scale to zero; a misconfigured budget must not cause an outage
         }
         if (!recommended.equals(current)) {
             loadObservations = 0; // the next observations describe a different pool size
+            idlePrefillRuns = 0;
+            idleDecodeRuns = 0;
         }
         Action action = action(current, recommended, runThroughput, tReason, runLoad, pReason, dReason);
         return Optional.of(new PlannerDecision(++sequence, now, current, recommended,
@@ -313,9 +343,56 @@ public final class PoolPlanner {
         return r;
     }
 
+    /**
+     * The idle rule: a component whose engines were all idle (nothing queued, no KV in use, nothing running) in
+     * load_min_observations consecutive load runs at this size, on top of the snapshot count, steps down by one
+     * whatever the latency estimates say. With no requests there is no observed latency to check an estimate
+     * against and the consolidation check has nothing to consolidate (0 x c = 0), so without this rule an idle
+     * pool could never prove it may shrink; and a scale-up cannot help an engine that has no work, so an idle
+     * component never scales up on a stale correction factor either. Under load an engine is busy at most
+     * snapshots, so the rule does not fire there, and one busy snapshot restarts the count. Requests of the latest
+     * traffic window that missed the TTFT or ITL target (a burst between two snapshots) switch it off: then the
+     * estimates and their correction decide as usual.
+     */
+    private LoadCalculator.Result idle(LoadCalculator.Result r, int idleRuns, int current) {
+        int min = settings.minObservations();
+        if (idleRuns < min || loadObservations < min || r.reason() == LoadReason.NO_FPM_DATA || recentSloMiss()) {
+            return r;
+        }
+        boolean canStepDown = current > 1 && current > settings.minEndpoint();
+        return canStepDown ? new LoadCalculator.Result(LoadReason.SCALE_DOWN, current - 1, r.maxEstimateMs())
+                : new LoadCalculator.Result(LoadReason.NO_CHANGE, current, r.maxEstimateMs());
+    }
+
+    /** True when requests of the latest traffic window saw a mean TTFT or ITL over its target. */
+    private boolean recentSloMiss() {
+        TrafficSample t = lastTraffic;
+        return t != null && (t.ttftMs() > settings.ttftMs() || t.itlMs() > settings.itlMs());
+    }
+
+    private static boolean allIdle(List<EngineLoad> loads) {
+        if (loads.isEmpty()) {
+            return false;
+        }
+        for (EngineLoad e : loads) {
+            if (!e.finite() || e.queuedPrefillTokens() > 0 || e.kvTokens() > 0 || e.runningRequests() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The components this planner does not scale stay as they are (a decode planner leaves prefill alone). */
+    private Replicas onlyScaled(Replicas r, Replicas current) {
+        return new Replicas(settings.mode().scalesPrefill() ? r.prefill() : current.prefill(),
+                settings.mode().scalesDecode() ? r.decode() : current.decode());
+    }
+
     private LoadReason loadGuard(Instant now, ReplicaState state) {
         if (state.scalingInProgress()) {
             loadObservations = 0;
+            idlePrefillRuns = 0;
+            idleDecodeRuns = 0;
             return LoadReason.SCALING_IN_PROGRESS;
         }
         if (engines == null) {

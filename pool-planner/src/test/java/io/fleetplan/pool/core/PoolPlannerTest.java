@@ -228,17 +228,93 @@ class PoolPlannerTest {
         assertThat(idleTick(dynamo, T0, 1000).prefillReason()).isEqualTo(LoadReason.SCALE_DOWN);
     }
 
+    /** One load tick on 3+3 engines with a little work each (not idle), requests having seen {@code observedTtftMs}. */
+    static PlannerDecision lightTick(PoolPlanner p, Instant at, double observedTtftMs) {
+        p.observeTraffic(new TrafficSample(at, 5, 10, 2250, 150, observedTtftMs, 8, 2));
+        List<EngineLoad> pl = new ArrayList<>();
+        List<EngineLoad> dl = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            pl.add(new EngineLoad("p" + i, 0, 100, 0, 0, LIMITS, 1));
+            dl.add(new EngineLoad("d" + i, 0, 0, 1000, 0, LIMITS, 2));
+        }
+        p.observeEngines(new EngineSnapshot(at, pl, dl));
+        return p.tick(at, new ReplicaState(new Replicas(3, 3), false)).orElseThrow();
+    }
+
     @Test
     void observedTtftBelowTheEstimateNeverLowersItAndUncheckedEstimatesDoNotScaleDown() {
         PoolPlanner p = planner(SLA_LOAD_ONLY + "load_min_observations: 1\n");
         trainRegression(p);
-        // no request completed yet: the estimate is unchecked, so no scale-down
-        assertThat(idleTick(p, T0, Double.NaN).prefillReason()).isEqualTo(LoadReason.INSUFFICIENT_DATA);
+        // no request completed yet: the estimate is unchecked, so busy engines are not scaled down
+        assertThat(lightTick(p, T0, Double.NaN).prefillReason()).isEqualTo(LoadReason.INSUFFICIENT_DATA);
         // observed 50 ms < estimate: factor stays 1 (an observation only makes the planner more careful);
         // anything under 2x the estimate counts as agreement too
         PlannerDecision d = idleTick(p, T0.plusSeconds(5), 50);
         assertThat(d.prefillReason()).isEqualTo(LoadReason.SCALE_DOWN);
         assertThat(d.estimates().estimatedTtftMs()).isCloseTo(245, org.assertj.core.data.Offset.offset(5.0));
+    }
+
+    @Test
+    void idleEnginesScaleDownWithoutObservedLatencyAfterLoadMinObservations() {
+        // no request completes in an idle pool, so its estimates can never be checked: idleness itself is the proof
+        PoolPlanner p = planner(SLA_LOAD_ONLY + "load_min_observations: 3\n");
+        trainRegression(p);
+        List<LoadReason> reasons = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            reasons.add(idleTick(p, T0.plusSeconds(5L * i), Double.NaN).prefillReason());
+        }
+        assertThat(reasons).containsExactly(LoadReason.INSUFFICIENT_DATA, LoadReason.INSUFFICIENT_DATA,
+                LoadReason.SCALE_DOWN);
+
+        // one busy snapshot restarts the count
+        PoolPlanner q = planner(SLA_LOAD_ONLY + "load_min_observations: 2\n");
+        trainRegression(q);
+        idleTick(q, T0, Double.NaN);
+        assertThat(lightTick(q, T0.plusSeconds(5), Double.NaN).prefillReason()).isEqualTo(LoadReason.INSUFFICIENT_DATA);
+        assertThat(idleTick(q, T0.plusSeconds(10), Double.NaN).prefillReason()).isEqualTo(LoadReason.INSUFFICIENT_DATA);
+        assertThat(idleTick(q, T0.plusSeconds(15), Double.NaN).prefillReason()).isEqualTo(LoadReason.SCALE_DOWN);
+    }
+
+    @Test
+    void idleEnginesWhoseRequestsMissedTheSloAreNotScaledDownByTheIdleRule() {
+        PoolPlanner p = planner(SLA_LOAD_ONLY + "load_min_observations: 2\n");
+        trainRegression(p);
+        idleTick(p, T0, 1000); // requests saw 2x the TTFT target: the correction decides, and it scales up
+        assertThat(idleTick(p, T0.plusSeconds(5), 1000).prefillReason()).isEqualTo(LoadReason.SCALE_UP);
+    }
+
+    @Test
+    void aDecodePlannerLeavesThePrefillCountAloneAndScalesDownAnIdlePool() {
+        // the connector reports both counts (P1 from the GlobalPlanner's view); a decode planner must neither
+        // propose prefill 0 on every tick nor restart its observation count because of it
+        PoolPlanner p = planner("mode: decode\n" + SLA_LOAD_ONLY + "load_min_observations: 2\n");
+        trainRegression(p);
+        Replicas current = new Replicas(1, 2);
+        List<PlannerDecision> out = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Instant t = T0.plusSeconds(5L * i);
+            p.observeEngines(idle(t, 0, 2));
+            out.add(p.tick(t, new ReplicaState(current, false)).orElseThrow());
+        }
+        assertThat(out.get(0).recommended()).isEqualTo(current);
+        assertThat(out.get(0).changes()).isFalse();
+        assertThat(out.get(0).action()).isEqualTo(Action.HOLD);
+        assertThat(out.get(1).decodeReason()).isEqualTo(LoadReason.SCALE_DOWN);
+        assertThat(out.get(1).recommended()).isEqualTo(new Replicas(1, 1));
+    }
+
+    @Test
+    void configuredEngineLimitsFillWhatTheEnginesDoNotReport() {
+        // the router reports no KV capacity yet: max_kv_tokens from the config makes the threshold target act
+        // (scheduled + queued KV 105% of it: Dynamo's throughput target scales up over 100%)
+        PoolPlanner p = planner("mode: decode\noptimization_target: throughput\nload_min_observations: 1\n"
+                + "enable_throughput_scaling: false\nmax_kv_tokens: 10000\nmax_gpu_budget: -1\n");
+        List<EngineLoad> full = List.of(new EngineLoad("d0", 0, 0, 9500, 1000, EngineLimits.UNKNOWN, 4),
+                new EngineLoad("d1", 0, 0, 9500, 1000, EngineLimits.UNKNOWN, 4));
+        p.observeEngines(new EngineSnapshot(T0, List.of(), full));
+        PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(0, 2), false)).orElseThrow();
+        assertThat(d.decodeReason()).as(d.toString()).isEqualTo(LoadReason.SCALE_UP);
+        assertThat(d.recommended()).isEqualTo(new Replicas(0, 3));
     }
 
     @Test
