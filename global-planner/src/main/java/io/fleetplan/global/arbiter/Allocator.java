@@ -39,10 +39,11 @@ final class Allocator {
     Result rebalance(Ledger ledger, Instant now) {
         Result result = new Result();
         Instant horizon = now.minus(settings.intentTtl());
+        long horizonNanos = Entry.epochNanos(horizon);
         List<Entry> demands = new ArrayList<>(ledger.all().size());
         for (Entry e : ledger.all()) {
             e.blockedBy = null;
-            if (e.wantsMore(horizon)) {
+            if (e.wantsMore(horizonNanos)) {
                 demands.add(e);
             }
         }
@@ -58,7 +59,7 @@ final class Allocator {
             return result;
         }
         if (settings.preemption() && settings.ceilingOn()) {
-            Map<TargetKey, Integer> fair = fairTargets(ledger, horizon);
+            Map<TargetKey, Integer> fair = fairTargets(ledger, horizon, horizonNanos);
             preempt(ledger, demands, fair, result);
             fill(demands, fair, null, new Room(ledger), result);
             // leftovers (work conserving), but replicas being released stay with the targets waiting for them
@@ -146,16 +147,14 @@ final class Allocator {
     }
 
     /** Each target's fair replicas under the whole ceiling: minimums first by priority, then water-filling. */
-    Map<TargetKey, Integer> fairTargets(Ledger ledger, Instant horizon) {
+    Map<TargetKey, Integer> fairTargets(Ledger ledger, Instant horizon, long horizonNanos) {
         List<Entry> all = new ArrayList<>();
         for (Entry e : ledger.all()) {
             Entry s = e.copy();
-            s.desired = e.wantsMore(horizon) ? e.desired : e.granted;
+            s.desired = e.wantsMore(horizonNanos) ? e.desired : e.granted;
             s.granted = 0;
-            s.running = 0;
-            s.spec = 0;
-            s.inFlightTo.clear();
-            s.desiredAt = horizon;
+            s.holdNothing();
+            s.desiredAt(horizon);
             all.add(s);
         }
         Room room = new Room(Ledger.of(all));

@@ -125,7 +125,7 @@ public final class Arbiter {
     public Outcome completed(ScaleCommand c, Observation o) {
         Entry e = ledger.entries.get(c.target());
         if (e != null) {
-            e.inFlightTo.remove(Integer.valueOf(c.toReplicas()));
+            e.commandDone(c.toReplicas());
         }
         return observed(o);
     }
@@ -141,7 +141,7 @@ public final class Arbiter {
         if (e == null) {
             return Outcome.of(null);
         }
-        e.inFlightTo.remove(Integer.valueOf(c.toReplicas()));
+        e.commandDone(c.toReplicas());
         int before = e.granted;
         apply(e, o);
         e.granted = o.specReplicas();
@@ -166,7 +166,7 @@ public final class Arbiter {
         Entry e = entry(o);
         int chargeBefore = e.charge();
         apply(e, o);
-        if (e.inFlightTo.isEmpty() && o.specReplicas() != e.granted) {
+        if (!e.commandsInFlight() && o.specReplicas() != e.granted) {
             e.granted = o.specReplicas();
         }
         if (known && e.charge() >= chargeBefore) {
@@ -221,7 +221,7 @@ public final class Arbiter {
             e.priority = priorities.priorityOf(e.key).orElse(p.priority() > 0 ? p.priority() : settings.defaultPriority());
             e.min = a.minReplicas();
             e.desired = a.desiredReplicas();
-            e.desiredAt = now;
+            e.desiredAt(now);
             e.pressure = a.pressure();
             e.lastProposalId = p.proposalId();
             if (a.desiredReplicas() < e.granted) {
@@ -345,7 +345,7 @@ public final class Arbiter {
             }
             String decisionId = e.poolId.equals(ownPool) ? ownDecisionId : null;
             commands.add(new ScaleCommand(decisionId, e.key, e.subType, was, e.granted, e.gpusPerReplica));
-            e.inFlightTo.add(e.granted);
+            e.commandSent(e.granted);
             if (!e.poolId.equals(ownPool)) {
                 byPool.computeIfAbsent(e.poolId, k -> new ArrayList<>()).add(
                         new Grant(e.key, e.subType, Math.max(e.desired, 0), e.granted, was, e.gpusPerReplica));
@@ -390,13 +390,11 @@ public final class Arbiter {
 
     /** Fills {@code keys} with the ledger targets of the asks; returns a message when one cannot be resolved. */
     private String resolve(Proposal p, List<TargetKey> keys) {
-        java.util.SortedMap<TargetKey, Entry> dgd = ledger.entries.subMap(
-                new TargetKey(p.k8sNamespace(), p.graphDeploymentName(), ""), true,
-                new TargetKey(p.k8sNamespace(), p.graphDeploymentName() + "\0", ""), false);
+        List<Entry> dgd = ledger.ofDgd(p.k8sNamespace(), p.graphDeploymentName());
         for (Ask a : p.asks()) {
             TargetKey found = null;
             int matches = 0;
-            for (Entry e : dgd.values()) {
+            for (Entry e : dgd) {
                 boolean hit = a.componentName().isEmpty() ? e.subType == a.subType()
                         : e.key.componentName().equalsIgnoreCase(a.componentName());
                 if (hit) {
@@ -411,7 +409,7 @@ public final class Arbiter {
             String what = a.componentName().isEmpty() ? "sub_component_type " + a.subType().wireName()
                     : "component_name '" + a.componentName() + "'";
             String pool = p.k8sNamespace() + "/" + p.graphDeploymentName();
-            String known = String.join(", ", dgd.values().stream()
+            String known = String.join(", ", dgd.stream()
                     .map(e -> e.key.componentName() + " (" + e.subType.wireName() + ")").toList());
             if (matches == 0) {
                 return "target_replicas: " + what + " is not a known component of " + pool
@@ -440,9 +438,7 @@ public final class Arbiter {
     private static void apply(Entry e, Observation o) {
         e.subType = o.subType();
         e.gpusPerReplica = o.gpusPerReplica();
-        e.spec = o.specReplicas();
-        e.running = o.runningReplicas();
-        e.ready = o.readyReplicas();
+        e.observe(o.specReplicas(), o.runningReplicas(), o.readyReplicas());
     }
 
     private Grant grant(Entry e, int was) {

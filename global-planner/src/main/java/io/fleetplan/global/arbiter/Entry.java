@@ -13,17 +13,21 @@ final class Entry {
     /** Replicas the arbiter committed to (what the executor is told to run). */
     int granted;
     /** Replicas that still hold GPUs as the executor reports them; a scale-down frees GPUs when this drops. */
-    int running;
+    private int running;
     int ready;
-    int spec;
+    private int spec;
     /** Replica counts of commands sent and not yet completed or failed (pods may exist up to the largest). */
-    final List<Integer> inFlightTo = new ArrayList<>(2);
+    private final List<Integer> inFlightTo = new ArrayList<>(2);
+    /** {@link #held()}, kept current by every write of running, spec and inFlightTo (it is read in every loop). */
+    private int held;
     String poolId;
     int priority;
     int min;
     /** Latest desired replicas; -1 = no live intent. */
     int desired = -1;
     Instant desiredAt = Instant.EPOCH;
+    /** {@link #desiredAt} in epoch nanoseconds (the intent check runs for every target on every step). */
+    long desiredAtNanos;
     PressureCurve pressure = PressureCurve.NONE;
     String lastProposalId = "";
     /** Scratch: granted at the start of the current arbiter step (to find what changed without a map). */
@@ -46,11 +50,47 @@ final class Entry {
      * spec, and up to the target of any command still in flight (pods of a superseded scale-up may be starting).
      */
     int held() {
+        return held;
+    }
+
+    private void recomputeHeld() {
         int h = Math.max(running, spec);
         for (int i = 0; i < inFlightTo.size(); i++) {
             h = Math.max(h, inFlightTo.get(i));
         }
-        return h;
+        held = h;
+    }
+
+    /** What the executor reports. */
+    void observe(int specReplicas, int runningReplicas, int readyReplicas) {
+        spec = specReplicas;
+        running = runningReplicas;
+        ready = readyReplicas;
+        recomputeHeld();
+    }
+
+    /** A command to {@code replicas} was sent. */
+    void commandSent(int replicas) {
+        inFlightTo.add(replicas);
+        recomputeHeld();
+    }
+
+    /** The command to {@code replicas} completed or failed. */
+    void commandDone(int replicas) {
+        inFlightTo.remove(Integer.valueOf(replicas));
+        recomputeHeld();
+    }
+
+    boolean commandsInFlight() {
+        return !inFlightTo.isEmpty();
+    }
+
+    /** Nothing held (for the fair-share computation on a scratch copy). */
+    void holdNothing() {
+        spec = 0;
+        running = 0;
+        inFlightTo.clear();
+        recomputeHeld();
     }
 
     /** GPUs this target holds in the budget: granted replicas plus replicas still held beyond them. */
@@ -69,8 +109,25 @@ final class Entry {
     }
 
     /** Unmet demand whose intent is newer than {@code horizon} (now - intent TTL). */
-    boolean wantsMore(Instant horizon) {
-        return desired > granted && !desiredAt.isBefore(horizon);
+    boolean wantsMore(long horizonNanos) {
+        return desired > granted && desiredAtNanos >= horizonNanos;
+    }
+
+    void desiredAt(Instant at) {
+        desiredAt = at;
+        desiredAtNanos = epochNanos(at);
+    }
+
+    /** Nanoseconds since the epoch, saturated (exact for the years 1678 to 2262). */
+    static long epochNanos(Instant t) {
+        long s = t.getEpochSecond();
+        if (s >= Long.MAX_VALUE / 1_000_000_000L) {
+            return Long.MAX_VALUE;
+        }
+        if (s <= Long.MIN_VALUE / 1_000_000_000L) {
+            return Long.MIN_VALUE;
+        }
+        return s * 1_000_000_000L + t.getNano();
     }
 
     /** Satisfaction at {@code r} replicas (pressure hint, else the fraction of desired), for fair ordering. */
@@ -86,10 +143,12 @@ final class Entry {
         e.ready = ready;
         e.spec = spec;
         e.inFlightTo.addAll(inFlightTo);
+        e.held = held;
         e.poolId = poolId;
         e.min = min;
         e.desired = desired;
         e.desiredAt = desiredAt;
+        e.desiredAtNanos = desiredAtNanos;
         e.pressure = pressure;
         e.lastProposalId = lastProposalId;
         return e;

@@ -12,11 +12,16 @@ final class Ledger {
     final TreeMap<TargetKey, Entry> entries = new TreeMap<>();
     // the same entries as an array list in key order: the hot loops iterate it (a TreeMap walk costs more)
     private List<Entry> ordered = List.of();
+    // the same entries by (k8s namespace, DGD), each list in key order: every proposal resolves its targets here
+    private Map<Dgd, List<Entry>> byDgd = Map.of();
+
+    private record Dgd(String k8sNamespace, String graphDeploymentName) {
+    }
 
     Ledger copy() {
         Ledger l = new Ledger();
         entries.forEach((k, e) -> l.entries.put(k, e.copy()));
-        l.ordered = new ArrayList<>(l.entries.values());
+        l.reindex();
         return l;
     }
 
@@ -25,7 +30,7 @@ final class Ledger {
         for (Entry e : entries) {
             l.entries.put(e.key, e);
         }
-        l.ordered = new ArrayList<>(l.entries.values());
+        l.reindex();
         return l;
     }
 
@@ -33,15 +38,30 @@ final class Ledger {
         return ordered;
     }
 
+    /** The entries of one DGD in key order (empty when none). */
+    List<Entry> ofDgd(String k8sNamespace, String graphDeploymentName) {
+        return byDgd.getOrDefault(new Dgd(k8sNamespace, graphDeploymentName), List.of());
+    }
+
     void put(Entry e) {
         entries.put(e.key, e);
-        ordered = new ArrayList<>(entries.values());
+        reindex();
     }
 
     void remove(TargetKey key) {
         if (entries.remove(key) != null) {
-            ordered = new ArrayList<>(entries.values());
+            reindex();
         }
+    }
+
+    // targets come and go rarely (discovery, informers); decisions read the indexes on every step
+    private void reindex() {
+        ordered = new ArrayList<>(entries.values());
+        Map<Dgd, List<Entry>> m = new HashMap<>();
+        for (Entry e : ordered) {
+            m.computeIfAbsent(new Dgd(e.key.k8sNamespace(), e.key.graphDeploymentName()), k -> new ArrayList<>()).add(e);
+        }
+        byDgd = m;
     }
 
     int committed() {

@@ -1,5 +1,6 @@
 package io.fleetplan.global.service;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.global.arbiter.Decision;
 import io.fleetplan.global.arbiter.Grant;
@@ -13,15 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * One JSON line per decision (answers, pushes) and per refused request: who asked, which targets, replicas
- * before and after, status, reason and decision id. Lines are buffered and flushed when the arbiter goes idle,
- * so a burst costs one write.
+ * before and after, status, reason and decision id. Lines are buffered; the arbiter flushes them once per batch
+ * of work and before it sends that batch's answers (group commit), so a burst costs one write and no answer is
+ * sent before its line has reached the operating system.
  */
 public final class AuditLog implements AutoCloseable {
 
@@ -59,68 +57,89 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /** A decision: {@code kind} is "proposal" (an answer) or "push" (later grant, preemption, executor error). */
-    public void decision(String kind, Decision d, String caller, String callerNamespace) {
+    public synchronized void decision(String kind, Decision d, String caller, String callerNamespace) {
         if (out == null) {
             return;
         }
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("time", d.decidedAt().toString());
-        line.put("kind", kind);
-        line.put("decision_id", d.decisionId());
-        line.put("proposal_id", d.proposalId());
-        line.put("caller", caller);
-        line.put("caller_namespace", callerNamespace);
-        line.put("pool_id", d.poolId());
-        line.put("sequence", d.sequence());
-        line.put("status", d.status().name());
-        line.put("reason", d.reason().name());
-        if (d.dryRun()) {
-            line.put("would_be_reason", d.wouldBe().name());
+        // streamed straight into the buffered writer: no per-line maps or strings on the arbiter's thread
+        try (JsonGenerator g = generator()) {
+            g.writeStartObject();
+            g.writeStringField("time", d.decidedAt().toString());
+            g.writeStringField("kind", kind);
+            g.writeStringField("decision_id", d.decisionId());
+            g.writeStringField("proposal_id", d.proposalId());
+            g.writeStringField("caller", caller);
+            g.writeStringField("caller_namespace", callerNamespace);
+            g.writeStringField("pool_id", d.poolId());
+            g.writeNumberField("sequence", d.sequence());
+            g.writeStringField("status", d.status().name());
+            g.writeStringField("reason", d.reason().name());
+            if (d.dryRun()) {
+                g.writeStringField("would_be_reason", d.wouldBe().name());
+            }
+            g.writeArrayFieldStart("targets");
+            for (Grant t : d.grants()) {
+                g.writeStartObject();
+                g.writeStringField("target", t.target().toString());
+                g.writeNumberField("before", t.currentReplicas());
+                g.writeNumberField("after", t.grantedReplicas());
+                g.writeNumberField("desired", t.desiredReplicas());
+                g.writeNumberField("gpus_per_replica", t.gpusPerReplica());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("committed_gpus", d.budget().committedGpus());
+            g.writeNumberField("max_total_gpus", d.budget().maxTotalGpus());
+            g.writeStringField("message", d.message());
+            g.writeEndObject();
+        } catch (IOException e) {
+            failed(e);
+            return;
         }
-        List<Map<String, Object>> targets = new ArrayList<>();
-        for (Grant g : d.grants()) {
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("target", g.target().toString());
-            t.put("before", g.currentReplicas());
-            t.put("after", g.grantedReplicas());
-            t.put("desired", g.desiredReplicas());
-            t.put("gpus_per_replica", g.gpusPerReplica());
-            targets.add(t);
-        }
-        line.put("targets", targets);
-        line.put("committed_gpus", d.budget().committedGpus());
-        line.put("max_total_gpus", d.budget().maxTotalGpus());
-        line.put("message", d.message());
-        write(line);
+        newline();
     }
 
     /** A request refused before arbitration (INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED). */
-    public void refused(Instant at, String status, String caller, String callerNamespace, String target,
+    public synchronized void refused(Instant at, String status, String caller, String callerNamespace, String target,
             String proposalId, String message) {
         if (out == null) {
             return;
         }
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("time", at.toString());
-        line.put("kind", "refused");
-        line.put("status", status);
-        line.put("proposal_id", proposalId);
-        line.put("caller", caller);
-        line.put("caller_namespace", callerNamespace);
-        line.put("target", target);
-        line.put("message", message);
-        write(line);
+        try (JsonGenerator g = generator()) {
+            g.writeStartObject();
+            g.writeStringField("time", at.toString());
+            g.writeStringField("kind", "refused");
+            g.writeStringField("status", status);
+            g.writeStringField("proposal_id", proposalId);
+            g.writeStringField("caller", caller);
+            g.writeStringField("caller_namespace", callerNamespace);
+            g.writeStringField("target", target);
+            g.writeStringField("message", message);
+            g.writeEndObject();
+        } catch (IOException e) {
+            failed(e);
+            return;
+        }
+        newline();
         flush();
     }
 
-    private synchronized void write(Map<String, Object> line) {
+    private JsonGenerator generator() throws IOException {
+        return JSON.getFactory().createGenerator(out)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+    }
+
+    private void newline() {
         try {
-            out.write(JSON.writeValueAsString(line));
             out.write('\n');
         } catch (IOException e) {
-            // an audit failure must not stop decisions; it is reported on stderr once per line
-            System.err.println("audit log write failed: " + e.getMessage());
+            failed(e);
         }
+    }
+
+    private static void failed(IOException e) {
+        // an audit failure must not stop decisions; it is reported on stderr once per line
+        System.err.println("audit log write failed: " + e.getMessage());
     }
 
     public synchronized void flush() {

@@ -41,9 +41,11 @@ public final class GlobalPlannerServer implements AutoCloseable {
     private final Leadership leadership;
     private final ScaleExecutor executor;
     private final AuditLog audit;
+    private final NettyTransport transport;
 
     private GlobalPlannerServer(Server server, HTTPServer metricsServer, PlannerCore core, PlannerMetrics metrics,
-            HealthStatusManager health, Leadership leadership, ScaleExecutor executor, AuditLog audit) {
+            HealthStatusManager health, Leadership leadership, ScaleExecutor executor, AuditLog audit,
+            NettyTransport transport) {
         this.server = server;
         this.metricsServer = metricsServer;
         this.core = core;
@@ -52,6 +54,7 @@ public final class GlobalPlannerServer implements AutoCloseable {
         this.leadership = leadership;
         this.executor = executor;
         this.audit = audit;
+        this.transport = transport;
     }
 
     public static GlobalPlannerServer start(GlobalPlannerConfig cfg, ScaleExecutor executor, Leadership leadership,
@@ -66,16 +69,27 @@ public final class GlobalPlannerServer implements AutoCloseable {
                 cfg.noOperation());
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus(SERVICE, ServingStatus.NOT_SERVING);
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.grpc().host(), cfg.grpc().port()),
+        // its own I/O threads (one per core, accept included), not gRPC's process-wide default group
+        NettyTransport transport = new NettyTransport("global-planner-grpc", Runtime.getRuntime().availableProcessors());
+        Server server;
+        try {
+            server = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.grpc().host(), cfg.grpc().port()),
                         credentials(cfg.tls()))
+                .bossEventLoopGroup(transport.group()).workerEventLoopGroup(transport.group())
+                .channelType(transport.serverChannelType())
                 // handlers never block (they validate, then queue to the arbiter), so no executor hop is needed
                 .directExecutor()
                 .addService(ServerInterceptors.intercept(service, new CallerInterceptor()))
                 .addService(health.getHealthService())
                 .build().start();
+        } catch (IOException | RuntimeException e) {
+            transport.close();
+            throw e;
+        }
         HTTPServer http = cfg.metricsPort() < 0 ? null
                 : HTTPServer.builder().port(cfg.metricsPort()).registry(metrics.registry()).buildAndStart();
-        GlobalPlannerServer s = new GlobalPlannerServer(server, http, core, metrics, health, leadership, executor, audit);
+        GlobalPlannerServer s = new GlobalPlannerServer(server, http, core, metrics, health, leadership, executor, audit,
+                transport);
         leadership.start(s::leadershipChanged);
         return s;
     }
@@ -148,6 +162,7 @@ public final class GlobalPlannerServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.shutdownNow();
+        transport.close();
         leadership.close();
         if (metricsServer != null) {
             metricsServer.close();

@@ -26,9 +26,6 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
     /** Trailer that carries the leader's address on UNAVAILABLE from a follower. */
     public static final Metadata.Key<String> LEADER = Metadata.Key.of("x-fleetplan-leader", Metadata.ASCII_STRING_MARSHALLER);
 
-    private static final java.util.concurrent.Executor RESPONDERS = java.util.concurrent.Executors.newFixedThreadPool(2,
-            r -> Thread.ofPlatform().name("global-planner-respond").daemon(true).unstarted(r));
-
     private final PlannerCore core;
     private final Authorizer auth;
     private final ProposalValidator validator;
@@ -74,8 +71,8 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
             return;
         }
         Proposal p = WireMapping.proposal(req, noOperation);
-        // answers are encoded and sent off the arbiter's thread, which only decides
-        core.propose(p, caller.get(), auth, req.getBlocking()).whenCompleteAsync((answer, error) -> {
+        // the answer is sent from the arbiter's thread once its batch is audited (see PlannerCore#loop)
+        core.propose(p, caller.get(), auth, req.getBlocking()).whenComplete((answer, error) -> {
             if (error != null) {
                 refuse(obs, Status.INTERNAL.withDescription(error.toString()), req, caller.get().name(), start);
                 return;
@@ -92,7 +89,7 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
                     metrics.answered(d.status(), (System.nanoTime() - start) / 1e9);
                 }
             }
-        }, RESPONDERS);
+        });
     }
 
     @Override
