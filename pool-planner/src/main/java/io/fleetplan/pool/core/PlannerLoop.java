@@ -29,6 +29,7 @@ public final class PlannerLoop implements AutoCloseable {
     private Scheduler.Cancellable task;
     private long overruns;
     private Instant lastAdvisoryLog;
+    private String lastLoggedReasons = "";
 
     public PlannerLoop(PoolPlanner planner, MetricsSource source, ScalingConnector connector, Scheduler scheduler) {
         this.planner = planner;
@@ -82,7 +83,11 @@ public final class PlannerLoop implements AutoCloseable {
             ScalingConnector.ApplyResult r = d.changes()
                     ? connector.apply(d)
                     : new ScalingConnector.ApplyResult(ScalingConnector.Status.NO_CHANGE, d.current(), "unchanged");
-            if (d.changes() && shouldLog(r, start, s)) {
+            // changes are logged, and a hold or no_change when its reasons differ from the last logged one, so the
+            // log says why a pool stays as it is without a line per tick
+            String reasons = d.action() + " " + d.summary().substring(d.summary().indexOf('('));
+            if ((d.changes() || !reasons.equals(lastLoggedReasons)) && shouldLog(r, start, s)) {
+                lastLoggedReasons = reasons;
                 LOG.info(d.summary() + " -> " + r.status().label() + " " + r.replicas() + " " + r.message());
             }
             for (DecisionListener l : listeners) {
