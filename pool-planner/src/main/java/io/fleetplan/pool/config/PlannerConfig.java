@@ -87,7 +87,8 @@ public record PlannerConfig(
         @ConfigDoc("fleetplan: pool id sent with proposals; default {k8s_namespace}/{graph_deployment_name}") String poolId,
         @ConfigDoc("fleetplan: proposal priority (higher = more important; 0 = GlobalPlanner default)") Integer poolPriority,
         @ConfigDoc("fleetplan: proposals are dry runs (the GlobalPlanner decides but commits nothing)") Boolean dryRun,
-        @ConfigDoc("fleetplan: a scale-down keeps the highest replicas recommended within this many seconds (HPA-style stabilization; 0 = Dynamo's behaviour)") Double scaleDownStabilizationSeconds) {
+        @ConfigDoc("fleetplan: a scale-down keeps the highest replicas recommended within this many seconds (HPA-style stabilization; 0 = Dynamo's behaviour)") Double scaleDownStabilizationSeconds,
+        @ConfigDoc("fleetplan: the throughput loop sizes for its predicted demand / this, i.e. plans engines at this share of their capacity (1 = Dynamo: full capacity; 0.5 leaves room for bursts within the interval and the worker start-up delay)") Double throughputTargetUtilization) {
 
     public static final List<String> MODES = List.of("disagg", "prefill", "decode", "agg");
     public static final List<String> BACKENDS = List.of("vllm", "sglang", "trtllm", "mocker");
@@ -146,6 +147,7 @@ public record PlannerConfig(
         poolPriority = or(poolPriority, 0);
         dryRun = or(dryRun, false);
         scaleDownStabilizationSeconds = or(scaleDownStabilizationSeconds, 0.0);
+        throughputTargetUtilization = or(throughputTargetUtilization, 1.0);
         modelName = or(modelName, "");
 
         ConfigChecks checks = new ConfigChecks()
@@ -182,7 +184,8 @@ public record PlannerConfig(
                 .greaterThan("load_decode_kv_scale_up", loadDecodeKvScaleUp, 0)
                 .atLeast("load_decode_kv_scale_down", loadDecodeKvScaleDown, 0)
                 .atLeast("pool_priority", poolPriority, 0)
-                .atLeast("scale_down_stabilization_seconds", scaleDownStabilizationSeconds, 0);
+                .atLeast("scale_down_stabilization_seconds", scaleDownStabilizationSeconds, 0)
+                .between("throughput_target_utilization", throughputTargetUtilization, 0.01, 1);
         checks.check(loadPrefillQueueScaleDown < loadPrefillQueueScaleUp, "load_prefill_queue_scale_down",
                 loadPrefillQueueScaleDown, "must be below load_prefill_queue_scale_up (" + loadPrefillQueueScaleUp + ")");
         checks.check(loadDecodeKvScaleDown < loadDecodeKvScaleUp, "load_decode_kv_scale_down", loadDecodeKvScaleDown,

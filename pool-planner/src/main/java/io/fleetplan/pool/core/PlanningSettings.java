@@ -14,7 +14,7 @@ public record PlanningSettings(PoolMode mode, boolean throughputScaling, boolean
         double itlMs, int scalingDownSensitivity, int minObservations, int maxFpmSamples, int fpmBucketSize,
         LoadThresholds thresholds, PredictorSettings predictor, Duration maxTrafficAge, Duration maxEngineAge,
         EngineLimits engineLimits, Duration scaleDownStabilization, Duration advisoryLogInterval,
-        boolean latencyCorrection) {
+        boolean latencyCorrection, double throughputUtilization) {
 
     public static PlanningSettings from(PlannerConfig c) {
         Duration throughput = Duration.ofSeconds(c.throughputAdjustmentIntervalSeconds());
@@ -37,7 +37,8 @@ public record PlanningSettings(PoolMode mode, boolean throughputScaling, boolean
                 new EngineLimits(c.maxKvTokens() == null ? 0 : c.maxKvTokens(),
                         c.maxNumBatchedTokens() == null ? 0 : c.maxNumBatchedTokens(),
                         c.maxNumSeqs() == null ? 0 : c.maxNumSeqs()),
-                seconds(c.scaleDownStabilizationSeconds()), seconds(c.advisoryLogInterval()), !c.noCorrection());
+                seconds(c.scaleDownStabilizationSeconds()), seconds(c.advisoryLogInterval()), !c.noCorrection(),
+                c.throughputTargetUtilization());
     }
 
     private static Duration seconds(double s) {

@@ -202,7 +202,9 @@ public final class PoolPlanner {
                 if (!Double.isFinite(n) || !Double.isFinite(i) || !Double.isFinite(o)) {
                     tReason = ThroughputReason.PREDICT_FAILED;
                 } else {
-                    r = throughput.compute(new ThroughputCalculator.Demand(n, i, o, t.windowSeconds()), capacity(),
+                    // throughput_target_utilization: engines planned at that share of their capacity
+                    r = throughput.compute(new ThroughputCalculator.Demand(n / settings.throughputUtilization(), i, o,
+                            t.windowSeconds()), capacity(),
                             limits(), current);
                     prefillRps = rps(r.prefill());
                     decodeRps = rps(r.decode());
