@@ -350,15 +350,23 @@ public final class PoolPlanner {
      * load_min_observations consecutive load runs at this size, on top of the snapshot count, steps down by one
      * whatever the latency estimates say. With no requests there is no observed latency to check an estimate
      * against and the consolidation check has nothing to consolidate (0 x c = 0), so without this rule an idle
-     * pool could never prove it may shrink; and a scale-up cannot help an engine that has no work, so an idle
-     * component never scales up on a stale correction factor either. Under load an engine is busy at most
+     * pool could never prove it may shrink; and a scale-up cannot help engines that have no work, so a component
+     * idle at this snapshot never scales up (on a stale average or correction factor). Under load an engine is busy at most
      * snapshots, so the rule does not fire there, and one busy snapshot restarts the count. Requests of the latest
      * traffic window that missed the TTFT or ITL target (a burst between two snapshots) switch it off: then the
      * estimates and their correction decide as usual.
      */
     private LoadCalculator.Result idle(LoadCalculator.Result r, int idleRuns, int current) {
+        if (idleRuns == 0 || recentSloMiss()) {
+            return r;
+        }
+        if (r.reason() == LoadReason.SCALE_UP) {
+            // no engine has work at this snapshot: one more engine cannot help (the estimate is an old average
+            // or an old correction); right after a scale-down this kept an idle pool from scaling straight back up
+            return new LoadCalculator.Result(LoadReason.NO_CHANGE, current, r.maxEstimateMs());
+        }
         int min = settings.minObservations();
-        if (idleRuns < min || loadObservations < min || r.reason() == LoadReason.NO_FPM_DATA || recentSloMiss()) {
+        if (idleRuns < min || loadObservations < min || r.reason() == LoadReason.NO_FPM_DATA) {
             return r;
         }
         boolean canStepDown = current > 1 && current > settings.minEndpoint();

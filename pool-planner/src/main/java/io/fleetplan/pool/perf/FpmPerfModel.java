@@ -179,7 +179,18 @@ public final class FpmPerfModel implements CapacityModel {
 
     /** Estimated ITL with one more request over {@code kvTokens} of scheduled plus queued context. */
     public double estimateItlMs(double kvTokens) {
-        return 1000.0 * decodeWallSeconds(avgNumDecode.value() + 1, Math.max(0, kvTokens) + avgDecodeLen.value());
+        return estimateItlMs(kvTokens, Double.NaN);
+    }
+
+    /**
+     * Estimated ITL with one more request over {@code kvTokens}, the engine running {@code runningRequests} now
+     * (NaN = unknown: the average batch of the retained iterations stands in, as in Dynamo). The current batch
+     * matters when the load changed: the average over the last max_num_fpm_samples iterations still says "busy"
+     * long after the traffic dropped, which kept a quiet pool at its peak size.
+     */
+    public double estimateItlMs(double kvTokens, double runningRequests) {
+        double batch = Double.isFinite(runningRequests) && runningRequests >= 0 ? runningRequests : avgNumDecode.value();
+        return 1000.0 * decodeWallSeconds(batch + 1, Math.max(0, kvTokens) + avgDecodeLen.value());
     }
 
     public int prefillSampleCount() {

@@ -114,7 +114,7 @@ public final class LoadCalculator {
         double max = 0;
         boolean allOver = true;
         for (EngineLoad e : engines) {
-            double t = model.estimateItlMs(e.kvTokens()) * correction;
+            double t = itl(model, e, e.kvTokens(), 1) * correction;
             max = Math.max(max, t);
             allOver &= t > itlMs;
         }
@@ -130,7 +130,7 @@ public final class LoadCalculator {
             EngineLoad e = engines.get(i);
             long post = (long) (e.kvTokens() * c);
             long cap = e.limits().maxKvTokens();
-            ok = (cap <= 0 || post < cap) && model.estimateItlMs(post) * correction < itlMs * sensitivity;
+            ok = (cap <= 0 || post < cap) && itl(model, e, post, c) * correction < itlMs * sensitivity;
         }
         return slotChecked(ok ? new Result(LoadReason.SCALE_DOWN, current - 1, max)
                 : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, max), engines, current);
@@ -236,9 +236,20 @@ public final class LoadCalculator {
         }
         double sum = 0;
         for (EngineLoad e : engines) {
-            sum += model.estimateItlMs(e.kvTokens());
+            sum += itl(model, e, e.kvTokens(), 1);
         }
         return sum / engines.size();
+    }
+
+    /**
+     * ITL estimate for engine {@code e} carrying {@code kvTokens} and its running batch times {@code scale} (the
+     * consolidation factor). Its batch is known when it reports running requests, or when it reports no work at
+     * all (idle: batch 0); otherwise (KV in use but no running count) the model's average batch stands in.
+     */
+    private static double itl(FpmPerfModel model, EngineLoad e, double kvTokens, double scale) {
+        double running = e.runningRequests() > 0 ? e.runningRequests() * scale
+                : e.kvTokens() <= 0 && e.queuedPrefillTokens() <= 0 ? 0 : Double.NaN;
+        return model.estimateItlMs(kvTokens, running);
     }
 
     private static double ttft(FpmPerfModel model, EngineLoad e, double queuedTokens) {

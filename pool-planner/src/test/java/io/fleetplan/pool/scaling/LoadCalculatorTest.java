@@ -46,6 +46,26 @@ class LoadCalculatorTest {
     }
 
     @Test
+    void theEnginesCurrentBatchNotTheHistoricAverageSizesTheItlEstimate() {
+        // the model has seen batches of up to 64 requests (a busy hour); now each engine runs 1
+        FpmPerfModel m = model();
+        for (int i = 0; i < 64; i++) {
+            m.observe(Fpm.decodePass(0.005 + 0.0002 * 64 + 0.00001 * 6000, 64, 6000));
+        }
+        double busy = m.estimateItlMs(1000);
+        double quiet = m.estimateItlMs(1000, 1);
+        assertThat(quiet).isLessThan(busy);
+        double itl = (busy + quiet) / 2; // the average batch would refuse the scale-down, the current one allows it
+        LoadCalculator calc = new LoadCalculator(true, 500, itl, 100, 1, LoadThresholds.THROUGHPUT);
+        List<EngineLoad> quietEngines = List.of(new EngineLoad("a", 0, 0, 500, 0, LIMITS, 1),
+                new EngineLoad("b", 0, 0, 500, 0, LIMITS, 1));
+        assertThat(calc.decode(quietEngines, 2, m).reason()).isEqualTo(LoadReason.SCALE_DOWN);
+        // without a running count (0 = unknown while KV is in use) the average still stands in: no scale-down
+        assertThat(calc.decode(List.of(decodeEngine("a", 500), decodeEngine("b", 500)), 2, m).reason())
+                .isIn(LoadReason.SCALE_UP, LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION);
+    }
+
+    @Test
     void scaleDownRefusedWhenConsolidationWouldBreakTheSlo() {
         FpmPerfModel m = model();
         double kv = 3000;
