@@ -1,0 +1,77 @@
+package io.fleetplan.sim.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetplan.common.config.ConfigLoader;
+import io.fleetplan.common.stack.StackConfig;
+import io.fleetplan.pool.config.PlannerConfig;
+import io.fleetplan.sim.replay.PolicyContext;
+import io.fleetplan.sim.replay.Replay;
+import io.fleetplan.sim.replay.ReplayTest;
+import io.fleetplan.sim.replay.ScalingPolicy;
+import io.fleetplan.sim.replay.SimPool;
+import io.fleetplan.sim.trace.SyntheticTraces;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The planner configs fleetplan's default gives each pool (prefill headroom, decode at Dynamo's sizing). */
+class FleetplanDefaultTest {
+
+    /** Runs a tiny replay and records fleetplan's planner config per pool at time 0. */
+    static Map<String, PlannerConfig> configs(StackConfig stack) {
+        PlannerPolicy fleetplan = PlannerPolicy.fleetplanDefault();
+        Map<String, PlannerConfig> out = new LinkedHashMap<>();
+        ScalingPolicy capture = new ScalingPolicy() {
+            @Override
+            public String name() {
+                return "capture";
+            }
+
+            @Override
+            public String description() {
+                return "records fleetplan's planner configs";
+            }
+
+            @Override
+            public void start(PolicyContext ctx) {
+                for (SimPool p : ctx.pools()) {
+                    out.put(p.name(), fleetplan.config(p, ctx));
+                }
+            }
+        };
+        Replay.run(SyntheticTraces.generate("poisson:rate=1,duration=5", 1), stack, capture, Replay.Settings.DEFAULTS,
+                null);
+        return out;
+    }
+
+    @Test
+    void prefillGetsHeadroomDecodeKeepsFullCapacity() {
+        Map<String, PlannerConfig> c = configs(ReplayTest.stack());
+        PlannerConfig prefill = c.get("prefill");
+        PlannerConfig decode = c.get("decode");
+        assertThat(prefill.throughputTargetUtilization()).isEqualTo(0.5);
+        assertThat(prefill.throughputAdjustmentIntervalSeconds()).isEqualTo(30);
+        assertThat(decode.throughputTargetUtilization()).isEqualTo(1.0);
+        assertThat(decode.throughputAdjustmentIntervalSeconds()).isEqualTo(60);
+        for (PlannerConfig p : c.values()) {
+            assertThat(p.scaleDownStabilizationSeconds()).isEqualTo(30.0);
+            assertThat(p.loadAdjustmentIntervalSeconds()).isEqualTo(5);
+            assertThat(p.enableThroughputScaling()).isTrue();
+            assertThat(p.enableLoadScaling()).isTrue();
+        }
+        assertThat(prefill.ttftMs()).isEqualTo(500 * 0.4);
+        assertThat(decode.itlMs()).isEqualTo(50 * 0.94);
+    }
+
+    @Test
+    void theStacksPlannerSectionWins() {
+        StackConfig stack = ConfigLoader.parse("""
+                budget: {max_total_gpus: 6}
+                pools:
+                  - {name: prefill, mode: prefill, max_replicas: 4, planner: {throughput_target_utilization: 0.8}}
+                  - {name: decode, mode: decode, max_replicas: 4}
+                """, "test stack", StackConfig.class);
+        assertThat(configs(stack).get("prefill").throughputTargetUtilization()).isEqualTo(0.8);
+    }
+}
