@@ -73,6 +73,10 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
             description = "max_total_gpus = pools x this (pools ask up to 12 GPUs each, so the budget is contended). Default: ${DEFAULT-VALUE}.")
     int gpusPerPool;
 
+    @Option(names = "--audit-log", defaultValue = "tmp",
+            description = "Audit log of the planner: 'tmp' = a temporary file (deleted at the end), 'none' = off, else a path. Default: ${DEFAULT-VALUE}.")
+    String auditLog;
+
     @Option(names = "--seed", defaultValue = "7", description = "Random seed of the proposals. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -80,6 +84,7 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
     private final Map<DecisionStatus, AtomicLong> statuses = new EnumMap<>(DecisionStatus.class);
     private final AtomicLong errors = new AtomicLong();
     private volatile String firstError = "";
+    private long auditBytes = -1;
     // the client's one I/O thread: it times the sends, sends and receives
     private EventLoop clientLoop;
 
@@ -92,8 +97,26 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
         for (DecisionStatus s : DecisionStatus.values()) {
             statuses.put(s, new AtomicLong());
         }
+        // a real deployment keeps an audit log, so the bench writes one too (one JSON line per decision)
+        java.nio.file.Path audit = switch (auditLog) {
+            case "none" -> null;
+            case "tmp" -> java.nio.file.Files.createTempFile("fleetplan-bench-audit", ".jsonl");
+            default -> java.nio.file.Path.of(auditLog);
+        };
+        try {
+            return run(audit);
+        } finally {
+            if (audit != null && auditLog.equals("tmp")) {
+                java.nio.file.Files.deleteIfExists(audit);
+            }
+        }
+    }
+
+    private int run(java.nio.file.Path audit) throws Exception {
         GlobalPlannerConfig cfg = ConfigLoader.parse("environment: virtual\ngrpc: {host: 127.0.0.1, port: 0}\n"
-                + "metrics_port: -1\nmax_total_gpus: " + pools * gpusPerPool + "\n", "bench.yaml", GlobalPlannerConfig.class);
+                + "metrics_port: -1\nmax_total_gpus: " + pools * gpusPerPool + "\n"
+                + (audit == null ? "" : "audit_log_path: '" + audit.toString().replace("'", "''") + "'\n"),
+                "bench.yaml", GlobalPlannerConfig.class);
         // one timer thread runs the simulated cluster's completions (as one informer thread would report them)
         try (WallClockScheduler scheduler = new WallClockScheduler("bench-gp", 1)) {
             VirtualExecutor executor = new VirtualExecutor(scheduler, Duration.ZERO, Duration.ZERO);
@@ -116,18 +139,26 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
                     // warm-up at full speed first, until the JIT is done with the hot paths as it would be in a
                     // server that has been up for a while; otherwise C2 (hundreds of ms per method on 2 busy
                     // cores) runs during the measured phase at 1,000/s and its CPU, not the planner, sets the p99
+                    System.err.println("warming up at full speed until the JIT is quiet...");
                     double warmedUp = warmUp(chans, rnd);
+                    // the warm-up leaves ~100,000 young decisions (the replay cache) behind; collect them now, or
+                    // the first young GC of the latency phase copies them all (a pause of 100+ ms on 2 busy cores)
+                    // and measures the warm-up instead of 1,000/s. A server at 1,000/s never has that backlog.
+                    System.gc();
                     fixedRate(chans, rnd, 1);
+                    System.err.printf(Locale.ROOT, "phase 1: %d proposals/s for %d s...%n", rate, seconds);
                     Cpu c0 = Cpu.now();
                     Histogram latency = fixedRate(chans, rnd, seconds);
                     Cpu latencyCpu = Cpu.now().minus(c0);
                     long sentLatency = latency.getTotalCount();
                     closedLoop(chans, rnd, warmupSeconds);
+                    System.err.printf(Locale.ROOT, "phase 2: %d in flight for %d s...%n", inFlight, seconds);
                     long t0 = System.nanoTime();
                     Cpu c1 = Cpu.now();
                     Histogram loop = closedLoop(chans, rnd, seconds);
                     Cpu loopCpu = Cpu.now().minus(c1);
                     double throughput = loop.getTotalCount() / ((System.nanoTime() - t0) / 1e9);
+                    auditBytes = audit == null ? -1 : java.nio.file.Files.size(audit);
                     report(warmedUp, latency, sentLatency, latencyCpu, loop, throughput, loopCpu,
                             server.core().state().get().budget().committedGpus(), pools * gpusPerPool);
                 } finally {
@@ -334,7 +365,8 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
         double loopP99 = loop.getValueAtPercentile(99) / 1000.0;
         System.out.println("GlobalPlanner bench: " + pools + " pools x 2 components, max_total_gpus " + max
                 + ", loopback gRPC (" + NettyTransport.kind() + "), " + channels + " channels, virtual executor, "
-                + Runtime.getRuntime().availableProcessors() + " cores");
+                + Runtime.getRuntime().availableProcessors() + " cores, audit log "
+                + (auditBytes < 0 ? "off" : "on (" + auditBytes / 1024 / 1024 + " MiB written)"));
         System.out.printf(Locale.ROOT, "warm-up at full speed until the JIT was quiet: %.1f s%n", warmedUp);
         System.out.println();
         System.out.println("phase                               proposals     p50 ms     p99 ms   p99.9 ms     max ms");
@@ -361,11 +393,11 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
                         + "\"latency_cpu_us_per_proposal\":%.1f,\"latency_server_cpu_us_per_proposal\":%.1f,"
                         + "\"max_rate_cpu_us_per_proposal\":%.1f,\"max_rate_server_cpu_us_per_proposal\":%.1f,"
                         + "\"max_rate_client_cpu_us_per_proposal\":%.1f,\"max_rate_cluster_cpu_us_per_proposal\":%.1f,"
-                        + "\"cores\":%d,\"warmup_s\":%.1f,"
+                        + "\"cores\":%d,\"warmup_s\":%.1f,\"audit_log_bytes\":%d,"
                         + "\"errors\":%d,\"committed_gpus\":%d,\"max_total_gpus\":%d,\"p99_target_met\":%b,"
                         + "\"throughput_target_met\":%b}%n",
                 pools, rate, sent, p50, p99, p999, maxMs, throughput, loopP50, loopP99, inFlight, cpuLat[0], cpuLat[1],
-                cpuLoop[0], cpuLoop[1], cpuLoop[2], cpuLoop[3], Runtime.getRuntime().availableProcessors(), warmedUp, errors.get(),
+                cpuLoop[0], cpuLoop[1], cpuLoop[2], cpuLoop[3], Runtime.getRuntime().availableProcessors(), warmedUp, auditBytes, errors.get(),
                 committed, max, p99 <= 2.0, throughput >= 20_000);
     }
 
