@@ -123,7 +123,7 @@ public final class Arbiter {
 
     /** An executor finished a command: the target now looks like {@code o}. Freed GPUs go to waiting demands. */
     public Outcome completed(ScaleCommand c, Observation o) {
-        Entry e = ledger.entries.get(c.target());
+        Entry e = ledger.get(c.target());
         if (e != null) {
             e.commandDone(c.toReplicas());
         }
@@ -137,7 +137,7 @@ public final class Arbiter {
      */
     public Outcome failed(ScaleCommand c, Observation o, String message) {
         Instant now = clock.instant();
-        Entry e = ledger.entries.get(c.target());
+        Entry e = ledger.get(c.target());
         if (e == null) {
             return Outcome.of(null);
         }
@@ -162,7 +162,7 @@ public final class Arbiter {
      */
     public Outcome observed(Observation o) {
         Instant now = clock.instant();
-        boolean known = ledger.entries.containsKey(o.target());
+        boolean known = ledger.get(o.target()) != null;
         Entry e = entry(o);
         int chargeBefore = e.charge();
         apply(e, o);
@@ -216,7 +216,7 @@ public final class Arbiter {
         int grantedGpus = work.grantedGpus();
         for (int i = 0; i < keys.size(); i++) {
             Ask a = p.asks().get(i);
-            Entry e = work.entries.get(keys.get(i));
+            Entry e = work.get(keys.get(i));
             e.poolId = p.poolId();
             e.priority = priorities.priorityOf(e.key).orElse(p.priority() > 0 ? p.priority() : settings.defaultPriority());
             e.min = a.minReplicas();
@@ -244,7 +244,7 @@ public final class Arbiter {
         boolean anyUp = false;
         Reason limit = null;
         for (TargetKey k : keys) {
-            Entry e = work.entries.get(k);
+            Entry e = work.get(k);
             int was = e.before;
             grants.add(new Grant(k, e.subType, e.desired, e.granted, was, e.gpusPerReplica));
             anyMoved |= e.granted != was;
@@ -371,7 +371,7 @@ public final class Arbiter {
         for (ScaleCommand c : commands) {
             String id = c.decisionId();
             if (id == null) {
-                Entry e = work.entries.get(c.target());
+                Entry e = work.get(c.target());
                 id = pushes.stream().filter(d -> d.poolId().equals(e.poolId)).map(Decision::decisionId).findFirst()
                         .orElse("");
             }
@@ -425,7 +425,7 @@ public final class Arbiter {
     }
 
     private Entry entry(Observation o) {
-        Entry e = ledger.entries.get(o.target());
+        Entry e = ledger.get(o.target());
         if (e == null) {
             e = new Entry(o.target(), o.subType(), o.gpusPerReplica(),
                     priorities.priorityOf(o.target()).orElse(settings.defaultPriority()));

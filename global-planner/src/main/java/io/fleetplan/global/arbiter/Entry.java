@@ -20,6 +20,8 @@ final class Entry {
     private final List<Integer> inFlightTo = new ArrayList<>(2);
     /** {@link #held()}, kept current by every write of running, spec and inFlightTo (it is read in every loop). */
     private int held;
+    /** {@link #leaving()}, kept current with {@link #held}. */
+    private int leaving;
     String poolId;
     int priority;
     int min;
@@ -53,12 +55,24 @@ final class Entry {
         return held;
     }
 
+    /**
+     * Running replicas that a scale-down already written or sent will remove: they keep their GPUs until they are
+     * gone, and taking the scale-down back does not keep them (Kubernetes and the process executor start new
+     * replicas; a terminating pod or a draining worker is never revived).
+     */
+    int leaving() {
+        return leaving;
+    }
+
     private void recomputeHeld() {
         int h = Math.max(running, spec);
+        int lowest = spec;
         for (int i = 0; i < inFlightTo.size(); i++) {
             h = Math.max(h, inFlightTo.get(i));
+            lowest = Math.min(lowest, inFlightTo.get(i));
         }
         held = h;
+        leaving = Math.max(0, running - lowest);
     }
 
     /** What the executor reports. */
@@ -93,19 +107,29 @@ final class Entry {
         recomputeHeld();
     }
 
-    /** GPUs this target holds in the budget: granted replicas plus replicas still held beyond them. */
+    /**
+     * GPUs this target holds in the budget: its granted replicas plus the leaving ones, or every replica that may
+     * still hold GPUs when that is more.
+     */
     int charge() {
-        return gpusPerReplica * Math.max(granted, held());
+        return gpusPerReplica * replicasCharged(granted);
     }
 
-    /** Extra GPUs needed to grant one more replica (0 while a pending scale-down is being undone). */
+    private int replicasCharged(int grantedReplicas) {
+        return Math.max(grantedReplicas + leaving, held);
+    }
+
+    /**
+     * Extra GPUs needed to grant one more replica: 0 only while it fits in replicas still held beyond the grant
+     * (e.g. pods of a superseded scale-up), never by reviving a leaving one.
+     */
     int stepCost() {
-        int h = held();
-        return gpusPerReplica * (Math.max(granted + 1, h) - Math.max(granted, h));
+        return gpusPerReplica * (replicasCharged(granted + 1) - replicasCharged(granted));
     }
 
+    /** GPUs charged beyond the granted replicas: they come back when the executor reports them gone. */
     int releasing() {
-        return gpusPerReplica * Math.max(0, held() - granted);
+        return gpusPerReplica * (replicasCharged(granted) - granted);
     }
 
     /** Unmet demand whose intent is newer than {@code horizon} (now - intent TTL). */
@@ -144,6 +168,7 @@ final class Entry {
         e.spec = spec;
         e.inFlightTo.addAll(inFlightTo);
         e.held = held;
+        e.leaving = leaving;
         e.poolId = poolId;
         e.min = min;
         e.desired = desired;

@@ -14,6 +14,8 @@ final class Ledger {
     private List<Entry> ordered = List.of();
     // the same entries by (k8s namespace, DGD), each list in key order: every proposal resolves its targets here
     private Map<Dgd, List<Entry>> byDgd = Map.of();
+    // and by key in a hash map: a lookup per target per step, cheaper than the TreeMap's string comparisons
+    private Map<TargetKey, Entry> byKey = Map.of();
 
     private record Dgd(String k8sNamespace, String graphDeploymentName) {
     }
@@ -36,6 +38,11 @@ final class Ledger {
 
     List<Entry> all() {
         return ordered;
+    }
+
+    /** The entry of {@code key}, or null. */
+    Entry get(TargetKey key) {
+        return byKey.get(key);
     }
 
     /** The entries of one DGD in key order (empty when none). */
@@ -62,6 +69,7 @@ final class Ledger {
             m.computeIfAbsent(new Dgd(e.key.k8sNamespace(), e.key.graphDeploymentName()), k -> new ArrayList<>()).add(e);
         }
         byDgd = m;
+        byKey = new HashMap<>(entries);
     }
 
     int committed() {
@@ -101,9 +109,8 @@ final class Ledger {
         int committed = 0;
         int releasing = 0;
         for (Entry e : ordered) {
-            int held = e.held();
-            committed += e.gpusPerReplica * Math.max(e.granted, held);
-            releasing += e.gpusPerReplica * Math.max(0, held - e.granted);
+            committed += e.charge();
+            releasing += e.releasing();
         }
         return new BudgetSnapshot(s.maxTotalGpus(), s.minTotalGpus(), committed, releasing,
                 s.ceilingOn() ? Math.max(0, s.maxTotalGpus() - committed) : -1);
