@@ -118,7 +118,7 @@ class StackScalingIT {
             // worker drains mid-stream); 16 req/s x 60 tokens keeps one decode engine far over the ITL target and
             // the quiet phase far under it, so the decisions do not depend on how loaded the machine is
             long loadStartMs = System.currentTimeMillis() - t0;
-            Loads.Phase[] phases = {new Loads.Phase(1, 5), new Loads.Phase(16, 45), new Loads.Phase(1, 50)};
+            Loads.Phase[] phases = {new Loads.Phase(1, 5), new Loads.Phase(16, 60), new Loads.Phase(1, 50)};
             long lastSendMs = loadStartMs + (long) (1000 * java.util.Arrays.stream(phases).mapToDouble(Loads.Phase::seconds).sum());
             CompletableFuture<LoadStats> load = Loads.replay("http://127.0.0.1:" + http, "e2e-model",
                     Loads.trace(1000, 60, phases));
@@ -140,7 +140,7 @@ class StackScalingIT {
             long grewAt = grewAt(samples);
             long shrankAt = shrinkAt(samples);
             System.out.println("stack e2e: " + stats.table(loadSeconds).lines().findFirst().orElse("") + "; load from "
-                    + loadStartMs / 1000.0 + " s (high phase " + (loadStartMs + 5000) / 1000.0 + "-" + (loadStartMs + 50_000) / 1000.0
+                    + loadStartMs / 1000.0 + " s (high phase " + (loadStartMs + 5000) / 1000.0 + "-" + (loadStartMs + 65_000) / 1000.0
                     + " s, last send " + lastSendMs / 1000.0 + " s); scale-up at " + grewAt / 1000.0 + " s, scale-down at "
                     + shrankAt / 1000.0 + " s; peak " + samples.stream().mapToInt(Sample::committed).max().orElse(-1) + "/"
                     + BUDGET + " GPUs; timeline in " + dir.resolve("timeline.txt"));
