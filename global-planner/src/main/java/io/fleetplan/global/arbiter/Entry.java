@@ -20,7 +20,7 @@ final class Entry {
     private final List<Integer> inFlightTo = new ArrayList<>(2);
     /** {@link #held()}, kept current by every write of running, spec and inFlightTo (it is read in every loop). */
     private int held;
-    /** {@link #leaving()}, kept current with {@link #held}. */
+    /** See {@link #leaving()}. */
     private int leaving;
     String poolId;
     int priority;
@@ -56,9 +56,10 @@ final class Entry {
     }
 
     /**
-     * Running replicas that a scale-down already written or sent will remove: they keep their GPUs until they are
-     * gone, and taking the scale-down back does not keep them (Kubernetes and the process executor start new
-     * replicas; a terminating pod or a draining worker is never revived).
+     * Replicas a scale-down is removing that still hold GPUs. Taking the scale-down back does not keep them:
+     * Kubernetes and the process executor start new replicas, a terminating pod or a draining worker is never
+     * revived. Counted when the scale-down is sent, and bounded by what the executor reports: a leaving replica is
+     * running and not ready.
      */
     int leaving() {
         return leaving;
@@ -66,13 +67,10 @@ final class Entry {
 
     private void recomputeHeld() {
         int h = Math.max(running, spec);
-        int lowest = spec;
         for (int i = 0; i < inFlightTo.size(); i++) {
             h = Math.max(h, inFlightTo.get(i));
-            lowest = Math.min(lowest, inFlightTo.get(i));
         }
         held = h;
-        leaving = Math.max(0, running - lowest);
     }
 
     /** What the executor reports. */
@@ -80,11 +78,16 @@ final class Entry {
         spec = specReplicas;
         running = runningReplicas;
         ready = readyReplicas;
+        int notReady = Math.max(0, running - ready);
+        // with nothing of ours in flight (e.g. after a restart) a running replica that is not ready may be one on
+        // its way out: counting it until it is ready or gone never under-counts
+        leaving = inFlightTo.isEmpty() ? notReady : Math.min(leaving, notReady);
         recomputeHeld();
     }
 
     /** A command to {@code replicas} was sent. */
     void commandSent(int replicas) {
+        leaving = Math.max(leaving, Math.max(running, spec) - replicas);
         inFlightTo.add(replicas);
         recomputeHeld();
     }
@@ -104,6 +107,7 @@ final class Entry {
         spec = 0;
         running = 0;
         inFlightTo.clear();
+        leaving = 0;
         recomputeHeld();
     }
 
