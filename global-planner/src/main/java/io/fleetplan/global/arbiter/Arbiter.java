@@ -438,7 +438,7 @@ public final class Arbiter {
     private static void apply(Entry e, Observation o) {
         e.subType = o.subType();
         e.gpusPerReplica = o.gpusPerReplica();
-        e.observe(o.specReplicas(), o.runningReplicas(), o.readyReplicas());
+        e.observe(o.specReplicas(), o.runningReplicas(), o.readyReplicas(), o.terminatingReplicas());
     }
 
     private Grant grant(Entry e, int was) {

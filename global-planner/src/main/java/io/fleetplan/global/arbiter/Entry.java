@@ -16,12 +16,16 @@ final class Entry {
     private int running;
     int ready;
     private int spec;
+    /**
+     * Replicas the executor reports on their way out (terminating pods, draining workers). They hold GPUs until
+     * gone, and taking the scale-down back does not keep them: Kubernetes and the process executor start new
+     * replicas, a terminating pod or a draining worker is never revived.
+     */
+    private int terminating;
     /** Replica counts of commands sent and not yet completed or failed (pods may exist up to the largest). */
     private final List<Integer> inFlightTo = new ArrayList<>(2);
     /** {@link #held()}, kept current by every write of running, spec and inFlightTo (it is read in every loop). */
     private int held;
-    /** See {@link #leaving()}. */
-    private int leaving;
     String poolId;
     int priority;
     int min;
@@ -55,16 +59,6 @@ final class Entry {
         return held;
     }
 
-    /**
-     * Replicas a scale-down is removing that still hold GPUs. Taking the scale-down back does not keep them:
-     * Kubernetes and the process executor start new replicas, a terminating pod or a draining worker is never
-     * revived. Counted when the scale-down is sent, and bounded by what the executor reports: a leaving replica is
-     * running and not ready.
-     */
-    int leaving() {
-        return leaving;
-    }
-
     private void recomputeHeld() {
         int h = Math.max(running, spec);
         for (int i = 0; i < inFlightTo.size(); i++) {
@@ -74,20 +68,16 @@ final class Entry {
     }
 
     /** What the executor reports. */
-    void observe(int specReplicas, int runningReplicas, int readyReplicas) {
+    void observe(int specReplicas, int runningReplicas, int readyReplicas, int terminatingReplicas) {
         spec = specReplicas;
         running = runningReplicas;
+        terminating = Math.max(0, Math.min(terminatingReplicas, runningReplicas));
         ready = readyReplicas;
-        int notReady = Math.max(0, running - ready);
-        // with nothing of ours in flight (e.g. after a restart) a running replica that is not ready may be one on
-        // its way out: counting it until it is ready or gone never under-counts
-        leaving = inFlightTo.isEmpty() ? notReady : Math.min(leaving, notReady);
         recomputeHeld();
     }
 
     /** A command to {@code replicas} was sent. */
     void commandSent(int replicas) {
-        leaving = Math.max(leaving, Math.max(running, spec) - replicas);
         inFlightTo.add(replicas);
         recomputeHeld();
     }
@@ -106,26 +96,26 @@ final class Entry {
     void holdNothing() {
         spec = 0;
         running = 0;
+        terminating = 0;
         inFlightTo.clear();
-        leaving = 0;
         recomputeHeld();
     }
 
     /**
-     * GPUs this target holds in the budget: its granted replicas plus the leaving ones, or every replica that may
-     * still hold GPUs when that is more.
+     * GPUs this target holds in the budget: its granted replicas plus those the executor reports leaving, or every
+     * replica that may still hold GPUs when that is more.
      */
     int charge() {
         return gpusPerReplica * replicasCharged(granted);
     }
 
     private int replicasCharged(int grantedReplicas) {
-        return Math.max(grantedReplicas + leaving, held);
+        return Math.max(grantedReplicas + terminating, held);
     }
 
     /**
-     * Extra GPUs needed to grant one more replica: 0 only while it fits in replicas still held beyond the grant
-     * (e.g. pods of a superseded scale-up), never by reviving a leaving one.
+     * Extra GPUs needed to grant one more replica: 0 while it fits in replicas still held beyond the grant (a
+     * scale-down sent but not yet carried out, pods of a superseded scale-up), never by reviving a leaving one.
      */
     int stepCost() {
         return gpusPerReplica * (replicasCharged(granted + 1) - replicasCharged(granted));
@@ -170,9 +160,9 @@ final class Entry {
         e.running = running;
         e.ready = ready;
         e.spec = spec;
+        e.terminating = terminating;
         e.inFlightTo.addAll(inFlightTo);
         e.held = held;
-        e.leaving = leaving;
         e.poolId = poolId;
         e.min = min;
         e.desired = desired;

@@ -201,7 +201,7 @@ public final class LocalProcessExecutor implements ScaleExecutor {
             int serving = (int) r.serving.stream().filter(Process::isAlive).count();
             int draining = (int) r.draining.stream().filter(Process::isAlive).count();
             return new Observation(r.target.key(), r.target.subType(), r.spec, serving + draining, serving,
-                    r.target.gpusPerReplica());
+                    r.target.gpusPerReplica(), draining);
         }
     }
 
