@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.fleetplan.common.time.VirtualScheduler;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProfiledTimingModelTest {
@@ -68,25 +66,15 @@ class ProfiledTimingModelTest {
     @Test
     void engineRunsOnTheProfiledTimes() {
         VirtualScheduler clock = new VirtualScheduler(Instant.EPOCH);
-        List<ForwardPass> passes = new ArrayList<>();
-        List<Completion> done = new ArrayList<>();
+        RecordingListener seen = new RecordingListener();
         EngineConfig config = EngineConfig.builder().heartbeatIntervalMs(0).build();
-        MockEngine engine = new MockEngine(config, model, clock, new EngineListener() {
-            @Override
-            public void onForwardPass(ForwardPass fpm) {
-                passes.add(fpm);
-            }
-
-            @Override
-            public void onFinished(EngineRequest request, Completion c) {
-                done.add(c);
-            }
-        });
+        MockEngine engine = new MockEngine(config, model, clock, seen);
         engine.submit(EngineRequest.synthetic("r", 5000, 2));
         clock.runUntilIdle(10_000);
-        assertThat(done).hasSize(1);
+        assertThat(seen.finished).containsKey("r");
+        Completion done = seen.finished.get("r");
         // first iteration: prefill of 5000 new tokens (60 ms) plus one decode step of the fresh sequence
-        double firstTokenMs = (done.get(0).firstTokenNanos() - done.get(0).arrivalNanos()) / 1e6;
+        double firstTokenMs = (done.firstTokenNanos() - done.arrivalNanos()) / 1e6;
         double decodeStep = model.decodeMs(1, 5056, config.numGpuBlocks() * 64L, 5000);
         assertThat(firstTokenMs).isBetween(60.0, 60.0 + decodeStep + 1e-6);
     }
