@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Reads config records from YAML or JSON with strict rules: unknown fields are errors (with a
@@ -214,29 +213,16 @@ public final class ConfigLoader {
         if (type == null) {
             return "a value of the right type";
         }
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-            return "an integer";
-        }
-        if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
-            return "a number";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        if (type.isEnum()) {
-            return "one of: " + java.util.Arrays.stream(type.getEnumConstants()).map(String::valueOf)
-                    .collect(Collectors.joining(", "));
-        }
-        if (Collection.class.isAssignableFrom(type)) {
-            return "a list";
-        }
-        if (type.isRecord()) {
-            return "a mapping (object)";
-        }
-        return "a " + type.getSimpleName();
+        return switch (ValueKind.of(type)) {
+            case INTEGER -> "an integer";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "true or false";
+            case STRING -> "a string";
+            case ENUM -> "one of: " + String.join(", ", ValueKind.enumValues(type));
+            case LIST -> "a list";
+            case MAP, MAPPING -> "a mapping (object)";
+            case OTHER -> "a " + type.getSimpleName();
+        };
     }
 
     private static String firstLine(String s) {

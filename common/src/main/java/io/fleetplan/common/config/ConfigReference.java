@@ -113,30 +113,16 @@ public final class ConfigReference {
         if (raw == Optional.class) {
             return typeName(t.getContentType()) + " or null";
         }
-        if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
-            return "integer";
-        }
-        if (raw == Double.class || raw == double.class || raw == Float.class) {
-            return "number";
-        }
-        if (raw == Boolean.class || raw == boolean.class) {
-            return "boolean";
-        }
-        if (raw == String.class) {
-            return "string";
-        }
-        if (t.isCollectionLikeType()) {
-            return "list of " + typeName(t.getContentType());
-        }
-        if (t.isMapLikeType()) {
-            return "map of " + typeName(t.getContentType());
-        }
-        if (raw.isEnum()) {
-            return "one of " + java.util.Arrays.stream(raw.getEnumConstants()).map(String::valueOf).collect(Collectors.joining("/"));
-        }
-        if (raw.isRecord()) {
-            return "mapping";
-        }
-        return raw.getSimpleName();
+        return switch (ValueKind.of(raw)) {
+            case INTEGER -> "integer";
+            case NUMBER -> "number";
+            case BOOLEAN -> "boolean";
+            case STRING -> "string";
+            case ENUM -> "one of " + String.join("/", ValueKind.enumValues(raw));
+            case LIST -> "list of " + typeName(t.getContentType());
+            case MAP -> "map of " + typeName(t.getContentType());
+            case MAPPING -> "mapping";
+            case OTHER -> t.isCollectionLikeType() ? "list of " + typeName(t.getContentType()) : raw.getSimpleName();
+        };
     }
 }
