@@ -1,5 +1,10 @@
 package io.fleetplan.cli.up;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +24,38 @@ public final class JavaLauncher {
 
     /** {@code java [opts] -cp CLASSPATH io.fleetplan.cli.Main}; append the subcommand and its arguments. */
     public static List<String> fleetplanCommand() {
+        return command(System.getProperty("java.class.path"));
+    }
+
+    /**
+     * Like {@link #fleetplanCommand()}, but when this process runs from one jar, the children run from a copy of it
+     * in {@code runDir}: {@code ./fleetplan} rebuilds its jar when the sources change, and a child started later
+     * (a worker the GlobalPlanner adds, a restart) must not load classes from a different build than the
+     * processes already running. A module class path (tests) is used as it is.
+     */
+    public static List<String> pinnedCommand(Path runDir) {
+        return command(pinnedClassPath(System.getProperty("java.class.path"), runDir));
+    }
+
+    static String pinnedClassPath(String classPath, Path runDir) {
+        if (classPath == null || classPath.contains(java.io.File.pathSeparator) || !classPath.endsWith(".jar")) {
+            return classPath;
+        }
+        Path jar = Path.of(classPath);
+        if (!Files.isRegularFile(jar)) {
+            return classPath;
+        }
+        Path copy = runDir.resolve("fleetplan.jar").toAbsolutePath();
+        try {
+            Files.createDirectories(runDir);
+            Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + jar + " to " + copy + " for the stack's processes", e);
+        }
+        return copy.toString();
+    }
+
+    private static List<String> command(String classPath) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
         cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -29,7 +66,7 @@ public final class JavaLauncher {
             cmd.addAll(DEFAULT_OPTS);
         }
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add(MAIN);
         return cmd;
     }

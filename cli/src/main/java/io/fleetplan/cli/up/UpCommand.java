@@ -80,7 +80,7 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
         Files.createDirectories(dir);
         StackLayout layout = new StackLayout(stack, dir, UpCommand::freePort);
         Duration grace = Duration.ofMillis(Math.round(stack.drainGraceSeconds() * 1000) + 10_000);
-        Supervisor supervisor = new Supervisor(dir, JavaLauncher.fleetplanCommand(), grace);
+        Supervisor supervisor = new Supervisor(dir, JavaLauncher.pinnedCommand(dir), grace);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("fleetplan up: stopping " + supervisor.processes().size() + " processes...");
