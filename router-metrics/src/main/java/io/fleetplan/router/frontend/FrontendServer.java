@@ -1,39 +1,32 @@
 package io.fleetplan.router.frontend;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.common.time.WallClockScheduler;
 import io.fleetplan.router.global.PoolSelector;
 import io.fleetplan.router.metrics.MetricsHttp;
+import io.grpc.Context;
+import io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpServerCodec;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * The OpenAI-compatible Frontend with the GlobalRouter inside: {@code GET /v1/models},
  * {@code POST /v1/completions}, {@code POST /v1/chat/completions} (SSE or unary), {@code /health}, {@code /live},
- * {@code /metrics}. JDK HttpServer, one virtual thread per request.
+ * {@code /metrics}. HTTP/1.1 on Netty; each request's routing and prefill run on a virtual thread of its own,
+ * while the decode pool's tokens are written to the client as SSE events straight from the gRPC callback that
+ * delivers them (see {@link IoLoops}): no thread hand-off and no blocking write per token.
  */
 public final class FrontendServer implements AutoCloseable {
-
-    static {
-        // SSE writes one small chunk per token: without TCP_NODELAY, Nagle + delayed ACKs hold them for tens of ms.
-        // The JDK server reads this once, when its first instance is created.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-        // the JDK server keeps only 200 idle keep-alive connections by default and closes the rest: with hundreds
-        // of streaming clients that turns into reconnects (or failed requests on clients that do not retry)
-        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
-            System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
-        }
-    }
 
     private static final System.Logger LOG = System.getLogger(FrontendServer.class.getName());
 
@@ -42,16 +35,19 @@ public final class FrontendServer implements AutoCloseable {
 
     private final FrontendConfig config;
     private final FrontendMetrics metrics;
+    private final IoLoops loops;
     private final PoolClients pools;
     private final GenerationFlow flow;
     private final RequestParser parser;
+    private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
     private final WallClockScheduler scheduler = new WallClockScheduler("frontend", 1);
-    private HttpServer http;
+    private Channel listener;
     private Scheduler.Cancellable poller;
 
     public FrontendServer(FrontendConfig config) {
         this.config = config;
-        this.pools = new PoolClients(config.poolRouters());
+        this.loops = new IoLoops("frontend-io", IoLoops.defaultThreads());
+        this.pools = new PoolClients(config.poolRouters(), loops);
         this.metrics = new FrontendMetrics(config.dynamoNamespace(), config.model(), pools::readyCounts);
         this.flow = new GenerationFlow(new PoolSelector(config.globalRouter()), pools, config.retryAfterSeconds());
         this.parser = new RequestParser(new ObjectMapper(), config.model(), config.maxPromptTokens(),
@@ -62,15 +58,33 @@ public final class FrontendServer implements AutoCloseable {
         pools.poll();
         Duration poll = Duration.ofMillis(config.poolPollMs());
         poller = scheduler.scheduleAtFixedRate(poll, poll, pools::poll);
-        http = HttpServer.create(new InetSocketAddress(config.host(), config.httpPort()), 1024);
-        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        http.createContext("/", this::handle);
-        http.start();
+        ServerBootstrap b = new ServerBootstrap().group(loops.group).channel(loops.serverChannel)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                // one small write per token: Nagle + delayed ACKs would hold them for tens of ms
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpConnection(BODY_LIMIT, ex -> {
+                            // parsing a large body and the routing/prefill calls block: off the event loop
+                            requests.execute(() -> handle(ex));
+                        }));
+                    }
+                });
+        try {
+            listener = b.bind(new InetSocketAddress(config.host(), config.httpPort())).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding", e);
+        } catch (RuntimeException e) {
+            throw new IOException("cannot listen on " + config.host() + ":" + config.httpPort() + ": " + e.getMessage(),
+                    e);
+        }
         return this;
     }
 
     public int port() {
-        return http.getAddress().getPort();
+        return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
     public FrontendMetrics metrics() {
@@ -82,10 +96,10 @@ public final class FrontendServer implements AutoCloseable {
         pools.poll();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
+    private void handle(Exchange ex) {
+        try {
+            String path = ex.path;
+            String method = ex.method;
             switch (path) {
                 case "/v1/chat/completions" -> post(ex, method, "chat_completions");
                 case "/v1/completions" -> post(ex, method, "completions");
@@ -95,7 +109,11 @@ public final class FrontendServer implements AutoCloseable {
                                 + ",\"object\":\"model\",\"created\":" + now() + ",\"owned_by\":\"fleetplan\"}]}");
                     }
                 }
-                case "/metrics" -> MetricsHttp.serve(ex, metrics.registry());
+                case "/metrics" -> {
+                    if (requireGet(ex, method)) {
+                        ex.respond(200, PrometheusTextFormatWriter.CONTENT_TYPE, MetricsHttp.scrape(metrics.registry()));
+                    }
+                }
                 case "/live" -> json(ex, 200, "{\"status\":\"live\",\"message\":\"Service is live\"}");
                 case "/health" -> {
                     boolean ok = pools.readyCounts().values().stream().anyMatch(n -> n > 0);
@@ -106,38 +124,44 @@ public final class FrontendServer implements AutoCloseable {
                         + "; routes: /v1/models, /v1/completions, /v1/chat/completions, /health, /live, /metrics",
                         null, "unknown_url", "not_found", null));
             }
-        } catch (IOException e) {
-            // the client went away; the exchange is closed above
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // a bug must not take the server down, but it must be seen
-            LOG.log(System.Logger.Level.WARNING, "request to " + ex.getRequestURI() + " failed", e);
+            LOG.log(System.Logger.Level.WARNING, "request to " + ex.path + " failed", e);
+            error(ex, new ApiError(500, "internal_error", "Internal error", null, null, "internal", null));
         }
     }
 
-    private boolean requireGet(HttpExchange ex, String method) throws IOException {
-        if (!method.equals("GET")) {
-            ex.getResponseHeaders().set("Allow", "GET");
-            error(ex, new ApiError(405, "invalid_request_error", "Use GET for " + ex.getRequestURI().getPath(), null,
+    private boolean requireGet(Exchange ex, String method) {
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            ex.header("Allow", "GET");
+            error(ex, new ApiError(405, "invalid_request_error", "Use GET for " + ex.path, null,
                     "method_not_allowed", "validation", null));
             return false;
         }
         return true;
     }
 
-    private void post(HttpExchange ex, String method, String endpoint) throws IOException {
+    private void post(Exchange ex, String method, String endpoint) {
         if (!method.equals("POST")) {
-            ex.getResponseHeaders().set("Allow", "POST");
-            error(ex, new ApiError(405, "invalid_request_error", "Use POST for " + ex.getRequestURI().getPath(), null,
+            ex.header("Allow", "POST");
+            error(ex, new ApiError(405, "invalid_request_error", "Use POST for " + ex.path, null,
                     "method_not_allowed", "validation", null));
             return;
         }
         long start = System.nanoTime();
         metrics.inflight.inc();
         String requestType = "unary";
+        // a client that goes away cancels whatever this request has running upstream (prefill or decode call)
+        Context.CancellableContext cancel = Context.current().withCancellation();
+        ex.onGone(() -> cancel.cancel(null));
+        Context previous = cancel.attach();
         try (StageTracker stages = new StageTracker(metrics)) {
             try {
-                byte[] body = readBody(ex);
-                CompletionJob job = parser.parse(endpoint, body);
+                if (ex.body == null) {
+                    throw new ApiError(413, "invalid_request_error", "Request body larger than " + BODY_LIMIT
+                            + " bytes", null, "body_too_large", "validation", null);
+                }
+                CompletionJob job = parser.parse(endpoint, ex.body);
                 requestType = job.requestType();
                 metrics.started(job);
                 metrics.isl.observe(job.promptTokens().length);
@@ -148,52 +172,46 @@ public final class FrontendServer implements AutoCloseable {
                 metrics.osl.observe(result.completionTokens());
                 metrics.cached.observe(result.cachedTokens());
                 metrics.finished(endpoint, requestType, "");
-            } catch (ApiError e) {
-                error(ex, e);
-                metrics.finished(endpoint, requestType, e.errorType());
-            } catch (GenerationFlow.ClientGone e) {
-                metrics.finished(endpoint, requestType, "cancelled");
-            } catch (GenerationFlow.StreamBroken e) {
-                Responder.abort(ex, e.getMessage());
-                metrics.finished(endpoint, requestType, "internal");
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "internal error serving " + endpoint, e);
-                error(ex, new ApiError(500, "internal_error", "Internal error", null, null, "internal", null));
-                metrics.finished(endpoint, requestType, "internal");
+                metrics.finished(endpoint, requestType, failed(ex, endpoint, e));
             }
         } finally {
+            cancel.detach(previous);
+            cancel.cancel(null);
             metrics.inflight.dec();
             metrics.duration.observe((System.nanoTime() - start) / 1e9);
         }
     }
 
-    private static byte[] readBody(HttpExchange ex) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] body = in.readNBytes(BODY_LIMIT + 1);
-            if (body.length > BODY_LIMIT) {
-                throw new ApiError(413, "invalid_request_error", "Request body larger than " + BODY_LIMIT + " bytes",
-                        null, "body_too_large", "validation", null);
-            }
-            return body;
+    /** Answers a failed request as well as its state allows; returns Dynamo's error_type label. */
+    private static String failed(Exchange ex, String endpoint, RuntimeException e) {
+        if (ex.gone() || e instanceof GenerationFlow.ClientGone) {
+            return "cancelled";
         }
+        if (e instanceof ApiError a) {
+            error(ex, a);
+            return a.errorType();
+        }
+        if (e instanceof GenerationFlow.StreamBroken) {
+            Responder.abort(ex, e.getMessage());
+            return "internal";
+        }
+        LOG.log(System.Logger.Level.WARNING, "internal error serving " + endpoint, e);
+        error(ex, new ApiError(500, "internal_error", "Internal error", null, null, "internal", null));
+        return "internal";
     }
 
-    static void json(HttpExchange ex, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(bytes);
-        }
+    static void json(Exchange ex, int status, String body) {
+        ex.respond(status, "application/json", body);
     }
 
-    static void error(HttpExchange ex, ApiError e) throws IOException {
-        if (ex.getResponseCode() != -1) {
+    static void error(Exchange ex, ApiError e) {
+        if (ex.status() != -1) {
             Responder.abort(ex, e.getMessage());
             return;
         }
         if (e.retryAfterSeconds() != null) {
-            ex.getResponseHeaders().set("Retry-After", Integer.toString(e.retryAfterSeconds()));
+            ex.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
         }
         json(ex, e.status(), OpenAiJson.error(e));
     }
@@ -207,10 +225,12 @@ public final class FrontendServer implements AutoCloseable {
         if (poller != null) {
             poller.cancel();
         }
-        if (http != null) {
-            http.stop(0);
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
         }
         scheduler.close();
         pools.close();
+        requests.shutdownNow();
+        loops.close();
     }
 }

@@ -9,11 +9,14 @@ import io.fleetplan.router.global.PoolSelector;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Iterator;
+import java.util.concurrent.CountDownLatch;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * stream the decode pool's tokens to the sink. A pool that answers "no ready worker" (or fails before the first
  * token, with enable_priority_retry) is excluded and the pools are chosen again, so a request is never sent to
  * a pool without a ready worker while another can serve. A failed prefill falls back to decode-only.
- * Runs on the caller's (virtual) thread and blocks.
+ * Runs on the caller's (virtual) thread and blocks; decode tokens reach the sink on the gRPC transport thread.
  */
 final class GenerationFlow {
 
@@ -171,49 +174,40 @@ final class GenerationFlow {
                           String prefillWorker, TokenSink sink) {
         GenerateRequest req = request(requestId, job, job.maxTokens(), handoff);
         Context.CancellableContext ctx = Context.current().withCancellation();
-        int produced = 0;
-        GenerateResponse lastMsg = null;
+        DecodeStream stream = new DecodeStream(held, sink);
         try {
-            Iterator<GenerateResponse> it = ctx.call(() -> pools.stub(pool).generate(req));
-            while (true) {
-                GenerateResponse r;
-                try {
-                    if (!it.hasNext()) {
-                        break;
-                    }
-                    r = it.next();
-                } catch (StatusRuntimeException e) {
-                    if (produced == 0) {
-                        throw new NoTokens(e);
-                    }
-                    throw new StreamBroken("decode stream from pool " + pool + " failed after " + produced
-                            + " tokens: " + e.getStatus());
-                }
-                lastMsg = r;
-                if (r.getTokenIdsCount() > 0) {
-                    int offset = produced == 0 ? held.length : 0;
-                    int[] ids = new int[offset + r.getTokenIdsCount()];
-                    System.arraycopy(held, 0, ids, 0, offset);
-                    for (int i = 0; i < r.getTokenIdsCount(); i++) {
-                        ids[offset + i] = r.getTokenIds(i);
-                    }
-                    produced += ids.length;
-                    emit(sink, ctx, ids);
-                }
-            }
-            if (produced == 0 && held.length > 0) {
-                // max_tokens 1: the prefill worker produced the only token
-                produced = held.length;
-                emit(sink, ctx, held);
-            }
+            ctx.run(() -> pools.streamStub(pool).generate(req, stream));
+            stream.done.await();
+        } catch (InterruptedException e) {
+            ctx.cancel(e);
+            Thread.currentThread().interrupt();
+            throw new ClientGone(e);
         } catch (RuntimeException e) {
             ctx.cancel(e);
             throw e;
-        } catch (Exception e) {
-            ctx.cancel(e);
-            throw new IllegalStateException(e);
+        }
+        if (stream.gone != null) {
+            ctx.cancel(stream.gone);
+            throw new ClientGone(stream.gone);
+        }
+        if (stream.error != null) {
+            ctx.cancel(stream.error);
+            StatusRuntimeException e = stream.error instanceof StatusRuntimeException sre ? sre
+                    : Status.fromThrowable(stream.error).asRuntimeException();
+            if (stream.produced == 0) {
+                throw new NoTokens(e);
+            }
+            throw new StreamBroken("decode stream from pool " + pool + " failed after " + stream.produced
+                    + " tokens: " + e.getStatus());
+        }
+        int produced = stream.produced;
+        if (produced == 0 && held.length > 0) {
+            // max_tokens 1: the prefill worker produced the only token
+            produced = held.length;
+            emit(sink, ctx, held);
         }
         ctx.cancel(null);
+        GenerateResponse lastMsg = stream.last;
         String finish = lastMsg == null ? "length" : switch (lastMsg.getFinishReason()) {
             case STOP -> "stop";
             case CANCELLED, ABORTED -> "abort";
@@ -221,6 +215,65 @@ final class GenerationFlow {
         };
         int cached = lastMsg != null && lastMsg.hasUsage() ? lastMsg.getUsage().getCachedTokens() : 0;
         return new Result(produced, cached, finish, prefillWorker, lastMsg == null ? null : lastMsg.getWorkerId());
+    }
+
+    /**
+     * The decode pool's stream, relayed to the sink on the gRPC transport thread as each message arrives (the
+     * channel runs callbacks directly). gRPC calls these callbacks one at a time; the request thread reads the
+     * fields only after {@link #done} opened, which orders it after them.
+     */
+    private static final class DecodeStream implements ClientResponseObserver<GenerateRequest, GenerateResponse> {
+        final CountDownLatch done = new CountDownLatch(1);
+        private final int[] held;
+        private final TokenSink sink;
+        private ClientCallStreamObserver<GenerateRequest> call;
+        int produced;
+        GenerateResponse last;
+        Throwable error;
+        IOException gone;
+
+        DecodeStream(int[] held, TokenSink sink) {
+            this.held = held;
+            this.sink = sink;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<GenerateRequest> requestStream) {
+            call = requestStream;
+        }
+
+        @Override
+        public void onNext(GenerateResponse r) {
+            last = r;
+            int n = r.getTokenIdsCount();
+            if (n == 0 || gone != null) {
+                return;
+            }
+            int offset = produced == 0 ? held.length : 0;
+            int[] ids = new int[offset + n];
+            System.arraycopy(held, 0, ids, 0, offset);
+            for (int i = 0; i < n; i++) {
+                ids[offset + i] = r.getTokenIds(i);
+            }
+            produced += ids.length;
+            try {
+                sink.tokens(ids);
+            } catch (IOException e) {
+                gone = e;
+                call.cancel("client disconnected", e);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            error = t;
+            done.countDown();
+        }
+
+        @Override
+        public void onCompleted() {
+            done.countDown();
+        }
     }
 
     private static void emit(TokenSink sink, Context.CancellableContext ctx, int[] ids) {

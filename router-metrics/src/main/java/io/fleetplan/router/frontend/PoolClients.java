@@ -17,22 +17,35 @@ final class PoolClients implements AutoCloseable {
 
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
     private final Map<String, RouterGrpc.RouterBlockingStub> stubs = new LinkedHashMap<>();
+    private final Map<String, RouterGrpc.RouterStub> streamStubs = new LinkedHashMap<>();
     private final Map<String, Integer> ready = new ConcurrentHashMap<>();
     private volatile long lastPollNanos;
 
-    PoolClients(Map<String, String> addresses) {
+    /**
+     * @param loops the Frontend's event loops: the channels run on them, and their callbacks run on the transport
+     *              thread itself (direct executor), which is where decode tokens are written to the client. Blocking
+     *              stub calls are unaffected: they run their callbacks on the calling thread.
+     */
+    PoolClients(Map<String, String> addresses, IoLoops loops) {
         addresses.forEach((pool, address) -> {
             // the flow retries on other pools itself; gRPC's retry buffering would only add per-token work
             ManagedChannel ch = NettyChannelBuilder.forTarget(address).usePlaintext().disableRetry()
+                    .eventLoopGroup(loops.group).channelType(loops.clientChannel).directExecutor()
                     .keepAliveTime(30, TimeUnit.SECONDS).build();
             channels.put(pool, ch);
             stubs.put(pool, RouterGrpc.newBlockingStub(ch));
+            streamStubs.put(pool, RouterGrpc.newStub(ch));
             ready.put(pool, 0);
         });
     }
 
     RouterGrpc.RouterBlockingStub stub(String pool) {
         return stubs.get(pool);
+    }
+
+    /** Asynchronous stub: decode streams, whose callbacks must not block. */
+    RouterGrpc.RouterStub streamStub(String pool) {
+        return streamStubs.get(pool);
     }
 
     boolean ready(String pool) {

@@ -1,35 +1,36 @@
 package io.fleetplan.router.frontend;
 
-import com.sun.net.httpserver.HttpExchange;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Writes one completion back: as SSE chunks while tokens arrive (headers go out with the first token, so a
  * request that fails before it still gets a proper HTTP error status), or as one JSON body at the end.
- * Records TTFT and per-token ITL as Dynamo's frontend does.
+ * Records TTFT and per-token ITL as Dynamo's frontend does. {@link #tokens} runs on the gRPC transport thread
+ * that delivers the decode stream; each event is encoded straight into one pooled buffer.
  */
 final class Responder implements GenerationFlow.TokenSink {
 
-    private final HttpExchange ex;
+    private static final byte[] EVENT_END = "}\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final Exchange ex;
     private final CompletionJob job;
     private final String id;
-    private final String head;
+    private final byte[] head;
     private final long startNanos;
     private final FrontendMetrics metrics;
     private final StageTracker stages;
     private final StringBuilder text = new StringBuilder();
-    private OutputStream out;
     private long lastNanos;
     private boolean first = true;
 
-    Responder(HttpExchange ex, CompletionJob job, String id, long created, long startNanos, FrontendMetrics metrics,
+    Responder(Exchange ex, CompletionJob job, String id, long created, long startNanos, FrontendMetrics metrics,
               StageTracker stages) {
         this.ex = ex;
         this.job = job;
         this.id = (job.chat() ? "chatcmpl-" : "cmpl-") + id;
-        this.head = "data: " + OpenAiJson.chunkHead(job, this.id, created);
+        this.head = ("data: " + OpenAiJson.chunkHead(job, this.id, created)).getBytes(StandardCharsets.UTF_8);
         this.startNanos = startNanos;
         this.metrics = metrics;
         this.stages = stages;
@@ -41,6 +42,9 @@ final class Responder implements GenerationFlow.TokenSink {
 
     @Override
     public void tokens(int[] ids) throws IOException {
+        if (ex.gone()) {
+            throw new IOException("client disconnected");
+        }
         long now = System.nanoTime();
         if (first) {
             metrics.ttft.observe((now - startNanos) / 1e9);
@@ -54,63 +58,70 @@ final class Responder implements GenerationFlow.TokenSink {
         }
         lastNanos = now;
         metrics.outputTokens.inc(ids.length);
-        StringBuilder piece = new StringBuilder();
-        for (int t : ids) {
-            piece.append(Tokenizer.decode(t));
-        }
+        String piece = ids.length == 1 ? Tokenizer.decode(ids[0]) : decode(ids);
         if (!job.stream()) {
             text.append(piece);
             first = false;
             return;
         }
         if (first) {
-            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-            ex.getResponseHeaders().set("Cache-Control", "no-cache");
-            ex.sendResponseHeaders(200, 0);
-            out = ex.getResponseBody();
+            ex.startStream("text/event-stream");
         }
-        write(head + OpenAiJson.deltaChoice(job, piece.toString(), first, null) + "}\n\n");
+        ex.send(event(OpenAiJson.deltaChoice(job, piece, first, null)));
         first = false;
     }
 
-    void finish(GenerationFlow.Result r) throws IOException {
+    private static String decode(int[] ids) {
+        StringBuilder piece = new StringBuilder();
+        for (int t : ids) {
+            piece.append(Tokenizer.decode(t));
+        }
+        return piece.toString();
+    }
+
+    /** {@code data: <head><choices>}\n\n} in one buffer. */
+    private ByteBuf event(String choices) {
+        ByteBuf buf = ex.alloc().buffer(head.length + choices.length() + 16);
+        buf.writeBytes(head);
+        buf.writeCharSequence(choices, StandardCharsets.UTF_8);
+        buf.writeBytes(EVENT_END);
+        return buf;
+    }
+
+    void finish(GenerationFlow.Result r) {
         String usage = OpenAiJson.usage(job.promptTokens().length, r.completionTokens(), r.cachedTokens());
         if (!job.stream()) {
             FrontendServer.json(ex, 200, OpenAiJson.complete(job, id, created(), text.toString(), r.finishReason(),
                     usage));
             return;
         }
-        if (out == null) {
-            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-            ex.sendResponseHeaders(200, 0);
-            out = ex.getResponseBody();
+        if (ex.status() == -1) {
+            ex.startStream("text/event-stream");
         }
-        write(head + OpenAiJson.deltaChoice(job, "", false, r.finishReason()) + "}\n\n");
+        ex.send(event(OpenAiJson.deltaChoice(job, "", false, r.finishReason())));
         if (job.includeUsage()) {
-            write(head + "[],\"usage\":" + usage + "}\n\n");
+            ex.send(event("[],\"usage\":" + usage));
         }
-        write("data: [DONE]\n\n");
-        out.close();
+        ex.send("data: [DONE]\n\n");
+        ex.endStream();
     }
 
     private long created() {
         return System.currentTimeMillis() / 1000;
     }
 
-    private void write(String s) throws IOException {
-        out.write(s.getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    /** A stream that already started cannot change its status: report the error as a final SSE event. */
-    static void abort(HttpExchange ex, String message) {
-        try {
-            OutputStream os = ex.getResponseBody();
-            os.write(("data: {\"error\":{\"message\":" + OpenAiJson.str(message)
-                    + ",\"type\":\"internal_error\",\"param\":null,\"code\":null}}\n\n").getBytes(StandardCharsets.UTF_8));
-            os.close();
-        } catch (IOException ignored) {
-            // client already gone
+    /**
+     * A stream that already started cannot change its status: report the error as a final SSE event. A response
+     * that has not started yet gets a 500.
+     */
+    static void abort(Exchange ex, String message) {
+        if (ex.status() == -1) {
+            FrontendServer.json(ex, 500, OpenAiJson.error(new ApiError(500, "internal_error", message, null, null,
+                    "internal", null)));
+            return;
         }
+        ex.send("data: {\"error\":{\"message\":" + OpenAiJson.str(message)
+                + ",\"type\":\"internal_error\",\"param\":null,\"code\":null}}\n\n");
+        ex.endStream();
     }
 }

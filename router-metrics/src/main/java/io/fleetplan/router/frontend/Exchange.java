@@ -1,0 +1,145 @@
+package io.fleetplan.router.frontend;
+
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
+import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultHttpContent;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultHttpResponse;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderNames;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderValues;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaders;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponse;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpVersion;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One HTTP request read in full and its response on the connection's Netty channel. The response is written
+ * from whichever thread has it (the request's virtual thread, or the gRPC transport thread that relays tokens):
+ * Netty keeps writes of one channel in order, and one request never writes from two threads at once (the
+ * token relay ends before the request thread writes the end of the stream).
+ */
+final class Exchange {
+
+    final String method;
+    final String path;
+    final byte[] body;
+    private final Channel channel;
+    private final boolean keepAlive;
+    private final HttpVersion version;
+    private final Runnable onDone;
+    private final HttpHeaders responseHeaders = new DefaultHttpHeaders();
+    private volatile int status = -1;
+    private volatile boolean gone;
+    private volatile Runnable onGone;
+
+    /**
+     * @param onDone runs on the channel's event loop once the whole response is written (the connection may then
+     *               read the next request)
+     */
+    Exchange(Channel channel, String method, String path, byte[] body, HttpVersion version, boolean keepAlive,
+             Runnable onDone) {
+        this.channel = channel;
+        this.method = method;
+        this.path = path;
+        this.body = body;
+        this.version = version;
+        this.keepAlive = keepAlive;
+        this.onDone = onDone;
+    }
+
+    /** Status sent, or -1 while the response has not started. */
+    int status() {
+        return status;
+    }
+
+    /** The client closed the connection. */
+    boolean gone() {
+        return gone;
+    }
+
+    /** Runs once when the client goes away before the response ended (at once if it already has). */
+    void onGone(Runnable action) {
+        onGone = action;
+        if (gone) {
+            action.run();
+        }
+    }
+
+    /** Called by the connection when the channel closed. */
+    void markGone() {
+        if (!gone) {
+            gone = true;
+            Runnable r = onGone;
+            if (r != null) {
+                r.run();
+            }
+        }
+    }
+
+    /** Set before the response starts. */
+    void header(String name, String value) {
+        responseHeaders.set(name, value);
+    }
+
+    ByteBufAllocator alloc() {
+        return channel.alloc();
+    }
+
+    /** A complete response with a body. */
+    void respond(int code, String contentType, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        status = code;
+        DefaultFullHttpResponse r = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(code),
+                Unpooled.wrappedBuffer(bytes));
+        r.headers().set(responseHeaders).set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        connectionHeader(r);
+        channel.writeAndFlush(r).addListener(this::ended);
+    }
+
+    /** Starts a chunked response (SSE); the headers leave with the first chunk. */
+    void startStream(String contentType) {
+        status = 200;
+        DefaultHttpResponse r = new DefaultHttpResponse(version, HttpResponseStatus.OK);
+        r.headers().set(responseHeaders).set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+                .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        connectionHeader(r);
+        channel.write(r);
+    }
+
+    /** One chunk of a started stream, flushed at once (each SSE event must reach the client now). */
+    void send(ByteBuf chunk) {
+        channel.writeAndFlush(new DefaultHttpContent(chunk), channel.voidPromise());
+    }
+
+    void send(String text) {
+        send(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Ends a started stream. */
+    void endStream() {
+        channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(this::ended);
+    }
+
+    private void connectionHeader(HttpResponse r) {
+        if (!keepAlive) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (version.equals(HttpVersion.HTTP_1_0)) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+    }
+
+    private void ended(io.grpc.netty.shaded.io.netty.util.concurrent.Future<? super Void> f) {
+        if (!keepAlive || !f.isSuccess()) {
+            channel.close();
+            return;
+        }
+        onDone.run();
+    }
+}
