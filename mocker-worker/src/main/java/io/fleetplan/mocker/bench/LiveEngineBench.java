@@ -9,10 +9,6 @@ import io.fleetplan.proto.v1.WorkerGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,9 +39,19 @@ public final class LiveEngineBench {
      * @param maxMs maximum, ms
      * @param workerCpuCores CPU seconds of the worker's threads per wall second
      * @param seconds length of the window
+     * @param sendSpacingP50Ns median over iterations of the mean wall time between two consecutive token sends
+     *     of one iteration, ns (the per-token cost of the send path; the last token of an n-token iteration
+     *     leaves about n times this after the first)
+     * @param sendSpacingP90Ns the same, 90th percentile over iterations
+     * @param workerCpuNsPerToken CPU ns of the worker's threads per token streamed (engine, sends, HTTP/2
+     *     writes, request handling and the pre-deadline spin-wait)
+     * @param workerAllocBytesPerToken bytes allocated by the worker's threads per token streamed
+     * @param workerRunQueueMsPerS ms per wall second the worker's threads were runnable but waiting for a CPU
+     *     (Linux schedstat; -1 elsewhere): time the machine, not the worker, made tokens late
      */
     public record Result(long tokens, long requests, double p50Ms, double p99Ms, double maxMs, double workerCpuCores,
-                         double seconds) {
+                         double seconds, double sendSpacingP50Ns, double sendSpacingP90Ns, double workerCpuNsPerToken,
+                         double workerAllocBytesPerToken, double workerRunQueueMsPerS) {
     }
 
     private LiveEngineBench() {
@@ -71,23 +77,25 @@ public final class LiveEngineBench {
             worker.emissionStats().reset();
             long tokens0 = tokens.get();
             long finished0 = finished.get();
-            Map<Long, Long> cpu0 = workerCpu(worker.threadNamePrefix());
+            WorkerThreads.Sample before = WorkerThreads.sample(worker.threadNamePrefix());
             long t0 = System.nanoTime();
             Thread.sleep((long) (setup.seconds() * 1000));
             double wall = (System.nanoTime() - t0) / 1e9;
-            Map<Long, Long> cpu1 = workerCpu(worker.threadNamePrefix());
+            WorkerThreads.Sample after = WorkerThreads.sample(worker.threadNamePrefix());
             Histogram errors = worker.emissionStats().snapshotMicros();
+            Histogram spacing = worker.emissionStats().snapshotSpacingNanos();
             long tokenCount = tokens.get() - tokens0;
             long requestCount = finished.get() - finished0;
             running.set(false);
             channel.shutdownNow();
             channel.awaitTermination(5, TimeUnit.SECONDS);
-            long cpuNanos = 0;
-            for (Map.Entry<Long, Long> e : cpu1.entrySet()) {
-                cpuNanos += e.getValue() - cpu0.getOrDefault(e.getKey(), 0L);
-            }
+            WorkerThreads.Sample used = after.minus(before);
+            double perToken = Math.max(1, tokenCount);
             return new Result(tokenCount, requestCount, errors.getValueAtPercentile(50) / 1000.0,
-                    errors.getValueAtPercentile(99) / 1000.0, errors.getMaxValue() / 1000.0, cpuNanos / 1e9 / wall, wall);
+                    errors.getValueAtPercentile(99) / 1000.0, errors.getMaxValue() / 1000.0,
+                    used.cpuNanos() / 1e9 / wall, wall, spacing.getValueAtPercentile(50),
+                    spacing.getValueAtPercentile(90), used.cpuNanos() / perToken, used.allocatedBytes() / perToken,
+                    used.runQueueNanos() < 0 ? -1 : used.runQueueNanos() / 1e6 / wall);
         }
     }
 
@@ -115,19 +123,5 @@ public final class LiveEngineBench {
                 startCall(stub, setup, ids, tokens, finished, running);
             }
         });
-    }
-
-    private static Map<Long, Long> workerCpu(String prefix) {
-        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        Map<Long, Long> out = new HashMap<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith(prefix)) {
-                long cpu = bean.getThreadCpuTime(t.threadId());
-                if (cpu >= 0) {
-                    out.put(t.threadId(), cpu);
-                }
-            }
-        }
-        return out;
     }
 }

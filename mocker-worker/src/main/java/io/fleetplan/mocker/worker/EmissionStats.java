@@ -4,18 +4,27 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * How late tokens leave the worker compared with their modelled times (wall time of the send minus the
- * engine's modelled token time), in microseconds. Recorded on the engine thread, read from anywhere.
+ * How late tokens leave the worker compared with their modelled times (wall time of the hand-off to the
+ * token's gRPC stream minus the engine's modelled token time), in microseconds, and how far apart in wall time
+ * the sends of one iteration are (ns per token, see {@link EmissionBatch}). Written on the engine thread in
+ * bulk once per iteration, read from anywhere; a reader sees everything up to the last finished iteration.
  */
 public final class EmissionStats {
 
-    // fixed range (1 us .. 10 min) so recording never resizes on the engine thread
+    // fixed ranges (1 us .. 10 min, 1 ns .. 1 s) so recording never resizes on the engine thread
     private static final long MAX_MICROS = 600_000_000L;
+    private static final long MAX_SPACING_NANOS = 1_000_000_000L;
     private final Recorder recorder = new Recorder(1, MAX_MICROS, 3);
     private final Histogram total = new Histogram(1, MAX_MICROS, 3);
+    private final Recorder spacingRecorder = new Recorder(1, MAX_SPACING_NANOS, 3);
+    private final Histogram spacingTotal = new Histogram(1, MAX_SPACING_NANOS, 3);
 
-    void record(long lateNanos) {
+    void recordError(long lateNanos) {
         recorder.recordValue(Math.min(MAX_MICROS, Math.max(1, lateNanos / 1000)));
+    }
+
+    void recordSpacing(long nanosPerToken) {
+        spacingRecorder.recordValue(Math.min(MAX_SPACING_NANOS, Math.max(1, nanosPerToken)));
     }
 
     /** Everything recorded since the previous call to {@link #reset()} (or start). */
@@ -24,8 +33,19 @@ public final class EmissionStats {
         return total.copy();
     }
 
+    /**
+     * Per iteration (one value per iteration that sent at least two tokens at the same modelled time): the mean
+     * wall time between consecutive sends, ns, since the previous {@link #reset()} (or start).
+     */
+    public synchronized Histogram snapshotSpacingNanos() {
+        spacingTotal.add(spacingRecorder.getIntervalHistogram());
+        return spacingTotal.copy();
+    }
+
     public synchronized void reset() {
         recorder.reset();
         total.reset();
+        spacingRecorder.reset();
+        spacingTotal.reset();
     }
 }

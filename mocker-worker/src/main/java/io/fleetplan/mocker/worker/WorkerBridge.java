@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Turns engine callbacks into gRPC messages: tokens onto each request's stream, FPM/KV/load/heartbeats onto
  * the event hub, numbers into metrics. Runs on the engine thread only.
  */
-final class WorkerBridge implements EngineListener {
+final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
 
     /** One Generate call in flight. */
     static final class Stream {
@@ -47,6 +47,9 @@ final class WorkerBridge implements EngineListener {
     private final EventHub hub;
     private final WorkerMetrics metrics;
     private final EmissionStats emission;
+    // per-token bookkeeping is buffered here and published after the iteration's sends (see EmissionBatch)
+    private final EmissionBatch emissionBatch = new EmissionBatch();
+    private long generatedUnpublished;
     private final Map<String, Stream> streams = new HashMap<>();
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicLong completed = new AtomicLong();
@@ -91,7 +94,7 @@ final class WorkerBridge implements EngineListener {
     @Override
     public void onTokens(EngineRequest request, int firstIndex, int count, long timeNanos) {
         Stream s = streams.get(request.requestId());
-        metrics.generationTokens.inc(count);
+        generatedUnpublished += count;
         if (s == null) {
             return;
         }
@@ -149,9 +152,7 @@ final class WorkerBridge implements EngineListener {
 
     private void send(Stream s, GenerateResponse.Builder message, long modelNanos) {
         if (modelNanos > 0) {
-            long late = nowNanos() - modelNanos;
-            emission.record(late);
-            metrics.emissionError.observe(Math.max(0, late) / 1e9);
+            emissionBatch.record(modelNanos, nowNanos());
         }
         try {
             s.out.onNext(message.build());
@@ -167,8 +168,34 @@ final class WorkerBridge implements EngineListener {
         return 1000 + (int) Math.floorMod(z ^ (z >>> 29), 1000L);
     }
 
+    /**
+     * Hands the buffered token counts and timing errors to the metrics. Called after each iteration's sends
+     * (the FPM comes last), on load changes (after handoffs delivered outside iterations) and idle heartbeats.
+     */
+    void publish() {
+        if (generatedUnpublished > 0) {
+            metrics.generationTokens.inc(generatedUnpublished);
+            generatedUnpublished = 0;
+        }
+        if (emissionBatch.pending() > 0) {
+            emissionBatch.drain(this);
+        }
+    }
+
+    @Override
+    public void error(long lateNanos) {
+        emission.recordError(lateNanos);
+        metrics.emissionError.observe(Math.max(0, lateNanos) / 1e9);
+    }
+
+    @Override
+    public void spacing(long nanosPerToken) {
+        emission.recordSpacing(nanosPerToken);
+    }
+
     @Override
     public void onForwardPass(ForwardPass fpm) {
+        publish();
         metrics.forwardPass(fpm);
         if (hub.wants(EventHub.Kind.FPM)) {
             hub.publish(event().setFpm(ProtoMapping.toProto(fpm, workerId)).build(), EventHub.Kind.FPM);
@@ -184,6 +211,7 @@ final class WorkerBridge implements EngineListener {
 
     @Override
     public void onLoad(EngineLoad load, long timeNanos) {
+        publish();
         metrics.load(load);
         lastLoad = ProtoMapping.toProto(load, workerId, dpRank);
         if (hub.hasSubscribers()) {
@@ -193,6 +221,7 @@ final class WorkerBridge implements EngineListener {
 
     @Override
     public void onIdleHeartbeat(long sequence, ForwardPass fpm, EngineLoad load, long timeNanos) {
+        publish();
         metrics.forwardPass(fpm);
         metrics.load(load);
         lastLoad = ProtoMapping.toProto(load, workerId, dpRank);

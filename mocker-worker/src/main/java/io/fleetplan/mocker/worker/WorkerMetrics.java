@@ -116,7 +116,7 @@ final class WorkerMetrics {
         emissionError = Histogram.builder().name("fleetplan_mocker_token_emission_error_seconds")
                 .help("Wall time a token was sent minus its modelled time")
                 .labelNames(DYN).classicUpperBounds(0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1)
-                .classicOnly().register(registry).labelValues(dynLabels);
+                .classicOnly().withoutExemplars().register(registry).labelValues(dynLabels);
         draining = gauge("fleetplan_mocker_draining", "1 while the worker drains");
         cudaAvailable = gauge("fleetplan_mocker_cuda_available", "1 if the CUDA probe found a device");
         cudaDevices = gauge("fleetplan_mocker_cuda_devices", "CUDA devices found by the probe");

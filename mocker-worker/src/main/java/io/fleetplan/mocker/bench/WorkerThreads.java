@@ -1,0 +1,96 @@
+package io.fleetplan.mocker.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * CPU time, allocated bytes and run-queue wait of an in-process worker's threads (found by name prefix), so
+ * the live bench can report per-token costs that do not depend on how busy the machine is, and how long the
+ * machine kept the worker waiting for a CPU.
+ */
+final class WorkerThreads {
+
+    /**
+     * Totals over the worker's threads.
+     *
+     * @param cpuNanos CPU time
+     * @param allocatedBytes heap bytes allocated
+     * @param runQueueNanos time runnable but not running (Linux schedstat), -1 where unknown
+     */
+    record Sample(long cpuNanos, long allocatedBytes, long runQueueNanos) {
+
+        Sample minus(Sample earlier) {
+            return new Sample(cpuNanos - earlier.cpuNanos, allocatedBytes - earlier.allocatedBytes,
+                    runQueueNanos < 0 || earlier.runQueueNanos < 0 ? -1 : runQueueNanos - earlier.runQueueNanos);
+        }
+    }
+
+    private WorkerThreads() {
+    }
+
+    /**
+     * Sums over live threads whose name starts with {@code prefix}. Threads that ended between two samples drop
+     * out of the later one; the worker's threads live as long as the worker, so differences stay meaningful.
+     */
+    static Sample sample(String prefix) {
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long cpu = 0;
+        long alloc = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(prefix)) {
+                cpu += Math.max(0, bean.getThreadCpuTime(t.threadId()));
+                alloc += Math.max(0, bean.getThreadAllocatedBytes(t.threadId()));
+            }
+        }
+        return new Sample(cpu, alloc, runQueueNanos(prefix));
+    }
+
+    /**
+     * Linux: the second field of /proc/self/task/TID/schedstat (ns spent runnable on a run queue) summed over
+     * the tasks whose name (Java thread name cut to 15 characters) starts with {@code prefix}; -1 elsewhere.
+     */
+    static long runQueueNanos(String prefix) {
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return -1;
+        }
+        String shortPrefix = prefix.length() > 15 ? prefix.substring(0, 15) : prefix;
+        long sum = 0;
+        boolean found = false;
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
+            for (Path task : dir) {
+                try {
+                    if (!Files.readString(task.resolve("comm")).startsWith(shortPrefix)) {
+                        continue;
+                    }
+                    long wait = parseRunQueueNanos(Files.readString(task.resolve("schedstat")));
+                    if (wait >= 0) {
+                        sum += wait;
+                        found = true;
+                    }
+                } catch (IOException ended) {
+                    // the thread ended while we listed it
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return found ? sum : -1;
+    }
+
+    /** "run_ns wait_ns timeslices" (schedstat format) to wait_ns, or -1 if malformed. */
+    static long parseRunQueueNanos(String schedstat) {
+        String[] fields = schedstat.trim().split("\\s+");
+        if (fields.length < 2) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(fields[1]);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}
