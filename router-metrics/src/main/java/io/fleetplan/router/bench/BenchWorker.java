@@ -13,6 +13,7 @@ import io.fleetplan.proto.v1.WorkerGrpc;
 import io.fleetplan.proto.v1.WorkerHeartbeatRequest;
 import io.fleetplan.proto.v1.WorkerInfo;
 import io.fleetplan.proto.v1.WorkerRole;
+import io.fleetplan.router.frontend.IoLoops;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -38,6 +39,9 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
     record Trace(long arrivedNanos, long[] sentNanos) {
     }
 
+    /** Shared by all bench workers of the process; daemon threads. */
+    private static final IoLoops LOOPS = new IoLoops("bench-worker-io", 1);
+
     private final String id;
     private final long itlMs;
     private final ScheduledExecutorService timer;
@@ -53,7 +57,9 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
             t.setDaemon(true);
             return t;
         });
+        // loops of their own, so the bench can tell the workers' CPU from the LocalRouter's (default gRPC loops)
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor()
+                .bossEventLoopGroup(LOOPS.group).workerEventLoopGroup(LOOPS.group).channelType(LOOPS.serverChannel)
                 .addService(this).build().start();
     }
 

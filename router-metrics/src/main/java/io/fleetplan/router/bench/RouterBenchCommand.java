@@ -3,6 +3,7 @@ package io.fleetplan.router.bench;
 import io.fleetplan.common.cli.FleetplanSubcommand;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,6 +65,10 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
         System.exit(new picocli.CommandLine(new RouterBenchCommand()).execute(args));
     }
 
+    private static double perToken(long nanos, long tokens) {
+        return tokens == 0 ? 0 : nanos / 1e3 / tokens;
+    }
+
     @Override
     public String parent() {
         return "bench";
@@ -102,8 +107,12 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
             System.out.printf(Locale.ROOT, "  %-28s p50 %.3f  p99 %.3f ms%n", "request path (client->worker)",
                     s.requestPathP50Ms(), s.requestPathP99Ms());
             System.out.printf(Locale.ROOT, "  %-28s p99 %.3f ms%n", "TTFT added (both paths)", s.ttftAddedP99Ms());
-            System.out.printf(Locale.ROOT, "  %-28s %.2f cores (client + Frontend + router + workers)%n",
-                    "process CPU", s.cpuCores());
+            System.out.printf(Locale.ROOT, "  %-28s %.2f cores (client + Frontend + router + workers), %.1f us per token%n",
+                    "process CPU", s.cpuCores(), s.cpuUsPerToken());
+            for (Map.Entry<String, Long> e : s.cpuNanosByThread().entrySet()) {
+                System.out.printf(Locale.ROOT, "  %-28s %-28s %.1f us%n", "", e.getKey(), perToken(e.getValue(),
+                        s.tokens()));
+            }
         }
         RouterHopBench.Result hop = null;
         if (hopStreams > 0) {
@@ -129,10 +138,19 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
             json.append(String.format(Locale.ROOT, ",\"streams\":%d,\"stream_requests\":%d,\"stream_tokens\":%d,"
                             + "\"tokens_per_s\":%.1f,\"added_token_p50_ms\":%.3f,\"added_token_p99_ms\":%.3f,"
                             + "\"added_token_max_ms\":%.3f,\"request_path_p50_ms\":%.3f,\"request_path_p99_ms\":%.3f,"
-                            + "\"ttft_added_p99_ms\":%.3f,\"stream_errors\":%d,\"process_cpu_cores\":%.2f",
+                            + "\"ttft_added_p99_ms\":%.3f,\"stream_errors\":%d,\"process_cpu_cores\":%.2f,"
+                            + "\"cpu_us_per_token\":%.2f",
                     s.streams(), s.requests(), s.tokens(), s.tokens() / s.seconds(), s.tokenP50Ms(), s.tokenP99Ms(),
                     s.tokenMaxMs(), s.requestPathP50Ms(), s.requestPathP99Ms(), s.ttftAddedP99Ms(), s.errors(),
-                    s.cpuCores()));
+                    s.cpuCores(), s.cpuUsPerToken()));
+            json.append(",\"cpu_us_per_token_by_thread\":{");
+            String sep = "";
+            for (Map.Entry<String, Long> e : s.cpuNanosByThread().entrySet()) {
+                json.append(sep).append('"').append(e.getKey()).append("\":")
+                        .append(String.format(Locale.ROOT, "%.2f", perToken(e.getValue(), s.tokens())));
+                sep = ",";
+            }
+            json.append('}');
         }
         if (hop != null) {
             json.append(String.format(Locale.ROOT, ",\"hop_streams\":%d,\"hop_direct_token_p50_ms\":%.3f,"

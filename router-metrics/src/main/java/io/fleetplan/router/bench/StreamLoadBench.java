@@ -29,7 +29,12 @@ final class StreamLoadBench {
 
     record Result(int streams, int workers, long requests, long tokens, double seconds, double tokenP50Ms,
                   double tokenP99Ms, double tokenMaxMs, double requestPathP50Ms, double requestPathP99Ms,
-                  double ttftAddedP99Ms, long errors, double cpuCores) {
+                  double ttftAddedP99Ms, long errors, double cpuCores, Map<String, Long> cpuNanosByThread) {
+
+        /** CPU of the whole process per delivered token, in microseconds. */
+        double cpuUsPerToken() {
+            return tokens == 0 ? 0 : cpuNanosByThread.values().stream().mapToLong(Long::longValue).sum() / 1e3 / tokens;
+        }
     }
 
     static Result run(int streams, int workers, long itlMs, int maxTokens, int promptTokens, Duration warmup,
@@ -37,7 +42,7 @@ final class StreamLoadBench {
         List<AutoCloseable> closeables = new ArrayList<>();
         try {
             LocalRouter router = new LocalRouter(new LocalRouter.Options("bench-pool", "bench-router", "127.0.0.1", 0,
-                    0, RouterConfig.builder().seed(1).build())).start();
+                    0, RouterConfig.builder().seed(1).heartbeatTimeoutMs(60_000).build())).start();
             closeables.add(router);
             Map<String, BenchWorker> byId = new ConcurrentHashMap<>();
             for (int i = 0; i < workers; i++) {
@@ -72,8 +77,16 @@ final class StreamLoadBench {
             AtomicLong tokens = new AtomicLong();
             AtomicLong errors = new AtomicLong();
             List<Thread> users = new ArrayList<>();
+            java.util.Random stagger = new java.util.Random(streams);
             for (int u = 0; u < streams; u++) {
+                // independent users: first requests spread over one token interval, not all in the same instant
+                long delayMs = stagger.nextLong(itlMs);
                 users.add(Thread.ofVirtual().name("bench-user-" + u).start(() -> {
+                    try {
+                        Thread.sleep(delayMs);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                     Connection c = null;
                     while (running.get()) {
                         try {
@@ -107,11 +120,12 @@ final class StreamLoadBench {
             Thread.sleep(warmup.toMillis());
             recording.set(true);
             long start = System.nanoTime();
-            long cpuStart = processCpuNanos();
+            ThreadCpu.Snapshot cpuStart = ThreadCpu.take();
             Thread.sleep(measure.toMillis());
             recording.set(false);
+            Map<String, Long> cpu = ThreadCpu.delta(cpuStart, ThreadCpu.take());
             double seconds = (System.nanoTime() - start) / 1e9;
-            double cpuCores = (processCpuNanos() - cpuStart) / 1e9 / seconds;
+            double cpuCores = cpu.values().stream().mapToLong(Long::longValue).sum() / 1e9 / seconds;
             running.set(false);
             for (Thread t : users) {
                 t.join(Duration.ofSeconds(30));
@@ -119,18 +133,12 @@ final class StreamLoadBench {
             return new Result(streams, workers, requests.get(), tokens.get(), seconds,
                     ms(token.getValueAtPercentile(50)), ms(token.getValueAtPercentile(99)), ms(token.getMaxValue()),
                     ms(path.getValueAtPercentile(50)), ms(path.getValueAtPercentile(99)),
-                    ms(ttftAdded.getValueAtPercentile(99)), errors.get(), cpuCores);
+                    ms(ttftAdded.getValueAtPercentile(99)), errors.get(), cpuCores, cpu);
         } finally {
             for (int i = closeables.size() - 1; i >= 0; i--) {
                 closeables.get(i).close();
             }
         }
-    }
-
-    /** CPU time of this whole process (client, Frontend, router and workers together). */
-    private static long processCpuNanos() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 
     private static double ms(long nanos) {

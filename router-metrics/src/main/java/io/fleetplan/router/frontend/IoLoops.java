@@ -20,13 +20,13 @@ import java.util.concurrent.TimeUnit;
  * that arrives from a router is written to its client's socket by the same kind of loop thread, often the same
  * thread, with no hand-off through an executor. Epoll where the native transport loads, NIO otherwise.
  */
-final class IoLoops implements AutoCloseable {
+public final class IoLoops implements AutoCloseable {
 
-    final EventLoopGroup group;
-    final Class<? extends ServerChannel> serverChannel;
-    final Class<? extends Channel> clientChannel;
+    public final EventLoopGroup group;
+    public final Class<? extends ServerChannel> serverChannel;
+    public final Class<? extends Channel> clientChannel;
 
-    IoLoops(String name, int threads) {
+    public IoLoops(String name, int threads) {
         boolean epoll = Epoll.isAvailable();
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
