@@ -94,12 +94,17 @@ public final class BenchEngineCommand implements Callable<Integer>, FleetplanSub
             out.printf(Locale.ROOT, "%-28s %10.3f%n", "token emission error max ms", live.maxMs());
             out.printf(Locale.ROOT, "%-28s %10.0f%n", "tokens streamed per s", live.tokens() / live.seconds());
             out.printf(Locale.ROOT, "%-28s %10.3f%n", "worker cpu cores", live.workerCpuCores());
+            out.printf(Locale.ROOT, "%-28s %10.3f  (p99 %.3f; per iteration, how late its sends began)%n",
+                    "first token error p50 ms", live.firstTokenP50Ms(), live.firstTokenP99Ms());
             out.printf(Locale.ROOT, "%-28s %10.0f  (p90 %.0f; wall ns between two sends of one iteration)%n",
                     "send spacing p50 ns", live.sendSpacingP50Ns(), live.sendSpacingP90Ns());
             out.printf(Locale.ROOT, "%-28s %10.0f%n", "worker cpu ns per token", live.workerCpuNsPerToken());
             out.printf(Locale.ROOT, "%-28s %10.0f%n", "worker alloc bytes per token", live.workerAllocBytesPerToken());
             out.printf(Locale.ROOT, "%-28s %10.2f  (worker threads runnable, waiting for a CPU)%n",
                     "worker run-queue ms per s", live.workerRunQueueMsPerS());
+            out.printf(Locale.ROOT, "%-28s %10.3f  (bench client, JIT, GC in this JVM)%n", "other cpu cores",
+                    live.otherCpuCores());
+            out.printf(Locale.ROOT, "%-28s %10d  (%d ms)%n", "gc pauses", live.gcPauses(), Math.round(live.gcMs()));
             double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             int cores = Runtime.getRuntime().availableProcessors();
             out.printf(Locale.ROOT, "%-28s %10.2f  (%d cores; timing error grows when the machine is oversubscribed)%n",
@@ -114,11 +119,16 @@ public final class BenchEngineCommand implements Callable<Integer>, FleetplanSub
             field(json, "live_emission_error_p99_ms", live.p99Ms());
             field(json, "live_emission_error_max_ms", live.maxMs());
             field(json, "live_worker_cpu_cores", live.workerCpuCores());
+            field(json, "live_first_token_error_p50_ms", live.firstTokenP50Ms());
+            field(json, "live_first_token_error_p99_ms", live.firstTokenP99Ms());
             field(json, "live_send_spacing_p50_ns", live.sendSpacingP50Ns());
             field(json, "live_send_spacing_p90_ns", live.sendSpacingP90Ns());
             field(json, "live_worker_cpu_ns_per_token", live.workerCpuNsPerToken());
             field(json, "live_worker_alloc_bytes_per_token", live.workerAllocBytesPerToken());
             field(json, "live_worker_runqueue_ms_per_s", live.workerRunQueueMsPerS());
+            field(json, "live_other_cpu_cores", live.otherCpuCores());
+            field(json, "live_gc_pauses", live.gcPauses());
+            field(json, "live_gc_ms", live.gcMs());
         }
         json.setLength(json.length() - 1);
         json.append('}');

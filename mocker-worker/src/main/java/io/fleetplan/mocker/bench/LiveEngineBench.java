@@ -48,10 +48,17 @@ public final class LiveEngineBench {
      * @param workerAllocBytesPerToken bytes allocated by the worker's threads per token streamed
      * @param workerRunQueueMsPerS ms per wall second the worker's threads were runnable but waiting for a CPU
      *     (Linux schedstat; -1 elsewhere): time the machine, not the worker, made tokens late
+     * @param firstTokenP50Ms per iteration, the emission error of its first token (how late its sends began),
+     *     median over iterations, ms
+     * @param firstTokenP99Ms the same, 99th percentile over iterations, ms
+     * @param otherCpuCores CPU of the rest of this process (the bench's gRPC client, JIT, GC) per wall second
+     * @param gcPauses garbage collections in the window (this JVM: worker and bench client)
+     * @param gcMs time spent in them, ms
      */
     public record Result(long tokens, long requests, double p50Ms, double p99Ms, double maxMs, double workerCpuCores,
                          double seconds, double sendSpacingP50Ns, double sendSpacingP90Ns, double workerCpuNsPerToken,
-                         double workerAllocBytesPerToken, double workerRunQueueMsPerS) {
+                         double workerAllocBytesPerToken, double workerRunQueueMsPerS, double firstTokenP50Ms,
+                         double firstTokenP99Ms, double otherCpuCores, long gcPauses, double gcMs) {
     }
 
     private LiveEngineBench() {
@@ -63,8 +70,11 @@ public final class LiveEngineBench {
         settings = new WorkerSettings(config, "bench", "127.0.0.1", "127.0.0.1", 0, -1, null, "bench", 1, false,
                 settings.drainGrace());
         try (MockerWorker worker = MockerWorker.start(settings)) {
+            // the client's callbacks only count and start the next call: run them on the client's event loop
+            // (direct executor) instead of hopping each message to a thread pool, so the load generator takes
+            // as little of the machine's CPU from the worker as it can
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", worker.grpcPort()).usePlaintext()
-                    .build();
+                    .directExecutor().build();
             WorkerGrpc.WorkerStub stub = WorkerGrpc.newStub(channel);
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong tokens = new AtomicLong();
@@ -78,10 +88,15 @@ public final class LiveEngineBench {
             long tokens0 = tokens.get();
             long finished0 = finished.get();
             WorkerThreads.Sample before = WorkerThreads.sample(worker.threadNamePrefix());
+            long process0 = WorkerThreads.processCpuNanos();
+            long[] gc0 = WorkerThreads.gc();
             long t0 = System.nanoTime();
             Thread.sleep((long) (setup.seconds() * 1000));
             double wall = (System.nanoTime() - t0) / 1e9;
             WorkerThreads.Sample after = WorkerThreads.sample(worker.threadNamePrefix());
+            long process1 = WorkerThreads.processCpuNanos();
+            long[] gc1 = WorkerThreads.gc();
+            Histogram first = worker.emissionStats().snapshotFirstMicros();
             Histogram errors = worker.emissionStats().snapshotMicros();
             Histogram spacing = worker.emissionStats().snapshotSpacingNanos();
             long tokenCount = tokens.get() - tokens0;
@@ -95,7 +110,9 @@ public final class LiveEngineBench {
                     errors.getValueAtPercentile(99) / 1000.0, errors.getMaxValue() / 1000.0,
                     used.cpuNanos() / 1e9 / wall, wall, spacing.getValueAtPercentile(50),
                     spacing.getValueAtPercentile(90), used.cpuNanos() / perToken, used.allocatedBytes() / perToken,
-                    used.runQueueNanos() < 0 ? -1 : used.runQueueNanos() / 1e6 / wall);
+                    used.runQueueNanos() < 0 ? -1 : used.runQueueNanos() / 1e6 / wall,
+                    first.getValueAtPercentile(50) / 1000.0, first.getValueAtPercentile(99) / 1000.0,
+                    Math.max(0, process1 - process0 - used.cpuNanos()) / 1e9 / wall, gc1[0] - gc0[0], gc1[1] - gc0[1]);
         }
     }
 

@@ -48,6 +48,23 @@ final class WorkerThreads {
         return new Sample(cpu, alloc, runQueueNanos(prefix));
     }
 
+    /** CPU time of this whole process, ns (-1 if unknown). */
+    static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
+    /** {collections, milliseconds} over this JVM's garbage collectors so far. */
+    static long[] gc() {
+        long count = 0;
+        long ms = 0;
+        for (var bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, bean.getCollectionCount());
+            ms += Math.max(0, bean.getCollectionTime());
+        }
+        return new long[] {count, ms};
+    }
+
     /**
      * Linux: the second field of /proc/self/task/TID/schedstat (ns spent runnable on a run queue) summed over
      * the tasks whose name (Java thread name cut to 15 characters) starts with {@code prefix}; -1 elsewhere.

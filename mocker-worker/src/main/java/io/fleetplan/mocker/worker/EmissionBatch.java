@@ -23,6 +23,12 @@ final class EmissionBatch {
 
         /** One iteration's mean wall time between consecutive sends, ns. */
         void spacing(long nanosPerToken);
+
+        /**
+         * The error of the first token of one group (an iteration's tokens share a modelled time): how late
+         * the iteration's sends started, before any per-token cost (wake-up, scheduling, GC).
+         */
+        void firstError(long lateNanos);
     }
 
     private long[] late = new long[512];
@@ -33,7 +39,9 @@ final class EmissionBatch {
     private long groupLastLate;
     private int groupCount;
     private final long[] spacings = new long[16];
+    private final long[] firstErrors = new long[16];
     private int spacingCount;
+    private int firstCount;
 
     /** A token modelled at {@code modelNanos} was handed to its stream at {@code sendNanos} (same clock). */
     void record(long modelNanos, long sendNanos) {
@@ -70,10 +78,17 @@ final class EmissionBatch {
             sink.spacing(spacings[i]);
         }
         spacingCount = 0;
+        for (int i = 0; i < firstCount; i++) {
+            sink.firstError(firstErrors[i]);
+        }
+        firstCount = 0;
     }
 
     private void closeGroup() {
-        // many groups between two drains (handoffs outside iterations) keep only the first spacings
+        // many groups between two drains (handoffs outside iterations) keep only the first ones' figures
+        if (grouping && groupCount >= 1 && firstCount < firstErrors.length) {
+            firstErrors[firstCount++] = groupFirstLate;
+        }
         if (grouping && groupCount >= 2 && spacingCount < spacings.length) {
             spacings[spacingCount++] = Math.max(0, groupLastLate - groupFirstLate) / (groupCount - 1);
         }

@@ -18,9 +18,15 @@ public final class EmissionStats {
     private final Histogram total = new Histogram(1, MAX_MICROS, 3);
     private final Recorder spacingRecorder = new Recorder(1, MAX_SPACING_NANOS, 3);
     private final Histogram spacingTotal = new Histogram(1, MAX_SPACING_NANOS, 3);
+    private final Recorder firstRecorder = new Recorder(1, MAX_MICROS, 3);
+    private final Histogram firstTotal = new Histogram(1, MAX_MICROS, 3);
 
     void recordError(long lateNanos) {
         recorder.recordValue(Math.min(MAX_MICROS, Math.max(1, lateNanos / 1000)));
+    }
+
+    void recordFirstError(long lateNanos) {
+        firstRecorder.recordValue(Math.min(MAX_MICROS, Math.max(1, lateNanos / 1000)));
     }
 
     void recordSpacing(long nanosPerToken) {
@@ -42,7 +48,18 @@ public final class EmissionStats {
         return spacingTotal.copy();
     }
 
+    /**
+     * Per iteration: the error of its first token, us (how late the iteration's sends began), since the previous
+     * {@link #reset()} (or start).
+     */
+    public synchronized Histogram snapshotFirstMicros() {
+        firstTotal.add(firstRecorder.getIntervalHistogram());
+        return firstTotal.copy();
+    }
+
     public synchronized void reset() {
+        firstRecorder.reset();
+        firstTotal.reset();
         recorder.reset();
         total.reset();
         spacingRecorder.reset();

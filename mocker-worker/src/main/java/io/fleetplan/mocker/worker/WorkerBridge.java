@@ -194,6 +194,11 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
     }
 
     @Override
+    public void firstError(long lateNanos) {
+        emission.recordFirstError(lateNanos);
+    }
+
+    @Override
     public void onForwardPass(ForwardPass fpm) {
         publish();
         metrics.forwardPass(fpm);

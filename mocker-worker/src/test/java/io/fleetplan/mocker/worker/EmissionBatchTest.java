@@ -11,6 +11,7 @@ class EmissionBatchTest {
     private static final class Collect implements EmissionBatch.Sink {
         final List<Long> errors = new ArrayList<>();
         final List<Long> spacings = new ArrayList<>();
+        final List<Long> firsts = new ArrayList<>();
 
         @Override
         public void error(long lateNanos) {
@@ -20,6 +21,11 @@ class EmissionBatchTest {
         @Override
         public void spacing(long nanosPerToken) {
             spacings.add(nanosPerToken);
+        }
+
+        @Override
+        public void firstError(long lateNanos) {
+            firsts.add(lateNanos);
         }
     }
 
@@ -51,6 +57,7 @@ class EmissionBatchTest {
         Collect c = new Collect();
         b.drain(c);
         assertThat(c.spacings).containsExactly(200L, 30L);
+        assertThat(c.firsts).containsExactly(100L, 50L, 10L);
         assertThat(c.errors).hasSize(7);
     }
 
@@ -67,6 +74,7 @@ class EmissionBatchTest {
         Collect second = new Collect();
         b.drain(second);
         assertThat(second.spacings).isEmpty();
+        assertThat(second.firsts).containsExactly(4_000L);
         assertThat(second.errors).containsExactly(4_000L);
     }
 
