@@ -50,7 +50,8 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
     @Option(names = "--duration-s", defaultValue = "15", description = "Measured seconds of the stream load. Default: ${DEFAULT-VALUE}.")
     int durationSeconds;
 
-    @Option(names = "--warmup-s", defaultValue = "5", description = "Unmeasured seconds first. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup-s", defaultValue = "30",
+            description = "Unmeasured seconds first (the JIT needs about 30 s of this load to settle on 2 cores). Default: ${DEFAULT-VALUE}.")
     int warmupSeconds;
 
     @Option(names = "--hop-streams", defaultValue = "500",

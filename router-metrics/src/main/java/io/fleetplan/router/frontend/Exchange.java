@@ -4,6 +4,7 @@ import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultHttpContent;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -84,6 +85,11 @@ final class Exchange {
     /** Set before the response starts. */
     void header(String name, String value) {
         responseHeaders.set(name, value);
+    }
+
+    /** The event loop that owns this connection: writes from it go out inline. */
+    EventLoop loop() {
+        return channel.eventLoop();
     }
 
     ByteBufAllocator alloc() {

@@ -11,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,6 +34,9 @@ final class GenerationFlow {
     /** Receives generated tokens; an IOException means the client went away. */
     interface TokenSink {
         void tokens(int[] ids) throws IOException;
+
+        /** The event loop that owns the client's connection: tokens are best delivered on it (or null). */
+        EventLoop loop();
     }
 
     /** What came out. */
@@ -176,7 +180,7 @@ final class GenerationFlow {
         Context.CancellableContext ctx = Context.current().withCancellation();
         DecodeStream stream = new DecodeStream(held, sink);
         try {
-            ctx.run(() -> pools.streamStub(pool).generate(req, stream));
+            ctx.run(() -> pools.streamStub(pool, sink.loop()).generate(req, stream));
             stream.done.await();
         } catch (InterruptedException e) {
             ctx.cancel(e);

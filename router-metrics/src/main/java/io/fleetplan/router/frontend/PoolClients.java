@@ -7,7 +7,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -15,37 +21,54 @@ import java.util.concurrent.TimeUnit;
 /** gRPC channels to the pools' LocalRouters, and each pool's ready-worker count as last polled. */
 final class PoolClients implements AutoCloseable {
 
-    private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+    private final List<ManagedChannel> channels = new ArrayList<>();
     private final Map<String, RouterGrpc.RouterBlockingStub> stubs = new LinkedHashMap<>();
-    private final Map<String, RouterGrpc.RouterStub> streamStubs = new LinkedHashMap<>();
+    private final Map<String, Map<EventLoop, RouterGrpc.RouterStub>> streamStubs = new LinkedHashMap<>();
     private final Map<String, Integer> ready = new ConcurrentHashMap<>();
     private volatile long lastPollNanos;
 
     /**
-     * @param loops the Frontend's event loops: the channels run on them, and their callbacks run on the transport
-     *              thread itself (direct executor), which is where decode tokens are written to the client. Blocking
-     *              stub calls are unaffected: they run their callbacks on the calling thread.
+     * One channel per pool for unary and prefill calls, and one per pool and event loop for decode streams, bound to
+     * that loop: a request served on an HTTP connection of loop L streams its tokens over L's channel, so the gRPC
+     * callback that receives a token (direct executor: on the transport thread) is already on the thread that owns
+     * the client's socket and writes the SSE event inline, with no task hand-off or wake-up between threads.
+     * Blocking stub calls are unaffected: they run their callbacks on the calling thread.
      */
     PoolClients(Map<String, String> addresses, IoLoops loops) {
         addresses.forEach((pool, address) -> {
-            // the flow retries on other pools itself; gRPC's retry buffering would only add per-token work
-            ManagedChannel ch = NettyChannelBuilder.forTarget(address).usePlaintext().disableRetry()
-                    .eventLoopGroup(loops.group).channelType(loops.clientChannel).directExecutor()
-                    .keepAliveTime(30, TimeUnit.SECONDS).build();
-            channels.put(pool, ch);
+            ManagedChannel ch = channel(address, loops, loops.group);
             stubs.put(pool, RouterGrpc.newBlockingStub(ch));
-            streamStubs.put(pool, RouterGrpc.newStub(ch));
+            Map<EventLoop, RouterGrpc.RouterStub> perLoop = new HashMap<>();
+            for (EventExecutor e : loops.group) {
+                EventLoop loop = (EventLoop) e;
+                perLoop.put(loop, RouterGrpc.newStub(channel(address, loops, loop)));
+            }
+            streamStubs.put(pool, perLoop);
             ready.put(pool, 0);
         });
+    }
+
+    private ManagedChannel channel(String address, IoLoops loops, EventLoopGroup group) {
+        // the flow retries on other pools itself; gRPC's retry buffering would only add per-token work
+        ManagedChannel ch = NettyChannelBuilder.forTarget(address).usePlaintext().disableRetry()
+                .eventLoopGroup(group).channelType(loops.clientChannel).directExecutor()
+                .keepAliveTime(30, TimeUnit.SECONDS).build();
+        channels.add(ch);
+        return ch;
     }
 
     RouterGrpc.RouterBlockingStub stub(String pool) {
         return stubs.get(pool);
     }
 
-    /** Asynchronous stub: decode streams, whose callbacks must not block. */
-    RouterGrpc.RouterStub streamStub(String pool) {
-        return streamStubs.get(pool);
+    /**
+     * Asynchronous stub for decode streams (callbacks must not block) whose callbacks run on {@code loop}, or on
+     * any of the Frontend's loops when {@code loop} is not one of them.
+     */
+    RouterGrpc.RouterStub streamStub(String pool, EventLoop loop) {
+        Map<EventLoop, RouterGrpc.RouterStub> perLoop = streamStubs.get(pool);
+        RouterGrpc.RouterStub stub = perLoop.get(loop);
+        return stub != null ? stub : perLoop.values().iterator().next();
     }
 
     boolean ready(String pool) {
@@ -94,6 +117,6 @@ final class PoolClients implements AutoCloseable {
 
     @Override
     public void close() {
-        channels.values().forEach(ManagedChannel::shutdownNow);
+        channels.forEach(ManagedChannel::shutdownNow);
     }
 }

@@ -1,6 +1,7 @@
 package io.fleetplan.router.frontend;
 
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -8,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * Writes one completion back: as SSE chunks while tokens arrive (headers go out with the first token, so a
  * request that fails before it still gets a proper HTTP error status), or as one JSON body at the end.
  * Records TTFT and per-token ITL as Dynamo's frontend does. {@link #tokens} runs on the gRPC transport thread
- * that delivers the decode stream; each event is encoded straight into one pooled buffer.
+ * that delivers the decode stream, the connection's own event loop ({@link #loop()}); each event is encoded
+ * straight into one pooled buffer.
  */
 final class Responder implements GenerationFlow.TokenSink {
 
@@ -38,6 +40,11 @@ final class Responder implements GenerationFlow.TokenSink {
 
     String id() {
         return id;
+    }
+
+    @Override
+    public EventLoop loop() {
+        return ex.loop();
     }
 
     @Override
