@@ -51,6 +51,8 @@ public final class FakeWorker extends WorkerGrpc.WorkerImplBase implements AutoC
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
     private final List<StreamObserver<WorkerEvent>> subscribers = new CopyOnWriteArrayList<>();
     public final List<GenerateRequest> received = new CopyOnWriteArrayList<>();
+    /** Request ids whose Generate stream the caller cancelled. */
+    public final List<String> cancelled = new CopyOnWriteArrayList<>();
     private final AtomicLong eventId = new AtomicLong();
     private final Server server;
     private volatile boolean failBeforeTokens;
@@ -165,6 +167,7 @@ public final class FakeWorker extends WorkerGrpc.WorkerImplBase implements AutoC
         int isl = request.getTokenIdsCount() > 0 ? request.getTokenIdsCount() : request.getPromptTokens();
         int max = role == WorkerRole.PREFILL ? 1 : request.getMaxTokens();
         ServerCallStreamObserver<GenerateResponse> out = (ServerCallStreamObserver<GenerateResponse>) response;
+        out.setOnCancelHandler(() -> cancelled.add(request.getRequestId()));
         // like the mocker: with a KV handoff the prefill worker's token was index 0; continue at index 1
         int start = request.hasKvTransfer() ? 1 : 0;
         if (start >= max) {

@@ -1,0 +1,30 @@
+package io.fleetplan.router.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ThreadCpuTest {
+
+    @Test
+    void threadsGroupByTheirNameWithoutNumbers() {
+        assertThat(ThreadCpu.group("frontend-io-2-1")).isEqualTo("frontend-io");
+        assertThat(ThreadCpu.group("grpc-default-worker-ELG-3-7")).isEqualTo("grpc-default-worker-ELG");
+        assertThat(ThreadCpu.group("ForkJoinPool-1-worker-2")).isEqualTo("ForkJoinPool-worker");
+        assertThat(ThreadCpu.group("bench-worker-bw3")).isEqualTo("bench-worker-bw");
+        assertThat(ThreadCpu.group("main")).isEqualTo("main");
+        assertThat(ThreadCpu.group("42")).isEqualTo("unnamed");
+    }
+
+    @Test
+    void deltaSumsGroupsAndLeavesTheRestOfTheProcessToOther() {
+        ThreadCpu.Snapshot before = new ThreadCpu.Snapshot(Map.of(1L, "io-1", 2L, "io-2"), Map.of(1L, 100L, 2L, 50L),
+                1_000);
+        // thread 3 started in between, thread 2 ended in between
+        ThreadCpu.Snapshot after = new ThreadCpu.Snapshot(Map.of(1L, "io-1", 3L, "io-3", 4L, "main"),
+                Map.of(1L, 400L, 3L, 200L, 4L, 0L), 2_000);
+        Map<String, Long> d = ThreadCpu.delta(before, after);
+        assertThat(d).containsEntry("io", 500L).containsEntry(ThreadCpu.OTHER, 500L).doesNotContainKey("main");
+    }
+}
