@@ -54,11 +54,17 @@ final class WorkerThreads {
                 ? os.getProcessCpuTime() : -1;
     }
 
-    /** {collections, milliseconds} over this JVM's garbage collectors so far. */
+    /**
+     * {collections, milliseconds} over this JVM's garbage collectors so far, without ZGC's "... Cycles" beans
+     * (concurrent work, counted by their "... Pauses" twins); G1's beans count its stop-the-world collections.
+     */
     static long[] gc() {
         long count = 0;
         long ms = 0;
         for (var bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (bean.getName().endsWith("Cycles")) {
+                continue;
+            }
             count += Math.max(0, bean.getCollectionCount());
             ms += Math.max(0, bean.getCollectionTime());
         }

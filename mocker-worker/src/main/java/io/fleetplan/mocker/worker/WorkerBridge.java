@@ -1,5 +1,6 @@
 package io.fleetplan.mocker.worker;
 
+import com.google.protobuf.ByteString;
 import io.fleetplan.mocker.engine.Completion;
 import io.fleetplan.mocker.engine.EngineListener;
 import io.fleetplan.mocker.engine.EngineLoad;
@@ -30,6 +31,8 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
         final ServerCallStreamObserver<GenerateResponse> out;
         final int lastIndex;
         final long seed;
+        // UTF-8 encoded once: every token message carries it, and a String field is re-encoded per message
+        ByteString requestId = ByteString.EMPTY;
         long submitNanos;
         int pendingIndex = -1;
         long pendingModelNanos;
@@ -42,6 +45,7 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
     }
 
     private final String workerId;
+    private final ByteString workerIdBytes;
     private final int dpRank;
     private final InstantSource clock;
     private final EventHub hub;
@@ -59,6 +63,7 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
     WorkerBridge(String workerId, int dpRank, InstantSource clock, EventHub hub, WorkerMetrics metrics,
                  EmissionStats emission) {
         this.workerId = workerId;
+        this.workerIdBytes = ByteString.copyFromUtf8(workerId);
         this.dpRank = dpRank;
         this.clock = clock;
         this.hub = hub;
@@ -74,6 +79,7 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
 
     void open(String requestId, Stream stream) {
         stream.submitNanos = nowNanos();
+        stream.requestId = ByteString.copyFromUtf8(requestId);
         streams.put(requestId, stream);
         inFlight.incrementAndGet();
         metrics.inflight.set(inFlight.get());
@@ -106,8 +112,8 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
                 s.pendingModelNanos = timeNanos;
                 continue;
             }
-            send(s, GenerateResponse.newBuilder().setRequestId(request.requestId()).addTokenIds(tokenId(s, index))
-                    .setIndex(index).setWorkerId(workerId)
+            send(s, GenerateResponse.newBuilder().setRequestIdBytes(s.requestId).addTokenIds(tokenId(s, index))
+                    .setIndex(index).setWorkerIdBytes(workerIdBytes)
                     .setEngineTimeMs((timeNanos - s.submitNanos) / 1e6), timeNanos);
         }
     }
@@ -125,8 +131,8 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
         if (s == null || c.reason() == FinishReason.CANCELLED) {
             return; // nobody is listening any more
         }
-        GenerateResponse.Builder last = GenerateResponse.newBuilder().setRequestId(request.requestId())
-                .setWorkerId(workerId).setFinished(true)
+        GenerateResponse.Builder last = GenerateResponse.newBuilder().setRequestIdBytes(s.requestId)
+                .setWorkerIdBytes(workerIdBytes).setFinished(true)
                 .setFinishReason(c.reason() == FinishReason.LENGTH ? io.fleetplan.proto.v1.FinishReason.LENGTH
                         : io.fleetplan.proto.v1.FinishReason.ABORTED)
                 .setUsage(Usage.newBuilder().setPromptTokens(c.promptTokens())
