@@ -1,5 +1,6 @@
 package io.fleetplan.router.frontend;
 
+import io.fleetplan.router.net.IoLoops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.common.time.WallClockScheduler;
@@ -46,7 +47,7 @@ public final class FrontendServer implements AutoCloseable {
 
     public FrontendServer(FrontendConfig config) {
         this.config = config;
-        this.loops = new IoLoops("frontend-io", IoLoops.defaultThreads());
+        this.loops = new IoLoops("frontend-io", IoLoops.threads("fleetplan.frontend.io-threads"));
         this.pools = new PoolClients(config.poolRouters(), loops);
         this.metrics = new FrontendMetrics(config.dynamoNamespace(), config.model(), pools::readyCounts);
         this.flow = new GenerationFlow(new PoolSelector(config.globalRouter()), pools, config.retryAfterSeconds());

@@ -1,5 +1,6 @@
 package io.fleetplan.router.frontend;
 
+import io.fleetplan.router.net.IoLoops;
 import io.fleetplan.proto.v1.ListWorkersRequest;
 import io.fleetplan.proto.v1.RouterGrpc;
 import io.fleetplan.proto.v1.WorkerLoad;
@@ -9,7 +10,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,8 +39,7 @@ final class PoolClients implements AutoCloseable {
             ManagedChannel ch = channel(address, loops, loops.group);
             stubs.put(pool, RouterGrpc.newBlockingStub(ch));
             Map<EventLoop, RouterGrpc.RouterStub> perLoop = new HashMap<>();
-            for (EventExecutor e : loops.group) {
-                EventLoop loop = (EventLoop) e;
+            for (EventLoop loop : loops.loops()) {
                 perLoop.put(loop, RouterGrpc.newStub(channel(address, loops, loop)));
             }
             streamStubs.put(pool, perLoop);

@@ -23,6 +23,7 @@ import io.fleetplan.router.core.RouterConfig;
 import io.fleetplan.router.core.WorkerSpec;
 import io.fleetplan.router.core.WorkerView;
 import io.fleetplan.router.metrics.MetricsHttp;
+import io.fleetplan.router.net.IoLoops;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -58,6 +59,7 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
     private final RouterMetrics metrics;
     private final PoolStats stats = new PoolStats();
     private final WallClockScheduler scheduler;
+    private final IoLoops loops;
     private final WorkerLinks links;
     private final AtomicLong sequence = new AtomicLong();
     private Server server;
@@ -70,12 +72,14 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
         long seed = options.config().seed() != null ? options.config().seed() : System.nanoTime();
         this.state = new RouterState(new PoolRouter(options.config(), scheduler.clock(), new SplittableRandom(seed)));
         this.metrics = new RouterMetrics(options.pool(), "router", options.routerId(), state::workers);
-        this.links = new WorkerLinks(scheduler, this::onWorkerEvent);
+        this.loops = new IoLoops("router-io", IoLoops.threads("fleetplan.router.io-threads"));
+        this.links = new WorkerLinks(scheduler, loops, this::onWorkerEvent);
     }
 
     /** Starts the gRPC and HTTP servers. */
     public LocalRouter start() throws IOException {
         server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.grpcPort()))
+                .bossEventLoopGroup(loops.group).workerEventLoopGroup(loops.group).channelType(loops.serverChannel)
                 .directExecutor().addService(this).build().start();
         http = HttpServer.create(new InetSocketAddress(options.host(), options.metricsPort()), 64);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -112,6 +116,10 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
 
     public String routerId() {
         return options.routerId();
+    }
+
+    IoLoops loops() {
+        return loops;
     }
 
     RouterConfig config() {
@@ -331,5 +339,6 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
         }
         links.close();
         scheduler.close();
+        loops.close();
     }
 }

@@ -6,6 +6,7 @@ import io.fleetplan.router.core.RouteDecision;
 import io.fleetplan.router.core.RouteReason;
 import io.fleetplan.router.core.RouteRequest;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -28,6 +29,8 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, Genera
     private final int isl;
     private final long startNanos = System.nanoTime();
     private final Set<String> tried = new HashSet<>();
+    /** The loop of the caller's connection (calls arrive on the transport thread): the worker call is relayed on it. */
+    private final EventLoop loop;
     private String worker;
     private int attempts;
     private int tokens;
@@ -44,6 +47,7 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, Genera
         this.trackId = trackId;
         this.hashes = hashes;
         this.isl = isl;
+        this.loop = owner.loops().current();
         out.setOnCancelHandler(() -> {
             ClientCallStreamObserver<GenerateRequest> up = upstream;
             if (up != null) {
@@ -85,7 +89,7 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, Genera
         if (b.getBlockHashesCount() == 0 && hashes.length > 0) {
             b.addAllBlockHashes(java.util.Arrays.stream(hashes).boxed().toList());
         }
-        link.stub.generate(b.build(), this);
+        link.stub(loop).generate(b.build(), this);
     }
 
     private static String describe(RouteReason reason) {

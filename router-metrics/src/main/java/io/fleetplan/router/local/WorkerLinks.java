@@ -4,11 +4,16 @@ import io.fleetplan.proto.v1.ForwardPassMetrics;
 import io.fleetplan.proto.v1.StreamEventsRequest;
 import io.fleetplan.proto.v1.WorkerEvent;
 import io.fleetplan.proto.v1.WorkerGrpc;
+import io.fleetplan.router.net.IoLoops;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +28,12 @@ final class WorkerLinks implements AutoCloseable {
 
     private final Map<String, Link> links = new ConcurrentHashMap<>();
     private final Scheduler scheduler;
+    private final IoLoops loops;
     private final BiConsumer<String, WorkerEvent> onEvent;
 
-    WorkerLinks(Scheduler scheduler, BiConsumer<String, WorkerEvent> onEvent) {
+    WorkerLinks(Scheduler scheduler, IoLoops loops, BiConsumer<String, WorkerEvent> onEvent) {
         this.scheduler = scheduler;
+        this.loops = loops;
         this.onEvent = onEvent;
     }
 
@@ -68,12 +75,16 @@ final class WorkerLinks implements AutoCloseable {
         links.clear();
     }
 
-    /** A worker's channel and event subscription. */
+    /**
+     * A worker's channels and event subscription: one channel per router event loop, bound to it, so a Generate
+     * call is relayed on the loop of the caller's connection (see {@link #stub(EventLoop)}).
+     */
     final class Link {
         final String workerId;
         final String address;
-        final ManagedChannel channel;
-        final WorkerGrpc.WorkerStub stub;
+        private final Map<EventLoop, WorkerGrpc.WorkerStub> stubs = new HashMap<>();
+        private final List<ManagedChannel> channels = new ArrayList<>();
+        private final WorkerGrpc.WorkerStub eventStub;
         volatile ForwardPassMetrics lastFpm;
         private volatile boolean closed;
         private volatile ClientCallStreamObserver<StreamEventsRequest> events;
@@ -81,11 +92,25 @@ final class WorkerLinks implements AutoCloseable {
         Link(String workerId, String address) {
             this.workerId = workerId;
             this.address = address;
-            // handlers never block, so run them on the transport threads: no executor hop on the token path;
-            // no transparent retries either: they buffer every message of a stream, and we retry ourselves
-            this.channel = NettyChannelBuilder.forTarget(address).usePlaintext().directExecutor().disableRetry()
-                    .keepAliveTime(30, TimeUnit.SECONDS).build();
-            this.stub = WorkerGrpc.newStub(channel);
+            for (EventLoop loop : loops.loops()) {
+                // handlers never block, so run them on the transport threads: no executor hop on the token path;
+                // no transparent retries either: they buffer every message of a stream, and we retry ourselves
+                ManagedChannel ch = NettyChannelBuilder.forTarget(address).usePlaintext().directExecutor()
+                        .disableRetry().eventLoopGroup(loop).channelType(loops.clientChannel)
+                        .keepAliveTime(30, TimeUnit.SECONDS).build();
+                channels.add(ch);
+                stubs.put(loop, WorkerGrpc.newStub(ch));
+            }
+            this.eventStub = stubs.get(loops.loops().getFirst());
+        }
+
+        /**
+         * The stub whose callbacks run on {@code loop} (the loop of the incoming call being relayed: its writes
+         * then need no hand-off to another thread), or any when {@code loop} is not one of the router's.
+         */
+        WorkerGrpc.WorkerStub stub(EventLoop loop) {
+            WorkerGrpc.WorkerStub s = loop == null ? null : stubs.get(loop);
+            return s != null ? s : eventStub;
         }
 
         void restartEvents() {
@@ -105,7 +130,7 @@ final class WorkerLinks implements AutoCloseable {
         }
 
         private void subscribe() {
-            stub.streamEvents(StreamEventsRequest.newBuilder().setIncludeKvEvents(true).setIncludeFpm(true).build(),
+            eventStub.streamEvents(StreamEventsRequest.newBuilder().setIncludeKvEvents(true).setIncludeFpm(true).build(),
                     new ClientResponseObserver<StreamEventsRequest, WorkerEvent>() {
                         ClientCallStreamObserver<StreamEventsRequest> self;
 
@@ -151,7 +176,7 @@ final class WorkerLinks implements AutoCloseable {
             if (e != null) {
                 e.cancel("worker removed", null);
             }
-            channel.shutdownNow();
+            channels.forEach(ManagedChannel::shutdownNow);
         }
     }
 }

@@ -1,6 +1,7 @@
-package io.fleetplan.router.frontend;
+package io.fleetplan.router.net;
 
 import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
@@ -12,13 +13,17 @@ import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import io.grpc.netty.shaded.io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Frontend's Netty event loops, shared by its HTTP server and its gRPC channels to the LocalRouters. gRPC
- * here is grpc-netty-shaded, so these are the Netty classes it carries: one Netty in the process, and a token
- * that arrives from a router is written to its client's socket by the same kind of loop thread, often the same
- * thread, with no hand-off through an executor. Epoll where the native transport loads, NIO otherwise.
+ * A server's Netty event loops, shared by what it listens on and the gRPC channels it opens, so that a token
+ * relayed from one connection to another can stay on one thread (see PoolClients and WorkerLinks: the outgoing
+ * stream of a request is opened on a channel bound to the loop of the incoming connection). gRPC here is
+ * grpc-netty-shaded, so these are the Netty classes it carries: one Netty in the process. Epoll where the
+ * native transport loads, NIO otherwise.
  */
 public final class IoLoops implements AutoCloseable {
 
@@ -34,12 +39,28 @@ public final class IoLoops implements AutoCloseable {
         clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
-    /**
-     * Loop threads: {@code fleetplan.frontend.io-threads} if set, else one per core. Each loop serves its share of
-     * the HTTP connections; a pool's gRPC connection (all its streams) lives on one of them.
-     */
-    static int defaultThreads() {
-        return Integer.getInteger("fleetplan.frontend.io-threads", Runtime.getRuntime().availableProcessors());
+    /** Loop threads: the system property {@code property} if set, else one per core. */
+    public static int threads(String property) {
+        return Math.max(1, Integer.getInteger(property, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Every loop of the group, each a group of its own: bind a channel to it with {@code eventLoopGroup(loop)}. */
+    public List<EventLoop> loops() {
+        List<EventLoop> all = new ArrayList<>();
+        for (EventExecutor e : group) {
+            all.add((EventLoop) e);
+        }
+        return all;
+    }
+
+    /** The loop the calling thread runs, or null when it is not one of this group's threads. */
+    public EventLoop current() {
+        for (EventExecutor e : group) {
+            if (e.inEventLoop()) {
+                return (EventLoop) e;
+            }
+        }
+        return null;
     }
 
     @Override
