@@ -124,6 +124,27 @@ public final class PlannerPolicy implements ScalingPolicy {
                 true, 0.4, 0.94);
     }
 
+    /**
+     * This policy with {@code all} put over its settings for every pool and {@code prefill} over those of prefill
+     * (and agg) pools, and other planning margins (a developer's sweep compares variants of a default).
+     */
+    public PlannerPolicy variant(String variantName, Map<String, Object> all, Map<String, Object> prefill,
+            double variantTtftMargin, double variantItlMargin) {
+        Map<String, Object> m = new LinkedHashMap<>(settings);
+        m.putAll(all);
+        Map<String, Object> p = new LinkedHashMap<>(prefillSettings);
+        p.putAll(prefill);
+        return new PlannerPolicy(variantName, description, m, p, arbitrated, variantTtftMargin, variantItlMargin);
+    }
+
+    public double ttftMargin() {
+        return ttftMargin;
+    }
+
+    public double itlMargin() {
+        return itlMargin;
+    }
+
     @Override
     public String name() {
         return name;
