@@ -1,0 +1,255 @@
+package io.fleetplan.router.bench;
+
+import io.fleetplan.router.net.IoLoops;
+import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpRequest;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpClientCodec;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpContent;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderNames;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpMethod;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponse;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpVersion;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.LastHttpContent;
+import io.grpc.netty.shaded.io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The bench's streaming users: each keeps one HTTP/1.1 connection and sends the same SSE chat request again as
+ * soon as the previous stream ended, as OpenAI clients reuse theirs. They run on one Netty event loop of their
+ * own, so the load generator costs little CPU on a small machine and every SSE event is stamped the moment its
+ * bytes are read. Each token's arrival is compared with the time the bench worker sent it.
+ */
+final class SseUsers implements AutoCloseable {
+
+    /** What the users measured. */
+    static final class Stats {
+        final Histogram token;
+        final Histogram path;
+        final Histogram ttftAdded;
+        final AtomicBoolean recording = new AtomicBoolean();
+        final AtomicLong requests = new AtomicLong();
+        final AtomicLong tokens = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+
+        Stats(Histogram token, Histogram path, Histogram ttftAdded) {
+            this.token = token;
+            this.path = path;
+            this.ttftAdded = ttftAdded;
+        }
+    }
+
+    private final IoLoops loops = new IoLoops("bench-client-io", 1);
+    private final Bootstrap bootstrap;
+    private final ByteBuf body;
+    private final String path;
+    private final String host;
+    private final Map<String, BenchWorker> workers;
+    private final Stats stats;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CountDownLatch stopped;
+
+    SseUsers(String host, int port, String path, byte[] body, Map<String, BenchWorker> workers, Stats stats,
+             int users, long staggerMs) {
+        this.path = path;
+        this.host = host + ":" + port;
+        this.body = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(body));
+        this.workers = workers;
+        this.stats = stats;
+        this.stopped = new CountDownLatch(users);
+        this.bootstrap = new Bootstrap().group(loops.group).channel(loops.clientChannel)
+                .option(ChannelOption.TCP_NODELAY, true).remoteAddress(host, port)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new User());
+                    }
+                });
+        Random stagger = new Random(users);
+        for (int u = 0; u < users; u++) {
+            // independent users: first requests spread over one token interval, not all in the same instant
+            loops.group.schedule(this::connect, stagger.nextLong(Math.max(1, staggerMs)), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void connect() {
+        if (!running.get()) {
+            stopped.countDown();
+            return;
+        }
+        bootstrap.connect().addListener(f -> {
+            if (!f.isSuccess()) {
+                error(f.cause());
+                loops.group.schedule(this::connect, 10, TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private void error(Throwable cause) {
+        if (stats.errors.incrementAndGet() <= 3) {
+            System.err.println("stream error: " + cause);
+        }
+    }
+
+    /** Lets every stream in flight finish, then stops; true when all stopped within the timeout. */
+    boolean stop(long timeoutMs) throws InterruptedException {
+        running.set(false);
+        return stopped.await(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        loops.close();
+    }
+
+    private BenchWorker.Trace find(String requestId) {
+        for (BenchWorker w : workers.values()) {
+            BenchWorker.Trace t = w.traces.get(requestId);
+            if (t != null) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** One user on one connection; a broken connection is counted and replaced by a new one. */
+    private final class User extends ChannelInboundHandlerAdapter {
+        private final StringBuilder pending = new StringBuilder();
+        private long sentNanos;
+        private String requestId;
+        private BenchWorker.Trace trace;
+        private boolean record;
+        private int index;
+        private boolean sawDone;
+        private boolean failed;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            send(ctx);
+        }
+
+        private void send(ChannelHandlerContext ctx) {
+            if (!running.get()) {
+                stopped.countDown();
+                ctx.close();
+                return;
+            }
+            pending.setLength(0);
+            requestId = null;
+            trace = null;
+            index = 0;
+            sawDone = false;
+            record = stats.recording.get();
+            FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
+                    body.duplicate());
+            req.headers().set(HttpHeaderNames.HOST, host).set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            sentNanos = System.nanoTime();
+            ctx.writeAndFlush(req);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            long now = System.nanoTime();
+            try {
+                if (msg instanceof HttpResponse r && r.status().code() != 200) {
+                    throw new IllegalStateException("status " + r.status());
+                }
+                if (msg instanceof HttpContent c) {
+                    pending.append(c.content().toString(StandardCharsets.UTF_8));
+                    events(now);
+                    if (c instanceof LastHttpContent) {
+                        if (!sawDone) {
+                            throw new IllegalStateException("stream ended without [DONE]");
+                        }
+                        if (record) {
+                            stats.requests.incrementAndGet();
+                        }
+                        if (requestId != null) {
+                            for (BenchWorker w : workers.values()) {
+                                w.traces.remove(requestId);
+                            }
+                        }
+                        send(ctx);
+                    }
+                }
+            } catch (RuntimeException e) {
+                fail(ctx, e);
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        /** Handles every complete SSE event in the buffer. */
+        private void events(long now) {
+            int end;
+            while ((end = pending.indexOf("\n\n")) >= 0) {
+                String event = pending.substring(0, end);
+                pending.delete(0, end + 2);
+                if (event.startsWith("data: [DONE]")) {
+                    sawDone = true;
+                } else if (event.startsWith("data: {") && event.contains("\"content\":\"")) {
+                    token(now, event);
+                }
+            }
+        }
+
+        private void token(long now, String event) {
+            if (requestId == null) {
+                int at = event.indexOf("\"id\":\"") + 6;
+                requestId = event.substring(at, event.indexOf('"', at));
+                trace = find(requestId);
+            }
+            if (trace != null && record && index < trace.sentNanos().length) {
+                long sentAt = trace.sentNanos()[index];
+                stats.token.recordValue(Math.max(0, now - sentAt));
+                if (index == 0) {
+                    long requestPath = Math.max(0, trace.arrivedNanos() - sentNanos);
+                    stats.path.recordValue(requestPath);
+                    stats.ttftAdded.recordValue(requestPath + Math.max(0, now - sentAt));
+                }
+                stats.tokens.incrementAndGet();
+            }
+            index++;
+        }
+
+        private void fail(ChannelHandlerContext ctx, Throwable e) {
+            if (!failed) {
+                failed = true;
+                error(e);
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail(ctx, cause);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!failed && running.get()) {
+                // the server closed a connection mid-stream or between streams
+                fail(ctx, new IllegalStateException("connection closed by the server"));
+            }
+            if (failed) {
+                connect();
+            }
+        }
+    }
+}
