@@ -96,6 +96,8 @@ public final class BenchEngineCommand implements Callable<Integer>, FleetplanSub
             out.printf(Locale.ROOT, "%-28s %10.3f%n", "worker cpu cores", live.workerCpuCores());
             out.printf(Locale.ROOT, "%-28s %10.3f  (p99 %.3f; per iteration, how late its sends began)%n",
                     "first token error p50 ms", live.firstTokenP50Ms(), live.firstTokenP99Ms());
+            out.printf(Locale.ROOT, "%-28s %10.3f  (p99 %.3f; per iteration, its tokens all written to the socket)%n",
+                    "iteration written p50 ms", live.writtenP50Ms(), live.writtenP99Ms());
             out.printf(Locale.ROOT, "%-28s %10.0f  (p90 %.0f; wall ns between two sends of one iteration)%n",
                     "send spacing p50 ns", live.sendSpacingP50Ns(), live.sendSpacingP90Ns());
             out.printf(Locale.ROOT, "%-28s %10.0f%n", "worker cpu ns per token", live.workerCpuNsPerToken());
@@ -121,6 +123,8 @@ public final class BenchEngineCommand implements Callable<Integer>, FleetplanSub
             field(json, "live_worker_cpu_cores", live.workerCpuCores());
             field(json, "live_first_token_error_p50_ms", live.firstTokenP50Ms());
             field(json, "live_first_token_error_p99_ms", live.firstTokenP99Ms());
+            field(json, "live_iteration_written_p50_ms", live.writtenP50Ms());
+            field(json, "live_iteration_written_p99_ms", live.writtenP99Ms());
             field(json, "live_send_spacing_p50_ns", live.sendSpacingP50Ns());
             field(json, "live_send_spacing_p90_ns", live.sendSpacingP90Ns());
             field(json, "live_worker_cpu_ns_per_token", live.workerCpuNsPerToken());

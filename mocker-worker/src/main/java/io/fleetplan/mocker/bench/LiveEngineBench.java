@@ -54,11 +54,15 @@ public final class LiveEngineBench {
      * @param otherCpuCores CPU of the rest of this process (the bench's gRPC client, JIT, GC) per wall second
      * @param gcPauses garbage collections in the window (this JVM: worker and bench client)
      * @param gcMs time spent in them, ms
+     * @param writtenP50Ms per iteration, when the flush after its sends had written all its tokens to the socket,
+     *     minus their modelled time, median over iterations, ms
+     * @param writtenP99Ms the same, 99th percentile over iterations, ms
      */
     public record Result(long tokens, long requests, double p50Ms, double p99Ms, double maxMs, double workerCpuCores,
                          double seconds, double sendSpacingP50Ns, double sendSpacingP90Ns, double workerCpuNsPerToken,
                          double workerAllocBytesPerToken, double workerRunQueueMsPerS, double firstTokenP50Ms,
-                         double firstTokenP99Ms, double otherCpuCores, long gcPauses, double gcMs) {
+                         double firstTokenP99Ms, double otherCpuCores, long gcPauses, double gcMs, double writtenP50Ms,
+                         double writtenP99Ms) {
     }
 
     private LiveEngineBench() {
@@ -97,6 +101,7 @@ public final class LiveEngineBench {
             long process1 = WorkerThreads.processCpuNanos();
             long[] gc1 = WorkerThreads.gc();
             Histogram first = worker.emissionStats().snapshotFirstMicros();
+            Histogram written = worker.emissionStats().snapshotWrittenMicros();
             Histogram errors = worker.emissionStats().snapshotMicros();
             Histogram spacing = worker.emissionStats().snapshotSpacingNanos();
             long tokenCount = tokens.get() - tokens0;
@@ -112,7 +117,8 @@ public final class LiveEngineBench {
                     spacing.getValueAtPercentile(90), used.cpuNanos() / perToken, used.allocatedBytes() / perToken,
                     used.runQueueNanos() < 0 ? -1 : used.runQueueNanos() / 1e6 / wall,
                     first.getValueAtPercentile(50) / 1000.0, first.getValueAtPercentile(99) / 1000.0,
-                    Math.max(0, process1 - process0 - used.cpuNanos()) / 1e9 / wall, gc1[0] - gc0[0], gc1[1] - gc0[1]);
+                    Math.max(0, process1 - process0 - used.cpuNanos()) / 1e9 / wall, gc1[0] - gc0[0], gc1[1] - gc0[1],
+                    written.getValueAtPercentile(50) / 1000.0, written.getValueAtPercentile(99) / 1000.0);
         }
     }
 

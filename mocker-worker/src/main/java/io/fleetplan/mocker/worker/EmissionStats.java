@@ -18,11 +18,17 @@ public final class EmissionStats {
     private final Histogram total = new Histogram(1, MAX_MICROS, 3);
     private final Recorder spacingRecorder = new Recorder(1, MAX_SPACING_NANOS, 3);
     private final Histogram spacingTotal = new Histogram(1, MAX_SPACING_NANOS, 3);
+    private final Recorder writtenRecorder = new Recorder(1, MAX_MICROS, 3);
+    private final Histogram writtenTotal = new Histogram(1, MAX_MICROS, 3);
     private final Recorder firstRecorder = new Recorder(1, MAX_MICROS, 3);
     private final Histogram firstTotal = new Histogram(1, MAX_MICROS, 3);
 
     void recordError(long lateNanos) {
         recorder.recordValue(Math.min(MAX_MICROS, Math.max(1, lateNanos / 1000)));
+    }
+
+    void recordWritten(long lateNanos) {
+        writtenRecorder.recordValue(Math.min(MAX_MICROS, Math.max(1, lateNanos / 1000)));
     }
 
     void recordFirstError(long lateNanos) {
@@ -57,7 +63,20 @@ public final class EmissionStats {
         return firstTotal.copy();
     }
 
+    /**
+     * Per iteration: when the transport had written all of its tokens to the socket (the flush that follows the
+     * iteration's sends), minus their modelled time, us, since the previous {@link #reset()} (or start). Every
+     * token of the iteration was on the wire by then; the per-token error above is taken at the hand-off to
+     * gRPC, before this flush.
+     */
+    public synchronized Histogram snapshotWrittenMicros() {
+        writtenTotal.add(writtenRecorder.getIntervalHistogram());
+        return writtenTotal.copy();
+    }
+
     public synchronized void reset() {
+        writtenRecorder.reset();
+        writtenTotal.reset();
         firstRecorder.reset();
         firstTotal.reset();
         recorder.reset();

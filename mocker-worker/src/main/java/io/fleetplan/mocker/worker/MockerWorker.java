@@ -87,7 +87,8 @@ public final class MockerWorker implements AutoCloseable {
         this.startedAt = engineThread.now();
         String component = config.role() == Role.PREFILL ? "prefill" : "backend";
         this.metrics = new WorkerMetrics(settings.pool(), component, workerId, config.modelName(), config.dpRank());
-        this.bridge = new WorkerBridge(workerId, config.dpRank(), engineThread.clock(), hub, metrics, emission);
+        this.bridge = new WorkerBridge(workerId, config.dpRank(), engineThread.clock(), hub, metrics, emission,
+                eventLoops.next());
         this.engine = new MockEngine(config, engineThread, bridge);
         bridge.initialLoad(engine.load());
         metrics.load(engine.load());

@@ -17,6 +17,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -54,14 +55,22 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
     // per-token bookkeeping is buffered here and published after the iteration's sends (see EmissionBatch)
     private final EmissionBatch emissionBatch = new EmissionBatch();
     private long generatedUnpublished;
+    // runs a task on the engine thread after the transport's writes queued so far (see onForwardPass)
+    private final Executor afterWrites;
+    private long sentModelNanos = -1;
     private final Map<String, Stream> streams = new HashMap<>();
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicLong completed = new AtomicLong();
     volatile boolean draining;
     private volatile ActiveLoad lastLoad;
 
+    /**
+     * @param afterWrites the event loop that runs the engine and the gRPC connections: a task given to it runs
+     *     after the writes the iteration's tokens queued, so it can time when they reached the socket
+     */
     WorkerBridge(String workerId, int dpRank, InstantSource clock, EventHub hub, WorkerMetrics metrics,
-                 EmissionStats emission) {
+                 EmissionStats emission, Executor afterWrites) {
+        this.afterWrites = afterWrites;
         this.workerId = workerId;
         this.workerIdBytes = ByteString.copyFromUtf8(workerId);
         this.dpRank = dpRank;
@@ -159,6 +168,7 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
     private void send(Stream s, GenerateResponse.Builder message, long modelNanos) {
         if (modelNanos > 0) {
             emissionBatch.record(modelNanos, nowNanos());
+            sentModelNanos = modelNanos;
         }
         try {
             s.out.onNext(message.build());
@@ -207,6 +217,13 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
     @Override
     public void onForwardPass(ForwardPass fpm) {
         publish();
+        if (sentModelNanos > 0) {
+            // gRPC queued this iteration's messages and asked the event loop to flush them once this task ends;
+            // a task queued now runs after that flush: the time the iteration's last token reached the socket
+            long model = sentModelNanos;
+            sentModelNanos = -1;
+            afterWrites.execute(() -> emission.recordWritten(nowNanos() - model));
+        }
         metrics.forwardPass(fpm);
         if (hub.wants(EventHub.Kind.FPM)) {
             hub.publish(event().setFpm(ProtoMapping.toProto(fpm, workerId)).build(), EventHub.Kind.FPM);
