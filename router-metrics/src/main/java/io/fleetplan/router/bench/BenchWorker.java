@@ -1,6 +1,5 @@
 package io.fleetplan.router.bench;
 
-import io.fleetplan.router.net.IoLoops;
 import io.fleetplan.proto.v1.FinishReason;
 import io.fleetplan.proto.v1.GenerateRequest;
 import io.fleetplan.proto.v1.GenerateResponse;
@@ -14,6 +13,7 @@ import io.fleetplan.proto.v1.WorkerGrpc;
 import io.fleetplan.proto.v1.WorkerHeartbeatRequest;
 import io.fleetplan.proto.v1.WorkerInfo;
 import io.fleetplan.proto.v1.WorkerRole;
+import io.fleetplan.router.net.IoLoops;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;

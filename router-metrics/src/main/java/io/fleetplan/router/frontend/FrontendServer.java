@@ -1,11 +1,11 @@
 package io.fleetplan.router.frontend;
 
-import io.fleetplan.router.net.IoLoops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.common.time.WallClockScheduler;
 import io.fleetplan.router.global.PoolSelector;
 import io.fleetplan.router.metrics.MetricsHttp;
+import io.fleetplan.router.net.IoLoops;
 import io.grpc.Context;
 import io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap;
 import io.grpc.netty.shaded.io.netty.channel.Channel;

@@ -1,9 +1,9 @@
 package io.fleetplan.router.frontend;
 
-import io.fleetplan.router.net.IoLoops;
 import io.fleetplan.proto.v1.ListWorkersRequest;
 import io.fleetplan.proto.v1.RouterGrpc;
 import io.fleetplan.proto.v1.WorkerLoad;
+import io.fleetplan.router.net.IoLoops;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

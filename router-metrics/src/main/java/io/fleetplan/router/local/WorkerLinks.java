@@ -1,5 +1,6 @@
 package io.fleetplan.router.local;
 
+import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.proto.v1.ForwardPassMetrics;
 import io.fleetplan.proto.v1.StreamEventsRequest;
 import io.fleetplan.proto.v1.WorkerEvent;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import io.fleetplan.common.time.Scheduler;
 
 /**
  * One gRPC channel per registered worker, and its event stream (KV events, load, FPM, heartbeats) feeding
