@@ -18,6 +18,7 @@ import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -222,7 +223,11 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
             // a task queued now runs after that flush: the time the iteration's last token reached the socket
             long model = sentModelNanos;
             sentModelNanos = -1;
-            afterWrites.execute(() -> emission.recordWritten(nowNanos() - model));
+            try {
+                afterWrites.execute(() -> emission.recordWritten(nowNanos() - model));
+            } catch (RejectedExecutionException closing) {
+                // the worker is shutting down its event loop: nothing left to time
+            }
         }
         metrics.forwardPass(fpm);
         if (hub.wants(EventHub.Kind.FPM)) {
