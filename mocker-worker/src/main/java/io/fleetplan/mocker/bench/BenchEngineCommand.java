@@ -40,6 +40,11 @@ public final class BenchEngineCommand implements Callable<Integer>, FleetplanSub
     @Option(names = "--live-seconds", defaultValue = "10", description = "Measured wall seconds of the live scenario (default: ${DEFAULT-VALUE}).")
     double liveSeconds;
 
+    // 5 s left the JIT compiling gRPC/Netty paths for 3 to 3.5 s of the 10 s window on 2 cores (the compiler
+    // threads then compete with the worker, and the send path is not compiled yet); after 30 s it is 0.5 to 1.3 s
+    @Option(names = "--live-warmup-seconds", defaultValue = "30", description = "Unmeasured wall seconds of the live scenario before its window, so the JIT has compiled the send path (default: ${DEFAULT-VALUE}).")
+    double liveWarmupSeconds;
+
     @Option(names = "--skip-live", description = "Only the virtual-time scenarios.")
     boolean skipLive;
 
@@ -54,9 +59,10 @@ public final class BenchEngineCommand implements Callable<Integer>, FleetplanSub
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (batch < 1 || workers < 1 || isl < 1 || osl < 1 || streams < 1 || virtualSeconds <= 0 || liveSeconds <= 0) {
+        if (batch < 1 || workers < 1 || isl < 1 || osl < 1 || streams < 1 || virtualSeconds <= 0 || liveSeconds <= 0
+                || liveWarmupSeconds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--batch, --workers, --isl, --osl, --streams must be >= 1 and the durations > 0");
+                    "--batch, --workers, --isl, --osl, --streams must be >= 1, the durations > 0 and the warm-up >= 0");
         }
         boolean kv = !noKvEvents;
         // a short warm-up so the JIT has compiled the hot loop before we measure
@@ -85,10 +91,11 @@ public final class BenchEngineCommand implements Callable<Integer>, FleetplanSub
         field(json, "virtual_nw_output_tokens_per_s", many.outputTokensPerWallSecond());
         field(json, "virtual_nw_x_real_time", many.speedup());
         if (!skipLive) {
-            out.printf(Locale.ROOT, "%nlive: one worker at speedup 1, %d concurrent streams, ISL %d, OSL %d, %.0f s measured%n",
-                    streams, isl, osl, liveSeconds);
+            out.printf(Locale.ROOT, "%nlive: one worker at speedup 1, %d concurrent streams, ISL %d, OSL %d, %.0f s measured"
+                    + " after %.0f s of warm-up%n", streams, isl, osl, liveSeconds, liveWarmupSeconds);
             out.flush();
-            LiveEngineBench.Result live = LiveEngineBench.run(new LiveEngineBench.Setup(streams, isl, osl, 5, liveSeconds));
+            LiveEngineBench.Result live = LiveEngineBench.run(new LiveEngineBench.Setup(streams, isl, osl, liveWarmupSeconds,
+                    liveSeconds));
             out.printf(Locale.ROOT, "%-28s %10.3f%n", "token emission error p50 ms", live.p50Ms());
             out.printf(Locale.ROOT, "%-28s %10.3f%n", "token emission error p99 ms", live.p99Ms());
             out.printf(Locale.ROOT, "%-28s %10.3f%n", "token emission error max ms", live.maxMs());
@@ -107,6 +114,7 @@ public final class BenchEngineCommand implements Callable<Integer>, FleetplanSub
             out.printf(Locale.ROOT, "%-28s %10.3f  (bench client, JIT, GC in this JVM)%n", "other cpu cores",
                     live.otherCpuCores());
             out.printf(Locale.ROOT, "%-28s %10d  (%d ms)%n", "gc pauses", live.gcPauses(), Math.round(live.gcMs()));
+            out.printf(Locale.ROOT, "%-28s %10.0f%n", "jit compile ms", live.jitMs());
             double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             int cores = Runtime.getRuntime().availableProcessors();
             out.printf(Locale.ROOT, "%-28s %10.2f  (%d cores; timing error grows when the machine is oversubscribed)%n",
@@ -115,6 +123,7 @@ public final class BenchEngineCommand implements Callable<Integer>, FleetplanSub
             field(json, "cores", cores);
             field(json, "live_streams", streams);
             field(json, "live_seconds", live.seconds());
+            field(json, "live_warmup_seconds", liveWarmupSeconds);
             field(json, "live_tokens_per_s", live.tokens() / live.seconds());
             field(json, "live_requests", live.requests());
             field(json, "live_emission_error_p50_ms", live.p50Ms());
@@ -133,6 +142,7 @@ public final class BenchEngineCommand implements Callable<Integer>, FleetplanSub
             field(json, "live_other_cpu_cores", live.otherCpuCores());
             field(json, "live_gc_pauses", live.gcPauses());
             field(json, "live_gc_ms", live.gcMs());
+            field(json, "live_jit_ms", live.jitMs());
         }
         json.setLength(json.length() - 1);
         json.append('}');

@@ -57,12 +57,13 @@ public final class LiveEngineBench {
      * @param writtenP50Ms per iteration, when the flush after its sends had written all its tokens to the socket,
      *     minus their modelled time, median over iterations, ms
      * @param writtenP99Ms the same, 99th percentile over iterations, ms
+     * @param jitMs time the JIT compilers spent in the window (this JVM), ms; -1 if unknown
      */
     public record Result(long tokens, long requests, double p50Ms, double p99Ms, double maxMs, double workerCpuCores,
                          double seconds, double sendSpacingP50Ns, double sendSpacingP90Ns, double workerCpuNsPerToken,
                          double workerAllocBytesPerToken, double workerRunQueueMsPerS, double firstTokenP50Ms,
                          double firstTokenP99Ms, double otherCpuCores, long gcPauses, double gcMs, double writtenP50Ms,
-                         double writtenP99Ms) {
+                         double writtenP99Ms, double jitMs) {
     }
 
     private LiveEngineBench() {
@@ -94,12 +95,14 @@ public final class LiveEngineBench {
             WorkerThreads.Sample before = WorkerThreads.sample(worker.threadNamePrefix());
             long process0 = WorkerThreads.processCpuNanos();
             long[] gc0 = WorkerThreads.gc();
+            long jit0 = WorkerThreads.jitMillis();
             long t0 = System.nanoTime();
             Thread.sleep((long) (setup.seconds() * 1000));
             double wall = (System.nanoTime() - t0) / 1e9;
             WorkerThreads.Sample after = WorkerThreads.sample(worker.threadNamePrefix());
             long process1 = WorkerThreads.processCpuNanos();
             long[] gc1 = WorkerThreads.gc();
+            long jit1 = WorkerThreads.jitMillis();
             Histogram first = worker.emissionStats().snapshotFirstMicros();
             Histogram written = worker.emissionStats().snapshotWrittenMicros();
             Histogram errors = worker.emissionStats().snapshotMicros();
@@ -118,7 +121,8 @@ public final class LiveEngineBench {
                     used.runQueueNanos() < 0 ? -1 : used.runQueueNanos() / 1e6 / wall,
                     first.getValueAtPercentile(50) / 1000.0, first.getValueAtPercentile(99) / 1000.0,
                     Math.max(0, process1 - process0 - used.cpuNanos()) / 1e9 / wall, gc1[0] - gc0[0], gc1[1] - gc0[1],
-                    written.getValueAtPercentile(50) / 1000.0, written.getValueAtPercentile(99) / 1000.0);
+                    written.getValueAtPercentile(50) / 1000.0, written.getValueAtPercentile(99) / 1000.0,
+                    jit0 < 0 || jit1 < 0 ? -1 : jit1 - jit0);
         }
     }
 

@@ -48,6 +48,12 @@ final class WorkerThreads {
         return new Sample(cpu, alloc, runQueueNanos(prefix));
     }
 
+    /** Total time of this JVM's JIT compilers so far, ms (-1 if not monitored). */
+    static long jitMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
     /** CPU time of this whole process, ns (-1 if unknown). */
     static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
