@@ -64,7 +64,7 @@ public final class Arbiter {
         ledger = new Ledger();
         for (Observation o : observations) {
             Entry e = entry(o);
-            e.granted = o.specReplicas();
+            e.adopt(o.specReplicas());
         }
     }
 
@@ -125,7 +125,7 @@ public final class Arbiter {
     public Outcome completed(ScaleCommand c, Observation o) {
         Entry e = ledger.get(c.target());
         if (e != null) {
-            e.commandDone(c.toReplicas());
+            e.commandDone(c.fromReplicas(), c.toReplicas());
         }
         return observed(o);
     }
@@ -141,10 +141,13 @@ public final class Arbiter {
         if (e == null) {
             return Outcome.of(null);
         }
-        e.commandDone(c.toReplicas());
+        e.commandFailed(c.fromReplicas(), c.toReplicas());
         int before = e.granted;
         apply(e, o);
-        e.granted = o.specReplicas();
+        if (!e.commandsInFlight()) {
+            // with a later command still in flight, that command's target stays the grant: it decides the spec
+            e.adopt(o.specReplicas());
+        }
         e.desired = -1;
         Grant g = new Grant(e.key, e.subType, c.toReplicas(), e.granted, before, e.gpusPerReplica);
         Decision err = new Decision(newId(), "", e.poolId, 0, Status.ERROR, Reason.EXECUTOR_FAILED,
@@ -167,7 +170,7 @@ public final class Arbiter {
         int chargeBefore = e.charge();
         apply(e, o);
         if (!e.commandsInFlight() && o.specReplicas() != e.granted) {
-            e.granted = o.specReplicas();
+            e.adopt(o.specReplicas());
         }
         if (known && e.charge() >= chargeBefore) {
             // nothing was freed (e.g. a scale-up became ready): no one waiting can get more
@@ -345,7 +348,7 @@ public final class Arbiter {
             }
             String decisionId = e.poolId.equals(ownPool) ? ownDecisionId : null;
             commands.add(new ScaleCommand(decisionId, e.key, e.subType, was, e.granted, e.gpusPerReplica));
-            e.commandSent(e.granted);
+            e.commandSent(was, e.granted);
             if (!e.poolId.equals(ownPool)) {
                 byPool.computeIfAbsent(e.poolId, k -> new ArrayList<>()).add(
                         new Grant(e.key, e.subType, Math.max(e.desired, 0), e.granted, was, e.gpusPerReplica));

@@ -1,8 +1,6 @@
 package io.fleetplan.global.arbiter;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /** One ledger row (mutable; owned by the arbiter's single writer). */
 final class Entry {
@@ -22,9 +20,13 @@ final class Entry {
      * replicas, a terminating pod or a draining worker is never revived.
      */
     private int terminating;
-    /** Replica counts of commands sent and not yet completed or failed (pods may exist up to the largest). */
-    private final List<Integer> inFlightTo = new ArrayList<>(2);
-    /** {@link #held()}, kept current by every write of running, spec and inFlightTo (it is read in every loop). */
+    /**
+     * Replicas of the last command sent, or of the spec adopted from the cluster: a grant lowered below it in the
+     * current step is a scale-down about to be sent, and already counts as possibly leaving.
+     */
+    private int commanded;
+    private final CommandsInFlight inFlight = new CommandsInFlight();
+    /** {@link #held()}, kept current by every write of running, spec and inFlight (it is read in every loop). */
     private int held;
     String poolId;
     int priority;
@@ -60,11 +62,7 @@ final class Entry {
     }
 
     private void recomputeHeld() {
-        int h = Math.max(running, spec);
-        for (int i = 0; i < inFlightTo.size(); i++) {
-            h = Math.max(h, inFlightTo.get(i));
-        }
-        held = h;
+        held = inFlight.maxTarget(Math.max(running, spec));
     }
 
     /** What the executor reports. */
@@ -73,23 +71,37 @@ final class Entry {
         running = runningReplicas;
         terminating = Math.max(0, Math.min(terminatingReplicas, runningReplicas));
         ready = readyReplicas;
+        inFlight.reported();
         recomputeHeld();
     }
 
-    /** A command to {@code replicas} was sent. */
-    void commandSent(int replicas) {
-        inFlightTo.add(replicas);
+    /** A command from {@code fromReplicas} to {@code replicas} was sent. */
+    void commandSent(int fromReplicas, int replicas) {
+        inFlight.add(fromReplicas, replicas);
+        commanded = replicas;
         recomputeHeld();
     }
 
-    /** The command to {@code replicas} completed or failed. */
-    void commandDone(int replicas) {
-        inFlightTo.remove(Integer.valueOf(replicas));
+    /** The command from {@code fromReplicas} to {@code replicas} completed. */
+    void commandDone(int fromReplicas, int replicas) {
+        inFlight.finish(fromReplicas, replicas, false);
         recomputeHeld();
+    }
+
+    /** The command from {@code fromReplicas} to {@code replicas} failed. */
+    void commandFailed(int fromReplicas, int replicas) {
+        inFlight.finish(fromReplicas, replicas, true);
+        recomputeHeld();
+    }
+
+    /** The cluster's spec becomes the grant (restore, a failed command, a spec written by someone else). */
+    void adopt(int replicas) {
+        granted = replicas;
+        commanded = replicas;
     }
 
     boolean commandsInFlight() {
-        return !inFlightTo.isEmpty();
+        return !inFlight.isEmpty();
     }
 
     /** Nothing held (for the fair-share computation on a scratch copy). */
@@ -97,20 +109,24 @@ final class Entry {
         spec = 0;
         running = 0;
         terminating = 0;
-        inFlightTo.clear();
+        commanded = 0;
+        inFlight.clear();
         recomputeHeld();
     }
 
     /**
-     * GPUs this target holds in the budget: its granted replicas plus those the executor reports leaving, or every
-     * replica that may still hold GPUs when that is more.
+     * GPUs this target holds in the budget: its granted replicas plus those leaving (reported by the executor, or
+     * possibly removed by a scale-down not yet completed), or every replica that may still hold GPUs when that is
+     * more.
      */
     int charge() {
         return gpusPerReplica * replicasCharged(granted);
     }
 
     private int replicasCharged(int grantedReplicas) {
-        return Math.max(grantedReplicas + terminating, held);
+        // a grant lowered below the last command in this step is a scale-down about to be sent
+        int leaving = inFlight.leaving(terminating) + Math.max(0, commanded - grantedReplicas);
+        return Math.max(grantedReplicas + leaving, held);
     }
 
     /**
@@ -161,7 +177,8 @@ final class Entry {
         e.ready = ready;
         e.spec = spec;
         e.terminating = terminating;
-        e.inFlightTo.addAll(inFlightTo);
+        e.commanded = commanded;
+        inFlight.copyInto(e.inFlight);
         e.held = held;
         e.poolId = poolId;
         e.min = min;

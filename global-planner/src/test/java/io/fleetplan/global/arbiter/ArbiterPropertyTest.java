@@ -19,24 +19,32 @@ import org.junit.jupiter.api.RepeatedTest;
  * Random interleavings of proposals, replays, stale and dry-run proposals, executor completions and failures,
  * informer updates and arbiter restarts against a model cluster. After every step: the arbiter's committed GPUs
  * and the GPUs the cluster really holds stay within max_total_gpus, and a replayed proposal_id returns its
- * first decision.
+ * first decision. Half the seeds model a cluster that keeps pods across a scale-down taken back in time, the
+ * other half one that removes them as soon as the scale is written and starts new ones for the undo
+ * (Kubernetes): there the removed pods hold their GPUs until the scale-down's command completes.
  */
 class ArbiterPropertyTest {
 
     /** The cluster as an executor would drive it: the write happens at once, pods follow at completion. */
     private static final class Cluster {
-        final Map<TargetKey, int[]> state = new LinkedHashMap<>(); // spec, running, gpr
+        final Map<TargetKey, int[]> state = new LinkedHashMap<>(); // spec, running, gpr, terminating
         final Map<TargetKey, SubType> types = new HashMap<>();
         final Map<TargetKey, Deque<Pending>> pending = new LinkedHashMap<>();
+        /** Pods above a newly written lower spec terminate at once and are never revived. */
+        final boolean removesAtWrite;
 
-        record Pending(ScaleCommand command, boolean fails) {
+        Cluster(boolean removesAtWrite) {
+            this.removesAtWrite = removesAtWrite;
+        }
+
+        /** {@code removed}: pods the write of a scale-down sent terminating; they are gone when it completes. */
+        record Pending(ScaleCommand command, boolean fails, int removed) {
         }
 
         Observation observe(TargetKey k) {
             int[] s = state.get(k);
-            // this model cluster keeps pods across a scale-down taken back before it completes: none is ever
-            // terminating (ArbiterTest covers executors that report draining replicas)
-            return new Observation(k, types.get(k), s[0], s[1], Math.min(s[0], s[1]), s[2], 0);
+            // running counts terminating pods (they hold GPUs); without removesAtWrite none is ever terminating
+            return new Observation(k, types.get(k), s[0], s[1] + s[3], Math.min(s[0], s[1]), s[2], s[3]);
         }
 
         List<Observation> observeAll() {
@@ -44,15 +52,34 @@ class ArbiterPropertyTest {
         }
 
         void issue(ScaleCommand c, boolean fails) {
+            int[] s = state.get(c.target());
+            int removed = 0;
             if (!fails) {
-                state.get(c.target())[0] = c.toReplicas();
+                if (removesAtWrite) {
+                    removed = Math.max(0, Math.max(s[0], s[1]) - c.toReplicas());
+                    s[3] += removed;
+                    s[1] = Math.min(s[1], c.toReplicas());
+                }
+                s[0] = c.toReplicas();
             }
-            pending.computeIfAbsent(c.target(), k -> new ArrayDeque<>()).add(new Pending(c, fails));
+            pending.computeIfAbsent(c.target(), k -> new ArrayDeque<>()).add(new Pending(c, fails, removed));
+        }
+
+        boolean busy() {
+            return pending.values().stream().anyMatch(q -> !q.isEmpty());
+        }
+
+        /** The command's pods are started and the ones its write removed are gone. */
+        void settle(TargetKey k, Pending p) {
+            int[] s = state.get(k);
+            s[1] = s[0];
+            s[3] -= p.removed();
         }
 
         String dump() {
             StringBuilder sb = new StringBuilder();
             state.forEach((k, s) -> sb.append(k).append(" spec=").append(s[0]).append(" running=").append(s[1])
+                    .append(" terminating=").append(s[3])
                     .append(" gpr=").append(s[2]).append(" pending=").append(pending.getOrDefault(k, new ArrayDeque<>()))
                     .append('\n'));
             return sb.toString();
@@ -61,13 +88,13 @@ class ArbiterPropertyTest {
         int physicalGpus() {
             int sum = 0;
             for (int[] s : state.values()) {
-                sum += s[2] * Math.max(s[0], s[1]);
+                sum += s[2] * (Math.max(s[0], s[1]) + s[3]);
             }
             return sum;
         }
     }
 
-    @RepeatedTest(60)
+    @RepeatedTest(200)
     void budgetHoldsUnderAnyInterleaving(RepetitionInfo info) {
         long seed = 0x5EED_0000L + info.getCurrentRepetition();
         Random rnd = new Random(seed);
@@ -78,7 +105,7 @@ class ArbiterPropertyTest {
                 rnd.nextBoolean() ? Map.of("ns0", max / 2) : Map.of(), List.of(),
                 rnd.nextInt(4) == 0 ? ArbiterSettings.Policy.FIRST_COME : ArbiterSettings.Policy.WEIGHTED_MAX_MIN,
                 rnd.nextBoolean(), 100);
-        Cluster cluster = new Cluster();
+        Cluster cluster = new Cluster(rnd.nextBoolean());
         int pools = 2 + rnd.nextInt(5);
         int used = 0;
         for (int p = 0; p < pools; p++) {
@@ -87,7 +114,7 @@ class ArbiterPropertyTest {
                 int gpr = 1 + rnd.nextInt(4);
                 int replicas = used + gpr <= max && rnd.nextBoolean() ? 1 : 0;
                 used += replicas * gpr;
-                cluster.state.put(k, new int[] {replicas, replicas, gpr});
+                cluster.state.put(k, new int[] {replicas, replicas, gpr, 0});
                 cluster.types.put(k, t);
             }
         }
@@ -130,7 +157,10 @@ class ArbiterPropertyTest {
                 what = "informer";
                 List<TargetKey> keys = new ArrayList<>(cluster.state.keySet());
                 out = arbiter.observed(cluster.observe(keys.get(rnd.nextInt(keys.size()))));
-            } else if (dice < 95) {
+            } else if (dice < 95 && !(cluster.removesAtWrite && cluster.busy())) {
+                // a new leader knows the old one's scale-downs still in progress only by the replicas reported
+                // terminating, which does not bound replicas a write it never saw fail may still keep (see
+                // docs/global-planner.md): with pods removed at write, restart only when nothing is in flight
                 what = "restart";
                 generation++;
                 arbiter = new Arbiter(settings, time.clock(), "g" + generation);
@@ -145,11 +175,12 @@ class ArbiterPropertyTest {
                 }
             }
             BudgetSnapshot b = arbiter.budget();
-            assertThat(b.committedGpus()).as("seed %d step %d (%s): committed GPUs within max %d", seed, step, what, max)
-                    .isLessThanOrEqualTo(max);
             Arbiter current = arbiter;
             int at = step;
             String did = what;
+            assertThat(b.committedGpus()).as(() -> String.format("seed %d step %d (%s): committed GPUs within max %d"
+                    + "%ncluster %s%nledger %s", seed, at, did, max, cluster.dump(), current.ledger()))
+                    .isLessThanOrEqualTo(max);
             assertThat(cluster.physicalGpus()).as(() -> String.format("seed %d step %d (%s): GPUs held in the cluster "
                     + "within max %d%ncluster %s%nledger %s", seed, at, did, max, cluster.dump(),
                     current.ledger())).isLessThanOrEqualTo(max);
@@ -169,13 +200,11 @@ class ArbiterPropertyTest {
         if (p.fails() || forceFail && rnd.nextBoolean()) {
             if (!p.fails()) {
                 // the write happened but the wait for readiness failed: report what is there
-                int[] s = cluster.state.get(k);
-                s[1] = s[0];
+                cluster.settle(k, p);
             }
             return arbiter.failed(p.command(), cluster.observe(k), "injected failure");
         }
-        int[] s = cluster.state.get(k);
-        s[1] = s[0];
+        cluster.settle(k, p);
         return arbiter.completed(p.command(), cluster.observe(k));
     }
 

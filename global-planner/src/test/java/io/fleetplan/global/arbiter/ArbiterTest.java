@@ -92,11 +92,54 @@ class ArbiterTest {
     }
 
     @Test
-    void undoingAScaleDownNotYetCarriedOutCostsNothing() {
+    void undoingAScaleDownInTheSameStepCostsNothing() {
+        // a pool that asks for less and, in one proposal, more of another component: nothing was sent yet
         Arbiter a = arbiter(ArbiterSettings.ofBudget(4, -1), "a", 4, 1);
-        a.propose(ask("a", 2, 0));
-        Outcome back = a.propose(ask("a", 4, 0));
-        assertThat(back.decision().status()).isEqualTo(Status.GRANTED);
+        Outcome down = a.propose(ask("a", 2, 0));
+        assertThat(down.commands()).singleElement().satisfies(c -> assertThat(c.toReplicas()).isEqualTo(2));
+        // the GPUs of the sent scale-down stay charged until the executor reports them gone
+        assertThat(a.budget().committedGpus()).isEqualTo(4);
+    }
+
+    @Test
+    void takingBackAScaleDownTheExecutorHasNotReportedOnStillPaysForReplicasItMayHaveRemoved() {
+        // Kubernetes deletes pods as soon as the scale is written: the undo starts new pods while those terminate
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "p", 6, 1, "d", 2, 1);
+        ScaleCommand c = a.propose(ask("d", 1, 0)).commands().get(0);
+        Outcome back = a.propose(ask("d", 2, 0));
+        assertThat(back.decision().status()).isEqualTo(Status.REJECTED);
+        assertThat(back.commands()).isEmpty();
+        assertThat(a.budget().committedGpus()).isEqualTo(8);
+        // the executor reports the pod gone: its GPU is free again and the waiting demand gets it
+        Outcome freed = a.completed(c, Observation.steady(c.target(), c.subType(), 1, 1));
+        assertThat(freed.commands()).singleElement().satisfies(up -> assertThat(up.toReplicas()).isEqualTo(2));
+        assertThat(a.budget().committedGpus()).isEqualTo(8);
+    }
+
+    @Test
+    void takingBackAnUnreportedScaleDownWithRoomInTheBudgetChargesBothUntilTheExecutorReports() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(9, -1), "p", 6, 1, "d", 2, 1);
+        ScaleCommand down = a.propose(ask("d", 1, 0)).commands().get(0);
+        ScaleCommand up = a.propose(ask("d", 2, 0)).commands().get(0);
+        assertThat(up.toReplicas()).isEqualTo(2);
+        assertThat(a.budget().committedGpus()).isEqualTo(9);
+        a.completed(down, new Observation(down.target(), down.subType(), 1, 1, 1, 1, 0));
+        a.completed(up, Observation.steady(up.target(), up.subType(), 2, 1));
+        assertThat(a.budget().committedGpus()).isEqualTo(8);
+    }
+
+    @Test
+    void replicasAFailedScaleDownKeptAreRemovedByTheNextOneAndStayChargedUntilItCompletes() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(10, -1), "p", 6, 1, "d", 4, 1);
+        ScaleCommand first = a.propose(ask("d", 3, 0)).commands().get(0);
+        ScaleCommand second = a.propose(ask("d", 2, 0)).commands().get(0);
+        // the first write failed (4 still there) and the second is on its way: it will remove 2, not 1
+        a.failed(first, Observation.steady(first.target(), first.subType(), 4, 1), "conflict");
+        Outcome back = a.propose(ask("d", 4, 0));
+        assertThat(back.commands()).isEmpty();
+        assertThat(a.budget().committedGpus()).isEqualTo(10);
+        a.completed(second, Observation.steady(second.target(), second.subType(), 2, 1));
+        assertThat(a.budget().committedGpus()).isLessThanOrEqualTo(10);
     }
 
     @Test
