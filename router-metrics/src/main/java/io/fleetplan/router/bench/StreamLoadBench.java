@@ -23,7 +23,7 @@ import org.HdrHistogram.Histogram;
 final class StreamLoadBench {
 
     record Result(int streams, int workers, long requests, long tokens, double seconds, double tokenP50Ms,
-                  double tokenP99Ms, double tokenMaxMs, double requestPathP50Ms, double requestPathP99Ms,
+                  double tokenP90Ms, double tokenP99Ms, double tokenP999Ms, double tokenMaxMs, double requestPathP50Ms, double requestPathP99Ms,
                   double ttftAddedP99Ms, long errors, double cpuCores, Map<String, Long> cpuNanosByThread) {
 
         /** CPU of the whole process per delivered token, in microseconds. */
@@ -79,7 +79,8 @@ final class StreamLoadBench {
             AtomicLong tokens = stats.tokens;
             AtomicLong errors = stats.errors;
             return new Result(streams, workers, requests.get(), tokens.get(), seconds,
-                    ms(token.getValueAtPercentile(50)), ms(token.getValueAtPercentile(99)), ms(token.getMaxValue()),
+                    ms(token.getValueAtPercentile(50)), ms(token.getValueAtPercentile(90)),
+                    ms(token.getValueAtPercentile(99)), ms(token.getValueAtPercentile(99.9)), ms(token.getMaxValue()),
                     ms(path.getValueAtPercentile(50)), ms(path.getValueAtPercentile(99)),
                     ms(ttftAdded.getValueAtPercentile(99)), errors.get(), cpuCores, cpu);
         } finally {
