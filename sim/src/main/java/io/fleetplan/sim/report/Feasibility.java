@@ -2,6 +2,7 @@ package io.fleetplan.sim.report;
 
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.mocker.engine.PolynomialTimingModel;
+import io.fleetplan.sim.replay.RequestLog;
 import io.fleetplan.sim.trace.Trace;
 import io.fleetplan.sim.trace.TraceRequest;
 
@@ -24,6 +25,22 @@ public final class Feasibility {
             n += b ? 1 : 0;
         }
         return ok.length == 0 ? 1 : (double) n / ok.length;
+    }
+
+    /**
+     * SLO attainment among the feasible requests only (those {@link #feasible} keeps; failed ones count as
+     * misses): how close a policy comes to what is possible at all, on a trace whose ceiling is far below 99%.
+     */
+    public static double attainmentOfFeasible(RequestLog log, boolean[] feasible, double ttftMs, double itlMs) {
+        int n = 0;
+        int met = 0;
+        for (int i = 0; i < feasible.length; i++) {
+            if (feasible[i]) {
+                n++;
+                met += log.completed(i) && log.ttftMs(i) <= ttftMs && log.itlMs(i) <= itlMs ? 1 : 0;
+            }
+        }
+        return n == 0 ? 1 : (double) met / n;
     }
 
     /** Per request: could it meet the TTFT target on an idle engine (see the class comment)? */

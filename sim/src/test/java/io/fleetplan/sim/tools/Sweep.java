@@ -5,9 +5,12 @@ import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.sim.cli.StackDefaults;
 import io.fleetplan.sim.policy.Oracle;
 import io.fleetplan.sim.policy.PlannerPolicy;
+import io.fleetplan.sim.policy.StaticPolicy;
 import io.fleetplan.sim.replay.PolicyRun;
 import io.fleetplan.sim.replay.Replay;
+import io.fleetplan.sim.replay.ScalingPolicy;
 import io.fleetplan.sim.report.Evaluation;
+import io.fleetplan.sim.report.Feasibility;
 import io.fleetplan.sim.report.PolicySummary;
 import io.fleetplan.sim.trace.Trace;
 import io.fleetplan.sim.trace.TraceOptions;
@@ -25,8 +28,9 @@ import java.util.concurrent.Future;
 
 /**
  * Developer tool (not a test): fleetplan's default and variants of it on one trace at several rate scales, each
- * beside the oracle (computed once per scale; it also gives every run its starting deployment). Prints per
- * scale and variant the attainment, GPU-hours, the ratio to the oracle's GPU-hours and the scale events.
+ * beside the oracle (computed once per scale; it also gives every run its starting deployment) and static-peak.
+ * Prints per scale and policy the attainment (also among the feasible requests, see {@link Feasibility}),
+ * GPU-hours, the ratio to the oracle's GPU-hours and the scale events.
  * <pre>
  * java -cp ... io.fleetplan.sim.tools.Sweep TRACE STACK|- SCALE[,SCALE...] [VARIANT ...]
  *   VARIANT = name:key=value;key=value  keys: a.FIELD (every pool), p.FIELD (prefill/agg pools), ttft_margin,
@@ -63,18 +67,30 @@ public final class Sweep {
             Trace trace = TraceReader.read(tracePath, null, TraceOptions.DEFAULTS.withRateScale(scale));
             Oracle.Schedule oracle = Oracle.plan(trace, stack, o.settings(), o.oracleWindowSeconds(),
                     o.attainmentTarget(), o.oracleIterations());
+            boolean[] feasible = Feasibility.feasible(trace, stack);
             PolicySummary os = PolicySummary.of(oracle.lastRun(), stack.slo().ttftMs(), stack.slo().itlMs());
-            System.out.printf(Locale.ROOT, "x%s oracle %.3f%% %.4f GPU-h%n", sc, os.sloAttainment() * 100, os.gpuHours());
+            List<ScalingPolicy> policies = new ArrayList<>(variants);
+            policies.add(new StaticPolicy("static-peak", "static-peak", oracle.peak()));
             List<Future<PolicyRun>> runs = new ArrayList<>();
-            for (PlannerPolicy v : variants) {
+            for (ScalingPolicy v : policies) {
                 runs.add(pool.submit(() -> Replay.run(trace, stack, v, o.settings(), oracle.replicas()[0], null)));
             }
-            for (int i = 0; i < variants.size(); i++) {
-                PolicySummary s = PolicySummary.of(runs.get(i).get(), stack.slo().ttftMs(), stack.slo().itlMs());
-                System.out.printf(Locale.ROOT, "x%s %-24s %7.3f%% %7.4f GPU-h %.4fx scale %d%n", sc, variants.get(i).name(),
-                        s.sloAttainment() * 100, s.gpuHours(), s.gpuHours() / os.gpuHours(), s.scaleEvents());
+            System.out.printf(Locale.ROOT, "x%s (%.2f req/s, ceiling %.2f%%)%n", sc, trace.meanRate(),
+                    Feasibility.ttftCeiling(trace, stack) * 100);
+            line(sc, "oracle", oracle.lastRun(), os, os, feasible, stack);
+            for (int i = 0; i < policies.size(); i++) {
+                PolicyRun run = runs.get(i).get();
+                line(sc, policies.get(i).name(), run, PolicySummary.of(run, stack.slo().ttftMs(), stack.slo().itlMs()),
+                        os, feasible, stack);
             }
         }
+    }
+
+    private static void line(String scale, String name, PolicyRun run, PolicySummary s, PolicySummary oracle,
+            boolean[] feasible, StackConfig stack) {
+        double f = Feasibility.attainmentOfFeasible(run.requests(), feasible, stack.slo().ttftMs(), stack.slo().itlMs());
+        System.out.printf(Locale.ROOT, "x%s %-24s %7.3f%% (feasible %7.3f%%) %7.4f GPU-h %.4fx scale %d%n", scale, name,
+                s.sloAttainment() * 100, f * 100, s.gpuHours(), s.gpuHours() / oracle.gpuHours(), s.scaleEvents());
     }
 
     static PlannerPolicy parse(PlannerPolicy base, String spec) {
