@@ -56,7 +56,7 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
     // per-token bookkeeping is buffered here and published after the iteration's sends (see EmissionBatch)
     private final EmissionBatch emissionBatch = new EmissionBatch();
     private long generatedUnpublished;
-    // runs a task on the engine thread after the transport's writes queued so far (see onForwardPass)
+    // runs a task on the engine thread after the transport's writes queued so far (see publish)
     private final Executor afterWrites;
     private long sentModelNanos = -1;
     private final Map<String, Stream> streams = new HashMap<>();
@@ -186,8 +186,9 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
     }
 
     /**
-     * Hands the buffered token counts and timing errors to the metrics. Called after each iteration's sends
-     * (the FPM comes last), on load changes (after handoffs delivered outside iterations) and idle heartbeats.
+     * Hands the buffered token counts and timing errors to the metrics and times the flush of the tokens sent
+     * since the last call. Called after each iteration's sends (the FPM comes last), on load changes (after
+     * handoffs delivered outside iterations) and on idle heartbeats.
      */
     void publish() {
         if (generatedUnpublished > 0) {
@@ -196,6 +197,17 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
         }
         if (emissionBatch.pending() > 0) {
             emissionBatch.drain(this);
+        }
+        if (sentModelNanos > 0) {
+            // gRPC queued the messages just sent and asked the event loop to flush them once the current task
+            // ends; a task queued now runs after that flush: when the last of them reached the socket
+            long model = sentModelNanos;
+            sentModelNanos = -1;
+            try {
+                afterWrites.execute(() -> emission.recordWritten(nowNanos() - model));
+            } catch (RejectedExecutionException closing) {
+                // the worker is shutting down its event loop: nothing left to time
+            }
         }
     }
 
@@ -218,17 +230,6 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
     @Override
     public void onForwardPass(ForwardPass fpm) {
         publish();
-        if (sentModelNanos > 0) {
-            // gRPC queued this iteration's messages and asked the event loop to flush them once this task ends;
-            // a task queued now runs after that flush: the time the iteration's last token reached the socket
-            long model = sentModelNanos;
-            sentModelNanos = -1;
-            try {
-                afterWrites.execute(() -> emission.recordWritten(nowNanos() - model));
-            } catch (RejectedExecutionException closing) {
-                // the worker is shutting down its event loop: nothing left to time
-            }
-        }
         metrics.forwardPass(fpm);
         if (hub.wants(EventHub.Kind.FPM)) {
             hub.publish(event().setFpm(ProtoMapping.toProto(fpm, workerId)).build(), EventHub.Kind.FPM);
