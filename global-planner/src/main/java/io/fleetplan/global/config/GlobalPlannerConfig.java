@@ -30,6 +30,8 @@ public record GlobalPlannerConfig(
         @ConfigDoc("Caller identities (bearer token hash or client certificate name) and the targets each may scale; empty = authorization by managed_namespaces only.") List<Caller> callers,
         @ConfigDoc("Kubernetes Lease leader election for several replicas.") LeaderElection leaderElection,
         @ConfigDoc("File that gets one JSON line per decision; '-' = stdout; null = no audit log.") String auditLogPath,
+        @ConfigDoc("fleetplan: size in MiB at which the audit log file is rotated (renamed to FILE.1, older ones shifted to FILE.2 ...); 0 = never.") Integer auditLogMaxMb,
+        @ConfigDoc("fleetplan: rotated audit log files kept besides the current one (the oldest is deleted).") Integer auditLogKeep,
         @ConfigDoc("Prometheus /metrics port; 0 = any free port, -1 = off.") Integer metricsPort,
         @ConfigDoc("Largest desired_replicas accepted for one component (larger = INVALID_ARGUMENT).") Integer maxReplicasPerComponent,
         @ConfigDoc("Longest a blocking proposal waits for readiness before answering ERROR (Dynamo: 180 polls x 10 s).") Integer blockingTimeoutSeconds) {
@@ -50,6 +52,8 @@ public record GlobalPlannerConfig(
         grpc = grpc == null ? new Grpc(null, null) : grpc;
         callers = callers == null ? List.of() : List.copyOf(callers);
         leaderElection = leaderElection == null ? new LeaderElection(null, null, null, null, null, null, null, null) : leaderElection;
+        auditLogMaxMb = auditLogMaxMb == null ? 100 : auditLogMaxMb;
+        auditLogKeep = auditLogKeep == null ? 5 : auditLogKeep;
         metricsPort = metricsPort == null ? 9091 : metricsPort;
         maxReplicasPerComponent = maxReplicasPerComponent == null ? 10_000 : maxReplicasPerComponent;
         blockingTimeoutSeconds = blockingTimeoutSeconds == null ? 1800 : blockingTimeoutSeconds;
@@ -58,6 +62,8 @@ public record GlobalPlannerConfig(
                 .oneOf("environment", environment, ENVIRONMENTS)
                 .atLeast("max_total_gpus", maxTotalGpus, -1)
                 .atLeast("min_total_gpus", minTotalGpus, -1)
+                .atLeast("audit_log_max_mb", auditLogMaxMb, 0)
+                .atLeast("audit_log_keep", auditLogKeep, 1)
                 .greaterThan("intent_cache_ttl_seconds", intentCacheTtlSeconds, 0)
                 .between("metrics_port", metricsPort, -1, 65535)
                 .between("max_replicas_per_component", maxReplicasPerComponent, 1, 1_000_000)

@@ -12,6 +12,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
@@ -19,41 +20,68 @@ import java.time.Instant;
  * One JSON line per decision (answers, pushes) and per refused request: who asked, which targets, replicas
  * before and after, status, reason and decision id. Lines are buffered; the arbiter flushes them once per batch
  * of work and before it sends that batch's answers (group commit), so a burst costs one write and no answer is
- * sent before its line has reached the operating system.
+ * sent before its line has reached the operating system. A file is rotated at a flush once it has grown past
+ * its size limit (FILE -> FILE.1 -> FILE.2 ..., the oldest beyond {@code keep} deleted), so a line is never split
+ * across two files and a long-running planner does not fill its disk.
  */
 public final class AuditLog implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Writer out;
+    private Writer out;
     private final boolean closeOut;
+    /** The file, or null (stdout, none). */
+    private final Path file;
+    private final long maxBytes;
+    private final int keep;
+    /** Bytes of the current file: its size when opened plus what was written since (UTF-8). */
+    private long bytes;
 
-    private AuditLog(Writer out, boolean closeOut) {
+    private AuditLog(Writer out, boolean closeOut, Path file, long maxBytes, int keep) {
         this.out = out;
         this.closeOut = closeOut;
+        this.file = file;
+        this.maxBytes = maxBytes;
+        this.keep = keep;
     }
 
-    /** {@code null} = no audit log, {@code "-"} = stdout, else a file appended to. */
+    /** {@code null} = no audit log, {@code "-"} = stdout, else a file appended to (never rotated). */
     public static AuditLog open(String path) {
+        return open(path, 0, 1);
+    }
+
+    /**
+     * {@code null} = no audit log, {@code "-"} = stdout, else a file appended to and rotated past {@code maxBytes}
+     * (0 = never) keeping {@code keep} older files.
+     */
+    public static AuditLog open(String path, long maxBytes, int keep) {
         if (path == null) {
-            return new AuditLog(null, false);
+            return none();
         }
         if (path.equals("-")) {
-            return new AuditLog(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), false);
+            return new AuditLog(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), false,
+                    null, 0, 1);
         }
+        Path p = Path.of(path);
+        AuditLog log = new AuditLog(null, true, p, maxBytes, Math.max(1, keep));
         try {
-            Path p = Path.of(path);
             if (p.getParent() != null) {
                 Files.createDirectories(p.getParent());
             }
-            return new AuditLog(Files.newBufferedWriter(p, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND), true);
+            log.openFile();
         } catch (IOException e) {
             throw new UncheckedIOException("audit_log_path " + path + ": cannot open for appending", e);
         }
+        return log;
+    }
+
+    private void openFile() throws IOException {
+        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        bytes = Files.size(file);
     }
 
     public static AuditLog none() {
-        return new AuditLog(null, false);
+        return new AuditLog(null, false, null, 0, 1);
     }
 
     /** A decision: {@code kind} is "proposal" (an answer) or "push" (later grant, preemption, executor error). */
@@ -125,13 +153,13 @@ public final class AuditLog implements AutoCloseable {
     }
 
     private JsonGenerator generator() throws IOException {
-        return JSON.getFactory().createGenerator(out)
+        return JSON.getFactory().createGenerator(counting)
                 .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
     }
 
     private void newline() {
         try {
-            out.write('\n');
+            counting.write('\n');
         } catch (IOException e) {
             failed(e);
         }
@@ -148,10 +176,69 @@ public final class AuditLog implements AutoCloseable {
         }
         try {
             out.flush();
+            if (file != null && maxBytes > 0 && bytes >= maxBytes) {
+                rotate();
+            }
         } catch (IOException e) {
             System.err.println("audit log flush failed: " + e.getMessage());
         }
     }
+
+    private void rotate() throws IOException {
+        out.close();
+        Files.deleteIfExists(rotated(keep));
+        for (int i = keep - 1; i >= 1; i--) {
+            if (Files.exists(rotated(i))) {
+                Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.move(file, rotated(1), StandardCopyOption.REPLACE_EXISTING);
+        openFile();
+    }
+
+    /** UTF-8 bytes of one UTF-16 unit (a surrogate is half of a 4-byte character). */
+    private static int utf8Bytes(char c) {
+        return c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+    }
+
+    private Path rotated(int i) {
+        return file.resolveSibling(file.getFileName() + "." + i);
+    }
+
+    /** Counts UTF-8 bytes on their way to {@link #out} (the file is rotated by size). */
+    private final Writer counting = new Writer() {
+        @Override
+        public void write(char[] cbuf, int off, int len) throws IOException {
+            for (int i = off; i < off + len; i++) {
+                bytes += utf8Bytes(cbuf[i]);
+            }
+            out.write(cbuf, off, len);
+        }
+
+        @Override
+        public void write(int c) throws IOException {
+            bytes += utf8Bytes((char) c);
+            out.write(c);
+        }
+
+        @Override
+        public void write(String str, int off, int len) throws IOException {
+            for (int i = off; i < off + len; i++) {
+                bytes += utf8Bytes(str.charAt(i));
+            }
+            out.write(str, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            // the log closes its file itself
+        }
+    };
 
     @Override
     public synchronized void close() {

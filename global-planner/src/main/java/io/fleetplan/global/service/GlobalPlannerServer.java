@@ -59,7 +59,7 @@ public final class GlobalPlannerServer implements AutoCloseable {
 
     public static GlobalPlannerServer start(GlobalPlannerConfig cfg, ScaleExecutor executor, Leadership leadership,
             Scheduler scheduler) throws IOException {
-        AuditLog audit = AuditLog.open(cfg.auditLogPath());
+        AuditLog audit = AuditLog.open(cfg.auditLogPath(), cfg.auditLogMaxMb() * 1024L * 1024L, cfg.auditLogKeep());
         PlannerMetrics metrics = new PlannerMetrics();
         String idPrefix = Long.toString(scheduler.clock().millis(), 36);
         PlannerCore core = new PlannerCore(ArbiterSettings.from(cfg), executor, scheduler, audit, metrics,

@@ -47,6 +47,8 @@ class GlobalPlannerConfigTest {
         assertThat(c.leaderElection().enabled()).isFalse();
         assertThat(c.leaderElection().leaseDurationSeconds()).isEqualTo(15);
         assertThat(c.auditLogPath()).isNull();
+        assertThat(c.auditLogMaxMb()).isEqualTo(100);
+        assertThat(c.auditLogKeep()).isEqualTo(5);
         assertThat(c.metricsPort()).isEqualTo(9091);
     }
 
@@ -105,6 +107,8 @@ class GlobalPlannerConfigTest {
                         "must be k8s_namespace[/dgd[/component]]"),
                 Arguments.of("environment: local\nexecutor: {kind: virtual}\n", "executor.kind", "must match environment"),
                 Arguments.of("grpc: {port: 70000}\n", "grpc.port", "must be between 0 and 65535"),
+                Arguments.of("audit_log_max_mb: -1\n", "audit_log_max_mb", "must be >= 0"),
+                Arguments.of("audit_log_keep: 0\n", "audit_log_keep", "must be >= 1"),
                 Arguments.of("tls: {cert_chain_file: /nonexistent.pem, private_key_file: /nonexistent.key}\n",
                         "tls.cert_chain_file", "must be a readable file"),
                 Arguments.of("callers: [{name: a, bearer_token_sha256: abc, allowed_targets: [x]}]\n",
