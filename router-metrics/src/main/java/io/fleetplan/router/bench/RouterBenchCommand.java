@@ -93,9 +93,6 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
         System.out.printf(Locale.ROOT, "  %-28s p50 %.1f  p99 %.1f  p99.9 %.1f  max %.1f us%n", "decision",
                 d.p50Us(), d.p99Us(), d.p999Us(), d.maxUs());
         System.out.printf(Locale.ROOT, "  %-28s p50 %.1f us%n", "hash 4096-token prompt", d.hashP50Us());
-        // the decision bench's prefix index (about a million blocks by default) is garbage now: collect it before
-        // the latency phases, so that no concurrent marking or mixed collection of it runs while they measure
-        System.gc();
         StreamLoadBench.Result s = null;
         if (streams > 0) {
             s = StreamLoadBench.run(streams, streamWorkers, itlMs, maxTokens, promptTokens,
