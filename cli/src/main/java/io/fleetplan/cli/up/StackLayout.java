@@ -27,6 +27,8 @@ public final class StackLayout {
 
     private final StackConfig stack;
     private final Path runDir;
+    /** How this stack's processes run {@code fleetplan} (the GlobalPlanner's worker command too). */
+    private final List<String> launcher;
     private final List<Component> components = new ArrayList<>();
     private final Map<String, PoolPorts> poolPorts = new LinkedHashMap<>();
     private final int frontendPort;
@@ -38,8 +40,14 @@ public final class StackLayout {
     }
 
     public StackLayout(StackConfig stack, Path runDir, PortSource ports) {
+        this(stack, runDir, ports, JavaLauncher.fleetplanCommand());
+    }
+
+    /** @param launcher the command that runs {@code fleetplan} ({@link JavaLauncher#pinnedCommand}) */
+    public StackLayout(StackConfig stack, Path runDir, PortSource ports, List<String> launcher) {
         this.stack = stack;
         this.runDir = runDir;
+        this.launcher = List.copyOf(launcher);
         this.frontendPort = ports.port(stack.ports().frontend());
         this.globalPlannerPort = ports.port(stack.ports().globalPlanner());
         this.globalPlannerMetricsPort = ports.port(0);
@@ -138,7 +146,7 @@ public final class StackLayout {
             targets.add(t);
         }
         // the executor runs `fleetplan up worker --pool {dgd}`: it reads this pool's mocker command from the run dir
-        List<String> command = new ArrayList<>(JavaLauncher.fleetplanCommand());
+        List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of("up", "worker", "--run-dir", runDir.toString(), "--pool", "{dgd}"));
         cfg.put("executor", Map.of("local", Map.of("command", command,
                 "drain_timeout_seconds", (int) Math.ceil(stack.drainGraceSeconds()), "targets", targets,

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -78,9 +79,10 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
         Path dir = (runDir != null ? runDir : Path.of("fleetplan-run",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
         Files.createDirectories(dir);
-        StackLayout layout = new StackLayout(stack, dir, UpCommand::freePort);
+        List<String> launcher = JavaLauncher.pinnedCommand(dir);
+        StackLayout layout = new StackLayout(stack, dir, UpCommand::freePort, launcher);
         Duration grace = Duration.ofMillis(Math.round(stack.drainGraceSeconds() * 1000) + 10_000);
-        Supervisor supervisor = new Supervisor(dir, JavaLauncher.pinnedCommand(dir), grace);
+        Supervisor supervisor = new Supervisor(dir, launcher, grace);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("fleetplan up: stopping " + supervisor.processes().size() + " processes...");

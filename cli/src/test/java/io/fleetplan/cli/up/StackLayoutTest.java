@@ -77,6 +77,17 @@ class StackLayoutTest {
     }
 
     @Test
+    void workersTheGlobalPlannerStartsRunTheStacksLauncher() {
+        StackLayout l = new StackLayout(ConfigLoader.parse("{}", "stack.yaml", StackConfig.class), RUN, p -> 20000,
+                List.of("java", "-cp", "/run/fleetplan.jar", "io.fleetplan.cli.Main"));
+        Component gp = l.components().stream().filter(c -> c.name().equals("global-planner")).findFirst().orElseThrow();
+        io.fleetplan.global.config.GlobalPlannerConfig gc = ConfigLoader.parse(gp.files().get("global-planner.yaml"),
+                "global-planner.yaml", io.fleetplan.global.config.GlobalPlannerConfig.class);
+        assertThat(gc.executor().local().command()).startsWith("java", "-cp", "/run/fleetplan.jar",
+                "io.fleetplan.cli.Main", "up", "worker");
+    }
+
+    @Test
     void aggregatedStackUsesAnAggGrid() {
         StackLayout l = layout("pools: [{name: a, mode: agg}, {name: b, mode: agg}]");
         FrontendConfig fc = ConfigLoader.parse(l.components().getLast().files().get("frontend.yaml"), "f.yaml",
