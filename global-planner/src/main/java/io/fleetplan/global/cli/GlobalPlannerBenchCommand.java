@@ -115,7 +115,9 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
     private int run(java.nio.file.Path audit) throws Exception {
         GlobalPlannerConfig cfg = ConfigLoader.parse("environment: virtual\ngrpc: {host: 127.0.0.1, port: 0}\n"
                 + "metrics_port: -1\nmax_total_gpus: " + pools * gpusPerPool + "\n"
-                + (audit == null ? "" : "audit_log_path: '" + audit.toString().replace("'", "''") + "'\n"),
+                // one file, never rotated: the bench measures every byte it writes and deletes the file at the end
+                + (audit == null ? "" : "audit_log_path: '" + audit.toString().replace("'", "''") + "'\n"
+                        + "audit_log_max_mb: 0\n"),
                 "bench.yaml", GlobalPlannerConfig.class);
         // one timer thread runs the simulated cluster's completions (as one informer thread would report them)
         try (WallClockScheduler scheduler = new WallClockScheduler("bench-gp", 1)) {
