@@ -18,14 +18,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,12 +38,12 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
     record Trace(long arrivedNanos, long[] sentNanos) {
     }
 
-    /** Shared by all bench workers of the process; daemon threads. */
+    /** Shared by all bench workers of the process (daemon threads); tokens are emitted on them too. */
     private static final IoLoops LOOPS = new IoLoops("bench-worker-io", 1);
 
     private final String id;
     private final long itlMs;
-    private final ScheduledExecutorService timer;
+    private volatile boolean closed;
     private final Server server;
     final Map<String, Trace> traces = new ConcurrentHashMap<>();
     private ManagedChannel routerChannel;
@@ -52,11 +51,6 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
     BenchWorker(String id, long itlMs) throws IOException {
         this.id = id;
         this.itlMs = itlMs;
-        this.timer = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "bench-worker-" + id);
-            t.setDaemon(true);
-            return t;
-        });
         // loops of their own, so the bench can tell the workers' CPU from the LocalRouter's (default gRPC loops)
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor()
                 .bossEventLoopGroup(LOOPS.group).workerEventLoopGroup(LOOPS.group).channelType(LOOPS.serverChannel)
@@ -73,9 +67,9 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
         stub.register(RegisterRequest.newBuilder().setWorker(WorkerInfo.newBuilder().setWorkerId(id)
                 .setRole(WorkerRole.AGGREGATED).setGrpcAddress("127.0.0.1:" + server.getPort()).setBlockSize(64)
                 .setNumGpuBlocks(16384)).build());
-        // heartbeats block on the router: never on the token timer, or every stream of this worker stalls
+        // heartbeats block on the router: never on the event loop that emits tokens, or its streams stall
         Thread.ofPlatform().daemon().name("bench-heartbeat-" + id).start(() -> {
-            while (!timer.isShutdown()) {
+            while (!closed) {
                 try {
                     Thread.sleep(500);
                     stub.workerHeartbeat(WorkerHeartbeatRequest.newBuilder().setWorkerId(id).build());
@@ -98,12 +92,18 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
         long arrived = System.nanoTime();
         Trace trace = new Trace(arrived, new long[request.getMaxTokens()]);
         traces.put(request.getRequestId(), trace);
-        emit(request, (ServerCallStreamObserver<GenerateResponse>) response, trace, 0);
+        // generate() runs on the transport thread of the caller's connection (direct executor): emitting on that
+        // loop writes each token inline, so the worker adds no thread hand-off of its own between the send stamp
+        // and the socket (a worker-side delay is not what the bench measures)
+        EventLoop loop = LOOPS.current();
+        emit(loop != null ? loop : LOOPS.group.next(), request, (ServerCallStreamObserver<GenerateResponse>) response,
+                trace, 0);
     }
 
-    private void emit(GenerateRequest request, ServerCallStreamObserver<GenerateResponse> out, Trace trace, int i) {
-        timer.schedule(() -> {
-            if (out.isCancelled()) {
+    private void emit(EventLoop loop, GenerateRequest request, ServerCallStreamObserver<GenerateResponse> out,
+                      Trace trace, int i) {
+        loop.schedule(() -> {
+            if (closed || out.isCancelled()) {
                 return;
             }
             boolean last = i + 1 == request.getMaxTokens();
@@ -118,14 +118,14 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
             if (last) {
                 out.onCompleted();
             } else {
-                emit(request, out, trace, i + 1);
+                emit(loop, request, out, trace, i + 1);
             }
         }, itlMs, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        closed = true;
         server.shutdownNow();
         if (routerChannel != null) {
             routerChannel.shutdownNow();
