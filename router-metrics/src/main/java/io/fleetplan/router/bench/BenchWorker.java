@@ -120,7 +120,18 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
             } else {
                 emit(loop, request, out, trace, i + 1);
             }
-        }, itlMs, TimeUnit.MILLISECONDS);
+        }, Math.max(0, due(trace, i) - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Token {@code i} is due {@code (i + 1) * itl} after the request arrived: a fixed cadence, like an engine's
+     * step clock. Scheduling each token {@code itl} after the previous one was actually sent instead lets every
+     * hiccup (a GC pause, a late timer) push all later tokens back, and every stream the same hiccup touched then
+     * emits in lockstep from there on: runs drifted into bursts of hundreds of tokens in the same instant, which
+     * made most of their p99.
+     */
+    private long due(Trace trace, int i) {
+        return trace.arrivedNanos() + (i + 1) * itlMs * 1_000_000L;
     }
 
     @Override
