@@ -3,6 +3,7 @@ package io.fleetplan.router.bench;
 import io.fleetplan.router.net.IoLoops;
 import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBufUtil;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
@@ -53,6 +54,11 @@ final class SseUsers implements AutoCloseable {
         }
     }
 
+    private static final ByteBuf EVENT_END = ascii("\n\n");
+    private static final ByteBuf DONE = ascii("data: [DONE]");
+    private static final ByteBuf DATA = ascii("data: {");
+    private static final ByteBuf CONTENT = ascii("\"content\":\"");
+
     private final IoLoops loops = new IoLoops("bench-client-io", 1);
     private final Bootstrap bootstrap;
     private final ByteBuf body;
@@ -84,6 +90,10 @@ final class SseUsers implements AutoCloseable {
             // independent users: first requests spread over one token interval, not all in the same instant
             loops.group.schedule(this::connect, stagger.nextLong(Math.max(1, staggerMs)), TimeUnit.MILLISECONDS);
         }
+    }
+
+    private static ByteBuf ascii(String s) {
+        return Unpooled.unreleasableBuffer(Unpooled.copiedBuffer(s, StandardCharsets.US_ASCII));
     }
 
     private void connect() {
@@ -129,7 +139,8 @@ final class SseUsers implements AutoCloseable {
 
     /** One user on one connection; a broken connection is counted and replaced by a new one. */
     private final class User extends ChannelInboundHandlerAdapter {
-        private final StringBuilder pending = new StringBuilder();
+        /** Bytes of an SSE event not yet complete (events are parsed in place, without a String per token). */
+        private ByteBuf pending;
         private long sentNanos;
         private String requestId;
         private BenchWorker.Trace trace;
@@ -149,7 +160,9 @@ final class SseUsers implements AutoCloseable {
                 ctx.close();
                 return;
             }
-            pending.setLength(0);
+            if (pending != null) {
+                pending.clear();
+            }
             requestId = null;
             trace = null;
             index = 0;
@@ -171,7 +184,10 @@ final class SseUsers implements AutoCloseable {
                     throw new IllegalStateException("status " + r.status());
                 }
                 if (msg instanceof HttpContent c) {
-                    pending.append(c.content().toString(StandardCharsets.UTF_8));
+                    if (pending == null) {
+                        pending = ctx.alloc().heapBuffer(1024);
+                    }
+                    pending.writeBytes(c.content());
                     events(now);
                     if (c instanceof LastHttpContent) {
                         if (!sawDone) {
@@ -198,19 +214,27 @@ final class SseUsers implements AutoCloseable {
         /** Handles every complete SSE event in the buffer. */
         private void events(long now) {
             int end;
-            while ((end = pending.indexOf("\n\n")) >= 0) {
-                String event = pending.substring(0, end);
-                pending.delete(0, end + 2);
-                if (event.startsWith("data: [DONE]")) {
+            while ((end = ByteBufUtil.indexOf(EVENT_END, pending)) >= 0) {
+                int start = pending.readerIndex();
+                if (startsWith(start, DONE)) {
                     sawDone = true;
-                } else if (event.startsWith("data: {") && event.contains("\"content\":\"")) {
-                    token(now, event);
+                } else if (startsWith(start, DATA) && ByteBufUtil.indexOf(CONTENT, pending.slice(start, end - start))
+                        >= 0) {
+                    token(now, start, end);
                 }
+                pending.readerIndex(end + EVENT_END.readableBytes());
             }
+            pending.discardReadBytes();
         }
 
-        private void token(long now, String event) {
+        private boolean startsWith(int at, ByteBuf prefix) {
+            int n = prefix.readableBytes();
+            return pending.writerIndex() - at >= n && ByteBufUtil.equals(pending, at, prefix, 0, n);
+        }
+
+        private void token(long now, int start, int end) {
             if (requestId == null) {
+                String event = pending.toString(start, end - start, StandardCharsets.UTF_8);
                 int at = event.indexOf("\"id\":\"") + 6;
                 requestId = event.substring(at, event.indexOf('"', at));
                 trace = find(requestId);
@@ -243,6 +267,10 @@ final class SseUsers implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (pending != null) {
+                pending.release();
+                pending = null;
+            }
             if (!failed && running.get()) {
                 // the server closed a connection mid-stream or between streams
                 fail(ctx, new IllegalStateException("connection closed by the server"));
