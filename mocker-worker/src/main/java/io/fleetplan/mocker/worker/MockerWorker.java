@@ -27,8 +27,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A worker process around one {@link MockEngine}: the gRPC Worker service, HTTP {@code /metrics} and
@@ -120,6 +120,9 @@ public final class MockerWorker implements AutoCloseable {
                 .bossEventLoopGroup(eventLoops)
                 .workerEventLoopGroup(eventLoops)
                 .executor(grpcExecutor)
+                // the LocalRouter pings every 30 s to keep its channel warm; gRPC servers otherwise answer pings
+                // more often than every 5 minutes with GOAWAY (ENHANCE_YOUR_CALM) and drop the connection
+                .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
                 .addService(new WorkerService(this))
                 .build()
                 .start();

@@ -54,6 +54,7 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
         // loops of their own, so the bench can tell the workers' CPU from the LocalRouter's (default gRPC loops)
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor()
                 .bossEventLoopGroup(LOOPS.group).workerEventLoopGroup(LOOPS.group).channelType(LOOPS.serverChannel)
+                .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
                 .addService(this).build().start();
     }
 

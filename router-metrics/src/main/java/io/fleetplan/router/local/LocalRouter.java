@@ -80,7 +80,11 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
     public LocalRouter start() throws IOException {
         server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.grpcPort()))
                 .bossEventLoopGroup(loops.group).workerEventLoopGroup(loops.group).channelType(loops.serverChannel)
-                .directExecutor().addService(this).build().start();
+                .directExecutor()
+                // the Frontend pings every 30 s to keep its long-lived channels warm; gRPC servers otherwise
+                // answer pings more often than every 5 minutes with GOAWAY (ENHANCE_YOUR_CALM) and drop the connection
+                .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
+                .addService(this).build().start();
         http = HttpServer.create(new InetSocketAddress(options.host(), options.metricsPort()), 64);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.createContext("/metrics", ex -> MetricsHttp.serve(ex, metrics.registry()));
