@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.global.arbiter.Decision;
 import io.fleetplan.global.arbiter.Grant;
 import java.io.BufferedWriter;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -33,7 +35,7 @@ public final class AuditLog implements AutoCloseable {
     private final Path file;
     private final long maxBytes;
     private final int keep;
-    /** Bytes of the current file: its size when opened plus what was written since (UTF-8). */
+    /** Bytes of the current file: its size when opened plus what has reached it since (exact after a flush). */
     private long bytes;
 
     private AuditLog(Writer out, boolean closeOut, Path file, long maxBytes, int keep) {
@@ -75,9 +77,23 @@ public final class AuditLog implements AutoCloseable {
     }
 
     private void openFile() throws IOException {
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        OutputStream raw = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         bytes = Files.size(file);
+        // counted below the UTF-8 encoder, where the bytes pass anyway in buffer-sized writes
+        OutputStream counted = new FilterOutputStream(raw) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                bytes += len;
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+                bytes++;
+            }
+        };
+        out = new BufferedWriter(new OutputStreamWriter(counted, StandardCharsets.UTF_8));
     }
 
     public static AuditLog none() {
@@ -153,13 +169,13 @@ public final class AuditLog implements AutoCloseable {
     }
 
     private JsonGenerator generator() throws IOException {
-        return JSON.getFactory().createGenerator(counting)
+        return JSON.getFactory().createGenerator(out)
                 .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
     }
 
     private void newline() {
         try {
-            counting.write('\n');
+            out.write('\n');
         } catch (IOException e) {
             failed(e);
         }
@@ -196,49 +212,9 @@ public final class AuditLog implements AutoCloseable {
         openFile();
     }
 
-    /** UTF-8 bytes of one UTF-16 unit (a surrogate is half of a 4-byte character). */
-    private static int utf8Bytes(char c) {
-        return c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
-    }
-
     private Path rotated(int i) {
         return file.resolveSibling(file.getFileName() + "." + i);
     }
-
-    /** Counts UTF-8 bytes on their way to {@link #out} (the file is rotated by size). */
-    private final Writer counting = new Writer() {
-        @Override
-        public void write(char[] cbuf, int off, int len) throws IOException {
-            for (int i = off; i < off + len; i++) {
-                bytes += utf8Bytes(cbuf[i]);
-            }
-            out.write(cbuf, off, len);
-        }
-
-        @Override
-        public void write(int c) throws IOException {
-            bytes += utf8Bytes((char) c);
-            out.write(c);
-        }
-
-        @Override
-        public void write(String str, int off, int len) throws IOException {
-            for (int i = off; i < off + len; i++) {
-                bytes += utf8Bytes(str.charAt(i));
-            }
-            out.write(str, off, len);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            out.flush();
-        }
-
-        @Override
-        public void close() {
-            // the log closes its file itself
-        }
-    };
 
     @Override
     public synchronized void close() {
