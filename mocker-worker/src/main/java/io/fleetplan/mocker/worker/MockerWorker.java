@@ -8,6 +8,7 @@ import io.fleetplan.mocker.engine.Role;
 import io.fleetplan.proto.v1.DrainResponse;
 import io.fleetplan.proto.v1.WorkerHeartbeatRequest;
 import io.fleetplan.proto.v1.WorkerInfo;
+import io.fleetplan.proto.net.Keepalive;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -115,14 +116,12 @@ public final class MockerWorker implements AutoCloseable {
         onEngine(engine::start);
         // the worker's own, named threads: benches attribute CPU to the worker by these names
         grpcExecutor = Executors.newFixedThreadPool(4, named("mocker-grpc-" + workerId));
-        grpc = NettyServerBuilder.forAddress(new InetSocketAddress(settings.bindHost(), settings.grpcPort()))
+        grpc = Keepalive.permittingPings(
+                        NettyServerBuilder.forAddress(new InetSocketAddress(settings.bindHost(), settings.grpcPort())))
                 .channelType(NioServerSocketChannel.class)
                 .bossEventLoopGroup(eventLoops)
                 .workerEventLoopGroup(eventLoops)
                 .executor(grpcExecutor)
-                // the LocalRouter pings every 30 s to keep its channel warm; gRPC servers otherwise answer pings
-                // more often than every 5 minutes with GOAWAY (ENHANCE_YOUR_CALM) and drop the connection
-                .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
                 .addService(new WorkerService(this))
                 .build()
                 .start();

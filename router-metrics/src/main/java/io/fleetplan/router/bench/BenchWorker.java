@@ -14,6 +14,7 @@ import io.fleetplan.proto.v1.WorkerHeartbeatRequest;
 import io.fleetplan.proto.v1.WorkerInfo;
 import io.fleetplan.proto.v1.WorkerRole;
 import io.fleetplan.router.net.IoLoops;
+import io.fleetplan.proto.net.Keepalive;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -52,9 +53,9 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
         this.id = id;
         this.itlMs = itlMs;
         // loops of their own, so the bench can tell the workers' CPU from the LocalRouter's (default gRPC loops)
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor()
+        this.server = Keepalive.permittingPings(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
+                .directExecutor()
                 .bossEventLoopGroup(LOOPS.group).workerEventLoopGroup(LOOPS.group).channelType(LOOPS.serverChannel)
-                .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
                 .addService(this).build().start();
     }
 

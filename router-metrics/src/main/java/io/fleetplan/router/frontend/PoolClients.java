@@ -4,6 +4,7 @@ import io.fleetplan.proto.v1.ListWorkersRequest;
 import io.fleetplan.proto.v1.RouterGrpc;
 import io.fleetplan.proto.v1.WorkerLoad;
 import io.fleetplan.router.net.IoLoops;
+import io.fleetplan.proto.net.Keepalive;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -49,9 +50,8 @@ final class PoolClients implements AutoCloseable {
 
     private ManagedChannel channel(String address, IoLoops loops, EventLoopGroup group) {
         // the flow retries on other pools itself; gRPC's retry buffering would only add per-token work
-        ManagedChannel ch = NettyChannelBuilder.forTarget(address).usePlaintext().disableRetry()
-                .eventLoopGroup(group).channelType(loops.clientChannel).directExecutor()
-                .keepAliveTime(30, TimeUnit.SECONDS).build();
+        ManagedChannel ch = Keepalive.pinging(NettyChannelBuilder.forTarget(address).usePlaintext().disableRetry()
+                .eventLoopGroup(group).channelType(loops.clientChannel).directExecutor()).build();
         channels.add(ch);
         return ch;
     }

@@ -24,6 +24,7 @@ import io.fleetplan.router.core.WorkerSpec;
 import io.fleetplan.router.core.WorkerView;
 import io.fleetplan.router.metrics.MetricsHttp;
 import io.fleetplan.router.net.IoLoops;
+import io.fleetplan.proto.net.Keepalive;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -78,13 +79,10 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
 
     /** Starts the gRPC and HTTP servers. */
     public LocalRouter start() throws IOException {
-        server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.grpcPort()))
+        server = Keepalive.permittingPings(NettyServerBuilder.forAddress(
+                        new InetSocketAddress(options.host(), options.grpcPort())))
                 .bossEventLoopGroup(loops.group).workerEventLoopGroup(loops.group).channelType(loops.serverChannel)
-                .directExecutor()
-                // the Frontend pings every 30 s to keep its long-lived channels warm; gRPC servers otherwise
-                // answer pings more often than every 5 minutes with GOAWAY (ENHANCE_YOUR_CALM) and drop the connection
-                .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
-                .addService(this).build().start();
+                .directExecutor().addService(this).build().start();
         http = HttpServer.create(new InetSocketAddress(options.host(), options.metricsPort()), 64);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.createContext("/metrics", ex -> MetricsHttp.serve(ex, metrics.registry()));

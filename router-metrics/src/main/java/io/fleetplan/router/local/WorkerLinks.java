@@ -6,6 +6,7 @@ import io.fleetplan.proto.v1.StreamEventsRequest;
 import io.fleetplan.proto.v1.WorkerEvent;
 import io.fleetplan.proto.v1.WorkerGrpc;
 import io.fleetplan.router.net.IoLoops;
+import io.fleetplan.proto.net.Keepalive;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoop;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -95,9 +95,8 @@ final class WorkerLinks implements AutoCloseable {
             for (EventLoop loop : loops.loops()) {
                 // handlers never block, so run them on the transport threads: no executor hop on the token path;
                 // no transparent retries either: they buffer every message of a stream, and we retry ourselves
-                ManagedChannel ch = NettyChannelBuilder.forTarget(address).usePlaintext().directExecutor()
-                        .disableRetry().eventLoopGroup(loop).channelType(loops.clientChannel)
-                        .keepAliveTime(30, TimeUnit.SECONDS).build();
+                ManagedChannel ch = Keepalive.pinging(NettyChannelBuilder.forTarget(address).usePlaintext()
+                        .directExecutor().disableRetry().eventLoopGroup(loop).channelType(loops.clientChannel)).build();
                 channels.add(ch);
                 stubs.put(loop, WorkerGrpc.newStub(ch));
             }
