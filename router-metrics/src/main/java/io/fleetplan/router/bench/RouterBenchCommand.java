@@ -70,6 +70,10 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
         return tokens == 0 ? 0 : nanos / 1e3 / tokens;
     }
 
+    private static double bytesPerToken(long bytes, long tokens) {
+        return tokens == 0 ? 0 : (double) bytes / tokens;
+    }
+
     @Override
     public String parent() {
         return "bench";
@@ -115,6 +119,19 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
                 System.out.printf(Locale.ROOT, "  %-28s %-28s %.1f us%n", "", e.getKey(), perToken(e.getValue(),
                         s.tokens()));
             }
+            System.out.printf(Locale.ROOT, "  %-28s %.0f bytes per token (%.1f MB/s)%n", "heap allocated",
+                    s.allocBytesPerToken(), s.allocMbPerSecond());
+            for (Map.Entry<String, Long> e : s.allocatedBytesByThread().entrySet()) {
+                System.out.printf(Locale.ROOT, "  %-28s %-28s %.0f bytes%n", "", e.getKey(),
+                        bytesPerToken(e.getValue(), s.tokens()));
+            }
+            GcPauses.Collector gc = s.gc();
+            System.out.printf(Locale.ROOT, "  %-28s %d in %.1f s (%.2f/s), %d ms in all, longest %d ms%n",
+                    "GC pauses", gc.count(), s.seconds(), gc.count() / s.seconds(), gc.totalMs(), gc.maxMs());
+            for (Map.Entry<String, GcPauses.Collector> e : s.gcByCollector().entrySet()) {
+                System.out.printf(Locale.ROOT, "  %-28s %-28s %d, %d ms, longest %d ms%n", "", e.getKey(),
+                        e.getValue().count(), e.getValue().totalMs(), e.getValue().maxMs());
+            }
         }
         RouterHopBench.Result hop = null;
         if (hopStreams > 0) {
@@ -154,6 +171,20 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
                 sep = ",";
             }
             json.append('}');
+            GcPauses.Collector gc = s.gc();
+            json.append(String.format(Locale.ROOT, ",\"alloc_bytes_per_token\":%.0f,\"alloc_mb_per_s\":%.1f",
+                    s.allocBytesPerToken(), s.allocMbPerSecond()));
+            json.append(",\"alloc_bytes_per_token_by_thread\":{");
+            sep = "";
+            for (Map.Entry<String, Long> e : s.allocatedBytesByThread().entrySet()) {
+                json.append(sep).append('"').append(e.getKey()).append("\":")
+                        .append(String.format(Locale.ROOT, "%.0f", bytesPerToken(e.getValue(), s.tokens())));
+                sep = ",";
+            }
+            json.append('}');
+            json.append(String.format(Locale.ROOT, ",\"gc_pauses\":%d,\"gc_pauses_per_s\":%.2f,"
+                            + "\"gc_pause_total_ms\":%d,\"gc_pause_max_ms\":%d",
+                    gc.count(), gc.count() / s.seconds(), gc.totalMs(), gc.maxMs()));
         }
         if (hop != null) {
             json.append(String.format(Locale.ROOT, ",\"hop_streams\":%d,\"hop_direct_token_p50_ms\":%.3f,"

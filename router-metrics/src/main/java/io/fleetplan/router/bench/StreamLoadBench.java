@@ -24,11 +24,30 @@ final class StreamLoadBench {
 
     record Result(int streams, int workers, long requests, long tokens, double seconds, double tokenP50Ms,
                   double tokenP90Ms, double tokenP99Ms, double tokenP999Ms, double tokenMaxMs, double requestPathP50Ms, double requestPathP99Ms,
-                  double ttftAddedP99Ms, long errors, double cpuCores, Map<String, Long> cpuNanosByThread) {
+                  double ttftAddedP99Ms, long errors, double cpuCores, Map<String, Long> cpuNanosByThread,
+                  Map<String, Long> allocatedBytesByThread, Map<String, GcPauses.Collector> gcByCollector) {
 
         /** CPU of the whole process per delivered token, in microseconds. */
         double cpuUsPerToken() {
-            return tokens == 0 ? 0 : cpuNanosByThread.values().stream().mapToLong(Long::longValue).sum() / 1e3 / tokens;
+            return tokens == 0 ? 0 : sum(cpuNanosByThread) / 1e3 / tokens;
+        }
+
+        /** Heap bytes the process's Java threads allocated per delivered token. */
+        double allocBytesPerToken() {
+            return tokens == 0 ? 0 : (double) sum(allocatedBytesByThread) / tokens;
+        }
+
+        /** Heap allocation rate of the process, MB (10^6 bytes) per second. */
+        double allocMbPerSecond() {
+            return sum(allocatedBytesByThread) / 1e6 / seconds;
+        }
+
+        GcPauses.Collector gc() {
+            return GcPauses.total(gcByCollector);
+        }
+
+        private static long sum(Map<String, Long> m) {
+            return m.values().stream().mapToLong(Long::longValue).sum();
         }
     }
 
@@ -64,9 +83,16 @@ final class StreamLoadBench {
             stats.recording.set(true);
             long start = System.nanoTime();
             ThreadCpu.Snapshot cpuStart = ThreadCpu.take();
-            Thread.sleep(measure.toMillis());
-            stats.recording.set(false);
-            Map<String, Long> cpu = ThreadCpu.delta(cpuStart, ThreadCpu.take());
+            Map<String, GcPauses.Collector> gc;
+            ThreadCpu.Snapshot cpuEnd;
+            try (GcPauses pauses = new GcPauses()) {
+                Thread.sleep(measure.toMillis());
+                stats.recording.set(false);
+                cpuEnd = ThreadCpu.take();
+                gc = pauses.since();
+            }
+            Map<String, Long> cpu = ThreadCpu.delta(cpuStart, cpuEnd);
+            Map<String, Long> allocated = ThreadCpu.allocatedDelta(cpuStart, cpuEnd);
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuCores = cpu.values().stream().mapToLong(Long::longValue).sum() / 1e9 / seconds;
             if (!users.stop(30_000)) {
@@ -82,7 +108,7 @@ final class StreamLoadBench {
                     ms(token.getValueAtPercentile(50)), ms(token.getValueAtPercentile(90)),
                     ms(token.getValueAtPercentile(99)), ms(token.getValueAtPercentile(99.9)), ms(token.getMaxValue()),
                     ms(path.getValueAtPercentile(50)), ms(path.getValueAtPercentile(99)),
-                    ms(ttftAdded.getValueAtPercentile(99)), errors.get(), cpuCores, cpu);
+                    ms(ttftAdded.getValueAtPercentile(99)), errors.get(), cpuCores, cpu, allocated, gc);
         } finally {
             for (int i = closeables.size() - 1; i >= 0; i--) {
                 closeables.get(i).close();
