@@ -23,10 +23,13 @@ import java.util.List;
  *       within the budget. Repeat until the whole trace reaches the target attainment or the iteration limit.
  *       Requests whose prompt cannot be prefilled within the TTFT target even on an idle engine
  *       ({@link io.fleetplan.sim.report.Feasibility}) are left out of the counts: buying replicas cannot help them.</li>
+ *   <li>Fill short dips: where a pool drops for no longer than the worker start-up delay and comes back, keep
+ *       the replicas. Each worker the oracle adds is charged its start-up time (it was started that long ahead),
+ *       so such a dip costs at least what it saves, and can only lose requests.</li>
  * </ol>
  * Because it starts from below and only adds where requests missed, it stops at (close to) the cheapest
- * schedule that meets the SLO; without start-up delay or start-up GPU cost it is a lower bound for any policy
- * that reaches the same attainment.
+ * schedule that meets the SLO; without start-up delay, and paying for start-up only the GPU time every policy
+ * pays, it is a lower bound for any policy that reaches the same attainment.
  */
 public final class Oracle {
 
@@ -124,7 +127,45 @@ public final class Oracle {
                 break; // the budget or max_replicas bind everywhere it misses: nothing more to buy
             }
         }
+        if (fillShortDips(stack, replicas, windowSeconds) || run == null) {
+            it++;
+            run = Replay.run(trace, stack, new OraclePolicy(new Schedule(windowSeconds, replicas, it, null)), settings, null);
+        }
         return new Schedule(windowSeconds, replicas, it, run);
+    }
+
+    /**
+     * Raises each pool, in each window, to the lower of the highest counts within one start-up delay before and
+     * after it (within the budget). @return whether anything changed
+     */
+    static boolean fillShortDips(StackConfig stack, int[][] replicas, double windowSeconds) {
+        int reach = (int) Math.floor(stack.workerStartupSeconds() / windowSeconds + 1e-9);
+        if (reach < 1) {
+            return false;
+        }
+        int[][] before = new int[replicas.length][];
+        for (int w = 0; w < replicas.length; w++) {
+            before[w] = replicas[w].clone();
+        }
+        int budget = stack.budget().maxTotalGpus();
+        boolean changed = false;
+        for (int w = 1; w < replicas.length - 1; w++) {
+            for (int k = 0; k < replicas[w].length; k++) {
+                int left = 0;
+                int right = 0;
+                for (int d = 1; d <= reach; d++) {
+                    left = Math.max(left, before[Math.max(0, w - d)][k]);
+                    right = Math.max(right, before[Math.min(replicas.length - 1, w + d)][k]);
+                }
+                int gpus = stack.pools().get(k).gpusPerReplica();
+                while (replicas[w][k] < Math.min(left, right)
+                        && (budget < 0 || gpus(stack, replicas[w]) + gpus <= budget)) {
+                    replicas[w][k]++;
+                    changed = true;
+                }
+            }
+        }
+        return changed;
     }
 
     private static boolean grow(StackConfig stack, int[] window, int k, int add) {

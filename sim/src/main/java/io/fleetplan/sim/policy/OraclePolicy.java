@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * Plays a replica schedule computed in hindsight by {@link Oracle}: at each window boundary every pool moves to
- * the window's replicas. Knowing the future it starts workers in time, so it lives with no start-up delay (and
- * is not charged for start-up): a lower bound, not a deployable policy. Arbitrated, so it never exceeds the
- * budget.
+ * the window's replicas. Knowing the future it starts workers in time, so it lives with no start-up delay; it
+ * still pays the start-up GPU time of every worker it adds ({@link #prestartSeconds}), as every other policy
+ * does: a lower bound, not a deployable policy. Arbitrated, so it never exceeds the budget.
  */
 public final class OraclePolicy implements ScalingPolicy {
 
@@ -28,7 +28,7 @@ public final class OraclePolicy implements ScalingPolicy {
     @Override
     public String description() {
         return "hindsight oracle: per-" + Math.round(schedule.windowSeconds())
-                + " s replicas, the fewest found that meet the SLO knowing the trace, no start-up delay (lower bound)";
+                + " s replicas, the fewest found that meet the SLO knowing the trace, workers started ahead of need (no start-up delay, start-up GPU time charged; lower bound)";
     }
 
     @Override
@@ -39,6 +39,11 @@ public final class OraclePolicy implements ScalingPolicy {
     @Override
     public double startupSeconds(double configured) {
         return 0;
+    }
+
+    @Override
+    public double prestartSeconds(double configured) {
+        return configured;
     }
 
     @Override

@@ -27,6 +27,8 @@ public final class Cluster {
     private int peakGpus;
     private long lastChangeNanos;
     private double gpuSeconds;
+    private double prestartSeconds;
+    private double prestartGpuSeconds;
     private double overBudgetSeconds;
     private long budgetViolations;
 
@@ -152,6 +154,22 @@ public final class Cluster {
     /** Times the held GPUs went from within the budget to above it. */
     public long budgetViolations() {
         return budgetViolations;
+    }
+
+    /** See {@link ScalingPolicy#prestartSeconds}: charged per GPU of every worker started after time 0. */
+    void prestart(double seconds) {
+        this.prestartSeconds = seconds;
+    }
+
+    /** A worker was asked for after time 0 (not one of the initial deployment). */
+    void workerStarted(int gpus) {
+        gpuSeconds += prestartSeconds * gpus;
+        prestartGpuSeconds += prestartSeconds * gpus;
+    }
+
+    /** Of {@link #gpuSeconds()}, what {@link #workerStarted} charged ahead. */
+    public double prestartGpuSeconds() {
+        return prestartGpuSeconds;
     }
 
     void startup(Duration d) {

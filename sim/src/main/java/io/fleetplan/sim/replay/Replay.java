@@ -53,6 +53,7 @@ public final class Replay {
         VirtualScheduler scheduler = new VirtualScheduler();
         Duration startup = seconds(policy.startupSeconds(stack.workerStartupSeconds()));
         Cluster cluster = new Cluster(stack, scheduler, startup);
+        cluster.prestart(policy.prestartSeconds(stack.workerStartupSeconds()));
         boolean hashes = trace.hasHashIds();
         for (int k = 0; k < stack.pools().size(); k++) {
             StackConfig.Pool p = stack.pools().get(k);
@@ -100,7 +101,7 @@ public final class Replay {
         long scaleEvents = cluster.pools().stream().mapToLong(SimPool::scaleEvents).sum();
         return new PolicyRun(policy.name(), policy.description(), log, series, gpuSeconds, cluster.peakGpus(),
                 cluster.budgetViolations(), cluster.overBudgetSeconds(), scaleEvents, end / 1e9,
-                scheduler.executedEvents());
+                scheduler.executedEvents(), cluster.prestartGpuSeconds());
     }
 
     private static long lastResolution(RequestLog log, long fallback) {

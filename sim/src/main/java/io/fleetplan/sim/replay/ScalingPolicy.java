@@ -27,6 +27,16 @@ public interface ScalingPolicy {
         return configured;
     }
 
+    /**
+     * GPU-seconds per GPU charged for each worker started after time 0, before it is even asked for. The oracle
+     * serves with no start-up delay because, knowing the future, it would have started the worker that long
+     * ahead; the GPU is held while the worker loads all the same, so it pays the configured start-up time.
+     * Live policies pay it as the worker's starting state instead (0 here).
+     */
+    default double prestartSeconds(double configured) {
+        return 0;
+    }
+
     /** Called once at time 0: schedule periodic work on {@code ctx.scheduler()}. */
     void start(PolicyContext ctx);
 }

@@ -268,6 +268,7 @@ public final class SimPool {
             Worker w = new Worker(spec.name() + "-" + nextWorker++);
             workers.put(w.id, w);
             cluster.gpusChanged(spec.gpusPerReplica());
+            cluster.workerStarted(spec.gpusPerReplica());
             w.pending = scheduler.schedule(startup, () -> becomeReady(w));
             target++;
         }

@@ -31,7 +31,7 @@ public class ReplayTest {
             """, "test stack", StackConfig.class);
 
     /** Scales to fixed targets at fixed times; records what the pools look like right after. */
-    static final class Scripted implements ScalingPolicy {
+    static class Scripted implements ScalingPolicy {
         final List<double[]> steps; // {time s, pool index, replicas}
         final List<String> seen = new ArrayList<>();
 
@@ -106,6 +106,23 @@ public class ReplayTest {
         assertThat(run.gpuSeconds()).isCloseTo(3 * run.endSeconds(), org.assertj.core.data.Offset.offset(1e-6));
         assertThat(run.peakGpus()).isEqualTo(3);
         assertThat(run.budgetViolations()).isZero();
+    }
+
+    @Test
+    void prestart_chargesTheStartupOfEveryWorkerStartedAfterTimeZero() {
+        Trace t = SyntheticTraces.generate("poisson:rate=1,duration=100", 8);
+        List<double[]> steps = List.of(new double[] {10, 0, 3}, new double[] {50, 0, 1}, new double[] {60, 1, 2});
+        PolicyRun paid = Replay.run(t, STACK, new Scripted(steps) {
+            @Override
+            public double prestartSeconds(double configured) {
+                return configured;
+            }
+        }, Replay.Settings.DEFAULTS, null);
+        PolicyRun free = Replay.run(t, STACK, new Scripted(steps), Replay.Settings.DEFAULTS, null);
+        // 2 prefill + 1 decode started after time 0, 1 GPU each, 60 s each; the initial 1 + 1 are not charged
+        assertThat(paid.prestartGpuSeconds()).isCloseTo(180, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(free.prestartGpuSeconds()).isZero();
+        assertThat(paid.gpuSeconds() - free.gpuSeconds()).isCloseTo(180, org.assertj.core.data.Offset.offset(1e-6));
     }
 
     @Test
