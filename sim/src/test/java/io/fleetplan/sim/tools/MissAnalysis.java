@@ -27,6 +27,14 @@ import java.util.Locale;
  */
 public final class MissAnalysis {
 
+    private static io.fleetplan.sim.policy.PlannerPolicy dynamoAt(String spec) {
+        String[] parts = spec.split("@");
+        double m = Double.parseDouble(parts[1]);
+        io.fleetplan.sim.policy.PlannerPolicy base = parts[0].equals("dynamo-load")
+                ? io.fleetplan.sim.policy.PlannerPolicy.dynamoLoad() : io.fleetplan.sim.policy.PlannerPolicy.dynamoThroughput();
+        return base.variant(spec, java.util.Map.of(), java.util.Map.of(), m, m);
+    }
+
     public static void main(String[] a) throws Exception {
         Trace trace = TraceReader.read(Path.of(a[0]), null, TraceOptions.DEFAULTS.withRateScale(Double.parseDouble(a[1])));
         StackConfig stack = a.length > 2 && !a[2].equals("-")
@@ -34,12 +42,15 @@ public final class MissAnalysis {
         String policy = a.length > 3 ? a[3] : "fleetplan";
         double window = a.length > 4 ? Double.parseDouble(a[4]) : 30;
         Evaluation.Options o = Evaluation.Options.defaults(stack, 1);
-        boolean custom = policy.startsWith("static:") || policy.startsWith("sched:");
+        // NAME@M: a Dynamo baseline with its planning targets at M x the SLO (as bench replay's equal-attainment search)
+        boolean margin = policy.startsWith("dynamo-") && policy.contains("@");
+        boolean custom = policy.startsWith("static:") || policy.startsWith("sched:") || margin;
         o = new Evaluation.Options(o.stack(), o.settings(), custom ? List.of("static-peak", "oracle")
                 : List.of(policy, "static-peak", "oracle"), o.oracleWindowSeconds(), o.attainmentTarget(),
                 o.oracleIterations(), 2);
         Evaluation.Result r = Evaluation.run(trace, o, Evaluation.Progress.NONE);
-        PolicyRun p = policy.startsWith("sched:") ? Replay.run(trace, stack, sched(policy), o.settings(), null)
+        PolicyRun p = margin ? Replay.run(trace, stack, dynamoAt(policy), o.settings(), r.oracle().replicas()[0], null)
+                : policy.startsWith("sched:") ? Replay.run(trace, stack, sched(policy), o.settings(), null)
                 : custom ? Replay.run(trace, stack, new StaticPolicy(policy, policy, java.util.Arrays.stream(
                 policy.substring(7).split(",")).mapToInt(Integer::parseInt).toArray()), o.settings(), null)
                 : r.runs().stream().filter(x -> x.policy().equals(policy)).findFirst().orElseThrow();
