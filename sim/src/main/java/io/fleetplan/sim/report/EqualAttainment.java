@@ -2,15 +2,11 @@ package io.fleetplan.sim.report;
 
 import io.fleetplan.sim.policy.PlannerPolicy;
 import io.fleetplan.sim.replay.PolicyRun;
-import io.fleetplan.sim.replay.Replay;
+import io.fleetplan.sim.replay.ScalingPolicy;
 import io.fleetplan.sim.trace.Trace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * A planner baseline at fleetplan's attainment. A baseline that spends fewer GPU-hours by missing the SLO is not
@@ -59,31 +55,21 @@ public final class EqualAttainment {
      */
     public static Outcome search(Trace trace, Evaluation.Options o, int[] initial, PlannerPolicy baseline,
             double wanted) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(o.threads(), MARGINS.size())));
-        try {
-            List<Future<PolicyRun>> runs = new ArrayList<>();
-            for (double m : MARGINS) {
-                PlannerPolicy p = baseline.variant(baseline.name(), Map.of(), Map.of(), m, m);
-                runs.add(pool.submit(() -> Replay.run(trace, o.stack(), p, o.settings(), initial, null)));
-            }
-            List<Step> steps = new ArrayList<>();
-            Step reached = null;
-            for (int i = 0; i < MARGINS.size(); i++) {
-                PolicySummary s = PolicySummary.of(runs.get(i).get(), o.stack().slo().ttftMs(), o.stack().slo().itlMs());
-                Step step = new Step(MARGINS.get(i), s.sloAttainment(), s.gpuHours());
-                steps.add(step);
-                if (step.attainment() >= wanted && (reached == null || step.gpuHours() < reached.gpuHours())) {
-                    reached = step;
-                }
-            }
-            return new Outcome(baseline.name(), wanted, List.copyOf(steps), reached);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("replay interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+        List<ScalingPolicy> variants = new ArrayList<>();
+        for (double m : MARGINS) {
+            variants.add(baseline.variant(baseline.name(), Map.of(), Map.of(), m, m));
         }
+        List<PolicyRun> runs = Evaluation.runAll(trace, o, variants, initial, Evaluation.Progress.NONE);
+        List<Step> steps = new ArrayList<>();
+        Step reached = null;
+        for (int i = 0; i < MARGINS.size(); i++) {
+            PolicySummary s = PolicySummary.of(runs.get(i), o.stack().slo().ttftMs(), o.stack().slo().itlMs());
+            Step step = new Step(MARGINS.get(i), s.sloAttainment(), s.gpuHours());
+            steps.add(step);
+            if (step.attainment() >= wanted && (reached == null || step.gpuHours() < reached.gpuHours())) {
+                reached = step;
+            }
+        }
+        return new Outcome(baseline.name(), wanted, List.copyOf(steps), reached);
     }
 }

@@ -119,7 +119,8 @@ public final class Evaluation {
         return new Result(trace, o, ordered, summaries, schedule);
     }
 
-    private static List<PolicyRun> runAll(Trace trace, Options o, List<ScalingPolicy> policies, int[] initial,
+    /** Replays each policy from {@code initial}, in parallel ({@code o.threads()}); runs in the policies' order. */
+    static List<PolicyRun> runAll(Trace trace, Options o, List<ScalingPolicy> policies, int[] initial,
             Progress progress) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(o.threads(), policies.size())));
         try {
