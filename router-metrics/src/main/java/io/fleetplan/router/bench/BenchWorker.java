@@ -14,6 +14,14 @@ import io.fleetplan.proto.v1.WorkerHeartbeatRequest;
 import io.fleetplan.proto.v1.WorkerInfo;
 import io.fleetplan.proto.v1.WorkerRole;
 import io.fleetplan.router.net.IoLoops;
+import io.fleetplan.router.net.RawResponse;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.stub.ServerCalls;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import io.fleetplan.proto.net.Keepalive;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -48,15 +56,20 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
     private final Server server;
     final Map<String, Trace> traces = new ConcurrentHashMap<>();
     private ManagedChannel routerChannel;
+    /** {@code worker_id} as encoded in every message. */
+    private final byte[] workerIdField;
 
     BenchWorker(String id, long itlMs) throws IOException {
         this.id = id;
         this.itlMs = itlMs;
+        this.workerIdField = RawResponse.workerIdField(id);
         // loops of their own, so the bench can tell the workers' CPU from the LocalRouter's (default gRPC loops)
         this.server = Keepalive.permittingPings(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
                 .directExecutor()
                 .bossEventLoopGroup(LOOPS.group).workerEventLoopGroup(LOOPS.group).channelType(LOOPS.serverChannel)
-                .addService(this).build().start();
+                .addService(RawResponse.replacing(bindService(), ServerMethodDefinition.create(GENERATE,
+                        ServerCalls.asyncServerStreamingCall(this::generate))))
+                .build().start();
     }
 
     String address() {
@@ -89,40 +102,162 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
         response.onNext(WorkerEvent.newBuilder().setWorkerId(id).setHeartbeat(Heartbeat.newBuilder()).build());
     }
 
+    /**
+     * Not served: the server binds {@code Generate} to {@link #generate(Request, StreamObserver)}, which reads
+     * only what it needs from the request and sends pre-encoded messages (see the constructor).
+     */
     @Override
     public void generate(GenerateRequest request, StreamObserver<GenerateResponse> response) {
+        response.onError(io.grpc.Status.UNIMPLEMENTED.asRuntimeException());
+    }
+
+    private void generate(Request request, StreamObserver<RawResponse> response) {
         long arrived = System.nanoTime();
-        Trace trace = new Trace(arrived, new long[request.getMaxTokens()]);
-        traces.put(request.getRequestId(), trace);
+        Trace trace = new Trace(arrived, new long[request.maxTokens()]);
+        traces.put(request.requestId(), trace);
         // generate() runs on the transport thread of the caller's connection (direct executor): emitting on that
         // loop writes each token inline, so the worker adds no thread hand-off of its own between the send stamp
         // and the socket (a worker-side delay is not what the bench measures)
         EventLoop loop = LOOPS.current();
-        emit(loop != null ? loop : LOOPS.group.next(), request, (ServerCallStreamObserver<GenerateResponse>) response,
-                trace, 0);
+        new Stream(loop != null ? loop : LOOPS.group.next(), request, (ServerCallStreamObserver<RawResponse>) response,
+                trace).next();
     }
 
-    private void emit(EventLoop loop, GenerateRequest request, ServerCallStreamObserver<GenerateResponse> out,
-                      Trace trace, int i) {
-        loop.schedule(() -> {
+    /**
+     * What the worker reads of a {@code GenerateRequest}: the bench stands for an engine, not for protobuf, so it
+     * skips the prompt's ids instead of building a message with a list of them (garbage in the shared heap).
+     */
+    record Request(String requestId, int maxTokens, int promptTokens) {
+    }
+
+    private static final MethodDescriptor.Marshaller<Request> REQUEST = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(Request value) {
+            throw new UnsupportedOperationException("the bench worker only receives requests");
+        }
+
+        @Override
+        public Request parse(InputStream stream) {
+            try {
+                CodedInputStream in = CodedInputStream.newInstance(stream.readAllBytes());
+                String id = "";
+                int max = 0;
+                int prompt = 0;
+                for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                    switch (tag) {
+                        case 10 -> id = in.readStringRequireUtf8(); // 1: request_id
+                        case 26 -> { // 3: token_ids, packed
+                            int limit = in.pushLimit(in.readRawVarint32());
+                            while (in.getBytesUntilLimit() > 0) {
+                                in.readRawVarint32();
+                                prompt++;
+                            }
+                            in.popLimit(limit);
+                        }
+                        case 24 -> { // 3: token_ids, one unpacked
+                            in.readRawVarint32();
+                            prompt++;
+                        }
+                        case 40 -> max = in.readUInt32(); // 5: max_tokens
+                        default -> in.skipField(tag);
+                    }
+                }
+                return new Request(id, max, prompt);
+            } catch (IOException e) {
+                throw io.grpc.Status.INTERNAL.withDescription("bad GenerateRequest").withCause(e).asRuntimeException();
+            }
+        }
+    };
+
+    private static final MethodDescriptor<Request, RawResponse> GENERATE = WorkerGrpc.getGenerateMethod()
+            .toBuilder(REQUEST, RawResponse.MARSHALLER).build();
+
+    /**
+     * One request's tokens, each sent by a timer task on the loop of its connection. Messages before the last are
+     * encoded straight into bytes from two pre-encoded fields (request id, worker id) around the token and its
+     * index: what the builder would write, without a builder, message and encoder per token.
+     */
+    private final class Stream implements Runnable {
+        private final EventLoop loop;
+        private final Request request;
+        private final ServerCallStreamObserver<RawResponse> out;
+        private final Trace trace;
+        private final byte[] requestIdField;
+        private int i;
+
+        Stream(EventLoop loop, Request request, ServerCallStreamObserver<RawResponse> out, Trace trace) {
+            this.loop = loop;
+            this.request = request;
+            this.out = out;
+            this.trace = trace;
+            this.requestIdField = stringField(1, request.requestId());
+        }
+
+        void next() {
+            loop.schedule(this, Math.max(0, due(trace, i) - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void run() {
             if (closed || out.isCancelled()) {
                 return;
             }
-            boolean last = i + 1 == request.getMaxTokens();
-            GenerateResponse.Builder b = GenerateResponse.newBuilder().setRequestId(request.getRequestId())
-                    .addTokenIds(1000 + i).setIndex(i).setWorkerId(id).setFinished(last);
-            if (last) {
-                b.setFinishReason(FinishReason.LENGTH).setUsage(Usage.newBuilder()
-                        .setPromptTokens(request.getTokenIdsCount()).setCompletionTokens(request.getMaxTokens()));
-            }
+            boolean last = i + 1 == request.maxTokens();
+            RawResponse message = last ? RawResponse.of(GenerateResponse.newBuilder()
+                    .setRequestId(request.requestId()).addTokenIds(1000 + i).setIndex(i).setWorkerId(id)
+                    .setFinished(true).setFinishReason(FinishReason.LENGTH).setUsage(Usage.newBuilder()
+                            .setPromptTokens(request.promptTokens()).setCompletionTokens(request.maxTokens()))
+                    .build()) : token(requestIdField, 1000 + i, i, workerIdField);
             trace.sentNanos()[i] = System.nanoTime();
-            out.onNext(b.build());
+            out.onNext(message);
             if (last) {
                 out.onCompleted();
             } else {
-                emit(loop, request, out, trace, i + 1);
+                i++;
+                next();
             }
-        }, Math.max(0, due(trace, i) - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** {@code request_id, token_ids [token], index, worker_id} as GenerateResponse's wire bytes. */
+    static RawResponse token(byte[] requestIdField, int token, int index, byte[] workerIdField) {
+        int tokenSize = varintSize(token);
+        int size = requestIdField.length + 2 + tokenSize + (index == 0 ? 0 : 1 + varintSize(index))
+                + workerIdField.length;
+        byte[] b = new byte[size];
+        System.arraycopy(requestIdField, 0, b, 0, requestIdField.length);
+        int p = requestIdField.length;
+        b[p++] = 2 << 3 | 2; // token_ids, packed
+        b[p++] = (byte) tokenSize;
+        p = putVarint(b, p, token);
+        if (index != 0) { // proto3 leaves zeros out
+            b[p++] = 3 << 3;
+            p = putVarint(b, p, index);
+        }
+        System.arraycopy(workerIdField, 0, b, p, workerIdField.length);
+        return RawResponse.of(b);
+    }
+
+    private static byte[] stringField(int field, String value) {
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        byte[] b = new byte[1 + varintSize(utf8.length) + utf8.length];
+        b[0] = (byte) (field << 3 | 2);
+        int p = putVarint(b, 1, utf8.length);
+        System.arraycopy(utf8, 0, b, p, utf8.length);
+        return b;
+    }
+
+    private static int varintSize(int v) {
+        return CodedOutputStream.computeUInt32SizeNoTag(v);
+    }
+
+    private static int putVarint(byte[] b, int p, int v) {
+        while ((v & ~0x7F) != 0) {
+            b[p++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        b[p++] = (byte) v;
+        return p;
     }
 
     /**

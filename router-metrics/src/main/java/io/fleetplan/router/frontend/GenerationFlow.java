@@ -3,14 +3,17 @@ package io.fleetplan.router.frontend;
 import io.fleetplan.proto.v1.GenerateRequest;
 import io.fleetplan.proto.v1.GenerateResponse;
 import io.fleetplan.proto.v1.KvTransferParams;
+import io.fleetplan.proto.v1.RouterGrpc;
 import io.fleetplan.router.global.PoolPlan;
 import io.fleetplan.router.global.PoolQuery;
 import io.fleetplan.router.global.PoolSelector;
+import io.fleetplan.router.net.RawResponse;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -180,7 +183,11 @@ final class GenerationFlow {
         Context.CancellableContext ctx = Context.current().withCancellation();
         DecodeStream stream = new DecodeStream(held, sink);
         try {
-            ctx.run(() -> pools.streamStub(pool, sink.loop()).generate(req, stream));
+            ctx.run(() -> {
+                RouterGrpc.RouterStub stub = pools.streamStub(pool, sink.loop());
+                ClientCalls.asyncServerStreamingCall(stub.getChannel().newCall(RawResponse.ROUTER_GENERATE,
+                        stub.getCallOptions()), req, stream);
+            });
             stream.done.await();
         } catch (InterruptedException e) {
             ctx.cancel(e);
@@ -211,7 +218,7 @@ final class GenerationFlow {
             emit(sink, ctx, held);
         }
         ctx.cancel(null);
-        GenerateResponse lastMsg = stream.last;
+        GenerateResponse lastMsg = stream.last == null ? null : stream.last.parse();
         String finish = lastMsg == null ? "length" : switch (lastMsg.getFinishReason()) {
             case STOP -> "stop";
             case CANCELLED, ABORTED -> "abort";
@@ -224,15 +231,16 @@ final class GenerationFlow {
     /**
      * The decode pool's stream, relayed to the sink on the gRPC transport thread as each message arrives (the
      * channel runs callbacks directly). gRPC calls these callbacks one at a time; the request thread reads the
-     * fields only after {@link #done} opened, which orders it after them.
+     * fields only after {@link #done} opened, which orders it after them. Messages stay wire bytes
+     * ({@link RawResponse}): the token ids are read from them, and only the last one is parsed in full.
      */
-    private static final class DecodeStream implements ClientResponseObserver<GenerateRequest, GenerateResponse> {
+    private static final class DecodeStream implements ClientResponseObserver<GenerateRequest, RawResponse> {
         final CountDownLatch done = new CountDownLatch(1);
         private final int[] held;
         private final TokenSink sink;
         private ClientCallStreamObserver<GenerateRequest> call;
         int produced;
-        GenerateResponse last;
+        RawResponse last;
         Throwable error;
         IOException gone;
 
@@ -247,18 +255,16 @@ final class GenerationFlow {
         }
 
         @Override
-        public void onNext(GenerateResponse r) {
+        public void onNext(RawResponse r) {
             last = r;
-            int n = r.getTokenIdsCount();
+            int n = r.tokenCount();
             if (n == 0 || gone != null) {
                 return;
             }
             int offset = produced == 0 ? held.length : 0;
             int[] ids = new int[offset + n];
             System.arraycopy(held, 0, ids, 0, offset);
-            for (int i = 0; i < n; i++) {
-                ids[offset + i] = r.getTokenIds(i);
-            }
+            r.tokenIds(ids, offset);
             produced += ids.length;
             try {
                 sink.tokens(ids);

@@ -20,6 +20,7 @@ final class Responder implements GenerationFlow.TokenSink {
     private final CompletionJob job;
     private final String id;
     private final byte[] head;
+    private final OpenAiJson.DeltaBytes delta;
     private final long startNanos;
     private final FrontendMetrics metrics;
     private final StageTracker stages;
@@ -33,6 +34,7 @@ final class Responder implements GenerationFlow.TokenSink {
         this.job = job;
         this.id = (job.chat() ? "chatcmpl-" : "cmpl-") + id;
         this.head = ("data: " + OpenAiJson.chunkHead(job, this.id, created)).getBytes(StandardCharsets.UTF_8);
+        this.delta = OpenAiJson.deltaBytes(job);
         this.startNanos = startNanos;
         this.metrics = metrics;
         this.stages = stages;
@@ -65,25 +67,37 @@ final class Responder implements GenerationFlow.TokenSink {
         }
         lastNanos = now;
         metrics.outputTokens.inc(ids.length);
-        String piece = ids.length == 1 ? Tokenizer.decode(ids[0]) : decode(ids);
         if (!job.stream()) {
-            text.append(piece);
+            for (int t : ids) {
+                text.append(Tokenizer.decode(t));
+            }
             first = false;
             return;
         }
         if (first) {
             ex.startStream("text/event-stream");
         }
-        ex.send(event(OpenAiJson.deltaChoice(job, piece, first, null)));
+        ex.send(tokenEvent(ids));
         first = false;
     }
 
-    private static String decode(int[] ids) {
-        StringBuilder piece = new StringBuilder();
+    /**
+     * {@code data: <head><deltaChoice(text of ids)>}\n\n} written as bytes: the parts around the text are
+     * constants and each token's text is kept escaped and encoded ({@link Tokenizer#decodeJson}), so a token
+     * costs no Strings, only the event's buffer.
+     */
+    private ByteBuf tokenEvent(int[] ids) {
+        byte[] open = delta.open(first);
+        int size = head.length + open.length + delta.close().length + EVENT_END.length;
         for (int t : ids) {
-            piece.append(Tokenizer.decode(t));
+            size += Tokenizer.decodeJson(t).length;
         }
-        return piece.toString();
+        ByteBuf buf = ex.alloc().buffer(size);
+        buf.writeBytes(head).writeBytes(open);
+        for (int t : ids) {
+            buf.writeBytes(Tokenizer.decodeJson(t));
+        }
+        return buf.writeBytes(delta.close()).writeBytes(EVENT_END);
     }
 
     /** {@code data: <head><choices>}\n\n} in one buffer. */

@@ -1,5 +1,6 @@
 package io.fleetplan.router.frontend;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.util.Arrays;
 
 /**
@@ -23,6 +24,11 @@ public final class Tokenizer {
             + "school grow study still learn plant cover food sun four between state keep eye never last let "
             + "thought city tree cross farm hard start might story saw far sea draw left late run while press "
             + "close night real life few north open seem together next white children begin got walk example").split(" ");
+    /** What each word renders as (a space and the word), made once: a token costs no new String. */
+    private static final String[] PIECES = Arrays.stream(WORDS).map(w -> " " + w).toArray(String[]::new);
+    /** The same pieces as JSON string content (escaped, UTF-8, without the quotes), for SSE events. */
+    private static final byte[][] PIECES_JSON = Arrays.stream(PIECES)
+            .map(p -> JsonStringEncoder.getInstance().quoteAsUTF8(p)).toArray(byte[][]::new);
 
     private Tokenizer() {
     }
@@ -77,6 +83,11 @@ public final class Tokenizer {
 
     /** Text of generated tokens: each id renders as a space and a word. */
     public static String decode(int tokenId) {
-        return " " + WORDS[Math.floorMod(tokenId, WORDS.length)];
+        return PIECES[Math.floorMod(tokenId, PIECES.length)];
+    }
+
+    /** {@link #decode} as the content of a JSON string: escaped, UTF-8, without quotes. Do not modify the array. */
+    static byte[] decodeJson(int tokenId) {
+        return PIECES_JSON[Math.floorMod(tokenId, PIECES_JSON.length)];
     }
 }

@@ -24,11 +24,15 @@ import io.fleetplan.router.core.WorkerSpec;
 import io.fleetplan.router.core.WorkerView;
 import io.fleetplan.router.metrics.MetricsHttp;
 import io.fleetplan.router.net.IoLoops;
+import io.fleetplan.router.net.RawResponse;
 import io.fleetplan.proto.net.Keepalive;
 import io.grpc.Server;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -82,7 +86,7 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
         server = Keepalive.permittingPings(NettyServerBuilder.forAddress(
                         new InetSocketAddress(options.host(), options.grpcPort())))
                 .bossEventLoopGroup(loops.group).workerEventLoopGroup(loops.group).channelType(loops.serverChannel)
-                .directExecutor().addService(this).build().start();
+                .directExecutor().addService(service()).build().start();
         http = HttpServer.create(new InetSocketAddress(options.host(), options.metricsPort()), 64);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.createContext("/metrics", ex -> MetricsHttp.serve(ex, metrics.registry()));
@@ -241,8 +245,26 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
         response.onCompleted();
     }
 
+    /**
+     * The Router service as bound by {@code bindService()}, except that {@code Generate} answers with the
+     * workers' messages as their wire bytes ({@link RawResponse}: the same method and messages on the wire), so a
+     * token relayed through the router is neither parsed into a message nor serialised again.
+     */
+    private ServerServiceDefinition service() {
+        return RawResponse.replacing(bindService(), ServerMethodDefinition.create(RawResponse.ROUTER_GENERATE,
+                ServerCalls.asyncServerStreamingCall(this::generateRaw)));
+    }
+
+    /**
+     * Not served: {@link #start()} binds {@code Generate} to the raw relay ({@link #service()}); this override only
+     * says so to anyone binding the generated definition instead.
+     */
     @Override
     public void generate(GenerateRequest request, StreamObserver<GenerateResponse> response) {
+        response.onError(Status.UNIMPLEMENTED.withDescription("bind LocalRouter through start()").asRuntimeException());
+    }
+
+    private void generateRaw(GenerateRequest request, StreamObserver<RawResponse> response) {
         String problem = validate(request);
         if (problem != null) {
             response.onError(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
@@ -266,7 +288,7 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
                 : request;
         // the tracking key is unique even if callers reuse request ids
         String trackId = id + "#" + sequence.incrementAndGet();
-        new RoutedCall(this, forwarded, (ServerCallStreamObserver<GenerateResponse>) response, trackId, hashes, isl)
+        new RoutedCall(this, forwarded, (ServerCallStreamObserver<RawResponse>) response, trackId, hashes, isl)
                 .start();
     }
 

@@ -1,14 +1,16 @@
 package io.fleetplan.router.local;
 
 import io.fleetplan.proto.v1.GenerateRequest;
-import io.fleetplan.proto.v1.GenerateResponse;
+import io.fleetplan.proto.v1.WorkerGrpc;
 import io.fleetplan.router.core.RouteDecision;
 import io.fleetplan.router.core.RouteReason;
 import io.fleetplan.router.core.RouteRequest;
+import io.fleetplan.router.net.RawResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.HashSet;
@@ -18,12 +20,14 @@ import java.util.Set;
  * One Generate call through the router: place it, relay the worker's stream, and when the worker fails before
  * the first token, place it again on another worker (up to max_retries). Load tracking ends exactly once.
  * gRPC serialises the callbacks of one call, and the retry starts a new call only after the old one ended.
+ * The worker's messages are relayed as their wire bytes ({@link RawResponse}): the router reads only their token
+ * count, and adds {@code worker_id} when the worker left it out.
  */
-final class RoutedCall implements ClientResponseObserver<GenerateRequest, GenerateResponse> {
+final class RoutedCall implements ClientResponseObserver<GenerateRequest, RawResponse> {
 
     private final LocalRouter owner;
     private final GenerateRequest request;
-    private final ServerCallStreamObserver<GenerateResponse> out;
+    private final ServerCallStreamObserver<RawResponse> out;
     private final String trackId;
     private final long[] hashes;
     private final int isl;
@@ -32,6 +36,8 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, Genera
     /** The loop of the caller's connection (calls arrive on the transport thread): the worker call is relayed on it. */
     private final EventLoop loop;
     private String worker;
+    /** {@code worker_id = worker} encoded, for messages that come without it. */
+    private byte[] workerIdField;
     private int attempts;
     private int tokens;
     private long firstNanos;
@@ -39,7 +45,7 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, Genera
     private volatile ClientCallStreamObserver<GenerateRequest> upstream;
     private volatile boolean ended;
 
-    RoutedCall(LocalRouter owner, GenerateRequest request, ServerCallStreamObserver<GenerateResponse> out,
+    RoutedCall(LocalRouter owner, GenerateRequest request, ServerCallStreamObserver<RawResponse> out,
                String trackId, long[] hashes, int isl) {
         this.owner = owner;
         this.request = request;
@@ -78,6 +84,7 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, Genera
             owner.stats().routed(d.kvHitRate());
         }
         worker = d.workerId();
+        workerIdField = null;
         attempts++;
         owner.metrics().observeLast(worker, 2, isl);
         WorkerLinks.Link link = owner.links().get(worker);
@@ -85,11 +92,17 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, Genera
             onError(Status.UNAVAILABLE.withDescription("no channel to worker " + worker).asRuntimeException());
             return;
         }
-        GenerateRequest.Builder b = request.toBuilder();
-        if (b.getBlockHashesCount() == 0 && hashes.length > 0) {
-            b.addAllBlockHashes(java.util.Arrays.stream(hashes).boxed().toList());
+        GenerateRequest forwarded = request;
+        if (request.getBlockHashesCount() == 0 && hashes.length > 0) {
+            GenerateRequest.Builder b = request.toBuilder();
+            for (long h : hashes) {
+                b.addBlockHashes(h);
+            }
+            forwarded = b.build();
         }
-        link.stub(loop).generate(b.build(), this);
+        WorkerGrpc.WorkerStub stub = link.stub(loop);
+        ClientCalls.asyncServerStreamingCall(stub.getChannel().newCall(RawResponse.WORKER_GENERATE,
+                stub.getCallOptions()), forwarded, this);
     }
 
     private static String describe(RouteReason reason) {
@@ -106,11 +119,11 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, Genera
     }
 
     @Override
-    public void onNext(GenerateResponse value) {
+    public void onNext(RawResponse value) {
         if (ended) {
             return;
         }
-        int n = value.getTokenIdsCount();
+        int n = value.tokenCount();
         if (n > 0) {
             long now = System.nanoTime();
             if (tokens == 0) {
@@ -124,7 +137,7 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, Genera
             lastNanos = now;
         }
         try {
-            out.onNext(value.getWorkerId().isEmpty() ? value.toBuilder().setWorkerId(worker).build() : value);
+            out.onNext(value.hasWorkerId() ? value : value.withWorkerIdField(workerIdField()));
         } catch (RuntimeException clientGone) {
             // the caller cancelled between our check and the write: stop the worker too
             ClientCallStreamObserver<GenerateRequest> up = upstream;
@@ -178,6 +191,13 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, Genera
         }
         owner.stats().finished(isl, tokens, ttft, itl);
         out.onCompleted();
+    }
+
+    private byte[] workerIdField() {
+        if (workerIdField == null) {
+            workerIdField = RawResponse.workerIdField(worker);
+        }
+        return workerIdField;
     }
 
     private void end() {
