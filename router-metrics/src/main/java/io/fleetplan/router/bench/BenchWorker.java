@@ -14,13 +14,11 @@ import io.fleetplan.proto.v1.WorkerHeartbeatRequest;
 import io.fleetplan.proto.v1.WorkerInfo;
 import io.fleetplan.proto.v1.WorkerRole;
 import io.fleetplan.router.net.IoLoops;
+import io.fleetplan.router.net.RawRequest;
 import io.fleetplan.router.net.RawResponse;
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
-import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.stub.ServerCalls;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import io.fleetplan.proto.net.Keepalive;
 import io.grpc.ManagedChannel;
@@ -67,7 +65,7 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
         this.server = Keepalive.permittingPings(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
                 .directExecutor()
                 .bossEventLoopGroup(LOOPS.group).workerEventLoopGroup(LOOPS.group).channelType(LOOPS.serverChannel)
-                .addService(RawResponse.replacing(bindService(), ServerMethodDefinition.create(GENERATE,
+                .addService(RawResponse.replacing(bindService(), ServerMethodDefinition.create(RawResponse.WORKER_GENERATE,
                         ServerCalls.asyncServerStreamingCall(this::generate))))
                 .build().start();
     }
@@ -103,15 +101,16 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
     }
 
     /**
-     * Not served: the server binds {@code Generate} to {@link #generate(Request, StreamObserver)}, which reads
-     * only what it needs from the request and sends pre-encoded messages (see the constructor).
+     * Not served: the server binds {@code Generate} to {@link #generate(RawRequest, StreamObserver)}, which reads
+     * only what it needs of the request (its prompt ids are not decoded: the bench stands for an engine, not for
+     * protobuf garbage in the shared heap) and sends pre-encoded messages.
      */
     @Override
     public void generate(GenerateRequest request, StreamObserver<GenerateResponse> response) {
         response.onError(io.grpc.Status.UNIMPLEMENTED.asRuntimeException());
     }
 
-    private void generate(Request request, StreamObserver<RawResponse> response) {
+    private void generate(RawRequest request, StreamObserver<RawResponse> response) {
         long arrived = System.nanoTime();
         Trace trace = new Trace(arrived, new long[request.maxTokens()]);
         traces.put(request.requestId(), trace);
@@ -124,68 +123,19 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
     }
 
     /**
-     * What the worker reads of a {@code GenerateRequest}: the bench stands for an engine, not for protobuf, so it
-     * skips the prompt's ids instead of building a message with a list of them (garbage in the shared heap).
-     */
-    record Request(String requestId, int maxTokens, int promptTokens) {
-    }
-
-    private static final MethodDescriptor.Marshaller<Request> REQUEST = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(Request value) {
-            throw new UnsupportedOperationException("the bench worker only receives requests");
-        }
-
-        @Override
-        public Request parse(InputStream stream) {
-            try {
-                CodedInputStream in = CodedInputStream.newInstance(stream.readAllBytes());
-                String id = "";
-                int max = 0;
-                int prompt = 0;
-                for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                    switch (tag) {
-                        case 10 -> id = in.readStringRequireUtf8(); // 1: request_id
-                        case 26 -> { // 3: token_ids, packed
-                            int limit = in.pushLimit(in.readRawVarint32());
-                            while (in.getBytesUntilLimit() > 0) {
-                                in.readRawVarint32();
-                                prompt++;
-                            }
-                            in.popLimit(limit);
-                        }
-                        case 24 -> { // 3: token_ids, one unpacked
-                            in.readRawVarint32();
-                            prompt++;
-                        }
-                        case 40 -> max = in.readUInt32(); // 5: max_tokens
-                        default -> in.skipField(tag);
-                    }
-                }
-                return new Request(id, max, prompt);
-            } catch (IOException e) {
-                throw io.grpc.Status.INTERNAL.withDescription("bad GenerateRequest").withCause(e).asRuntimeException();
-            }
-        }
-    };
-
-    private static final MethodDescriptor<Request, RawResponse> GENERATE = WorkerGrpc.getGenerateMethod()
-            .toBuilder(REQUEST, RawResponse.MARSHALLER).build();
-
-    /**
      * One request's tokens, each sent by a timer task on the loop of its connection. Messages before the last are
      * encoded straight into bytes from two pre-encoded fields (request id, worker id) around the token and its
      * index: what the builder would write, without a builder, message and encoder per token.
      */
     private final class Stream implements Runnable {
         private final EventLoop loop;
-        private final Request request;
+        private final RawRequest request;
         private final ServerCallStreamObserver<RawResponse> out;
         private final Trace trace;
         private final byte[] requestIdField;
         private int i;
 
-        Stream(EventLoop loop, Request request, ServerCallStreamObserver<RawResponse> out, Trace trace) {
+        Stream(EventLoop loop, RawRequest request, ServerCallStreamObserver<RawResponse> out, Trace trace) {
             this.loop = loop;
             this.request = request;
             this.out = out;
@@ -206,7 +156,7 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
             RawResponse message = last ? RawResponse.of(GenerateResponse.newBuilder()
                     .setRequestId(request.requestId()).addTokenIds(1000 + i).setIndex(i).setWorkerId(id)
                     .setFinished(true).setFinishReason(FinishReason.LENGTH).setUsage(Usage.newBuilder()
-                            .setPromptTokens(request.promptTokens()).setCompletionTokens(request.maxTokens()))
+                            .setPromptTokens(request.tokenCount()).setCompletionTokens(request.maxTokens()))
                     .build()) : token(requestIdField, 1000 + i, i, workerIdField);
             trace.sentNanos()[i] = System.nanoTime();
             out.onNext(message);

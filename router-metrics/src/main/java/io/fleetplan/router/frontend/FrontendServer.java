@@ -51,7 +51,7 @@ public final class FrontendServer implements AutoCloseable {
         this.pools = new PoolClients(config.poolRouters(), loops);
         this.metrics = new FrontendMetrics(config.dynamoNamespace(), config.model(), pools::readyCounts);
         this.flow = new GenerationFlow(new PoolSelector(config.globalRouter()), pools, config.retryAfterSeconds());
-        this.parser = new RequestParser(new ObjectMapper(), config.model(), config.maxPromptTokens(),
+        this.parser = new RequestParser(RequestParser.mapper(), config.model(), config.maxPromptTokens(),
                 config.maxTokensLimit());
     }
 

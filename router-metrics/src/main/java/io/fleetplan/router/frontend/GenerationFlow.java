@@ -7,6 +7,7 @@ import io.fleetplan.proto.v1.RouterGrpc;
 import io.fleetplan.router.global.PoolPlan;
 import io.fleetplan.router.global.PoolQuery;
 import io.fleetplan.router.global.PoolSelector;
+import io.fleetplan.router.net.RawRequest;
 import io.fleetplan.router.net.RawResponse;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -150,7 +151,7 @@ final class GenerationFlow {
     }
 
     private List<GenerateResponse> prefill(String pool, String requestId, CompletionJob job) {
-        GenerateRequest req = request(requestId + "-prefill", job, 1, null);
+        GenerateRequest req = request(requestId + "-prefill", job, 1, null).parse();
         List<GenerateResponse> msgs = new ArrayList<>(2);
         Iterator<GenerateResponse> it = pools.stub(pool).generate(req);
         while (it.hasNext()) {
@@ -179,7 +180,7 @@ final class GenerationFlow {
      */
     private Result decode(String pool, String requestId, CompletionJob job, KvTransferParams handoff, int[] held,
                           String prefillWorker, TokenSink sink) {
-        GenerateRequest req = request(requestId, job, job.maxTokens(), handoff);
+        RawRequest req = request(requestId, job, job.maxTokens(), handoff);
         Context.CancellableContext ctx = Context.current().withCancellation();
         DecodeStream stream = new DecodeStream(held, sink);
         try {
@@ -234,11 +235,11 @@ final class GenerationFlow {
      * fields only after {@link #done} opened, which orders it after them. Messages stay wire bytes
      * ({@link RawResponse}): the token ids are read from them, and only the last one is parsed in full.
      */
-    private static final class DecodeStream implements ClientResponseObserver<GenerateRequest, RawResponse> {
+    private static final class DecodeStream implements ClientResponseObserver<RawRequest, RawResponse> {
         final CountDownLatch done = new CountDownLatch(1);
         private final int[] held;
         private final TokenSink sink;
-        private ClientCallStreamObserver<GenerateRequest> call;
+        private ClientCallStreamObserver<RawRequest> call;
         int produced;
         RawResponse last;
         Throwable error;
@@ -250,7 +251,7 @@ final class GenerationFlow {
         }
 
         @Override
-        public void beforeStart(ClientCallStreamObserver<GenerateRequest> requestStream) {
+        public void beforeStart(ClientCallStreamObserver<RawRequest> requestStream) {
             call = requestStream;
         }
 
@@ -295,17 +296,9 @@ final class GenerationFlow {
         }
     }
 
-    private static GenerateRequest request(String requestId, CompletionJob job, int maxTokens,
-                                           KvTransferParams handoff) {
-        GenerateRequest.Builder b = GenerateRequest.newBuilder().setRequestId(requestId).setModel("")
-                .setMaxTokens(maxTokens);
-        for (int t : job.promptTokens()) {
-            b.addTokenIds(t);
-        }
-        if (handoff != null) {
-            b.setKvTransfer(handoff);
-        }
-        return b.build();
+    /** Encoded straight to bytes: a prompt of token ids costs one array, not a growing int list and a copy. */
+    private static RawRequest request(String requestId, CompletionJob job, int maxTokens, KvTransferParams handoff) {
+        return RawRequest.encode(requestId, job.promptTokens(), maxTokens, handoff);
     }
 
     String nextId() {

@@ -3,6 +3,9 @@ package io.fleetplan.router.frontend;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NumericNode;
 import java.util.Iterator;
 import java.util.Set;
 
@@ -21,6 +24,38 @@ public final class RequestParser {
     private final String model;
     private final int maxPromptTokens;
     private final int maxTokensLimit;
+
+    /**
+     * A mapper for request bodies whose trees share one {@link IntNode} per value in [0, 65536): a prompt given
+     * as token ids ({@code nvext.token_data}, {@code prompt: [ids]}, as trace replays send) is otherwise one node
+     * object per token, the largest garbage of a request. Nodes are immutable, so sharing them is safe.
+     */
+    public static ObjectMapper mapper() {
+        return new ObjectMapper().setNodeFactory(SharedIntNodes.INSTANCE);
+    }
+
+    private static final class SharedIntNodes extends JsonNodeFactory {
+        static final SharedIntNodes INSTANCE = new SharedIntNodes();
+        /** Filled as values are first seen; a race only makes two equal nodes (IntNode's value is final). */
+        private static final IntNode[] NODES = new IntNode[1 << 16];
+
+        private SharedIntNodes() {
+            super(false);
+        }
+
+        @Override
+        public NumericNode numberNode(int v) {
+            if (v < 0 || v >= NODES.length) {
+                return super.numberNode(v);
+            }
+            IntNode n = NODES[v];
+            if (n == null) {
+                n = new IntNode(v);
+                NODES[v] = n;
+            }
+            return n;
+        }
+    }
 
     public RequestParser(ObjectMapper json, String model, int maxPromptTokens, int maxTokensLimit) {
         this.json = json;

@@ -24,6 +24,7 @@ import io.fleetplan.router.core.WorkerSpec;
 import io.fleetplan.router.core.WorkerView;
 import io.fleetplan.router.metrics.MetricsHttp;
 import io.fleetplan.router.net.IoLoops;
+import io.fleetplan.router.net.RawRequest;
 import io.fleetplan.router.net.RawResponse;
 import io.fleetplan.proto.net.Keepalive;
 import io.grpc.Server;
@@ -264,39 +265,34 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
         response.onError(Status.UNIMPLEMENTED.withDescription("bind LocalRouter through start()").asRuntimeException());
     }
 
-    private void generateRaw(GenerateRequest request, StreamObserver<RawResponse> response) {
+    private void generateRaw(RawRequest request, StreamObserver<RawResponse> response) {
         String problem = validate(request);
         if (problem != null) {
             response.onError(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
             return;
         }
-        int isl = request.getTokenIdsCount() > 0 ? request.getTokenIdsCount() : request.getPromptTokens();
+        int isl = request.tokenCount() > 0 ? request.tokenCount() : request.promptTokens();
         long[] hashes;
-        if (request.getBlockHashesCount() > 0) {
-            hashes = request.getBlockHashesList().stream().mapToLong(Long::longValue).toArray();
-        } else if (request.getTokenIdsCount() > 0) {
-            int[] tokens = new int[request.getTokenIdsCount()];
-            for (int i = 0; i < tokens.length; i++) {
-                tokens[i] = request.getTokenIds(i);
-            }
-            hashes = state.hashPrompt(tokens);
+        if (request.blockHashCount() > 0) {
+            hashes = request.blockHashes();
+        } else if (request.tokenCount() > 0) {
+            hashes = state.hashPrompt(request.tokenIds());
         } else {
             hashes = new long[0];
         }
-        String id = request.getRequestId().isEmpty() ? "req-" + sequence.incrementAndGet() : request.getRequestId();
-        GenerateRequest forwarded = request.getRequestId().isEmpty() ? request.toBuilder().setRequestId(id).build()
-                : request;
+        String id = request.requestId().isEmpty() ? "req-" + sequence.incrementAndGet() : request.requestId();
+        RawRequest forwarded = request.requestId().isEmpty() ? request.withRequestId(id) : request;
         // the tracking key is unique even if callers reuse request ids
         String trackId = id + "#" + sequence.incrementAndGet();
         new RoutedCall(this, forwarded, (ServerCallStreamObserver<RawResponse>) response, trackId, hashes, isl)
                 .start();
     }
 
-    private static String validate(GenerateRequest r) {
-        if (r.getMaxTokens() < 1) {
-            return "max_tokens must be >= 1, was " + r.getMaxTokens();
+    private static String validate(RawRequest r) {
+        if (r.maxTokens() < 1) {
+            return "max_tokens must be >= 1, was " + r.maxTokens();
         }
-        if (r.getTokenIdsCount() == 0 && r.getPromptTokens() == 0) {
+        if (r.tokenCount() == 0 && r.promptTokens() == 0) {
             return "the prompt is empty: set token_ids or prompt_tokens (>= 1)";
         }
         return null;

@@ -1,10 +1,10 @@
 package io.fleetplan.router.local;
 
-import io.fleetplan.proto.v1.GenerateRequest;
 import io.fleetplan.proto.v1.WorkerGrpc;
 import io.fleetplan.router.core.RouteDecision;
 import io.fleetplan.router.core.RouteReason;
 import io.fleetplan.router.core.RouteRequest;
+import io.fleetplan.router.net.RawRequest;
 import io.fleetplan.router.net.RawResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -23,10 +23,10 @@ import java.util.Set;
  * The worker's messages are relayed as their wire bytes ({@link RawResponse}): the router reads only their token
  * count, and adds {@code worker_id} when the worker left it out.
  */
-final class RoutedCall implements ClientResponseObserver<GenerateRequest, RawResponse> {
+final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse> {
 
     private final LocalRouter owner;
-    private final GenerateRequest request;
+    private final RawRequest request;
     private final ServerCallStreamObserver<RawResponse> out;
     private final String trackId;
     private final long[] hashes;
@@ -42,10 +42,10 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, RawRes
     private int tokens;
     private long firstNanos;
     private long lastNanos;
-    private volatile ClientCallStreamObserver<GenerateRequest> upstream;
+    private volatile ClientCallStreamObserver<RawRequest> upstream;
     private volatile boolean ended;
 
-    RoutedCall(LocalRouter owner, GenerateRequest request, ServerCallStreamObserver<RawResponse> out,
+    RoutedCall(LocalRouter owner, RawRequest request, ServerCallStreamObserver<RawResponse> out,
                String trackId, long[] hashes, int isl) {
         this.owner = owner;
         this.request = request;
@@ -55,7 +55,7 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, RawRes
         this.isl = isl;
         this.loop = owner.loops().current();
         out.setOnCancelHandler(() -> {
-            ClientCallStreamObserver<GenerateRequest> up = upstream;
+            ClientCallStreamObserver<RawRequest> up = upstream;
             if (up != null) {
                 up.cancel("client cancelled", null);
             }
@@ -92,14 +92,8 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, RawRes
             onError(Status.UNAVAILABLE.withDescription("no channel to worker " + worker).asRuntimeException());
             return;
         }
-        GenerateRequest forwarded = request;
-        if (request.getBlockHashesCount() == 0 && hashes.length > 0) {
-            GenerateRequest.Builder b = request.toBuilder();
-            for (long h : hashes) {
-                b.addBlockHashes(h);
-            }
-            forwarded = b.build();
-        }
+        RawRequest forwarded = request.blockHashCount() == 0 && hashes.length > 0 ? request.withBlockHashes(hashes)
+                : request;
         WorkerGrpc.WorkerStub stub = link.stub(loop);
         ClientCalls.asyncServerStreamingCall(stub.getChannel().newCall(RawResponse.WORKER_GENERATE,
                 stub.getCallOptions()), forwarded, this);
@@ -114,7 +108,7 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, RawRes
     }
 
     @Override
-    public void beforeStart(ClientCallStreamObserver<GenerateRequest> requestStream) {
+    public void beforeStart(ClientCallStreamObserver<RawRequest> requestStream) {
         upstream = requestStream;
     }
 
@@ -140,7 +134,7 @@ final class RoutedCall implements ClientResponseObserver<GenerateRequest, RawRes
             out.onNext(value.hasWorkerId() ? value : value.withWorkerIdField(workerIdField()));
         } catch (RuntimeException clientGone) {
             // the caller cancelled between our check and the write: stop the worker too
-            ClientCallStreamObserver<GenerateRequest> up = upstream;
+            ClientCallStreamObserver<RawRequest> up = upstream;
             if (up != null) {
                 up.cancel("client cancelled", clientGone);
             }

@@ -1,20 +1,14 @@
 package io.fleetplan.router.net;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.fleetplan.proto.v1.GenerateRequest;
 import io.fleetplan.proto.v1.GenerateResponse;
 import io.fleetplan.proto.v1.RouterGrpc;
 import io.fleetplan.proto.v1.WorkerGrpc;
-import io.grpc.Drainable;
-import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -33,29 +27,22 @@ public final class RawResponse {
     public static final MethodDescriptor.Marshaller<RawResponse> MARSHALLER = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(RawResponse value) {
-            return new BytesStream(value.bytes);
+            return new Wire.BytesStream(value.bytes);
         }
 
         @Override
         public RawResponse parse(InputStream stream) {
-            try {
-                return of(readAll(stream));
-            } catch (IOException e) {
-                throw Status.INTERNAL.withDescription("reading a GenerateResponse failed").withCause(e)
-                        .asRuntimeException();
-            }
+            return of(Wire.readAll(stream));
         }
     };
 
     /** {@code fleetplan.v1.Worker/Generate} with raw responses (the same method on the wire). */
-    public static final MethodDescriptor<GenerateRequest, RawResponse> WORKER_GENERATE =
-            WorkerGrpc.getGenerateMethod().toBuilder(WorkerGrpc.getGenerateMethod().getRequestMarshaller(), MARSHALLER)
-                    .build();
+    public static final MethodDescriptor<RawRequest, RawResponse> WORKER_GENERATE =
+            WorkerGrpc.getGenerateMethod().toBuilder(RawRequest.MARSHALLER, MARSHALLER).build();
 
     /** {@code fleetplan.v1.Router/Generate} with raw responses (the same method on the wire). */
-    public static final MethodDescriptor<GenerateRequest, RawResponse> ROUTER_GENERATE =
-            RouterGrpc.getGenerateMethod().toBuilder(RouterGrpc.getGenerateMethod().getRequestMarshaller(), MARSHALLER)
-                    .build();
+    public static final MethodDescriptor<RawRequest, RawResponse> ROUTER_GENERATE =
+            RouterGrpc.getGenerateMethod().toBuilder(RawRequest.MARSHALLER, MARSHALLER).build();
 
     private static final int TOKEN_IDS = 2;
     private static final int WORKER_ID = 7;
@@ -81,42 +68,19 @@ public final class RawResponse {
         boolean worker = false;
         int pos = 0;
         while (pos < bytes.length) {
-            long tag = value(bytes, pos);
-            pos = next(bytes, pos);
+            long tag = Wire.value(bytes, pos);
+            pos = Wire.next(bytes, pos);
             int field = (int) (tag >>> 3);
-            switch ((int) (tag & 7)) {
-                case 0 -> {
-                    pos = next(bytes, pos);
-                    if (field == TOKEN_IDS) {
-                        tokens++; // unpacked encoding: one id per field
-                    }
-                }
-                case 1 -> pos = skip(bytes, pos, 8);
-                case 5 -> pos = skip(bytes, pos, 4);
-                case 2 -> {
-                    long len = value(bytes, pos);
-                    pos = next(bytes, pos);
-                    if (len > bytes.length - pos) {
-                        throw malformed();
-                    }
-                    int end = pos + (int) len;
-                    if (field == TOKEN_IDS) {
-                        // packed: count the varints (their last byte has no continuation bit)
-                        for (int i = pos; i < end; i++) {
-                            if (bytes[i] >= 0) {
-                                tokens++;
-                            }
-                        }
-                        if (len > 0 && bytes[end - 1] < 0) {
-                            throw malformed();
-                        }
-                    } else if (field == WORKER_ID) {
-                        worker = len > 0; // proto3: the last occurrence wins, and "" means unset
-                    }
-                    pos = end;
-                }
-                default -> throw malformed();
+            int wire = (int) (tag & 7);
+            int end = Wire.skip(bytes, pos, wire);
+            if (field == TOKEN_IDS && wire == Wire.VARINT) {
+                tokens++; // unpacked encoding: one id per field
+            } else if (field == TOKEN_IDS && wire == Wire.LEN) {
+                tokens += Wire.countVarints(bytes, Wire.next(bytes, pos), end); // packed
+            } else if (field == WORKER_ID && wire == Wire.LEN) {
+                worker = end > Wire.next(bytes, pos); // proto3: the last occurrence wins, and "" means unset
             }
+            pos = end;
         }
         return new RawResponse(bytes, tokens, worker);
     }
@@ -153,36 +117,7 @@ public final class RawResponse {
 
     /** Copies the token ids, in order, into {@code into} from {@code offset}; returns how many. */
     public int tokenIds(int[] into, int offset) {
-        int n = 0;
-        int pos = 0;
-        while (pos < bytes.length) {
-            long tag = value(bytes, pos);
-            pos = next(bytes, pos);
-            int field = (int) (tag >>> 3);
-            switch ((int) (tag & 7)) {
-                case 0 -> {
-                    if (field == TOKEN_IDS) {
-                        into[offset + n++] = (int) value(bytes, pos);
-                    }
-                    pos = next(bytes, pos);
-                }
-                case 1 -> pos += 8;
-                case 5 -> pos += 4;
-                default -> { // 2: length-delimited ({@link #of} accepted no other wire type)
-                    int len = (int) value(bytes, pos);
-                    pos = next(bytes, pos);
-                    int end = pos + len;
-                    if (field == TOKEN_IDS) {
-                        while (pos < end) {
-                            into[offset + n++] = (int) value(bytes, pos);
-                            pos = next(bytes, pos);
-                        }
-                    }
-                    pos = end;
-                }
-            }
-        }
-        return n;
+        return Wire.repeated(bytes, TOKEN_IDS, into, null, offset);
     }
 
     /**
@@ -200,20 +135,7 @@ public final class RawResponse {
 
     /** The wire encoding of {@code worker_id = id} (tag, length, UTF-8 bytes), to append with {@link #withWorkerIdField}. */
     public static byte[] workerIdField(String id) {
-        byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
-        byte[] len = new byte[5];
-        int n = 0;
-        int v = utf8.length;
-        while ((v & ~0x7F) != 0) {
-            len[n++] = (byte) ((v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        len[n++] = (byte) v;
-        byte[] out = new byte[1 + n + utf8.length];
-        out[0] = (byte) (WORKER_ID << 3 | 2);
-        System.arraycopy(len, 0, out, 1, n);
-        System.arraycopy(utf8, 0, out, 1 + n, utf8.length);
-        return out;
+        return Wire.appendLen(new byte[0], WORKER_ID, id.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The whole message. */
@@ -228,76 +150,5 @@ public final class RawResponse {
     /** Serialised size in bytes. */
     public int size() {
         return bytes.length;
-    }
-
-    /** The varint starting at {@code pos}. */
-    private static long value(byte[] b, int pos) {
-        long v = 0;
-        for (int shift = 0; shift < 64 && pos < b.length; shift += 7) {
-            byte x = b[pos++];
-            v |= (long) (x & 0x7F) << shift;
-            if (x >= 0) {
-                return v;
-            }
-        }
-        throw malformed();
-    }
-
-    /** Where the varint starting at {@code pos} ends. */
-    private static int next(byte[] b, int pos) {
-        int limit = Math.min(b.length, pos + 10);
-        while (pos < limit) {
-            if (b[pos++] >= 0) {
-                return pos;
-            }
-        }
-        throw malformed();
-    }
-
-    private static int skip(byte[] b, int pos, int n) {
-        if (b.length - pos < n) {
-            throw malformed();
-        }
-        return pos + n;
-    }
-
-    private static RuntimeException malformed() {
-        return Status.INTERNAL.withDescription("Invalid protobuf byte sequence (GenerateResponse)")
-                .asRuntimeException();
-    }
-
-    /**
-     * The message bytes in one array. gRPC hands over a stream that knows its length, so one exact array is read
-     * (no growing buffers).
-     */
-    private static byte[] readAll(InputStream in) throws IOException {
-        if (!(in instanceof KnownLength)) {
-            return in.readAllBytes();
-        }
-        byte[] out = new byte[in.available()];
-        int off = 0;
-        while (off < out.length) {
-            int r = in.read(out, off, out.length - off);
-            if (r < 0) {
-                throw new IOException("message ended after " + off + " of " + out.length + " bytes");
-            }
-            off += r;
-        }
-        return out;
-    }
-
-    /** Bytes gRPC copies straight into its frame buffer ({@link Drainable}) with their length known up front. */
-    private static final class BytesStream extends ByteArrayInputStream implements KnownLength, Drainable {
-        BytesStream(byte[] bytes) {
-            super(bytes);
-        }
-
-        @Override
-        public int drainTo(OutputStream target) throws IOException {
-            int n = count - pos;
-            target.write(buf, pos, n);
-            pos = count;
-            return n;
-        }
     }
 }

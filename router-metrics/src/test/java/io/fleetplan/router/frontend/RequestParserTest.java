@@ -3,13 +3,12 @@ package io.fleetplan.router.frontend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class RequestParserTest {
 
-    private final RequestParser parser = new RequestParser(new ObjectMapper(), "m", 1000, 500);
+    private final RequestParser parser = new RequestParser(RequestParser.mapper(), "m", 1000, 500);
 
     private CompletionJob chat(String body) {
         return parser.parse("chat_completions", body.getBytes(StandardCharsets.UTF_8));
