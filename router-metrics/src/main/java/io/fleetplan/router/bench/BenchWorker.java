@@ -129,7 +129,9 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
      */
     private final class Stream implements Runnable {
         private final EventLoop loop;
-        private final RawRequest request;
+        private final String requestId;
+        private final int maxTokens;
+        private final int promptTokens;
         private final ServerCallStreamObserver<RawResponse> out;
         private final Trace trace;
         private final byte[] requestIdField;
@@ -137,7 +139,10 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
 
         Stream(EventLoop loop, RawRequest request, ServerCallStreamObserver<RawResponse> out, Trace trace) {
             this.loop = loop;
-            this.request = request;
+            // the fields, not the request: its prompt bytes would stay live (and be copied by every GC) for the stream
+            this.requestId = request.requestId();
+            this.maxTokens = request.maxTokens();
+            this.promptTokens = request.tokenCount();
             this.out = out;
             this.trace = trace;
             this.requestIdField = stringField(1, request.requestId());
@@ -152,11 +157,11 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
             if (closed || out.isCancelled()) {
                 return;
             }
-            boolean last = i + 1 == request.maxTokens();
+            boolean last = i + 1 == maxTokens;
             RawResponse message = last ? RawResponse.of(GenerateResponse.newBuilder()
-                    .setRequestId(request.requestId()).addTokenIds(1000 + i).setIndex(i).setWorkerId(id)
+                    .setRequestId(requestId).addTokenIds(1000 + i).setIndex(i).setWorkerId(id)
                     .setFinished(true).setFinishReason(FinishReason.LENGTH).setUsage(Usage.newBuilder()
-                            .setPromptTokens(request.tokenCount()).setCompletionTokens(request.maxTokens()))
+                            .setPromptTokens(promptTokens).setCompletionTokens(maxTokens))
                     .build()) : token(requestIdField, 1000 + i, i, workerIdField);
             trace.sentNanos()[i] = System.nanoTime();
             out.onNext(message);

@@ -28,7 +28,9 @@ final class Exchange {
 
     final String method;
     final String path;
-    final byte[] body;
+    /** The request body, or null when it was over the limit; cleared by {@link #takeBody()}. */
+    private byte[] body;
+    private final boolean bodyTooLarge;
     private final Channel channel;
     private final boolean keepAlive;
     private final HttpVersion version;
@@ -48,9 +50,25 @@ final class Exchange {
         this.method = method;
         this.path = path;
         this.body = body;
+        this.bodyTooLarge = body == null;
         this.version = version;
         this.keepAlive = keepAlive;
         this.onDone = onDone;
+    }
+
+    /** The body was over the limit (and dropped). */
+    boolean bodyTooLarge() {
+        return bodyTooLarge;
+    }
+
+    /**
+     * The request body, handed over once: the exchange lives as long as its response (seconds for a stream), and
+     * a body kept that long is garbage the collector copies at every pause until it ends.
+     */
+    byte[] takeBody() {
+        byte[] b = body;
+        body = null;
+        return b;
     }
 
     /** Status sent, or -1 while the response has not started. */
@@ -122,6 +140,36 @@ final class Exchange {
     /** One chunk of a started stream, flushed at once (each SSE event must reach the client now). */
     void send(ByteBuf chunk) {
         channel.writeAndFlush(new DefaultHttpContent(chunk), channel.voidPromise());
+    }
+
+    /**
+     * One chunk of a started stream that already carries its chunked-encoding framing ({@link #chunkFraming}),
+     * flushed at once. It is written below the HTTP encoder, which would otherwise wrap each chunk in three
+     * buffers (size line, content, CRLF) and a message object: per token, that was most of what the write cost.
+     * The encoder's state is untouched (it stays in its chunked-content state until {@link #endStream}), and Netty
+     * keeps the order of writes to one channel whichever context they enter at.
+     */
+    void sendFramedChunk(ByteBuf framed) {
+        channel.pipeline().firstContext().writeAndFlush(framed, channel.voidPromise());
+    }
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /** Bytes the chunk framing adds around {@code size} bytes of content: hex size, CRLF, then CRLF after. */
+    static int chunkFraming(int size) {
+        return hexDigits(size) + 4;
+    }
+
+    private static int hexDigits(int size) {
+        return Math.max(1, (35 - Integer.numberOfLeadingZeros(size)) / 4);
+    }
+
+    /** Writes the size line of a chunk of {@code size} bytes (content and the closing CRLF follow). */
+    static void writeChunkHead(ByteBuf buf, int size) {
+        for (int shift = (hexDigits(size) - 1) * 4; shift >= 0; shift -= 4) {
+            buf.writeByte(HEX[(size >>> shift) & 0xF]);
+        }
+        buf.writeByte('\r').writeByte('\n');
     }
 
     void send(String text) {

@@ -158,11 +158,11 @@ public final class FrontendServer implements AutoCloseable {
         Context previous = cancel.attach();
         try (StageTracker stages = new StageTracker(metrics)) {
             try {
-                if (ex.body == null) {
+                if (ex.bodyTooLarge()) {
                     throw new ApiError(413, "invalid_request_error", "Request body larger than " + BODY_LIMIT
                             + " bytes", null, "body_too_large", "validation", null);
                 }
-                CompletionJob job = parser.parse(endpoint, ex.body);
+                CompletionJob job = parser.parse(endpoint, ex.takeBody());
                 requestType = job.requestType();
                 metrics.started(job);
                 metrics.isl.observe(job.promptTokens().length);

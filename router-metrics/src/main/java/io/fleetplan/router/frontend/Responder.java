@@ -77,14 +77,14 @@ final class Responder implements GenerationFlow.TokenSink {
         if (first) {
             ex.startStream("text/event-stream");
         }
-        ex.send(tokenEvent(ids));
+        ex.sendFramedChunk(tokenEvent(ids));
         first = false;
     }
 
     /**
-     * {@code data: <head><deltaChoice(text of ids)>}\n\n} written as bytes: the parts around the text are
-     * constants and each token's text is kept escaped and encoded ({@link Tokenizer#decodeJson}), so a token
-     * costs no Strings, only the event's buffer.
+     * {@code data: <head><deltaChoice(text of ids)>}\n\n} written as bytes, framed as one HTTP chunk: the parts
+     * around the text are constants and each token's text is kept escaped and encoded ({@link Tokenizer#decodeJson}),
+     * so a token costs no Strings, only the event's buffer.
      */
     private ByteBuf tokenEvent(int[] ids) {
         byte[] open = delta.open(first);
@@ -92,15 +92,16 @@ final class Responder implements GenerationFlow.TokenSink {
         for (int t : ids) {
             size += Tokenizer.decodeJson(t).length;
         }
-        ByteBuf buf = ex.alloc().buffer(size);
+        ByteBuf buf = ex.alloc().buffer(size + Exchange.chunkFraming(size));
+        Exchange.writeChunkHead(buf, size);
         buf.writeBytes(head).writeBytes(open);
         for (int t : ids) {
             buf.writeBytes(Tokenizer.decodeJson(t));
         }
-        return buf.writeBytes(delta.close()).writeBytes(EVENT_END);
+        return buf.writeBytes(delta.close()).writeBytes(EVENT_END).writeByte('\r').writeByte('\n');
     }
 
-    /** {@code data: <head><choices>}\n\n} in one buffer. */
+    /** {@code data: <head><choices>}\n\n} in one buffer (the events around the tokens). */
     private ByteBuf event(String choices) {
         ByteBuf buf = ex.alloc().buffer(head.length + choices.length() + 16);
         buf.writeBytes(head);

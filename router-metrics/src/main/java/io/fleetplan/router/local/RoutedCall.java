@@ -26,10 +26,11 @@ import java.util.Set;
 final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse> {
 
     private final LocalRouter owner;
-    private final RawRequest request;
+    /** Kept for a retry until the first token; then dropped (a prompt held for the whole stream is copied by every GC). */
+    private RawRequest request;
     private final ServerCallStreamObserver<RawResponse> out;
     private final String trackId;
-    private final long[] hashes;
+    private long[] hashes;
     private final int isl;
     private final long startNanos = System.nanoTime();
     private final Set<String> tried = new HashSet<>();
@@ -129,6 +130,8 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
             }
             tokens += n;
             lastNanos = now;
+            request = null;
+            hashes = null;
         }
         try {
             out.onNext(value.hasWorkerId() ? value : value.withWorkerIdField(workerIdField()));

@@ -49,6 +49,16 @@ class OpenAiJsonTest {
     }
 
     @Test
+    void chunkSizeLinesAreHexAsTheHttpEncoderWritesThem() {
+        for (int size : new int[] {0, 1, 15, 16, 255, 256, 4095, 4096, 1 << 20, Integer.MAX_VALUE}) {
+            io.grpc.netty.shaded.io.netty.buffer.ByteBuf buf = io.grpc.netty.shaded.io.netty.buffer.Unpooled.buffer();
+            Exchange.writeChunkHead(buf, size);
+            assertThat(buf.toString(StandardCharsets.US_ASCII)).isEqualTo(Integer.toHexString(size) + "\r\n");
+            assertThat(Exchange.chunkFraming(size)).isEqualTo(Integer.toHexString(size).length() + 4);
+        }
+    }
+
+    @Test
     void decodedTextIsEscapedJsonStringContent() throws Exception {
         for (int id = 0; id < 400; id++) {
             String quoted = "\"" + new String(Tokenizer.decodeJson(id), StandardCharsets.UTF_8) + "\"";
