@@ -1,11 +1,8 @@
 package io.fleetplan.router.net;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.fleetplan.proto.v1.GenerateRequest;
 import io.fleetplan.proto.v1.KvTransferParams;
 import io.grpc.MethodDescriptor;
-import io.grpc.Status;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -19,17 +16,7 @@ import java.nio.charset.StandardCharsets;
 public final class RawRequest {
 
     /** Reads and writes the bytes as they are, checking them with {@link #of(byte[])}. */
-    public static final MethodDescriptor.Marshaller<RawRequest> MARSHALLER = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(RawRequest value) {
-            return new Wire.BytesStream(value.bytes);
-        }
-
-        @Override
-        public RawRequest parse(InputStream stream) {
-            return of(Wire.readAll(stream));
-        }
-    };
+    public static final MethodDescriptor.Marshaller<RawRequest> MARSHALLER = Wire.marshaller(RawRequest::of, r -> r.bytes);
 
     private static final int REQUEST_ID = 1;
     private static final int TOKEN_IDS = 3;
@@ -209,11 +196,7 @@ public final class RawRequest {
 
     /** The whole message. */
     public GenerateRequest parse() {
-        try {
-            return GenerateRequest.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw Status.INTERNAL.withDescription("Invalid protobuf byte sequence").withCause(e).asRuntimeException();
-        }
+        return Wire.parse(GenerateRequest.parser(), bytes);
     }
 
     /** Serialised size in bytes. */

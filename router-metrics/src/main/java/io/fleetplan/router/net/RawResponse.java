@@ -1,14 +1,11 @@
 package io.fleetplan.router.net;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.fleetplan.proto.v1.GenerateResponse;
 import io.fleetplan.proto.v1.RouterGrpc;
 import io.fleetplan.proto.v1.WorkerGrpc;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.Status;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -24,17 +21,7 @@ import java.nio.charset.StandardCharsets;
 public final class RawResponse {
 
     /** Reads and writes the bytes as they are, checking them with {@link #of(byte[])}. */
-    public static final MethodDescriptor.Marshaller<RawResponse> MARSHALLER = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(RawResponse value) {
-            return new Wire.BytesStream(value.bytes);
-        }
-
-        @Override
-        public RawResponse parse(InputStream stream) {
-            return of(Wire.readAll(stream));
-        }
-    };
+    public static final MethodDescriptor.Marshaller<RawResponse> MARSHALLER = Wire.marshaller(RawResponse::of, r -> r.bytes);
 
     /** {@code fleetplan.v1.Worker/Generate} with raw responses (the same method on the wire). */
     public static final MethodDescriptor<RawRequest, RawResponse> WORKER_GENERATE =
@@ -140,11 +127,7 @@ public final class RawResponse {
 
     /** The whole message. */
     public GenerateResponse parse() {
-        try {
-            return GenerateResponse.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw Status.INTERNAL.withDescription("Invalid protobuf byte sequence").withCause(e).asRuntimeException();
-        }
+        return Wire.parse(GenerateResponse.parser(), bytes);
     }
 
     /** Serialised size in bytes. */

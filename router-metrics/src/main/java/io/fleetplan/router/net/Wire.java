@@ -1,12 +1,16 @@
 package io.fleetplan.router.net;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
 import io.grpc.Drainable;
+import io.grpc.MethodDescriptor;
 import io.grpc.KnownLength;
 import io.grpc.Status;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.function.Function;
 
 /** Protobuf wire-format reading and writing shared by {@link RawResponse} and {@link RawRequest}. */
 final class Wire {
@@ -134,6 +138,30 @@ final class Wire {
         p = putVarint(out, p, payload.length);
         System.arraycopy(payload, 0, out, p, payload.length);
         return out;
+    }
+
+    /** A gRPC marshaller of messages kept as their bytes. */
+    static <T> MethodDescriptor.Marshaller<T> marshaller(Function<byte[], T> wrap, Function<T, byte[]> bytes) {
+        return new MethodDescriptor.Marshaller<>() {
+            @Override
+            public InputStream stream(T value) {
+                return new BytesStream(bytes.apply(value));
+            }
+
+            @Override
+            public T parse(InputStream stream) {
+                return wrap.apply(readAll(stream));
+            }
+        };
+    }
+
+    /** The whole message, failing as gRPC's own marshaller does. */
+    static <M> M parse(Parser<M> parser, byte[] bytes) {
+        try {
+            return parser.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw Status.INTERNAL.withDescription("Invalid protobuf byte sequence").withCause(e).asRuntimeException();
+        }
     }
 
     static RuntimeException malformed() {
