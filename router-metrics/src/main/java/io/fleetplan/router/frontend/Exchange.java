@@ -4,6 +4,7 @@ import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultHttpContent;
@@ -150,7 +151,12 @@ final class Exchange {
      * keeps the order of writes to one channel whichever context they enter at.
      */
     void sendFramedChunk(ByteBuf framed) {
-        channel.pipeline().firstContext().writeAndFlush(framed, channel.voidPromise());
+        ChannelHandlerContext codec = channel.pipeline().firstContext();
+        if (codec == null) { // the channel closed and its pipeline was taken down: nothing to write to
+            framed.release();
+            return;
+        }
+        codec.writeAndFlush(framed, channel.voidPromise());
     }
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
