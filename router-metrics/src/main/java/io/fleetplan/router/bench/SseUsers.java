@@ -87,7 +87,9 @@ final class SseUsers implements AutoCloseable {
                 });
         Random stagger = new Random(users);
         for (int u = 0; u < users; u++) {
-            // independent users: first requests spread over one token interval, not all in the same instant
+            // independent users: first requests spread over one whole stream. Every stream is as long as the next
+            // (max_tokens at a fixed ITL) and a user asks again when its stream ends, so users started within one
+            // token interval would end and restart together every stream, all their request work in one burst
             loops.group.schedule(this::connect, stagger.nextLong(Math.max(1, staggerMs)), TimeUnit.MILLISECONDS);
         }
     }

@@ -77,7 +77,7 @@ final class StreamLoadBench {
             SseUsers.Stats stats = new SseUsers.Stats(new ConcurrentHistogram(60_000_000_000L, 3),
                     new ConcurrentHistogram(60_000_000_000L, 3), new ConcurrentHistogram(60_000_000_000L, 3));
             SseUsers users = new SseUsers("127.0.0.1", frontend.port(), "/v1/chat/completions",
-                    body.getBytes(StandardCharsets.UTF_8), byId, stats, streams, itlMs);
+                    body.getBytes(StandardCharsets.UTF_8), byId, stats, streams, maxTokens * itlMs);
             closeables.add(users);
             Thread.sleep(warmup.toMillis());
             stats.recording.set(true);
