@@ -94,7 +94,11 @@ public final class FpmPerfModel implements CapacityModel {
         // a refit with a negative slope is rejected (Dynamo); fleetplan then keeps the last accepted fit instead
         // of dropping to "not ready", so one noisy window does not blind the load loop
         prefillFit = or(LinearFit.fit(prefillSamples.samples(), minObservations, null), prefillFit);
-        decodeFit = or(LinearFit.fit(decodeSamples.samples(), minObservations, new boolean[] {true, false}), decodeFit);
+        // Dynamo clips only the request-count slope. On a decode engine whose requests have similar prompts the two
+        // axes move together (kv ~ requests x context), so noise alone can make the context slope slightly negative;
+        // rejecting those fits kept the first fit (often flat, from a few light-load passes) while the engine
+        // slowed down under load, and the load loop never saw it. fleetplan clips either slope and refits.
+        decodeFit = or(LinearFit.fit(decodeSamples.samples(), minObservations, new boolean[] {true, true}), decodeFit);
     }
 
     private static LinearFit or(LinearFit fresh, LinearFit previous) {

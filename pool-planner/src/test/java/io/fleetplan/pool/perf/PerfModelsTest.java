@@ -58,6 +58,28 @@ class PerfModelsTest {
     }
 
     @Test
+    void collinearDecodeSamplesWithANegativeContextSlopeStillTeachTheModel() {
+        // every request carries ~1000 tokens of context, so kv tracks the request count; the noise in kv is
+        // anti-correlated with the wall time, which makes the least-squares context slope negative
+        FpmPerfModel m = new FpmPerfModel(64, 16, 5);
+        m.observe(Fpm.decodePass(0.008, 1, 1000));
+        m.observe(Fpm.decodePass(0.008, 1, 1010));
+        m.observe(Fpm.decodePass(0.008, 1, 990));
+        m.observe(Fpm.decodePass(0.008, 1, 1005));
+        m.observe(Fpm.decodePass(0.008, 1, 995));
+        assertThat(m.decodeReady()).isTrue();
+        double flat = m.decodeWallSeconds(20, 20_000);
+        long[] noise = {35, -25, 15, -45, 20, 0, -10, 30, -35, 5, 40, -15, 25, -30, 10, -5, 45, -20, 15, -40};
+        for (int n = 1; n <= 20; n++) {
+            long kv = 1000L * n + noise[n - 1];
+            // wall = 8 ms + 2 ms per request - 10 us per token of noise = 8 + 12n ms - 10 us x kv
+            m.observe(Fpm.decodePass(0.008 + 0.002 * n - 0.00001 * noise[n - 1], n, kv));
+        }
+        assertThat(m.decodeWallSeconds(20, 20_000)).as("the model learned the slow-down under load")
+                .isGreaterThan(flat + 0.03).isCloseTo(0.048, within(0.003));
+    }
+
+    @Test
     void aggregatedEnginesGetOneJointModelOfMixedIterations() {
         FpmPerfModel m = new FpmPerfModel(64, 16, 5, true);
         java.util.Random rnd = new java.util.Random(3);
