@@ -1,8 +1,11 @@
 package io.fleetplan.router.net;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import io.fleetplan.proto.v1.GenerateRequest;
 import io.fleetplan.proto.v1.KvTransferParams;
 import io.grpc.MethodDescriptor;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -24,6 +27,13 @@ public final class RawRequest {
     private static final int MAX_TOKENS = 5;
     private static final int BLOCK_HASHES = 6;
     private static final int KV_TRANSFER = 7;
+    private static final int REQUEST_ID_TAG = REQUEST_ID << 3 | Wire.LEN;
+    private static final int TOKEN_ID_TAG = TOKEN_IDS << 3 | Wire.VARINT;
+    private static final int TOKEN_IDS_PACKED_TAG = TOKEN_IDS << 3 | Wire.LEN;
+    private static final int PROMPT_TOKENS_TAG = PROMPT_TOKENS << 3 | Wire.VARINT;
+    private static final int MAX_TOKENS_TAG = MAX_TOKENS << 3 | Wire.VARINT;
+    private static final int BLOCK_HASH_TAG = BLOCK_HASHES << 3 | Wire.VARINT;
+    private static final int BLOCK_HASHES_PACKED_TAG = BLOCK_HASHES << 3 | Wire.LEN;
 
     private final byte[] bytes;
     private final String requestId;
@@ -53,33 +63,28 @@ public final class RawRequest {
         int prompt = 0;
         int max = 0;
         int hashes = 0;
-        int pos = 0;
-        while (pos < bytes.length) {
-            long tag = Wire.value(bytes, pos);
-            pos = Wire.next(bytes, pos);
-            int field = (int) (tag >>> 3);
-            int wire = (int) (tag & 7);
-            int end = Wire.skip(bytes, pos, wire);
-            if (wire == Wire.VARINT) {
-                switch (field) {
-                    case TOKEN_IDS -> tokens++;
-                    case PROMPT_TOKENS -> prompt = (int) Wire.value(bytes, pos);
-                    case MAX_TOKENS -> max = (int) Wire.value(bytes, pos);
-                    case BLOCK_HASHES -> hashes++;
-                    default -> {
+        try {
+            CodedInputStream in = Wire.reader(bytes);
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                switch (tag) {
+                    case REQUEST_ID_TAG -> id = in.readString();
+                    case TOKEN_ID_TAG -> {
+                        in.readRawVarint64();
+                        tokens++;
                     }
-                }
-            } else if (wire == Wire.LEN) {
-                int start = Wire.next(bytes, pos);
-                switch (field) {
-                    case REQUEST_ID -> id = new String(bytes, start, end - start, StandardCharsets.UTF_8);
-                    case TOKEN_IDS -> tokens += Wire.countVarints(bytes, start, end);
-                    case BLOCK_HASHES -> hashes += Wire.countVarints(bytes, start, end);
-                    default -> {
+                    case TOKEN_IDS_PACKED_TAG -> tokens += Wire.countPacked(in);
+                    case PROMPT_TOKENS_TAG -> prompt = in.readUInt32();
+                    case MAX_TOKENS_TAG -> max = in.readUInt32();
+                    case BLOCK_HASH_TAG -> {
+                        in.readRawVarint64();
+                        hashes++;
                     }
+                    case BLOCK_HASHES_PACKED_TAG -> hashes += Wire.countPacked(in);
+                    default -> Wire.skip(in, tag);
                 }
             }
-            pos = end;
+        } catch (IOException e) {
+            throw Wire.malformed(e);
         }
         return new RawRequest(bytes, id, tokens, prompt, max, hashes);
     }
@@ -95,43 +100,39 @@ public final class RawRequest {
      * @param handoff KV transfer parameters of a disaggregated decode, or null
      */
     public static RawRequest encode(String requestId, int[] tokenIds, int maxTokens, KvTransferParams handoff) {
-        byte[] id = requestId.getBytes(StandardCharsets.UTF_8);
         int packed = 0;
         for (int t : tokenIds) {
-            packed += Wire.varintSize(Integer.toUnsignedLong(t));
+            packed += CodedOutputStream.computeUInt32SizeNoTag(t);
         }
-        byte[] kv = handoff == null ? null : handoff.toByteArray();
-        int size = (id.length == 0 ? 0 : 1 + Wire.varintSize(id.length) + id.length)
-                + (tokenIds.length == 0 ? 0 : 1 + Wire.varintSize(packed) + packed)
-                + (maxTokens == 0 ? 0 : 1 + Wire.varintSize(Integer.toUnsignedLong(maxTokens)))
-                + (kv == null ? 0 : 1 + Wire.varintSize(kv.length) + kv.length);
+        int size = (requestId.isEmpty() ? 0 : CodedOutputStream.computeStringSize(REQUEST_ID, requestId))
+                + (tokenIds.length == 0 ? 0 : CodedOutputStream.computeTagSize(TOKEN_IDS)
+                        + CodedOutputStream.computeUInt32SizeNoTag(packed) + packed)
+                + (maxTokens == 0 ? 0 : CodedOutputStream.computeUInt32Size(MAX_TOKENS, maxTokens))
+                + (handoff == null ? 0 : CodedOutputStream.computeMessageSize(KV_TRANSFER, handoff));
         byte[] b = new byte[size];
-        int p = 0;
-        if (id.length > 0) {
-            p = bytesField(b, p, REQUEST_ID, id);
-        }
-        if (tokenIds.length > 0) {
-            b[p++] = TOKEN_IDS << 3 | Wire.LEN;
-            p = Wire.putVarint(b, p, packed);
-            for (int t : tokenIds) {
-                p = Wire.putVarint(b, p, Integer.toUnsignedLong(t));
+        try {
+            CodedOutputStream out = Wire.writer(b, 0);
+            if (!requestId.isEmpty()) {
+                out.writeString(REQUEST_ID, requestId);
             }
-        }
-        if (maxTokens != 0) {
-            b[p++] = MAX_TOKENS << 3;
-            p = Wire.putVarint(b, p, Integer.toUnsignedLong(maxTokens));
-        }
-        if (kv != null) {
-            bytesField(b, p, KV_TRANSFER, kv);
+            if (tokenIds.length > 0) {
+                out.writeTag(TOKEN_IDS, Wire.LEN);
+                out.writeUInt32NoTag(packed);
+                for (int t : tokenIds) {
+                    out.writeUInt32NoTag(t);
+                }
+            }
+            if (maxTokens != 0) {
+                out.writeUInt32(MAX_TOKENS, maxTokens);
+            }
+            if (handoff != null) {
+                out.writeMessage(KV_TRANSFER, handoff);
+            }
+            Wire.done(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("request size computed wrongly", e);
         }
         return new RawRequest(b, requestId, tokenIds.length, 0, maxTokens, 0);
-    }
-
-    private static int bytesField(byte[] b, int p, int field, byte[] payload) {
-        b[p++] = (byte) (field << 3 | Wire.LEN);
-        p = Wire.putVarint(b, p, payload.length);
-        System.arraycopy(payload, 0, b, p, payload.length);
-        return p + payload.length;
     }
 
     /** {@code request_id} ("" when unset). */
@@ -183,12 +184,17 @@ public final class RawRequest {
     public RawRequest withBlockHashes(long[] hashes) {
         int size = 0;
         for (long h : hashes) {
-            size += Wire.varintSize(h);
+            size += CodedOutputStream.computeUInt64SizeNoTag(h);
         }
         byte[] packed = new byte[size];
-        int p = 0;
-        for (long h : hashes) {
-            p = Wire.putVarint(packed, p, h);
+        try {
+            CodedOutputStream out = Wire.writer(packed, 0);
+            for (long h : hashes) {
+                out.writeUInt64NoTag(h);
+            }
+            Wire.done(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("hash size computed wrongly", e);
         }
         return new RawRequest(Wire.appendLen(bytes, BLOCK_HASHES, packed), requestId, tokenCount, promptTokens,
                 maxTokens, blockHashCount + hashes.length);

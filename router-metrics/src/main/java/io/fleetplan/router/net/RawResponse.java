@@ -1,11 +1,13 @@
 package io.fleetplan.router.net;
 
+import com.google.protobuf.CodedInputStream;
 import io.fleetplan.proto.v1.GenerateResponse;
 import io.fleetplan.proto.v1.RouterGrpc;
 import io.fleetplan.proto.v1.WorkerGrpc;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -33,6 +35,9 @@ public final class RawResponse {
 
     private static final int TOKEN_IDS = 2;
     private static final int WORKER_ID = 7;
+    private static final int TOKEN_ID_TAG = TOKEN_IDS << 3 | Wire.VARINT;
+    private static final int TOKEN_IDS_PACKED_TAG = TOKEN_IDS << 3 | Wire.LEN;
+    private static final int WORKER_ID_TAG = WORKER_ID << 3 | Wire.LEN;
 
     private final byte[] bytes;
     private final int tokenCount;
@@ -53,21 +58,25 @@ public final class RawResponse {
     public static RawResponse of(byte[] bytes) {
         int tokens = 0;
         boolean worker = false;
-        int pos = 0;
-        while (pos < bytes.length) {
-            long tag = Wire.value(bytes, pos);
-            pos = Wire.next(bytes, pos);
-            int field = (int) (tag >>> 3);
-            int wire = (int) (tag & 7);
-            int end = Wire.skip(bytes, pos, wire);
-            if (field == TOKEN_IDS && wire == Wire.VARINT) {
-                tokens++; // unpacked encoding: one id per field
-            } else if (field == TOKEN_IDS && wire == Wire.LEN) {
-                tokens += Wire.countVarints(bytes, Wire.next(bytes, pos), end); // packed
-            } else if (field == WORKER_ID && wire == Wire.LEN) {
-                worker = end > Wire.next(bytes, pos); // proto3: the last occurrence wins, and "" means unset
+        try {
+            CodedInputStream in = Wire.reader(bytes);
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                switch (tag) {
+                    case TOKEN_ID_TAG -> { // unpacked encoding: one id per field
+                        in.readRawVarint64();
+                        tokens++;
+                    }
+                    case TOKEN_IDS_PACKED_TAG -> tokens += Wire.countPacked(in);
+                    case WORKER_ID_TAG -> {
+                        int length = in.readRawVarint32();
+                        in.skipRawBytes(length);
+                        worker = length > 0; // proto3: the last occurrence wins, and "" means unset
+                    }
+                    default -> Wire.skip(in, tag);
+                }
             }
-            pos = end;
+        } catch (IOException e) {
+            throw Wire.malformed(e);
         }
         return new RawResponse(bytes, tokens, worker);
     }

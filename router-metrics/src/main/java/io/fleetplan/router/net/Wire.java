@@ -1,7 +1,10 @@
 package io.fleetplan.router.net;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
+import com.google.protobuf.WireFormat;
 import io.grpc.Drainable;
 import io.grpc.MethodDescriptor;
 import io.grpc.KnownLength;
@@ -12,73 +15,44 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.function.Function;
 
-/** Protobuf wire-format reading and writing shared by {@link RawResponse} and {@link RawRequest}. */
+/**
+ * Protobuf wire-format helpers shared by {@link RawResponse} and {@link RawRequest}, on protobuf's own
+ * {@link CodedInputStream} / {@link CodedOutputStream}: the messages stay bytes, only the few fields the serving
+ * path reads are decoded, and fields are appended without re-encoding the rest.
+ */
 final class Wire {
 
-    static final int VARINT = 0;
-    static final int FIXED64 = 1;
-    static final int LEN = 2;
-    static final int FIXED32 = 5;
+    static final int VARINT = WireFormat.WIRETYPE_VARINT;
+    static final int LEN = WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
     private Wire() {
     }
 
-    /** The varint starting at {@code pos}. */
-    static long value(byte[] b, int pos) {
-        long v = 0;
-        for (int shift = 0; shift < 64 && pos < b.length; shift += 7) {
-            byte x = b[pos++];
-            v |= (long) (x & 0x7F) << shift;
-            if (x >= 0) {
-                return v;
-            }
+    static int tag(int field, int wireType) {
+        return field << 3 | wireType;
+    }
+
+    /** A reader over the whole array. */
+    static CodedInputStream reader(byte[] bytes) {
+        return CodedInputStream.newInstance(bytes);
+    }
+
+    /** Skips the field whose tag was just read; an end-group tag where none was opened is malformed. */
+    static void skip(CodedInputStream in, int tag) throws IOException {
+        if (!in.skipField(tag)) {
+            throw new InvalidProtocolBufferException("end-group tag outside a group");
         }
-        throw malformed();
     }
 
-    /** Where the varint starting at {@code pos} ends. */
-    static int next(byte[] b, int pos) {
-        int limit = Math.min(b.length, pos + 10);
-        while (pos < limit) {
-            if (b[pos++] >= 0) {
-                return pos;
-            }
-        }
-        throw malformed();
-    }
-
-    /**
-     * Where the value of a field with wire type {@code wire} starting at {@code pos} ends (for LEN: after the
-     * bytes); groups and unknown wire types are malformed (no message of ours has them).
-     */
-    static int skip(byte[] b, int pos, int wire) {
-        return switch (wire) {
-            case VARINT -> next(b, pos);
-            case FIXED64 -> bounded(b, pos + 8L);
-            case FIXED32 -> bounded(b, pos + 4L);
-            case LEN -> bounded(b, next(b, pos) + value(b, pos));
-            default -> throw malformed();
-        };
-    }
-
-    private static int bounded(byte[] b, long end) {
-        if (end > b.length) {
-            throw malformed();
-        }
-        return (int) end;
-    }
-
-    /** Count of the varints in {@code [from, to)} (a packed field), checking the last one ends there. */
-    static int countVarints(byte[] b, int from, int to) {
+    /** Count of the values of a packed varint field whose tag was just read (the reader ends after it). */
+    static int countPacked(CodedInputStream in) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
         int n = 0;
-        for (int i = from; i < to; i++) {
-            if (b[i] >= 0) {
-                n++;
-            }
+        while (!in.isAtEnd()) {
+            in.readRawVarint64();
+            n++;
         }
-        if (to > from && b[to - 1] < 0) {
-            throw malformed();
-        }
+        in.popLimit(limit);
         return n;
     }
 
@@ -88,55 +62,56 @@ final class Wire {
      */
     static int repeated(byte[] b, int field, int[] ints, long[] longs, int offset) {
         int n = offset;
-        int pos = 0;
-        while (pos < b.length) {
-            long tag = value(b, pos);
-            pos = next(b, pos);
-            int wire = (int) (tag & 7);
-            int end = skip(b, pos, wire);
-            if (tag >>> 3 == field && (wire == VARINT || wire == LEN)) {
-                int p = wire == LEN ? next(b, pos) : pos;
-                while (p < end) {
-                    long v = value(b, p);
-                    if (ints != null) {
-                        ints[n++] = (int) v;
-                    } else {
-                        longs[n++] = v;
+        try {
+            CodedInputStream in = reader(b);
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                if (tag == tag(field, VARINT)) {
+                    n = store(in.readRawVarint64(), ints, longs, n);
+                } else if (tag == tag(field, LEN)) {
+                    int limit = in.pushLimit(in.readRawVarint32());
+                    while (!in.isAtEnd()) {
+                        n = store(in.readRawVarint64(), ints, longs, n);
                     }
-                    p = next(b, p);
+                    in.popLimit(limit);
+                } else {
+                    skip(in, tag);
                 }
             }
-            pos = end;
+        } catch (IOException e) {
+            throw malformed(e);
         }
         return n - offset;
     }
 
-    static int varintSize(long v) {
-        int n = 1;
-        while ((v & ~0x7FL) != 0) {
-            v >>>= 7;
-            n++;
+    private static int store(long v, int[] ints, long[] longs, int n) {
+        if (ints != null) {
+            ints[n] = (int) v;
+        } else {
+            longs[n] = v;
         }
-        return n;
+        return n + 1;
     }
 
-    static int putVarint(byte[] b, int p, long v) {
-        while ((v & ~0x7FL) != 0) {
-            b[p++] = (byte) ((v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        b[p++] = (byte) v;
-        return p;
+    /** A writer that must fill {@code into} exactly from {@code offset} (see {@link #done}). */
+    static CodedOutputStream writer(byte[] into, int offset) {
+        return CodedOutputStream.newInstance(into, offset, into.length - offset);
+    }
+
+    /** Checks a writer filled its array: the sizes computed up front and the bytes written agree. */
+    static void done(CodedOutputStream out) {
+        out.checkNoSpaceLeft();
     }
 
     /** {@code bytes} followed by a length-delimited field holding {@code payload} (appended as it is). */
     static byte[] appendLen(byte[] bytes, int field, byte[] payload) {
-        byte[] out = new byte[bytes.length + 1 + varintSize(payload.length) + payload.length];
-        System.arraycopy(bytes, 0, out, 0, bytes.length);
-        int p = bytes.length;
-        out[p++] = (byte) (field << 3 | LEN);
-        p = putVarint(out, p, payload.length);
-        System.arraycopy(payload, 0, out, p, payload.length);
+        byte[] out = java.util.Arrays.copyOf(bytes, bytes.length + CodedOutputStream.computeByteArraySize(field, payload));
+        try {
+            CodedOutputStream w = writer(out, bytes.length);
+            w.writeByteArray(field, payload);
+            done(w);
+        } catch (IOException e) {
+            throw new IllegalStateException("field size computed wrongly", e);
+        }
         return out;
     }
 
@@ -160,12 +135,13 @@ final class Wire {
         try {
             return parser.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            throw Status.INTERNAL.withDescription("Invalid protobuf byte sequence").withCause(e).asRuntimeException();
+            throw malformed(e);
         }
     }
 
-    static RuntimeException malformed() {
-        return Status.INTERNAL.withDescription("Invalid protobuf byte sequence").asRuntimeException();
+    /** What gRPC's own marshaller answers for bytes that are not a well-formed message. */
+    static RuntimeException malformed(IOException cause) {
+        return Status.INTERNAL.withDescription("Invalid protobuf byte sequence").withCause(cause).asRuntimeException();
     }
 
     /**
