@@ -1,10 +1,6 @@
 package io.fleetplan.mocker.bench;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * CPU time, allocated bytes and run-queue wait of an in-process worker's threads (found by name prefix), so
@@ -77,49 +73,8 @@ final class WorkerThreads {
         return new long[] {count, ms};
     }
 
-    /**
-     * Linux: the second field of /proc/self/task/TID/schedstat (ns spent runnable on a run queue) summed over
-     * the tasks whose name (Java thread name cut to 15 characters) starts with {@code prefix}; -1 elsewhere.
-     */
+    /** Run-queue wait so far of the threads whose name starts with {@code prefix} (Linux), -1 where unknown. */
     static long runQueueNanos(String prefix) {
-        Path tasks = Path.of("/proc/self/task");
-        if (!Files.isDirectory(tasks)) {
-            return -1;
-        }
-        String shortPrefix = prefix.length() > 15 ? prefix.substring(0, 15) : prefix;
-        long sum = 0;
-        boolean found = false;
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
-            for (Path task : dir) {
-                try {
-                    if (!Files.readString(task.resolve("comm")).startsWith(shortPrefix)) {
-                        continue;
-                    }
-                    long wait = parseRunQueueNanos(Files.readString(task.resolve("schedstat")));
-                    if (wait >= 0) {
-                        sum += wait;
-                        found = true;
-                    }
-                } catch (IOException ended) {
-                    // the thread ended while we listed it
-                }
-            }
-        } catch (IOException e) {
-            return -1;
-        }
-        return found ? sum : -1;
-    }
-
-    /** "run_ns wait_ns timeslices" (schedstat format) to wait_ns, or -1 if malformed. */
-    static long parseRunQueueNanos(String schedstat) {
-        String[] fields = schedstat.trim().split("\\s+");
-        if (fields.length < 2) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(fields[1]);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return io.fleetplan.common.bench.RunQueueWait.total(prefix);
     }
 }

@@ -7,17 +7,6 @@ import org.junit.jupiter.api.Test;
 class WorkerThreadsTest {
 
     @Test
-    void runQueueWaitIsTheSecondSchedstatField() {
-        assertThat(WorkerThreads.parseRunQueueNanos("123456 7890 42\n")).isEqualTo(7890L);
-    }
-
-    @Test
-    void malformedSchedstatIsUnknown() {
-        assertThat(WorkerThreads.parseRunQueueNanos("")).isEqualTo(-1L);
-        assertThat(WorkerThreads.parseRunQueueNanos("12 x 3")).isEqualTo(-1L);
-    }
-
-    @Test
     void differencesPropagateUnknownRunQueueWait() {
         WorkerThreads.Sample a = new WorkerThreads.Sample(100, 1_000, -1);
         WorkerThreads.Sample b = new WorkerThreads.Sample(350, 4_000, 20);

@@ -125,6 +125,14 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
                 System.out.printf(Locale.ROOT, "  %-28s %-28s %.0f bytes%n", "", e.getKey(),
                         bytesPerToken(e.getValue(), s.tokens()));
             }
+            if (s.runQueueMsPerSecond() >= 0) {
+                System.out.printf(Locale.ROOT, "  %-28s %.1f ms per s, summed over threads (runnable, not running)%n",
+                        "waiting for a CPU", s.runQueueMsPerSecond());
+                for (Map.Entry<String, Long> e : s.runQueueNanosByThread().entrySet()) {
+                    System.out.printf(Locale.ROOT, "  %-28s %-28s %.1f ms per s%n", "", e.getKey(),
+                            e.getValue() / 1e6 / s.seconds());
+                }
+            }
             GcPauses.Collector gc = s.gc();
             System.out.printf(Locale.ROOT, "  %-28s %d in %.1f s (%.2f/s), %d ms in all, longest %d ms%n",
                     "GC pauses", gc.count(), s.seconds(), gc.count() / s.seconds(), gc.totalMs(), gc.maxMs());
@@ -179,6 +187,15 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
             for (Map.Entry<String, Long> e : s.allocatedBytesByThread().entrySet()) {
                 json.append(sep).append('"').append(e.getKey()).append("\":")
                         .append(String.format(Locale.ROOT, "%.0f", bytesPerToken(e.getValue(), s.tokens())));
+                sep = ",";
+            }
+            json.append('}');
+            json.append(String.format(Locale.ROOT, ",\"runqueue_ms_per_s\":%.1f", s.runQueueMsPerSecond()));
+            json.append(",\"runqueue_ms_per_s_by_thread\":{");
+            sep = "";
+            for (Map.Entry<String, Long> e : s.runQueueNanosByThread().entrySet()) {
+                json.append(sep).append('"').append(e.getKey()).append("\":")
+                        .append(String.format(Locale.ROOT, "%.1f", e.getValue() / 1e6 / s.seconds()));
                 sep = ",";
             }
             json.append('}');

@@ -1,5 +1,6 @@
 package io.fleetplan.router.bench;
 
+import io.fleetplan.common.bench.RunQueueWait;
 import io.fleetplan.router.core.RouterConfig;
 import io.fleetplan.router.frontend.FrontendConfig;
 import io.fleetplan.router.frontend.FrontendServer;
@@ -25,7 +26,16 @@ final class StreamLoadBench {
     record Result(int streams, int workers, long requests, long tokens, double seconds, double tokenP50Ms,
                   double tokenP90Ms, double tokenP99Ms, double tokenP999Ms, double tokenMaxMs, double requestPathP50Ms, double requestPathP99Ms,
                   double ttftAddedP99Ms, long errors, double cpuCores, Map<String, Long> cpuNanosByThread,
-                  Map<String, Long> allocatedBytesByThread, Map<String, GcPauses.Collector> gcByCollector) {
+                  Map<String, Long> allocatedBytesByThread, Map<String, GcPauses.Collector> gcByCollector,
+                  Map<String, Long> runQueueNanosByThread) {
+
+        /**
+         * Milliseconds per second the process's threads were runnable but waiting for a CPU (summed over threads,
+         * so it can exceed 1000); -1 where the OS does not say (not Linux).
+         */
+        double runQueueMsPerSecond() {
+            return runQueueNanosByThread.isEmpty() ? -1 : sum(runQueueNanosByThread) / 1e6 / seconds;
+        }
 
         /** CPU of the whole process per delivered token, in microseconds. */
         double cpuUsPerToken() {
@@ -83,12 +93,15 @@ final class StreamLoadBench {
             stats.recording.set(true);
             long start = System.nanoTime();
             ThreadCpu.Snapshot cpuStart = ThreadCpu.take();
+            Map<Integer, RunQueueWait.Task> waitStart = RunQueueWait.snapshot();
             Map<String, GcPauses.Collector> gc;
             ThreadCpu.Snapshot cpuEnd;
+            Map<Integer, RunQueueWait.Task> waitEnd;
             try (GcPauses pauses = new GcPauses()) {
                 Thread.sleep(measure.toMillis());
                 stats.recording.set(false);
                 cpuEnd = ThreadCpu.take();
+                waitEnd = RunQueueWait.snapshot();
                 gc = pauses.since();
             }
             Map<String, Long> cpu = ThreadCpu.delta(cpuStart, cpuEnd);
@@ -108,7 +121,8 @@ final class StreamLoadBench {
                     ms(token.getValueAtPercentile(50)), ms(token.getValueAtPercentile(90)),
                     ms(token.getValueAtPercentile(99)), ms(token.getValueAtPercentile(99.9)), ms(token.getMaxValue()),
                     ms(path.getValueAtPercentile(50)), ms(path.getValueAtPercentile(99)),
-                    ms(ttftAdded.getValueAtPercentile(99)), errors.get(), cpuCores, cpu, allocated, gc);
+                    ms(ttftAdded.getValueAtPercentile(99)), errors.get(), cpuCores, cpu, allocated, gc,
+                    ThreadCpu.grouped(RunQueueWait.delta(waitStart, waitEnd)));
         } finally {
             for (int i = closeables.size() - 1; i >= 0; i--) {
                 closeables.get(i).close();

@@ -85,6 +85,13 @@ final class ThreadCpu {
         return byGroup;
     }
 
+    /** Counters keyed by thread name, summed by {@link #group} and sorted by it. */
+    static Map<String, Long> grouped(Map<String, Long> byThreadName) {
+        Map<String, Long> out = new TreeMap<>();
+        byThreadName.forEach((name, v) -> out.merge(group(name), v, Long::sum));
+        return out;
+    }
+
     /** The thread's name without digits and the dashes left around them. */
     static String group(String threadName) {
         String g = threadName.replaceAll("-?\\d+", "").replaceAll("-+$", "");

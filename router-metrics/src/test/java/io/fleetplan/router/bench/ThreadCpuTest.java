@@ -49,4 +49,10 @@ class ThreadCpuTest {
         assertThat(ThreadCpu.allocatedDelta(before, after).get(ThreadCpu.group(Thread.currentThread().getName())))
                 .isGreaterThanOrEqualTo(64L * 16_384);
     }
+
+    @Test
+    void countersByThreadNameAddUpPerGroup() {
+        assertThat(ThreadCpu.grouped(Map.of("router-io-4-1", 3L, "router-io-4-2", 4L, "frontend-io-3-1", 5L)))
+                .containsExactly(Map.entry("frontend-io", 5L), Map.entry("router-io", 7L));
+    }
 }
