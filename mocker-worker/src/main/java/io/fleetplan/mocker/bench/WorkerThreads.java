@@ -1,5 +1,6 @@
 package io.fleetplan.mocker.bench;
 
+import io.fleetplan.common.bench.RunQueueWait;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -41,7 +42,7 @@ final class WorkerThreads {
                 alloc += Math.max(0, bean.getThreadAllocatedBytes(t.threadId()));
             }
         }
-        return new Sample(cpu, alloc, runQueueNanos(prefix));
+        return new Sample(cpu, alloc, RunQueueWait.total(prefix));
     }
 
     /** Total time of this JVM's JIT compilers so far, ms (-1 if not monitored). */
@@ -71,10 +72,5 @@ final class WorkerThreads {
             ms += Math.max(0, bean.getCollectionTime());
         }
         return new long[] {count, ms};
-    }
-
-    /** Run-queue wait so far of the threads whose name starts with {@code prefix} (Linux), -1 where unknown. */
-    static long runQueueNanos(String prefix) {
-        return io.fleetplan.common.bench.RunQueueWait.total(prefix);
     }
 }

@@ -7,6 +7,7 @@ import io.fleetplan.proto.v1.KvTransferParams;
 import io.grpc.MethodDescriptor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A {@code GenerateRequest} kept as its protobuf wire bytes, with the scalar fields the LocalRouter reads found
@@ -64,7 +65,7 @@ public final class RawRequest {
         int max = 0;
         int hashes = 0;
         try {
-            CodedInputStream in = Wire.reader(bytes);
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                 switch (tag) {
                     case REQUEST_ID_TAG -> id = in.readString();
@@ -109,15 +110,14 @@ public final class RawRequest {
                         + CodedOutputStream.computeUInt32SizeNoTag(packed) + packed)
                 + (maxTokens == 0 ? 0 : CodedOutputStream.computeUInt32Size(MAX_TOKENS, maxTokens))
                 + (handoff == null ? 0 : CodedOutputStream.computeMessageSize(KV_TRANSFER, handoff));
-        byte[] b = new byte[size];
-        try {
-            CodedOutputStream out = Wire.writer(b, 0);
+        int promptBytes = packed;
+        byte[] b = Wire.write(new byte[size], 0, out -> {
             if (!requestId.isEmpty()) {
                 out.writeString(REQUEST_ID, requestId);
             }
             if (tokenIds.length > 0) {
                 out.writeTag(TOKEN_IDS, Wire.LEN);
-                out.writeUInt32NoTag(packed);
+                out.writeUInt32NoTag(promptBytes);
                 for (int t : tokenIds) {
                     out.writeUInt32NoTag(t);
                 }
@@ -128,10 +128,7 @@ public final class RawRequest {
             if (handoff != null) {
                 out.writeMessage(KV_TRANSFER, handoff);
             }
-            Wire.done(out);
-        } catch (IOException e) {
-            throw new IllegalStateException("request size computed wrongly", e);
-        }
+        });
         return new RawRequest(b, requestId, tokenIds.length, 0, maxTokens, 0);
     }
 
@@ -182,22 +179,20 @@ public final class RawRequest {
      * fields concatenate, so call it on a request without hashes to make them exactly {@code hashes}).
      */
     public RawRequest withBlockHashes(long[] hashes) {
-        int size = 0;
+        int packed = 0;
         for (long h : hashes) {
-            size += CodedOutputStream.computeUInt64SizeNoTag(h);
+            packed += CodedOutputStream.computeUInt64SizeNoTag(h);
         }
-        byte[] packed = new byte[size];
-        try {
-            CodedOutputStream out = Wire.writer(packed, 0);
+        int size = CodedOutputStream.computeTagSize(BLOCK_HASHES) + CodedOutputStream.computeUInt32SizeNoTag(packed) + packed;
+        int length = packed;
+        byte[] out = Wire.write(Arrays.copyOf(bytes, bytes.length + size), bytes.length, w -> {
+            w.writeTag(BLOCK_HASHES, Wire.LEN);
+            w.writeUInt32NoTag(length);
             for (long h : hashes) {
-                out.writeUInt64NoTag(h);
+                w.writeUInt64NoTag(h);
             }
-            Wire.done(out);
-        } catch (IOException e) {
-            throw new IllegalStateException("hash size computed wrongly", e);
-        }
-        return new RawRequest(Wire.appendLen(bytes, BLOCK_HASHES, packed), requestId, tokenCount, promptTokens,
-                maxTokens, blockHashCount + hashes.length);
+        });
+        return new RawRequest(out, requestId, tokenCount, promptTokens, maxTokens, blockHashCount + hashes.length);
     }
 
     /** The whole message. */

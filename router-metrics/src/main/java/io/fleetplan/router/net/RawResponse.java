@@ -59,7 +59,7 @@ public final class RawResponse {
         int tokens = 0;
         boolean worker = false;
         try {
-            CodedInputStream in = Wire.reader(bytes);
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                 switch (tag) {
                     case TOKEN_ID_TAG -> { // unpacked encoding: one id per field

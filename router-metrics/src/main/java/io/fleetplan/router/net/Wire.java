@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.function.Function;
 
 /**
@@ -30,11 +31,6 @@ final class Wire {
 
     static int tag(int field, int wireType) {
         return field << 3 | wireType;
-    }
-
-    /** A reader over the whole array. */
-    static CodedInputStream reader(byte[] bytes) {
-        return CodedInputStream.newInstance(bytes);
     }
 
     /** Skips the field whose tag was just read; an end-group tag where none was opened is malformed. */
@@ -63,7 +59,7 @@ final class Wire {
     static int repeated(byte[] b, int field, int[] ints, long[] longs, int offset) {
         int n = offset;
         try {
-            CodedInputStream in = reader(b);
+            CodedInputStream in = CodedInputStream.newInstance(b);
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                 if (tag == tag(field, VARINT)) {
                     n = store(in.readRawVarint64(), ints, longs, n);
@@ -92,27 +88,30 @@ final class Wire {
         return n + 1;
     }
 
-    /** A writer that must fill {@code into} exactly from {@code offset} (see {@link #done}). */
-    static CodedOutputStream writer(byte[] into, int offset) {
-        return CodedOutputStream.newInstance(into, offset, into.length - offset);
+    /** Writes fields with a {@link CodedOutputStream}. */
+    interface Fields {
+        void writeTo(CodedOutputStream out) throws IOException;
     }
 
-    /** Checks a writer filled its array: the sizes computed up front and the bytes written agree. */
-    static void done(CodedOutputStream out) {
-        out.checkNoSpaceLeft();
+    /**
+     * Fills {@code into} from {@code offset} to its end with {@code fields}; the sizes were computed up front, so
+     * a mismatch is a bug here, not bad input.
+     */
+    static byte[] write(byte[] into, int offset, Fields fields) {
+        try {
+            CodedOutputStream out = CodedOutputStream.newInstance(into, offset, into.length - offset);
+            fields.writeTo(out);
+            out.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new IllegalStateException("encoded size computed wrongly", e);
+        }
+        return into;
     }
 
     /** {@code bytes} followed by a length-delimited field holding {@code payload} (appended as it is). */
     static byte[] appendLen(byte[] bytes, int field, byte[] payload) {
-        byte[] out = java.util.Arrays.copyOf(bytes, bytes.length + CodedOutputStream.computeByteArraySize(field, payload));
-        try {
-            CodedOutputStream w = writer(out, bytes.length);
-            w.writeByteArray(field, payload);
-            done(w);
-        } catch (IOException e) {
-            throw new IllegalStateException("field size computed wrongly", e);
-        }
-        return out;
+        byte[] out = Arrays.copyOf(bytes, bytes.length + CodedOutputStream.computeByteArraySize(field, payload));
+        return write(out, bytes.length, w -> w.writeByteArray(field, payload));
     }
 
     /** A gRPC marshaller of messages kept as their bytes. */
