@@ -50,9 +50,13 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
     @Option(names = "--duration-s", defaultValue = "15", description = "Measured seconds of the stream load. Default: ${DEFAULT-VALUE}.")
     int durationSeconds;
 
-    @Option(names = "--warmup-s", defaultValue = "30",
-            description = "Unmeasured seconds first (the JIT needs about 30 s of this load to settle on 2 cores). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup-s", defaultValue = "60",
+            description = "Unmeasured seconds of the stream load first (on 2 cores the JIT still compiles 30 s in). Default: ${DEFAULT-VALUE}.")
     int warmupSeconds;
+
+    @Option(names = "--hop-warmup-s", defaultValue = "30",
+            description = "Unmeasured seconds before each router-hop phase (they run after the stream load). Default: ${DEFAULT-VALUE}.")
+    int hopWarmupSeconds;
 
     @Option(names = "--hop-streams", defaultValue = "500",
             description = "Concurrent gRPC streams for the router-hop comparison (0 = skip). Default: ${DEFAULT-VALUE}.")
@@ -83,8 +87,9 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
     public Integer call() throws Exception {
         if (workers < 1 || decisions < 1 || families < 1 || blocksPerWorker < 1 || streams < 0 || hopStreams < 0
                 || streamWorkers < 1
-                || maxTokens < 1 || itlMs < 1 || promptTokens < 1 || durationSeconds < 1 || warmupSeconds < 0) {
-            System.err.println("all counts must be >= 1 (--streams, --hop-streams and --warmup-s may be 0)");
+                || maxTokens < 1 || itlMs < 1 || promptTokens < 1 || durationSeconds < 1 || warmupSeconds < 0
+                || hopWarmupSeconds < 0) {
+            System.err.println("all counts must be >= 1 (--streams, --hop-streams, --warmup-s and --hop-warmup-s may be 0)");
             return 2;
         }
         DecisionBench.Result d = DecisionBench.run(workers, blocksPerWorker, families, warmupDecisions, decisions, seed);
@@ -133,6 +138,14 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
                             e.getValue() / 1e6 / s.seconds());
                 }
             }
+            if (s.machineCpuCores() >= 0) {
+                System.out.printf(Locale.ROOT, "  %-28s %.2f cores busy (this process included), %.1f ms per s stolen"
+                        + " by the hypervisor%n", "whole machine", s.machineCpuCores(), s.stealMsPerSecond());
+            }
+            System.out.printf(Locale.ROOT, "  %-28s %s%n", "tokens over 2 ms, by second", join(s.lateTokensBySecond()));
+            if (s.machineCpuCores() >= 0) {
+                System.out.printf(Locale.ROOT, "  %-28s %s%n", "stolen ms, by second", join(s.stealMsBySecond()));
+            }
             GcPauses.Collector gc = s.gc();
             System.out.printf(Locale.ROOT, "  %-28s %d in %.1f s (%.2f/s), %d ms in all, longest %d ms%n",
                     "GC pauses", gc.count(), s.seconds(), gc.count() / s.seconds(), gc.totalMs(), gc.maxMs());
@@ -143,7 +156,7 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
         }
         RouterHopBench.Result hop = null;
         if (hopStreams > 0) {
-            hop = RouterHopBench.run(hopStreams, streamWorkers, itlMs, maxTokens, Duration.ofSeconds(warmupSeconds),
+            hop = RouterHopBench.run(hopStreams, streamWorkers, itlMs, maxTokens, Duration.ofSeconds(hopWarmupSeconds),
                     Duration.ofSeconds(durationSeconds));
             System.out.println("Router hop alone (gRPC client -> [LocalRouter ->] worker, same load both ways)");
             System.out.printf(Locale.ROOT, "  %-28s %d streams, ITL %d ms, %d tokens each%n", "load", hopStreams, itlMs,
@@ -190,6 +203,11 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
                 sep = ",";
             }
             json.append('}');
+            json.append(String.format(Locale.ROOT, ",\"machine_cpu_cores\":%.2f,\"steal_ms_per_s\":%.1f",
+                    s.machineCpuCores(), s.stealMsPerSecond()));
+            json.append(",\"late_tokens_by_second\":[").append(join(s.lateTokensBySecond()).replace(' ', ','))
+                    .append("],\"steal_ms_by_second\":[").append(join(s.stealMsBySecond()).replace(' ', ','))
+                    .append(']');
             json.append(String.format(Locale.ROOT, ",\"runqueue_ms_per_s\":%.1f", s.runQueueMsPerSecond()));
             json.append(",\"runqueue_ms_per_s_by_thread\":{");
             sep = "";
@@ -218,5 +236,14 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
         json.append(String.format(Locale.ROOT, ",\"load_avg_1m\":%.2f", load));
         System.out.println(json.append('}'));
         return 0;
+    }
+
+    private static String join(long[] values) {
+        return java.util.Arrays.stream(values).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining(" "));
+    }
+
+    private static String join(double[] values) {
+        return java.util.Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v))
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -46,6 +47,23 @@ final class SseUsers implements AutoCloseable {
         final AtomicLong requests = new AtomicLong();
         final AtomicLong tokens = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
+        /** Tokens later than {@link #LATE_NANOS}, by second of the measured window (its last slot takes the rest). */
+        final AtomicLongArray lateBySecond = new AtomicLongArray(600);
+        /** When recording began: second 0 of {@link #lateBySecond}. */
+        volatile long recordingSince;
+
+        /** The added-latency target per token: the bench counts, per second, the tokens that missed it. */
+        static final long LATE_NANOS = 2_000_000;
+
+        void startRecording() {
+            recordingSince = System.nanoTime();
+            recording.set(true);
+        }
+
+        void late(long now) {
+            int second = (int) Math.min(lateBySecond.length() - 1, Math.max(0, (now - recordingSince) / 1_000_000_000L));
+            lateBySecond.incrementAndGet(second);
+        }
 
         Stats(Histogram token, Histogram path, Histogram ttftAdded) {
             this.token = token;
@@ -243,7 +261,11 @@ final class SseUsers implements AutoCloseable {
             }
             if (trace != null && record && index < trace.sentNanos().length) {
                 long sentAt = trace.sentNanos()[index];
-                stats.token.recordValue(Math.max(0, now - sentAt));
+                long added = Math.max(0, now - sentAt);
+                stats.token.recordValue(added);
+                if (added > Stats.LATE_NANOS) {
+                    stats.late(now);
+                }
                 if (index == 0) {
                     long requestPath = Math.max(0, trace.arrivedNanos() - sentNanos);
                     stats.path.recordValue(requestPath);

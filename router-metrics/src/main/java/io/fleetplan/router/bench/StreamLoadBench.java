@@ -1,5 +1,6 @@
 package io.fleetplan.router.bench;
 
+import io.fleetplan.common.bench.MachineCpu;
 import io.fleetplan.common.bench.RunQueueWait;
 import io.fleetplan.router.core.RouterConfig;
 import io.fleetplan.router.frontend.FrontendConfig;
@@ -27,7 +28,8 @@ final class StreamLoadBench {
                   double tokenP90Ms, double tokenP99Ms, double tokenP999Ms, double tokenMaxMs, double requestPathP50Ms, double requestPathP99Ms,
                   double ttftAddedP99Ms, long errors, double cpuCores, Map<String, Long> cpuNanosByThread,
                   Map<String, Long> allocatedBytesByThread, Map<String, GcPauses.Collector> gcByCollector,
-                  Map<String, Long> runQueueNanosByThread) {
+                  Map<String, Long> runQueueNanosByThread, double machineCpuCores, double stealMsPerSecond,
+                  long[] lateTokensBySecond, double[] stealMsBySecond) {
 
         /**
          * Milliseconds per second the process's threads were runnable but waiting for a CPU (summed over threads,
@@ -90,18 +92,31 @@ final class StreamLoadBench {
                     body.getBytes(StandardCharsets.UTF_8), byId, stats, streams, maxTokens * itlMs);
             closeables.add(users);
             Thread.sleep(warmup.toMillis());
-            stats.recording.set(true);
+            stats.startRecording();
             long start = System.nanoTime();
             ThreadCpu.Snapshot cpuStart = ThreadCpu.take();
             Map<Integer, RunQueueWait.Task> waitStart = RunQueueWait.snapshot();
+            MachineCpu machineStart = MachineCpu.snapshot();
             Map<String, GcPauses.Collector> gc;
             ThreadCpu.Snapshot cpuEnd;
             Map<Integer, RunQueueWait.Task> waitEnd;
+            MachineCpu machineEnd;
+            double[] stealMsBySecond;
             try (GcPauses pauses = new GcPauses()) {
-                Thread.sleep(measure.toMillis());
+                // second by second, so that tokens which missed the target can be set beside what the host stole
+                long seconds = Math.max(1, measure.toSeconds());
+                stealMsBySecond = new double[(int) seconds];
+                MachineCpu previous = machineStart;
+                for (int i = 0; i < seconds; i++) {
+                    Thread.sleep(Math.max(0, (start + (i + 1) * 1_000_000_000L - System.nanoTime()) / 1_000_000));
+                    MachineCpu now = MachineCpu.snapshot();
+                    stealMsBySecond[i] = now.stealMsPerSecondSince(previous, 1.0);
+                    previous = now;
+                }
                 stats.recording.set(false);
                 cpuEnd = ThreadCpu.take();
                 waitEnd = RunQueueWait.snapshot();
+                machineEnd = MachineCpu.snapshot();
                 gc = pauses.since();
             }
             Map<String, Long> cpu = ThreadCpu.delta(cpuStart, cpuEnd);
@@ -122,12 +137,23 @@ final class StreamLoadBench {
                     ms(token.getValueAtPercentile(99)), ms(token.getValueAtPercentile(99.9)), ms(token.getMaxValue()),
                     ms(path.getValueAtPercentile(50)), ms(path.getValueAtPercentile(99)),
                     ms(ttftAdded.getValueAtPercentile(99)), errors.get(), cpuCores, cpu, allocated, gc,
-                    ThreadCpu.grouped(RunQueueWait.delta(waitStart, waitEnd)));
+                    ThreadCpu.grouped(RunQueueWait.delta(waitStart, waitEnd)),
+                    machineEnd.busyCoresSince(machineStart, seconds), machineEnd.stealMsPerSecondSince(machineStart, seconds),
+                    lateBySecond(stats, stealMsBySecond.length), stealMsBySecond);
         } finally {
             for (int i = closeables.size() - 1; i >= 0; i--) {
                 closeables.get(i).close();
             }
         }
+    }
+
+    /** Late tokens per measured second; what came after the last whole second counts in the last one. */
+    private static long[] lateBySecond(SseUsers.Stats stats, int seconds) {
+        long[] out = new long[seconds];
+        for (int i = 0; i < stats.lateBySecond.length(); i++) {
+            out[Math.min(i, seconds - 1)] += stats.lateBySecond.get(i);
+        }
+        return out;
     }
 
     private static double ms(long nanos) {
