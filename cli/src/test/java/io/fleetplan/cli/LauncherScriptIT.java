@@ -27,10 +27,9 @@ class LauncherScriptIT {
     }
 
     @Test
-    void servingProcessesPromoteWhatOutlivesOneCollectionAndSkipLeakTracing() throws Exception {
+    void servingProcessesPromoteWhatOutlivesOneCollection() throws Exception {
         for (String[] command : new String[][] {{"frontend"}, {"router"}, {"bench", "router"}}) {
             assertThat(flags(command)).contains("-XX:MaxTenuringThreshold=1");
-            assertThat(properties(command)).contains("io.grpc.netty.shaded.io.netty.leakDetection.level = disabled");
         }
         assertThat(flags("replay")).doesNotContain("-XX:MaxTenuringThreshold=1");
     }
@@ -49,11 +48,6 @@ class LauncherScriptIT {
 
     private static String flags(String... args) throws IOException, InterruptedException {
         return flagsWith("", args);
-    }
-
-    /** The system properties the launched JVM sees. */
-    private static String properties(String... args) throws IOException, InterruptedException {
-        return flagsWith("-XshowSettings:properties", args);
     }
 
     /** @param userOpts extra {@code FLEETPLAN_JAVA_OPTS} before the probe flags */

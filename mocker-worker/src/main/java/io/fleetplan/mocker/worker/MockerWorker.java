@@ -9,12 +9,12 @@ import io.fleetplan.proto.v1.DrainResponse;
 import io.fleetplan.proto.v1.WorkerHeartbeatRequest;
 import io.fleetplan.proto.v1.WorkerInfo;
 import io.fleetplan.proto.net.Keepalive;
+import io.fleetplan.proto.net.LeakDetection;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,13 +46,9 @@ public final class MockerWorker implements AutoCloseable {
 
     static {
         NETTY_STREAM_ERRORS.setLevel(java.util.logging.Level.SEVERE);
-        // Netty's default leak detection samples one buffer in 128 and captures a stack trace for it (~1.5 KB
-        // and tens of microseconds on the thread that sends tokens, about twice per 256-token iteration). The
-        // worker's buffers are gRPC's own; keep the detector off unless someone asks for it explicitly.
-        if (System.getProperty("io.grpc.netty.shaded.io.netty.leakDetection.level") == null
-                && System.getProperty("io.netty.leakDetection.level") == null) {
-            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        }
+        // about twice per 256-token iteration a stack trace on the thread that sends tokens; the worker's buffers
+        // are gRPC's own
+        LeakDetection.offUnlessAsked();
     }
 
     private final WorkerSettings settings;

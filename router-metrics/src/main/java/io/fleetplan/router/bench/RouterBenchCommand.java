@@ -1,6 +1,7 @@
 package io.fleetplan.router.bench;
 
 import io.fleetplan.common.cli.FleetplanSubcommand;
+import io.fleetplan.proto.net.LeakDetection;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -92,6 +93,8 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
             System.err.println("all counts must be >= 1 (--streams, --hop-streams, --warmup-s and --hop-warmup-s may be 0)");
             return 2;
         }
+        // the serving processes run without it (FrontendCommand, RouterCommand): measure what they run
+        LeakDetection.offUnlessAsked();
         DecisionBench.Result d = DecisionBench.run(workers, blocksPerWorker, families, warmupDecisions, decisions, seed);
         System.out.println("Router decision time (pure PoolRouter.route, KV mode)");
         System.out.printf(Locale.ROOT, "  %-28s %d%n", "workers", d.workers());

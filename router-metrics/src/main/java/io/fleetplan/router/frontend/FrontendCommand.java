@@ -3,6 +3,7 @@ package io.fleetplan.router.frontend;
 import io.fleetplan.common.cli.FleetplanSubcommand;
 import io.fleetplan.common.config.ConfigException;
 import io.fleetplan.common.config.ConfigLoader;
+import io.fleetplan.proto.net.LeakDetection;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,6 +52,7 @@ public final class FrontendCommand implements Callable<Integer>, FleetplanSubcom
             return 2;
         }
         CountDownLatch stop = new CountDownLatch(1);
+        LeakDetection.offUnlessAsked();
         try (FrontendServer server = new FrontendServer(cfg).start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             System.out.printf("frontend: http://%s:%d/v1 model %s, pools %s (%s)%n", cfg.host(), server.port(),

@@ -3,6 +3,7 @@ package io.fleetplan.router.local;
 import io.fleetplan.common.cli.FleetplanSubcommand;
 import io.fleetplan.common.config.ConfigException;
 import io.fleetplan.common.config.ConfigLoader;
+import io.fleetplan.proto.net.LeakDetection;
 import io.fleetplan.router.core.RouterConfig;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -62,6 +63,7 @@ public final class RouterCommand implements Callable<Integer>, FleetplanSubcomma
         }
         String id = routerId != null ? routerId : "router-" + namespace + "-" + UUID.randomUUID().toString().substring(0, 8);
         CountDownLatch stop = new CountDownLatch(1);
+        LeakDetection.offUnlessAsked();
         try (LocalRouter router = new LocalRouter(new LocalRouter.Options(namespace, id, host, port, metricsPort, cfg))
                 .start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
