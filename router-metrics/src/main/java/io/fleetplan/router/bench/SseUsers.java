@@ -47,7 +47,7 @@ final class SseUsers implements AutoCloseable {
         final AtomicLong requests = new AtomicLong();
         final AtomicLong tokens = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
-        /** Tokens later than {@link #LATE_NANOS}, by second of the measured window (its last slot takes the rest). */
+        /** Tokens later than {@link #LATE_NANOS}, by second of the measured window. */
         final AtomicLongArray lateBySecond = new AtomicLongArray(600);
         /** When recording began: second 0 of {@link #lateBySecond}. */
         volatile long recordingSince;
@@ -259,7 +259,9 @@ final class SseUsers implements AutoCloseable {
                 requestId = event.substring(at, event.indexOf('"', at));
                 trace = find(requestId);
             }
-            if (trace != null && record && index < trace.sentNanos().length) {
+            // tokens count while the window is open, whichever request they belong to: after it closes the bench
+            // takes its CPU and thread snapshots and the users start closing connections, which is not serving
+            if (trace != null && stats.recording.get() && index < trace.sentNanos().length) {
                 long sentAt = trace.sentNanos()[index];
                 long added = Math.max(0, now - sentAt);
                 stats.token.recordValue(added);

@@ -147,7 +147,7 @@ final class StreamLoadBench {
         }
     }
 
-    /** Late tokens per measured second; what came after the last whole second counts in the last one. */
+    /** Late tokens per measured second (the window's last fraction of a second counts in its last one). */
     private static long[] lateBySecond(SseUsers.Stats stats, int seconds) {
         long[] out = new long[seconds];
         for (int i = 0; i < stats.lateBySecond.length(); i++) {

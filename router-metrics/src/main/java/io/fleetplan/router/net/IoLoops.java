@@ -40,14 +40,13 @@ public final class IoLoops implements AutoCloseable {
     }
 
     /**
-     * Loop threads: the system property {@code property} if set, else one per two cores (at least one). Fewer
-     * loops than cores because a loop's wake-up, not its work, is the largest cost per token: on 2 cores, one
-     * Frontend loop and one router loop instead of two each took 63-68 instead of 85-95 µs of CPU per token in
-     * the router bench and halved the time threads waited for a CPU, at the same median latency (each wake-up
-     * finds more tokens to relay). One loop relays about 40,000 tokens/s at full use.
+     * Loop threads: the system property {@code property} if set, else one per core. (One loop per two cores was
+     * tried: on 2 cores it took 15-25 % less CPU per token, since each wake-up found more tokens to relay, but
+     * the per-token p99 was no better, 1.47-2.05 against 0.94-1.83 ms: a single loop serialises every request
+     * start and token of the process. docs/router-metrics.md section 5, "Runs on 2026-12-07".)
      */
     public static int threads(String property) {
-        return Math.max(1, Integer.getInteger(property, Runtime.getRuntime().availableProcessors() / 2));
+        return Math.max(1, Integer.getInteger(property, Runtime.getRuntime().availableProcessors()));
     }
 
     /** Every loop of the group, each a group of its own: bind a channel to it with {@code eventLoopGroup(loop)}. */

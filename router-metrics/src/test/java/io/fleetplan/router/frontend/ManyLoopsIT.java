@@ -19,9 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Frontend and the LocalRouter with several event loops each. The default is one loop per two cores, so on a
- * 2-core CI machine every other test runs one loop; this one keeps the cross-loop paths (a request's router
- * stream opened on the loop of its HTTP connection, one worker channel per router loop) exercised.
+ * The Frontend and the LocalRouter with more event loops than a small CI machine has cores (the default is one
+ * per core), so the cross-loop paths are exercised with several connections on each loop: a request's router
+ * stream opened on the loop of its HTTP connection, one worker channel per router loop.
  */
 class ManyLoopsIT {
 
