@@ -49,13 +49,26 @@ final class SseUsers implements AutoCloseable {
         final AtomicLong errors = new AtomicLong();
         /** Tokens later than {@link #LATE_NANOS}, by second of the measured window. */
         final AtomicLongArray lateBySecond = new AtomicLongArray(600);
-        /** When recording began: second 0 of {@link #lateBySecond}. */
+        /** When the window began: second 0 of {@link #lateBySecond}. */
         volatile long recordingSince;
 
         /** The added-latency target per token: the bench counts, per second, the tokens that missed it. */
         static final long LATE_NANOS = 2_000_000;
 
-        void startRecording() {
+        /**
+         * Forgets what was recorded so far and starts the window now. Recording is on through the warm-up too, so
+         * the recording path is compiled and profiled before the window opens rather than taken for the first
+         * time in it. Runs on the client's loop, the only thread that records, between two of its events.
+         */
+        void restart() {
+            token.reset();
+            path.reset();
+            ttftAdded.reset();
+            requests.set(0);
+            tokens.set(0);
+            for (int i = 0; i < lateBySecond.length(); i++) {
+                lateBySecond.set(i, 0);
+            }
             recordingSince = System.nanoTime();
             recording.set(true);
         }
@@ -136,6 +149,11 @@ final class SseUsers implements AutoCloseable {
     }
 
     /** Lets every stream in flight finish, then stops; true when all stopped within the timeout. */
+    /** Starts the measured window: clears the stats on the users' loop, between two of its events. */
+    void startWindow() throws Exception {
+        loops.group.submit(stats::restart).get(10, TimeUnit.SECONDS);
+    }
+
     boolean stop(long timeoutMs) throws InterruptedException {
         running.set(false);
         return stopped.await(timeoutMs, TimeUnit.MILLISECONDS);
@@ -164,7 +182,6 @@ final class SseUsers implements AutoCloseable {
         private long sentNanos;
         private String requestId;
         private BenchWorker.Trace trace;
-        private boolean record;
         private int index;
         private boolean sawDone;
         private boolean failed;
@@ -187,7 +204,6 @@ final class SseUsers implements AutoCloseable {
             trace = null;
             index = 0;
             sawDone = false;
-            record = stats.recording.get();
             FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
                     body.duplicate());
             req.headers().set(HttpHeaderNames.HOST, host).set(HttpHeaderNames.CONTENT_TYPE, "application/json")
@@ -213,7 +229,7 @@ final class SseUsers implements AutoCloseable {
                         if (!sawDone) {
                             throw new IllegalStateException("stream ended without [DONE]");
                         }
-                        if (record) {
+                        if (stats.recording.get()) {
                             stats.requests.incrementAndGet();
                         }
                         if (requestId != null) {

@@ -88,26 +88,29 @@ final class StreamLoadBench {
                     + ",\"nvext\":{\"token_data\":[" + prompt.substring(0, prompt.length() - 1) + "]}}";
             SseUsers.Stats stats = new SseUsers.Stats(new ConcurrentHistogram(60_000_000_000L, 3),
                     new ConcurrentHistogram(60_000_000_000L, 3), new ConcurrentHistogram(60_000_000_000L, 3));
+            stats.recording.set(true); // through the warm-up as well: see Stats.restart
             SseUsers users = new SseUsers("127.0.0.1", frontend.port(), "/v1/chat/completions",
                     body.getBytes(StandardCharsets.UTF_8), byId, stats, streams, maxTokens * itlMs);
             closeables.add(users);
             Thread.sleep(warmup.toMillis());
-            stats.startRecording();
-            long start = System.nanoTime();
+            // the start snapshots before the window opens: their own work (thread queries, /proc reads) stays out
             ThreadCpu.Snapshot cpuStart = ThreadCpu.take();
             Map<Integer, RunQueueWait.Task> waitStart = RunQueueWait.snapshot();
             MachineCpu machineStart = MachineCpu.snapshot();
+            long start;
             Map<String, GcPauses.Collector> gc;
             ThreadCpu.Snapshot cpuEnd;
             Map<Integer, RunQueueWait.Task> waitEnd;
             MachineCpu machineEnd;
             double[] stealMsBySecond;
             try (GcPauses pauses = new GcPauses()) {
+                users.startWindow();
+                start = System.nanoTime();
                 // second by second, so that tokens which missed the target can be set beside what the host stole
-                long seconds = Math.max(1, measure.toSeconds());
-                stealMsBySecond = new double[(int) seconds];
+                int wholeSeconds = (int) Math.max(1, measure.toSeconds());
+                stealMsBySecond = new double[wholeSeconds];
                 MachineCpu previous = machineStart;
-                for (int i = 0; i < seconds; i++) {
+                for (int i = 0; i < wholeSeconds; i++) {
                     Thread.sleep(Math.max(0, (start + (i + 1) * 1_000_000_000L - System.nanoTime()) / 1_000_000));
                     MachineCpu now = MachineCpu.snapshot();
                     stealMsBySecond[i] = now.stealMsPerSecondSince(previous, 1.0);
