@@ -86,11 +86,14 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
 
     @Override
     public Integer call() throws Exception {
-        if (workers < 1 || decisions < 1 || families < 1 || blocksPerWorker < 1 || streams < 0 || hopStreams < 0
-                || streamWorkers < 1
-                || maxTokens < 1 || itlMs < 1 || promptTokens < 1 || durationSeconds < 1 || warmupSeconds < 0
-                || hopWarmupSeconds < 0) {
-            System.err.println("all counts must be >= 1 (--streams, --hop-streams, --warmup-s and --hop-warmup-s may be 0)");
+        String bad = firstBelowMinimum(new Object[][] {{"--workers", workers, 1}, {"--decisions", decisions, 1},
+                {"--warmup-decisions", warmupDecisions, 0}, {"--families", families, 1},
+                {"--blocks-per-worker", blocksPerWorker, 1}, {"--streams", streams, 0}, {"--hop-streams", hopStreams, 0},
+                {"--stream-workers", streamWorkers, 1}, {"--max-tokens", maxTokens, 1}, {"--itl-ms", itlMs, 1},
+                {"--prompt-tokens", promptTokens, 1}, {"--duration-s", durationSeconds, 1},
+                {"--warmup-s", warmupSeconds, 0}, {"--hop-warmup-s", hopWarmupSeconds, 0}});
+        if (bad != null) {
+            System.err.println(bad);
             return 2;
         }
         // the serving processes run without it (FrontendCommand, RouterCommand): measure what they run
@@ -248,5 +251,17 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
     private static String join(double[] values) {
         return java.util.Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v))
                 .collect(java.util.stream.Collectors.joining(" "));
+    }
+
+    /** "{@code --option} must be >= min (got value)" for the first {option, value, min} row that is below, else null. */
+    static String firstBelowMinimum(Object[][] rows) {
+        for (Object[] row : rows) {
+            long value = ((Number) row[1]).longValue();
+            long min = ((Number) row[2]).longValue();
+            if (value < min) {
+                return row[0] + " must be >= " + min + " (got " + value + ")";
+            }
+        }
+        return null;
     }
 }
