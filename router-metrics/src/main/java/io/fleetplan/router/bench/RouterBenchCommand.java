@@ -144,13 +144,12 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
                             e.getValue() / 1e6 / s.seconds());
                 }
             }
+            System.out.printf(Locale.ROOT, "  %-28s %s%n", "tokens over 2 ms, by second",
+                    join(s.lateTokensBySecond(), " "));
             if (s.machineCpuCores() >= 0) {
+                System.out.printf(Locale.ROOT, "  %-28s %s%n", "stolen ms, by second", join(s.stealMsBySecond(), " "));
                 System.out.printf(Locale.ROOT, "  %-28s %.2f cores busy (this process included), %.1f ms per s stolen"
                         + " by the hypervisor%n", "whole machine", s.machineCpuCores(), s.stealMsPerSecond());
-            }
-            System.out.printf(Locale.ROOT, "  %-28s %s%n", "tokens over 2 ms, by second", join(s.lateTokensBySecond()));
-            if (s.machineCpuCores() >= 0) {
-                System.out.printf(Locale.ROOT, "  %-28s %s%n", "stolen ms, by second", join(s.stealMsBySecond()));
             }
             GcPauses.Collector gc = s.gc();
             System.out.printf(Locale.ROOT, "  %-28s %d in %.1f s (%.2f/s), %d ms in all, longest %d ms%n",
@@ -190,39 +189,22 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
                     s.streams(), s.requests(), s.tokens(), s.tokens() / s.seconds(), s.tokenP50Ms(), s.tokenP90Ms(),
                     s.tokenP99Ms(), s.tokenP999Ms(), s.tokenMaxMs(), s.requestPathP50Ms(), s.requestPathP99Ms(),
                     s.ttftAddedP99Ms(), s.errors(), s.cpuCores(), s.cpuUsPerToken()));
-            json.append(",\"cpu_us_per_token_by_thread\":{");
-            String sep = "";
-            for (Map.Entry<String, Long> e : s.cpuNanosByThread().entrySet()) {
-                json.append(sep).append('"').append(e.getKey()).append("\":")
-                        .append(String.format(Locale.ROOT, "%.2f", perToken(e.getValue(), s.tokens())));
-                sep = ",";
-            }
-            json.append('}');
+            long tokens = s.tokens();
+            double seconds = s.seconds();
+            appendObject(json, "cpu_us_per_token_by_thread", s.cpuNanosByThread(), "%.2f",
+                    nanos -> perToken(nanos, tokens));
             GcPauses.Collector gc = s.gc();
             json.append(String.format(Locale.ROOT, ",\"alloc_bytes_per_token\":%.0f,\"alloc_mb_per_s\":%.1f",
                     s.allocBytesPerToken(), s.allocMbPerSecond()));
-            json.append(",\"alloc_bytes_per_token_by_thread\":{");
-            sep = "";
-            for (Map.Entry<String, Long> e : s.allocatedBytesByThread().entrySet()) {
-                json.append(sep).append('"').append(e.getKey()).append("\":")
-                        .append(String.format(Locale.ROOT, "%.0f", bytesPerToken(e.getValue(), s.tokens())));
-                sep = ",";
-            }
-            json.append('}');
+            appendObject(json, "alloc_bytes_per_token_by_thread", s.allocatedBytesByThread(), "%.0f",
+                    bytes -> bytesPerToken(bytes, tokens));
             json.append(String.format(Locale.ROOT, ",\"machine_cpu_cores\":%.2f,\"steal_ms_per_s\":%.1f",
                     s.machineCpuCores(), s.stealMsPerSecond()));
-            json.append(",\"late_tokens_by_second\":[").append(join(s.lateTokensBySecond()).replace(' ', ','))
-                    .append("],\"steal_ms_by_second\":[").append(join(s.stealMsBySecond()).replace(' ', ','))
-                    .append(']');
+            json.append(",\"late_tokens_by_second\":[").append(join(s.lateTokensBySecond(), ","))
+                    .append("],\"steal_ms_by_second\":[").append(join(s.stealMsBySecond(), ",")).append(']');
             json.append(String.format(Locale.ROOT, ",\"runqueue_ms_per_s\":%.1f", s.runQueueMsPerSecond()));
-            json.append(",\"runqueue_ms_per_s_by_thread\":{");
-            sep = "";
-            for (Map.Entry<String, Long> e : s.runQueueNanosByThread().entrySet()) {
-                json.append(sep).append('"').append(e.getKey()).append("\":")
-                        .append(String.format(Locale.ROOT, "%.1f", e.getValue() / 1e6 / s.seconds()));
-                sep = ",";
-            }
-            json.append('}');
+            appendObject(json, "runqueue_ms_per_s_by_thread", s.runQueueNanosByThread(), "%.1f",
+                    nanos -> nanos / 1e6 / seconds);
             json.append(String.format(Locale.ROOT, ",\"gc_pauses\":%d,\"gc_pauses_per_s\":%.2f,"
                             + "\"gc_pause_total_ms\":%d,\"gc_pause_max_ms\":%d",
                     gc.count(), gc.count() / s.seconds(), gc.totalMs(), gc.maxMs()));
@@ -244,13 +226,27 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
         return 0;
     }
 
-    private static String join(long[] values) {
-        return java.util.Arrays.stream(values).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining(" "));
+    /** {@code ,"field":{"group":value,...}} with each counter turned into the reported unit. */
+    private static void appendObject(StringBuilder json, String field, Map<String, Long> byGroup, String format,
+                                     java.util.function.LongToDoubleFunction unit) {
+        json.append(",\"").append(field).append("\":{");
+        String sep = "";
+        for (Map.Entry<String, Long> e : byGroup.entrySet()) {
+            json.append(sep).append('"').append(e.getKey()).append("\":")
+                    .append(String.format(Locale.ROOT, format, unit.applyAsDouble(e.getValue())));
+            sep = ",";
+        }
+        json.append('}');
     }
 
-    private static String join(double[] values) {
+    private static String join(long[] values, String separator) {
+        return java.util.Arrays.stream(values).mapToObj(Long::toString)
+                .collect(java.util.stream.Collectors.joining(separator));
+    }
+
+    private static String join(double[] values, String separator) {
         return java.util.Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v))
-                .collect(java.util.stream.Collectors.joining(" "));
+                .collect(java.util.stream.Collectors.joining(separator));
     }
 
     /** "{@code --option} must be >= min (got value)" for the first {option, value, min} row that is below, else null. */

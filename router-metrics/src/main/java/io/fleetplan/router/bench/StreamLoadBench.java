@@ -119,7 +119,7 @@ final class StreamLoadBench {
                 stats.recording.set(false);
                 cpuEnd = ThreadCpu.take();
                 waitEnd = RunQueueWait.snapshot();
-                machineEnd = MachineCpu.snapshot();
+                machineEnd = previous; // the last second's snapshot closes the window
                 gc = pauses.since();
             }
             Map<String, Long> cpu = ThreadCpu.delta(cpuStart, cpuEnd);
