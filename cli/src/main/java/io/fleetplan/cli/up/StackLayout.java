@@ -168,14 +168,10 @@ public final class StackLayout {
     private Component poolPlanner(Pool p) {
         PoolPorts pp = ports(p.name());
         Map<String, Object> cfg = new LinkedHashMap<>();
-        // defaults that make scaling visible within minutes; the pool's own planner section overrides them
-        cfg.put("throughput_adjustment_interval", 30);
-        cfg.put("load_adjustment_interval", 5);
+        // the recommended configuration, as the Helm chart and replay's fleetplan policy run it; the pool's own
+        // planner section overrides it
+        cfg.put("preset", "fleetplan");
         cfg.put("backend", "mocker");
-        // load-based scaling against the SLOs with the FPM model the workers' forward passes feed (no profile needed)
-        cfg.put("optimization_target", "sla");
-        cfg.put("enable_load_scaling", true);
-        cfg.put("enable_throughput_scaling", false);
         cfg.putAll(p.planner());
         cfg.put("mode", p.mode());
         cfg.put("environment", "global-planner");

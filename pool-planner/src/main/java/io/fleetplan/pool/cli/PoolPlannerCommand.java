@@ -5,6 +5,7 @@ import io.fleetplan.common.cli.FleetplanSubcommand;
 import io.fleetplan.common.time.WallClockScheduler;
 import io.fleetplan.pool.config.PlannerConfig;
 import io.fleetplan.pool.config.PlannerConfigKind;
+import io.fleetplan.pool.config.PlannerPresets;
 import io.fleetplan.pool.connect.GlobalPlannerConnector;
 import io.fleetplan.pool.connect.KubernetesConnector;
 import io.fleetplan.pool.connect.PoolIdentity;
@@ -33,6 +34,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -43,7 +45,8 @@ import picocli.CommandLine.Option;
         description = "Run a pool planner from a Dynamo PlannerConfig file (YAML/JSON, or a DGDR's features.planner).")
 public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSubcommand {
 
-    @Option(names = "--config", required = true, description = "PlannerConfig file")
+    @Option(names = "--config", description = "PlannerConfig file; without it the planner runs the recommended"
+            + " configuration (preset fleetplan) with the environment's Kubernetes settings")
     Path config;
 
     @Option(names = "--block-size", defaultValue = "64", description = "KV block size in tokens, to convert router block counts")
@@ -57,7 +60,7 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
 
     @Override
     public Integer call() throws Exception {
-        PlannerConfig c = PlannerConfigKind.read(config);
+        PlannerConfig c = config == null ? PlannerPresets.recommended(Map.of()) : PlannerConfigKind.read(config);
         PlanningSettings settings = PlanningSettings.from(c);
         ProfileData profile = c.profileResultsDir() == null || !Files.exists(Path.of(c.profileResultsDir())) ? null
                 : ProfileFiles.load(Path.of(c.profileResultsDir()));

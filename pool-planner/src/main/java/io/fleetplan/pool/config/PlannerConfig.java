@@ -88,7 +88,11 @@ public record PlannerConfig(
         @ConfigDoc("fleetplan: proposal priority (higher = more important; 0 = GlobalPlanner default)") Integer poolPriority,
         @ConfigDoc("fleetplan: proposals are dry runs (the GlobalPlanner decides but commits nothing)") Boolean dryRun,
         @ConfigDoc("fleetplan: a scale-down keeps the highest replicas recommended within this many seconds (HPA-style stabilization; 0 = Dynamo's behaviour)") Double scaleDownStabilizationSeconds,
-        @ConfigDoc("fleetplan: the throughput loop sizes for its predicted demand / this, i.e. plans engines at this share of their capacity (1 = Dynamo: full capacity; 0.5 leaves room for bursts within the interval and the worker start-up delay)") Double throughputTargetUtilization) {
+        @ConfigDoc("fleetplan: the throughput loop sizes for its predicted demand / this, i.e. plans engines at this share of their capacity (1 = Dynamo: full capacity; 0.5 leaves room for bursts within the interval and the worker start-up delay)") Double throughputTargetUtilization,
+        @ConfigDoc("fleetplan: a named configuration loaded under this file's fields: fleetplan (the recommended one, presets/fleetplan.yaml) or none (Dynamo's defaults)") String preset,
+        @ConfigDoc("fleetplan: the planners size for ttft_ms x this (their estimates are a typical request's; ttft_ms itself is the SLO every request is checked against); 1 = Dynamo") Double ttftPlanningFactor,
+        @ConfigDoc("fleetplan: the planners size for itl_ms x this; 1 = Dynamo") Double itlPlanningFactor,
+        @ConfigDoc("fleetplan: the load loop reads the latency requests saw in the last two load intervals; a component whose requests missed ttft_ms/itl_ms scales up by its estimated deficit and never down (false = Dynamo)") Boolean observedSloScaling) {
 
     public static final List<String> MODES = List.of("disagg", "prefill", "decode", "agg");
     public static final List<String> BACKENDS = List.of("vllm", "sglang", "trtllm", "mocker");
@@ -148,6 +152,10 @@ public record PlannerConfig(
         dryRun = or(dryRun, false);
         scaleDownStabilizationSeconds = or(scaleDownStabilizationSeconds, 0.0);
         throughputTargetUtilization = or(throughputTargetUtilization, 1.0);
+        preset = or(preset, PlannerPresets.NONE);
+        ttftPlanningFactor = or(ttftPlanningFactor, 1.0);
+        itlPlanningFactor = or(itlPlanningFactor, 1.0);
+        observedSloScaling = or(observedSloScaling, false);
         modelName = or(modelName, "");
 
         ConfigChecks checks = new ConfigChecks()
@@ -185,7 +193,10 @@ public record PlannerConfig(
                 .atLeast("load_decode_kv_scale_down", loadDecodeKvScaleDown, 0)
                 .atLeast("pool_priority", poolPriority, 0)
                 .atLeast("scale_down_stabilization_seconds", scaleDownStabilizationSeconds, 0)
-                .between("throughput_target_utilization", throughputTargetUtilization, 0.01, 1);
+                .between("throughput_target_utilization", throughputTargetUtilization, 0.01, 1)
+                .oneOf("preset", preset, PlannerPresets.NAMES)
+                .between("ttft_planning_factor", ttftPlanningFactor, 0.01, 1)
+                .between("itl_planning_factor", itlPlanningFactor, 0.01, 1);
         checks.check(loadPrefillQueueScaleDown < loadPrefillQueueScaleUp, "load_prefill_queue_scale_down",
                 loadPrefillQueueScaleDown, "must be below load_prefill_queue_scale_up (" + loadPrefillQueueScaleUp + ")");
         checks.check(loadDecodeKvScaleDown < loadDecodeKvScaleUp, "load_decode_kv_scale_down", loadDecodeKvScaleDown,

@@ -63,7 +63,10 @@ public final class PlannerConfigKind implements ConfigKind {
                 throw new ConfigException(new ConfigProblem(file.toString(), 0, "features.planner", section.toString(),
                         "must be a mapping of PlannerConfig fields"));
             }
-            return ConfigLoader.convert(section, file.toString(), PlannerConfig.class);
+            return PlannerPresets.convert(section, file.toString());
+        }
+        if (root != null && root.isObject() && root.has("preset")) {
+            return PlannerPresets.convert(root, file.toString());
         }
         return ConfigLoader.load(file, PlannerConfig.class);
     }
@@ -76,6 +79,7 @@ public final class PlannerConfigKind implements ConfigKind {
                 + ", throughput_scaling=" + c.enableThroughputScaling() + " (every " + c.throughputAdjustmentIntervalSeconds() + " s)"
                 + ", load_scaling=" + c.enableLoadScaling() + " (every " + c.loadAdjustmentIntervalSeconds() + " s)"
                 + ", ttft_ms=" + c.ttftMs() + ", itl_ms=" + c.itlMs() + ", predictor=" + c.loadPredictor()
-                + ", max_gpu_budget=" + c.maxGpuBudget() + (c.advisory() ? ", advisory" : "");
+                + ", max_gpu_budget=" + c.maxGpuBudget() + (c.advisory() ? ", advisory" : "")
+                + (c.preset().equals(PlannerPresets.NONE) ? "" : ", preset=" + c.preset());
     }
 }

@@ -45,6 +45,15 @@ final class LatencyCorrection {
         itl.observe(itlMs);
     }
 
+    /**
+     * A window in which nothing finished: there is no evidence for a factor, and the one from the last busy window
+     * described a queue that has drained since (kept, it made an idle pool look over its target and scale up).
+     */
+    void idleWindow() {
+        ttft.factor = 1.0;
+        itl.factor = 1.0;
+    }
+
     /** The traffic window was consumed: estimates recorded from now on belong to the next window. */
     void windowEnded() {
         ttft.reset();

@@ -13,6 +13,14 @@ public interface MetricsSource extends AutoCloseable {
     /** Traffic over the last {@code windowSeconds}; null when unavailable. */
     TrafficSample traffic(Instant now, double windowSeconds);
 
+    /**
+     * fleetplan: traffic over the last {@code windowSeconds}, without consuming anything (the throughput loop's
+     * {@link #traffic} windows are unaffected): what the load loop checks the SLO against. Null when unavailable.
+     */
+    default TrafficSample recent(Instant now, double windowSeconds) {
+        return null;
+    }
+
     /** Latest per-engine load; null when unavailable. */
     EngineSnapshot engines(Instant now);
 

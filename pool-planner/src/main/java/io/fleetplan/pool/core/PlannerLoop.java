@@ -56,6 +56,12 @@ public final class PlannerLoop implements AutoCloseable {
             if (planner.throughputDue(start)) { // one window per throughput run, as Dynamo queries it
                 traffic = source.traffic(start, s.throughputInterval().toMillis() / 1000.0);
             }
+            if (s.observedSloScaling() && s.loadScaling()) {
+                TrafficSample recent = source.recent(start, planner.recentWindow().toMillis() / 1000.0);
+                if (recent != null) {
+                    planner.observeRecent(recent);
+                }
+            }
             EngineSnapshot snapshot = source.engines(start);
             if (snapshot != null) {
                 planner.observeEngines(snapshot);

@@ -49,10 +49,13 @@ public final class PoolPlanner {
     private final LoadCalculator load;
     private final GpuBudget budget;
     private final LatencyCorrection correction;
+    private final ObservedSlo observedSlo;
 
     private TrafficSample pendingTraffic;
     /** The latest traffic window fed (kept after the throughput run consumed it), for the idle rule. */
     private TrafficSample lastTraffic;
+    /** The latest recent window (observed_slo_scaling): what requests saw over the last load intervals. */
+    private TrafficSample recent;
     private EngineSnapshot engines;
     private Instant lastThroughputRun;
     private Instant lastLoadRun;
@@ -89,6 +92,7 @@ public final class PoolPlanner {
         this.budget = new GpuBudget(settings.maxGpuBudget(), settings.minGpuBudget(), settings.minEndpoint(),
                 settings.prefillGpus(), settings.decodeGpus());
         this.correction = new LatencyCorrection(settings.latencyCorrection());
+        this.observedSlo = new ObservedSlo(settings.sloTtftMs(), settings.sloItlMs());
     }
 
     public PlanningSettings settings() {
@@ -114,6 +118,11 @@ public final class PoolPlanner {
         trafficFed = true;
     }
 
+    /** What requests saw over the last load intervals (not consumed; the load loop checks it every run). */
+    public void observeRecent(TrafficSample sample) {
+        recent = sample;
+    }
+
     /** One engine iteration: trains the latency regressions. */
     public void observeFpm(Fpm fpm) {
         fpmModel.observe(fpm);
@@ -127,8 +136,23 @@ public final class PoolPlanner {
      */
     public void observeEngines(EngineSnapshot snapshot) {
         EngineLimits configured = settings.engineLimits();
+        List<EngineLoad> decode = withLimits(snapshot.decode(), configured);
         engines = new EngineSnapshot(snapshot.at(), withLimits(snapshot.prefill(), configured),
-                withLimits(snapshot.decode(), configured));
+                settings.mode() == PoolMode.AGG ? decode : waitingAsDecodeKv(decode));
+    }
+
+    /**
+     * A disaggregated decode engine prefills nothing: the prompts in its waiting queue are handed-off requests
+     * waiting for a batch slot and KV, i.e. decode demand. Counted as queued prefill they were invisible to the
+     * decode load loop, which saw a full engine with hundreds of waiting requests as fine.
+     */
+    private static List<EngineLoad> waitingAsDecodeKv(List<EngineLoad> loads) {
+        List<EngineLoad> out = new java.util.ArrayList<>(loads.size());
+        for (EngineLoad e : loads) {
+            out.add(e.queuedPrefillTokens() > 0 ? new EngineLoad(e.workerId(), e.dpRank(), 0, e.scheduledKvTokens(),
+                    e.queuedKvTokens() + e.queuedPrefillTokens(), e.limits(), e.runningRequests()) : e);
+        }
+        return out;
     }
 
     private static List<EngineLoad> withLimits(List<EngineLoad> loads, EngineLimits configured) {
@@ -148,6 +172,11 @@ public final class PoolPlanner {
     /** The base cadence: tick every this often (gcd of the enabled intervals unless configured). */
     public Duration scaleInterval() {
         return settings.scaleInterval();
+    }
+
+    /** How far back the load loop looks at what requests saw (observed_slo_scaling): two load intervals. */
+    public Duration recentWindow() {
+        return settings.loadInterval().multipliedBy(2);
     }
 
     /** True when the throughput loop will run on a tick at {@code now} (the time to read a traffic window). */
@@ -180,6 +209,9 @@ public final class PoolPlanner {
             pendingTraffic = null;
             if (t != null) {
                 correction.observe(t.ttftMs(), t.itlMs());
+                if (t.numRequests() == 0) {
+                    correction.idleWindow();
+                }
             }
             correction.windowEnded();
             ThroughputCalculator.Result r;
@@ -274,6 +306,23 @@ public final class PoolPlanner {
                 target = new Replicas(settings.mode().scalesPrefill() ? p : current.prefill(),
                         settings.mode().scalesDecode() ? d : current.decode());
             }
+            if (settings.observedSloScaling() && fresh(recent, now)) {
+                Replicas model = neededByModel(recent, current);
+                if (settings.mode().scalesPrefill()) {
+                    Step st = sloStep(pReason, target.prefill(), current.prefill(), observedSlo.prefillMissed(recent),
+                            serving(engines == null ? null : engines.prefill(), current.prefill()), model.prefill());
+                    pReason = st.reason();
+                    target = new Replicas(st.replicas(), target.decode());
+                }
+                if (settings.mode().scalesDecode()) {
+                    boolean missed = observedSlo.decodeMissed(recent)
+                            || (settings.mode() == PoolMode.AGG && observedSlo.prefillMissed(recent));
+                    Step st = sloStep(dReason, target.decode(), current.decode(), missed,
+                            serving(engines == null ? null : engines.decode(), current.decode()), model.decode());
+                    dReason = st.reason();
+                    target = new Replicas(target.prefill(), st.replicas());
+                }
+            }
         }
         target = stabilized(now, current, atLeastMinEndpoint(target));
         GpuBudget.Result clamped = budget.clamp(target, settings.mode());
@@ -291,6 +340,52 @@ public final class PoolPlanner {
                 floor == null ? Replicas.ZERO : floor, action, runThroughput ? tReason : notRun(tReason),
                 runLoad ? pReason : notRun(pReason), runLoad ? dReason : notRun(dReason), clamped.outcome(), prediction,
                 new PlannerDecision.Estimates(estTtft, estItl, observedTtft, observedItl, prefillRps, decodeRps)));
+    }
+
+    private record Step(LoadReason reason, int replicas) {
+    }
+
+    /**
+     * observed_slo_scaling for one component whose requests missed the SLO in the recent window: no scale-down, and a
+     * scale-up to what the arrivals need (measured: serving engines x arrivals / completions; modelled: the
+     * throughput formula on the window's arrivals) instead of one replica per run. Also when the load loop holds on
+     * its own data (a worker count that has not caught up with a scale-up, a cold model): the window is its own
+     * evidence, and a queue that waits for the next engine to register grows.
+     */
+    private Step sloStep(LoadReason reason, int desired, int current, boolean missed, int serving, int model) {
+        if (!missed) {
+            return new Step(reason, desired);
+        }
+        if (desired < current) {
+            return new Step(LoadReason.SCALE_DOWN_REFUSED_SLO_MISS, current);
+        }
+        int needed = Math.max(ObservedSlo.neededForArrivals(recent, serving), model);
+        if (serving >= current) {
+            // every replica already serves and requests still wait: the backlog only drains with more capacity than
+            // the arrivals need (while replicas are still starting, their arrival is that capacity)
+            needed = Math.max(needed, current + 1);
+        }
+        return needed > desired ? new Step(LoadReason.SCALE_UP_SLO_MISS, needed) : new Step(reason, desired);
+    }
+
+    /** Replicas the throughput formula gives for the recent window's arrivals (0 per component when it cannot). */
+    private Replicas neededByModel(TrafficSample r, Replicas current) {
+        double n = Double.isFinite(r.arrivals()) ? r.arrivals() : r.numRequests();
+        if (!(n > 0) || !(r.isl() > 0) || !(r.osl() > 0) || !(r.windowSeconds() > 0)) {
+            return Replicas.ZERO;
+        }
+        ThroughputCalculator.Result res = throughput.compute(new ThroughputCalculator.Demand(
+                n / settings.throughputUtilization(), r.isl(), r.osl(), r.windowSeconds()), capacity(), limits(), current);
+        return res.reason() == ThroughputReason.SCALE ? res.replicas() : Replicas.ZERO;
+    }
+
+    private boolean fresh(TrafficSample r, Instant now) {
+        return r != null && r.windowSeconds() > 0 && Duration.between(r.at(), now).compareTo(settings.maxEngineAge()) <= 0;
+    }
+
+    /** Engines serving a component now (the snapshot's count; the replica count when there is none). */
+    private static int serving(List<EngineLoad> loads, int current) {
+        return loads == null || loads.isEmpty() ? current : workers(loads);
     }
 
     /**

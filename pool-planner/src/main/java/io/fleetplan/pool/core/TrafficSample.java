@@ -7,9 +7,20 @@ import java.time.Instant;
  * ISL/OSL in tokens, mean TTFT/ITL in ms, mean request duration in seconds. NaN = unknown.
  *
  * @param at when the window ended (the source's clock)
+ * @param numRequests requests that finished in the window (Dynamo counts finished requests)
+ * @param arrivals fleetplan: requests that arrived in the window (NaN = the source cannot tell); under overload
+ *     more arrive than finish, and the ratio is how far the pool is short
+ * @param oldestWaitMs fleetplan: age of the oldest request still waiting for its first token at the end of the
+ *     window (NaN = unknown): a queue shows here before any of its requests finishes
  */
 public record TrafficSample(Instant at, double windowSeconds, double numRequests, double isl, double osl,
-        double ttftMs, double itlMs, double requestDurationSeconds) {
+        double ttftMs, double itlMs, double requestDurationSeconds, double arrivals, double oldestWaitMs) {
+
+    /** A window as Dynamo's sources give it (no arrival count, no waiting age). */
+    public TrafficSample(Instant at, double windowSeconds, double numRequests, double isl, double osl, double ttftMs,
+            double itlMs, double requestDurationSeconds) {
+        this(at, windowSeconds, numRequests, isl, osl, ttftMs, itlMs, requestDurationSeconds, Double.NaN, Double.NaN);
+    }
 
     /** Dynamo's normalize_idle_nans: with no request in the window, NaN means, not unknown traffic, but zero. */
     public TrafficSample normalizeIdle() {
@@ -17,7 +28,7 @@ public record TrafficSample(Instant at, double windowSeconds, double numRequests
             return this;
         }
         return new TrafficSample(at, windowSeconds, 0, zero(isl), zero(osl), zero(ttftMs), zero(itlMs),
-                zero(requestDurationSeconds));
+                zero(requestDurationSeconds), arrivals, oldestWaitMs);
     }
 
     /** Usable for planning: count, ISL and OSL finite and non-negative (latencies may be unknown). */

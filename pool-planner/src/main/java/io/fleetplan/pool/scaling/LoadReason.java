@@ -20,7 +20,11 @@ public enum LoadReason {
     /** load wanted fewer replicas than the throughput floor. */
     SCALE_DOWN_CAPPED_BY_THROUGHPUT,
     /** the engines left after removing one would break the SLO (N/(N-1) consolidation check). */
-    SCALE_DOWN_REFUSED_CONSOLIDATION;
+    SCALE_DOWN_REFUSED_CONSOLIDATION,
+    /** fleetplan: requests of the recent window missed the SLO: scaled up by the estimated deficit. */
+    SCALE_UP_SLO_MISS,
+    /** fleetplan: requests of the recent window missed the SLO: no scale-down, whatever the estimates say. */
+    SCALE_DOWN_REFUSED_SLO_MISS;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -51,7 +51,13 @@ public final class PrometheusSource implements MetricsSource {
         }
     }
 
-    private double first(String query, String fallback) {
+    /** PromQL windows are stateless: the recent window is a traffic window over the last seconds. */
+    @Override
+    public TrafficSample recent(Instant now, double windowSeconds) {
+        return traffic(now, windowSeconds);
+    }
+
+        private double first(String query, String fallback) {
         double v = sum(client.query(query));
         return Double.isNaN(v) ? sum(client.query(fallback)) : v;
     }

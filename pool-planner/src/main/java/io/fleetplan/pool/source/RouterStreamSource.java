@@ -9,6 +9,7 @@ import io.fleetplan.proto.v1.PoolMetrics;
 import io.fleetplan.proto.v1.WorkerLoad;
 import io.fleetplan.proto.v1.WorkerRole;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,10 +24,15 @@ import java.util.Map;
  */
 public final class RouterStreamSource implements MetricsSource {
 
+    /** Messages kept for recent windows: 10 minutes at the default one per second. */
+    static final int MAX_HISTORY = 600;
+
     private final int blockSize;
     private final List<PoolMetrics> sinceLastTraffic = new ArrayList<>();
     private final Map<String, Long> lastFpmCounter = new HashMap<>();
     private final List<Fpm> fpms = new ArrayList<>();
+    /** The last messages, for {@link #recent} windows (bounded: the oldest fall off). */
+    private final ArrayDeque<PoolMetrics> history = new ArrayDeque<>();
     private PoolMetrics latest;
     private PoolMetrics atLastTraffic;
     private Runnable onClose = () -> { };
@@ -38,6 +44,10 @@ public final class RouterStreamSource implements MetricsSource {
     public synchronized void accept(PoolMetrics m) {
         latest = m;
         sinceLastTraffic.add(m);
+        history.addLast(m);
+        while (history.size() > MAX_HISTORY) {
+            history.removeFirst();
+        }
         for (WorkerLoad w : m.getWorkersList()) {
             if (w.hasLastFpm()) {
                 long counter = w.getLastFpm().getCounterId();
@@ -89,6 +99,48 @@ public final class RouterStreamSource implements MetricsSource {
                     Double.NaN, Double.NaN, Double.NaN);
         }
         return new TrafficSample(at, seconds, requests, isl / n, osl / n, ttft / n, itl / n, Double.NaN);
+    }
+
+    /**
+     * The messages of the last {@code windowSeconds} (router clock, back from the latest): completions and their
+     * means, arrivals from the cumulative counter, and the oldest waiting request's age at the latest message.
+     */
+    @Override
+    public synchronized TrafficSample recent(Instant now, double windowSeconds) {
+        if (latest == null || history.size() < 2) {
+            return null;
+        }
+        double from = latest.getTime() - windowSeconds;
+        PoolMetrics before = null;
+        double n = 0;
+        double isl = 0;
+        double osl = 0;
+        double ttft = 0;
+        double itl = 0;
+        for (PoolMetrics m : history) {
+            if (m.getTime() <= from + 1e-6) {
+                before = m;
+                continue;
+            }
+            double w = m.getNumRequests();
+            n += w;
+            isl += w * m.getMeanIsl();
+            osl += w * m.getMeanOsl();
+            ttft += w * m.getMeanTtftMs();
+            itl += w * m.getMeanItlMs();
+        }
+        PoolMetrics start = before != null ? before : history.peekFirst();
+        double seconds = latest.getTime() - start.getTime();
+        if (!(seconds > 0)) {
+            return null;
+        }
+        // a router that predates arrivals_total sends 0: unknown, not "nothing arrived"
+        double arrivals = latest.getArrivalsTotal() == 0 && n > 0 ? Double.NaN
+                : latest.getArrivalsTotal() - start.getArrivalsTotal();
+        Instant at = Instant.ofEpochMilli((long) (latest.getTime() * 1000));
+        return new TrafficSample(at, seconds, n, n > 0 ? isl / n : Double.NaN, n > 0 ? osl / n : Double.NaN,
+                n > 0 ? ttft / n : Double.NaN, n > 0 ? itl / n : Double.NaN, Double.NaN, arrivals,
+                latest.getOldestWaitingMs());
     }
 
     @Override

@@ -328,7 +328,8 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
                     .setRequestRate(seconds > 0 ? w.requests() / seconds : 0).setNumRequests(w.requests())
                     .setMeanIsl(w.meanIsl()).setMeanOsl(w.meanOsl()).setMeanTtftMs(w.meanTtftMs())
                     .setMeanItlMs(w.meanItlMs()).setKvHitRate(w.kvHitRate()).setRequestsTotal(total.get())
-                    .setP99TtftMs(w.p99TtftMs()).setP99ItlMs(w.p99ItlMs());
+                    .setP99TtftMs(w.p99TtftMs()).setP99ItlMs(w.p99ItlMs()).setArrivalsTotal(stats.arrivedTotal())
+                    .setOldestWaitingMs(stats.oldestWaitingMs(System.nanoTime()));
             for (WorkerView v : state.workers()) {
                 b.addWorkers(ProtoMapping.workerLoad(v, links.lastFpm(v.id())));
             }

@@ -1,5 +1,6 @@
 package io.fleetplan.router.local;
 
+import java.util.LinkedHashMap;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -18,10 +19,36 @@ final class PoolStats {
     private long hitCount;
     private final Histogram ttftMicros = new Histogram(3_600_000_000L, 2);
     private final Histogram itlMicros = new Histogram(3_600_000_000L, 2);
+    private long arrived;
+    /** Requests routed that have no first token yet, in arrival order: the first is the oldest. */
+    private final LinkedHashMap<String, Long> waiting = new LinkedHashMap<>();
 
     synchronized void routed(double kvHitRate) {
         sumHit += kvHitRate;
         hitCount++;
+    }
+
+    /** A request arrived at {@code nanos} and waits for its first token. */
+    synchronized void arrived(String trackId, long nanos) {
+        arrived++;
+        waiting.put(trackId, nanos);
+    }
+
+    /** The request has its first token, or ended without one (idempotent). */
+    synchronized void stoppedWaiting(String trackId) {
+        waiting.remove(trackId);
+    }
+
+    synchronized long arrivedTotal() {
+        return arrived;
+    }
+
+    /** Milliseconds the oldest waiting request has waited at {@code nowNanos}; 0 when none waits. */
+    synchronized double oldestWaitingMs(long nowNanos) {
+        if (waiting.isEmpty()) {
+            return 0;
+        }
+        return Math.max(0, (nowNanos - waiting.values().iterator().next()) / 1e6);
     }
 
     /** @param itlSeconds NaN when the request had fewer than two tokens */

@@ -65,6 +65,7 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
     }
 
     void start() {
+        owner.stats().arrived(trackId, startNanos);
         owner.metrics().requests.inc();
         owner.metrics().isl.observe(isl);
         place();
@@ -74,6 +75,7 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
         RouteDecision d = owner.state().route(new RouteRequest(trackId, hashes, isl, null, Set.copyOf(tried)));
         if (!d.routed()) {
             owner.metrics().rejected.inc();
+            owner.stats().stoppedWaiting(trackId);
             Status status = d.reason() == RouteReason.ALL_WORKERS_BUSY ? Status.RESOURCE_EXHAUSTED : Status.UNAVAILABLE;
             out.onError(status.withDescription("pool '" + owner.pool() + "': " + describe(d.reason())
                     + (tried.isEmpty() ? "" : " (failed before first token on " + tried + ")")).asRuntimeException());
@@ -124,6 +126,7 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
             if (tokens == 0) {
                 firstNanos = now;
                 owner.state().firstToken(trackId, worker);
+                owner.stats().stoppedWaiting(trackId);
                 double ttft = (now - startNanos) / 1e9;
                 owner.metrics().ttft.observe(ttft);
                 owner.metrics().observeLast(worker, 0, ttft);
@@ -201,6 +204,7 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
         if (!ended) {
             ended = true;
             owner.state().finished(trackId);
+            owner.stats().stoppedWaiting(trackId);
         }
     }
 }

@@ -1,0 +1,53 @@
+package io.fleetplan.pool.core;
+
+/**
+ * What requests saw, against the SLO itself (fleetplan's {@code observed_slo_scaling}): the load loop's estimates
+ * come from engine iterations and a queue snapshot, so they can look fine while requests wait for seconds (a new,
+ * empty engine right after a scale-up; a decode engine whose waiting requests hold no KV yet). The recent
+ * window is checked instead: finished requests' mean TTFT/ITL, and the age of the oldest request still waiting
+ * for its first token, which shows a queue before any of its requests finishes.
+ *
+ * <p>A component that missed is short by about the ratio of arrivals to completions: saturated engines finish
+ * what they can, and the rest queues. Pure: the planner passes the window and the engine count.
+ */
+final class ObservedSlo {
+
+    private final double ttftMs;
+    private final double itlMs;
+
+    /** @param ttftMs the TTFT SLO (not the planning target) @param itlMs the ITL SLO */
+    ObservedSlo(double ttftMs, double itlMs) {
+        this.ttftMs = ttftMs;
+        this.itlMs = itlMs;
+    }
+
+    /** Prefill (or aggregated) requests waited longer than the TTFT SLO for their first token. */
+    boolean prefillMissed(TrafficSample recent) {
+        return recent != null && (over(recent.ttftMs(), ttftMs) || over(recent.oldestWaitMs(), ttftMs));
+    }
+
+    /**
+     * Decode requests missed the ITL SLO, or waited longer than the TTFT SLO to be admitted (a disaggregated decode
+     * pool's router times a handed-off request's first decode token: the wait for a batch slot and KV).
+     */
+    boolean decodeMissed(TrafficSample recent) {
+        return recent != null && (over(recent.itlMs(), itlMs) || over(recent.ttftMs(), ttftMs)
+                || over(recent.oldestWaitMs(), ttftMs));
+    }
+
+    /**
+     * Engines the arrivals need when {@code serving} engines are saturated: serving x arrivals / finished, rounded
+     * up; 0 when the window cannot tell (no arrival count, nothing finished).
+     */
+    static int neededForArrivals(TrafficSample recent, int serving) {
+        if (recent == null || serving <= 0 || !(recent.arrivals() > 0) || !(recent.numRequests() > 0)) {
+            return 0;
+        }
+        double ratio = recent.arrivals() / recent.numRequests();
+        return (int) Math.ceil(serving * ratio - 1e-9);
+    }
+
+    private static boolean over(double observed, double slo) {
+        return Double.isFinite(observed) && observed > slo;
+    }
+}
