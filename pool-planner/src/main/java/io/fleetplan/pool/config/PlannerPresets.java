@@ -65,9 +65,13 @@ public final class PlannerPresets {
         }
         JsonNode preset = load(name.asText());
         String mode = node.path("mode").asText("disagg");
+        ObjectNode defaults = ConfigLoader.yamlMapper().createObjectNode();
+        defaults.setAll((ObjectNode) preset.path("all"));
+        if (preset.path(mode).isObject()) {
+            defaults.setAll((ObjectNode) preset.path(mode));
+        }
         ObjectNode out = ((ObjectNode) node).deepCopy();
-        putUnder(out, preset.path("all"));
-        putUnder(out, preset.path(mode));
+        putUnder(out, defaults);
         return out;
     }
 

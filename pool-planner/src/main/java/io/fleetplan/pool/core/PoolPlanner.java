@@ -356,16 +356,16 @@ public final class PoolPlanner {
         if (!missed) {
             return new Step(reason, desired);
         }
-        if (desired < current) {
-            return new Step(LoadReason.SCALE_DOWN_REFUSED_SLO_MISS, current);
-        }
         int needed = Math.max(ObservedSlo.neededForArrivals(recent, serving), model);
         if (serving >= current) {
             // every replica already serves and requests still wait: the backlog only drains with more capacity than
             // the arrivals need (while replicas are still starting, their arrival is that capacity)
             needed = Math.max(needed, current + 1);
         }
-        return needed > desired ? new Step(LoadReason.SCALE_UP_SLO_MISS, needed) : new Step(reason, desired);
+        if (needed > Math.max(desired, current)) {
+            return new Step(LoadReason.SCALE_UP_SLO_MISS, needed);
+        }
+        return desired < current ? new Step(LoadReason.SCALE_DOWN_REFUSED_SLO_MISS, current) : new Step(reason, desired);
     }
 
     /** Replicas the throughput formula gives for the recent window's arrivals (0 per component when it cannot). */

@@ -98,4 +98,34 @@ class SourcesTest {
         assertThat(s.drainFpms()).hasSize(4);
         assertThat(s.drainFpms()).isEmpty();
     }
+
+    @Test
+    void routerStreamRecentWindowCountsArrivalsAndTheOldestWaitWithoutConsumingTheTrafficWindow() {
+        RouterStreamSource s = new RouterStreamSource(16);
+        assertThat(s.recent(Instant.EPOCH, 10)).isNull();
+        for (int i = 0; i <= 20; i++) {
+            // every second 2 finish (TTFT 300 ms) and 6 arrive; the oldest waiting request is i x 400 ms old
+            s.accept(metrics(1000 + i, 2L * i, 2, 1000, 300, worker("p1", WorkerRole.PREFILL, false, i)).toBuilder()
+                    .setArrivalsTotal(6L * i).setOldestWaitingMs(400.0 * i).build());
+        }
+        TrafficSample r = s.recent(Instant.EPOCH, 10);
+        assertThat(r.windowSeconds()).isEqualTo(10);
+        assertThat(r.numRequests()).isEqualTo(20);
+        assertThat(r.arrivals()).isEqualTo(60);
+        assertThat(r.ttftMs()).isEqualTo(300);
+        assertThat(r.oldestWaitMs()).isEqualTo(8000);
+        assertThat(s.recent(Instant.EPOCH, 10)).as("not consumed").isEqualTo(r);
+        s.traffic(Instant.EPOCH, 180);
+        assertThat(s.recent(Instant.EPOCH, 10)).as("the throughput window does not consume it either").isEqualTo(r);
+    }
+
+    @Test
+    void routerStreamHistoryIsBounded() {
+        RouterStreamSource s = new RouterStreamSource(16);
+        for (int i = 0; i < RouterStreamSource.MAX_HISTORY + 100; i++) {
+            s.accept(metrics(i, i, 1, 1000, 300).toBuilder().setArrivalsTotal(i).build());
+        }
+        // a window longer than the history covers what is kept
+        assertThat(s.recent(Instant.EPOCH, 100_000).windowSeconds()).isEqualTo(RouterStreamSource.MAX_HISTORY - 1);
+    }
 }
