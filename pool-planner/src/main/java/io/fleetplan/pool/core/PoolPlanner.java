@@ -276,7 +276,7 @@ public final class PoolPlanner {
             }
         }
         target = stabilized(now, current, atLeastMinEndpoint(target));
-        GpuBudget.Result clamped = budget.clamp(target, settings.mode());
+        GpuBudget.Result clamped = budget.clamp(current, target, settings.mode());
         Replicas recommended = onlyScaled(clamped.replicas(), current);
         if (clamped.outcome() == GpuBudget.Outcome.BELOW_MIN_ENDPOINT_FOOTPRINT) {
             recommended = current; // Dynamo would scale to zero; a misconfigured budget must not cause an outage
