@@ -11,7 +11,11 @@ import java.time.Instant;
 public record TrafficSample(Instant at, double windowSeconds, double numRequests, double isl, double osl,
         double ttftMs, double itlMs, double requestDurationSeconds) {
 
-    /** Dynamo's normalize_idle_nans: with no request in the window, NaN means, not unknown traffic, but zero. */
+    /**
+     * Dynamo's normalize_idle_nans: with no request in the window, NaN means, not unknown traffic, but zero. The
+     * ISL/OSL predictors do not learn these zero lengths: {@code TrafficForecast} feeds them the last observed
+     * request shape instead.
+     */
     public TrafficSample normalizeIdle() {
         if (numRequests != 0) {
             return this;
