@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.RepeatedTest;
 
@@ -107,17 +108,12 @@ class ArbiterPropertyTest {
                 rnd.nextBoolean(), 100);
         Cluster cluster = new Cluster(rnd.nextBoolean());
         int pools = 2 + rnd.nextInt(5);
-        int used = 0;
-        for (int p = 0; p < pools; p++) {
-            for (SubType t : rnd.nextBoolean() ? List.of(SubType.PREFILL, SubType.DECODE) : List.of(SubType.DECODE)) {
-                TargetKey k = new TargetKey("ns" + (p % 2), "pool" + p, t.wireName());
-                int gpr = 1 + rnd.nextInt(4);
-                int replicas = used + gpr <= max && rnd.nextBoolean() ? 1 : 0;
-                used += replicas * gpr;
-                cluster.state.put(k, new int[] {replicas, replicas, gpr, 0});
-                cluster.types.put(k, t);
-            }
-        }
+        int[] used = {0};
+        addTargets(cluster, rnd, pools, gpr -> {
+            int replicas = used[0] + gpr <= max && rnd.nextBoolean() ? 1 : 0;
+            used[0] += replicas * gpr;
+            return replicas;
+        });
         Arbiter arbiter = new Arbiter(settings, time.clock(), "g0");
         arbiter.restore(cluster.observeAll());
         int generation = 0;
@@ -206,14 +202,7 @@ class ArbiterPropertyTest {
                 rnd.nextBoolean(), 100);
         Cluster cluster = new Cluster(rnd.nextBoolean());
         int pools = 2 + rnd.nextInt(4);
-        for (int p = 0; p < pools; p++) {
-            for (SubType t : rnd.nextBoolean() ? List.of(SubType.PREFILL, SubType.DECODE) : List.of(SubType.DECODE)) {
-                TargetKey k = new TargetKey("ns" + (p % 2), "pool" + p, t.wireName());
-                int replicas = rnd.nextInt(7);
-                cluster.state.put(k, new int[] {replicas, replicas, 1 + rnd.nextInt(4), 0});
-                cluster.types.put(k, t);
-            }
-        }
+        addTargets(cluster, rnd, pools, gpr -> rnd.nextInt(7));
         Arbiter arbiter = new Arbiter(settings, time.clock(), "g0");
         Outcome out = arbiter.restore(cluster.observeAll());
         Map<String, Long> sequences = new HashMap<>();
@@ -266,6 +255,19 @@ class ArbiterPropertyTest {
         assertThat(arbiter.budget().committedGpus()).as("seed %d: committed within max %d%ncluster %s", seed, max,
                 cluster.dump()).isLessThanOrEqualTo(max);
         assertThat(cluster.physicalGpus()).as("seed %d: held within max %d", seed, max).isLessThanOrEqualTo(max);
+    }
+
+    /** Pools with a decode (and maybe a prefill) target each; {@code replicasAt} picks the replicas for a GPU width. */
+    private static void addTargets(Cluster cluster, Random rnd, int pools, IntUnaryOperator replicasAt) {
+        for (int p = 0; p < pools; p++) {
+            for (SubType t : rnd.nextBoolean() ? List.of(SubType.PREFILL, SubType.DECODE) : List.of(SubType.DECODE)) {
+                TargetKey k = new TargetKey("ns" + (p % 2), "pool" + p, t.wireName());
+                int gpr = 1 + rnd.nextInt(4);
+                int replicas = replicasAt.applyAsInt(gpr);
+                cluster.state.put(k, new int[] {replicas, replicas, gpr, 0});
+                cluster.types.put(k, t);
+            }
+        }
     }
 
     private static Outcome finishOne(Random rnd, Cluster cluster, Arbiter arbiter, boolean forceFail) {

@@ -19,13 +19,18 @@ class ArbiterTest {
 
     private Arbiter arbiter(ArbiterSettings s, Object... targets) {
         Arbiter a = new Arbiter(s, time.clock(), "t");
+        a.restore(steady(targets));
+        return a;
+    }
+
+    /** One decode target at rest per (dgd, replicas, GPUs per replica) triple. */
+    private static List<Observation> steady(Object... targets) {
         java.util.List<Observation> obs = new java.util.ArrayList<>();
         for (int i = 0; i < targets.length; i += 3) {
             String dgd = (String) targets[i];
             obs.add(Observation.steady(key(dgd, "decode"), SubType.DECODE, (Integer) targets[i + 1], (Integer) targets[i + 2]));
         }
-        a.restore(obs);
-        return a;
+        return obs;
     }
 
     private Proposal ask(String dgd, int desired, int priority) {
@@ -385,8 +390,12 @@ class ArbiterTest {
 
     /** A budget of {@code max} with priorities from the config (a restored ledger has no proposals yet). */
     private static ArbiterSettings prioritized(int max, boolean preemption) {
-        return new ArbiterSettings(max, -1, Duration.ofSeconds(360), Map.of(),
-                List.of(new PrioritySelectors.Rule("ns/low", 10), new PrioritySelectors.Rule("ns/high", 300)),
+        return withRules(max, preemption, new PrioritySelectors.Rule("ns/low", 10),
+                new PrioritySelectors.Rule("ns/high", 300));
+    }
+
+    private static ArbiterSettings withRules(int max, boolean preemption, PrioritySelectors.Rule... rules) {
+        return new ArbiterSettings(max, -1, Duration.ofSeconds(360), Map.of(), List.of(rules),
                 ArbiterSettings.Policy.WEIGHTED_MAX_MIN, preemption, 100);
     }
 
@@ -398,9 +407,7 @@ class ArbiterTest {
     void restoreOverALoweredBudgetScalesBackLowestPriorityFirst() {
         // the budget went from 14 to 10 across a restart: 4 + 4 + 6 GPUs run; the low pool gives the 4
         Arbiter a = new Arbiter(prioritized(10, false), time.clock(), "t");
-        Outcome o = a.restore(List.of(Observation.steady(key("high", "decode"), SubType.DECODE, 4, 1),
-                Observation.steady(key("mid", "decode"), SubType.DECODE, 4, 1),
-                Observation.steady(key("low", "decode"), SubType.DECODE, 6, 1)));
+        Outcome o = a.restore(steady("high", 4, 1, "mid", 4, 1, "low", 6, 1));
         assertThat(o.commands()).singleElement().satisfies(c -> {
             assertThat(c.target()).isEqualTo(key("low", "decode"));
             assertThat(c.fromReplicas()).isEqualTo(6);
@@ -424,9 +431,7 @@ class ArbiterTest {
     void whenTheLowestPriorityIsNotEnoughTheNextGivesToo() {
         // 2 + 4 + 4 = 10 GPUs (the mid pool at 2 GPUs a replica) under a budget of 4: low goes to 0, then mid
         Arbiter a = new Arbiter(prioritized(4, false), time.clock(), "t");
-        Outcome o = a.restore(List.of(Observation.steady(key("high", "decode"), SubType.DECODE, 2, 1),
-                Observation.steady(key("mid", "decode"), SubType.DECODE, 2, 2),
-                Observation.steady(key("low", "decode"), SubType.DECODE, 4, 1)));
+        Outcome o = a.restore(steady("high", 2, 1, "mid", 2, 2, "low", 4, 1));
         assertThat(o.commands()).extracting(c -> c.target().graphDeploymentName() + " " + c.toReplicas())
                 .containsExactlyInAnyOrder("low 0", "mid 1");
         assertThat(grantedGpus(a)).isEqualTo(4);
@@ -436,8 +441,7 @@ class ArbiterTest {
     @Test
     void equalPrioritiesGiveAlike() {
         Arbiter a = new Arbiter(ArbiterSettings.ofBudget(8, -1), time.clock(), "t");
-        Outcome o = a.restore(List.of(Observation.steady(key("a", "decode"), SubType.DECODE, 6, 1),
-                Observation.steady(key("b", "decode"), SubType.DECODE, 6, 1)));
+        Outcome o = a.restore(steady("a", 6, 1, "b", 6, 1));
         assertThat(o.commands()).hasSize(2);
         assertThat(granted(a, "a")).isEqualTo(4);
         assertThat(granted(a, "b")).isEqualTo(4);
@@ -446,8 +450,7 @@ class ArbiterTest {
     @Test
     void aRestoreWithinTheBudgetChangesNothing() {
         Arbiter a = new Arbiter(ArbiterSettings.ofBudget(8, -1), time.clock(), "t");
-        Outcome o = a.restore(List.of(Observation.steady(key("a", "decode"), SubType.DECODE, 4, 1),
-                Observation.steady(key("b", "decode"), SubType.DECODE, 4, 1)));
+        Outcome o = a.restore(steady("a", 4, 1, "b", 4, 1));
         assertThat(o.commands()).isEmpty();
         assertThat(o.pushes()).isEmpty();
     }
@@ -455,8 +458,7 @@ class ArbiterTest {
     @Test
     void replicasTheReconcileTookAreNotGrantedBackWhileTheyRelease() {
         Arbiter a = new Arbiter(prioritized(10, true), time.clock(), "t");
-        Outcome o = a.restore(List.of(Observation.steady(key("high", "decode"), SubType.DECODE, 4, 1),
-                Observation.steady(key("low", "decode"), SubType.DECODE, 10, 1)));
+        Outcome o = a.restore(steady("high", 4, 1, "low", 10, 1));
         ScaleCommand cut = o.commands().get(0);
         assertThat(cut.toReplicas()).isEqualTo(6);
         // the low pool asks its replicas back at once: taking back a scale-down costs no new GPU, but the grants
@@ -492,9 +494,8 @@ class ArbiterTest {
     void minimumsGiveWayLast() {
         // the low pools under a budget of 8 (a asked a minimum of 4): a new high target of 4 runs over it, and
         // the 4 GPUs come from b, which has the most above its minimum, before a goes under its own
-        ArbiterSettings s = new ArbiterSettings(8, -1, Duration.ofSeconds(360), Map.of(),
-                List.of(new PrioritySelectors.Rule("ns/a", 10), new PrioritySelectors.Rule("ns/b", 10)),
-                ArbiterSettings.Policy.WEIGHTED_MAX_MIN, false, 100);
+        ArbiterSettings s = withRules(8, false, new PrioritySelectors.Rule("ns/a", 10),
+                new PrioritySelectors.Rule("ns/b", 10));
         Arbiter a = arbiter(s, "a", 4, 1, "b", 4, 1);
         a.propose(ask("a", 4, 10, 4, false));
         Outcome o = a.observed(Observation.steady(key("c", "decode"), SubType.DECODE, 4, 1));
