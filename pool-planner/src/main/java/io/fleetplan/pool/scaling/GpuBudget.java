@@ -1,5 +1,7 @@
 package io.fleetplan.pool.scaling;
 
+import java.util.Arrays;
+
 /**
  * The local GPU budget of one pool: the {@code max_gpu_budget} ceiling and the {@code min_gpu_budget} floor
  * (negative = off), applied to a proposal without ever reversing it (Dynamo's budget guard).
@@ -133,12 +135,12 @@ public final class GpuBudget {
             // rule that decode moves exactly when prefill does
             int lo = Math.max(Math.min(cd, wd), minEndpoint);
             int hi = Math.max(cd, wd);
-            int rest = p * prefillGpus;
+            int prefillTotal = p * prefillGpus;
             if (maxGpus >= 0) {
-                hi = Math.min(hi, Math.floorDiv(maxGpus - rest, decodeGpus));
+                hi = Math.min(hi, Math.floorDiv(maxGpus - prefillTotal, decodeGpus));
             }
             if (minGpus >= 0) {
-                lo = Math.max(lo, -Math.floorDiv(-(minGpus - tolerance - rest), decodeGpus));
+                lo = Math.max(lo, -Math.floorDiv(-(minGpus - tolerance - prefillTotal), decodeGpus));
             }
             if (rebalance && p == cp) {
                 lo = Math.max(lo, cd);
@@ -156,7 +158,7 @@ public final class GpuBudget {
             int movedD = Math.abs(d - cd);
             long[] score = {Math.abs(wp - p) + Math.abs(wd - d), Math.abs((long) movedP * askedD - (long) movedD * askedP),
                     -(movedP + movedD), p, d};
-            if (bestScore == null || java.util.Arrays.compare(score, bestScore) < 0) {
+            if (bestScore == null || Arrays.compare(score, bestScore) < 0) {
                 best = new Replicas(p, d);
                 bestScore = score;
             }
