@@ -134,7 +134,7 @@ public final class PlannerCore implements AutoCloseable {
             generation++;
             arbiter = new Arbiter(settings, scheduler.clock(), idPrefix + generation);
             // more running than max_total_gpus (a budget lowered across the restart): scaled back at once
-            handle(arbiter.restore(seen), "reconcile", null);
+            handle(arbiter.restore(seen), "push", null);
             ready = true;
             updateGauges();
             LOG.info("ledger rebuilt from " + seen.size() + " targets: " + arbiter.budget());
