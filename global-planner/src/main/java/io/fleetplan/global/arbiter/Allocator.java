@@ -18,6 +18,11 @@ import java.util.Set;
  * their minimum give replicas back to higher-priority targets below theirs. Those GPUs reach the needy
  * target only once the executor confirms the release, so the ceiling holds at every moment.
  *
+ * <p>Before handing anything out, grants above the ceiling are taken back ({@link #reconcileCeiling}). The
+ * arbiter never grants past it, but the cluster can run more than the budget: a GlobalPlanner restarted with a
+ * lower {@code max_total_gpus} rebuilds its ledger from what runs, and a spec written outside it (kubectl, an HPA)
+ * is adopted as the grant.
+ *
  * <p>Why a demand could not grow is left in {@link Entry#blockedBy}; this runs on every arbiter step, so it
  * avoids maps and re-computing keys in the hot path.
  */
@@ -28,6 +33,8 @@ final class Allocator {
         final Set<TargetKey> grew = new HashSet<>();
         final Set<TargetKey> preempted = new HashSet<>();
         final Set<TargetKey> helpedByPreemption = new HashSet<>();
+        /** Targets scaled down to bring the grants back under max_total_gpus. */
+        final Set<TargetKey> reconciled = new HashSet<>();
     }
 
     private final ArbiterSettings settings;
@@ -38,6 +45,7 @@ final class Allocator {
 
     Result rebalance(Ledger ledger, Instant now) {
         Result result = new Result();
+        reconcileCeiling(ledger, result);
         Instant horizon = now.minus(settings.intentTtl());
         long horizonNanos = Entry.epochNanos(horizon);
         List<Entry> demands = new ArrayList<>(ledger.all().size());
@@ -73,6 +81,58 @@ final class Allocator {
         }
         fill(demands, null, null, room, result);
         return result;
+    }
+
+    /**
+     * Lowers grants until their GPUs fit max_total_gpus (Dynamo's gpu_budget_reconcile, across pools): the lowest
+     * priority first and, within a priority, one replica at a time from the target holding the most GPUs, so equal
+     * pools shrink alike. Replicas above each target's minimum go first; the ceiling is hard, so if that is not
+     * enough minimums give way too, in the same order. The GPUs stay charged until the executor reports the
+     * replicas gone, like any scale-down, and {@link Room} refuses to grant them back while over the ceiling.
+     */
+    void reconcileCeiling(Ledger ledger, Result result) {
+        if (!settings.ceilingOn()) {
+            return;
+        }
+        int excess = ledger.grantedGpus() - settings.maxTotalGpus();
+        if (excess <= 0) {
+            return;
+        }
+        List<Entry> byPriority = new ArrayList<>(ledger.all());
+        byPriority.sort(Comparator.comparingInt((Entry e) -> e.priority).thenComparing(e -> e.key));
+        for (boolean keepMinimums : new boolean[] {true, false}) {
+            int from = 0;
+            while (excess > 0 && from < byPriority.size()) {
+                int priority = byPriority.get(from).priority;
+                int to = from;
+                while (to < byPriority.size() && byPriority.get(to).priority == priority) {
+                    to++;
+                }
+                List<Entry> tier = byPriority.subList(from, to);
+                Entry largest;
+                while (excess > 0 && (largest = largestAbove(tier, keepMinimums)) != null) {
+                    largest.granted--;
+                    excess -= largest.gpusPerReplica;
+                    result.reconciled.add(largest.key);
+                }
+                from = to;
+            }
+        }
+    }
+
+    /** The target of {@code tier} with the most GPUs granted above what it keeps; null when none can give. */
+    private static Entry largestAbove(List<Entry> tier, boolean keepMinimums) {
+        Entry best = null;
+        int bestGpus = 0;
+        for (Entry e : tier) {
+            int keep = keepMinimums ? Math.max(0, e.min) : 0;
+            int gpus = (e.granted - keep) * e.gpusPerReplica;
+            if (e.gpusPerReplica > 0 && e.granted > keep && gpus > bestGpus) {
+                best = e;
+                bestGpus = gpus;
+            }
+        }
+        return best;
     }
 
     private static boolean nothingFits(Room room, List<Entry> demands) {
@@ -221,14 +281,23 @@ final class Allocator {
     /** Free GPUs under the ceiling and the namespace quotas, kept current while replicas are handed out. */
     private final class Room {
         private int committed;
+        /**
+         * GPUs of the grants. Within the budget they never exceed {@link #committed}; above it (a reconcile still
+         * releasing) a step that costs nothing (taking back a scale-down) would re-grant what the reconcile took.
+         */
+        private int granted;
         private final Map<String, Integer> byNamespace;
 
         Room(Ledger ledger) {
             committed = ledger.committed();
+            granted = ledger.grantedGpus();
             byNamespace = settings.namespaceQuotas().isEmpty() ? null : ledger.committedByNamespace();
         }
 
         Reason refuse(Entry e, int cost) {
+            if (settings.ceilingOn() && granted + e.gpusPerReplica > settings.maxTotalGpus()) {
+                return Reason.BUDGET_CEILING;
+            }
             if (cost == 0) {
                 return null;
             }
@@ -247,6 +316,7 @@ final class Allocator {
 
         void take(Entry e, int cost) {
             committed += cost;
+            granted += e.gpusPerReplica;
             if (byNamespace != null) {
                 byNamespace.merge(e.key.k8sNamespace(), cost, Integer::sum);
             }

@@ -59,13 +59,18 @@ public final class Arbiter {
     /**
      * Rebuilds the ledger from what the cluster (executor) reports: at start and on becoming leader. Granted =
      * spec, still-running replicas stay charged; intents are dropped (pools re-propose on their next tick).
+     *
+     * @return the scale-downs that bring what runs back under max_total_gpus when it is over (the budget is read
+     *         from the config at start, so a lowered budget first meets the cluster here), lowest priority first;
+     *         empty when it fits
      */
-    public void restore(Collection<Observation> observations) {
+    public Outcome restore(Collection<Observation> observations) {
         ledger = new Ledger();
         for (Observation o : observations) {
             Entry e = entry(o);
             e.adopt(o.specReplicas());
         }
+        return rebalanceAndPush(clock.instant());
     }
 
     /** Decides a proposal. Never throws for bad content: an unknown target is an INVALID decision. */
@@ -172,11 +177,16 @@ public final class Arbiter {
         if (!e.commandsInFlight() && o.specReplicas() != e.granted) {
             e.adopt(o.specReplicas());
         }
-        if (known && e.charge() >= chargeBefore) {
+        if (known && e.charge() >= chargeBefore && !overCeiling()) {
             // nothing was freed (e.g. a scale-up became ready): no one waiting can get more
             return Outcome.of(null);
         }
         return rebalanceAndPush(now);
+    }
+
+    /** A spec written outside the arbiter (and adopted) can put the grants over the ceiling; they are reconciled. */
+    private boolean overCeiling() {
+        return settings.ceilingOn() && ledger.grantedGpus() > settings.maxTotalGpus();
     }
 
     /** A target disappeared from the cluster. */
@@ -341,6 +351,7 @@ public final class Arbiter {
         List<ScaleCommand> commands = new ArrayList<>();
         Map<String, List<Grant>> byPool = new TreeMap<>();
         Map<String, Boolean> poolPreempted = new HashMap<>();
+        Map<String, Boolean> poolReconciled = new HashMap<>();
         for (Entry e : work.all()) {
             int was = e.before;
             if (was == e.granted) {
@@ -353,6 +364,7 @@ public final class Arbiter {
                 byPool.computeIfAbsent(e.poolId, k -> new ArrayList<>()).add(
                         new Grant(e.key, e.subType, Math.max(e.desired, 0), e.granted, was, e.gpusPerReplica));
                 poolPreempted.merge(e.poolId, r.preempted.contains(e.key), Boolean::logicalOr);
+                poolReconciled.merge(e.poolId, r.reconciled.contains(e.key), Boolean::logicalOr);
             }
         }
         List<Decision> pushes = new ArrayList<>();
@@ -361,13 +373,18 @@ public final class Arbiter {
         }
         BudgetSnapshot budget = work.snapshot(settings);
         byPool.forEach((pool, grants) -> {
+            boolean reconciled = poolReconciled.get(pool);
             boolean preempted = poolPreempted.get(pool);
             boolean met = grants.stream().allMatch(g -> g.grantedReplicas() >= g.desiredReplicas());
-            Status s = preempted ? Status.PREEMPTED : met ? Status.GRANTED : Status.PARTIAL;
-            Reason why = preempted ? Reason.PREEMPTION : met ? Reason.WITHIN_BUDGET : Reason.FAIR_SHARE;
+            // a pool scaled down without asking hears why: the budget (reconcile) or a higher priority (preemption)
+            Status s = reconciled || preempted ? Status.PREEMPTED : met ? Status.GRANTED : Status.PARTIAL;
+            Reason why = reconciled ? Reason.BUDGET_CEILING : preempted ? Reason.PREEMPTION
+                    : met ? Reason.WITHIN_BUDGET : Reason.FAIR_SHARE;
+            String message = reconciled ? "the cluster runs more than max_total_gpus " + settings.maxTotalGpus()
+                    + "; scaled back to the budget, lowest priority first: "
+                    : preempted ? "preempted by a higher-priority pool: " : "budget freed up: ";
             pushes.add(new Decision(newId(), "", pool, lastSequence.getOrDefault(pool, 0L), s, why, why,
-                    (preempted ? "preempted by a higher-priority pool: " : "budget freed up: ") + describe(grants),
-                    grants, budget, now));
+                    message + describe(grants), grants, budget, now));
         });
         // commands issued for other pools carry the id of the push that announced them
         List<ScaleCommand> labelled = new ArrayList<>(commands.size());

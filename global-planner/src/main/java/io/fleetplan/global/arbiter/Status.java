@@ -12,7 +12,10 @@ public enum Status {
     STALE,
     /** The executor failed; the ledger holds what is really there. */
     ERROR,
-    /** Pushed: a higher-priority pool took replicas above this pool's minimum. */
+    /**
+     * Pushed: a higher-priority pool took replicas above this pool's minimum (reason PREEMPTION), or the cluster
+     * ran more than max_total_gpus and this pool was scaled back to the budget (reason BUDGET_CEILING).
+     */
     PREEMPTED,
     /** The proposal names a target the arbiter does not know (or ambiguously); nothing changed. */
     INVALID

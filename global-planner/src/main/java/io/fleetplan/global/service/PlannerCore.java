@@ -133,7 +133,8 @@ public final class PlannerCore implements AutoCloseable {
         return submit(() -> {
             generation++;
             arbiter = new Arbiter(settings, scheduler.clock(), idPrefix + generation);
-            arbiter.restore(seen);
+            // more running than max_total_gpus (a budget lowered across the restart): scaled back at once
+            handle(arbiter.restore(seen), "push", null);
             ready = true;
             updateGauges();
             LOG.info("ledger rebuilt from " + seen.size() + " targets: " + arbiter.budget());

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.RepeatedTest;
 
@@ -107,17 +108,12 @@ class ArbiterPropertyTest {
                 rnd.nextBoolean(), 100);
         Cluster cluster = new Cluster(rnd.nextBoolean());
         int pools = 2 + rnd.nextInt(5);
-        int used = 0;
-        for (int p = 0; p < pools; p++) {
-            for (SubType t : rnd.nextBoolean() ? List.of(SubType.PREFILL, SubType.DECODE) : List.of(SubType.DECODE)) {
-                TargetKey k = new TargetKey("ns" + (p % 2), "pool" + p, t.wireName());
-                int gpr = 1 + rnd.nextInt(4);
-                int replicas = used + gpr <= max && rnd.nextBoolean() ? 1 : 0;
-                used += replicas * gpr;
-                cluster.state.put(k, new int[] {replicas, replicas, gpr, 0});
-                cluster.types.put(k, t);
-            }
-        }
+        int[] used = {0};
+        addTargets(cluster, rnd, pools, gpr -> {
+            int replicas = used[0] + gpr <= max && rnd.nextBoolean() ? 1 : 0;
+            used[0] += replicas * gpr;
+            return replicas;
+        });
         Arbiter arbiter = new Arbiter(settings, time.clock(), "g0");
         arbiter.restore(cluster.observeAll());
         int generation = 0;
@@ -186,6 +182,91 @@ class ArbiterPropertyTest {
                     current.ledger())).isLessThanOrEqualTo(max);
             assertThat(b.freeGpus()).as("seed %d step %d: free = max - committed", seed, step)
                     .isEqualTo(max - b.committedGpus());
+        }
+    }
+
+    /**
+     * A cluster that runs more than max_total_gpus when the arbiter starts (a budget lowered across a restart):
+     * from the restore on, the grants fit the budget after every step, the GPUs the cluster holds never grow while
+     * they are over it, and once every command has settled the committed and the physical GPUs fit it too.
+     */
+    @RepeatedTest(100)
+    void aClusterOverTheBudgetIsBroughtUnderItAndNeverGrowsWhileOver(RepetitionInfo info) {
+        long seed = 0x0DE7_0000L + info.getCurrentRepetition();
+        Random rnd = new Random(seed);
+        VirtualScheduler time = new VirtualScheduler();
+        int max = 4 + rnd.nextInt(20);
+        ArbiterSettings settings = new ArbiterSettings(max, -1, Duration.ofSeconds(360), Map.of(),
+                List.of(new PrioritySelectors.Rule("ns0", 10 + rnd.nextInt(200))),
+                rnd.nextInt(4) == 0 ? ArbiterSettings.Policy.FIRST_COME : ArbiterSettings.Policy.WEIGHTED_MAX_MIN,
+                rnd.nextBoolean(), 100);
+        Cluster cluster = new Cluster(rnd.nextBoolean());
+        int pools = 2 + rnd.nextInt(4);
+        addTargets(cluster, rnd, pools, gpr -> rnd.nextInt(7));
+        Arbiter arbiter = new Arbiter(settings, time.clock(), "g0");
+        Outcome out = arbiter.restore(cluster.observeAll());
+        Map<String, Long> sequences = new HashMap<>();
+        boolean wasUnder = cluster.physicalGpus() <= max;
+        for (int step = 0; step < 300; step++) {
+            int physicalBefore = cluster.physicalGpus();
+            if (out != null) {
+                for (ScaleCommand c : out.commands()) {
+                    cluster.issue(c, rnd.nextInt(10) == 0);
+                }
+            }
+            int at = step;
+            Arbiter current = arbiter;
+            int granted = arbiter.ledger().stream().mapToInt(v -> v.grantedReplicas() * v.gpusPerReplica()).sum();
+            assertThat(granted).as(() -> String.format("seed %d step %d: grants within max %d%ncluster %s%nledger %s",
+                    seed, at, max, cluster.dump(), current.ledger())).isLessThanOrEqualTo(max);
+            assertThat(cluster.physicalGpus()).as(() -> String.format("seed %d step %d: GPUs held never grow while "
+                    + "over max %d%ncluster %s", seed, at, max, cluster.dump()))
+                    .isLessThanOrEqualTo(Math.max(max, physicalBefore));
+            if (wasUnder) {
+                assertThat(arbiter.budget().committedGpus()).as("seed %d step %d: once under, stays under", seed, step)
+                        .isLessThanOrEqualTo(max);
+            }
+            wasUnder |= arbiter.budget().committedGpus() <= max && cluster.physicalGpus() <= max;
+            int dice = rnd.nextInt(100);
+            if (dice < 35) {
+                out = arbiter.propose(randomProposal(rnd, cluster, pools, sequences, 0));
+            } else if (dice < 75) {
+                out = finishOne(rnd, cluster, arbiter, false);
+            } else if (dice < 85) {
+                out = finishOne(rnd, cluster, arbiter, true);
+            } else if (dice < 92) {
+                List<TargetKey> keys = new ArrayList<>(cluster.state.keySet());
+                out = arbiter.observed(cluster.observe(keys.get(rnd.nextInt(keys.size()))));
+            } else {
+                out = null;
+                time.advanceBy(Duration.ofSeconds(rnd.nextInt(120)));
+            }
+        }
+        // let every command settle (no more failures): then everything fits
+        for (int guard = 0; guard < 10_000 && (out != null && !out.commands().isEmpty() || cluster.busy()); guard++) {
+            if (out != null) {
+                for (ScaleCommand c : out.commands()) {
+                    cluster.issue(c, false);
+                }
+            }
+            out = finishOne(rnd, cluster, arbiter, false);
+        }
+        assertThat(cluster.busy()).as("seed %d: settled", seed).isFalse();
+        assertThat(arbiter.budget().committedGpus()).as("seed %d: committed within max %d%ncluster %s", seed, max,
+                cluster.dump()).isLessThanOrEqualTo(max);
+        assertThat(cluster.physicalGpus()).as("seed %d: held within max %d", seed, max).isLessThanOrEqualTo(max);
+    }
+
+    /** Pools with a decode (and maybe a prefill) target each; {@code replicasAt} picks the replicas for a GPU width. */
+    private static void addTargets(Cluster cluster, Random rnd, int pools, IntUnaryOperator replicasAt) {
+        for (int p = 0; p < pools; p++) {
+            for (SubType t : rnd.nextBoolean() ? List.of(SubType.PREFILL, SubType.DECODE) : List.of(SubType.DECODE)) {
+                TargetKey k = new TargetKey("ns" + (p % 2), "pool" + p, t.wireName());
+                int gpr = 1 + rnd.nextInt(4);
+                int replicas = replicasAt.applyAsInt(gpr);
+                cluster.state.put(k, new int[] {replicas, replicas, gpr, 0});
+                cluster.types.put(k, t);
+            }
         }
     }
 

@@ -19,13 +19,18 @@ class ArbiterTest {
 
     private Arbiter arbiter(ArbiterSettings s, Object... targets) {
         Arbiter a = new Arbiter(s, time.clock(), "t");
+        a.restore(steady(targets));
+        return a;
+    }
+
+    /** One decode target at rest per (dgd, replicas, GPUs per replica) triple. */
+    private static List<Observation> steady(Object... targets) {
         java.util.List<Observation> obs = new java.util.ArrayList<>();
         for (int i = 0; i < targets.length; i += 3) {
             String dgd = (String) targets[i];
             obs.add(Observation.steady(key(dgd, "decode"), SubType.DECODE, (Integer) targets[i + 1], (Integer) targets[i + 2]));
         }
-        a.restore(obs);
-        return a;
+        return obs;
     }
 
     private Proposal ask(String dgd, int desired, int priority) {
@@ -379,5 +384,126 @@ class ArbiterTest {
         a.propose(ask("a", 2, 5));
         a.propose(ask("b", 2, 999));
         assertThat(a.ledger()).extracting(LedgerView::priority).containsExactly(300, 10);
+    }
+
+    // ---- over the ceiling: reconcile (Dynamo's gpu_budget_reconcile, across pools) ----------------------------
+
+    /** A budget of {@code max} with priorities from the config (a restored ledger has no proposals yet). */
+    private static ArbiterSettings prioritized(int max, boolean preemption) {
+        return withRules(max, preemption, new PrioritySelectors.Rule("ns/low", 10),
+                new PrioritySelectors.Rule("ns/high", 300));
+    }
+
+    private static ArbiterSettings withRules(int max, boolean preemption, PrioritySelectors.Rule... rules) {
+        return new ArbiterSettings(max, -1, Duration.ofSeconds(360), Map.of(), List.of(rules),
+                ArbiterSettings.Policy.WEIGHTED_MAX_MIN, preemption, 100);
+    }
+
+    private static int grantedGpus(Arbiter a) {
+        return a.ledger().stream().mapToInt(v -> v.grantedReplicas() * v.gpusPerReplica()).sum();
+    }
+
+    @Test
+    void restoreOverALoweredBudgetScalesBackLowestPriorityFirst() {
+        // the budget went from 14 to 10 across a restart: 4 + 4 + 6 GPUs run; the low pool gives the 4
+        Arbiter a = new Arbiter(prioritized(10, false), time.clock(), "t");
+        Outcome o = a.restore(steady("high", 4, 1, "mid", 4, 1, "low", 6, 1));
+        assertThat(o.commands()).singleElement().satisfies(c -> {
+            assertThat(c.target()).isEqualTo(key("low", "decode"));
+            assertThat(c.fromReplicas()).isEqualTo(6);
+            assertThat(c.toReplicas()).isEqualTo(2);
+        });
+        assertThat(o.pushes()).singleElement().satisfies(d -> {
+            assertThat(d.poolId()).isEqualTo("ns/low");
+            assertThat(d.status()).isEqualTo(Status.PREEMPTED);
+            assertThat(d.reason()).isEqualTo(Reason.BUDGET_CEILING);
+            assertThat(d.message()).contains("max_total_gpus 10");
+            assertThat(o.commands().get(0).decisionId()).isEqualTo(d.decisionId());
+        });
+        assertThat(grantedGpus(a)).isEqualTo(10);
+        // two-phase, as every scale-down: charged until the executor reports the replicas gone
+        assertThat(a.budget().committedGpus()).isEqualTo(14);
+        complete(a, o.commands().get(0));
+        assertThat(a.budget().committedGpus()).isEqualTo(10);
+    }
+
+    @Test
+    void whenTheLowestPriorityIsNotEnoughTheNextGivesToo() {
+        // 2 + 4 + 4 = 10 GPUs (the mid pool at 2 GPUs a replica) under a budget of 4: low goes to 0, then mid
+        Arbiter a = new Arbiter(prioritized(4, false), time.clock(), "t");
+        Outcome o = a.restore(steady("high", 2, 1, "mid", 2, 2, "low", 4, 1));
+        assertThat(o.commands()).extracting(c -> c.target().graphDeploymentName() + " " + c.toReplicas())
+                .containsExactlyInAnyOrder("low 0", "mid 1");
+        assertThat(grantedGpus(a)).isEqualTo(4);
+        assertThat(granted(a, "high")).isEqualTo(2);
+    }
+
+    @Test
+    void equalPrioritiesGiveAlike() {
+        Arbiter a = new Arbiter(ArbiterSettings.ofBudget(8, -1), time.clock(), "t");
+        Outcome o = a.restore(steady("a", 6, 1, "b", 6, 1));
+        assertThat(o.commands()).hasSize(2);
+        assertThat(granted(a, "a")).isEqualTo(4);
+        assertThat(granted(a, "b")).isEqualTo(4);
+    }
+
+    @Test
+    void aRestoreWithinTheBudgetChangesNothing() {
+        Arbiter a = new Arbiter(ArbiterSettings.ofBudget(8, -1), time.clock(), "t");
+        Outcome o = a.restore(steady("a", 4, 1, "b", 4, 1));
+        assertThat(o.commands()).isEmpty();
+        assertThat(o.pushes()).isEmpty();
+    }
+
+    @Test
+    void replicasTheReconcileTookAreNotGrantedBackWhileTheyRelease() {
+        Arbiter a = new Arbiter(prioritized(10, true), time.clock(), "t");
+        Outcome o = a.restore(steady("high", 4, 1, "low", 10, 1));
+        ScaleCommand cut = o.commands().get(0);
+        assertThat(cut.toReplicas()).isEqualTo(6);
+        // the low pool asks its replicas back at once: taking back a scale-down costs no new GPU, but the grants
+        // are at the budget, so the reconcile is not undone
+        Outcome again = a.propose(ask("low", 10, 10));
+        assertThat(again.decision().status()).isEqualTo(Status.REJECTED);
+        assertThat(again.decision().reason()).isEqualTo(Reason.BUDGET_CEILING);
+        assertThat(again.commands()).isEmpty();
+        Outcome high = a.propose(ask("high", 6, 300));
+        assertThat(high.commands()).as("nothing free until the released replicas are gone").isEmpty();
+        assertThat(grantedGpus(a)).isEqualTo(10);
+        complete(a, cut);
+        assertThat(a.budget().committedGpus()).isLessThanOrEqualTo(10);
+        assertThat(grantedGpus(a)).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void anExternalSpecOverTheBudgetIsAdoptedThenReconciled() {
+        // kubectl scale b to 7 while a runs 3 under a budget of 8: the cluster is the source of truth for what
+        // runs, the budget for what may; equal priorities, so the larger pool gives back the 2 GPUs
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 3, 1, "b", 4, 1);
+        Outcome o = a.observed(Observation.steady(key("b", "decode"), SubType.DECODE, 7, 1));
+        assertThat(o.commands()).singleElement().satisfies(c -> {
+            assertThat(c.target()).isEqualTo(key("b", "decode"));
+            assertThat(c.fromReplicas()).isEqualTo(7);
+            assertThat(c.toReplicas()).isEqualTo(5);
+        });
+        assertThat(o.pushes()).singleElement().satisfies(d -> assertThat(d.reason()).isEqualTo(Reason.BUDGET_CEILING));
+        assertThat(grantedGpus(a)).isEqualTo(8);
+    }
+
+    @Test
+    void minimumsGiveWayLast() {
+        // the low pools under a budget of 8 (a asked a minimum of 4): a new high target of 4 runs over it, and
+        // the 4 GPUs come from b, which has the most above its minimum, before a goes under its own
+        ArbiterSettings s = withRules(8, false, new PrioritySelectors.Rule("ns/a", 10),
+                new PrioritySelectors.Rule("ns/b", 10));
+        Arbiter a = arbiter(s, "a", 4, 1, "b", 4, 1);
+        a.propose(ask("a", 4, 10, 4, false));
+        Outcome o = a.observed(Observation.steady(key("c", "decode"), SubType.DECODE, 4, 1));
+        assertThat(o.commands()).singleElement().satisfies(c -> {
+            assertThat(c.target()).isEqualTo(key("b", "decode"));
+            assertThat(c.toReplicas()).isZero();
+        });
+        assertThat(granted(a, "a")).isEqualTo(4);
+        assertThat(granted(a, "c")).isEqualTo(4);
     }
 }

@@ -82,6 +82,20 @@ class GlobalPlannerServerIT {
     }
 
     @Test
+    void aBudgetLoweredAcrossARestartScalesTheClusterBackAtRebuild() throws Exception {
+        // two pools of 1 prefill + 1 decode at 1 GPU run 4 GPUs; the GlobalPlanner starts with max_total_gpus 3
+        Path audit = dir.resolve("reconcile.jsonl");
+        try (Running r = start(Planners.config("max_total_gpus: 3\naudit_log_path: " + audit), Duration.ZERO,
+                Duration.ZERO, 2)) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(r.executor().gpusInUse()).isEqualTo(3);
+                assertThat(state(r.stub()).getBudget().getCommittedGpus()).isEqualTo(3);
+                assertThat(Files.readString(audit)).contains("\"kind\":\"push\"").contains("BUDGET_CEILING");
+            });
+        }
+    }
+
+    @Test
     void servesHealthMetricsAuditAndDecisions() throws Exception {
         Path audit = dir.resolve("audit.jsonl");
         try (Running r = start(Planners.config("max_total_gpus: 6\naudit_log_path: " + audit), Duration.ZERO,

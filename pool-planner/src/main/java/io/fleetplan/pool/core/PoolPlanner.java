@@ -7,8 +7,8 @@ import io.fleetplan.pool.perf.Fpm;
 import io.fleetplan.pool.perf.FpmPerfModel;
 import io.fleetplan.pool.perf.ProfileData;
 import io.fleetplan.pool.perf.ProfilePerfModel;
-import io.fleetplan.pool.predict.LoadPredictor;
 import io.fleetplan.pool.predict.TraceBuckets;
+import io.fleetplan.pool.predict.TrafficForecast;
 import io.fleetplan.pool.scaling.EngineLoad;
 import io.fleetplan.pool.scaling.GpuBudget;
 import io.fleetplan.pool.scaling.LoadCalculator;
@@ -42,9 +42,7 @@ public final class PoolPlanner {
     private final PlanningSettings settings;
     private final FpmPerfModel fpmModel;
     private final ProfilePerfModel profileModel;
-    private final LoadPredictor numRequests;
-    private final LoadPredictor isl;
-    private final LoadPredictor osl;
+    private final TrafficForecast forecast;
     private final ThroughputCalculator throughput;
     private final LoadCalculator load;
     private final GpuBudget budget;
@@ -82,9 +80,7 @@ public final class PoolPlanner {
         if (profile != null) {
             profile.fpm().forEach(fpmModel::observe);
         }
-        this.numRequests = settings.predictor().create();
-        this.isl = settings.predictor().create();
-        this.osl = settings.predictor().create();
+        this.forecast = new TrafficForecast(settings.predictor());
         this.throughput = new ThroughputCalculator(settings.mode(), settings.minEndpoint(), settings.ttftMs(),
                 settings.itlMs());
         this.load = new LoadCalculator(settings.sla(), settings.ttftMs(), settings.itlMs(),
@@ -101,14 +97,7 @@ public final class PoolPlanner {
 
     /** Pre-loads the predictors with per-interval traffic (load_predictor_warmup_trace), then re-arms idle skip. */
     public void warmUp(List<TraceBuckets.IntervalLoad> intervals) {
-        for (TraceBuckets.IntervalLoad l : intervals) {
-            numRequests.addDataPoint(l.numRequests());
-            isl.addDataPoint(l.avgIsl());
-            osl.addDataPoint(l.avgOsl());
-        }
-        numRequests.resetIdleSkip();
-        isl.resetIdleSkip();
-        osl.resetIdleSkip();
+        forecast.warmUp(intervals);
     }
 
     /** The traffic of the window that just ended; the next throughput run consumes it once. */
@@ -224,12 +213,11 @@ public final class PoolPlanner {
             } else {
                 observedTtft = t.ttftMs();
                 observedItl = t.itlMs();
-                numRequests.addDataPoint(t.numRequests());
-                isl.addDataPoint(t.isl());
-                osl.addDataPoint(t.osl());
-                double n = numRequests.predictNext();
-                double i = isl.predictNext();
-                double o = osl.predictNext();
+                forecast.observe(t.numRequests(), t.isl(), t.osl());
+                TrafficForecast.Next next = forecast.predict();
+                double n = next.requests();
+                double i = next.isl();
+                double o = next.osl();
                 prediction = new PlannerDecision.Prediction(n, i, o, n / t.windowSeconds());
                 if (!Double.isFinite(n) || !Double.isFinite(i) || !Double.isFinite(o)) {
                     tReason = ThroughputReason.PREDICT_FAILED;
@@ -325,7 +313,7 @@ public final class PoolPlanner {
             }
         }
         target = stabilized(now, current, atLeastMinEndpoint(target));
-        GpuBudget.Result clamped = budget.clamp(target, settings.mode());
+        GpuBudget.Result clamped = budget.clamp(current, target, settings.mode());
         Replicas recommended = onlyScaled(clamped.replicas(), current);
         if (clamped.outcome() == GpuBudget.Outcome.BELOW_MIN_ENDPOINT_FOOTPRINT) {
             recommended = current; // Dynamo would scale to zero; a misconfigured budget must not cause an outage

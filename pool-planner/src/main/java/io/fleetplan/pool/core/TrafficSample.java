@@ -22,7 +22,11 @@ public record TrafficSample(Instant at, double windowSeconds, double numRequests
         this(at, windowSeconds, numRequests, isl, osl, ttftMs, itlMs, requestDurationSeconds, Double.NaN, Double.NaN);
     }
 
-    /** Dynamo's normalize_idle_nans: with no request in the window, NaN means, not unknown traffic, but zero. */
+    /**
+     * Dynamo's normalize_idle_nans: with no request in the window, NaN means, not unknown traffic, but zero. The
+     * ISL/OSL predictors do not learn these zero lengths: {@code TrafficForecast} feeds them the last observed
+     * request shape instead.
+     */
     public TrafficSample normalizeIdle() {
         if (numRequests != 0) {
             return this;

@@ -9,6 +9,13 @@ import java.util.Deque;
  */
 abstract class BasePredictor implements LoadPredictor {
 
+    /**
+     * Values kept by a predictor whose forecast needs fewer (constant, Kalman): Dynamo keeps every value in each
+     * predictor's buffer, so the count and the last value read the same whichever predictor is configured (a
+     * warm-up of N intervals keeps N); a bound keeps a long-running planner's memory flat.
+     */
+    static final int HISTORY = 200;
+
     private final Deque<Double> buffer = new ArrayDeque<>();
     private final int capacity;
     private boolean seenNonZero;

@@ -1,10 +1,10 @@
 package io.fleetplan.pool.predict;
 
-/** Next interval = this interval (Dynamo's {@code constant}). */
+/** Next interval = this interval (Dynamo's {@code constant}); it keeps its values like every predictor. */
 public final class ConstantPredictor extends BasePredictor {
 
     public ConstantPredictor() {
-        super(1);
+        super(HISTORY);
     }
 
     @Override

@@ -27,7 +27,7 @@ public final class KalmanPredictor extends BasePredictor {
     private double p11;
 
     public KalmanPredictor(double qLevel, double qTrend, double r, int minPoints, boolean log1p) {
-        super(1);
+        super(HISTORY);
         this.qLevel = Math.max(1e-12, qLevel);
         this.qTrend = Math.max(1e-12, qTrend);
         this.r = Math.max(1e-9, r);

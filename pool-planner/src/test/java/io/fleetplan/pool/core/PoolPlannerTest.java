@@ -90,6 +90,27 @@ class PoolPlannerTest {
     }
 
     @Test
+    void idleWindowsKeepTheIslForecastAtTheLastObservedShape() {
+        // Dynamo's _observe_traffic: an idle window feeds 0 requests but the last observed ISL/OSL; fed as 0, a
+        // Kalman ISL forecast fell far below the 3000-token prompts after three idle windows
+        PoolPlanner p = planner("optimization_target: sla\nload_predictor: kalman\n");
+        Replicas two = new Replicas(2, 2);
+        Instant t = T0;
+        for (int w = 0; w < 10; w++, t = t.plusSeconds(180)) {
+            p.observeTraffic(traffic(t, 1800));
+            p.tick(t, new ReplicaState(two, false));
+        }
+        PlannerDecision d = null;
+        for (int w = 0; w < 3; w++, t = t.plusSeconds(180)) {
+            p.observeTraffic(new TrafficSample(t, 180, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+            d = p.tick(t, new ReplicaState(two, false)).orElseThrow();
+        }
+        assertThat(d.prediction().isl()).isCloseTo(3000, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(d.prediction().osl()).isCloseTo(150, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(d.prediction().numRequests()).isLessThan(900);
+    }
+
+    @Test
     void missingNanAndStaleTrafficHold() {
         Replicas four = new Replicas(4, 4);
         PoolPlanner missing = planner(SLA_THROUGHPUT);

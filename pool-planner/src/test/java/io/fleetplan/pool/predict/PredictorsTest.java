@@ -27,6 +27,36 @@ class PredictorsTest {
     }
 
     @Test
+    void constantKeepsItsBufferLikeTheOthers() {
+        // Dynamo's test_load_predictor.py numbers: each window's value is the next forecast, and the buffer holds
+        // every window (it held one value, so a warm-up of N intervals read as one)
+        LoadPredictor p = fed("constant");
+        double[] seen = {10, 20, 30};
+        for (double v : seen) {
+            p.addDataPoint(v);
+            assertThat(p.predictNext()).isEqualTo(v);
+        }
+        assertThat(p.size()).isEqualTo(3);
+        // warm-up history (5, 7) then reset_idle_skip: both kept, leading idle zeros after the reset are not
+        LoadPredictor warm = fed("constant", 5, 7);
+        warm.resetIdleSkip();
+        warm.addDataPoint(0);
+        assertThat(warm.size()).isEqualTo(2);
+        assertThat(warm.predictNext()).isEqualTo(7);
+        // a zero after traffic is kept and is the last value, like every other predictor
+        LoadPredictor seeded = fed("constant", 999);
+        assertThat(seeded.predictNext()).isEqualTo(999);
+        seeded.addDataPoint(0);
+        assertThat(seeded.size()).isEqualTo(2);
+        assertThat(seeded.lastValue()).isZero();
+        for (String name : new String[] {"constant", "arima", "kalman", "prophet"}) {
+            LoadPredictor q = fed(name, 0, 0, 4, 0, 6);
+            assertThat(q.size()).as(name).isEqualTo(3);
+            assertThat(q.lastValue()).as(name).isEqualTo(6);
+        }
+    }
+
+    @Test
     void nonFiniteCountsAsZeroAndLeadingZerosAreSkippedUntilReset() {
         LoadPredictor p = fed("prophet", 0, Double.NaN, 0);
         assertThat(p.size()).isZero(); // idle start ignored

@@ -47,7 +47,7 @@ final class GlobalPlannerArbiter {
             keys.put(p.name(), key);
             obs.add(observation(p));
         }
-        arbiter.restore(obs);
+        execute(arbiter.restore(obs));
     }
 
     /** Proposes {@code wanted} replicas for {@code pool}; applies what is decided. @return the pool's target */
