@@ -1,5 +1,6 @@
 package io.fleetplan.pool.connect;
 
+import io.fleetplan.pool.core.GrantedReplicas;
 import io.fleetplan.pool.core.PlannerDecision;
 import io.fleetplan.pool.core.ReplicaState;
 import io.fleetplan.pool.core.ScalingConnector;

@@ -1,8 +1,7 @@
-package io.fleetplan.pool.connect;
+package io.fleetplan.pool.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.scaling.Replicas;
 import java.util.List;
 import org.junit.jupiter.api.Test;

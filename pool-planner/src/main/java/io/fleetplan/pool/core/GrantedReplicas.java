@@ -1,7 +1,5 @@
-package io.fleetplan.pool.connect;
+package io.fleetplan.pool.core;
 
-import io.fleetplan.pool.core.ReplicaState;
-import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.scaling.Replicas;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What a pool behind a GlobalPlanner may count on: the replicas granted so far, updated from the answers to its
  * proposals and from the decisions pushed to it later (grants when budget frees up, preemptions). Pure: the gRPC
- * connector ({@link GlobalPlannerConnector}) and the replay's in-process connector feed it the same values, so a
+ * connector ({@code pool.connect.GlobalPlannerConnector}) and the replay's in-process connector feed it the same values, so a
  * replayed planner sees the GlobalPlanner exactly as a live one does. Safe to feed from a transport thread.
  */
 public final class GrantedReplicas {
