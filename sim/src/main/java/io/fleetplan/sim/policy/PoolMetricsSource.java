@@ -48,10 +48,19 @@ final class PoolMetricsSource implements MetricsSource {
                 q.numDecodeRequests(), q.sumDecodeKvTokens()));
     }
 
+    /**
+     * Null (no data, the planner holds) for a window that begins before the replay: the trace starts on a warm
+     * deployment, and what it served before is unknown, not idle. Read as idle, the first window scaled every pool
+     * to its minimum at time 0.
+     */
     @Override
     public TrafficSample traffic(Instant now, double windowSeconds) {
         Counters end = record(now);
-        Counters start = at(end.nanos() - Math.round(windowSeconds * 1e9));
+        long startNanos = end.nanos() - Math.round(windowSeconds * 1e9);
+        if (startNanos < 0) {
+            return null;
+        }
+        Counters start = at(startNanos);
         double n = end.arrivals() - start.arrivals();
         double done = end.completions() - start.completions();
         return new TrafficSample(now, windowSeconds, n,
@@ -86,11 +95,11 @@ final class PoolMetricsSource implements MetricsSource {
         return c;
     }
 
-    /** The counters as last recorded at or before {@code nanos} (zero before the replay began). */
+    /** The counters as last recorded at or before {@code nanos}. */
     private Counters at(long nanos) {
         int lo = 0;
         int hi = history.size() - 1;
-        Counters found = Counters.ZERO;
+        Counters found = Counters.ZERO; // the pools start with zero counters
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             Counters c = history.get(mid);
