@@ -42,6 +42,9 @@ public final class PoolAttempts {
         FAIL
     }
 
+    /** The Retry-After of a 503 unless configured (FrontendConfig {@code retry_after_seconds}). */
+    public static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
+
     private final PoolSelector selector;
     private final PoolQuery query;
     private final int retryAfterSeconds;
