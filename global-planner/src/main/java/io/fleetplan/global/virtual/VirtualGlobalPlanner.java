@@ -15,21 +15,24 @@ import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.executor.ScaleExecutor;
 import io.fleetplan.global.executor.VirtualExecutor;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * The GlobalPlanner in virtual time, for replays: the same {@link Arbiter} as the live service, driving a
- * {@link VirtualExecutor} on the caller's {@link VirtualScheduler}. Everything runs on the event loop's thread:
- * {@link #propose} answers at once, scale-ups are ready after {@code scaleUpDelay}, scale-downs release their GPUs
- * after {@code scaleDownDelay}, and later grants, preemptions and executor errors reach {@link #onPush} listeners
- * from within the scheduler's events.
+ * {@link VirtualExecutor} on the caller's {@link VirtualScheduler}, or any {@link ScaleExecutor} the caller
+ * brings (a simulator whose own pools are the targets). Everything runs on the event loop's thread:
+ * {@link #propose} answers at once, the executor's completions and its change notifications
+ * ({@link ScaleExecutor#watch}: workers that became ready, draining ones that left) go to the arbiter as the live
+ * service's do, and later grants, preemptions and executor errors reach {@link #onPush} listeners from within the
+ * scheduler's events.
  */
 public final class VirtualGlobalPlanner {
 
     private final Arbiter arbiter;
-    private final VirtualExecutor executor;
+    private final ScaleExecutor executor;
     private final List<Consumer<Decision>> listeners = new ArrayList<>();
     private final ScaleExecutor.Listener reports = new ScaleExecutor.Listener() {
         @Override
@@ -43,15 +46,46 @@ public final class VirtualGlobalPlanner {
         }
     };
 
+    private final ScaleExecutor.ChangeListener changes = new ScaleExecutor.ChangeListener() {
+        @Override
+        public void changed(Observation now) {
+            handle(arbiter.observed(now));
+        }
+
+        @Override
+        public void removed(TargetKey target) {
+            arbiter.forget(target);
+        }
+    };
+
+    /** With in-memory targets ({@link #addTarget}) that are ready after {@code scaleUpDelay}. */
     public VirtualGlobalPlanner(ArbiterSettings settings, VirtualScheduler scheduler, Duration scaleUpDelay,
             Duration scaleDownDelay) {
-        this.arbiter = new Arbiter(settings, scheduler.clock(), "v");
-        this.executor = new VirtualExecutor(scheduler, scaleUpDelay, scaleDownDelay);
+        this(settings, scheduler.clock(), new VirtualExecutor(scheduler, scaleUpDelay, scaleDownDelay));
     }
 
-    /** Adds a target with {@code replicas} already running. */
+    /**
+     * With the caller's executor. Its targets join with {@link #restore} (as the live service rebuilds its ledger
+     * at start) or later through its change notifications.
+     */
+    public VirtualGlobalPlanner(ArbiterSettings settings, InstantSource clock, ScaleExecutor executor) {
+        this.arbiter = new Arbiter(settings, clock, "v");
+        this.executor = executor;
+        executor.watch(changes);
+    }
+
+    /** Adds an in-memory target with {@code replicas} already running (only with the in-memory executor). */
     public void addTarget(TargetKey key, SubType subType, int replicas, int gpusPerReplica) {
-        handle(arbiter.observed(executor.register(key, subType, replicas, gpusPerReplica)));
+        if (!(executor instanceof VirtualExecutor v)) {
+            throw new IllegalStateException("addTarget needs the in-memory executor; report "
+                    + key + " through the executor's change notifications");
+        }
+        handle(arbiter.observed(v.register(key, subType, replicas, gpusPerReplica)));
+    }
+
+    /** Rebuilds the ledger from what the executor reports now, as the live service does at start. */
+    public void restore() {
+        handle(arbiter.restore(executor.discover()));
     }
 
     /** Decides a proposal; an INVALID decision (unknown component) changes nothing. */
@@ -66,9 +100,14 @@ public final class VirtualGlobalPlanner {
         listeners.add(listener);
     }
 
-    /** Replicas running now (serving, or draining after a scale-down). */
+    /** Replicas running now (serving, or draining after a scale-down), as last reported by the executor. */
     public int running(TargetKey key) {
-        return executor.running(key);
+        for (LedgerView v : arbiter.ledger()) {
+            if (v.target().equals(key)) {
+                return v.runningReplicas();
+            }
+        }
+        throw new IllegalArgumentException("unknown target " + key);
     }
 
     public BudgetSnapshot budget() {
@@ -79,7 +118,7 @@ public final class VirtualGlobalPlanner {
         return arbiter.ledger();
     }
 
-    public VirtualExecutor executor() {
+    public ScaleExecutor executor() {
         return executor;
     }
 

@@ -1,11 +1,11 @@
 package io.fleetplan.pool.connect;
 
+import io.fleetplan.pool.core.GrantedReplicas;
 import io.fleetplan.pool.core.PlannerDecision;
 import io.fleetplan.pool.core.ReplicaState;
 import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.scaling.Replicas;
 import io.fleetplan.proto.v1.ComponentGrant;
-import io.fleetplan.proto.v1.DecisionStatus;
 import io.fleetplan.proto.v1.GlobalPlannerGrpc;
 import io.fleetplan.proto.v1.PredictedLoad;
 import io.fleetplan.proto.v1.ScaleDecision;
@@ -18,9 +18,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
@@ -40,7 +41,7 @@ public final class GlobalPlannerConnector implements ScalingConnector {
     private final InstantSource clock;
     private final Duration timeout;
     private final AtomicLong sequence;
-    private final AtomicReference<Replicas> granted;
+    private final GrantedReplicas granted;
 
     public GlobalPlannerConnector(Channel channel, PoolIdentity pool, Replicas initial, InstantSource clock,
             Duration timeout) {
@@ -50,7 +51,7 @@ public final class GlobalPlannerConnector implements ScalingConnector {
         this.clock = clock;
         this.timeout = timeout;
         this.sequence = new AtomicLong(clock.millis());
-        this.granted = new AtomicReference<>(initial);
+        this.granted = new GrantedReplicas(initial);
     }
 
     private volatile boolean watching;
@@ -94,7 +95,7 @@ public final class GlobalPlannerConnector implements ScalingConnector {
 
     @Override
     public ReplicaState state() {
-        return new ReplicaState(granted.get(), false);
+        return granted.state();
     }
 
     @Override
@@ -105,36 +106,20 @@ public final class GlobalPlannerConnector implements ScalingConnector {
         try {
             d = stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).propose(proposal);
         } catch (StatusRuntimeException e) {
-            return new ApplyResult(Status.FAILED, granted.get(), "Propose failed: " + e.getStatus());
+            return new ApplyResult(Status.FAILED, granted.current(), "Propose failed: " + e.getStatus());
         }
         Replicas now = absorb(d);
-        Status status = switch (d.getStatus()) {
-            case GRANTED -> Status.APPLIED;
-            case PARTIAL -> Status.PARTIAL;
-            case REJECTED, STALE -> Status.REJECTED;
-            default -> Status.FAILED;
-        };
-        return new ApplyResult(status, now, d.getStatus() + " " + d.getReason() + ": " + d.getMessage());
+        return new ApplyResult(GrantedReplicas.applyStatus(d.getStatus().name()), now, d.getStatus() + " " + d.getReason() + ": " + d.getMessage());
     }
 
-    /** Updates the granted replicas from a decision; a grant never raises a component beyond what was asked. */
+    /** Updates the granted replicas from a decision (the rules are {@link GrantedReplicas#absorb}'s). */
     Replicas absorb(ScaleDecision d) {
-        if (d.getStatus() == DecisionStatus.STALE || d.getStatus() == DecisionStatus.ERROR && d.getGrantsCount() == 0) {
-            return granted.get();
+        List<GrantedReplicas.Grant> grants = new ArrayList<>(d.getGrantsCount());
+        for (ComponentGrant g : d.getGrantsList()) {
+            grants.add(new GrantedReplicas.Grant(g.getSubComponentType() == SubComponentType.SUB_COMPONENT_TYPE_PREFILL,
+                    g.getDesiredReplicas(), g.getGrantedReplicas()));
         }
-        return granted.updateAndGet(r -> {
-            Replicas out = r;
-            for (ComponentGrant g : d.getGrantsList()) {
-                int value = g.getDesiredReplicas() > 0 ? Math.min(g.getGrantedReplicas(), g.getDesiredReplicas())
-                        : g.getGrantedReplicas();
-                if (g.getSubComponentType() == SubComponentType.SUB_COMPONENT_TYPE_PREFILL) {
-                    out = out.withPrefill(value);
-                } else {
-                    out = out.withDecode(value);
-                }
-            }
-            return out;
-        });
+        return granted.absorb(d.getStatus().name(), grants);
     }
 
     ScaleProposal proposal(PlannerDecision decision, long seq) {
@@ -158,20 +143,12 @@ public final class GlobalPlannerConnector implements ScalingConnector {
         return b.build();
     }
 
-    /**
-     * Pressure hint: with r of the n wanted replicas the pool serves about r/n of its demand at the SLO, so
-     * value_at(r) = r/n for r from min_endpoint to n.
-     */
+    /** The ask for one component, with its minimum and pressure hint ({@link GrantedReplicas#pressure}). */
     private TargetReplica target(SubComponentType type, String name, int desired) {
-        int min = Math.min(pool.minEndpoint(), desired);
-        TargetReplica.Builder t = TargetReplica.newBuilder().setSubComponentType(type).setComponentName(name)
-                .setDesiredReplicas(desired).setMinReplicas(min);
-        if (desired > 0) {
-            for (int r = Math.max(min, 1); r <= desired; r++) {
-                t.addCandidateReplicas(r).addValueAt((double) r / desired);
-            }
-        }
-        return t.build();
+        GrantedReplicas.Pressure p = GrantedReplicas.pressure(desired, pool.minEndpoint());
+        return TargetReplica.newBuilder().setSubComponentType(type).setComponentName(name)
+                .setDesiredReplicas(desired).setMinReplicas(p.minReplicas())
+                .addAllCandidateReplicas(p.candidateReplicas()).addAllValueAt(p.valueAt()).build();
     }
 
     @Override

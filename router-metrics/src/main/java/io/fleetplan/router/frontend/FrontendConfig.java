@@ -2,6 +2,7 @@ package io.fleetplan.router.frontend;
 
 import io.fleetplan.common.config.ConfigChecks;
 import io.fleetplan.router.global.GlobalRouterConfig;
+import io.fleetplan.router.global.PoolAttempts;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,7 @@ public record FrontendConfig(String model, String dynamoNamespace, String host, 
         }
         maxPromptTokens = maxPromptTokens == null ? 131072 : maxPromptTokens;
         maxTokensLimit = maxTokensLimit == null ? 32768 : maxTokensLimit;
-        retryAfterSeconds = retryAfterSeconds == null ? 1 : retryAfterSeconds;
+        retryAfterSeconds = retryAfterSeconds == null ? PoolAttempts.DEFAULT_RETRY_AFTER_SECONDS : retryAfterSeconds;
         poolPollMs = poolPollMs == null ? 250 : poolPollMs;
     }
 

@@ -4,6 +4,7 @@ import io.fleetplan.proto.v1.GenerateRequest;
 import io.fleetplan.proto.v1.GenerateResponse;
 import io.fleetplan.proto.v1.KvTransferParams;
 import io.fleetplan.proto.v1.RouterGrpc;
+import io.fleetplan.router.global.PoolAttempts;
 import io.fleetplan.router.global.PoolPlan;
 import io.fleetplan.router.global.PoolQuery;
 import io.fleetplan.router.global.PoolSelector;
@@ -18,10 +19,8 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -74,22 +73,20 @@ final class GenerationFlow {
     }
 
     Result run(String requestId, CompletionJob job, TokenSink sink, StageTracker stages) {
-        Set<String> excluded = new HashSet<>();
-        PoolQuery query = new PoolQuery(job.promptTokens().length, job.ttftTargetMs(), job.itlTargetMs(),
-                job.priority());
-        boolean priorityRetry = selector.config().enablePriorityRetry();
+        PoolAttempts attempts = new PoolAttempts(selector, new PoolQuery(job.promptTokens().length,
+                job.ttftTargetMs(), job.itlTargetMs(), job.priority()), retryAfterSeconds);
         StatusRuntimeException last = null;
-        for (int attempt = 0; attempt <= selector.config().allPools().size(); attempt++) {
-            PoolPlan plan = selector.plan(query, pools::ready, excluded);
-            if (!plan.servable() && attempt == 0) {
+        while (attempts.mayAttempt()) {
+            PoolPlan plan = attempts.plan(pools::ready);
+            if (!plan.servable() && attempts.attempts() == 1) {
                 // readiness is polled: before answering 503, ask the routers once more
                 pools.pollIfOlderThan(100);
-                plan = selector.plan(query, pools::ready, excluded);
+                plan = attempts.replan(pools::ready);
             }
             if (!plan.servable()) {
                 String why = last == null ? "" : " (last error: " + last.getStatus().getDescription() + ")";
                 throw ApiError.unavailable("No pool has a ready worker for model '" + job.model() + "'" + why,
-                        retryAfterSeconds);
+                        attempts.retryAfterSeconds());
             }
             KvTransferParams handoff = null;
             String prefillWorker = null;
@@ -105,18 +102,19 @@ final class GenerationFlow {
                             .setPrefillWorkerId(done.getWorkerId()).setTransferredTokens(job.promptTokens().length)
                             .build();
                 } catch (StatusRuntimeException e) {
-                    if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
-                        throw ApiError.invalid(null, e.getStatus().getDescription());
+                    switch (attempts.prefillFailed(plan.prefillPool(), failure(e))) {
+                        case REJECT_INVALID -> throw ApiError.invalid(null, e.getStatus().getDescription());
+                        case RETRY_ELSEWHERE -> {
+                            pools.markUnready(plan.prefillPool());
+                            last = e;
+                            continue;
+                        }
+                        default -> {
+                            // decode-only: the decode pool prefills locally
+                            handoff = null;
+                            held = new int[0];
+                        }
                     }
-                    if (e.getStatus().getCode() == Status.Code.UNAVAILABLE || priorityRetry) {
-                        pools.markUnready(plan.prefillPool());
-                        excluded.add(plan.prefillPool());
-                        last = e;
-                        continue;
-                    }
-                    // Dynamo's disaggregated guide: a failed remote prefill falls back to decode-only
-                    handoff = null;
-                    held = new int[0];
                 }
             }
             try {
@@ -124,30 +122,34 @@ final class GenerationFlow {
                 return decode(plan.decodePool(), requestId, job, handoff, held, prefillWorker, sink);
             } catch (NoTokens e) {
                 StatusRuntimeException cause = e.cause;
-                Status.Code code = cause.getStatus().getCode();
-                if (code == Status.Code.INVALID_ARGUMENT) {
-                    throw ApiError.invalid(null, cause.getStatus().getDescription());
-                }
-                if (code == Status.Code.RESOURCE_EXHAUSTED && !priorityRetry) {
-                    // Dynamo (current) answers 529 when every worker is over its busy threshold
-                    throw new ApiError(529, "overloaded_error", "All workers are busy: "
+                PoolAttempts.Failure f = failure(cause);
+                switch (attempts.decodeFailed(plan.decodePool(), f)) {
+                    case REJECT_INVALID -> throw ApiError.invalid(null, cause.getStatus().getDescription());
+                    case REJECT_OVERLOADED -> throw new ApiError(529, "overloaded_error", "All workers are busy: "
                             + cause.getStatus().getDescription(), null, "overloaded", "overload", retryAfterSeconds);
-                }
-                if (code == Status.Code.UNAVAILABLE || priorityRetry) {
-                    stages.enter("route");
-                    if (code == Status.Code.UNAVAILABLE) {
-                        pools.markUnready(plan.decodePool());
+                    case RETRY_ELSEWHERE -> {
+                        stages.enter("route");
+                        if (f == PoolAttempts.Failure.NO_READY_WORKER) {
+                            pools.markUnready(plan.decodePool());
+                        }
+                        last = cause;
                     }
-                    excluded.add(plan.decodePool());
-                    last = cause;
-                    continue;
+                    default -> throw new ApiError(500, "internal_error", "The decode pool failed: "
+                            + cause.getStatus().getCode(), null, null, "internal", null);
                 }
-                throw new ApiError(500, "internal_error", "The decode pool failed: "
-                        + cause.getStatus().getCode(), null, null, "internal", null);
             }
         }
         throw ApiError.unavailable("No pool could serve the request (last error: "
                 + (last == null ? "none" : last.getStatus().getDescription()) + ")", retryAfterSeconds);
+    }
+
+    private static PoolAttempts.Failure failure(StatusRuntimeException e) {
+        return switch (e.getStatus().getCode()) {
+            case UNAVAILABLE -> PoolAttempts.Failure.NO_READY_WORKER;
+            case INVALID_ARGUMENT -> PoolAttempts.Failure.INVALID;
+            case RESOURCE_EXHAUSTED -> PoolAttempts.Failure.OVERLOADED;
+            default -> PoolAttempts.Failure.OTHER;
+        };
     }
 
     private List<GenerateResponse> prefill(String pool, String requestId, CompletionJob job) {

@@ -37,7 +37,7 @@ class PoolSelectorTest {
               decode_pool_mapping: [[0, 1]]
             """;
 
-    private static GlobalRouterConfig disagg() {
+    static GlobalRouterConfig disagg() {
         return ConfigLoader.parse(DISAGG, "gr.yaml", GlobalRouterConfig.class);
     }
 

@@ -3,36 +3,43 @@ package io.fleetplan.sim.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.common.config.ConfigLoader;
-import io.fleetplan.mocker.engine.ForwardPass;
+import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.pool.config.PlannerConfig;
-import io.fleetplan.pool.core.EngineSnapshot;
-import io.fleetplan.pool.core.PlannerDecision;
+import io.fleetplan.pool.core.MetricsSource;
+import io.fleetplan.pool.core.PlannerLoop;
 import io.fleetplan.pool.core.PlanningSettings;
 import io.fleetplan.pool.core.PoolPlanner;
-import io.fleetplan.pool.core.ReplicaState;
 import io.fleetplan.pool.core.ScalingConnector;
-import io.fleetplan.pool.core.TrafficSample;
-import io.fleetplan.pool.perf.Fpm;
 import io.fleetplan.pool.scaling.Replicas;
-import io.fleetplan.pool.scaling.ThroughputReason;
+import io.fleetplan.sim.replay.Cluster;
 import io.fleetplan.sim.replay.PolicyContext;
 import io.fleetplan.sim.replay.ScalingPolicy;
 import io.fleetplan.sim.replay.SimPool;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * The pool planner ({@link PoolPlanner}, the class the live {@code fleetplan pool-planner} runs), one per pool,
- * fed what the live metric sources would give it: the pool's traffic over the throughput window, every engine
- * iteration's FPM, and the engines' load. Its decisions go to the cluster through a connector: for fleetplan
- * through the GlobalPlanner budget arbiter, for the Dynamo-semantics baselines straight to the pool.
+ * The pool planner as the live {@code fleetplan pool-planner} runs it, one per pool: the production
+ * {@link PlannerLoop} and {@link PoolPlanner} on the replay's scheduler, reading the pool through a
+ * {@link PoolMetricsSource} (what the live metric sources would give it: the traffic window, the engines' load,
+ * every engine iteration's FPM). Its decisions go through a connector: for fleetplan to the replay's GlobalPlanner
+ * ({@link GlobalPlannerLink}), for the Dynamo-semantics baselines straight to the pool ({@link DirectScaling}).
  */
 public final class PlannerPolicy implements ScalingPolicy {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The loop logs every change for a live operator; replays make thousands of them a second and report them in
+     * their own terms. Held here: a logger nobody references may be collected, and its level with it.
+     */
+    private static final Logger LOOP_LOG = Logger.getLogger(PlannerLoop.class.getName());
+
+    static {
+        LOOP_LOG.setLevel(Level.WARNING);
+    }
 
     private final String name;
     private final String description;
@@ -191,95 +198,33 @@ public final class PlannerPolicy implements ScalingPolicy {
 
     @Override
     public void start(PolicyContext ctx) {
+        Instant origin = ctx.scheduler().now();
         for (SimPool pool : ctx.pools()) {
-            PoolPlanner planner = new PoolPlanner(PlanningSettings.from(config(pool, ctx)), null);
-            Driver d = new Driver(pool, planner);
-            pool.fpmSink(d::onFpm);
-            Duration every = planner.scaleInterval();
-            ctx.scheduler().scheduleAtFixedRate(every, every, () -> d.tick(ctx));
+            loop(pool, ctx, new PoolMetricsSource(pool, origin)).start();
         }
     }
 
-    /** Feeds one planner and carries out its decisions (the planner loop of one pool). */
-    private final class Driver implements ScalingConnector {
-        final SimPool pool;
-        final PoolPlanner planner;
-        final boolean prefillSlot;
-        PolicyContext ctx;
-        double windowStart;
-        long arrivals;
-        long sumIsl;
-        long sumOsl;
-        long completions;
-        double sumTtft;
-        double sumItl;
+    /**
+     * The planner of {@code pool} as {@code fleetplan pool-planner} runs it: the production {@link PlannerLoop}
+     * around a {@link PoolPlanner} with this policy's config, ticking on the replay's scheduler, reading
+     * {@code source} and acting through the GlobalPlanner (arbitrated) or straight on the pool (baselines).
+     * Not started.
+     */
+    PlannerLoop loop(SimPool pool, PolicyContext ctx, MetricsSource source) {
+        PoolPlanner planner = new PoolPlanner(PlanningSettings.from(config(pool, ctx)), null);
+        return new PlannerLoop(planner, source, connector(pool, ctx), ctx.scheduler());
+    }
 
-        Driver(SimPool pool, PoolPlanner planner) {
-            this.pool = pool;
-            this.planner = planner;
-            this.prefillSlot = pool.mode().equals("prefill");
+    private ScalingConnector connector(SimPool pool, PolicyContext ctx) {
+        if (!arbitrated) {
+            return new DirectScaling(ctx, pool);
         }
-
-        void onFpm(String worker, ForwardPass f) {
-            var s = f.scheduled();
-            var q = f.queued();
-            planner.observeFpm(new Fpm(worker, f.dpRank(), f.wallTime(), s.numPrefillRequests(), s.sumPrefillTokens(),
-                    s.numDecodeRequests(), s.sumDecodeKvTokens(), q.numPrefillRequests(), q.sumPrefillTokens(),
-                    q.numDecodeRequests(), q.sumDecodeKvTokens()));
-        }
-
-        void tick(PolicyContext c) {
-            this.ctx = c;
-            double now = c.nowSeconds();
-            Instant at = c.scheduler().now();
-            double n = pool.arrivals() - arrivals;
-            double done = pool.completions() - completions;
-            planner.observeTraffic(new TrafficSample(at, now - windowStart, n,
-                    n > 0 ? (pool.sumIsl() - sumIsl) / n : Double.NaN, n > 0 ? (pool.sumOsl() - sumOsl) / n : Double.NaN,
-                    done > 0 ? (pool.sumTtftMs() - sumTtft) / done : Double.NaN,
-                    done > 0 ? (pool.sumItlMs() - sumItl) / done : Double.NaN, Double.NaN));
-            List<io.fleetplan.pool.scaling.EngineLoad> loads = pool.engineLoads();
-            planner.observeEngines(prefillSlot ? new EngineSnapshot(at, loads, List.of())
-                    : new EngineSnapshot(at, List.of(), loads));
-            PlannerDecision decision = planner.tick(at, state()).orElse(null);
-            if (decision == null) {
-                return;
-            }
-            if (decision.throughputReason() != ThroughputReason.UNSET) {
-                windowStart = now; // the throughput loop consumed this window
-                arrivals = pool.arrivals();
-                sumIsl = pool.sumIsl();
-                sumOsl = pool.sumOsl();
-                completions = pool.completions();
-                sumTtft = pool.sumTtftMs();
-                sumItl = pool.sumItlMs();
-            }
-            if (decision.changes()) {
-                apply(decision);
-            }
-        }
-
-        private Replicas replicas(int n) {
-            return prefillSlot ? new Replicas(n, 0) : new Replicas(0, n);
-        }
-
-        @Override
-        public ReplicaState state() {
-            return new ReplicaState(replicas(pool.target()), pool.target() != pool.ready());
-        }
-
-        @Override
-        public ApplyResult apply(PlannerDecision decision) {
-            int wanted = prefillSlot ? decision.recommended().prefill() : decision.recommended().decode();
-            int granted = ctx.scaleTo(pool, wanted);
-            Status s = granted == wanted ? Status.APPLIED : granted == decision.current().prefill()
-                    + decision.current().decode() ? Status.REJECTED : Status.PARTIAL;
-            return new ApplyResult(s, replicas(granted), "granted " + granted + " of " + wanted);
-        }
-
-        @Override
-        public String name() {
-            return "replay";
-        }
+        Cluster c = ctx.cluster();
+        TargetKey target = c.target(pool);
+        int n = pool.target();
+        Replicas initial = pool.mode().equals("prefill") ? new Replicas(n, 0) : new Replicas(0, n);
+        return new GlobalPlannerLink(c.globalPlanner(), c.poolId(pool), target.k8sNamespace(),
+                target.graphDeploymentName(), target.componentName(), c.subType(pool), pool.spec().priority(),
+                pool.spec().minReplicas(), initial, ctx.scheduler().clock());
     }
 }

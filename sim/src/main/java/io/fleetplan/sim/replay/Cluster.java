@@ -3,22 +3,32 @@ package io.fleetplan.sim.replay;
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.common.time.VirtualScheduler;
 import java.time.Duration;
+import io.fleetplan.global.arbiter.ArbiterSettings;
+import io.fleetplan.global.arbiter.Ask;
+import io.fleetplan.global.arbiter.Proposal;
+import io.fleetplan.global.arbiter.SubType;
+import io.fleetplan.global.arbiter.TargetKey;
+import io.fleetplan.global.virtual.VirtualGlobalPlanner;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The GPUs of one replay: the pools, who holds how many GPUs (starting, ready and draining workers all hold
  * theirs), GPU-seconds, the peak, and time spent above the budget. Scale requests from a policy arrive here;
- * baselines (no GlobalPlanner) are only clamped to their
- * pool's {@code [min_replicas, max_replicas]}. Arbitrated ones pass the GlobalPlanner's arbiter
- * ({@link GlobalPlannerArbiter}), which keeps the committed GPUs within the budget.
+ * baselines (no GlobalPlanner) are only clamped to their pool's {@code [min_replicas, max_replicas]}. Arbitrated
+ * ones pass the GlobalPlanner ({@link VirtualGlobalPlanner}: the live service's arbiter, with the pools as its
+ * executor's targets), which keeps the committed GPUs within the budget.
  */
 public final class Cluster {
 
     private final StackConfig stack;
     private final VirtualScheduler scheduler;
     private final List<SimPool> pools = new ArrayList<>();
-    private final GlobalPlannerArbiter arbiter;
+    private final PoolExecutor executor;
+    private final VirtualGlobalPlanner globalPlanner;
+    private final Map<String, Long> sequence = new HashMap<>();
     private Frontend frontend;
     private Duration startup;
     private final Duration drainGrace;
@@ -35,13 +45,16 @@ public final class Cluster {
     Cluster(StackConfig stack, VirtualScheduler scheduler, Duration startup) {
         this.stack = stack;
         this.scheduler = scheduler;
-        this.arbiter = new GlobalPlannerArbiter(stack.budget().maxTotalGpus(), stack.budget().minTotalGpus(), scheduler);
+        this.executor = new PoolExecutor(scheduler, this);
+        this.globalPlanner = new VirtualGlobalPlanner(ArbiterSettings.ofBudget(stack.budget().maxTotalGpus(),
+                stack.budget().minTotalGpus()), scheduler.clock(), executor);
         this.startup = startup;
         this.drainGrace = Duration.ofMillis(Math.round(stack.drainGraceSeconds() * 1000));
     }
 
     void add(SimPool pool) {
         pools.add(pool);
+        executor.add(pool);
     }
 
     void frontend(Frontend f) {
@@ -76,10 +89,34 @@ public final class Cluster {
     public int scaleTo(SimPool pool, int replicas, boolean arbitrated) {
         int wanted = Math.max(pool.spec().minReplicas(), Math.min(pool.spec().maxReplicas(), replicas));
         if (arbitrated) {
-            return arbiter.propose(pool, wanted);
+            long seq = sequence.merge(pool.name(), 1L, Long::sum);
+            globalPlanner.propose(new Proposal("", poolId(pool), seq, PoolExecutor.NAMESPACE, PoolExecutor.NAMESPACE,
+                    pool.name(), pool.spec().priority(), false,
+                    List.of(new Ask(PoolExecutor.subType(pool), pool.name(), wanted, pool.spec().minReplicas(), null))));
+            return pool.target();
         }
         apply(pool, wanted);
         return pool.target();
+    }
+
+    /** The replay's GlobalPlanner: every arbitrated scale request goes through it. */
+    public VirtualGlobalPlanner globalPlanner() {
+        return globalPlanner;
+    }
+
+    /** The GlobalPlanner's pool id of {@code pool} (where its decisions are pushed). */
+    public String poolId(SimPool pool) {
+        return pool.name();
+    }
+
+    /** The GlobalPlanner's target of {@code pool}: its k8s namespace, DGD and component. */
+    public TargetKey target(SimPool pool) {
+        return PoolExecutor.key(pool);
+    }
+
+    /** The GlobalPlanner's sub-component type of {@code pool}. */
+    public SubType subType(SimPool pool) {
+        return PoolExecutor.subType(pool);
     }
 
     /** The executor's write: the pool's target becomes {@code replicas}. */
@@ -89,11 +126,11 @@ public final class Cluster {
 
     /** Registers the pools with the GlobalPlanner (after their initial replicas exist). */
     void restoreArbiter() {
-        arbiter.restore(pools);
+        globalPlanner.restore();
     }
 
     void workersChanged() {
-        arbiter.poolChanged();
+        executor.poolsChanged();
     }
 
     /** GPUs held right now (starting + ready + draining workers). */

@@ -7,24 +7,26 @@ import io.fleetplan.mocker.engine.FinishReason;
 import io.fleetplan.mocker.engine.SubmitResult;
 import io.fleetplan.router.core.RouteDecision;
 import io.fleetplan.router.core.RouteRequest;
+import io.fleetplan.router.global.PoolAttempts;
 import io.fleetplan.router.global.PoolPlan;
 import io.fleetplan.router.global.PoolQuery;
 import io.fleetplan.router.global.PoolSelector;
 import io.fleetplan.sim.trace.TraceRequest;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * The Frontend + GlobalRouter of a replay: feeds the trace's arrivals in order (one pending event at a time),
- * picks pools with the real {@link PoolSelector}, routes with each pool's LocalRouter, hands a prefilled request
- * to a decode pool, and records TTFT and ITL from the engines' modelled token times. A request no pool can take
- * waits at the frontend and is retried when a worker becomes ready, or fails after {@link #MAX_WAIT_NANOS}.
+ * The Frontend + GlobalRouter of a replay, as event plumbing around the live Frontend's rules
+ * ({@link PoolAttempts}: which pool, retry without a pool that has no ready worker, when no pool can serve):
+ * feeds the trace's arrivals in order (one pending event at a time), routes with each pool's LocalRouter, hands
+ * a prefilled request to the decode pool its plan chose, and records TTFT and ITL from the engines' modelled token
+ * times. A request no pool can serve gets the Frontend's 503; the replay's client comes back after its
+ * Retry-After and gives up {@link #MAX_WAIT_NANOS} after it first sent the request.
  */
 final class Frontend {
 
-    /** How long a request may wait at the frontend for a ready worker before it fails (503). */
+    /** How long a client keeps coming back after 503s before the request counts as failed. */
     static final long MAX_WAIT_NANOS = 60_000_000_000L;
 
     private final VirtualScheduler scheduler;
@@ -33,7 +35,10 @@ final class Frontend {
     private final List<TraceRequest> trace;
     private final long[][] hashes;
     private final RequestLog log;
-    private final Deque<Integer> waiting = new ArrayDeque<>();
+    private final Predicate<String> ready;
+    /** Per request in flight: its attempts so far (one HTTP request's), and the decode pool its plan chose. */
+    private final PoolAttempts[] attempts;
+    private final String[] decodePool;
     private int next;
 
     Frontend(VirtualScheduler scheduler, Cluster cluster, PoolSelector selector, List<TraceRequest> trace,
@@ -44,6 +49,9 @@ final class Frontend {
         this.trace = trace;
         this.hashes = hashes;
         this.log = log;
+        this.ready = ns -> cluster.pool(ns).ready() > 0;
+        this.attempts = new PoolAttempts[trace.size()];
+        this.decodePool = new String[trace.size()];
     }
 
     /** Schedules the first arrival; each arrival schedules the next. */
@@ -57,74 +65,68 @@ final class Frontend {
             scheduler.scheduleAtNanos(trace.get(i).arrivalNanos(), () -> {
                 log.arrived(i, scheduler.nanoTime());
                 scheduleNext();
-                dispatch(i);
+                request(i);
             });
         }
     }
 
-    private void dispatch(int i) {
-        TraceRequest r = trace.get(i);
-        PoolPlan plan = selector.plan(new PoolQuery(r.inputTokens(), null, null, null),
-                ns -> cluster.pool(ns).ready() > 0, Set.of());
-        boolean disagg = selector.config().disaggregated();
-        if (!plan.servable() || (disagg && plan.prefillPool() == null)) {
-            park(i);
-            return;
-        }
-        String id = "r" + i;
-        if (disagg) {
-            SimPool prefill = cluster.pool(plan.prefillPool());
-            // the prefill pool's request carries the decode pool in a side table: the handoff picks it again
-            send(i, prefill, new EngineRequest(id, null, r.inputTokens(), r.outputTokens(), null, hashes[i], null));
-        } else {
-            send(i, cluster.pool(plan.decodePool()),
-                    new EngineRequest(id, null, r.inputTokens(), r.outputTokens(), null, hashes[i], null));
-        }
+    /** The client sends the request (again, after a 503). */
+    private void request(int i) {
+        attempts[i] = new PoolAttempts(selector, new PoolQuery(trace.get(i).inputTokens(), null, null, null),
+                PoolAttempts.DEFAULT_RETRY_AFTER_SECONDS);
+        dispatch(i);
     }
 
-    private void send(int i, SimPool pool, EngineRequest request) {
+    private void dispatch(int i) {
+        TraceRequest r = trace.get(i);
+        PoolAttempts a = attempts[i];
+        while (a.mayAttempt()) {
+            PoolPlan plan = a.plan(ready);
+            if (!plan.servable()) {
+                break;
+            }
+            EngineRequest request = new EngineRequest("r" + i, null, r.inputTokens(), r.outputTokens(), null,
+                    hashes[i], null);
+            if (plan.prefillPool() != null) {
+                decodePool[i] = plan.decodePool();
+                if (send(i, cluster.pool(plan.prefillPool()), request)) {
+                    return;
+                }
+                a.prefillFailed(plan.prefillPool(), PoolAttempts.Failure.NO_READY_WORKER);
+            } else {
+                if (send(i, cluster.pool(plan.decodePool()), request)) {
+                    return;
+                }
+                a.decodeFailed(plan.decodePool(), PoolAttempts.Failure.NO_READY_WORKER);
+            }
+        }
+        unavailable(i);
+    }
+
+    /** @return false when the pool's router had no ready worker for it (the Frontend tries elsewhere) */
+    private boolean send(int i, SimPool pool, EngineRequest request) {
         RouteDecision d = pool.router().route(RouteRequest.of(request.requestId(), hashes[i], request.promptTokens()));
         if (!d.routed()) {
-            park(i);
-            return;
+            return false;
         }
-        if (request.handoff() == null) {
-            pool.arrivals++;
-            pool.sumIsl += request.promptTokens();
-            pool.sumOsl += request.maxTokens();
-        }
+        pool.arrivals++;
+        pool.sumIsl += request.promptTokens();
+        pool.sumOsl += request.maxTokens();
         SubmitResult s = pool.worker(d.workerId()).engine.submit(request);
         if (!s.accepted()) {
             pool.router().finished(request.requestId());
-            log.failed(i, scheduler.nanoTime(), RequestLog.Failure.REFUSED);
+            fail(i, RequestLog.Failure.REFUSED);
         }
+        return true;
     }
 
-    /** A request waits for a ready worker; it fails once it has waited too long. */
-    private void park(int i) {
+    /** 503: the client comes back after the Retry-After, unless it has waited too long already. */
+    private void unavailable(int i) {
         if (scheduler.nanoTime() - trace.get(i).arrivalNanos() >= MAX_WAIT_NANOS) {
-            log.failed(i, scheduler.nanoTime(), RequestLog.Failure.NO_READY_WORKER);
+            fail(i, RequestLog.Failure.NO_READY_WORKER);
             return;
         }
-        boolean first = waiting.isEmpty();
-        waiting.add(i);
-        if (first) {
-            scheduler.schedule(java.time.Duration.ofSeconds(1), this::retryWaiting);
-        }
-    }
-
-    private void retryWaiting() {
-        int n = waiting.size();
-        for (int k = 0; k < n && !waiting.isEmpty(); k++) {
-            dispatch(waiting.poll());
-        }
-    }
-
-    /** A worker became ready somewhere: parked requests try again. */
-    void poolReady(SimPool pool) {
-        if (!waiting.isEmpty()) {
-            scheduler.execute(this::retryWaiting);
-        }
+        scheduler.schedule(Duration.ofSeconds(attempts[i].retryAfterSeconds()), () -> request(i));
     }
 
     void firstToken(EngineRequest request, long nanos) {
@@ -133,9 +135,8 @@ final class Frontend {
 
     void finished(SimPool pool, EngineRequest request, Completion c) {
         int i = index(request);
-        long now = scheduler.nanoTime();
         if (c.reason() != FinishReason.LENGTH) {
-            log.failed(i, now, c.reason() == FinishReason.ABORTED ? RequestLog.Failure.ABORTED_ON_DRAIN
+            fail(i, c.reason() == FinishReason.ABORTED ? RequestLog.Failure.ABORTED_ON_DRAIN
                     : RequestLog.Failure.REFUSED);
             return;
         }
@@ -147,20 +148,15 @@ final class Frontend {
                 complete(pool, i, c.finishNanos(), 1);
                 return;
             }
-            PoolPlan plan = selector.plan(new PoolQuery(r.inputTokens(), null, null, null),
-                    ns -> cluster.pool(ns).ready() > 0, Set.of());
-            if (plan.decodePool() == null) {
-                log.failed(i, now, RequestLog.Failure.NO_READY_WORKER);
-                return;
-            }
-            SimPool decode = cluster.pool(plan.decodePool());
-            decode.arrivals++;
-            decode.sumIsl += r.inputTokens();
-            decode.sumOsl += r.outputTokens();
             pool.completions++;
             pool.sumTtftMs += log.ttftMsRaw(i);
-            sendDecode(i, decode, new EngineRequest(request.requestId(), null, r.inputTokens(), r.outputTokens(), null,
-                    hashes[i], c.handoff()), 0);
+            EngineRequest decode = new EngineRequest(request.requestId(), null, r.inputTokens(), r.outputTokens(), null,
+                    hashes[i], c.handoff());
+            if (!send(i, cluster.pool(decodePool[i]), decode)) {
+                // as the live Frontend: that decode pool is left out and the request planned (and prefilled) again
+                attempts[i].decodeFailed(decodePool[i], PoolAttempts.Failure.NO_READY_WORKER);
+                dispatch(i);
+            }
             return;
         }
         int tokens = c.handoff() == null && request.handoff() != null ? c.completionTokens() + 1 : c.completionTokens();
@@ -170,28 +166,22 @@ final class Frontend {
         complete(pool, i, c.finishNanos(), tokens);
     }
 
-    private void sendDecode(int i, SimPool decode, EngineRequest request, int attempt) {
-        RouteDecision d = decode.router().route(RouteRequest.of(request.requestId(), hashes[i], request.promptTokens()));
-        if (!d.routed()) {
-            if (scheduler.nanoTime() - trace.get(i).arrivalNanos() >= MAX_WAIT_NANOS) {
-                log.failed(i, scheduler.nanoTime(), RequestLog.Failure.NO_READY_WORKER);
-            } else {
-                scheduler.schedule(java.time.Duration.ofMillis(500), () -> sendDecode(i, decode, request, attempt + 1));
-            }
-            return;
-        }
-        SubmitResult s = decode.worker(d.workerId()).engine.submit(request);
-        if (!s.accepted()) {
-            decode.router().finished(request.requestId());
-            log.failed(i, scheduler.nanoTime(), RequestLog.Failure.REFUSED);
-        }
-    }
-
     private void complete(SimPool pool, int i, long finishNanos, int tokens) {
         log.done(i, finishNanos, tokens);
+        forget(i);
         pool.completions++;
         pool.sumTtftMs += log.ttftMs(i);
         pool.sumItlMs += log.itlMs(i);
+    }
+
+    private void fail(int i, RequestLog.Failure why) {
+        log.failed(i, scheduler.nanoTime(), why);
+        forget(i);
+    }
+
+    private void forget(int i) {
+        attempts[i] = null;
+        decodePool[i] = null;
     }
 
     private static int index(EngineRequest request) {

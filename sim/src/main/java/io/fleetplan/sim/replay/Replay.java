@@ -166,7 +166,9 @@ public final class Replay {
 
     /**
      * The GlobalRouter config of a stack: disaggregated when it has prefill and decode pools (prefill pools
-     * chosen on ISL by their {@code max_isl}), otherwise aggregated over its agg pools.
+     * chosen on ISL by their {@code max_isl}), otherwise aggregated over its agg pools. Disaggregation is enforced:
+     * the replay's decode engines take a prompt's KV as handed over and never prefill, so a decode-only fallback
+     * would serve prompts for free.
      */
     public static GlobalRouterConfig globalRouterConfig(StackConfig stack) {
         List<StackConfig.Pool> prefill = stack.pools().stream().filter(p -> p.mode().equals("prefill")).toList();
@@ -201,7 +203,7 @@ public final class Replay {
                 prefill.stream().map(p -> -p.priority()).toList(), decode.stream().map(p -> -p.priority()).toList(), false,
                 new PrefillStrategy(0.0, maxIsl, rows, 0.0, 1.0, 1, grid, null),
                 new DecodeStrategy(0.0, 1.0, 1, 0.0, 1.0, 1, Collections.nCopies(1, List.of(0)), null),
-                null, null, null, null, null, null, false);
+                null, null, null, null, null, null, true);
     }
 
     static Duration seconds(double s) {

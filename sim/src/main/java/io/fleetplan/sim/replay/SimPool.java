@@ -307,7 +307,6 @@ public final class SimPool {
         };
         router.register(new WorkerSpec(w.id, role, spec.name(), "", engineConfig.blockSize(),
                 engineConfig.numGpuBlocks(), engineConfig.maxNumBatchedTokens()));
-        cluster.frontend().poolReady(this);
         cluster.workersChanged();
     }
 
