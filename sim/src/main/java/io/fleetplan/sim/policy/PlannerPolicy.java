@@ -2,9 +2,9 @@ package io.fleetplan.sim.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.pool.config.PlannerConfig;
+import io.fleetplan.pool.config.PlannerPresets;
 import io.fleetplan.pool.core.MetricsSource;
 import io.fleetplan.pool.core.PlannerLoop;
 import io.fleetplan.pool.core.PlanningSettings;
@@ -98,37 +98,16 @@ public final class PlannerPolicy implements ScalingPolicy {
     }
 
     /**
-     * fleetplan's default: both loops (a Kalman-predicted throughput floor under the 5 s load loop), planning targets
-     * below the SLO (TTFT x 0.4, ITL x 0.94: the planners estimate means while the SLO must hold for ~every request),
-     * a cautious load-loop scale-down (sensitivity 30%) and a 30 s scale-down stabilization. Prefill (and agg) pools
-     * get predictive headroom: their throughput loop runs every 30 s and plans engines at half their capacity
-     * ({@code throughput_target_utilization: 0.5}). Why: a prefill engine's TTFT is queueing, and a worker takes a
-     * minute to start, so an engine planned at full capacity (Dynamo's sizing) misses the SLO on the bursts of the
-     * next minute; the load loop alone reacts to a 5 s queue snapshot, which on bursty traffic either vetoes every
-     * scale-down (a burst in the stabilization window) or, with a short window, scales down into the next burst.
-     * The floor follows the predicted rate both ways (up ahead of a ramp, down after it), so the stabilization can
-     * be short. Decode ITL barely varies with load: decode keeps Dynamo's full-capacity sizing and 60 s interval.
-     * Measured on Azure conv x2..x3 (docs/sim.md): higher attainment than the 120 s-stabilized, full-capacity
-     * default at every rate, for 2-9% more GPU-hours. Proposals are arbitrated by the GlobalPlanner against the
-     * shared budget.
+     * fleetplan's default: the shipped recommended configuration ({@code preset: fleetplan}, the file
+     * pool-planner/src/main/resources/io/fleetplan/pool/config/presets/fleetplan.yaml that {@code fleetplan up}, the
+     * Helm chart and a bare {@code fleetplan pool-planner} load), with only what the stack says filled in (mode, SLO,
+     * GPU sizes, engine limits); proposals are arbitrated by the GlobalPlanner against the shared budget. No
+     * replay-only tuning: why the preset is what it is, docs/pool-planner.md.
      */
     public static PlannerPolicy fleetplanDefault() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("optimization_target", "sla");
-        m.put("enable_throughput_scaling", true);
-        m.put("enable_load_scaling", true);
-        m.put("throughput_adjustment_interval_seconds", 60);
-        m.put("load_adjustment_interval_seconds", 5);
-        m.put("load_predictor", "kalman");
-        m.put("scale_down_stabilization_seconds", 30.0);
-        m.put("load_scaling_down_sensitivity", 30);
-        Map<String, Object> prefill = new LinkedHashMap<>();
-        prefill.put("throughput_adjustment_interval_seconds", 30);
-        prefill.put("throughput_target_utilization", 0.5);
-        return new PlannerPolicy("fleetplan", "fleetplan default: per-pool planner (Kalman throughput floor + 5 s load"
-                + " loop, planning at TTFT x 0.4 and ITL x 0.94 of the SLO, 30 s scale-down stabilization; prefill"
-                + " floor every 30 s at 50% of engine capacity) through the GlobalPlanner budget arbiter", m, prefill,
-                true, 0.4, 0.94);
+        return new PlannerPolicy("fleetplan", "fleetplan default: the shipped planner configuration (preset"
+                + " fleetplan: Kalman throughput floor + 5 s load loop with observed-SLO scaling) per pool, through the"
+                + " GlobalPlanner budget arbiter", Map.of("preset", PlannerPresets.FLEETPLAN), true);
     }
 
     /**
@@ -193,7 +172,7 @@ public final class PlannerPolicy implements ScalingPolicy {
         m.put("max_num_seqs", pool.engineConfig().maxNumSeqs());
         m.put("report_interval_hours", null);
         JsonNode node = JSON.valueToTree(m);
-        return ConfigLoader.convert(node, name + " planner for pool " + pool.name(), PlannerConfig.class);
+        return PlannerPresets.convert(node, name + " planner for pool " + pool.name());
     }
 
     @Override

@@ -70,6 +70,29 @@ final class PoolMetricsSource implements MetricsSource {
                 done > 0 ? (end.sumItlMs() - start.sumItlMs()) / done : Double.NaN, Double.NaN);
     }
 
+    /**
+     * The last {@code windowSeconds} as the LocalRouter's stream gives it (observed_slo_scaling): requests that
+     * finished and arrived, the finished ones' mean TTFT/ITL, and the oldest request still waiting for its first
+     * token. A window reaching back before the replay starts at time 0.
+     */
+    @Override
+    public TrafficSample recent(Instant now, double windowSeconds) {
+        Counters end = record(now);
+        long startNanos = Math.max(0, end.nanos() - Math.round(windowSeconds * 1e9));
+        if (end.nanos() <= startNanos) {
+            return null;
+        }
+        Counters start = at(startNanos);
+        double n = end.arrivals() - start.arrivals();
+        double done = end.completions() - start.completions();
+        return new TrafficSample(now, (end.nanos() - startNanos) / 1e9, done,
+                n > 0 ? (end.sumIsl() - start.sumIsl()) / n : Double.NaN,
+                n > 0 ? (end.sumOsl() - start.sumOsl()) / n : Double.NaN,
+                done > 0 ? (end.sumTtftMs() - start.sumTtftMs()) / done : Double.NaN,
+                done > 0 ? (end.sumItlMs() - start.sumItlMs()) / done : Double.NaN, Double.NaN, n,
+                pool.oldestWaitingMs());
+    }
+
     @Override
     public EngineSnapshot engines(Instant now) {
         record(now); // every tick: the start of a later window is then a recorded instant

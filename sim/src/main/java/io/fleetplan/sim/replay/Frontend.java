@@ -112,8 +112,10 @@ final class Frontend {
         pool.arrivals++;
         pool.sumIsl += request.promptTokens();
         pool.sumOsl += request.maxTokens();
+        pool.submitted(request.requestId(), scheduler.nanoTime());
         SubmitResult s = pool.worker(d.workerId()).engine.submit(request);
         if (!s.accepted()) {
+            pool.left(request.requestId(), scheduler.nanoTime());
             pool.router().finished(request.requestId());
             fail(i, RequestLog.Failure.REFUSED);
         }
@@ -145,11 +147,11 @@ final class Frontend {
             log.firstToken(i, c.finishNanos());
             TraceRequest r = trace.get(i);
             if (r.outputTokens() <= 1) {
-                complete(pool, i, c.finishNanos(), 1);
+                complete(pool, i, c.finishNanos(), 1, c.finishNanos());
                 return;
             }
             pool.completions++;
-            pool.sumTtftMs += log.ttftMsRaw(i);
+            pool.sumTtftMs += pool.left(request.requestId(), c.finishNanos());
             EngineRequest decode = new EngineRequest(request.requestId(), null, r.inputTokens(), r.outputTokens(), null,
                     hashes[i], c.handoff());
             if (!send(i, cluster.pool(decodePool[i]), decode)) {
@@ -163,14 +165,20 @@ final class Frontend {
         if (c.firstTokenNanos() > 0) {
             log.firstToken(i, c.firstTokenNanos());
         }
-        complete(pool, i, c.finishNanos(), tokens);
+        complete(pool, i, c.finishNanos(), tokens, c.firstTokenNanos() > 0 ? c.firstTokenNanos() : c.finishNanos());
     }
 
-    private void complete(SimPool pool, int i, long finishNanos, int tokens) {
+    /**
+     * @param poolFirstTokenNanos the request's first token from this pool's engine: the pool's TTFT is timed from
+     *     its submission to the pool, as the pool's router times it live (for a decode pool, the wait for a batch
+     *     slot and KV after the handoff)
+     */
+    private void complete(SimPool pool, int i, long finishNanos, int tokens, long poolFirstTokenNanos) {
         log.done(i, finishNanos, tokens);
         forget(i);
         pool.completions++;
-        pool.sumTtftMs += log.ttftMs(i);
+        double ttft = pool.left("r" + i, poolFirstTokenNanos);
+        pool.sumTtftMs += Double.isNaN(ttft) ? log.ttftMs(i) : ttft;
         pool.sumItlMs += log.itlMs(i);
     }
 

@@ -7,6 +7,7 @@ import io.fleetplan.mocker.engine.Completion;
 import io.fleetplan.mocker.engine.EngineConfig;
 import io.fleetplan.mocker.engine.EngineListener;
 import io.fleetplan.mocker.engine.EngineRequest;
+import io.fleetplan.mocker.engine.FinishReason;
 import io.fleetplan.mocker.engine.ForwardPass;
 import io.fleetplan.mocker.engine.KvEvent;
 import io.fleetplan.mocker.engine.MockEngine;
@@ -19,6 +20,7 @@ import io.fleetplan.router.core.WorkerRole;
 import io.fleetplan.router.core.WorkerSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,11 @@ public final class SimPool {
     private long nextWorker;
     private int target;
     private BiConsumer<String, ForwardPass> fpmSink;
+
+    /** Requests submitted to this pool without a first token yet, in submission order (the first is the oldest). */
+    private final LinkedHashMap<String, Long> waiting = new LinkedHashMap<>();
+    /** When each request in the pool was submitted (until it leaves): the pool's own TTFT, as its router times it. */
+    private final Map<String, Long> submittedAt = new HashMap<>();
 
     // cumulative counters (policies take differences)
     long arrivals;
@@ -87,6 +94,9 @@ public final class SimPool {
         @Override
         public void onFinished(EngineRequest request, Completion completion) {
             router.finished(request.requestId());
+            if (completion.reason() != FinishReason.LENGTH) {
+                left(request.requestId(), completion.finishNanos()); // aborted or refused: no first token to wait for
+            }
             cluster.frontend().finished(SimPool.this, request, completion);
             if (state == State.DRAINING && engine.inFlight() == 0) {
                 stop(this);
@@ -95,6 +105,9 @@ public final class SimPool {
 
         @Override
         public void onTokens(EngineRequest request, int firstIndex, int count, long timeNanos) {
+            if (!waiting.isEmpty()) {
+                waiting.remove(request.requestId());
+            }
             if (firstIndex == 0 && engineConfig.role() == Role.AGGREGATED) {
                 router.firstToken(request.requestId());
                 cluster.frontend().firstToken(request, timeNanos);
@@ -204,6 +217,27 @@ public final class SimPool {
             }
         }
         return n;
+    }
+
+    /** A request was handed to one of this pool's engines at {@code nanos}; it waits for its first token. */
+    void submitted(String requestId, long nanos) {
+        waiting.put(requestId, nanos);
+        submittedAt.put(requestId, nanos);
+    }
+
+    /**
+     * The request's first token (prefill: its prefill done) came at {@code firstTokenNanos}, or it left the pool:
+     * the time since its submission in ms (the pool's own TTFT), NaN when it was not in the pool.
+     */
+    double left(String requestId, long firstTokenNanos) {
+        waiting.remove(requestId);
+        Long at = submittedAt.remove(requestId);
+        return at == null ? Double.NaN : (firstTokenNanos - at) / 1e6;
+    }
+
+    /** How long the oldest request still without a first token has waited by now, ms; 0 when none. */
+    public double oldestWaitingMs() {
+        return waiting.isEmpty() ? 0 : Math.max(0, (scheduler.nanoTime() - waiting.values().iterator().next()) / 1e6);
     }
 
     public long arrivals() {

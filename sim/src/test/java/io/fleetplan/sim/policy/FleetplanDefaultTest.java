@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.pool.config.PlannerConfig;
+import io.fleetplan.pool.config.PlannerPresets;
 import io.fleetplan.sim.replay.PolicyContext;
 import io.fleetplan.sim.replay.Replay;
 import io.fleetplan.sim.replay.ReplayTest;
@@ -15,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The planner configs fleetplan's default gives each pool (prefill headroom, decode at Dynamo's sizing). */
+/** The planner configs fleetplan's default gives each pool: the shipped preset (prefill headroom, decode at Dynamo's sizing). */
 class FleetplanDefaultTest {
 
     /** Runs a tiny replay and records fleetplan's planner config per pool at time 0. */
@@ -60,8 +61,26 @@ class FleetplanDefaultTest {
             assertThat(p.enableThroughputScaling()).isTrue();
             assertThat(p.enableLoadScaling()).isTrue();
         }
-        assertThat(prefill.ttftMs()).isEqualTo(500 * 0.4);
-        assertThat(decode.itlMs()).isEqualTo(50 * 0.94);
+        // the SLO stays the SLO; the planning factors of the preset make the calculators plan lower
+        assertThat(prefill.ttftMs()).isEqualTo(500);
+        assertThat(prefill.ttftPlanningFactor()).isEqualTo(0.4);
+        assertThat(decode.itlPlanningFactor()).isEqualTo(0.94);
+        assertThat(decode.observedSloScaling()).isTrue();
+    }
+
+    @Test
+    void theReplayedDefaultIsTheShippedPresetAndNothingElse() {
+        // what a bare `fleetplan pool-planner` and `fleetplan up` load, field for field, but what the stack fills in
+        Map<String, PlannerConfig> c = configs(ReplayTest.stack());
+        PlannerConfig shipped = PlannerPresets.recommended(Map.of("mode", "decode"));
+        PlannerConfig replayed = c.get("decode");
+        assertThat(replayed.preset()).isEqualTo("fleetplan");
+        assertThat(replayed).usingRecursiveComparison().comparingOnlyFields("optimizationTarget",
+                "enableThroughputScaling", "enableLoadScaling", "throughputAdjustmentIntervalSeconds",
+                "loadAdjustmentIntervalSeconds", "loadPredictor", "loadScalingDownSensitivity",
+                "scaleDownStabilizationSeconds", "ttftPlanningFactor", "itlPlanningFactor", "observedSloScaling",
+                "throughputTargetUtilization", "noCorrection", "loadMinObservations", "maxNumFpmSamples")
+                .isEqualTo(shipped);
     }
 
     @Test
