@@ -60,6 +60,9 @@ class LiveReplayEquivalenceTest {
         record Traffic(Instant now, double windowSeconds, TrafficSample sample) implements Read {
         }
 
+        record Recent(Instant now, double windowSeconds, TrafficSample sample) implements Read {
+        }
+
         record Engines(Instant now, EngineSnapshot snapshot) implements Read {
         }
 
@@ -80,6 +83,13 @@ class LiveReplayEquivalenceTest {
         public TrafficSample traffic(Instant now, double windowSeconds) {
             TrafficSample s = delegate.traffic(now, windowSeconds);
             reads.add(new Read.Traffic(now, windowSeconds, s));
+            return s;
+        }
+
+        @Override
+        public TrafficSample recent(Instant now, double windowSeconds) {
+            TrafficSample s = delegate.recent(now, windowSeconds);
+            reads.add(new Read.Recent(now, windowSeconds, s));
             return s;
         }
 
@@ -111,6 +121,13 @@ class LiveReplayEquivalenceTest {
             Read r = reads.next();
             assertThat(r).isEqualTo(new Read.Traffic(now, windowSeconds, ((Read.Traffic) r).sample()));
             return ((Read.Traffic) r).sample();
+        }
+
+        @Override
+        public TrafficSample recent(Instant now, double windowSeconds) {
+            Read r = reads.next();
+            assertThat(r).isEqualTo(new Read.Recent(now, windowSeconds, ((Read.Recent) r).sample()));
+            return ((Read.Recent) r).sample();
         }
 
         @Override
@@ -230,6 +247,8 @@ class LiveReplayEquivalenceTest {
                     .filter(java.util.Objects::nonNull).max(Instant::compareTo).orElseThrow();
             List<String> replayed = recorded.log.get(pool);
             assertThat(reads).filteredOn(r -> r instanceof Read.Traffic t && t.sample() != null).hasSizeGreaterThan(10);
+            // the load loop's recent windows (observed_slo_scaling) are part of what is replayed
+            assertThat(reads).filteredOn(r -> r instanceof Read.Recent t && t.sample() != null).hasSizeGreaterThan(100);
 
             List<String> live = live(recorded.configs.get(pool), new Replaying(reads), recorded.initial.get(pool),
                     recorded.origin, end);
