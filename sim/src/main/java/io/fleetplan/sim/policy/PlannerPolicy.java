@@ -13,6 +13,7 @@ import io.fleetplan.pool.core.ReplicaState;
 import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.core.TrafficSample;
 import io.fleetplan.pool.perf.Fpm;
+import io.fleetplan.pool.perf.ProfileData;
 import io.fleetplan.pool.scaling.Replicas;
 import io.fleetplan.pool.scaling.ThroughputReason;
 import io.fleetplan.sim.replay.PolicyContext;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The pool planner ({@link PoolPlanner}, the class the live {@code fleetplan pool-planner} runs), one per pool,
@@ -41,6 +43,8 @@ public final class PlannerPolicy implements ScalingPolicy {
     private final boolean arbitrated;
     private final double ttftMargin;
     private final double itlMargin;
+    /** The pre-deployment profile each pool's planner starts from (null: none, it learns from live FPMs). */
+    private final Function<SimPool, ProfileData> profiles;
 
     /**
      * @param settings PlannerConfig fields (Dynamo names) applied to every pool; the pool's mode, the stack's
@@ -65,6 +69,18 @@ public final class PlannerPolicy implements ScalingPolicy {
      */
     public PlannerPolicy(String name, String description, Map<String, Object> settings,
             Map<String, Object> prefillSettings, boolean arbitrated, double ttftMargin, double itlMargin) {
+        this(name, description, settings, prefillSettings, arbitrated, ttftMargin, itlMargin, pool -> null);
+    }
+
+    /**
+     * @param profiles the pre-deployment profile (Dynamo's profiler output) each pool's planner starts from: its
+     *     throughput loop sizes from it until the FPM regression is ready, and its FPMs bootstrap that regression;
+     *     null for a pool means no profile
+     */
+    public PlannerPolicy(String name, String description, Map<String, Object> settings,
+            Map<String, Object> prefillSettings, boolean arbitrated, double ttftMargin, double itlMargin,
+            Function<SimPool, ProfileData> profiles) {
+        this.profiles = profiles;
         this.prefillSettings = Map.copyOf(prefillSettings);
         this.ttftMargin = ttftMargin;
         this.itlMargin = itlMargin;
@@ -74,20 +90,14 @@ public final class PlannerPolicy implements ScalingPolicy {
         this.arbitrated = arbitrated;
     }
 
-    /** Dynamo's SLA planner with only the throughput (predictive) loop, default 180 s interval. */
+    /** Dynamo's SLA planner with only the throughput (predictive) loop, as {@link DynamoBaselines} configures it. */
     public static PlannerPolicy dynamoThroughput() {
-        return new PlannerPolicy("dynamo-throughput", "Dynamo-semantics SLA planner, throughput loop only"
-                + " (ARIMA prediction, 180 s interval), per pool, no GlobalPlanner",
-                Map.of("optimization_target", "sla", "enable_throughput_scaling", true, "enable_load_scaling", false),
-                false);
+        return DynamoBaselines.throughput();
     }
 
-    /** Dynamo's load-based planner (FPM latency regression, +-1 step every 5 s), per pool. */
+    /** Dynamo's SLA planner with only the load (reactive) loop, as {@link DynamoBaselines} configures it. */
     public static PlannerPolicy dynamoLoad() {
-        return new PlannerPolicy("dynamo-load", "Dynamo-semantics SLA planner, load loop only (FPM regression,"
-                + " +-1 every 5 s), per pool, no GlobalPlanner",
-                Map.of("optimization_target", "sla", "enable_throughput_scaling", false, "enable_load_scaling", true),
-                false);
+        return DynamoBaselines.load();
     }
 
     /**
@@ -134,7 +144,8 @@ public final class PlannerPolicy implements ScalingPolicy {
         m.putAll(all);
         Map<String, Object> p = new LinkedHashMap<>(prefillSettings);
         p.putAll(prefill);
-        return new PlannerPolicy(variantName, description, m, p, arbitrated, variantTtftMargin, variantItlMargin);
+        return new PlannerPolicy(variantName, description, m, p, arbitrated, variantTtftMargin, variantItlMargin,
+                profiles);
     }
 
     public double ttftMargin() {
@@ -192,7 +203,7 @@ public final class PlannerPolicy implements ScalingPolicy {
     @Override
     public void start(PolicyContext ctx) {
         for (SimPool pool : ctx.pools()) {
-            PoolPlanner planner = new PoolPlanner(PlanningSettings.from(config(pool, ctx)), null);
+            PoolPlanner planner = new PoolPlanner(PlanningSettings.from(config(pool, ctx)), profiles.apply(pool));
             Driver d = new Driver(pool, planner);
             pool.fpmSink(d::onFpm);
             Duration every = planner.scaleInterval();
