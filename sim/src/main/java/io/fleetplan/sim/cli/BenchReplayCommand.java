@@ -10,8 +10,12 @@ import io.fleetplan.sim.replay.Replay;
 import io.fleetplan.sim.report.EqualAttainment;
 import io.fleetplan.sim.report.Evaluation;
 import io.fleetplan.sim.report.Feasibility;
+import io.fleetplan.sim.report.GoodputSweepCase;
+import io.fleetplan.sim.report.ReplaySuite;
 import io.fleetplan.sim.report.PolicySummary;
 import io.fleetplan.sim.report.SummaryJson;
+import io.fleetplan.sim.trace.SyntheticTraces;
+import io.fleetplan.sim.trace.TimeWindow;
 import io.fleetplan.sim.trace.Trace;
 import io.fleetplan.sim.trace.TraceFormat;
 import io.fleetplan.sim.trace.TraceOptions;
@@ -68,6 +72,25 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
+    @Option(names = "--skip-suite", description = "No suite (trace shapes x rate scales x budgets) and no goodput sweep case")
+    boolean skipSuite;
+
+    @Option(names = "--suite-only", description = "Only the suite and the goodput sweep case (no speed, no quality part)")
+    boolean suiteOnly;
+
+    @Option(names = "--suite-shapes", paramLabel = "A,B", description = "Suite shapes to run, of azure, mooncake,"
+            + " diurnal, bursts, step, phased (default all)")
+    String suiteShapes;
+
+    @Option(names = "--suite-seconds", paramLabel = "S", defaultValue = "0", description = "Keep each suite trace's"
+            + " first S seconds after rate scaling (0 = each case's own length; for quick looks and tests)")
+    double suiteSeconds;
+
+    /** The suite's recorded traces: a window of the full files when readable, else the embedded excerpts. */
+    static final double SUITE_AZURE_SECONDS = 1800;
+    static final double SUITE_MOONCAKE_SECONDS = 1200;
+    static final String MOONCAKE_EXCERPT = "/traces/mooncake_conversation_head1750.jsonl";
+
     @Override
     public String parent() {
         return "bench";
@@ -76,15 +99,32 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (!Files.isReadable(azure)) {
-            spec.commandLine().getErr().println("fleetplan bench replay: --azure " + azure + " is not readable");
+        List<String> shapes;
+        try {
+            shapes = SuiteCases.parseShapes(suiteShapes);
+            if (suiteSeconds < 0 || !Double.isFinite(suiteSeconds)) {
+                throw new IllegalArgumentException("--suite-seconds: " + suiteSeconds + " must be >= 0 (0 = whole cases)");
+            }
+            if (suiteOnly && skipSuite) {
+                throw new IllegalArgumentException("--suite-only and --skip-suite: choose one");
+            }
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("fleetplan bench replay: " + e.getMessage());
+            return 2;
+        }
+        if (!suiteOnly && !Files.isReadable(azure)) {
+            spec.commandLine().getErr().println("fleetplan bench replay: --azure " + azure + " is not readable"
+                    + " (--suite-only runs the suite on the embedded excerpts)");
             return 2;
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("bench", "replay");
-        Trace conv = TraceReader.read(azure, TraceFormat.AZURE, TraceOptions.DEFAULTS);
-        json.put("speed", speed(out, conv));
-        if (!skipQuality) {
+        if (!suiteOnly) {
+            Trace conv = TraceReader.read(azure, TraceFormat.AZURE, TraceOptions.DEFAULTS);
+            json.put("speed", speed(out, conv));
+        }
+        if (!skipQuality && !suiteOnly) {
+            Trace conv = TraceReader.read(azure, TraceFormat.AZURE, TraceOptions.DEFAULTS);
             StackConfig stack = StackDefaults.replayStack();
             json.put("azure", quality(out, "Azure conv x" + azureScale, conv.rateScaled(azureScale), stack));
             if (Files.isReadable(mooncake)) {
@@ -95,8 +135,68 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
                 out.println("mooncake: " + mooncake + " not readable, skipped");
             }
         }
+        if (!skipSuite) {
+            json.put("suite", suite(out, shapes));
+            json.put("goodput_sweep", goodputSweep(out));
+        }
         out.println(new ObjectMapper().writeValueAsString(json));
         return 0;
+    }
+
+    /** Every suite case: the table on the terminal, one JSON object per case. */
+    private List<Map<String, Object>> suite(PrintWriter out, List<String> shapes) {
+        Map<String, Trace> recorded = new LinkedHashMap<>();
+        recorded.put("azure", Files.isReadable(azure)
+                ? TraceReader.read(azure, TraceFormat.AZURE, TraceOptions.DEFAULTS.withWindow(new TimeWindow(0, SUITE_AZURE_SECONDS)))
+                : TraceInput.load(null, null, 1, null, false, seed));
+        recorded.put("mooncake", Files.isReadable(mooncake)
+                ? TraceReader.read(mooncake, TraceFormat.MOONCAKE,
+                        TraceOptions.DEFAULTS.withWindow(new TimeWindow(0, SUITE_MOONCAKE_SECONDS)))
+                : embedded(MOONCAKE_EXCERPT, TraceFormat.MOONCAKE));
+        List<ReplaySuite.Case> cases = SuiteCases.cases(recorded, shapes, seed, suiteSeconds);
+        out.printf(Locale.ROOT, "%nsuite: %d cases (attainment %% @ GPU-hours; meets: fleetplan attainment >= oracle's"
+                + " - 1 point and GPU-hours <= 1.15x oracle's unless attainment >= oracle's + 1 point)%n", cases.size());
+        for (String name : shapes) {
+            cases.stream().filter(c -> c.shape().equals(name)).findFirst().ifPresent(c -> out.printf(Locale.ROOT,
+                    "  %-9s %s, %d requests at the first rate scale (%d pools, SLO TTFT %.0f ms ITL %.0f ms)%n", name,
+                    SummaryJson.fileName(c.trace().source()), c.trace().requests().size(), c.stack().pools().size(),
+                    c.stack().slo().ttftMs(), c.stack().slo().itlMs()));
+        }
+        out.println(ReplaySuite.header());
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        for (ReplaySuite.Case c : cases) {
+            ReplaySuite.CaseResult r = ReplaySuite.run(c, seed, threads);
+            out.println(ReplaySuite.row(r));
+            out.flush();
+            rows.add(ReplaySuite.json(r));
+        }
+        long met = rows.stream().filter(m -> Boolean.TRUE.equals(m.get("meets_target"))).count();
+        out.printf(Locale.ROOT, "fleetplan meets the target in %d of %d cases%n", met, rows.size());
+        return rows;
+    }
+
+    /** Dynamo's goodput-per-GPU sweep setting: one agg pool capped at 8, SLO 2000/50 ms, tool-agent-like arrivals. */
+    private Map<String, Object> goodputSweep(PrintWriter out) {
+        Trace t = SuiteCases.limit(SyntheticTraces.generate(SuiteCases.TOOL_AGENT_LIKE, seed), suiteSeconds);
+        StackConfig stack = StackDefaults.load("/stacks/sweep-agg.yaml");
+        out.printf(Locale.ROOT, "%ngoodput sweep case (Dynamo's sweep setting): agg pool, cap %d, SLO TTFT %.0f ms ITL"
+                + " %.0f ms, tool-agent-like synthetic trace %s (%d requests, %.2f req/s)%n",
+                stack.pools().get(0).maxReplicas(), stack.slo().ttftMs(), stack.slo().itlMs(), SuiteCases.TOOL_AGENT_LIKE,
+                t.requests().size(), t.meanRate());
+        GoodputSweepCase.Result r = GoodputSweepCase.run(t, stack, seed,
+                Math.max(1, Runtime.getRuntime().availableProcessors()));
+        GoodputSweepCase.table(r).forEach(out::println);
+        return GoodputSweepCase.json(r, SuiteCases.TOOL_AGENT_LIKE);
+    }
+
+    private static Trace embedded(String resource, TraceFormat format) {
+        try (java.io.InputStream in = BenchReplayCommand.class.getResourceAsStream(resource)) {
+            return TraceReader.read(in, resource.substring(resource.lastIndexOf('/') + 1) + " (embedded excerpt)",
+                    format, TraceOptions.DEFAULTS);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private Map<String, Object> speed(PrintWriter out, Trace conv) {
