@@ -26,7 +26,7 @@ final class SuiteCases {
     }
 
     static final List<Shape> SHAPES = List.of(
-            new Shape("azure", StackDefaults.RESOURCE, List.of(2.0, 2.5)),
+            new Shape("azure", StackDefaults.RESOURCE, List.of(2.0, 2.5, 3.0)),
             new Shape("mooncake", "/stacks/bench-mooncake.yaml", List.of(1.0, 1.5)),
             new Shape("diurnal", StackDefaults.RESOURCE, List.of(1.0, 1.5)),
             new Shape("bursts", StackDefaults.RESOURCE, List.of(1.0, 1.5)),
@@ -38,9 +38,9 @@ final class SuiteCases {
 
     /** The synthetic shapes' specs at rate scale 1 (docs/sim.md). */
     static final Map<String, String> SYNTHETIC = Map.of(
-            "diurnal", "diurnal:rate=8,amplitude=0.6,period=600,duration=1200",
-            "bursts", "bursts:rate=6,burst_rate=16,burst_seconds=60,every=300,duration=1200",
-            "step", "step:rate=4,rate2=12,at=400,duration=1200",
+            "diurnal", "diurnal:rate=10,amplitude=0.6,period=600,duration=1200",
+            "bursts", "bursts:rate=8,burst_rate=24,burst_seconds=60,every=300,duration=1200",
+            "step", "step:rate=5,rate2=16,at=400,duration=1200",
             "phased", "phased:rate=2,duration=720");
 
     /**
