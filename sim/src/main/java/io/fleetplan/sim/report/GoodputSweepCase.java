@@ -96,11 +96,7 @@ public final class GoodputSweepCase {
             e.put("scale_events", f.scaleEvents());
             e.put("goodput_requests_per_gpu_hour", ReplaySuite.round(f.goodputPerGpuHour()));
             e.put("goodput_vs_static", ReplaySuite.round(f.vsStatic()));
-            Map<String, Object> classes = new LinkedHashMap<>();
-            for (RequestClasses.Figures c : f.classes()) {
-                classes.put(c.name(), Map.of("requests", c.requests(), "attainment", ReplaySuite.round(c.attainment())));
-            }
-            e.put("classes", classes);
+            e.put("classes", ReplaySuite.classesJson(f.classes()));
             policies.put(f.policy(), e);
         }
         m.put("policies", policies);

@@ -128,22 +128,27 @@ public final class ReplaySuite {
             e.put("avg_gpus", round(p.avgGpus()));
             e.put("peak_gpus", p.peakGpus());
             e.put("failed", p.failed());
-            Map<String, Object> classes = new LinkedHashMap<>();
-            for (RequestClasses.Figures f : p.classes()) {
-                Map<String, Object> k = new LinkedHashMap<>();
-                k.put("requests", f.requests());
-                k.put("attainment", round(f.attainment()));
-                k.put("ttft_misses", f.ttftMisses());
-                k.put("itl_misses", f.itlMisses());
-                k.put("failed", f.failed());
-                classes.put(f.name(), k);
-            }
-            e.put("classes", classes);
+            e.put("classes", classesJson(p.classes()));
             policies.put(p.policy(), e);
         }
         m.put("policies", policies);
         m.put("wall_seconds", round(r.wallSeconds()));
         return m;
+    }
+
+    /** Per request class: requests, attainment and the misses by kind. */
+    static Map<String, Object> classesJson(List<RequestClasses.Figures> figures) {
+        Map<String, Object> classes = new LinkedHashMap<>();
+        for (RequestClasses.Figures f : figures) {
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("requests", f.requests());
+            k.put("attainment", round(f.attainment()));
+            k.put("ttft_misses", f.ttftMisses());
+            k.put("itl_misses", f.itlMisses());
+            k.put("failed", f.failed());
+            classes.put(f.name(), k);
+        }
+        return classes;
     }
 
     /** Table header for {@link #row}: attainment % @ GPU-hours per policy. */
