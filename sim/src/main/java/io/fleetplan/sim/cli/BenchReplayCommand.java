@@ -86,10 +86,9 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
             + " first S seconds after rate scaling (0 = each case's own length; for quick looks and tests)")
     double suiteSeconds;
 
-    /** The suite's recorded traces: a window of the full files when readable, else the embedded excerpts. */
+    /** The suite's recorded traces: these first seconds of the full files when readable, else the embedded excerpts. */
     static final double SUITE_AZURE_SECONDS = 1800;
     static final double SUITE_MOONCAKE_SECONDS = 1200;
-    static final String MOONCAKE_EXCERPT = "/traces/mooncake_conversation_head1750.jsonl";
 
     @Override
     public String parent() {
@@ -119,12 +118,11 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("bench", "replay");
+        Trace conv = suiteOnly ? null : TraceReader.read(azure, TraceFormat.AZURE, TraceOptions.DEFAULTS);
         if (!suiteOnly) {
-            Trace conv = TraceReader.read(azure, TraceFormat.AZURE, TraceOptions.DEFAULTS);
             json.put("speed", speed(out, conv));
         }
         if (!skipQuality && !suiteOnly) {
-            Trace conv = TraceReader.read(azure, TraceFormat.AZURE, TraceOptions.DEFAULTS);
             StackConfig stack = StackDefaults.replayStack();
             json.put("azure", quality(out, "Azure conv x" + azureScale, conv.rateScaled(azureScale), stack));
             if (Files.isReadable(mooncake)) {
@@ -146,13 +144,13 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
     /** Every suite case: the table on the terminal, one JSON object per case. */
     private List<Map<String, Object>> suite(PrintWriter out, List<String> shapes) {
         Map<String, Trace> recorded = new LinkedHashMap<>();
-        recorded.put("azure", Files.isReadable(azure)
-                ? TraceReader.read(azure, TraceFormat.AZURE, TraceOptions.DEFAULTS.withWindow(new TimeWindow(0, SUITE_AZURE_SECONDS)))
-                : TraceInput.load(null, null, 1, null, false, seed));
-        recorded.put("mooncake", Files.isReadable(mooncake)
-                ? TraceReader.read(mooncake, TraceFormat.MOONCAKE,
-                        TraceOptions.DEFAULTS.withWindow(new TimeWindow(0, SUITE_MOONCAKE_SECONDS)))
-                : embedded(MOONCAKE_EXCERPT, TraceFormat.MOONCAKE));
+        if (shapes.contains("azure")) {
+            recorded.put("azure", recorded(azure, TraceFormat.AZURE, SUITE_AZURE_SECONDS, TraceInput.SAMPLE));
+        }
+        if (shapes.contains("mooncake")) {
+            recorded.put("mooncake", recorded(mooncake, TraceFormat.MOONCAKE, SUITE_MOONCAKE_SECONDS,
+                    TraceInput.MOONCAKE_EXCERPT));
+        }
         List<ReplaySuite.Case> cases = SuiteCases.cases(recorded, shapes, seed, suiteSeconds);
         out.printf(Locale.ROOT, "%nsuite: %d cases (attainment %% @ GPU-hours; meets: fleetplan attainment >= oracle's"
                 + " - 1 point and GPU-hours <= 1.15x oracle's unless attainment >= oracle's + 1 point)%n", cases.size());
@@ -190,13 +188,11 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
         return GoodputSweepCase.json(r, SuiteCases.TOOL_AGENT_LIKE);
     }
 
-    private static Trace embedded(String resource, TraceFormat format) {
-        try (java.io.InputStream in = BenchReplayCommand.class.getResourceAsStream(resource)) {
-            return TraceReader.read(in, resource.substring(resource.lastIndexOf('/') + 1) + " (embedded excerpt)",
-                    format, TraceOptions.DEFAULTS);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    /** The first {@code seconds} of {@code file} when readable, else the whole embedded {@code excerpt}. */
+    private static Trace recorded(Path file, TraceFormat format, double seconds, String excerpt) {
+        return Files.isReadable(file)
+                ? TraceReader.read(file, format, TraceOptions.DEFAULTS.withWindow(new TimeWindow(0, seconds)))
+                : TraceInput.embedded(excerpt, format);
     }
 
     private Map<String, Object> speed(PrintWriter out, Trace conv) {
