@@ -39,11 +39,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code fleetplan bench replay}: (1) replay speed and peak heap for the one-hour Azure conv trace through 16
  * static workers with the per-iteration engine; (2) planner quality on Azure conv and Mooncake, rate-scaled so
- * the budget binds: every policy on the same arrivals. Ends with one JSON line (names and units in docs/sim.md).
+ * the budget binds: every policy on the same arrivals; (3) the suite: every policy on each trace shape at 2-3 rate
+ * scales with a binding and a loose budget, and Dynamo's goodput-per-GPU sweep setting as one agg case. Ends with
+ * one JSON line (names and units in docs/sim.md).
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Replay speed (simulated s per wall s, peak heap) and planner quality (fleetplan vs baselines"
-                + " and the oracle) on the Azure conv and Mooncake traces.")
+        description = "Replay speed (simulated s per wall s, peak heap), planner quality (fleetplan vs baselines"
+                + " and the oracle) on the Azure conv and Mooncake traces, and a suite of trace shapes x rate scales x"
+                + " budgets.")
 public final class BenchReplayCommand implements Callable<Integer>, FleetplanSubcommand {
 
     @Spec

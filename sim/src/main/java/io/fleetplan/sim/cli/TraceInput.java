@@ -35,7 +35,8 @@ final class TraceInput {
         }
         if (!Files.isReadable(file)) {
             throw new IllegalArgumentException("--trace: " + trace + " is not a readable file (nor a synthetic spec"
-                    + " such as poisson:rate=5,duration=600)");
+                    + " SHAPE[:key=value,...] with SHAPE one of " + String.join(", ", SyntheticTraces.SHAPES)
+                    + ", such as poisson:rate=5,duration=600)");
         }
         return TraceReader.read(file, format == null ? null : TraceFormat.of(format), options);
     }

@@ -44,7 +44,7 @@ class ReplayCommandTest {
         assertThat(err.toString()).contains("--policies", "magic", "fleetplan");
         err.getBuffer().setLength(0);
         assertThat(run(out, err, "--out", dir.toString(), "--trace", dir.resolve("nope.csv").toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("--trace", "not a readable file");
+        assertThat(err.toString()).contains("--trace", "not a readable file", "phased");
         err.getBuffer().setLength(0);
         assertThat(run(out, err, "--out", dir.toString(), "--rate-scale", "-1")).isEqualTo(2);
         assertThat(err.toString()).contains("--rate-scale");
