@@ -32,7 +32,7 @@ class ReplayCommandTest {
         assertThat(out.toString()).contains("embedded sample", "fleetplan", "oracle");
         String summary = Files.readString(dir.resolve("summary.json"));
         assertThat(summary).contains("\"policy\" : \"static-peak\"", "\"slo_attainment\"", "\"gpu_hours\"",
-                "\"budget_violations\"", "\"p99\"");
+                "\"budget_violations\"", "\"p99\"", "\"classes\"", "\"isl<2k\"", "\"ttft_misses\"");
         assertThat(Files.readString(dir.resolve("report.html"))).contains("<svg");
     }
 
