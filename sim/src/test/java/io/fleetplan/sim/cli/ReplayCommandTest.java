@@ -33,7 +33,7 @@ class ReplayCommandTest {
         String summary = Files.readString(dir.resolve("summary.json"));
         assertThat(summary).contains("\"policy\" : \"static-peak\"", "\"slo_attainment\"", "\"gpu_hours\"",
                 "\"budget_violations\"", "\"p99\"", "\"classes\"", "\"isl<2k\"", "\"ttft_misses\"");
-        assertThat(Files.readString(dir.resolve("report.html"))).contains("<svg");
+        assertThat(Files.readString(dir.resolve("report.html"))).contains("<svg", "Attainment per request class");
     }
 
     @Test
