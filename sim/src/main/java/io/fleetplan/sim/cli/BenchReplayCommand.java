@@ -167,10 +167,13 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
         List<Map<String, Object>> rows = new java.util.ArrayList<>();
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         for (ReplaySuite.Case c : cases) {
+            long t0 = System.nanoTime();
             ReplaySuite.CaseResult r = ReplaySuite.run(c, seed, threads);
             out.println(ReplaySuite.row(r));
             out.flush();
-            rows.add(ReplaySuite.json(r));
+            Map<String, Object> row = ReplaySuite.json(r);
+            row.put("wall_seconds", round((System.nanoTime() - t0) / 1e9));
+            rows.add(row);
         }
         long met = rows.stream().filter(m -> Boolean.TRUE.equals(m.get("meets_target"))).count();
         out.printf(Locale.ROOT, "fleetplan meets the target in %d of %d cases%n", met, rows.size());
@@ -185,10 +188,13 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
                 + " %.0f ms, tool-agent-like synthetic trace %s (%d requests, %.2f req/s)%n",
                 stack.pools().get(0).maxReplicas(), stack.slo().ttftMs(), stack.slo().itlMs(), SuiteCases.TOOL_AGENT_LIKE,
                 t.requests().size(), t.meanRate());
+        long t0 = System.nanoTime();
         GoodputSweepCase.Result r = GoodputSweepCase.run(t, stack, seed,
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
         GoodputSweepCase.table(r).forEach(out::println);
-        return GoodputSweepCase.json(r, SuiteCases.TOOL_AGENT_LIKE);
+        Map<String, Object> m = GoodputSweepCase.json(r, SuiteCases.TOOL_AGENT_LIKE);
+        m.put("wall_seconds", round((System.nanoTime() - t0) / 1e9));
+        return m;
     }
 
     /** The first {@code seconds} of {@code file} when readable, else the whole embedded {@code excerpt}. */

@@ -35,7 +35,7 @@ public final class GoodputSweepCase {
             long scaleEvents, double goodputPerGpuHour, double vsStatic, List<RequestClasses.Figures> classes) {
     }
 
-    public record Result(Trace trace, StackConfig stack, List<Figures> policies, double wallSeconds) {
+    public record Result(Trace trace, StackConfig stack, List<Figures> policies) {
     }
 
     private GoodputSweepCase() {
@@ -54,9 +54,7 @@ public final class GoodputSweepCase {
         Evaluation.Options d = Evaluation.Options.defaults(stack, seed);
         Evaluation.Options o = new Evaluation.Options(stack, d.settings(), d.policies(), d.oracleWindowSeconds(),
                 d.attainmentTarget(), d.oracleIterations(), threads);
-        long t0 = System.nanoTime();
         List<PolicyRun> runs = Evaluation.runAll(trace, o, policies, null, Evaluation.Progress.NONE);
-        double wall = (System.nanoTime() - t0) / 1e9;
         double ttft = stack.slo().ttftMs();
         double itl = stack.slo().itlMs();
         List<Figures> out = new ArrayList<>();
@@ -70,7 +68,7 @@ public final class GoodputSweepCase {
                     s.scaleEvents(), perGpuHour, base > 0 ? perGpuHour / base : Double.NaN,
                     RequestClasses.of(trace, run.requests(), ttft, itl)));
         }
-        return new Result(trace, stack, List.copyOf(out), wall);
+        return new Result(trace, stack, List.copyOf(out));
     }
 
     /** The case as a JSON object (names and units in docs/sim.md). */
@@ -100,7 +98,6 @@ public final class GoodputSweepCase {
             policies.put(f.policy(), e);
         }
         m.put("policies", policies);
-        m.put("wall_seconds", ReplaySuite.round(r.wallSeconds()));
         return m;
     }
 

@@ -35,8 +35,7 @@ public final class ReplaySuite {
     }
 
     /** One case's outcome: the policies in {@link Evaluation#POLICIES} order. */
-    public record CaseResult(Case c, List<PolicyFigures> policies, double attainmentCeiling, boolean meetsTarget,
-            double wallSeconds) {
+    public record CaseResult(Case c, List<PolicyFigures> policies, double attainmentCeiling, boolean meetsTarget) {
 
         public PolicyFigures policy(String name) {
             return policies.stream().filter(p -> p.policy().equals(name)).findFirst().orElseThrow();
@@ -78,9 +77,7 @@ public final class ReplaySuite {
         Evaluation.Options d = Evaluation.Options.defaults(c.stack(), seed);
         Evaluation.Options o = new Evaluation.Options(d.stack(), d.settings(), d.policies(), d.oracleWindowSeconds(),
                 d.attainmentTarget(), d.oracleIterations(), threads);
-        long t0 = System.nanoTime();
         Evaluation.Result r = Evaluation.run(c.trace(), o, Evaluation.Progress.NONE);
-        double wall = (System.nanoTime() - t0) / 1e9;
         double ttft = c.stack().slo().ttftMs();
         double itl = c.stack().slo().itlMs();
         List<PolicyFigures> figures = new ArrayList<>();
@@ -93,7 +90,7 @@ public final class ReplaySuite {
         PolicyFigures fp = find(figures, "fleetplan");
         PolicyFigures oracle = find(figures, "oracle");
         boolean meets = meetsTarget(fp.attainment(), fp.gpuHours(), oracle.attainment(), oracle.gpuHours());
-        return new CaseResult(c, List.copyOf(figures), Feasibility.ttftCeiling(c.trace(), c.stack()), meets, wall);
+        return new CaseResult(c, List.copyOf(figures), Feasibility.ttftCeiling(c.trace(), c.stack()), meets);
     }
 
     private static PolicyFigures find(List<PolicyFigures> figures, String name) {
@@ -132,7 +129,6 @@ public final class ReplaySuite {
             policies.put(p.policy(), e);
         }
         m.put("policies", policies);
-        m.put("wall_seconds", round(r.wallSeconds()));
         return m;
     }
 
