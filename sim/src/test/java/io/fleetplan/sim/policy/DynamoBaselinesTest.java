@@ -6,13 +6,7 @@ import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.mocker.engine.EngineConfig;
 import io.fleetplan.pool.config.PlannerConfig;
 import io.fleetplan.pool.perf.ProfileData;
-import io.fleetplan.sim.replay.PolicyContext;
-import io.fleetplan.sim.replay.Replay;
 import io.fleetplan.sim.replay.ReplayTest;
-import io.fleetplan.sim.replay.ScalingPolicy;
-import io.fleetplan.sim.replay.SimPool;
-import io.fleetplan.sim.trace.SyntheticTraces;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,28 +14,7 @@ import org.junit.jupiter.api.Test;
 class DynamoBaselinesTest {
 
     private static Map<String, PlannerConfig> configs(PlannerPolicy policy, StackConfig stack) {
-        Map<String, PlannerConfig> out = new LinkedHashMap<>();
-        ScalingPolicy capture = new ScalingPolicy() {
-            @Override
-            public String name() {
-                return "capture";
-            }
-
-            @Override
-            public String description() {
-                return "records the baseline's planner configs";
-            }
-
-            @Override
-            public void start(PolicyContext ctx) {
-                for (SimPool p : ctx.pools()) {
-                    out.put(p.name(), policy.config(p, ctx));
-                }
-            }
-        };
-        Replay.run(SyntheticTraces.generate("poisson:rate=1,duration=5", 1), stack, capture, Replay.Settings.DEFAULTS,
-                null);
-        return out;
+        return FleetplanDefaultTest.configs(policy, stack);
     }
 
     @Test
