@@ -10,8 +10,12 @@ import io.fleetplan.sim.replay.Replay;
 import io.fleetplan.sim.report.EqualAttainment;
 import io.fleetplan.sim.report.Evaluation;
 import io.fleetplan.sim.report.Feasibility;
+import io.fleetplan.sim.report.GoodputSweepCase;
+import io.fleetplan.sim.report.ReplaySuite;
 import io.fleetplan.sim.report.PolicySummary;
 import io.fleetplan.sim.report.SummaryJson;
+import io.fleetplan.sim.trace.SyntheticTraces;
+import io.fleetplan.sim.trace.TimeWindow;
 import io.fleetplan.sim.trace.Trace;
 import io.fleetplan.sim.trace.TraceFormat;
 import io.fleetplan.sim.trace.TraceOptions;
@@ -35,11 +39,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code fleetplan bench replay}: (1) replay speed and peak heap for the one-hour Azure conv trace through 16
  * static workers with the per-iteration engine; (2) planner quality on Azure conv and Mooncake, rate-scaled so
- * the budget binds: every policy on the same arrivals. Ends with one JSON line (names and units in docs/sim.md).
+ * the budget binds: every policy on the same arrivals; (3) the suite: every policy on each trace shape at 2-3 rate
+ * scales with a binding and a loose budget, and Dynamo's goodput-per-GPU sweep setting as one agg case. Ends with
+ * one JSON line (names and units in docs/sim.md).
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Replay speed (simulated s per wall s, peak heap) and planner quality (fleetplan vs baselines"
-                + " and the oracle) on the Azure conv and Mooncake traces.")
+        description = "Replay speed (simulated s per wall s, peak heap), planner quality (fleetplan vs baselines"
+                + " and the oracle) on the Azure conv and Mooncake traces, and a suite of trace shapes x rate scales x"
+                + " budgets.")
 public final class BenchReplayCommand implements Callable<Integer>, FleetplanSubcommand {
 
     @Spec
@@ -68,6 +75,24 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
+    @Option(names = "--skip-suite", description = "No suite (trace shapes x rate scales x budgets) and no goodput sweep case")
+    boolean skipSuite;
+
+    @Option(names = "--suite-only", description = "Only the suite and the goodput sweep case (no speed, no quality part)")
+    boolean suiteOnly;
+
+    @Option(names = "--suite-shapes", paramLabel = "A,B", description = "Suite shapes to run, of azure, mooncake,"
+            + " diurnal, bursts, step, phased (default all)")
+    String suiteShapes;
+
+    @Option(names = "--suite-seconds", paramLabel = "S", defaultValue = "0", description = "Keep each suite trace's"
+            + " first S seconds after rate scaling (0 = each case's own length; for quick looks and tests)")
+    double suiteSeconds;
+
+    /** The suite's recorded traces: these first seconds of the full files when readable, else the embedded excerpts. */
+    static final double SUITE_AZURE_SECONDS = 1800;
+    static final double SUITE_MOONCAKE_SECONDS = 1200;
+
     @Override
     public String parent() {
         return "bench";
@@ -76,15 +101,31 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (!Files.isReadable(azure)) {
-            spec.commandLine().getErr().println("fleetplan bench replay: --azure " + azure + " is not readable");
+        List<String> shapes;
+        try {
+            shapes = SuiteCases.parseShapes(suiteShapes);
+            if (suiteSeconds < 0 || !Double.isFinite(suiteSeconds)) {
+                throw new IllegalArgumentException("--suite-seconds: " + suiteSeconds + " must be >= 0 (0 = whole cases)");
+            }
+            if (suiteOnly && skipSuite) {
+                throw new IllegalArgumentException("--suite-only and --skip-suite: choose one");
+            }
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("fleetplan bench replay: " + e.getMessage());
+            return 2;
+        }
+        if (!suiteOnly && !Files.isReadable(azure)) {
+            spec.commandLine().getErr().println("fleetplan bench replay: --azure " + azure + " is not readable"
+                    + " (--suite-only runs the suite on the embedded excerpts)");
             return 2;
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("bench", "replay");
-        Trace conv = TraceReader.read(azure, TraceFormat.AZURE, TraceOptions.DEFAULTS);
-        json.put("speed", speed(out, conv));
-        if (!skipQuality) {
+        Trace conv = suiteOnly ? null : TraceReader.read(azure, TraceFormat.AZURE, TraceOptions.DEFAULTS);
+        if (!suiteOnly) {
+            json.put("speed", speed(out, conv));
+        }
+        if (!skipQuality && !suiteOnly) {
             StackConfig stack = StackDefaults.replayStack();
             json.put("azure", quality(out, "Azure conv x" + azureScale, conv.rateScaled(azureScale), stack));
             if (Files.isReadable(mooncake)) {
@@ -95,8 +136,72 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
                 out.println("mooncake: " + mooncake + " not readable, skipped");
             }
         }
+        if (!skipSuite) {
+            json.put("suite", suite(out, shapes));
+            json.put("goodput_sweep", goodputSweep(out));
+        }
         out.println(new ObjectMapper().writeValueAsString(json));
         return 0;
+    }
+
+    /** Every suite case: the table on the terminal, one JSON object per case. */
+    private List<Map<String, Object>> suite(PrintWriter out, List<String> shapes) {
+        Map<String, Trace> recorded = new LinkedHashMap<>();
+        if (shapes.contains("azure")) {
+            recorded.put("azure", recorded(azure, TraceFormat.AZURE, SUITE_AZURE_SECONDS, TraceInput.SAMPLE));
+        }
+        if (shapes.contains("mooncake")) {
+            recorded.put("mooncake", recorded(mooncake, TraceFormat.MOONCAKE, SUITE_MOONCAKE_SECONDS,
+                    TraceInput.MOONCAKE_EXCERPT));
+        }
+        List<ReplaySuite.Case> cases = SuiteCases.cases(recorded, shapes, seed, suiteSeconds);
+        out.printf(Locale.ROOT, "%nsuite: %d cases (attainment %% @ GPU-hours; meets: fleetplan attainment >= oracle's"
+                + " - 1 point and GPU-hours <= 1.15x oracle's unless attainment >= oracle's + 1 point)%n", cases.size());
+        for (String name : shapes) {
+            cases.stream().filter(c -> c.shape().equals(name)).findFirst().ifPresent(c -> out.printf(Locale.ROOT,
+                    "  %-9s %s, %d requests at the first rate scale (%d pools, SLO TTFT %.0f ms ITL %.0f ms)%n", name,
+                    SummaryJson.fileName(c.trace().source()), c.trace().requests().size(), c.stack().pools().size(),
+                    c.stack().slo().ttftMs(), c.stack().slo().itlMs()));
+        }
+        out.println(ReplaySuite.header());
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        for (ReplaySuite.Case c : cases) {
+            long t0 = System.nanoTime();
+            ReplaySuite.CaseResult r = ReplaySuite.run(c, seed, threads);
+            out.println(ReplaySuite.row(r));
+            out.flush();
+            Map<String, Object> row = ReplaySuite.json(r);
+            row.put("wall_seconds", round((System.nanoTime() - t0) / 1e9));
+            rows.add(row);
+        }
+        long met = rows.stream().filter(m -> Boolean.TRUE.equals(m.get("meets_target"))).count();
+        out.printf(Locale.ROOT, "fleetplan meets the target in %d of %d cases%n", met, rows.size());
+        return rows;
+    }
+
+    /** Dynamo's goodput-per-GPU sweep setting: one agg pool capped at 8, SLO 2000/50 ms, tool-agent-like arrivals. */
+    private Map<String, Object> goodputSweep(PrintWriter out) {
+        Trace t = SuiteCases.limit(SyntheticTraces.generate(SuiteCases.TOOL_AGENT_LIKE, seed), suiteSeconds);
+        StackConfig stack = StackDefaults.load("/stacks/sweep-agg.yaml");
+        out.printf(Locale.ROOT, "%ngoodput sweep case (Dynamo's sweep setting): agg pool, cap %d, SLO TTFT %.0f ms ITL"
+                + " %.0f ms, tool-agent-like synthetic trace %s (%d requests, %.2f req/s)%n",
+                stack.pools().get(0).maxReplicas(), stack.slo().ttftMs(), stack.slo().itlMs(), SuiteCases.TOOL_AGENT_LIKE,
+                t.requests().size(), t.meanRate());
+        long t0 = System.nanoTime();
+        GoodputSweepCase.Result r = GoodputSweepCase.run(t, stack, seed,
+                Math.max(1, Runtime.getRuntime().availableProcessors()));
+        GoodputSweepCase.table(r).forEach(out::println);
+        Map<String, Object> m = GoodputSweepCase.json(r, SuiteCases.TOOL_AGENT_LIKE);
+        m.put("wall_seconds", round((System.nanoTime() - t0) / 1e9));
+        return m;
+    }
+
+    /** The first {@code seconds} of {@code file} when readable, else the whole embedded {@code excerpt}. */
+    private static Trace recorded(Path file, TraceFormat format, double seconds, String excerpt) {
+        return Files.isReadable(file)
+                ? TraceReader.read(file, format, TraceOptions.DEFAULTS.withWindow(new TimeWindow(0, seconds)))
+                : TraceInput.embedded(excerpt, format);
     }
 
     private Map<String, Object> speed(PrintWriter out, Trace conv) {

@@ -34,7 +34,7 @@ public final class ReplayCommand implements Callable<Integer>, FleetplanSubcomma
 
     @Option(names = "--trace", paramLabel = "FILE|SPEC",
             description = "Trace file, or a synthetic spec such as poisson:rate=5,duration=600 (shapes poisson,"
-                    + " diurnal, bursts, step). Default: the embedded Azure conv sample.")
+                    + " diurnal, bursts, step, phased). Default: the embedded Azure conv sample.")
     String trace;
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "mooncake, azure or burstgpt (default: detected)")

@@ -17,6 +17,8 @@ final class TraceInput {
 
     /** The embedded sample (first 3,000 rows of the Azure conv trace, CC-BY 4.0; see traces/README.md). */
     static final String SAMPLE = "/traces/azure_conv_head3000.csv";
+    /** The embedded Mooncake excerpt (first 1,750 lines of the conversation trace; see traces/README.md). */
+    static final String MOONCAKE_EXCERPT = "/traces/mooncake_conversation_head1750.jsonl";
 
     private TraceInput() {
     }
@@ -25,11 +27,7 @@ final class TraceInput {
         TraceOptions options = new TraceOptions(rateScale, window == null ? null : TimeWindow.parse(window),
                 skipBadRows, 0);
         if (trace == null) {
-            try (InputStream in = TraceInput.class.getResourceAsStream(SAMPLE)) {
-                return TraceReader.read(in, "azure_conv_head3000.csv (embedded sample)", TraceFormat.AZURE, options);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return options.apply(embedded(SAMPLE, TraceFormat.AZURE));
         }
         Path file = Path.of(trace);
         if (!Files.exists(file) && SyntheticTraces.isSpec(trace)) {
@@ -37,8 +35,19 @@ final class TraceInput {
         }
         if (!Files.isReadable(file)) {
             throw new IllegalArgumentException("--trace: " + trace + " is not a readable file (nor a synthetic spec"
-                    + " such as poisson:rate=5,duration=600)");
+                    + " SHAPE[:key=value,...] with SHAPE one of " + String.join(", ", SyntheticTraces.SHAPES)
+                    + ", such as poisson:rate=5,duration=600)");
         }
         return TraceReader.read(file, format == null ? null : TraceFormat.of(format), options);
+    }
+
+    /** A trace shipped in the jar ({@link #SAMPLE}, {@link #MOONCAKE_EXCERPT}), named "FILE (embedded sample)". */
+    static Trace embedded(String resource, TraceFormat format) {
+        try (InputStream in = TraceInput.class.getResourceAsStream(resource)) {
+            return TraceReader.read(in, resource.substring(resource.lastIndexOf('/') + 1) + " (embedded sample)", format,
+                    TraceOptions.DEFAULTS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.fleetplan.pool.core.PlannerLoop;
 import io.fleetplan.pool.core.PlanningSettings;
 import io.fleetplan.pool.core.PoolPlanner;
 import io.fleetplan.pool.core.ScalingConnector;
+import io.fleetplan.pool.perf.ProfileData;
 import io.fleetplan.pool.scaling.Replicas;
 import io.fleetplan.sim.replay.Cluster;
 import io.fleetplan.sim.replay.PolicyContext;
@@ -18,6 +19,7 @@ import io.fleetplan.sim.replay.SimPool;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -48,6 +50,8 @@ public final class PlannerPolicy implements ScalingPolicy {
     private final boolean arbitrated;
     private final double ttftMargin;
     private final double itlMargin;
+    /** The pre-deployment profile each pool's planner starts from (null: none, it learns from live FPMs). */
+    private final Function<SimPool, ProfileData> profiles;
 
     /**
      * @param settings PlannerConfig fields (Dynamo names) applied to every pool; the pool's mode, the stack's
@@ -72,6 +76,18 @@ public final class PlannerPolicy implements ScalingPolicy {
      */
     public PlannerPolicy(String name, String description, Map<String, Object> settings,
             Map<String, Object> prefillSettings, boolean arbitrated, double ttftMargin, double itlMargin) {
+        this(name, description, settings, prefillSettings, arbitrated, ttftMargin, itlMargin, pool -> null);
+    }
+
+    /**
+     * @param profiles the pre-deployment profile (Dynamo's profiler output) each pool's planner starts from: its
+     *     throughput loop sizes from it until the FPM regression is ready, and its FPMs bootstrap that regression;
+     *     null for a pool means no profile
+     */
+    public PlannerPolicy(String name, String description, Map<String, Object> settings,
+            Map<String, Object> prefillSettings, boolean arbitrated, double ttftMargin, double itlMargin,
+            Function<SimPool, ProfileData> profiles) {
+        this.profiles = profiles;
         this.prefillSettings = Map.copyOf(prefillSettings);
         this.ttftMargin = ttftMargin;
         this.itlMargin = itlMargin;
@@ -81,20 +97,14 @@ public final class PlannerPolicy implements ScalingPolicy {
         this.arbitrated = arbitrated;
     }
 
-    /** Dynamo's SLA planner with only the throughput (predictive) loop, default 180 s interval. */
+    /** Dynamo's SLA planner with only the throughput (predictive) loop, as {@link DynamoBaselines} configures it. */
     public static PlannerPolicy dynamoThroughput() {
-        return new PlannerPolicy("dynamo-throughput", "Dynamo-semantics SLA planner, throughput loop only"
-                + " (ARIMA prediction, 180 s interval), per pool, no GlobalPlanner",
-                Map.of("optimization_target", "sla", "enable_throughput_scaling", true, "enable_load_scaling", false),
-                false);
+        return DynamoBaselines.throughput();
     }
 
-    /** Dynamo's load-based planner (FPM latency regression, +-1 step every 5 s), per pool. */
+    /** Dynamo's SLA planner with only the load (reactive) loop, as {@link DynamoBaselines} configures it. */
     public static PlannerPolicy dynamoLoad() {
-        return new PlannerPolicy("dynamo-load", "Dynamo-semantics SLA planner, load loop only (FPM regression,"
-                + " +-1 every 5 s), per pool, no GlobalPlanner",
-                Map.of("optimization_target", "sla", "enable_throughput_scaling", false, "enable_load_scaling", true),
-                false);
+        return DynamoBaselines.load();
     }
 
     /**
@@ -120,7 +130,8 @@ public final class PlannerPolicy implements ScalingPolicy {
         m.putAll(all);
         Map<String, Object> p = new LinkedHashMap<>(prefillSettings);
         p.putAll(prefill);
-        return new PlannerPolicy(variantName, description, m, p, arbitrated, variantTtftMargin, variantItlMargin);
+        return new PlannerPolicy(variantName, description, m, p, arbitrated, variantTtftMargin, variantItlMargin,
+                profiles);
     }
 
     public double ttftMargin() {
@@ -190,7 +201,7 @@ public final class PlannerPolicy implements ScalingPolicy {
      * Not started.
      */
     PlannerLoop loop(SimPool pool, PolicyContext ctx, MetricsSource source) {
-        PoolPlanner planner = new PoolPlanner(PlanningSettings.from(config(pool, ctx)), null);
+        PoolPlanner planner = new PoolPlanner(PlanningSettings.from(config(pool, ctx)), profiles.apply(pool));
         return new PlannerLoop(planner, source, connector(pool, ctx), ctx.scheduler());
     }
 

@@ -79,12 +79,37 @@ public final class ReportHtml {
                     Svg.fmt(s.ttftP50()), Svg.fmt(s.ttftP99()), Svg.fmt(s.itlP50()), Svg.fmt(s.itlP99()),
                     s.goodputTokensPerGpuSecond(), s.scaleEvents(), s.failed()));
         }
-        b.append("</table>\n<h2>Policies</h2>\n<ul>\n");
+        b.append("</table>\n");
+        requestClasses(b, r);
+        b.append("<h2>Policies</h2>\n<ul>\n");
         for (PolicySummary s : r.summaries()) {
             b.append("<li><b>").append(Svg.esc(s.policy())).append("</b>: ").append(Svg.esc(s.description())).append("</li>\n");
         }
         b.append("</ul>\n</body></html>\n");
         return b.toString();
+    }
+
+    /** Per request class and policy: attainment % and the misses by kind (which requests a policy loses). */
+    private static void requestClasses(StringBuilder b, Evaluation.Result r) {
+        double ttft = r.options().stack().slo().ttftMs();
+        double itl = r.options().stack().slo().itlMs();
+        List<List<RequestClasses.Figures>> all = r.runs().stream()
+                .map(run -> RequestClasses.of(r.trace(), run.requests(), ttft, itl)).toList();
+        b.append("<h2>Attainment per request class</h2>\n<p>% of the class meeting the SLO (TTFT / ITL misses / failed)"
+                + "</p>\n<table><tr><th>policy</th>");
+        for (RequestClasses.Figures c : all.get(0)) {
+            b.append("<th>").append(Svg.esc(c.name())).append(" (").append(c.requests()).append(")</th>");
+        }
+        b.append("</tr>\n");
+        for (int i = 0; i < all.size(); i++) {
+            b.append("<tr><td>").append(Svg.esc(r.summaries().get(i).policy())).append("</td>");
+            for (RequestClasses.Figures c : all.get(i)) {
+                b.append(String.format(Locale.ROOT, "<td>%.2f (%d / %d / %d)</td>", c.attainment() * 100, c.ttftMisses(),
+                        c.itlMisses(), c.failed()));
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</table>\n");
     }
 
     private interface Metric {

@@ -62,7 +62,15 @@ public final class SummaryJson {
             o.put("mean_replicas", r.oracle().mean());
             root.put("oracle", o);
         }
-        root.put("policies", r.summaries().stream().map(SummaryJson::policy).toList());
+        List<Map<String, Object>> policies = new java.util.ArrayList<>();
+        for (int i = 0; i < r.summaries().size(); i++) {
+            Map<String, Object> m = policy(r.summaries().get(i));
+            // which requests missed: short prompts by queueing, long ones also by their own prefill, long outputs by ITL
+            m.put("classes", ReplaySuite.classesJson(RequestClasses.of(r.trace(), r.runs().get(i).requests(),
+                    stack.slo().ttftMs(), stack.slo().itlMs())));
+            policies.add(m);
+        }
+        root.put("policies", policies);
         return root;
     }
 

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.DoubleFunction;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -18,13 +19,17 @@ import java.util.function.DoubleUnaryOperator;
  *   <li>{@code diurnal}: {@code rate * (1 + amplitude * sin(2 pi t / period))}.</li>
  *   <li>{@code bursts}: {@code rate}, and {@code burst_rate} for {@code burst_seconds} every {@code every}.</li>
  *   <li>{@code step}: {@code rate} until {@code at}, then {@code rate2}.</li>
+ *   <li>{@code phased}: constant {@code rate} (default 8), the request mix alternating every {@code period}
+ *       seconds (default 90) between a prefill-heavy phase ({@code isl}/{@code osl}, default 12000/200) and a
+ *       decode-heavy one ({@code isl2}/{@code osl2}, default 500/8000), starting prefill-heavy: the shape of
+ *       Dynamo's global-planner test generator, where the prefill and decode pools must trade GPUs.</li>
  * </ul>
  * Common keys: {@code duration} (s, default 600), {@code isl} and {@code osl} (mean tokens, default 1000 and
  * 200; each request draws uniformly from [mean/2, 3 mean/2]). Rates are requests per second.
  */
 public final class SyntheticTraces {
 
-    public static final List<String> SHAPES = List.of("poisson", "diurnal", "bursts", "step");
+    public static final List<String> SHAPES = List.of("poisson", "diurnal", "bursts", "step", "phased");
 
     private static final Map<String, Double> DEFAULTS = Map.ofEntries(
             Map.entry("rate", 5.0), Map.entry("duration", 600.0), Map.entry("isl", 1000.0), Map.entry("osl", 200.0),
@@ -32,11 +37,20 @@ public final class SyntheticTraces {
             Map.entry("burst_seconds", 30.0), Map.entry("every", 200.0), Map.entry("at", 300.0),
             Map.entry("rate2", 15.0));
 
+    /** Defaults a shape sets over {@link #DEFAULTS} (phased: Dynamo's generator's rate, phase length and mix). */
+    private static final Map<String, Map<String, Double>> SHAPE_DEFAULTS = Map.of(
+            "phased", Map.of("rate", 8.0, "period", 90.0, "isl", 12000.0, "osl", 200.0, "isl2", 500.0,
+                    "osl2", 8000.0));
+
     private static final Map<String, Set<String>> KEYS = Map.of(
             "poisson", Set.of("rate"),
             "diurnal", Set.of("rate", "amplitude", "period"),
             "bursts", Set.of("rate", "burst_rate", "burst_seconds", "every"),
-            "step", Set.of("rate", "at", "rate2"));
+            "step", Set.of("rate", "at", "rate2"),
+            "phased", Set.of("rate", "period", "isl2", "osl2"));
+
+    /** Keys a zero would make meaningless (a division, a request of no tokens). */
+    private static final Set<String> POSITIVE = Set.of("period", "every", "isl", "osl", "isl2", "osl2");
 
     private SyntheticTraces() {
     }
@@ -55,6 +69,7 @@ public final class SyntheticTraces {
             throw new IllegalArgumentException("synthetic trace '" + spec + "': shape must be one of " + SHAPES);
         }
         Map<String, Double> p = new LinkedHashMap<>(DEFAULTS);
+        p.putAll(SHAPE_DEFAULTS.getOrDefault(shape, Map.of()));
         if (parts.length > 1 && !parts[1].isBlank()) {
             for (String kv : parts[1].split(",")) {
                 String[] e = kv.split("=", 2);
@@ -70,10 +85,13 @@ public final class SyntheticTraces {
                     if (!(v >= 0) || Double.isInfinite(v)) {
                         throw new NumberFormatException();
                     }
+                    if (v <= 0 && POSITIVE.contains(key)) {
+                        throw new NumberFormatException();
+                    }
                     p.put(key, v);
                 } catch (NumberFormatException ex) {
                     throw new IllegalArgumentException("synthetic trace '" + spec + "': " + key + " = '" + e[1].trim()
-                            + "' must be a finite number >= 0");
+                            + "' must be a finite number " + (POSITIVE.contains(key) ? "> 0" : ">= 0"));
                 }
             }
         }
@@ -91,8 +109,14 @@ public final class SyntheticTraces {
             case "step" -> Math.max(rate, p.get("rate2"));
             default -> rate;
         };
+        double period = p.get("period");
+        // the request mix at time t: {mean ISL, mean OSL}; only the phased shape changes it
+        DoubleFunction<double[]> mix = shape.equals("phased")
+                ? t -> ((long) Math.floor(t / period)) % 2 == 0 ? new double[] {p.get("isl"), p.get("osl")}
+                        : new double[] {p.get("isl2"), p.get("osl2")}
+                : t -> new double[] {p.get("isl"), p.get("osl")};
         return new Trace(shape + ":" + canonical(p, shape) + " seed=" + seed, TraceFormat.SYNTHETIC,
-                sample(shapeFn, peak, p.get("duration"), p.get("isl"), p.get("osl"), seed), 0, 0);
+                sample(shapeFn, peak, p.get("duration"), mix, seed), 0, 0);
     }
 
     private static String canonical(Map<String, Double> p, String shape) {
@@ -106,7 +130,7 @@ public final class SyntheticTraces {
     }
 
     /** Thinning (Lewis-Shedler): candidates at the peak rate, each kept with probability rate(t)/peak. */
-    static List<TraceRequest> sample(DoubleUnaryOperator rate, double peak, double duration, double isl, double osl,
+    static List<TraceRequest> sample(DoubleUnaryOperator rate, double peak, double duration, DoubleFunction<double[]> mix,
             long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<TraceRequest> out = new ArrayList<>();
@@ -120,7 +144,8 @@ public final class SyntheticTraces {
                 return out;
             }
             if (random.nextDouble() * peak < rate.applyAsDouble(t)) {
-                out.add(new TraceRequest(Math.round(t * 1e9), draw(random, isl), draw(random, osl), null));
+                double[] m = mix.apply(t);
+                out.add(new TraceRequest(Math.round(t * 1e9), draw(random, m[0]), draw(random, m[1]), null));
             }
         }
     }

@@ -40,7 +40,8 @@ class BenchReplayCommandTest {
         CommandLine cl = new CommandLine(new BenchReplayCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute("--azure", azure.toString(), "--mooncake", mooncake.toString(), "--speed-runs", "0");
+        int code = cl.execute("--azure", azure.toString(), "--mooncake", mooncake.toString(), "--speed-runs", "0",
+                "--skip-suite");
         assertThat(code).as(err.toString()).isZero();
         List<String> lines = out.toString().lines().toList();
         JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
@@ -69,5 +70,67 @@ class BenchReplayCommandTest {
                     .isEqualTo(q.get("beats").get("static-peak"));
         }
         assertThat(out.toString()).contains("at fleetplan's attainment", "oracle's start-up GPU time");
+    }
+
+    @Test
+    void suite_jsonHoldsEveryCaseWithPerPolicyFiguresAndTheVerdict() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new BenchReplayCommand());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        // no shared traces: the suite falls back on the embedded excerpts
+        int code = cl.execute("--suite-only", "--suite-seconds", "45", "--azure", dir.resolve("none.csv").toString(),
+                "--mooncake", dir.resolve("none.jsonl").toString());
+        assertThat(code).as(err.toString()).isZero();
+        List<String> lines = out.toString().lines().toList();
+        JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertThat(json.has("speed")).isFalse();
+        JsonNode suite = json.get("suite");
+        assertThat(suite).hasSize(SuiteCases.SHAPES.stream().mapToInt(s -> s.rateScales().size()).sum() * 2);
+        for (JsonNode c : suite) {
+            String name = c.get("case").asText();
+            assertThat(c.get("max_gpus").asInt()).as(name).isIn(8, 24);
+            assertThat(c.get("trace").asText()).as(name).doesNotContain("/");
+            JsonNode policies = c.get("policies");
+            for (String p : io.fleetplan.sim.report.Evaluation.POLICIES) {
+                JsonNode e = policies.get(p);
+                assertThat(e).as(name + " " + p).isNotNull();
+                assertThat(e.get("attainment").asDouble()).isBetween(0.0, 1.0);
+                assertThat(e.get("gpu_hours").asDouble()).isPositive();
+                int classRequests = 0;
+                for (JsonNode k : e.get("classes")) {
+                    classRequests += k.get("requests").asInt();
+                }
+                assertThat(classRequests).as(name + " " + p + " classes").isEqualTo(c.get("requests").asInt());
+            }
+            JsonNode fp = policies.get("fleetplan");
+            JsonNode oracle = policies.get("oracle");
+            assertThat(c.get("meets_target").asBoolean()).as(name).isEqualTo(
+                    io.fleetplan.sim.report.ReplaySuite.meetsTarget(fp.get("attainment").asDouble(),
+                            fp.get("gpu_hours").asDouble(), oracle.get("attainment").asDouble(),
+                            oracle.get("gpu_hours").asDouble()));
+        }
+        assertThat(suite.get(0).get("trace").asText()).contains("embedded");
+        JsonNode sweep = json.get("goodput_sweep");
+        assertThat(sweep.get("mode").asText()).isEqualTo("agg");
+        assertThat(sweep.get("ttft_ms").asDouble()).isEqualTo(2000.0);
+        assertThat(sweep.get("policies").fieldNames()).toIterable()
+                .containsExactly("static-cap", "dynamo-hybrid", "dynamo-load", "fleetplan");
+        assertThat(sweep.get("policies").get("static-cap").get("goodput_vs_static").asDouble()).isEqualTo(1.0);
+        for (JsonNode p : sweep.get("policies")) {
+            assertThat(p.get("goodput_requests_per_gpu_hour").asDouble()).isNotNegative();
+        }
+        assertThat(out.toString()).contains("fleetplan meets the target in", "goodput sweep case");
+    }
+
+    @Test
+    void badSuiteShape_namesTheFlagAndTheAllowedShapes() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new BenchReplayCommand());
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(new PrintWriter(err, true));
+        assertThat(cl.execute("--suite-only", "--suite-shapes", "azure,sawtooth")).isEqualTo(2);
+        assertThat(err.toString()).contains("--suite-shapes", "sawtooth", "phased");
     }
 }

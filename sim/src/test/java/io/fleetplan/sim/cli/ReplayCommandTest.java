@@ -32,8 +32,8 @@ class ReplayCommandTest {
         assertThat(out.toString()).contains("embedded sample", "fleetplan", "oracle");
         String summary = Files.readString(dir.resolve("summary.json"));
         assertThat(summary).contains("\"policy\" : \"static-peak\"", "\"slo_attainment\"", "\"gpu_hours\"",
-                "\"budget_violations\"", "\"p99\"");
-        assertThat(Files.readString(dir.resolve("report.html"))).contains("<svg");
+                "\"budget_violations\"", "\"p99\"", "\"classes\"", "\"isl<2k\"", "\"ttft_misses\"");
+        assertThat(Files.readString(dir.resolve("report.html"))).contains("<svg", "Attainment per request class");
     }
 
     @Test
@@ -44,7 +44,7 @@ class ReplayCommandTest {
         assertThat(err.toString()).contains("--policies", "magic", "fleetplan");
         err.getBuffer().setLength(0);
         assertThat(run(out, err, "--out", dir.toString(), "--trace", dir.resolve("nope.csv").toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("--trace", "not a readable file");
+        assertThat(err.toString()).contains("--trace", "not a readable file", "phased");
         err.getBuffer().setLength(0);
         assertThat(run(out, err, "--out", dir.toString(), "--rate-scale", "-1")).isEqualTo(2);
         assertThat(err.toString()).contains("--rate-scale");

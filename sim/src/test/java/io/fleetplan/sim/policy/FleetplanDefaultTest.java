@@ -21,7 +21,11 @@ class FleetplanDefaultTest {
 
     /** Runs a tiny replay and records fleetplan's planner config per pool at time 0. */
     static Map<String, PlannerConfig> configs(StackConfig stack) {
-        PlannerPolicy fleetplan = PlannerPolicy.fleetplanDefault();
+        return configs(PlannerPolicy.fleetplanDefault(), stack);
+    }
+
+    /** Runs a tiny replay and records {@code fleetplan}'s planner config per pool at time 0 (any planner policy). */
+    static Map<String, PlannerConfig> configs(PlannerPolicy fleetplan, StackConfig stack) {
         Map<String, PlannerConfig> out = new LinkedHashMap<>();
         ScalingPolicy capture = new ScalingPolicy() {
             @Override

@@ -40,7 +40,33 @@ class SyntheticTracesTest {
     }
 
     @Test
+    void phased_alternatesPrefillHeavyAndDecodeHeavyEvery90Seconds() {
+        Trace t = SyntheticTraces.generate("phased:duration=360", 5);
+        assertThat(t.requests().size()).isBetween(360 * 8 * 9 / 10, 360 * 8 * 11 / 10);
+        for (TraceRequest r : t.requests()) {
+            boolean prefillHeavy = ((int) (r.arrivalSeconds() / 90)) % 2 == 0;
+            if (prefillHeavy) {
+                assertThat(r.inputTokens()).isBetween(6000, 18000);
+                assertThat(r.outputTokens()).isBetween(100, 300);
+            } else {
+                assertThat(r.inputTokens()).isBetween(250, 750);
+                assertThat(r.outputTokens()).isBetween(4000, 12000);
+            }
+        }
+        Trace custom = SyntheticTraces.generate("phased:rate=2,period=30,isl=100,osl2=50,duration=60", 5);
+        assertThat(custom.requests()).allSatisfy(r -> assertThat(r.arrivalSeconds() < 30
+                ? r.inputTokens() <= 150 : r.outputTokens() <= 75).isTrue());
+        assertThat(SyntheticTraces.generate("phased:duration=100", 9).requests())
+                .usingRecursiveFieldByFieldElementComparator()
+                .isEqualTo(SyntheticTraces.generate("phased:duration=100", 9).requests());
+    }
+
+    @Test
     void badSpecs_nameTheProblem() {
+        assertThatThrownBy(() -> SyntheticTraces.generate("phased:period=0", 1)).hasMessageContaining("period")
+                .hasMessageContaining("> 0");
+        assertThatThrownBy(() -> SyntheticTraces.generate("phased:every=3", 1)).hasMessageContaining("isl2");
+        assertThatThrownBy(() -> SyntheticTraces.generate("sawtooth", 1)).hasMessageContaining("phased");
         assertThatThrownBy(() -> SyntheticTraces.generate("sawtooth", 1)).hasMessageContaining("poisson");
         assertThatThrownBy(() -> SyntheticTraces.generate("poisson:rate=x", 1)).hasMessageContaining("rate");
         assertThatThrownBy(() -> SyntheticTraces.generate("poisson:period=3", 1)).hasMessageContaining("period=3");
