@@ -35,12 +35,13 @@ public final class PlannerPolicy implements ScalingPolicy {
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * The loop logs every change for a live operator; replays make thousands of them a second and report them in
-     * their own terms. Held here: a logger nobody references may be collected, and its level with it.
+     * their own terms (a developer who wants the decisions sets {@code -Dfleetplan.replay.planner-log=INFO}). Held
+     * here: a logger nobody references may be collected, and its level with it.
      */
     private static final Logger LOOP_LOG = Logger.getLogger(PlannerLoop.class.getName());
 
     static {
-        LOOP_LOG.setLevel(Level.WARNING);
+        LOOP_LOG.setLevel(Level.parse(System.getProperty("fleetplan.replay.planner-log", "WARNING")));
     }
 
     private final String name;
