@@ -21,10 +21,22 @@ final class ObservedSlo {
         this.itlMs = itlMs;
     }
 
-    /** Prefill (or aggregated) requests waited longer than the TTFT SLO for their first token. */
-    boolean prefillMissed(TrafficSample recent) {
-        return recent != null && (over(recent.ttftMs(), ttftMs) || over(recent.oldestWaitMs(), ttftMs));
+    /**
+     * Prefill (or aggregated) requests waited longer than the TTFT SLO for their first token, and mostly waited
+     * (in a queue) rather than being prefilled: {@code idleTtftMs} is what the window's mean prompt takes on an idle
+     * engine (NaN = unknown). A prompt too long to meet the SLO even alone misses on any number of engines; such
+     * misses must not hold a pool at its ceiling (on Mooncake ~13 % of the requests are such prompts).
+     */
+    boolean prefillMissed(TrafficSample recent, double idleTtftMs) {
+        if (recent == null) {
+            return false;
+        }
+        double bar = Double.isFinite(idleTtftMs) ? Math.max(ttftMs, QUEUEING_DOMINATES * idleTtftMs) : ttftMs;
+        return over(recent.ttftMs(), bar) || over(recent.oldestWaitMs(), bar);
     }
+
+    /** Observed over this many times the idle-engine time is queueing that more engines remove. */
+    static final double QUEUEING_DOMINATES = 2.0;
 
     /**
      * Decode requests missed the ITL SLO, or waited longer than the TTFT SLO to be admitted (a disaggregated decode

@@ -297,14 +297,14 @@ public final class PoolPlanner {
             if (settings.observedSloScaling() && fresh(recent, now)) {
                 Replicas model = neededByModel(recent, current);
                 if (settings.mode().scalesPrefill()) {
-                    Step st = sloStep(pReason, target.prefill(), current.prefill(), observedSlo.prefillMissed(recent),
+                    Step st = sloStep(pReason, target.prefill(), current.prefill(), observedSlo.prefillMissed(recent, idleTtftMs(recent)),
                             serving(engines == null ? null : engines.prefill(), current.prefill()), model.prefill());
                     pReason = st.reason();
                     target = new Replicas(st.replicas(), target.decode());
                 }
                 if (settings.mode().scalesDecode()) {
                     boolean missed = observedSlo.decodeMissed(recent)
-                            || (settings.mode() == PoolMode.AGG && observedSlo.prefillMissed(recent));
+                            || (settings.mode() == PoolMode.AGG && observedSlo.prefillMissed(recent, idleTtftMs(recent)));
                     Step st = sloStep(dReason, target.decode(), current.decode(), missed,
                             serving(engines == null ? null : engines.decode(), current.decode()), model.decode());
                     dReason = st.reason();
@@ -362,9 +362,20 @@ public final class PoolPlanner {
         if (!(n > 0) || !(r.isl() > 0) || !(r.osl() > 0) || !(r.windowSeconds() > 0)) {
             return Replicas.ZERO;
         }
+        // the capacity the arrivals use up now; headroom is the throughput floor's job, and with a shared budget
+        // what one component takes beyond its need another one misses
         ThroughputCalculator.Result res = throughput.compute(new ThroughputCalculator.Demand(
-                n / settings.throughputUtilization(), r.isl(), r.osl(), r.windowSeconds()), capacity(), limits(), current);
+                n, r.isl(), r.osl(), r.windowSeconds()), capacity(), limits(), current);
         return res.reason() == ThroughputReason.SCALE ? res.replicas() : Replicas.ZERO;
+    }
+
+    /** The window's mean prompt on an idle engine, ms (NaN when the model cannot tell yet). */
+    private double idleTtftMs(TrafficSample r) {
+        if (!(r.isl() > 0)) {
+            return Double.NaN;
+        }
+        EngineCapacity c = capacity().prefill(r.isl(), settings.ttftMs(), limits());
+        return c == null ? Double.NaN : c.latencyMs();
     }
 
     private boolean fresh(TrafficSample r, Instant now) {

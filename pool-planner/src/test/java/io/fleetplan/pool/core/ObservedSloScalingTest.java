@@ -142,4 +142,20 @@ class ObservedSloScalingTest {
         assertThat(d.prefillReason()).as(d.toString()).isNotEqualTo(LoadReason.SCALE_UP);
         assertThat(d.estimates().estimatedTtftMs()).isLessThan(500);
     }
+
+    @Test
+    void promptsTooLongForTheSloEvenAloneAreNotAMissMoreEnginesCanFix() {
+        PoolPlanner p = planner(GUARDED);
+        trainRegression(p);
+        // 20k-token prompts take ~2 s on an idle engine: requests that saw 2.5 s mostly were prefilled, not queued
+        TrafficSample longPrompts = new TrafficSample(T0, 10, 20, 20_000, 150, 2500, 8, Double.NaN, 20, 2600);
+        PlannerDecision d = tick(p, T0, engines(T0, 3, 0, 3, 0), longPrompts, new Replicas(3, 3));
+        assertThat(d.prefillReason()).as(d.toString()).isNotEqualTo(LoadReason.SCALE_UP_SLO_MISS);
+        // the same prompts after 8 s in a queue are a miss
+        PoolPlanner q = planner(GUARDED);
+        trainRegression(q);
+        TrafficSample queued = new TrafficSample(T0, 10, 20, 20_000, 150, 8000, 8, Double.NaN, 60, 9000);
+        PlannerDecision e = tick(q, T0, engines(T0, 3, 0, 3, 0), queued, new Replicas(3, 3));
+        assertThat(e.prefillReason()).as(e.toString()).isEqualTo(LoadReason.SCALE_UP_SLO_MISS);
+    }
 }
