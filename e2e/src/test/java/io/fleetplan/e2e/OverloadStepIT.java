@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.cli.load.LoadStats;
 import io.fleetplan.e2e.support.Artifacts;
+import io.fleetplan.e2e.support.Http;
 import io.fleetplan.e2e.support.LedgerSamples;
 import io.fleetplan.e2e.support.LedgerSamples.Sample;
 import io.fleetplan.e2e.support.Loads;
@@ -92,6 +93,9 @@ class OverloadStepIT {
                 Thread.sleep(1000);
             }
             ledger.close();
+            // what the prefill planner's live dashboard charts: observed load and TTFT every load tick, the SLO line
+            String dashboard = Http.get(up.dashboardUrl("prefill") + "data.json");
+            Files.writeString(dir.resolve("dashboard-prefill.json"), dashboard);
             List<Sample> samples = ledger.samples();
             List<String> audit = Files.exists(up.auditLog()) ? Files.readAllLines(up.auditLog()) : List.of();
 
@@ -138,8 +142,20 @@ class OverloadStepIT {
             assertThat(shrankMs).as("a scale-down after the step; last decisions: prefill %s, decode %s",
                     up.lastDecision("prefill"), up.lastDecision("decode")).isGreaterThan(stepEndMs);
 
+            // the throughput window comes every 30 s; the load loop's recent window gives a point every 5 s tick
+            assertThat(count(dashboard, "\"obsRps\":[0-9]")).as("dashboard rows with observed load")
+                    .isGreaterThan(15);
+            assertThat(count(dashboard, "\"arrRps\":[0-9.]*[1-9]")).as("dashboard rows with arrivals").isPositive();
+            assertThat(count(dashboard, "\"obsTtft\":([5-9][0-9]{2}|[0-9]{4,})\\.")).as("TTFT over the SLO charted")
+                    .isPositive();
+            assertThat(dashboard).contains("\"sloTtft\":500.0000", "\"sloItl\":50.0000");
+
             up.stopAndExpectNoneLeft(8);
         }
+    }
+
+    static long count(String text, String regex) {
+        return java.util.regex.Pattern.compile(regex).matcher(text).results().count();
     }
 
     static long millis(Loads.Phase p) {

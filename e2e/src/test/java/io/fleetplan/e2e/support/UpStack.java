@@ -30,12 +30,13 @@ public final class UpStack implements AutoCloseable {
     private final Path runDir;
     private final int httpPort;
     private final int globalPlannerPort;
+    private final String banner;
 
     private UpStack(Supervisor outer, Supervisor.Running up, Path runDir) throws IOException {
         this.outer = outer;
         this.up = up;
         this.runDir = runDir;
-        String banner = Files.readString(up.log());
+        this.banner = Files.readString(up.log());
         this.httpPort = port(banner, "endpoint\\s+http://127\\.0\\.0\\.1:(\\d+)/v1");
         this.globalPlannerPort = port(banner, "global planner\\s+grpc 127\\.0\\.0\\.1:(\\d+)");
     }
@@ -65,6 +66,12 @@ public final class UpStack implements AutoCloseable {
 
     public int globalPlannerPort() {
         return globalPlannerPort;
+    }
+
+    /** The live dashboard of a pool's planner, {@code http://127.0.0.1:P/}. */
+    public String dashboardUrl(String pool) {
+        return "http://127.0.0.1:" + port(banner, "pool " + Pattern.quote(pool)
+                + "\\s+planner dashboard http://127\\.0\\.0\\.1:(\\d+)/") + "/";
     }
 
     public Path runDir() {

@@ -111,15 +111,22 @@ public final class RouterStreamSource implements MetricsSource {
             return null;
         }
         double from = latest.getTime() - windowSeconds;
-        PoolMetrics before = null;
+        // the window starts at the last message at or before `from`, or at the oldest kept one; a message's
+        // counts are what finished since the message before it, so the start's own counts lie before the window
+        // (summed, a history shorter than the window showed more finished than arrived)
+        PoolMetrics start = history.peekFirst();
+        for (PoolMetrics m : history) {
+            if (m.getTime() <= from + 1e-6) {
+                start = m;
+            }
+        }
         double n = 0;
         double isl = 0;
         double osl = 0;
         double ttft = 0;
         double itl = 0;
         for (PoolMetrics m : history) {
-            if (m.getTime() <= from + 1e-6) {
-                before = m;
+            if (m.getTime() <= start.getTime()) {
                 continue;
             }
             double w = m.getNumRequests();
@@ -129,7 +136,6 @@ public final class RouterStreamSource implements MetricsSource {
             ttft += w * m.getMeanTtftMs();
             itl += w * m.getMeanItlMs();
         }
-        PoolMetrics start = before != null ? before : history.peekFirst();
         double seconds = latest.getTime() - start.getTime();
         if (!(seconds > 0)) {
             return null;

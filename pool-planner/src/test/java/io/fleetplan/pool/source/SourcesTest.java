@@ -120,6 +120,19 @@ class SourcesTest {
     }
 
     @Test
+    void routerStreamRecentWindowShorterThanAskedCountsOnlyWhatFinishedInsideIt() {
+        RouterStreamSource s = new RouterStreamSource(16);
+        for (int i = 0; i <= 4; i++) {
+            // every second 2 finish and 3 arrive; the first message's 2 finished before the window it starts
+            s.accept(metrics(1000 + i, 2L * i, 2, 1000, 300).toBuilder().setArrivalsTotal(3L * i).build());
+        }
+        TrafficSample r = s.recent(Instant.EPOCH, 10);
+        assertThat(r.windowSeconds()).isEqualTo(4);
+        assertThat(r.numRequests()).isEqualTo(8);
+        assertThat(r.arrivals()).isEqualTo(12);
+    }
+
+    @Test
     void routerStreamHistoryIsBounded() {
         RouterStreamSource s = new RouterStreamSource(16);
         for (int i = 0; i < RouterStreamSource.MAX_HISTORY + 100; i++) {
