@@ -46,6 +46,8 @@ public final class UpStack implements AutoCloseable {
         Path stack = dir.resolve("stack.yaml");
         Files.writeString(stack, stackYaml);
         Path runDir = dir.resolve("run");
+        // a fresh run dir: the GlobalPlanner appends to its audit log, and a previous run's lines are not this run's
+        deleteTree(runDir);
         // the outer grace covers the stack's own drain (drain_grace_seconds + 10 s) when a test fails before stop()
         Supervisor outer = new Supervisor(dir, JavaLauncher.fleetplanCommand(), Duration.ofSeconds(40));
         try {
@@ -106,6 +108,17 @@ public final class UpStack implements AutoCloseable {
         for (ProcessHandle h : all) {
             h.onExit().get(10, TimeUnit.SECONDS);
             assertThat(h.isAlive()).as("pid %d %s", h.pid(), h.info().commandLine().orElse("")).isFalse();
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 
