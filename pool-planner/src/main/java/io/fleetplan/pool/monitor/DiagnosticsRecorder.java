@@ -14,8 +14,8 @@ import java.util.Locale;
 
 /**
  * Keeps the last snapshots of every decision (observed and predicted load, recommended vs actual replicas,
- * estimated vs observed latency and the SLO, reasons) and renders them: as JSON for the live dashboard and as a self-contained HTML page
- * (charts drawn by a small inline script into SVG; nothing is fetched from the internet).
+ * estimated vs observed latency and the SLO, reasons) and renders them: as JSON for the live dashboard and as a
+ * self-contained HTML page (charts drawn by a small inline script into SVG; nothing is fetched from the internet).
  */
 public final class DiagnosticsRecorder implements DecisionListener {
 
