@@ -76,7 +76,7 @@ class SourcesTest {
         RouterStreamSource s = new RouterStreamSource(16);
         assertThat(s.traffic(Instant.EPOCH, 180)).isNull();
         s.accept(metrics(1000, 50, 0, 0, 0, worker("d1", WorkerRole.DECODE, false, 1)));
-        assertThat(s.traffic(Instant.EPOCH, 180)).as("first call marks the window start").isNull();
+        assertThat(s.traffic(Instant.EPOCH, 180)).as("the window opened at the first message is still empty").isNull();
         s.accept(metrics(1090, 80, 30, 1000, 200, worker("d1", WorkerRole.DECODE, false, 1)));
         s.accept(metrics(1180, 110, 10, 3000, 400, worker("d1", WorkerRole.DECODE, false, 2),
                 worker("d2", WorkerRole.DECODE, true, 9), worker("p1", WorkerRole.PREFILL, false, 1)));
@@ -97,6 +97,35 @@ class SourcesTest {
         // FPMs: d1 counters 1 and 2 (1 only once), d2 9, p1 1
         assertThat(s.drainFpms()).hasSize(4);
         assertThat(s.drainFpms()).isEmpty();
+    }
+
+    @Test
+    void aTrafficCallBeforeTheFirstMessageOpensTheWindowAtThatMessage() {
+        RouterStreamSource s = new RouterStreamSource(16);
+        // the planner's first tick comes before the stream's first message
+        assertThat(s.traffic(Instant.EPOCH, 30)).isNull();
+        for (int i = 0; i <= 29; i++) {
+            s.accept(metrics(1000 + i, 2L * i, i == 0 ? 0 : 2, 1000, 300));
+        }
+        // the next run gets the 29 s since the first message, not an empty "start of the window"
+        TrafficSample t = s.traffic(Instant.EPOCH, 30);
+        assertThat(t).isNotNull();
+        assertThat(t.windowSeconds()).isEqualTo(29);
+        assertThat(t.numRequests()).isEqualTo(58);
+        assertThat(t.ttftMs()).isEqualTo(300);
+    }
+
+    @Test
+    void withoutTrafficCallsNoMessagesPileUp() {
+        RouterStreamSource s = new RouterStreamSource(16);
+        for (int i = 0; i < 1000; i++) {
+            s.accept(metrics(i, i, 1, 1000, 300));
+        }
+        // a planner without a throughput loop never asks for a traffic window
+        assertThat(s.pendingTrafficMessages()).isZero();
+        assertThat(s.traffic(Instant.EPOCH, 30)).as("the first call opens a window").isNull();
+        s.accept(metrics(1000, 1000, 1, 1000, 300));
+        assertThat(s.pendingTrafficMessages()).isEqualTo(1);
     }
 
     @Test
