@@ -41,18 +41,18 @@ class DashboardBrowserIT {
             int frontend = fleet.frontend(NS, router[0]);
             fleet.awaitHealthy(frontend);
             int dashboard = LocalFleet.freePort();
+            // the shipped preset (observed_slo_scaling on, throughput loop every 30 s in agg): within this 15 s load
+            // only the load loop's recent window can give the charts observed load and latency
             fleet.poolPlanner("pool-planner", """
+                    preset: fleetplan
                     mode: agg
                     backend: mocker
                     environment: virtual
-                    optimization_target: sla
-                    enable_throughput_scaling: true
-                    enable_load_scaling: true
                     namespace: %s
                     router_address: 127.0.0.1:%d
-                    throughput_adjustment_interval: 5
                     load_adjustment_interval: 2
-                    load_predictor: constant
+                    ttft: 500
+                    itl: 50
                     live_dashboard_port: %d
                     report_output_dir: %s
                     """.formatted(NS, router[0], dashboard, fleet.dir().resolve("reports")));
@@ -62,6 +62,9 @@ class DashboardBrowserIT {
             // live data: the planner has recorded decisions with observed traffic in them
             await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> Http.get(page + "data.json").matches("(?s).*\"obsRps\":[0-9.]*[1-9].*"));
+            String data = Http.get(page + "data.json");
+            assertThat(data).as("arrivals and the SLO in the data").matches("(?s).*\"arrRps\":[0-9.]*[1-9].*")
+                    .contains("\"sloTtft\":500.0000", "\"sloItl\":50.0000");
             // the browser runs after the load: two cores cannot serve requests and render headless Chromium at once
             LoadStats stats = load.get(60, TimeUnit.SECONDS);
             assertThat(stats.failedCount()).as("client errors %s", stats.errors()).isZero();
@@ -70,6 +73,9 @@ class DashboardBrowserIT {
             String dom = chromium(chromium.get(), profile, fleet.dir(), "--dump-dom", page);
             Files.writeString(fleet.dir().resolve("dashboard-dom.html"), dom);
             assertThat(dom).as("charts drawn").contains("<svg").containsAnyOf("<polyline", "<path", "<line");
+            // observed load and latency from the load loop, and the SLO as a dashed line on both latency charts
+            assertThat(dom).contains("data-series=\"arrRps\"", "data-series=\"obsRps\"", "data-series=\"obsTtft\"",
+                    "data-series=\"sloTtft\"", "data-series=\"sloItl\"", "stroke-dasharray=\"6 4\"");
             int rows = dom.split("<tr").length - 2; // minus the header row
             assertThat(rows).as("decision rows in the table").isPositive();
 

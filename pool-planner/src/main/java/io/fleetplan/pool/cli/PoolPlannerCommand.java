@@ -78,10 +78,12 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
             connector = new AdvisoryConnector(connector);
         }
         PrometheusRegistry registry = new PrometheusRegistry();
-        DiagnosticsRecorder recorder = new DiagnosticsRecorder(10_000);
+        // the SLO itself (not the planning targets) is what the charts draw observed latency against
+        DiagnosticsRecorder recorder = new DiagnosticsRecorder(10_000, settings.sloTtftMs(), settings.sloItlMs());
         WallClockScheduler scheduler = new WallClockScheduler("pool-planner", 1);
         PlannerLoop loop = new PlannerLoop(planner, source, connector, scheduler)
-                .addListener(new PlannerMetrics(registry, settings.prefillGpus(), settings.decodeGpus()))
+                .addListener(new PlannerMetrics(registry, settings.prefillGpus(), settings.decodeGpus(),
+                        settings.sloTtftMs(), settings.sloItlMs()))
                 .addListener(recorder);
         HTTPServer metricsServer = c.metricReportingPrometheusPort() > 0
                 ? HTTPServer.builder().port(c.metricReportingPrometheusPort()).registry(registry).buildAndStart() : null;

@@ -60,6 +60,9 @@ public final class PlannerLoop implements AutoCloseable {
                 TrafficSample recent = source.recent(start, planner.recentWindow().toMillis() / 1000.0);
                 if (recent != null) {
                     planner.observeRecent(recent);
+                    for (DecisionListener l : listeners) {
+                        l.onRecent(recent);
+                    }
                 }
             }
             EngineSnapshot snapshot = source.engines(start);

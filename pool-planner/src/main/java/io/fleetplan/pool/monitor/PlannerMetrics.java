@@ -24,6 +24,7 @@ public final class PlannerMetrics implements DecisionListener {
     private final Gauge observedTtft;
     private final Gauge observedItl;
     private final Gauge observedRps;
+    private final Gauge observedArrivals;
     private final Gauge observedDuration;
     private final Gauge observedIsl;
     private final Gauge observedOsl;
@@ -46,15 +47,32 @@ public final class PlannerMetrics implements DecisionListener {
     private final int decodeGpus;
     private double lastAt = Double.NaN;
     private double hours;
+    /** A recent window was fed: the observed gauges follow it, not the (much rarer) throughput window. */
+    private boolean recentFed;
 
-    public PlannerMetrics(PrometheusRegistry registry, int prefillGpus, int decodeGpus) {
+    /**
+     * @param sloTtftMs the TTFT SLO (the config's ttft_ms, not the planning target), exported as a constant so a
+     *     dashboard draws it as a line over the observed TTFT; NaN = not exported
+     * @param sloItlMs the ITL SLO, likewise
+     */
+    public PlannerMetrics(PrometheusRegistry registry, int prefillGpus, int decodeGpus, double sloTtftMs,
+            double sloItlMs) {
         this.prefillGpus = prefillGpus;
         this.decodeGpus = decodeGpus;
         prefillReplicas = gauge(registry, "num_prefill_replicas", "prefill replicas the pool has");
         decodeReplicas = gauge(registry, "num_decode_replicas", "decode replicas the pool has");
-        observedTtft = gauge(registry, "observed_ttft_ms", "mean TTFT over the last throughput window, ms");
-        observedItl = gauge(registry, "observed_itl_ms", "mean ITL over the last throughput window, ms");
+        observedTtft = gauge(registry, "observed_ttft_ms", "mean TTFT over the last window, ms");
+        observedItl = gauge(registry, "observed_itl_ms", "mean ITL over the last window, ms");
         observedRps = gauge(registry, "observed_requests_per_second", "requests per second over the last window");
+        // fleetplan additions: arrivals (under overload more arrive than finish) and the SLO itself
+        observedArrivals = gauge(registry, "observed_arrivals_per_second",
+                "requests arriving per second over the load loop's recent window");
+        if (Double.isFinite(sloTtftMs)) {
+            gauge(registry, "slo_ttft_ms", "TTFT SLO (ttft_ms), ms").set(sloTtftMs);
+        }
+        if (Double.isFinite(sloItlMs)) {
+            gauge(registry, "slo_itl_ms", "ITL SLO (itl_ms), ms").set(sloItlMs);
+        }
         observedDuration = gauge(registry, "observed_request_duration_seconds", "mean request duration, s");
         observedIsl = gauge(registry, "observed_input_sequence_tokens", "mean ISL, tokens");
         observedOsl = gauge(registry, "observed_output_sequence_tokens", "mean OSL, tokens");
@@ -101,6 +119,25 @@ public final class PlannerMetrics implements DecisionListener {
         }
     }
 
+    /**
+     * The load loop's recent window, every load tick: observed load and latency at that pace. An idle window reads
+     * as zero (Dynamo's normalize_idle_nans), not as the last busy window's latency.
+     */
+    @Override
+    public synchronized void onRecent(TrafficSample recent) {
+        recentFed = true;
+        setObserved(recent.normalizeIdle());
+        setIfFinite(observedArrivals, recent.arrivals() / recent.windowSeconds());
+    }
+
+    private void setObserved(TrafficSample t) {
+        setIfFinite(observedTtft, t.ttftMs());
+        setIfFinite(observedItl, t.itlMs());
+        setIfFinite(observedRps, t.numRequests() / t.windowSeconds());
+        setIfFinite(observedIsl, t.isl());
+        setIfFinite(observedOsl, t.osl());
+    }
+
     private static Gauge gauge(PrometheusRegistry registry, String name, String help) {
         return Gauge.builder().name("dynamo_planner_" + name).help(help).register(registry);
     }
@@ -118,12 +155,12 @@ public final class PlannerMetrics implements DecisionListener {
         predictedPrefill.set(d.recommended().prefill());
         predictedDecode.set(d.recommended().decode());
         if (traffic != null) {
-            setIfFinite(observedTtft, traffic.ttftMs());
-            setIfFinite(observedItl, traffic.itlMs());
-            setIfFinite(observedRps, traffic.numRequests() / traffic.windowSeconds());
+            // with recent windows fed, the observed gauges follow them; a throughput window (a minute, say) in
+            // between would make them jump between two window lengths
+            if (!recentFed) {
+                setObserved(traffic);
+            }
             setIfFinite(observedDuration, traffic.requestDurationSeconds());
-            setIfFinite(observedIsl, traffic.isl());
-            setIfFinite(observedOsl, traffic.osl());
         }
         setIfFinite(predictedRps, d.prediction().requestsPerSecond());
         setIfFinite(predictedIsl, d.prediction().isl());

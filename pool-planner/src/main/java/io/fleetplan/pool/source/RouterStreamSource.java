@@ -34,7 +34,10 @@ public final class RouterStreamSource implements MetricsSource {
     /** The last messages, for {@link #recent} windows (bounded: the oldest fall off). */
     private final ArrayDeque<PoolMetrics> history = new ArrayDeque<>();
     private PoolMetrics latest;
+    /** Where the current traffic window starts; null until a {@link #traffic} call has opened one. */
     private PoolMetrics atLastTraffic;
+    /** A {@link #traffic} call came before any message: the first message opens its window. */
+    private boolean windowRequested;
     private Runnable onClose = () -> { };
 
     public RouterStreamSource(int blockSize) {
@@ -43,7 +46,15 @@ public final class RouterStreamSource implements MetricsSource {
 
     public synchronized void accept(PoolMetrics m) {
         latest = m;
-        sinceLastTraffic.add(m);
+        // messages count toward a traffic window only once one is open: the planner's first tick usually comes
+        // before the stream's first message, and that run's window began only at the next run (one throughput
+        // interval late: the throughput floor of `fleetplan up`'s decode pool came 2 minutes after start); and
+        // without a throughput loop (no traffic() calls) the list grew for as long as the planner ran
+        if (atLastTraffic != null) {
+            sinceLastTraffic.add(m);
+        } else if (windowRequested) {
+            atLastTraffic = m;
+        }
         history.addLast(m);
         while (history.size() > MAX_HISTORY) {
             history.removeFirst();
@@ -59,6 +70,11 @@ public final class RouterStreamSource implements MetricsSource {
         }
     }
 
+    /** Messages waiting for the next traffic window (tests: bounded when no window is open). */
+    synchronized int pendingTrafficMessages() {
+        return sinceLastTraffic.size();
+    }
+
     void onClose(Runnable r) {
         this.onClose = r;
     }
@@ -66,6 +82,7 @@ public final class RouterStreamSource implements MetricsSource {
     @Override
     public synchronized TrafficSample traffic(Instant now, double windowSeconds) {
         if (latest == null) {
+            windowRequested = true;
             return null;
         }
         PoolMetrics start = atLastTraffic;
@@ -73,7 +90,7 @@ public final class RouterStreamSource implements MetricsSource {
         atLastTraffic = latest;
         sinceLastTraffic.clear();
         if (start == null || window.isEmpty()) {
-            return null; // the first call only marks the start of a window
+            return null; // the first call only opens a window
         }
         double seconds = latest.getTime() - start.getTime();
         double requests = latest.getRequestsTotal() - start.getRequestsTotal();
@@ -111,15 +128,22 @@ public final class RouterStreamSource implements MetricsSource {
             return null;
         }
         double from = latest.getTime() - windowSeconds;
-        PoolMetrics before = null;
+        // the window starts at the last message at or before `from`, or at the oldest kept one; a message's
+        // counts are what finished since the message before it, so the start's own counts lie before the window
+        // (summed, a history shorter than the window showed more finished than arrived)
+        PoolMetrics start = history.peekFirst();
+        for (PoolMetrics m : history) {
+            if (m.getTime() <= from + 1e-6) {
+                start = m;
+            }
+        }
         double n = 0;
         double isl = 0;
         double osl = 0;
         double ttft = 0;
         double itl = 0;
         for (PoolMetrics m : history) {
-            if (m.getTime() <= from + 1e-6) {
-                before = m;
+            if (m.getTime() <= start.getTime()) {
                 continue;
             }
             double w = m.getNumRequests();
@@ -129,7 +153,6 @@ public final class RouterStreamSource implements MetricsSource {
             ttft += w * m.getMeanTtftMs();
             itl += w * m.getMeanItlMs();
         }
-        PoolMetrics start = before != null ? before : history.peekFirst();
         double seconds = latest.getTime() - start.getTime();
         if (!(seconds > 0)) {
             return null;

@@ -20,6 +20,7 @@ class PlannerLoopTest {
         boolean fail;
         double requests = 1800;
         int trafficCalls;
+        int recentCalls;
 
         FakeSource(VirtualScheduler clock) {
             this.clock = clock;
@@ -34,6 +35,13 @@ class PlannerLoopTest {
             // a slow query: time passes on the scheduler's clock while it "runs"
             clock.runUntil(clock.now().plus(delay));
             return new TrafficSample(clock.now(), windowSeconds, requests, 3000, 150, 200, 20, 5);
+        }
+
+        /** 12 arrived, 8 finished at 900 ms TTFT, the oldest waiting 1.5 s: an overloaded window. */
+        @Override
+        public TrafficSample recent(Instant now, double windowSeconds) {
+            recentCalls++;
+            return new TrafficSample(clock.now(), windowSeconds, 8, 3000, 150, 900, 20, Double.NaN, 12, 1500);
         }
 
         @Override
@@ -105,5 +113,40 @@ class PlannerLoopTest {
         assertThat(results.get(0).replicas()).isEqualTo(new Replicas(1, 1));
         assertThat(cluster.desired()).as("nothing applied").isEqualTo(new Replicas(1, 1));
         assertThat(cluster.decisionCount()).isZero();
+    }
+
+    @Test
+    void listenersSeeTheLoadLoopsRecentWindowOnEveryTickBeforeItsDecision() {
+        VirtualScheduler clock = new VirtualScheduler(Instant.EPOCH);
+        FakeSource source = new FakeSource(clock);
+        PoolPlanner planner = new PoolPlanner(PlanningSettings.from(PoolPlannerTest.config("""
+                optimization_target: sla
+                enable_throughput_scaling: false
+                enable_load_scaling: true
+                load_adjustment_interval_seconds: 5
+                observed_slo_scaling: true
+                """)), PoolPlannerTest.profile());
+        List<String> events = new ArrayList<>();
+        PlannerLoop loop = new PlannerLoop(planner, source, new VirtualConnector(new Replicas(1, 1)), clock)
+                .addListener(new DecisionListener() {
+                    @Override
+                    public void onDecision(PlannerDecision d, ScalingConnector.ApplyResult r, TrafficSample t) {
+                        events.add("decision traffic=" + (t != null));
+                    }
+
+                    @Override
+                    public void onRecent(TrafficSample recent) {
+                        events.add("recent " + recent.windowSeconds() + "s arrivals=" + recent.arrivals());
+                    }
+                });
+        loop.start();
+        clock.runUntil(Instant.EPOCH.plusSeconds(12));
+        // ticks at 0, 5 and 10 s: no throughput window ever (that loop is off), the recent one (2 x 5 s) every tick
+        assertThat(source.trafficCalls).isZero();
+        assertThat(source.recentCalls).isEqualTo(3);
+        assertThat(events).containsExactly("recent 10.0s arrivals=12.0", "decision traffic=false",
+                "recent 10.0s arrivals=12.0", "decision traffic=false", "recent 10.0s arrivals=12.0",
+                "decision traffic=false");
+        loop.close();
     }
 }

@@ -33,11 +33,13 @@ class MonitoringTest {
     static final ScalingConnector.ApplyResult APPLIED =
             new ScalingConnector.ApplyResult(ScalingConnector.Status.PARTIAL, new Replicas(2, 2), "partial");
     static final TrafficSample TRAFFIC = new TrafficSample(T0, 180, 720, 2900, 140, 410, 33, 4);
+    /** The load loop's recent window under overload: 12 arrived and 8 finished in 10 s, the oldest waiting 1.5 s. */
+    static final TrafficSample RECENT = new TrafficSample(T0, 10, 8, 3000, 150, 900, 20, Double.NaN, 12, 1500);
 
     @Test
     void exportsDynamosPlannerMetrics() throws Exception {
         PrometheusRegistry registry = new PrometheusRegistry();
-        PlannerMetrics m = new PlannerMetrics(registry, 1, 2);
+        PlannerMetrics m = new PlannerMetrics(registry, 1, 2, Double.NaN, Double.NaN);
         m.onDecision(decision(1, T0), APPLIED, TRAFFIC);
         m.onDecision(decision(2, T0.plusSeconds(3600)), APPLIED, TRAFFIC);
         var limits = io.fleetplan.pool.perf.EngineLimits.UNKNOWN;
@@ -61,7 +63,51 @@ class MonitoringTest {
                 "dynamo_planner_engine_queued_prefill_tokens{dp_rank=\"0\",worker_id=\"p1\"} 4096.0",
                 "dynamo_planner_engine_inflight_decode_kv_tokens{dp_rank=\"1\",worker_id=\"d1\"} 30000.0",
                 "dynamo_planner_engine_queued_decode_kv_tokens{dp_rank=\"1\",worker_id=\"d1\"} 512.0");
-        assertThat(text).doesNotContain("worker_id=\"gone\"");
+        assertThat(text).doesNotContain("worker_id=\"gone\"", "dynamo_planner_slo_ttft_ms ");
+    }
+
+    @Test
+    void observedGaugesFollowTheRecentWindowAndTheSloIsAConstant() throws Exception {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        PlannerMetrics m = new PlannerMetrics(registry, 1, 1, 500, 50);
+        m.onRecent(RECENT);
+        assertThat(scrape(registry)).contains("dynamo_planner_observed_requests_per_second 0.8",
+                "dynamo_planner_observed_arrivals_per_second 1.2", "dynamo_planner_observed_ttft_ms 900.0",
+                "dynamo_planner_observed_itl_ms 20.0", "dynamo_planner_slo_ttft_ms 500.0",
+                "dynamo_planner_slo_itl_ms 50.0");
+        // a throughput window (once a minute, say) does not pull the gauges to another window length
+        m.onDecision(decision(1, T0), APPLIED, TRAFFIC);
+        assertThat(scrape(registry)).contains("dynamo_planner_observed_ttft_ms 900.0",
+                "dynamo_planner_observed_requests_per_second 0.8", "dynamo_planner_observed_request_duration_seconds 4.0");
+        // an idle window reads as zero, not as the last busy window's latency
+        m.onRecent(new TrafficSample(T0.plusSeconds(5), 10, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, 0, Double.NaN));
+        assertThat(scrape(registry)).contains("dynamo_planner_observed_ttft_ms 0.0",
+                "dynamo_planner_observed_requests_per_second 0.0", "dynamo_planner_observed_arrivals_per_second 0.0",
+                "dynamo_planner_slo_ttft_ms 500.0");
+    }
+
+    private static String scrape(PrometheusRegistry registry) throws java.io.IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+        return out.toString();
+    }
+
+    @Test
+    void recorderChartsTheRecentWindowEveryTickAndTheSloAsALine() {
+        DiagnosticsRecorder recorder = new DiagnosticsRecorder(10, 500, 50);
+        recorder.onRecent(RECENT);
+        recorder.onDecision(decision(1, T0), APPLIED, null);
+        // the next decision had no recent window: its throughput window is charted, as without observed_slo_scaling
+        recorder.onDecision(decision(2, T0.plusSeconds(5)), APPLIED, TRAFFIC);
+        String json = recorder.json();
+        assertThat(json.split("\n")[0]).contains("\"obsRps\":0.8000", "\"arrRps\":1.2000", "\"obsTtft\":900.0000",
+                "\"obsItl\":20.0000", "\"waitMs\":1500.0000", "\"sloTtft\":500.0000", "\"sloItl\":50.0000");
+        assertThat(json.split("\n")[1]).contains("\"obsRps\":4.0000", "\"arrRps\":null", "\"obsTtft\":410.0000",
+                "\"waitMs\":null", "\"sloTtft\":500.0000");
+        assertThat(recorder.html("pool a", true)).contains("['sloTtft', '#d62728', 'SLO', 'dash']",
+                "['sloItl', '#d62728', 'SLO', 'dash']", "['arrRps', '#1f77b4', 'arrived']", "'stroke-dasharray'");
+        assertThat(new DiagnosticsRecorder(10).json()).isEqualTo("[]");
     }
 
     @Test

@@ -76,7 +76,7 @@ class SourcesTest {
         RouterStreamSource s = new RouterStreamSource(16);
         assertThat(s.traffic(Instant.EPOCH, 180)).isNull();
         s.accept(metrics(1000, 50, 0, 0, 0, worker("d1", WorkerRole.DECODE, false, 1)));
-        assertThat(s.traffic(Instant.EPOCH, 180)).as("first call marks the window start").isNull();
+        assertThat(s.traffic(Instant.EPOCH, 180)).as("the window opened at the first message is still empty").isNull();
         s.accept(metrics(1090, 80, 30, 1000, 200, worker("d1", WorkerRole.DECODE, false, 1)));
         s.accept(metrics(1180, 110, 10, 3000, 400, worker("d1", WorkerRole.DECODE, false, 2),
                 worker("d2", WorkerRole.DECODE, true, 9), worker("p1", WorkerRole.PREFILL, false, 1)));
@@ -100,6 +100,35 @@ class SourcesTest {
     }
 
     @Test
+    void aTrafficCallBeforeTheFirstMessageOpensTheWindowAtThatMessage() {
+        RouterStreamSource s = new RouterStreamSource(16);
+        // the planner's first tick comes before the stream's first message
+        assertThat(s.traffic(Instant.EPOCH, 30)).isNull();
+        for (int i = 0; i <= 29; i++) {
+            s.accept(metrics(1000 + i, 2L * i, i == 0 ? 0 : 2, 1000, 300));
+        }
+        // the next run gets the 29 s since the first message, not an empty "start of the window"
+        TrafficSample t = s.traffic(Instant.EPOCH, 30);
+        assertThat(t).isNotNull();
+        assertThat(t.windowSeconds()).isEqualTo(29);
+        assertThat(t.numRequests()).isEqualTo(58);
+        assertThat(t.ttftMs()).isEqualTo(300);
+    }
+
+    @Test
+    void withoutTrafficCallsNoMessagesPileUp() {
+        RouterStreamSource s = new RouterStreamSource(16);
+        for (int i = 0; i < 1000; i++) {
+            s.accept(metrics(i, i, 1, 1000, 300));
+        }
+        // a planner without a throughput loop never asks for a traffic window
+        assertThat(s.pendingTrafficMessages()).isZero();
+        assertThat(s.traffic(Instant.EPOCH, 30)).as("the first call opens a window").isNull();
+        s.accept(metrics(1000, 1000, 1, 1000, 300));
+        assertThat(s.pendingTrafficMessages()).isEqualTo(1);
+    }
+
+    @Test
     void routerStreamRecentWindowCountsArrivalsAndTheOldestWaitWithoutConsumingTheTrafficWindow() {
         RouterStreamSource s = new RouterStreamSource(16);
         assertThat(s.recent(Instant.EPOCH, 10)).isNull();
@@ -117,6 +146,19 @@ class SourcesTest {
         assertThat(s.recent(Instant.EPOCH, 10)).as("not consumed").isEqualTo(r);
         s.traffic(Instant.EPOCH, 180);
         assertThat(s.recent(Instant.EPOCH, 10)).as("the throughput window does not consume it either").isEqualTo(r);
+    }
+
+    @Test
+    void routerStreamRecentWindowShorterThanAskedCountsOnlyWhatFinishedInsideIt() {
+        RouterStreamSource s = new RouterStreamSource(16);
+        for (int i = 0; i <= 4; i++) {
+            // every second 2 finish and 3 arrive; the first message's 2 finished before the window it starts
+            s.accept(metrics(1000 + i, 2L * i, 2, 1000, 300).toBuilder().setArrivalsTotal(3L * i).build());
+        }
+        TrafficSample r = s.recent(Instant.EPOCH, 10);
+        assertThat(r.windowSeconds()).isEqualTo(4);
+        assertThat(r.numRequests()).isEqualTo(8);
+        assertThat(r.arrivals()).isEqualTo(12);
     }
 
     @Test
