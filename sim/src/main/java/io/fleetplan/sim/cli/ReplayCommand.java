@@ -58,7 +58,7 @@ public final class ReplayCommand implements Callable<Integer>, FleetplanSubcomma
 
     @Option(names = "--policies", paramLabel = "LIST", split = ",",
             description = "Policies to run (default all): static-peak, static-mean, hpa, keda, dynamo-throughput,"
-                    + " dynamo-load, fleetplan, oracle")
+                    + " dynamo-load, fleetplan, oracle, oracle-reactive")
     List<String> policies;
 
     @Option(names = "--skip-bad-rows", description = "Drop malformed trace rows (counted) instead of failing")

@@ -32,7 +32,7 @@ public final class Evaluation {
 
     /** Every policy, in report order. */
     public static final List<String> POLICIES = List.of("static-peak", "static-mean", "hpa", "keda",
-            "dynamo-throughput", "dynamo-load", "fleetplan", "oracle");
+            "dynamo-throughput", "dynamo-load", "fleetplan", "oracle", "oracle-reactive");
 
     /**
      * @param oracleWindowSeconds length of an oracle schedule step
@@ -164,6 +164,7 @@ public final class Evaluation {
             case "dynamo-load" -> PlannerPolicy.dynamoLoad();
             case "fleetplan" -> PlannerPolicy.fleetplanDefault();
             case "oracle" -> new OraclePolicy(schedule);
+            case "oracle-reactive" -> OraclePolicy.reactive(schedule);
             default -> throw new IllegalArgumentException("unknown policy " + name.toLowerCase(Locale.ROOT));
         };
     }
