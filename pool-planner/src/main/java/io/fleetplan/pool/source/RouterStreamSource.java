@@ -94,28 +94,17 @@ public final class RouterStreamSource implements MetricsSource {
         }
         double seconds = latest.getTime() - start.getTime();
         double requests = latest.getRequestsTotal() - start.getRequestsTotal();
-        double n = 0;
-        double isl = 0;
-        double osl = 0;
-        double ttft = 0;
-        double itl = 0;
-        for (PoolMetrics m : window) {
-            double w = m.getNumRequests();
-            n += w;
-            isl += w * m.getMeanIsl();
-            osl += w * m.getMeanOsl();
-            ttft += w * m.getMeanTtftMs();
-            itl += w * m.getMeanItlMs();
-        }
+        Means means = new Means();
+        window.forEach(means::add);
         Instant at = Instant.ofEpochMilli((long) (latest.getTime() * 1000));
         if (!(seconds > 0)) {
             return null;
         }
-        if (n == 0) {
+        if (means.n == 0) {
             return new TrafficSample(at, seconds, requests, requests == 0 ? 0 : Double.NaN, requests == 0 ? 0 : Double.NaN,
                     Double.NaN, Double.NaN, Double.NaN);
         }
-        return new TrafficSample(at, seconds, requests, isl / n, osl / n, ttft / n, itl / n, Double.NaN);
+        return new TrafficSample(at, seconds, requests, means.isl(), means.osl(), means.ttft(), means.itl(), Double.NaN);
     }
 
     /**
@@ -137,22 +126,13 @@ public final class RouterStreamSource implements MetricsSource {
                 start = m;
             }
         }
-        double n = 0;
-        double isl = 0;
-        double osl = 0;
-        double ttft = 0;
-        double itl = 0;
+        Means means = new Means();
         for (PoolMetrics m : history) {
-            if (m.getTime() <= start.getTime()) {
-                continue;
+            if (m.getTime() > start.getTime()) {
+                means.add(m);
             }
-            double w = m.getNumRequests();
-            n += w;
-            isl += w * m.getMeanIsl();
-            osl += w * m.getMeanOsl();
-            ttft += w * m.getMeanTtftMs();
-            itl += w * m.getMeanItlMs();
         }
+        double n = means.n;
         double seconds = latest.getTime() - start.getTime();
         if (!(seconds > 0)) {
             return null;
@@ -161,9 +141,42 @@ public final class RouterStreamSource implements MetricsSource {
         double arrivals = latest.getArrivalsTotal() == 0 && n > 0 ? Double.NaN
                 : latest.getArrivalsTotal() - start.getArrivalsTotal();
         Instant at = Instant.ofEpochMilli((long) (latest.getTime() * 1000));
-        return new TrafficSample(at, seconds, n, n > 0 ? isl / n : Double.NaN, n > 0 ? osl / n : Double.NaN,
-                n > 0 ? ttft / n : Double.NaN, n > 0 ? itl / n : Double.NaN, Double.NaN, arrivals,
-                latest.getOldestWaitingMs());
+        return new TrafficSample(at, seconds, n, means.isl(), means.osl(), means.ttft(), means.itl(), Double.NaN,
+                arrivals, latest.getOldestWaitingMs());
+    }
+
+    /** Request-weighted means over messages (each message's means are over what finished in its own interval). */
+    private static final class Means {
+        double n;
+        double isl;
+        double osl;
+        double ttft;
+        double itl;
+
+        void add(PoolMetrics m) {
+            double w = m.getNumRequests();
+            n += w;
+            isl += w * m.getMeanIsl();
+            osl += w * m.getMeanOsl();
+            ttft += w * m.getMeanTtftMs();
+            itl += w * m.getMeanItlMs();
+        }
+
+        double isl() {
+            return n > 0 ? isl / n : Double.NaN;
+        }
+
+        double osl() {
+            return n > 0 ? osl / n : Double.NaN;
+        }
+
+        double ttft() {
+            return n > 0 ? ttft / n : Double.NaN;
+        }
+
+        double itl() {
+            return n > 0 ? itl / n : Double.NaN;
+        }
     }
 
     @Override
