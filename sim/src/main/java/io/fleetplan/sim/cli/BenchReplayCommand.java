@@ -52,11 +52,11 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--azure", paramLabel = "FILE", defaultValue = "/work/shared/traces/AzureLLMInferenceTrace_conv.csv",
+    @Option(names = "--azure", paramLabel = "FILE", defaultValue = "../shared/traces/AzureLLMInferenceTrace_conv.csv",
             description = "Azure conv trace (default: ${DEFAULT-VALUE})")
     Path azure;
 
-    @Option(names = "--mooncake", paramLabel = "FILE", defaultValue = "/work/shared/traces/mooncake_conversation_trace.jsonl",
+    @Option(names = "--mooncake", paramLabel = "FILE", defaultValue = "../shared/traces/mooncake_conversation_trace.jsonl",
             description = "Mooncake conversation trace (default: ${DEFAULT-VALUE})")
     Path mooncake;
 
