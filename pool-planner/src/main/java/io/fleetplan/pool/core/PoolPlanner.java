@@ -421,6 +421,11 @@ public final class PoolPlanner {
         if (pendingTraffic != null) {
             correction.observe(pendingTraffic.ttftMs(), pendingTraffic.itlMs());
         }
+        if (settings.observedSloScaling() && recent != null && recent.numRequests() > 0) {
+            // the recent window is fresher than the throughput window: a factor learned on a backlog that has
+            // drained since no longer holds the estimates up for the rest of that window
+            correction.observe(recent.ttftMs(), recent.itlMs());
+        }
     }
 
     /**

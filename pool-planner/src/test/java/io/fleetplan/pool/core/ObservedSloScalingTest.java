@@ -158,4 +158,29 @@ class ObservedSloScalingTest {
         PlannerDecision e = tick(q, T0, engines(T0, 3, 0, 3, 0), queued, new Replicas(3, 3));
         assertThat(e.prefillReason()).as(e.toString()).isEqualTo(LoadReason.SCALE_UP_SLO_MISS);
     }
+
+    @Test
+    void aDrainedBacklogNoLongerHoldsTheCorrectionUpForTheRestOfTheThroughputWindow() {
+        String both = "optimization_target: sla\nenable_load_scaling: true\nload_predictor: constant\n"
+                + "throughput_adjustment_interval_seconds: 60\nload_adjustment_interval_seconds: 5\nmax_gpu_budget: -1\n"
+                + "load_min_observations: 1\nobserved_slo_scaling: true\n";
+        PoolPlanner p = planner(both);
+        trainRegression(p);
+        Replicas three = new Replicas(3, 3);
+        // a minute of load runs (estimates ~255 ms), then the throughput window: its requests saw 10 s (a backlog),
+        // so the factor becomes 10
+        for (int i = 0; i <= 12; i++) {
+            Instant at = T0.plusSeconds(5L * i);
+            if (i == 12) {
+                p.observeTraffic(new TrafficSample(at, 60, 300, 2250, 150, 10_000, 8, 2));
+            }
+            p.observeEngines(engines(at, 3, 100, 3, 0));
+            p.tick(at, new ReplicaState(three, false));
+        }
+        // 5 s later the queue has drained: requests of the recent window saw 150 ms
+        Instant later = T0.plusSeconds(65);
+        PlannerDecision d = tick(p, later, engines(later, 3, 100, 3, 0), window(later, 40, 40, 150, 100), three);
+        assertThat(d.estimates().estimatedTtftMs()).as(d.toString()).isLessThan(500);
+        assertThat(d.prefillReason()).isNotEqualTo(LoadReason.SCALE_UP);
+    }
 }
