@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class StackLayoutTest {
 
-    static final Path RUN = Path.of("/tmp/fleetplan-run-test");
+    static final Path RUN = Path.of("target", "fleetplan-run-test");
 
     static StackLayout layout(String yaml) {
         AtomicInteger next = new AtomicInteger(20000);

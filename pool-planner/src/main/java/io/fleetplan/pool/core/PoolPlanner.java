@@ -295,17 +295,19 @@ public final class PoolPlanner {
                         settings.mode().scalesDecode() ? d : current.decode());
             }
             if (settings.observedSloScaling() && fresh(recent, now)) {
-                Replicas model = neededByModel(recent, current);
+                boolean prefillMissed = observedSlo.prefillMissed(recent, idleTtftMs(recent));
+                boolean decodeMissed = observedSlo.decodeMissed(recent)
+                        || (settings.mode() == PoolMode.AGG && prefillMissed);
+                // the model's sizing only matters for a component that missed
+                Replicas model = prefillMissed || decodeMissed ? neededByModel(recent, current) : Replicas.ZERO;
                 if (settings.mode().scalesPrefill()) {
-                    Step st = sloStep(pReason, target.prefill(), current.prefill(), observedSlo.prefillMissed(recent, idleTtftMs(recent)),
+                    Step st = sloStep(pReason, target.prefill(), current.prefill(), prefillMissed,
                             serving(engines == null ? null : engines.prefill(), current.prefill()), model.prefill());
                     pReason = st.reason();
                     target = new Replicas(st.replicas(), target.decode());
                 }
                 if (settings.mode().scalesDecode()) {
-                    boolean missed = observedSlo.decodeMissed(recent)
-                            || (settings.mode() == PoolMode.AGG && observedSlo.prefillMissed(recent, idleTtftMs(recent)));
-                    Step st = sloStep(dReason, target.decode(), current.decode(), missed,
+                    Step st = sloStep(dReason, target.decode(), current.decode(), decodeMissed,
                             serving(engines == null ? null : engines.decode(), current.decode()), model.decode());
                     dReason = st.reason();
                     target = new Replicas(target.prefill(), st.replicas());
