@@ -7,7 +7,6 @@ import io.fleetplan.common.config.ConfigException;
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.common.time.WallClockScheduler;
 import io.fleetplan.global.config.GlobalPlannerConfig;
-import io.fleetplan.global.executor.ExecutorFactory;
 import io.fleetplan.global.executor.ScaleExecutor;
 import io.fleetplan.global.ha.Leadership;
 import io.fleetplan.global.ha.LeaseLeadership;

@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.common.time.WallClockScheduler;
 import io.fleetplan.global.config.GlobalPlannerConfig;
-import io.fleetplan.global.executor.ExecutorFactory;
+import io.fleetplan.global.cli.ExecutorFactory;
 import io.fleetplan.global.executor.kubernetes.KubeFixtures;
 import io.fleetplan.global.service.GlobalPlannerServer;
 import io.fleetplan.global.service.GlobalPlannerService;

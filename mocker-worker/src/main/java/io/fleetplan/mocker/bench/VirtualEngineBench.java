@@ -1,5 +1,6 @@
 package io.fleetplan.mocker.bench;
 
+import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.common.time.VirtualScheduler;
 import io.fleetplan.mocker.engine.Completion;
 import io.fleetplan.mocker.engine.EngineConfig;
@@ -66,7 +67,7 @@ public final class VirtualEngineBench {
         long[] ids = new long[1];
         for (int w = 0; w < engines.length; w++) {
             int worker = w;
-            engines[w] = new MockEngine(config, clock, new EngineListener() {
+            engines[w] = new MockEngine(config, TimingModels.of(config), clock, new EngineListener() {
                 @Override
                 public void onFinished(EngineRequest request, Completion completion) {
                     finished[0]++;

@@ -7,7 +7,7 @@ import io.fleetplan.common.cli.FleetplanSubcommand;
 import io.fleetplan.common.config.ConfigException;
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.mocker.engine.EngineConfig;
-import io.fleetplan.mocker.engine.TimingModels;
+import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.mocker.worker.MockerWorker;
 import io.fleetplan.mocker.worker.WorkerSettings;
 import java.io.IOException;

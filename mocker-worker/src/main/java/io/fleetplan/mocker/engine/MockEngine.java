@@ -61,11 +61,6 @@ public final class MockEngine {
     private long prefillTokens;
     private double busyModelMs;
 
-    /** An engine with the config's timing model: its {@code planner_profile_data}, else Dynamo's polynomial. */
-    public MockEngine(EngineConfig config, Scheduler scheduler, EngineListener listener) {
-        this(config, TimingModels.of(config), scheduler, listener);
-    }
-
     public MockEngine(EngineConfig config, TimingModel timing, Scheduler scheduler, EngineListener listener) {
         this.config = config;
         this.timing = timing;

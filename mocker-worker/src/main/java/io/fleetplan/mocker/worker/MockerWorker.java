@@ -1,5 +1,6 @@
 package io.fleetplan.mocker.worker;
 
+import io.fleetplan.mocker.profile.TimingModels;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fleetplan.mocker.engine.EngineConfig;
@@ -86,7 +87,7 @@ public final class MockerWorker implements AutoCloseable {
         this.metrics = new WorkerMetrics(settings.pool(), component, workerId, config.modelName(), config.dpRank());
         this.bridge = new WorkerBridge(workerId, config.dpRank(), engineThread.clock(), hub, metrics, emission,
                 eventLoops.next());
-        this.engine = new MockEngine(config, engineThread, bridge);
+        this.engine = new MockEngine(config, TimingModels.of(config), engineThread, bridge);
         bridge.initialLoad(engine.load());
         metrics.load(engine.load());
         this.cuda = settings.cudaProbe() ? CudaProbe.probe() : null;

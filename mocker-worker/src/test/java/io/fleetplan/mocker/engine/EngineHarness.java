@@ -1,5 +1,6 @@
 package io.fleetplan.mocker.engine;
 
+import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.common.time.VirtualScheduler;
 
 /** An engine on a virtual clock with a recording listener. */
@@ -10,7 +11,7 @@ final class EngineHarness {
     final MockEngine engine;
 
     EngineHarness(EngineConfig config) {
-        engine = new MockEngine(config, clock, rec);
+        engine = new MockEngine(config, TimingModels.of(config), clock, rec);
         engine.start();
     }
 

@@ -1,5 +1,6 @@
 package io.fleetplan.mocker.engine;
 
+import io.fleetplan.mocker.profile.TimingModels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetplan.common.time.VirtualScheduler;
@@ -12,7 +13,7 @@ class MockEngineTest {
         VirtualScheduler vs = new VirtualScheduler();
         RecordingListener rec = new RecordingListener();
         EngineConfig cfg = EngineConfig.builder().heartbeatIntervalMs(0).build();
-        MockEngine engine = new MockEngine(cfg, vs, rec);
+        MockEngine engine = new MockEngine(cfg, TimingModels.of(cfg), vs, rec);
         assertThat(engine.submit(EngineRequest.synthetic("a", 1000, 3)).accepted()).isTrue();
         vs.runUntilIdle(1000);
         assertThat(rec.tokens("a")).isEqualTo(3);

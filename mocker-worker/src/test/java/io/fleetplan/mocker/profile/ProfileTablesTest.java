@@ -8,7 +8,6 @@ import io.fleetplan.mocker.engine.EngineConfig;
 import io.fleetplan.mocker.engine.PolynomialTimingModel;
 import io.fleetplan.mocker.engine.ProfiledTimingModel;
 import io.fleetplan.mocker.engine.TimingModel;
-import io.fleetplan.mocker.engine.TimingModels;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

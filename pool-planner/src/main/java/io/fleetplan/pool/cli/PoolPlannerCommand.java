@@ -21,7 +21,7 @@ import io.fleetplan.pool.monitor.DiagnosticsRecorder;
 import io.fleetplan.pool.monitor.PlannerMetrics;
 import io.fleetplan.pool.monitor.ReportWriter;
 import io.fleetplan.pool.perf.ProfileData;
-import io.fleetplan.pool.perf.ProfileFiles;
+import io.fleetplan.pool.profile.ProfileFiles;
 import io.fleetplan.pool.predict.TraceBuckets;
 import io.fleetplan.pool.scaling.Replicas;
 import io.fleetplan.pool.source.MetricsScrapeSource;

@@ -5,7 +5,7 @@ import io.fleetplan.common.cli.FleetplanSubcommand;
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.mocker.engine.EngineConfig;
 import io.fleetplan.pool.perf.ProfileData;
-import io.fleetplan.pool.perf.ProfileFiles;
+import io.fleetplan.pool.profile.ProfileFiles;
 import io.fleetplan.pool.profile.EngineProfiler;
 import java.nio.file.Files;
 import java.nio.file.Path;

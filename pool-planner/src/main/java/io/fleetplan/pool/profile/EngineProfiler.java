@@ -1,5 +1,6 @@
 package io.fleetplan.pool.profile;
 
+import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.common.time.VirtualScheduler;
 import io.fleetplan.mocker.engine.Completion;
 import io.fleetplan.mocker.engine.EngineConfig;
@@ -115,7 +116,7 @@ public final class EngineProfiler {
         final VirtualScheduler clock = new VirtualScheduler();
         final List<Fpm> fpms = new ArrayList<>();
         final List<Completion> completions = new ArrayList<>();
-        final MockEngine engine = new MockEngine(config, clock, this);
+        final MockEngine engine = new MockEngine(config, TimingModels.of(config), clock, this);
 
         @Override
         public void onForwardPass(ForwardPass f) {

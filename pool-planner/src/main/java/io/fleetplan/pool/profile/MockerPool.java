@@ -1,5 +1,6 @@
 package io.fleetplan.pool.profile;
 
+import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.common.time.VirtualScheduler;
 import io.fleetplan.mocker.engine.Completion;
 import io.fleetplan.mocker.engine.EngineConfig;
@@ -41,7 +42,7 @@ public final class MockerPool {
         boolean draining;
 
         Worker() {
-            engine = new MockEngine(config, clock, this);
+            engine = new MockEngine(config, TimingModels.of(config), clock, this);
             engine.start();
         }
 

@@ -11,7 +11,6 @@ import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.pool.config.PlannerConfig;
 import io.fleetplan.pool.perf.EngineLimits;
 import io.fleetplan.pool.perf.ProfileData;
-import io.fleetplan.pool.perf.ProfileFiles;
 import io.fleetplan.pool.perf.ProfilePerfModel;
 import io.fleetplan.pool.scaling.Replicas;
 import io.fleetplan.pool.scaling.ThroughputReason;

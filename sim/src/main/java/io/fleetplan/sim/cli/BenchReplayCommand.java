@@ -9,7 +9,7 @@ import io.fleetplan.sim.replay.PolicyRun;
 import io.fleetplan.sim.replay.Replay;
 import io.fleetplan.sim.report.EqualAttainment;
 import io.fleetplan.sim.report.Evaluation;
-import io.fleetplan.sim.report.Feasibility;
+import io.fleetplan.sim.replay.Feasibility;
 import io.fleetplan.sim.report.GoodputSweepCase;
 import io.fleetplan.sim.report.ReplaySuite;
 import io.fleetplan.sim.report.PolicySummary;

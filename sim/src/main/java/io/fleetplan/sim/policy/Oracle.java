@@ -2,6 +2,7 @@ package io.fleetplan.sim.policy;
 
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.mocker.engine.PolynomialTimingModel;
+import io.fleetplan.sim.replay.Feasibility;
 import io.fleetplan.sim.replay.PolicyRun;
 import io.fleetplan.sim.replay.Replay;
 import io.fleetplan.sim.replay.RequestLog;
@@ -22,7 +23,7 @@ import java.util.List;
  *       pools behind the misses: prefill-side for TTFT misses, decode-side for ITL misses (agg pools both),
  *       within the budget. Repeat until the whole trace reaches the target attainment or the iteration limit.
  *       Requests whose prompt cannot be prefilled within the TTFT target even on an idle engine
- *       ({@link io.fleetplan.sim.report.Feasibility}) are left out of the counts: buying replicas cannot help them.</li>
+ *       ({@link Feasibility}) are left out of the counts: buying replicas cannot help them.</li>
  *   <li>Fill short dips: where a pool drops for no longer than the worker start-up delay and comes back, keep
  *       the replicas. Each worker the oracle adds is charged its start-up time (it was started that long ahead),
  *       so such a dip costs at least what it saves, and can only lose requests.</li>
@@ -80,7 +81,7 @@ public final class Oracle {
         List<StackConfig.Pool> pools = stack.pools();
         int[][] replicas = estimate(trace, stack, windowSeconds, windows);
         // prompts too long to prefill within the TTFT target even alone: no replica count helps them
-        boolean[] feasible = io.fleetplan.sim.report.Feasibility.feasible(trace, stack);
+        boolean[] feasible = Feasibility.feasible(trace, stack);
         PolicyRun run = null;
         int it = 0;
         while (it < maxIterations) {

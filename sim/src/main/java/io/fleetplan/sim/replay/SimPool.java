@@ -1,5 +1,6 @@
 package io.fleetplan.sim.replay;
 
+import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.common.time.VirtualScheduler;
@@ -88,7 +89,7 @@ public final class SimPool {
 
         Worker(String id) {
             this.id = id;
-            this.engine = new MockEngine(engineConfig, scheduler, this);
+            this.engine = new MockEngine(engineConfig, TimingModels.of(engineConfig), scheduler, this);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.fleetplan.sim.report;
 
 import io.fleetplan.common.stack.StackConfig;
+import io.fleetplan.sim.replay.Feasibility;
 import io.fleetplan.sim.replay.PolicyRun;
 import io.fleetplan.sim.trace.Trace;
 import java.util.ArrayList;

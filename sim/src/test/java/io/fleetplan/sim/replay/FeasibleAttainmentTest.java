@@ -2,7 +2,6 @@ package io.fleetplan.sim.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetplan.sim.report.Feasibility;
 import org.junit.jupiter.api.Test;
 
 /** {@link Feasibility#attainmentOfFeasible}: only feasible requests count; failures and either latency miss. */

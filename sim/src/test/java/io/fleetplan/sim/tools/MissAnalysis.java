@@ -10,7 +10,7 @@ import io.fleetplan.sim.report.PolicySummary;
 import io.fleetplan.sim.replay.RequestLog;
 import io.fleetplan.sim.replay.TimeSeries;
 import io.fleetplan.sim.report.Evaluation;
-import io.fleetplan.sim.report.Feasibility;
+import io.fleetplan.sim.replay.Feasibility;
 import io.fleetplan.sim.trace.Trace;
 import io.fleetplan.sim.trace.TraceOptions;
 import io.fleetplan.sim.trace.TraceReader;

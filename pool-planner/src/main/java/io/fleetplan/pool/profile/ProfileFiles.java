@@ -1,9 +1,11 @@
-package io.fleetplan.pool.perf;
+package io.fleetplan.pool.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetplan.pool.perf.Fpm;
+import io.fleetplan.pool.perf.ProfileData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,9 @@
-package io.fleetplan.mocker.engine;
+package io.fleetplan.mocker.profile;
 
-import io.fleetplan.mocker.profile.ProfileTables;
+import io.fleetplan.mocker.engine.EngineConfig;
+import io.fleetplan.mocker.engine.PolynomialTimingModel;
+import io.fleetplan.mocker.engine.TimingModel;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -33,7 +36,7 @@ public final class TimingModels {
         long modified;
         try {
             modified = Files.getLastModifiedTime(path).toMillis();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("planner_profile_data " + path + ": no such file or directory", e);
         }
         return LOADED.computeIfAbsent(new Key(path, modified), k -> ProfileTables.load(k.path()));

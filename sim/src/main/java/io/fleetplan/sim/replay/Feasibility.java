@@ -1,8 +1,7 @@
-package io.fleetplan.sim.report;
+package io.fleetplan.sim.replay;
 
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.mocker.engine.PolynomialTimingModel;
-import io.fleetplan.sim.replay.RequestLog;
 import io.fleetplan.sim.trace.Trace;
 import io.fleetplan.sim.trace.TraceRequest;
 

@@ -1,10 +1,13 @@
-package io.fleetplan.global.executor;
+package io.fleetplan.global.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.config.GlobalPlannerConfig;
+import io.fleetplan.global.executor.LocalProcessExecutor;
+import io.fleetplan.global.executor.ScaleExecutor;
+import io.fleetplan.global.executor.VirtualExecutor;
 import io.fleetplan.global.executor.kubernetes.KubernetesExecutor;
 import java.io.IOException;
 import java.time.Duration;
