@@ -256,12 +256,14 @@ public final class Arbiter {
         boolean anyMoved = false;
         boolean anyUp = false;
         Reason limit = null;
+        boolean preempted = false;
         for (TargetKey k : keys) {
             Entry e = work.get(k);
             int was = e.before;
             grants.add(new Grant(k, e.subType, e.desired, e.granted, was, e.gpusPerReplica));
             anyMoved |= e.granted != was;
             anyUp |= e.desired > was;
+            preempted |= r.preempted.contains(k) && e.granted < was;
             if (e.granted != e.desired) {
                 allMet = false;
                 if (limit == null) {
@@ -272,7 +274,13 @@ public final class Arbiter {
         Status status;
         Reason reason;
         String message;
-        if (allMet) {
+        if (preempted) {
+            // a higher-priority target took replicas this pool holds, in the same step: said as such, whatever else
+            // limited the rest of the proposal
+            status = Status.PREEMPTED;
+            reason = Reason.PREEMPTION;
+            message = describe(grants) + "; preempted by a higher-priority pool";
+        } else if (allMet) {
             status = Status.GRANTED;
             reason = !anyMoved ? Reason.NO_CHANGE : !anyUp ? Reason.SCALE_DOWN
                     : settings.ceilingOn() || !settings.namespaceQuotas().isEmpty() ? Reason.WITHIN_BUDGET
@@ -287,7 +295,7 @@ public final class Arbiter {
         if (p.dryRun()) {
             return Outcome.of(d);
         }
-        Outcome pushed = changes(work, r, p.poolId(), d.decisionId(), now);
+        Outcome pushed = changes(work, r, keys, d.decisionId(), now);
         return new Outcome(d, pushed.commands(), pushed.pushes(), false);
     }
 
@@ -334,7 +342,7 @@ public final class Arbiter {
     private Outcome rebalanceAndPush(Instant now) {
         markBefore(ledger);
         Allocator.Result r = allocator.rebalance(ledger, now);
-        return changes(ledger, r, null, null, now);
+        return changes(ledger, r, List.of(), null, now);
     }
 
     private static void markBefore(Ledger l) {
@@ -345,9 +353,11 @@ public final class Arbiter {
 
     /**
      * Commands for every target whose grant changed, and one pushed decision per other pool that changed
-     * (later grants, preemptions). {@code ownPool}'s changes are in its own answer, not pushed.
+     * (later grants, preemptions). The changes of {@code ownTargets} (the proposal's) are in its answer, not
+     * pushed; another target of the proposing pool that changed (preempted by a higher-priority one) is pushed.
      */
-    private Outcome changes(Ledger work, Allocator.Result r, String ownPool, String ownDecisionId, Instant now) {
+    private Outcome changes(Ledger work, Allocator.Result r, List<TargetKey> ownTargets, String ownDecisionId,
+            Instant now) {
         List<ScaleCommand> commands = new ArrayList<>();
         Map<String, List<Grant>> byPool = new TreeMap<>();
         Map<String, Boolean> poolPreempted = new HashMap<>();
@@ -357,10 +367,11 @@ public final class Arbiter {
             if (was == e.granted) {
                 continue;
             }
-            String decisionId = e.poolId.equals(ownPool) ? ownDecisionId : null;
-            commands.add(new ScaleCommand(decisionId, e.key, e.subType, was, e.granted, e.gpusPerReplica));
+            boolean own = ownTargets.contains(e.key);
+            commands.add(new ScaleCommand(own ? ownDecisionId : null, e.key, e.subType, was, e.granted,
+                    e.gpusPerReplica));
             e.commandSent(was, e.granted);
-            if (!e.poolId.equals(ownPool)) {
+            if (!own) {
                 byPool.computeIfAbsent(e.poolId, k -> new ArrayList<>()).add(
                         new Grant(e.key, e.subType, Math.max(e.desired, 0), e.granted, was, e.gpusPerReplica));
                 poolPreempted.merge(e.poolId, r.preempted.contains(e.key), Boolean::logicalOr);

@@ -238,6 +238,49 @@ class ArbiterTest {
     }
 
     @Test
+    void aPoolAskingForMoreThatIsPreemptedInItsOwnAnswerHearsPreemption() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(2, -1).withPreemption(true), "high", 0, 1, "low", 2, 1);
+        a.propose(ask("high", 2, 100));
+        // low lowers its own priority below high's waiting demand while asking for more
+        Outcome o = a.propose(ask("low", 5, 50));
+        assertThat(o.decision().status()).isEqualTo(Status.PREEMPTED);
+        assertThat(o.decision().reason()).isEqualTo(Reason.PREEMPTION);
+        assertThat(o.decision().message()).contains("decode 2->1", "preempted by a higher-priority pool");
+    }
+
+    @Test
+    void preemptionKeepsTheGrantsAtOrAboveTheFloor() {
+        ArbiterSettings s = new ArbiterSettings(2, 2, Duration.ofSeconds(360), Map.of(), List.of(),
+                ArbiterSettings.Policy.WEIGHTED_MAX_MIN, true, 100);
+        Arbiter a = arbiter(s, "high", 0, 1, "low", 2, 1);
+        a.propose(ask("high", 2, 100));
+        Outcome o = a.propose(ask("low", 5, 50));
+        assertThat(o.commands()).isEmpty();
+        assertThat(granted(a, "low")).isEqualTo(2);
+        assertThat(o.decision().status()).isEqualTo(Status.REJECTED);
+        Outcome high = a.propose(ask("high", 2, 200));
+        assertThat(high.commands()).isEmpty();
+        assertThat(a.ledger().stream().mapToInt(v -> v.grantedReplicas() * v.gpusPerReplica()).sum()).isEqualTo(2);
+    }
+
+    @Test
+    void anotherTargetOfTheProposingPoolThatIsPreemptedIsPushed() {
+        ArbiterSettings s = withRules(2, true, new PrioritySelectors.Rule("ns/pool/decode", 10));
+        Arbiter a = new Arbiter(s, time.clock(), "t");
+        a.restore(List.of(Observation.steady(key("pool", "decode"), SubType.DECODE, 2, 1),
+                Observation.steady(key("pool", "prefill"), SubType.PREFILL, 0, 1)));
+        seq++;
+        Outcome o = a.propose(new Proposal("pool#" + seq, "", seq, "pool", "ns", "pool", 200, false,
+                List.of(new Ask(SubType.PREFILL, "", 2, 0, PressureCurve.NONE))));
+        assertThat(o.decision().reason()).isEqualTo(Reason.PREEMPTION);
+        assertThat(o.pushes()).singleElement().satisfies(d -> {
+            assertThat(d.status()).isEqualTo(Status.PREEMPTED);
+            assertThat(d.grants()).singleElement().satisfies(g -> assertThat(g.target().componentName())
+                    .isEqualTo("decode"));
+        });
+    }
+
+    @Test
     void noPreemptionAmongEqualPriorities() {
         Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1).withPreemption(true), "x", 2, 1, "y", 6, 1);
         a.propose(ask("y", 6, 100));
