@@ -108,12 +108,7 @@ class ArbiterPropertyTest {
                 rnd.nextBoolean(), 100);
         Cluster cluster = new Cluster(rnd.nextBoolean());
         int pools = 2 + rnd.nextInt(5);
-        int[] used = {0};
-        addTargets(cluster, rnd, pools, gpr -> {
-            int replicas = used[0] + gpr <= max && rnd.nextBoolean() ? 1 : 0;
-            used[0] += replicas * gpr;
-            return replicas;
-        });
+        addTargetsWithin(cluster, rnd, pools, max);
         Arbiter arbiter = new Arbiter(settings, time.clock(), "g0");
         arbiter.restore(cluster.observeAll());
         int generation = 0;
@@ -275,12 +270,7 @@ class ArbiterPropertyTest {
                 ArbiterSettings.Policy.WEIGHTED_MAX_MIN, true, 100);
         Cluster cluster = new Cluster(rnd.nextBoolean());
         int pools = 2 + rnd.nextInt(4);
-        int[] used = {0};
-        addTargets(cluster, rnd, pools, gpr -> {
-            int replicas = used[0] + gpr <= max && rnd.nextBoolean() ? 1 : 0;
-            used[0] += replicas * gpr;
-            return replicas;
-        });
+        addTargetsWithin(cluster, rnd, pools, max);
         Arbiter arbiter = new Arbiter(settings, time.clock(), "g0");
         arbiter.restore(cluster.observeAll());
         Map<String, Long> sequences = new HashMap<>();
@@ -339,6 +329,16 @@ class ArbiterPropertyTest {
 
     private static int grantedGpus(Arbiter a) {
         return a.ledger().stream().mapToInt(v -> v.grantedReplicas() * v.gpusPerReplica()).sum();
+    }
+
+    /** Pools whose targets start with 0 or 1 replica, all of them within {@code max} GPUs. */
+    private static void addTargetsWithin(Cluster cluster, Random rnd, int pools, int max) {
+        int[] used = {0};
+        addTargets(cluster, rnd, pools, gpr -> {
+            int replicas = used[0] + gpr <= max && rnd.nextBoolean() ? 1 : 0;
+            used[0] += replicas * gpr;
+            return replicas;
+        });
     }
 
     /** Pools with a decode (and maybe a prefill) target each; {@code replicasAt} picks the replicas for a GPU width. */

@@ -322,10 +322,10 @@ class ArbiterTest {
         assertThat(a.rememberedPools()).isEqualTo(1);
         // a pool heard from within the TTL keeps its sequence
         time.advanceBy(Duration.ofMinutes(5));
-        Outcome stale = a.propose(new Proposal("", "pool-new", 0 + 1, "a", "ns", "a", 0, false,
+        Outcome again = a.propose(new Proposal("", "pool-new", 1, "a", "ns", "a", 0, false,
                 List.of(Ask.of(SubType.DECODE, "", 1))));
         assertThat(a.rememberedPools()).isEqualTo(1);
-        assertThat(stale.decision().status()).isEqualTo(Status.GRANTED);
+        assertThat(again.decision().status()).isEqualTo(Status.GRANTED);
     }
 
     @Test
