@@ -72,8 +72,7 @@ public record GlobalPlannerConfig(
                 .between("max_replicas_per_component", maxReplicasPerComponent, 1, 1_000_000)
                 .greaterThan("blocking_timeout_seconds", blockingTimeoutSeconds, 0)
                 .greaterThan("pool_state_ttl_seconds", poolStateTtlSeconds, 0);
-        checks.check(auditLogPath == null || auditLogPath.equals("-") || !Files.exists(Path.of(auditLogPath))
-                || Files.isRegularFile(Path.of(auditLogPath)), "audit_log_path", auditLogPath,
+        checks.check(!existsAndIsNotARegularFile(auditLogPath), "audit_log_path", auditLogPath,
                 "must be a regular file (or '-' for stdout): rotation renames the file, which must never move a "
                         + "device or a directory");
         checks.check(maxTotalGpus < 0 || minTotalGpus < 0 || minTotalGpus <= maxTotalGpus, "min_total_gpus",
@@ -95,6 +94,18 @@ public record GlobalPlannerConfig(
         checks.check(!leaderElection.enabled() || environment.equals("kubernetes"), "leader_election.enabled", true,
                 "needs environment kubernetes (the lease lives in the cluster)");
         checks.throwIfAny();
+    }
+
+    private static boolean existsAndIsNotARegularFile(String path) {
+        if (path == null || path.equals("-")) {
+            return false;
+        }
+        try {
+            Path p = Path.of(path);
+            return Files.exists(p) && !Files.isRegularFile(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            return true;
+        }
     }
 
     /** Reads and validates a YAML or JSON file. */
