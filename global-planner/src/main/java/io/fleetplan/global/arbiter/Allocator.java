@@ -244,6 +244,10 @@ final class Allocator {
         needy.sort(Comparator.comparingInt((Entry e) -> e.priority).reversed().thenComparing(e -> e.key));
         // GPUs already free or on their way back (unconfirmed scale-downs) are spoken for before anyone is preempted
         int available = Math.max(0, settings.maxTotalGpus() - ledger.committed()) + ledger.releasing();
+        // min_total_gpus binds preemption like any scale-down: the preempted GPUs reach the needy target only after
+        // their release, so until then they are missing from the grants
+        int aboveFloor = settings.minTotalGpus() < 0 ? Integer.MAX_VALUE
+                : Math.max(0, ledger.grantedGpus() - settings.minTotalGpus());
         for (Entry n : needy) {
             int need = (fair.get(n.key) - n.granted) * n.gpusPerReplica;
             int fromAvailable = Math.min(need, available);
@@ -266,8 +270,13 @@ final class Allocator {
                     break;
                 }
                 int take = Math.min(v.granted - keep(v, fair), (need + v.gpusPerReplica - 1) / v.gpusPerReplica);
+                take = Math.min(take, aboveFloor / v.gpusPerReplica);
+                if (take <= 0) {
+                    continue;
+                }
                 v.granted -= take;
                 need -= take * v.gpusPerReplica;
+                aboveFloor -= take * v.gpusPerReplica;
                 result.preempted.add(v.key);
                 result.helpedByPreemption.add(n.key);
             }

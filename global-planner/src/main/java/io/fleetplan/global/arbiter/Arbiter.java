@@ -32,7 +32,12 @@ public final class Arbiter {
     private final Allocator allocator;
     private final PrioritySelectors priorities;
     private Ledger ledger = new Ledger();
-    private final Map<String, Long> lastSequence = new HashMap<>();
+    /**
+     * Last sequence per caller and pool ({@link #scope}) and when it was last used; entries not used for
+     * {@link ArbiterSettings#poolStateTtl()} are pruned, so pool ids that come and go do not accumulate.
+     */
+    private final Map<String, PoolSequence> lastSequence = new HashMap<>();
+    private Instant nextPrune = Instant.MIN;
     private final Map<String, Decision> decided = new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Decision> eldest) {
@@ -73,21 +78,38 @@ public final class Arbiter {
         return rebalanceAndPush(clock.instant());
     }
 
-    /** Decides a proposal. Never throws for bad content: an unknown target is an INVALID decision. */
+    private record PoolSequence(long sequence, Instant seen) {
+    }
+
+    /** Decides a proposal of the single tenant (no caller identities). */
     public Outcome propose(Proposal p) {
+        return propose(p, "");
+    }
+
+    /**
+     * Decides a proposal. Never throws for bad content: an unknown target is an INVALID decision.
+     *
+     * @param tenant the authenticated caller: proposal ids (idempotency) and sequences are scoped to it, so one
+     *               caller can neither replay nor pre-empt another's ids, nor make its proposals STALE
+     */
+    public Outcome propose(Proposal p, String tenant) {
         Instant now = clock.instant();
+        prune(now);
+        String idKey = scope(tenant, p.proposalId());
         if (!p.dryRun() && !p.proposalId().isEmpty()) {
-            Decision earlier = decided.get(p.proposalId());
+            Decision earlier = decided.get(idKey);
             if (earlier != null) {
                 return new Outcome(earlier, List.of(), List.of(), true);
             }
         }
-        Long last = lastSequence.get(p.poolId());
-        if (p.sequence() > 0 && last != null && p.sequence() < last) {
+        String seqKey = scope(tenant, p.poolId());
+        PoolSequence last = lastSequence.get(seqKey);
+        if (p.sequence() > 0 && last != null && p.sequence() < last.sequence()) {
+            lastSequence.put(seqKey, new PoolSequence(last.sequence(), now));
             Decision d = decision(p, Status.STALE, Reason.OUT_OF_ORDER, Reason.OUT_OF_ORDER,
-                    "sequence " + p.sequence() + " is older than " + last + " already decided for pool " + p.poolId(),
-                    List.of(), ledger, now);
-            return remember(p, new Outcome(d, List.of(), List.of(), false));
+                    "sequence " + p.sequence() + " is older than " + last.sequence() + " already decided for pool "
+                            + Echo.of(p.poolId()), List.of(), ledger, now);
+            return remember(idKey, new Outcome(d, List.of(), List.of(), false));
         }
         List<TargetKey> keys = new ArrayList<>();
         String unknown = resolve(p, keys);
@@ -104,9 +126,29 @@ public final class Arbiter {
             return Outcome.of(dry);
         }
         if (p.sequence() > 0) {
-            lastSequence.merge(p.poolId(), p.sequence(), Math::max);
+            long seq = last == null ? p.sequence() : Math.max(last.sequence(), p.sequence());
+            lastSequence.put(seqKey, new PoolSequence(seq, now));
         }
-        return remember(p, out);
+        return remember(idKey, out);
+    }
+
+    private static String scope(String tenant, String id) {
+        return tenant.isEmpty() ? id : tenant + "\n" + id;
+    }
+
+    /** Forgets the sequences of pools not heard from for the pool state TTL (amortized: a pass per TTL / 8). */
+    private void prune(Instant now) {
+        if (now.isBefore(nextPrune)) {
+            return;
+        }
+        Instant horizon = now.minus(settings.poolStateTtl());
+        lastSequence.values().removeIf(s -> s.seen().isBefore(horizon));
+        nextPrune = now.plus(settings.poolStateTtl().dividedBy(8));
+    }
+
+    /** Callers and pools whose sequence is remembered (for tests and the state gauge). */
+    public int rememberedPools() {
+        return lastSequence.size();
     }
 
     /**
@@ -209,15 +251,17 @@ public final class Arbiter {
     /** The pool's current grants (the first message of WatchDecisions); empty when the pool has no targets. */
     public Optional<Decision> currentGrant(String poolId) {
         List<Grant> grants = new ArrayList<>();
+        long sequence = 0;
         for (Entry e : ledger.all()) {
             if (e.poolId.equals(poolId)) {
                 grants.add(grant(e, e.granted));
+                sequence = Math.max(sequence, e.sequence);
             }
         }
         if (grants.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Decision(newId(), "", poolId, lastSequence.getOrDefault(poolId, 0L), Status.GRANTED,
+        return Optional.of(new Decision(newId(), "", poolId, sequence, Status.GRANTED,
                 Reason.NO_CHANGE, Reason.NO_CHANGE, "current grant", grants, ledger.snapshot(settings), clock.instant()));
     }
 
@@ -237,6 +281,7 @@ public final class Arbiter {
             e.desiredAt(now);
             e.pressure = a.pressure();
             e.lastProposalId = p.proposalId();
+            e.sequence = Math.max(0, p.sequence());
             if (a.desiredReplicas() < e.granted) {
                 int down = e.granted - a.desiredReplicas();
                 if (settings.minTotalGpus() >= 0 && e.gpusPerReplica > 0) {
@@ -256,12 +301,14 @@ public final class Arbiter {
         boolean anyMoved = false;
         boolean anyUp = false;
         Reason limit = null;
+        boolean preempted = false;
         for (TargetKey k : keys) {
             Entry e = work.get(k);
             int was = e.before;
             grants.add(new Grant(k, e.subType, e.desired, e.granted, was, e.gpusPerReplica));
             anyMoved |= e.granted != was;
             anyUp |= e.desired > was;
+            preempted |= r.preempted.contains(k) && e.granted < was;
             if (e.granted != e.desired) {
                 allMet = false;
                 if (limit == null) {
@@ -272,7 +319,13 @@ public final class Arbiter {
         Status status;
         Reason reason;
         String message;
-        if (allMet) {
+        if (preempted) {
+            // a higher-priority target took replicas this pool holds, in the same step: said as such, whatever else
+            // limited the rest of the proposal
+            status = Status.PREEMPTED;
+            reason = Reason.PREEMPTION;
+            message = describe(grants) + "; preempted by a higher-priority pool";
+        } else if (allMet) {
             status = Status.GRANTED;
             reason = !anyMoved ? Reason.NO_CHANGE : !anyUp ? Reason.SCALE_DOWN
                     : settings.ceilingOn() || !settings.namespaceQuotas().isEmpty() ? Reason.WITHIN_BUDGET
@@ -287,7 +340,7 @@ public final class Arbiter {
         if (p.dryRun()) {
             return Outcome.of(d);
         }
-        Outcome pushed = changes(work, r, p.poolId(), d.decisionId(), now);
+        Outcome pushed = changes(work, r, keys, d.decisionId(), now);
         return new Outcome(d, pushed.commands(), pushed.pushes(), false);
     }
 
@@ -334,7 +387,7 @@ public final class Arbiter {
     private Outcome rebalanceAndPush(Instant now) {
         markBefore(ledger);
         Allocator.Result r = allocator.rebalance(ledger, now);
-        return changes(ledger, r, null, null, now);
+        return changes(ledger, r, List.of(), null, now);
     }
 
     private static void markBefore(Ledger l) {
@@ -345,26 +398,31 @@ public final class Arbiter {
 
     /**
      * Commands for every target whose grant changed, and one pushed decision per other pool that changed
-     * (later grants, preemptions). {@code ownPool}'s changes are in its own answer, not pushed.
+     * (later grants, preemptions). The changes of {@code ownTargets} (the proposal's) are in its answer, not
+     * pushed; another target of the proposing pool that changed (preempted by a higher-priority one) is pushed.
      */
-    private Outcome changes(Ledger work, Allocator.Result r, String ownPool, String ownDecisionId, Instant now) {
+    private Outcome changes(Ledger work, Allocator.Result r, List<TargetKey> ownTargets, String ownDecisionId,
+            Instant now) {
         List<ScaleCommand> commands = new ArrayList<>();
         Map<String, List<Grant>> byPool = new TreeMap<>();
         Map<String, Boolean> poolPreempted = new HashMap<>();
         Map<String, Boolean> poolReconciled = new HashMap<>();
+        Map<String, Long> poolSequence = new HashMap<>();
         for (Entry e : work.all()) {
             int was = e.before;
             if (was == e.granted) {
                 continue;
             }
-            String decisionId = e.poolId.equals(ownPool) ? ownDecisionId : null;
-            commands.add(new ScaleCommand(decisionId, e.key, e.subType, was, e.granted, e.gpusPerReplica));
+            boolean own = ownTargets.contains(e.key);
+            commands.add(new ScaleCommand(own ? ownDecisionId : null, e.key, e.subType, was, e.granted,
+                    e.gpusPerReplica));
             e.commandSent(was, e.granted);
-            if (!e.poolId.equals(ownPool)) {
+            if (!own) {
                 byPool.computeIfAbsent(e.poolId, k -> new ArrayList<>()).add(
                         new Grant(e.key, e.subType, Math.max(e.desired, 0), e.granted, was, e.gpusPerReplica));
                 poolPreempted.merge(e.poolId, r.preempted.contains(e.key), Boolean::logicalOr);
                 poolReconciled.merge(e.poolId, r.reconciled.contains(e.key), Boolean::logicalOr);
+                poolSequence.merge(e.poolId, e.sequence, Math::max);
             }
         }
         List<Decision> pushes = new ArrayList<>();
@@ -383,7 +441,7 @@ public final class Arbiter {
             String message = reconciled ? "the cluster runs more than max_total_gpus " + settings.maxTotalGpus()
                     + "; scaled back to the budget, lowest priority first: "
                     : preempted ? "preempted by a higher-priority pool: " : "budget freed up: ";
-            pushes.add(new Decision(newId(), "", pool, lastSequence.getOrDefault(pool, 0L), s, why, why,
+            pushes.add(new Decision(newId(), "", pool, poolSequence.get(pool), s, why, why,
                     message + describe(grants), grants, budget, now));
         });
         // commands issued for other pools carry the id of the push that announced them
@@ -401,9 +459,9 @@ public final class Arbiter {
         return new Outcome(null, labelled, pushes, false);
     }
 
-    private Outcome remember(Proposal p, Outcome out) {
-        if (!p.proposalId().isEmpty()) {
-            decided.put(p.proposalId(), out.decision());
+    private Outcome remember(String idKey, Outcome out) {
+        if (!idKey.isEmpty()) {
+            decided.put(idKey, out.decision());
         }
         return out;
     }
@@ -422,13 +480,20 @@ public final class Arbiter {
                     matches++;
                 }
             }
+            String what = a.componentName().isEmpty() ? "sub_component_type " + a.subType().wireName()
+                    : "component_name '" + Echo.of(a.componentName()) + "'";
+            String pool = Echo.of(p.k8sNamespace() + "/" + p.graphDeploymentName());
+            if (matches == 1 && !a.componentName().isEmpty() && a.subType() != null
+                    && ledger.get(found).subType != a.subType()) {
+                // a typed and named ask must agree: a prefill ask naming the decode service would scale decode
+                return "target_replicas: " + what + " is a " + ledger.get(found).subType.wireName()
+                        + " component of " + pool + ", but sub_component_type says " + a.subType().wireName()
+                        + " (set the matching type, or leave sub_component_type unspecified)";
+            }
             if (matches == 1 && !keys.contains(found)) {
                 keys.add(found);
                 continue;
             }
-            String what = a.componentName().isEmpty() ? "sub_component_type " + a.subType().wireName()
-                    : "component_name '" + a.componentName() + "'";
-            String pool = p.k8sNamespace() + "/" + p.graphDeploymentName();
             String known = String.join(", ", dgd.stream()
                     .map(e -> e.key.componentName() + " (" + e.subType.wireName() + ")").toList());
             if (matches == 0) {

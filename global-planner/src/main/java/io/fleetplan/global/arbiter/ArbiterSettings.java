@@ -15,10 +15,14 @@ import java.util.Map;
  * @param priorities       selector -> priority overrides
  * @param preemption       take surplus above fair share from lower-priority targets
  * @param defaultPriority  for proposals without one
+ * @param poolStateTtl     a pool's remembered sequence is forgotten after this long without a proposal
  */
 public record ArbiterSettings(int maxTotalGpus, int minTotalGpus, Duration intentTtl, Map<String, Integer> namespaceQuotas,
                               List<PrioritySelectors.Rule> priorities, Policy policy, boolean preemption,
-                              int defaultPriority) {
+                              int defaultPriority, Duration poolStateTtl) {
+
+    /** Default {@link #poolStateTtl}: an hour, far beyond any pool planner's proposal interval. */
+    public static final Duration POOL_STATE_TTL = Duration.ofHours(1);
 
     /** How a contended budget is shared. */
     public enum Policy { WEIGHTED_MAX_MIN, FIRST_COME }
@@ -26,6 +30,13 @@ public record ArbiterSettings(int maxTotalGpus, int minTotalGpus, Duration inten
     public ArbiterSettings {
         namespaceQuotas = Map.copyOf(namespaceQuotas);
         priorities = List.copyOf(priorities);
+        poolStateTtl = poolStateTtl == null ? POOL_STATE_TTL : poolStateTtl;
+    }
+
+    public ArbiterSettings(int maxTotalGpus, int minTotalGpus, Duration intentTtl, Map<String, Integer> namespaceQuotas,
+            List<PrioritySelectors.Rule> priorities, Policy policy, boolean preemption, int defaultPriority) {
+        this(maxTotalGpus, minTotalGpus, intentTtl, namespaceQuotas, priorities, policy, preemption, defaultPriority,
+                POOL_STATE_TTL);
     }
 
     /** A budget of {@code maxTotalGpus}, everything else default. */
@@ -39,22 +50,23 @@ public record ArbiterSettings(int maxTotalGpus, int minTotalGpus, Duration inten
                 c.namespaceQuotas(),
                 c.priorities().stream().map(r -> new PrioritySelectors.Rule(r.selector(), r.priority())).toList(),
                 c.fairness().policy().equals("first-come") ? Policy.FIRST_COME : Policy.WEIGHTED_MAX_MIN,
-                c.fairness().preemption(), c.fairness().defaultPriority());
+                c.fairness().preemption(), c.fairness().defaultPriority(),
+                Duration.ofSeconds(c.poolStateTtlSeconds()));
     }
 
     public ArbiterSettings withPreemption(boolean on) {
         return new ArbiterSettings(maxTotalGpus, minTotalGpus, intentTtl, namespaceQuotas, priorities, policy, on,
-                defaultPriority);
+                defaultPriority, poolStateTtl);
     }
 
     public ArbiterSettings withQuotas(Map<String, Integer> quotas) {
         return new ArbiterSettings(maxTotalGpus, minTotalGpus, intentTtl, quotas, priorities, policy, preemption,
-                defaultPriority);
+                defaultPriority, poolStateTtl);
     }
 
     public ArbiterSettings withPolicy(Policy p) {
         return new ArbiterSettings(maxTotalGpus, minTotalGpus, intentTtl, namespaceQuotas, priorities, p, preemption,
-                defaultPriority);
+                defaultPriority, poolStateTtl);
     }
 
     boolean ceilingOn() {

@@ -38,6 +38,8 @@ final class Entry {
     long desiredAtNanos;
     PressureCurve pressure = PressureCurve.NONE;
     String lastProposalId = "";
+    /** Sequence of the proposal that set the intent (0 = unordered); pushes to the pool carry it. */
+    long sequence;
     /** Scratch: granted at the start of the current arbiter step (to find what changed without a map). */
     int before;
     /** Scratch of the allocator: why this demand could not grow in the last rebalance (null = not blocked). */
@@ -187,6 +189,7 @@ final class Entry {
         e.desiredAtNanos = desiredAtNanos;
         e.pressure = pressure;
         e.lastProposalId = lastProposalId;
+        e.sequence = sequence;
         return e;
     }
 

@@ -3,6 +3,7 @@ package io.fleetplan.global.config;
 import io.fleetplan.common.config.ConfigChecks;
 import io.fleetplan.common.config.ConfigDoc;
 import io.fleetplan.common.config.ConfigLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +35,8 @@ public record GlobalPlannerConfig(
         @ConfigDoc("fleetplan: rotated audit log files kept besides the current one (the oldest is deleted).") Integer auditLogKeep,
         @ConfigDoc("Prometheus /metrics port; 0 = any free port, -1 = off.") Integer metricsPort,
         @ConfigDoc("Largest desired_replicas accepted for one component (larger = INVALID_ARGUMENT).") Integer maxReplicasPerComponent,
-        @ConfigDoc("Longest a blocking proposal waits for readiness before answering ERROR (Dynamo: 180 polls x 10 s).") Integer blockingTimeoutSeconds) {
+        @ConfigDoc("Longest a blocking proposal waits for readiness before answering ERROR (Dynamo: 180 polls x 10 s).") Integer blockingTimeoutSeconds,
+        @ConfigDoc("fleetplan: seconds after its last proposal that a caller's pool sequence is forgotten (bounds the state kept per pool id).") Integer poolStateTtlSeconds) {
 
     public static final List<String> ENVIRONMENTS = List.of("kubernetes", "local", "virtual");
 
@@ -57,6 +59,7 @@ public record GlobalPlannerConfig(
         metricsPort = metricsPort == null ? 9091 : metricsPort;
         maxReplicasPerComponent = maxReplicasPerComponent == null ? 10_000 : maxReplicasPerComponent;
         blockingTimeoutSeconds = blockingTimeoutSeconds == null ? 1800 : blockingTimeoutSeconds;
+        poolStateTtlSeconds = poolStateTtlSeconds == null ? 3600 : poolStateTtlSeconds;
 
         ConfigChecks checks = new ConfigChecks()
                 .oneOf("environment", environment, ENVIRONMENTS)
@@ -67,7 +70,11 @@ public record GlobalPlannerConfig(
                 .greaterThan("intent_cache_ttl_seconds", intentCacheTtlSeconds, 0)
                 .between("metrics_port", metricsPort, -1, 65535)
                 .between("max_replicas_per_component", maxReplicasPerComponent, 1, 1_000_000)
-                .greaterThan("blocking_timeout_seconds", blockingTimeoutSeconds, 0);
+                .greaterThan("blocking_timeout_seconds", blockingTimeoutSeconds, 0)
+                .greaterThan("pool_state_ttl_seconds", poolStateTtlSeconds, 0);
+        checks.check(!existsAndIsNotARegularFile(auditLogPath), "audit_log_path", auditLogPath,
+                "must be a regular file (or '-' for stdout): rotation renames the file, which must never move a "
+                        + "device or a directory");
         checks.check(maxTotalGpus < 0 || minTotalGpus < 0 || minTotalGpus <= maxTotalGpus, "min_total_gpus",
                 minTotalGpus, "must be <= max_total_gpus (" + maxTotalGpus + ")");
         namespaceQuotas.forEach((ns, q) -> checks.check(q != null && q >= 0, "namespace_quotas." + ns, q,
@@ -87,6 +94,18 @@ public record GlobalPlannerConfig(
         checks.check(!leaderElection.enabled() || environment.equals("kubernetes"), "leader_election.enabled", true,
                 "needs environment kubernetes (the lease lives in the cluster)");
         checks.throwIfAny();
+    }
+
+    private static boolean existsAndIsNotARegularFile(String path) {
+        if (path == null || path.equals("-")) {
+            return false;
+        }
+        try {
+            Path p = Path.of(path);
+            return Files.exists(p) && !Files.isRegularFile(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            return true;
+        }
     }
 
     /** Reads and validates a YAML or JSON file. */
@@ -285,8 +304,14 @@ public record GlobalPlannerConfig(
             @ConfigDoc("Name used in the audit log.") String name,
             @ConfigDoc("SHA-256 (hex) of the bearer token this caller sends as 'authorization: Bearer TOKEN'.") String bearerTokenSha256,
             @ConfigDoc("Client certificate names (subject CN or a DNS/URI SAN, e.g. a SPIFFE id) that identify this caller.") List<String> certificateNames,
-            @ConfigDoc("Targets k8s_namespace/dgd/component ('*' = one segment, a shorter pattern covers everything below) this caller may scale.") List<String> allowedTargets) {
+            @ConfigDoc("Targets k8s_namespace/dgd/component ('*' = one segment, a shorter pattern covers everything below) this caller may scale.") List<String> allowedTargets,
+            @ConfigDoc("fleetplan: an operator identity: GetState shows it every tenant's targets and it may watch any pool (scaling is still limited to allowed_targets).") Boolean admin) {
+        public Caller(String name, String bearerTokenSha256, List<String> certificateNames, List<String> allowedTargets) {
+            this(name, bearerTokenSha256, certificateNames, allowedTargets, false);
+        }
+
         public Caller {
+            admin = admin != null && admin;
             certificateNames = certificateNames == null ? List.of() : List.copyOf(certificateNames);
             allowedTargets = allowedTargets == null ? List.of() : List.copyOf(allowedTargets);
             bearerTokenSha256 = bearerTokenSha256 == null ? null : bearerTokenSha256.toLowerCase(java.util.Locale.ROOT);
@@ -295,7 +320,8 @@ public record GlobalPlannerConfig(
                             bearerTokenSha256, "must be 64 hex digits (sha256sum of the token)")
                     .check(bearerTokenSha256 != null || !certificateNames.isEmpty(), "certificate_names", "[]",
                             "a caller needs a bearer_token_sha256 or at least one certificate name")
-                    .check(!allowedTargets.isEmpty(), "allowed_targets", "[]", "must list at least one target pattern")
+                    .check(admin || !allowedTargets.isEmpty(), "allowed_targets", "[]",
+                            "must list at least one target pattern (or set admin: true for a read-only operator)")
                     .throwIfAny();
         }
     }

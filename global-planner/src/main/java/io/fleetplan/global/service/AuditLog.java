@@ -3,6 +3,7 @@ package io.fleetplan.global.service;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.global.arbiter.Decision;
+import io.fleetplan.global.arbiter.Echo;
 import io.fleetplan.global.arbiter.Grant;
 import java.io.BufferedWriter;
 import java.io.FilterOutputStream;
@@ -29,6 +30,9 @@ import java.time.Instant;
 public final class AuditLog implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Longest field and message of a refused line. */
+    private static final int FIELD = 260;
+    private static final int MESSAGE = 2048;
     private Writer out;
     private final boolean closeOut;
     /** The file, or null (stdout, none). */
@@ -64,6 +68,11 @@ public final class AuditLog implements AutoCloseable {
                     null, 0, 1);
         }
         Path p = Path.of(path);
+        if (Files.exists(p) && !Files.isRegularFile(p)) {
+            // rotation renames the file: as root, a device node (/dev/null) would be moved away for everyone
+            throw new IllegalArgumentException("audit_log_path " + path
+                    + ": must be a regular file (or '-' for stdout), not a device, directory or pipe");
+        }
         AuditLog log = new AuditLog(null, true, p, maxBytes, Math.max(1, keep));
         try {
             if (p.getParent() != null) {
@@ -153,12 +162,13 @@ public final class AuditLog implements AutoCloseable {
             g.writeStartObject();
             g.writeStringField("time", at.toString());
             g.writeStringField("kind", "refused");
+            // refused requests are not validated (or not even authenticated): their fields are cut short
             g.writeStringField("status", status);
-            g.writeStringField("proposal_id", proposalId);
+            g.writeStringField("proposal_id", Echo.of(proposalId, FIELD));
             g.writeStringField("caller", caller);
-            g.writeStringField("caller_namespace", callerNamespace);
-            g.writeStringField("target", target);
-            g.writeStringField("message", message);
+            g.writeStringField("caller_namespace", Echo.of(callerNamespace, FIELD));
+            g.writeStringField("target", Echo.of(target, FIELD));
+            g.writeStringField("message", Echo.of(message, MESSAGE));
             g.writeEndObject();
         } catch (IOException e) {
             failed(e);
@@ -192,7 +202,8 @@ public final class AuditLog implements AutoCloseable {
         }
         try {
             out.flush();
-            if (file != null && maxBytes > 0 && bytes >= maxBytes) {
+            // re-checked at every rotation: the path may have been replaced by something else since the start
+            if (file != null && maxBytes > 0 && bytes >= maxBytes && Files.isRegularFile(file)) {
                 rotate();
             }
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.fleetplan.global.service;
 
+import io.fleetplan.global.arbiter.Echo;
 import io.fleetplan.global.arbiter.PrioritySelectors;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.config.GlobalPlannerConfig;
@@ -45,7 +46,7 @@ public final class Authorizer {
                     c.bearerTokenSha256().getBytes(StandardCharsets.US_ASCII));
             boolean byCert = creds.certificateNames().stream().anyMatch(c.certificateNames()::contains);
             if (byToken || byCert) {
-                return Optional.of(new Caller(c.name(), c.allowedTargets()));
+                return Optional.of(new Caller(c.name(), c.allowedTargets(), c.admin()));
             }
         }
         return Optional.empty();
@@ -56,16 +57,13 @@ public final class Authorizer {
         if (managedNamespaces == null || managedNamespaces.contains(callerNamespace)) {
             return Optional.empty();
         }
-        return Optional.of("Namespace " + callerNamespace + " not authorized (caller_namespace is not in managed_namespaces)");
+        return Optional.of("Namespace " + Echo.of(callerNamespace) + " not authorized (caller_namespace is not in managed_namespaces)");
     }
 
     /** Returns the denial message for the first target {@code caller} may not scale, or empty. */
     public Optional<String> checkTargets(Caller caller, List<TargetKey> targets) {
-        if (caller == Caller.ANYONE) {
-            return Optional.empty();
-        }
         for (TargetKey t : targets) {
-            if (caller.allowedTargets().stream().noneMatch(p -> PrioritySelectors.matches(p, t))) {
+            if (!mayScale(caller, t)) {
                 return Optional.of("caller '" + caller.name() + "' may not scale " + t + " (allowed: "
                         + String.join(", ", caller.allowedTargets()) + ")");
             }
@@ -73,9 +71,24 @@ public final class Authorizer {
         return Optional.empty();
     }
 
-    /** Whether {@code caller} may watch pool {@code k8s_namespace/dgd}: some pattern covers a target of it. */
+    /** Whether one of {@code caller}'s patterns covers {@code target} (GetState shows a caller only these). */
+    public boolean mayScale(Caller caller, TargetKey target) {
+        return caller == Caller.ANYONE
+                || caller.allowedTargets().stream().anyMatch(p -> PrioritySelectors.matches(p, target));
+    }
+
+    /** Whether {@code caller} may watch pool {@code poolId}: an admin any, others the pools they own. */
     public boolean mayWatch(Caller caller, String poolId) {
-        String[] parts = poolId.split("/", 2);
+        return caller.admin() || ownsPool(caller, poolId);
+    }
+
+    /**
+     * Whether {@code poolId} is one of {@code caller}'s pools: read as {@code k8s_namespace/dgd[/...]}, some
+     * pattern of the caller covers a target of that DGD. Only an owner may propose with a pool id, so one tenant
+     * can neither push its decisions into another's stream nor advance another's sequence.
+     */
+    public boolean ownsPool(Caller caller, String poolId) {
+        String[] parts = poolId.split("/", 3);
         if (parts.length < 2) {
             return caller.allowedTargets().contains("*");
         }

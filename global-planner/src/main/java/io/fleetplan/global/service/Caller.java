@@ -7,12 +7,26 @@ import java.util.List;
  * configured, anyone ({@link #ANYONE}).
  *
  * @param allowedTargets target patterns k8s_namespace/dgd/component this caller may scale
+ * @param admin          an operator identity: sees every tenant's state and may watch any pool
  */
-public record Caller(String name, List<String> allowedTargets) {
+public record Caller(String name, List<String> allowedTargets, boolean admin) {
 
-    public static final Caller ANYONE = new Caller("anonymous", List.of("*"));
+    /** The single tenant of a GlobalPlanner without callers: sees and may do everything, as Dynamo's. */
+    public static final Caller ANYONE = new Caller("anonymous", List.of("*"), true);
 
     public Caller {
         allowedTargets = List.copyOf(allowedTargets);
+    }
+
+    public Caller(String name, List<String> allowedTargets) {
+        this(name, allowedTargets, false);
+    }
+
+    /**
+     * The scope of this caller's proposal ids and sequences in the arbiter; empty for {@link #ANYONE} (single
+     * tenant: ids and sequences are global, as before callers existed).
+     */
+    public String tenant() {
+        return this == ANYONE ? "" : name;
     }
 }

@@ -1,6 +1,8 @@
 package io.fleetplan.global.service;
 
 import io.fleetplan.global.arbiter.Decision;
+import io.fleetplan.global.arbiter.Echo;
+import io.fleetplan.global.arbiter.LedgerView;
 import io.fleetplan.global.arbiter.Proposal;
 import io.fleetplan.global.ha.Leadership;
 import io.fleetplan.proto.v1.GetStateRequest;
@@ -15,7 +17,9 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The {@code fleetplan.v1.GlobalPlanner} gRPC service: checks leadership, fields and identity on the calling
@@ -25,6 +29,9 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
 
     /** Trailer that carries the leader's address on UNAVAILABLE from a follower. */
     public static final Metadata.Key<String> LEADER = Metadata.Key.of("x-fleetplan-leader", Metadata.ASCII_STRING_MARSHALLER);
+
+    /** Longest error description sent; values quoted in it are already cut to {@link Echo#MAX}. */
+    static final int MAX_DESCRIPTION = 2048;
 
     private final PlannerCore core;
     private final Authorizer auth;
@@ -55,14 +62,16 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
             refuse(obs, notServing.get(), req, "-", start);
             return;
         }
-        List<String> problems = validator.problems(req);
-        if (!problems.isEmpty()) {
-            refuse(obs, Status.INVALID_ARGUMENT.withDescription(String.join("; ", problems)), req, "-", start);
-            return;
-        }
+        // identity first: an unknown caller learns nothing from field checks (they name components and pools)
         Optional<Caller> caller = identify();
         if (caller.isEmpty()) {
             refuse(obs, unauthenticated(), req, "-", start);
+            return;
+        }
+        List<String> problems = validator.problems(req);
+        if (!problems.isEmpty()) {
+            refuse(obs, Status.INVALID_ARGUMENT.withDescription(String.join("; ", problems)), req, caller.get().name(),
+                    start);
             return;
         }
         Optional<String> nsDenied = auth.checkNamespace(req.getCallerNamespace());
@@ -71,6 +80,11 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
             return;
         }
         Proposal p = WireMapping.proposal(req, noOperation);
+        Optional<String> poolDenied = poolDenied(caller.get(), p);
+        if (poolDenied.isPresent()) {
+            refuse(obs, Status.PERMISSION_DENIED.withDescription(poolDenied.get()), req, caller.get().name(), start);
+            return;
+        }
         // the answer is sent from the arbiter's thread once its batch is audited (see PlannerCore#loop)
         core.propose(p, caller.get(), auth, req.getBlocking()).whenComplete((answer, error) -> {
             if (error != null) {
@@ -99,21 +113,20 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
             obs.onError(notServing.get().asRuntimeException(leaderTrailer()));
             return;
         }
-        if (req.getPoolId().isBlank()) {
-            obs.onError(Status.INVALID_ARGUMENT.withDescription(
-                    "pool_id: is required ({k8s_namespace}/{graph_deployment_name} or the pool_id used in proposals)")
-                    .asRuntimeException());
-            return;
-        }
         Optional<Caller> caller = identify();
         if (caller.isEmpty()) {
             obs.onError(unauthenticated().asRuntimeException());
             return;
         }
+        List<String> problems = validator.watchProblems(req);
+        if (!problems.isEmpty()) {
+            obs.onError(Status.INVALID_ARGUMENT.withDescription(String.join("; ", problems)).asRuntimeException());
+            return;
+        }
         Optional<String> nsDenied = auth.checkNamespace(req.getCallerNamespace());
         if (nsDenied.isPresent() || !auth.mayWatch(caller.get(), req.getPoolId())) {
             obs.onError(Status.PERMISSION_DENIED.withDescription(nsDenied.orElse("caller '" + caller.get().name()
-                    + "' may not watch pool " + req.getPoolId())).asRuntimeException());
+                    + "' may not watch pool " + Echo.of(req.getPoolId()))).asRuntimeException());
             return;
         }
         ServerCallStreamObserver<ScaleDecision> server = (ServerCallStreamObserver<ScaleDecision>) obs;
@@ -137,18 +150,57 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
 
     @Override
     public void getState(GetStateRequest req, StreamObserver<PlannerState> obs) {
+        Optional<Caller> caller = identify();
+        if (caller.isEmpty()) {
+            obs.onError(unauthenticated().asRuntimeException());
+            return;
+        }
+        Caller who = caller.get();
         core.state().whenComplete((s, error) -> {
             if (error != null) {
                 obs.onError(Status.INTERNAL.withDescription(error.toString()).asRuntimeException());
                 return;
             }
             PlannerState.Builder b = PlannerState.newBuilder().setBudget(WireMapping.budget(s.budget()))
-                    .setLeader(leadership.isLeader() && core.ready()).setLeaderAddress(leadership.leaderAddress())
-                    .putAllNamespaceCommittedGpus(s.committedByNamespace());
-            s.entries().forEach(v -> b.addEntries(WireMapping.entry(v)));
+                    .setLeader(leadership.isLeader() && core.ready()).setLeaderAddress(leadership.leaderAddress());
+            if (who.admin()) {
+                b.putAllNamespaceCommittedGpus(s.committedByNamespace());
+                s.entries().forEach(v -> b.addEntries(WireMapping.entry(v)));
+            } else {
+                // a tenant sees its own targets, and per namespace only the GPUs those hold
+                Map<String, Integer> byNamespace = new TreeMap<>();
+                for (LedgerView v : s.entries()) {
+                    if (auth.mayScale(who, v.target())) {
+                        b.addEntries(WireMapping.entry(v));
+                        byNamespace.merge(v.target().k8sNamespace(), v.committedGpus(), Integer::sum);
+                    }
+                }
+                b.putAllNamespaceCommittedGpus(byNamespace);
+            }
             obs.onNext(b.build());
             obs.onCompleted();
         });
+    }
+
+    /**
+     * With callers configured, the proposal's pool id and its DGD must be the caller's, checked before the arbiter
+     * resolves components (whose errors list the DGD's component names).
+     */
+    private Optional<String> poolDenied(Caller caller, Proposal p) {
+        if (!auth.identitiesRequired()) {
+            return Optional.empty();
+        }
+        String dgd = p.k8sNamespace() + "/" + p.graphDeploymentName();
+        if (!auth.ownsPool(caller, dgd)) {
+            return Optional.of("caller '" + caller.name() + "' may not scale anything in " + Echo.of(dgd)
+                    + " (allowed: " + String.join(", ", caller.allowedTargets()) + ")");
+        }
+        if (!auth.ownsPool(caller, p.poolId())) {
+            return Optional.of("caller '" + caller.name() + "' may not use pool_id " + Echo.of(p.poolId())
+                    + ": a pool id is read as k8s_namespace/dgd and must be covered by the caller's allowed_targets ("
+                    + String.join(", ", caller.allowedTargets()) + ")");
+        }
+        return Optional.empty();
     }
 
     private Optional<Status> notServing() {
@@ -181,7 +233,9 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
                 + "with a token listed in callers, or a client certificate whose name is listed there");
     }
 
-    private void refuse(StreamObserver<ScaleDecision> obs, Status status, ScaleProposal req, String caller, long start) {
+    private void refuse(StreamObserver<ScaleDecision> obs, Status given, ScaleProposal req, String caller, long start) {
+        // the description travels in a trailer (~8 KiB for all headers): a longer one is never delivered
+        Status status = given.withDescription(Echo.of(given.getDescription(), MAX_DESCRIPTION));
         // a follower's redirects are not decisions; everything else refused is audited
         if (status.getCode() != Status.Code.UNAVAILABLE) {
             audit.refused(clock.instant(), status.getCode().name(), caller, req.getCallerNamespace(),

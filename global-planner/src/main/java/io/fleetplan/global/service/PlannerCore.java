@@ -165,7 +165,7 @@ public final class PlannerCore implements AutoCloseable {
                 reply(answer, new Answer(Answer.Kind.DENIED, null, denied.get()));
                 return;
             }
-            Outcome out = arbiter.propose(p);
+            Outcome out = arbiter.propose(p, caller.tenant());
             Decision d = out.decision();
             if (d.status() == Status.INVALID) {
                 reply(answer, new Answer(Answer.Kind.INVALID, null, d.message()));

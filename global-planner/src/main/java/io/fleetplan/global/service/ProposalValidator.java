@@ -1,8 +1,10 @@
 package io.fleetplan.global.service;
 
+import io.fleetplan.global.arbiter.Echo;
 import io.fleetplan.proto.v1.ScaleProposal;
 import io.fleetplan.proto.v1.SubComponentType;
 import io.fleetplan.proto.v1.TargetReplica;
+import io.fleetplan.proto.v1.WatchDecisionsRequest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +16,11 @@ import java.util.Set;
  */
 public final class ProposalValidator {
 
-    private static final int MAX_ID_LENGTH = 256;
+    /** Longest name or id (a Kubernetes object name's limit): bounds the ledger, the audit log and every message. */
+    public static final int MAX_NAME_LENGTH = 253;
+    /** Most components in one proposal and most points in one pressure hint. */
+    public static final int MAX_TARGETS = 64;
+    public static final int MAX_HINT_POINTS = 1024;
     private final int maxReplicas;
 
     public ProposalValidator(int maxReplicasPerComponent) {
@@ -32,8 +38,14 @@ public final class ProposalValidator {
         if (p.getTargetReplicasCount() == 0) {
             out.add("target_replicas: must not be empty (list at least one component and its desired_replicas)");
         }
-        if (p.getProposalId().length() > MAX_ID_LENGTH) {
-            out.add("proposal_id: must be at most " + MAX_ID_LENGTH + " characters, was " + p.getProposalId().length());
+        length("proposal_id", p.getProposalId(), out);
+        length("pool_id", p.getPoolId(), out);
+        length("caller_namespace", p.getCallerNamespace(), out);
+        length("k8s_namespace", p.getK8SNamespace(), out);
+        length("graph_deployment_name", p.getGraphDeploymentName(), out);
+        if (p.getTargetReplicasCount() > MAX_TARGETS) {
+            out.add("target_replicas: must list at most " + MAX_TARGETS + " components, has " + p.getTargetReplicasCount());
+            return out;
         }
         if (p.getSequence() < 0) {
             out.add("sequence: must be >= 0, was " + p.getSequence());
@@ -51,7 +63,31 @@ public final class ProposalValidator {
         return out;
     }
 
+    /** Field checks of a watch request. */
+    public List<String> watchProblems(WatchDecisionsRequest w) {
+        List<String> out = new ArrayList<>();
+        if (w.getPoolId().isBlank()) {
+            out.add("pool_id: is required ({k8s_namespace}/{graph_deployment_name} or the pool_id used in proposals)");
+        }
+        length("pool_id", w.getPoolId(), out);
+        length("caller_namespace", w.getCallerNamespace(), out);
+        return out;
+    }
+
+    private static void length(String field, String value, List<String> out) {
+        if (value.length() > MAX_NAME_LENGTH) {
+            out.add(field + ": must be at most " + MAX_NAME_LENGTH + " characters, was " + value.length() + " ("
+                    + Echo.of(value, 40) + ")");
+        }
+    }
+
     private void target(String f, TargetReplica t, Set<String> seen, List<String> out) {
+        length(f + ".component_name", t.getComponentName(), out);
+        if (t.getCandidateReplicasCount() > MAX_HINT_POINTS) {
+            out.add(f + ".candidate_replicas: must have at most " + MAX_HINT_POINTS + " entries, has "
+                    + t.getCandidateReplicasCount());
+            return;
+        }
         boolean typed = t.getSubComponentType() != SubComponentType.SUB_COMPONENT_TYPE_UNSPECIFIED
                 && t.getSubComponentType() != SubComponentType.UNRECOGNIZED;
         if (!typed && t.getComponentName().isBlank()) {
@@ -61,7 +97,7 @@ public final class ProposalValidator {
                 : "name:" + t.getComponentName().toLowerCase(java.util.Locale.ROOT);
         if (!seen.add(id)) {
             out.add(f + ": names the same component as an earlier entry ("
-                    + (t.getComponentName().isBlank() ? t.getSubComponentType() : t.getComponentName()) + ")");
+                    + (t.getComponentName().isBlank() ? t.getSubComponentType() : Echo.of(t.getComponentName())) + ")");
         }
         if (t.getDesiredReplicas() < 0 || t.getDesiredReplicas() > maxReplicas) {
             out.add(f + ".desired_replicas: must be between 0 and " + maxReplicas + " (max_replicas_per_component), was "

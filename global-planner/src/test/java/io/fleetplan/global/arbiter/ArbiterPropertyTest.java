@@ -108,12 +108,7 @@ class ArbiterPropertyTest {
                 rnd.nextBoolean(), 100);
         Cluster cluster = new Cluster(rnd.nextBoolean());
         int pools = 2 + rnd.nextInt(5);
-        int[] used = {0};
-        addTargets(cluster, rnd, pools, gpr -> {
-            int replicas = used[0] + gpr <= max && rnd.nextBoolean() ? 1 : 0;
-            used[0] += replicas * gpr;
-            return replicas;
-        });
+        addTargetsWithin(cluster, rnd, pools, max);
         Arbiter arbiter = new Arbiter(settings, time.clock(), "g0");
         arbiter.restore(cluster.observeAll());
         int generation = 0;
@@ -255,6 +250,95 @@ class ArbiterPropertyTest {
         assertThat(arbiter.budget().committedGpus()).as("seed %d: committed within max %d%ncluster %s", seed, max,
                 cluster.dump()).isLessThanOrEqualTo(max);
         assertThat(cluster.physicalGpus()).as("seed %d: held within max %d", seed, max).isLessThanOrEqualTo(max);
+    }
+
+    /**
+     * Preemption on, a floor always set: after every proposal and executor report, the GPUs granted stay at or
+     * above min_total_gpus (or where they were, when they were below it), and a target loses granted replicas only
+     * when it asked for fewer or when a target of strictly higher priority preempted it, and then its pool hears
+     * PREEMPTION (in its own answer or a PREEMPTED push), never FAIR_SHARE.
+     */
+    @RepeatedTest(200)
+    void preemptionKeepsTheFloorAndTakesOnlyForAHigherPriority(RepetitionInfo info) {
+        long seed = 0xF100_0000L + info.getCurrentRepetition();
+        Random rnd = new Random(seed);
+        VirtualScheduler time = new VirtualScheduler();
+        int max = 2 + rnd.nextInt(14);
+        int min = 1 + rnd.nextInt(max);
+        ArbiterSettings settings = new ArbiterSettings(max, min, Duration.ofSeconds(360),
+                rnd.nextInt(3) == 0 ? Map.of("ns0", max / 2) : Map.of(), List.of(),
+                ArbiterSettings.Policy.WEIGHTED_MAX_MIN, true, 100);
+        Cluster cluster = new Cluster(rnd.nextBoolean());
+        int pools = 2 + rnd.nextInt(4);
+        addTargetsWithin(cluster, rnd, pools, max);
+        Arbiter arbiter = new Arbiter(settings, time.clock(), "g0");
+        arbiter.restore(cluster.observeAll());
+        Map<String, Long> sequences = new HashMap<>();
+        for (int step = 0; step < 300; step++) {
+            Map<TargetKey, LedgerView> before = new HashMap<>();
+            arbiter.ledger().forEach(v -> before.put(v.target(), v));
+            int grantedBefore = grantedGpus(arbiter);
+            int dice = rnd.nextInt(100);
+            Outcome out;
+            Proposal p = null;
+            if (dice < 50) {
+                p = randomProposal(rnd, cluster, pools, sequences, 0);
+                out = arbiter.propose(p);
+            } else if (dice < 90) {
+                out = finishOne(rnd, cluster, arbiter, false);
+            } else {
+                out = null;
+                time.advanceBy(Duration.ofSeconds(rnd.nextInt(120)));
+            }
+            if (out == null) {
+                continue;
+            }
+            for (ScaleCommand c : out.commands()) {
+                cluster.issue(c, false);
+            }
+            int at = step;
+            Arbiter current = arbiter;
+            assertThat(grantedGpus(arbiter)).as(() -> String.format("seed %d step %d: granted GPUs keep the floor %d "
+                    + "(were %d)%nledger %s%ndecision %s", seed, at, min, grantedBefore, current.ledger(),
+                    out.decision())).isGreaterThanOrEqualTo(Math.min(min, grantedBefore));
+            for (LedgerView now : arbiter.ledger()) {
+                LedgerView was = before.get(now.target());
+                if (was == null || now.grantedReplicas() >= was.grantedReplicas()) {
+                    continue;
+                }
+                Proposal sent = p;
+                boolean askedFewer = sent != null && !sent.dryRun() && out.decision() != null
+                        && out.decision().poolId().equals(now.poolId()) && now.desiredReplicas() >= 0
+                        && now.desiredReplicas() < was.grantedReplicas();
+                if (askedFewer) {
+                    continue;
+                }
+                boolean higherWaiting = arbiter.ledger().stream().anyMatch(n -> n.priority() > now.priority()
+                        && n.desiredReplicas() > before.get(n.target()).grantedReplicas());
+                boolean told = out.pushes().stream().anyMatch(d -> d.poolId().equals(now.poolId())
+                        && d.status() == Status.PREEMPTED && d.reason() == Reason.PREEMPTION)
+                        || out.decision() != null && out.decision().poolId().equals(now.poolId())
+                        && out.decision().reason() == Reason.PREEMPTION;
+                assertThat(higherWaiting && told).as(() -> String.format("seed %d step %d: %s lost replicas %d -> %d "
+                        + "without asking and without a higher-priority preemption%nbefore %s%nledger %s%ndecision "
+                        + "%s%npushes %s", seed, at, now.target(), was.grantedReplicas(), now.grantedReplicas(),
+                        before.values(), current.ledger(), out.decision(), out.pushes())).isTrue();
+            }
+        }
+    }
+
+    private static int grantedGpus(Arbiter a) {
+        return a.ledger().stream().mapToInt(v -> v.grantedReplicas() * v.gpusPerReplica()).sum();
+    }
+
+    /** Pools whose targets start with 0 or 1 replica, all of them within {@code max} GPUs. */
+    private static void addTargetsWithin(Cluster cluster, Random rnd, int pools, int max) {
+        int[] used = {0};
+        addTargets(cluster, rnd, pools, gpr -> {
+            int replicas = used[0] + gpr <= max && rnd.nextBoolean() ? 1 : 0;
+            used[0] += replicas * gpr;
+            return replicas;
+        });
     }
 
     /** Pools with a decode (and maybe a prefill) target each; {@code replicasAt} picks the replicas for a GPU width. */

@@ -238,6 +238,121 @@ class ArbiterTest {
     }
 
     @Test
+    void aPoolAskingForMoreThatIsPreemptedInItsOwnAnswerHearsPreemption() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(2, -1).withPreemption(true), "high", 0, 1, "low", 2, 1);
+        a.propose(ask("high", 2, 100));
+        // low lowers its own priority below high's waiting demand while asking for more
+        Outcome o = a.propose(ask("low", 5, 50));
+        assertThat(o.decision().status()).isEqualTo(Status.PREEMPTED);
+        assertThat(o.decision().reason()).isEqualTo(Reason.PREEMPTION);
+        assertThat(o.decision().message()).contains("decode 2->1", "preempted by a higher-priority pool");
+    }
+
+    @Test
+    void preemptionKeepsTheGrantsAtOrAboveTheFloor() {
+        ArbiterSettings s = new ArbiterSettings(2, 2, Duration.ofSeconds(360), Map.of(), List.of(),
+                ArbiterSettings.Policy.WEIGHTED_MAX_MIN, true, 100);
+        Arbiter a = arbiter(s, "high", 0, 1, "low", 2, 1);
+        a.propose(ask("high", 2, 100));
+        Outcome o = a.propose(ask("low", 5, 50));
+        assertThat(o.commands()).isEmpty();
+        assertThat(granted(a, "low")).isEqualTo(2);
+        assertThat(o.decision().status()).isEqualTo(Status.REJECTED);
+        Outcome high = a.propose(ask("high", 2, 200));
+        assertThat(high.commands()).isEmpty();
+        assertThat(a.ledger().stream().mapToInt(v -> v.grantedReplicas() * v.gpusPerReplica()).sum()).isEqualTo(2);
+    }
+
+    @Test
+    void anotherTargetOfTheProposingPoolThatIsPreemptedIsPushed() {
+        ArbiterSettings s = withRules(2, true, new PrioritySelectors.Rule("ns/pool/decode", 10));
+        Arbiter a = new Arbiter(s, time.clock(), "t");
+        a.restore(List.of(Observation.steady(key("pool", "decode"), SubType.DECODE, 2, 1),
+                Observation.steady(key("pool", "prefill"), SubType.PREFILL, 0, 1)));
+        seq++;
+        Outcome o = a.propose(new Proposal("pool#" + seq, "", seq, "pool", "ns", "pool", 200, false,
+                List.of(new Ask(SubType.PREFILL, "", 2, 0, PressureCurve.NONE))));
+        assertThat(o.decision().reason()).isEqualTo(Reason.PREEMPTION);
+        assertThat(o.pushes()).singleElement().satisfies(d -> {
+            assertThat(d.status()).isEqualTo(Status.PREEMPTED);
+            assertThat(d.grants()).singleElement().satisfies(g -> assertThat(g.target().componentName())
+                    .isEqualTo("decode"));
+        });
+    }
+
+    @Test
+    void proposalIdsAreScopedPerTenant() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 1, "b", 1, 1);
+        // b guesses a's next id and uses it first, on its own pool
+        Proposal squat = new Proposal("a#7", "", 0, "b", "ns", "b", 0, false,
+                List.of(Ask.of(SubType.DECODE, "", 2)));
+        assertThat(a.propose(squat, "tenant-b").decision().poolId()).isEqualTo("ns/b");
+        Proposal real = new Proposal("a#7", "", 0, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 3)));
+        Outcome mine = a.propose(real, "tenant-a");
+        assertThat(mine.replay()).isFalse();
+        assertThat(mine.decision().poolId()).isEqualTo("ns/a");
+        assertThat(mine.commands()).singleElement().satisfies(c -> assertThat(c.toReplicas()).isEqualTo(3));
+        // b reading a's decision by id gets its own back
+        assertThat(a.propose(squat, "tenant-b").decision().poolId()).isEqualTo("ns/b");
+        // the same tenant still gets its replay
+        assertThat(a.propose(real, "tenant-a").replay()).isTrue();
+    }
+
+    @Test
+    void sequencesAreScopedPerTenantAndPool() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 1, "b", 1, 1);
+        a.propose(new Proposal("x", "ns/a", Long.MAX_VALUE, "b", "ns", "b", 0, false,
+                List.of(Ask.of(SubType.DECODE, "", 1))), "tenant-b");
+        Outcome o = a.propose(new Proposal("y", "ns/a", 1, "a", "ns", "a", 0, false,
+                List.of(Ask.of(SubType.DECODE, "", 2))), "tenant-a");
+        assertThat(o.decision().status()).isEqualTo(Status.GRANTED);
+    }
+
+    @Test
+    void sequencesOfPoolsNotSeenForTheTtlArePruned() {
+        ArbiterSettings s = new ArbiterSettings(8, -1, Duration.ofSeconds(360), Map.of(), List.of(),
+                ArbiterSettings.Policy.WEIGHTED_MAX_MIN, false, 100, Duration.ofMinutes(10));
+        Arbiter a = arbiter(s, "a", 1, 1);
+        for (int i = 0; i < 1000; i++) {
+            a.propose(new Proposal("", "pool-" + i, 5, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 1))));
+        }
+        assertThat(a.rememberedPools()).isEqualTo(1000);
+        time.advanceBy(Duration.ofMinutes(11));
+        a.propose(new Proposal("", "pool-new", 1, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 1))));
+        assertThat(a.rememberedPools()).isEqualTo(1);
+        // a pool heard from within the TTL keeps its sequence
+        time.advanceBy(Duration.ofMinutes(5));
+        Outcome again = a.propose(new Proposal("", "pool-new", 1, "a", "ns", "a", 0, false,
+                List.of(Ask.of(SubType.DECODE, "", 1))));
+        assertThat(a.rememberedPools()).isEqualTo(1);
+        assertThat(again.decision().status()).isEqualTo(Status.GRANTED);
+    }
+
+    @Test
+    void aTypedAskNamingAComponentOfAnotherTypeIsInvalid() {
+        Arbiter a = new Arbiter(ArbiterSettings.ofBudget(8, -1), time.clock(), "t");
+        a.restore(List.of(Observation.steady(key("p", "prefill"), SubType.PREFILL, 1, 1),
+                Observation.steady(key("p", "decode"), SubType.DECODE, 1, 1)));
+        Outcome o = a.propose(new Proposal("x", "", 1, "p", "ns", "p", 0, false,
+                List.of(new Ask(SubType.PREFILL, "decode", 4, 0, PressureCurve.NONE))));
+        assertThat(o.decision().status()).isEqualTo(Status.INVALID);
+        assertThat(o.decision().message()).contains("component_name 'decode' is a decode component of ns/p",
+                "sub_component_type says prefill");
+        assertThat(o.commands()).isEmpty();
+        assertThat(a.ledger()).allSatisfy(v -> assertThat(v.grantedReplicas()).isEqualTo(1));
+    }
+
+    @Test
+    void aHugeComponentNameIsCutShortInTheMessage() {
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 1);
+        String huge = "c".repeat(3_500_000);
+        Outcome o = a.propose(new Proposal("x", "", 1, "a", "ns", "a", 0, false,
+                List.of(new Ask(SubType.DECODE, huge, 2, 0, PressureCurve.NONE))));
+        assertThat(o.decision().status()).isEqualTo(Status.INVALID);
+        assertThat(o.decision().message()).hasSizeLessThan(500).contains("(3500000 chars)");
+    }
+
+    @Test
     void noPreemptionAmongEqualPriorities() {
         Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1).withPreemption(true), "x", 2, 1, "y", 6, 1);
         a.propose(ask("y", 6, 100));

@@ -109,6 +109,9 @@ class GlobalPlannerConfigTest {
                 Arguments.of("grpc: {port: 70000}\n", "grpc.port", "must be between 0 and 65535"),
                 Arguments.of("audit_log_max_mb: -1\n", "audit_log_max_mb", "must be >= 0"),
                 Arguments.of("audit_log_keep: 0\n", "audit_log_keep", "must be >= 1"),
+                // rotation renames the file: a device (as root, the host's /dev/null) must never be moved
+                Arguments.of("audit_log_path: /dev/null\n", "audit_log_path", "must be a regular file"),
+                Arguments.of("pool_state_ttl_seconds: 0\n", "pool_state_ttl_seconds", "must be > 0"),
                 Arguments.of("tls: {cert_chain_file: /nonexistent.pem, private_key_file: /nonexistent.key}\n",
                         "tls.cert_chain_file", "must be a readable file"),
                 Arguments.of("callers: [{name: a, bearer_token_sha256: abc, allowed_targets: [x]}]\n",

@@ -1,6 +1,7 @@
 package io.fleetplan.global.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.global.arbiter.BudgetSnapshot;
@@ -82,5 +83,24 @@ class AuditLogTest {
         }
         assertThat(Files.readAllLines(file)).hasSize(50);
         assertThat(dir.resolve("audit.jsonl.1")).doesNotExist();
+    }
+
+    @Test
+    void aDeviceIsRefusedSoRotationNeverMovesIt() {
+        assertThatThrownBy(() -> AuditLog.open("/dev/null", 1, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("audit_log_path /dev/null").hasMessageContaining("must be a regular file");
+        assertThat(Path.of("/dev/null")).exists();
+    }
+
+    @Test
+    void aRefusedRequestsHugeFieldsAreCutShort() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        String huge = "x".repeat(1_000_000);
+        try (AuditLog log = AuditLog.open(file.toString(), 0, 1)) {
+            log.refused(Instant.EPOCH, "UNAUTHENTICATED", "-", huge, huge + "/" + huge, huge, "bad " + huge);
+        }
+        String line = Files.readString(file, StandardCharsets.UTF_8);
+        assertThat(line.length()).isLessThan(4_000);
+        assertThat(new ObjectMapper().readTree(line).path("proposal_id").asText()).contains("(1000000 chars)");
     }
 }

@@ -129,6 +129,31 @@ class GlobalPlannerServerIT {
     }
 
     @Test
+    void anErrorAboutAHugeFieldIsDeliveredAndAuditedNotLeftToTheDeadline() throws Exception {
+        Path audit = dir.resolve("huge.jsonl");
+        try (Running r = start(Planners.config("managed_namespaces: [ns-pool0]\naudit_log_path: " + audit),
+                Duration.ZERO, Duration.ZERO, 1)) {
+            for (int size : new int[] {16 * 1024, 3_500_000}) {
+                String big = "n".repeat(size);
+                List<io.fleetplan.proto.v1.ScaleProposal> bad = List.of(
+                        proposal("pool0", 2, -1).setCallerNamespace(big).build(),
+                        proposal("pool0", -1, -1).addTargetReplicas(io.fleetplan.proto.v1.TargetReplica.newBuilder()
+                                .setComponentName(big).setDesiredReplicas(1)).build());
+                for (io.fleetplan.proto.v1.ScaleProposal p : bad) {
+                    assertThatThrownBy(() -> r.stub().withDeadlineAfter(20, TimeUnit.SECONDS).propose(p))
+                            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                                assertThat(e.getStatus().getDescription()).contains("was " + size);
+                            });
+                }
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readAllLines(audit))
+                    .hasSize(4).allSatisfy(line -> assertThat(line).hasSizeLessThan(4_000)
+                            .contains("\"kind\":\"refused\"")));
+        }
+    }
+
+    @Test
     void watchDecisionsPushesLaterGrants() throws Exception {
         try (Running r = start(Planners.config("max_total_gpus: 4"), Duration.ZERO, Duration.ofMillis(300), 2)) {
             List<ScaleDecision> seen = new CopyOnWriteArrayList<>();
