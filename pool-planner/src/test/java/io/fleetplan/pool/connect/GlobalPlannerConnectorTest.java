@@ -12,22 +12,16 @@ import io.fleetplan.pool.scaling.Replicas;
 import io.fleetplan.pool.scaling.ThroughputReason;
 import io.fleetplan.proto.v1.ComponentGrant;
 import io.fleetplan.proto.v1.DecisionStatus;
-import io.fleetplan.proto.v1.GlobalPlannerGrpc;
 import io.fleetplan.proto.v1.ScaleDecision;
 import io.fleetplan.proto.v1.ScaleProposal;
 import io.fleetplan.proto.v1.SubComponentType;
 import io.fleetplan.proto.v1.TargetReplica;
-import io.fleetplan.proto.v1.WatchDecisionsRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,51 +29,25 @@ import org.junit.jupiter.api.Test;
 /** Against an in-process fake GlobalPlanner that grants at most {@code cap} replicas per component. */
 class GlobalPlannerConnectorTest {
 
-    private final List<ScaleProposal> proposals = new CopyOnWriteArrayList<>();
-    private final List<StreamObserver<ScaleDecision>> watchers = new CopyOnWriteArrayList<>();
-    private volatile int cap = 3;
-    private Server server;
+    private FakeGlobalPlanner planner;
+    private List<ScaleProposal> proposals;
+    private List<StreamObserver<ScaleDecision>> watchers;
     private ManagedChannel channel;
 
     @BeforeEach
     void start() throws Exception {
-        String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor().addService(new GlobalPlannerGrpc.GlobalPlannerImplBase() {
-            @Override
-            public void propose(ScaleProposal p, StreamObserver<ScaleDecision> out) {
-                proposals.add(p);
-                if (cap < 0) {
-                    out.onNext(ScaleDecision.newBuilder().setStatus(DecisionStatus.REJECTED).setMessage("budget").build());
-                    out.onCompleted();
-                    return;
-                }
-                ScaleDecision.Builder d = ScaleDecision.newBuilder().setProposalId(p.getProposalId()).setSequence(p.getSequence());
-                boolean partial = false;
-                for (TargetReplica t : p.getTargetReplicasList()) {
-                    int granted = Math.min(cap, t.getDesiredReplicas());
-                    partial |= granted < t.getDesiredReplicas();
-                    d.addGrants(ComponentGrant.newBuilder().setSubComponentType(t.getSubComponentType())
-                            .setDesiredReplicas(t.getDesiredReplicas()).setGrantedReplicas(granted));
-                }
-                out.onNext(d.setStatus(partial ? DecisionStatus.PARTIAL : DecisionStatus.GRANTED).build());
-                out.onCompleted();
-            }
-
-            @Override
-            public void watchDecisions(WatchDecisionsRequest r, StreamObserver<ScaleDecision> out) {
-                watchers.add(out);
-            }
-        }).build().start();
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        planner = new FakeGlobalPlanner();
+        proposals = planner.proposals;
+        watchers = planner.watchers;
+        channel = planner.channel;
     }
 
     @AfterEach
     void stop() {
-        channel.shutdownNow();
-        server.shutdownNow();
+        planner.close();
     }
 
-    private static PoolIdentity pool() {
+    static PoolIdentity pool() {
         return new PoolIdentity("ns-pool", "pool-dgd", "team-a", "team-a/pool-dgd", "VllmPrefillWorker",
                 "VllmDecodeWorker", PoolMode.DISAGG, 200, false, 1);
     }
@@ -134,7 +102,7 @@ class GlobalPlannerConnectorTest {
 
     @Test
     void rejectionAndUnreachablePlannerKeepTheGrant() {
-        cap = -1;
+        planner.cap = -1;
         GlobalPlannerConnector c = new GlobalPlannerConnector(channel, pool(), new Replicas(1, 1), InstantSource.system(),
                 Duration.ofSeconds(2));
         ScalingConnector.ApplyResult rejected = c.apply(decision(new Replicas(1, 1), new Replicas(3, 3)));

@@ -2,9 +2,6 @@ package io.fleetplan.pool.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fleetplan.pool.core.Action;
@@ -26,31 +23,11 @@ class KubernetesConnectorIT {
 
     KubernetesClient client;
 
-    private final PoolIdentity pool = new PoolIdentity("ns", "pool-dgd", "team-a", "team-a/pool-dgd", "VllmPrefillWorker",
-            "VllmDecodeWorker", PoolMode.DISAGG, 0, false, 1);
+    private final PoolIdentity pool = DgdsaFixture.POOL;
 
     @BeforeEach
     void crdAndAdapters() {
-        client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-                .withNewMetadata().withName("dynamographdeploymentscalingadapters.nvidia.com").endMetadata()
-                .withNewSpec().withGroup("nvidia.com").withScope("Namespaced")
-                .withNewNames().withKind("DynamoGraphDeploymentScalingAdapter").withPlural("dynamographdeploymentscalingadapters")
-                .withSingular("dynamographdeploymentscalingadapter").endNames()
-                .addNewVersion().withName("v1beta1").withServed(true).withStorage(true)
-                .withNewSubresources().withNewScale().withSpecReplicasPath(".spec.replicas")
-                .withStatusReplicasPath(".status.replicas").endScale().endSubresources().endVersion()
-                .endSpec().build()).create();
-        adapter("pool-dgd-vllmprefillworker", "VllmPrefillWorker", 1);
-        adapter("pool-dgd-vllmdecodeworker", "VllmDecodeWorker", 2);
-    }
-
-    private void adapter(String name, String component, int replicas) {
-        GenericKubernetesResource r = new GenericKubernetesResourceBuilder().withApiVersion("nvidia.com/v1beta1")
-                .withKind("DynamoGraphDeploymentScalingAdapter").withNewMetadata().withName(name).withNamespace("team-a")
-                .endMetadata().addToAdditionalProperties("spec",
-                        Map.of("replicas", replicas, "dgdRef", Map.of("name", "pool-dgd", "componentName", component)))
-                .build();
-        client.genericKubernetesResources(KubernetesConnector.DGDSA).inNamespace("team-a").resource(r).create();
+        DgdsaFixture.install(client);
     }
 
     private static PlannerDecision decision(Replicas current, Replicas wanted) {
