@@ -120,10 +120,7 @@ public final class Arbiter {
         Ledger work = p.dryRun() ? ledger.copy() : ledger;
         Outcome out = decide(p, keys, work, now);
         if (p.dryRun()) {
-            Decision d = out.decision();
-            Decision dry = new Decision(d.decisionId(), d.proposalId(), d.poolId(), d.sequence(), d.status(),
-                    Reason.DRY_RUN, d.reason(), "dry run, nothing committed: " + d.message(), d.grants(), d.budget(), now);
-            return Outcome.of(dry);
+            return Outcome.of(out.decision().asDryRun(now));
         }
         if (p.sequence() > 0) {
             long seq = last == null ? p.sequence() : Math.max(last.sequence(), p.sequence());

@@ -18,4 +18,10 @@ public record Decision(String decisionId, String proposalId, String poolId, long
     public boolean dryRun() {
         return reason == Reason.DRY_RUN;
     }
+
+    /** This decision as the answer to a dry run: what would have happened, reason DRY_RUN, nothing committed. */
+    public Decision asDryRun(Instant at) {
+        return new Decision(decisionId, proposalId, poolId, sequence, status, Reason.DRY_RUN, reason,
+                "dry run, nothing committed: " + message, grants, budget, at);
+    }
 }

@@ -62,7 +62,8 @@ public final class KubernetesConnector implements ScalingConnector {
             throw new KubernetesClientException("DGDSA " + pool.k8sNamespace() + "/" + pool.adapterName(component)
                     + " not found: enable the scaling adapter for service " + component, 404, null);
         }
-        adapter.scale(replicas); // PATCH of the scale subresource (never PUT a Scale object; see build-notes)
+        // PATCH of the scale subresource: a PUT of a Scale object replaces the whole adapter in fabric8's CRUD mock server
+        adapter.scale(replicas);
     }
 
     /** spec.replicas of the adapter; -1 when it cannot be read. */

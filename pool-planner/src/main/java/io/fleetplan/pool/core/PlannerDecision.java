@@ -5,6 +5,7 @@ import io.fleetplan.pool.scaling.LoadReason;
 import io.fleetplan.pool.scaling.Replicas;
 import io.fleetplan.pool.scaling.ThroughputReason;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * One planning tick's outcome, a value. Each loop that ran leaves its enumerated reason (loops that did not run
@@ -40,8 +41,12 @@ public record PlannerDecision(long sequence, Instant at, Replicas current, Repli
 
     /** One line for logs and the dashboard. */
     public String summary() {
-        return "#" + sequence + " " + action.label() + " " + current + " -> " + recommended + " (throughput="
-                + throughputReason.label() + ", prefill=" + prefillReason.label() + ", decode=" + decodeReason.label()
-                + ", budget=" + budget.name().toLowerCase(java.util.Locale.ROOT) + ")";
+        return "#" + sequence + " " + action.label() + " " + current + " -> " + recommended + " " + reasons();
+    }
+
+    /** Why, in one parenthesised list: equal for two decisions that held or moved for the same reasons. */
+    public String reasons() {
+        return "(throughput=" + throughputReason.label() + ", prefill=" + prefillReason.label() + ", decode="
+                + decodeReason.label() + ", budget=" + budget.name().toLowerCase(Locale.ROOT) + ")";
     }
 }

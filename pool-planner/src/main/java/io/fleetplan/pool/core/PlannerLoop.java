@@ -94,7 +94,7 @@ public final class PlannerLoop implements AutoCloseable {
                     : new ScalingConnector.ApplyResult(ScalingConnector.Status.NO_CHANGE, d.current(), "unchanged");
             // changes are logged, and a hold or no_change when its reasons differ from the last logged one, so the
             // log says why a pool stays as it is without a line per tick
-            String reasons = d.action() + " " + d.summary().substring(d.summary().indexOf('('));
+            String reasons = d.action() + " " + d.reasons();
             if ((d.changes() || !reasons.equals(lastLoggedReasons)) && shouldLog(r, start, s)) {
                 lastLoggedReasons = reasons;
                 LOG.info(d.summary() + " -> " + r.status().label() + " " + r.replicas() + " " + r.message());

@@ -147,7 +147,7 @@ public final class KubernetesExecutor implements ScaleExecutor {
             try {
                 // one write at a time per target; waiting for the effect happens outside the lock
                 synchronized (writeLocks.computeIfAbsent(c.target(), k -> new Object())) {
-                    // .scale(int), not .scale(Scale): see build-notes (the latter loses the object in the CRUD mock)
+                    // .scale(int), not .scale(Scale): a Scale PUT loses the adapter object in fabric8's CRUD mock server
                     client.genericKubernetesResources(targets).inNamespace(c.target().k8sNamespace()).withName(name)
                             .scale(c.toReplicas());
                 }
