@@ -47,8 +47,8 @@ public final class BlockHashes {
         return out;
     }
 
-    /** A cheap, well-mixed 64-bit hash (SplitMix64 finaliser) for request-unique blocks. */
-    static long mix(long z) {
+    /** A cheap, well-mixed 64-bit hash (SplitMix64 finaliser) for request-unique blocks and trace hash ids. */
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);

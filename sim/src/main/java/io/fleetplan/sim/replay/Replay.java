@@ -2,6 +2,7 @@ package io.fleetplan.sim.replay;
 
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.common.time.VirtualScheduler;
+import io.fleetplan.mocker.engine.BlockHashes;
 import io.fleetplan.mocker.engine.EngineConfig;
 import io.fleetplan.router.global.AggStrategy;
 import io.fleetplan.router.global.DecodeStrategy;
@@ -146,22 +147,14 @@ public final class Replay {
             int full = Math.min(r.hashIds().length * k, r.inputTokens() / engineBlock);
             long[] h = new long[full];
             for (int b = 0; b < full; b++) {
-                h[b] = mix(r.hashIds()[b / k] * k + (b % k) + 1);
+                // mixed (SplitMix64, the engine's own finaliser): trace ids are small consecutive integers, which the
+                // open-addressing tables of the engine and the router's prefix index cluster badly; a bijection, so
+                // equal prefixes keep equal hashes
+                h[b] = BlockHashes.mix(r.hashIds()[b / k] * k + (b % k) + 1);
             }
             out[i] = h;
         }
         return out;
-    }
-
-    /**
-     * SplitMix64's finalizer: trace ids are small consecutive integers, which open-addressing hash tables (the
-     * engine's block map, the router's prefix index) cluster badly; mixed, they spread. A bijection, so equal
-     * prefixes still get equal hashes and different ones different hashes.
-     */
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.fleetplan.sim.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetplan.mocker.engine.BlockHashes;
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.sim.policy.StaticPolicy;
@@ -134,7 +135,7 @@ public class ReplayTest {
         }
         Trace t = new Trace("mc", TraceFormat.MOONCAKE, rs, 0, 512);
         long[][] h = Replay.expandHashes(t, STACK);
-        assertThat(h[0]).hasSize(32).startsWith(Replay.mix(9), Replay.mix(10), Replay.mix(11));
+        assertThat(h[0]).hasSize(32).startsWith(BlockHashes.mix(9), BlockHashes.mix(10), BlockHashes.mix(11));
         assertThat(h[5]).isEqualTo(h[0]);
         PolicyRun run = Replay.run(t, STACK, new StaticPolicy("s", "s", new int[] {1, 1}), Replay.Settings.DEFAULTS, null);
         assertThat(run.requests().completedCount()).isEqualTo(40);
