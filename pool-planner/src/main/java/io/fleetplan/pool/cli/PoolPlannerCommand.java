@@ -49,6 +49,10 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
             + " configuration (preset fleetplan) with the environment's Kubernetes settings")
     Path config;
 
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Bind address of the live dashboard and /metrics (0.0.0.0 in a pod). Default: ${DEFAULT-VALUE}.")
+    String host;
+
     @Option(names = "--block-size", defaultValue = "64", description = "KV block size in tokens, to convert router block counts")
     int blockSize;
 
@@ -86,10 +90,10 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
                         settings.sloTtftMs(), settings.sloItlMs()))
                 .addListener(recorder);
         HTTPServer metricsServer = c.metricReportingPrometheusPort() > 0
-                ? HTTPServer.builder().port(c.metricReportingPrometheusPort()).registry(registry).buildAndStart() : null;
+                ? HTTPServer.builder().hostname(host).port(c.metricReportingPrometheusPort()).registry(registry).buildAndStart() : null;
         String title = "fleetplan pool planner " + pool.poolId();
         DashboardServer dashboard = c.liveDashboardPort() > 0
-                ? new DashboardServer("0.0.0.0", c.liveDashboardPort(), recorder, title) : null;
+                ? new DashboardServer(host, c.liveDashboardPort(), recorder, title) : null;
         c.reportIntervalHours().ifPresent(h -> {
             ReportWriter writer = new ReportWriter(recorder, Path.of(c.reportOutputDir()), title);
             Duration every = Duration.ofMillis((long) (h * 3_600_000));
@@ -98,7 +102,7 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
         System.out.println("pool-planner " + pool.poolId() + ": " + new PlannerConfigKind().summary(c) + "; source="
                 + (c.routerAddress() != null ? "router " + c.routerAddress() : "prometheus " + prometheusUrl(c))
                 + ", connector=" + connector.name()
-                + (dashboard != null ? ", dashboard http://localhost:" + dashboard.port() + "/" : "")
+                + (dashboard != null ? ", dashboard http://" + host + ":" + dashboard.port() + "/" : "")
                 + (metricsServer != null ? ", metrics :" + metricsServer.getPort() : ""));
         loop.start();
         CountDownLatch stop = new CountDownLatch(1);
