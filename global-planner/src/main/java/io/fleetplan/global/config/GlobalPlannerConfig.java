@@ -285,7 +285,13 @@ public record GlobalPlannerConfig(
             @ConfigDoc("Name used in the audit log.") String name,
             @ConfigDoc("SHA-256 (hex) of the bearer token this caller sends as 'authorization: Bearer TOKEN'.") String bearerTokenSha256,
             @ConfigDoc("Client certificate names (subject CN or a DNS/URI SAN, e.g. a SPIFFE id) that identify this caller.") List<String> certificateNames,
-            @ConfigDoc("Targets k8s_namespace/dgd/component ('*' = one segment, a shorter pattern covers everything below) this caller may scale.") List<String> allowedTargets) {
+            @ConfigDoc("Targets k8s_namespace/dgd/component ('*' = one segment, a shorter pattern covers everything below) this caller may scale.") List<String> allowedTargets,
+            @ConfigDoc("This caller's Dynamo namespace: managed_namespaces is checked on it, and a request claiming another caller_namespace is refused. Empty = the request's caller_namespace.") String callerNamespace) {
+
+        public Caller(String name, String bearerTokenSha256, List<String> certificateNames, List<String> allowedTargets) {
+            this(name, bearerTokenSha256, certificateNames, allowedTargets, null);
+        }
+
         public Caller {
             certificateNames = certificateNames == null ? List.of() : List.copyOf(certificateNames);
             allowedTargets = allowedTargets == null ? List.of() : List.copyOf(allowedTargets);

@@ -65,7 +65,7 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
             refuse(obs, unauthenticated(), req, "-", start);
             return;
         }
-        Optional<String> nsDenied = auth.checkNamespace(req.getCallerNamespace());
+        Optional<String> nsDenied = auth.checkNamespace(caller.get(), req.getCallerNamespace());
         if (nsDenied.isPresent()) {
             refuse(obs, Status.PERMISSION_DENIED.withDescription(nsDenied.get()), req, caller.get().name(), start);
             return;
@@ -110,7 +110,7 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
             obs.onError(unauthenticated().asRuntimeException());
             return;
         }
-        Optional<String> nsDenied = auth.checkNamespace(req.getCallerNamespace());
+        Optional<String> nsDenied = auth.checkNamespace(caller.get(), req.getCallerNamespace());
         if (nsDenied.isPresent() || !auth.mayWatch(caller.get(), req.getPoolId())) {
             obs.onError(Status.PERMISSION_DENIED.withDescription(nsDenied.orElse("caller '" + caller.get().name()
                     + "' may not watch pool " + req.getPoolId())).asRuntimeException());

@@ -29,6 +29,7 @@ import io.fleetplan.pool.source.PrometheusClient;
 import io.fleetplan.pool.source.PrometheusSource;
 import io.fleetplan.pool.source.RouterStreams;
 import io.grpc.ManagedChannelBuilder;
+import io.fleetplan.proto.net.SharedToken;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
@@ -52,6 +53,11 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
     @Option(names = "--host", defaultValue = "127.0.0.1",
             description = "Bind address of the live dashboard and /metrics (0.0.0.0 in a pod). Default: ${DEFAULT-VALUE}.")
     String host;
+
+    @Option(names = "--global-planner-token-file", paramLabel = "FILE",
+            description = "File holding this planner's GlobalPlanner caller token, sent as 'authorization: Bearer TOKEN' "
+                    + "(the GlobalPlanner's callers[].bearer_token_sha256 is its SHA-256).")
+    Path globalPlannerTokenFile;
 
     @Option(names = "--block-size", defaultValue = "64", description = "KV block size in tokens, to convert router block counts")
     int blockSize;
@@ -141,14 +147,26 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
                 c.modelName(), engines);
     }
 
+    /** The channel to the GlobalPlanner; with a token, every call carries it as the caller's identity. */
+    static io.grpc.ManagedChannel globalPlannerChannel(String address, String token) {
+        ManagedChannelBuilder<?> b = ManagedChannelBuilder.forTarget(address).usePlaintext();
+        if (token != null) {
+            io.grpc.Metadata headers = new io.grpc.Metadata();
+            headers.put(SharedToken.AUTHORIZATION, "Bearer " + token);
+            b.intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+        return b.build();
+    }
+
     private ScalingConnector connector(PlannerConfig c, PoolIdentity pool, Duration timeout) {
         return switch (c.environment()) {
             case "global-planner" -> {
                 if (c.globalPlannerAddress() == null) {
                     throw new IllegalArgumentException("global_planner_address: required (host:port) with environment global-planner");
                 }
-                GlobalPlannerConnector g = new GlobalPlannerConnector(
-                        ManagedChannelBuilder.forTarget(c.globalPlannerAddress()).usePlaintext().build(), pool,
+                GlobalPlannerConnector g = new GlobalPlannerConnector(globalPlannerChannel(c.globalPlannerAddress(),
+                        globalPlannerTokenFile == null ? null
+                                : SharedToken.read(globalPlannerTokenFile, "--global-planner-token-file")), pool,
                         new Replicas(initialPrefill, initialDecode), java.time.InstantSource.system(), timeout);
                 g.watch();
                 yield g;
