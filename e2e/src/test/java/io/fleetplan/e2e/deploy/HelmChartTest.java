@@ -305,6 +305,18 @@ class HelmChartTest {
     }
 
     @Test
+    void theFrontendGetsAGlobalRouterGridForItsPools() throws Exception {
+        FrontendConfig disagg = ConfigLoader.parse(configMap(render(), "fleetplan-control-config", "frontend.yaml"),
+                "frontend.yaml", FrontendConfig.class);
+        assertThat(disagg.globalRouter().disaggregated()).isTrue();
+        assertThat(disagg.globalRouter().allPools()).containsExactlyInAnyOrder("fleetplan-prefill", "fleetplan-decode");
+        FrontendConfig agg = ConfigLoader.parse(configMap(render("pools[0].mode=agg", "pools[1].mode=agg"),
+                "fleetplan-control-config", "frontend.yaml"), "frontend.yaml", FrontendConfig.class);
+        assertThat(agg.globalRouter().disaggregated()).isFalse();
+        assertThat(agg.globalRouter().allPools()).hasSize(2);
+    }
+
+    @Test
     void dgdsaScaleIsWritableByPoolPlannersOnlyInStandaloneMode() throws Exception {
         assertThat(ofType(render(), Role.class)).noneSatisfy(r -> {
             assertThat(r.getMetadata().getName()).isNotEqualTo("fleetplan-global-planner");

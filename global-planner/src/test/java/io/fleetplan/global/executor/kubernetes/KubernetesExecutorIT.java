@@ -96,6 +96,29 @@ class KubernetesExecutorIT {
     }
 
     @Test
+    void aClosedExecutorStopsPollingItsPendingCommands() throws Exception {
+        // the operator reports 2 ready decode replicas: a scale-up to 4 is written, then waits for readiness
+        KubeFixtures.status(client, "pool-a", "decode", 2, 2);
+        List<Throwable> escaped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> escaped.add(e));
+        try {
+            KubernetesExecutor ex = executor();
+            Recorder up = new Recorder();
+            ex.apply(new ScaleCommand("d1", new TargetKey(NS, "pool-a", "decode"), SubType.DECODE, 2, 4, 1), up);
+            await().atMost(Duration.ofSeconds(10)).until(() -> adapterReplicas(client, "pool-a-decode") == 4);
+            // a replica that stops leading closes its executor; the scheduler (shared, as in a test or a restart
+            // of the server on the same scheduler) runs on. The 50 ms poll must stop, not fire into a closed pool.
+            ex.close();
+            Thread.sleep(1000);
+            assertThat(escaped).as("exceptions from the closed executor's poll").isEmpty();
+            assertThat(up.done).isNotDone();
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+    }
+
+    @Test
     void scalesTheDgdsaThroughScaleAndWaitsForTheOperatorsStatus() throws Exception {
         try (KubernetesExecutor ex = executor()) {
             TargetKey decode = new TargetKey(NS, "pool-a", "decode");
