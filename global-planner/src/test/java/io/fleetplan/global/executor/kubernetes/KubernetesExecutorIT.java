@@ -111,7 +111,9 @@ class KubernetesExecutorIT {
             // of the server on the same scheduler) runs on. The 50 ms poll must stop, not fire into a closed pool.
             ex.close();
             Thread.sleep(1000);
-            assertThat(escaped).as("exceptions from the closed executor's poll").isEmpty();
+            // (a call already in flight when the pool closed may fail once; a poll into the closed pool fails every tick)
+            assertThat(escaped).as("polls into the closed executor")
+                    .noneMatch(e -> e instanceof java.util.concurrent.RejectedExecutionException);
             assertThat(up.done).isNotDone();
         } finally {
             Thread.setDefaultUncaughtExceptionHandler(before);
