@@ -93,7 +93,18 @@ class HelmChartTest {
     }
 
     static List<HasMetadata> render(String... sets) throws Exception {
+        return renderWith(null, sets);
+    }
+
+    /** Renders with a values file (lists such as pools are replaced whole, which --set cannot do) and --set pairs. */
+    static List<HasMetadata> renderWith(String valuesYaml, String... sets) throws Exception {
         List<String> args = new ArrayList<>(List.of("template", "fp", CHART.toString(), "--namespace", "fleetplan"));
+        if (valuesYaml != null) {
+            Path f = Files.createTempFile("values", ".yaml");
+            f.toFile().deleteOnExit();
+            Files.writeString(f, valuesYaml);
+            args.addAll(List.of("-f", f.toString()));
+        }
         for (String s : sets) {
             args.add("--set");
             args.add(s);
@@ -310,7 +321,12 @@ class HelmChartTest {
                 "frontend.yaml", FrontendConfig.class);
         assertThat(disagg.globalRouter().disaggregated()).isTrue();
         assertThat(disagg.globalRouter().allPools()).containsExactlyInAnyOrder("fleetplan-prefill", "fleetplan-decode");
-        FrontendConfig agg = ConfigLoader.parse(configMap(render("pools[0].mode=agg", "pools[1].mode=agg"),
+        String aggPools = """
+                pools:
+                  - {name: a, mode: agg, gpusPerReplica: 1, minReplicas: 1, maxReplicas: 2, initialReplicas: 1, priority: 1}
+                  - {name: b, mode: agg, gpusPerReplica: 2, minReplicas: 1, maxReplicas: 2, initialReplicas: 1, priority: 1}
+                """;
+        FrontendConfig agg = ConfigLoader.parse(configMap(renderWith(aggPools),
                 "fleetplan-control-config", "frontend.yaml"), "frontend.yaml", FrontendConfig.class);
         assertThat(agg.globalRouter().disaggregated()).isFalse();
         assertThat(agg.globalRouter().allPools()).hasSize(2);
