@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Deploys fleetplan on a local kind cluster: builds the image with Jib (no Docker daemon needed for the build),
-# creates the cluster, side-loads the image, applies the Dynamo-compatible CRDs and installs the Helm chart.
+# creates the cluster, side-loads the image, installs the Dynamo-compatible CRDs (fleetplan-crds chart) and installs the Helm chart.
 #   deploy/kind/deploy-kind.sh            # then: curl http://127.0.0.1:8000/v1/models
 #   DELETE=1 deploy/kind/deploy-kind.sh   # removes the cluster
 # Needs: docker (for kind itself), kind, kubectl, helm. Environment: CLUSTER (default fleetplan), NS (fleetplan).
@@ -31,9 +31,9 @@ kubectl config use-context "kind-$cluster" >/dev/null
 echo "== loading the image into the cluster"
 kind load image-archive "$image_tar" --name "$cluster"
 
-echo "== CRDs (DGD, DGDSA) and namespace"
-kubectl apply -f "$root/deploy/crds/"
+echo "== CRDs (DGD, DGDSA; kind has no Dynamo operator) and namespace"
 kubectl get namespace "$ns" >/dev/null 2>&1 || kubectl create namespace "$ns"
+helm upgrade --install fleetplan-crds "$root/deploy/helm/fleetplan-crds" --namespace "$ns"
 
 echo "== helm install fleetplan"
 helm upgrade --install fleetplan "$root/deploy/helm/fleetplan" --namespace "$ns" \

@@ -71,10 +71,10 @@ class K3sDeployIT {
     @Test
     void crdsExamplesAndRbacWorkOnARealApiServer() throws Exception {
         Path deploy = DeployPaths.deploy();
-        Assumptions.assumeTrue(Files.isDirectory(deploy.resolve("crds")), "deploy/crds/ not there yet");
+        Assumptions.assumeTrue(Files.isDirectory(deploy.resolve("helm/fleetplan-crds/templates")), "deploy/helm/fleetplan-crds not there");
         try (KubernetesClient admin = client(null)) {
-            try (var crds = Files.list(deploy.resolve("crds"))) {
-                for (Path crd : crds.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+            try (var crds = Files.list(deploy.resolve("helm/fleetplan-crds/templates"))) {
+                for (Path crd : crds.filter(p -> p.getFileName().toString().startsWith("nvidia.com_")).toList()) {
                     apply(admin, crd);
                 }
             }

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * deploy/ as a cluster would see it, on the fabric8 mock API server (CRUD): the CRDs from deploy/crds, the example
+ * deploy/ as a cluster would see it, on the fabric8 mock API server (CRUD): the CRDs from the fleetplan-crds chart, the example
  * control and pool DGDs with their DGDSAs, and the GlobalPlanner started from the control DGD's own ConfigMap.
  * Proposals from the pool planners' namespaces scale the DGDSAs through /scale within the budget of that config;
  * a namespace outside managed_namespaces is refused.
@@ -60,7 +60,7 @@ class KubernetesMockIT {
     void applyDeploy() throws Exception {
         Path deploy = DeployPaths.deploy();
         for (String crd : new String[] {"nvidia.com_dynamographdeployments.yaml", "nvidia.com_dynamographdeploymentscalingadapters.yaml"}) {
-            try (InputStream in = Files.newInputStream(deploy.resolve("crds").resolve(crd))) {
+            try (InputStream in = Files.newInputStream(deploy.resolve("helm/fleetplan-crds/templates").resolve(crd))) {
                 client.apiextensions().v1().customResourceDefinitions().load(in).create();
             }
         }

@@ -1,17 +1,29 @@
 package io.fleetplan.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.cli.load.LoadStats;
+import io.fleetplan.cli.up.StackLayout;
+import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.e2e.support.Artifacts;
 import io.fleetplan.e2e.support.LedgerSamples;
 import io.fleetplan.e2e.support.LedgerSamples.Sample;
 import io.fleetplan.e2e.support.Loads;
 import io.fleetplan.e2e.support.UpStack;
+import io.fleetplan.proto.v1.RegisterRequest;
+import io.fleetplan.proto.v1.RouterGrpc;
+import io.fleetplan.proto.v1.WorkerInfo;
+import io.fleetplan.router.frontend.FrontendConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -68,6 +80,7 @@ class StackScalingIT {
         try (UpStack up = UpStack.start(dir, STACK, Duration.ofSeconds(180));
                 LedgerSamples ledger = new LedgerSamples(up.globalPlannerPort(), 500)) {
             long t0 = ledger.startMs();
+            strangersCannotJoinAPool(up.runDir());
 
             // low, high (the pools must grow), then quiet (they must shrink while requests still arrive, so a
             // worker drains mid-stream). 10 req/s x 60 tokens keeps one decode engine far over the ITL target (~30
@@ -141,5 +154,29 @@ class StackScalingIT {
             }
         }
         return -1;
+    }
+
+    /**
+     * The run's routers take workers only with the run's token (the stack's own workers registered with it, or
+     * the load below would fail): an anonymous Register is refused, and the token file is the user's alone.
+     */
+    static void strangersCannotJoinAPool(Path runDir) throws Exception {
+        Path token = runDir.resolve(StackLayout.POOL_TOKEN_FILE);
+        assertThat(Files.getPosixFilePermissions(token)).containsExactlyInAnyOrder(
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        FrontendConfig fc = ConfigLoader.load(
+                runDir.resolve("frontend.yaml"), FrontendConfig.class);
+        String router = fc.poolRouters().values().iterator().next();
+        ManagedChannel ch = ManagedChannelBuilder.forTarget(router).usePlaintext().build();
+        try {
+            var rogue = RegisterRequest.newBuilder().setWorker(WorkerInfo
+                    .newBuilder().setWorkerId("rogue").setGrpcAddress("127.0.0.1:1")).build();
+            assertThatThrownBy(() -> RouterGrpc.newBlockingStub(ch)
+                            .withDeadlineAfter(5, TimeUnit.SECONDS).register(rogue))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
+                            .isEqualTo(Status.Code.UNAUTHENTICATED));
+        } finally {
+            ch.shutdownNow();
+        }
     }
 }

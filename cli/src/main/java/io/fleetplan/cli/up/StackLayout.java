@@ -25,6 +25,12 @@ public final class StackLayout {
     /** Loopback only: {@code fleetplan up} is a one-machine stack. */
     public static final String HOST = "127.0.0.1";
 
+    /**
+     * The run's shared worker token (run dir, owner-only): routers require it on Register, WorkerHeartbeat,
+     * Deregister and ListWorkers; workers and the Frontend send it. A new one for every run.
+     */
+    public static final String POOL_TOKEN_FILE = "pool-token";
+
     private final StackConfig stack;
     private final Path runDir;
     /** How this stack's processes run {@code fleetplan} (the GlobalPlanner's worker command too). */
@@ -34,6 +40,7 @@ public final class StackLayout {
     private final int frontendPort;
     private final int globalPlannerPort;
     private final int globalPlannerMetricsPort;
+    private final String poolToken;
 
     /** Ports of one pool's processes. */
     public record PoolPorts(int routerGrpc, int routerMetrics, int plannerDashboard, int plannerMetrics) {
@@ -45,6 +52,12 @@ public final class StackLayout {
 
     /** @param launcher the command that runs {@code fleetplan} ({@link JavaLauncher#pinnedCommand}) */
     public StackLayout(StackConfig stack, Path runDir, PortSource ports, List<String> launcher) {
+        this(stack, runDir, ports, launcher, newToken());
+    }
+
+    /** @param poolToken the shared worker token of this run (tests pass a fixed one) */
+    public StackLayout(StackConfig stack, Path runDir, PortSource ports, List<String> launcher, String poolToken) {
+        this.poolToken = poolToken;
         this.stack = stack;
         this.runDir = runDir;
         this.launcher = List.copyOf(launcher);
@@ -62,6 +75,18 @@ public final class StackLayout {
             components.add(poolPlanner(p));
         }
         components.add(frontend());
+    }
+
+    /** 32 random bytes, URL-safe base64: a fresh secret per run. */
+    static String newToken() {
+        byte[] b = new byte[32];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** The run directory's copy of the shared worker token. */
+    public Path poolTokenFile() {
+        return runDir.resolve(POOL_TOKEN_FILE);
     }
 
     public List<Component> components() {
@@ -108,7 +133,8 @@ public final class StackLayout {
         StackConfig.Engine e = p.engine();
         return List.of("mocker", "--model-name", stack.model(), "--host", HOST,
                 "--disaggregation-mode", p.mode(), "--pool", poolNamespace(p),
-                "--router", HOST + ":" + ports(p.name()).routerGrpc(), "--gpus", String.valueOf(p.gpusPerReplica()),
+                "--router", HOST + ":" + ports(p.name()).routerGrpc(), "--router-token-file", poolTokenFile().toString(),
+                "--gpus", String.valueOf(p.gpusPerReplica()),
                 "--num-gpu-blocks-override", String.valueOf(e.numGpuBlocks()), "--block-size", String.valueOf(e.blockSize()),
                 "--max-num-seqs", String.valueOf(e.maxNumSeqs()),
                 "--max-num-batched-tokens", String.valueOf(e.maxNumBatchedTokens()),
@@ -121,8 +147,9 @@ public final class StackLayout {
         PoolPorts pp = ports(p.name());
         return new Component("router-" + p.name(), Role.ROUTER,
                 List.of("router", "--namespace", poolNamespace(p), "--host", HOST, "--port", String.valueOf(pp.routerGrpc()),
-                        "--metrics-port", String.valueOf(pp.routerMetrics()), "--router-id", "router-" + p.name()),
-                Map.of(), Pattern.compile("^router .*gRPC"));
+                        "--metrics-port", String.valueOf(pp.routerMetrics()), "--router-id", "router-" + p.name(),
+                        "--worker-token-file", poolTokenFile().toString()),
+                Map.of(POOL_TOKEN_FILE, poolToken + "\n"), Pattern.compile("^router .*gRPC"));
     }
 
     private Component globalPlanner() {
@@ -199,7 +226,7 @@ public final class StackLayout {
         cfg.put("report_output_dir", runDir.resolve("planner-reports-" + p.name()).toString());
         String file = "planner-" + p.name() + ".yaml";
         return new Component("pool-planner-" + p.name(), Role.POOL_PLANNER,
-                List.of("pool-planner", "--config", runDir.resolve(file).toString(),
+                List.of("pool-planner", "--config", runDir.resolve(file).toString(), "--host", HOST,
                         "--block-size", String.valueOf(p.engine().blockSize()),
                         "--initial-prefill", String.valueOf(p.initialReplicas()),
                         "--initial-decode", String.valueOf(p.initialReplicas())),
@@ -217,6 +244,7 @@ public final class StackLayout {
             routers.put(poolNamespace(p), HOST + ":" + ports(p.name()).routerGrpc());
         }
         cfg.put("pool_routers", routers);
+        cfg.put("router_token_file", poolTokenFile().toString());
         cfg.put("global_router", globalRouter());
         return new Component("frontend", Role.FRONTEND,
                 List.of("frontend", "--config", runDir.resolve("frontend.yaml").toString()),

@@ -91,6 +91,16 @@ public final class Supervisor implements AutoCloseable {
         this.grace = grace;
     }
 
+    // a secret: readable by this user only, from its first byte on disk
+    private static void writeOwnerOnly(Path target, String content) throws IOException {
+        Files.deleteIfExists(target);
+        if (target.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(target, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.writeString(target, content);
+    }
+
     /** Writes the component's files and starts it; its output goes to {@code <name>.log}. */
     public synchronized Running start(Component c) throws IOException {
         if (closed) {
@@ -100,7 +110,11 @@ public final class Supervisor implements AutoCloseable {
         for (Map.Entry<String, String> f : c.files().entrySet()) {
             Path target = runDir.resolve(f.getKey());
             Files.createDirectories(target.getParent());
-            Files.writeString(target, f.getValue());
+            if (f.getKey().equals(StackLayout.POOL_TOKEN_FILE)) {
+                writeOwnerOnly(target, f.getValue());
+            } else {
+                Files.writeString(target, f.getValue());
+            }
         }
         List<String> cmd = new ArrayList<>(launcher);
         cmd.addAll(c.args());

@@ -101,4 +101,54 @@ class StackLayoutTest {
         assertThat(UpCommand.everyPoolReady("{\"status\":\"healthy\",\"pools\":{\"a\":1,\"b\":0}}", 2)).isFalse();
         assertThat(UpCommand.everyPoolReady("{\"status\":\"healthy\",\"pools\":{\"a\":1,\"b\":3}}", 2)).isTrue();
     }
+
+    private static List<String> argsOf(StackLayout l, String name) {
+        return l.components().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow().args();
+    }
+
+    /** The value after {@code flag} in a command line. */
+    private static String flag(List<String> args, String flag) {
+        int i = args.indexOf(flag);
+        assertThat(i).as(flag + " in " + args).isGreaterThanOrEqualTo(0);
+        return args.get(i + 1);
+    }
+
+    @Test
+    void everyListenerOfTheStackIsOnLoopback() {
+        StackLayout l = layout("{}");
+        for (String pool : List.of("prefill", "decode")) {
+            assertThat(flag(argsOf(l, "router-" + pool), "--host")).isEqualTo("127.0.0.1");
+            // the pool planner's live dashboard and /metrics
+            assertThat(flag(argsOf(l, "pool-planner-" + pool), "--host")).isEqualTo("127.0.0.1");
+            assertThat(flag(l.workerArgs(l.stack().pools().stream().filter(p -> p.name().equals(pool)).findFirst()
+                    .orElseThrow()), "--host")).isEqualTo("127.0.0.1");
+        }
+        Component gp = l.components().stream().filter(c -> c.name().equals("global-planner")).findFirst().orElseThrow();
+        io.fleetplan.global.config.GlobalPlannerConfig gc = ConfigLoader.parse(gp.files().get("global-planner.yaml"),
+                "global-planner.yaml", io.fleetplan.global.config.GlobalPlannerConfig.class);
+        // its /metrics listens on the gRPC host
+        assertThat(gc.grpc().host()).isEqualTo("127.0.0.1");
+        FrontendConfig fc = ConfigLoader.parse(l.components().getLast().files().get("frontend.yaml"), "f.yaml",
+                FrontendConfig.class);
+        assertThat(fc.host()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void routersWorkersAndTheFrontendShareThisRunsToken() {
+        StackLayout l = new StackLayout(ConfigLoader.parse("{}", "stack.yaml", StackConfig.class), RUN, p -> 20000,
+                List.of("fleetplan"), "run-token-0123456789abcdef");
+        String tokenFile = l.poolTokenFile().toString();
+        for (String pool : List.of("prefill", "decode")) {
+            Component router = l.components().stream().filter(c -> c.name().equals("router-" + pool)).findFirst().orElseThrow();
+            assertThat(flag(router.args(), "--worker-token-file")).isEqualTo(tokenFile);
+            assertThat(router.files()).containsEntry(StackLayout.POOL_TOKEN_FILE, "run-token-0123456789abcdef\n");
+            assertThat(flag(l.workerArgs(l.stack().pools().stream().filter(p -> p.name().equals(pool)).findFirst()
+                    .orElseThrow()), "--router-token-file")).isEqualTo(tokenFile);
+        }
+        FrontendConfig fc = ConfigLoader.parse(l.components().getLast().files().get("frontend.yaml"), "f.yaml",
+                FrontendConfig.class);
+        assertThat(fc.routerTokenFile()).isEqualTo(tokenFile);
+        assertThat(StackLayout.newToken()).as("a new secret every run").isNotEqualTo(StackLayout.newToken())
+                .hasSizeGreaterThanOrEqualTo(40);
+    }
 }

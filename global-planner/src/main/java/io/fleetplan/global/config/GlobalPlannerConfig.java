@@ -305,9 +305,11 @@ public record GlobalPlannerConfig(
             @ConfigDoc("SHA-256 (hex) of the bearer token this caller sends as 'authorization: Bearer TOKEN'.") String bearerTokenSha256,
             @ConfigDoc("Client certificate names (subject CN or a DNS/URI SAN, e.g. a SPIFFE id) that identify this caller.") List<String> certificateNames,
             @ConfigDoc("Targets k8s_namespace/dgd/component ('*' = one segment, a shorter pattern covers everything below) this caller may scale.") List<String> allowedTargets,
-            @ConfigDoc("fleetplan: an operator identity: GetState shows it every tenant's targets and it may watch any pool (scaling is still limited to allowed_targets).") Boolean admin) {
+            @ConfigDoc("fleetplan: an operator identity: GetState shows it every tenant's targets and it may watch any pool (scaling is still limited to allowed_targets).") Boolean admin,
+            @ConfigDoc("This caller's Dynamo namespace: managed_namespaces is checked on it, and a request claiming another caller_namespace is refused. Empty = the request's caller_namespace.") String callerNamespace) {
+
         public Caller(String name, String bearerTokenSha256, List<String> certificateNames, List<String> allowedTargets) {
-            this(name, bearerTokenSha256, certificateNames, allowedTargets, false);
+            this(name, bearerTokenSha256, certificateNames, allowedTargets, false, null);
         }
 
         public Caller {

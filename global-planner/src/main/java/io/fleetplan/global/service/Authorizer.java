@@ -46,7 +46,7 @@ public final class Authorizer {
                     c.bearerTokenSha256().getBytes(StandardCharsets.US_ASCII));
             boolean byCert = creds.certificateNames().stream().anyMatch(c.certificateNames()::contains);
             if (byToken || byCert) {
-                return Optional.of(new Caller(c.name(), c.allowedTargets(), c.admin()));
+                return Optional.of(new Caller(c.name(), c.allowedTargets(), c.admin(), c.callerNamespace()));
             }
         }
         return Optional.empty();
@@ -58,6 +58,22 @@ public final class Authorizer {
             return Optional.empty();
         }
         return Optional.of("Namespace " + Echo.of(callerNamespace) + " not authorized (caller_namespace is not in managed_namespaces)");
+    }
+
+    /**
+     * The namespace check for an identified caller: one with a configured namespace is that namespace, whatever
+     * the request's caller_namespace says (a claim of another one is refused); the allowlist is checked on it.
+     */
+    public Optional<String> checkNamespace(Caller caller, String requested) {
+        String own = caller.namespace();
+        if (own == null || own.isBlank()) {
+            return checkNamespace(requested);
+        }
+        if (requested != null && !requested.isBlank() && !requested.equals(own)) {
+            return Optional.of("caller '" + caller.name() + "' is namespace " + own + ", not " + requested
+                    + " (caller_namespace must be the caller's own)");
+        }
+        return checkNamespace(own);
     }
 
     /** Returns the denial message for the first target {@code caller} may not scale, or empty. */

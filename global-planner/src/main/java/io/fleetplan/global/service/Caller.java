@@ -8,18 +8,19 @@ import java.util.List;
  *
  * @param allowedTargets target patterns k8s_namespace/dgd/component this caller may scale
  * @param admin          an operator identity: sees every tenant's state and may watch any pool
+ * @param namespace      the caller's configured Dynamo namespace, or null when the request's claim is used
  */
-public record Caller(String name, List<String> allowedTargets, boolean admin) {
+public record Caller(String name, List<String> allowedTargets, boolean admin, String namespace) {
 
     /** The single tenant of a GlobalPlanner without callers: sees and may do everything, as Dynamo's. */
-    public static final Caller ANYONE = new Caller("anonymous", List.of("*"), true);
+    public static final Caller ANYONE = new Caller("anonymous", List.of("*"), true, null);
 
     public Caller {
         allowedTargets = List.copyOf(allowedTargets);
     }
 
     public Caller(String name, List<String> allowedTargets) {
-        this(name, allowedTargets, false);
+        this(name, allowedTargets, false, null);
     }
 
     /**

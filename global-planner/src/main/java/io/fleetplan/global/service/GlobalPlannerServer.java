@@ -87,7 +87,8 @@ public final class GlobalPlannerServer implements AutoCloseable {
             throw e;
         }
         HTTPServer http = cfg.metricsPort() < 0 ? null
-                : HTTPServer.builder().port(cfg.metricsPort()).registry(metrics.registry()).buildAndStart();
+                // on the gRPC bind address: loopback under `fleetplan up`, the pod's interfaces in a cluster
+                : HTTPServer.builder().hostname(cfg.grpc().host()).port(cfg.metricsPort()).registry(metrics.registry()).buildAndStart();
         GlobalPlannerServer s = new GlobalPlannerServer(server, http, core, metrics, health, leadership, executor, audit,
                 transport);
         leadership.start(s::leadershipChanged);

@@ -74,7 +74,7 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
                     start);
             return;
         }
-        Optional<String> nsDenied = auth.checkNamespace(req.getCallerNamespace());
+        Optional<String> nsDenied = auth.checkNamespace(caller.get(), req.getCallerNamespace());
         if (nsDenied.isPresent()) {
             refuse(obs, Status.PERMISSION_DENIED.withDescription(nsDenied.get()), req, caller.get().name(), start);
             return;
@@ -123,7 +123,7 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
             obs.onError(Status.INVALID_ARGUMENT.withDescription(String.join("; ", problems)).asRuntimeException());
             return;
         }
-        Optional<String> nsDenied = auth.checkNamespace(req.getCallerNamespace());
+        Optional<String> nsDenied = auth.checkNamespace(caller.get(), req.getCallerNamespace());
         if (nsDenied.isPresent() || !auth.mayWatch(caller.get(), req.getPoolId())) {
             obs.onError(Status.PERMISSION_DENIED.withDescription(nsDenied.orElse("caller '" + caller.get().name()
                     + "' may not watch pool " + Echo.of(req.getPoolId()))).asRuntimeException());

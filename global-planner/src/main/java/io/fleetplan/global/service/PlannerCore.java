@@ -71,6 +71,9 @@ public final class PlannerCore implements AutoCloseable {
     // owned by the arbiter thread
     private Arbiter arbiter;
     private int generation;
+    // from a rebuild (becoming leader) to a step-down: only then are commands sent to the executor. A standby's
+    // arbiter still follows the cluster (its watch feeds it), but acting on it would race the leader.
+    private boolean acting;
     private final Map<String, List<WatchSink>> watchers = new HashMap<>();
     private final Map<String, Waiter> waiters = new HashMap<>();
     // answers decided in the current batch; sent once the batch's audit lines are written (group commit)
@@ -134,6 +137,7 @@ public final class PlannerCore implements AutoCloseable {
             generation++;
             arbiter = new Arbiter(settings, scheduler.clock(), idPrefix + generation);
             // more running than max_total_gpus (a budget lowered across the restart): scaled back at once
+            acting = true;
             handle(arbiter.restore(seen), "push", null);
             ready = true;
             updateGauges();
@@ -146,6 +150,7 @@ public final class PlannerCore implements AutoCloseable {
     public void stepDown(String why) {
         ready = false;
         enqueue(() -> {
+            acting = false;
             watchers.values().forEach(list -> list.forEach(s -> s.end(why)));
             watchers.clear();
         });
@@ -237,6 +242,10 @@ public final class PlannerCore implements AutoCloseable {
                     s.send(push);
                 }
             }
+        }
+        if (!acting && !out.commands().isEmpty()) {
+            LOG.info("not leading: " + out.commands().size() + " scale command(s) left to the leader");
+            return;
         }
         int gen = generation;
         for (ScaleCommand c : out.commands()) {

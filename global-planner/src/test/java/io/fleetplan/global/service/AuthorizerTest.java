@@ -45,4 +45,20 @@ class AuthorizerTest {
                 "Namespace intruder not authorized (caller_namespace is not in managed_namespaces)");
         assertThat(new Authorizer(null, List.of()).checkNamespace("anyone")).isEmpty();
     }
+
+    @Test
+    void aCallersNamespaceIsItsConfiguredOneNotTheRequestsClaim() {
+        Authorizer scoped = new Authorizer(List.of("team-a-pool", "team-b-pool"), List.of(
+                new GlobalPlannerConfig.Caller("a", Authorizer.sha256("token-a"), List.of(), List.of("team-a"), false, "team-a-pool")));
+        Caller a = scoped.identify(new Credentials("token-a", List.of())).orElseThrow();
+        assertThat(a.namespace()).isEqualTo("team-a-pool");
+        assertThat(scoped.checkNamespace(a, "team-a-pool")).isEmpty();
+        assertThat(scoped.checkNamespace(a, "")).as("no claim: its own namespace").isEmpty();
+        // team-b-pool is managed, but it is not a's: the request field alone must not get a in
+        assertThat(scoped.checkNamespace(a, "team-b-pool")).get().asString()
+                .contains("caller 'a' is namespace team-a-pool, not team-b-pool");
+        Caller unscoped = auth.identify(new Credentials("token-a", List.of())).orElseThrow();
+        assertThat(auth.checkNamespace(unscoped, "team-a-pool")).as("no configured namespace: the claim").isEmpty();
+        assertThat(auth.checkNamespace(unscoped, "other")).isPresent();
+    }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import io.fleetplan.proto.net.SharedToken;
 
 /**
  * {@code fleetplan mocker}: runs one simulated engine as a worker process. Flags follow Dynamo's
@@ -121,6 +122,10 @@ public final class MockerCommand implements Callable<Integer>, FleetplanSubcomma
     @Option(names = "--cuda-probe", description = "Probe CUDA devices at start and report them on /health and in metrics.")
     boolean cudaProbe;
 
+    @Option(names = "--router-token-file", paramLabel = "FILE",
+            description = "File holding the pool's shared worker token, sent to the router as 'authorization: Bearer TOKEN'.")
+    java.nio.file.Path routerTokenFile;
+
     @Option(names = "--drain-grace-ms", defaultValue = "30000", description = "Default drain grace period, ms (default: ${DEFAULT-VALUE}).")
     long drainGraceMs;
 
@@ -155,8 +160,14 @@ public final class MockerCommand implements Callable<Integer>, FleetplanSubcomma
         }
         EngineConfig engine = engineConfig();
         String advertise = advertiseHost != null ? advertiseHost : "0.0.0.0".equals(host) ? "127.0.0.1" : host;
+        String token;
+        try {
+            token = routerTokenFile == null ? null : SharedToken.read(routerTokenFile, "--router-token-file");
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         return new WorkerSettings(engine, workerId, host, advertise, grpcPort, metricsPort, router, pool, gpus, cudaProbe,
-                Duration.ofMillis(drainGraceMs));
+                Duration.ofMillis(drainGraceMs), token);
     }
 
     EngineConfig engineConfig() {

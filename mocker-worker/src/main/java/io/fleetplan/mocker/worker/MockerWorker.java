@@ -130,7 +130,7 @@ public final class MockerWorker implements AutoCloseable {
             http.start();
         }
         if (settings.routerAddress() != null && !settings.routerAddress().isBlank()) {
-            router = new RouterLink(settings.routerAddress(), this::info, this::heartbeat);
+            router = new RouterLink(settings.routerAddress(), settings.routerToken(), this::info, this::heartbeat);
             router.start();
         }
         LOG.log(System.Logger.Level.INFO, "mocker worker {0} serving {1} ({2}) on gRPC {3}, metrics {4}", workerId,

@@ -2,6 +2,7 @@ package io.fleetplan.mocker.worker;
 
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.common.time.WallClockScheduler;
+import io.fleetplan.proto.net.SharedToken;
 import io.fleetplan.proto.v1.DeregisterRequest;
 import io.fleetplan.proto.v1.RegisterRequest;
 import io.fleetplan.proto.v1.RegisterResponse;
@@ -40,12 +41,13 @@ final class RouterLink implements AutoCloseable {
     private long backoffMs = 250;
     private Scheduler.Cancellable next;
 
-    RouterLink(String address, Supplier<WorkerInfo> info, Supplier<WorkerHeartbeatRequest> heartbeat) {
+    RouterLink(String address, String token, Supplier<WorkerInfo> info, Supplier<WorkerHeartbeatRequest> heartbeat) {
         this.address = address;
         this.info = info;
         this.heartbeat = heartbeat;
         this.channel = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
-        this.stub = RouterGrpc.newBlockingStub(channel);
+        RouterGrpc.RouterBlockingStub plain = RouterGrpc.newBlockingStub(channel);
+        this.stub = token == null ? plain : plain.withCallCredentials(SharedToken.credentials(token));
         this.timer = new WallClockScheduler("router-link", 1);
     }
 

@@ -17,10 +17,24 @@ import java.time.Duration;
  * @param gpus GPUs this worker stands for
  * @param cudaProbe probe CUDA devices at start
  * @param drainGrace default grace period for a drain
+ * @param routerToken the pool's shared worker token sent to the router, or null when the router checks none
  */
 public record WorkerSettings(EngineConfig engine, String workerId, String bindHost, String advertiseHost, int grpcPort,
                              int metricsPort, String routerAddress, String pool, int gpus, boolean cudaProbe,
-                             Duration drainGrace) {
+                             Duration drainGrace, String routerToken) {
+
+    public WorkerSettings(EngineConfig engine, String workerId, String bindHost, String advertiseHost, int grpcPort,
+            int metricsPort, String routerAddress, String pool, int gpus, boolean cudaProbe, Duration drainGrace) {
+        this(engine, workerId, bindHost, advertiseHost, grpcPort, metricsPort, routerAddress, pool, gpus, cudaProbe,
+                drainGrace, null);
+    }
+
+    @Override
+    public String toString() {
+        // the token stays out of logs
+        return "WorkerSettings[workerId=" + workerId + ", bind=" + bindHost + ", advertise=" + advertiseHost + ", router="
+                + routerAddress + ", pool=" + pool + ", gpus=" + gpus + ", routerToken=" + (routerToken == null ? "none" : "set") + "]";
+    }
 
     /** Loopback worker on ephemeral ports, no router: for tests and benches. */
     public static WorkerSettings loopback(EngineConfig engine) {
@@ -30,16 +44,21 @@ public record WorkerSettings(EngineConfig engine, String workerId, String bindHo
 
     public WorkerSettings withRouter(String address) {
         return new WorkerSettings(engine, workerId, bindHost, advertiseHost, grpcPort, metricsPort, address, pool, gpus,
-                cudaProbe, drainGrace);
+                cudaProbe, drainGrace, routerToken);
     }
 
     public WorkerSettings withWorkerId(String id) {
         return new WorkerSettings(engine, id, bindHost, advertiseHost, grpcPort, metricsPort, routerAddress, pool, gpus,
-                cudaProbe, drainGrace);
+                cudaProbe, drainGrace, routerToken);
+    }
+
+    public WorkerSettings withRouterToken(String token) {
+        return new WorkerSettings(engine, workerId, bindHost, advertiseHost, grpcPort, metricsPort, routerAddress, pool,
+                gpus, cudaProbe, drainGrace, token);
     }
 
     public WorkerSettings withCudaProbe(boolean probe) {
         return new WorkerSettings(engine, workerId, bindHost, advertiseHost, grpcPort, metricsPort, routerAddress, pool,
-                gpus, probe, drainGrace);
+                gpus, probe, drainGrace, routerToken);
     }
 }

@@ -90,4 +90,16 @@ class MockerCommandTest {
                 .isInstanceOf(CommandLine.ParameterException.class)
                 .hasMessageContaining("planner_profile_data " + bad).hasMessageContaining("prefill_ttft");
     }
+
+    @Test
+    void theRouterTokenIsReadFromItsFileAndKeptOutOfLogs(@TempDir Path dir) throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "pool-token-0123456789abcdef\n");
+        WorkerSettings s = parse("--router", "10.0.0.1:9000", "--router-token-file", token.toString());
+        assertThat(s.routerToken()).isEqualTo("pool-token-0123456789abcdef");
+        assertThat(s.toString()).doesNotContain("pool-token-0123456789abcdef");
+        assertThat(parse("--router", "10.0.0.1:9000").routerToken()).isNull();
+        Files.writeString(dir.resolve("short"), "x");
+        assertThatThrownBy(() -> parse("--router-token-file", dir.resolve("short").toString()))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--router-token-file");
+    }
 }

@@ -29,6 +29,7 @@ import io.fleetplan.pool.source.PrometheusClient;
 import io.fleetplan.pool.source.PrometheusSource;
 import io.fleetplan.pool.source.RouterStreams;
 import io.grpc.ManagedChannelBuilder;
+import io.fleetplan.proto.net.SharedToken;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
@@ -48,6 +49,15 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
     @Option(names = "--config", description = "PlannerConfig file; without it the planner runs the recommended"
             + " configuration (preset fleetplan) with the environment's Kubernetes settings")
     Path config;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Bind address of the live dashboard and /metrics (0.0.0.0 in a pod). Default: ${DEFAULT-VALUE}.")
+    String host;
+
+    @Option(names = "--global-planner-token-file", paramLabel = "FILE",
+            description = "File holding this planner's GlobalPlanner caller token, sent as 'authorization: Bearer TOKEN' "
+                    + "(the GlobalPlanner's callers[].bearer_token_sha256 is its SHA-256).")
+    Path globalPlannerTokenFile;
 
     @Option(names = "--block-size", defaultValue = "64", description = "KV block size in tokens, to convert router block counts")
     int blockSize;
@@ -86,10 +96,10 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
                         settings.sloTtftMs(), settings.sloItlMs()))
                 .addListener(recorder);
         HTTPServer metricsServer = c.metricReportingPrometheusPort() > 0
-                ? HTTPServer.builder().port(c.metricReportingPrometheusPort()).registry(registry).buildAndStart() : null;
+                ? HTTPServer.builder().hostname(host).port(c.metricReportingPrometheusPort()).registry(registry).buildAndStart() : null;
         String title = "fleetplan pool planner " + pool.poolId();
         DashboardServer dashboard = c.liveDashboardPort() > 0
-                ? new DashboardServer("0.0.0.0", c.liveDashboardPort(), recorder, title) : null;
+                ? new DashboardServer(host, c.liveDashboardPort(), recorder, title) : null;
         c.reportIntervalHours().ifPresent(h -> {
             ReportWriter writer = new ReportWriter(recorder, Path.of(c.reportOutputDir()), title);
             Duration every = Duration.ofMillis((long) (h * 3_600_000));
@@ -98,7 +108,7 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
         System.out.println("pool-planner " + pool.poolId() + ": " + new PlannerConfigKind().summary(c) + "; source="
                 + (c.routerAddress() != null ? "router " + c.routerAddress() : "prometheus " + prometheusUrl(c))
                 + ", connector=" + connector.name()
-                + (dashboard != null ? ", dashboard http://localhost:" + dashboard.port() + "/" : "")
+                + (dashboard != null ? ", dashboard http://" + host + ":" + dashboard.port() + "/" : "")
                 + (metricsServer != null ? ", metrics :" + metricsServer.getPort() : ""));
         loop.start();
         CountDownLatch stop = new CountDownLatch(1);
@@ -137,14 +147,26 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
                 c.modelName(), engines);
     }
 
+    /** The channel to the GlobalPlanner; with a token, every call carries it as the caller's identity. */
+    static io.grpc.ManagedChannel globalPlannerChannel(String address, String token) {
+        ManagedChannelBuilder<?> b = ManagedChannelBuilder.forTarget(address).usePlaintext();
+        if (token != null) {
+            io.grpc.Metadata headers = new io.grpc.Metadata();
+            headers.put(SharedToken.AUTHORIZATION, "Bearer " + token);
+            b.intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+        return b.build();
+    }
+
     private ScalingConnector connector(PlannerConfig c, PoolIdentity pool, Duration timeout) {
         return switch (c.environment()) {
             case "global-planner" -> {
                 if (c.globalPlannerAddress() == null) {
                     throw new IllegalArgumentException("global_planner_address: required (host:port) with environment global-planner");
                 }
-                GlobalPlannerConnector g = new GlobalPlannerConnector(
-                        ManagedChannelBuilder.forTarget(c.globalPlannerAddress()).usePlaintext().build(), pool,
+                GlobalPlannerConnector g = new GlobalPlannerConnector(globalPlannerChannel(c.globalPlannerAddress(),
+                        globalPlannerTokenFile == null ? null
+                                : SharedToken.read(globalPlannerTokenFile, "--global-planner-token-file")), pool,
                         new Replicas(initialPrefill, initialDecode), java.time.InstantSource.system(), timeout);
                 g.watch();
                 yield g;

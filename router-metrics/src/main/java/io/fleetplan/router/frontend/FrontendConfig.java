@@ -20,11 +20,20 @@ import java.util.Map;
  * @param maxTokensLimit    largest max_tokens accepted (32768)
  * @param retryAfterSeconds Retry-After on 503 when no pool can serve (1)
  * @param poolPollMs        how often pool readiness is refreshed from the LocalRouters (250)
+ * @param routerTokenFile   file with the pools' shared token, sent on ListWorkers (routers started with
+ *                          --worker-token-file refuse it otherwise); null = none
  */
 public record FrontendConfig(String model, String dynamoNamespace, String host, Integer httpPort,
                              Map<String, String> poolRouters, GlobalRouterConfig globalRouter,
                              Integer maxPromptTokens, Integer maxTokensLimit, Integer retryAfterSeconds,
-                             Integer poolPollMs) {
+                             Integer poolPollMs, String routerTokenFile) {
+
+    public FrontendConfig(String model, String dynamoNamespace, String host, Integer httpPort,
+            Map<String, String> poolRouters, GlobalRouterConfig globalRouter, Integer maxPromptTokens,
+            Integer maxTokensLimit, Integer retryAfterSeconds, Integer poolPollMs) {
+        this(model, dynamoNamespace, host, httpPort, poolRouters, globalRouter, maxPromptTokens, maxTokensLimit,
+                retryAfterSeconds, poolPollMs, null);
+    }
 
     public FrontendConfig {
         ConfigChecks c = new ConfigChecks();

@@ -5,6 +5,7 @@ import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.common.time.WallClockScheduler;
 import io.fleetplan.router.global.PoolSelector;
 import io.fleetplan.router.metrics.MetricsHttp;
+import io.fleetplan.proto.net.SharedToken;
 import io.fleetplan.router.net.IoLoops;
 import io.grpc.Context;
 import io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap;
@@ -48,7 +49,8 @@ public final class FrontendServer implements AutoCloseable {
     public FrontendServer(FrontendConfig config) {
         this.config = config;
         this.loops = new IoLoops("frontend-io", IoLoops.threads("fleetplan.frontend.io-threads"));
-        this.pools = new PoolClients(config.poolRouters(), loops);
+        this.pools = new PoolClients(config.poolRouters(), loops, config.routerTokenFile() == null ? null
+                : SharedToken.read(java.nio.file.Path.of(config.routerTokenFile()), "router_token_file"));
         this.metrics = new FrontendMetrics(config.dynamoNamespace(), config.model(), pools::readyCounts);
         this.flow = new GenerationFlow(new PoolSelector(config.globalRouter()), pools, config.retryAfterSeconds());
         this.parser = new RequestParser(RequestParser.mapper(), config.model(), config.maxPromptTokens(),

@@ -1,5 +1,6 @@
 package io.fleetplan.router.frontend;
 
+import io.fleetplan.proto.net.SharedToken;
 import io.fleetplan.proto.v1.ListWorkersRequest;
 import io.fleetplan.proto.v1.RouterGrpc;
 import io.fleetplan.proto.v1.WorkerLoad;
@@ -35,10 +36,12 @@ final class PoolClients implements AutoCloseable {
      * the client's socket and writes the SSE event inline, with no task hand-off or wake-up between threads.
      * Blocking stub calls are unaffected: they run their callbacks on the calling thread.
      */
-    PoolClients(Map<String, String> addresses, IoLoops loops) {
+    PoolClients(Map<String, String> addresses, IoLoops loops, String routerToken) {
         addresses.forEach((pool, address) -> {
             ManagedChannel ch = channel(address, loops, loops.group);
-            stubs.put(pool, RouterGrpc.newBlockingStub(ch));
+            // the token goes with the blocking stub's calls (ListWorkers), not with every Generate
+            RouterGrpc.RouterBlockingStub blocking = RouterGrpc.newBlockingStub(ch);
+            stubs.put(pool, routerToken == null ? blocking : blocking.withCallCredentials(SharedToken.credentials(routerToken)));
             Map<EventLoop, RouterGrpc.RouterStub> perLoop = new HashMap<>();
             for (EventLoop loop : loops.loops()) {
                 perLoop.put(loop, RouterGrpc.newStub(channel(address, loops, loop)));

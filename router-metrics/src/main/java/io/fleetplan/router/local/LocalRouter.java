@@ -27,7 +27,9 @@ import io.fleetplan.router.net.IoLoops;
 import io.fleetplan.router.net.RawRequest;
 import io.fleetplan.router.net.RawResponse;
 import io.fleetplan.proto.net.Keepalive;
+import io.fleetplan.proto.net.SharedToken;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -41,6 +43,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,10 +56,28 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LocalRouter extends RouterGrpc.RouterImplBase implements AutoCloseable {
 
-    /** How to run one router. */
+    /**
+     * How to run one router.
+     *
+     * @param workerToken the shared token that Register, WorkerHeartbeat, Deregister and ListWorkers must carry
+     *                    ({@code authorization: Bearer TOKEN}); null = no check (loopback only, see RouterCommand)
+     */
     public record Options(String pool, String routerId, String host, int grpcPort, int metricsPort,
-                          RouterConfig config) {
+                          RouterConfig config, String workerToken) {
+
+        public Options(String pool, String routerId, String host, int grpcPort, int metricsPort, RouterConfig config) {
+            this(pool, routerId, host, grpcPort, metricsPort, config, null);
+        }
     }
+
+    /**
+     * What only the pool's own members may call: joining or leaving the pool (a rogue Register receives user
+     * prompts, a forged Deregister or draining heartbeat takes a worker out) and listing the workers' addresses.
+     */
+    static final Set<String> MEMBER_METHODS = Set.of(RouterGrpc.getRegisterMethod().getFullMethodName(),
+            RouterGrpc.getWorkerHeartbeatMethod().getFullMethodName(),
+            RouterGrpc.getDeregisterMethod().getFullMethodName(),
+            RouterGrpc.getListWorkersMethod().getFullMethodName());
 
     private static final System.Logger LOG = System.getLogger(LocalRouter.class.getName());
 
@@ -87,7 +108,7 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
         server = Keepalive.permittingPings(NettyServerBuilder.forAddress(
                         new InetSocketAddress(options.host(), options.grpcPort())))
                 .bossEventLoopGroup(loops.group).workerEventLoopGroup(loops.group).channelType(loops.serverChannel)
-                .directExecutor().addService(service()).build().start();
+                .directExecutor().addService(guarded(service())).build().start();
         http = HttpServer.create(new InetSocketAddress(options.host(), options.metricsPort()), 64);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.createContext("/metrics", ex -> MetricsHttp.serve(ex, metrics.registry()));
@@ -107,6 +128,14 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
         Duration period = Duration.ofMillis(Math.max(10, options.config().heartbeatIntervalMs()));
         expiry = scheduler.scheduleAtFixedRate(period, period, this::expireWorkers);
         return this;
+    }
+
+    private ServerServiceDefinition guarded(ServerServiceDefinition service) {
+        if (options.workerToken() == null) {
+            return service;
+        }
+        return ServerInterceptors.intercept(service, SharedToken.of(options.workerToken())
+                .guarding(MEMBER_METHODS, "the pool's worker token"));
     }
 
     public int grpcPort() {

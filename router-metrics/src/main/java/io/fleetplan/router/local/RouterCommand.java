@@ -4,6 +4,7 @@ import io.fleetplan.common.cli.FleetplanSubcommand;
 import io.fleetplan.common.config.ConfigException;
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.proto.net.LeakDetection;
+import io.fleetplan.proto.net.SharedToken;
 import io.fleetplan.router.core.RouterConfig;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -44,9 +45,43 @@ public final class RouterCommand implements Callable<Integer>, FleetplanSubcomma
     @Option(names = "--router-temperature", description = "Overrides router_temperature (0 = argmin).")
     Double temperature;
 
+    @Option(names = "--worker-token-file", paramLabel = "FILE",
+            description = "File holding the pool's shared worker token: Register, WorkerHeartbeat, Deregister and "
+                    + "ListWorkers must send 'authorization: Bearer TOKEN'. Required unless --host is a loopback address.")
+    Path workerTokenFile;
+
+    @Option(names = "--allow-unauthenticated-workers",
+            description = "Accept Register/Deregister/ListWorkers without a token on a non-loopback --host (any "
+                    + "host that reaches the port can then join the pool and receive its prompts).")
+    boolean allowUnauthenticated;
+
+    /** The worker token, or null when none is required; throws with the flag to fix when the setup is unsafe. */
+    static String workerToken(String host, Path tokenFile, boolean allowUnauthenticated) {
+        if (tokenFile != null) {
+            return SharedToken.read(tokenFile, "--worker-token-file");
+        }
+        if (!allowUnauthenticated && !isLoopback(host)) {
+            throw new IllegalArgumentException("--worker-token-file: required when --host is " + host
+                    + " (not a loopback address): without it any host that reaches the router can register as a "
+                    + "worker and receive the pool's requests; or pass --allow-unauthenticated-workers");
+        }
+        return null;
+    }
+
+    static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
     @Override
     public Integer call() throws Exception {
         RouterConfig cfg;
+        String token;
+        try {
+            token = workerToken(host, workerTokenFile, allowUnauthenticated);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
         try {
             cfg = config == null ? RouterConfig.defaults() : ConfigLoader.load(config, RouterConfig.class);
             if (mode != null || temperature != null) {
@@ -64,11 +99,12 @@ public final class RouterCommand implements Callable<Integer>, FleetplanSubcomma
         String id = routerId != null ? routerId : "router-" + namespace + "-" + UUID.randomUUID().toString().substring(0, 8);
         CountDownLatch stop = new CountDownLatch(1);
         LeakDetection.offUnlessAsked();
-        try (LocalRouter router = new LocalRouter(new LocalRouter.Options(namespace, id, host, port, metricsPort, cfg))
+        try (LocalRouter router = new LocalRouter(new LocalRouter.Options(namespace, id, host, port, metricsPort, cfg, token))
                 .start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            System.out.printf("router %s for pool %s: gRPC %s:%d, metrics http://%s:%d/metrics, mode %s%n", id,
-                    namespace, host, router.grpcPort(), host, router.metricsPort(), cfg.routerMode());
+            System.out.printf("router %s for pool %s: gRPC %s:%d, metrics http://%s:%d/metrics, mode %s, workers %s%n",
+                    id, namespace, host, router.grpcPort(), host, router.metricsPort(), cfg.routerMode(),
+                    token != null ? "need the worker token" : "unauthenticated");
             System.out.flush();
             stop.await();
         }

@@ -89,8 +89,15 @@ public final class FakeWorker extends WorkerGrpc.WorkerImplBase implements AutoC
 
     /** Registers with a router and heartbeats every 100 ms through the Router RPC too. */
     public FakeWorker registerWith(String routerAddress) {
+        return registerWith(routerAddress, null);
+    }
+
+    /** Registers sending {@code token} as the pool's worker token (null = none). */
+    public FakeWorker registerWith(String routerAddress, String token) {
         routerChannel = NettyChannelBuilder.forTarget(routerAddress).usePlaintext().build();
-        RouterGrpc.RouterBlockingStub stub = RouterGrpc.newBlockingStub(routerChannel);
+        RouterGrpc.RouterBlockingStub plain = RouterGrpc.newBlockingStub(routerChannel);
+        RouterGrpc.RouterBlockingStub stub = token == null ? plain
+                : plain.withCallCredentials(io.fleetplan.proto.net.SharedToken.credentials(token));
         stub.register(RegisterRequest.newBuilder().setWorker(info()).build());
         heartbeats = timer.scheduleAtFixedRate(() -> {
             try {

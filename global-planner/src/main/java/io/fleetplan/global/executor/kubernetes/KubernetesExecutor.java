@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -167,19 +168,30 @@ public final class KubernetesExecutor implements ScaleExecutor {
     private void awaitEffect(ScaleCommand c, Listener listener) {
         Instant deadline = scheduler.now().plus(settleTimeout);
         AtomicReference<Scheduler.Cancellable> task = new AtomicReference<>();
-        Runnable check = () -> io.execute(() -> {
-            Observation now = safeObserve(c);
-            boolean done = !releaseOnStatus || !statusReports(c.target())
-                    || (c.scaleDown() ? now.runningReplicas() <= c.toReplicas() : now.readyReplicas() >= c.toReplicas());
-            if (done || !scheduler.now().isBefore(deadline)) {
+        Runnable check = () -> {
+            try {
+                io.execute(() -> {
+                    Observation now = safeObserve(c);
+                    boolean done = !releaseOnStatus || !statusReports(c.target())
+                            || (c.scaleDown() ? now.runningReplicas() <= c.toReplicas() : now.readyReplicas() >= c.toReplicas());
+                    if (done || !scheduler.now().isBefore(deadline)) {
+                        Scheduler.Cancellable t = task.getAndSet(null);
+                        if (t != null) {
+                            t.cancel();
+                            // completed with what is really there: a slow scale-down stays charged through running
+                            listener.completed(c, now);
+                        }
+                    }
+                });
+            } catch (RejectedExecutionException closed) {
+                // this executor was closed (the replica stopped) while the scheduler, which may outlive it, runs on:
+                // the command is no longer watched here, and the poll must not keep firing into a closed executor
                 Scheduler.Cancellable t = task.getAndSet(null);
                 if (t != null) {
                     t.cancel();
-                    // completed with what is really there: a slow scale-down stays charged through running
-                    listener.completed(c, now);
                 }
             }
-        });
+        };
         task.set(scheduler.scheduleAtFixedRate(Duration.ZERO, pollEvery, check));
     }
 

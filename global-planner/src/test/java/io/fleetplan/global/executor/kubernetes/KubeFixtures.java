@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** CRDs from deploy/crds and a prefill/decode pool DGD with its DGDSAs, for the fabric8 CRUD mock server. */
+/** CRDs from the fleetplan-crds chart and a prefill/decode pool DGD with its DGDSAs, for the fabric8 CRUD mock server. */
 public final class KubeFixtures {
 
     public static final String NS = "fleetplan";
@@ -26,7 +26,7 @@ public final class KubeFixtures {
     public static void installCrds(KubernetesClient client) throws Exception {
         for (String f : new String[] {"nvidia.com_dynamographdeployments.yaml",
                 "nvidia.com_dynamographdeploymentscalingadapters.yaml"}) {
-            try (InputStream in = Files.newInputStream(Path.of("..", "deploy", "crds", f))) {
+            try (InputStream in = Files.newInputStream(Path.of("..", "deploy", "helm", "fleetplan-crds", "templates", f))) {
                 client.apiextensions().v1().customResourceDefinitions().load(in).create();
             }
         }

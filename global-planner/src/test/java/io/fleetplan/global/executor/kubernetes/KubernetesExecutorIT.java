@@ -96,6 +96,30 @@ class KubernetesExecutorIT {
     }
 
     @Test
+    void aClosedExecutorStopsPollingItsPendingCommands() throws Exception {
+        // the operator reports 2 ready decode replicas: a scale-up to 4 is written, then waits for readiness
+        KubeFixtures.status(client, "pool-a", "decode", 2, 2);
+        List<Throwable> escaped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> escaped.add(e));
+        try {
+            KubernetesExecutor ex = executor();
+            Recorder up = new Recorder();
+            ex.apply(new ScaleCommand("d1", new TargetKey(NS, "pool-a", "decode"), SubType.DECODE, 2, 4, 1), up);
+            await().atMost(Duration.ofSeconds(10)).until(() -> adapterReplicas(client, "pool-a-decode") == 4);
+            // a replica that stops leading closes its executor; the scheduler (shared, as in a test or a restart
+            // of the server on the same scheduler) runs on. The 50 ms poll must stop, not fire into a closed pool.
+            ex.close();
+            Thread.sleep(1000);
+            // (a call already in flight when the pool closed may fail once; a poll into the closed pool fails every tick)
+            assertThat(escaped).as("polls into the closed executor")
+                    .noneMatch(e -> e instanceof java.util.concurrent.RejectedExecutionException);
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+    }
+
+    @Test
     void scalesTheDgdsaThroughScaleAndWaitsForTheOperatorsStatus() throws Exception {
         try (KubernetesExecutor ex = executor()) {
             TargetKey decode = new TargetKey(NS, "pool-a", "decode");
