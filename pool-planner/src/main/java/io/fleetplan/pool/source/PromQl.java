@@ -67,7 +67,7 @@ public final class PromQl {
 
     /** Dynamo namespace label value: dashes become underscores (DYN_NAMESPACE sanitised). */
     public static String sanitize(String namespace) {
-        return namespace == null ? "" : namespace.replace('-', '_');
+        return io.fleetplan.common.metrics.DynamoNamespace.label(namespace);
     }
 
     private static String selector(String namespace) {

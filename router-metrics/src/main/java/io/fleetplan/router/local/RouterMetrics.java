@@ -1,5 +1,6 @@
 package io.fleetplan.router.local;
 
+import io.fleetplan.common.metrics.DynamoNamespace;
 import io.fleetplan.router.core.WorkerView;
 import io.fleetplan.router.metrics.DynamoBuckets;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -104,7 +105,7 @@ public final class RouterMetrics {
 
     /** Dynamo's planner replaces '-' with '_' in the namespace it queries router metrics with. */
     public static String sanitize(String namespace) {
-        return namespace.replace('-', '_');
+        return DynamoNamespace.label(namespace);
     }
 
     public PrometheusRegistry registry() {
