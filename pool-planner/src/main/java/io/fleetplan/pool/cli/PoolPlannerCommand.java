@@ -130,9 +130,10 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
         if (c.routerAddress() != null) {
             return RouterStreams.connect(c.routerAddress(), 1000, blockSize);
         }
-        MetricsSource engines = c.routerMetricsUrl() == null ? null
-                : new MetricsScrapeSource(c.routerMetricsUrl(), timeout, blockSize, s.engineLimits());
         String ns = c.namespace() != null ? c.namespace() : System.getenv("DYN_NAMESPACE");
+        MetricsSource engines = c.routerMetricsUrl() == null ? null
+                : new MetricsScrapeSource(c.routerMetricsUrl(), ns == null ? "" : ns, timeout, blockSize,
+                        s.engineLimits());
         return new PrometheusSource(new PrometheusClient(prometheusUrl(c), timeout), c.throughputMetricsSource(), ns,
                 c.modelName(), engines);
     }

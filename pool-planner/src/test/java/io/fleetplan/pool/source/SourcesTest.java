@@ -57,6 +57,25 @@ class SourcesTest {
         });
     }
 
+    @Test
+    void scrapeReadsLabelValuesHoldingBracesQuotesSlashesAndEscapes() {
+        // a Frontend's page lists every pool's workers; ids and other labels may hold any character
+        String text = """
+                # TYPE dynamo_frontend_worker_active_decode_blocks gauge
+                dynamo_frontend_worker_active_decode_blocks{dynamo_namespace="pool-a",worker_id="ns/pod-0 {a}",dp_rank="1",worker_type="decode"} 3
+                dynamo_frontend_worker_active_decode_blocks{note="say \\"hi\\", a}=b \\\\",dynamo_namespace="pool_a",worker_id="w\\"2",worker_type="decode"} 5 1700000000000
+                dynamo_frontend_worker_active_decode_blocks{dynamo_namespace="pool_b",worker_id="other",worker_type="decode"} 9
+                dynamo_frontend_worker_active_prefill_tokens{dynamo_namespace="pool_a",worker_id="ns/pod-0 {a}",dp_rank="1",worker_type="decode"} 128
+                """;
+        EngineSnapshot s = MetricsScrapeSource.parse(text, "pool-a", Instant.EPOCH, 64, EngineLimits.UNKNOWN);
+        assertThat(s.prefill()).isEmpty();
+        assertThat(s.decode()).extracting(e -> e.workerId() + "#" + e.dpRank() + "=" + e.scheduledKvTokens() + "/"
+                + e.queuedPrefillTokens()).containsExactly("ns/pod-0 {a}#1=192.0/128.0", "w\"2#0=320.0/0.0");
+        assertThat(ExpositionText.sample("m{a=\"x\\ny\",b=\"\\\\\"} 1").labels())
+                .containsExactly(java.util.Map.entry("a", "x\ny"), java.util.Map.entry("b", "\\"));
+        assertThat(ExpositionText.sample("m{a=\"unterminated} 1")).isNull();
+    }
+
     private static PoolMetrics metrics(double time, long total, double n, double isl, double ttft, WorkerLoad... workers) {
         return PoolMetrics.newBuilder().setTime(time).setRequestsTotal(total).setNumRequests(n).setMeanIsl(isl)
                 .setMeanOsl(100).setMeanTtftMs(ttft).setMeanItlMs(20).addAllWorkers(java.util.List.of(workers)).build();
