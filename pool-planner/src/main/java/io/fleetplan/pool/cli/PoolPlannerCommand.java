@@ -82,8 +82,9 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
         DiagnosticsRecorder recorder = new DiagnosticsRecorder(10_000, settings.sloTtftMs(), settings.sloItlMs());
         WallClockScheduler scheduler = new WallClockScheduler("pool-planner", 1);
         PlannerLoop loop = new PlannerLoop(planner, source, connector, scheduler)
-                .addListener(new PlannerMetrics(registry, settings.prefillGpus(), settings.decodeGpus(),
-                        settings.sloTtftMs(), settings.sloItlMs()))
+                .addListener(new PlannerMetrics(registry,
+                        c.namespace() != null ? c.namespace() : System.getenv("DYN_NAMESPACE"), settings.mode(),
+                        settings.prefillGpus(), settings.decodeGpus(), settings.sloTtftMs(), settings.sloItlMs()))
                 .addListener(recorder);
         HTTPServer metricsServer = c.metricReportingPrometheusPort() > 0
                 ? HTTPServer.builder().port(c.metricReportingPrometheusPort()).registry(registry).buildAndStart() : null;
