@@ -50,6 +50,7 @@ public final class FrontendServer implements AutoCloseable {
         this.loops = new IoLoops("frontend-io", IoLoops.threads("fleetplan.frontend.io-threads"));
         this.pools = new PoolClients(config.poolRouters(), loops);
         this.metrics = new FrontendMetrics(config.dynamoNamespace(), config.model(), pools::readyCounts);
+        metrics.exportWorkers(pools::workerLoads);
         this.flow = new GenerationFlow(new PoolSelector(config.globalRouter()), pools, config.retryAfterSeconds());
         this.parser = new RequestParser(RequestParser.mapper(), config.model(), config.maxPromptTokens(),
                 config.maxTokensLimit());

@@ -240,7 +240,7 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
     public void listWorkers(ListWorkersRequest request, StreamObserver<ListWorkersResponse> response) {
         ListWorkersResponse.Builder b = ListWorkersResponse.newBuilder();
         for (WorkerView v : state.workers()) {
-            b.addWorkers(ProtoMapping.workerLoad(v, links.lastFpm(v.id())));
+            b.addWorkers(ProtoMapping.workerLoad(v, links.lastFpm(v.id()), metrics.last(v.id())));
         }
         response.onNext(b.build());
         response.onCompleted();
@@ -332,7 +332,7 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
                     .setOldestWaitingMs(stats.oldestWaitingMs(System.nanoTime()))
                     .setKvHitRateSum(now.sumHit()).setKvHitRateCount(now.hitCount());
             for (WorkerView v : state.workers()) {
-                b.addWorkers(ProtoMapping.workerLoad(v, links.lastFpm(v.id())));
+                b.addWorkers(ProtoMapping.workerLoad(v, links.lastFpm(v.id()), metrics.last(v.id())));
             }
             try {
                 out.onNext(b.build());

@@ -120,6 +120,12 @@ public final class RouterMetrics {
         lastPerWorker.computeIfAbsent(workerId, k -> new double[3])[which] = value;
     }
 
+    /** The last TTFT (s), ITL (s) and ISL observed for the worker (a copy), or null before its first request. */
+    double[] last(String workerId) {
+        double[] v = lastPerWorker.get(workerId);
+        return v == null ? null : v.clone();
+    }
+
     void forget(String workerId) {
         lastPerWorker.remove(workerId);
     }
