@@ -40,6 +40,8 @@ public final class RouterMetrics {
     final DistributionDataPoint osl;
     final DistributionDataPoint kvHitRate;
     final CounterDataPoint retries;
+    /** Requests refused because every worker was over its busy threshold (Dynamo's router queue backpressure). */
+    final CounterDataPoint busyBackpressure;
 
     /**
      * @param pool          the pool's Dynamo namespace; exported with '-' replaced by '_', as Dynamo's planner
@@ -68,6 +70,22 @@ public final class RouterMetrics {
         kvHitRate = histogram("dynamo_component_router_kv_hit_rate",
                 "Predicted KV prefix hit rate at routing time (overlap blocks / prompt blocks)", DynamoBuckets.HIT_RATE);
 
+        // Dynamo's router queue: its router holds requests while every worker is busy. This router never holds one
+        // (it places a request at once or refuses it, and a busy refusal is the backpressure), so nothing is ever
+        // pending; the series exist with their true value for the dashboards and alerts written against them.
+        for (String pending : new String[] {"requests", "isl_tokens", "cached_tokens"}) {
+            GaugeWithCallback.builder().name("dynamo_frontend_router_queue_pending_" + pending)
+                    .help("Requests (or their prompt / cached tokens) held in the router's queue; always 0: "
+                            + "fleetplan's router places or refuses at once")
+                    .labelNames("dynamo_namespace", "router_id", "worker_type")
+                    .callback(cb -> workers.get().stream().map(v -> v.spec().role().workerType()).distinct()
+                            .forEach(type -> cb.call(0, namespaceLabel, routerId, type)))
+                    .register(registry);
+        }
+        busyBackpressure = Counter.builder().name("dynamo_frontend_router_queue_backpressure_total")
+                .help("Requests turned away because every worker was busy, by reason")
+                .labelNames("dynamo_namespace", "router_id", "reason").register(registry)
+                .labelValues(namespaceLabel, routerId, "all_workers_busy");
         workerGauge("dynamo_component_router_worker_registered", "1 for every worker registered with the router",
                 workers, v -> 1, new String[] {"dynamo_namespace", "router_id", "router_worker_id", "dp_rank",
                         "worker_type"});
