@@ -79,7 +79,8 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
         }
         PrometheusRegistry registry = new PrometheusRegistry();
         // the SLO itself (not the planning targets) is what the charts draw observed latency against
-        DiagnosticsRecorder recorder = new DiagnosticsRecorder(10_000, settings.sloTtftMs(), settings.sloItlMs());
+        DiagnosticsRecorder recorder = new DiagnosticsRecorder(10_000, settings.sloTtftMs(), settings.sloItlMs(),
+                settings.mode());
         WallClockScheduler scheduler = new WallClockScheduler("pool-planner", 1);
         PlannerLoop loop = new PlannerLoop(planner, source, connector, scheduler)
                 .addListener(new PlannerMetrics(registry,
