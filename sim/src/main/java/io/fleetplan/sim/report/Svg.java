@@ -41,7 +41,8 @@ final class Svg {
                 return new Axis(fixedTop, fixedTop / 4);
             }
             if (integer) {
-                int max = Math.max(1, (int) Math.ceil(dataMax - 1e-9));
+                // a step of headroom: a line at the maximum does not run along the frame
+                int max = Math.max(2, (int) Math.ceil(dataMax * 1.1 - 1e-9));
                 int step = Math.max(1, (int) Math.ceil(max / 4.0));
                 return new Axis(step * (int) Math.ceil((double) max / step), step);
             }
