@@ -7,18 +7,12 @@ import io.fleetplan.cli.load.LoadStats;
 import io.fleetplan.e2e.support.Http;
 import io.fleetplan.e2e.support.LocalFleet;
 import io.fleetplan.e2e.support.Loads;
-import io.fleetplan.e2e.support.Tools;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.fleetplan.e2e.support.Chromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,10 +26,8 @@ class DashboardBrowserIT {
 
     @Test
     void liveDashboardRendersChartsWithData() throws Exception {
-        Optional<Path> chromium = Tools.find("chromium", "chromium-browser", "google-chrome");
-        Assumptions.assumeTrue(chromium.isPresent(), () -> Tools.missing("chromium", List.of("chromium")));
-
         try (LocalFleet fleet = new LocalFleet("dashboard")) {
+            Chromium chromium = Chromium.require(fleet.dir());
             int[] router = fleet.router(NS);
             fleet.worker("worker-0", NS, router[0], "agg");
             int frontend = fleet.frontend(NS, router[0]);
@@ -69,8 +61,7 @@ class DashboardBrowserIT {
             LoadStats stats = load.get(60, TimeUnit.SECONDS);
             assertThat(stats.failedCount()).as("client errors %s", stats.errors()).isZero();
 
-            Path profile = Files.createTempDirectory("fleetplan-chromium");
-            String dom = chromium(chromium.get(), profile, fleet.dir(), "--dump-dom", page);
+            String dom = chromium.dom(page);
             Files.writeString(fleet.dir().resolve("dashboard-dom.html"), dom);
             assertThat(dom).as("charts drawn").contains("<svg").containsAnyOf("<polyline", "<path", "<line");
             // observed load and latency from the load loop, and the SLO as a dashed line on both latency charts
@@ -79,30 +70,11 @@ class DashboardBrowserIT {
             int rows = dom.split("<tr").length - 2; // minus the header row
             assertThat(rows).as("decision rows in the table").isPositive();
 
-            Path shot = fleet.dir().resolve("dashboard.png");
-            chromium(chromium.get(), Files.createTempDirectory("fleetplan-chromium"), fleet.dir(),
-                    "--screenshot=" + shot, "--window-size=1280,1600", page);
+            Path shot = chromium.screenshot(page, fleet.dir().resolve("dashboard.png"), 1280, 1600);
             assertThat(shot).exists();
             assertThat(Files.size(shot)).as("a rendered page, not a blank one").isGreaterThan(20_000);
             System.out.println("dashboard e2e: " + rows + " decision rows, screenshot " + shot + " (" + Files.size(shot)
                     + " bytes); load " + stats.okCount() + " ok, " + stats.failedCount() + " failed");
         }
-    }
-
-    /** Runs headless Chromium once (fresh profile, no network chatter) and returns its stdout. */
-    static String chromium(Path binary, Path profile, Path workDir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile,
-                "--virtual-time-budget=8000", "--run-all-compositor-stages-before-draw"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
-                .redirectError(workDir.resolve("chromium.log").toFile()).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("chromium did not finish in 60 s; see " + workDir.resolve("chromium.log"));
-        }
-        return new String(out, StandardCharsets.UTF_8);
     }
 }

@@ -166,8 +166,9 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
         sb.append("  load            ./fleetplan load --trace <trace.jsonl|csv> --url ").append(base).append(" --rate-scale 0.5\n");
         for (StackConfig.Pool p : layout.stack().pools()) {
             StackLayout.PoolPorts pp = layout.ports(p.name());
-            sb.append(String.format("  pool %-10s planner dashboard http://%s:%d/   router metrics http://%s:%d/metrics%n",
-                    p.name(), StackLayout.HOST, pp.plannerDashboard(), StackLayout.HOST, pp.routerMetrics()));
+            sb.append(String.format("  pool %-10s planner dashboard http://%s:%d/   router metrics http://%s:%d/metrics"
+                            + "   planner metrics http://%s:%d/metrics%n", p.name(), StackLayout.HOST,
+                    pp.plannerDashboard(), StackLayout.HOST, pp.routerMetrics(), StackLayout.HOST, pp.plannerMetrics()));
         }
         sb.append("  frontend        ").append(base).append("/metrics\n");
         sb.append("  global planner  grpc ").append(StackLayout.HOST).append(':').append(layout.globalPlannerPort())

@@ -297,6 +297,38 @@ class DeployManifestsTest {
     }
 
     @Test
+    void dashboardFiltersEveryPoolSeriesByThePoolVariable() throws IOException {
+        JsonNode dash = new ObjectMapper().readTree(deploy.resolve("grafana/fleetplan-dashboard.json").toFile());
+        JsonNode pool = null;
+        for (JsonNode v : dash.path("templating").path("list")) {
+            if (v.path("name").asText().equals("pool")) {
+                pool = v;
+            }
+        }
+        assertThat(pool).as("a pool variable").isNotNull();
+        assertThat(pool.path("query").path("query").asText()).contains("dynamo_namespace");
+        // series labelled by pool (router, worker and planner): each is selected by the variable
+        Pattern pooled = Pattern.compile("\\b((?:dynamo_component|dynamo_planner|fleetplan_router|fleetplan_mocker)_[a-z0-9_]+)"
+                + "(\\{[^}]*\\})?");
+        List<String> unfiltered = new java.util.ArrayList<>();
+        int filtered = 0;
+        for (JsonNode p : dash.path("panels")) {
+            for (JsonNode t : p.path("targets")) {
+                Matcher m = pooled.matcher(t.path("expr").asText());
+                while (m.find()) {
+                    if (m.group(2) != null && m.group(2).contains("dynamo_namespace=~\"$pool\"")) {
+                        filtered++;
+                    } else {
+                        unfiltered.add(p.path("title").asText() + ": " + m.group());
+                    }
+                }
+            }
+        }
+        assertThat(unfiltered).as("pool series the pool variable does not select").isEmpty();
+        assertThat(filtered).isGreaterThan(15);
+    }
+
+    @Test
     void kindConfigAndScriptAreConsistent() throws IOException {
         JsonNode kind = DeployFiles.documents(deploy.resolve("kind/kind-config.yaml")).getFirst();
         assertThat(kind.path("kind").asText()).isEqualTo("Cluster");

@@ -56,13 +56,18 @@ public final class Http {
         return any ? sum : Double.NaN;
     }
 
-    /** The label value of the state of a StateSet that is 1 ({@code name{name="state"} 1}). */
+    /**
+     * The state of a StateSet that is 1 ({@code name{name="state"} 1}, other labels such as the planner's
+     * {@code dynamo_namespace} around it).
+     */
     public static String activeState(String exposition, String stateSet) {
+        String label = stateSet + "=\"";
         for (String line : exposition.split("\n")) {
             String t = line.trim();
-            if (line.startsWith(stateSet + "{") && (t.endsWith(" 1") || t.endsWith(" 1.0"))) {
-                int q = line.indexOf('"');
-                return line.substring(q + 1, line.indexOf('"', q + 1));
+            int at = line.indexOf(label);
+            if (line.startsWith(stateSet + "{") && at > 0 && (t.endsWith(" 1") || t.endsWith(" 1.0"))) {
+                int q = at + label.length();
+                return line.substring(q, line.indexOf('"', q));
             }
         }
         return null;

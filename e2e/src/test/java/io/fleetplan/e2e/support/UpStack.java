@@ -76,6 +76,11 @@ public final class UpStack implements AutoCloseable {
                 + "\\s+planner dashboard http://127\\.0\\.0\\.1:(\\d+)/") + "/";
     }
 
+    /** What {@code fleetplan up} printed when it was ready (the URLs of every component). */
+    public String banner() {
+        return banner;
+    }
+
     public Path runDir() {
         return runDir;
     }

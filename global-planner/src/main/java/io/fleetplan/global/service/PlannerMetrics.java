@@ -50,6 +50,23 @@ public final class PlannerMetrics {
     private final Gauge leader = Gauge.builder().name("fleetplan_global_planner_leader")
             .help("1 while this replica is the leader").register(registry);
 
+    /**
+     * Request and decision series exist from the start, at 0, so a dashboard's rate() panels and a Dynamo user's
+     * alerts find them before the first scale request: Dynamo's five (result, reason) pairs, its three latency
+     * results, and the two outcomes a proposal most often gets.
+     */
+    public PlannerMetrics() {
+        for (String[] pair : new String[][] {{"success", "success"}, {"success", "no_operation"},
+                {"rejected", "budget_exceeded"}, {"error", "exception"}, {"error", "not_authorized"}}) {
+            dynamoRequests.labelValues(pair).inc(0);
+        }
+        for (String result : new String[] {"success", "rejected", "error"}) {
+            dynamoLatency.labelValues(result);
+        }
+        decisions.labelValues("proposal", Status.GRANTED.name(), "WITHIN_BUDGET").inc(0);
+        decisions.labelValues("proposal", Status.REJECTED.name(), "BUDGET_CEILING").inc(0);
+    }
+
     public PrometheusRegistry registry() {
         return registry;
     }

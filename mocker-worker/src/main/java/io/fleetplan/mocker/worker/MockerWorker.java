@@ -84,7 +84,8 @@ public final class MockerWorker implements AutoCloseable {
         this.engineThread = new PreciseScheduler(eventLoops.next(), Duration.ofNanos(1_500_000), false);
         this.startedAt = engineThread.now();
         String component = config.role() == Role.PREFILL ? "prefill" : "backend";
-        this.metrics = new WorkerMetrics(settings.pool(), component, workerId, config.modelName(), config.dpRank());
+        this.metrics = new WorkerMetrics(settings.pool(), component, workerId, config.modelName(), config.dpRank(),
+                config.blockSize(), config.numGpuBlocks(), engineThread.clock().instant());
         this.bridge = new WorkerBridge(workerId, config.dpRank(), engineThread.clock(), hub, metrics, emission,
                 eventLoops.next());
         this.engine = new MockEngine(config, TimingModels.of(config), engineThread, bridge);

@@ -6,6 +6,7 @@ import io.fleetplan.mocker.engine.ForwardPass;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.fleetplan.common.metrics.DynamoNamespace;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -19,7 +20,9 @@ import java.io.OutputStream;
  * KV-stats metrics labelled {@code dynamo_namespace} (the pool), {@code dynamo_component}
  * ({@code backend} or {@code prefill}), {@code dynamo_endpoint} ({@code generate}), {@code worker_id},
  * {@code model}; vLLM-style engine metrics ({@code vllm:*}) labelled {@code model_name} and {@code engine}
- * (the DP rank); and fleetplan's own {@code fleetplan_mocker_*} (last FPM, token timing error, CUDA probe).
+ * (the DP rank), including the model-server protocol set an Inference Gateway endpoint picker or llm-d's
+ * autoscaler reads (waiting, running, {@code vllm:kv_cache_usage_perc}, {@code vllm:cache_config_info},
+ * {@code vllm:lora_requests_info}); and fleetplan's own {@code fleetplan_mocker_*} (last FPM, token timing error, CUDA probe).
  */
 final class WorkerMetrics {
 
@@ -45,6 +48,7 @@ final class WorkerMetrics {
     private final GaugeDataPoint running;
     private final GaugeDataPoint waiting;
     private final GaugeDataPoint vllmCacheUsage;
+    private final GaugeDataPoint kvCacheUsage;
     private final CounterDataPoint preemptions;
     private final CounterDataPoint promptTokens;
     final CounterDataPoint generationTokens;
@@ -66,8 +70,16 @@ final class WorkerMetrics {
 
     private long lastPreemptions;
 
-    WorkerMetrics(String pool, String component, String workerId, String model, int dpRank) {
-        dynLabels = new String[] {pool, component, "generate", workerId, model};
+    /**
+     * @param blockSize tokens per KV block and {@code numGpuBlocks} the blocks in total, for
+     *     {@code vllm:cache_config_info}
+     * @param startedAt when the worker started: the value of {@code vllm:lora_requests_info}, which vLLM sets to
+     *     the time its adapter labels were last updated (a picker keeps the newest series); the mocker serves no
+     *     LoRA adapters, so its labels never change
+     */
+    WorkerMetrics(String pool, String component, String workerId, String model, int dpRank, int blockSize,
+            int numGpuBlocks, java.time.Instant startedAt) {
+        dynLabels = new String[] {DynamoNamespace.label(pool), component, "generate", workerId, model};
         String[] vllm = {model, Integer.toString(dpRank)};
         requestsTotal = Counter.builder().name("dynamo_component_requests_total")
                 .help("Requests handled by the work handler").labelNames(DYN).register(registry).labelValues(dynLabels);
@@ -91,8 +103,19 @@ final class WorkerMetrics {
                 .register(registry).labelValues(vllm);
         waiting = Gauge.builder().name("vllm:num_requests_waiting").help("Waiting requests").labelNames(VLLM)
                 .register(registry).labelValues(vllm);
-        vllmCacheUsage = Gauge.builder().name("vllm:gpu_cache_usage_perc").help("KV cache usage, 0..1")
+        vllmCacheUsage = Gauge.builder().name("vllm:gpu_cache_usage_perc")
+                .help("KV cache usage, 0..1 (vLLM's older name of kv_cache_usage_perc)")
                 .labelNames(VLLM).register(registry).labelValues(vllm);
+        kvCacheUsage = Gauge.builder().name("vllm:kv_cache_usage_perc").help("KV cache usage, 0..1")
+                .labelNames(VLLM).register(registry).labelValues(vllm);
+        // info metrics in vLLM's exposition: the facts are labels, the value is 1 (cache) or a timestamp (LoRA)
+        Gauge.builder().name("vllm:cache_config_info").help("KV cache configuration")
+                .labelNames("model_name", "engine", "block_size", "num_gpu_blocks").register(registry)
+                .labelValues(model, vllm[1], Integer.toString(blockSize), Integer.toString(numGpuBlocks)).set(1);
+        Gauge.builder().name("vllm:lora_requests_info").help("LoRA adapters: the most that fit, running, waiting")
+                .labelNames("model_name", "engine", "max_lora", "running_lora_adapters", "waiting_lora_adapters")
+                .register(registry).labelValues(model, vllm[1], "0", "", "")
+                .set(startedAt.toEpochMilli() / 1000.0);
         preemptions = Counter.builder().name("vllm:num_preemptions_total").help("Preemptions").labelNames(VLLM)
                 .register(registry).labelValues(vllm);
         promptTokens = Counter.builder().name("vllm:prompt_tokens_total").help("Prompt tokens of finished requests")
@@ -142,6 +165,7 @@ final class WorkerMetrics {
         running.set(l.numRunning());
         waiting.set(l.numWaiting());
         vllmCacheUsage.set(l.gpuCacheUsage());
+        kvCacheUsage.set(l.gpuCacheUsage());
         if (l.numPreemptions() > lastPreemptions) {
             preemptions.inc(l.numPreemptions() - lastPreemptions);
             lastPreemptions = l.numPreemptions();

@@ -89,11 +89,13 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
         }
         PrometheusRegistry registry = new PrometheusRegistry();
         // the SLO itself (not the planning targets) is what the charts draw observed latency against
-        DiagnosticsRecorder recorder = new DiagnosticsRecorder(10_000, settings.sloTtftMs(), settings.sloItlMs());
+        DiagnosticsRecorder recorder = new DiagnosticsRecorder(10_000, settings.sloTtftMs(), settings.sloItlMs(),
+                settings.mode());
         WallClockScheduler scheduler = new WallClockScheduler("pool-planner", 1);
         PlannerLoop loop = new PlannerLoop(planner, source, connector, scheduler)
-                .addListener(new PlannerMetrics(registry, settings.prefillGpus(), settings.decodeGpus(),
-                        settings.sloTtftMs(), settings.sloItlMs()))
+                .addListener(new PlannerMetrics(registry,
+                        c.namespace() != null ? c.namespace() : System.getenv("DYN_NAMESPACE"), settings.mode(),
+                        settings.prefillGpus(), settings.decodeGpus(), settings.sloTtftMs(), settings.sloItlMs()))
                 .addListener(recorder);
         HTTPServer metricsServer = c.metricReportingPrometheusPort() > 0
                 ? HTTPServer.builder().hostname(host).port(c.metricReportingPrometheusPort()).registry(registry).buildAndStart() : null;
@@ -140,9 +142,10 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
         if (c.routerAddress() != null) {
             return RouterStreams.connect(c.routerAddress(), 1000, blockSize);
         }
-        MetricsSource engines = c.routerMetricsUrl() == null ? null
-                : new MetricsScrapeSource(c.routerMetricsUrl(), timeout, blockSize, s.engineLimits());
         String ns = c.namespace() != null ? c.namespace() : System.getenv("DYN_NAMESPACE");
+        MetricsSource engines = c.routerMetricsUrl() == null ? null
+                : new MetricsScrapeSource(c.routerMetricsUrl(), ns == null ? "" : ns, timeout, blockSize,
+                        s.engineLimits());
         return new PrometheusSource(new PrometheusClient(prometheusUrl(c), timeout), c.throughputMetricsSource(), ns,
                 c.modelName(), engines);
     }

@@ -92,7 +92,8 @@ public record PlannerConfig(
         @ConfigDoc("fleetplan: a named configuration loaded under this file's fields: fleetplan (the recommended one, presets/fleetplan.yaml) or none (Dynamo's defaults)") String preset,
         @ConfigDoc("fleetplan: the planners size for ttft_ms x this (their estimates are a typical request's; ttft_ms itself is the SLO every request is checked against); 1 = Dynamo") Double ttftPlanningFactor,
         @ConfigDoc("fleetplan: the planners size for itl_ms x this; 1 = Dynamo") Double itlPlanningFactor,
-        @ConfigDoc("fleetplan: the load loop reads the latency requests saw in the last two load intervals; a component whose requests missed ttft_ms/itl_ms scales up by its estimated deficit and never down (false = Dynamo)") Boolean observedSloScaling) {
+        @ConfigDoc("fleetplan: the load loop reads the latency requests saw in the last two load intervals; a component whose requests missed ttft_ms/itl_ms scales up by its estimated deficit and never down (false = Dynamo)") Boolean observedSloScaling,
+        @ConfigDoc("fleetplan: the throughput loop sizes prefill for ISL x (1 - the router's KV hit rate), the hit rate read from the router's metrics (latest valid window; unknown = no discount); true = Dynamo's behaviour, false sizes prefill for the whole prompt") Boolean enableKvHitRateDiscount) {
 
     public static final List<String> MODES = List.of("disagg", "prefill", "decode", "agg");
     public static final List<String> BACKENDS = List.of("vllm", "sglang", "trtllm", "mocker");
@@ -156,6 +157,7 @@ public record PlannerConfig(
         ttftPlanningFactor = or(ttftPlanningFactor, 1.0);
         itlPlanningFactor = or(itlPlanningFactor, 1.0);
         observedSloScaling = or(observedSloScaling, false);
+        enableKvHitRateDiscount = or(enableKvHitRateDiscount, true);
         modelName = or(modelName, "");
 
         ConfigChecks checks = new ConfigChecks()

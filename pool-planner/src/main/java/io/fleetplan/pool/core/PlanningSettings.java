@@ -19,7 +19,7 @@ public record PlanningSettings(PoolMode mode, boolean throughputScaling, boolean
         LoadThresholds thresholds, PredictorSettings predictor, Duration maxTrafficAge, Duration maxEngineAge,
         EngineLimits engineLimits, Duration scaleDownStabilization, Duration advisoryLogInterval,
         boolean latencyCorrection, double throughputUtilization, double sloTtftMs, double sloItlMs,
-        boolean observedSloScaling) {
+        boolean observedSloScaling, boolean kvHitRateDiscount) {
 
     public static PlanningSettings from(PlannerConfig c) {
         Duration throughput = Duration.ofSeconds(c.throughputAdjustmentIntervalSeconds());
@@ -44,7 +44,8 @@ public record PlanningSettings(PoolMode mode, boolean throughputScaling, boolean
                         c.maxNumBatchedTokens() == null ? 0 : c.maxNumBatchedTokens(),
                         c.maxNumSeqs() == null ? 0 : c.maxNumSeqs()),
                 seconds(c.scaleDownStabilizationSeconds()), seconds(c.advisoryLogInterval()), !c.noCorrection(),
-                c.throughputTargetUtilization(), c.ttftMs(), c.itlMs(), c.observedSloScaling());
+                c.throughputTargetUtilization(), c.ttftMs(), c.itlMs(), c.observedSloScaling(),
+                c.enableKvHitRateDiscount());
     }
 
     private static Duration seconds(double s) {

@@ -55,6 +55,11 @@ public final class PoolPlanner {
     /** The latest recent window (observed_slo_scaling): what requests saw over the last load intervals. */
     private TrafficSample recent;
     private EngineSnapshot engines;
+    /**
+     * The router's KV hit rate from the latest window that had one (Dynamo keeps the latest valid observation
+     * rather than forecasting it); NaN until one arrives, which means no prefill discount.
+     */
+    private double kvHitRate = Double.NaN;
     private Instant lastThroughputRun;
     private Instant lastLoadRun;
     private Replicas floor;
@@ -102,6 +107,7 @@ public final class PoolPlanner {
 
     /** The traffic of the window that just ended; the next throughput run consumes it once. */
     public void observeTraffic(TrafficSample sample) {
+        keepHitRate(sample);
         pendingTraffic = sample;
         lastTraffic = sample;
         trafficFed = true;
@@ -109,7 +115,20 @@ public final class PoolPlanner {
 
     /** What requests saw over the last load intervals (not consumed; the load loop checks it every run). */
     public void observeRecent(TrafficSample sample) {
+        keepHitRate(sample);
         recent = sample;
+    }
+
+    private void keepHitRate(TrafficSample sample) {
+        if (sample != null && sample.kvHitRate() >= 0 && sample.kvHitRate() <= 1) {
+            kvHitRate = sample.kvHitRate();
+        }
+    }
+
+    /** Demand with the hit rate the prefill sizing discounts by (none when enable_kv_hit_rate_discount is off). */
+    private ThroughputCalculator.Demand demand(double requests, double isl, double osl, double seconds) {
+        return new ThroughputCalculator.Demand(requests, isl, osl, seconds,
+                settings.kvHitRateDiscount() ? kvHitRate : Double.NaN);
     }
 
     /** One engine iteration: trains the latency regressions. */
@@ -223,9 +242,8 @@ public final class PoolPlanner {
                     tReason = ThroughputReason.PREDICT_FAILED;
                 } else {
                     // throughput_target_utilization: engines planned at that share of their capacity
-                    r = throughput.compute(new ThroughputCalculator.Demand(n / settings.throughputUtilization(), i, o,
-                            t.windowSeconds()), capacity(),
-                            limits(), current);
+                    r = throughput.compute(demand(n / settings.throughputUtilization(), i, o, t.windowSeconds()),
+                            capacity(), limits(), current);
                     prefillRps = rps(r.prefill());
                     decodeRps = rps(r.decode());
                     tReason = r.reason();
@@ -366,8 +384,8 @@ public final class PoolPlanner {
         }
         // the capacity the arrivals use up now; headroom is the throughput floor's job, and with a shared budget
         // what one component takes beyond its need another one misses
-        ThroughputCalculator.Result res = throughput.compute(new ThroughputCalculator.Demand(
-                n, r.isl(), r.osl(), r.windowSeconds()), capacity(), limits(), current);
+        ThroughputCalculator.Result res = throughput.compute(demand(n, r.isl(), r.osl(), r.windowSeconds()),
+                capacity(), limits(), current);
         return res.reason() == ThroughputReason.SCALE ? res.replicas() : Replicas.ZERO;
     }
 

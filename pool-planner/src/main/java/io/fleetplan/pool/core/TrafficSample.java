@@ -12,9 +12,19 @@ import java.time.Instant;
  *     more arrive than finish, and the ratio is how far the pool is short
  * @param oldestWaitMs fleetplan: age of the oldest request still waiting for its first token at the end of the
  *     window (NaN = unknown): a queue shows here before any of its requests finishes
+ * @param kvHitRate the router's mean predicted KV prefix hit rate over the window, 0..1 (Dynamo's
+ *     {@code router_kv_hit_rate} sum over count; NaN = unknown): the share of prompt tokens prefill skips
  */
 public record TrafficSample(Instant at, double windowSeconds, double numRequests, double isl, double osl,
-        double ttftMs, double itlMs, double requestDurationSeconds, double arrivals, double oldestWaitMs) {
+        double ttftMs, double itlMs, double requestDurationSeconds, double arrivals, double oldestWaitMs,
+        double kvHitRate) {
+
+    /** A window without the router's hit rate. */
+    public TrafficSample(Instant at, double windowSeconds, double numRequests, double isl, double osl, double ttftMs,
+            double itlMs, double requestDurationSeconds, double arrivals, double oldestWaitMs) {
+        this(at, windowSeconds, numRequests, isl, osl, ttftMs, itlMs, requestDurationSeconds, arrivals, oldestWaitMs,
+                Double.NaN);
+    }
 
     /** A window as Dynamo's sources give it (no arrival count, no waiting age). */
     public TrafficSample(Instant at, double windowSeconds, double numRequests, double isl, double osl, double ttftMs,
@@ -32,7 +42,13 @@ public record TrafficSample(Instant at, double windowSeconds, double numRequests
             return this;
         }
         return new TrafficSample(at, windowSeconds, 0, zero(isl), zero(osl), zero(ttftMs), zero(itlMs),
-                zero(requestDurationSeconds), arrivals, oldestWaitMs);
+                zero(requestDurationSeconds), arrivals, oldestWaitMs, kvHitRate);
+    }
+
+    /** This window with the router's hit rate over it. */
+    public TrafficSample withKvHitRate(double rate) {
+        return new TrafficSample(at, windowSeconds, numRequests, isl, osl, ttftMs, itlMs, requestDurationSeconds,
+                arrivals, oldestWaitMs, rate);
     }
 
     /** Usable for planning: count, ISL and OSL finite and non-negative (latencies may be unknown). */

@@ -4,6 +4,7 @@ import io.fleetplan.pool.core.DecisionListener;
 import io.fleetplan.pool.core.PlannerDecision;
 import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.core.TrafficSample;
+import io.fleetplan.pool.scaling.PoolMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,6 +23,7 @@ public final class DiagnosticsRecorder implements DecisionListener {
     private final int capacity;
     private final double sloTtftMs;
     private final double sloItlMs;
+    private final PoolMode mode;
     private final Deque<String> rows = new ArrayDeque<>();
     /** The recent window read on the current tick (null until one is read); its decision's row charts it. */
     private TrafficSample recent;
@@ -36,9 +38,15 @@ public final class DiagnosticsRecorder implements DecisionListener {
      * @param sloItlMs the ITL SLO, likewise
      */
     public DiagnosticsRecorder(int capacity, double sloTtftMs, double sloItlMs) {
+        this(capacity, sloTtftMs, sloItlMs, PoolMode.DISAGG);
+    }
+
+    /** @param mode the pool's mode: the page charts the replicas of the components it scales only */
+    public DiagnosticsRecorder(int capacity, double sloTtftMs, double sloItlMs, PoolMode mode) {
         this.capacity = capacity;
         this.sloTtftMs = sloTtftMs;
         this.sloItlMs = sloItlMs;
+        this.mode = mode;
     }
 
     @Override
@@ -93,7 +101,8 @@ public final class DiagnosticsRecorder implements DecisionListener {
     public String html(String title, boolean embedded) {
         String template = template();
         String data = embedded ? "window.PLANNER_DATA = " + json() + ";" : "";
-        return template.replace("/*TITLE*/", escape(title)).replace("/*DATA*/", data);
+        return template.replace("/*TITLE*/", escape(title)).replace("/*DATA*/", data)
+                .replace("/*MODE*/", "window.PLANNER_MODE = \"" + mode.name().toLowerCase(Locale.ROOT) + "\";");
     }
 
     private static String template() {

@@ -8,14 +8,33 @@ import io.fleetplan.pool.perf.EngineLimits;
  * The throughput (predictive) replica formula: {@code max(ceil(demand_rps / engine_rps), min_endpoint)} per
  * component, where engine_rps is what one engine sustains at the TTFT/ITL target for the predicted ISL/OSL.
  * No prefill latency floor (Dynamo removed it in #11624). An aggregated engine does both halves of every
- * request, so its rate is {@code 1 / (1/prefill_rps + 1/decode_rps)}.
+ * request, so its rate is {@code 1 / (1/prefill_rps + 1/decode_rps)}. As in Dynamo, prefill is sized for the
+ * effective ISL {@code isl * (1 - clamp(kv_hit_rate, 0, 1))}: prompt tokens found in the prefix cache are not
+ * computed again; decode holds the whole context, so it keeps the full ISL.
  */
 public final class ThroughputCalculator {
 
-    /** Predicted traffic for the next interval. */
-    public record Demand(double numRequests, double isl, double osl, double intervalSeconds) {
+    /**
+     * Predicted traffic for the next interval.
+     *
+     * @param kvHitRate the router's KV prefix hit rate, 0..1; NaN = unknown (no discount, Dynamo's cold start)
+     */
+    public record Demand(double numRequests, double isl, double osl, double intervalSeconds, double kvHitRate) {
+
+        /** Traffic with no known hit rate: prefill is sized for the whole prompt. */
+        public Demand(double numRequests, double isl, double osl, double intervalSeconds) {
+            this(numRequests, isl, osl, intervalSeconds, Double.NaN);
+        }
+
         public double requestsPerSecond() {
             return intervalSeconds > 0 ? numRequests / intervalSeconds : Double.NaN;
+        }
+
+        /** The prompt tokens prefill computes per request: the ISL less its prefix-cache hits. */
+        public double effectivePrefillIsl() {
+            double hit = Double.isFinite(kvHitRate) ? Math.max(0, Math.min(1, kvHitRate)) : 0;
+            // a fully cached prompt still computes its last token (the engine needs its logits)
+            return Math.max(Math.min(isl, 1), isl * (1 - hit));
         }
     }
 
@@ -51,7 +70,7 @@ public final class ThroughputCalculator {
         EngineCapacity p = null;
         EngineCapacity d = null;
         if (mode.scalesPrefill() || mode == PoolMode.AGG) {
-            p = model == null ? null : model.prefill(demand.isl(), ttftMs, limits);
+            p = model == null ? null : model.prefill(demand.effectivePrefillIsl(), ttftMs, limits);
             if (!usable(p)) {
                 return new Result(ThroughputReason.MODEL_NOT_READY, current, null, null, rps);
             }

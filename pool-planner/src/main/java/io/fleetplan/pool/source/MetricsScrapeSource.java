@@ -1,5 +1,6 @@
 package io.fleetplan.pool.source;
 
+import io.fleetplan.common.metrics.DynamoNamespace;
 import io.fleetplan.pool.core.EngineSnapshot;
 import io.fleetplan.pool.core.MetricsSource;
 import io.fleetplan.pool.core.TrafficSample;
@@ -13,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -23,7 +23,9 @@ import java.util.logging.Logger;
  * {@code dynamo_frontend_worker_active_prefill_tokens} and {@code dynamo_frontend_worker_active_decode_blocks}
  * labelled {@code worker_id}, {@code dp_rank}, {@code worker_type} (prefill|decode; absent = decode/agg).
  * Workers a fleetplan router marks draining ({@code fleetplan_router_worker_draining 1}) are left out, and its
- * {@code fleetplan_router_worker_running_requests} fills the running count. Traffic is not read here.
+ * {@code fleetplan_router_worker_running_requests} fills the running count. The page may be a LocalRouter's (one
+ * pool) or a Frontend's (every pool it serves): series labelled with another pool's {@code dynamo_namespace} are
+ * left out. Traffic is not read here.
  */
 public final class MetricsScrapeSource implements MetricsSource {
 
@@ -34,13 +36,15 @@ public final class MetricsScrapeSource implements MetricsSource {
     static final String RUNNING = "fleetplan_router_worker_running_requests";
 
     private final URI url;
+    private final String namespace;
     private final HttpClient http;
     private final Duration timeout;
     private final int blockSize;
     private final EngineLimits limits;
 
-    public MetricsScrapeSource(String url, Duration timeout, int blockSize, EngineLimits limits) {
+    public MetricsScrapeSource(String url, String namespace, Duration timeout, int blockSize, EngineLimits limits) {
         this.url = URI.create(url);
+        this.namespace = namespace;
         this.timeout = timeout;
         this.blockSize = blockSize;
         this.limits = limits;
@@ -61,7 +65,7 @@ public final class MetricsScrapeSource implements MetricsSource {
                 LOG.warning(url + " answered " + r.statusCode());
                 return null;
             }
-            return parse(r.body(), now, blockSize, limits);
+            return parse(r.body(), namespace, now, blockSize, limits);
         } catch (IOException e) {
             LOG.warning(url + " unreachable: " + e.getMessage());
             return null;
@@ -73,23 +77,36 @@ public final class MetricsScrapeSource implements MetricsSource {
 
     /** Parses the text exposition format into a snapshot (pure, for tests). */
     static EngineSnapshot parse(String text, Instant now, int blockSize, EngineLimits limits) {
+        return parse(text, "", now, blockSize, limits);
+    }
+
+    /**
+     * @param namespace the pool's Dynamo namespace: a Frontend's page lists the workers of every pool it serves,
+     *     so series whose {@code dynamo_namespace} names another pool are left out; empty = keep all
+     */
+    static EngineSnapshot parse(String text, String namespace, Instant now, int blockSize, EngineLimits limits) {
+        String ns = DynamoNamespace.label(namespace);
         // key -> [prefill tokens, decode blocks, is prefill, draining, running]
         Map<String, double[]> byWorker = new java.util.TreeMap<>();
         List<String> names = List.of(PREFILL, DECODE, DRAINING, RUNNING);
-        for (String line : text.split("\n")) {
-            if (line.startsWith("#") || line.isBlank() || line.indexOf('{') < 0) {
-                continue;
-            }
-            int which = names.indexOf(line.substring(0, line.indexOf('{')));
+        for (ExpositionText.Sample sample : ExpositionText.parse(text)) {
+            int which = names.indexOf(sample.name());
             if (which < 0) {
                 continue;
             }
-            int close = line.lastIndexOf('}');
-            Map<String, String> labels = labels(line.substring(line.indexOf('{') + 1, close));
-            double value = PrometheusClient.parse(line.substring(close + 1).trim().split("\\s+")[0]);
-            String key = labels.getOrDefault("worker_id", "") + "/" + labels.getOrDefault("dp_rank", "0");
+            Map<String, String> labels = sample.labels();
+            String seriesNs = labels.get("dynamo_namespace");
+            if (!ns.isEmpty() && seriesNs != null && !DynamoNamespace.label(seriesNs).equals(ns)) {
+                continue;
+            }
+            String rank = labels.getOrDefault("dp_rank", "0");
+            if (!rank.matches("\\d{1,9}")) {
+                continue;
+            }
+            // dp_rank is digits only, so the last '/' splits the key back even when a worker id holds '/'
+            String key = labels.getOrDefault("worker_id", "") + "/" + rank;
             double[] v = byWorker.computeIfAbsent(key, k -> new double[5]);
-            v[which == 0 ? 0 : which == 1 ? 1 : which + 1] = value;
+            v[which == 0 ? 0 : which == 1 ? 1 : which + 1] = sample.value();
             if ("prefill".equals(labels.get("worker_type"))) {
                 v[2] = 1;
             }
@@ -100,31 +117,11 @@ public final class MetricsScrapeSource implements MetricsSource {
             if (v[3] == 1) {
                 return; // draining: leaving the pool
             }
-            String[] parts = key.split("/");
-            EngineLoad l = new EngineLoad(parts[0], Integer.parseInt(parts[1]), v[0], v[1] * blockSize, 0, limits,
+            int cut = key.lastIndexOf('/');
+            EngineLoad l = new EngineLoad(key.substring(0, cut), Integer.parseInt(key.substring(cut + 1)), v[0], v[1] * blockSize, 0, limits,
                     (int) v[4]);
             (v[2] == 1 ? p : d).add(l);
         });
         return new EngineSnapshot(now, p, d);
-    }
-
-    private static Map<String, String> labels(String s) {
-        Map<String, String> out = new HashMap<>();
-        int i = 0;
-        while (i < s.length()) {
-            int eq = s.indexOf('=', i);
-            if (eq < 0) {
-                break;
-            }
-            String name = s.substring(i, eq).trim().replace(",", "");
-            int start = s.indexOf('"', eq) + 1;
-            int end = start;
-            while (end < s.length() && (s.charAt(end) != '"' || s.charAt(end - 1) == '\\')) {
-                end++;
-            }
-            out.put(name, s.substring(start, end));
-            i = end + 1;
-        }
-        return out;
     }
 }

@@ -61,13 +61,20 @@ public final class PromQl {
                 + "increase(dynamo_component_router_requests_total" + sel + "[" + window + "]))";
     }
 
+    /** Dynamo's planner query for the router's KV hit rate over the window (sum over count of the histogram). */
+    public static String routerKvHitRate(String namespace, String window) {
+        String sel = selector(namespace);
+        return "sum(increase(dynamo_component_router_kv_hit_rate_sum" + sel + "[" + window + "])) / "
+                + "sum(increase(dynamo_component_router_kv_hit_rate_count" + sel + "[" + window + "]))";
+    }
+
     public static String routerRequestsFallback(String namespace, String window) {
         return "sum(increase(dynamo_component_router_requests_total" + selector(namespace) + "[" + window + "]))";
     }
 
     /** Dynamo namespace label value: dashes become underscores (DYN_NAMESPACE sanitised). */
     public static String sanitize(String namespace) {
-        return namespace == null ? "" : namespace.replace('-', '_');
+        return io.fleetplan.common.metrics.DynamoNamespace.label(namespace);
     }
 
     private static String selector(String namespace) {

@@ -44,7 +44,8 @@ public final class PrometheusSource implements MetricsSource {
             double requests = router ? first(PromQl.routerRequests(namespace, w), PromQl.routerRequestsFallback(namespace, w))
                     : first(PromQl.frontendRequests(w), PromQl.frontendRequestsFallback(w));
             return new TrafficSample(now, windowSeconds, requests, avg(PromQl.Quantity.ISL, w), avg(PromQl.Quantity.OSL, w),
-                    avg(PromQl.Quantity.TTFT, w), avg(PromQl.Quantity.ITL, w), avg(PromQl.Quantity.DURATION, w));
+                    avg(PromQl.Quantity.TTFT, w), avg(PromQl.Quantity.ITL, w), avg(PromQl.Quantity.DURATION, w))
+                    .withKvHitRate(kvHitRate(w));
         } catch (IllegalStateException e) {
             LOG.warning("traffic unavailable: " + e.getMessage());
             return null;
@@ -60,6 +61,19 @@ public final class PrometheusSource implements MetricsSource {
         private double first(String query, String fallback) {
         double v = sum(client.query(query));
         return Double.isNaN(v) ? sum(client.query(fallback)) : v;
+    }
+
+    /**
+     * The router's hit rate, read from router metrics whichever source the traffic comes from (as Dynamo does);
+     * NaN when no router reports one, or the query fails (the planner then keeps its last value).
+     */
+    private double kvHitRate(String w) {
+        try {
+            List<PrometheusClient.Series> series = client.query(PromQl.routerKvHitRate(namespace, w));
+            return series.isEmpty() ? Double.NaN : series.get(0).value();
+        } catch (IllegalStateException e) {
+            return Double.NaN;
+        }
     }
 
     private double avg(PromQl.Quantity q, String w) {

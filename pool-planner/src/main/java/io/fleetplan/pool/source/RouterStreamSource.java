@@ -102,9 +102,10 @@ public final class RouterStreamSource implements MetricsSource {
         }
         if (means.n == 0) {
             return new TrafficSample(at, seconds, requests, requests == 0 ? 0 : Double.NaN, requests == 0 ? 0 : Double.NaN,
-                    Double.NaN, Double.NaN, Double.NaN);
+                    Double.NaN, Double.NaN, Double.NaN).withKvHitRate(hitRate(start, latest));
         }
-        return new TrafficSample(at, seconds, requests, means.isl(), means.osl(), means.ttft(), means.itl(), Double.NaN);
+        return new TrafficSample(at, seconds, requests, means.isl(), means.osl(), means.ttft(), means.itl(), Double.NaN)
+                .withKvHitRate(hitRate(start, latest));
     }
 
     /**
@@ -142,7 +143,13 @@ public final class RouterStreamSource implements MetricsSource {
                 : latest.getArrivalsTotal() - start.getArrivalsTotal();
         Instant at = Instant.ofEpochMilli((long) (latest.getTime() * 1000));
         return new TrafficSample(at, seconds, n, means.isl(), means.osl(), means.ttft(), means.itl(), Double.NaN,
-                arrivals, latest.getOldestWaitingMs());
+                arrivals, latest.getOldestWaitingMs(), hitRate(start, latest));
+    }
+
+    /** The routed requests' mean predicted hit rate between two messages; NaN when none was routed. */
+    private static double hitRate(PoolMetrics from, PoolMetrics to) {
+        long n = to.getKvHitRateCount() - from.getKvHitRateCount();
+        return n > 0 ? (to.getKvHitRateSum() - from.getKvHitRateSum()) / n : Double.NaN;
     }
 
     /** Request-weighted means over messages (each message's means are over what finished in its own interval). */

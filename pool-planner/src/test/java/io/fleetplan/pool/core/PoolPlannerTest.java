@@ -71,6 +71,25 @@ class PoolPlannerTest {
     }
 
     @Test
+    void prefillIsDiscountedByTheRoutersKvHitRateAsDynamoDoes() {
+        // 60% prefix hits: 10 req/s x 1200 computed tokens = 12000 tok/s / 10000 -> 2 prefill; decode keeps 5
+        PoolPlanner p = planner(SLA_THROUGHPUT);
+        p.observeTraffic(traffic(T0, 1800).withKvHitRate(0.6));
+        PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(1, 1), false)).orElseThrow();
+        assertThat(d.recommended()).isEqualTo(new Replicas(2, 5));
+        // a window without a hit rate keeps the latest valid one
+        Instant later = T0.plusSeconds(180);
+        p.observeTraffic(traffic(later, 1800));
+        assertThat(p.tick(later, new ReplicaState(new Replicas(2, 5), false)).orElseThrow().recommended())
+                .isEqualTo(new Replicas(2, 5));
+
+        PoolPlanner off = planner(SLA_THROUGHPUT + "enable_kv_hit_rate_discount: false\n");
+        off.observeTraffic(traffic(T0, 1800).withKvHitRate(0.6));
+        assertThat(off.tick(T0, new ReplicaState(new Replicas(1, 1), false)).orElseThrow().recommended())
+                .isEqualTo(new Replicas(3, 5));
+    }
+
+    @Test
     void theLocalBudgetClampsTheResult() {
         PoolPlanner p = planner(SLA_THROUGHPUT + "max_gpu_budget: 6\n");
         p.observeTraffic(traffic(T0, 1800));

@@ -8,6 +8,7 @@ import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.core.TrafficSample;
 import io.fleetplan.pool.scaling.GpuBudget;
 import io.fleetplan.pool.scaling.LoadReason;
+import io.fleetplan.pool.scaling.PoolMode;
 import io.fleetplan.pool.scaling.Replicas;
 import io.fleetplan.pool.scaling.ThroughputReason;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -39,7 +40,7 @@ class MonitoringTest {
     @Test
     void exportsDynamosPlannerMetrics() throws Exception {
         PrometheusRegistry registry = new PrometheusRegistry();
-        PlannerMetrics m = new PlannerMetrics(registry, 1, 2, Double.NaN, Double.NaN);
+        PlannerMetrics m = new PlannerMetrics(registry, "", PoolMode.DISAGG, 1, 2, Double.NaN, Double.NaN);
         m.onDecision(decision(1, T0), APPLIED, TRAFFIC);
         m.onDecision(decision(2, T0.plusSeconds(3600)), APPLIED, TRAFFIC);
         var limits = io.fleetplan.pool.perf.EngineLimits.UNKNOWN;
@@ -50,41 +51,64 @@ class MonitoringTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new PrometheusTextFormatWriter(false).write(out, registry.scrape());
         String text = out.toString();
-        assertThat(text).contains("dynamo_planner_num_prefill_replicas 2.0", "dynamo_planner_num_decode_replicas 2.0",
-                "dynamo_planner_predicted_num_prefill_replicas 2.0", "dynamo_planner_predicted_num_decode_replicas 3.0",
-                "dynamo_planner_observed_requests_per_second 4.0", "dynamo_planner_predicted_requests_per_second 5.0",
-                "dynamo_planner_estimated_ttft_ms 450.0", "dynamo_planner_estimated_itl_ms 38.0",
-                "dynamo_planner_engine_prefill_capacity_requests_per_second 2.5",
+        assertThat(text).contains("dynamo_planner_num_prefill_replicas{dynamo_namespace=\"\"} 2.0", "dynamo_planner_num_decode_replicas{dynamo_namespace=\"\"} 2.0",
+                "dynamo_planner_predicted_num_prefill_replicas{dynamo_namespace=\"\"} 2.0", "dynamo_planner_predicted_num_decode_replicas{dynamo_namespace=\"\"} 3.0",
+                "dynamo_planner_observed_requests_per_second{dynamo_namespace=\"\"} 4.0", "dynamo_planner_predicted_requests_per_second{dynamo_namespace=\"\"} 5.0",
+                "dynamo_planner_estimated_ttft_ms{dynamo_namespace=\"\"} 450.0", "dynamo_planner_estimated_itl_ms{dynamo_namespace=\"\"} 38.0",
+                "dynamo_planner_engine_prefill_capacity_requests_per_second{dynamo_namespace=\"\"} 2.5",
                 // one hour at 1 prefill x 1 GPU + 2 decode x 2 GPUs = 5 GPU-hours
-                "dynamo_planner_gpu_hours 5.0",
-                "dynamo_planner_throughput_scaling_decision{dynamo_planner_throughput_scaling_decision=\"set_lower_bound\"} 1",
-                "dynamo_planner_load_scaling_decision{dynamo_planner_load_scaling_decision=\"scale_down_refused_consolidation\"} 1",
-                "dynamo_planner_load_scaling_decision{dynamo_planner_load_scaling_decision=\"scale_up\"} 0",
-                "dynamo_planner_engine_queued_prefill_tokens{dp_rank=\"0\",worker_id=\"p1\"} 4096.0",
-                "dynamo_planner_engine_inflight_decode_kv_tokens{dp_rank=\"1\",worker_id=\"d1\"} 30000.0",
-                "dynamo_planner_engine_queued_decode_kv_tokens{dp_rank=\"1\",worker_id=\"d1\"} 512.0");
-        assertThat(text).doesNotContain("worker_id=\"gone\"", "dynamo_planner_slo_ttft_ms ");
+                "dynamo_planner_gpu_hours{dynamo_namespace=\"\"} 5.0",
+                "dynamo_planner_throughput_scaling_decision{dynamo_namespace=\"\",dynamo_planner_throughput_scaling_decision=\"set_lower_bound\"} 1",
+                "dynamo_planner_load_scaling_decision{dynamo_namespace=\"\",dynamo_planner_load_scaling_decision=\"scale_down_refused_consolidation\"} 1",
+                "dynamo_planner_load_scaling_decision{dynamo_namespace=\"\",dynamo_planner_load_scaling_decision=\"scale_up\"} 0",
+                "dynamo_planner_engine_queued_prefill_tokens{dp_rank=\"0\",dynamo_namespace=\"\",worker_id=\"p1\"} 4096.0",
+                "dynamo_planner_engine_inflight_decode_kv_tokens{dp_rank=\"1\",dynamo_namespace=\"\",worker_id=\"d1\"} 30000.0",
+                "dynamo_planner_engine_queued_decode_kv_tokens{dp_rank=\"1\",dynamo_namespace=\"\",worker_id=\"d1\"} 512.0");
+        assertThat(text).doesNotContain("worker_id=\"gone\"", "dynamo_planner_slo_ttft_ms{");
     }
 
     @Test
     void observedGaugesFollowTheRecentWindowAndTheSloIsAConstant() throws Exception {
         PrometheusRegistry registry = new PrometheusRegistry();
-        PlannerMetrics m = new PlannerMetrics(registry, 1, 1, 500, 50);
+        PlannerMetrics m = new PlannerMetrics(registry, "", PoolMode.DISAGG, 1, 1, 500, 50);
         m.onRecent(RECENT);
-        assertThat(scrape(registry)).contains("dynamo_planner_observed_requests_per_second 0.8",
-                "dynamo_planner_observed_arrivals_per_second 1.2", "dynamo_planner_observed_ttft_ms 900.0",
-                "dynamo_planner_observed_itl_ms 20.0", "dynamo_planner_slo_ttft_ms 500.0",
-                "dynamo_planner_slo_itl_ms 50.0");
+        assertThat(scrape(registry)).contains("dynamo_planner_observed_requests_per_second{dynamo_namespace=\"\"} 0.8",
+                "dynamo_planner_observed_arrivals_per_second{dynamo_namespace=\"\"} 1.2", "dynamo_planner_observed_ttft_ms{dynamo_namespace=\"\"} 900.0",
+                "dynamo_planner_observed_itl_ms{dynamo_namespace=\"\"} 20.0", "dynamo_planner_slo_ttft_ms{dynamo_namespace=\"\"} 500.0",
+                "dynamo_planner_slo_itl_ms{dynamo_namespace=\"\"} 50.0");
         // a throughput window (once a minute, say) does not pull the gauges to another window length
         m.onDecision(decision(1, T0), APPLIED, TRAFFIC);
-        assertThat(scrape(registry)).contains("dynamo_planner_observed_ttft_ms 900.0",
-                "dynamo_planner_observed_requests_per_second 0.8", "dynamo_planner_observed_request_duration_seconds 4.0");
+        assertThat(scrape(registry)).contains("dynamo_planner_observed_ttft_ms{dynamo_namespace=\"\"} 900.0",
+                "dynamo_planner_observed_requests_per_second{dynamo_namespace=\"\"} 0.8", "dynamo_planner_observed_request_duration_seconds{dynamo_namespace=\"\"} 4.0");
         // an idle window reads as zero, not as the last busy window's latency
         m.onRecent(new TrafficSample(T0.plusSeconds(5), 10, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                 Double.NaN, 0, Double.NaN));
-        assertThat(scrape(registry)).contains("dynamo_planner_observed_ttft_ms 0.0",
-                "dynamo_planner_observed_requests_per_second 0.0", "dynamo_planner_observed_arrivals_per_second 0.0",
-                "dynamo_planner_slo_ttft_ms 500.0");
+        assertThat(scrape(registry)).contains("dynamo_planner_observed_ttft_ms{dynamo_namespace=\"\"} 0.0",
+                "dynamo_planner_observed_requests_per_second{dynamo_namespace=\"\"} 0.0", "dynamo_planner_observed_arrivals_per_second{dynamo_namespace=\"\"} 0.0",
+                "dynamo_planner_slo_ttft_ms{dynamo_namespace=\"\"} 500.0");
+    }
+
+    @Test
+    void aPoolPlannerExportsItsOwnComponentsLabelledWithThePoolAndAtZeroFromTheStart() throws Exception {
+        PrometheusRegistry decode = new PrometheusRegistry();
+        new PlannerMetrics(decode, "fleetplan-decode", PoolMode.DECODE, 1, 1, 500, 50);
+        String text = scrape(decode);
+        assertThat(text).contains("dynamo_planner_num_decode_replicas{dynamo_namespace=\"fleetplan_decode\"} 0.0",
+                "dynamo_planner_predicted_num_decode_replicas{dynamo_namespace=\"fleetplan_decode\"} 0.0",
+                "dynamo_planner_observed_ttft_ms{dynamo_namespace=\"fleetplan_decode\"} 0.0",
+                "dynamo_planner_estimated_itl_ms{dynamo_namespace=\"fleetplan_decode\"} 0.0",
+                "dynamo_planner_observed_kv_hit_rate{dynamo_namespace=\"fleetplan_decode\"} 0.0",
+                "dynamo_planner_gpu_hours{dynamo_namespace=\"fleetplan_decode\"} 0.0",
+                "dynamo_planner_slo_itl_ms{dynamo_namespace=\"fleetplan_decode\"} 50.0");
+        assertThat(text).as("a decode pool has no prefill replicas to report")
+                .doesNotContain("num_prefill_replicas", "engine_prefill_capacity");
+        PrometheusRegistry prefill = new PrometheusRegistry();
+        PlannerMetrics m = new PlannerMetrics(prefill, "fleetplan-prefill", PoolMode.PREFILL, 1, 1, 500, 50);
+        m.onDecision(decision(1, T0), APPLIED, TRAFFIC.withKvHitRate(0.4));
+        assertThat(scrape(prefill)).contains(
+                "dynamo_planner_num_prefill_replicas{dynamo_namespace=\"fleetplan_prefill\"} 2.0",
+                "dynamo_planner_observed_kv_hit_rate{dynamo_namespace=\"fleetplan_prefill\"} 0.4")
+                .doesNotContain("num_decode_replicas", "engine_decode_capacity");
     }
 
     private static String scrape(PrometheusRegistry registry) throws java.io.IOException {

@@ -75,4 +75,40 @@ class ThroughputCalculatorTest {
         assertThat(r.reason()).isEqualTo(ThroughputReason.MODEL_NOT_READY);
         assertThat(r.replicas()).isEqualTo(new Replicas(4, 4));
     }
+
+    /** One engine computes 6000 prompt tokens/s (rate = 6000 / isl) and decodes 1.5 req/s whatever the ISL. */
+    static final CapacityModel TOKENS = new CapacityModel() {
+        public boolean ready() {
+            return true;
+        }
+
+        public EngineCapacity prefill(double isl, double t, EngineLimits l) {
+            return new EngineCapacity(6000 / isl, isl / 6);
+        }
+
+        public EngineCapacity decode(double isl, double osl, double itl, EngineLimits l) {
+            assertThat(isl).as("decode holds the whole context").isEqualTo(3000);
+            return new EngineCapacity(1.5, 40);
+        }
+
+        public String kind() {
+            return "tokens";
+        }
+    };
+
+    @Test
+    void prefillIsSizedForTheIslLessTheRoutersKvHits() {
+        ThroughputCalculator c = new ThroughputCalculator(PoolMode.DISAGG, 1, 500, 50);
+        // 10 req/s of 3000-token prompts: 2 prompts/s per engine -> 5 prefill engines without a hit rate
+        var none = c.compute(new ThroughputCalculator.Demand(1800, 3000, 150, 180), TOKENS, EngineLimits.UNKNOWN,
+                new Replicas(1, 1));
+        assertThat(none.replicas()).isEqualTo(new Replicas(5, 7));
+        // 60% of the prompt found in the prefix cache: effective ISL 1200, 5 prompts/s per engine -> 2
+        var hit = c.compute(new ThroughputCalculator.Demand(1800, 3000, 150, 180, 0.6), TOKENS, EngineLimits.UNKNOWN,
+                new Replicas(1, 1));
+        assertThat(hit.replicas()).isEqualTo(new Replicas(2, 7));
+        assertThat(new ThroughputCalculator.Demand(1, 3000, 150, 180, 1.7).effectivePrefillIsl())
+                .as("clamped to 1: a fully cached prompt still computes its last token").isEqualTo(1);
+        assertThat(new ThroughputCalculator.Demand(1, 3000, 150, 180, -0.2).effectivePrefillIsl()).isEqualTo(3000);
+    }
 }

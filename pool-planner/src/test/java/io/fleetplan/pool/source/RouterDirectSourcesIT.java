@@ -31,7 +31,7 @@ class RouterDirectSourcesIT {
             assertThat(viaStream.prefill().size() + viaStream.decode().size()).isEqualTo(2);
 
             MetricsScrapeSource scrape = new MetricsScrapeSource("http://127.0.0.1:" + f.router.metricsPort() + "/metrics",
-                    Duration.ofSeconds(2), 64, EngineLimits.UNKNOWN);
+                    "", Duration.ofSeconds(2), 64, EngineLimits.UNKNOWN);
             EngineSnapshot viaScrape = scrape.engines(Instant.now());
             System.out.println("router scrape: " + viaScrape);
             assertThat(viaScrape.prefill().size() + viaScrape.decode().size()).as("idle workers are listed too").isEqualTo(2);

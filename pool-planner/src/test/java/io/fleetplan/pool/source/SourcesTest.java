@@ -32,6 +32,9 @@ class SourcesTest {
                 "sum by (model, dynamo_namespace) (increase(dynamo_frontend_inter_token_latency_seconds_sum[180s])) / "
                         + "sum by (model, dynamo_namespace) (increase(dynamo_frontend_inter_token_latency_seconds_count[180s]))");
         assertThat(PromQl.frontendRequests("180s")).isEqualTo("increase(dynamo_frontend_requests_started_total[180s])");
+        assertThat(PromQl.routerKvHitRate("my-pool", "180s")).isEqualTo(
+                "sum(increase(dynamo_component_router_kv_hit_rate_sum{dynamo_namespace=\"my_pool\"}[180s])) / "
+                        + "sum(increase(dynamo_component_router_kv_hit_rate_count{dynamo_namespace=\"my_pool\"}[180s]))");
         assertThat(PromQl.routerAverage(PromQl.Quantity.DURATION, "", "60s"))
                 .isEqualTo("sum(increase(dynamo_component_request_duration_seconds_sum[60s])) / "
                         + "sum(increase(dynamo_component_request_duration_seconds_count[60s]))");
@@ -55,6 +58,25 @@ class SourcesTest {
             assertThat(e.scheduledKvTokens()).isEqualTo(640);
             assertThat(e.runningRequests()).isEqualTo(7);
         });
+    }
+
+    @Test
+    void scrapeReadsLabelValuesHoldingBracesQuotesSlashesAndEscapes() {
+        // a Frontend's page lists every pool's workers; ids and other labels may hold any character
+        String text = """
+                # TYPE dynamo_frontend_worker_active_decode_blocks gauge
+                dynamo_frontend_worker_active_decode_blocks{dynamo_namespace="pool-a",worker_id="ns/pod-0 {a}",dp_rank="1",worker_type="decode"} 3
+                dynamo_frontend_worker_active_decode_blocks{note="say \\"hi\\", a}=b \\\\",dynamo_namespace="pool_a",worker_id="w\\"2",worker_type="decode"} 5 1700000000000
+                dynamo_frontend_worker_active_decode_blocks{dynamo_namespace="pool_b",worker_id="other",worker_type="decode"} 9
+                dynamo_frontend_worker_active_prefill_tokens{dynamo_namespace="pool_a",worker_id="ns/pod-0 {a}",dp_rank="1",worker_type="decode"} 128
+                """;
+        EngineSnapshot s = MetricsScrapeSource.parse(text, "pool-a", Instant.EPOCH, 64, EngineLimits.UNKNOWN);
+        assertThat(s.prefill()).isEmpty();
+        assertThat(s.decode()).extracting(e -> e.workerId() + "#" + e.dpRank() + "=" + e.scheduledKvTokens() + "/"
+                + e.queuedPrefillTokens()).containsExactly("ns/pod-0 {a}#1=192.0/128.0", "w\"2#0=320.0/0.0");
+        assertThat(ExpositionText.sample("m{a=\"x\\ny\",b=\"\\\\\"} 1").labels())
+                .containsExactly(java.util.Map.entry("a", "x\ny"), java.util.Map.entry("b", "\\"));
+        assertThat(ExpositionText.sample("m{a=\"unterminated} 1")).isNull();
     }
 
     private static PoolMetrics metrics(double time, long total, double n, double isl, double ttft, WorkerLoad... workers) {
@@ -97,6 +119,20 @@ class SourcesTest {
         // FPMs: d1 counters 1 and 2 (1 only once), d2 9, p1 1
         assertThat(s.drainFpms()).hasSize(4);
         assertThat(s.drainFpms()).isEmpty();
+    }
+
+    @Test
+    void routerStreamGivesTheWindowsKvHitRateFromTheCumulativeSumAndCount() {
+        RouterStreamSource s = new RouterStreamSource(16);
+        s.accept(metrics(1000, 50, 0, 0, 0).toBuilder().setKvHitRateSum(10).setKvHitRateCount(40).build());
+        assertThat(s.traffic(Instant.EPOCH, 60)).isNull();
+        s.accept(metrics(1030, 80, 30, 1000, 200).toBuilder().setKvHitRateSum(22).setKvHitRateCount(60).build());
+        s.accept(metrics(1060, 90, 10, 1000, 200).toBuilder().setKvHitRateSum(40).setKvHitRateCount(100).build());
+        // (40 - 10) / (100 - 40): weighted by routed requests, not by the two messages
+        assertThat(s.traffic(Instant.EPOCH, 60).kvHitRate()).isCloseTo(0.5, within(1e-9));
+        assertThat(s.recent(Instant.EPOCH, 30).kvHitRate()).isCloseTo(18 / 40.0, within(1e-9));
+        s.accept(metrics(1090, 90, 0, 0, 0).toBuilder().setKvHitRateSum(40).setKvHitRateCount(100).build());
+        assertThat(s.traffic(Instant.EPOCH, 30).kvHitRate()).as("nothing routed: unknown").isNaN();
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.fleetplan.router.frontend;
 
+import io.fleetplan.common.metrics.DynamoNamespace;
+import io.fleetplan.proto.v1.WorkerLoad;
+import io.fleetplan.proto.v1.WorkerRole;
 import io.fleetplan.router.metrics.DynamoBuckets;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
@@ -9,12 +12,17 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Dynamo's {@code dynamo_frontend_*} metrics, every series labelled {@code dynamo_namespace} and {@code model}
- * (as the autoscaling guide filters them), with Dynamo's buckets.
+ * (as the autoscaling guide filters them), with Dynamo's buckets. The per-worker
+ * {@code dynamo_frontend_worker_*} gauges are here too, where Dynamo's planner finds them on the auto-discovered
+ * frontend URL: the pools' routers' view of each worker as last polled (every pool_poll_ms), labelled with the
+ * pool's {@code dynamo_namespace}, {@code worker_id}, {@code dp_rank} and {@code worker_type}.
  */
 public final class FrontendMetrics {
 
@@ -35,11 +43,17 @@ public final class FrontendMetrics {
     final CounterDataPoint outputTokens;
 
     public FrontendMetrics(String dynamoNamespace, String model, Supplier<Map<String, Integer>> readyWorkersByPool) {
-        this.ns = dynamoNamespace;
+        this.ns = DynamoNamespace.label(dynamoNamespace);
         this.model = model;
         requests = Counter.builder().name("dynamo_frontend_requests_total").help("Requests finished, by outcome")
                 .labelNames("dynamo_namespace", "model", "endpoint", "request_type", "status", "error_type")
                 .register(registry);
+        // the outcomes of the two OpenAI endpoints exist from the start, at 0, for rate() panels and alerts
+        for (String endpoint : new String[] {"chat_completions", "completions"}) {
+            for (String type : new String[] {"stream", "unary"}) {
+                requests.labelValues(ns, model, endpoint, type, "success", "").inc(0);
+            }
+        }
         started = Counter.builder().name("dynamo_frontend_requests_started_total").help("Requests accepted")
                 .labelNames("dynamo_namespace", "model", "endpoint", "request_type").register(registry);
         inflight = Gauge.builder().name("dynamo_frontend_inflight_requests")
@@ -73,6 +87,40 @@ public final class FrontendMetrics {
                 .labelNames("dynamo_namespace", "model", "pool")
                 .callback(cb -> readyWorkersByPool.get().forEach((pool, n) -> cb.call(n, ns, model, pool)))
                 .register(registry);
+    }
+
+    /**
+     * Exports the per-worker gauges from the routers' worker lists.
+     *
+     * @param workersByPool each pool's workers as last polled from its LocalRouter
+     */
+    public void exportWorkers(Supplier<Map<String, List<WorkerLoad>>> workersByPool) {
+        workerGauge("dynamo_frontend_worker_active_prefill_tokens",
+                "Router's view: prompt tokens routed to the worker and not yet past first token", workersByPool,
+                WorkerLoad::getRoutedPrefillTokens);
+        workerGauge("dynamo_frontend_worker_active_decode_blocks",
+                "Router's view: KV blocks of the requests the router has running on the worker", workersByPool,
+                WorkerLoad::getRoutedDecodeBlocks);
+        workerGauge("dynamo_frontend_worker_last_time_to_first_token_seconds", "Last TTFT observed per worker",
+                workersByPool, WorkerLoad::getLastTtftSeconds);
+        workerGauge("dynamo_frontend_worker_last_inter_token_latency_seconds", "Last average ITL observed per worker",
+                workersByPool, WorkerLoad::getLastItlSeconds);
+        workerGauge("dynamo_frontend_worker_last_input_sequence_tokens", "Last ISL routed to each worker",
+                workersByPool, WorkerLoad::getLastInputSequenceTokens);
+    }
+
+    private void workerGauge(String name, String help, Supplier<Map<String, List<WorkerLoad>>> workersByPool,
+            ToDoubleFunction<WorkerLoad> value) {
+        GaugeWithCallback.builder().name(name).help(help)
+                .labelNames("dynamo_namespace", "worker_id", "dp_rank", "worker_type")
+                .callback(cb -> workersByPool.get().forEach((pool, list) -> {
+                    String poolNs = DynamoNamespace.label(pool);
+                    for (WorkerLoad w : list) {
+                        cb.call(value.applyAsDouble(w), poolNs, w.getWorkerId(),
+                                Integer.toString(w.getLoad().getDpRank()),
+                                w.getRole() == WorkerRole.PREFILL ? "prefill" : "decode");
+                    }
+                })).register(registry);
     }
 
     private DistributionDataPoint histogram(String name, String help, double[] buckets) {

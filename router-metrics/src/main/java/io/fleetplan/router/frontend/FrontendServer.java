@@ -52,6 +52,7 @@ public final class FrontendServer implements AutoCloseable {
         this.pools = new PoolClients(config.poolRouters(), loops, config.routerTokenFile() == null ? null
                 : SharedToken.read(java.nio.file.Path.of(config.routerTokenFile()), "router_token_file"));
         this.metrics = new FrontendMetrics(config.dynamoNamespace(), config.model(), pools::readyCounts);
+        metrics.exportWorkers(pools::workerLoads);
         this.flow = new GenerationFlow(new PoolSelector(config.globalRouter()), pools, config.retryAfterSeconds());
         this.parser = new RequestParser(RequestParser.mapper(), config.model(), config.maxPromptTokens(),
                 config.maxTokensLimit());

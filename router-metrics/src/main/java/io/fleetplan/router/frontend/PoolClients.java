@@ -20,13 +20,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** gRPC channels to the pools' LocalRouters, and each pool's ready-worker count as last polled. */
+/**
+ * gRPC channels to the pools' LocalRouters, and each pool's ready-worker count and per-worker load as last polled.
+ */
 final class PoolClients implements AutoCloseable {
 
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final Map<String, RouterGrpc.RouterBlockingStub> stubs = new LinkedHashMap<>();
     private final Map<String, Map<EventLoop, RouterGrpc.RouterStub>> streamStubs = new LinkedHashMap<>();
     private final Map<String, Integer> ready = new ConcurrentHashMap<>();
+    private final Map<String, List<WorkerLoad>> workers = new ConcurrentHashMap<>();
     private volatile long lastPollNanos;
 
     /**
@@ -81,6 +84,11 @@ final class PoolClients implements AutoCloseable {
         return Map.copyOf(ready);
     }
 
+    /** Each reachable pool's workers as its router listed them at the last poll. */
+    Map<String, List<WorkerLoad>> workerLoads() {
+        return Map.copyOf(workers);
+    }
+
     /** A pool answered "no ready worker": treat it as not ready until the next poll says otherwise. */
     void markUnready(String pool) {
         ready.put(pool, 0);
@@ -95,16 +103,19 @@ final class PoolClients implements AutoCloseable {
         stubs.forEach((pool, stub) -> {
             try {
                 int n = 0;
-                for (WorkerLoad w : stub.withDeadlineAfter(2, TimeUnit.SECONDS)
-                        .listWorkers(ListWorkersRequest.getDefaultInstance()).getWorkersList()) {
+                List<WorkerLoad> listed = stub.withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .listWorkers(ListWorkersRequest.getDefaultInstance()).getWorkersList();
+                for (WorkerLoad w : listed) {
                     if (w.getReady() && !w.getDraining()) {
                         n++;
                     }
                 }
                 ready.put(pool, n);
+                workers.put(pool, listed);
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED) {
                     ready.put(pool, 0);
+                    workers.remove(pool);
                 }
             }
         });

@@ -269,7 +269,7 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
     public void listWorkers(ListWorkersRequest request, StreamObserver<ListWorkersResponse> response) {
         ListWorkersResponse.Builder b = ListWorkersResponse.newBuilder();
         for (WorkerView v : state.workers()) {
-            b.addWorkers(ProtoMapping.workerLoad(v, links.lastFpm(v.id())));
+            b.addWorkers(ProtoMapping.workerLoad(v, links.lastFpm(v.id()), metrics.last(v.id())));
         }
         response.onNext(b.build());
         response.onCompleted();
@@ -358,9 +358,10 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
                     .setMeanIsl(w.meanIsl()).setMeanOsl(w.meanOsl()).setMeanTtftMs(w.meanTtftMs())
                     .setMeanItlMs(w.meanItlMs()).setKvHitRate(w.kvHitRate()).setRequestsTotal(total.get())
                     .setP99TtftMs(w.p99TtftMs()).setP99ItlMs(w.p99ItlMs()).setArrivalsTotal(stats.arrivedTotal())
-                    .setOldestWaitingMs(stats.oldestWaitingMs(System.nanoTime()));
+                    .setOldestWaitingMs(stats.oldestWaitingMs(System.nanoTime()))
+                    .setKvHitRateSum(now.sumHit()).setKvHitRateCount(now.hitCount());
             for (WorkerView v : state.workers()) {
-                b.addWorkers(ProtoMapping.workerLoad(v, links.lastFpm(v.id())));
+                b.addWorkers(ProtoMapping.workerLoad(v, links.lastFpm(v.id()), metrics.last(v.id())));
             }
             try {
                 out.onNext(b.build());

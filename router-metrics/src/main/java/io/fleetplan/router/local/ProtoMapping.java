@@ -71,7 +71,8 @@ final class ProtoMapping {
         };
     }
 
-    static WorkerLoad workerLoad(WorkerView v, io.fleetplan.proto.v1.ForwardPassMetrics lastFpm) {
+    /** @param last the router's last TTFT (s), ITL (s) and ISL for the worker; null = none yet */
+    static WorkerLoad workerLoad(WorkerView v, io.fleetplan.proto.v1.ForwardPassMetrics lastFpm, double[] last) {
         ActiveLoad load = load(v.id(), v.engineLoad());
         if (load.getKvTotalBlocks() == 0 && v.spec().totalBlocks() > 0) {
             // no load report yet (the router starts from an empty one): the capacity registered with is known
@@ -79,7 +80,11 @@ final class ProtoMapping {
         }
         WorkerLoad.Builder b = WorkerLoad.newBuilder().setWorkerId(v.id()).setRole(role(v.spec().role()))
                 .setDraining(v.draining()).setReady(v.ready()).setLoad(load)
-                .setInFlight(v.inFlight());
+                .setInFlight(v.inFlight()).setRoutedPrefillTokens((long) v.routerPrefillTokens())
+                .setRoutedDecodeBlocks((long) v.routerDecodeBlocks());
+        if (last != null) {
+            b.setLastTtftSeconds(last[0]).setLastItlSeconds(last[1]).setLastInputSequenceTokens(last[2]);
+        }
         if (lastFpm != null) {
             b.setLastFpm(lastFpm);
         }

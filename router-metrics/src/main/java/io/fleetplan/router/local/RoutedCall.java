@@ -75,6 +75,9 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
         RouteDecision d = owner.state().route(new RouteRequest(trackId, hashes, isl, null, Set.copyOf(tried)));
         if (!d.routed()) {
             owner.metrics().rejected.inc();
+            if (d.reason() == RouteReason.ALL_WORKERS_BUSY) {
+                owner.metrics().busyBackpressure.inc();
+            }
             owner.stats().stoppedWaiting(trackId);
             Status status = d.reason() == RouteReason.ALL_WORKERS_BUSY ? Status.RESOURCE_EXHAUSTED : Status.UNAVAILABLE;
             out.onError(status.withDescription("pool '" + owner.pool() + "': " + describe(d.reason())

@@ -1,5 +1,6 @@
 package io.fleetplan.router.local;
 
+import io.fleetplan.common.metrics.DynamoNamespace;
 import io.fleetplan.router.core.WorkerView;
 import io.fleetplan.router.metrics.DynamoBuckets;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -39,6 +40,8 @@ public final class RouterMetrics {
     final DistributionDataPoint osl;
     final DistributionDataPoint kvHitRate;
     final CounterDataPoint retries;
+    /** Requests refused because every worker was over its busy threshold (Dynamo's router queue backpressure). */
+    final CounterDataPoint busyBackpressure;
 
     /**
      * @param pool          the pool's Dynamo namespace; exported with '-' replaced by '_', as Dynamo's planner
@@ -67,6 +70,22 @@ public final class RouterMetrics {
         kvHitRate = histogram("dynamo_component_router_kv_hit_rate",
                 "Predicted KV prefix hit rate at routing time (overlap blocks / prompt blocks)", DynamoBuckets.HIT_RATE);
 
+        // Dynamo's router queue: its router holds requests while every worker is busy. This router never holds one
+        // (it places a request at once or refuses it, and a busy refusal is the backpressure), so nothing is ever
+        // pending; the series exist with their true value for the dashboards and alerts written against them.
+        for (String pending : new String[] {"requests", "isl_tokens", "cached_tokens"}) {
+            GaugeWithCallback.builder().name("dynamo_frontend_router_queue_pending_" + pending)
+                    .help("Requests (or their prompt / cached tokens) held in the router's queue; always 0: "
+                            + "fleetplan's router places or refuses at once")
+                    .labelNames("dynamo_namespace", "router_id", "worker_type")
+                    .callback(cb -> workers.get().stream().map(v -> v.spec().role().workerType()).distinct()
+                            .forEach(type -> cb.call(0, namespaceLabel, routerId, type)))
+                    .register(registry);
+        }
+        busyBackpressure = Counter.builder().name("dynamo_frontend_router_queue_backpressure_total")
+                .help("Requests turned away because every worker was busy, by reason")
+                .labelNames("dynamo_namespace", "router_id", "reason").register(registry)
+                .labelValues(namespaceLabel, routerId, "all_workers_busy");
         workerGauge("dynamo_component_router_worker_registered", "1 for every worker registered with the router",
                 workers, v -> 1, new String[] {"dynamo_namespace", "router_id", "router_worker_id", "dp_rank",
                         "worker_type"});
@@ -104,7 +123,7 @@ public final class RouterMetrics {
 
     /** Dynamo's planner replaces '-' with '_' in the namespace it queries router metrics with. */
     public static String sanitize(String namespace) {
-        return namespace.replace('-', '_');
+        return DynamoNamespace.label(namespace);
     }
 
     public PrometheusRegistry registry() {
@@ -117,6 +136,12 @@ public final class RouterMetrics {
 
     void observeLast(String workerId, int which, double value) {
         lastPerWorker.computeIfAbsent(workerId, k -> new double[3])[which] = value;
+    }
+
+    /** The last TTFT (s), ITL (s) and ISL observed for the worker (a copy), or null before its first request. */
+    double[] last(String workerId) {
+        double[] v = lastPerWorker.get(workerId);
+        return v == null ? null : v.clone();
     }
 
     void forget(String workerId) {

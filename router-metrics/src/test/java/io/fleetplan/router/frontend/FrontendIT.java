@@ -174,7 +174,7 @@ class FrontendIT {
         stack.post("/v1/chat/completions",
                 "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"count me\"}],\"max_tokens\":3}");
         String metrics = stack.get("/metrics").body();
-        assertThat(metrics).contains("dynamo_frontend_requests_total{dynamo_namespace=\"default-fleet\","
+        assertThat(metrics).contains("dynamo_frontend_requests_total{dynamo_namespace=\"default_fleet\","
                 + "endpoint=\"chat_completions\",error_type=\"\",model=\"mock-model\",request_type=\"unary\","
                 + "status=\"success\"}");
         for (String name : List.of("dynamo_frontend_time_to_first_token_seconds_count",
@@ -182,11 +182,11 @@ class FrontendIT {
                 "dynamo_frontend_input_sequence_tokens_count", "dynamo_frontend_output_sequence_tokens_count",
                 "dynamo_frontend_inflight_requests", "dynamo_frontend_queued_requests",
                 "dynamo_frontend_stage_requests")) {
-            assertThat(metrics).contains(name + "{dynamo_namespace=\"default-fleet\",model=\"mock-model\"");
+            assertThat(metrics).contains(name + "{dynamo_namespace=\"default_fleet\",model=\"mock-model\"");
         }
-        assertThat(metrics).contains("dynamo_frontend_requests_started_total{dynamo_namespace=\"default-fleet\","
+        assertThat(metrics).contains("dynamo_frontend_requests_started_total{dynamo_namespace=\"default_fleet\","
                 + "endpoint=\"chat_completions\",model=\"mock-model\",request_type=\"unary\"}");
-        assertThat(metrics).contains("dynamo_frontend_queued_requests{dynamo_namespace=\"default-fleet\","
+        assertThat(metrics).contains("dynamo_frontend_queued_requests{dynamo_namespace=\"default_fleet\","
                 + "model=\"mock-model\"} 0.0");
     }
 }

@@ -127,6 +127,27 @@ class LocalRouterIT {
     }
 
     @Test
+    void aBusyRefusalCountsAsRouterQueueBackpressureAndNothingIsEverPending() throws Exception {
+        startRouter(RouterConfig.builder().activePrefillTokensThreshold(100).build());
+        FakeWorker w = worker("hot");
+        await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().size() == 1);
+        assertThat(scrape()).contains("dynamo_frontend_router_queue_backpressure_total{dynamo_namespace=\"pool_a\","
+                + "reason=\"all_workers_busy\",router_id=\"router-test\"} 0.0");
+        w.publishLoad(io.fleetplan.proto.v1.ActiveLoad.newBuilder().setWorkerId("hot").setActivePrefillTokens(5000)
+                .setKvTotalBlocks(1000).build());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> router.workers().getFirst().engineLoad().activePrefillTokens() == 5000);
+        assertThatThrownBy(() -> generate(request("refused", 64, 1, 2))).hasMessageContaining("RESOURCE_EXHAUSTED");
+        String metrics = scrape();
+        assertThat(metrics).contains("dynamo_frontend_router_queue_backpressure_total{dynamo_namespace=\"pool_a\","
+                + "reason=\"all_workers_busy\",router_id=\"router-test\"} 1.0");
+        for (String pending : List.of("requests", "isl_tokens", "cached_tokens")) {
+            assertThat(metrics).containsPattern("dynamo_frontend_router_queue_pending_" + pending
+                    + "\\{dynamo_namespace=\"pool_a\",router_id=\"router-test\",worker_type=\"[a-z]+\"\\} 0.0");
+        }
+    }
+
+    @Test
     void drainingWorkersGetNoNewRequests() throws Exception {
         startRouter(RouterConfig.builder().mode("round-robin").build());
         FakeWorker a = worker("a");

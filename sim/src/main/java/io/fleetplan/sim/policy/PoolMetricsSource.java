@@ -15,15 +15,22 @@ import java.util.List;
 /**
  * What the live metric sources give a pool planner, read from a replayed pool: the traffic over the window the
  * planner asks for (requests that arrived, their mean ISL/OSL, the mean TTFT/ITL of the requests completed in
- * it, as Prometheus' {@code increase[window]} would give them), the ready engines' load, and every engine
+ * it, as Prometheus' {@code increase[window]} would give them; the router's mean predicted KV hit rate over the
+ * requests routed in it, as Dynamo's {@code router_kv_hit_rate} sum-over-count query), the ready engines' load, and every engine
  * iteration's FPM since the last read (the router's stream).
  */
 final class PoolMetricsSource implements MetricsSource {
 
     /** The pool's cumulative counters at one instant. */
     private record Counters(long nanos, long arrivals, long sumIsl, long sumOsl, long completions, double sumTtftMs,
-            double sumItlMs) {
-        static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0, 0);
+            double sumItlMs, double sumKvHitRate, long routed) {
+        static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+        /** The router's mean predicted hit rate over the requests routed since {@code start}; NaN for none. */
+        double kvHitRateSince(Counters start) {
+            long n = routed - start.routed;
+            return n > 0 ? (sumKvHitRate - start.sumKvHitRate) / n : Double.NaN;
+        }
     }
 
     private final SimPool pool;
@@ -67,7 +74,8 @@ final class PoolMetricsSource implements MetricsSource {
                 n > 0 ? (end.sumIsl() - start.sumIsl()) / n : Double.NaN,
                 n > 0 ? (end.sumOsl() - start.sumOsl()) / n : Double.NaN,
                 done > 0 ? (end.sumTtftMs() - start.sumTtftMs()) / done : Double.NaN,
-                done > 0 ? (end.sumItlMs() - start.sumItlMs()) / done : Double.NaN, Double.NaN);
+                done > 0 ? (end.sumItlMs() - start.sumItlMs()) / done : Double.NaN, Double.NaN)
+                .withKvHitRate(end.kvHitRateSince(start));
     }
 
     /**
@@ -90,7 +98,7 @@ final class PoolMetricsSource implements MetricsSource {
                 n > 0 ? (end.sumOsl() - start.sumOsl()) / n : Double.NaN,
                 done > 0 ? (end.sumTtftMs() - start.sumTtftMs()) / done : Double.NaN,
                 done > 0 ? (end.sumItlMs() - start.sumItlMs()) / done : Double.NaN, Double.NaN, n,
-                pool.oldestWaitingMs());
+                pool.oldestWaitingMs(), end.kvHitRateSince(start));
     }
 
     @Override
@@ -113,7 +121,7 @@ final class PoolMetricsSource implements MetricsSource {
             return history.get(history.size() - 1);
         }
         Counters c = new Counters(nanos, pool.arrivals(), pool.sumIsl(), pool.sumOsl(), pool.completions(),
-                pool.sumTtftMs(), pool.sumItlMs());
+                pool.sumTtftMs(), pool.sumItlMs(), pool.sumKvHitRate(), pool.routedCount());
         history.add(c);
         return c;
     }

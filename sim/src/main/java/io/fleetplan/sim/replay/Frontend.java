@@ -110,6 +110,7 @@ final class Frontend {
             return false;
         }
         pool.arrivals++;
+        pool.routed(d.kvHitRate());
         pool.sumIsl += request.promptTokens();
         pool.sumOsl += request.maxTokens();
         pool.submitted(request.requestId(), scheduler.nanoTime());

@@ -59,6 +59,8 @@ public final class SimPool {
     // cumulative counters (policies take differences)
     long arrivals;
     long sumIsl;
+    private double sumKvHitRate;
+    private long routedCount;
     long sumOsl;
     long completions;
     double sumTtftMs;
@@ -243,6 +245,22 @@ public final class SimPool {
 
     public long arrivals() {
         return arrivals;
+    }
+
+    /** A request was routed with this predicted KV hit rate (the router's kv_hit_rate histogram). */
+    void routed(double kvHitRate) {
+        sumKvHitRate += kvHitRate;
+        routedCount++;
+    }
+
+    /** Cumulative sum of routed requests' predicted hit rates (router_kv_hit_rate_sum). */
+    public double sumKvHitRate() {
+        return sumKvHitRate;
+    }
+
+    /** Requests routed (router_kv_hit_rate_count). */
+    public long routedCount() {
+        return routedCount;
     }
 
     public long sumIsl() {

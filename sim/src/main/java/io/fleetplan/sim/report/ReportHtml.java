@@ -10,8 +10,10 @@ import java.util.Locale;
 
 /**
  * {@code report.html}: one self-contained page (inline SVG and CSS, no scripts, no network), so it opens
- * offline and can be mailed. Charts: request rate; ready replicas per pool; GPUs held vs the budget; mean TTFT
- * and ITL over time by arrival; SLO attainment over time and per policy; then the summary table.
+ * offline and can be mailed. Charts: request rate; then, as small multiples (one panel per policy on a shared
+ * scale), ready replicas per pool and GPUs held against the budget (whole-number ticks), mean TTFT and ITL by
+ * arrival time against their SLO, SLO attainment by arrival time against its target; attainment and GPU-hours per
+ * policy as bars; then the summary table.
  */
 public final class ReportHtml {
 
@@ -47,22 +49,23 @@ public final class ReportHtml {
         }
         b.append(Svg.lineChart("Request rate", "req/s", x, List.of(new Svg.Series("arrivals", rate, false, null)), true));
 
+        // per policy: one small panel each on a shared scale (nine policies on one chart hid each other's lines)
         List<String> pools = runs.get(0).series().pools();
         for (int k = 0; k < pools.size(); k++) {
             final int pool = k;
-            b.append(Svg.lineChart("Ready replicas, pool " + pools.get(k), "replicas", x,
-                    seriesPerPolicy(runs, buckets, step, (s, i) -> s.ready(i, pool)), true));
+            b.append(Svg.smallMultiples("Ready replicas, pool " + pools.get(k), "replicas", x,
+                    seriesPerPolicy(runs, buckets, step, (s, i) -> s.ready(i, pool)), true, true, 0, List.of()));
         }
-        List<Svg.Series> gpus = new ArrayList<>(seriesPerPolicy(runs, buckets, step, TimeSeries::gpus));
-        if (stack.budget().maxTotalGpus() >= 0) {
-            double[] budget = new double[buckets];
-            java.util.Arrays.fill(budget, stack.budget().maxTotalGpus());
-            gpus.add(new Svg.Series("budget", budget, true, "#000000"));
-        }
-        b.append(Svg.lineChart("GPUs held vs budget", "GPUs", x, gpus, true));
-        b.append(Svg.lineChart("Mean TTFT by arrival time", "ms", x, latency(runs, buckets, step, true), false));
-        b.append(Svg.lineChart("Mean ITL by arrival time", "ms", x, latency(runs, buckets, step, false), false));
-        b.append(Svg.lineChart("SLO attainment by arrival time", "share", x, attainment(runs, buckets, step, stack), false, 1));
+        List<Svg.Reference> budget = stack.budget().maxTotalGpus() >= 0
+                ? List.of(new Svg.Reference("budget", stack.budget().maxTotalGpus(), "#000000")) : List.of();
+        b.append(Svg.smallMultiples("GPUs held vs budget", "GPUs", x, seriesPerPolicy(runs, buckets, step,
+                TimeSeries::gpus), true, true, 0, budget));
+        b.append(Svg.smallMultiples("Mean TTFT by arrival time", "ms", x, latency(runs, buckets, step, true), false,
+                false, 0, List.of(new Svg.Reference("SLO", stack.slo().ttftMs(), "#d62728"))));
+        b.append(Svg.smallMultiples("Mean ITL by arrival time", "ms", x, latency(runs, buckets, step, false), false,
+                false, 0, List.of(new Svg.Reference("SLO", stack.slo().itlMs(), "#d62728"))));
+        b.append(Svg.smallMultiples("SLO attainment by arrival time", "share", x, attainment(runs, buckets, step, stack),
+                false, false, 1, List.of(new Svg.Reference("target", r.options().attainmentTarget(), "#d62728"))));
         List<String> names = r.summaries().stream().map(PolicySummary::policy).toList();
         b.append(Svg.barChart("SLO attainment per policy (%)", "%", names,
                 r.summaries().stream().mapToDouble(s -> s.sloAttainment() * 100).toArray(), 100));
@@ -128,7 +131,7 @@ public final class ReportHtml {
                     y[k] = m.at(s, i);
                 }
             }
-            out.add(new Svg.Series(run.policy(), y, run.policy().equals("oracle"), null));
+            out.add(new Svg.Series(run.policy(), y, false, null));
         }
         return out;
     }
@@ -167,7 +170,7 @@ public final class ReportHtml {
             for (int k = 0; k < buckets; k++) {
                 y[k] = n[k] == 0 ? Double.NaN : sum[k] / n[k];
             }
-            out.add(new Svg.Series(run.policy(), y, run.policy().equals("oracle"), null));
+            out.add(new Svg.Series(run.policy(), y, false, null));
         }
         return out;
     }

@@ -64,6 +64,8 @@ class PoolMetricsSourceTest {
         assertThat(second.numRequests()).isBetween(arrived - 1.0, arrived + 1.0);
         assertThat(second.isl()).isPositive();
         assertThat(second.ttftMs()).isPositive();
+        assertThat(second.kvHitRate()).as("the router's hit rate over the requests routed in the window, as live")
+                .isBetween(0.0, 1.0);
         assertThat(snapshots.get(1).prefill()).hasSize(2);
         assertThat(snapshots.get(1).decode()).isEmpty();
         assertThat(fpms.subList(1, 20)).as("every engine iteration since the last read").allMatch(n -> n > 0);

@@ -7,6 +7,9 @@ import io.fleetplan.sim.replay.ReplayTest;
 import io.fleetplan.sim.replay.RequestLog;
 import io.fleetplan.sim.trace.SyntheticTraces;
 import io.fleetplan.sim.trace.Trace;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +84,44 @@ class EvaluationTest {
                 "Mean TTFT", "Mean ITL", "SLO attainment per policy", "fleetplan");
         assertThat(html).doesNotContain("<script", "<link", "src=");
         assertThat(html.replace("http://www.w3.org/2000/svg", "")).as("no external resources").doesNotContain("http");
+    }
+
+    /** The svg element whose title is {@code title}. */
+    private static String chart(String html, String title) {
+        int at = html.indexOf("<title>" + title);
+        assertThat(at).as("chart " + title).isPositive();
+        return html.substring(html.lastIndexOf("<svg", at), html.indexOf("</svg>", at));
+    }
+
+    @Test
+    void report_givesEveryPolicyItsOwnPanel_wholeReplicaTicks_sloLines_andBarLabelsClearOfTheTitle() {
+        String html = ReportHtml.render(result);
+        int policies = result.runs().size();
+        for (String title : List.of("Ready replicas, pool ", "GPUs held vs budget", "Mean TTFT by arrival time",
+                "Mean ITL by arrival time", "SLO attainment by arrival time")) {
+            String svg = chart(html, title);
+            assertThat(svg.split("data-policy=\"", -1).length - 1).as(title + ": one panel per policy")
+                    .isEqualTo(policies);
+        }
+        for (String title : List.of("Ready replicas, pool ", "GPUs held vs budget")) {
+            Matcher tick = Pattern.compile("text-anchor=\"end\">([^<]+)</text>").matcher(chart(html, title));
+            int ticks = 0;
+            while (tick.find()) {
+                ticks++;
+                assertThat(tick.group(1)).as(title + " y tick").matches("\\d+");
+            }
+            assertThat(ticks).isPositive();
+        }
+        double ttftSlo = ReplayTest.stack().slo().ttftMs();
+        assertThat(chart(html, "Mean TTFT by arrival time")).contains("data-series=\"SLO\"", "stroke-dasharray")
+                .contains("SLO " + Svg.fmt(ttftSlo));
+        assertThat(chart(html, "Mean ITL by arrival time")).contains("data-series=\"SLO\"");
+        // a bar at the top of the axis: its value label sits below the title's baseline (16) with room to spare
+        Matcher label = Pattern.compile("<text x=\"[0-9.]+\" y=\"([0-9.]+)\" font-size=\"10\" "
+                + "text-anchor=\"middle\">").matcher(chart(html, "SLO attainment per policy"));
+        while (label.find()) {
+            assertThat(Double.parseDouble(label.group(1))).as("bar value label y").isGreaterThan(30);
+        }
     }
 
     private static PolicySummary find(String name) {
