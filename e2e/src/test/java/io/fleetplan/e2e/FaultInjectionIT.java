@@ -119,7 +119,7 @@ class FaultInjectionIT {
             faults.replaceAll(f -> withLosses(f, sent, faults));
 
             List<String> audit = Files.readAllLines(up.auditLog());
-            int auditPeak = 0;
+            int auditPeak = 0; // the audit log has a line per decision; with min = max the pools may never ask
             for (String line : audit) {
                 JsonNode a = JSON.readTree(line);
                 auditPeak = Math.max(auditPeak, a.path("committed_gpus").asInt());
@@ -142,7 +142,7 @@ class FaultInjectionIT {
 
             assertThat(faults).allSatisfy(f -> assertThat(f.recoveredAtMs()).as("%s recovered", f.what()).isPositive());
             assertThat(ledgerPeak).as("committed GPUs (GetState)").isBetween(1, BUDGET);
-            assertThat(auditPeak).as("committed GPUs (audit log)").isBetween(1, BUDGET);
+            assertThat(auditPeak).as("committed GPUs (audit log)").isLessThanOrEqualTo(BUDGET);
             assertThat(processPeak).as("worker processes running (1 GPU each)").isBetween(1, BUDGET);
             // requests lost are those the killed process had in flight, and for the two on the request path
             // (worker, router) those sent before the loss was noticed; the planners are not on it
@@ -224,6 +224,12 @@ class FaultInjectionIT {
         Map<Long, long[]> perSecond = new java.util.TreeMap<>();
         for (SteadyLoad.Sent s : sent) {
             perSecond.computeIfAbsent(s.sentMs() / 1000, k -> new long[2])[s.ok() ? 0 : 1]++;
+        }
+        for (SteadyLoad.Sent s : sent) {
+            if (!s.ok()) {
+                rows.add(new String[] {String.format(Locale.ROOT, "%.3f", s.sentMs() / 1000.0), String.format(Locale.ROOT,
+                        "%.1fs request sent, failed at %.1fs: %s", s.sentMs() / 1000.0, s.endMs() / 1000.0, s.error())});
+            }
         }
         perSecond.forEach((sec, c) -> rows.add(new String[] {sec + ".0", String.format(Locale.ROOT,
                 "%d.0s requests sent this second: %d ok, %d failed", sec, c[0], c[1])}));
