@@ -128,6 +128,11 @@ public final class StackLayout {
         return runDir.resolve("worker-logs");
     }
 
+    /** One pid file per worker: a restarted GlobalPlanner adopts them, {@code up} stops them when it stops. */
+    public Path workerPids() {
+        return runDir.resolve("worker-pids");
+    }
+
     /** The mocker command line of one worker of {@code pool}, after {@code fleetplan}. */
     public List<String> workerArgs(Pool p) {
         StackConfig.Engine e = p.engine();
@@ -177,7 +182,7 @@ public final class StackLayout {
         command.addAll(List.of("up", "worker", "--run-dir", runDir.toString(), "--pool", "{dgd}"));
         cfg.put("executor", Map.of("local", Map.of("command", command,
                 "drain_timeout_seconds", (int) Math.ceil(stack.drainGraceSeconds()), "targets", targets,
-                "log_dir", workerLogs().toString())));
+                "log_dir", workerLogs().toString(), "pid_dir", workerPids().toString())));
         Map<String, String> files = new LinkedHashMap<>();
         files.put("global-planner.yaml", yaml(cfg));
         for (Pool p : stack.pools()) {

@@ -1,5 +1,8 @@
 package io.fleetplan.cli.up;
 
+import io.fleetplan.common.supervision.RestartBackoff;
+import io.fleetplan.common.time.Scheduler;
+import io.fleetplan.global.executor.WorkerPidFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,7 +12,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Starts the processes of a local stack and stops every one of them, including the processes they started
@@ -27,6 +33,11 @@ import java.util.concurrent.TimeoutException;
  * taking requests before the pools go), have {@code grace} to finish, and whatever is still alive then (children
  * or their descendants, remembered before anyone exits) is killed. Each process writes {@code <name>.log} in the
  * run directory.
+ *
+ * <p>Once {@link #superviseRestarts} is called, a process that exits on its own is started again after a backoff
+ * ({@link RestartBackoff}; a line says so), until it crashes too often in a row; then it is given up on, with a
+ * line that says why. Workers listed in a pid directory ({@link #sweepOnClose}) are stopped with the rest even
+ * when the GlobalPlanner that started them died (they are no longer anyone's descendants).
  */
 public final class Supervisor implements AutoCloseable {
 
@@ -37,11 +48,13 @@ public final class Supervisor implements AutoCloseable {
         private final Path log;
         private final CompletableFuture<String> readyLine = new CompletableFuture<>();
         private final Deque<String> tail = new ArrayDeque<>();
+        private final Instant startedAt;
 
-        Running(Component component, Process process, Path log) {
+        Running(Component component, Process process, Path log, Instant startedAt) {
             this.component = component;
             this.process = process;
             this.log = log;
+            this.startedAt = startedAt;
         }
 
         public Component component() {
@@ -78,6 +91,11 @@ public final class Supervisor implements AutoCloseable {
     private final Duration grace;
     private final List<Running> running = new ArrayList<>();
     private final List<String> forced = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, RestartBackoff> backoffs = new java.util.HashMap<>();
+    private final List<Path> pidDirs = new ArrayList<>();
+    private Scheduler scheduler;
+    private RestartBackoff.Policy restartPolicy;
+    private Consumer<String> events = line -> { };
     private boolean closed;
 
     /**
@@ -101,11 +119,38 @@ public final class Supervisor implements AutoCloseable {
         Files.writeString(target, content);
     }
 
+    /**
+     * From now on a process that exits while the supervisor runs is started again as {@code policy} says; each
+     * restart and each give-up is a line to {@code events}. Times come from {@code scheduler}.
+     */
+    public synchronized void superviseRestarts(RestartBackoff.Policy policy, Scheduler scheduler, Consumer<String> events) {
+        this.restartPolicy = policy;
+        this.scheduler = scheduler;
+        this.events = events;
+        for (Running r : running) {
+            watchExit(r);
+        }
+    }
+
+    /** Workers with pid files in {@code dir} are stopped on {@link #close()} with everything else. */
+    public synchronized void sweepOnClose(Path dir) {
+        pidDirs.add(dir);
+    }
+
     /** Writes the component's files and starts it; its output goes to {@code <name>.log}. */
     public synchronized Running start(Component c) throws IOException {
         if (closed) {
             throw new IllegalStateException("supervisor is stopped");
         }
+        Running r = launch(c, false);
+        running.add(r);
+        if (restartPolicy != null) {
+            watchExit(r);
+        }
+        return r;
+    }
+
+    private Running launch(Component c, boolean again) throws IOException {
         Files.createDirectories(runDir);
         for (Map.Entry<String, String> f : c.files().entrySet()) {
             Path target = runDir.resolve(f.getKey());
@@ -121,15 +166,62 @@ public final class Supervisor implements AutoCloseable {
         Path log = runDir.resolve(c.name() + ".log");
         Process p = new ProcessBuilder(cmd).directory(runDir.toFile()).redirectErrorStream(true).start();
         p.getOutputStream().close();
-        Running r = new Running(c, p, log);
-        Thread.ofVirtual().name("log-" + c.name()).start(() -> pump(r));
-        running.add(r);
+        Running r = new Running(c, p, log, scheduler == null ? Instant.now() : scheduler.now());
+        Thread.ofVirtual().name("log-" + c.name()).start(() -> pump(r, again));
         return r;
     }
 
-    private void pump(Running r) {
+    private void watchExit(Running r) {
+        r.process.onExit().thenRun(() -> exited(r));
+    }
+
+    private void exited(Running r) {
+        RestartBackoff.Decision d;
+        synchronized (this) {
+            if (closed || !running.contains(r)) {
+                return;
+            }
+            d = backoffs.computeIfAbsent(r.component.name(), n -> new RestartBackoff(restartPolicy))
+                    .exited(r.startedAt, scheduler.now());
+        }
+        String what = r.component.name() + " (pid " + r.process.pid() + ") exited with code " + r.process.exitValue();
+        if (!d.restart()) {
+            events.accept("fleetplan up: " + what + "; giving up on it: " + d.reason() + ". The rest of the stack keeps "
+                    + "running without it; see " + r.log + ", last lines:\n" + r.tail());
+            return;
+        }
+        events.accept("fleetplan up: " + what + "; " + d.reason());
+        scheduler.schedule(d.delay(), () -> restart(r));
+    }
+
+    private void restart(Running old) {
+        Running fresh;
+        synchronized (this) {
+            int at = running.indexOf(old);
+            if (closed || at < 0) {
+                return;
+            }
+            try {
+                fresh = launch(old.component, true);
+            } catch (IOException e) {
+                events.accept("fleetplan up: cannot restart " + old.component.name() + ": " + e.getMessage()
+                        + "; giving up on it");
+                return;
+            }
+            // same place in the list: the stop order stays the start order reversed
+            running.set(at, fresh);
+            watchExit(fresh);
+        }
+        events.accept("fleetplan up: restarted " + old.component.name() + " (pid " + fresh.process.pid() + ")");
+    }
+
+    private void pump(Running r, boolean append) {
+        // a restarted process appends: the crash that caused the restart stays in the log
+        StandardOpenOption[] mode = append
+                ? new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
+                : new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE};
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.process.getInputStream(), StandardCharsets.UTF_8));
-             Writer out = Files.newBufferedWriter(r.log, StandardCharsets.UTF_8)) {
+             Writer out = Files.newBufferedWriter(r.log, StandardCharsets.UTF_8, mode)) {
             String line;
             while ((line = in.readLine()) != null) {
                 out.write(line);
@@ -213,6 +305,7 @@ public final class Supervisor implements AutoCloseable {
             toStop = new ArrayList<>(running);
             everyone = processes();
         }
+        Set<ProcessHandle> orphans = orphanWorkers();
         long deadline = System.nanoTime() + grace.toNanos();
         Set<ProcessHandle> known = new LinkedHashSet<>(everyone);
         for (int i = toStop.size() - 1; i >= 0; i--) {
@@ -231,6 +324,8 @@ public final class Supervisor implements AutoCloseable {
         }
         // workers started while we were stopping are still children of their (not yet exited) parents
         known.addAll(processes());
+        known.addAll(orphans);
+        known.addAll(orphanWorkers());
         everyone = List.copyOf(known);
         // grandchildren (the GlobalPlanner's workers) get their own SIGTERM, so they drain instead of waiting
         // for a parent that may exit without stopping them
@@ -262,6 +357,22 @@ public final class Supervisor implements AutoCloseable {
                 // nothing more can be done for a process SIGKILL does not end
             }
         }
+        for (Path dir : pidDirs) {
+            // files of workers that ended without their GlobalPlanner to remove them
+            WorkerPidFiles files = new WorkerPidFiles(dir);
+            files.read().stream().filter(r -> WorkerPidFiles.live(r).isEmpty()).forEach(r -> files.delete(r.file()));
+        }
+    }
+
+    /** Workers in the pid directories that still run (those of a dead GlobalPlanner are nobody's descendants). */
+    private Set<ProcessHandle> orphanWorkers() {
+        Set<ProcessHandle> out = new LinkedHashSet<>();
+        for (Path dir : pidDirs) {
+            for (WorkerPidFiles.Record r : new WorkerPidFiles(dir).read()) {
+                WorkerPidFiles.live(r).ifPresent(out::add);
+            }
+        }
+        return out;
     }
 
     /** Processes that did not stop within the grace period and were killed (pid and command). */

@@ -5,6 +5,9 @@ import io.fleetplan.common.cli.FleetplanSubcommand;
 import io.fleetplan.common.config.ConfigException;
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.common.stack.StackConfig;
+import io.fleetplan.common.supervision.RestartBackoff;
+import io.fleetplan.common.time.WallClockScheduler;
+import io.fleetplan.global.executor.WorkerPidFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -28,12 +31,21 @@ import picocli.CommandLine.Option;
 /**
  * {@code fleetplan up}: a whole hierarchical deployment on this machine, as separate processes: per pool a
  * LocalRouter and a pool planner, the GlobalPlanner (local-process executor, which starts and drains the pools'
- * mocker workers within the GPU budget) and the Frontend + GlobalRouter. Ctrl-C or SIGTERM stops all of them.
+ * mocker workers within the GPU budget) and the Frontend + GlobalRouter. Ctrl-C or SIGTERM stops all of them,
+ * the GlobalPlanner's workers included (also those of a GlobalPlanner that died: they are found by their pid files).
+ * Once the stack is up, a component that crashes is restarted with backoff (see {@link #RESTARTS}).
  */
 @Command(name = "up", mixinStandardHelpOptions = true, subcommands = WorkerCommand.class,
         description = "Run a hierarchical deployment locally (Frontend + GlobalRouter, GlobalPlanner, prefill and "
                 + "decode pools of mocker workers) until Ctrl-C.")
 public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
+
+    /**
+     * A crashed component is started again after 1 s, doubling to 10 s while it keeps crashing within 30 s of its
+     * start; after 5 such crashes in a row it is given up on.
+     */
+    static final RestartBackoff.Policy RESTARTS = new RestartBackoff.Policy(Duration.ofSeconds(1),
+            Duration.ofSeconds(10), Duration.ofSeconds(30), 5);
 
     @Option(names = "--config", paramLabel = "STACK_YAML",
             description = "Stack file (pools, budget, SLOs, ports); default: 1 prefill + 1 decode pool sharing 8 GPUs.")
@@ -82,13 +94,21 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
         List<String> launcher = JavaLauncher.pinnedCommand(dir);
         StackLayout layout = new StackLayout(stack, dir, UpCommand::freePort, launcher);
         Duration grace = Duration.ofMillis(Math.round(stack.drainGraceSeconds() * 1000) + 10_000);
+        // workers an earlier `up` in this run directory left behind (its GlobalPlanner was killed) would be adopted
+        // by this stack's GlobalPlanner as if they were its own: they go first
+        for (String orphan : WorkerPidFiles.sweep(layout.workerPids(), grace)) {
+            out.println("fleetplan up: stopped a worker left by an earlier run in " + dir + ": pid " + orphan);
+        }
         Supervisor supervisor = new Supervisor(dir, launcher, grace);
+        supervisor.sweepOnClose(layout.workerPids());
+        WallClockScheduler restarts = new WallClockScheduler("fleetplan-up-restarts", 1);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("fleetplan up: stopping " + supervisor.processes().size() + " processes...");
             out.flush();
             long t = System.nanoTime();
             supervisor.close();
+            restarts.close();
             for (String killed : supervisor.forced()) {
                 out.println("fleetplan up: killed after the grace period: " + killed);
             }
@@ -109,6 +129,12 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
                 out.flush();
             }
             awaitPools(layout, timeout);
+            supervisor.superviseRestarts(RESTARTS, restarts, line -> {
+                synchronized (out) {
+                    out.println(line);
+                    out.flush();
+                }
+            });
         } catch (IllegalStateException e) {
             err.println("fleetplan up: " + e.getMessage());
             err.flush();

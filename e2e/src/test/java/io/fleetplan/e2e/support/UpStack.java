@@ -85,6 +85,51 @@ public final class UpStack implements AutoCloseable {
         return runDir;
     }
 
+    /** The process of {@code fleetplan up} itself. */
+    public ProcessHandle upProcess() {
+        return up.process().toHandle();
+    }
+
+    /**
+     * The live process of a component {@code fleetplan up} runs ({@code router-decode}, {@code global-planner},
+     * {@code pool-planner-decode}, ...), found by its command line among up's children.
+     */
+    public java.util.Optional<ProcessHandle> component(String name) {
+        String marker = switch (name.split("-")[0]) {
+            case "router" -> "--router-id " + name;
+            case "global" -> "global-planner --config";
+            case "pool" -> "planner-" + name.substring("pool-planner-".length()) + ".yaml";
+            default -> name + " --config";
+        };
+        return up.process().children().filter(ProcessHandle::isAlive)
+                .filter(h -> commandLine(h).contains(marker)).findFirst();
+    }
+
+    /** Every live worker of this stack (also those no longer anyone's descendants), found by their command line. */
+    public List<ProcessHandle> workers() {
+        String marker = "up worker --run-dir " + runDir;
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(h -> commandLine(h).contains(marker)).toList();
+    }
+
+    /** Live workers of one pool. */
+    public List<ProcessHandle> workers(String pool) {
+        return workers().stream().filter(h -> commandLine(h).endsWith("--pool " + pool)).toList();
+    }
+
+    /**
+     * The whole command line: ProcessHandle.Info cuts it at 4096 characters, before the arguments that follow a
+     * long class path, so it is read from /proc where there is one.
+     */
+    static String commandLine(ProcessHandle h) {
+        Path proc = Path.of("/proc", Long.toString(h.pid()), "cmdline");
+        try {
+            return new String(Files.readAllBytes(proc), java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').trim();
+        } catch (IOException | RuntimeException e) {
+            return h.info().commandLine().orElse("");
+        }
+    }
+
     /** The GlobalPlanner's audit log: one JSON line per decision. */
     public Path auditLog() {
         return runDir.resolve("global-planner-audit.jsonl");

@@ -36,7 +36,7 @@ public final class ExecutorFactory {
             case "kubernetes" -> new KubernetesExecutor(client.get(), cfg.executor().kubernetes(), namespaces(cfg),
                     scheduler, Duration.ofSeconds(cfg.blockingTimeoutSeconds()), Duration.ofSeconds(1));
             case "local" -> {
-                LocalProcessExecutor ex = LocalProcessExecutor.from(cfg.executor().local());
+                LocalProcessExecutor ex = LocalProcessExecutor.from(cfg.executor().local(), scheduler);
                 ex.start();
                 yield ex;
             }

@@ -164,7 +164,7 @@ public record GlobalPlannerConfig(
             @ConfigDoc("Virtual executor (in memory; tests and replays).") Virtual virtual) {
         public Executor {
             kubernetes = kubernetes == null ? new Kubernetes(null, null, null, null, null) : kubernetes;
-            local = local == null ? new Local(null, null, null, null) : local;
+            local = local == null ? new Local(null, null, null, null, null) : local;
             virtual = virtual == null ? new Virtual(null, null, null) : virtual;
             new ConfigChecks().oneOf("kind", kind, ENVIRONMENTS).throwIfAny();
         }
@@ -219,7 +219,8 @@ public record GlobalPlannerConfig(
             @ConfigDoc("Command line of one worker; {pool}, {dgd}, {component}, {sub_type}, {index}, {namespace} are filled in.") List<String> command,
             @ConfigDoc("Seconds a draining worker gets after SIGTERM before it is killed.") Integer drainTimeoutSeconds,
             @ConfigDoc("Targets this executor runs (there is no cluster to discover them from).") List<StaticTarget> targets,
-            @ConfigDoc("Directory for each worker's output ({dgd}-{component}-{index}.log); null = inherit the planner's.") String logDir) {
+            @ConfigDoc("Directory for each worker's output ({dgd}-{component}-{index}.log); null = inherit the planner's.") String logDir,
+            @ConfigDoc("Directory for one pid file per worker: a GlobalPlanner started again over it adopts the workers still running and replaces the ones gone, instead of starting the initial replicas; null = no pid files.") String pidDir) {
         public Local {
             command = command == null ? List.of("./fleetplan", "mocker", "--pool", "{namespace}", "--disaggregation-mode", "{sub_type}")
                     : List.copyOf(command);

@@ -109,6 +109,96 @@ class LocalProcessExecutorIT {
     }
 
     @Test
+    void aKilledWorkerIsReportedThenReplaced() throws Exception {
+        Path pids = dir.resolve("pids");
+        List<Observation> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (LocalProcessExecutor ex = new LocalProcessExecutor(drainingWorker(),
+                List.of(new LocalProcessExecutor.Target(DECODE, SubType.DECODE, 1, 1)), Duration.ofSeconds(5), dir,
+                pids, null)) {
+            ex.watch(recording(changes));
+            ex.start();
+            long first = ex.pids(DECODE).getFirst();
+            assertThat(new WorkerPidFiles(pids).read()).singleElement().satisfies(r -> assertThat(r.pid()).isEqualTo(first));
+
+            ProcessHandle.of(first).orElseThrow().destroyForcibly(); // kill -9
+            await().atMost(Duration.ofSeconds(10)).until(() -> ex.pids(DECODE).size() == 1
+                    && ex.pids(DECODE).getFirst() != first && ProcessHandle.of(ex.pids(DECODE).getFirst()).isPresent());
+            // the loss was reported (nothing running, spec kept), then the replacement
+            assertThat(changes).anySatisfy(o -> {
+                assertThat(o.specReplicas()).isEqualTo(1);
+                assertThat(o.runningReplicas()).isZero();
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> changes.getLast().readyReplicas() == 1);
+            assertThat(ex.discover()).singleElement().satisfies(o -> assertThat(o.runningReplicas()).isEqualTo(1));
+            // the pid files follow: the dead worker's file is gone, the replacement's is there
+            assertThat(new WorkerPidFiles(pids).read()).singleElement()
+                    .satisfies(r -> assertThat(r.pid()).isEqualTo(ex.pids(DECODE).getFirst()));
+        }
+        assertThat(new WorkerPidFiles(pids).read()).isEmpty();
+    }
+
+    @Test
+    void aRestartedExecutorAdoptsLiveWorkersAndReplacesDeadOnesInsteadOfStartingTheInitialReplicas() throws Exception {
+        Path pids = dir.resolve("pids");
+        WorkerPidFiles files = new WorkerPidFiles(pids);
+        // what a GlobalPlanner killed with -9 leaves: two workers still serving (orphans) and one that died too
+        Process a = new ProcessBuilder(drainingWorker().command(DECODE, SubType.DECODE, 4)).start();
+        Process b = new ProcessBuilder(drainingWorker().command(DECODE, SubType.DECODE, 5)).start();
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        files.write(DECODE, "decode", 4, a.toHandle());
+        files.write(DECODE, "decode", 5, b.toHandle());
+        files.write(DECODE, "decode", 6, gone.toHandle());
+        // and one of a target this configuration no longer has
+        Process stray = new ProcessBuilder(drainingWorker().command(DECODE, SubType.DECODE, 9)).start();
+        files.write(new TargetKey("local", "old", "decode"), "decode", 0, stray.toHandle());
+        try (LocalProcessExecutor ex = new LocalProcessExecutor(drainingWorker(),
+                List.of(new LocalProcessExecutor.Target(DECODE, SubType.DECODE, 1, 1)), Duration.ofSeconds(5), dir,
+                pids, null)) {
+            ex.start();
+            // spec = the replicas the dead planner had running (3), not the configured initial 1 on top of them
+            assertThat(ex.discover()).singleElement().satisfies(o -> {
+                assertThat(o.specReplicas()).isEqualTo(3);
+                assertThat(o.runningReplicas()).isEqualTo(3);
+            });
+            assertThat(ex.pids(DECODE)).hasSize(3).contains(a.pid(), b.pid());
+            // only the dead one was started again, with a new index (logs are not overwritten)
+            assertThat(dir.resolve("pool-decode-7.log")).exists();
+            assertThat(dir.resolve("pool-decode-0.log")).doesNotExist();
+            assertThat(stray.waitFor(5, TimeUnit.SECONDS)).as("worker of an unknown target stopped").isTrue();
+
+            // an adopted worker (not our child) that dies is noticed and replaced too
+            a.destroyForcibly();
+            await().atMost(Duration.ofSeconds(10)).until(() -> ex.pids(DECODE).size() == 3 && !ex.pids(DECODE).contains(a.pid()));
+        }
+        assertThat(b.isAlive()).as("adopted workers are drained on close").isFalse();
+        assertThat(files.read()).isEmpty();
+    }
+
+    @Test
+    void theSweepStopsWorkersWhosePlannerIsGone() throws Exception {
+        Path pids = dir.resolve("pids");
+        Process orphan = new ProcessBuilder(drainingWorker().command(DECODE, SubType.DECODE, 0)).start();
+        new WorkerPidFiles(pids).write(DECODE, "decode", 0, orphan.toHandle());
+        assertThat(WorkerPidFiles.sweep(pids, Duration.ofSeconds(5))).containsExactly(orphan.pid() + " stopped");
+        assertThat(orphan.isAlive()).isFalse();
+        assertThat(new WorkerPidFiles(pids).read()).isEmpty();
+    }
+
+    private static ScaleExecutor.ChangeListener recording(List<Observation> into) {
+        return new ScaleExecutor.ChangeListener() {
+            @Override
+            public void changed(Observation now) {
+                into.add(now);
+            }
+
+            @Override
+            public void removed(TargetKey target) {
+            }
+        };
+    }
+
+    @Test
     void templatesFillThePlaceholders() {
         LocalProcessExecutor.CommandLineFactory f = LocalProcessExecutor.template(
                 List.of("fleetplan", "up", "worker", "--pool", "{dgd}", "--ns", "{namespace}", "{component}", "{sub_type}",

@@ -93,6 +93,9 @@ final class RouterLink implements AutoCloseable {
     }
 
     private boolean register() {
+        // this link paces its own attempts (250 ms doubling to 5 s): without the reset, a call to a router that was
+        // down would also wait out the channel's reconnect backoff and fail at once until then
+        channel.resetConnectBackoff();
         try {
             RegisterResponse r = stub.withDeadlineAfter(CALL_DEADLINE_MS, TimeUnit.MILLISECONDS)
                     .register(RegisterRequest.newBuilder().setWorker(info.get()).build());

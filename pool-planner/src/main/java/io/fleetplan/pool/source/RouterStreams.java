@@ -33,7 +33,9 @@ public final class RouterStreams {
     }
 
     private static void subscribe(ManagedChannel channel, RouterStreamSource source, int intervalMs) {
-        RouterGrpc.newStub(channel).streamPoolMetrics(PoolMetricsRequest.newBuilder().setIntervalMs(intervalMs).build(),
+        // wait for ready: while the router is down (restarting) the call waits for the channel's backed-off
+        // reconnect instead of failing at once, which made this a busy loop of thousands of calls a second
+        RouterGrpc.newStub(channel).withWaitForReady().streamPoolMetrics(PoolMetricsRequest.newBuilder().setIntervalMs(intervalMs).build(),
                 new StreamObserver<PoolMetrics>() {
                     @Override
                     public void onNext(PoolMetrics m) {
@@ -44,7 +46,7 @@ public final class RouterStreams {
                     public void onError(Throwable t) {
                         if (!channel.isShutdown()) {
                             LOG.warning("router stream failed (" + t.getMessage() + "), resubscribing");
-                            subscribe(channel, source, intervalMs); // the channel backs off its reconnects
+                            subscribe(channel, source, intervalMs);
                         }
                     }
 

@@ -18,6 +18,7 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -43,6 +44,7 @@ public final class FrontendServer implements AutoCloseable {
     private final RequestParser parser;
     private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
     private final WallClockScheduler scheduler = new WallClockScheduler("frontend", 1);
+    private final List<List<String>> roles;
     private Channel listener;
     private Scheduler.Cancellable poller;
 
@@ -51,6 +53,7 @@ public final class FrontendServer implements AutoCloseable {
         this.loops = new IoLoops("frontend-io", IoLoops.threads("fleetplan.frontend.io-threads"));
         this.pools = new PoolClients(config.poolRouters(), loops, config.routerTokenFile() == null ? null
                 : SharedToken.read(java.nio.file.Path.of(config.routerTokenFile()), "router_token_file"));
+        this.roles = PoolHealth.roles(config.globalRouter(), List.copyOf(config.poolRouters().keySet()));
         this.metrics = new FrontendMetrics(config.dynamoNamespace(), config.model(), pools::readyCounts);
         metrics.exportWorkers(pools::workerLoads);
         this.flow = new GenerationFlow(new PoolSelector(config.globalRouter()), pools, config.retryAfterSeconds());
@@ -120,9 +123,10 @@ public final class FrontendServer implements AutoCloseable {
                 }
                 case "/live" -> json(ex, 200, "{\"status\":\"live\",\"message\":\"Service is live\"}");
                 case "/health" -> {
-                    boolean ok = pools.readyCounts().values().stream().anyMatch(n -> n > 0);
-                    json(ex, ok ? 200 : 503, "{\"status\":\"" + (ok ? "healthy" : "not_ready") + "\",\"pools\":"
-                            + new ObjectMapper().writeValueAsString(pools.readyCounts()) + "}");
+                    PoolHealth h = PoolHealth.of(pools.readyCounts(), roles);
+                    ObjectMapper m = new ObjectMapper();
+                    json(ex, h.httpStatus(), "{\"status\":\"" + h.status() + "\",\"pools\":"
+                            + m.writeValueAsString(h.pools()) + ",\"unready_pools\":" + m.writeValueAsString(h.unreadyPools()) + "}");
                 }
                 default -> error(ex, new ApiError(404, "invalid_request_error", "Unknown path " + path
                         + "; routes: /v1/models, /v1/completions, /v1/chat/completions, /health, /live, /metrics",

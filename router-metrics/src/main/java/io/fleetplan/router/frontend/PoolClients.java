@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class PoolClients implements AutoCloseable {
 
     private final List<ManagedChannel> channels = new ArrayList<>();
+    private final Map<String, List<ManagedChannel>> channelsByPool = new HashMap<>();
     private final Map<String, RouterGrpc.RouterBlockingStub> stubs = new LinkedHashMap<>();
     private final Map<String, Map<EventLoop, RouterGrpc.RouterStub>> streamStubs = new LinkedHashMap<>();
     private final Map<String, Integer> ready = new ConcurrentHashMap<>();
@@ -45,10 +46,14 @@ final class PoolClients implements AutoCloseable {
             // the token goes with the blocking stub's calls (ListWorkers), not with every Generate
             RouterGrpc.RouterBlockingStub blocking = RouterGrpc.newBlockingStub(ch);
             stubs.put(pool, routerToken == null ? blocking : blocking.withCallCredentials(SharedToken.credentials(routerToken)));
+            List<ManagedChannel> own = new ArrayList<>(List.of(ch));
             Map<EventLoop, RouterGrpc.RouterStub> perLoop = new HashMap<>();
             for (EventLoop loop : loops.loops()) {
-                perLoop.put(loop, RouterGrpc.newStub(channel(address, loops, loop)));
+                ManagedChannel streams = channel(address, loops, loop);
+                own.add(streams);
+                perLoop.put(loop, RouterGrpc.newStub(streams));
             }
+            channelsByPool.put(pool, own);
             streamStubs.put(pool, perLoop);
             ready.put(pool, 0);
         });
@@ -116,6 +121,12 @@ final class PoolClients implements AutoCloseable {
                 if (e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED) {
                     ready.put(pool, 0);
                     workers.remove(pool);
+                }
+                if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                    // a router that is restarting: try to connect on every poll instead of after gRPC's growing
+                    // reconnect backoff (1 s, 1.6 s, 2.6 s, ...), which kept a restarted router's pool unused for
+                    // up to 20 s
+                    channelsByPool.get(pool).forEach(ManagedChannel::resetConnectBackoff);
                 }
             }
         });

@@ -174,6 +174,35 @@ class KubernetesExecutorIT {
         }
     }
 
+    /** A pod lost and replaced by the Deployment: the ledger follows the status, the grant (spec) stays. */
+    @Test
+    void aLostPodIsReportedFromTheStatusUntilItsReplacementIsReady() throws Exception {
+        KubeFixtures.status(client, "pool-a", "decode", 2, 2);
+        try (KubernetesExecutor ex = executor()) {
+            List<Observation> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            ex.watch(new ScaleExecutor.ChangeListener() {
+                @Override
+                public void changed(Observation now) {
+                    if (now.target().equals(new TargetKey(NS, "pool-a", "decode"))) {
+                        seen.add(now);
+                    }
+                }
+
+                @Override
+                public void removed(TargetKey target) {
+                }
+            });
+            KubeFixtures.status(client, "pool-a", "decode", 1, 1); // a pod killed, its replacement not created yet
+            await().atMost(Duration.ofSeconds(15)).until(() -> seen.stream().anyMatch(o -> o.runningReplicas() == 1));
+            assertThat(seen).filteredOn(o -> o.runningReplicas() == 1).first().satisfies(o -> {
+                assertThat(o.specReplicas()).isEqualTo(2);
+                assertThat(o.readyReplicas()).isEqualTo(1);
+            });
+            KubeFixtures.status(client, "pool-a", "decode", 2, 2); // the Deployment replaced it
+            await().atMost(Duration.ofSeconds(15)).until(() -> seen.getLast().readyReplicas() == 2);
+        }
+    }
+
     @Test
     void globalPlannerScalesDgdsasAndRebuildsItsLedgerAfterARestart() throws Exception {
         GlobalPlannerConfig cfg = ConfigLoader.parse("""
