@@ -5,7 +5,6 @@ import io.fleetplan.common.config.ConfigException;
 import io.fleetplan.common.config.ConfigKind;
 import io.fleetplan.common.config.ConfigLoader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -74,8 +73,10 @@ final class ConfigCommand implements Runnable {
 
         private static ConfigKind detect(List<ConfigKind> kinds, Path file) {
             Set<String> keys = new HashSet<>();
+            // a missing, oversized or non-regular file (/dev/zero) is reported here, before any kind reads it
+            String text = ConfigLoader.read(file);
             try {
-                JsonNode root = ConfigLoader.yamlMapper().readTree(Files.readString(file));
+                JsonNode root = ConfigLoader.yamlMapper().readTree(text);
                 if (root != null && root.isObject()) {
                     root.fieldNames().forEachRemaining(keys::add);
                 }

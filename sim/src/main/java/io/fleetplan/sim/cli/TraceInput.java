@@ -23,7 +23,26 @@ final class TraceInput {
     private TraceInput() {
     }
 
+    /**
+     * The longest replay, in simulated seconds after windowing and rate scaling: a week of Azure 2024 at its
+     * own rate. Every policy steps through every planner interval of the span (10 empty days take about a
+     * minute), so a stray far-future row would keep the replay busy for hours.
+     */
+    static final double MAX_REPLAY_SECONDS = 8 * 86_400;
+
     static Trace load(String trace, String format, double rateScale, String window, boolean skipBadRows, long seed) {
+        Trace t = read(trace, format, rateScale, window, skipBadRows, seed);
+        if (t.durationSeconds() > MAX_REPLAY_SECONDS) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--trace: %s spans %.1f days"
+                    + " after --time-window and --rate-scale; a replay covers at most %.0f days: pick a part with"
+                    + " --time-window FROM:TO or raise --rate-scale", t.source(), t.durationSeconds() / 86_400,
+                    MAX_REPLAY_SECONDS / 86_400));
+        }
+        return t;
+    }
+
+    private static Trace read(String trace, String format, double rateScale, String window, boolean skipBadRows,
+            long seed) {
         TraceOptions options = new TraceOptions(rateScale, window == null ? null : TimeWindow.parse(window),
                 skipBadRows, 0);
         if (trace == null) {
