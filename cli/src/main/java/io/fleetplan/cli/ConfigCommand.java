@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "config", description = "Work with fleetplan / Dynamo config files.",
+@Command(name = "config", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = "Work with fleetplan / Dynamo config files.",
         subcommands = {ConfigCommand.Validate.class, ConfigCommand.Reference.class})
 final class ConfigCommand implements Runnable {
 
@@ -37,7 +37,7 @@ final class ConfigCommand implements Runnable {
         return kinds;
     }
 
-    @Command(name = "validate", description = {
+    @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = {
         "Check a config file. Exit 0 with a one-line summary when it is good; exit 2 with every problem",
         "(field, value, what is allowed) when it is not. The kind is detected from the fields unless --kind is given."})
     static final class Validate implements Callable<Integer> {
@@ -101,7 +101,7 @@ final class ConfigCommand implements Runnable {
         }
     }
 
-    @Command(name = "reference", description = "Print the reference of every config kind (Markdown), generated from the records.")
+    @Command(name = "reference", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = "Print the reference of every config kind (Markdown), generated from the records.")
     static final class Reference implements Callable<Integer> {
 
         @CommandLine.Spec
