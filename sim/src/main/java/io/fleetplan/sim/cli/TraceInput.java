@@ -17,8 +17,10 @@ final class TraceInput {
 
     /** The embedded sample (first 3,000 rows of the Azure conv trace, CC-BY 4.0; see traces/README.md). */
     static final String SAMPLE = "/traces/azure_conv_head3000.csv";
-    /** The embedded Mooncake excerpt (first 1,750 lines of the conversation trace; see traces/README.md). */
-    static final String MOONCAKE_EXCERPT = "/traces/mooncake_conversation_head1750.jsonl";
+    /** The full Azure 2023 conv trace (19,366 requests, one hour, CC-BY 4.0; see traces/README.md). */
+    static final String AZURE_CONV = "/traces/AzureLLMInferenceTrace_conv.csv";
+    /** The full Mooncake conversation trace (12,031 requests, one hour; see traces/README.md). */
+    static final String MOONCAKE_CONVERSATION = "/traces/mooncake_conversation_trace.jsonl";
 
     private TraceInput() {
     }
@@ -60,11 +62,19 @@ final class TraceInput {
         return TraceReader.read(file, format == null ? null : TraceFormat.of(format), options);
     }
 
-    /** A trace shipped in the jar ({@link #SAMPLE}, {@link #MOONCAKE_EXCERPT}), named "FILE (embedded sample)". */
+    /** The embedded {@link #SAMPLE}, named "FILE (embedded sample)". */
     static Trace embedded(String resource, TraceFormat format) {
+        return embedded(resource, format, TraceOptions.DEFAULTS,
+                resource.substring(resource.lastIndexOf('/') + 1) + " (embedded sample)");
+    }
+
+    /** A trace shipped in the jar ({@link #SAMPLE}, {@link #AZURE_CONV}, {@link #MOONCAKE_CONVERSATION}). */
+    static Trace embedded(String resource, TraceFormat format, TraceOptions options, String name) {
         try (InputStream in = TraceInput.class.getResourceAsStream(resource)) {
-            return TraceReader.read(in, resource.substring(resource.lastIndexOf('/') + 1) + " (embedded sample)", format,
-                    TraceOptions.DEFAULTS);
+            if (in == null) {
+                throw new IllegalStateException(resource + " is missing from the jar");
+            }
+            return TraceReader.read(in, name, format, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
