@@ -5,7 +5,6 @@ import io.fleetplan.common.config.ConfigException;
 import io.fleetplan.common.config.ConfigKind;
 import io.fleetplan.common.config.ConfigLoader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "config", description = "Work with fleetplan / Dynamo config files.",
+@Command(name = "config", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = "Work with fleetplan / Dynamo config files.",
         subcommands = {ConfigCommand.Validate.class, ConfigCommand.Reference.class})
 final class ConfigCommand implements Runnable {
 
@@ -38,7 +37,7 @@ final class ConfigCommand implements Runnable {
         return kinds;
     }
 
-    @Command(name = "validate", description = {
+    @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = {
         "Check a config file. Exit 0 with a one-line summary when it is good; exit 2 with every problem",
         "(field, value, what is allowed) when it is not. The kind is detected from the fields unless --kind is given."})
     static final class Validate implements Callable<Integer> {
@@ -74,8 +73,10 @@ final class ConfigCommand implements Runnable {
 
         private static ConfigKind detect(List<ConfigKind> kinds, Path file) {
             Set<String> keys = new HashSet<>();
+            // a missing, oversized or non-regular file (/dev/zero) is reported here, before any kind reads it
+            String text = ConfigLoader.read(file);
             try {
-                JsonNode root = ConfigLoader.yamlMapper().readTree(Files.readString(file));
+                JsonNode root = ConfigLoader.yamlMapper().readTree(text);
                 if (root != null && root.isObject()) {
                     root.fieldNames().forEachRemaining(keys::add);
                 }
@@ -100,7 +101,7 @@ final class ConfigCommand implements Runnable {
         }
     }
 
-    @Command(name = "reference", description = "Print the reference of every config kind (Markdown), generated from the records.")
+    @Command(name = "reference", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = "Print the reference of every config kind (Markdown), generated from the records.")
     static final class Reference implements Callable<Integer> {
 
         @CommandLine.Spec

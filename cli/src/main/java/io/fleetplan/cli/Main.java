@@ -33,6 +33,22 @@ public final class Main implements Runnable {
         System.exit(code);
     }
 
+    /**
+     * Gives {@code --help} (and {@code -h} when free) to every command of the tree that has no usage-help
+     * option of its own, so a contributed command without {@code mixinStandardHelpOptions} still answers
+     * {@code --help} with its usage and exit 0 instead of "Unknown option".
+     */
+    static void addHelpWhereMissing(CommandLine command) {
+        CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+        boolean hasHelp = spec.options().stream().anyMatch(CommandLine.Model.OptionSpec::usageHelp);
+        if (!hasHelp) {
+            String[] names = spec.findOption("-h") == null ? new String[] {"-h", "--help"} : new String[] {"--help"};
+            spec.addOption(CommandLine.Model.OptionSpec.builder(names).usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        command.getSubcommands().values().stream().distinct().forEach(Main::addHelpWhereMissing);
+    }
+
     /** The full command tree, with every discovered subcommand attached. */
     public static CommandLine commandLine() {
         return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true));
@@ -52,6 +68,7 @@ public final class Main implements Runnable {
             CommandLine sub = new CommandLine(command);
             parent.addSubcommand(sub.getCommandName(), sub);
         }
+        addHelpWhereMissing(root);
         root.setOut(out);
         root.setErr(err);
         root.setCaseInsensitiveEnumValuesAllowed(true);

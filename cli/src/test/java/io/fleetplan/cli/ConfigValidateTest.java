@@ -94,4 +94,25 @@ class ConfigValidateTest {
         assertThat(r.code()).isNotZero();
         assertThat(r.err()).contains("frobnicate");
     }
+
+    @Test
+    void refusesADeviceInsteadOfReadingItForever() {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "no /dev/zero on this system");
+        Run r = run("config", "validate", zero.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("/dev/zero", "must be a regular file");
+    }
+
+    @Test
+    void refusesAFileOverTheSizeLimitNamingTheLimit() throws IOException {
+        Path big = dir.resolve("big.yaml");
+        Files.write(big, ("# " + "x".repeat(1022) + "\n").repeat(3 * 1024).getBytes());
+        Run r = run("config", "validate", big.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("big.yaml", "larger than the limit of 2 MiB", "it has 3.0 MiB");
+        Run kind = run("config", "validate", "--kind", "planner", big.toString());
+        assertThat(kind.code()).isEqualTo(2);
+        assertThat(kind.err()).contains("larger than the limit of 2 MiB");
+    }
 }

@@ -3,6 +3,7 @@ package io.fleetplan.cli.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.common.cli.FleetplanSubcommand;
+import io.fleetplan.common.cli.ProgressBar;
 import io.fleetplan.sim.trace.TimeWindow;
 import io.fleetplan.sim.trace.Trace;
 import io.fleetplan.sim.trace.TraceFormat;
@@ -120,9 +121,10 @@ public final class LoadCommand implements Callable<Integer>, FleetplanSubcommand
         LoadStats stats = new LoadStats(t.requests().size());
         long start = System.nanoTime();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().unstarted(r));
-        ProgressBar bar = new ProgressBar(err, System.console() != null);
+        ProgressBar bar = new ProgressBar(err, System.console() != null, System::nanoTime);
         if (!noProgress) {
-            ticker.scheduleAtFixedRate(() -> bar.show(stats, (System.nanoTime() - start) / 1e9), 1, 1, TimeUnit.SECONDS);
+            ticker.scheduleAtFixedRate(() -> bar.show(stats.okCount() + stats.failedCount(), stats.total(),
+                    progress(stats, (System.nanoTime() - start) / 1e9)), 1, 1, TimeUnit.SECONDS);
         }
         try {
             new LoadRunner(client, maxInFlight, Duration.ofSeconds(timeoutSeconds)).run(t, stats);
@@ -131,13 +133,18 @@ public final class LoadCommand implements Callable<Integer>, FleetplanSubcommand
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         if (!noProgress) {
-            bar.show(stats, elapsed);
-            bar.done();
+            bar.finish(stats.okCount() + stats.failedCount(), stats.total(), progress(stats, elapsed));
         }
         out.print(stats.table(elapsed));
         out.println(new ObjectMapper().writeValueAsString(stats.figures(elapsed)));
         out.flush();
         return stats.failedCount() == 0 ? 0 : 1;
+    }
+
+    private static String progress(LoadStats s, double elapsedSeconds) {
+        long done = s.okCount() + s.failedCount();
+        return String.format(Locale.ROOT, "%d/%d sent, %d ok, %d failed, %d in flight, %.0f s", s.sentCount(),
+                s.total(), s.okCount(), s.failedCount(), s.sentCount() - done, elapsedSeconds);
     }
 
     /** {@code http://host:port} from a URL that may end in / or /v1. */

@@ -1,12 +1,16 @@
 package io.fleetplan.cli.load;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
 
-/** Collects outcomes (thread-safe) and summarizes them: TTFT / ITL / end-to-end percentiles and errors. */
+/**
+ * Collects outcomes (thread-safe) and summarizes them: TTFT / ITL / end-to-end percentiles and errors. The
+ * latencies go into HdrHistograms in microseconds with 3 significant digits (quantiles within 0.1%), so a long
+ * run's millions of inter-token gaps take constant memory and no sort.
+ */
 public final class LoadStats {
 
     private final int total;
@@ -14,12 +18,9 @@ public final class LoadStats {
     private long ok;
     private long failed;
     private long outputTokens;
-    private double[] ttftMs = new double[64];
-    private int ttftCount;
-    private double[] itlMs = new double[256];
-    private int itlCount;
-    private double[] e2eMs = new double[64];
-    private int e2eCount;
+    private final Histogram ttftMicros = histogram();
+    private final Histogram itlMicros = histogram();
+    private final Histogram e2eMicros = histogram();
     private long maxLateNanos;
     private final Map<String, Long> errors = new TreeMap<>();
 
@@ -41,18 +42,22 @@ public final class LoadStats {
         ok++;
         outputTokens += o.outputTokens();
         if (o.ttftNanos() >= 0) {
-            ttftMs = add(ttftMs, ttftCount++, o.ttftNanos() / 1e6);
+            record(ttftMicros, o.ttftNanos());
         }
-        e2eMs = add(e2eMs, e2eCount++, o.e2eNanos() / 1e6);
+        record(e2eMicros, o.e2eNanos());
         for (long gap : o.itlNanos()) {
-            itlMs = add(itlMs, itlCount++, gap / 1e6);
+            record(itlMicros, gap);
         }
     }
 
-    private static double[] add(double[] a, int at, double v) {
-        double[] b = at < a.length ? a : Arrays.copyOf(a, a.length * 2);
-        b[at] = v;
-        return b;
+    private static Histogram histogram() {
+        Histogram h = new Histogram(3);
+        h.setAutoResize(true);
+        return h;
+    }
+
+    private static void record(Histogram h, long nanos) {
+        h.recordValue(Math.max(0, Math.round(nanos / 1e3)));
     }
 
     public synchronized long sentCount() {
@@ -75,15 +80,9 @@ public final class LoadStats {
         return total;
     }
 
-    /** The {@code q} quantile (0..1, nearest rank) of {@code n} values; NaN when empty. */
-    static double quantile(double[] values, int n, double q) {
-        if (n == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = Arrays.copyOf(values, n);
-        Arrays.sort(sorted);
-        int rank = (int) Math.ceil(q * n);
-        return sorted[Math.max(0, Math.min(n - 1, rank - 1))];
+    /** The {@code q} quantile (0..1, nearest rank) in ms; NaN when empty. */
+    static double quantileMs(Histogram h, double q) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(q * 100) / 1e3;
     }
 
     /** The figures of the run, with stable names and units (ms, req/s, tok/s). */
@@ -98,9 +97,9 @@ public final class LoadStats {
         f.put("output_tokens_per_s", round(elapsedSeconds > 0 ? outputTokens / elapsedSeconds : 0));
         for (double q : new double[] {0.5, 0.9, 0.99}) {
             String p = "p" + (int) Math.round(q * 100);
-            f.put("ttft_" + p + "_ms", round(quantile(ttftMs, ttftCount, q)));
-            f.put("itl_" + p + "_ms", round(quantile(itlMs, itlCount, q)));
-            f.put("e2e_" + p + "_ms", round(quantile(e2eMs, e2eCount, q)));
+            f.put("ttft_" + p + "_ms", round(quantileMs(ttftMicros, q)));
+            f.put("itl_" + p + "_ms", round(quantileMs(itlMicros, q)));
+            f.put("e2e_" + p + "_ms", round(quantileMs(e2eMicros, q)));
         }
         f.put("max_send_lag_ms", round(maxLateNanos / 1e6));
         return f;

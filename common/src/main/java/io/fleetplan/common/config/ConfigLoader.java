@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fleetplan.common.io.BoundedFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,17 +51,31 @@ public final class ConfigLoader {
         return YAML;
     }
 
+    /**
+     * The largest config file read: Dynamo's planner configs and DGDRs are a few KiB, and SnakeYAML refuses a
+     * document over 3 MB with a less helpful message.
+     */
+    public static final long MAX_FILE_BYTES = 2L << 20;
+
     /** Loads a file; {@code .json} is read as JSON, anything else as YAML (which also accepts JSON). */
     public static <T> T load(Path path, Class<T> type) {
-        String text;
+        return parse(read(path), path.toString(), type);
+    }
+
+    /**
+     * The text of a config file, at most {@link #MAX_FILE_BYTES}: a missing, non-regular (device, FIFO) or
+     * oversized file is a {@link ConfigException} naming the file and the limit.
+     */
+    public static String read(Path path) {
         try {
-            text = Files.readString(path);
+            return BoundedFiles.readString(path, MAX_FILE_BYTES, "a config file");
         } catch (NoSuchFileException e) {
             throw new ConfigException(new ConfigProblem(path.toString(), 0, "(file)", null, "file not found"));
+        } catch (BoundedFiles.RefusedInputException e) {
+            throw new ConfigException(new ConfigProblem(path.toString(), 0, "(file)", null, e.reason()));
         } catch (IOException e) {
             throw new ConfigException(new ConfigProblem(path.toString(), 0, "(file)", null, "cannot be read: " + e.getMessage()));
         }
-        return parse(text, path.toString(), type);
     }
 
     /** Parses {@code text}; {@code sourceName} is used in error messages (ending in .json selects JSON). */

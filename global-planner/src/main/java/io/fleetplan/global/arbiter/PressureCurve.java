@@ -30,7 +30,8 @@ public record PressureCurve(List<Integer> replicas, List<Double> values) {
         }
         int first = replicas.get(0);
         if (r <= first) {
-            return first <= 0 ? values.get(0) : values.get(0) * Math.max(0, r) / first;
+            // the ratio first, at most 1: a huge but finite value times r overflowed to Infinity before the division
+            return first <= 0 ? values.get(0) : values.get(0) * ((double) Math.max(0, r) / first);
         }
         for (int i = 1; i < replicas.size(); i++) {
             int hi = replicas.get(i);

@@ -40,51 +40,77 @@ public final class CudaProbe {
         return cached;
     }
 
+    /** The reason given when the JavaCPP classes are not on the class path (a launcher built without -Pcuda). */
+    static final String NOT_BUILT_IN = "no CUDA probe in this build: the JavaCPP cuda bindings (org.bytedeco:cuda,"
+            + " about 9 MB) are optional; rebuild the launcher with ./mvnw -pl cli -am -Pcuda package";
+
     private static Result probeOnce() {
-        try {
-            Loader.load(cudart.class);
-            int[] count = new int[1];
-            int err = cudart.cudaGetDeviceCount(count);
-            if (err != 0 || count[0] == 0) {
-                return new Result(false, 0, List.of(), 0, "no CUDA device (cudaGetDeviceCount error " + err + ")");
-            }
-            List<String> devices = new ArrayList<>();
-            for (int i = 0; i < count[0]; i++) {
-                try (cudaDeviceProp prop = new cudaDeviceProp()) {
-                    cudart.cudaGetDeviceProperties(prop, i);
-                    BytePointer name = prop.name();
-                    devices.add(name.getString().trim() + ", " + (prop.totalGlobalMem() >> 20) + " MiB, "
-                            + prop.multiProcessorCount() + " SMs");
-                }
-            }
-            double gbps = timeHostToDevice();
-            return new Result(true, count[0], List.copyOf(devices), gbps,
-                    count[0] + " CUDA device(s): " + String.join("; ", devices));
-        } catch (LinkageError e) {
-            Throwable root = e;
-            while (root.getCause() != null) {
-                root = root.getCause();
-            }
-            return new Result(false, 0, List.of(), 0, "no CUDA device (" + root.getClass().getSimpleName() + ": "
-                    + root.getMessage() + ")");
-        }
+        return probeOnce(CudaProbe.class.getClassLoader());
     }
 
-    private static double timeHostToDevice() {
-        Pointer device = new Pointer();
-        try (BytePointer host = new BytePointer(COPY_BYTES)) {
-            if (cudart.cudaMalloc(device, COPY_BYTES) != 0) {
-                return 0;
+    /** Probes through {@code loader}: without the bindings on it, says so instead of a bare class name. */
+    static Result probeOnce(ClassLoader loader) {
+        try {
+            Class.forName("org.bytedeco.javacpp.Loader", false, loader);
+            Class.forName("org.bytedeco.cuda.global.cudart", false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return new Result(false, 0, List.of(), 0, NOT_BUILT_IN);
+        }
+        return Bindings.probe();
+    }
+
+    /**
+     * Every use of the JavaCPP types, in a class of its own: it is loaded (and verified) only after
+     * {@link #probeOnce(ClassLoader)} found them, so CudaProbe itself loads without them.
+     */
+    private static final class Bindings {
+
+        static Result probe() {
+            try {
+                Loader.load(cudart.class);
+                int[] count = new int[1];
+                int err = cudart.cudaGetDeviceCount(count);
+                if (err != 0 || count[0] == 0) {
+                    return new Result(false, 0, List.of(), 0, "no CUDA device (cudaGetDeviceCount error " + err + ")");
+                }
+                List<String> devices = new ArrayList<>();
+                for (int i = 0; i < count[0]; i++) {
+                    try (cudaDeviceProp prop = new cudaDeviceProp()) {
+                        cudart.cudaGetDeviceProperties(prop, i);
+                        BytePointer name = prop.name();
+                        devices.add(name.getString().trim() + ", " + (prop.totalGlobalMem() >> 20) + " MiB, "
+                                + prop.multiProcessorCount() + " SMs");
+                    }
+                }
+                double gbps = timeHostToDevice();
+                return new Result(true, count[0], List.copyOf(devices), gbps,
+                        count[0] + " CUDA device(s): " + String.join("; ", devices));
+            } catch (LinkageError e) {
+                Throwable root = e;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                return new Result(false, 0, List.of(), 0, "no CUDA device (" + root.getClass().getSimpleName() + ": "
+                        + root.getMessage() + ")");
             }
-            cudart.cudaMemcpy(device, host, COPY_BYTES, cudart.cudaMemcpyHostToDevice); // warm-up
-            cudart.cudaDeviceSynchronize();
-            long t0 = System.nanoTime();
-            cudart.cudaMemcpy(device, host, COPY_BYTES, cudart.cudaMemcpyHostToDevice);
-            cudart.cudaDeviceSynchronize();
-            long took = System.nanoTime() - t0;
-            return took <= 0 ? 0 : COPY_BYTES / (took / 1e9) / 1e9;
-        } finally {
-            cudart.cudaFree(device);
+        }
+
+        private static double timeHostToDevice() {
+            Pointer device = new Pointer();
+            try (BytePointer host = new BytePointer(COPY_BYTES)) {
+                if (cudart.cudaMalloc(device, COPY_BYTES) != 0) {
+                    return 0;
+                }
+                cudart.cudaMemcpy(device, host, COPY_BYTES, cudart.cudaMemcpyHostToDevice); // warm-up
+                cudart.cudaDeviceSynchronize();
+                long t0 = System.nanoTime();
+                cudart.cudaMemcpy(device, host, COPY_BYTES, cudart.cudaMemcpyHostToDevice);
+                cudart.cudaDeviceSynchronize();
+                long took = System.nanoTime() - t0;
+                return took <= 0 ? 0 : COPY_BYTES / (took / 1e9) / 1e9;
+            } finally {
+                cudart.cudaFree(device);
+            }
         }
     }
 }

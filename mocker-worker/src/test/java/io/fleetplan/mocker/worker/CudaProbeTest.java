@@ -31,4 +31,21 @@ class CudaProbeTest {
         assertThat(r.devices()).hasSize(r.deviceCount());
         assertThat(r.h2dGbps()).isPositive();
     }
+
+    /** A launcher built without -Pcuda has no JavaCPP classes: the probe says how to add them. */
+    @Test
+    void withoutTheOptionalBindingsTheProbeSaysHowToAddThem() {
+        ClassLoader withoutJavaCpp = new ClassLoader(CudaProbe.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (name.startsWith("org.bytedeco.")) {
+                    throw new ClassNotFoundException(name);
+                }
+                return super.loadClass(name, resolve);
+            }
+        };
+        CudaProbe.Result r = CudaProbe.probeOnce(withoutJavaCpp);
+        assertThat(r.available()).isFalse();
+        assertThat(r.message()).contains("no CUDA probe in this build", "-Pcuda");
+    }
 }

@@ -6,7 +6,6 @@ import io.fleetplan.common.config.ConfigKind;
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.common.config.ConfigProblem;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -47,12 +46,13 @@ public final class PlannerConfigKind implements ConfigKind {
 
     /** Reads a PlannerConfig file, or the features.planner section of a DGDR. */
     public static PlannerConfig read(Path file) {
+        String text = ConfigLoader.read(file);
         JsonNode root;
         try {
-            root = ConfigLoader.yamlMapper().readTree(Files.readString(file));
+            root = ConfigLoader.yamlMapper().readTree(text);
         } catch (IOException e) {
-            // let the loader produce its precise message (missing file, syntax error with line)
-            return ConfigLoader.load(file, PlannerConfig.class);
+            // let the loader produce its precise message (syntax error with line)
+            return ConfigLoader.parse(text, file.toString(), PlannerConfig.class);
         }
         JsonNode section = root == null ? null : root.at("/spec/features/planner");
         if (section == null || section.isMissingNode()) {
@@ -68,7 +68,7 @@ public final class PlannerConfigKind implements ConfigKind {
         if (root != null && root.isObject() && root.has("preset")) {
             return PlannerPresets.convert(root, file.toString());
         }
-        return ConfigLoader.load(file, PlannerConfig.class);
+        return ConfigLoader.parse(text, file.toString(), PlannerConfig.class);
     }
 
     @Override

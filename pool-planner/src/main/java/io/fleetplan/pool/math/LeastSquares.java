@@ -1,8 +1,16 @@
 package io.fleetplan.pool.math;
 
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.interfaces.decomposition.QRPDecomposition_F64;
+import org.ejml.interfaces.linsol.LinearSolverDense;
+
 /**
- * Ordinary least squares by the normal equations, small dense systems only (a handful of columns). An
- * optional ridge term keeps nearly collinear designs (few distinct x values) solvable.
+ * Ordinary least squares by a column-pivoting Householder QR solve (EJML), small dense systems only (a handful of columns).
+ * QR works on the design matrix itself, so its error grows with the condition number of X, not of X^T X as
+ * the normal equations' does: a time column next to the intercept, or a quadratic term, stays accurate. An
+ * optional ridge term keeps nearly collinear designs (few distinct x values) solvable; it enters as extra rows
+ * {@code sqrt(ridge) * e_j} with target 0, which minimizes exactly {@code |X b - y|^2 + ridge |b|^2}.
  */
 public final class LeastSquares {
 
@@ -20,49 +28,37 @@ public final class LeastSquares {
             return null;
         }
         int k = x[0].length;
-        double[][] a = new double[k][k + 1];
+        int first = interceptFirst ? 1 : 0;
+        int ridgeRows = ridge > 0 ? k - first : 0;
+        int rows = n + ridgeRows;
+        if (rows < k) {
+            return null;
+        }
+        DMatrixRMaj a = new DMatrixRMaj(rows, k);
+        DMatrixRMaj b = new DMatrixRMaj(rows, 1);
         for (int r = 0; r < n; r++) {
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) {
-                    a[i][j] += x[r][i] * x[r][j];
-                }
-                a[i][k] += x[r][i] * y[r];
+            for (int c = 0; c < k; c++) {
+                a.unsafe_set(r, c, x[r][c]);
             }
+            b.unsafe_set(r, 0, y[r]);
         }
-        for (int i = interceptFirst ? 1 : 0; i < k; i++) {
-            a[i][i] += ridge;
+        double s = Math.sqrt(ridge);
+        for (int j = 0; j < ridgeRows; j++) {
+            a.unsafe_set(n + j, first + j, s);
         }
-        return gauss(a, k);
-    }
-
-    /** Gaussian elimination with partial pivoting on an augmented k x (k+1) matrix. */
-    static double[] gauss(double[][] a, int k) {
-        for (int c = 0; c < k; c++) {
-            int pivot = c;
-            for (int r = c + 1; r < k; r++) {
-                if (Math.abs(a[r][c]) > Math.abs(a[pivot][c])) {
-                    pivot = r;
-                }
-            }
-            if (Math.abs(a[pivot][c]) < 1e-12) {
+        // column pivoting reveals the rank: a column that is a combination of others (to rounding) is singular
+        LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.leastSquaresQrPivot(false, false);
+        if (!solver.setA(a) || ((QRPDecomposition_F64<?>) solver.getDecomposition()).getRank() < k) {
+            return null;
+        }
+        DMatrixRMaj coef = new DMatrixRMaj(k, 1);
+        solver.solve(b, coef);
+        double[] out = coef.getData().clone();
+        for (double v : out) {
+            if (!Double.isFinite(v)) {
                 return null;
             }
-            double[] tmp = a[c];
-            a[c] = a[pivot];
-            a[pivot] = tmp;
-            for (int r = 0; r < k; r++) {
-                if (r != c) {
-                    double f = a[r][c] / a[c][c];
-                    for (int j = c; j <= k; j++) {
-                        a[r][j] -= f * a[c][j];
-                    }
-                }
-            }
         }
-        double[] b = new double[k];
-        for (int i = 0; i < k; i++) {
-            b[i] = a[i][k] / a[i][i];
-        }
-        return b;
+        return out;
     }
 }

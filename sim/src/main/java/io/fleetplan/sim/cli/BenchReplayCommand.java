@@ -52,12 +52,12 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--azure", paramLabel = "FILE", defaultValue = "../shared/traces/AzureLLMInferenceTrace_conv.csv",
-            description = "Azure conv trace (default: ${DEFAULT-VALUE})")
+    @Option(names = "--azure", paramLabel = "FILE", description = "Azure conv trace (default: the one-hour"
+            + " AzureLLMInferenceTrace_conv.csv shipped in the jar, CC-BY 4.0)")
     Path azure;
 
-    @Option(names = "--mooncake", paramLabel = "FILE", defaultValue = "../shared/traces/mooncake_conversation_trace.jsonl",
-            description = "Mooncake conversation trace (default: ${DEFAULT-VALUE})")
+    @Option(names = "--mooncake", paramLabel = "FILE", description = "Mooncake conversation trace (default: the"
+            + " one-hour mooncake_conversation_trace.jsonl shipped in the jar)")
     Path mooncake;
 
     @Option(names = "--azure-rate-scale", paramLabel = "K", defaultValue = "2.5", description = "Rate scale for the Azure quality run (default ${DEFAULT-VALUE})")
@@ -89,7 +89,7 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
             + " first S seconds after rate scaling (0 = each case's own length; for quick looks and tests)")
     double suiteSeconds;
 
-    /** The suite's recorded traces: these first seconds of the full files when readable, else the embedded excerpts. */
+    /** The suite's recorded traces: these first seconds of the full traces. */
     static final double SUITE_AZURE_SECONDS = 1800;
     static final double SUITE_MOONCAKE_SECONDS = 1200;
 
@@ -114,27 +114,25 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
             spec.commandLine().getErr().println("fleetplan bench replay: " + e.getMessage());
             return 2;
         }
-        if (!suiteOnly && !Files.isReadable(azure)) {
-            spec.commandLine().getErr().println("fleetplan bench replay: --azure " + azure + " is not readable"
-                    + " (--suite-only runs the suite on the embedded excerpts)");
-            return 2;
+        for (Path given : new Path[] {azure, mooncake}) {
+            if (given != null && !Files.isReadable(given)) {
+                spec.commandLine().getErr().println("fleetplan bench replay: " + (given == azure ? "--azure " : "--mooncake ")
+                        + given + " is not a readable file (leave the flag out to use the trace shipped in the jar)");
+                return 2;
+            }
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("bench", "replay");
-        Trace conv = suiteOnly ? null : TraceReader.read(azure, TraceFormat.AZURE, TraceOptions.DEFAULTS);
+        Trace conv = suiteOnly ? null : azure(TraceOptions.DEFAULTS);
         if (!suiteOnly) {
             json.put("speed", speed(out, conv));
         }
         if (!skipQuality && !suiteOnly) {
             StackConfig stack = StackDefaults.replayStack();
             json.put("azure", quality(out, "Azure conv x" + azureScale, conv.rateScaled(azureScale), stack));
-            if (Files.isReadable(mooncake)) {
-                Trace mc = TraceReader.read(mooncake, TraceFormat.MOONCAKE, TraceOptions.DEFAULTS.withRateScale(mooncakeScale));
-                json.put("mooncake", quality(out, "Mooncake conversation x" + mooncakeScale, mc,
-                        StackDefaults.load("/stacks/bench-mooncake.yaml")));
-            } else {
-                out.println("mooncake: " + mooncake + " not readable, skipped");
-            }
+            Trace mc = mooncake(TraceOptions.DEFAULTS.withRateScale(mooncakeScale));
+            json.put("mooncake", quality(out, "Mooncake conversation x" + mooncakeScale, mc,
+                    StackDefaults.load("/stacks/bench-mooncake.yaml")));
         }
         if (!skipSuite) {
             json.put("suite", suite(out, shapes));
@@ -148,11 +146,10 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
     private List<Map<String, Object>> suite(PrintWriter out, List<String> shapes) {
         Map<String, Trace> recorded = new LinkedHashMap<>();
         if (shapes.contains("azure")) {
-            recorded.put("azure", recorded(azure, TraceFormat.AZURE, SUITE_AZURE_SECONDS, TraceInput.SAMPLE));
+            recorded.put("azure", azure(TraceOptions.DEFAULTS.withWindow(new TimeWindow(0, SUITE_AZURE_SECONDS))));
         }
         if (shapes.contains("mooncake")) {
-            recorded.put("mooncake", recorded(mooncake, TraceFormat.MOONCAKE, SUITE_MOONCAKE_SECONDS,
-                    TraceInput.MOONCAKE_EXCERPT));
+            recorded.put("mooncake", mooncake(TraceOptions.DEFAULTS.withWindow(new TimeWindow(0, SUITE_MOONCAKE_SECONDS))));
         }
         List<ReplaySuite.Case> cases = SuiteCases.cases(recorded, shapes, seed, suiteSeconds);
         out.printf(Locale.ROOT, "%nsuite: %d cases (attainment %% @ GPU-hours; meets: fleetplan attainment >= oracle's"
@@ -197,11 +194,19 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
         return m;
     }
 
-    /** The first {@code seconds} of {@code file} when readable, else the whole embedded {@code excerpt}. */
-    private static Trace recorded(Path file, TraceFormat format, double seconds, String excerpt) {
-        return Files.isReadable(file)
-                ? TraceReader.read(file, format, TraceOptions.DEFAULTS.withWindow(new TimeWindow(0, seconds)))
-                : TraceInput.embedded(excerpt, format);
+    /** {@code --azure}, or the full Azure conv trace shipped in the jar. */
+    Trace azure(TraceOptions options) {
+        return trace(azure, TraceInput.AZURE_CONV, TraceFormat.AZURE, options);
+    }
+
+    /** {@code --mooncake}, or the full Mooncake conversation trace shipped in the jar. */
+    Trace mooncake(TraceOptions options) {
+        return trace(mooncake, TraceInput.MOONCAKE_CONVERSATION, TraceFormat.MOONCAKE, options);
+    }
+
+    private static Trace trace(Path file, String resource, TraceFormat format, TraceOptions options) {
+        return file != null ? TraceReader.read(file, format, options)
+                : TraceInput.embedded(resource, format, options, resource.substring(resource.lastIndexOf('/') + 1));
     }
 
     private Map<String, Object> speed(PrintWriter out, Trace conv) {

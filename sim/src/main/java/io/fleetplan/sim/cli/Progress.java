@@ -1,54 +1,48 @@
 package io.fleetplan.sim.cli;
 
+import io.fleetplan.common.cli.ProgressBar;
 import io.fleetplan.sim.report.Evaluation;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
+import java.util.Locale;
 
-/** A terminal progress bar in simulated seconds (on stderr, so stdout stays the table), or nothing. */
+/** Replay progress in simulated seconds on the CLI's progress bar (stderr, so stdout stays the table), or nothing. */
 final class Progress implements Evaluation.Progress, AutoCloseable {
 
     private final ProgressBar bar;
+    private final String task;
+    private long totalNanos;
+    private long doneNanos;
 
-    private Progress(ProgressBar bar) {
+    private Progress(ProgressBar bar, String task) {
         this.bar = bar;
+        this.task = task;
     }
 
     static Progress terminal(boolean enabled, String task) {
-        if (!enabled) {
-            return new Progress(null);
-        }
-        return new Progress(new ProgressBarBuilder().setTaskName(task).setInitialMax(1).setUnit(" sim-s", 1)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate()
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build());
+        return new Progress(enabled ? ProgressBar.stderr() : null, task);
     }
 
     @Override
-    public void total(long nanos) {
-        if (bar != null) {
-            bar.maxHint(nanos / 1_000_000_000L);
-        }
+    public synchronized void total(long nanos) {
+        totalNanos = nanos;
     }
 
     @Override
     public synchronized void advance(long nanos) {
+        doneNanos += nanos;
         if (bar != null) {
-            pending += nanos;
-            long whole = pending / 1_000_000_000L;
-            if (whole > 0) {
-                bar.stepBy(whole);
-                pending -= whole * 1_000_000_000L;
-            }
+            bar.show(doneNanos, totalNanos, detail());
         }
     }
 
-    private long pending;
+    private String detail() {
+        return String.format(Locale.ROOT, "%s %d/%d sim-s", task, doneNanos / 1_000_000_000L,
+                totalNanos / 1_000_000_000L);
+    }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (bar != null) {
-            bar.close();
+            bar.finish(doneNanos, totalNanos, detail());
         }
     }
 }

@@ -17,13 +17,34 @@ final class TraceInput {
 
     /** The embedded sample (first 3,000 rows of the Azure conv trace, CC-BY 4.0; see traces/README.md). */
     static final String SAMPLE = "/traces/azure_conv_head3000.csv";
-    /** The embedded Mooncake excerpt (first 1,750 lines of the conversation trace; see traces/README.md). */
-    static final String MOONCAKE_EXCERPT = "/traces/mooncake_conversation_head1750.jsonl";
+    /** The full Azure 2023 conv trace (19,366 requests, one hour, CC-BY 4.0; see traces/README.md). */
+    static final String AZURE_CONV = "/traces/AzureLLMInferenceTrace_conv.csv";
+    /** The full Mooncake conversation trace (12,031 requests, one hour; see traces/README.md). */
+    static final String MOONCAKE_CONVERSATION = "/traces/mooncake_conversation_trace.jsonl";
 
     private TraceInput() {
     }
 
+    /**
+     * The longest replay, in simulated seconds after windowing and rate scaling: a week of Azure 2024 at its
+     * own rate. Every policy steps through every planner interval of the span (10 empty days take about a
+     * minute), so a stray far-future row would keep the replay busy for hours.
+     */
+    static final double MAX_REPLAY_SECONDS = 8 * 86_400;
+
     static Trace load(String trace, String format, double rateScale, String window, boolean skipBadRows, long seed) {
+        Trace t = read(trace, format, rateScale, window, skipBadRows, seed);
+        if (t.durationSeconds() > MAX_REPLAY_SECONDS) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--trace: %s spans %.1f days"
+                    + " after --time-window and --rate-scale; a replay covers at most %.0f days: pick a part with"
+                    + " --time-window FROM:TO or raise --rate-scale", t.source(), t.durationSeconds() / 86_400,
+                    MAX_REPLAY_SECONDS / 86_400));
+        }
+        return t;
+    }
+
+    private static Trace read(String trace, String format, double rateScale, String window, boolean skipBadRows,
+            long seed) {
         TraceOptions options = new TraceOptions(rateScale, window == null ? null : TimeWindow.parse(window),
                 skipBadRows, 0);
         if (trace == null) {
@@ -41,11 +62,19 @@ final class TraceInput {
         return TraceReader.read(file, format == null ? null : TraceFormat.of(format), options);
     }
 
-    /** A trace shipped in the jar ({@link #SAMPLE}, {@link #MOONCAKE_EXCERPT}), named "FILE (embedded sample)". */
+    /** The embedded {@link #SAMPLE}, named "FILE (embedded sample)". */
     static Trace embedded(String resource, TraceFormat format) {
+        return embedded(resource, format, TraceOptions.DEFAULTS,
+                resource.substring(resource.lastIndexOf('/') + 1) + " (embedded sample)");
+    }
+
+    /** A trace shipped in the jar ({@link #SAMPLE}, {@link #AZURE_CONV}, {@link #MOONCAKE_CONVERSATION}). */
+    static Trace embedded(String resource, TraceFormat format, TraceOptions options, String name) {
         try (InputStream in = TraceInput.class.getResourceAsStream(resource)) {
-            return TraceReader.read(in, resource.substring(resource.lastIndexOf('/') + 1) + " (embedded sample)", format,
-                    TraceOptions.DEFAULTS);
+            if (in == null) {
+                throw new IllegalStateException(resource + " is missing from the jar");
+            }
+            return TraceReader.read(in, name, format, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

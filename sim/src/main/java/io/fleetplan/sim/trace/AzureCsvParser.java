@@ -20,6 +20,10 @@ final class AzureCsvParser implements TraceReader.RowParser {
             .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
             .toFormatter();
 
+    // nanoseconds since 1970 fit a long until 2262
+    private static final int FIRST_YEAR = 1970;
+    private static final int LAST_YEAR = 2200;
+
     private boolean header;
 
     @Override
@@ -38,6 +42,10 @@ final class AzureCsvParser implements TraceReader.RowParser {
         long nanos;
         try {
             LocalDateTime t = LocalDateTime.parse(f[0].trim(), TIME);
+            if (t.getYear() < FIRST_YEAR || t.getYear() > LAST_YEAR) {
+                throw new TraceReader.RowException("TIMESTAMP = '" + f[0].trim() + "': must be from " + FIRST_YEAR
+                        + "-01-01 to " + LAST_YEAR + "-12-31");
+            }
             nanos = t.toEpochSecond(ZoneOffset.UTC) * 1_000_000_000L + t.getNano();
         } catch (DateTimeParseException e) {
             throw new TraceReader.RowException("TIMESTAMP = '" + f[0].trim()

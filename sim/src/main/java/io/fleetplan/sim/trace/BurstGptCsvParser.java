@@ -36,8 +36,8 @@ final class BurstGptCsvParser implements TraceReader.RowParser {
         if (f.length != columns) {
             throw new TraceReader.RowException("expected " + columns + " columns as in the header, found " + f.length);
         }
-        double seconds = TraceReader.nonNegative("Timestamp", f[timestamp]);
-        return new TraceRequest(Math.round(seconds * 1e9), TraceReader.positiveInt("Request tokens", f[request]),
+        long nanos = TraceReader.relativeNanos("Timestamp", f[timestamp], 1, "s");
+        return new TraceRequest(nanos, TraceReader.positiveInt("Request tokens", f[request]),
                 TraceReader.positiveInt("Response tokens", f[response]), null);
     }
 

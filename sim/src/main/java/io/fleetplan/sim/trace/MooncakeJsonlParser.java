@@ -48,12 +48,10 @@ final class MooncakeJsonlParser implements TraceReader.RowParser {
         if (Double.isNaN(ts)) {
             throw new TraceReader.RowException("missing field timestamp (ms)");
         }
-        if (!(ts >= 0)) {
-            throw new TraceReader.RowException("timestamp = " + ts + ": must be >= 0 (ms)");
-        }
+        long nanos = TraceReader.relativeNanos("timestamp", ts, 1000, "ms");
         check("input_length", input);
         check("output_length", output);
-        return new TraceRequest(Math.round(ts * 1e6), (int) input, (int) output, hashes);
+        return new TraceRequest(nanos, (int) input, (int) output, hashes);
     }
 
     private static void check(String field, long v) throws TraceReader.RowException {

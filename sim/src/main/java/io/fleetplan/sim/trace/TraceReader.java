@@ -1,16 +1,17 @@
 package io.fleetplan.sim.trace;
 
-import java.io.BufferedReader;
+import io.fleetplan.common.io.BoundedFiles;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reads request traces (Azure CSV, Mooncake JSONL, BurstGPT CSV) into a {@link Trace}: the public entry point
@@ -31,10 +32,23 @@ public final class TraceReader {
     private TraceReader() {
     }
 
+    /**
+     * The largest trace file read (the public one-hour traces are 1-4 MB, a week of Azure 2024 about 100 MB);
+     * the whole trace is held in memory, about 100 bytes per request.
+     */
+    public static final long MAX_FILE_BYTES = 512L << 20;
+    /** The longest line (a Mooncake row lists one hash id per 512 tokens: about 2 KiB for 128k tokens). */
+    public static final int MAX_LINE_CHARS = 1 << 20;
+    /** The longest span between the first and the last arrival, and the largest relative timestamp. */
+    public static final long MAX_SPAN_SECONDS = 400L * 24 * 3600;
+
     /** Reads {@code file}; {@code format} null = detect from the name and first line. */
     public static Trace read(Path file, TraceFormat format, TraceOptions options) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString(), format == null ? detect(file) : format, options);
+        try (InputStream in = BoundedFiles.open(file, MAX_FILE_BYTES, "a trace file")) {
+            BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+            return read(buffered, file.toString(), format == null ? detect(file, buffered) : format, options);
+        } catch (BoundedFiles.RefusedInputException e) {
+            throw new IllegalArgumentException("trace " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read trace " + file + ": " + e.getMessage(), e);
         }
@@ -51,7 +65,9 @@ public final class TraceReader {
         List<TraceRequest> rows = new ArrayList<>();
         long skipped = 0;
         long lineNo = 0;
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+        Span span = new Span(name);
+        InputStream bounded = BoundedFiles.limited(in, name, "a trace", MAX_FILE_BYTES);
+        try (LineReader reader = new LineReader(new InputStreamReader(bounded, StandardCharsets.UTF_8), MAX_LINE_CHARS)) {
             String line;
             while ((line = reader.readLine()) != null) {
                 lineNo++;
@@ -61,6 +77,7 @@ public final class TraceReader {
                 try {
                     TraceRequest r = parser.parse(line, lineNo);
                     if (r != null) {
+                        span.add(r.arrivalNanos(), lineNo);
                         rows.add(r);
                     }
                 } catch (RowException e) {
@@ -71,6 +88,11 @@ public final class TraceReader {
                     skipped++;
                 }
             }
+        } catch (LineReader.LineTooLongException e) {
+            throw new TraceFormatException(name, lineNo + 1, "line longer than " + MAX_LINE_CHARS
+                    + " characters; not a trace in the " + format.label() + " format?");
+        } catch (BoundedFiles.RefusedInputException e) {
+            throw new IllegalArgumentException("trace " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read trace " + name + ": " + e.getMessage(), e);
         }
@@ -87,19 +109,52 @@ public final class TraceReader {
         return options.apply(trace);
     }
 
-    private static TraceFormat detect(Path file) {
+    /** Detects the format from the name and the first line, then rewinds {@code in}. */
+    private static TraceFormat detect(Path file, BufferedInputStream in) throws IOException {
+        in.mark(MAX_LINE_CHARS);
         String first;
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            first = r.readLine();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read trace " + file + ": " + e.getMessage(), e);
+        try {
+            first = new LineReader(new InputStreamReader(in, StandardCharsets.UTF_8), 4096).readLine();
+        } catch (LineReader.LineTooLongException e) {
+            first = null;
         }
+        in.reset();
         TraceFormat f = TraceFormat.detect(file, first);
         if (f == null) {
             throw new IllegalArgumentException("cannot tell the format of " + file + "; pass --format with one of "
                     + String.join(", ", TraceFormat.FILE_FORMATS));
         }
         return f;
+    }
+
+    /** The first and last arrival seen, with their lines: a span over {@link #MAX_SPAN_SECONDS} is an error. */
+    private static final class Span {
+        private final String name;
+        private long min = Long.MAX_VALUE;
+        private long minLine;
+        private long max = Long.MIN_VALUE;
+        private long maxLine;
+
+        Span(String name) {
+            this.name = name;
+        }
+
+        void add(long nanos, long line) {
+            if (nanos < min) {
+                min = nanos;
+                minLine = line;
+            }
+            if (nanos > max) {
+                max = nanos;
+                maxLine = line;
+            }
+            if (max - min > MAX_SPAN_SECONDS * 1_000_000_000L) {
+                throw new TraceFormatException(name, line, String.format(Locale.ROOT,
+                        "arrival times span %.1f days (line %d to line %d); allowed: at most %d days between the"
+                        + " first and the last request", (max - min) / 86_400e9, minLine, maxLine,
+                        MAX_SPAN_SECONDS / 86_400));
+            }
+        }
     }
 
     /** One format's row parser. Returns null for a header row. */
@@ -138,15 +193,21 @@ public final class TraceReader {
         }
     }
 
-    static double nonNegative(String field, String value) throws RowException {
+    /** A relative time in {@code unit}s per second (1 = seconds, 1000 = ms): from 0 to {@link #MAX_SPAN_SECONDS}. */
+    static long relativeNanos(String field, String value, double unitsPerSecond, String unit) throws RowException {
         try {
-            double v = Double.parseDouble(value.trim());
-            if (!(v >= 0) || Double.isInfinite(v)) {
-                throw new RowException(field + " = " + value.trim() + ": must be a finite number >= 0");
-            }
-            return v;
+            return relativeNanos(field, Double.parseDouble(value.trim()), unitsPerSecond, unit);
         } catch (NumberFormatException e) {
             throw new RowException(field + " = '" + value.trim() + "': not a number");
         }
+    }
+
+    static long relativeNanos(String field, double v, double unitsPerSecond, String unit) throws RowException {
+        double max = MAX_SPAN_SECONDS * unitsPerSecond;
+        if (!(v >= 0 && v <= max)) {
+            throw new RowException(field + " = " + v + ": must be from 0 to " + String.format(Locale.ROOT, "%.0f", max)
+                    + " " + unit + " (" + MAX_SPAN_SECONDS / 86_400 + " days)");
+        }
+        return Math.round(v / unitsPerSecond * 1e9);
     }
 }

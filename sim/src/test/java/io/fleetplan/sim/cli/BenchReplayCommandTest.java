@@ -79,9 +79,8 @@ class BenchReplayCommandTest {
         CommandLine cl = new CommandLine(new BenchReplayCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        // no shared traces: the suite falls back on the embedded excerpts
-        int code = cl.execute("--suite-only", "--suite-seconds", "45", "--azure", dir.resolve("none.csv").toString(),
-                "--mooncake", dir.resolve("none.jsonl").toString());
+        // no trace flags: the suite runs on the traces shipped in the jar, as from a fresh clone
+        int code = cl.execute("--suite-only", "--suite-seconds", "45");
         assertThat(code).as(err.toString()).isZero();
         List<String> lines = out.toString().lines().toList();
         JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
@@ -111,7 +110,7 @@ class BenchReplayCommandTest {
                             fp.get("gpu_hours").asDouble(), oracle.get("attainment").asDouble(),
                             oracle.get("gpu_hours").asDouble()));
         }
-        assertThat(suite.get(0).get("trace").asText()).contains("embedded");
+        assertThat(suite.get(0).get("trace").asText()).isEqualTo("AzureLLMInferenceTrace_conv.csv");
         JsonNode sweep = json.get("goodput_sweep");
         assertThat(sweep.get("mode").asText()).isEqualTo("agg");
         assertThat(sweep.get("ttft_ms").asDouble()).isEqualTo(2000.0);
@@ -132,5 +131,29 @@ class BenchReplayCommandTest {
         cl.setErr(new PrintWriter(err, true));
         assertThat(cl.execute("--suite-only", "--suite-shapes", "azure,sawtooth")).isEqualTo(2);
         assertThat(err.toString()).contains("--suite-shapes", "sawtooth", "phased");
+    }
+
+    /** A fresh clone has no trace outside the repository: the defaults are the full traces shipped in the jar. */
+    @Test
+    void withoutFlags_theFullPublicTracesComeFromTheJar() {
+        BenchReplayCommand cmd = new BenchReplayCommand();
+        new CommandLine(cmd).parseArgs();
+        var azure = cmd.azure(io.fleetplan.sim.trace.TraceOptions.DEFAULTS);
+        assertThat(azure.requests()).hasSize(19_366);
+        assertThat(azure.source()).isEqualTo("AzureLLMInferenceTrace_conv.csv");
+        var mooncake = cmd.mooncake(io.fleetplan.sim.trace.TraceOptions.DEFAULTS);
+        assertThat(mooncake.requests()).hasSize(12_031);
+        assertThat(mooncake.hasHashIds()).isTrue();
+    }
+
+    @Test
+    void anUnreadableTraceFlag_isAnErrorNamingTheFlag() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new BenchReplayCommand());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        assertThat(cl.execute("--mooncake", dir.resolve("none.jsonl").toString(), "--suite-only")).isEqualTo(2);
+        assertThat(err.toString()).contains("--mooncake", "none.jsonl", "not a readable file");
     }
 }

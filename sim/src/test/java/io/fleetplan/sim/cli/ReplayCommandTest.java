@@ -67,4 +67,27 @@ class ReplayCommandTest {
                 dir.resolve("o").toString(), "--no-progress")).isZero();
         assertThat(out.toString()).contains("1 bad rows skipped");
     }
+
+    @Test
+    void aTraceSpanningMoreThanEightDays_isRefusedBeforeTheReplay() throws Exception {
+        Path f = dir.resolve("gap.jsonl");
+        Files.writeString(f, "{\"timestamp\": 0, \"input_length\": 100, \"output_length\": 10}\n"
+                + "{\"timestamp\": 864000000, \"input_length\": 100, \"output_length\": 10}\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertThat(run(out, err, "--trace", f.toString(), "--out", dir.resolve("o").toString(), "--no-progress"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("gap.jsonl spans 10.0 days", "at most 8 days", "--time-window");
+    }
+
+    @Test
+    void aDeviceAsTrace_isRefusedNotRead() {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "no /dev/zero on this system");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertThat(run(out, err, "--trace", zero.toString(), "--format", "azure", "--out",
+                dir.resolve("o").toString(), "--no-progress")).isEqualTo(2);
+        assertThat(err.toString()).contains("/dev/zero", "must be a regular file");
+    }
 }

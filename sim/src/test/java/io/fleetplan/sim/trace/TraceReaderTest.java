@@ -168,4 +168,64 @@ class TraceReaderTest {
             assertThat(t.durationSeconds()).isBetween(600.0, 700.0);
         }
     }
+
+    @Test
+    void absurdTimestamps_nameTheLineFieldAndAllowedRange() throws IOException {
+        Path mc = write("far.jsonl", "{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 1}\n"
+                + "{\"timestamp\": 1e300, \"input_length\": 1, \"output_length\": 1}\n");
+        assertThatThrownBy(() -> TraceReader.read(mc, null, TraceOptions.DEFAULTS))
+                .isInstanceOf(TraceFormatException.class)
+                .hasMessageContaining("far.jsonl:2:").hasMessageContaining("timestamp = 1.0E300")
+                .hasMessageContaining("must be from 0 to 34560000000 ms (400 days)");
+        Path burst = write("burst.csv", "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n"
+                + "5,ChatGPT,10,20,30,Conversation log\n1e300,ChatGPT,10,20,30,Conversation log\n");
+        assertThatThrownBy(() -> TraceReader.read(burst, null, TraceOptions.DEFAULTS))
+                .hasMessageContaining("burst.csv:3:").hasMessageContaining("Timestamp = 1.0E300")
+                .hasMessageContaining("s (400 days)");
+        Path year = write("year.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,1,1\n"
+                + "3023-11-16 18:15:46,1,1\n");
+        assertThatThrownBy(() -> TraceReader.read(year, null, TraceOptions.DEFAULTS))
+                .hasMessageContaining("year.csv:3:").hasMessageContaining("TIMESTAMP = '3023-11-16 18:15:46'")
+                .hasMessageContaining("must be from 1970-01-01 to 2200-12-31");
+    }
+
+    @Test
+    void aGapOfOverFourHundredDays_namesBothLines() throws IOException {
+        Path f = write("gap.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,1,1\n"
+                + "2023-11-16 18:15:47,1,1\n2199-11-16 18:15:46,1,1\n");
+        assertThatThrownBy(() -> TraceReader.read(f, null, TraceOptions.DEFAULTS))
+                .isInstanceOf(TraceFormatException.class).hasMessageContaining("gap.csv:4:")
+                .hasMessageContaining("line 2 to line 4").hasMessageContaining("at most 400 days");
+    }
+
+    @Test
+    void aLineWithoutBreaks_isAnErrorNotAFullHeap() {
+        byte[] noBreaks = new byte[TraceReader.MAX_LINE_CHARS + 10];
+        java.util.Arrays.fill(noBreaks, (byte) 'a');
+        assertThatThrownBy(() -> TraceReader.read(new ByteArrayInputStream(noBreaks), "blob", TraceFormat.MOONCAKE,
+                TraceOptions.DEFAULTS)).isInstanceOf(TraceFormatException.class)
+                .hasMessageContaining("blob:1:").hasMessageContaining("line longer than 1048576 characters");
+    }
+
+    @Test
+    void devicesAreRefused() {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "no /dev/zero on this system");
+        assertThatThrownBy(() -> TraceReader.read(zero, null, TraceOptions.DEFAULTS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("/dev/zero: a trace file must be a regular file");
+    }
+
+    @Test
+    void lineReader_handlesEveryLineBreakAndLongLines() throws IOException {
+        String text = "a\r\nbb\rccc\n\n" + "d".repeat(40_000) + "\r";
+        try (LineReader r = new LineReader(new java.io.StringReader(text), 50_000)) {
+            assertThat(r.readLine()).isEqualTo("a");
+            assertThat(r.readLine()).isEqualTo("bb");
+            assertThat(r.readLine()).isEqualTo("ccc");
+            assertThat(r.readLine()).isEmpty();
+            assertThat(r.readLine()).hasSize(40_000);
+            assertThat(r.readLine()).isNull();
+        }
+    }
 }
