@@ -357,9 +357,17 @@ class HelmChartTest {
     void dgdsAreOperatorWorkloadsOnlyWithDynamoAndMonitorsAreOptIn() throws Exception {
         List<HasMetadata> plain = render();
         assertThat(plain).noneSatisfy(o -> assertThat(o.getKind()).isIn("ServiceMonitor", "PodMonitor"));
+        // without the operator nothing needs Dynamo's CRDs: each worker Deployment describes its own pool
+        assertThat(plain).noneSatisfy(o -> assertThat(o.getKind()).isEqualTo("DynamoGraphDeployment"));
+        List<Deployment> workers = ofType(plain, Deployment.class).stream()
+                .filter(d -> d.getMetadata().getName().endsWith("-workers")).toList();
+        assertThat(workers).isNotEmpty().allSatisfy(d -> assertThat(d.getMetadata().getAnnotations()).containsKeys(
+                "fleetplan.io/graph-deployment-name", "fleetplan.io/component", "fleetplan.io/sub-component-type",
+                "fleetplan.io/gpus-per-replica"));
         List<HasMetadata> dynamo = render("dynamo.enabled=true", "monitoring.serviceMonitor.enabled=true",
                 "monitoring.podMonitor.enabled=true");
         assertThat(ofType(dynamo, Deployment.class)).noneSatisfy(d -> assertThat(d.getMetadata().getName()).endsWith("-workers"));
+        assertThat(dynamo).filteredOn(o -> o.getKind().equals("DynamoGraphDeployment")).hasSize(workers.size());
         assertThat(dynamo).filteredOn(o -> o.getKind().equals("ServiceMonitor")).hasSizeGreaterThanOrEqualTo(3);
         assertThat(dynamo).filteredOn(o -> o.getKind().equals("PodMonitor")).hasSize(1);
     }

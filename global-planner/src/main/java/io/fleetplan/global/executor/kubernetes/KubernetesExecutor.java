@@ -15,9 +15,11 @@ import io.fleetplan.global.executor.ScaleExecutor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,8 +32,10 @@ import java.util.logging.Logger;
  * Scales through the {@code /scale} subresource of each target's scalable resource: Dynamo's DGDSA
  * {@code {dgd}-{component lowercased}} by default, or any kind with a scale subresource (e.g. a Deployment) by
  * config. Targets are the worker components of the DGDs in the watched namespaces (with a DGDSA, only those that
- * have one); GPUs per replica come from the DGD. {@link #discover} lists the cluster (fail closed: an API error
- * throws); {@link #watch} keeps the ledger current with informers on DGDs and scale targets.
+ * have one); GPUs per replica come from the DGD. Without Dynamo's operator a scale target may describe its own pool
+ * instead ({@link DescribedTargets}: a Deployment annotated with the DGD name, component, type and GPUs), so such a
+ * cluster needs no DGD CRD. {@link #discover} lists the cluster (fail closed: an API error throws, except a DGD API
+ * the cluster does not serve); {@link #watch} keeps the ledger current with informers on DGDs and scale targets.
  *
  * <p>A command completes when the DGD status shows it done (scale-up: ready replicas reach the target; scale-down:
  * the component's pods are down to it) or, when no status reports the component (no operator), right after the
@@ -83,11 +87,62 @@ public final class KubernetesExecutor implements ScaleExecutor {
     public List<Observation> discover() {
         List<Observation> all = new ArrayList<>();
         for (String ns : namespaces) {
-            for (GenericKubernetesResource dgd : client.genericKubernetesResources(dgds).inNamespace(ns).list().getItems()) {
+            Set<String> graphs = new HashSet<>();
+            for (GenericKubernetesResource dgd : listDgds(ns)) {
+                graphs.add(dgd.getMetadata().getName());
                 all.addAll(observe(ns, dgd));
+            }
+            if (!adapterMode()) {
+                for (GenericKubernetesResource t : client.genericKubernetesResources(targets).inNamespace(ns).list().getItems()) {
+                    DescribedTargets.read(ns, t).filter(d -> !graphs.contains(d.key().graphDeploymentName()))
+                            .ifPresent(d -> all.add(observeDescribed(d, t)));
+                }
             }
         }
         return all;
+    }
+
+    /** The DGDs of a namespace; none when the cluster does not serve the DGD API (no Dynamo CRDs installed). */
+    private List<GenericKubernetesResource> listDgds(String ns) {
+        try {
+            return client.genericKubernetesResources(dgds).inNamespace(ns).list().getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    private GenericKubernetesResource getDgd(String ns, String name) {
+        try {
+            return client.genericKubernetesResources(dgds).inNamespace(ns).withName(name).get();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** A self-described target as the cluster shows it now (a Deployment's spec and status replicas). */
+    private static Observation observeDescribed(DescribedTargets.Described d, GenericKubernetesResource t) {
+        Map<String, Object> spec = DgdComponents.map(t.getAdditionalProperties().get("spec"));
+        Map<String, Object> status = DgdComponents.map(t.getAdditionalProperties().get("status"));
+        int specReplicas = DgdComponents.integer(spec.get("replicas"), 1);
+        Integer pods = DgdComponents.quantity(status.get("replicas"));
+        Integer ready = DgdComponents.quantity(status.get("readyReplicas"));
+        return new Observation(d.key(), d.subType(), specReplicas, pods == null ? specReplicas : pods,
+                ready == null ? (pods == null ? specReplicas : 0) : ready, d.gpusPerReplica());
+    }
+
+    private Optional<Observation> observeDescribed(TargetKey key) {
+        if (adapterMode()) {
+            return Optional.empty();
+        }
+        return target(key.k8sNamespace(), key.graphDeploymentName(), key.componentName())
+                .flatMap(t -> DescribedTargets.read(key.k8sNamespace(), t).filter(d -> d.key().equals(key))
+                        .map(d -> observeDescribed(d, t)));
     }
 
     /** The targets of one DGD as the cluster shows them now. */
@@ -122,20 +177,23 @@ public final class KubernetesExecutor implements ScaleExecutor {
     }
 
     private Optional<Observation> observe(TargetKey key) {
-        GenericKubernetesResource dgd = client.genericKubernetesResources(dgds).inNamespace(key.k8sNamespace())
-                .withName(key.graphDeploymentName()).get();
+        GenericKubernetesResource dgd = getDgd(key.k8sNamespace(), key.graphDeploymentName());
         if (dgd == null) {
-            return Optional.empty();
+            return observeDescribed(key);
         }
         return observe(key.k8sNamespace(), dgd).stream().filter(o -> o.target().equals(key)).findFirst();
     }
 
-    /** Whether the DGD status reports the component at all (an operator is reconciling it). */
+    /**
+     * Whether a status reports the component at all: the DGD's (an operator is reconciling it) or, for a
+     * self-described target, its own (a Deployment's controller counts its pods).
+     */
     private boolean statusReports(TargetKey key) {
-        GenericKubernetesResource dgd = client.genericKubernetesResources(dgds).inNamespace(key.k8sNamespace())
-                .withName(key.graphDeploymentName()).get();
+        GenericKubernetesResource dgd = getDgd(key.k8sNamespace(), key.graphDeploymentName());
         if (dgd == null) {
-            return false;
+            return !adapterMode() && target(key.k8sNamespace(), key.graphDeploymentName(), key.componentName())
+                    .map(t -> DgdComponents.map(t.getAdditionalProperties().get("status")).containsKey("replicas"))
+                    .orElse(false);
         }
         return DgdComponents.read(dgd.getAdditionalProperties()).stream()
                 .anyMatch(c -> c.name().equals(key.componentName()) && c.statusReplicas() != null);
@@ -212,19 +270,43 @@ public final class KubernetesExecutor implements ScaleExecutor {
     @Override
     public void watch(ChangeListener listener) {
         for (String ns : namespaces) {
-            inform(dgds, ns, dgd -> observeLater(ns, dgd.getMetadata().getName(), listener), dgd -> {
-                for (DgdComponents.Component c : DgdComponents.read(dgd.getAdditionalProperties())) {
-                    listener.removed(new TargetKey(ns, dgd.getMetadata().getName(), c.name()));
-                }
-            });
-            // a scale target changed (e.g. someone else wrote its replicas): re-read the DGD it belongs to
+            if (servesDgds(ns)) {
+                inform(dgds, ns, dgd -> observeLater(ns, dgd.getMetadata().getName(), listener), dgd -> {
+                    for (DgdComponents.Component c : DgdComponents.read(dgd.getAdditionalProperties())) {
+                        listener.removed(new TargetKey(ns, dgd.getMetadata().getName(), c.name()));
+                    }
+                });
+            }
+            // a scale target changed (e.g. someone else wrote its replicas): re-read the DGD it belongs to, or the
+            // target itself when it describes its own pool
             Consumer<GenericKubernetesResource> refresh = t -> {
                 String dgd = dgdOf(t);
                 if (dgd != null) {
                     observeLater(ns, dgd, listener);
                 }
             };
-            inform(targets, ns, refresh, refresh);
+            Consumer<GenericKubernetesResource> gone = t -> {
+                refresh.accept(t);
+                DescribedTargets.read(ns, t).ifPresent(d -> io.execute(() -> {
+                    if (getDgd(ns, d.key().graphDeploymentName()) == null) {
+                        listener.removed(d.key());
+                    }
+                }));
+            };
+            inform(targets, ns, refresh, gone);
+        }
+    }
+
+    private boolean servesDgds(String ns) {
+        try {
+            client.genericKubernetesResources(dgds).inNamespace(ns).list();
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                LOG.info("no DGD API served in " + ns + " (no Dynamo CRDs): pools come from self-described scale targets");
+                return false;
+            }
+            throw e;
         }
     }
 
@@ -252,9 +334,14 @@ public final class KubernetesExecutor implements ScaleExecutor {
     private void observeLater(String ns, String dgdName, ChangeListener listener) {
         io.execute(() -> {
             try {
-                GenericKubernetesResource dgd = client.genericKubernetesResources(dgds).inNamespace(ns).withName(dgdName).get();
+                GenericKubernetesResource dgd = getDgd(ns, dgdName);
                 if (dgd != null) {
                     observe(ns, dgd).forEach(listener::changed);
+                } else if (!adapterMode()) {
+                    for (GenericKubernetesResource t : client.genericKubernetesResources(targets).inNamespace(ns).list().getItems()) {
+                        DescribedTargets.read(ns, t).filter(d -> d.key().graphDeploymentName().equals(dgdName))
+                                .ifPresent(d -> listener.changed(observeDescribed(d, t)));
+                    }
                 }
             } catch (RuntimeException e) {
                 LOG.warning("cannot observe DGD " + ns + "/" + dgdName + ": " + e.getMessage());
@@ -268,7 +355,9 @@ public final class KubernetesExecutor implements ScaleExecutor {
             return String.valueOf(ref.get("name"));
         }
         Map<String, String> labels = t.getMetadata().getLabels();
-        return labels == null ? null : labels.get("nvidia.com/dynamo-graph-deployment-name");
+        String byLabel = labels == null ? null : labels.get("nvidia.com/dynamo-graph-deployment-name");
+        Map<String, String> annotations = t.getMetadata().getAnnotations();
+        return byLabel != null || annotations == null ? byLabel : annotations.get(DescribedTargets.GRAPH_DEPLOYMENT);
     }
 
     private static String firstLine(String s) {
