@@ -40,12 +40,12 @@ public final class FrontendCommand implements Callable<Integer>, FleetplanSubcom
             if (config != null) {
                 cfg = ConfigLoader.load(config, FrontendConfig.class);
             } else {
-                cfg = new FrontendConfig(model, null, null, 8000, pools, null, null, null, null, null);
+                cfg = new FrontendConfig(model, null, null, 8000, pools, null, null, null, null, null, null);
             }
             if (httpPort != null || host != null) {
                 cfg = new FrontendConfig(cfg.model(), cfg.dynamoNamespace(), host != null ? host : cfg.host(),
                         httpPort != null ? httpPort : cfg.httpPort(), cfg.poolRouters(), cfg.globalRouter(),
-                        cfg.maxPromptTokens(), cfg.maxTokensLimit(), cfg.retryAfterSeconds(), cfg.poolPollMs());
+                        cfg.maxPromptTokens(), cfg.maxTokensLimit(), cfg.retryAfterSeconds(), cfg.poolPollMs(), cfg.http());
             }
         } catch (ConfigException e) {
             System.err.println(e.getMessage());

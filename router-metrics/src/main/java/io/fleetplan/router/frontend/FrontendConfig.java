@@ -20,11 +20,12 @@ import java.util.Map;
  * @param maxTokensLimit    largest max_tokens accepted (32768)
  * @param retryAfterSeconds Retry-After on 503 when no pool can serve (1)
  * @param poolPollMs        how often pool readiness is refreshed from the LocalRouters (250)
+ * @param http              body limit and connection timeouts ({@link HttpLimits}; defaults when absent)
  */
 public record FrontendConfig(String model, String dynamoNamespace, String host, Integer httpPort,
                              Map<String, String> poolRouters, GlobalRouterConfig globalRouter,
                              Integer maxPromptTokens, Integer maxTokensLimit, Integer retryAfterSeconds,
-                             Integer poolPollMs) {
+                             Integer poolPollMs, HttpLimits http) {
 
     public FrontendConfig {
         ConfigChecks c = new ConfigChecks();
@@ -61,12 +62,19 @@ public record FrontendConfig(String model, String dynamoNamespace, String host, 
         maxTokensLimit = maxTokensLimit == null ? 32768 : maxTokensLimit;
         retryAfterSeconds = retryAfterSeconds == null ? PoolAttempts.DEFAULT_RETRY_AFTER_SECONDS : retryAfterSeconds;
         poolPollMs = poolPollMs == null ? 250 : poolPollMs;
+        http = http == null ? HttpLimits.defaults() : http;
     }
 
     /** A single aggregated pool behind one LocalRouter. */
     public static FrontendConfig singlePool(String model, String pool, String routerAddress, int httpPort) {
         return new FrontendConfig(model, null, null, httpPort, Map.of(pool, routerAddress), null, null, null, null,
-                null);
+                null, null);
+    }
+
+    /** This config with other HTTP limits. */
+    public FrontendConfig withHttp(HttpLimits limits) {
+        return new FrontendConfig(model, dynamoNamespace, host, httpPort, poolRouters, globalRouter, maxPromptTokens,
+                maxTokensLimit, retryAfterSeconds, poolPollMs, limits);
     }
 
     public List<String> pools() {

@@ -125,7 +125,7 @@ class FrontendHttpIT {
     void oversizedBodyGets413AndTheConnectionKeepsServing() throws Exception {
         try (Socket s = connect()) {
             OutputStream out = s.getOutputStream();
-            int size = FrontendServer.BODY_LIMIT + 1;
+            int size = HttpLimits.defaults().maxBodyBytes() + 1;
             out.write(ascii("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n"));
             // chunked, so the limit is found while reading and not from a Content-Length header

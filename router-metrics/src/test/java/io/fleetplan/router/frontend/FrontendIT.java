@@ -54,7 +54,7 @@ class FrontendIT {
                   decode_pool_mapping: [[0]]}
                 """, "gr.yaml", GlobalRouterConfig.class);
         stack.frontend(new FrontendConfig("mock-model", "default-fleet", null, 0,
-                Stack.pools(prefillRouter, emptyDecode, decodeRouter), gr, 2000, 1000, 2, 50));
+                Stack.pools(prefillRouter, emptyDecode, decodeRouter), gr, 2000, 1000, 2, 50, null));
     }
 
     @AfterAll

@@ -17,7 +17,7 @@ import io.fleetplan.router.frontend.FrontendServer;
 import io.fleetplan.router.global.GlobalRouterConfig;
 import io.fleetplan.common.config.ConfigLoader;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -180,7 +180,7 @@ class RealMockerIT {
                 """, "gr.yaml", GlobalRouterConfig.class);
         FrontendServer fe = new FrontendServer(new FrontendConfig("mock-model", "ns", null, 0,
                 Map.of("prefill-real", "127.0.0.1:" + prefill.grpcPort(), "decode-real", "127.0.0.1:" + decode.grpcPort()),
-                gr, null, null, null, 50)).start();
+                gr, null, null, null, 50, null)).start();
         closeables.add(fe);
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + fe.port() + "/v1/chat/completions")).POST(HttpRequest.BodyPublishers.ofString(
