@@ -54,7 +54,8 @@ public final class FrontendServer implements AutoCloseable {
         this.loops = new IoLoops("frontend-io", IoLoops.threads("fleetplan.frontend.io-threads"));
         this.pools = new PoolClients(config.poolRouters(), loops);
         this.metrics = new FrontendMetrics(config.dynamoNamespace(), config.model(), pools::readyCounts);
-        this.flow = new GenerationFlow(new PoolSelector(config.globalRouter()), pools, config.retryAfterSeconds());
+        this.flow = new GenerationFlow(new PoolSelector(config.globalRouter()), pools, config.retryAfterSeconds(),
+                metrics::migrated);
         this.parser = new RequestParser(RequestParser.mapper(), config.model(), config.maxPromptTokens(),
                 config.maxTokensLimit());
     }
@@ -207,7 +208,13 @@ public final class FrontendServer implements AutoCloseable {
                 metrics.cached.observe(result.cachedTokens());
                 metrics.finished(endpoint, requestType, "");
             } catch (RuntimeException e) {
-                metrics.finished(endpoint, requestType, failed(ex, endpoint, e));
+                String errorType = failed(ex, endpoint, e);
+                if (errorType.equals("cancelled")) {
+                    metrics.disconnected(endpoint, requestType);
+                } else if (errorType.equals("unavailable") || errorType.equals("overload")) {
+                    metrics.rejected(endpoint);
+                }
+                metrics.finished(endpoint, requestType, errorType);
             }
         } finally {
             cancel.detach(previous);

@@ -65,12 +65,15 @@ final class GenerationFlow {
     private final PoolSelector selector;
     private final PoolClients pools;
     private final int retryAfterSeconds;
+    private final Runnable migrated;
     private final AtomicLong ids = new AtomicLong();
 
-    GenerationFlow(PoolSelector selector, PoolClients pools, int retryAfterSeconds) {
+    /** @param migrated told each time a request moves to another pool after its pool failed before a token */
+    GenerationFlow(PoolSelector selector, PoolClients pools, int retryAfterSeconds, Runnable migrated) {
         this.selector = selector;
         this.pools = pools;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.migrated = migrated;
     }
 
     Result run(String requestId, CompletionJob job, TokenSink sink, StageTracker stages) {
@@ -107,6 +110,7 @@ final class GenerationFlow {
                         case REJECT_INVALID -> throw ApiError.invalid(null, e.getStatus().getDescription());
                         case RETRY_ELSEWHERE -> {
                             pools.markUnready(plan.prefillPool());
+                            migrated.run();
                             last = e;
                             continue;
                         }
@@ -129,6 +133,7 @@ final class GenerationFlow {
                     case REJECT_OVERLOADED -> throw new ApiError(529, "overloaded_error", "All workers are busy: "
                             + cause.getStatus().getDescription(), null, "overloaded", "overload", retryAfterSeconds);
                     case RETRY_ELSEWHERE -> {
+                        migrated.run();
                         stages.enter("route");
                         if (f == PoolAttempts.Failure.NO_READY_WORKER) {
                             pools.markUnready(plan.decodePool());

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.fleetplan.proto.v1.WorkerRole;
 import io.fleetplan.router.local.LocalRouter;
 import io.fleetplan.router.testing.FakeWorker;
+import io.fleetplan.router.testing.RawHttp;
 import io.fleetplan.router.testing.RawHttp.Response;
 import io.fleetplan.router.testing.Stack;
 import java.io.BufferedInputStream;
@@ -49,9 +50,7 @@ class FrontendHttpIT {
     }
 
     private static Socket connect() throws IOException {
-        Socket s = new Socket("127.0.0.1", stack.frontend.port());
-        s.setSoTimeout(10_000);
-        return s;
+        return RawHttp.connect(stack.frontend.port());
     }
 
     @Test
@@ -71,6 +70,11 @@ class FrontendHttpIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> worker.cancelled.size() > before);
         await().atMost(Duration.ofSeconds(5)).until(() -> stack.get("/metrics").body()
                 .contains("error_type=\"cancelled\""));
+        String metrics = stack.get("/metrics").body();
+        assertThat(metrics).containsPattern("dynamo_frontend_disconnected_clients\\{dynamo_namespace=\"dynamo\","
+                + "model=\"m\"} [1-9]");
+        assertThat(metrics).containsPattern("dynamo_frontend_model_cancellation_total\\{dynamo_namespace=\"dynamo\","
+                + "endpoint=\"chat_completions\",model=\"m\",request_type=\"stream\"} [1-9]");
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fleetplan.proto.v1.WorkerRole;
 import io.fleetplan.router.local.LocalRouter;
+import io.fleetplan.router.testing.RawHttp;
 import io.fleetplan.router.testing.RawHttp.Response;
 import io.fleetplan.router.testing.Stack;
 import java.io.BufferedInputStream;
@@ -52,9 +53,7 @@ class HttpBoundsIT {
     }
 
     private static Socket connect() throws IOException {
-        Socket s = new Socket("127.0.0.1", stack.frontend.port());
-        s.setSoTimeout(10_000);
-        return s;
+        return RawHttp.connect(stack.frontend.port());
     }
 
     /** Reads until the server closes the connection; fails if it does not within the socket timeout. */

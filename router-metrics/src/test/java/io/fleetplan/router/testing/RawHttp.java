@@ -14,6 +14,13 @@ public final class RawHttp {
     private RawHttp() {
     }
 
+    /** A loopback connection that gives up reading after 10 s. */
+    public static java.net.Socket connect(int port) throws IOException {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
     /** One parsed HTTP/1.1 response. */
     public record Response(int status, Map<String, String> headers, String body) {
     }
