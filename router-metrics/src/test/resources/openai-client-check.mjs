@@ -28,6 +28,31 @@ for await (const chunk of stream) {
 }
 out.stream = { text, chunks, usage };
 
+const model1 = await client.models.retrieve(model);
+out.retrieved = { id: model1.id, object: model1.object };
+try {
+  await client.models.retrieve('no-such-model');
+  out.unknownModel = 'no error';
+} catch (e) {
+  out.unknownModel = { status: e.status, code: e.code ?? e.error?.code };
+}
+
+// the mocker's words differ per request; most hold an 'e', so 40 tokens all but surely reach one
+const stopped = await client.completions.create({ model, prompt: 'stop test', max_tokens: 40, stop: ['e'] });
+out.stopCase = { text: stopped.choices[0].text, finish: stopped.choices[0].finish_reason,
+  tokens: stopped.usage.completion_tokens };
+const sstream = await client.chat.completions.create({
+  model, messages: [{ role: 'user', content: 'stop test' }], max_tokens: 40, stream: true, stop: 'e',
+});
+let stext = '';
+let sfinish = null;
+for await (const chunk of sstream) {
+  if (chunk.choices.length > 0 && chunk.choices[0].delta.content) stext += chunk.choices[0].delta.content;
+  if (chunk.choices.length > 0 && chunk.choices[0].finish_reason) sfinish = chunk.choices[0].finish_reason;
+}
+out.stopCase.streamText = stext;
+out.stopCase.streamFinish = sfinish;
+
 const completion = await client.completions.create({ model, prompt: [1, 2, 3, 4, 5, 6, 7, 8], max_tokens: 3 });
 out.completion = { text: completion.choices[0].text, usage: completion.usage };
 

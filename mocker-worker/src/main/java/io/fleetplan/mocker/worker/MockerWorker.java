@@ -12,10 +12,10 @@ import io.fleetplan.proto.v1.WorkerInfo;
 import io.fleetplan.proto.net.Keepalive;
 import io.fleetplan.proto.net.LeakDetection;
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,7 +43,7 @@ public final class MockerWorker implements AutoCloseable {
     // Netty logs a stack trace per open stream when a client connection drops with tokens still queued; for a
     // worker serving hundreds of streams that is noise, not news (the request is cancelled and cleaned up)
     private static final java.util.logging.Logger NETTY_STREAM_ERRORS =
-            java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
+            java.util.logging.Logger.getLogger("io.grpc.netty.NettyServerHandler");
 
     static {
         NETTY_STREAM_ERRORS.setLevel(java.util.logging.Level.SEVERE);

@@ -1,6 +1,6 @@
 package io.fleetplan.proto.net;
 
-import io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector;
+import io.netty.util.ResourceLeakDetector;
 
 /**
  * Netty's buffer leak detector in serving processes. Its default level samples one buffer in 128 and records a
@@ -10,15 +10,14 @@ import io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector;
  */
 public final class LeakDetection {
 
-    static final String SHADED = "io.grpc.netty.shaded.io.netty.leakDetection.level";
-    static final String PLAIN = "io.netty.leakDetection.level";
+    static final String PROPERTY = "io.netty.leakDetection.level";
 
     private LeakDetection() {
     }
 
-    /** Off, unless either of Netty's properties (plain or gRPC-shaded name) sets a level. */
+    /** Off, unless Netty's property sets a level. */
     public static void offUnlessAsked() {
-        if (System.getProperty(SHADED) == null && System.getProperty(PLAIN) == null) {
+        if (System.getProperty(PROPERTY) == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
     }

@@ -7,7 +7,7 @@ import io.fleetplan.proto.v1.WorkerGrpc;
 import io.fleetplan.router.core.RouterConfig;
 import io.fleetplan.router.local.LocalRouter;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;

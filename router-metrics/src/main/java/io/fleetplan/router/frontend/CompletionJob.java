@@ -12,9 +12,16 @@ package io.fleetplan.router.frontend;
  * @param ttftTargetMs  per-request TTFT target for pool choice (nvext / extra_args), or null
  * @param itlTargetMs   per-request ITL target, or null
  * @param priority      nvext.agent_hints.priority, or null
+ * @param stop          stop sequences (up to 4): the output ends before the first one it contains; empty = none
+ * @param minTokens     tokens generated before a stop sequence may end the output (vLLM's min_tokens; 0)
  */
 public record CompletionJob(String endpoint, String model, int[] promptTokens, int maxTokens, boolean stream,
-                            boolean includeUsage, Double ttftTargetMs, Double itlTargetMs, Integer priority) {
+                            boolean includeUsage, Double ttftTargetMs, Double itlTargetMs, Integer priority,
+                            java.util.List<String> stop, int minTokens) {
+
+    public CompletionJob {
+        stop = stop == null ? java.util.List.of() : java.util.List.copyOf(stop);
+    }
 
     public boolean chat() {
         return endpoint.equals("chat_completions");

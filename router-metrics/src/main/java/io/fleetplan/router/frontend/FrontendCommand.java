@@ -45,7 +45,8 @@ public final class FrontendCommand implements Callable<Integer>, FleetplanSubcom
             if (httpPort != null || host != null) {
                 cfg = new FrontendConfig(cfg.model(), cfg.dynamoNamespace(), host != null ? host : cfg.host(),
                         httpPort != null ? httpPort : cfg.httpPort(), cfg.poolRouters(), cfg.globalRouter(),
-                        cfg.maxPromptTokens(), cfg.maxTokensLimit(), cfg.retryAfterSeconds(), cfg.poolPollMs());
+                        cfg.maxPromptTokens(), cfg.maxTokensLimit(), cfg.retryAfterSeconds(), cfg.poolPollMs(), cfg.routerTokenFile(),
+                        cfg.http());
             }
         } catch (ConfigException e) {
             System.err.println(e.getMessage());

@@ -22,17 +22,18 @@ import java.util.Map;
  * @param poolPollMs        how often pool readiness is refreshed from the LocalRouters (250)
  * @param routerTokenFile   file with the pools' shared token, sent on ListWorkers (routers started with
  *                          --worker-token-file refuse it otherwise); null = none
+ * @param http              body limit and connection timeouts ({@link HttpLimits}; defaults when absent)
  */
 public record FrontendConfig(String model, String dynamoNamespace, String host, Integer httpPort,
                              Map<String, String> poolRouters, GlobalRouterConfig globalRouter,
                              Integer maxPromptTokens, Integer maxTokensLimit, Integer retryAfterSeconds,
-                             Integer poolPollMs, String routerTokenFile) {
+                             Integer poolPollMs, String routerTokenFile, HttpLimits http) {
 
     public FrontendConfig(String model, String dynamoNamespace, String host, Integer httpPort,
             Map<String, String> poolRouters, GlobalRouterConfig globalRouter, Integer maxPromptTokens,
             Integer maxTokensLimit, Integer retryAfterSeconds, Integer poolPollMs) {
         this(model, dynamoNamespace, host, httpPort, poolRouters, globalRouter, maxPromptTokens, maxTokensLimit,
-                retryAfterSeconds, poolPollMs, null);
+                retryAfterSeconds, poolPollMs, null, null);
     }
 
     public FrontendConfig {
@@ -70,12 +71,19 @@ public record FrontendConfig(String model, String dynamoNamespace, String host, 
         maxTokensLimit = maxTokensLimit == null ? 32768 : maxTokensLimit;
         retryAfterSeconds = retryAfterSeconds == null ? PoolAttempts.DEFAULT_RETRY_AFTER_SECONDS : retryAfterSeconds;
         poolPollMs = poolPollMs == null ? 250 : poolPollMs;
+        http = http == null ? HttpLimits.defaults() : http;
     }
 
     /** A single aggregated pool behind one LocalRouter. */
     public static FrontendConfig singlePool(String model, String pool, String routerAddress, int httpPort) {
         return new FrontendConfig(model, null, null, httpPort, Map.of(pool, routerAddress), null, null, null, null,
                 null);
+    }
+
+    /** This config with other HTTP limits. */
+    public FrontendConfig withHttp(HttpLimits limits) {
+        return new FrontendConfig(model, dynamoNamespace, host, httpPort, poolRouters, globalRouter, maxPromptTokens,
+                maxTokensLimit, retryAfterSeconds, poolPollMs, routerTokenFile, limits);
     }
 
     public List<String> pools() {

@@ -22,7 +22,9 @@ import java.util.function.ToDoubleFunction;
  * (as the autoscaling guide filters them), with Dynamo's buckets. The per-worker
  * {@code dynamo_frontend_worker_*} gauges are here too, where Dynamo's planner finds them on the auto-discovered
  * frontend URL: the pools' routers' view of each worker as last polled (every pool_poll_ms), labelled with the
- * pool's {@code dynamo_namespace}, {@code worker_id}, {@code dp_rank} and {@code worker_type}.
+ * pool's {@code dynamo_namespace}, {@code worker_id}, {@code dp_rank} and {@code worker_type}. Metrics of this
+ * project's own are named {@code fleetplan_frontend_*}, so a Dynamo dashboard never meets a series Dynamo does not
+ * have.
  */
 public final class FrontendMetrics {
 
@@ -32,6 +34,10 @@ public final class FrontendMetrics {
     private final Counter requests;
     private final Counter started;
     private final Gauge stage;
+    private final Counter cancellations;
+    private final Counter rejections;
+    private final Counter migrations;
+    private final GaugeDataPoint disconnected;
     final GaugeDataPoint inflight;
     final GaugeDataPoint queued;
     final DistributionDataPoint ttft;
@@ -62,7 +68,7 @@ public final class FrontendMetrics {
         queued = Gauge.builder().name("dynamo_frontend_queued_requests")
                 .help("Requests from handler start to first token (includes prefill)")
                 .labelNames("dynamo_namespace", "model").register(registry).labelValues(ns, model);
-        stage = Gauge.builder().name("dynamo_frontend_stage_requests")
+        stage = Gauge.builder().name("fleetplan_frontend_stage_requests")
                 .help("Requests before their first token, by stage: preprocess, route, dispatch")
                 .labelNames("dynamo_namespace", "model", "stage").register(registry);
         for (String s : new String[] {"preprocess", "route", "dispatch"}) {
@@ -78,6 +84,18 @@ public final class FrontendMetrics {
                 DynamoBuckets.ISL);
         outputTokens = Counter.builder().name("dynamo_frontend_output_tokens_total").help("Output tokens produced")
                 .labelNames("dynamo_namespace", "model").register(registry).labelValues(ns, model);
+        disconnected = Gauge.builder().name("dynamo_frontend_disconnected_clients")
+                .help("Clients that went away before their response ended").labelNames("dynamo_namespace", "model")
+                .register(registry).labelValues(ns, model);
+        cancellations = Counter.builder().name("dynamo_frontend_model_cancellation_total")
+                .help("Requests cancelled because the client went away")
+                .labelNames("dynamo_namespace", "model", "endpoint", "request_type").register(registry);
+        rejections = Counter.builder().name("dynamo_frontend_model_rejection_total")
+                .help("Requests rejected because no pool could take them (503 unavailable, 529 overloaded)")
+                .labelNames("dynamo_namespace", "model", "endpoint").register(registry);
+        migrations = Counter.builder().name("dynamo_frontend_model_migration_total")
+                .help("Requests moved to another pool after theirs failed before the first token")
+                .labelNames("dynamo_namespace", "model", "migration_type").register(registry);
         GaugeWithCallback.builder().name("dynamo_frontend_model_ready").help("1 if some pool can serve the model")
                 .labelNames("dynamo_namespace", "model")
                 .callback(cb -> cb.call(readyWorkersByPool.get().values().stream().anyMatch(n -> n > 0) ? 1 : 0, ns,
@@ -139,6 +157,21 @@ public final class FrontendMetrics {
     void finished(String endpoint, String requestType, String errorType) {
         requests.labelValues(ns, model, endpoint, requestType, errorType.isEmpty() ? "success" : "error", errorType)
                 .inc();
+    }
+
+    /** The client went away before its response ended. */
+    void disconnected(String endpoint, String requestType) {
+        disconnected.inc();
+        cancellations.labelValues(ns, model, endpoint, requestType).inc();
+    }
+
+    void rejected(String endpoint) {
+        rejections.labelValues(ns, model, endpoint).inc();
+    }
+
+    /** A request tried another pool before its first token ({@code new_request}, as Dynamo calls it). */
+    void migrated() {
+        migrations.labelValues(ns, model, "new_request").inc();
     }
 
     GaugeDataPoint stage(String name) {

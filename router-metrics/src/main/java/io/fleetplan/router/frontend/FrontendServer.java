@@ -8,12 +8,12 @@ import io.fleetplan.router.metrics.MetricsHttp;
 import io.fleetplan.proto.net.SharedToken;
 import io.fleetplan.router.net.IoLoops;
 import io.grpc.Context;
-import io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap;
-import io.grpc.netty.shaded.io.netty.channel.Channel;
-import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
-import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
-import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
-import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -33,8 +33,10 @@ public final class FrontendServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(FrontendServer.class.getName());
 
-    /** Dynamo's default HTTP body limit (DYN_HTTP_BODY_LIMIT_MB = 45). */
-    static final int BODY_LIMIT = 45 * 1024 * 1024;
+    /** Longest request line (method, path and version): Netty's default. */
+    static final int MAX_INITIAL_LINE = 4096;
+    /** Largest header block: Netty's default. */
+    static final int MAX_HEADER_BYTES = 8192;
 
     private final FrontendConfig config;
     private final FrontendMetrics metrics;
@@ -43,6 +45,8 @@ public final class FrontendServer implements AutoCloseable {
     private final GenerationFlow flow;
     private final RequestParser parser;
     private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+    /** When the model started being served (the model object's {@code created}). */
+    private final long created = now();
     private final WallClockScheduler scheduler = new WallClockScheduler("frontend", 1);
     private final List<List<String>> roles;
     private Channel listener;
@@ -56,7 +60,8 @@ public final class FrontendServer implements AutoCloseable {
         this.roles = PoolHealth.roles(config.globalRouter(), List.copyOf(config.poolRouters().keySet()));
         this.metrics = new FrontendMetrics(config.dynamoNamespace(), config.model(), pools::readyCounts);
         metrics.exportWorkers(pools::workerLoads);
-        this.flow = new GenerationFlow(new PoolSelector(config.globalRouter()), pools, config.retryAfterSeconds());
+        this.flow = new GenerationFlow(new PoolSelector(config.globalRouter()), pools, config.retryAfterSeconds(),
+                metrics::migrated);
         this.parser = new RequestParser(RequestParser.mapper(), config.model(), config.maxPromptTokens(),
                 config.maxTokensLimit());
     }
@@ -72,10 +77,12 @@ public final class FrontendServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpConnection(BODY_LIMIT, ex -> {
+                        HttpConnection conn = new HttpConnection(config.http(), ex -> {
                             // parsing a large body and the routing/prefill calls block: off the event loop
                             requests.execute(() -> handle(ex));
-                        }));
+                        });
+                        ch.pipeline().addLast(conn.firstBytes(),
+                                new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192), conn);
                     }
                 });
         try {
@@ -112,8 +119,7 @@ public final class FrontendServer implements AutoCloseable {
                 case "/v1/completions" -> post(ex, method, "completions");
                 case "/v1/models" -> {
                     if (requireGet(ex, method)) {
-                        json(ex, 200, "{\"object\":\"list\",\"data\":[{\"id\":" + OpenAiJson.str(config.model())
-                                + ",\"object\":\"model\",\"created\":" + now() + ",\"owned_by\":\"fleetplan\"}]}");
+                        json(ex, 200, "{\"object\":\"list\",\"data\":[" + modelObject() + "]}");
                     }
                 }
                 case "/metrics" -> {
@@ -128,14 +134,41 @@ public final class FrontendServer implements AutoCloseable {
                     json(ex, h.httpStatus(), "{\"status\":\"" + h.status() + "\",\"pools\":"
                             + m.writeValueAsString(h.pools()) + ",\"unready_pools\":" + m.writeValueAsString(h.unreadyPools()) + "}");
                 }
-                default -> error(ex, new ApiError(404, "invalid_request_error", "Unknown path " + path
-                        + "; routes: /v1/models, /v1/completions, /v1/chat/completions, /health, /live, /metrics",
-                        null, "unknown_url", "not_found", null));
+                default -> {
+                    if (path.startsWith(MODELS_PREFIX)) {
+                        model(ex, method, path.substring(MODELS_PREFIX.length()));
+                    } else {
+                        error(ex, new ApiError(404, "invalid_request_error", "Unknown path " + path + "; routes: "
+                                + "/v1/models, /v1/models/{model}, /v1/completions, /v1/chat/completions, /health, "
+                                + "/live, /metrics", null, "unknown_url", "not_found", null));
+                    }
+                }
             }
         } catch (IOException | RuntimeException e) {
             // a bug must not take the server down, but it must be seen
             LOG.log(System.Logger.Level.WARNING, "request to " + ex.path + " failed", e);
             error(ex, new ApiError(500, "internal_error", "Internal error", null, null, "internal", null));
+        }
+    }
+
+    private static final String MODELS_PREFIX = "/v1/models/";
+
+    /** OpenAI's model object for the served model. */
+    private String modelObject() {
+        return "{\"id\":" + OpenAiJson.str(config.model()) + ",\"object\":\"model\",\"created\":" + created
+                + ",\"owned_by\":\"fleetplan\"}";
+    }
+
+    /** {@code GET /v1/models/{model}}: the model object, or OpenAI's 404 for a model this server does not serve. */
+    private void model(Exchange ex, String method, String id) {
+        if (!requireGet(ex, method)) {
+            return;
+        }
+        if (id.equals(config.model())) {
+            json(ex, 200, modelObject());
+        } else {
+            error(ex, ApiError.notFound("The model '" + id + "' does not exist; this server serves '"
+                    + config.model() + "'", "model", "model_not_found"));
         }
     }
 
@@ -166,8 +199,9 @@ public final class FrontendServer implements AutoCloseable {
         try (StageTracker stages = new StageTracker(metrics)) {
             try {
                 if (ex.bodyTooLarge()) {
-                    throw new ApiError(413, "invalid_request_error", "Request body larger than " + BODY_LIMIT
-                            + " bytes", null, "body_too_large", "validation", null);
+                    throw new ApiError(413, "invalid_request_error", "Request body larger than "
+                            + config.http().maxBodyBytes() + " bytes (http.max_body_bytes)", null, "body_too_large",
+                            "validation", null);
                 }
                 CompletionJob job = parser.parse(endpoint, ex.takeBody());
                 requestType = job.requestType();
@@ -177,11 +211,17 @@ public final class FrontendServer implements AutoCloseable {
                 Responder responder = new Responder(ex, job, flow.nextId(), now(), start, metrics, stages);
                 GenerationFlow.Result result = flow.run(responder.id(), job, responder, stages);
                 responder.finish(result);
-                metrics.osl.observe(result.completionTokens());
+                metrics.osl.observe(responder.completionTokens(result));
                 metrics.cached.observe(result.cachedTokens());
                 metrics.finished(endpoint, requestType, "");
             } catch (RuntimeException e) {
-                metrics.finished(endpoint, requestType, failed(ex, endpoint, e));
+                String errorType = failed(ex, endpoint, e);
+                if (errorType.equals("cancelled")) {
+                    metrics.disconnected(endpoint, requestType);
+                } else if (errorType.equals("unavailable") || errorType.equals("overload")) {
+                    metrics.rejected(endpoint);
+                }
+                metrics.finished(endpoint, requestType, errorType);
             }
         } finally {
             cancel.detach(previous);

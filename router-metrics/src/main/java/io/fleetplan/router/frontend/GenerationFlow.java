@@ -13,7 +13,7 @@ import io.fleetplan.router.net.RawResponse;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.netty.channel.EventLoop;
+import io.netty.channel.EventLoop;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
@@ -36,7 +36,8 @@ final class GenerationFlow {
 
     /** Receives generated tokens; an IOException means the client went away. */
     interface TokenSink {
-        void tokens(int[] ids) throws IOException;
+        /** @return false when the output is complete (a stop sequence): the decode stream is cancelled */
+        boolean tokens(int[] ids) throws IOException;
 
         /** The event loop that owns the client's connection: tokens are best delivered on it (or null). */
         EventLoop loop();
@@ -64,12 +65,15 @@ final class GenerationFlow {
     private final PoolSelector selector;
     private final PoolClients pools;
     private final int retryAfterSeconds;
+    private final Runnable migrated;
     private final AtomicLong ids = new AtomicLong();
 
-    GenerationFlow(PoolSelector selector, PoolClients pools, int retryAfterSeconds) {
+    /** @param migrated told each time a request moves to another pool after its pool failed before a token */
+    GenerationFlow(PoolSelector selector, PoolClients pools, int retryAfterSeconds, Runnable migrated) {
         this.selector = selector;
         this.pools = pools;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.migrated = migrated;
     }
 
     Result run(String requestId, CompletionJob job, TokenSink sink, StageTracker stages) {
@@ -106,6 +110,7 @@ final class GenerationFlow {
                         case REJECT_INVALID -> throw ApiError.invalid(null, e.getStatus().getDescription());
                         case RETRY_ELSEWHERE -> {
                             pools.markUnready(plan.prefillPool());
+                            migrated.run();
                             last = e;
                             continue;
                         }
@@ -128,6 +133,7 @@ final class GenerationFlow {
                     case REJECT_OVERLOADED -> throw new ApiError(529, "overloaded_error", "All workers are busy: "
                             + cause.getStatus().getDescription(), null, "overloaded", "overload", retryAfterSeconds);
                     case RETRY_ELSEWHERE -> {
+                        migrated.run();
                         stages.enter("route");
                         if (f == PoolAttempts.Failure.NO_READY_WORKER) {
                             pools.markUnready(plan.decodePool());
@@ -204,6 +210,11 @@ final class GenerationFlow {
             ctx.cancel(stream.gone);
             throw new ClientGone(stream.gone);
         }
+        if (stream.stopped) {
+            // the sink ended the output (stop sequence) and cancelled the call: its error is that cancel
+            ctx.cancel(null);
+            return new Result(stream.produced, 0, "stop", prefillWorker, null);
+        }
         if (stream.error != null) {
             ctx.cancel(stream.error);
             StatusRuntimeException e = stream.error instanceof StatusRuntimeException sre ? sre
@@ -246,6 +257,7 @@ final class GenerationFlow {
         RawResponse last;
         Throwable error;
         IOException gone;
+        boolean stopped;
 
         DecodeStream(int[] held, TokenSink sink) {
             this.held = held;
@@ -261,7 +273,7 @@ final class GenerationFlow {
         public void onNext(RawResponse r) {
             last = r;
             int n = r.tokenCount();
-            if (n == 0 || gone != null) {
+            if (n == 0 || gone != null || stopped) {
                 return;
             }
             int offset = produced == 0 ? held.length : 0;
@@ -270,7 +282,10 @@ final class GenerationFlow {
             r.tokenIds(ids, offset);
             produced += ids.length;
             try {
-                sink.tokens(ids);
+                if (!sink.tokens(ids)) {
+                    stopped = true;
+                    call.cancel("stop sequence reached", null);
+                }
             } catch (IOException e) {
                 gone = e;
                 call.cancel("client disconnected", e);

@@ -1,7 +1,7 @@
 package io.fleetplan.router.frontend;
 
-import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
-import io.grpc.netty.shaded.io.netty.channel.EventLoop;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -25,8 +25,14 @@ final class Responder implements GenerationFlow.TokenSink {
     private final FrontendMetrics metrics;
     private final StageTracker stages;
     private final StringBuilder text = new StringBuilder();
+    /** With stop sequences: the matcher the output text goes through (null without). */
+    private final StopMatcher stop;
     private long lastNanos;
     private boolean first = true;
+    /** Tokens taken (with stop sequences, up to the one that completed the stop). */
+    private int taken;
+    /** The chat role went out with a delta event (stop-sequence path). */
+    private boolean roleSent;
 
     Responder(Exchange ex, CompletionJob job, String id, long created, long startNanos, FrontendMetrics metrics,
               StageTracker stages) {
@@ -38,6 +44,7 @@ final class Responder implements GenerationFlow.TokenSink {
         this.startNanos = startNanos;
         this.metrics = metrics;
         this.stages = stages;
+        this.stop = job.stop().isEmpty() ? null : new StopMatcher(job.stop());
     }
 
     String id() {
@@ -50,7 +57,7 @@ final class Responder implements GenerationFlow.TokenSink {
     }
 
     @Override
-    public void tokens(int[] ids) throws IOException {
+    public boolean tokens(int[] ids) throws IOException {
         if (ex.gone()) {
             throw new IOException("client disconnected");
         }
@@ -66,19 +73,58 @@ final class Responder implements GenerationFlow.TokenSink {
             }
         }
         lastNanos = now;
+        if (stop != null) {
+            return tokensUntilStop(ids);
+        }
+        taken += ids.length;
         metrics.outputTokens.inc(ids.length);
         if (!job.stream()) {
             for (int t : ids) {
                 text.append(Tokenizer.decode(t));
             }
             first = false;
-            return;
+            return true;
         }
         if (first) {
             ex.startStream("text/event-stream");
         }
         ex.sendFramedChunk(tokenEvent(ids));
         first = false;
+        return true;
+    }
+
+    /**
+     * The path of a request with stop sequences: text goes through the {@link StopMatcher}, one token at a time,
+     * and out as String-built events (the byte path above cannot hold text back).
+     */
+    private boolean tokensUntilStop(int[] ids) {
+        StringBuilder out = new StringBuilder();
+        int used = 0;
+        while (used < ids.length && !stop.stopped()) {
+            taken++;
+            out.append(stop.offer(Tokenizer.decode(ids[used++]), taken > job.minTokens()));
+        }
+        metrics.outputTokens.inc(used);
+        if (job.stream() && first) {
+            ex.startStream("text/event-stream");
+        }
+        first = false;
+        emitText(out.toString());
+        return !stop.stopped();
+    }
+
+    private void emitText(String s) {
+        if (!job.stream()) {
+            text.append(s);
+        } else if (!s.isEmpty()) {
+            ex.send(event(OpenAiJson.deltaChoice(job, s, !roleSent, null)));
+            roleSent = true;
+        }
+    }
+
+    /** Output tokens of the response: with a stop sequence, those up to it. */
+    int completionTokens(GenerationFlow.Result r) {
+        return stop != null && stop.stopped() ? taken : r.completionTokens();
     }
 
     /**
@@ -111,16 +157,23 @@ final class Responder implements GenerationFlow.TokenSink {
     }
 
     void finish(GenerationFlow.Result r) {
-        String usage = OpenAiJson.usage(job.promptTokens().length, r.completionTokens(), r.cachedTokens());
+        String usage = OpenAiJson.usage(job.promptTokens().length, completionTokens(r), r.cachedTokens());
+        if (stop != null && !job.stream()) {
+            emitText(stop.flush());
+        }
         if (!job.stream()) {
-            FrontendServer.json(ex, 200, OpenAiJson.complete(job, id, created(), text.toString(), r.finishReason(),
-                    usage));
+            FrontendServer.json(ex, 200, OpenAiJson.complete(job, id, created(), text.toString(),
+                    stop != null && stop.stopped() ? "stop" : r.finishReason(), usage));
             return;
         }
         if (ex.status() == -1) {
             ex.startStream("text/event-stream");
         }
-        ex.send(event(OpenAiJson.deltaChoice(job, "", false, r.finishReason())));
+        if (stop != null) {
+            emitText(stop.flush());
+        }
+        String finish = stop != null && stop.stopped() ? "stop" : r.finishReason();
+        ex.send(event(OpenAiJson.deltaChoice(job, "", stop != null && !roleSent, finish)));
         if (job.includeUsage()) {
             ex.send(event("[],\"usage\":" + usage));
         }

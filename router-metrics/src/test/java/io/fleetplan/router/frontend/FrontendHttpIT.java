@@ -1,11 +1,17 @@
 package io.fleetplan.router.frontend;
 
+import static io.fleetplan.router.testing.RawHttp.ascii;
+import static io.fleetplan.router.testing.RawHttp.line;
+import static io.fleetplan.router.testing.RawHttp.post;
+import static io.fleetplan.router.testing.RawHttp.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetplan.proto.v1.WorkerRole;
 import io.fleetplan.router.local.LocalRouter;
 import io.fleetplan.router.testing.FakeWorker;
+import io.fleetplan.router.testing.RawHttp;
+import io.fleetplan.router.testing.RawHttp.Response;
 import io.fleetplan.router.testing.Stack;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,11 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,59 +49,8 @@ class FrontendHttpIT {
         stack.close();
     }
 
-    /** One parsed HTTP/1.1 response. */
-    record Response(int status, Map<String, String> headers, String body) {
-    }
-
     private static Socket connect() throws IOException {
-        Socket s = new Socket("127.0.0.1", stack.frontend.port());
-        s.setSoTimeout(10_000);
-        return s;
-    }
-
-    private static byte[] post(String path, String body) {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        return ascii("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-                + b.length + "\r\n\r\n" + body);
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) != -1 && c != '\n') {
-            if (c != '\r') {
-                b.write(c);
-            }
-        }
-        if (c == -1 && b.size() == 0) {
-            throw new IOException("connection closed");
-        }
-        return b.toString(StandardCharsets.UTF_8);
-    }
-
-    /** Reads one response: Content-Length or chunked body. */
-    private static Response read(InputStream in) throws IOException {
-        String status = line(in);
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String h = line(in); !h.isEmpty(); h = line(in)) {
-            int colon = h.indexOf(':');
-            headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
-        }
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        if ("chunked".equals(headers.get("transfer-encoding"))) {
-            for (int size = Integer.parseInt(line(in), 16); size > 0; size = Integer.parseInt(line(in), 16)) {
-                body.write(in.readNBytes(size));
-                line(in);
-            }
-            line(in);
-        } else {
-            body.write(in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0"))));
-        }
-        return new Response(Integer.parseInt(status.split(" ")[1]), headers, body.toString(StandardCharsets.UTF_8));
+        return RawHttp.connect(stack.frontend.port());
     }
 
     @Test
@@ -119,13 +70,18 @@ class FrontendHttpIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> worker.cancelled.size() > before);
         await().atMost(Duration.ofSeconds(5)).until(() -> stack.get("/metrics").body()
                 .contains("error_type=\"cancelled\""));
+        String metrics = stack.get("/metrics").body();
+        assertThat(metrics).containsPattern("dynamo_frontend_disconnected_clients\\{dynamo_namespace=\"dynamo\","
+                + "model=\"m\"} [1-9]");
+        assertThat(metrics).containsPattern("dynamo_frontend_model_cancellation_total\\{dynamo_namespace=\"dynamo\","
+                + "endpoint=\"chat_completions\",model=\"m\",request_type=\"stream\"} [1-9]");
     }
 
     @Test
     void oversizedBodyGets413AndTheConnectionKeepsServing() throws Exception {
         try (Socket s = connect()) {
             OutputStream out = s.getOutputStream();
-            int size = FrontendServer.BODY_LIMIT + 1;
+            int size = HttpLimits.defaults().maxBodyBytes() + 1;
             out.write(ascii("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n"));
             // chunked, so the limit is found while reading and not from a Content-Length header
@@ -178,5 +134,79 @@ class FrontendHttpIT {
             assertThat(r.body()).contains("\"type\":\"invalid_request_error\"");
         }
         assertThat(stack.get("/live").statusCode()).isEqualTo(200);
+    }
+
+    /** FakeWorker's output: token 1000 + index, rendered by the Tokenizer. */
+    private static String fakeText(int tokens) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < tokens; i++) {
+            b.append(Tokenizer.decode(1000 + i));
+        }
+        return b.toString();
+    }
+
+    /** The fewest of FakeWorker's tokens whose text contains {@code stop}. */
+    private static int tokensUntil(String stop) {
+        int n = 1;
+        while (!fakeText(n).contains(stop)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void outputEndsBeforeAStopSequenceWithFinishReasonStop() throws Exception {
+        // a stop sequence that spans two tokens: the end of the third word and the start of the fourth
+        String third = Tokenizer.decode(1002);
+        String stop = third.substring(third.length() - 2) + Tokenizer.decode(1003).substring(0, 3);
+        String expected = fakeText(10).substring(0, fakeText(10).indexOf(stop));
+        int tokens = tokensUntil(stop);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        var unary = json.readTree(stack.post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"s\",\"max_tokens\":10,"
+                + "\"stop\":[\"never here\"," + OpenAiJson.str(stop) + "]}").body());
+        assertThat(unary.at("/choices/0/text").asText()).isEqualTo(expected);
+        assertThat(unary.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(unary.at("/usage/completion_tokens").asInt()).isEqualTo(tokens);
+
+        String sse = stack.post("/v1/chat/completions", "{\"model\":\"m\",\"max_tokens\":10,\"stream\":true,"
+                + "\"stream_options\":{\"include_usage\":true},\"stop\":" + OpenAiJson.str(stop)
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"s\"}]}").body();
+        StringBuilder text = new StringBuilder();
+        String finish = null;
+        int usage = -1;
+        for (String l : sse.split("\n")) {
+            if (!l.startsWith("data: {")) {
+                continue;
+            }
+            var ev = json.readTree(l.substring(6));
+            if (ev.path("choices").size() > 0) {
+                text.append(ev.at("/choices/0/delta/content").asText(""));
+                if (!ev.at("/choices/0/finish_reason").isNull()) {
+                    finish = ev.at("/choices/0/finish_reason").asText();
+                }
+            } else {
+                usage = ev.at("/usage/completion_tokens").asInt();
+            }
+        }
+        assertThat(text.toString()).isEqualTo(expected);
+        assertThat(finish).isEqualTo("stop");
+        assertThat(usage).isEqualTo(tokens);
+        assertThat(sse).endsWith("data: [DONE]\n\n");
+
+        var noMatch = json.readTree(stack.post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"s\","
+                + "\"max_tokens\":4,\"stop\":\"never here\"}").body());
+        assertThat(noMatch.at("/choices/0/text").asText()).isEqualTo(fakeText(4));
+        assertThat(noMatch.at("/choices/0/finish_reason").asText()).isEqualTo("length");
+    }
+
+    @Test
+    void aModelIsRetrievedByIdAndAnUnknownOneIs404() throws Exception {
+        var ok = stack.get("/v1/models/m");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).contains("\"id\":\"m\"", "\"object\":\"model\"", "\"owned_by\":", "\"created\":");
+        var missing = stack.get("/v1/models/gpt-nope");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("\"code\":\"model_not_found\"", "\"param\":\"model\"", "gpt-nope");
     }
 }

@@ -69,6 +69,8 @@ class FrontendIT {
     @Test
     void chatCompletionRunsPrefillThenDecodeWithTheKvHandoff() throws Exception {
         int prefillBefore = prefill.received.size();
+        int d1Before = decode1.received.size();
+        int d2Before = decode2.received.size();
         HttpResponse<String> r = stack.post("/v1/chat/completions", """
                 {"model":"mock-model","messages":[{"role":"system","content":"You are terse."},
                  {"role":"user","content":"Say hello to the fleet"}],"max_tokens":5}""");
@@ -84,15 +86,15 @@ class FrontendIT {
         assertThat(body.path("usage").path("total_tokens").asInt()).isEqualTo(isl + 5);
         GenerateRequest prefillReq = prefill.received.get(prefillBefore);
         assertThat(prefillReq.getMaxTokens()).isEqualTo(1);
-        GenerateRequest decodeReq = lastDecode();
+        // this request's decode call, on whichever decode worker took it (not the last of one worker's list:
+        // the other may have served an earlier test's request)
+        GenerateRequest decodeReq = java.util.stream.Stream.concat(
+                        decode1.received.subList(d1Before, decode1.received.size()).stream(),
+                        decode2.received.subList(d2Before, decode2.received.size()).stream())
+                .filter(g -> !g.getRequestId().isEmpty()).findFirst().orElseThrow();
         assertThat(decodeReq.getKvTransfer().getPrefillWorkerId()).isEqualTo("p0");
         assertThat(decodeReq.getMaxTokens()).isEqualTo(5);
         assertThat(decodeReq.getTokenIdsCount()).isEqualTo(isl);
-    }
-
-    private static GenerateRequest lastDecode() {
-        return java.util.stream.Stream.concat(decode1.received.stream(), decode2.received.stream())
-                .filter(g -> !g.getRequestId().isEmpty()).reduce((a, b) -> b).orElseThrow();
     }
 
     @Test
@@ -137,7 +139,7 @@ class FrontendIT {
     @Test
     void badBodiesGetA400InOpenAiShapeAndTheServerKeepsServing() throws Exception {
         Map<String, String> cases = Map.of(
-                "{not json", "Invalid JSON",
+                "{not json", "not valid JSON",
                 "{\"model\":\"mock-model\"}", "'messages' is required",
                 "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":-3}",
                 "must be >= 1",
@@ -181,7 +183,7 @@ class FrontendIT {
                 "dynamo_frontend_inter_token_latency_seconds_count", "dynamo_frontend_request_duration_seconds_count",
                 "dynamo_frontend_input_sequence_tokens_count", "dynamo_frontend_output_sequence_tokens_count",
                 "dynamo_frontend_inflight_requests", "dynamo_frontend_queued_requests",
-                "dynamo_frontend_stage_requests")) {
+                "fleetplan_frontend_stage_requests", "dynamo_frontend_disconnected_clients")) {
             assertThat(metrics).contains(name + "{dynamo_namespace=\"default_fleet\",model=\"mock-model\"");
         }
         assertThat(metrics).contains("dynamo_frontend_requests_started_total{dynamo_namespace=\"default_fleet\","

@@ -20,7 +20,10 @@ class NoPoolIT {
             assertThat(r.headers().firstValue("retry-after")).hasValue("1");
             assertThat(r.body()).contains("\"type\":\"service_unavailable\"").contains("No pool has a ready worker");
             assertThat(stack.get("/health").statusCode()).isEqualTo(503);
-            assertThat(stack.get("/metrics").body()).contains("error_type=\"unavailable\"");
+            String metrics = stack.get("/metrics").body();
+            assertThat(metrics).contains("error_type=\"unavailable\"");
+            assertThat(metrics).contains("dynamo_frontend_model_rejection_total{dynamo_namespace=\"dynamo\","
+                    + "endpoint=\"chat_completions\",model=\"m\"} 1.0");
         }
     }
 }

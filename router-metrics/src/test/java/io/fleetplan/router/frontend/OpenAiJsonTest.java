@@ -15,7 +15,7 @@ class OpenAiJsonTest {
 
     private static CompletionJob job(boolean chat) {
         return new CompletionJob(chat ? "chat_completions" : "completions", "m\"odel", new int[] {1}, 4, true, false,
-                null, null, null);
+                null, null, null, null, 0);
     }
 
     private static String bytesChoice(CompletionJob job, boolean first, int... ids) {
@@ -51,7 +51,7 @@ class OpenAiJsonTest {
     @Test
     void chunkSizeLinesAreHexAsTheHttpEncoderWritesThem() {
         for (int size : new int[] {0, 1, 15, 16, 255, 256, 4095, 4096, 1 << 20, Integer.MAX_VALUE}) {
-            io.grpc.netty.shaded.io.netty.buffer.ByteBuf buf = io.grpc.netty.shaded.io.netty.buffer.Unpooled.buffer();
+            io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
             Exchange.writeChunkHead(buf, size);
             assertThat(buf.toString(StandardCharsets.US_ASCII)).isEqualTo(Integer.toHexString(size) + "\r\n");
             assertThat(Exchange.chunkFraming(size)).isEqualTo(Integer.toHexString(size).length() + 4);

@@ -76,6 +76,16 @@ class OpenAiNpmClientIT {
             assertThat(r.path("stream").path("text").asText()).isNotBlank();
             assertThat(r.path("stream").path("usage").path("completion_tokens").asInt()).isEqualTo(6);
             assertThat(r.path("completion").path("usage").path("prompt_tokens").asInt()).isEqualTo(8);
+            assertThat(r.path("retrieved").path("id").asText()).isEqualTo("mock-model");
+            assertThat(r.path("retrieved").path("object").asText()).isEqualTo("model");
+            assertThat(r.path("unknownModel").path("status").asInt()).isEqualTo(404);
+            assertThat(r.path("unknownModel").path("code").asText()).isEqualTo("model_not_found");
+            JsonNode stop = r.path("stopCase");
+            assertThat(stop.path("finish").asText()).as(stop.toString()).isEqualTo("stop");
+            assertThat(stop.path("text").asText()).doesNotContain("e");
+            assertThat(stop.path("tokens").asInt()).isBetween(1, 39);
+            assertThat(stop.path("streamFinish").asText()).as(stop.toString()).isEqualTo("stop");
+            assertThat(stop.path("streamText").asText()).doesNotContain("e");
             assertThat(r.path("badRequest").path("status").asInt()).isEqualTo(400);
             assertThat(r.path("badRequest").path("message").asText()).contains("messages");
         }

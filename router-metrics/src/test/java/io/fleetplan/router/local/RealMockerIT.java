@@ -17,7 +17,7 @@ import io.fleetplan.router.frontend.FrontendServer;
 import io.fleetplan.router.global.GlobalRouterConfig;
 import io.fleetplan.common.config.ConfigLoader;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
