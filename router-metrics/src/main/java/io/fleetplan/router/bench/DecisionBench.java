@@ -31,7 +31,7 @@ final class DecisionBench {
         PoolRouter router = new PoolRouter(RouterConfig.builder().blockSize(blockSize).seed(seed)
                 .heartbeatTimeoutMs(3_600_000).build(), clock.clock(), new SplittableRandom(seed));
         for (int w = 0; w < workers; w++) {
-            router.register(new WorkerSpec("w" + w, null, "bench", "", blockSize, 16384, 8192));
+            router.register(new WorkerSpec("w" + w, null, "bench", "", blockSize, 16384, 8192, 256));
         }
         SplittableRandom rnd = new SplittableRandom(seed);
         long[][] familyPrefix = new long[families][];

@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param blockSize      tokens per KV block
  * @param totalBlocks    KV blocks of the engine (0 = unknown)
  * @param maxNumBatchedTokens engine's token budget per iteration (0 = unknown)
+ * @param maxNumSeqs     engine's most running sequences (0 = unknown)
  */
 public record WorkerSpec(String id, WorkerRole role, String pool, String address, int blockSize, long totalBlocks,
-                         int maxNumBatchedTokens) {
+                         int maxNumBatchedTokens, int maxNumSeqs) {
 
     public WorkerSpec {
         Objects.requireNonNull(id, "id");
@@ -24,13 +25,14 @@ public record WorkerSpec(String id, WorkerRole role, String pool, String address
         role = role == null ? WorkerRole.AGGREGATED : role;
         pool = pool == null ? "" : pool;
         address = address == null ? "" : address;
-        if (blockSize < 0 || totalBlocks < 0 || maxNumBatchedTokens < 0) {
-            throw new IllegalArgumentException("block_size, num_gpu_blocks and max_num_batched_tokens must be >= 0");
+        if (blockSize < 0 || totalBlocks < 0 || maxNumBatchedTokens < 0 || maxNumSeqs < 0) {
+            throw new IllegalArgumentException(
+                    "block_size, num_gpu_blocks, max_num_batched_tokens and max_num_seqs must be >= 0");
         }
     }
 
     /** A spec for tests and simulations: aggregated worker, block size 64, 16384 blocks (mocker defaults). */
     public static WorkerSpec of(String id) {
-        return new WorkerSpec(id, WorkerRole.AGGREGATED, "", "", 64, 16384, 8192);
+        return new WorkerSpec(id, WorkerRole.AGGREGATED, "", "", 64, 16384, 8192, 256);
     }
 }

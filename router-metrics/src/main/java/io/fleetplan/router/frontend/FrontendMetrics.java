@@ -127,6 +127,44 @@ public final class FrontendMetrics {
                 workersByPool, WorkerLoad::getLastInputSequenceTokens);
     }
 
+    /**
+     * Dynamo's model config gauges ({@code dynamo_frontend_model_*}, from the workers' runtime config): the engine
+     * config the pools' workers registered with, the largest over them where pools differ (0 until a worker has
+     * registered); the context length is the longest prompt this Frontend accepts and the migration limit the pools
+     * a request may move on to before its first token.
+     */
+    public void exportModelConfig(Supplier<Map<String, List<WorkerLoad>>> workersByPool, int contextLength,
+            int migrationLimit) {
+        modelGauge("dynamo_frontend_model_total_kv_blocks", "KV blocks of one worker of the model", workersByPool,
+                WorkerLoad::getNumGpuBlocks);
+        modelGauge("dynamo_frontend_model_kv_cache_block_size", "Tokens per KV block", workersByPool,
+                WorkerLoad::getBlockSize);
+        modelGauge("dynamo_frontend_model_max_num_seqs", "Most running sequences per worker", workersByPool,
+                WorkerLoad::getMaxNumSeqs);
+        modelGauge("dynamo_frontend_model_max_num_batched_tokens", "Token budget per engine iteration", workersByPool,
+                WorkerLoad::getMaxNumBatchedTokens);
+        GaugeWithCallback.builder().name("dynamo_frontend_model_context_length")
+                .help("Longest prompt accepted, tokens (max_prompt_tokens)").labelNames("dynamo_namespace", "model")
+                .callback(cb -> cb.call(contextLength, ns, model)).register(registry);
+        GaugeWithCallback.builder().name("dynamo_frontend_model_migration_limit")
+                .help("Pools a request may move on to before its first token").labelNames("dynamo_namespace", "model")
+                .callback(cb -> cb.call(migrationLimit, ns, model)).register(registry);
+    }
+
+    private void modelGauge(String name, String help, Supplier<Map<String, List<WorkerLoad>>> workersByPool,
+            ToDoubleFunction<WorkerLoad> value) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames("dynamo_namespace", "model")
+                .callback(cb -> {
+                    double max = 0;
+                    for (List<WorkerLoad> list : workersByPool.get().values()) {
+                        for (WorkerLoad w : list) {
+                            max = Math.max(max, value.applyAsDouble(w));
+                        }
+                    }
+                    cb.call(max, ns, model);
+                }).register(registry);
+    }
+
     private void workerGauge(String name, String help, Supplier<Map<String, List<WorkerLoad>>> workersByPool,
             ToDoubleFunction<WorkerLoad> value) {
         GaugeWithCallback.builder().name(name).help(help)

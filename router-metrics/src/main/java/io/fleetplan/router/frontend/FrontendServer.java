@@ -60,6 +60,8 @@ public final class FrontendServer implements AutoCloseable {
         this.roles = PoolHealth.roles(config.globalRouter(), List.copyOf(config.poolRouters().keySet()));
         this.metrics = new FrontendMetrics(config.dynamoNamespace(), config.model(), pools::readyCounts);
         metrics.exportWorkers(pools::workerLoads);
+        metrics.exportModelConfig(pools::workerLoads, config.maxPromptTokens(),
+                Math.max(0, config.globalRouter().allPools().size() - 1));
         this.flow = new GenerationFlow(new PoolSelector(config.globalRouter()), pools, config.retryAfterSeconds(),
                 metrics::migrated);
         this.parser = new RequestParser(RequestParser.mapper(), config.model(), config.maxPromptTokens(),

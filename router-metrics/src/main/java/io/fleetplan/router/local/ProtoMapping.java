@@ -19,7 +19,7 @@ final class ProtoMapping {
 
     static WorkerSpec spec(WorkerInfo info) {
         return new WorkerSpec(info.getWorkerId(), role(info.getRole()), info.getPool(), info.getGrpcAddress(),
-                info.getBlockSize(), info.getNumGpuBlocks(), info.getMaxNumBatchedTokens());
+                info.getBlockSize(), info.getNumGpuBlocks(), info.getMaxNumBatchedTokens(), info.getMaxNumSeqs());
     }
 
     static WorkerRole role(io.fleetplan.proto.v1.WorkerRole role) {
@@ -81,7 +81,9 @@ final class ProtoMapping {
         WorkerLoad.Builder b = WorkerLoad.newBuilder().setWorkerId(v.id()).setRole(role(v.spec().role()))
                 .setDraining(v.draining()).setReady(v.ready()).setLoad(load)
                 .setInFlight(v.inFlight()).setRoutedPrefillTokens((long) v.routerPrefillTokens())
-                .setRoutedDecodeBlocks((long) v.routerDecodeBlocks());
+                .setRoutedDecodeBlocks((long) v.routerDecodeBlocks()).setBlockSize(v.spec().blockSize())
+                .setNumGpuBlocks(v.spec().totalBlocks()).setMaxNumSeqs(v.spec().maxNumSeqs())
+                .setMaxNumBatchedTokens(v.spec().maxNumBatchedTokens());
         if (last != null) {
             b.setLastTtftSeconds(last[0]).setLastItlSeconds(last[1]).setLastInputSequenceTokens(last[2]);
         }

@@ -42,6 +42,14 @@ class FrontendWorkerMetricsIT {
             assertThat(isl.find()).as(metrics).isTrue();
             assertThat(Double.parseDouble(isl.group(1))).as("the request's prompt, as the router saw it")
                     .isGreaterThan(0);
+            // Dynamo's model config gauges, from the config the worker registered with (FakeWorker's)
+            String model = "{dynamo_namespace=\"fleet\",model=\"mock-model\"} ";
+            assertThat(metrics).contains("dynamo_frontend_model_total_kv_blocks" + model + "1000.0",
+                    "dynamo_frontend_model_kv_cache_block_size" + model + "16.0",
+                    "dynamo_frontend_model_max_num_seqs" + model + "64.0",
+                    "dynamo_frontend_model_max_num_batched_tokens" + model + "8192.0",
+                    "dynamo_frontend_model_context_length" + model + "2000.0",
+                    "dynamo_frontend_model_migration_limit" + model + "0.0");
         }
     }
 }

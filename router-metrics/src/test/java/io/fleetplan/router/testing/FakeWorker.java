@@ -84,7 +84,7 @@ public final class FakeWorker extends WorkerGrpc.WorkerImplBase implements AutoC
 
     public WorkerInfo info() {
         return WorkerInfo.newBuilder().setWorkerId(id).setRole(role).setGrpcAddress(address()).setBlockSize(16)
-                .setNumGpuBlocks(1000).setMaxNumBatchedTokens(8192).setModel("fake").setDraining(draining).build();
+                .setNumGpuBlocks(1000).setMaxNumBatchedTokens(8192).setMaxNumSeqs(64).setModel("fake").setDraining(draining).build();
     }
 
     /** Registers with a router and heartbeats every 100 ms through the Router RPC too. */

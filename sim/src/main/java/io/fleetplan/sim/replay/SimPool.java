@@ -359,7 +359,7 @@ public final class SimPool {
             default -> WorkerRole.AGGREGATED;
         };
         router.register(new WorkerSpec(w.id, role, spec.name(), "", engineConfig.blockSize(),
-                engineConfig.numGpuBlocks(), engineConfig.maxNumBatchedTokens()));
+                engineConfig.numGpuBlocks(), engineConfig.maxNumBatchedTokens(), engineConfig.maxNumSeqs()));
         cluster.workersChanged();
     }
 
