@@ -24,6 +24,8 @@ public final class StackLayout {
 
     /** Loopback only: {@code fleetplan up} is a one-machine stack. */
     public static final String HOST = "127.0.0.1";
+    /** How long the Frontend holds a request for a pool with no ready worker (a component up is restarting). */
+    static final int UNREADY_WAIT_MS = 15_000;
 
     /**
      * The run's shared worker token (run dir, owner-only): routers require it on Register, WorkerHeartbeat,
@@ -251,6 +253,9 @@ public final class StackLayout {
         cfg.put("pool_routers", routers);
         cfg.put("router_token_file", poolTokenFile().toString());
         cfg.put("global_router", globalRouter());
+        // up restarts a crashed LocalRouter (and the executor a pool's lost last worker) within seconds: requests
+        // wait for it rather than failing
+        cfg.put("unready_wait_ms", UNREADY_WAIT_MS);
         return new Component("frontend", Role.FRONTEND,
                 List.of("frontend", "--config", runDir.resolve("frontend.yaml").toString()),
                 Map.of("frontend.yaml", yaml(cfg)), Pattern.compile("^frontend: http"));

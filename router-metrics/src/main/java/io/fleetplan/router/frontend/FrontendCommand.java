@@ -46,7 +46,7 @@ public final class FrontendCommand implements Callable<Integer>, FleetplanSubcom
                 cfg = new FrontendConfig(cfg.model(), cfg.dynamoNamespace(), host != null ? host : cfg.host(),
                         httpPort != null ? httpPort : cfg.httpPort(), cfg.poolRouters(), cfg.globalRouter(),
                         cfg.maxPromptTokens(), cfg.maxTokensLimit(), cfg.retryAfterSeconds(), cfg.poolPollMs(), cfg.routerTokenFile(),
-                        cfg.http());
+                        cfg.http(), cfg.unreadyWaitMs());
             }
         } catch (ConfigException e) {
             System.err.println(e.getMessage());

@@ -23,17 +23,20 @@ import java.util.Map;
  * @param routerTokenFile   file with the pools' shared token, sent on ListWorkers (routers started with
  *                          --worker-token-file refuse it otherwise); null = none
  * @param http              body limit and connection timeouts ({@link HttpLimits}; defaults when absent)
+ * @param unreadyWaitMs     how long a request waits for a pool of its role to have a ready worker before it is
+ *                          answered 503 (0 = at once, as Dynamo's frontend does; fleetplan's stacks hold requests
+ *                          while a LocalRouter or the last worker of a pool is being restarted)
  */
 public record FrontendConfig(String model, String dynamoNamespace, String host, Integer httpPort,
                              Map<String, String> poolRouters, GlobalRouterConfig globalRouter,
                              Integer maxPromptTokens, Integer maxTokensLimit, Integer retryAfterSeconds,
-                             Integer poolPollMs, String routerTokenFile, HttpLimits http) {
+                             Integer poolPollMs, String routerTokenFile, HttpLimits http, Integer unreadyWaitMs) {
 
     public FrontendConfig(String model, String dynamoNamespace, String host, Integer httpPort,
             Map<String, String> poolRouters, GlobalRouterConfig globalRouter, Integer maxPromptTokens,
             Integer maxTokensLimit, Integer retryAfterSeconds, Integer poolPollMs) {
         this(model, dynamoNamespace, host, httpPort, poolRouters, globalRouter, maxPromptTokens, maxTokensLimit,
-                retryAfterSeconds, poolPollMs, null, null);
+                retryAfterSeconds, poolPollMs, null, null, null);
     }
 
     public FrontendConfig {
@@ -49,6 +52,7 @@ public record FrontendConfig(String model, String dynamoNamespace, String host, 
         c.between("max_tokens_limit", maxTokensLimit, 1, 10_000_000);
         c.between("retry_after_seconds", retryAfterSeconds, 0, 3600);
         c.between("pool_poll_ms", poolPollMs, 10, 60_000);
+        c.between("unready_wait_ms", unreadyWaitMs, 0, 600_000);
         if (globalRouter == null && poolRouters != null && poolRouters.size() > 1) {
             c.problem("global_router", null, "is required when pool_routers has more than one pool");
         }
@@ -72,6 +76,7 @@ public record FrontendConfig(String model, String dynamoNamespace, String host, 
         retryAfterSeconds = retryAfterSeconds == null ? PoolAttempts.DEFAULT_RETRY_AFTER_SECONDS : retryAfterSeconds;
         poolPollMs = poolPollMs == null ? 250 : poolPollMs;
         http = http == null ? HttpLimits.defaults() : http;
+        unreadyWaitMs = unreadyWaitMs == null ? 0 : unreadyWaitMs;
     }
 
     /** A single aggregated pool behind one LocalRouter. */
@@ -83,7 +88,7 @@ public record FrontendConfig(String model, String dynamoNamespace, String host, 
     /** This config with other HTTP limits. */
     public FrontendConfig withHttp(HttpLimits limits) {
         return new FrontendConfig(model, dynamoNamespace, host, httpPort, poolRouters, globalRouter, maxPromptTokens,
-                maxTokensLimit, retryAfterSeconds, poolPollMs, routerTokenFile, limits);
+                maxTokensLimit, retryAfterSeconds, poolPollMs, routerTokenFile, limits, unreadyWaitMs);
     }
 
     public List<String> pools() {

@@ -18,6 +18,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -65,14 +66,20 @@ final class GenerationFlow {
     private final PoolSelector selector;
     private final PoolClients pools;
     private final int retryAfterSeconds;
+    private final Duration unreadyWait;
     private final Runnable migrated;
     private final AtomicLong ids = new AtomicLong();
 
-    /** @param migrated told each time a request moves to another pool after its pool failed before a token */
-    GenerationFlow(PoolSelector selector, PoolClients pools, int retryAfterSeconds, Runnable migrated) {
+    /**
+     * @param unreadyWait how long a request waits for a servable pool before its 503 (zero: no wait)
+     * @param migrated    told each time a request moves to another pool after its pool failed before a token
+     */
+    GenerationFlow(PoolSelector selector, PoolClients pools, int retryAfterSeconds, Duration unreadyWait,
+            Runnable migrated) {
         this.selector = selector;
         this.pools = pools;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.unreadyWait = unreadyWait;
         this.migrated = migrated;
     }
 
@@ -80,12 +87,14 @@ final class GenerationFlow {
         PoolAttempts attempts = new PoolAttempts(selector, new PoolQuery(job.promptTokens().length,
                 job.ttftTargetMs(), job.itlTargetMs(), job.priority()), retryAfterSeconds);
         StatusRuntimeException last = null;
+        long waitUntil = System.nanoTime() + unreadyWait.toNanos();
         while (attempts.mayAttempt()) {
             PoolPlan plan = attempts.plan(pools::ready);
-            if (!plan.servable() && attempts.attempts() == 1) {
-                // readiness is polled: before answering 503, ask the routers once more
+            if (!plan.servable()) {
+                // readiness is polled: before answering 503, ask the routers once more, then wait for a pool
                 pools.pollIfOlderThan(100);
                 plan = attempts.replan(pools::ready);
+                plan = awaitServable(attempts, plan, waitUntil);
             }
             if (!plan.servable()) {
                 String why = last == null ? "" : " (last error: " + last.getStatus().getDescription() + ")";
@@ -147,6 +156,26 @@ final class GenerationFlow {
         }
         throw ApiError.unavailable("No pool could serve the request (last error: "
                 + (last == null ? "none" : last.getStatus().getDescription()) + ")", retryAfterSeconds);
+    }
+
+    /**
+     * Holds a request that found no pool of its role ready until {@code waitUntil} (unready_wait_ms after it
+     * arrived), asking the routers again every 100 ms; a pool it failed on for want of a ready worker is taken back
+     * once it has one. While a LocalRouter or a pool's last worker restarts, requests wait for it instead of failing
+     * (this runs on the request's own virtual thread).
+     */
+    private PoolPlan awaitServable(PoolAttempts attempts, PoolPlan plan, long waitUntil) {
+        while (!plan.servable() && System.nanoTime() - waitUntil < 0) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return plan;
+            }
+            pools.pollIfOlderThan(100);
+            plan = attempts.replanAfterWait(pools::ready);
+        }
+        return plan;
     }
 
     private static PoolAttempts.Failure failure(StatusRuntimeException e) {

@@ -49,6 +49,8 @@ public final class PoolAttempts {
     private final PoolQuery query;
     private final int retryAfterSeconds;
     private final Set<String> excluded = new HashSet<>();
+    /** Excluded pools whose failure was having no ready worker: they may serve again once they have one. */
+    private final Set<String> unready = new HashSet<>();
     private int attempts;
 
     /** @param retryAfterSeconds the Retry-After of a 503 (FrontendConfig {@code retry_after_seconds}) */
@@ -82,13 +84,23 @@ public final class PoolAttempts {
         return selector.plan(query, ready, excluded);
     }
 
+    /**
+     * Planned again after the request waited for readiness: a pool excluded for having no ready worker (its router
+     * restarting, its last worker being replaced) is admitted again once it is ready. Does not count as another
+     * attempt.
+     */
+    public PoolPlan replanAfterWait(Predicate<String> ready) {
+        excluded.removeIf(p -> unready.contains(p) && ready.test(p));
+        return selector.plan(query, ready, excluded);
+    }
+
     /** The prefill pool failed before its token; {@link Next#RETRY_ELSEWHERE} excludes it. */
     public Next prefillFailed(String pool, Failure f) {
         if (f == Failure.INVALID) {
             return Next.REJECT_INVALID;
         }
         if (f == Failure.NO_READY_WORKER || selector.config().enablePriorityRetry()) {
-            excluded.add(pool);
+            exclude(pool, f);
             return Next.RETRY_ELSEWHERE;
         }
         return Next.DECODE_ONLY;
@@ -104,10 +116,17 @@ public final class PoolAttempts {
             return Next.REJECT_OVERLOADED;
         }
         if (f == Failure.NO_READY_WORKER || priorityRetry) {
-            excluded.add(pool);
+            exclude(pool, f);
             return Next.RETRY_ELSEWHERE;
         }
         return Next.FAIL;
+    }
+
+    private void exclude(String pool, Failure f) {
+        excluded.add(pool);
+        if (f == Failure.NO_READY_WORKER) {
+            unready.add(pool);
+        }
     }
 
     /** The Retry-After of the 503 when no pool can serve: when the client should come back. */

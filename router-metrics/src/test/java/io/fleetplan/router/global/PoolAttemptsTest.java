@@ -32,6 +32,20 @@ class PoolAttemptsTest {
     }
 
     @Test
+    void afterAWaitAPoolThatHadNoReadyWorkerIsTakenBackOnceReadyButNotOneThatFailedOtherwise() {
+        PoolAttempts a = attempts(true);
+        a.plan(ns -> true);
+        a.decodeFailed("decode-fast", PoolAttempts.Failure.NO_READY_WORKER);
+        a.prefillFailed("prefill-fast", PoolAttempts.Failure.OTHER);
+        assertThat(a.replanAfterWait(ns -> !ns.equals("decode-fast")).decodePool()).as("still not ready")
+                .isEqualTo("decode-slow");
+        PoolPlan back = a.replanAfterWait(ns -> true);
+        assertThat(back.decodePool()).as("its router is back").isEqualTo("decode-fast");
+        assertThat(back.prefillPool()).as("failed for another reason: stays out").isNotEqualTo("prefill-fast");
+        assertThat(a.attempts()).isEqualTo(1);
+    }
+
+    @Test
     void oneAttemptPerPoolPlusTheFirst() {
         PoolAttempts a = attempts(false);
         int n = 0;
