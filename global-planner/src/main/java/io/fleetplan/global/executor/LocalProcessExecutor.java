@@ -339,6 +339,11 @@ public final class LocalProcessExecutor implements ScaleExecutor {
                 Thread.currentThread().interrupt();
                 return;
             }
+            // the exit callback deletes the pid file too, but on another thread and maybe after this returns:
+            // a drained worker's file must be gone when drain (and close) return
+            if (w.pidFile() != null && !w.handle().isAlive()) {
+                pidFiles.delete(w.pidFile());
+            }
         }
     }
 

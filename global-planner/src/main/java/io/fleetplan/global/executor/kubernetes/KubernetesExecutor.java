@@ -20,10 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -56,7 +57,7 @@ public final class KubernetesExecutor implements ScaleExecutor {
     private final boolean releaseOnStatus;
     private final ResourceDefinitionContext dgds;
     private final ResourceDefinitionContext targets;
-    private final Map<TargetKey, Object> writeLocks = new ConcurrentHashMap<>();
+    private final Map<TargetKey, CompletableFuture<Void>> writes = new ConcurrentHashMap<>();
     private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
 
@@ -201,26 +202,29 @@ public final class KubernetesExecutor implements ScaleExecutor {
 
     @Override
     public void apply(ScaleCommand c, Listener listener) {
-        io.execute(() -> {
-            String name = scaleTarget.nameFor(c.target().graphDeploymentName(), c.target().componentName());
-            try {
-                // one write at a time per target; waiting for the effect happens outside the lock
-                synchronized (writeLocks.computeIfAbsent(c.target(), k -> new Object())) {
-                    // .scale(int), not .scale(Scale): a Scale PUT loses the adapter object in fabric8's CRUD mock server
-                    client.genericKubernetesResources(targets).inNamespace(c.target().k8sNamespace()).withName(name)
-                            .scale(c.toReplicas());
-                }
-            } catch (KubernetesClientException e) {
-                String why = scaleTarget.kind() + " " + c.target().k8sNamespace() + "/" + name + ": HTTP " + e.getCode()
-                        + " " + firstLine(e.getMessage());
-                listener.failed(c, safeObserve(c), why);
-                return;
-            } catch (RuntimeException e) {
-                listener.failed(c, safeObserve(c), String.valueOf(e.getMessage()));
-                return;
-            }
-            awaitEffect(c, listener);
-        });
+        // the writes for one target are chained, so they reach the cluster in the order given (two commands on
+        // their own threads could otherwise be written the other way round); waiting for the effect is not chained
+        // (a write that threw must not stop the ones after it)
+        writes.compute(c.target(), (k, previous) -> (previous == null ? CompletableFuture.<Void>completedFuture(null)
+                : previous.exceptionally(e -> null)).thenRunAsync(() -> write(c, listener), io));
+    }
+
+    private void write(ScaleCommand c, Listener listener) {
+        String name = scaleTarget.nameFor(c.target().graphDeploymentName(), c.target().componentName());
+        try {
+            // .scale(int), not .scale(Scale): a Scale PUT loses the adapter object in fabric8's CRUD mock server
+            client.genericKubernetesResources(targets).inNamespace(c.target().k8sNamespace()).withName(name)
+                    .scale(c.toReplicas());
+        } catch (KubernetesClientException e) {
+            String why = scaleTarget.kind() + " " + c.target().k8sNamespace() + "/" + name + ": HTTP " + e.getCode()
+                    + " " + firstLine(e.getMessage());
+            listener.failed(c, safeObserve(c), why);
+            return;
+        } catch (RuntimeException e) {
+            listener.failed(c, safeObserve(c), String.valueOf(e.getMessage()));
+            return;
+        }
+        awaitEffect(c, listener);
     }
 
     private void awaitEffect(ScaleCommand c, Listener listener) {
