@@ -79,7 +79,7 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
             refuse(obs, Status.PERMISSION_DENIED.withDescription(nsDenied.get()), req, caller.get().name(), start);
             return;
         }
-        Proposal p = WireMapping.proposal(req, noOperation);
+        Proposal p = ProtoMapping.proposal(req, noOperation);
         Optional<String> poolDenied = poolDenied(caller.get(), p);
         if (poolDenied.isPresent()) {
             refuse(obs, Status.PERMISSION_DENIED.withDescription(poolDenied.get()), req, caller.get().name(), start);
@@ -98,7 +98,7 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
                         caller.get().name(), start);
                 case DECIDED -> {
                     Decision d = answer.decision();
-                    obs.onNext(WireMapping.decision(d));
+                    obs.onNext(ProtoMapping.decision(d));
                     obs.onCompleted();
                     metrics.answered(d.status(), (System.nanoTime() - start) / 1e9);
                 }
@@ -134,7 +134,7 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
             @Override
             public void send(Decision d) {
                 if (!server.isCancelled()) {
-                    server.onNext(WireMapping.decision(d));
+                    server.onNext(ProtoMapping.decision(d));
                 }
             }
 
@@ -161,17 +161,17 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
                 obs.onError(Status.INTERNAL.withDescription(error.toString()).asRuntimeException());
                 return;
             }
-            PlannerState.Builder b = PlannerState.newBuilder().setBudget(WireMapping.budget(s.budget()))
+            PlannerState.Builder b = PlannerState.newBuilder().setBudget(ProtoMapping.budget(s.budget()))
                     .setLeader(leadership.isLeader() && core.ready()).setLeaderAddress(leadership.leaderAddress());
             if (who.admin()) {
                 b.putAllNamespaceCommittedGpus(s.committedByNamespace());
-                s.entries().forEach(v -> b.addEntries(WireMapping.entry(v)));
+                s.entries().forEach(v -> b.addEntries(ProtoMapping.entry(v)));
             } else {
                 // a tenant sees its own targets, and per namespace only the GPUs those hold
                 Map<String, Integer> byNamespace = new TreeMap<>();
                 for (LedgerView v : s.entries()) {
                     if (auth.mayScale(who, v.target())) {
-                        b.addEntries(WireMapping.entry(v));
+                        b.addEntries(ProtoMapping.entry(v));
                         byNamespace.merge(v.target().k8sNamespace(), v.committedGpus(), Integer::sum);
                     }
                 }

@@ -25,7 +25,7 @@ class ProposalMappingFindingsTest {
                         .addCandidateReplicas(48).addValueAt(1.3e308))
                 .build();
         assertThat(new ProposalValidator(64).problems(wire)).isEmpty();
-        Proposal p = WireMapping.proposal(wire, false);
+        Proposal p = ProtoMapping.proposal(wire, false);
         assertThat(p.asks().get(0).pressure().valueAt(47, 0.5)).isFinite();
     }
 }

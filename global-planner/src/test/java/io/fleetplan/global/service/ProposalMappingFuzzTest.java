@@ -11,7 +11,7 @@ import io.fleetplan.proto.v1.ScaleProposal;
 /**
  * The wire-to-arbiter path of Propose on arbitrary bytes: what protobuf parses as a {@link ScaleProposal}
  * either has problems that {@link ProposalValidator} names (INVALID_ARGUMENT) or maps through
- * {@link WireMapping#proposal} without an exception into a proposal the arbiter can take. Seeds:
+ * {@link ProtoMapping#proposal} without an exception into a proposal the arbiter can take. Seeds:
  * {@code src/test/resources/io/fleetplan/global/service/ProposalMappingFuzzTestInputs/}.
  */
 class ProposalMappingFuzzTest {
@@ -29,7 +29,7 @@ class ProposalMappingFuzzTest {
         if (!validator.problems(wire).isEmpty()) {
             return;
         }
-        Proposal p = WireMapping.proposal(wire, false);
+        Proposal p = ProtoMapping.proposal(wire, false);
         assertThat(p.asks()).hasSize(wire.getTargetReplicasCount());
         assertThat(p.poolId()).isNotEmpty();
         for (Ask a : p.asks()) {

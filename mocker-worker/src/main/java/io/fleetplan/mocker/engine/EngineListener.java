@@ -33,13 +33,13 @@ public interface EngineListener {
     }
 
     /** The load changed (reported after iterations and when requests leave; not more than once per change). */
-    default void onLoad(EngineLoad load, long timeNanos) {
+    default void onLoad(LoadSnapshot load, long timeNanos) {
     }
 
     /**
      * Idle heartbeat: no iteration ran during the last heartbeat interval. {@code fpm} is the all-zero FPM
      * Dynamo publishes for an idle worker.
      */
-    default void onIdleHeartbeat(long sequence, ForwardPass fpm, EngineLoad load, long timeNanos) {
+    default void onIdleHeartbeat(long sequence, ForwardPass fpm, LoadSnapshot load, long timeNanos) {
     }
 }

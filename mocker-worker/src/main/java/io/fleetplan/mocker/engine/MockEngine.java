@@ -53,7 +53,7 @@ public final class MockEngine {
     private long heartbeatSeq;
     private long counterId;
     private long submitted;
-    private EngineLoad lastLoad;
+    private LoadSnapshot lastLoad;
 
     // totals, for benches and metrics
     private long iterations;
@@ -206,12 +206,12 @@ public final class MockEngine {
     }
 
     /** The current load snapshot. */
-    public EngineLoad load() {
+    public LoadSnapshot load() {
         KvBlockManager blocks = batch.blocks;
         long used = blocks.usedBlocks();
         double hit = batch.promptTokensAdmitted == 0 ? 0
                 : (double) batch.cachedTokensAdmitted / batch.promptTokensAdmitted;
-        return new EngineLoad(used, batch.activePrefillTokens, used, blocks.inactiveBlocks(), blocks.capacity(),
+        return new LoadSnapshot(used, batch.activePrefillTokens, used, blocks.inactiveBlocks(), blocks.capacity(),
                 batch.runningCount, batch.waiting.size(), batch.preemptions, (double) used / blocks.capacity(), hit);
     }
 
@@ -368,7 +368,7 @@ public final class MockEngine {
     }
 
     private void reportLoad(long at) {
-        EngineLoad load = load();
+        LoadSnapshot load = load();
         if (!load.equals(lastLoad)) {
             lastLoad = load;
             listener.onLoad(load, at);

@@ -1,6 +1,6 @@
 package io.fleetplan.mocker.worker;
 
-import io.fleetplan.mocker.engine.EngineLoad;
+import io.fleetplan.mocker.engine.LoadSnapshot;
 import io.fleetplan.mocker.engine.EngineRequest;
 import io.fleetplan.mocker.engine.ForwardPass;
 import io.fleetplan.mocker.engine.KvEvent;
@@ -91,7 +91,7 @@ final class ProtoMapping {
                 .build();
     }
 
-    static ActiveLoad toProto(EngineLoad l, String workerId, int dpRank) {
+    static ActiveLoad toProto(LoadSnapshot l, String workerId, int dpRank) {
         return ActiveLoad.newBuilder()
                 .setWorkerId(workerId)
                 .setDpRank(dpRank)

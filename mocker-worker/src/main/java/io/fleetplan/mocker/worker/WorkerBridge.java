@@ -3,7 +3,7 @@ package io.fleetplan.mocker.worker;
 import com.google.protobuf.ByteString;
 import io.fleetplan.mocker.engine.Completion;
 import io.fleetplan.mocker.engine.EngineListener;
-import io.fleetplan.mocker.engine.EngineLoad;
+import io.fleetplan.mocker.engine.LoadSnapshot;
 import io.fleetplan.mocker.engine.EngineRequest;
 import io.fleetplan.mocker.engine.FinishReason;
 import io.fleetplan.mocker.engine.ForwardPass;
@@ -83,7 +83,7 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
     }
 
     /** Seeds the load reported before the engine's first change (an idle engine's capacity). */
-    void initialLoad(EngineLoad load) {
+    void initialLoad(LoadSnapshot load) {
         lastLoad = ProtoMapping.toProto(load, workerId, dpRank);
     }
 
@@ -244,7 +244,7 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
     }
 
     @Override
-    public void onLoad(EngineLoad load, long timeNanos) {
+    public void onLoad(LoadSnapshot load, long timeNanos) {
         publish();
         metrics.load(load);
         lastLoad = ProtoMapping.toProto(load, workerId, dpRank);
@@ -254,7 +254,7 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
     }
 
     @Override
-    public void onIdleHeartbeat(long sequence, ForwardPass fpm, EngineLoad load, long timeNanos) {
+    public void onIdleHeartbeat(long sequence, ForwardPass fpm, LoadSnapshot load, long timeNanos) {
         publish();
         metrics.forwardPass(fpm);
         metrics.load(load);

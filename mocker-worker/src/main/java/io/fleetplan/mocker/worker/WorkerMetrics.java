@@ -1,7 +1,7 @@
 package io.fleetplan.mocker.worker;
 
 import io.fleetplan.mocker.engine.Completion;
-import io.fleetplan.mocker.engine.EngineLoad;
+import io.fleetplan.mocker.engine.LoadSnapshot;
 import io.fleetplan.mocker.engine.ForwardPass;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
@@ -157,7 +157,7 @@ final class WorkerMetrics {
         }).inc();
     }
 
-    void load(EngineLoad l) {
+    void load(LoadSnapshot l) {
         activeBlocks.set(l.kvUsedBlocks());
         totalBlocks.set(l.kvTotalBlocks());
         cacheUsage.set(l.gpuCacheUsage());

@@ -54,7 +54,7 @@ class BatchSchedulerTest {
         assertThat(h.rec.loads).allSatisfy(l -> assertThat(l.numRunning()).isLessThanOrEqualTo(4));
         assertThat(h.rec.fpms).allSatisfy(f -> assertThat(
                 f.scheduled().numPrefillRequests() + f.scheduled().numDecodeRequests()).isLessThanOrEqualTo(4));
-        assertThat(h.rec.loads.stream().mapToInt(EngineLoad::numRunning).max().orElse(0)).isEqualTo(4);
+        assertThat(h.rec.loads.stream().mapToInt(LoadSnapshot::numRunning).max().orElse(0)).isEqualTo(4);
         assertThat(h.rec.finished).hasSize(12);
     }
 

@@ -13,7 +13,7 @@ final class RecordingListener implements EngineListener {
     final Map<String, Completion> finished = new HashMap<>();
     final List<ForwardPass> fpms = new ArrayList<>();
     final List<KvEvent> kvEvents = new ArrayList<>();
-    final List<EngineLoad> loads = new ArrayList<>();
+    final List<LoadSnapshot> loads = new ArrayList<>();
     final List<ForwardPass> heartbeats = new ArrayList<>();
 
     @Override
@@ -40,12 +40,12 @@ final class RecordingListener implements EngineListener {
     }
 
     @Override
-    public void onLoad(EngineLoad load, long timeNanos) {
+    public void onLoad(LoadSnapshot load, long timeNanos) {
         loads.add(load);
     }
 
     @Override
-    public void onIdleHeartbeat(long sequence, ForwardPass fpm, EngineLoad load, long timeNanos) {
+    public void onIdleHeartbeat(long sequence, ForwardPass fpm, LoadSnapshot load, long timeNanos) {
         heartbeats.add(fpm);
     }
 

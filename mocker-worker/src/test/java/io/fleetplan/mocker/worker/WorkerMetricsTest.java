@@ -2,7 +2,7 @@ package io.fleetplan.mocker.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetplan.mocker.engine.EngineLoad;
+import io.fleetplan.mocker.engine.LoadSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -30,7 +30,7 @@ class WorkerMetricsTest {
     void exportsTheModelServerProtocolSetAnEndpointPickerReads() throws Exception {
         WorkerMetrics m = new WorkerMetrics("p", "backend", "w1", "m", 0, 64, 1024,
                 Instant.ofEpochSecond(1_700_000_000));
-        m.load(new EngineLoad(10, 0, 256, 0, 1024, 3, 2, 0, 0.25, 0));
+        m.load(new LoadSnapshot(10, 0, 256, 0, 1024, 3, 2, 0, 0.25, 0));
         String text = scrape(m);
         assertThat(text)
                 .contains("vllm:num_requests_waiting{engine=\"0\",model_name=\"m\"} 2.0")

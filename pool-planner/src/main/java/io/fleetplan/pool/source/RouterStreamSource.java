@@ -64,7 +64,7 @@ public final class RouterStreamSource implements MetricsSource {
                 long counter = w.getLastFpm().getCounterId();
                 Long seen = lastFpmCounter.put(w.getWorkerId() + "/" + w.getLastFpm().getDpRank(), counter);
                 if (seen == null || seen != counter) {
-                    fpms.add(WireMapping.fpm(w.getLastFpm()));
+                    fpms.add(ProtoMapping.fpm(w.getLastFpm()));
                 }
             }
         }
@@ -197,7 +197,7 @@ public final class RouterStreamSource implements MetricsSource {
             if (w.getDraining()) {
                 continue; // leaving the pool: not part of the capacity being planned
             }
-            (w.getRole() == WorkerRole.PREFILL ? prefill : decode).add(WireMapping.load(w, blockSize));
+            (w.getRole() == WorkerRole.PREFILL ? prefill : decode).add(ProtoMapping.load(w, blockSize));
         }
         return new EngineSnapshot(Instant.ofEpochMilli((long) (latest.getTime() * 1000)), prefill, decode);
     }

@@ -100,7 +100,7 @@ public final class PoolRouter {
      *
      * @return false if the worker is unknown (it should register again)
      */
-    public boolean heartbeat(String workerId, Boolean draining, EngineLoad load) {
+    public boolean heartbeat(String workerId, Boolean draining, ReportedLoad load) {
         Worker w = workers.get(workerId);
         if (w == null) {
             return false;
@@ -416,7 +416,7 @@ public final class PoolRouter {
         Instant deadline; // lastSeen + heartbeat timeout, kept so readiness checks do not allocate
         boolean draining;
         boolean failed;
-        EngineLoad engineLoad = EngineLoad.IDLE;
+        ReportedLoad engineLoad = ReportedLoad.IDLE;
         final java.util.Set<String> requestIds = new java.util.HashSet<>();
         final Map<Long, Instant> approxExpiry = new HashMap<>();
 

@@ -5,7 +5,7 @@ import io.fleetplan.proto.v1.KvCacheEvent;
 import io.fleetplan.proto.v1.StoredBlock;
 import io.fleetplan.proto.v1.WorkerInfo;
 import io.fleetplan.proto.v1.WorkerLoad;
-import io.fleetplan.router.core.EngineLoad;
+import io.fleetplan.router.core.ReportedLoad;
 import io.fleetplan.router.core.KvEvent;
 import io.fleetplan.router.core.WorkerRole;
 import io.fleetplan.router.core.WorkerSpec;
@@ -38,12 +38,12 @@ final class ProtoMapping {
         };
     }
 
-    static EngineLoad load(ActiveLoad l) {
-        return new EngineLoad(l.getActiveDecodeBlocks(), l.getActivePrefillTokens(), l.getKvUsedBlocks(),
+    static ReportedLoad load(ActiveLoad l) {
+        return new ReportedLoad(l.getActiveDecodeBlocks(), l.getActivePrefillTokens(), l.getKvUsedBlocks(),
                 l.getKvTotalBlocks(), l.getNumRunningReqs(), l.getNumWaitingReqs(), l.getGpuCacheUsage());
     }
 
-    static ActiveLoad load(String workerId, EngineLoad l) {
+    static ActiveLoad load(String workerId, ReportedLoad l) {
         return ActiveLoad.newBuilder().setWorkerId(workerId).setActiveDecodeBlocks(l.activeDecodeBlocks())
                 .setActivePrefillTokens(l.activePrefillTokens()).setKvUsedBlocks(l.kvUsedBlocks())
                 .setKvTotalBlocks(l.kvTotalBlocks()).setNumRunningReqs(l.runningRequests())

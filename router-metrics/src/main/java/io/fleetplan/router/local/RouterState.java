@@ -1,6 +1,6 @@
 package io.fleetplan.router.local;
 
-import io.fleetplan.router.core.EngineLoad;
+import io.fleetplan.router.core.ReportedLoad;
 import io.fleetplan.router.core.KvEvent;
 import io.fleetplan.router.core.PoolRouter;
 import io.fleetplan.router.core.RouteDecision;
@@ -25,7 +25,7 @@ final class RouterState {
         return router.register(spec);
     }
 
-    synchronized boolean heartbeat(String id, Boolean draining, EngineLoad load) {
+    synchronized boolean heartbeat(String id, Boolean draining, ReportedLoad load) {
         return router.heartbeat(id, draining, load);
     }
 

@@ -187,9 +187,9 @@ class PoolRouterTest {
     void busyWorkersAreDroppedAndAllBusyRejects() {
         RouterConfig cfg = RouterConfig.builder().activeDecodeBlocksThreshold(0.5).build();
         PoolRouter r = router(cfg, "a", "b");
-        r.heartbeat("a", null, new EngineLoad(9000, 0, 9000, 16384, 10, 0, 0.9));
+        r.heartbeat("a", null, new ReportedLoad(9000, 0, 9000, 16384, 10, 0, 0.9));
         assertThat(r.route(RouteRequest.of("1", null, 64)).workerId()).isEqualTo("b");
-        r.heartbeat("b", null, new EngineLoad(9000, 0, 9000, 16384, 10, 0, 0.6));
+        r.heartbeat("b", null, new ReportedLoad(9000, 0, 9000, 16384, 10, 0, 0.6));
         assertThat(r.route(RouteRequest.of("2", null, 64)).reason()).isEqualTo(RouteReason.ALL_WORKERS_BUSY);
     }
 

@@ -21,9 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Converts between the fleetplan.v1 wire messages and the arbiter's values. */
-public final class WireMapping {
+public final class ProtoMapping {
 
-    private WireMapping() {
+    private ProtoMapping() {
     }
 
     /** A validated proposal; {@code forceDryRun} is the GlobalPlanner's no_operation mode. */

@@ -12,8 +12,8 @@ package io.fleetplan.router.core;
  * @param waitingRequests      requests queued in the engine
  * @param gpuCacheUsage        kvUsedBlocks / kvTotalBlocks, 0..1
  */
-public record EngineLoad(long activeDecodeBlocks, long activePrefillTokens, long kvUsedBlocks, long kvTotalBlocks,
+public record ReportedLoad(long activeDecodeBlocks, long activePrefillTokens, long kvUsedBlocks, long kvTotalBlocks,
                          int runningRequests, int waitingRequests, double gpuCacheUsage) {
 
-    public static final EngineLoad IDLE = new EngineLoad(0, 0, 0, 0, 0, 0, 0);
+    public static final ReportedLoad IDLE = new ReportedLoad(0, 0, 0, 0, 0, 0, 0);
 }

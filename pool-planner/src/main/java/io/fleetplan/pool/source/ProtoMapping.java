@@ -7,9 +7,9 @@ import io.fleetplan.proto.v1.ForwardPassMetrics;
 import io.fleetplan.proto.v1.WorkerLoad;
 
 /** Wire messages to the planner's own values (the planning core never sees proto classes). */
-public final class WireMapping {
+public final class ProtoMapping {
 
-    private WireMapping() {
+    private ProtoMapping() {
     }
 
     public static Fpm fpm(ForwardPassMetrics m) {
