@@ -204,135 +204,10 @@ public final class PoolPlanner {
             return Optional.empty();
         }
         Replicas current = state.current();
-        Replicas target = current;
-        ThroughputReason tReason = settings.throughputScaling() ? ThroughputReason.UNSET : ThroughputReason.DISABLED;
-        PlannerDecision.Prediction prediction = PlannerDecision.Prediction.NONE;
-        double observedTtft = Double.NaN;
-        double observedItl = Double.NaN;
-        double prefillRps = Double.NaN;
-        double decodeRps = Double.NaN;
-        if (runThroughput) {
-            lastThroughputRun = now;
-            TrafficSample t = pendingTraffic;
-            pendingTraffic = null;
-            if (t != null) {
-                correction.observe(t.ttftMs(), t.itlMs());
-                if (t.numRequests() == 0) {
-                    correction.idleWindow();
-                }
-            }
-            correction.windowEnded();
-            ThroughputCalculator.Result r;
-            if (t == null) {
-                tReason = ThroughputReason.NO_TRAFFIC_DATA;
-            } else if (Duration.between(t.at(), now).compareTo(settings.maxTrafficAge()) > 0) {
-                tReason = ThroughputReason.STALE_DATA;
-            } else if (!(t = t.normalizeIdle()).valid()) {
-                tReason = ThroughputReason.NO_TRAFFIC_DATA;
-            } else {
-                observedTtft = t.ttftMs();
-                observedItl = t.itlMs();
-                forecast.observe(t.numRequests(), t.isl(), t.osl());
-                TrafficForecast.Next next = forecast.predict();
-                double n = next.requests();
-                double i = next.isl();
-                double o = next.osl();
-                prediction = new PlannerDecision.Prediction(n, i, o, n / t.windowSeconds());
-                if (!Double.isFinite(n) || !Double.isFinite(i) || !Double.isFinite(o)) {
-                    tReason = ThroughputReason.PREDICT_FAILED;
-                } else {
-                    // throughput_target_utilization: engines planned at that share of their capacity
-                    r = throughput.compute(demand(n / settings.throughputUtilization(), i, o, t.windowSeconds()),
-                            capacity(), limits(), current);
-                    prefillRps = rps(r.prefill());
-                    decodeRps = rps(r.decode());
-                    tReason = r.reason();
-                    if (r.reason() == ThroughputReason.SCALE) {
-                        if (settings.loadScaling()) {
-                            floor = r.replicas();
-                            tReason = ThroughputReason.SET_LOWER_BOUND;
-                        } else {
-                            target = r.replicas();
-                        }
-                    }
-                }
-            }
-        }
-        LoadReason pReason = settings.loadScaling() && settings.mode().scalesPrefill() ? LoadReason.UNSET : LoadReason.DISABLED;
-        LoadReason dReason = settings.loadScaling() && settings.mode().scalesDecode() ? LoadReason.UNSET : LoadReason.DISABLED;
-        double estTtft = Double.NaN;
-        double estItl = Double.NaN;
-        if (runLoad) {
-            lastLoadRun = now;
-            LoadReason guard = loadGuard(now, state);
-            if (guard != null) {
-                pReason = pReason == LoadReason.DISABLED ? pReason : guard;
-                dReason = dReason == LoadReason.DISABLED ? dReason : guard;
-            } else {
-                int p = current.prefill();
-                int d = current.decode();
-                checkAgainstObserved();
-                double cT = correction.ttftFactor();
-                double cI = correction.itlFactor();
-                idlePrefillRuns = allIdle(settings.mode() == PoolMode.AGG ? engines.decode() : engines.prefill())
-                        ? idlePrefillRuns + 1 : 0;
-                idleDecodeRuns = allIdle(engines.decode()) ? idleDecodeRuns + 1 : 0;
-                if (settings.mode().scalesPrefill()) {
-                    LoadCalculator.Result r = idle(guardScaleDown(load.prefill(engines.prefill(), p, fpmModel, cT), true),
-                            idlePrefillRuns, p);
-                    pReason = r.reason();
-                    estTtft = r.maxEstimateMs();
-                    p = r.reason().isHold() ? p : r.desired();
-                }
-                if (settings.mode() == PoolMode.AGG) {
-                    estTtft = load.prefill(engines.decode(), d, fpmModel, cT).maxEstimateMs();
-                    estItl = load.decode(engines.decode(), d, fpmModel, cI).maxEstimateMs();
-                    LoadCalculator.Result r = load.agg(engines.decode(), d, fpmModel, cT, cI);
-                    r = idle(guardScaleDown(guardScaleDown(r, true), false), idleDecodeRuns, d);
-                    dReason = r.reason();
-                    d = r.reason().isHold() ? d : r.desired();
-                } else if (settings.mode().scalesDecode()) {
-                    LoadCalculator.Result r = idle(guardScaleDown(load.decode(engines.decode(), d, fpmModel, cI), false),
-                            idleDecodeRuns, d);
-                    dReason = r.reason();
-                    estItl = r.maxEstimateMs();
-                    d = r.reason().isHold() ? d : r.desired();
-                }
-                if (floor != null) {
-                    if (pReason == LoadReason.SCALE_DOWN && p < floor.prefill()) {
-                        pReason = LoadReason.SCALE_DOWN_CAPPED_BY_THROUGHPUT;
-                    }
-                    if (dReason == LoadReason.SCALE_DOWN && d < floor.decode()) {
-                        dReason = LoadReason.SCALE_DOWN_CAPPED_BY_THROUGHPUT;
-                    }
-                    // the floor only ever raises; a held component keeps what runs
-                    p = pReason.isHold() ? p : Math.max(p, floor.prefill());
-                    d = dReason.isHold() ? d : Math.max(d, floor.decode());
-                }
-                target = new Replicas(settings.mode().scalesPrefill() ? p : current.prefill(),
-                        settings.mode().scalesDecode() ? d : current.decode());
-            }
-            if (settings.observedSloScaling() && fresh(recent, now)) {
-                boolean prefillMissed = observedSlo.prefillMissed(recent, idleTtftMs(recent));
-                boolean decodeMissed = observedSlo.decodeMissed(recent)
-                        || (settings.mode() == PoolMode.AGG && prefillMissed);
-                // the model's sizing only matters for a component that missed
-                Replicas model = prefillMissed || decodeMissed ? neededByModel(recent, current) : Replicas.ZERO;
-                if (settings.mode().scalesPrefill()) {
-                    Step st = sloStep(pReason, target.prefill(), current.prefill(), prefillMissed,
-                            serving(engines == null ? null : engines.prefill(), current.prefill()), model.prefill());
-                    pReason = st.reason();
-                    target = new Replicas(st.replicas(), target.decode());
-                }
-                if (settings.mode().scalesDecode()) {
-                    Step st = sloStep(dReason, target.decode(), current.decode(), decodeMissed,
-                            serving(engines == null ? null : engines.decode(), current.decode()), model.decode());
-                    dReason = st.reason();
-                    target = new Replicas(target.prefill(), st.replicas());
-                }
-            }
-        }
-        target = stabilized(now, current, atLeastMinEndpoint(target));
+        ThroughputStep t = runThroughput ? throughputStep(now, current) : ThroughputStep.notRun(settings);
+        Replicas target = t.target() != null ? t.target() : current;
+        LoadStep l = runLoad ? loadStep(now, state, current, target) : LoadStep.notRun(settings, target);
+        target = stabilized(now, current, atLeastMinEndpoint(l.target()));
         GpuBudget.Result clamped = budget.clamp(current, target, settings.mode());
         Replicas recommended = onlyScaled(clamped.replicas(), current);
         if (clamped.outcome() == GpuBudget.Outcome.BELOW_MIN_ENDPOINT_FOOTPRINT) {
@@ -343,11 +218,171 @@ public final class PoolPlanner {
             idlePrefillRuns = 0;
             idleDecodeRuns = 0;
         }
-        Action action = action(current, recommended, runThroughput, tReason, runLoad, pReason, dReason);
+        Action action = action(current, recommended, runThroughput, t.reason(), runLoad, l.prefill(), l.decode());
         return Optional.of(new PlannerDecision(++sequence, now, current, recommended,
-                floor == null ? Replicas.ZERO : floor, action, runThroughput ? tReason : notRun(tReason),
-                runLoad ? pReason : notRun(pReason), runLoad ? dReason : notRun(dReason), clamped.outcome(), prediction,
-                new PlannerDecision.Estimates(estTtft, estItl, observedTtft, observedItl, prefillRps, decodeRps)));
+                floor == null ? Replicas.ZERO : floor, action, runThroughput ? t.reason() : notRun(t.reason()),
+                runLoad ? l.prefill() : notRun(l.prefill()), runLoad ? l.decode() : notRun(l.decode()),
+                clamped.outcome(), t.prediction(), new PlannerDecision.Estimates(l.estimatedTtftMs(),
+                        l.estimatedItlMs(), t.observedTtftMs(), t.observedItlMs(), t.prefillRps(), t.decodeRps())));
+    }
+
+    /**
+     * What one run of the throughput loop decided.
+     *
+     * @param target replicas to go to when the load loop is off (it sets the floor otherwise); null = none
+     */
+    private record ThroughputStep(ThroughputReason reason, Replicas target, PlannerDecision.Prediction prediction,
+                                  double observedTtftMs, double observedItlMs, double prefillRps, double decodeRps) {
+
+        static ThroughputStep notRun(PlanningSettings s) {
+            return of(s.throughputScaling() ? ThroughputReason.UNSET : ThroughputReason.DISABLED);
+        }
+
+        static ThroughputStep of(ThroughputReason reason) {
+            return new ThroughputStep(reason, null, PlannerDecision.Prediction.NONE, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN);
+        }
+    }
+
+    /** What one run of the load loop (with the observed-SLO step) decided, on top of the throughput step's target. */
+    private record LoadStep(LoadReason prefill, LoadReason decode, Replicas target, double estimatedTtftMs,
+                            double estimatedItlMs) {
+
+        static LoadStep notRun(PlanningSettings s, Replicas target) {
+            return new LoadStep(initial(s, s.mode().scalesPrefill()), initial(s, s.mode().scalesDecode()), target,
+                    Double.NaN, Double.NaN);
+        }
+
+        static LoadReason initial(PlanningSettings s, boolean scaled) {
+            return s.loadScaling() && scaled ? LoadReason.UNSET : LoadReason.DISABLED;
+        }
+    }
+
+    /** The throughput loop: the traffic window feeds the forecast, the forecast sizes the floor (or the target). */
+    private ThroughputStep throughputStep(Instant now, Replicas current) {
+        lastThroughputRun = now;
+        TrafficSample t = pendingTraffic;
+        pendingTraffic = null;
+        if (t != null) {
+            correction.observe(t.ttftMs(), t.itlMs());
+            if (t.numRequests() == 0) {
+                correction.idleWindow();
+            }
+        }
+        correction.windowEnded();
+        if (t == null) {
+            return ThroughputStep.of(ThroughputReason.NO_TRAFFIC_DATA);
+        }
+        if (Duration.between(t.at(), now).compareTo(settings.maxTrafficAge()) > 0) {
+            return ThroughputStep.of(ThroughputReason.STALE_DATA);
+        }
+        if (!(t = t.normalizeIdle()).valid()) {
+            return ThroughputStep.of(ThroughputReason.NO_TRAFFIC_DATA);
+        }
+        forecast.observe(t.numRequests(), t.isl(), t.osl());
+        TrafficForecast.Next next = forecast.predict();
+        double n = next.requests();
+        double i = next.isl();
+        double o = next.osl();
+        PlannerDecision.Prediction prediction = new PlannerDecision.Prediction(n, i, o, n / t.windowSeconds());
+        if (!Double.isFinite(n) || !Double.isFinite(i) || !Double.isFinite(o)) {
+            return new ThroughputStep(ThroughputReason.PREDICT_FAILED, null, prediction, t.ttftMs(), t.itlMs(),
+                    Double.NaN, Double.NaN);
+        }
+        // throughput_target_utilization: engines planned at that share of their capacity
+        ThroughputCalculator.Result r = throughput.compute(demand(n / settings.throughputUtilization(), i, o,
+                t.windowSeconds()), capacity(), limits(), current);
+        ThroughputReason reason = r.reason();
+        Replicas target = null;
+        if (r.reason() == ThroughputReason.SCALE) {
+            if (settings.loadScaling()) {
+                floor = r.replicas();
+                reason = ThroughputReason.SET_LOWER_BOUND;
+            } else {
+                target = r.replicas();
+            }
+        }
+        return new ThroughputStep(reason, target, prediction, t.ttftMs(), t.itlMs(), rps(r.prefill()), rps(r.decode()));
+    }
+
+    /**
+     * The load loop: per-engine estimates against the SLO (held when the snapshot is not usable), raised to the
+     * throughput floor, then the observed-SLO step on the recent window.
+     */
+    private LoadStep loadStep(Instant now, ReplicaState state, Replicas current, Replicas target) {
+        lastLoadRun = now;
+        LoadReason pReason = LoadStep.initial(settings, settings.mode().scalesPrefill());
+        LoadReason dReason = LoadStep.initial(settings, settings.mode().scalesDecode());
+        double estTtft = Double.NaN;
+        double estItl = Double.NaN;
+        LoadReason guard = loadGuard(now, state);
+        if (guard != null) {
+            pReason = pReason == LoadReason.DISABLED ? pReason : guard;
+            dReason = dReason == LoadReason.DISABLED ? dReason : guard;
+        } else {
+            int p = current.prefill();
+            int d = current.decode();
+            checkAgainstObserved();
+            double cT = correction.ttftFactor();
+            double cI = correction.itlFactor();
+            idlePrefillRuns = allIdle(settings.mode() == PoolMode.AGG ? engines.decode() : engines.prefill())
+                    ? idlePrefillRuns + 1 : 0;
+            idleDecodeRuns = allIdle(engines.decode()) ? idleDecodeRuns + 1 : 0;
+            if (settings.mode().scalesPrefill()) {
+                LoadCalculator.Result r = idle(guardScaleDown(load.prefill(engines.prefill(), p, fpmModel, cT), true),
+                        idlePrefillRuns, p);
+                pReason = r.reason();
+                estTtft = r.maxEstimateMs();
+                p = r.reason().isHold() ? p : r.desired();
+            }
+            if (settings.mode() == PoolMode.AGG) {
+                estTtft = load.prefill(engines.decode(), d, fpmModel, cT).maxEstimateMs();
+                estItl = load.decode(engines.decode(), d, fpmModel, cI).maxEstimateMs();
+                LoadCalculator.Result r = load.agg(engines.decode(), d, fpmModel, cT, cI);
+                r = idle(guardScaleDown(guardScaleDown(r, true), false), idleDecodeRuns, d);
+                dReason = r.reason();
+                d = r.reason().isHold() ? d : r.desired();
+            } else if (settings.mode().scalesDecode()) {
+                LoadCalculator.Result r = idle(guardScaleDown(load.decode(engines.decode(), d, fpmModel, cI), false),
+                        idleDecodeRuns, d);
+                dReason = r.reason();
+                estItl = r.maxEstimateMs();
+                d = r.reason().isHold() ? d : r.desired();
+            }
+            if (floor != null) {
+                if (pReason == LoadReason.SCALE_DOWN && p < floor.prefill()) {
+                    pReason = LoadReason.SCALE_DOWN_CAPPED_BY_THROUGHPUT;
+                }
+                if (dReason == LoadReason.SCALE_DOWN && d < floor.decode()) {
+                    dReason = LoadReason.SCALE_DOWN_CAPPED_BY_THROUGHPUT;
+                }
+                // the floor only ever raises; a held component keeps what runs
+                p = pReason.isHold() ? p : Math.max(p, floor.prefill());
+                d = dReason.isHold() ? d : Math.max(d, floor.decode());
+            }
+            target = new Replicas(settings.mode().scalesPrefill() ? p : current.prefill(),
+                    settings.mode().scalesDecode() ? d : current.decode());
+        }
+        if (settings.observedSloScaling() && fresh(recent, now)) {
+            boolean prefillMissed = observedSlo.prefillMissed(recent, idleTtftMs(recent));
+            boolean decodeMissed = observedSlo.decodeMissed(recent)
+                    || (settings.mode() == PoolMode.AGG && prefillMissed);
+            // the model's sizing only matters for a component that missed
+            Replicas model = prefillMissed || decodeMissed ? neededByModel(recent, current) : Replicas.ZERO;
+            if (settings.mode().scalesPrefill()) {
+                Step st = sloStep(pReason, target.prefill(), current.prefill(), prefillMissed,
+                        serving(engines == null ? null : engines.prefill(), current.prefill()), model.prefill());
+                pReason = st.reason();
+                target = new Replicas(st.replicas(), target.decode());
+            }
+            if (settings.mode().scalesDecode()) {
+                Step st = sloStep(dReason, target.decode(), current.decode(), decodeMissed,
+                        serving(engines == null ? null : engines.decode(), current.decode()), model.decode());
+                dReason = st.reason();
+                target = new Replicas(target.prefill(), st.replicas());
+            }
+        }
+        return new LoadStep(pReason, dReason, target, estTtft, estItl);
     }
 
     private record Step(LoadReason reason, int replicas) {
