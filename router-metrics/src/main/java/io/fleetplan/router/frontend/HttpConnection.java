@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.Future;
@@ -40,6 +41,8 @@ import java.util.function.Consumer;
  * may last minutes) no deadline runs. HTTP versions other than 1.0 and 1.1 get a 505.
  */
 final class HttpConnection extends ChannelInboundHandlerAdapter {
+
+    private static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
 
     /** Where the connection is, for its deadline. */
     private enum Phase { IDLE, HEAD, BODY, BUSY }
@@ -225,6 +228,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         enter(Phase.BUSY, 0);
         if (current != null) {
             // a response is being written on this connection: it cannot be interleaved with another
+            LOG.log(System.Logger.Level.WARNING, "closing connection " + channel.remoteAddress() + " while a response "
+                    + "is written: the next request on it failed (" + e.getMessage() + ")");
             channel.close();
             return;
         }
@@ -257,7 +262,12 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // connection reset and the like: the client is gone; channelInactive cancels its request
+        // connection reset and the like: the client is gone; channelInactive cancels its request. Anything else
+        // closes a connection a client may still wait on (it sees the connection end with no response): say so
+        if (!(cause instanceof IOException)) {
+            LOG.log(System.Logger.Level.WARNING, "closing connection " + ctx.channel().remoteAddress() + " ("
+                    + phase + (current != null ? ", a response in progress" : "") + ") after an error", cause);
+        }
         ctx.close();
     }
 }
