@@ -275,29 +275,20 @@ public final class KubernetesExecutor implements ScaleExecutor {
     public void watch(ChangeListener listener) {
         for (String ns : namespaces) {
             if (servesDgds(ns)) {
-                inform(dgds, ns, dgd -> observeLater(ns, dgd.getMetadata().getName(), listener), dgd -> {
+                inform(dgds, ns, dgd -> observeLater(ns, dgd.getMetadata().getName(), null, listener), dgd -> {
                     for (DgdComponents.Component c : DgdComponents.read(dgd.getAdditionalProperties())) {
                         listener.removed(new TargetKey(ns, dgd.getMetadata().getName(), c.name()));
                     }
                 });
             }
-            // a scale target changed (e.g. someone else wrote its replicas): re-read the DGD it belongs to, or the
-            // target itself when it describes its own pool
-            Consumer<GenericKubernetesResource> refresh = t -> {
-                String dgd = dgdOf(t);
-                if (dgd != null) {
-                    observeLater(ns, dgd, listener);
-                }
-            };
-            Consumer<GenericKubernetesResource> gone = t -> {
-                refresh.accept(t);
-                DescribedTargets.read(ns, t).ifPresent(d -> io.execute(() -> {
-                    if (getDgd(ns, d.key().graphDeploymentName()) == null) {
-                        listener.removed(d.key());
-                    }
-                }));
-            };
-            inform(targets, ns, refresh, gone);
+            // a scale target changed (e.g. someone else wrote its replicas): re-read the DGD it belongs to, or read
+            // the target itself when it describes its own pool; a deleted self-described target is a removed one
+            inform(targets, ns, t -> observeTargetLater(ns, t, listener), t -> DescribedTargets.read(ns, t)
+                    .ifPresentOrElse(d -> io.execute(() -> {
+                        if (getDgd(ns, d.key().graphDeploymentName()) == null) {
+                            listener.removed(d.key());
+                        }
+                    }), () -> observeTargetLater(ns, t, listener)));
         }
     }
 
@@ -334,23 +325,30 @@ public final class KubernetesExecutor implements ScaleExecutor {
         }, resyncMillis));
     }
 
-    // informer callbacks must not block: read the DGD and its scale targets on an I/O thread
-    private void observeLater(String ns, String dgdName, ChangeListener listener) {
+    /**
+     * Re-reads a pool on an I/O thread (informer callbacks must not block): the DGD's targets, or, with no DGD and a
+     * self-described {@code target} from the event, that target as the event shows it (null: a DGD event).
+     */
+    private void observeLater(String ns, String dgdName, GenericKubernetesResource target, ChangeListener listener) {
         io.execute(() -> {
             try {
                 GenericKubernetesResource dgd = getDgd(ns, dgdName);
                 if (dgd != null) {
                     observe(ns, dgd).forEach(listener::changed);
-                } else if (!adapterMode()) {
-                    for (GenericKubernetesResource t : client.genericKubernetesResources(targets).inNamespace(ns).list().getItems()) {
-                        DescribedTargets.read(ns, t).filter(d -> d.key().graphDeploymentName().equals(dgdName))
-                                .ifPresent(d -> listener.changed(observeDescribed(d, t)));
-                    }
+                } else if (target != null && !adapterMode()) {
+                    DescribedTargets.read(ns, target).ifPresent(d -> listener.changed(observeDescribed(d, target)));
                 }
             } catch (RuntimeException e) {
                 LOG.warning("cannot observe DGD " + ns + "/" + dgdName + ": " + e.getMessage());
             }
         });
+    }
+
+    private void observeTargetLater(String ns, GenericKubernetesResource t, ChangeListener listener) {
+        String dgdName = dgdOf(t);
+        if (dgdName != null) {
+            observeLater(ns, dgdName, t, listener);
+        }
     }
 
     private static String dgdOf(GenericKubernetesResource t) {

@@ -4,9 +4,14 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fleetplan.common.config.ConfigLoader;
+import io.fleetplan.common.time.Scheduler;
+import io.fleetplan.global.config.GlobalPlannerConfig;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** CRDs from the fleetplan-crds chart and a prefill/decode pool DGD with its DGDSAs, for the fabric8 CRUD mock server. */
@@ -91,5 +96,12 @@ public final class KubeFixtures {
             services.put(service, Map.of("replicas", replicas, "readyReplicas", ready, "availableReplicas", ready));
             return r;
         });
+    }
+
+    /** An executor on the default config (DGDSA /scale) watching {@link #NS}, settling within 20 s, polling every 50 ms. */
+    public static KubernetesExecutor executor(KubernetesClient client, Scheduler scheduler) {
+        GlobalPlannerConfig cfg = ConfigLoader.parse("", "t.yaml", GlobalPlannerConfig.class);
+        return new KubernetesExecutor(client, cfg.executor().kubernetes(), List.of(NS), scheduler,
+                Duration.ofSeconds(20), Duration.ofMillis(50));
     }
 }

@@ -4,14 +4,10 @@ import static io.fleetplan.global.executor.kubernetes.KubeFixtures.NS;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.common.time.WallClockScheduler;
 import io.fleetplan.global.arbiter.TargetKey;
-import io.fleetplan.global.config.GlobalPlannerConfig;
 import io.fleetplan.global.executor.ScaleExecutor;
 import io.fleetplan.global.executor.ScaleExecutorContract;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -35,9 +31,7 @@ class KubernetesExecutorContractIT extends ScaleExecutorContract {
 
     @Override
     protected ScaleExecutor create() {
-        GlobalPlannerConfig cfg = ConfigLoader.parse("", "t.yaml", GlobalPlannerConfig.class);
-        return new KubernetesExecutor(client, cfg.executor().kubernetes(), List.of(NS), scheduler,
-                Duration.ofSeconds(20), Duration.ofMillis(50));
+        return KubeFixtures.executor(client, scheduler);
     }
 
     @Override

@@ -57,9 +57,7 @@ class KubernetesExecutorIT {
     }
 
     private KubernetesExecutor executor() {
-        GlobalPlannerConfig cfg = ConfigLoader.parse("", "t.yaml", GlobalPlannerConfig.class);
-        return new KubernetesExecutor(client, cfg.executor().kubernetes(), List.of(NS), scheduler,
-                Duration.ofSeconds(20), Duration.ofMillis(50));
+        return KubeFixtures.executor(client, scheduler);
     }
 
     private static final class Recorder implements ScaleExecutor.Listener {
