@@ -63,7 +63,7 @@ public final class FrontendServer implements AutoCloseable {
         metrics.exportModelConfig(pools::workerLoads, config.maxPromptTokens(),
                 Math.max(0, config.globalRouter().allPools().size() - 1));
         this.flow = new GenerationFlow(new PoolSelector(config.globalRouter()), pools, config.retryAfterSeconds(),
-                Duration.ofMillis(config.unreadyWaitMs()),
+                UnreadyWait.wall(Duration.ofMillis(config.unreadyWaitMs())),
                 metrics::migrated);
         this.parser = new RequestParser(RequestParser.mapper(), config.model(), config.maxPromptTokens(),
                 config.maxTokensLimit());

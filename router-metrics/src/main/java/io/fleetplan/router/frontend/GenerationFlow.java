@@ -18,7 +18,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -66,15 +66,15 @@ final class GenerationFlow {
     private final PoolSelector selector;
     private final PoolClients pools;
     private final int retryAfterSeconds;
-    private final Duration unreadyWait;
+    private final UnreadyWait unreadyWait;
     private final Runnable migrated;
     private final AtomicLong ids = new AtomicLong();
 
     /**
-     * @param unreadyWait how long a request waits for a servable pool before its 503 (zero: no wait)
+     * @param unreadyWait holds a request that finds no servable pool before its 503 (a zero limit: no wait)
      * @param migrated    told each time a request moves to another pool after its pool failed before a token
      */
-    GenerationFlow(PoolSelector selector, PoolClients pools, int retryAfterSeconds, Duration unreadyWait,
+    GenerationFlow(PoolSelector selector, PoolClients pools, int retryAfterSeconds, UnreadyWait unreadyWait,
             Runnable migrated) {
         this.selector = selector;
         this.pools = pools;
@@ -87,14 +87,17 @@ final class GenerationFlow {
         PoolAttempts attempts = new PoolAttempts(selector, new PoolQuery(job.promptTokens().length,
                 job.ttftTargetMs(), job.itlTargetMs(), job.priority()), retryAfterSeconds);
         StatusRuntimeException last = null;
-        long waitUntil = System.nanoTime() + unreadyWait.toNanos();
+        Instant waitUntil = unreadyWait.deadline();
         while (attempts.mayAttempt()) {
             PoolPlan plan = attempts.plan(pools::ready);
             if (!plan.servable()) {
                 // readiness is polled: before answering 503, ask the routers once more, then wait for a pool
                 pools.pollIfOlderThan(100);
                 plan = attempts.replan(pools::ready);
-                plan = awaitServable(attempts, plan, waitUntil);
+                plan = unreadyWait.await(plan, waitUntil, () -> {
+                    pools.pollIfOlderThan(UnreadyWait.POLL.toMillis());
+                    return attempts.replanAfterWait(pools::ready);
+                });
             }
             if (!plan.servable()) {
                 String why = last == null ? "" : " (last error: " + last.getStatus().getDescription() + ")";
@@ -156,26 +159,6 @@ final class GenerationFlow {
         }
         throw ApiError.unavailable("No pool could serve the request (last error: "
                 + (last == null ? "none" : last.getStatus().getDescription()) + ")", retryAfterSeconds);
-    }
-
-    /**
-     * Holds a request that found no pool of its role ready until {@code waitUntil} (unready_wait_ms after it
-     * arrived), asking the routers again every 100 ms; a pool it failed on for want of a ready worker is taken back
-     * once it has one. While a LocalRouter or a pool's last worker restarts, requests wait for it instead of failing
-     * (this runs on the request's own virtual thread).
-     */
-    private PoolPlan awaitServable(PoolAttempts attempts, PoolPlan plan, long waitUntil) {
-        while (!plan.servable() && System.nanoTime() - waitUntil < 0) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return plan;
-            }
-            pools.pollIfOlderThan(100);
-            plan = attempts.replanAfterWait(pools::ready);
-        }
-        return plan;
     }
 
     private static PoolAttempts.Failure failure(StatusRuntimeException e) {
