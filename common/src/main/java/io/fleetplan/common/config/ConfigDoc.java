@@ -10,4 +10,10 @@ import java.lang.annotation.Target;
 @Target({ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD})
 public @interface ConfigDoc {
     String value();
+
+    /**
+     * How the default reads in the reference when it is not a constant (it depends on the machine or on other
+     * fields, or the field is required); empty = the value of an instance built from the kind's reference example.
+     */
+    String shownDefault() default "";
 }

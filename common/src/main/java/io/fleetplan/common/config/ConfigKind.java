@@ -22,6 +22,14 @@ public interface ConfigKind {
      */
     int score(Set<String> topLevelKeys);
 
+    /**
+     * The smallest valid file of this kind (YAML), from which the reference's default column is read: a field it
+     * sets is shown as required. {@code {}} for kinds whose every field has a default.
+     */
+    default String referenceExample() {
+        return "{}";
+    }
+
     /** Loads and validates; throws {@link ConfigException}. */
     default Object load(Path file) {
         return ConfigLoader.load(file, recordType());

@@ -1,5 +1,6 @@
 package io.fleetplan.common.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,13 +30,14 @@ public final class ConfigReference {
         sb.append("`./fleetplan config validate FILE`.\n");
         for (ConfigKind kind : kinds) {
             sb.append("\n## `").append(kind.name()).append("` (").append(kind.recordType().getSimpleName()).append(")\n\n");
-            JsonNode defaults = defaults(kind.recordType());
-            table(sb, kind.recordType(), defaults, "");
+            JsonNode example = example(kind);
+            JsonNode defaults = defaults(kind);
+            table(sb, kind.recordType(), defaults, example, "");
         }
         return sb.toString();
     }
 
-    private static void table(StringBuilder sb, Class<?> type, JsonNode defaults, String prefix) {
+    private static void table(StringBuilder sb, Class<?> type, JsonNode defaults, JsonNode example, String prefix) {
         ObjectMapper mapper = ConfigLoader.yamlMapper();
         if (prefix.isEmpty()) {
             sb.append("| field | type | default | notes |\n|---|---|---|---|\n");
@@ -49,10 +51,13 @@ public final class ConfigReference {
             JsonNode def = defaults == null ? null : defaults.get(prop.getName());
             String aliases = prop.findAliases().stream().map(PropertyName::getSimpleName).map(a -> "`" + a + "`")
                     .collect(Collectors.joining(", "));
-            String doc = doc(type, prop.getInternalName());
+            ConfigDoc annotation = annotation(type, prop.getInternalName());
+            String doc = annotation == null ? "" : annotation.value();
+            String shown = annotation != null && !annotation.shownDefault().isEmpty() ? annotation.shownDefault()
+                    : example != null && example.has(prop.getName()) ? "required" : renderDefault(def);
             String notes = doc + (aliases.isEmpty() ? "" : (doc.isEmpty() ? "" : " ") + "Also read as " + aliases + ".");
             sb.append("| `").append(name).append("` | ").append(typeName(t)).append(" | ")
-                    .append(renderDefault(def)).append(" | ").append(notes.replace("|", "\\|")).append(" |\n");
+                    .append(shown).append(" | ").append(notes.replace("|", "\\|")).append(" |\n");
             Class<?> raw = t.getRawClass();
             if (raw.isRecord()) {
                 nested.add(raw);
@@ -64,31 +69,50 @@ public final class ConfigReference {
             }
         }
         for (int i = 0; i < nested.size(); i++) {
-            JsonNode d = defaults == null ? null : defaults.at("/" + nestedNames.get(i).substring(prefix.length()).replace(".", "/"));
-            table(sb, nested.get(i), d == null || d.isMissingNode() || !d.isObject() ? null : d, nestedNames.get(i) + ".");
+            String pointer = "/" + nestedNames.get(i).substring(prefix.length()).replace(".", "/");
+            JsonNode d = defaults == null ? null : defaults.at(pointer);
+            JsonNode e = example == null ? null : example.at(pointer);
+            table(sb, nested.get(i), d == null || d.isMissingNode() || !d.isObject() ? itemDefaults(nested.get(i)) : d,
+                    e == null || !e.isObject() ? null : e, nestedNames.get(i) + ".");
         }
     }
 
-    private static String doc(Class<?> type, String component) {
+    private static ConfigDoc annotation(Class<?> type, String component) {
         if (!type.isRecord()) {
-            return "";
+            return null;
         }
         for (RecordComponent rc : type.getRecordComponents()) {
             if (rc.getName().equals(component)) {
-                ConfigDoc d = rc.getAnnotation(ConfigDoc.class);
-                return d == null ? "" : d.value();
+                return rc.getAnnotation(ConfigDoc.class);
             }
         }
-        return "";
+        return null;
     }
 
-    private static JsonNode defaults(Class<?> type) {
+    private static JsonNode example(ConfigKind kind) {
         try {
-            Object value = ConfigLoader.parse("{}", "defaults", type);
-            return ConfigLoader.yamlMapper().valueToTree(value);
-        } catch (RuntimeException e) {
-            // a kind with required fields has no all-defaults instance; its table shows no defaults
+            return ConfigLoader.yamlMapper().readTree(kind.referenceExample());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("reference example of config kind " + kind.name() + " is not YAML", e);
+        }
+    }
+
+    /** A list item or map value has no defaults in its parent's: those of an empty item, when that is valid. */
+    private static JsonNode itemDefaults(Class<?> type) {
+        try {
+            return ConfigLoader.yamlMapper().valueToTree(ConfigLoader.parse("{}", "defaults", type));
+        } catch (ConfigException e) {
             return null;
+        }
+    }
+
+    private static JsonNode defaults(ConfigKind kind) {
+        try {
+            Object value = ConfigLoader.parse(kind.referenceExample(), "defaults", kind.recordType());
+            return ConfigLoader.yamlMapper().valueToTree(value);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("reference example of config kind " + kind.name() + " is invalid: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -48,6 +48,19 @@ public final class RouterConfigKinds {
                     "decode_pool_dynamo_namespaces", "prefill_pool_selection_strategy",
                     "decode_pool_selection_strategy", "num_agg_pools", "agg_pool_selection_strategy");
         }
+        @Override public String referenceExample() {
+            return """
+                    num_prefill_pools: 1
+                    num_decode_pools: 1
+                    prefill_pool_dynamo_namespaces: [prefill]
+                    decode_pool_dynamo_namespaces: [decode]
+                    prefill_pool_selection_strategy: {isl_min: 0, isl_max: 32000, isl_resolution: 1, ttft_min: 10,
+                      ttft_max: 3000, ttft_resolution: 1, prefill_pool_mapping: [[0]]}
+                    decode_pool_selection_strategy: {context_length_min: 0, context_length_max: 32000,
+                      context_length_resolution: 1, itl_min: 5, itl_max: 100, itl_resolution: 1,
+                      decode_pool_mapping: [[0]]}
+                    """;
+        }
         @Override public String summary(Object config) {
             GlobalRouterConfig c = (GlobalRouterConfig) config;
             return "global-router config OK: mode=" + c.mode() + ", pools=" + c.allPools()
@@ -62,6 +75,9 @@ public final class RouterConfigKinds {
         @Override public int score(Set<String> keys) {
             return 10 * hits(keys, "pool_routers", "global_router", "max_prompt_tokens", "retry_after_seconds")
                     + 2 * hits(keys, "model", "http_port", "dynamo_namespace");
+        }
+        @Override public String referenceExample() {
+            return "pool_routers: {agg: '127.0.0.1:9000'}";
         }
         @Override public String summary(Object config) {
             FrontendConfig c = (FrontendConfig) config;

@@ -1,6 +1,7 @@
 package io.fleetplan.router.frontend;
 
 import io.fleetplan.common.config.ConfigChecks;
+import io.fleetplan.common.config.ConfigDoc;
 import io.fleetplan.router.global.GlobalRouterConfig;
 import io.fleetplan.router.global.PoolAttempts;
 import java.util.LinkedHashMap;
@@ -9,28 +10,29 @@ import java.util.Map;
 
 /**
  * The Frontend + GlobalRouter config file.
- *
- * @param model             served model name (the OpenAI "model"; label {@code model})
- * @param dynamoNamespace   label {@code dynamo_namespace} on dynamo_frontend_* metrics
- * @param host              HTTP bind address (127.0.0.1)
- * @param httpPort          HTTP port (8000; 0 = any free port)
- * @param poolRouters       pool namespace -> LocalRouter gRPC address (host:port)
- * @param globalRouter      pool choice; null with one pool = that pool, aggregated
- * @param maxPromptTokens   longer prompts are rejected with 400 (131072)
- * @param maxTokensLimit    largest max_tokens accepted (32768)
- * @param retryAfterSeconds Retry-After on 503 when no pool can serve (1)
- * @param poolPollMs        how often pool readiness is refreshed from the LocalRouters (250)
- * @param routerTokenFile   file with the pools' shared token, sent on ListWorkers (routers started with
- *                          --worker-token-file refuse it otherwise); null = none
- * @param http              body limit and connection timeouts ({@link HttpLimits}; defaults when absent)
- * @param unreadyWaitMs     how long a request waits for a pool of its role to have a ready worker before it is
- *                          answered 503 (0 = at once, as Dynamo's frontend does; fleetplan's stacks hold requests
- *                          while a LocalRouter or the last worker of a pool is being restarted)
  */
-public record FrontendConfig(String model, String dynamoNamespace, String host, Integer httpPort,
-                             Map<String, String> poolRouters, GlobalRouterConfig globalRouter,
-                             Integer maxPromptTokens, Integer maxTokensLimit, Integer retryAfterSeconds,
-                             Integer poolPollMs, String routerTokenFile, HttpLimits http, Integer unreadyWaitMs) {
+public record FrontendConfig(
+        @ConfigDoc("Served model name (the OpenAI 'model'; label model).")
+        String model,
+        @ConfigDoc("Label dynamo_namespace on the dynamo_frontend_* metrics.") String dynamoNamespace,
+        @ConfigDoc("HTTP bind address.") String host,
+        @ConfigDoc("HTTP port; 0 = any free port.") Integer httpPort,
+        @ConfigDoc("Pool namespace -> its LocalRouter's gRPC address (host:port); at least one.")
+        Map<String, String> poolRouters,
+        @ConfigDoc(value = "Pool choice (Dynamo's GlobalRouter config, the global-router kind); absent with one pool ="
+                + " that pool in agg mode; required with more than one.",
+                shownDefault = "one agg pool")
+        GlobalRouterConfig globalRouter,
+        @ConfigDoc("Longer prompts are rejected with 400.") Integer maxPromptTokens,
+        @ConfigDoc("Largest max_tokens accepted; larger is a 400.") Integer maxTokensLimit,
+        @ConfigDoc("Retry-After (seconds) on a 503 when no pool can serve.") Integer retryAfterSeconds,
+        @ConfigDoc("How often pool readiness is refreshed from the LocalRouters (ms).") Integer poolPollMs,
+        @ConfigDoc("File with the pools' shared token, sent on ListWorkers (routers started with a worker token "
+                + "refuse calls without it); null = none.") String routerTokenFile,
+        @ConfigDoc("Body limit and connection timeouts.") HttpLimits http,
+        @ConfigDoc("How long (ms) a request waits for a pool of its role to have a ready worker before its 503; 0 = "
+                + "at once, as Dynamo's frontend does (fleetplan up and the Helm chart use 15000).")
+        Integer unreadyWaitMs) {
 
     public FrontendConfig(String model, String dynamoNamespace, String host, Integer httpPort,
             Map<String, String> poolRouters, GlobalRouterConfig globalRouter, Integer maxPromptTokens,

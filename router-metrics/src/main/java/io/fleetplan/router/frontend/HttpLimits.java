@@ -1,21 +1,22 @@
 package io.fleetplan.router.frontend;
 
 import io.fleetplan.common.config.ConfigChecks;
+import io.fleetplan.common.config.ConfigDoc;
 
 /**
  * What one client connection may cost the Frontend ({@code http:} in the Frontend config). Without these a
  * body just under a large limit ran a 256 MB Frontend out of memory (the body is held, copied and parsed into
  * a tree), and connections that drip-fed their headers stayed open for as long as the client liked.
- *
- * @param maxBodyBytes    largest request body; a larger one is answered 413 (default: heap / 64, between 1 and
- *                        16 MiB: 4 MiB at the 256 MB heap of {@code fleetplan up}; a prompt at the default
- *                        131072-token limit is under 1 MB as token ids, about 0.5 MB as text)
- * @param headerTimeoutMs a request line and its headers must arrive within this from their first byte (or from
- *                        the connection's accept): else 408 and close (10000)
- * @param bodyTimeoutMs   the whole body must arrive within this after the headers: else 408 and close (30000)
- * @param idleTimeoutMs   a connection with no request in progress closes after this long (keep-alive; 60000)
  */
-public record HttpLimits(Integer maxBodyBytes, Integer headerTimeoutMs, Integer bodyTimeoutMs, Integer idleTimeoutMs) {
+public record HttpLimits(
+        @ConfigDoc(value = "Largest request body (bytes); a larger one is answered 413.",
+                shownDefault = "heap / 64 within 1..16 MiB") Integer maxBodyBytes,
+        @ConfigDoc("A request line and headers must arrive within this (ms) of their first byte (or of the accept): "
+                + "else 408 and close.") Integer headerTimeoutMs,
+        @ConfigDoc("The whole body must arrive within this (ms) after the headers: else 408 and close.")
+        Integer bodyTimeoutMs,
+        @ConfigDoc("A keep-alive connection with no request in progress closes after this (ms).")
+        Integer idleTimeoutMs) {
 
     private static final int MIB = 1024 * 1024;
 

@@ -1,6 +1,7 @@
 package io.fleetplan.router.global;
 
 import io.fleetplan.common.config.ConfigChecks;
+import io.fleetplan.common.config.ConfigDoc;
 import java.util.List;
 
 /**
@@ -11,16 +12,38 @@ import java.util.List;
  * used. {@code enforce_disagg} (fleetplan's name for DYN_ENFORCE_DISAGG): when no prefill pool is ready, fail
  * instead of serving decode-only.
  */
-public record GlobalRouterConfig(String mode,
-                                 Integer numPrefillPools, Integer numDecodePools,
-                                 List<String> prefillPoolDynamoNamespaces, List<String> decodePoolDynamoNamespaces,
-                                 List<Integer> prefillPoolPriorities, List<Integer> decodePoolPriorities,
-                                 Boolean enablePriorityRetry,
-                                 PrefillStrategy prefillPoolSelectionStrategy,
-                                 DecodeStrategy decodePoolSelectionStrategy,
-                                 Integer numAggPools, List<String> aggPoolDynamoNamespaces,
-                                 List<Integer> aggPoolPriorities, AggStrategy aggPoolSelectionStrategy,
-                                 Double defaultTtftTarget, Double defaultItlTarget, Boolean enforceDisagg) {
+public record GlobalRouterConfig(
+        @ConfigDoc(value = "disagg (prefill and decode pools) or agg (aggregated pools).", shownDefault = "`disagg`")
+        String mode,
+        @ConfigDoc(value = "Number of prefill pools.", shownDefault = "required (disagg)") Integer numPrefillPools,
+        @ConfigDoc(value = "Number of decode pools.", shownDefault = "required (disagg)") Integer numDecodePools,
+        @ConfigDoc(value = "Dynamo namespace of each prefill pool, by index.", shownDefault = "required (disagg)")
+        List<String> prefillPoolDynamoNamespaces,
+        @ConfigDoc(value = "Dynamo namespace of each decode pool, by index.", shownDefault = "required (disagg)")
+        List<String> decodePoolDynamoNamespaces,
+        @ConfigDoc(value = "Priority of each prefill pool (lower = faster pool).", shownDefault = "pool index")
+        List<Integer> prefillPoolPriorities,
+        @ConfigDoc(value = "Priority of each decode pool (lower = faster pool).", shownDefault = "pool index")
+        List<Integer> decodePoolPriorities,
+        @ConfigDoc("When a pool fails before anything is streamed, retry progressively faster pools (prefill and "
+                + "decode independently).") Boolean enablePriorityRetry,
+        @ConfigDoc(value = "Grid: prompt length (tokens) x TTFT target (ms) -> prefill pool index.",
+                shownDefault = "required (disagg)") PrefillStrategy prefillPoolSelectionStrategy,
+        @ConfigDoc(value = "Grid: context length (tokens) x ITL target (ms) -> decode pool index.",
+                shownDefault = "required (disagg)") DecodeStrategy decodePoolSelectionStrategy,
+        @ConfigDoc(value = "Number of aggregated pools.", shownDefault = "required (agg)") Integer numAggPools,
+        @ConfigDoc(value = "Dynamo namespace of each aggregated pool, by index.", shownDefault = "required (agg)")
+        List<String> aggPoolDynamoNamespaces,
+        @ConfigDoc(value = "Priority of each aggregated pool (lower = faster pool).", shownDefault = "pool index")
+        List<Integer> aggPoolPriorities,
+        @ConfigDoc(value = "Grid: TTFT target (ms) x ITL target (ms) -> aggregated pool index.",
+                shownDefault = "required (agg)") AggStrategy aggPoolSelectionStrategy,
+        @ConfigDoc(value = "TTFT target (ms) of a request that names none (Dynamo's --default-ttft-target).",
+                shownDefault = "middle of the grid's range") Double defaultTtftTarget,
+        @ConfigDoc(value = "ITL target (ms) of a request that names none (Dynamo's --default-itl-target).",
+                shownDefault = "middle of the grid's range") Double defaultItlTarget,
+        @ConfigDoc("fleetplan's name for DYN_ENFORCE_DISAGG: with no prefill pool ready, fail instead of serving "
+                + "decode-only.") Boolean enforceDisagg) {
 
     public static final List<String> MODES = List.of("disagg", "agg");
 

@@ -1,12 +1,19 @@
 package io.fleetplan.router.global;
 
 import io.fleetplan.common.config.ConfigChecks;
+import io.fleetplan.common.config.ConfigDoc;
 
 /**
  * Dynamo GlobalRouter priority rule: a request whose priority lies in [min_priority, max_priority] goes to
  * target_pool (an index into the pool list), whatever the grid says. The first matching rule wins.
  */
-public record PriorityOverride(Integer minPriority, Integer maxPriority, Integer targetPool) {
+public record PriorityOverride(
+        @ConfigDoc(value = "Lowest priority the rule matches (inclusive).", shownDefault = "required")
+        Integer minPriority,
+        @ConfigDoc(value = "Highest priority the rule matches (inclusive).", shownDefault = "required")
+        Integer maxPriority,
+        @ConfigDoc(value = "Index of the pool the matching requests go to.", shownDefault = "required")
+        Integer targetPool) {
 
     public PriorityOverride {
         ConfigChecks c = new ConfigChecks();
