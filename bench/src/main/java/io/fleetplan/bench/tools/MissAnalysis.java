@@ -23,7 +23,7 @@ import java.util.Locale;
  * Developer tool (not a test): where a policy's SLO misses come from. Runs the policy beside static-peak and the
  * oracle and prints, per window of arrivals, the misses by kind (TTFT, ITL, failed), the misses static-peak does
  * not have, and the policy's ready/target replicas per pool.
- * {@code java -cp cli/target/fleetplan.jar:sim/target/test-classes io.fleetplan.bench.tools.MissAnalysis TRACE SCALE [STACK] [POLICY] [WINDOW_S]}
+ * {@code java -cp cli/target/fleetplan.jar io.fleetplan.bench.tools.MissAnalysis TRACE SCALE [STACK] [POLICY] [WINDOW_S]}
  */
 public final class MissAnalysis {
 
@@ -35,7 +35,14 @@ public final class MissAnalysis {
         return base.variant(spec, java.util.Map.of(), java.util.Map.of(), m, m);
     }
 
+    static final String USAGE = "usage: java -cp cli/target/fleetplan.jar io.fleetplan.bench.tools.MissAnalysis"
+            + " TRACE SCALE [STACK_YAML|-] [POLICY|NAME@MARGIN|static:N,M|sched:...] [WINDOW_S]";
+
     public static void main(String[] a) throws Exception {
+        if (a.length < 2) {
+            System.err.println(USAGE);
+            System.exit(2);
+        }
         Trace trace = TraceReader.read(Path.of(a[0]), null, TraceOptions.DEFAULTS.withRateScale(Double.parseDouble(a[1])));
         StackConfig stack = a.length > 2 && !a[2].equals("-")
                 ? ConfigLoader.parse(Files.readString(Path.of(a[2])), a[2], StackConfig.class) : StackDefaults.replayStack();

@@ -32,14 +32,21 @@ import java.util.concurrent.Future;
  * Prints per scale and policy the attainment (also among the feasible requests, see {@link Feasibility}),
  * GPU-hours, the ratio to the oracle's GPU-hours and the scale events.
  * <pre>
- * java -cp ... io.fleetplan.bench.tools.Sweep TRACE STACK|- SCALE[,SCALE...] [VARIANT ...]
+ * java -cp cli/target/fleetplan.jar io.fleetplan.bench.tools.Sweep TRACE STACK|- SCALE[,SCALE...] [VARIANT ...]
  *   VARIANT = name:key=value;key=value  keys: a.FIELD (every pool), p.FIELD (prefill/agg pools), ttft_margin,
  *   itl_margin; FIELD a PlannerConfig field (snake_case); "default" = fleetplan's default unchanged
  * </pre>
  */
 public final class Sweep {
 
+    static final String USAGE = "usage: java -cp cli/target/fleetplan.jar io.fleetplan.bench.tools.Sweep"
+            + " TRACE STACK_YAML|/stacks/NAME.yaml|- SCALE[,SCALE...] [name:key=value;key=value ...]";
+
     public static void main(String[] a) throws Exception {
+        if (a.length < 3) {
+            System.err.println(USAGE);
+            System.exit(2);
+        }
         Path tracePath = Path.of(a[0]);
         StackConfig stack = a[1].equals("-") ? StackDefaults.replayStack()
                 : a[1].startsWith("/stacks/") ? StackDefaults.load(a[1])
