@@ -6,7 +6,7 @@ import io.fleetplan.pool.core.MetricsSource;
 import io.fleetplan.pool.core.TrafficSample;
 import io.fleetplan.pool.perf.Fpm;
 import io.fleetplan.pool.scaling.EngineLoad;
-import io.fleetplan.sim.replay.ForwardPassFpm;
+import io.fleetplan.sim.replay.ForwardPasses;
 import io.fleetplan.sim.replay.SimPool;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +49,7 @@ final class PoolMetricsSource implements MetricsSource {
     }
 
     private void onFpm(String worker, ForwardPass f) {
-        fpms.add(ForwardPassFpm.of(worker, f));
+        fpms.add(ForwardPasses.fpm(worker, f));
     }
 
     /**

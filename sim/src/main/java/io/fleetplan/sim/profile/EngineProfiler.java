@@ -10,7 +10,7 @@ import io.fleetplan.mocker.engine.ForwardPass;
 import io.fleetplan.mocker.engine.MockEngine;
 import io.fleetplan.pool.perf.Fpm;
 import io.fleetplan.pool.perf.ProfileData;
-import io.fleetplan.sim.replay.ForwardPassFpm;
+import io.fleetplan.sim.replay.ForwardPasses;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -122,7 +122,7 @@ public final class EngineProfiler {
         @Override
         public void onForwardPass(ForwardPass f) {
             if (f.wallTime() > 0) {
-                fpms.add(ForwardPassFpm.of("profile", f));
+                fpms.add(ForwardPasses.fpm("profile", f));
             }
         }
 

@@ -12,7 +12,7 @@ import io.fleetplan.pool.core.EngineSnapshot;
 import io.fleetplan.pool.perf.EngineLimits;
 import io.fleetplan.pool.perf.Fpm;
 import io.fleetplan.pool.scaling.EngineLoad;
-import io.fleetplan.sim.replay.ForwardPassFpm;
+import io.fleetplan.sim.replay.ForwardPasses;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +50,7 @@ final class MockerPool {
         @Override
         public void onForwardPass(ForwardPass f) {
             last = f;
-            fpms.add(ForwardPassFpm.of(id, f));
+            fpms.add(ForwardPasses.fpm(id, f));
         }
 
         @Override
@@ -123,11 +123,7 @@ final class MockerPool {
             if (w.draining) {
                 continue;
             }
-            ForwardPass f = w.last;
-            int running = w.engine.load().numRunning();
-            loads.add(f == null ? new EngineLoad(w.id, 0, 0, 0, 0, limits, running)
-                    : new EngineLoad(w.id, f.dpRank(), f.queued().sumPrefillTokens(), f.scheduled().sumDecodeKvTokens(),
-                            f.queued().sumDecodeKvTokens(), limits, running));
+            loads.add(ForwardPasses.load(w.id, w.last, limits, w.engine.load().numRunning()));
         }
         return new EngineSnapshot(now, List.of(), loads);
     }
