@@ -32,7 +32,11 @@ class CommandTreeHelpTest {
         // the tree as the jar assembles it: built-in commands and the modules' contributions
         assertThat(paths).contains(List.of("config", "validate"), List.of("config", "reference"), List.of("bench"),
                 List.of("version"), List.of("bench", "replay"), List.of("replay"), List.of("load"), List.of("up"),
-                List.of("mocker"), List.of("global-planner"), List.of("pool-planner"), List.of("frontend"));
+                List.of("mocker"), List.of("global-planner"), List.of("pool-planner"), List.of("frontend"),
+                List.of("profile"));
+        // the bench module's commands, which reach the jar only through cli's runtime dependency on it
+        assertThat(paths).contains(List.of("bench", "global-planner"), List.of("bench", "engine"),
+                List.of("bench", "predictors"), List.of("bench", "router"), List.of("bench", "replay"));
         List<String> failures = new ArrayList<>();
         for (List<String> path : paths) {
             StringWriter out = new StringWriter();

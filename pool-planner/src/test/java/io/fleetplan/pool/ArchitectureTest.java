@@ -42,6 +42,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void noPoolClassRunsTheMocker() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("io.fleetplan.mocker..")
+                .because("the pool planner reads engines through metrics and profile files; what runs a mocker engine"
+                        + " (profiling, the step-response pool) sits next to the simulator, and mocker-worker is on"
+                        + " this module's classpath for its router ITs only")
+                .check(CLASSES);
+    }
+
+    @Test
     void packagesHaveNoCycles() {
         slices().matching("io.fleetplan.pool.(*)..").should().beFreeOfCycles().check(CLASSES);
     }

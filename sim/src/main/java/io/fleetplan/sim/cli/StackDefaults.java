@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 /** The embedded replay stack ({@code stacks/replay-default.yaml}), used when no {@code --config} is given. */
 public final class StackDefaults {
 
-    static final String RESOURCE = "/stacks/replay-default.yaml";
+    public static final String RESOURCE = "/stacks/replay-default.yaml";
 
     private StackDefaults() {
     }

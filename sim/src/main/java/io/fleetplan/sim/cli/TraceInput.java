@@ -12,15 +12,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The {@code --trace/--format/--rate-scale/--time-window/--skip-bad-rows} flags, turned into a {@link Trace}. */
-final class TraceInput {
+/**
+ * The {@code --trace/--format/--rate-scale/--time-window/--skip-bad-rows} flags, turned into a {@link Trace}, and the
+ * traces shipped in the jar (public for {@code fleetplan bench replay}, which replays the full ones).
+ */
+public final class TraceInput {
 
     /** The embedded sample (first 3,000 rows of the Azure conv trace, CC-BY 4.0; see traces/README.md). */
     static final String SAMPLE = "/traces/azure_conv_head3000.csv";
     /** The full Azure 2023 conv trace (19,366 requests, one hour, CC-BY 4.0; see traces/README.md). */
-    static final String AZURE_CONV = "/traces/AzureLLMInferenceTrace_conv.csv";
+    public static final String AZURE_CONV = "/traces/AzureLLMInferenceTrace_conv.csv";
     /** The full Mooncake conversation trace (12,031 requests, one hour; see traces/README.md). */
-    static final String MOONCAKE_CONVERSATION = "/traces/mooncake_conversation_trace.jsonl";
+    public static final String MOONCAKE_CONVERSATION = "/traces/mooncake_conversation_trace.jsonl";
 
     private TraceInput() {
     }
@@ -69,7 +72,7 @@ final class TraceInput {
     }
 
     /** A trace shipped in the jar ({@link #SAMPLE}, {@link #AZURE_CONV}, {@link #MOONCAKE_CONVERSATION}). */
-    static Trace embedded(String resource, TraceFormat format, TraceOptions options, String name) {
+    public static Trace embedded(String resource, TraceFormat format, TraceOptions options, String name) {
         try (InputStream in = TraceInput.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException(resource + " is missing from the jar");

@@ -2,7 +2,7 @@ package io.fleetplan.sim.policy;
 
 import io.fleetplan.mocker.engine.EngineConfig;
 import io.fleetplan.pool.perf.ProfileData;
-import io.fleetplan.pool.profile.EngineProfiler;
+import io.fleetplan.sim.profile.EngineProfiler;
 import io.fleetplan.sim.replay.SimPool;
 import java.util.LinkedHashMap;
 import java.util.Map;

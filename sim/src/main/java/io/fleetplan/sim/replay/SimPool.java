@@ -299,11 +299,7 @@ public final class SimPool {
             if (w.state != State.READY) {
                 continue;
             }
-            ForwardPass f = w.last;
-            int running = w.engine.load().numRunning();
-            loads.add(f == null ? new EngineLoad(w.id, 0, 0, 0, 0, limits, running)
-                    : new EngineLoad(w.id, f.dpRank(), f.queued().sumPrefillTokens(), f.scheduled().sumDecodeKvTokens(),
-                            f.queued().sumDecodeKvTokens(), limits, running));
+            loads.add(ForwardPasses.load(w.id, w.last, limits, w.engine.load().numRunning()));
         }
         return loads;
     }

@@ -1,0 +1,134 @@
+package io.fleetplan.bench.tools;
+
+import io.fleetplan.common.config.ConfigLoader;
+import io.fleetplan.common.stack.StackConfig;
+import io.fleetplan.sim.cli.StackDefaults;
+import io.fleetplan.sim.policy.Oracle;
+import io.fleetplan.sim.policy.PlannerPolicy;
+import io.fleetplan.sim.policy.StaticPolicy;
+import io.fleetplan.sim.replay.PolicyRun;
+import io.fleetplan.sim.replay.Replay;
+import io.fleetplan.sim.replay.ScalingPolicy;
+import io.fleetplan.sim.report.Evaluation;
+import io.fleetplan.sim.replay.Feasibility;
+import io.fleetplan.sim.report.PolicySummary;
+import io.fleetplan.sim.trace.Trace;
+import io.fleetplan.sim.trace.TraceOptions;
+import io.fleetplan.sim.trace.TraceReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Developer tool (not a test): fleetplan's default and variants of it on one trace at several rate scales, each
+ * beside the oracle (computed once per scale; it also gives every run its starting deployment) and static-peak.
+ * Prints per scale and policy the attainment (also among the feasible requests, see {@link Feasibility}),
+ * GPU-hours, the ratio to the oracle's GPU-hours and the scale events.
+ * <pre>
+ * java -cp cli/target/fleetplan.jar io.fleetplan.bench.tools.Sweep TRACE STACK|- SCALE[,SCALE...] [VARIANT ...]
+ *   VARIANT = name:key=value;key=value  keys: a.FIELD (every pool), p.FIELD (prefill/agg pools), ttft_margin,
+ *   itl_margin; FIELD a PlannerConfig field (snake_case); "default" = fleetplan's default unchanged
+ * </pre>
+ */
+public final class Sweep {
+
+    static final String USAGE = "usage: java -cp cli/target/fleetplan.jar io.fleetplan.bench.tools.Sweep"
+            + " TRACE STACK_YAML|/stacks/NAME.yaml|- SCALE[,SCALE...] [name:key=value;key=value ...]";
+
+    public static void main(String[] a) throws Exception {
+        if (a.length < 3) {
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+        Path tracePath = Path.of(a[0]);
+        StackConfig stack = a[1].equals("-") ? StackDefaults.replayStack()
+                : a[1].startsWith("/stacks/") ? StackDefaults.load(a[1])
+                : ConfigLoader.parse(Files.readString(Path.of(a[1])), a[1], StackConfig.class);
+        List<PlannerPolicy> variants = new ArrayList<>();
+        PlannerPolicy base = PlannerPolicy.fleetplanDefault();
+        variants.add(base.variant("default", Map.of(), Map.of(), base.ttftMargin(), base.itlMargin()));
+        for (int i = 3; i < a.length; i++) {
+            variants.add(parse(base, a[i]));
+        }
+        Evaluation.Options o = Evaluation.Options.defaults(stack, 1);
+        int threads = Integer.getInteger("threads", 2);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            run(a, tracePath, stack, variants, o, pool);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void run(String[] a, Path tracePath, StackConfig stack, List<PlannerPolicy> variants,
+            Evaluation.Options o, ExecutorService pool) throws Exception {
+        for (String sc : a[2].split(",")) {
+            double scale = Double.parseDouble(sc);
+            Trace trace = TraceReader.read(tracePath, null, TraceOptions.DEFAULTS.withRateScale(scale));
+            Oracle.Schedule oracle = Oracle.plan(trace, stack, o.settings(), o.oracleWindowSeconds(),
+                    o.attainmentTarget(), o.oracleIterations());
+            boolean[] feasible = Feasibility.feasible(trace, stack);
+            PolicySummary os = PolicySummary.of(oracle.lastRun(), stack.slo().ttftMs(), stack.slo().itlMs());
+            List<ScalingPolicy> policies = new ArrayList<>(variants);
+            policies.add(new StaticPolicy("static-peak", "static-peak", oracle.peak()));
+            List<Future<PolicyRun>> runs = new ArrayList<>();
+            for (ScalingPolicy v : policies) {
+                runs.add(pool.submit(() -> Replay.run(trace, stack, v, o.settings(), oracle.replicas()[0], null)));
+            }
+            System.out.printf(Locale.ROOT, "x%s (%.2f req/s, ceiling %.2f%%)%n", sc, trace.meanRate(),
+                    Feasibility.ttftCeiling(trace, stack) * 100);
+            line(sc, "oracle", oracle.lastRun(), os, os, feasible, stack);
+            for (int i = 0; i < policies.size(); i++) {
+                PolicyRun run = runs.get(i).get();
+                line(sc, policies.get(i).name(), run, PolicySummary.of(run, stack.slo().ttftMs(), stack.slo().itlMs()),
+                        os, feasible, stack);
+            }
+        }
+    }
+
+    private static void line(String scale, String name, PolicyRun run, PolicySummary s, PolicySummary oracle,
+            boolean[] feasible, StackConfig stack) {
+        double f = Feasibility.attainmentOfFeasible(run.requests(), feasible, stack.slo().ttftMs(), stack.slo().itlMs());
+        System.out.printf(Locale.ROOT, "x%s %-24s %7.3f%% (feasible %7.3f%%) %7.4f GPU-h %.4fx scale %d%n", scale, name,
+                s.sloAttainment() * 100, f * 100, s.gpuHours(), s.gpuHours() / oracle.gpuHours(), s.scaleEvents());
+    }
+
+    static PlannerPolicy parse(PlannerPolicy base, String spec) {
+        int colon = spec.indexOf(':');
+        String name = colon < 0 ? spec : spec.substring(0, colon);
+        Map<String, Object> all = new LinkedHashMap<>();
+        Map<String, Object> prefill = new LinkedHashMap<>();
+        double ttft = base.ttftMargin();
+        double itl = base.itlMargin();
+        if (colon >= 0) {
+            for (String kv : spec.substring(colon + 1).split(";")) {
+                String[] p = kv.split("=", 2);
+                Object v = value(p[1]);
+                switch (p[0]) {
+                    case "ttft_margin" -> ttft = Double.parseDouble(p[1]);
+                    case "itl_margin" -> itl = Double.parseDouble(p[1]);
+                    default -> (p[0].startsWith("p.") ? prefill : all).put(p[0].substring(2), v);
+                }
+            }
+        }
+        return base.variant(name, all, prefill, ttft, itl);
+    }
+
+    private static Object value(String s) {
+        if (s.equals("true") || s.equals("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        try {
+            return s.matches("-?\\d+") ? (Object) Long.parseLong(s) : (Object) Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return s;
+        }
+    }
+}
