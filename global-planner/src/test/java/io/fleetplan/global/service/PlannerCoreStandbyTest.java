@@ -2,11 +2,11 @@ package io.fleetplan.global.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.time.WallClockScheduler;
 import io.fleetplan.global.arbiter.ArbiterSettings;
 import io.fleetplan.global.arbiter.Observation;
 import io.fleetplan.global.arbiter.ScaleCommand;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.executor.ScaleExecutor;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.fleetplan.sim.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.pool.config.PlannerConfig;
 import io.fleetplan.pool.config.PlannerPresets;
@@ -215,7 +216,7 @@ public final class PlannerPolicy implements ScalingPolicy {
         int n = pool.target();
         Replicas initial = pool.mode().equals("prefill") ? new Replicas(n, 0) : new Replicas(0, n);
         return new GlobalPlannerLink(c.globalPlanner(), c.poolId(pool), target.k8sNamespace(),
-                target.graphDeploymentName(), target.componentName(), c.subType(pool), pool.spec().priority(),
+                target.graphDeploymentName(), target.componentName(), PoolMode.of(pool.mode()), pool.spec().priority(),
                 pool.spec().minReplicas(), initial, ctx.scheduler().clock());
     }
 }

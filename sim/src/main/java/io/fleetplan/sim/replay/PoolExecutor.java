@@ -1,9 +1,10 @@
 package io.fleetplan.sim.replay;
 
+import io.fleetplan.common.pool.PoolMode;
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.global.arbiter.Observation;
 import io.fleetplan.global.arbiter.ScaleCommand;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.executor.ScaleExecutor;
 import java.util.ArrayList;
@@ -40,12 +41,9 @@ final class PoolExecutor implements ScaleExecutor {
         return new TargetKey(NAMESPACE, pool.name(), pool.name());
     }
 
+    /** The pool's one sub-component (a replayed pool is prefill, decode or agg). */
     static SubType subType(SimPool p) {
-        return switch (p.mode()) {
-            case "prefill" -> SubType.PREFILL;
-            case "decode" -> SubType.DECODE;
-            default -> SubType.AGGREGATED;
-        };
+        return PoolMode.of(p.mode()).subTypes().get(0);
     }
 
     @Override
