@@ -6,6 +6,7 @@ import io.fleetplan.pool.core.MetricsSource;
 import io.fleetplan.pool.core.TrafficSample;
 import io.fleetplan.pool.perf.Fpm;
 import io.fleetplan.pool.scaling.EngineLoad;
+import io.fleetplan.sim.replay.ForwardPasses;
 import io.fleetplan.sim.replay.SimPool;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,11 +49,7 @@ final class PoolMetricsSource implements MetricsSource {
     }
 
     private void onFpm(String worker, ForwardPass f) {
-        var s = f.scheduled();
-        var q = f.queued();
-        fpms.add(new Fpm(worker, f.dpRank(), f.wallTime(), s.numPrefillRequests(), s.sumPrefillTokens(),
-                s.numDecodeRequests(), s.sumDecodeKvTokens(), q.numPrefillRequests(), q.sumPrefillTokens(),
-                q.numDecodeRequests(), q.sumDecodeKvTokens()));
+        fpms.add(ForwardPasses.fpm(worker, f));
     }
 
     /**

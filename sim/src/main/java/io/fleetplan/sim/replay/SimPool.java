@@ -13,6 +13,7 @@ import io.fleetplan.mocker.engine.ForwardPass;
 import io.fleetplan.mocker.engine.KvEvent;
 import io.fleetplan.mocker.engine.MockEngine;
 import io.fleetplan.mocker.engine.Role;
+import io.fleetplan.pool.core.EngineSnapshot;
 import io.fleetplan.pool.perf.EngineLimits;
 import io.fleetplan.pool.scaling.EngineLoad;
 import io.fleetplan.router.core.PoolRouter;
@@ -299,11 +300,8 @@ public final class SimPool {
             if (w.state != State.READY) {
                 continue;
             }
-            ForwardPass f = w.last;
-            int running = w.engine.load().numRunning();
-            loads.add(f == null ? new EngineLoad(w.id, 0, 0, 0, 0, limits, running)
-                    : new EngineLoad(w.id, f.dpRank(), f.queued().sumPrefillTokens(), f.scheduled().sumDecodeKvTokens(),
-                            f.queued().sumDecodeKvTokens(), limits, running));
+            loads.add(EngineSnapshot.load(w.id, ForwardPasses.fpm(w.id, w.last), limits,
+                    w.engine.load().numRunning()));
         }
         return loads;
     }
