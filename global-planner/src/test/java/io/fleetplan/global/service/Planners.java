@@ -6,6 +6,7 @@ import io.fleetplan.common.time.WallClockScheduler;
 import io.fleetplan.global.arbiter.ArbiterSettings;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.config.GlobalPlannerConfig;
+import io.fleetplan.global.core.PlannerCore;
 import io.fleetplan.global.executor.VirtualExecutor;
 import io.fleetplan.global.ha.Leadership;
 import io.fleetplan.proto.v1.GetStateRequest;

@@ -1,4 +1,4 @@
-package io.fleetplan.global.service;
+package io.fleetplan.global.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,8 @@ import io.fleetplan.global.arbiter.Observation;
 import io.fleetplan.global.arbiter.ScaleCommand;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.executor.ScaleExecutor;
+import io.fleetplan.global.service.AuditLog;
+import io.fleetplan.global.service.PlannerMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
