@@ -1,11 +1,13 @@
 package io.fleetplan.pool;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.fleetplan.pool.core.ScalingConnector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +40,14 @@ class ArchitectureTest {
                         "io.fleetplan.mocker..", "io.fleetplan.router..")
                 .because("settings come from the validated config records (pool.config); everything else that reads"
                         + " or writes the outside world adapts to the decisions, not the other way round")
+                .check(CLASSES);
+    }
+
+    @Test
+    void everyConnectorLivesInConnect() {
+        classes().that().implement(ScalingConnector.class).should().resideInAPackage("io.fleetplan.pool.connect..")
+                .because("the ScalingConnector seam is the core's; its implementations (GlobalPlanner, Kubernetes,"
+                        + " virtual, advisory) sit together as adapters")
                 .check(CLASSES);
     }
 
