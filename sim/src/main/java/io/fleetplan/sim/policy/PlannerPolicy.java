@@ -207,7 +207,8 @@ public final class PlannerPolicy implements ScalingPolicy {
         return new PlannerLoop(planner, source, connector(pool, ctx), ctx.scheduler());
     }
 
-    private ScalingConnector connector(SimPool pool, PolicyContext ctx) {
+    /** How {@code pool}'s planner acts: through the replay's GlobalPlanner (arbitrated) or on the pool itself. */
+    ScalingConnector connector(SimPool pool, PolicyContext ctx) {
         if (!arbitrated) {
             return new DirectScaling(ctx, pool);
         }
