@@ -2,7 +2,6 @@ package io.fleetplan.sim.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.pool.config.PlannerConfig;
 import io.fleetplan.pool.config.PlannerPresets;
@@ -215,9 +214,9 @@ public final class PlannerPolicy implements ScalingPolicy {
         Cluster c = ctx.cluster();
         TargetKey target = c.target(pool);
         int n = pool.target();
-        Replicas initial = pool.mode().equals("prefill") ? new Replicas(n, 0) : new Replicas(0, n);
+        Replicas initial = pool.subType().prefillSlot() ? new Replicas(n, 0) : new Replicas(0, n);
         return new GlobalPlannerLink(c.globalPlanner(), c.poolId(pool), target.k8sNamespace(),
-                target.graphDeploymentName(), target.componentName(), PoolMode.of(pool.mode()), pool.spec().priority(),
+                target.graphDeploymentName(), target.componentName(), pool.poolMode(), pool.spec().priority(),
                 pool.spec().minReplicas(), initial, ctx.scheduler().clock());
     }
 }

@@ -91,7 +91,7 @@ public final class Cluster {
             long seq = sequence.merge(pool.name(), 1L, Long::sum);
             globalPlanner.propose(new Proposal("", poolId(pool), seq, PoolExecutor.NAMESPACE, PoolExecutor.NAMESPACE,
                     pool.name(), pool.spec().priority(), false,
-                    List.of(new Ask(PoolExecutor.subType(pool), pool.name(), wanted, pool.spec().minReplicas(), null))));
+                    List.of(new Ask(pool.subType(), pool.name(), wanted, pool.spec().minReplicas(), null))));
             return pool.target();
         }
         apply(pool, wanted);

@@ -1,7 +1,5 @@
 package io.fleetplan.sim.replay;
 
-import io.fleetplan.common.pool.PoolMode;
-import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.global.arbiter.Observation;
 import io.fleetplan.global.arbiter.ScaleCommand;
@@ -39,11 +37,6 @@ final class PoolExecutor implements ScaleExecutor {
 
     static TargetKey key(SimPool pool) {
         return new TargetKey(NAMESPACE, pool.name(), pool.name());
-    }
-
-    /** The pool's one sub-component (a replayed pool is prefill, decode or agg). */
-    static SubType subType(SimPool p) {
-        return PoolMode.of(p.mode()).subTypes().get(0);
     }
 
     @Override
@@ -88,6 +81,6 @@ final class PoolExecutor implements ScaleExecutor {
     }
 
     private static Observation observation(SimPool p) {
-        return new Observation(key(p), subType(p), p.target(), p.holding(), p.ready(), p.gpusPerReplica());
+        return new Observation(key(p), p.subType(), p.target(), p.holding(), p.ready(), p.gpusPerReplica());
     }
 }
