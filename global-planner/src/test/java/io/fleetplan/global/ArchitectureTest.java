@@ -39,7 +39,7 @@ class ArchitectureTest {
     void coreReachesTheOutsideOnlyThroughItsPorts() {
         DescribedPredicate<JavaClass> executorImplementation = resideInAPackage("io.fleetplan.global.executor..")
                 .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(ScaleExecutor.class)))
-                .as("an executor implementation");
+                .as("are an executor implementation (not the ScaleExecutor seam)");
         noClasses().that().resideInAPackage("io.fleetplan.global.core..").should().dependOnClassesThat()
                 .resideInAnyPackage(IO_AND_TRANSPORT).orShould().dependOnClassesThat()
                 .resideInAnyPackage("io.fleetplan.global.service..", "io.fleetplan.global.ha..",
