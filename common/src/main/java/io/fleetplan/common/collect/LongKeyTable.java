@@ -1,5 +1,7 @@
 package io.fleetplan.common.collect;
 
+import io.fleetplan.common.hash.SplitMix64;
+
 /**
  * Open addressing over {@code long} keys with linear probing and backward-shift deletion (no tombstones, so
  * probes stay short under churn), kept at most half full. The value storage is the subclass's array {@code A};
@@ -115,9 +117,7 @@ abstract class LongKeyTable<A> {
     }
 
     private int home(long key) {
-        // SplitMix64's finaliser: block hashes and small ids alike spread over every slot bit
-        long z = (key ^ (key >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return (int) (z ^ (z >>> 31)) & mask;
+        // mixed: block hashes and small ids alike spread over every slot bit
+        return (int) SplitMix64.mix(key) & mask;
     }
 }
