@@ -33,6 +33,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void everyConnectorLivesInConnect() {
+        classes().that().implement(ScalingConnector.class).should().resideInAPackage("io.fleetplan.pool.connect..")
+                .because("the ScalingConnector seam is the core's; its implementations (GlobalPlanner, Kubernetes,"
+                        + " virtual, advisory) sit together as adapters")
+                .check(CLASSES);
+    }
+
+    @Test
     void decisionPackagesDoNotReachTheirAdapters() {
         noClasses().that().resideInAnyPackage(DECISIONS).should().dependOnClassesThat()
                 .resideInAnyPackage("io.fleetplan.pool.source..", "io.fleetplan.pool.connect..",
@@ -40,14 +48,6 @@ class ArchitectureTest {
                         "io.fleetplan.mocker..", "io.fleetplan.router..")
                 .because("settings come from the validated config records (pool.config); everything else that reads"
                         + " or writes the outside world adapts to the decisions, not the other way round")
-                .check(CLASSES);
-    }
-
-    @Test
-    void everyConnectorLivesInConnect() {
-        classes().that().implement(ScalingConnector.class).should().resideInAPackage("io.fleetplan.pool.connect..")
-                .because("the ScalingConnector seam is the core's; its implementations (GlobalPlanner, Kubernetes,"
-                        + " virtual, advisory) sit together as adapters")
                 .check(CLASSES);
     }
 

@@ -15,7 +15,6 @@ import io.fleetplan.mocker.engine.ForwardPass;
 import io.fleetplan.mocker.engine.KvEvent;
 import io.fleetplan.mocker.engine.MockEngine;
 import io.fleetplan.mocker.engine.Role;
-import io.fleetplan.pool.core.EngineSnapshot;
 import io.fleetplan.pool.perf.EngineLimits;
 import io.fleetplan.pool.scaling.EngineLoad;
 import io.fleetplan.router.core.PoolRouter;
@@ -315,8 +314,7 @@ public final class SimPool {
             if (w.state != State.READY) {
                 continue;
             }
-            loads.add(EngineSnapshot.load(w.id, ForwardPasses.fpm(w.id, w.last), limits,
-                    w.engine.load().numRunning()));
+            loads.add(ForwardPasses.load(w.id, w.last, limits, w.engine.load().numRunning()));
         }
         return loads;
     }
