@@ -3,6 +3,7 @@ package io.fleetplan.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetplan.common.config.ConfigLoader;
+import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.e2e.support.Artifacts;
 import io.fleetplan.e2e.support.Chromium;
@@ -13,7 +14,6 @@ import io.fleetplan.pool.core.TrafficSample;
 import io.fleetplan.pool.monitor.DiagnosticsRecorder;
 import io.fleetplan.pool.scaling.GpuBudget;
 import io.fleetplan.pool.scaling.LoadReason;
-import io.fleetplan.pool.scaling.PoolMode;
 import io.fleetplan.pool.scaling.Replicas;
 import io.fleetplan.pool.scaling.ThroughputReason;
 import io.fleetplan.sim.report.Evaluation;

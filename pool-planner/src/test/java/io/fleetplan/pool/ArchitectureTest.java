@@ -1,11 +1,13 @@
 package io.fleetplan.pool;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.fleetplan.pool.core.ScalingConnector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +29,14 @@ class ArchitectureTest {
                         "java.net..", "com.sun.net.httpserver..", "io.fleetplan.proto..", "io.prometheus..",
                         "com.fasterxml.jackson..")
                 .because("the planner's decisions are pure: the same classes run live and in sim's virtual time")
+                .check(CLASSES);
+    }
+
+    @Test
+    void everyConnectorLivesInConnect() {
+        classes().that().implement(ScalingConnector.class).should().resideInAPackage("io.fleetplan.pool.connect..")
+                .because("the ScalingConnector seam is the core's; its implementations (GlobalPlanner, Kubernetes,"
+                        + " virtual, advisory) sit together as adapters")
                 .check(CLASSES);
     }
 

@@ -1,5 +1,7 @@
 package io.fleetplan.global.arbiter;
 
+import io.fleetplan.common.pool.SubType;
+
 /**
  * One component's request inside a proposal (Dynamo's TargetReplica plus fleetplan's minimum and pressure hint).
  *

@@ -1,5 +1,6 @@
 package io.fleetplan.global.arbiter;
 
+import io.fleetplan.common.pool.SubType;
 import java.time.Instant;
 
 /** One ledger row (mutable; owned by the arbiter's single writer). */

@@ -1,5 +1,7 @@
 package io.fleetplan.global.arbiter;
 
+import io.fleetplan.common.pool.SubType;
+
 /**
  * What one target may run after a decision.
  *

@@ -1,5 +1,7 @@
 package io.fleetplan.global.arbiter;
 
+import io.fleetplan.common.pool.SubType;
+
 /**
  * What an executor sees of one target.
  *

@@ -1,8 +1,8 @@
 package io.fleetplan.global.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.time.Scheduler;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.config.GlobalPlannerConfig;
 import io.fleetplan.global.executor.LocalProcessExecutor;

@@ -1,11 +1,11 @@
 package io.fleetplan.global.executor;
 
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.supervision.RestartBackoff;
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.common.time.WallClockScheduler;
 import io.fleetplan.global.arbiter.Observation;
 import io.fleetplan.global.arbiter.ScaleCommand;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.config.GlobalPlannerConfig;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.fleetplan.global.executor;
 
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.global.arbiter.Observation;
 import io.fleetplan.global.arbiter.ScaleCommand;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import java.time.Duration;
 import java.util.ArrayDeque;

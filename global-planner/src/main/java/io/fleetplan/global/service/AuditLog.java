@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.global.arbiter.Decision;
 import io.fleetplan.global.arbiter.Echo;
 import io.fleetplan.global.arbiter.Grant;
+import io.fleetplan.global.core.AuditTrail;
 import java.io.BufferedWriter;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -27,7 +28,7 @@ import java.time.Instant;
  * its size limit (FILE -> FILE.1 -> FILE.2 ..., the oldest beyond {@code keep} deleted), so a line is never split
  * across two files and a long-running planner does not fill its disk.
  */
-public final class AuditLog implements AutoCloseable {
+public final class AuditLog implements AuditTrail, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Longest field and message of a refused line. */
@@ -110,6 +111,7 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /** A decision: {@code kind} is "proposal" (an answer) or "push" (later grant, preemption, executor error). */
+    @Override
     public synchronized void decision(String kind, Decision d, String caller, String callerNamespace) {
         if (out == null) {
             return;
@@ -196,6 +198,7 @@ public final class AuditLog implements AutoCloseable {
         System.err.println("audit log write failed: " + e.getMessage());
     }
 
+    @Override
     public synchronized void flush() {
         if (out == null) {
             return;

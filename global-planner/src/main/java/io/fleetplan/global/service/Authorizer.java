@@ -4,6 +4,8 @@ import io.fleetplan.global.arbiter.Echo;
 import io.fleetplan.global.arbiter.PrioritySelectors;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.config.GlobalPlannerConfig;
+import io.fleetplan.global.core.Caller;
+import io.fleetplan.global.core.TargetAuthorization;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,7 +18,7 @@ import java.util.Optional;
  * {@code managed_namespaces} allowlist on the self-declared caller_namespace, and (when callers are configured)
  * the resolved targets against the caller's allowed patterns; the target is authorized, not the caller's claim.
  */
-public final class Authorizer {
+public final class Authorizer implements TargetAuthorization {
 
     private final List<String> managedNamespaces;
     private final List<GlobalPlannerConfig.Caller> callers;
@@ -77,6 +79,7 @@ public final class Authorizer {
     }
 
     /** Returns the denial message for the first target {@code caller} may not scale, or empty. */
+    @Override
     public Optional<String> checkTargets(Caller caller, List<TargetKey> targets) {
         for (TargetKey t : targets) {
             if (!mayScale(caller, t)) {

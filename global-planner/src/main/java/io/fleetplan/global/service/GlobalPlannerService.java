@@ -4,6 +4,8 @@ import io.fleetplan.global.arbiter.Decision;
 import io.fleetplan.global.arbiter.Echo;
 import io.fleetplan.global.arbiter.LedgerView;
 import io.fleetplan.global.arbiter.Proposal;
+import io.fleetplan.global.core.Caller;
+import io.fleetplan.global.core.PlannerCore;
 import io.fleetplan.global.ha.Leadership;
 import io.fleetplan.proto.v1.GetStateRequest;
 import io.fleetplan.proto.v1.GlobalPlannerGrpc;

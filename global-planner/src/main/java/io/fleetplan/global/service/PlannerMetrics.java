@@ -4,6 +4,7 @@ import io.fleetplan.global.arbiter.BudgetSnapshot;
 import io.fleetplan.global.arbiter.Decision;
 import io.fleetplan.global.arbiter.LedgerView;
 import io.fleetplan.global.arbiter.Status;
+import io.fleetplan.global.core.DecisionMetrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -17,7 +18,7 @@ import java.util.Map;
  * {@code global_scale_request_latency_seconds}, {@code global_managed_dgd_gpus}) with Dynamo's result and reason
  * values, plus fleetplan's {@code fleetplan_global_planner_*} with the enumerated statuses and reasons.
  */
-public final class PlannerMetrics {
+public final class PlannerMetrics implements DecisionMetrics {
 
     private static final double[] LATENCY_BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05,
             0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
@@ -72,6 +73,7 @@ public final class PlannerMetrics {
     }
 
     /** A decided proposal (answered) or a push. */
+    @Override
     public void decided(String kind, Decision d) {
         decisions.labelValues(kind, d.status().name(), d.reason().name()).inc();
         if (kind.equals("proposal")) {
@@ -81,6 +83,7 @@ public final class PlannerMetrics {
     }
 
     /** A repeated proposal_id answered with its first decision (counted, not decided again). */
+    @Override
     public void replayed(Decision first) {
         decisions.labelValues("replay", first.status().name(), "DUPLICATE_PROPOSAL").inc();
         dynamoRequests.labelValues("success", "success").inc();
@@ -111,6 +114,7 @@ public final class PlannerMetrics {
         };
     }
 
+    @Override
     public void budget(BudgetSnapshot b) {
         budget.labelValues("max").set(b.maxTotalGpus());
         budget.labelValues("min").set(b.minTotalGpus());
@@ -119,6 +123,7 @@ public final class PlannerMetrics {
         budget.labelValues("free").set(b.freeGpus());
     }
 
+    @Override
     public void ledger(List<LedgerView> rows) {
         Map<String, Integer> perDgd = new HashMap<>();
         for (LedgerView v : rows) {

@@ -1,5 +1,6 @@
 package io.fleetplan.global.service;
 
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.global.arbiter.Ask;
 import io.fleetplan.global.arbiter.BudgetSnapshot;
 import io.fleetplan.global.arbiter.Decision;
@@ -7,7 +8,6 @@ import io.fleetplan.global.arbiter.Grant;
 import io.fleetplan.global.arbiter.LedgerView;
 import io.fleetplan.global.arbiter.PressureCurve;
 import io.fleetplan.global.arbiter.Proposal;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.proto.v1.ComponentGrant;
 import io.fleetplan.proto.v1.DecisionReason;
 import io.fleetplan.proto.v1.DecisionStatus;
@@ -32,28 +32,15 @@ public final class ProtoMapping {
         for (TargetReplica t : p.getTargetReplicasList()) {
             PressureCurve curve = t.getCandidateReplicasCount() == 0 ? PressureCurve.NONE
                     : new PressureCurve(t.getCandidateReplicasList(), t.getValueAtList());
-            asks.add(new Ask(subType(t.getSubComponentType()), t.getComponentName(), t.getDesiredReplicas(),
+            asks.add(new Ask(SubType.ofWireNumber(t.getSubComponentTypeValue()), t.getComponentName(), t.getDesiredReplicas(),
                     t.getMinReplicas(), curve));
         }
         return new Proposal(p.getProposalId(), p.getPoolId(), p.getSequence(), p.getCallerNamespace(),
                 p.getK8SNamespace(), p.getGraphDeploymentName(), p.getPriority(), p.getDryRun() || forceDryRun, asks);
     }
 
-    public static SubType subType(SubComponentType t) {
-        return switch (t) {
-            case SUB_COMPONENT_TYPE_PREFILL -> SubType.PREFILL;
-            case SUB_COMPONENT_TYPE_DECODE -> SubType.DECODE;
-            case SUB_COMPONENT_TYPE_AGGREGATED -> SubType.AGGREGATED;
-            default -> null;
-        };
-    }
-
     public static SubComponentType wire(SubType t) {
-        return switch (t) {
-            case PREFILL -> SubComponentType.SUB_COMPONENT_TYPE_PREFILL;
-            case DECODE -> SubComponentType.SUB_COMPONENT_TYPE_DECODE;
-            case AGGREGATED -> SubComponentType.SUB_COMPONENT_TYPE_AGGREGATED;
-        };
+        return SubComponentType.forNumber(t.wireNumber());
     }
 
     public static ScaleDecision decision(Decision d) {

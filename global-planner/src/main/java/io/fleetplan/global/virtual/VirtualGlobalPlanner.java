@@ -1,5 +1,6 @@
 package io.fleetplan.global.virtual;
 
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.time.VirtualScheduler;
 import io.fleetplan.global.arbiter.Arbiter;
 import io.fleetplan.global.arbiter.ArbiterSettings;
@@ -10,7 +11,6 @@ import io.fleetplan.global.arbiter.Observation;
 import io.fleetplan.global.arbiter.Outcome;
 import io.fleetplan.global.arbiter.Proposal;
 import io.fleetplan.global.arbiter.ScaleCommand;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.executor.ScaleExecutor;
 import io.fleetplan.global.executor.VirtualExecutor;

@@ -2,6 +2,7 @@ package io.fleetplan.global.arbiter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.time.VirtualScheduler;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -13,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.IntUnaryOperator;
-import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 
 /**
  * Random interleavings of proposals, replays, stale and dry-run proposals, executor completions and failures,

@@ -2,6 +2,7 @@ package io.fleetplan.global.arbiter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.time.VirtualScheduler;
 import java.time.Duration;
 import java.util.List;

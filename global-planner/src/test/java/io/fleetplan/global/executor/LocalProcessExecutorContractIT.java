@@ -1,6 +1,6 @@
 package io.fleetplan.global.executor;
 
-import io.fleetplan.global.arbiter.SubType;
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,9 +3,9 @@ package io.fleetplan.global.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.global.arbiter.Observation;
 import io.fleetplan.global.arbiter.ScaleCommand;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package io.fleetplan.global.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.global.arbiter.Observation;
 import io.fleetplan.global.arbiter.ScaleCommand;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,7 @@
 package io.fleetplan.global.executor;
 
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.time.WallClockScheduler;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.config.GlobalPlannerConfig;
+import io.fleetplan.global.core.Caller;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

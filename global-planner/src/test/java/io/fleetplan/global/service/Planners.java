@@ -1,11 +1,12 @@
 package io.fleetplan.global.service;
 
 import io.fleetplan.common.config.ConfigLoader;
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.time.WallClockScheduler;
 import io.fleetplan.global.arbiter.ArbiterSettings;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.config.GlobalPlannerConfig;
+import io.fleetplan.global.core.PlannerCore;
 import io.fleetplan.global.executor.VirtualExecutor;
 import io.fleetplan.global.ha.Leadership;
 import io.fleetplan.proto.v1.GetStateRequest;

@@ -2,16 +2,16 @@ package io.fleetplan.global.virtual;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.time.VirtualScheduler;
 import io.fleetplan.global.arbiter.ArbiterSettings;
 import io.fleetplan.global.arbiter.Ask;
 import io.fleetplan.global.arbiter.Decision;
-import io.fleetplan.global.arbiter.Proposal;
-import io.fleetplan.global.arbiter.Status;
-import io.fleetplan.global.arbiter.SubType;
-import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.arbiter.Observation;
+import io.fleetplan.global.arbiter.Proposal;
 import io.fleetplan.global.arbiter.ScaleCommand;
+import io.fleetplan.global.arbiter.Status;
+import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.executor.ScaleExecutor;
 import io.fleetplan.global.executor.VirtualExecutor;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.fleetplan.mocker.engine;
 
+import io.fleetplan.common.hash.SplitMix64;
+
 /**
  * KV block identity, shared by the engine and anything that must agree with it (a KV-aware router's index).
  * A block's <em>local</em> hash is a seeded (1337) 64-bit hash of its token ids; its <em>sequence</em> hash
@@ -49,8 +51,6 @@ public final class BlockHashes {
 
     /** A cheap, well-mixed 64-bit hash (SplitMix64 finaliser) for request-unique blocks and trace hash ids. */
     public static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
+        return SplitMix64.mix(z);
     }
 }

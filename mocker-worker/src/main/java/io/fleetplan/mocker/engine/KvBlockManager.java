@@ -1,5 +1,7 @@
 package io.fleetplan.mocker.engine;
 
+import io.fleetplan.common.collect.LongIntMap;
+
 /**
  * The KV cache of one engine: a fixed number of block slots, each free, <em>partial</em> (the still-filling
  * tail of one request, not shareable) or <em>full</em> (identified by its chained sequence hash and shareable).

@@ -1,5 +1,6 @@
 package io.fleetplan.pool.connect;
 
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.pool.core.GrantedReplicas;
 import io.fleetplan.pool.core.PlannerDecision;
 import io.fleetplan.pool.core.ReplicaState;
@@ -116,7 +117,7 @@ public final class GlobalPlannerConnector implements ScalingConnector {
     Replicas absorb(ScaleDecision d) {
         List<GrantedReplicas.Grant> grants = new ArrayList<>(d.getGrantsCount());
         for (ComponentGrant g : d.getGrantsList()) {
-            grants.add(new GrantedReplicas.Grant(g.getSubComponentType() == SubComponentType.SUB_COMPONENT_TYPE_PREFILL,
+            grants.add(new GrantedReplicas.Grant(SubType.ofWireNumber(g.getSubComponentTypeValue()),
                     g.getDesiredReplicas(), g.getGrantedReplicas()));
         }
         return granted.absorb(d.getStatus().name(), grants);
@@ -131,24 +132,16 @@ public final class GlobalPlannerConnector implements ScalingConnector {
         if (Double.isFinite(p.numRequests())) {
             b.setPredictedLoad(PredictedLoad.newBuilder().setNumRequests(p.numRequests()).setIsl(p.isl()).setOsl(p.osl()));
         }
-        if (pool.mode().scalesPrefill()) {
-            b.addTargetReplicas(target(SubComponentType.SUB_COMPONENT_TYPE_PREFILL, pool.prefillComponent(),
-                    decision.recommended().prefill()));
-        }
-        if (pool.mode().scalesDecode()) {
-            SubComponentType type = pool.mode() == io.fleetplan.pool.scaling.PoolMode.AGG
-                    ? SubComponentType.SUB_COMPONENT_TYPE_AGGREGATED : SubComponentType.SUB_COMPONENT_TYPE_DECODE;
-            b.addTargetReplicas(target(type, pool.decodeComponent(), decision.recommended().decode()));
+        for (GrantedReplicas.ComponentAsk a : GrantedReplicas.asks(pool.mode(), decision.recommended(),
+                pool.minEndpoint())) {
+            GrantedReplicas.Pressure hint = a.pressure();
+            b.addTargetReplicas(TargetReplica.newBuilder()
+                    .setSubComponentType(SubComponentType.forNumber(a.subType().wireNumber()))
+                    .setComponentName(pool.component(a.subType())).setDesiredReplicas(a.desiredReplicas())
+                    .setMinReplicas(hint.minReplicas()).addAllCandidateReplicas(hint.candidateReplicas())
+                    .addAllValueAt(hint.valueAt()));
         }
         return b.build();
-    }
-
-    /** The ask for one component, with its minimum and pressure hint ({@link GrantedReplicas#pressure}). */
-    private TargetReplica target(SubComponentType type, String name, int desired) {
-        GrantedReplicas.Pressure p = GrantedReplicas.pressure(desired, pool.minEndpoint());
-        return TargetReplica.newBuilder().setSubComponentType(type).setComponentName(name)
-                .setDesiredReplicas(desired).setMinReplicas(p.minReplicas())
-                .addAllCandidateReplicas(p.candidateReplicas()).addAllValueAt(p.valueAt()).build();
     }
 
     @Override

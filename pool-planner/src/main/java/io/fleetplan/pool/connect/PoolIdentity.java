@@ -1,7 +1,8 @@
 package io.fleetplan.pool.connect;
 
+import io.fleetplan.common.pool.PoolMode;
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.pool.config.PlannerConfig;
-import io.fleetplan.pool.scaling.PoolMode;
 
 /** Which DGD and components a pool planner scales, resolved from config and Dynamo's environment variables. */
 public record PoolIdentity(String callerNamespace, String graphDeploymentName, String k8sNamespace, String poolId,
@@ -14,6 +15,11 @@ public record PoolIdentity(String callerNamespace, String graphDeploymentName, S
         return new PoolIdentity(caller, dgd, ns, firstNonBlank(c.poolId(), ns + "/" + dgd),
                 c.prefillComponentName(), c.decodeComponentName(), PoolMode.of(c.mode()), c.poolPriority(), c.dryRun(),
                 c.minEndpoint());
+    }
+
+    /** The DGD service of {@code type} (the decode component also names an aggregated pool's engines). */
+    public String component(SubType type) {
+        return type.prefillSlot() ? prefillComponent : decodeComponent;
     }
 
     /** DGDSA name of a component: {dgd}-{service lowercased}. */

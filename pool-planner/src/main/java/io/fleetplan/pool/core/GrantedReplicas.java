@@ -1,5 +1,7 @@
 package io.fleetplan.pool.core;
 
+import io.fleetplan.common.pool.PoolMode;
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.pool.scaling.Replicas;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +18,14 @@ public final class GrantedReplicas {
     /**
      * One component of a decision, as the GlobalPlanner reports it.
      *
+     * @param subType the component's sub-component type (null when the wire named none: counted as decode)
      * @param desiredReplicas what the pool asked (0 = not known)
      */
-    public record Grant(boolean prefill, int desiredReplicas, int grantedReplicas) {
+    public record Grant(SubType subType, int desiredReplicas, int grantedReplicas) {
+    }
+
+    /** One component of a proposal: what the pool wants of {@code subType}, with its minimum and pressure hint. */
+    public record ComponentAsk(SubType subType, int desiredReplicas, Pressure pressure) {
     }
 
     private final AtomicReference<Replicas> granted;
@@ -57,10 +64,24 @@ public final class GrantedReplicas {
             for (Grant g : grants) {
                 int value = g.desiredReplicas() > 0 ? Math.min(g.grantedReplicas(), g.desiredReplicas())
                         : g.grantedReplicas();
-                out = g.prefill() ? out.withPrefill(value) : out.withDecode(value);
+                out = g.subType() != null && g.subType().prefillSlot() ? out.withPrefill(value)
+                        : out.withDecode(value);
             }
             return out;
         });
+    }
+
+    /**
+     * The components a pool in {@code mode} proposes, prefill first: each sub-component it scales at its slot of
+     * {@code recommended}, with the pressure hint for {@code minEndpoint}.
+     */
+    public static List<ComponentAsk> asks(PoolMode mode, Replicas recommended, int minEndpoint) {
+        List<ComponentAsk> asks = new ArrayList<>(mode.subTypes().size());
+        for (SubType t : mode.subTypes()) {
+            int desired = t.prefillSlot() ? recommended.prefill() : recommended.decode();
+            asks.add(new ComponentAsk(t, desired, pressure(desired, minEndpoint)));
+        }
+        return asks;
     }
 
     /** What an answer to a proposal means for the planner's apply step. */

@@ -1,10 +1,10 @@
 package io.fleetplan.pool.core;
 
+import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.pool.config.PlannerConfig;
 import io.fleetplan.pool.perf.EngineLimits;
 import io.fleetplan.pool.predict.PredictorSettings;
 import io.fleetplan.pool.scaling.LoadThresholds;
-import io.fleetplan.pool.scaling.PoolMode;
 import java.time.Duration;
 
 /**

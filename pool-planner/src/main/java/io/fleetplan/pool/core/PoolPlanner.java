@@ -1,5 +1,6 @@
 package io.fleetplan.pool.core;
 
+import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.pool.perf.CapacityModel;
 import io.fleetplan.pool.perf.EngineCapacity;
 import io.fleetplan.pool.perf.EngineLimits;
@@ -13,7 +14,6 @@ import io.fleetplan.pool.scaling.EngineLoad;
 import io.fleetplan.pool.scaling.GpuBudget;
 import io.fleetplan.pool.scaling.LoadCalculator;
 import io.fleetplan.pool.scaling.LoadReason;
-import io.fleetplan.pool.scaling.PoolMode;
 import io.fleetplan.pool.scaling.Replicas;
 import io.fleetplan.pool.scaling.ThroughputCalculator;
 import io.fleetplan.pool.scaling.ThroughputReason;

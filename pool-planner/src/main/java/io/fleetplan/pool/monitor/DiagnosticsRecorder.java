@@ -1,10 +1,10 @@
 package io.fleetplan.pool.monitor;
 
+import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.pool.core.DecisionListener;
 import io.fleetplan.pool.core.PlannerDecision;
 import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.core.TrafficSample;
-import io.fleetplan.pool.scaling.PoolMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,6 +1,7 @@
 package io.fleetplan.pool.monitor;
 
 import io.fleetplan.common.metrics.DynamoNamespace;
+import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.pool.core.DecisionListener;
 import io.fleetplan.pool.core.EngineSnapshot;
 import io.fleetplan.pool.core.PlannerDecision;
@@ -8,7 +9,6 @@ import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.core.TrafficSample;
 import io.fleetplan.pool.scaling.EngineLoad;
 import io.fleetplan.pool.scaling.LoadReason;
-import io.fleetplan.pool.scaling.PoolMode;
 import io.fleetplan.pool.scaling.ThroughputReason;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.datapoints.StateSetDataPoint;

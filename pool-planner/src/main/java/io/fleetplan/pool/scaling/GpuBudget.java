@@ -1,5 +1,6 @@
 package io.fleetplan.pool.scaling;
 
+import io.fleetplan.common.pool.PoolMode;
 import java.util.Arrays;
 
 /**

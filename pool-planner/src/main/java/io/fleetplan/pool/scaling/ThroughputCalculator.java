@@ -1,5 +1,6 @@
 package io.fleetplan.pool.scaling;
 
+import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.pool.perf.CapacityModel;
 import io.fleetplan.pool.perf.EngineCapacity;
 import io.fleetplan.pool.perf.EngineLimits;

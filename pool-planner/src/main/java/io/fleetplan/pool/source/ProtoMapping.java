@@ -1,5 +1,6 @@
 package io.fleetplan.pool.source;
 
+import io.fleetplan.pool.core.EngineSnapshot;
 import io.fleetplan.pool.perf.EngineLimits;
 import io.fleetplan.pool.perf.Fpm;
 import io.fleetplan.pool.scaling.EngineLoad;
@@ -29,9 +30,7 @@ public final class ProtoMapping {
         EngineLimits limits = new EngineLimits(a.getKvTotalBlocks() * blockSize, 0, 0);
         int running = a.getNumRunningReqs();
         if (w.hasLastFpm()) {
-            Fpm f = fpm(w.getLastFpm());
-            return new EngineLoad(w.getWorkerId(), f.dpRank(), f.queuedPrefillTokens(), f.sumDecodeKvTokens(),
-                    f.queuedDecodeKvTokens(), limits, running);
+            return EngineSnapshot.load(w.getWorkerId(), fpm(w.getLastFpm()), limits, running);
         }
         return new EngineLoad(w.getWorkerId(), (int) a.getDpRank(), a.getActivePrefillTokens(),
                 (double) a.getActiveDecodeBlocks() * blockSize, 0, limits, running);

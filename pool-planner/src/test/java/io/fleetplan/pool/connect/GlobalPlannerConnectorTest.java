@@ -2,12 +2,12 @@ package io.fleetplan.pool.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.pool.core.Action;
 import io.fleetplan.pool.core.PlannerDecision;
 import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.scaling.GpuBudget;
 import io.fleetplan.pool.scaling.LoadReason;
-import io.fleetplan.pool.scaling.PoolMode;
 import io.fleetplan.pool.scaling.Replicas;
 import io.fleetplan.pool.scaling.ThroughputReason;
 import io.fleetplan.proto.v1.ComponentGrant;

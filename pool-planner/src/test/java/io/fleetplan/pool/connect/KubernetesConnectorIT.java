@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.pool.core.Action;
 import io.fleetplan.pool.core.PlannerDecision;
 import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.scaling.GpuBudget;
 import io.fleetplan.pool.scaling.LoadReason;
-import io.fleetplan.pool.scaling.PoolMode;
 import io.fleetplan.pool.scaling.Replicas;
 import io.fleetplan.pool.scaling.ThroughputReason;
 import java.time.Instant;

@@ -1,7 +1,10 @@
 package io.fleetplan.pool.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.fleetplan.common.pool.PoolMode;
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.pool.scaling.Replicas;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,13 +14,13 @@ class GrantedReplicasTest {
     @Test
     void aGrantNeverExceedsTheAskAndStaleOrEmptyErrorsChangeNothing() {
         GrantedReplicas g = new GrantedReplicas(new Replicas(1, 1));
-        assertThat(g.absorb("PARTIAL", List.of(new GrantedReplicas.Grant(true, 3, 2)))).isEqualTo(new Replicas(2, 1));
-        assertThat(g.absorb("GRANTED", List.of(new GrantedReplicas.Grant(false, 2, 5)))).isEqualTo(new Replicas(2, 2));
-        assertThat(g.absorb("GRANTED", List.of(new GrantedReplicas.Grant(false, 0, 4)))).as("ask unknown")
+        assertThat(g.absorb("PARTIAL", List.of(new GrantedReplicas.Grant(SubType.PREFILL, 3, 2)))).isEqualTo(new Replicas(2, 1));
+        assertThat(g.absorb("GRANTED", List.of(new GrantedReplicas.Grant(SubType.DECODE, 2, 5)))).isEqualTo(new Replicas(2, 2));
+        assertThat(g.absorb("GRANTED", List.of(new GrantedReplicas.Grant(SubType.DECODE, 0, 4)))).as("ask unknown")
                 .isEqualTo(new Replicas(2, 4));
-        assertThat(g.absorb("STALE", List.of(new GrantedReplicas.Grant(true, 9, 9)))).isEqualTo(new Replicas(2, 4));
+        assertThat(g.absorb("STALE", List.of(new GrantedReplicas.Grant(SubType.PREFILL, 9, 9)))).isEqualTo(new Replicas(2, 4));
         assertThat(g.absorb("ERROR", List.of())).isEqualTo(new Replicas(2, 4));
-        assertThat(g.absorb("ERROR", List.of(new GrantedReplicas.Grant(true, 3, 1)))).as("the executor's truth")
+        assertThat(g.absorb("ERROR", List.of(new GrantedReplicas.Grant(SubType.PREFILL, 3, 1)))).as("the executor's truth")
                 .isEqualTo(new Replicas(1, 4));
         assertThat(g.state().current()).isEqualTo(new Replicas(1, 4));
         assertThat(g.state().scalingInProgress()).isFalse();
@@ -40,5 +43,28 @@ class GrantedReplicasTest {
         assertThat(p.valueAt()).containsExactly(0.5, 0.75, 1.0);
         assertThat(GrantedReplicas.pressure(0, 1).candidateReplicas()).isEmpty();
         assertThat(GrantedReplicas.pressure(0, 1).minReplicas()).isZero();
+    }
+
+    @Test
+    void eachModeAsksForItsSubComponentsAtTheirSlotsPrefillFirst() {
+        Replicas r = new Replicas(3, 5);
+        assertThat(GrantedReplicas.asks(PoolMode.DISAGG, r, 1)).extracting(GrantedReplicas.ComponentAsk::subType,
+                GrantedReplicas.ComponentAsk::desiredReplicas)
+                .containsExactly(tuple(SubType.PREFILL, 3), tuple(SubType.DECODE, 5));
+        assertThat(GrantedReplicas.asks(PoolMode.PREFILL, r, 1)).extracting(GrantedReplicas.ComponentAsk::subType,
+                GrantedReplicas.ComponentAsk::desiredReplicas).containsExactly(tuple(SubType.PREFILL, 3));
+        assertThat(GrantedReplicas.asks(PoolMode.DECODE, r, 1)).extracting(GrantedReplicas.ComponentAsk::subType,
+                GrantedReplicas.ComponentAsk::desiredReplicas).containsExactly(tuple(SubType.DECODE, 5));
+        assertThat(GrantedReplicas.asks(PoolMode.AGG, r, 1)).extracting(GrantedReplicas.ComponentAsk::subType,
+                GrantedReplicas.ComponentAsk::desiredReplicas).containsExactly(tuple(SubType.AGGREGATED, 5));
+        assertThat(GrantedReplicas.asks(PoolMode.AGG, r, 2).get(0).pressure()).isEqualTo(GrantedReplicas.pressure(5, 2));
+    }
+
+    @Test
+    void anAggregatedGrantCountsInTheDecodeSlotAndAnUntypedOneToo() {
+        GrantedReplicas g = new GrantedReplicas(new Replicas(0, 1));
+        assertThat(g.absorb("GRANTED", List.of(new GrantedReplicas.Grant(SubType.AGGREGATED, 3, 3))))
+                .isEqualTo(new Replicas(0, 3));
+        assertThat(g.absorb("GRANTED", List.of(new GrantedReplicas.Grant(null, 2, 2)))).isEqualTo(new Replicas(0, 2));
     }
 }

@@ -3,6 +3,8 @@ package io.fleetplan.pool.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetplan.common.time.VirtualScheduler;
+import io.fleetplan.pool.connect.AdvisoryConnector;
+import io.fleetplan.pool.connect.VirtualConnector;
 import io.fleetplan.pool.scaling.Replicas;
 import io.fleetplan.pool.scaling.ThroughputReason;
 import java.time.Duration;

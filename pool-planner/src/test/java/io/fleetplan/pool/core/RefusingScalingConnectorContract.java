@@ -16,7 +16,7 @@ public abstract class RefusingScalingConnectorContract extends ScalingConnectorC
         ScalingConnector c = connector();
         Replicas before = c.state().current();
         refuseNext();
-        ScalingConnector.ApplyResult r = c.apply(decision(before, new Replicas(before.prefill() + 1, before.decode() + 1)));
+        ScalingConnector.ApplyResult r = c.apply(decision(before, changed(before, 1, 1)));
         assertThat(r.status()).isIn(ScalingConnector.Status.REJECTED, ScalingConnector.Status.FAILED);
         assertThat(r.replicas()).isEqualTo(before);
         assertThat(c.state().current()).isEqualTo(before);

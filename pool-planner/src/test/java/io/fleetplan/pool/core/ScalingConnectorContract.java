@@ -2,6 +2,7 @@ package io.fleetplan.pool.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.pool.scaling.GpuBudget;
 import io.fleetplan.pool.scaling.LoadReason;
 import io.fleetplan.pool.scaling.Replicas;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * flink's autoscaler checks every state store against one abstract test): it reports the replicas the pool has; a
  * request never comes back with more than was asked for on the way up, nor fewer on the way down; the replicas an
  * answer reports are the state the next tick reads. The loop only calls {@code apply} for decisions that change
- * something. Connectors that can refuse also pass {@link RefusingScalingConnectorContract}.
+ * something. Connectors that can refuse also pass {@link RefusingScalingConnectorContract}. Published in
+ * pool-planner's test-jar: sim runs its own connectors through it too.
  */
 public abstract class ScalingConnectorContract {
 
@@ -24,8 +26,19 @@ public abstract class ScalingConnectorContract {
             ScalingConnector.Status.PARTIAL, ScalingConnector.Status.REJECTED, ScalingConnector.Status.ADVISORY,
             ScalingConnector.Status.FAILED);
 
-    /** A connector for a disaggregated pool that runs at least one replica of each component. */
+    /** A connector for a pool in {@link #mode()} that runs at least one replica of each component it scales. */
     protected abstract ScalingConnector connector() throws Exception;
+
+    /** Which components the connector scales (a replayed pool is one); the other count is left as it is. */
+    protected PoolMode mode() {
+        return PoolMode.DISAGG;
+    }
+
+    /** {@code from} with each component this mode scales changed by its delta, to at least 1. */
+    protected final Replicas changed(Replicas from, int prefillDelta, int decodeDelta) {
+        return new Replicas(mode().scalesPrefill() ? Math.max(1, from.prefill() + prefillDelta) : from.prefill(),
+                mode().scalesDecode() ? Math.max(1, from.decode() + decodeDelta) : from.decode());
+    }
 
     protected static PlannerDecision decision(Replicas current, Replicas wanted) {
         return new PlannerDecision(1, Instant.EPOCH, current, wanted, Replicas.ZERO, Action.SCALE_UP,
@@ -37,8 +50,12 @@ public abstract class ScalingConnectorContract {
     void reportsWhatThePoolHasAndIsNamed() throws Exception {
         ScalingConnector c = connector();
         Replicas now = c.state().current();
-        assertThat(now.prefill()).isPositive();
-        assertThat(now.decode()).isPositive();
+        if (mode().scalesPrefill()) {
+            assertThat(now.prefill()).isPositive();
+        }
+        if (mode().scalesDecode()) {
+            assertThat(now.decode()).isPositive();
+        }
         assertThat(c.state().current()).as("reading the state changes nothing").isEqualTo(now);
         assertThat(c.name()).isNotBlank();
     }
@@ -47,7 +64,7 @@ public abstract class ScalingConnectorContract {
     void aScaleUpNeverReportsMoreThanAskedAndTheStateFollowsTheAnswer() throws Exception {
         ScalingConnector c = connector();
         Replicas before = c.state().current();
-        Replicas asked = new Replicas(before.prefill() + 2, before.decode() + 1);
+        Replicas asked = changed(before, 2, 1);
         ScalingConnector.ApplyResult r = c.apply(decision(before, asked));
         assertThat(r.status()).isIn(ANSWERS);
         assertThat(r.replicas().prefill()).isBetween(before.prefill(), asked.prefill());
@@ -60,8 +77,8 @@ public abstract class ScalingConnectorContract {
     void aScaleDownNeverReportsFewerThanAskedAndTheStateFollowsTheAnswer() throws Exception {
         ScalingConnector c = connector();
         Replicas start = c.state().current();
-        Replicas up = c.apply(decision(start, new Replicas(start.prefill() + 2, start.decode() + 2))).replicas();
-        Replicas asked = new Replicas(Math.max(1, up.prefill() - 1), Math.max(1, up.decode() - 1));
+        Replicas up = c.apply(decision(start, changed(start, 2, 2))).replicas();
+        Replicas asked = changed(up, -1, -1);
         ScalingConnector.ApplyResult r = c.apply(decision(up, asked));
         assertThat(r.status()).isIn(ANSWERS);
         assertThat(r.replicas().prefill()).isBetween(asked.prefill(), up.prefill());

@@ -2,6 +2,7 @@ package io.fleetplan.pool.scaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetplan.common.pool.PoolMode;
 import org.junit.jupiter.api.Test;
 
 class GpuBudgetTest {

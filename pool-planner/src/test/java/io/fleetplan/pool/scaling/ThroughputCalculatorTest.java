@@ -2,6 +2,7 @@ package io.fleetplan.pool.scaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.pool.perf.CapacityModel;
 import io.fleetplan.pool.perf.EngineCapacity;
 import io.fleetplan.pool.perf.EngineLimits;

@@ -1,5 +1,6 @@
 package io.fleetplan.router.core;
 
+import io.fleetplan.common.collect.LongObjectMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

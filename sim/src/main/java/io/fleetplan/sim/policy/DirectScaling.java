@@ -21,7 +21,7 @@ final class DirectScaling implements ScalingConnector {
     DirectScaling(PolicyContext ctx, SimPool pool) {
         this.ctx = ctx;
         this.pool = pool;
-        this.prefill = pool.mode().equals("prefill");
+        this.prefill = pool.subType().prefillSlot();
     }
 
     @Override

@@ -1,11 +1,11 @@
 package io.fleetplan.sim.policy;
 
+import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.global.arbiter.Ask;
 import io.fleetplan.global.arbiter.Decision;
 import io.fleetplan.global.arbiter.Grant;
 import io.fleetplan.global.arbiter.PressureCurve;
 import io.fleetplan.global.arbiter.Proposal;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.virtual.VirtualGlobalPlanner;
 import io.fleetplan.pool.core.GrantedReplicas;
 import io.fleetplan.pool.core.PlannerDecision;
@@ -30,7 +30,7 @@ final class GlobalPlannerLink implements ScalingConnector {
     private final String namespace;
     private final String graphDeploymentName;
     private final String component;
-    private final SubType subType;
+    private final PoolMode mode;
     private final int priority;
     private final int minEndpoint;
     private final InstantSource clock;
@@ -40,15 +40,16 @@ final class GlobalPlannerLink implements ScalingConnector {
     /**
      * @param namespace the pool's Kubernetes namespace (also its caller namespace), {@code graphDeploymentName}
      *     and {@code component} name its one GlobalPlanner target
+     * @param mode the pool's mode (a replayed pool is one sub-component: prefill, decode or agg)
      */
     GlobalPlannerLink(VirtualGlobalPlanner globalPlanner, String poolId, String namespace, String graphDeploymentName,
-            String component, SubType subType, int priority, int minEndpoint, Replicas initial, InstantSource clock) {
+            String component, PoolMode mode, int priority, int minEndpoint, Replicas initial, InstantSource clock) {
         this.globalPlanner = globalPlanner;
         this.poolId = poolId;
         this.namespace = namespace;
         this.graphDeploymentName = graphDeploymentName;
         this.component = component;
-        this.subType = subType;
+        this.mode = mode;
         this.priority = priority;
         this.minEndpoint = minEndpoint;
         this.clock = clock;
@@ -69,12 +70,14 @@ final class GlobalPlannerLink implements ScalingConnector {
     @Override
     public ApplyResult apply(PlannerDecision decision) {
         long seq = ++sequence;
-        Replicas r = decision.recommended();
-        int desired = subType == SubType.PREFILL ? r.prefill() : r.decode();
-        GrantedReplicas.Pressure p = GrantedReplicas.pressure(desired, minEndpoint);
+        List<Ask> asks = new ArrayList<>();
+        for (GrantedReplicas.ComponentAsk a : GrantedReplicas.asks(mode, decision.recommended(), minEndpoint)) {
+            GrantedReplicas.Pressure p = a.pressure();
+            asks.add(new Ask(a.subType(), component, a.desiredReplicas(), p.minReplicas(),
+                    p.candidateReplicas().isEmpty() ? null : new PressureCurve(p.candidateReplicas(), p.valueAt())));
+        }
         Decision d = globalPlanner.propose(new Proposal(poolId + "#" + seq, poolId, seq, namespace, namespace,
-                graphDeploymentName, priority, false, List.of(new Ask(subType, component, desired, p.minReplicas(),
-                        p.candidateReplicas().isEmpty() ? null : new PressureCurve(p.candidateReplicas(), p.valueAt())))));
+                graphDeploymentName, priority, false, asks));
         Replicas now = absorb(d);
         return new ApplyResult(GrantedReplicas.applyStatus(d.status().name()), now,
                 d.status() + " " + d.reason() + ": " + d.message());
@@ -83,7 +86,7 @@ final class GlobalPlannerLink implements ScalingConnector {
     private Replicas absorb(Decision d) {
         List<GrantedReplicas.Grant> grants = new ArrayList<>(d.grants().size());
         for (Grant g : d.grants()) {
-            grants.add(new GrantedReplicas.Grant(g.subType() == SubType.PREFILL, g.desiredReplicas(),
+            grants.add(new GrantedReplicas.Grant(g.subType(), g.desiredReplicas(),
                     g.grantedReplicas()));
         }
         return granted.absorb(d.status().name(), grants);

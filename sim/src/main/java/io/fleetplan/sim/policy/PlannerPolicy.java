@@ -206,16 +206,17 @@ public final class PlannerPolicy implements ScalingPolicy {
         return new PlannerLoop(planner, source, connector(pool, ctx), ctx.scheduler());
     }
 
-    private ScalingConnector connector(SimPool pool, PolicyContext ctx) {
+    /** How {@code pool}'s planner acts: through the replay's GlobalPlanner (arbitrated) or on the pool itself. */
+    ScalingConnector connector(SimPool pool, PolicyContext ctx) {
         if (!arbitrated) {
             return new DirectScaling(ctx, pool);
         }
         Cluster c = ctx.cluster();
         TargetKey target = c.target(pool);
         int n = pool.target();
-        Replicas initial = pool.mode().equals("prefill") ? new Replicas(n, 0) : new Replicas(0, n);
+        Replicas initial = pool.subType().prefillSlot() ? new Replicas(n, 0) : new Replicas(0, n);
         return new GlobalPlannerLink(c.globalPlanner(), c.poolId(pool), target.k8sNamespace(),
-                target.graphDeploymentName(), target.componentName(), c.subType(pool), pool.spec().priority(),
+                target.graphDeploymentName(), target.componentName(), pool.poolMode(), pool.spec().priority(),
                 pool.spec().minReplicas(), initial, ctx.scheduler().clock());
     }
 }

@@ -43,7 +43,7 @@ final class PoolMetricsSource implements MetricsSource {
     /** @param origin the replay's time 0 (counters are zero before it) */
     PoolMetricsSource(SimPool pool, Instant origin) {
         this.pool = pool;
-        this.prefill = pool.mode().equals("prefill");
+        this.prefill = pool.subType().prefillSlot();
         this.origin = origin;
         pool.fpmSink(this::onFpm);
     }

@@ -2,13 +2,12 @@ package io.fleetplan.sim.replay;
 
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.common.time.VirtualScheduler;
-import java.time.Duration;
 import io.fleetplan.global.arbiter.ArbiterSettings;
 import io.fleetplan.global.arbiter.Ask;
 import io.fleetplan.global.arbiter.Proposal;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.virtual.VirtualGlobalPlanner;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -92,7 +91,7 @@ public final class Cluster {
             long seq = sequence.merge(pool.name(), 1L, Long::sum);
             globalPlanner.propose(new Proposal("", poolId(pool), seq, PoolExecutor.NAMESPACE, PoolExecutor.NAMESPACE,
                     pool.name(), pool.spec().priority(), false,
-                    List.of(new Ask(PoolExecutor.subType(pool), pool.name(), wanted, pool.spec().minReplicas(), null))));
+                    List.of(new Ask(pool.subType(), pool.name(), wanted, pool.spec().minReplicas(), null))));
             return pool.target();
         }
         apply(pool, wanted);
@@ -112,11 +111,6 @@ public final class Cluster {
     /** The GlobalPlanner's target of {@code pool}: its k8s namespace, DGD and component. */
     public TargetKey target(SimPool pool) {
         return PoolExecutor.key(pool);
-    }
-
-    /** The GlobalPlanner's sub-component type of {@code pool}. */
-    public SubType subType(SimPool pool) {
-        return PoolExecutor.subType(pool);
     }
 
     /** The executor's write: the pool's target becomes {@code replicas}. */

@@ -1,6 +1,7 @@
 package io.fleetplan.sim.replay;
 
 import io.fleetplan.mocker.engine.ForwardPass;
+import io.fleetplan.pool.core.EngineSnapshot;
 import io.fleetplan.pool.perf.EngineLimits;
 import io.fleetplan.pool.perf.Fpm;
 import io.fleetplan.pool.scaling.EngineLoad;
@@ -22,10 +23,11 @@ public final class ForwardPasses {
                 q.numDecodeRequests(), q.sumDecodeKvTokens());
     }
 
-    /** @param last the engine's last iteration; null before its first (an idle engine) */
+    /**
+     * @param last the engine's last iteration; null before its first (an idle engine)
+     * @see EngineSnapshot#load the same load the router stream source reads from a worker's last FPM
+     */
     public static EngineLoad load(String worker, ForwardPass last, EngineLimits limits, int running) {
-        return last == null ? new EngineLoad(worker, 0, 0, 0, 0, limits, running)
-                : new EngineLoad(worker, last.dpRank(), last.queued().sumPrefillTokens(),
-                        last.scheduled().sumDecodeKvTokens(), last.queued().sumDecodeKvTokens(), limits, running);
+        return EngineSnapshot.load(worker, last == null ? null : fpm(worker, last), limits, running);
     }
 }

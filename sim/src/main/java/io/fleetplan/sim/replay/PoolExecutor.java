@@ -3,7 +3,6 @@ package io.fleetplan.sim.replay;
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.global.arbiter.Observation;
 import io.fleetplan.global.arbiter.ScaleCommand;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.executor.ScaleExecutor;
 import java.util.ArrayList;
@@ -38,14 +37,6 @@ final class PoolExecutor implements ScaleExecutor {
 
     static TargetKey key(SimPool pool) {
         return new TargetKey(NAMESPACE, pool.name(), pool.name());
-    }
-
-    static SubType subType(SimPool p) {
-        return switch (p.mode()) {
-            case "prefill" -> SubType.PREFILL;
-            case "decode" -> SubType.DECODE;
-            default -> SubType.AGGREGATED;
-        };
     }
 
     @Override
@@ -90,6 +81,6 @@ final class PoolExecutor implements ScaleExecutor {
     }
 
     private static Observation observation(SimPool p) {
-        return new Observation(key(p), subType(p), p.target(), p.holding(), p.ready(), p.gpusPerReplica());
+        return new Observation(key(p), p.subType(), p.target(), p.holding(), p.ready(), p.gpusPerReplica());
     }
 }

@@ -53,14 +53,8 @@ public final class Replay {
             int[] initialReplicas, LongConsumer progress) {
         VirtualScheduler scheduler = new VirtualScheduler();
         Duration startup = seconds(policy.startupSeconds(stack.workerStartupSeconds()));
-        Cluster cluster = new Cluster(stack, scheduler, startup);
+        Cluster cluster = cluster(stack, scheduler, startup, trace.hasHashIds(), settings.seed());
         cluster.prestart(policy.prestartSeconds(stack.workerStartupSeconds()));
-        boolean hashes = trace.hasHashIds();
-        for (int k = 0; k < stack.pools().size(); k++) {
-            StackConfig.Pool p = stack.pools().get(k);
-            cluster.add(new SimPool(p, engineConfig(p), scheduler, cluster, hashes && !p.mode().equals("decode"),
-                    settings.seed() * 31 + k));
-        }
         List<TraceRequest> requests = trace.requests();
         RequestLog log = new RequestLog(requests.size());
         long[][] blockHashes = expandHashes(trace, stack);
@@ -103,6 +97,21 @@ public final class Replay {
         return new PolicyRun(policy.name(), policy.description(), log, series, gpuSeconds, cluster.peakGpus(),
                 cluster.budgetViolations(), cluster.overBudgetSeconds(), scaleEvents, end / 1e9,
                 scheduler.executedEvents(), cluster.prestartGpuSeconds());
+    }
+
+    /**
+     * The stack's pools, each with its engine and router, on {@code scheduler}; no worker yet.
+     *
+     * @param hashes whether the trace carries block hash ids (the prefill and agg pools' engines use them)
+     */
+    static Cluster cluster(StackConfig stack, VirtualScheduler scheduler, Duration startup, boolean hashes, long seed) {
+        Cluster cluster = new Cluster(stack, scheduler, startup);
+        for (int k = 0; k < stack.pools().size(); k++) {
+            StackConfig.Pool p = stack.pools().get(k);
+            cluster.add(new SimPool(p, engineConfig(p), scheduler, cluster, hashes && !p.mode().equals("decode"),
+                    seed * 31 + k));
+        }
+        return cluster;
     }
 
     private static long lastResolution(RequestLog log, long fallback) {

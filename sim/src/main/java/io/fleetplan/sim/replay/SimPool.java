@@ -1,5 +1,7 @@
 package io.fleetplan.sim.replay;
 
+import io.fleetplan.common.pool.PoolMode;
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.common.time.Scheduler;
@@ -67,9 +69,12 @@ public final class SimPool {
     double sumItlMs;
     long scaleEvents;
 
+    private final PoolMode poolMode;
+
     SimPool(StackConfig.Pool spec, EngineConfig engineConfig, VirtualScheduler scheduler, Cluster cluster,
             boolean kvEvents, long seed) {
         this.spec = spec;
+        this.poolMode = PoolMode.of(spec.mode());
         this.engineConfig = engineConfig;
         this.scheduler = scheduler;
         this.cluster = cluster;
@@ -150,6 +155,16 @@ public final class SimPool {
 
     public String mode() {
         return spec.mode();
+    }
+
+    /** The pool's mode as its planner reads it (a replayed pool is prefill, decode or agg). */
+    public PoolMode poolMode() {
+        return poolMode;
+    }
+
+    /** The one sub-component the pool's engines are; it says which slot of a planner's replicas they count in. */
+    public SubType subType() {
+        return poolMode.subTypes().get(0);
     }
 
     public int gpusPerReplica() {

@@ -7,11 +7,9 @@ import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.pool.config.PlannerConfig;
 import io.fleetplan.pool.config.PlannerPresets;
 import io.fleetplan.sim.replay.PolicyContext;
-import io.fleetplan.sim.replay.Replay;
+import io.fleetplan.sim.replay.PolicyContexts;
 import io.fleetplan.sim.replay.ReplayTest;
-import io.fleetplan.sim.replay.ScalingPolicy;
 import io.fleetplan.sim.replay.SimPool;
-import io.fleetplan.sim.trace.SyntheticTraces;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,34 +17,18 @@ import org.junit.jupiter.api.Test;
 /** The planner configs fleetplan's default gives each pool: the shipped preset (prefill headroom, decode at Dynamo's sizing). */
 class FleetplanDefaultTest {
 
-    /** Runs a tiny replay and records fleetplan's planner config per pool at time 0. */
+    /** fleetplan's planner config per pool of {@code stack}, as at the start of a replay. */
     static Map<String, PlannerConfig> configs(StackConfig stack) {
         return configs(PlannerPolicy.fleetplanDefault(), stack);
     }
 
-    /** Runs a tiny replay and records {@code fleetplan}'s planner config per pool at time 0 (any planner policy). */
-    static Map<String, PlannerConfig> configs(PlannerPolicy fleetplan, StackConfig stack) {
+    /** {@code policy}'s planner config per pool of {@code stack}, as at the start of a replay (any planner policy). */
+    static Map<String, PlannerConfig> configs(PlannerPolicy policy, StackConfig stack) {
+        PolicyContext ctx = PolicyContexts.atStart(stack, policy.arbitrated());
         Map<String, PlannerConfig> out = new LinkedHashMap<>();
-        ScalingPolicy capture = new ScalingPolicy() {
-            @Override
-            public String name() {
-                return "capture";
-            }
-
-            @Override
-            public String description() {
-                return "records fleetplan's planner configs";
-            }
-
-            @Override
-            public void start(PolicyContext ctx) {
-                for (SimPool p : ctx.pools()) {
-                    out.put(p.name(), fleetplan.config(p, ctx));
-                }
-            }
-        };
-        Replay.run(SyntheticTraces.generate("poisson:rate=1,duration=5", 1), stack, capture, Replay.Settings.DEFAULTS,
-                null);
+        for (SimPool p : ctx.pools()) {
+            out.put(p.name(), policy.config(p, ctx));
+        }
         return out;
     }
 

@@ -2,9 +2,10 @@ package io.fleetplan.sim.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetplan.common.pool.PoolMode;
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.time.VirtualScheduler;
 import io.fleetplan.global.arbiter.ArbiterSettings;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.virtual.VirtualGlobalPlanner;
 import io.fleetplan.pool.core.Action;
@@ -35,8 +36,8 @@ class GlobalPlannerLinkTest {
         gp.addTarget(new TargetKey("replay", "prefill", "prefill"), SubType.PREFILL, 3, 1);
         gp.addTarget(new TargetKey("replay", "decode", "decode"), SubType.DECODE, 1, 1);
         GlobalPlannerLink prefill = new GlobalPlannerLink(gp, "prefill", "replay", "prefill", "prefill",
-                SubType.PREFILL, 0, 1, new Replicas(3, 0), time.clock());
-        GlobalPlannerLink decode = new GlobalPlannerLink(gp, "decode", "replay", "decode", "decode", SubType.DECODE,
+                PoolMode.PREFILL, 0, 1, new Replicas(3, 0), time.clock());
+        GlobalPlannerLink decode = new GlobalPlannerLink(gp, "decode", "replay", "decode", "decode", PoolMode.DECODE,
                 0, 1, new Replicas(0, 1), time.clock());
 
         ScalingConnector.ApplyResult up = decode.apply(decision(new Replicas(0, 1), new Replicas(0, 3)));

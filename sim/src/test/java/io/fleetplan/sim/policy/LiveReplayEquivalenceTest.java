@@ -3,6 +3,7 @@ package io.fleetplan.sim.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetplan.common.config.ConfigLoader;
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.common.time.VirtualScheduler;
 import io.fleetplan.pool.config.PlannerConfig;
@@ -162,8 +163,8 @@ class LiveReplayEquivalenceTest {
         @Override
         public ApplyResult apply(PlannerDecision d) {
             Replicas r = d.recommended();
-            Replicas now = granted.absorb("GRANTED", List.of(new GrantedReplicas.Grant(true, r.prefill(), r.prefill()),
-                    new GrantedReplicas.Grant(false, r.decode(), r.decode())));
+            Replicas now = granted.absorb("GRANTED", List.of(new GrantedReplicas.Grant(SubType.PREFILL, r.prefill(), r.prefill()),
+                    new GrantedReplicas.Grant(SubType.DECODE, r.decode(), r.decode())));
             return new ApplyResult(Status.APPLIED, now, "granted");
         }
 

@@ -1,7 +1,7 @@
 package io.fleetplan.global.executor.kubernetes;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fleetplan.global.arbiter.SubType;
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import java.util.Map;
 import java.util.Optional;

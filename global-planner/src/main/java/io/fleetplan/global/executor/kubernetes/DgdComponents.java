@@ -1,6 +1,6 @@
 package io.fleetplan.global.executor.kubernetes;
 
-import io.fleetplan.global.arbiter.SubType;
+import io.fleetplan.common.pool.SubType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.fleetplan.global.arbiter.SubType;
+import io.fleetplan.common.pool.SubType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

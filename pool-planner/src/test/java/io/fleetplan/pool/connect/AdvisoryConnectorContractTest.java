@@ -1,5 +1,7 @@
-package io.fleetplan.pool.core;
+package io.fleetplan.pool.connect;
 
+import io.fleetplan.pool.core.ScalingConnector;
+import io.fleetplan.pool.core.ScalingConnectorContract;
 import io.fleetplan.pool.scaling.Replicas;
 
 /** Advisory mode answers every request with what runs: the state it reports is the observed connector's. */

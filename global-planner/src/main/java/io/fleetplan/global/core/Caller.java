@@ -1,4 +1,4 @@
-package io.fleetplan.global.service;
+package io.fleetplan.global.core;
 
 import java.util.List;
 

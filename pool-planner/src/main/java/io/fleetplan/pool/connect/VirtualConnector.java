@@ -1,5 +1,8 @@
-package io.fleetplan.pool.core;
+package io.fleetplan.pool.connect;
 
+import io.fleetplan.pool.core.PlannerDecision;
+import io.fleetplan.pool.core.ReplicaState;
+import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.scaling.Replicas;
 
 /**

@@ -1,4 +1,4 @@
-package io.fleetplan.global.service;
+package io.fleetplan.global.core;
 
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.global.arbiter.Arbiter;
@@ -57,8 +57,8 @@ public final class PlannerCore implements AutoCloseable {
     private final ArbiterSettings settings;
     private final ScaleExecutor executor;
     private final Scheduler scheduler;
-    private final AuditLog audit;
-    private final PlannerMetrics metrics;
+    private final AuditTrail audit;
+    private final DecisionMetrics metrics;
     private final Duration blockingTimeout;
     private final String idPrefix;
     private static final int BATCH = 512;
@@ -96,8 +96,8 @@ public final class PlannerCore implements AutoCloseable {
         }
     }
 
-    public PlannerCore(ArbiterSettings settings, ScaleExecutor executor, Scheduler scheduler, AuditLog audit,
-            PlannerMetrics metrics, Duration blockingTimeout, String idPrefix) {
+    public PlannerCore(ArbiterSettings settings, ScaleExecutor executor, Scheduler scheduler, AuditTrail audit,
+            DecisionMetrics metrics, Duration blockingTimeout, String idPrefix) {
         this.settings = settings;
         this.executor = executor;
         this.scheduler = scheduler;
@@ -157,7 +157,7 @@ public final class PlannerCore implements AutoCloseable {
     }
 
     /** Resolves and authorizes the targets, then decides. */
-    public CompletableFuture<Answer> propose(Proposal p, Caller caller, Authorizer auth, boolean blocking) {
+    public CompletableFuture<Answer> propose(Proposal p, Caller caller, TargetAuthorization auth, boolean blocking) {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         enqueue(() -> {
             Arbiter.Resolution r = arbiter.resolveTargets(p);

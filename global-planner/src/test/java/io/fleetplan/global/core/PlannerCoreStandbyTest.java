@@ -1,14 +1,16 @@
-package io.fleetplan.global.service;
+package io.fleetplan.global.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.time.WallClockScheduler;
 import io.fleetplan.global.arbiter.ArbiterSettings;
 import io.fleetplan.global.arbiter.Observation;
 import io.fleetplan.global.arbiter.ScaleCommand;
-import io.fleetplan.global.arbiter.SubType;
 import io.fleetplan.global.arbiter.TargetKey;
 import io.fleetplan.global.executor.ScaleExecutor;
+import io.fleetplan.global.service.AuditLog;
+import io.fleetplan.global.service.PlannerMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,4 +1,8 @@
-package io.fleetplan.pool.core;
+package io.fleetplan.pool.connect;
+
+import io.fleetplan.pool.core.PlannerDecision;
+import io.fleetplan.pool.core.ReplicaState;
+import io.fleetplan.pool.core.ScalingConnector;
 
 /** {@code advisory: true}: reads the real state, computes and reports, never acts. */
 public final class AdvisoryConnector implements ScalingConnector {
