@@ -43,16 +43,34 @@ public final class ThroughputCalculator {
             double demandRps) {
     }
 
+    /**
+     * How many engines a demand needs beyond the capacity it uses up: {@code utilization} plans engines at that
+     * share of their capacity (1 = Dynamo); with a {@code lateFraction} above 0 a prefill pool is sized instead as a
+     * multi-server queue ({@link QueueSizing}: at most that share of prompts wait longer than {@code sloTtftMs}
+     * minus their own prefill), falling back to the utilisation when the mean prompt alone takes the whole SLO.
+     */
+    public record Headroom(double utilization, double sloTtftMs, double lateFraction) {
+
+        /** Engines at full capacity (Dynamo's formula). */
+        public static final Headroom NONE = new Headroom(1, Double.NaN, 0);
+    }
+
     private final PoolMode mode;
     private final int minEndpoint;
     private final double ttftMs;
     private final double itlMs;
+    private final Headroom headroom;
 
     public ThroughputCalculator(PoolMode mode, int minEndpoint, double ttftMs, double itlMs) {
+        this(mode, minEndpoint, ttftMs, itlMs, Headroom.NONE);
+    }
+
+    public ThroughputCalculator(PoolMode mode, int minEndpoint, double ttftMs, double itlMs, Headroom headroom) {
         this.mode = mode;
         this.minEndpoint = minEndpoint;
         this.ttftMs = ttftMs;
         this.itlMs = itlMs;
+        this.headroom = headroom;
     }
 
     /**
@@ -81,13 +99,23 @@ public final class ThroughputCalculator {
                 return new Result(ThroughputReason.MODEL_NOT_READY, current, p, null, rps);
             }
         }
+        double u = headroom.utilization();
         if (mode == PoolMode.AGG) {
             double aggRps = 1.0 / (1.0 / p.requestsPerSecond() + 1.0 / d.requestsPerSecond());
-            return new Result(ThroughputReason.SCALE, sized(0, replicasFor(rps, aggRps)), p, d, rps);
+            return new Result(ThroughputReason.SCALE, sized(0, replicasFor(rps, aggRps * u)), p, d, rps);
         }
-        int np = p == null ? 0 : replicasFor(rps, p.requestsPerSecond());
-        int nd = d == null ? 0 : replicasFor(rps, d.requestsPerSecond());
+        int np = p == null ? 0 : prefillReplicas(rps, p);
+        int nd = d == null ? 0 : replicasFor(rps, d.requestsPerSecond() * u);
         return new Result(ThroughputReason.SCALE, sized(np, nd), p, d, rps);
+    }
+
+    private int prefillReplicas(double rps, EngineCapacity p) {
+        double waitingRoom = (headroom.sloTtftMs() - p.latencyMs()) / 1000.0;
+        if (headroom.lateFraction() > 0 && waitingRoom > 0) {
+            return Math.max(replicasFor(rps, p.requestsPerSecond()),
+                    QueueSizing.engines(rps, p.requestsPerSecond(), waitingRoom, headroom.lateFraction()));
+        }
+        return replicasFor(rps, p.requestsPerSecond() * headroom.utilization());
     }
 
     private int replicasFor(double demandRps, double engineRps) {

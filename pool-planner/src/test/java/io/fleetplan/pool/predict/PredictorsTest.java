@@ -123,6 +123,28 @@ class PredictorsTest {
     }
 
     @Test
+    void kalmanCarriesItsTrendAheadAndTheOthersALevel() {
+        // the two-point example: level + trend next, level + 3 trend three intervals ahead
+        LoadPredictor p = new KalmanPredictor(1.0, 0.1, 10.0, 1, false);
+        p.addDataPoint(10);
+        p.addDataPoint(12);
+        double level = 10 + 2 * 2001.0 / 2011;
+        double trend = 2 * 1000.0 / 2011;
+        assertThat(p.predictAhead(3)).isCloseTo(level + 3 * trend, within(1e-9));
+        assertThat(p.predictAhead(1)).isCloseTo(p.predictNext(), within(1e-9));
+        assertThat(p.predictNext()).as("looking ahead does not advance the filter").isCloseTo(level + trend, within(1e-9));
+        LoadPredictor below = new KalmanPredictor(1.0, 0.1, 10.0, 5, false);
+        below.addDataPoint(10);
+        below.addDataPoint(12);
+        assertThat(below.predictAhead(3)).as("below kalman_min_points: last value").isEqualTo(12);
+        LoadPredictor falling = new KalmanPredictor(1.0, 0.1, 10.0, 1, false);
+        for (int t = 0; t < 30; t++) {
+            falling.addDataPoint(100 - 5 * t);
+        }
+        assertThat(falling.predictAhead(100)).as("never negative").isZero();
+    }
+
+    @Test
     void kalmanTracksALinearTrendAndHonoursMinPoints() {
         LoadPredictor p = new KalmanPredictor(1.0, 0.1, 10.0, 5, false);
         for (int t = 0; t < 4; t++) {
