@@ -94,7 +94,8 @@ public final class PoolPlanner {
                 settings.itlMs(), new ThroughputCalculator.Headroom(settings.throughputUtilization(),
                         settings.sloTtftMs(), settings.prefillLateFraction()));
         this.load = new LoadCalculator(settings.sla(), settings.ttftMs(), settings.itlMs(),
-                settings.scalingDownSensitivity(), settings.minEndpoint(), settings.thresholds());
+                settings.scalingDownSensitivity(), settings.minEndpoint(), settings.thresholds())
+                .waitingRoom(settings.prefillWaitingRoom() ? settings.sloTtftMs() : Double.NaN);
         this.budget = new GpuBudget(settings.maxGpuBudget(), settings.minGpuBudget(), settings.minEndpoint(),
                 settings.prefillGpus(), settings.decodeGpus());
         this.correction = new LatencyCorrection(settings.latencyCorrection());
@@ -122,6 +123,7 @@ public final class PoolPlanner {
     public void observeRecent(TrafficSample sample) {
         keepHitRate(sample);
         recent = sample;
+
     }
 
     private void keepHitRate(TrafficSample sample) {

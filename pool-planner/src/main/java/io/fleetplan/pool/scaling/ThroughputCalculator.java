@@ -45,9 +45,10 @@ public final class ThroughputCalculator {
 
     /**
      * How many engines a demand needs beyond the capacity it uses up: {@code utilization} plans engines at that
-     * share of their capacity (1 = Dynamo); with a {@code lateFraction} above 0 a prefill pool is sized instead as a
-     * multi-server queue ({@link QueueSizing}: at most that share of prompts wait longer than {@code sloTtftMs}
-     * minus their own prefill), falling back to the utilisation when the mean prompt alone takes the whole SLO.
+     * share of their capacity (1 = Dynamo); with a {@code lateFraction} above 0 a prefill pool also gets at least what
+     * a multi-server queue needs ({@link QueueSizing}: at most that share of prompts wait longer than {@code sloTtftMs}
+     * minus their own prefill), which is more than the utilisation gives for long prompts (a short waiting room);
+     * a mean prompt that alone takes the whole SLO has no waiting room, and only the utilisation sizes it.
      */
     public record Headroom(double utilization, double sloTtftMs, double lateFraction) {
 
@@ -110,12 +111,13 @@ public final class ThroughputCalculator {
     }
 
     private int prefillReplicas(double rps, EngineCapacity p) {
+        int byUtilization = replicasFor(rps, p.requestsPerSecond() * headroom.utilization());
         double waitingRoom = (headroom.sloTtftMs() - p.latencyMs()) / 1000.0;
         if (headroom.lateFraction() > 0 && waitingRoom > 0) {
-            return Math.max(replicasFor(rps, p.requestsPerSecond()),
+            return Math.max(byUtilization,
                     QueueSizing.engines(rps, p.requestsPerSecond(), waitingRoom, headroom.lateFraction()));
         }
-        return replicasFor(rps, p.requestsPerSecond() * headroom.utilization());
+        return byUtilization;
     }
 
     private int replicasFor(double demandRps, double engineRps) {

@@ -56,7 +56,7 @@ class ThroughputUtilizationTest {
     }
 
     @Test
-    void lateFractionSizesPrefillAsAQueueInsteadOfTheUtilization() {
+    void lateFractionSizesPrefillAsAQueueAboveTheUtilization() {
         assertThat(config("{}").prefillLateFraction()).isZero();
         PoolPlanner p = planner(THROUGHPUT + "throughput_target_utilization: 0.5\nprefill_late_fraction: 0.01\n");
         p.observeTraffic(traffic(T0, 1800));
@@ -95,5 +95,6 @@ class ThroughputUtilizationTest {
         assertThatThrownBy(() -> config("prefill_late_fraction: 0.6\n")).hasMessageContaining("prefill_late_fraction");
         assertThatThrownBy(() -> config("forecast_horizon_seconds: -1\n")).hasMessageContaining(
                 "forecast_horizon_seconds");
+        assertThat(config("{}").prefillWaitingRoomTarget()).isFalse();
     }
 }

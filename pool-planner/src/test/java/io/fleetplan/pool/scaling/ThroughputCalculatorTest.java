@@ -135,6 +135,13 @@ class ThroughputCalculatorTest {
     }
 
     @Test
+    void theQueueSizingNeverPlansBelowTheUtilization() {
+        // queue: 4 engines; utilisation 0.25: ceil(3 / (2 x 0.25)) = 6
+        var r = withHeadroom(new ThroughputCalculator.Headroom(0.25, 500, 0.02), 540);
+        assertThat(r.replicas().prefill()).isEqualTo(6);
+    }
+
+    @Test
     void aMeanPromptThatTakesTheWholeSloFallsBackToTheUtilization() {
         // an 80 ms SLO under the 100 ms idle prefill leaves no waiting room: ceil(3 / (2 x 0.5)) = 3
         var r = withHeadroom(new ThroughputCalculator.Headroom(0.5, 80, 0.01), 540);
