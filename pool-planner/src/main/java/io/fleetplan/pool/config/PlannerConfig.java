@@ -93,7 +93,10 @@ public record PlannerConfig(
         @ConfigDoc("fleetplan: the planners size for ttft_ms x this (their estimates are a typical request's; ttft_ms itself is the SLO every request is checked against); 1 = Dynamo") Double ttftPlanningFactor,
         @ConfigDoc("fleetplan: the planners size for itl_ms x this; 1 = Dynamo") Double itlPlanningFactor,
         @ConfigDoc("fleetplan: the load loop reads the latency requests saw in the last two load intervals; a component whose requests missed ttft_ms/itl_ms scales up by its estimated deficit and never down (false = Dynamo)") Boolean observedSloScaling,
-        @ConfigDoc("fleetplan: the throughput loop sizes prefill for ISL x (1 - the router's KV hit rate), the hit rate read from the router's metrics (latest valid window; unknown = no discount); true = Dynamo's behaviour, false sizes prefill for the whole prompt") Boolean enableKvHitRateDiscount) {
+        @ConfigDoc("fleetplan: the throughput loop sizes prefill for ISL x (1 - the router's KV hit rate), the hit rate read from the router's metrics (latest valid window; unknown = no discount); true = Dynamo's behaviour, false sizes prefill for the whole prompt") Boolean enableKvHitRateDiscount,
+        @ConfigDoc("fleetplan: above 0, the throughput loop also sizes prefill as a multi-server queue (Erlang C): the fewest engines with at most this share of prompts waiting longer than ttft_ms minus the mean prompt's own prefill, and never fewer than throughput_target_utilization gives; 0 = off") Double prefillLateFraction,
+        @ConfigDoc("fleetplan: the throughput loop's floor covers the request rate forecast over this many seconds past the next interval (set it to the workers' start-up time: a worker asked for now serves only then); a trend predictor (kalman) extrapolates its trend, others forecast a level; 0 = the next interval only (Dynamo)") Double forecastHorizonSeconds,
+        @ConfigDoc("fleetplan: the sla load loop holds a prefill engine's TTFT estimate to its own prompt's prefill plus ttft_planning_factor x the rest of ttft_ms (the waiting room), not to ttft_ms x the factor; a mean prompt whose prefill alone takes ttft_ms gives no estimate-driven step (false = Dynamo)") Boolean prefillWaitingRoomTarget) {
 
     public static final List<String> MODES = List.of("disagg", "prefill", "decode", "agg");
     public static final List<String> BACKENDS = List.of("vllm", "sglang", "trtllm", "mocker");
@@ -158,6 +161,9 @@ public record PlannerConfig(
         itlPlanningFactor = or(itlPlanningFactor, 1.0);
         observedSloScaling = or(observedSloScaling, false);
         enableKvHitRateDiscount = or(enableKvHitRateDiscount, true);
+        prefillLateFraction = or(prefillLateFraction, 0.0);
+        forecastHorizonSeconds = or(forecastHorizonSeconds, 0.0);
+        prefillWaitingRoomTarget = or(prefillWaitingRoomTarget, false);
         modelName = or(modelName, "");
 
         ConfigChecks checks = new ConfigChecks()
@@ -198,7 +204,9 @@ public record PlannerConfig(
                 .between("throughput_target_utilization", throughputTargetUtilization, 0.01, 1)
                 .oneOf("preset", preset, PlannerPresets.NAMES)
                 .between("ttft_planning_factor", ttftPlanningFactor, 0.01, 1)
-                .between("itl_planning_factor", itlPlanningFactor, 0.01, 1);
+                .between("itl_planning_factor", itlPlanningFactor, 0.01, 1)
+                .between("prefill_late_fraction", prefillLateFraction, 0, 0.5)
+                .between("forecast_horizon_seconds", forecastHorizonSeconds, 0, 3600);
         checks.check(loadPrefillQueueScaleDown < loadPrefillQueueScaleUp, "load_prefill_queue_scale_down",
                 loadPrefillQueueScaleDown, "must be below load_prefill_queue_scale_up (" + loadPrefillQueueScaleUp + ")");
         checks.check(loadDecodeKvScaleDown < loadDecodeKvScaleUp, "load_decode_kv_scale_down", loadDecodeKvScaleDown,

@@ -19,7 +19,8 @@ public record PlanningSettings(PoolMode mode, boolean throughputScaling, boolean
         LoadThresholds thresholds, PredictorSettings predictor, Duration maxTrafficAge, Duration maxEngineAge,
         EngineLimits engineLimits, Duration scaleDownStabilization, Duration advisoryLogInterval,
         boolean latencyCorrection, double throughputUtilization, double sloTtftMs, double sloItlMs,
-        boolean observedSloScaling, boolean kvHitRateDiscount) {
+        boolean observedSloScaling, boolean kvHitRateDiscount, double prefillLateFraction, Duration forecastHorizon,
+        boolean prefillWaitingRoom) {
 
     public static PlanningSettings from(PlannerConfig c) {
         Duration throughput = Duration.ofSeconds(c.throughputAdjustmentIntervalSeconds());
@@ -45,7 +46,9 @@ public record PlanningSettings(PoolMode mode, boolean throughputScaling, boolean
                         c.maxNumSeqs() == null ? 0 : c.maxNumSeqs()),
                 seconds(c.scaleDownStabilizationSeconds()), seconds(c.advisoryLogInterval()), !c.noCorrection(),
                 c.throughputTargetUtilization(), c.ttftMs(), c.itlMs(), c.observedSloScaling(),
-                c.enableKvHitRateDiscount());
+                c.enableKvHitRateDiscount(), c.prefillLateFraction(),
+                seconds(c.forecastHorizonSeconds()),
+                c.prefillWaitingRoomTarget());
     }
 
     private static Duration seconds(double s) {

@@ -44,6 +44,8 @@ public final class PoolPlanner {
     private final ProfilePerfModel profileModel;
     private final TrafficForecast forecast;
     private final ThroughputCalculator throughput;
+    /** The throughput loop's sizing: {@link #throughput} with the configured headroom (utilisation or queueing). */
+    private final ThroughputCalculator floorSizing;
     private final LoadCalculator load;
     private final GpuBudget budget;
     private final LatencyCorrection correction;
@@ -88,8 +90,12 @@ public final class PoolPlanner {
         this.forecast = new TrafficForecast(settings.predictor());
         this.throughput = new ThroughputCalculator(settings.mode(), settings.minEndpoint(), settings.ttftMs(),
                 settings.itlMs());
+        this.floorSizing = new ThroughputCalculator(settings.mode(), settings.minEndpoint(), settings.ttftMs(),
+                settings.itlMs(), new ThroughputCalculator.Headroom(settings.throughputUtilization(),
+                        settings.sloTtftMs(), settings.prefillLateFraction()));
         this.load = new LoadCalculator(settings.sla(), settings.ttftMs(), settings.itlMs(),
-                settings.scalingDownSensitivity(), settings.minEndpoint(), settings.thresholds());
+                settings.scalingDownSensitivity(), settings.minEndpoint(), settings.thresholds())
+                .waitingRoom(settings.prefillWaitingRoom() ? settings.sloTtftMs() : Double.NaN);
         this.budget = new GpuBudget(settings.maxGpuBudget(), settings.minGpuBudget(), settings.minEndpoint(),
                 settings.prefillGpus(), settings.decodeGpus());
         this.correction = new LatencyCorrection(settings.latencyCorrection());
@@ -117,6 +123,7 @@ public final class PoolPlanner {
     public void observeRecent(TrafficSample sample) {
         keepHitRate(sample);
         recent = sample;
+
     }
 
     private void keepHitRate(TrafficSample sample) {
@@ -280,7 +287,7 @@ public final class PoolPlanner {
             return ThroughputStep.of(ThroughputReason.NO_TRAFFIC_DATA);
         }
         forecast.observe(t.numRequests(), t.isl(), t.osl());
-        TrafficForecast.Next next = forecast.predict();
+        TrafficForecast.Next next = forecast.predict(horizonSteps());
         double n = next.requests();
         double i = next.isl();
         double o = next.osl();
@@ -289,9 +296,9 @@ public final class PoolPlanner {
             return new ThroughputStep(ThroughputReason.PREDICT_FAILED, null, prediction, t.ttftMs(), t.itlMs(),
                     Double.NaN, Double.NaN);
         }
-        // throughput_target_utilization: engines planned at that share of their capacity
-        ThroughputCalculator.Result r = throughput.compute(demand(n / settings.throughputUtilization(), i, o,
-                t.windowSeconds()), capacity(), limits(), current);
+        // throughput_target_utilization or prefill_late_fraction: the headroom over the capacity the demand uses up
+        ThroughputCalculator.Result r = floorSizing.compute(demand(n, i, o, t.windowSeconds()), capacity(), limits(),
+                current);
         ThroughputReason reason = r.reason();
         Replicas target = null;
         if (r.reason() == ThroughputReason.SCALE) {
@@ -422,6 +429,16 @@ public final class PoolPlanner {
         ThroughputCalculator.Result res = throughput.compute(demand(n, r.isl(), r.osl(), r.windowSeconds()),
                 capacity(), limits(), current);
         return res.reason() == ThroughputReason.SCALE ? res.replicas() : Replicas.ZERO;
+    }
+
+    /**
+     * Throughput intervals a floor set now must cover: forecast_horizon_seconds (the workers' start-up) plus the
+     * interval until the next floor, at least the next interval.
+     */
+    private int horizonSteps() {
+        double interval = settings.throughputInterval().toNanos() / 1e9;
+        double h = settings.forecastHorizon().toNanos() / 1e9;
+        return interval > 0 ? Math.max(1, (int) Math.ceil((h + interval) / interval - 1e-9)) : 1;
     }
 
     /** The window's mean prompt on an idle engine, ms (NaN when the model cannot tell yet). */

@@ -91,6 +91,16 @@ public final class KalmanPredictor extends BasePredictor {
         return fromModel(level, log1p);
     }
 
+    /** The local linear trend carried on: level + (steps - 1) x trend after the next interval's time update. */
+    @Override
+    public double predictAhead(int steps) {
+        double next = predictNext();
+        if (!initialized || points < minPoints || steps <= 1) {
+            return next;
+        }
+        return fromModel(level + (steps - 1) * trend, log1p);
+    }
+
     @Override
     public String name() {
         return "kalman";

@@ -12,6 +12,14 @@ public interface LoadPredictor {
     /** The forecast for the next interval, never negative. 0 before any data. */
     double predictNext();
 
+    /**
+     * The forecast {@code steps} intervals ahead (1 = {@link #predictNext}), never negative. Models without a
+     * trend forecast a level, the same for every step.
+     */
+    default double predictAhead(int steps) {
+        return predictNext();
+    }
+
     /** The last value kept, or 0 when none is kept yet. */
     double lastValue();
 

@@ -67,7 +67,19 @@ public final class TrafficForecast {
     }
 
     public Next predict() {
-        return new Next(requests.predictNext(), isl.predictNext(), osl.predictNext());
+        return predict(1);
+    }
+
+    /**
+     * The forecast for the intervals a decision taken now lives through: a worker asked for now serves only after
+     * its start-up, and the next decision comes an interval later, so a floor must cover the request rate over the
+     * next {@code steps} intervals: the larger of the next interval's and the last one's (a trend is monotone in
+     * between). Lengths are the next interval's: they are means, not a load that grows.
+     */
+    public Next predict(int steps) {
+        double next = requests.predictNext();
+        double ahead = steps > 1 ? requests.predictAhead(steps) : next;
+        return new Next(Math.max(next, ahead), isl.predictNext(), osl.predictNext());
     }
 
     private static double orZero(double v) {

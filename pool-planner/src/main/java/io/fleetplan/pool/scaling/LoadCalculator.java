@@ -32,6 +32,8 @@ public final class LoadCalculator {
     private final double sensitivity;
     private final int minEndpoint;
     private final LoadThresholds thresholds;
+    /** The TTFT SLO when the prefill target is a share of the waiting room (NaN = the plain target ttftMs). */
+    private double waitingRoomSloMs = Double.NaN;
 
     public LoadCalculator(boolean sla, double ttftMs, double itlMs, int sensitivityPercent, int minEndpoint,
             LoadThresholds thresholds) {
@@ -64,12 +66,18 @@ public final class LoadCalculator {
         if (!model.prefillReady()) {
             return new Result(LoadReason.INSUFFICIENT_DATA, current, Double.NaN);
         }
+        double own = ttft(model, engines.get(0), 0) * correction;
+        double target = prefillTarget(own);
         double max = 0;
         boolean allOver = true;
         for (EngineLoad e : engines) {
             double t = ttft(model, e, e.queuedPrefillTokens()) * correction;
             max = Math.max(max, t);
-            allOver &= t > ttftMs;
+            allOver &= t > target;
+        }
+        if (!Double.isNaN(waitingRoomSloMs) && !(own < waitingRoomSloMs)) {
+            // the mean prompt alone takes the SLO: its estimate says nothing about queueing either way
+            return new Result(LoadReason.NO_CHANGE, current, max);
         }
         if (allOver) {
             return new Result(LoadReason.SCALE_UP, current + 1, max);
@@ -78,8 +86,7 @@ public final class LoadCalculator {
             return new Result(LoadReason.NO_CHANGE, current, max);
         }
         double c = (double) current / (current - 1);
-        double own = ttft(model, engines.get(0), 0) * correction;
-        double budget = (ttftMs - own) * sensitivity;
+        double budget = (target - own) * sensitivity;
         boolean ok = budget > 0;
         for (int i = 0; i < engines.size() && ok; i++) {
             EngineLoad e = engines.get(i);
@@ -87,6 +94,22 @@ public final class LoadCalculator {
         }
         return ok ? new Result(LoadReason.SCALE_DOWN, current - 1, max)
                 : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, max);
+    }
+
+    /**
+     * The prefill estimate rule plans the waiting room, not the whole TTFT: an engine is over its target when its
+     * estimate exceeds the own prompt's prefill plus (SLO - that) x ttftMs / SLO. With a planning target under the
+     * prompt's own prefill (long prompts) every engine is "over" on an empty queue, and the rule scaled up until
+     * the budget ran out. A mean prompt whose own prefill takes the whole SLO gives no estimate-driven step.
+     */
+    public LoadCalculator waitingRoom(double sloTtftMs) {
+        this.waitingRoomSloMs = sloTtftMs;
+        return this;
+    }
+
+    /** The TTFT an engine's estimate is held to: the planning target, or own prefill + a share of the waiting room. */
+    private double prefillTarget(double ownMs) {
+        return Double.isNaN(waitingRoomSloMs) ? ttftMs : ownMs + (waitingRoomSloMs - ownMs) * (ttftMs / waitingRoomSloMs);
     }
 
     public Result decode(List<EngineLoad> engines, int current, FpmPerfModel model) {

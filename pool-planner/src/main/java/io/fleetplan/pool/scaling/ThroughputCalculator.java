@@ -44,16 +44,35 @@ public final class ThroughputCalculator {
             double demandRps) {
     }
 
+    /**
+     * How many engines a demand needs beyond the capacity it uses up: {@code utilization} plans engines at that
+     * share of their capacity (1 = Dynamo); with a {@code lateFraction} above 0 a prefill pool also gets at least what
+     * a multi-server queue needs ({@link QueueSizing}: at most that share of prompts wait longer than {@code sloTtftMs}
+     * minus their own prefill), which is more than the utilisation gives for long prompts (a short waiting room);
+     * a mean prompt that alone takes the whole SLO has no waiting room, and only the utilisation sizes it.
+     */
+    public record Headroom(double utilization, double sloTtftMs, double lateFraction) {
+
+        /** Engines at full capacity (Dynamo's formula). */
+        public static final Headroom NONE = new Headroom(1, Double.NaN, 0);
+    }
+
     private final PoolMode mode;
     private final int minEndpoint;
     private final double ttftMs;
     private final double itlMs;
+    private final Headroom headroom;
 
     public ThroughputCalculator(PoolMode mode, int minEndpoint, double ttftMs, double itlMs) {
+        this(mode, minEndpoint, ttftMs, itlMs, Headroom.NONE);
+    }
+
+    public ThroughputCalculator(PoolMode mode, int minEndpoint, double ttftMs, double itlMs, Headroom headroom) {
         this.mode = mode;
         this.minEndpoint = minEndpoint;
         this.ttftMs = ttftMs;
         this.itlMs = itlMs;
+        this.headroom = headroom;
     }
 
     /**
@@ -82,13 +101,24 @@ public final class ThroughputCalculator {
                 return new Result(ThroughputReason.MODEL_NOT_READY, current, p, null, rps);
             }
         }
+        double u = headroom.utilization();
         if (mode == PoolMode.AGG) {
             double aggRps = 1.0 / (1.0 / p.requestsPerSecond() + 1.0 / d.requestsPerSecond());
-            return new Result(ThroughputReason.SCALE, sized(0, replicasFor(rps, aggRps)), p, d, rps);
+            return new Result(ThroughputReason.SCALE, sized(0, replicasFor(rps, aggRps * u)), p, d, rps);
         }
-        int np = p == null ? 0 : replicasFor(rps, p.requestsPerSecond());
-        int nd = d == null ? 0 : replicasFor(rps, d.requestsPerSecond());
+        int np = p == null ? 0 : prefillReplicas(rps, p);
+        int nd = d == null ? 0 : replicasFor(rps, d.requestsPerSecond() * u);
         return new Result(ThroughputReason.SCALE, sized(np, nd), p, d, rps);
+    }
+
+    private int prefillReplicas(double rps, EngineCapacity p) {
+        int byUtilization = replicasFor(rps, p.requestsPerSecond() * headroom.utilization());
+        double waitingRoom = (headroom.sloTtftMs() - p.latencyMs()) / 1000.0;
+        if (headroom.lateFraction() > 0 && waitingRoom > 0) {
+            return Math.max(byUtilization,
+                    QueueSizing.engines(rps, p.requestsPerSecond(), waitingRoom, headroom.lateFraction()));
+        }
+        return byUtilization;
     }
 
     private int replicasFor(double demandRps, double engineRps) {

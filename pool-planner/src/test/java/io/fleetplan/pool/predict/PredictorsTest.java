@@ -109,17 +109,42 @@ class PredictorsTest {
         assertThat(fed("arima", y).predictNext()).isCloseTo(expected, within(3.0));
     }
 
-    @Test
-    void kalmanMatchesAHandWorkedTwoPointExample() {
-        // x0 = [10, 0], P0 = 1000 I. Point 12: predict P = [[2001, 1000], [1000, 1000.1]], S = 2011,
-        // K = [2001/2011, 1000/2011], x = [10 + 2*2001/2011, 2*1000/2011]; forecast = level + trend.
-        LoadPredictor p = new KalmanPredictor(1.0, 0.1, 10.0, 1, false);
+    // x0 = [10, 0], P0 = 1000 I. Point 12: predict P = [[2001, 1000], [1000, 1000.1]], S = 2011,
+    // K = [2001/2011, 1000/2011], x = [10 + 2*2001/2011, 2*1000/2011]; forecast = level + trend.
+    private static final double TWO_POINT_LEVEL = 10 + 2 * 2001.0 / 2011;
+    private static final double TWO_POINT_TREND = 2 * 1000.0 / 2011;
+
+    private static LoadPredictor kalmanFedTenThenTwelve(int minPoints) {
+        LoadPredictor p = new KalmanPredictor(1.0, 0.1, 10.0, minPoints, false);
         p.addDataPoint(10);
         p.addDataPoint(12);
-        double level = 10 + 2 * 2001.0 / 2011;
-        double trend = 2 * 1000.0 / 2011;
+        return p;
+    }
+
+    @Test
+    void kalmanMatchesAHandWorkedTwoPointExample() {
+        LoadPredictor p = kalmanFedTenThenTwelve(1);
+        double level = TWO_POINT_LEVEL;
+        double trend = TWO_POINT_TREND;
         assertThat(p.predictNext()).isCloseTo(level + trend, within(1e-9));
         assertThat(p.predictNext()).as("a second call returns the cached forecast").isCloseTo(level + trend, within(1e-9));
+    }
+
+    @Test
+    void kalmanCarriesItsTrendAheadAndTheOthersALevel() {
+        // the two-point example: level + trend next, level + 3 trend three intervals ahead
+        LoadPredictor p = kalmanFedTenThenTwelve(1);
+        double level = TWO_POINT_LEVEL;
+        double trend = TWO_POINT_TREND;
+        assertThat(p.predictAhead(3)).isCloseTo(level + 3 * trend, within(1e-9));
+        assertThat(p.predictAhead(1)).isCloseTo(p.predictNext(), within(1e-9));
+        assertThat(p.predictNext()).as("looking ahead does not advance the filter").isCloseTo(level + trend, within(1e-9));
+        assertThat(kalmanFedTenThenTwelve(5).predictAhead(3)).as("below kalman_min_points: last value").isEqualTo(12);
+        LoadPredictor falling = new KalmanPredictor(1.0, 0.1, 10.0, 1, false);
+        for (int t = 0; t < 30; t++) {
+            falling.addDataPoint(100 - 5 * t);
+        }
+        assertThat(falling.predictAhead(100)).as("never negative").isZero();
     }
 
     @Test

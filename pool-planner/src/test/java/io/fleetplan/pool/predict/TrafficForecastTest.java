@@ -73,4 +73,28 @@ class TrafficForecastTest {
         f.observe(0, 0, 0);
         assertThat(f.predict().isl()).as("the last known ISL, not the unknown one").isEqualTo(2000);
     }
+
+    @Test
+    void aFloorCoversTheRisingRateOverItsHorizonButNotAFallingOne() {
+        TrafficForecast up = new TrafficForecast(KALMAN);
+        TrafficForecast down = new TrafficForecast(KALMAN);
+        for (int k = 1; k <= 20; k++) {
+            up.observe(100 * k, 1000, 200);
+            down.observe(3000 - 100 * k, 1000, 200);
+        }
+        // a steady trend of +100 per interval: three intervals ahead is about 200 over the next one
+        assertThat(up.predict(3).requests() - up.predict(1).requests()).isBetween(180.0, 220.0);
+        assertThat(up.predict(3).isl()).isEqualTo(up.predict(1).isl());
+        // falling: the next interval is the larger, so the floor is the next interval's forecast
+        assertThat(down.predict(3).requests()).isEqualTo(down.predict(1).requests());
+    }
+
+    @Test
+    void aLevelPredictorForecastsTheSameForEveryHorizon() {
+        TrafficForecast f = new TrafficForecast(KALMAN.withName("constant"));
+        for (int k = 1; k <= 10; k++) {
+            f.observe(100 * k, 1000, 200);
+        }
+        assertThat(f.predict(4)).isEqualTo(f.predict(1));
+    }
 }

@@ -107,6 +107,39 @@ class LoadCalculatorTest {
     }
 
     @Test
+    void waitingRoomTargetDoesNotScaleUpForAPromptLongerThanThePlanningTarget() {
+        FpmPerfModel m = model();
+        double own = m.estimateTtftMs(0, 2048);
+        double slo = own * 2; // the mean prompt takes half the SLO on an idle engine
+        double planning = slo * 0.4; // under the prompt's own prefill: every engine is "over" on an empty queue
+        var idle = List.of(prefillEngine("a", 0), prefillEngine("b", 0));
+        LoadCalculator plain = new LoadCalculator(true, planning, 50, 30, 1, LoadThresholds.THROUGHPUT);
+        assertThat(plain.prefill(idle, 2, m).reason()).as("the plain target scales up idle engines")
+                .isEqualTo(LoadReason.SCALE_UP);
+        LoadCalculator room = new LoadCalculator(true, planning, 50, 30, 1, LoadThresholds.THROUGHPUT).waitingRoom(slo);
+        assertThat(room.prefill(idle, 2, m).reason()).isNotEqualTo(LoadReason.SCALE_UP);
+        // target = own + 0.4 x (slo - own) = 1.4 own: a queue that pushes every estimate past it still scales up
+        double queued = 0;
+        while (m.estimateTtftMs(queued, 2048) <= 1.4 * own + 1) {
+            queued += 100;
+        }
+        var busy = List.of(prefillEngine("a", queued), prefillEngine("b", queued));
+        assertThat(room.prefill(busy, 2, m).reason()).isEqualTo(LoadReason.SCALE_UP);
+    }
+
+    @Test
+    void waitingRoomTargetGivesNoEstimateStepForAPromptThatTakesTheWholeSlo() {
+        FpmPerfModel m = model();
+        double own = m.estimateTtftMs(0, 2048);
+        LoadCalculator room = new LoadCalculator(true, own * 0.4, 50, 30, 1, LoadThresholds.THROUGHPUT)
+                .waitingRoom(own * 0.9);
+        var queued = List.of(prefillEngine("a", 50_000), prefillEngine("b", 50_000));
+        assertThat(room.prefill(queued, 2, m).reason()).isEqualTo(LoadReason.NO_CHANGE);
+        var idle = List.of(prefillEngine("a", 0), prefillEngine("b", 0));
+        assertThat(room.prefill(idle, 2, m).desired()).isEqualTo(2);
+    }
+
+    @Test
     void neverBelowMinEndpointAndSensitivityZeroNeverScalesDown() {
         FpmPerfModel m = model();
         LoadCalculator calc = new LoadCalculator(true, 500, 1e9, 80, 2, LoadThresholds.THROUGHPUT);

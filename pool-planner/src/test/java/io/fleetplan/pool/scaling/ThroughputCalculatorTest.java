@@ -112,4 +112,40 @@ class ThroughputCalculatorTest {
                 .as("clamped to 1: a fully cached prompt still computes its last token").isEqualTo(1);
         assertThat(new ThroughputCalculator.Demand(1, 3000, 150, 180, -0.2).effectivePrefillIsl()).isEqualTo(3000);
     }
+
+    private static ThroughputCalculator.Result withHeadroom(ThroughputCalculator.Headroom h, double requests) {
+        return new ThroughputCalculator(PoolMode.DISAGG, 1, 500, 50, h).compute(
+                new ThroughputCalculator.Demand(requests, 3000, 150, 180), FIXED, EngineLimits.UNKNOWN, new Replicas(1, 1));
+    }
+
+    @Test
+    void utilizationPlansEnginesAtThatShareOfTheirCapacity() {
+        // 3 req/s: prefill ceil(3 / (2 x 0.5)) = 3, decode ceil(3 / (1.5 x 0.5)) = 4
+        var r = withHeadroom(new ThroughputCalculator.Headroom(0.5, Double.NaN, 0), 540);
+        assertThat(r.replicas()).isEqualTo(new Replicas(3, 4));
+    }
+
+    @Test
+    void lateFractionSizesPrefillAsAQueueAndLeavesDecodeAlone() {
+        // prefill mu 2/s (100 ms), lambda 3/s, waiting room 500 - 100 ms: 4 engines leave C(4, 1.5) x e^-(8-3)0.4
+        // = 0.0746 x 0.135 = 1.0 % late, 3 leave 7 %; decode stays at ceil(3 / 1.5) = 2
+        var r = withHeadroom(new ThroughputCalculator.Headroom(0.5, 500, 0.02), 540);
+        assertThat(r.replicas()).isEqualTo(new Replicas(4, 4));
+        var full = withHeadroom(new ThroughputCalculator.Headroom(1, 500, 0.02), 540);
+        assertThat(full.replicas()).isEqualTo(new Replicas(4, 2));
+    }
+
+    @Test
+    void theQueueSizingNeverPlansBelowTheUtilization() {
+        // queue: 4 engines; utilisation 0.25: ceil(3 / (2 x 0.25)) = 6
+        var r = withHeadroom(new ThroughputCalculator.Headroom(0.25, 500, 0.02), 540);
+        assertThat(r.replicas().prefill()).isEqualTo(6);
+    }
+
+    @Test
+    void aMeanPromptThatTakesTheWholeSloFallsBackToTheUtilization() {
+        // an 80 ms SLO under the 100 ms idle prefill leaves no waiting room: ceil(3 / (2 x 0.5)) = 3
+        var r = withHeadroom(new ThroughputCalculator.Headroom(0.5, 80, 0.01), 540);
+        assertThat(r.replicas().prefill()).isEqualTo(3);
+    }
 }
