@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,7 +99,7 @@ class ConfigValidateTest {
     @Test
     void refusesADeviceInsteadOfReadingItForever() {
         Path zero = Path.of("/dev/zero");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "no /dev/zero on this system");
+        Assumptions.assumeTrue(Files.exists(zero), "no /dev/zero on this system");
         Run r = run("config", "validate", zero.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("/dev/zero", "must be a regular file");

@@ -1,5 +1,7 @@
 package io.fleetplan.cli.up;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.cli.Main;
 import io.fleetplan.common.cli.FleetplanSubcommand;
 import io.fleetplan.common.config.ConfigException;
@@ -172,10 +174,10 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
 
     /** {@code {"pools": {"ns": readyWorkers, ...}}} with every one of {@code pools} above zero. */
     static boolean everyPoolReady(String healthBody, int pools) throws IOException {
-        com.fasterxml.jackson.databind.JsonNode counts = new com.fasterxml.jackson.databind.ObjectMapper()
+        JsonNode counts = new ObjectMapper()
                 .readTree(healthBody).path("pools");
         int ready = 0;
-        for (com.fasterxml.jackson.databind.JsonNode n : counts) {
+        for (JsonNode n : counts) {
             ready += n.asInt() > 0 ? 1 : 0;
         }
         return ready >= pools;

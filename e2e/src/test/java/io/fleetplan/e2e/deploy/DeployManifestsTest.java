@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +60,7 @@ class DeployManifestsTest {
     void onlyTheGlobalPlannerMayWriteScale() throws IOException {
         List<JsonNode> objects = new ArrayList<>(DeployFiles.objects(deploy));
         objects.addAll(DeployFiles.documents(HelmLite.render(deploy.resolve("helm/fleetplan/templates/rbac.yaml"))));
-        Map<String, List<JsonNode>> rolesByName = new java.util.HashMap<>();
+        Map<String, List<JsonNode>> rolesByName = new HashMap<>();
         for (JsonNode o : objects) {
             if (o.path("kind").asText().endsWith("Role")) {
                 rolesByName.computeIfAbsent(o.path("metadata").path("name").asText(), k -> new ArrayList<>()).add(o);
@@ -201,7 +202,7 @@ class DeployManifestsTest {
                 crdObjects.addAll(DeployFiles.documents(f));
             }
         }
-        Map<String, JsonNode> byPlural = new java.util.HashMap<>();
+        Map<String, JsonNode> byPlural = new HashMap<>();
         for (JsonNode o : crdObjects) {
             if (o.path("kind").asText().equals("CustomResourceDefinition")) {
                 byPlural.put(o.path("spec").path("names").path("plural").asText(), o);
@@ -310,7 +311,7 @@ class DeployManifestsTest {
         // series labelled by pool (router, worker and planner): each is selected by the variable
         Pattern pooled = Pattern.compile("\\b((?:dynamo_component|dynamo_planner|fleetplan_router|fleetplan_mocker)_[a-z0-9_]+)"
                 + "(\\{[^}]*\\})?");
-        List<String> unfiltered = new java.util.ArrayList<>();
+        List<String> unfiltered = new ArrayList<>();
         int filtered = 0;
         for (JsonNode p : dash.path("panels")) {
             for (JsonNode t : p.path("targets")) {

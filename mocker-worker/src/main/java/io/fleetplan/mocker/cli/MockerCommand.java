@@ -124,7 +124,7 @@ public final class MockerCommand implements Callable<Integer>, FleetplanSubcomma
 
     @Option(names = "--router-token-file", paramLabel = "FILE",
             description = "File holding the pool's shared worker token, sent to the router as 'authorization: Bearer TOKEN'.")
-    java.nio.file.Path routerTokenFile;
+    Path routerTokenFile;
 
     @Option(names = "--drain-grace-ms", defaultValue = "30000", description = "Default drain grace period, ms (default: ${DEFAULT-VALUE}).")
     long drainGraceMs;

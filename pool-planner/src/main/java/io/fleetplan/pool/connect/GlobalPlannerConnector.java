@@ -4,6 +4,7 @@ import io.fleetplan.pool.core.GrantedReplicas;
 import io.fleetplan.pool.core.PlannerDecision;
 import io.fleetplan.pool.core.ReplicaState;
 import io.fleetplan.pool.core.ScalingConnector;
+import io.fleetplan.pool.scaling.PoolMode;
 import io.fleetplan.pool.scaling.Replicas;
 import io.fleetplan.proto.v1.ComponentGrant;
 import io.fleetplan.proto.v1.GlobalPlannerGrpc;
@@ -14,6 +15,7 @@ import io.fleetplan.proto.v1.SubComponentType;
 import io.fleetplan.proto.v1.TargetReplica;
 import io.fleetplan.proto.v1.WatchDecisionsRequest;
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -83,7 +85,7 @@ public final class GlobalPlannerConnector implements ScalingConnector {
     }
 
     private void reopen() {
-        if (watching && !(async.getChannel() instanceof io.grpc.ManagedChannel m && m.isShutdown())) {
+        if (watching && !(async.getChannel() instanceof ManagedChannel m && m.isShutdown())) {
             watch();
         }
     }
@@ -136,7 +138,7 @@ public final class GlobalPlannerConnector implements ScalingConnector {
                     decision.recommended().prefill()));
         }
         if (pool.mode().scalesDecode()) {
-            SubComponentType type = pool.mode() == io.fleetplan.pool.scaling.PoolMode.AGG
+            SubComponentType type = pool.mode() == PoolMode.AGG
                     ? SubComponentType.SUB_COMPONENT_TYPE_AGGREGATED : SubComponentType.SUB_COMPONENT_TYPE_DECODE;
             b.addTargetReplicas(target(type, pool.decodeComponent(), decision.recommended().decode()));
         }

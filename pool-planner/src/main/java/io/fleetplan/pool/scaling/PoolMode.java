@@ -1,11 +1,13 @@
 package io.fleetplan.pool.scaling;
 
+import java.util.Locale;
+
 /** Which components a pool planner scales (PlannerConfig {@code mode}). */
 public enum PoolMode {
     DISAGG, PREFILL, DECODE, AGG;
 
     public static PoolMode of(String mode) {
-        return valueOf(mode.toUpperCase(java.util.Locale.ROOT));
+        return valueOf(mode.toUpperCase(Locale.ROOT));
     }
 
     public boolean scalesPrefill() {

@@ -3,9 +3,12 @@ package io.fleetplan.pool.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetplan.pool.core.Action;
+import io.fleetplan.pool.core.EngineSnapshot;
 import io.fleetplan.pool.core.PlannerDecision;
 import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.core.TrafficSample;
+import io.fleetplan.pool.perf.EngineLimits;
+import io.fleetplan.pool.scaling.EngineLoad;
 import io.fleetplan.pool.scaling.GpuBudget;
 import io.fleetplan.pool.scaling.LoadReason;
 import io.fleetplan.pool.scaling.PoolMode;
@@ -14,9 +17,11 @@ import io.fleetplan.pool.scaling.ThroughputReason;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,11 +48,11 @@ class MonitoringTest {
         PlannerMetrics m = new PlannerMetrics(registry, "", PoolMode.DISAGG, 1, 2, Double.NaN, Double.NaN);
         m.onDecision(decision(1, T0), APPLIED, TRAFFIC);
         m.onDecision(decision(2, T0.plusSeconds(3600)), APPLIED, TRAFFIC);
-        var limits = io.fleetplan.pool.perf.EngineLimits.UNKNOWN;
-        m.onEngines(new io.fleetplan.pool.core.EngineSnapshot(T0, java.util.List.of(),
-                java.util.List.of(new io.fleetplan.pool.scaling.EngineLoad("gone", 0, 1, 2, 3, limits))));
-        m.onEngines(new io.fleetplan.pool.core.EngineSnapshot(T0, java.util.List.of(new io.fleetplan.pool.scaling.EngineLoad(
-                "p1", 0, 4096, 0, 0, limits)), java.util.List.of(new io.fleetplan.pool.scaling.EngineLoad("d1", 1, 0, 30000, 512, limits))));
+        var limits = EngineLimits.UNKNOWN;
+        m.onEngines(new EngineSnapshot(T0, List.of(),
+                List.of(new EngineLoad("gone", 0, 1, 2, 3, limits))));
+        m.onEngines(new EngineSnapshot(T0, List.of(new EngineLoad(
+                "p1", 0, 4096, 0, 0, limits)), List.of(new EngineLoad("d1", 1, 0, 30000, 512, limits))));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new PrometheusTextFormatWriter(false).write(out, registry.scrape());
         String text = out.toString();
@@ -111,7 +116,7 @@ class MonitoringTest {
                 .doesNotContain("num_decode_replicas", "engine_decode_capacity");
     }
 
-    private static String scrape(PrometheusRegistry registry) throws java.io.IOException {
+    private static String scrape(PrometheusRegistry registry) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new PrometheusTextFormatWriter(false).write(out, registry.scrape());
         return out.toString();

@@ -1,5 +1,6 @@
 package io.fleetplan.router.core;
 
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -102,7 +103,7 @@ final class LongObjectMap<V> {
     }
 
     void clear() {
-        java.util.Arrays.fill(values, null);
+        Arrays.fill(values, null);
         size = 0;
     }
 

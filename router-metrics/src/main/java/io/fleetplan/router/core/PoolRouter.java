@@ -7,10 +7,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -417,7 +419,7 @@ public final class PoolRouter {
         boolean draining;
         boolean failed;
         ReportedLoad engineLoad = ReportedLoad.IDLE;
-        final java.util.Set<String> requestIds = new java.util.HashSet<>();
+        final Set<String> requestIds = new HashSet<>();
         final Map<Long, Instant> approxExpiry = new HashMap<>();
 
         Worker(WorkerSpec spec, int slot, ActiveSequences sequences) {

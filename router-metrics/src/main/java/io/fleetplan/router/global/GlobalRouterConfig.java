@@ -2,6 +2,7 @@ package io.fleetplan.router.global;
 
 import io.fleetplan.common.config.ConfigChecks;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Dynamo GlobalRouter config (components/src/dynamo/global_router), same field names. {@code mode} "disagg"
@@ -95,7 +96,7 @@ public record GlobalRouterConfig(String mode,
     /** Every pool namespace this config routes to. */
     public List<String> allPools() {
         return disaggregated()
-                ? java.util.stream.Stream.concat(prefillPoolDynamoNamespaces.stream(),
+                ? Stream.concat(prefillPoolDynamoNamespaces.stream(),
                         decodePoolDynamoNamespaces.stream()).distinct().toList()
                 : aggPoolDynamoNamespaces;
     }

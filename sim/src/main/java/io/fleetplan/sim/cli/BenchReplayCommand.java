@@ -5,14 +5,14 @@ import io.fleetplan.common.cli.FleetplanSubcommand;
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.sim.policy.PlannerPolicy;
 import io.fleetplan.sim.policy.StaticPolicy;
+import io.fleetplan.sim.replay.Feasibility;
 import io.fleetplan.sim.replay.PolicyRun;
 import io.fleetplan.sim.replay.Replay;
 import io.fleetplan.sim.report.EqualAttainment;
 import io.fleetplan.sim.report.Evaluation;
-import io.fleetplan.sim.replay.Feasibility;
 import io.fleetplan.sim.report.GoodputSweepCase;
-import io.fleetplan.sim.report.ReplaySuite;
 import io.fleetplan.sim.report.PolicySummary;
+import io.fleetplan.sim.report.ReplaySuite;
 import io.fleetplan.sim.report.SummaryJson;
 import io.fleetplan.sim.trace.SyntheticTraces;
 import io.fleetplan.sim.trace.TimeWindow;
@@ -26,6 +26,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -161,7 +162,7 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
                     c.stack().slo().ttftMs(), c.stack().slo().itlMs()));
         }
         out.println(ReplaySuite.header());
-        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         for (ReplaySuite.Case c : cases) {
             long t0 = System.nanoTime();

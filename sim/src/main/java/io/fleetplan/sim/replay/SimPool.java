@@ -1,6 +1,5 @@
 package io.fleetplan.sim.replay;
 
-import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.common.time.VirtualScheduler;
@@ -13,8 +12,11 @@ import io.fleetplan.mocker.engine.ForwardPass;
 import io.fleetplan.mocker.engine.KvEvent;
 import io.fleetplan.mocker.engine.MockEngine;
 import io.fleetplan.mocker.engine.Role;
+import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.pool.perf.EngineLimits;
 import io.fleetplan.pool.scaling.EngineLoad;
+import io.fleetplan.router.core.KvEvent.Removed;
+import io.fleetplan.router.core.KvEvent.Stored;
 import io.fleetplan.router.core.PoolRouter;
 import io.fleetplan.router.core.RouterConfig;
 import io.fleetplan.router.core.WorkerRole;
@@ -133,9 +135,9 @@ public final class SimPool {
         @Override
         public void onKvEvent(KvEvent event, long timeNanos) {
             router.applyKvEvent(id, switch (event) {
-                case KvEvent.Stored s -> new io.fleetplan.router.core.KvEvent.Stored(s.hasParent(), s.parentHash(),
+                case KvEvent.Stored s -> new Stored(s.hasParent(), s.parentHash(),
                         s.blockHashes(), s.tokensHashes());
-                case KvEvent.Removed r -> new io.fleetplan.router.core.KvEvent.Removed(r.blockHashes());
+                case KvEvent.Removed r -> new Removed(r.blockHashes());
             });
         }
     }

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -90,9 +91,9 @@ public final class KubeFixtures {
     public static void status(KubernetesClient client, String dgd, String service, int replicas, int ready) {
         client.genericKubernetesResources(DGD).inNamespace(NS).withName(dgd).editStatus(r -> {
             Map<String, Object> status = (Map<String, Object>) r.getAdditionalProperties()
-                    .computeIfAbsent("status", k -> new java.util.LinkedHashMap<String, Object>());
+                    .computeIfAbsent("status", k -> new LinkedHashMap<String, Object>());
             Map<String, Object> services = (Map<String, Object>) status.computeIfAbsent("services",
-                    k -> new java.util.LinkedHashMap<String, Object>());
+                    k -> new LinkedHashMap<String, Object>());
             services.put(service, Map.of("replicas", replicas, "readyReplicas", ready, "availableReplicas", ready));
             return r;
         });
