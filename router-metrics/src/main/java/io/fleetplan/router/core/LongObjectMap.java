@@ -2,6 +2,7 @@ package io.fleetplan.router.core;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Open-addressing map from long to objects, without boxing: the prefix index holds millions of block hashes,
@@ -30,7 +31,7 @@ final class LongObjectMap<V> {
     }
 
     @SuppressWarnings("unchecked")
-    V get(long key) {
+    @Nullable V get(long key) {
         int i = slot(key);
         Object v;
         while ((v = values[i]) != null) {
@@ -44,7 +45,7 @@ final class LongObjectMap<V> {
 
     /** @return the previous value, or null */
     @SuppressWarnings("unchecked")
-    V put(long key, V value) {
+    @Nullable V put(long key, V value) {
         int i = slot(key);
         while (values[i] != null) {
             if (keys[i] == key) {
@@ -64,7 +65,7 @@ final class LongObjectMap<V> {
 
     /** @return the removed value, or null */
     @SuppressWarnings("unchecked")
-    V remove(long key) {
+    @Nullable V remove(long key) {
         int i = slot(key);
         while (values[i] != null) {
             if (keys[i] == key) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A pool's routing brain, free of I/O: the worker registry (registrations, heartbeats, timeouts, draining),
@@ -85,8 +86,7 @@ public final class PoolRouter {
             blockSize = spec.blockSize();
         }
         int slot = freeSlots.isEmpty() ? bySlot.size() : freeSlots.nextSetBit(0);
-        Worker w = new Worker(spec, slot, new ActiveSequences(config.routerAssumeKvReuse()));
-        w.seen(clock.instant(), timeout);
+        Worker w = new Worker(spec, slot, new ActiveSequences(config.routerAssumeKvReuse()), clock.instant(), timeout);
         if (slot == bySlot.size()) {
             bySlot.add(w);
         } else {
@@ -102,7 +102,7 @@ public final class PoolRouter {
      *
      * @return false if the worker is unknown (it should register again)
      */
-    public boolean heartbeat(String workerId, Boolean draining, ReportedLoad load) {
+    public boolean heartbeat(String workerId, @Nullable Boolean draining, @Nullable ReportedLoad load) {
         Worker w = workers.get(workerId);
         if (w == null) {
             return false;
@@ -249,7 +249,9 @@ public final class PoolRouter {
         }
         RouteDecision decision = selector.select(request, candidates, this::overlapFromScores, index::treeSize,
                 bs, requiredBlocks);
-        return commit(request, workers.get(decision.workerId()), decision);
+        // the selector picks one of the candidates, all registered workers
+        Worker chosen = Objects.requireNonNull(workers.get(decision.workerId()), "selected worker");
+        return commit(request, chosen, decision);
     }
 
     private int overlapOf(RouteRequest request, Worker w) {
@@ -372,7 +374,7 @@ public final class PoolRouter {
         return out;
     }
 
-    public WorkerView worker(String workerId) {
+    public @Nullable WorkerView worker(String workerId) {
         Worker w = workers.get(workerId);
         return w == null ? null : view(w, clock.instant());
     }
@@ -400,7 +402,7 @@ public final class PoolRouter {
     }
 
     /** The worker a tracked request is on, or null. */
-    public String workerOf(String requestId) {
+    public @Nullable String workerOf(String requestId) {
         Worker w = requests.get(requestId);
         return w == null ? null : w.spec.id();
     }
@@ -422,10 +424,12 @@ public final class PoolRouter {
         final Set<String> requestIds = new HashSet<>();
         final Map<Long, Instant> approxExpiry = new HashMap<>();
 
-        Worker(WorkerSpec spec, int slot, ActiveSequences sequences) {
+        Worker(WorkerSpec spec, int slot, ActiveSequences sequences, Instant now, Duration timeout) {
             this.spec = spec;
             this.slot = slot;
             this.sequences = sequences;
+            this.lastSeen = now;
+            this.deadline = now.plus(timeout);
         }
 
         void seen(Instant at, Duration timeout) {

@@ -2,7 +2,9 @@ package io.fleetplan.router.global;
 
 import io.fleetplan.common.config.ConfigChecks;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Dynamo GlobalRouter config (components/src/dynamo/global_router), same field names. {@code mode} "disagg"
@@ -13,15 +15,15 @@ import java.util.stream.Stream;
  * instead of serving decode-only.
  */
 public record GlobalRouterConfig(String mode,
-                                 Integer numPrefillPools, Integer numDecodePools,
-                                 List<String> prefillPoolDynamoNamespaces, List<String> decodePoolDynamoNamespaces,
-                                 List<Integer> prefillPoolPriorities, List<Integer> decodePoolPriorities,
+                                 @Nullable Integer numPrefillPools, @Nullable Integer numDecodePools,
+                                 @Nullable List<String> prefillPoolDynamoNamespaces, @Nullable List<String> decodePoolDynamoNamespaces,
+                                 @Nullable List<Integer> prefillPoolPriorities, @Nullable List<Integer> decodePoolPriorities,
                                  Boolean enablePriorityRetry,
-                                 PrefillStrategy prefillPoolSelectionStrategy,
-                                 DecodeStrategy decodePoolSelectionStrategy,
-                                 Integer numAggPools, List<String> aggPoolDynamoNamespaces,
-                                 List<Integer> aggPoolPriorities, AggStrategy aggPoolSelectionStrategy,
-                                 Double defaultTtftTarget, Double defaultItlTarget, Boolean enforceDisagg) {
+                                 @Nullable PrefillStrategy prefillPoolSelectionStrategy,
+                                 @Nullable DecodeStrategy decodePoolSelectionStrategy,
+                                 @Nullable Integer numAggPools, @Nullable List<String> aggPoolDynamoNamespaces,
+                                 @Nullable List<Integer> aggPoolPriorities, @Nullable AggStrategy aggPoolSelectionStrategy,
+                                 @Nullable Double defaultTtftTarget, @Nullable Double defaultItlTarget, Boolean enforceDisagg) {
 
     public static final List<String> MODES = List.of("disagg", "agg");
 
@@ -54,8 +56,8 @@ public record GlobalRouterConfig(String mode,
         enforceDisagg = enforceDisagg != null && enforceDisagg;
     }
 
-    private static List<Integer> pools(ConfigChecks c, String kind, Integer count, List<String> namespaces,
-                                       List<Integer> priorities) {
+    private static @Nullable List<Integer> pools(ConfigChecks c, String kind, @Nullable Integer count,
+                                                 @Nullable List<String> namespaces, @Nullable List<Integer> priorities) {
         String countField = "num_" + kind + "_pools";
         String nsField = kind + "_pool_dynamo_namespaces";
         c.check(count != null, countField, null, "is required in this mode");
@@ -83,7 +85,7 @@ public record GlobalRouterConfig(String mode,
         return priorities;
     }
 
-    private static void checkIndexes(ConfigChecks c, String field, Grid grid, Integer count) {
+    private static void checkIndexes(ConfigChecks c, String field, @Nullable Grid grid, @Nullable Integer count) {
         if (grid != null && count != null && grid.maxPoolIndex() >= count) {
             c.problem(field, grid.maxPoolIndex(), "pool indexes must be < " + count + " (the number of pools)");
         }
@@ -96,15 +98,20 @@ public record GlobalRouterConfig(String mode,
     /** Every pool namespace this config routes to. */
     public List<String> allPools() {
         return disaggregated()
-                ? Stream.concat(prefillPoolDynamoNamespaces.stream(),
-                        decodePoolDynamoNamespaces.stream()).distinct().toList()
-                : aggPoolDynamoNamespaces;
+                ? Stream.concat(validated(prefillPoolDynamoNamespaces).stream(),
+                        validated(decodePoolDynamoNamespaces).stream()).distinct().toList()
+                : validated(aggPoolDynamoNamespaces);
+    }
+
+    /** A field of the configured mode: the constructor refused the config if it was missing. */
+    static <T> T validated(@Nullable T value) {
+        return Objects.requireNonNull(value, "a field the constructor requires in this mode");
     }
 
     /** A one-pool aggregated config (no grid choice), for a Frontend in front of a single LocalRouter. */
     public static GlobalRouterConfig singleAggPool(String namespace) {
         return new GlobalRouterConfig("agg", null, null, null, null, null, null, false, null, null, 1,
-                List.of(namespace), null, new AggStrategy(0.0, 1.0, 1, 0.0, 1.0, 1, List.of(List.of(0)), null),
+                List.of(namespace), null, new AggStrategy(0.0, 1.0, 1, 0.0, 1.0, 1, List.of(List.of(0)), List.of()),
                 null, null, false);
     }
 }
