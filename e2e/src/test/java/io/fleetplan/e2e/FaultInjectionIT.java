@@ -119,7 +119,7 @@ class FaultInjectionIT {
             watch.shutdownNow();
             ledger.close();
             List<SteadyLoad.Sent> sent = load.done();
-            faults.replaceAll(f -> withLosses(f, sent, faults));
+            faults.replaceAll(f -> withLosses(f, sent));
 
             List<String> audit = Files.readAllLines(up.auditLog());
             int auditPeak = 0; // the audit log has a line per decision; with min = max the pools may never ask
@@ -198,7 +198,7 @@ class FaultInjectionIT {
     }
 
     /** Failed requests in flight at the kill, and failed ones sent between the kill and the recovery. */
-    private static Fault withLosses(Fault f, List<SteadyLoad.Sent> sent, List<Fault> all) {
+    private static Fault withLosses(Fault f, List<SteadyLoad.Sent> sent) {
         int inFlight = 0;
         int after = 0;
         long end = f.recoveredAtMs() > 0 ? f.recoveredAtMs() : Long.MAX_VALUE;

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -91,7 +92,7 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
             return 2;
         }
         Path dir = (runDir != null ? runDir : Path.of("fleetplan-run",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
+                LocalDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
         Files.createDirectories(dir);
         List<String> launcher = JavaLauncher.pinnedCommand(dir);
         StackLayout layout = new StackLayout(stack, dir, UpCommand::freePort, launcher);

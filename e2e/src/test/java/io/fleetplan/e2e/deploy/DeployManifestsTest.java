@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -145,7 +146,7 @@ class DeployManifestsTest {
                     assertThat(s.path("subComponentType").asText()).as(where + ".subComponentType").isIn("prefill", "decode");
                     assertThat(s.path("resources").path("limits").path("gpu").asText()).as(where + " GPUs per replica")
                             .matches("[1-9][0-9]*");
-                    adapters.add(dgd + "-" + e.getKey().toLowerCase());
+                    adapters.add(dgd + "-" + e.getKey().toLowerCase(Locale.ROOT));
                 }
             }
         }
@@ -156,7 +157,7 @@ class DeployManifestsTest {
                 String name = o.path("metadata").path("name").asText();
                 declared.add(name);
                 assertThat(name).isEqualTo(o.path("spec").path("dgdRef").path("name").asText() + "-"
-                        + o.path("spec").path("dgdRef").path("serviceName").asText().toLowerCase());
+                        + o.path("spec").path("dgdRef").path("serviceName").asText().toLowerCase(Locale.ROOT));
             }
         }
         assertThat(declared).as("DGDSAs named {dgd}-{service lowercased}").isEqualTo(adapters);

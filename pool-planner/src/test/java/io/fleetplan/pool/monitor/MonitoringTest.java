@@ -18,6 +18,7 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -55,7 +56,7 @@ class MonitoringTest {
                 "p1", 0, 4096, 0, 0, limits)), List.of(new EngineLoad("d1", 1, 0, 30000, 512, limits))));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-        String text = out.toString();
+        String text = out.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("dynamo_planner_num_prefill_replicas{dynamo_namespace=\"\"} 2.0", "dynamo_planner_num_decode_replicas{dynamo_namespace=\"\"} 2.0",
                 "dynamo_planner_predicted_num_prefill_replicas{dynamo_namespace=\"\"} 2.0", "dynamo_planner_predicted_num_decode_replicas{dynamo_namespace=\"\"} 3.0",
                 "dynamo_planner_observed_requests_per_second{dynamo_namespace=\"\"} 4.0", "dynamo_planner_predicted_requests_per_second{dynamo_namespace=\"\"} 5.0",
@@ -119,7 +120,7 @@ class MonitoringTest {
     private static String scrape(PrometheusRegistry registry) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-        return out.toString();
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -29,7 +29,6 @@ public final class PoolRouter {
 
     private final RouterConfig config;
     private final InstantSource clock;
-    private final RandomGenerator random;
     private final Duration timeout;
     private final PrefixIndex index = new PrefixIndex();
     private final WorkerSelector selector;
@@ -44,9 +43,8 @@ public final class PoolRouter {
     public PoolRouter(RouterConfig config, InstantSource clock, RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.random = Objects.requireNonNull(random, "random");
         this.timeout = Duration.ofMillis(config.heartbeatTimeoutMs());
-        this.selector = new WorkerSelector(config, random);
+        this.selector = new WorkerSelector(config, Objects.requireNonNull(random, "random"));
         this.blockSize = config.blockSize() == null ? 0 : config.blockSize();
     }
 

@@ -5,7 +5,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A 2-D lookup table as Dynamo's GlobalRouter uses them: each axis is cut into {@code resolution} equal
+ * A 2-D lookup table as Dynamo's GlobalRouter uses them: each axis is cut into its resolution's count of equal
  * cells between min and max; values outside clamp to the edge cells; {@code mapping[x][y]} is a pool index.
  */
 record Grid(String name, String xName, double xMin, double xMax, int xResolution, String yName, double yMin,

@@ -161,9 +161,9 @@ final class WorkerLinks implements AutoCloseable {
         }
 
         private void reopenLater(ClientCallStreamObserver<StreamEventsRequest> ended) {
-            if (!closed && events == ended) {
+            if (!closed && ended.equals(events)) {
                 scheduler.schedule(Duration.ofSeconds(1), () -> {
-                    if (!closed && events == ended) {
+                    if (!closed && ended.equals(events)) {
                         openEvents();
                     }
                 });

@@ -82,9 +82,8 @@ class LocalRouterIT {
     @Test
     void kvAwareChoicePrefersTheWorkerHoldingThePrefix() throws Exception {
         startRouter(RouterConfig.builder().seed(1).build());
-        List<FakeWorker> workers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            workers.add(worker("w" + i));
+            worker("w" + i);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().size() == 3);
         for (int family = 1; family <= 4; family++) {
@@ -152,7 +151,7 @@ class LocalRouterIT {
     void drainingWorkersGetNoNewRequests() throws Exception {
         startRouter(RouterConfig.builder().mode("round-robin").build());
         FakeWorker a = worker("a");
-        FakeWorker b = worker("b");
+        worker("b");
         await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().size() == 2);
         a.setDraining(true);
         await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().stream()

@@ -115,9 +115,12 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
             spec.commandLine().getErr().println("fleetplan bench replay: " + e.getMessage());
             return 2;
         }
-        for (Path given : new Path[] {azure, mooncake}) {
+        String[] flags = {"--azure", "--mooncake"};
+        Path[] paths = {azure, mooncake};
+        for (int i = 0; i < paths.length; i++) {
+            Path given = paths[i];
             if (given != null && !Files.isReadable(given)) {
-                spec.commandLine().getErr().println("fleetplan bench replay: " + (given == azure ? "--azure " : "--mooncake ")
+                spec.commandLine().getErr().println("fleetplan bench replay: " + flags[i] + " "
                         + given + " is not a readable file (leave the flag out to use the trace shipped in the jar)");
                 return 2;
             }

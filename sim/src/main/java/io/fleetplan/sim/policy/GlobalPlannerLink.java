@@ -33,7 +33,6 @@ final class GlobalPlannerLink implements ScalingConnector {
     private final SubType subType;
     private final int priority;
     private final int minEndpoint;
-    private final InstantSource clock;
     private final GrantedReplicas granted;
     private long sequence;
 
@@ -51,7 +50,6 @@ final class GlobalPlannerLink implements ScalingConnector {
         this.subType = subType;
         this.priority = priority;
         this.minEndpoint = minEndpoint;
-        this.clock = clock;
         this.granted = new GrantedReplicas(initial);
         this.sequence = clock.millis();
         globalPlanner.onPush(d -> {

@@ -124,9 +124,9 @@ final class Svg {
             b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" font-weight=\"bold\" fill=\"%s\">%s</text>",
                     f.x, py + 12, color, esc(own.name())));
             f.axes(b, xMax, axis, 9);
-            for (Series other : series) {
-                if (other != own) {
-                    f.line(b, x, other.y(), xMax, axis.top(), step, "#d8d8d8", 1, false, null);
+            for (int j = 0; j < series.size(); j++) {
+                if (j != k) {
+                    f.line(b, x, series.get(j).y(), xMax, axis.top(), step, "#d8d8d8", 1, false, null);
                 }
             }
             for (Reference r : refs) {

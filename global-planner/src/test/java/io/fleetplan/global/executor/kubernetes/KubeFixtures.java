@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** CRDs from the fleetplan-crds chart and a prefill/decode pool DGD with its DGDSAs, for the fabric8 CRUD mock server. */
@@ -76,7 +77,7 @@ public final class KubeFixtures {
                 spec:
                   replicas: %d
                   dgdRef: {name: %s, serviceName: %s}
-                """.formatted(dgd, service.toLowerCase(), NS, dgd, service, replicas, dgd, service),
+                """.formatted(dgd, service.toLowerCase(Locale.ROOT), NS, dgd, service, replicas, dgd, service),
                 GenericKubernetesResource.class);
         client.genericKubernetesResources(DGDSA).inNamespace(NS).resource(a).create();
     }
