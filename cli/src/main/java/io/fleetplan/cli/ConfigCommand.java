@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetplan.common.config.ConfigException;
 import io.fleetplan.common.config.ConfigKind;
 import io.fleetplan.common.config.ConfigLoader;
+import io.fleetplan.common.config.ConfigProblem;
+import io.fleetplan.common.config.ConfigReference;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +69,7 @@ final class ConfigCommand implements Runnable {
 
         private static ConfigKind byName(List<ConfigKind> kinds, String name) {
             return kinds.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow(() -> new ConfigException(
-                    io.fleetplan.common.config.ConfigProblem.of("--kind", name, "must be one of: "
+                    ConfigProblem.of("--kind", name, "must be one of: "
                             + String.join(", ", kinds.stream().map(ConfigKind::name).toList()))));
         }
 
@@ -94,7 +96,7 @@ final class ConfigCommand implements Runnable {
                 }
             }
             if (best == null) {
-                throw new ConfigException(io.fleetplan.common.config.ConfigProblem.of("--kind", null,
+                throw new ConfigException(ConfigProblem.of("--kind", null,
                         "no config kinds are available in this build"));
             }
             return best;
@@ -109,7 +111,7 @@ final class ConfigCommand implements Runnable {
 
         @Override
         public Integer call() {
-            spec.commandLine().getOut().print(io.fleetplan.common.config.ConfigReference.markdown(kinds()));
+            spec.commandLine().getOut().print(ConfigReference.markdown(kinds()));
             spec.commandLine().getOut().flush();
             return 0;
         }

@@ -51,7 +51,8 @@ public final class Main implements Runnable {
 
     /** The full command tree, with every discovered subcommand attached. */
     public static CommandLine commandLine() {
-        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        return commandLine(new PrintWriter(System.out, true, System.out.charset()),
+                new PrintWriter(System.err, true, System.err.charset()));
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,7 +100,7 @@ class ConfigValidateTest {
     @Test
     void refusesADeviceInsteadOfReadingItForever() {
         Path zero = Path.of("/dev/zero");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "no /dev/zero on this system");
+        Assumptions.assumeTrue(Files.exists(zero), "no /dev/zero on this system");
         Run r = run("config", "validate", zero.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("/dev/zero", "must be a regular file");
@@ -107,7 +109,7 @@ class ConfigValidateTest {
     @Test
     void refusesAFileOverTheSizeLimitNamingTheLimit() throws IOException {
         Path big = dir.resolve("big.yaml");
-        Files.write(big, ("# " + "x".repeat(1022) + "\n").repeat(3 * 1024).getBytes());
+        Files.write(big, ("# " + "x".repeat(1022) + "\n").repeat(3 * 1024).getBytes(StandardCharsets.UTF_8));
         Run r = run("config", "validate", big.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("big.yaml", "larger than the limit of 2 MiB", "it has 3.0 MiB");

@@ -9,13 +9,16 @@ import io.fleetplan.e2e.support.Http;
 import io.fleetplan.e2e.support.LedgerSamples;
 import io.fleetplan.e2e.support.SteadyLoad;
 import io.fleetplan.e2e.support.UpStack;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -116,7 +119,7 @@ class FaultInjectionIT {
             watch.shutdownNow();
             ledger.close();
             List<SteadyLoad.Sent> sent = load.done();
-            faults.replaceAll(f -> withLosses(f, sent, faults));
+            faults.replaceAll(f -> withLosses(f, sent));
 
             List<String> audit = Files.readAllLines(up.auditLog());
             int auditPeak = 0; // the audit log has a line per decision; with min = max the pools may never ask
@@ -195,7 +198,7 @@ class FaultInjectionIT {
     }
 
     /** Failed requests in flight at the kill, and failed ones sent between the kill and the recovery. */
-    private static Fault withLosses(Fault f, List<SteadyLoad.Sent> sent, List<Fault> all) {
+    private static Fault withLosses(Fault f, List<SteadyLoad.Sent> sent) {
         int inFlight = 0;
         int after = 0;
         long end = f.recoveredAtMs() > 0 ? f.recoveredAtMs() : Long.MAX_VALUE;
@@ -213,7 +216,7 @@ class FaultInjectionIT {
     }
 
     private static void writeTimeline(Path dir, List<Fault> faults, List<String> events, LedgerSamples ledger,
-            List<int[]> running, List<SteadyLoad.Sent> sent) throws java.io.IOException {
+            List<int[]> running, List<SteadyLoad.Sent> sent) throws IOException {
         List<String[]> rows = new ArrayList<>();
         for (String e : events) {
             rows.add(new String[] {e.substring(0, e.indexOf('s')), e});
@@ -226,7 +229,7 @@ class FaultInjectionIT {
             rows.add(new String[] {String.format(Locale.ROOT, "%.1f", r[0] / 1000.0),
                     String.format(Locale.ROOT, "%.1fs worker processes=%d", r[0] / 1000.0, r[1])});
         }
-        Map<Long, long[]> perSecond = new java.util.TreeMap<>();
+        Map<Long, long[]> perSecond = new TreeMap<>();
         for (SteadyLoad.Sent s : sent) {
             perSecond.computeIfAbsent(s.sentMs() / 1000, k -> new long[2])[s.ok() ? 0 : 1]++;
         }
@@ -238,7 +241,7 @@ class FaultInjectionIT {
         }
         perSecond.forEach((sec, c) -> rows.add(new String[] {sec + ".0", String.format(Locale.ROOT,
                 "%d.0s requests sent this second: %d ok, %d failed", sec, c[0], c[1])}));
-        rows.sort(java.util.Comparator.comparingDouble(r -> Double.parseDouble(r[0])));
+        rows.sort(Comparator.comparingDouble(r -> Double.parseDouble(r[0])));
         List<String> lines = new ArrayList<>();
         for (Fault f : faults) {
             lines.add(String.format(Locale.ROOT, "# kill -9 %s at %.1f s, recovered after %.1f s, lost %d in flight + %d after",

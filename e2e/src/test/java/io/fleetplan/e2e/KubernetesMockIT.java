@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -33,6 +34,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,7 +72,7 @@ class KubernetesMockIT {
                 GenericKubernetesResource r = Serialization.jsonMapper().convertValue(doc, GenericKubernetesResource.class);
                 if (r.getKind().equals("ConfigMap")) {
                     client.configMaps().inNamespace(NS).resource(Serialization.jsonMapper().convertValue(doc,
-                            io.fabric8.kubernetes.api.model.ConfigMap.class)).create();
+                            ConfigMap.class)).create();
                 } else {
                     client.genericKubernetesResources(nvidia(r.getKind())).inNamespace(NS).resource(r).create();
                 }
@@ -80,7 +83,7 @@ class KubernetesMockIT {
     /** A Dynamo custom resource kind (nvidia.com/v1alpha1, plural = lower-case kind + s). */
     static ResourceDefinitionContext nvidia(String kind) {
         return new ResourceDefinitionContext.Builder().withGroup("nvidia.com").withVersion("v1alpha1").withKind(kind)
-                .withPlural(kind.toLowerCase(java.util.Locale.ROOT) + "s").withNamespaced(true).build();
+                .withPlural(kind.toLowerCase(Locale.ROOT) + "s").withNamespaced(true).build();
     }
 
     /** The GlobalPlanner config shipped in deploy/examples/dynamo/control-dgd.yaml, on an ephemeral loopback port. */
@@ -115,7 +118,7 @@ class KubernetesMockIT {
              GlobalPlannerServer gp = GlobalPlannerServer.start(cfg, executor, Leadership.single("e2e"), scheduler)) {
             ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", gp.port()).usePlaintext().build();
             try {
-                var stub = GlobalPlannerGrpc.newBlockingStub(ch).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS);
+                var stub = GlobalPlannerGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
                 PlannerState start = stub.getState(GetStateRequest.getDefaultInstance());
                 assertThat(start.getBudget().getCommittedGpus()).as("1 prefill + 1 decode worker, 1 GPU each").isEqualTo(2);
 

@@ -14,6 +14,7 @@ import io.fleetplan.e2e.support.UpStack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,7 +83,7 @@ class OverloadStepIT {
     @Test
     void shippedDefaultsCommitTheBudgetUnderAnOverloadAndShrinkAfterIt() throws Exception {
         Path dir = Artifacts.dir("overload-step");
-        try (UpStack up = UpStack.start(dir, STACK, java.time.Duration.ofSeconds(180));
+        try (UpStack up = UpStack.start(dir, STACK, Duration.ofSeconds(180));
                 LedgerSamples ledger = new LedgerSamples(up.globalPlannerPort(), 500)) {
             long loadStartMs = ledger.nowMs();
             long stepStartMs = loadStartMs + millis(LIGHT_BEFORE);
@@ -159,7 +161,7 @@ class OverloadStepIT {
     }
 
     static long count(String text, String regex) {
-        return java.util.regex.Pattern.compile(regex).matcher(text).results().count();
+        return Pattern.compile(regex).matcher(text).results().count();
     }
 
     static long millis(Loads.Phase p) {

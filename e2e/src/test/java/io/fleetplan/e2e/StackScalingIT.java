@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetplan.cli.Main;
 import io.fleetplan.cli.load.LoadStats;
 import io.fleetplan.cli.up.StackLayout;
 import io.fleetplan.common.config.ConfigLoader;
@@ -25,9 +26,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,8 +73,8 @@ class StackScalingIT {
 
     @Test
     void poolsScaleUpThenDownWithinTheBudgetWithoutFailedRequests() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                io.fleetplan.cli.Main.commandLine().getSubcommands().containsKey("global-planner"), () -> {
+        Assumptions.assumeTrue(
+                Main.commandLine().getSubcommands().containsKey("global-planner"), () -> {
                     String reason = "this build has no 'fleetplan global-planner' command yet";
                     System.out.println("SKIPPED: StackScalingIT: " + reason);
                     return reason;
@@ -90,7 +93,7 @@ class StackScalingIT {
             // enough for the scale-down to come while requests still arrive.
             long loadStartMs = System.currentTimeMillis() - t0;
             Loads.Phase[] phases = {new Loads.Phase(1, 5), new Loads.Phase(10, 40), new Loads.Phase(1, 100)};
-            long lastSendMs = loadStartMs + (long) (1000 * java.util.Arrays.stream(phases).mapToDouble(Loads.Phase::seconds).sum());
+            long lastSendMs = loadStartMs + (long) (1000 * Arrays.stream(phases).mapToDouble(Loads.Phase::seconds).sum());
             CompletableFuture<LoadStats> load = Loads.replay(up.baseUrl(), "e2e-model",
                     Loads.trace(1000, 60, phases));
             LoadStats stats = load.get(300, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.fleetplan.bench.global;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.fleetplan.common.cli.FleetplanSubcommand;
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.common.pool.SubType;
@@ -20,9 +21,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoop;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -98,21 +102,21 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
             statuses.put(s, new AtomicLong());
         }
         // a real deployment keeps an audit log, so the bench writes one too (one JSON line per decision)
-        java.nio.file.Path audit = switch (auditLog) {
+        Path audit = switch (auditLog) {
             case "none" -> null;
-            case "tmp" -> java.nio.file.Files.createTempFile("fleetplan-bench-audit", ".jsonl");
-            default -> java.nio.file.Path.of(auditLog);
+            case "tmp" -> Files.createTempFile("fleetplan-bench-audit", ".jsonl");
+            default -> Path.of(auditLog);
         };
         try {
             return run(audit);
         } finally {
             if (audit != null && auditLog.equals("tmp")) {
-                java.nio.file.Files.deleteIfExists(audit);
+                Files.deleteIfExists(audit);
             }
         }
     }
 
-    private int run(java.nio.file.Path audit) throws Exception {
+    private int run(Path audit) throws Exception {
         GlobalPlannerConfig cfg = ConfigLoader.parse("environment: virtual\ngrpc: {host: 127.0.0.1, port: 0}\n"
                 + "metrics_port: -1\nmax_total_gpus: " + pools * gpusPerPool + "\n"
                 // one file, never rotated: the bench measures every byte it writes and deletes the file at the end
@@ -160,7 +164,7 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
                     Histogram loop = closedLoop(chans, rnd, seconds);
                     Cpu loopCpu = Cpu.now().minus(c1);
                     double throughput = loop.getTotalCount() / ((System.nanoTime() - t0) / 1e9);
-                    auditBytes = audit == null ? -1 : java.nio.file.Files.size(audit);
+                    auditBytes = audit == null ? -1 : Files.size(audit);
                     report(warmedUp, latency, sentLatency, latencyCpu, loop, throughput, loopCpu,
                             server.core().state().get().budget().committedGpus(), pools * gpusPerPool);
                 } finally {
@@ -191,7 +195,7 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
     private double warmUp(List<ManagedChannel> chans, SplittableRandom rnd) throws InterruptedException {
         long t0 = System.nanoTime();
         closedLoop(chans, rnd, warmupSeconds);
-        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
             for (int i = 0; i < 60; i++) {
                 long before = jit.getTotalCompilationTime();
@@ -339,7 +343,7 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
                     cluster += t;
                 }
             }
-            long process = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+            long process = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
                     ? os.getProcessCpuTime() : -1;
             return new Cpu(process, server, client, cluster);
         }

@@ -2,6 +2,7 @@ package io.fleetplan.bench.mocker;
 
 import io.fleetplan.common.cli.FleetplanSubcommand;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -115,7 +116,7 @@ public final class BenchEngineCommand implements Callable<Integer>, FleetplanSub
                     live.otherCpuCores());
             out.printf(Locale.ROOT, "%-28s %10d  (%d ms)%n", "gc pauses", live.gcPauses(), Math.round(live.gcMs()));
             out.printf(Locale.ROOT, "%-28s %10.0f%n", "jit compile ms", live.jitMs());
-            double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             int cores = Runtime.getRuntime().availableProcessors();
             out.printf(Locale.ROOT, "%-28s %10.2f  (%d cores; timing error grows when the machine is oversubscribed)%n",
                     "system load average", load, cores);

@@ -1,6 +1,5 @@
 package io.fleetplan.bench.mocker;
 
-import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.common.time.VirtualScheduler;
 import io.fleetplan.mocker.engine.Completion;
 import io.fleetplan.mocker.engine.EngineConfig;
@@ -8,6 +7,8 @@ import io.fleetplan.mocker.engine.EngineListener;
 import io.fleetplan.mocker.engine.EngineRequest;
 import io.fleetplan.mocker.engine.KvEvent;
 import io.fleetplan.mocker.engine.MockEngine;
+import io.fleetplan.mocker.profile.TimingModels;
+import java.lang.management.ManagementFactory;
 
 /**
  * Virtual-time throughput of the engine: {@code workers} engines on one {@link VirtualScheduler}, each kept
@@ -87,7 +88,7 @@ public final class VirtualEngineBench {
                 engines[w].submit(EngineRequest.synthetic("r" + ids[0]++, setup.isl(), setup.osl()));
             }
         }
-        var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        var bean = ManagementFactory.getThreadMXBean();
         long cpu0 = bean.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         long deadline = t0 + (long) (setup.wallSeconds() * 1e9);

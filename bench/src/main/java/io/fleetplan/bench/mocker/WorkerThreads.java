@@ -1,6 +1,8 @@
 package io.fleetplan.bench.mocker;
 
 import io.fleetplan.bench.machine.RunQueueWait;
+import com.sun.management.OperatingSystemMXBean;
+import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -33,7 +35,7 @@ final class WorkerThreads {
      * out of the later one; the worker's threads live as long as the worker, so differences stay meaningful.
      */
     static Sample sample(String prefix) {
-        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean bean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long cpu = 0;
         long alloc = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
@@ -53,7 +55,7 @@ final class WorkerThreads {
 
     /** CPU time of this whole process, ns (-1 if unknown). */
     static long processCpuNanos() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : -1;
     }
 

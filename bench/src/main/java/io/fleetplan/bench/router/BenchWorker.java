@@ -1,5 +1,7 @@
 package io.fleetplan.bench.router;
 
+import com.google.protobuf.CodedOutputStream;
+import io.fleetplan.proto.net.Keepalive;
 import io.fleetplan.proto.v1.FinishReason;
 import io.fleetplan.proto.v1.GenerateRequest;
 import io.fleetplan.proto.v1.GenerateResponse;
@@ -16,20 +18,19 @@ import io.fleetplan.proto.v1.WorkerRole;
 import io.fleetplan.router.net.IoLoops;
 import io.fleetplan.router.net.RawRequest;
 import io.fleetplan.router.net.RawResponse;
-import com.google.protobuf.CodedOutputStream;
-import io.grpc.ServerMethodDefinition;
-import io.grpc.stub.ServerCalls;
-import java.nio.charset.StandardCharsets;
-import io.fleetplan.proto.net.Keepalive;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
-import io.netty.channel.EventLoop;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -107,7 +108,7 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
      */
     @Override
     public void generate(GenerateRequest request, StreamObserver<GenerateResponse> response) {
-        response.onError(io.grpc.Status.UNIMPLEMENTED.asRuntimeException());
+        response.onError(Status.UNIMPLEMENTED.asRuntimeException());
     }
 
     private void generate(RawRequest request, StreamObserver<RawResponse> response) {

@@ -2,10 +2,15 @@ package io.fleetplan.bench.router;
 
 import io.fleetplan.common.cli.FleetplanSubcommand;
 import io.fleetplan.proto.net.LeakDetection;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.LongToDoubleFunction;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,7 +73,7 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
 
     /** Runs without the launcher: {@code java -cp <module classpath> io.fleetplan.bench.router.RouterBenchCommand}. */
     public static void main(String[] args) {
-        System.exit(new picocli.CommandLine(new RouterBenchCommand()).execute(args));
+        System.exit(new CommandLine(new RouterBenchCommand()).execute(args));
     }
 
     private static double perToken(long nanos, long tokens) {
@@ -218,7 +223,7 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
                     hop.viaRouter().tokenP99Ms(), hop.direct().pathP99Ms(), hop.viaRouter().pathP99Ms(),
                     hop.viaRouter().tokenP99Ms() - hop.direct().tokenP99Ms()));
         }
-        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         System.out.printf(Locale.ROOT, "  %-28s %.2f on %d cores (other processes compete for the same CPUs)%n",
                 "load average (1 min)", load, Runtime.getRuntime().availableProcessors());
         json.append(String.format(Locale.ROOT, ",\"load_avg_1m\":%.2f", load));
@@ -228,7 +233,7 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
 
     /** {@code ,"field":{"group":value,...}} with each counter turned into the reported unit. */
     private static void appendObject(StringBuilder json, String field, Map<String, Long> byGroup, String format,
-                                     java.util.function.LongToDoubleFunction unit) {
+                                     LongToDoubleFunction unit) {
         json.append(",\"").append(field).append("\":{");
         String sep = "";
         for (Map.Entry<String, Long> e : byGroup.entrySet()) {
@@ -240,13 +245,13 @@ public final class RouterBenchCommand implements Callable<Integer>, FleetplanSub
     }
 
     private static String join(long[] values, String separator) {
-        return java.util.Arrays.stream(values).mapToObj(Long::toString)
-                .collect(java.util.stream.Collectors.joining(separator));
+        return Arrays.stream(values).mapToObj(Long::toString)
+                .collect(Collectors.joining(separator));
     }
 
     private static String join(double[] values, String separator) {
-        return java.util.Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v))
-                .collect(java.util.stream.Collectors.joining(separator));
+        return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.0f", v))
+                .collect(Collectors.joining(separator));
     }
 
     /** "{@code --option} must be >= min (got value)" for the first {option, value, min} row that is below, else null. */

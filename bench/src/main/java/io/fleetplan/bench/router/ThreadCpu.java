@@ -1,5 +1,6 @@
 package io.fleetplan.bench.router;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -49,7 +50,7 @@ final class ThreadCpu {
             }
         }
         long process = ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+                instanceof OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
         return new Snapshot(names, cpu, alloc, process);
     }
 

@@ -7,14 +7,14 @@ import io.fleetplan.sim.cli.StackDefaults;
 import io.fleetplan.sim.cli.TraceInput;
 import io.fleetplan.sim.policy.PlannerPolicy;
 import io.fleetplan.sim.policy.StaticPolicy;
+import io.fleetplan.sim.replay.Feasibility;
 import io.fleetplan.sim.replay.PolicyRun;
 import io.fleetplan.sim.replay.Replay;
 import io.fleetplan.sim.report.EqualAttainment;
 import io.fleetplan.sim.report.Evaluation;
-import io.fleetplan.sim.replay.Feasibility;
 import io.fleetplan.sim.report.GoodputSweepCase;
-import io.fleetplan.sim.report.ReplaySuite;
 import io.fleetplan.sim.report.PolicySummary;
+import io.fleetplan.sim.report.ReplaySuite;
 import io.fleetplan.sim.report.SummaryJson;
 import io.fleetplan.sim.trace.SyntheticTraces;
 import io.fleetplan.sim.trace.TimeWindow;
@@ -28,6 +28,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -116,9 +117,12 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
             spec.commandLine().getErr().println("fleetplan bench replay: " + e.getMessage());
             return 2;
         }
-        for (Path given : new Path[] {azure, mooncake}) {
+        String[] flags = {"--azure", "--mooncake"};
+        Path[] paths = {azure, mooncake};
+        for (int i = 0; i < paths.length; i++) {
+            Path given = paths[i];
             if (given != null && !Files.isReadable(given)) {
-                spec.commandLine().getErr().println("fleetplan bench replay: " + (given == azure ? "--azure " : "--mooncake ")
+                spec.commandLine().getErr().println("fleetplan bench replay: " + flags[i] + " "
                         + given + " is not a readable file (leave the flag out to use the trace shipped in the jar)");
                 return 2;
             }
@@ -163,7 +167,7 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
                     c.stack().slo().ttftMs(), c.stack().slo().itlMs()));
         }
         out.println(ReplaySuite.header());
-        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         for (ReplaySuite.Case c : cases) {
             long t0 = System.nanoTime();

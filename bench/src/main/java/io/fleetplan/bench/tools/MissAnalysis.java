@@ -3,21 +3,28 @@ package io.fleetplan.bench.tools;
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.sim.cli.StackDefaults;
+import io.fleetplan.sim.policy.PlannerPolicy;
 import io.fleetplan.sim.policy.StaticPolicy;
+import io.fleetplan.sim.replay.Feasibility;
+import io.fleetplan.sim.replay.PolicyContext;
 import io.fleetplan.sim.replay.PolicyRun;
 import io.fleetplan.sim.replay.Replay;
-import io.fleetplan.sim.report.PolicySummary;
 import io.fleetplan.sim.replay.RequestLog;
+import io.fleetplan.sim.replay.ScalingPolicy;
+import io.fleetplan.sim.replay.SimPool;
 import io.fleetplan.sim.replay.TimeSeries;
 import io.fleetplan.sim.report.Evaluation;
-import io.fleetplan.sim.replay.Feasibility;
+import io.fleetplan.sim.report.PolicySummary;
 import io.fleetplan.sim.trace.Trace;
 import io.fleetplan.sim.trace.TraceOptions;
 import io.fleetplan.sim.trace.TraceReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Developer tool (not a test): where a policy's SLO misses come from. Runs the policy beside static-peak and the
@@ -27,12 +34,12 @@ import java.util.Locale;
  */
 public final class MissAnalysis {
 
-    private static io.fleetplan.sim.policy.PlannerPolicy dynamoAt(String spec) {
+    private static PlannerPolicy dynamoAt(String spec) {
         String[] parts = spec.split("@");
         double m = Double.parseDouble(parts[1]);
-        io.fleetplan.sim.policy.PlannerPolicy base = parts[0].equals("dynamo-load")
-                ? io.fleetplan.sim.policy.PlannerPolicy.dynamoLoad() : io.fleetplan.sim.policy.PlannerPolicy.dynamoThroughput();
-        return base.variant(spec, java.util.Map.of(), java.util.Map.of(), m, m);
+        PlannerPolicy base = parts[0].equals("dynamo-load")
+                ? PlannerPolicy.dynamoLoad() : PlannerPolicy.dynamoThroughput();
+        return base.variant(spec, Map.of(), Map.of(), m, m);
     }
 
     static final String USAGE = "usage: java -cp cli/target/fleetplan.jar io.fleetplan.bench.tools.MissAnalysis"
@@ -58,7 +65,7 @@ public final class MissAnalysis {
         Evaluation.Result r = Evaluation.run(trace, o, Evaluation.Progress.NONE);
         PolicyRun p = margin ? Replay.run(trace, stack, dynamoAt(policy), o.settings(), r.oracle().replicas()[0], null)
                 : policy.startsWith("sched:") ? Replay.run(trace, stack, sched(policy), o.settings(), null)
-                : custom ? Replay.run(trace, stack, new StaticPolicy(policy, policy, java.util.Arrays.stream(
+                : custom ? Replay.run(trace, stack, new StaticPolicy(policy, policy, Arrays.stream(
                 policy.substring(7).split(",")).mapToInt(Integer::parseInt).toArray()), o.settings(), null)
                 : r.runs().stream().filter(x -> x.policy().equals(policy)).findFirst().orElseThrow();
         for (PolicyRun x : r.runs()) {
@@ -129,18 +136,22 @@ public final class MissAnalysis {
     }
 
     /** sched:P0,D0;t=p,d;t=p,d... scripted targets (issued at t, ready after the start-up delay). */
-    static io.fleetplan.sim.replay.ScalingPolicy sched(String spec) {
+    static ScalingPolicy sched(String spec) {
         String[] parts = spec.substring(6).split(";");
-        int[] init = java.util.Arrays.stream(parts[0].split(",")).mapToInt(Integer::parseInt).toArray();
-        return new io.fleetplan.sim.replay.ScalingPolicy() {
+        int[] init = Arrays.stream(parts[0].split(",")).mapToInt(Integer::parseInt).toArray();
+        return new ScalingPolicy() {
+            @Override
             public String name() { return spec; }
+            @Override
             public String description() { return spec; }
-            public int[] initialReplicas(List<io.fleetplan.sim.replay.SimPool> pools) { return init.clone(); }
-            public void start(io.fleetplan.sim.replay.PolicyContext ctx) {
+            @Override
+            public int[] initialReplicas(List<SimPool> pools) { return init.clone(); }
+            @Override
+            public void start(PolicyContext ctx) {
                 for (int i = 1; i < parts.length; i++) {
                     String[] tv = parts[i].split("=");
-                    int[] v = java.util.Arrays.stream(tv[1].split(",")).mapToInt(Integer::parseInt).toArray();
-                    ctx.scheduler().schedule(java.time.Duration.ofSeconds(Long.parseLong(tv[0])), () -> {
+                    int[] v = Arrays.stream(tv[1].split(",")).mapToInt(Integer::parseInt).toArray();
+                    ctx.scheduler().schedule(Duration.ofSeconds(Long.parseLong(tv[0])), () -> {
                         for (int k = 0; k < v.length; k++) ctx.scaleTo(ctx.pools().get(k), v[k]);
                     });
                 }

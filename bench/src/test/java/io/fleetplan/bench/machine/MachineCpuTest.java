@@ -2,6 +2,9 @@ package io.fleetplan.bench.machine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class MachineCpuTest {
@@ -13,8 +16,8 @@ class MachineCpuTest {
 
         assertThat(before).isEqualTo(new MachineCpu(325414 + 111 + 79965 + 31002, 7367));
         // 8,872 busy ticks of 10 ms in 50 s = 1.77 cores; 272 stolen ticks = 54.4 ms per second
-        assertThat(after.busyCoresSince(before, 50)).isCloseTo(1.7744, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(after.stealMsPerSecondSince(before, 50)).isCloseTo(54.4, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(after.busyCoresSince(before, 50)).isCloseTo(1.7744, Offset.offset(1e-9));
+        assertThat(after.stealMsPerSecondSince(before, 50)).isCloseTo(54.4, Offset.offset(1e-9));
     }
 
     @Test
@@ -23,6 +26,6 @@ class MachineCpuTest {
         assertThat(MachineCpu.parse("cpu 1 2 3")).isEqualTo(MachineCpu.UNKNOWN);
         assertThat(MachineCpu.parse("cpu a b c d e f g h")).isEqualTo(MachineCpu.UNKNOWN);
         assertThat(MachineCpu.UNKNOWN.stealMsPerSecondSince(MachineCpu.parse("cpu 1 1 1 1 1 1 1 1"), 1)).isEqualTo(-1);
-        assertThat(MachineCpu.snapshot().known()).isEqualTo(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/stat")));
+        assertThat(MachineCpu.snapshot().known()).isEqualTo(Files.exists(Path.of("/proc/stat")));
     }
 }

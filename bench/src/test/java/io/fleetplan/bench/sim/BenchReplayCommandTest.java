@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetplan.sim.report.Evaluation;
+import io.fleetplan.sim.report.ReplaySuite;
+import io.fleetplan.sim.trace.TraceOptions;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -92,7 +95,7 @@ class BenchReplayCommandTest {
             assertThat(c.get("max_gpus").asInt()).as(name).isIn(8, 24);
             assertThat(c.get("trace").asText()).as(name).doesNotContain("/");
             JsonNode policies = c.get("policies");
-            for (String p : io.fleetplan.sim.report.Evaluation.POLICIES) {
+            for (String p : Evaluation.POLICIES) {
                 JsonNode e = policies.get(p);
                 assertThat(e).as(name + " " + p).isNotNull();
                 assertThat(e.get("attainment").asDouble()).isBetween(0.0, 1.0);
@@ -106,7 +109,7 @@ class BenchReplayCommandTest {
             JsonNode fp = policies.get("fleetplan");
             JsonNode oracle = policies.get("oracle");
             assertThat(c.get("meets_target").asBoolean()).as(name).isEqualTo(
-                    io.fleetplan.sim.report.ReplaySuite.meetsTarget(fp.get("attainment").asDouble(),
+                    ReplaySuite.meetsTarget(fp.get("attainment").asDouble(),
                             fp.get("gpu_hours").asDouble(), oracle.get("attainment").asDouble(),
                             oracle.get("gpu_hours").asDouble()));
         }
@@ -138,10 +141,10 @@ class BenchReplayCommandTest {
     void withoutFlags_theFullPublicTracesComeFromTheJar() {
         BenchReplayCommand cmd = new BenchReplayCommand();
         new CommandLine(cmd).parseArgs();
-        var azure = cmd.azure(io.fleetplan.sim.trace.TraceOptions.DEFAULTS);
+        var azure = cmd.azure(TraceOptions.DEFAULTS);
         assertThat(azure.requests()).hasSize(19_366);
         assertThat(azure.source()).isEqualTo("AzureLLMInferenceTrace_conv.csv");
-        var mooncake = cmd.mooncake(io.fleetplan.sim.trace.TraceOptions.DEFAULTS);
+        var mooncake = cmd.mooncake(TraceOptions.DEFAULTS);
         assertThat(mooncake.requests()).hasSize(12_031);
         assertThat(mooncake.hasHashIds()).isTrue();
     }

@@ -9,6 +9,7 @@ import io.fleetplan.sim.trace.Trace;
 import io.fleetplan.sim.trace.TraceFormat;
 import io.fleetplan.sim.trace.TraceOptions;
 import io.fleetplan.sim.trace.TraceReader;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -172,7 +173,7 @@ public final class LoadCommand implements Callable<Integer>, FleetplanSubcommand
                 return data.get(0).path("id").asText();
             }
             throw new IllegalStateException("GET " + base + "/v1/models answered " + r.statusCode() + ": " + r.body());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot reach " + base + "/v1/models (" + e.getMessage()
                     + "); is the endpoint up? (pass --model to skip this check)", e);
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package io.fleetplan.cli.load;
 import io.fleetplan.sim.trace.Trace;
 import io.fleetplan.sim.trace.TraceRequest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Bounds a trace for a live run: a time limit and ISL / OSL clamps (a laptop stack has small engines). */
@@ -27,7 +28,7 @@ final class LoadShaping {
             int osl = maxOsl > 0 ? Math.min(maxOsl, r.outputTokens()) : r.outputTokens();
             long[] hashes = r.hashIds();
             if (hashes != null && isl < r.inputTokens()) {
-                hashes = java.util.Arrays.copyOf(hashes, Math.min(hashes.length, (isl + t.blockSize() - 1) / t.blockSize()));
+                hashes = Arrays.copyOf(hashes, Math.min(hashes.length, (isl + t.blockSize() - 1) / t.blockSize()));
             }
             out.add(new TraceRequest(r.arrivalNanos(), isl, osl, hashes));
         }

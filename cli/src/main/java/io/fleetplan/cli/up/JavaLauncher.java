@@ -1,5 +1,6 @@
 package io.fleetplan.cli.up;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ public final class JavaLauncher {
     }
 
     static String pinnedClassPath(String classPath, Path runDir) {
-        if (classPath == null || classPath.contains(java.io.File.pathSeparator) || !classPath.endsWith(".jar")) {
+        if (classPath == null || classPath.contains(File.pathSeparator) || !classPath.endsWith(".jar")) {
             return classPath;
         }
         Path jar = Path.of(classPath);

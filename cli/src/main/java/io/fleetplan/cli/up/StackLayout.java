@@ -8,7 +8,9 @@ import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.common.stack.StackConfig.Pool;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,8 +84,8 @@ public final class StackLayout {
     /** 32 random bytes, URL-safe base64: a fresh secret per run. */
     static String newToken() {
         byte[] b = new byte[32];
-        new java.security.SecureRandom().nextBytes(b);
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /** The run directory's copy of the shared worker token. */

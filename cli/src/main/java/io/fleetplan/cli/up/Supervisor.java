@@ -13,16 +13,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -90,8 +94,8 @@ public final class Supervisor implements AutoCloseable {
     private final List<String> launcher;
     private final Duration grace;
     private final List<Running> running = new ArrayList<>();
-    private final List<String> forced = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final Map<String, RestartBackoff> backoffs = new java.util.HashMap<>();
+    private final List<String> forced = new CopyOnWriteArrayList<>();
+    private final Map<String, RestartBackoff> backoffs = new HashMap<>();
     private final List<Path> pidDirs = new ArrayList<>();
     private Scheduler scheduler;
     private RestartBackoff.Policy restartPolicy;
@@ -113,8 +117,8 @@ public final class Supervisor implements AutoCloseable {
     private static void writeOwnerOnly(Path target, String content) throws IOException {
         Files.deleteIfExists(target);
         if (target.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(target, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(target, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
         }
         Files.writeString(target, content);
     }
@@ -256,7 +260,7 @@ public final class Supervisor implements AutoCloseable {
             }
             try {
                 r.readyLine.get(100, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            } catch (TimeoutException | ExecutionException e) {
                 // poll again
             }
         }
@@ -337,7 +341,7 @@ public final class Supervisor implements AutoCloseable {
         for (ProcessHandle h : everyone) {
             try {
                 h.onExit().get(Math.max(0, remainingMs(deadline)), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            } catch (TimeoutException | ExecutionException e) {
                 // killed below
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -1,5 +1,7 @@
 package io.fleetplan.cli.up;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.cli.Main;
 import io.fleetplan.common.cli.FleetplanSubcommand;
 import io.fleetplan.common.config.ConfigException;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -89,7 +92,7 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
             return 2;
         }
         Path dir = (runDir != null ? runDir : Path.of("fleetplan-run",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
+                LocalDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
         Files.createDirectories(dir);
         List<String> launcher = JavaLauncher.pinnedCommand(dir);
         StackLayout layout = new StackLayout(stack, dir, UpCommand::freePort, launcher);
@@ -172,10 +175,10 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
 
     /** {@code {"pools": {"ns": readyWorkers, ...}}} with every one of {@code pools} above zero. */
     static boolean everyPoolReady(String healthBody, int pools) throws IOException {
-        com.fasterxml.jackson.databind.JsonNode counts = new com.fasterxml.jackson.databind.ObjectMapper()
+        JsonNode counts = new ObjectMapper()
                 .readTree(healthBody).path("pools");
         int ready = 0;
-        for (com.fasterxml.jackson.databind.JsonNode n : counts) {
+        for (JsonNode n : counts) {
             ready += n.asInt() > 0 ? 1 : 0;
         }
         return ready >= pools;

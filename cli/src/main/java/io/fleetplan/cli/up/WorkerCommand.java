@@ -1,6 +1,7 @@
 package io.fleetplan.cli.up;
 
 import io.fleetplan.cli.Main;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public final class WorkerCommand implements Callable<Integer> {
         return Main.commandLine().execute(args.toArray(String[]::new));
     }
 
-    private List<String> pools() throws java.io.IOException {
+    private List<String> pools() throws IOException {
         Path dir = runDir.resolve("workers");
         if (!Files.isDirectory(dir)) {
             return List.of();

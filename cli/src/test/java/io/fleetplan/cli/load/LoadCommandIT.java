@@ -14,11 +14,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +51,7 @@ class LoadCommandIT {
 
     private void complete(HttpExchange ex) throws IOException {
         JsonNode body = JSON.readTree(ex.getRequestBody());
-        List<Integer> prompt = new java.util.ArrayList<>();
+        List<Integer> prompt = new ArrayList<>();
         body.path("prompt").forEach(t -> prompt.add(t.asInt()));
         seen.add(new Seen(prompt.size(), body.path("max_tokens").asInt(), body.path("stream").asBoolean(), prompt));
         if (failEvery > 0 && calls.incrementAndGet() % failEvery == 0) {
@@ -62,7 +65,7 @@ class LoadCommandIT {
             for (int i = 0; i < n; i++) {
                 os.write(("data: {\"choices\":[{\"index\":0,\"text\":\"t\"}]}\n\n").getBytes(StandardCharsets.UTF_8));
                 os.flush();
-                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                LockSupport.parkNanos(1_000_000);
             }
             os.write(("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":" + prompt.size() + ",\"completion_tokens\":" + n
                     + "}}\n\ndata: [DONE]\n\n").getBytes(StandardCharsets.UTF_8));
@@ -122,7 +125,7 @@ class LoadCommandIT {
         assertThat(seen).hasSize(20);
         assertThat(seen).allMatch(Seen::stream);
         assertThat(seen.stream().map(Seen::promptTokens).sorted().toList()).isEqualTo(
-                java.util.stream.IntStream.range(0, 20).map(i -> 600 + i).boxed().toList());
+                IntStream.range(0, 20).map(i -> 600 + i).boxed().toList());
         // the shared hash block 0 gives every prompt the same first 512 tokens
         List<Seen> all = List.copyOf(seen);
         assertThat(all.get(0).prompt().subList(0, 512)).isEqualTo(all.get(5).prompt().subList(0, 512));

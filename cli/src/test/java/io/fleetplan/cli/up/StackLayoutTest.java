@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.common.stack.StackConfig;
+import io.fleetplan.global.config.GlobalPlannerConfig;
 import io.fleetplan.pool.config.PlannerConfig;
 import io.fleetplan.router.frontend.FrontendConfig;
 import java.nio.file.Path;
@@ -66,8 +67,8 @@ class StackLayoutTest {
         assertThat(gpYaml).contains("environment: \"local\"").contains("max_total_gpus: 5")
                 .contains("graph_deployment_name: \"d\"").contains("gpus_per_replica: 2").contains("replicas: 2")
                 .contains("\"--pool\"").contains("\"{dgd}\"");
-        io.fleetplan.global.config.GlobalPlannerConfig gc = ConfigLoader.parse(gpYaml, "global-planner.yaml",
-                io.fleetplan.global.config.GlobalPlannerConfig.class);
+        GlobalPlannerConfig gc = ConfigLoader.parse(gpYaml, "global-planner.yaml",
+                GlobalPlannerConfig.class);
         assertThat(gc.executorKind()).isEqualTo("local");
         assertThat(gc.executor().local().targets()).hasSize(2);
         assertThat(gc.executor().local().logDir()).isEqualTo(l.workerLogs().toString());
@@ -81,8 +82,8 @@ class StackLayoutTest {
         StackLayout l = new StackLayout(ConfigLoader.parse("{}", "stack.yaml", StackConfig.class), RUN, p -> 20000,
                 List.of("java", "-cp", "/run/fleetplan.jar", "io.fleetplan.cli.Main"));
         Component gp = l.components().stream().filter(c -> c.name().equals("global-planner")).findFirst().orElseThrow();
-        io.fleetplan.global.config.GlobalPlannerConfig gc = ConfigLoader.parse(gp.files().get("global-planner.yaml"),
-                "global-planner.yaml", io.fleetplan.global.config.GlobalPlannerConfig.class);
+        GlobalPlannerConfig gc = ConfigLoader.parse(gp.files().get("global-planner.yaml"),
+                "global-planner.yaml", GlobalPlannerConfig.class);
         assertThat(gc.executor().local().command()).startsWith("java", "-cp", "/run/fleetplan.jar",
                 "io.fleetplan.cli.Main", "up", "worker");
     }
@@ -124,8 +125,8 @@ class StackLayoutTest {
                     .orElseThrow()), "--host")).isEqualTo("127.0.0.1");
         }
         Component gp = l.components().stream().filter(c -> c.name().equals("global-planner")).findFirst().orElseThrow();
-        io.fleetplan.global.config.GlobalPlannerConfig gc = ConfigLoader.parse(gp.files().get("global-planner.yaml"),
-                "global-planner.yaml", io.fleetplan.global.config.GlobalPlannerConfig.class);
+        GlobalPlannerConfig gc = ConfigLoader.parse(gp.files().get("global-planner.yaml"),
+                "global-planner.yaml", GlobalPlannerConfig.class);
         // its /metrics listens on the gRPC host
         assertThat(gc.grpc().host()).isEqualTo("127.0.0.1");
         FrontendConfig fc = ConfigLoader.parse(l.components().getLast().files().get("frontend.yaml"), "f.yaml",

@@ -30,7 +30,7 @@ public final class ProgressBar {
 
     /** A bar on stderr, redrawn in place when stderr is a terminal. */
     public static ProgressBar stderr() {
-        return new ProgressBar(new PrintWriter(System.err, true), System.console() != null, System::nanoTime);
+        return new ProgressBar(new PrintWriter(System.err, true, System.err.charset()), System.console() != null, System::nanoTime);
     }
 
     /** Shows {@code done} of {@code total} with {@code detail} after it, unless the last line is too recent. */

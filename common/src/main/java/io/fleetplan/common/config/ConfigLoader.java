@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads config records from YAML or JSON with strict rules: unknown fields are errors (with a
@@ -204,9 +206,9 @@ public final class ConfigLoader {
         if (text == null || key == null) {
             return 0;
         }
-        java.util.regex.Pattern p = java.util.regex.Pattern.compile(
-                "^[\\s-]*\"?" + java.util.regex.Pattern.quote(key) + "\"?\\s*:", java.util.regex.Pattern.MULTILINE);
-        java.util.regex.Matcher m = p.matcher(text);
+        Pattern p = Pattern.compile(
+                "^[\\s-]*\"?" + Pattern.quote(key) + "\"?\\s*:", Pattern.MULTILINE);
+        Matcher m = p.matcher(text);
         if (!m.find()) {
             return 0;
         }

@@ -3,6 +3,7 @@ package io.fleetplan.common.stack;
 import io.fleetplan.common.config.ConfigChecks;
 import io.fleetplan.common.config.ConfigDoc;
 import io.fleetplan.common.config.ConfigException;
+import io.fleetplan.common.config.ConfigProblem;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -162,7 +163,7 @@ public record StackConfig(
     /** The pool named {@code name}. */
     public Pool pool(String name) {
         return pools.stream().filter(p -> p.name().equals(name)).findFirst()
-                .orElseThrow(() -> new ConfigException(io.fleetplan.common.config.ConfigProblem.of("pools", name,
+                .orElseThrow(() -> new ConfigException(ConfigProblem.of("pools", name,
                         "no such pool; pools are " + pools.stream().map(Pool::name).toList())));
     }
 }

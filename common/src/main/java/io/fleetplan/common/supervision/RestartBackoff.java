@@ -2,6 +2,7 @@ package io.fleetplan.common.supervision;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * When to restart a process that exited on its own: the delay doubles with every crash that came soon after the
@@ -65,6 +66,6 @@ public final class RestartBackoff {
     }
 
     private static String seconds(Duration d) {
-        return String.format(java.util.Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
+        return String.format(Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
     }
 }

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -59,7 +61,7 @@ class DeployManifestsTest {
     void onlyTheGlobalPlannerMayWriteScale() throws IOException {
         List<JsonNode> objects = new ArrayList<>(DeployFiles.objects(deploy));
         objects.addAll(DeployFiles.documents(HelmLite.render(deploy.resolve("helm/fleetplan/templates/rbac.yaml"))));
-        Map<String, List<JsonNode>> rolesByName = new java.util.HashMap<>();
+        Map<String, List<JsonNode>> rolesByName = new HashMap<>();
         for (JsonNode o : objects) {
             if (o.path("kind").asText().endsWith("Role")) {
                 rolesByName.computeIfAbsent(o.path("metadata").path("name").asText(), k -> new ArrayList<>()).add(o);
@@ -144,7 +146,7 @@ class DeployManifestsTest {
                     assertThat(s.path("subComponentType").asText()).as(where + ".subComponentType").isIn("prefill", "decode");
                     assertThat(s.path("resources").path("limits").path("gpu").asText()).as(where + " GPUs per replica")
                             .matches("[1-9][0-9]*");
-                    adapters.add(dgd + "-" + e.getKey().toLowerCase());
+                    adapters.add(dgd + "-" + e.getKey().toLowerCase(Locale.ROOT));
                 }
             }
         }
@@ -155,7 +157,7 @@ class DeployManifestsTest {
                 String name = o.path("metadata").path("name").asText();
                 declared.add(name);
                 assertThat(name).isEqualTo(o.path("spec").path("dgdRef").path("name").asText() + "-"
-                        + o.path("spec").path("dgdRef").path("serviceName").asText().toLowerCase());
+                        + o.path("spec").path("dgdRef").path("serviceName").asText().toLowerCase(Locale.ROOT));
             }
         }
         assertThat(declared).as("DGDSAs named {dgd}-{service lowercased}").isEqualTo(adapters);
@@ -201,7 +203,7 @@ class DeployManifestsTest {
                 crdObjects.addAll(DeployFiles.documents(f));
             }
         }
-        Map<String, JsonNode> byPlural = new java.util.HashMap<>();
+        Map<String, JsonNode> byPlural = new HashMap<>();
         for (JsonNode o : crdObjects) {
             if (o.path("kind").asText().equals("CustomResourceDefinition")) {
                 byPlural.put(o.path("spec").path("names").path("plural").asText(), o);
@@ -310,7 +312,7 @@ class DeployManifestsTest {
         // series labelled by pool (router, worker and planner): each is selected by the variable
         Pattern pooled = Pattern.compile("\\b((?:dynamo_component|dynamo_planner|fleetplan_router|fleetplan_mocker)_[a-z0-9_]+)"
                 + "(\\{[^}]*\\})?");
-        List<String> unfiltered = new java.util.ArrayList<>();
+        List<String> unfiltered = new ArrayList<>();
         int filtered = 0;
         for (JsonNode p : dash.path("panels")) {
             for (JsonNode t : p.path("targets")) {

@@ -1,6 +1,9 @@
 package io.fleetplan.e2e.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** deploy/ of this checkout, for the e2e tests outside this package. */
 public final class DeployPaths {
@@ -13,7 +16,7 @@ public final class DeployPaths {
     }
 
     /** The YAML documents of one file under deploy/. */
-    public static java.util.List<com.fasterxml.jackson.databind.JsonNode> documents(Path file) throws java.io.IOException {
+    public static List<JsonNode> documents(Path file) throws IOException {
         return DeployFiles.documents(file);
     }
 }

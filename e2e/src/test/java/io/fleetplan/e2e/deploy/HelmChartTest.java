@@ -3,6 +3,7 @@ package io.fleetplan.e2e.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -392,6 +393,6 @@ class HelmChartTest {
 
     private static String configMap(List<HasMetadata> objects, String name, String key) {
         return objects.stream().filter(o -> o.getKind().equals("ConfigMap") && o.getMetadata().getName().equals(name))
-                .map(o -> ((io.fabric8.kubernetes.api.model.ConfigMap) o).getData().get(key)).findFirst().orElseThrow();
+                .map(o -> ((ConfigMap) o).getData().get(key)).findFirst().orElseThrow();
     }
 }

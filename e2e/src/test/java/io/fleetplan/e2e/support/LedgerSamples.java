@@ -7,6 +7,7 @@ import io.fleetplan.proto.v1.PlannerState;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -72,7 +73,7 @@ public final class LedgerSamples implements AutoCloseable {
 
     /** One line per sample: {@code 12.5s {decode=1, prefill=2} gpus=3}. */
     public List<String> lines() {
-        return samples.stream().map(s -> String.format(java.util.Locale.ROOT, "%.1fs %s gpus=%d", s.atMs() / 1000.0,
+        return samples.stream().map(s -> String.format(Locale.ROOT, "%.1fs %s gpus=%d", s.atMs() / 1000.0,
                 s.granted(), s.committed())).toList();
     }
 

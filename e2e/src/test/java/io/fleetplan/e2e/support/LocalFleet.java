@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /**
  * Real {@code fleetplan} processes on loopback for end-to-end tests, started and stopped by the same
@@ -79,7 +80,7 @@ public final class LocalFleet implements AutoCloseable {
 
     /** Waits until the Frontend's /health reports a ready worker in every pool it knows. */
     public void awaitHealthy(int frontendPort) {
-        org.awaitility.Awaitility.await().atMost(READY).pollInterval(Duration.ofMillis(250)).until(() -> {
+        Awaitility.await().atMost(READY).pollInterval(Duration.ofMillis(250)).until(() -> {
             String body = Http.get("http://" + HOST + ":" + frontendPort + "/health");
             return body.contains("\"healthy\"") && !body.matches(".*:\\s*0\\s*[,}].*");
         });

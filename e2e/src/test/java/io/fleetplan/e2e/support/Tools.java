@@ -1,5 +1,6 @@
 package io.fleetplan.e2e.support;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +16,7 @@ public final class Tools {
     public static Optional<Path> find(String... names) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String name : names) {
-            for (String dir : path.split(java.io.File.pathSeparator)) {
+            for (String dir : path.split(File.pathSeparator)) {
                 Path p = Path.of(dir, name);
                 if (Files.isExecutable(p)) {
                     return Optional.of(p);

@@ -6,12 +6,15 @@ import io.fleetplan.cli.up.Component;
 import io.fleetplan.cli.up.JavaLauncher;
 import io.fleetplan.cli.up.Supervisor;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -94,7 +97,7 @@ public final class UpStack implements AutoCloseable {
      * The live process of a component {@code fleetplan up} runs ({@code router-decode}, {@code global-planner},
      * {@code pool-planner-decode}, ...), found by its command line among up's children.
      */
-    public java.util.Optional<ProcessHandle> component(String name) {
+    public Optional<ProcessHandle> component(String name) {
         String marker = switch (name.split("-")[0]) {
             case "router" -> "--router-id " + name;
             case "global" -> "global-planner --config";
@@ -124,7 +127,7 @@ public final class UpStack implements AutoCloseable {
     static String commandLine(ProcessHandle h) {
         Path proc = Path.of("/proc", Long.toString(h.pid()), "cmdline");
         try {
-            return new String(Files.readAllBytes(proc), java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').trim();
+            return new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).replace('\0', ' ').trim();
         } catch (IOException | RuntimeException e) {
             return h.info().commandLine().orElse("");
         }
@@ -166,7 +169,7 @@ public final class UpStack implements AutoCloseable {
             return;
         }
         try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

@@ -11,11 +11,13 @@ import io.fleetplan.global.executor.ScaleExecutor;
 import io.fleetplan.global.ha.Leadership;
 import io.fleetplan.global.ha.LeaseLeadership;
 import io.fleetplan.global.service.GlobalPlannerServer;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +60,7 @@ public final class GlobalPlannerCommand implements Callable<Integer>, FleetplanS
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop.countDown();
             try {
-                closed.await(cfg.executor().local().drainTimeoutSeconds() + 15L, java.util.concurrent.TimeUnit.SECONDS);
+                closed.await(cfg.executor().local().drainTimeoutSeconds() + 15L, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -68,7 +70,7 @@ public final class GlobalPlannerCommand implements Callable<Integer>, FleetplanS
             GlobalPlannerServer server;
             try {
                 server = GlobalPlannerServer.start(cfg, executor, leadership(cfg, kube), scheduler);
-            } catch (RuntimeException | java.io.IOException e) {
+            } catch (RuntimeException | IOException e) {
                 executor.close();
                 throw e;
             }

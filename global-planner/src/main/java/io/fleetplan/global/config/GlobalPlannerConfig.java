@@ -4,9 +4,11 @@ import io.fleetplan.common.config.ConfigChecks;
 import io.fleetplan.common.config.ConfigDoc;
 import io.fleetplan.common.config.ConfigLoader;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -103,7 +105,7 @@ public record GlobalPlannerConfig(
         try {
             Path p = Path.of(path);
             return Files.exists(p) && !Files.isRegularFile(p);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             return true;
         }
     }
@@ -200,7 +202,7 @@ public record GlobalPlannerConfig(
         public ScaleTarget {
             kind = kind == null ? DGDSA : kind;
             apiVersion = apiVersion == null ? (kind.equals(DGDSA) ? "nvidia.com/v1alpha1" : "apps/v1") : apiVersion;
-            plural = plural == null ? kind.toLowerCase(java.util.Locale.ROOT) + "s" : plural;
+            plural = plural == null ? kind.toLowerCase(Locale.ROOT) + "s" : plural;
             nameTemplate = nameTemplate == null ? "{dgd}-{component}" : nameTemplate;
             new ConfigChecks().check(nameTemplate.contains("{component}") || nameTemplate.contains("{dgd}"),
                     "name_template", nameTemplate, "must use {dgd} and/or {component}")
@@ -210,7 +212,7 @@ public record GlobalPlannerConfig(
         }
 
         public String nameFor(String dgd, String component) {
-            return nameTemplate.replace("{dgd}", dgd).replace("{component}", component.toLowerCase(java.util.Locale.ROOT));
+            return nameTemplate.replace("{dgd}", dgd).replace("{component}", component.toLowerCase(Locale.ROOT));
         }
     }
 
@@ -293,7 +295,7 @@ public record GlobalPlannerConfig(
                             "is required when client_auth is " + clientAuth);
             for (String[] f : new String[][] {{"cert_chain_file", certChainFile}, {"private_key_file", privateKeyFile},
                     {"client_ca_file", clientCaFile}}) {
-                checks.check(f[1] == null || java.nio.file.Files.isReadable(Path.of(f[1])), f[0], f[1],
+                checks.check(f[1] == null || Files.isReadable(Path.of(f[1])), f[0], f[1],
                         "must be a readable file");
             }
             checks.throwIfAny();
@@ -317,7 +319,7 @@ public record GlobalPlannerConfig(
             admin = admin != null && admin;
             certificateNames = certificateNames == null ? List.of() : List.copyOf(certificateNames);
             allowedTargets = allowedTargets == null ? List.of() : List.copyOf(allowedTargets);
-            bearerTokenSha256 = bearerTokenSha256 == null ? null : bearerTokenSha256.toLowerCase(java.util.Locale.ROOT);
+            bearerTokenSha256 = bearerTokenSha256 == null ? null : bearerTokenSha256.toLowerCase(Locale.ROOT);
             new ConfigChecks().notBlank("name", name)
                     .check(bearerTokenSha256 == null || bearerTokenSha256.matches("[0-9a-f]{64}"), "bearer_token_sha256",
                             bearerTokenSha256, "must be 64 hex digits (sha256sum of the token)")

@@ -28,6 +28,12 @@ public record Caller(String name, List<String> allowedTargets, boolean admin, St
      * tenant: ids and sequences are global, as before callers existed).
      */
     public String tenant() {
-        return this == ANYONE ? "" : name;
+        return isAnyone() ? "" : name;
+    }
+
+    /** Whether this is {@link #ANYONE}; a configured caller with the same fields is still a tenant of its own. */
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: equal fields must not make a tenant global
+    public boolean isAnyone() {
+        return this == ANYONE;
     }
 }

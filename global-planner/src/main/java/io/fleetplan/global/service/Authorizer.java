@@ -92,7 +92,7 @@ public final class Authorizer implements TargetAuthorization {
 
     /** Whether one of {@code caller}'s patterns covers {@code target} (GetState shows a caller only these). */
     public boolean mayScale(Caller caller, TargetKey target) {
-        return caller == Caller.ANYONE
+        return caller.isAnyone()
                 || caller.allowedTargets().stream().anyMatch(p -> PrioritySelectors.matches(p, target));
     }
 

@@ -1,5 +1,6 @@
 package io.fleetplan.global.service;
 
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -39,7 +40,7 @@ public final class NettyTransport implements AutoCloseable {
         return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
-    public Class<? extends io.netty.channel.Channel> channelType() {
+    public Class<? extends Channel> channelType() {
         return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 

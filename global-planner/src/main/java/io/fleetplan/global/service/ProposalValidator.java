@@ -8,6 +8,7 @@ import io.fleetplan.proto.v1.WatchDecisionsRequest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -94,7 +95,7 @@ public final class ProposalValidator {
             out.add(f + ".sub_component_type: is required when component_name is empty (prefill, decode or aggregated)");
         }
         String id = t.getComponentName().isBlank() ? "type:" + t.getSubComponentType()
-                : "name:" + t.getComponentName().toLowerCase(java.util.Locale.ROOT);
+                : "name:" + t.getComponentName().toLowerCase(Locale.ROOT);
         if (!seen.add(id)) {
             out.add(f + ": names the same component as an earlier entry ("
                     + (t.getComponentName().isBlank() ? t.getSubComponentType() : Echo.of(t.getComponentName())) + ")");

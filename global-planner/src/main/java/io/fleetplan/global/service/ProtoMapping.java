@@ -8,6 +8,7 @@ import io.fleetplan.global.arbiter.Grant;
 import io.fleetplan.global.arbiter.LedgerView;
 import io.fleetplan.global.arbiter.PressureCurve;
 import io.fleetplan.global.arbiter.Proposal;
+import io.fleetplan.global.arbiter.Reason;
 import io.fleetplan.proto.v1.ComponentGrant;
 import io.fleetplan.proto.v1.DecisionReason;
 import io.fleetplan.proto.v1.DecisionStatus;
@@ -59,8 +60,8 @@ public final class ProtoMapping {
         return b.build();
     }
 
-    private static DecisionReason reason(io.fleetplan.global.arbiter.Reason r) {
-        return r == io.fleetplan.global.arbiter.Reason.UNKNOWN_TARGET ? DecisionReason.DECISION_REASON_UNSPECIFIED
+    private static DecisionReason reason(Reason r) {
+        return r == Reason.UNKNOWN_TARGET ? DecisionReason.DECISION_REASON_UNSPECIFIED
                 : DecisionReason.valueOf(r.name());
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetplan.common.pool.SubType;
 import io.fleetplan.common.time.VirtualScheduler;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class ArbiterTest {
 
     /** One decode target at rest per (dgd, replicas, GPUs per replica) triple. */
     private static List<Observation> steady(Object... targets) {
-        java.util.List<Observation> obs = new java.util.ArrayList<>();
+        List<Observation> obs = new ArrayList<>();
         for (int i = 0; i < targets.length; i += 3) {
             String dgd = (String) targets[i];
             obs.add(Observation.steady(key(dgd, "decode"), SubType.DECODE, (Integer) targets[i + 1], (Integer) targets[i + 2]));

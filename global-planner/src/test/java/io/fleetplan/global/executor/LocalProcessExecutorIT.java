@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -111,7 +112,7 @@ class LocalProcessExecutorIT {
     @Test
     void aKilledWorkerIsReportedThenReplaced() throws Exception {
         Path pids = dir.resolve("pids");
-        List<Observation> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Observation> changes = new CopyOnWriteArrayList<>();
         try (LocalProcessExecutor ex = new LocalProcessExecutor(drainingWorker(),
                 List.of(new LocalProcessExecutor.Target(DECODE, SubType.DECODE, 1, 1)), Duration.ofSeconds(5), dir,
                 pids, null)) {

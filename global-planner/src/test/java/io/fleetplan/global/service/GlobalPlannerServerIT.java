@@ -15,6 +15,8 @@ import io.fleetplan.proto.v1.DecisionReason;
 import io.fleetplan.proto.v1.DecisionStatus;
 import io.fleetplan.proto.v1.GlobalPlannerGrpc;
 import io.fleetplan.proto.v1.ScaleDecision;
+import io.fleetplan.proto.v1.ScaleProposal;
+import io.fleetplan.proto.v1.TargetReplica;
 import io.fleetplan.proto.v1.WatchDecisionsRequest;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -35,6 +37,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,6 +47,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,11 +139,11 @@ class GlobalPlannerServerIT {
                 Duration.ZERO, Duration.ZERO, 1)) {
             for (int size : new int[] {16 * 1024, 3_500_000}) {
                 String big = "n".repeat(size);
-                List<io.fleetplan.proto.v1.ScaleProposal> bad = List.of(
+                List<ScaleProposal> bad = List.of(
                         proposal("pool0", 2, -1).setCallerNamespace(big).build(),
-                        proposal("pool0", -1, -1).addTargetReplicas(io.fleetplan.proto.v1.TargetReplica.newBuilder()
+                        proposal("pool0", -1, -1).addTargetReplicas(TargetReplica.newBuilder()
                                 .setComponentName(big).setDesiredReplicas(1)).build());
-                for (io.fleetplan.proto.v1.ScaleProposal p : bad) {
+                for (ScaleProposal p : bad) {
                     assertThatThrownBy(() -> r.stub().withDeadlineAfter(20, TimeUnit.SECONDS).propose(p))
                             .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -209,11 +213,11 @@ class GlobalPlannerServerIT {
             Thread sampler = Thread.ofPlatform().start(() -> {
                 while (!stop.get()) {
                     worst.accumulateAndGet(r.executor().gpusInUse(), Math::max);
-                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    LockSupport.parkNanos(200_000);
                 }
             });
             ExecutorService clients = Executors.newFixedThreadPool(32);
-            List<Future<Integer>> results = new java.util.ArrayList<>();
+            List<Future<Integer>> results = new ArrayList<>();
             for (int c = 0; c < 32; c++) {
                 int client = c;
                 results.add(clients.submit(() -> {

@@ -19,6 +19,11 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,9 +65,9 @@ class TenantIsolationTest {
         return planner.stub().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
     }
 
-    private static Status.Code code(Runnable call) {
+    private static Status.Code code(Supplier<?> call) {
         try {
-            call.run();
+            var unused = call.get(); // only whether it throws matters
             return Status.Code.OK;
         } catch (StatusRuntimeException e) {
             return e.getStatus().getCode();
@@ -105,7 +110,7 @@ class TenantIsolationTest {
         PlannerState mine = state(a);
         assertThat(mine.getEntriesList()).extracting(e -> e.getTarget().getGraphDeploymentName()).containsOnly("pool0");
         assertThat(mine.getEntriesList()).extracting(LedgerEntry::getLastProposalId).allMatch(id -> !id.contains("pool1"));
-        assertThat(mine.getNamespaceCommittedGpusMap()).containsExactlyEntriesOf(java.util.Map.of("ns", 4));
+        assertThat(mine.getNamespaceCommittedGpusMap()).containsExactlyEntriesOf(Map.of("ns", 4));
         assertThat(state(b).getEntriesList()).extracting(e -> e.getTarget().getGraphDeploymentName())
                 .containsOnly("pool1");
         PlannerState all = state(operator);
@@ -135,11 +140,11 @@ class TenantIsolationTest {
     @Test
     void aTenantWatchesOnlyItsOwnPoolsAndTheOperatorAny() {
         WatchDecisionsRequest w = WatchDecisionsRequest.newBuilder().setPoolId("ns/pool0").build();
-        assertThat(code(() -> b.withDeadlineAfter(2, java.util.concurrent.TimeUnit.SECONDS).watchDecisions(w)
+        assertThat(code(() -> b.withDeadlineAfter(2, TimeUnit.SECONDS).watchDecisions(w)
                 .hasNext())).isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(code(() -> planner.stub().withDeadlineAfter(2, java.util.concurrent.TimeUnit.SECONDS)
+        assertThat(code(() -> planner.stub().withDeadlineAfter(2, TimeUnit.SECONDS)
                 .watchDecisions(w).hasNext())).isEqualTo(Status.Code.UNAUTHENTICATED);
-        assertThat(operator.withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS).watchDecisions(w).next()
+        assertThat(operator.withDeadlineAfter(5, TimeUnit.SECONDS).watchDecisions(w).next()
                 .getPoolId()).isEqualTo("ns/pool0");
     }
 
@@ -158,7 +163,7 @@ class TenantIsolationTest {
     @Test
     void everyStringFieldIsBoundedAndEchoedShort() {
         String big = "p".repeat(1_000_000);
-        for (var spoil : java.util.List.<java.util.function.UnaryOperator<ScaleProposal.Builder>>of(
+        for (var spoil : List.<UnaryOperator<ScaleProposal.Builder>>of(
                 x -> x.setPoolId(big), x -> x.setProposalId(big), x -> x.setCallerNamespace(big),
                 x -> x.setK8SNamespace(big), x -> x.setGraphDeploymentName(big),
                 x -> x.setTargetReplicas(0, x.getTargetReplicas(0).toBuilder().setComponentName(big)))) {

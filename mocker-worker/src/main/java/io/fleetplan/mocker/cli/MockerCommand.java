@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -124,7 +125,7 @@ public final class MockerCommand implements Callable<Integer>, FleetplanSubcomma
 
     @Option(names = "--router-token-file", paramLabel = "FILE",
             description = "File holding the pool's shared worker token, sent to the router as 'authorization: Bearer TOKEN'.")
-    java.nio.file.Path routerTokenFile;
+    Path routerTokenFile;
 
     @Option(names = "--drain-grace-ms", defaultValue = "30000", description = "Default drain grace period, ms (default: ${DEFAULT-VALUE}).")
     long drainGraceMs;
@@ -229,7 +230,7 @@ public final class MockerCommand implements Callable<Integer>, FleetplanSubcomma
     }
 
     private double parseSpeedup(String value) {
-        String v = value.trim().toLowerCase();
+        String v = value.trim().toLowerCase(Locale.ROOT);
         if (v.equals("inf") || v.equals("infinity")) {
             return Double.POSITIVE_INFINITY;
         }

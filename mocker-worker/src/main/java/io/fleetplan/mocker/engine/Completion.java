@@ -1,5 +1,7 @@
 package io.fleetplan.mocker.engine;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A finished request's outcome.
  *
@@ -15,5 +17,5 @@ package io.fleetplan.mocker.engine;
  */
 public record Completion(FinishReason reason, int promptTokens, int completionTokens, int cachedTokens,
                          int preemptions, long arrivalNanos, long firstTokenNanos, long finishNanos,
-                         KvHandoff handoff) {
+                         @Nullable KvHandoff handoff) {
 }

@@ -2,6 +2,7 @@ package io.fleetplan.mocker.engine;
 
 import io.fleetplan.common.config.ConfigChecks;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Engine settings, named after Dynamo mocker's {@code MockEngineArgs} (snake_case in JSON/YAML, e.g. an
@@ -142,24 +143,24 @@ public record EngineConfig(
 
     /** Fluent construction for code and tests; unset fields take the defaults. */
     public static final class Builder {
-        private String modelName;
-        private Integer numGpuBlocks;
-        private Integer blockSize;
-        private Integer maxNumSeqs;
-        private Integer maxNumBatchedTokens;
-        private Boolean enablePrefixCaching;
-        private Boolean enableChunkedPrefill;
-        private Double watermark;
-        private Double speedupRatio;
-        private Double decodeSpeedupRatio;
-        private String preemptionMode;
-        private String disaggregationMode;
-        private Double kvTransferBandwidth;
-        private Long kvBytesPerToken;
-        private ModelSpec model;
-        private Integer dpRank;
-        private Integer heartbeatIntervalMs;
-        private String plannerProfileData;
+        private @Nullable String modelName;
+        private @Nullable Integer numGpuBlocks;
+        private @Nullable Integer blockSize;
+        private @Nullable Integer maxNumSeqs;
+        private @Nullable Integer maxNumBatchedTokens;
+        private @Nullable Boolean enablePrefixCaching;
+        private @Nullable Boolean enableChunkedPrefill;
+        private @Nullable Double watermark;
+        private @Nullable Double speedupRatio;
+        private @Nullable Double decodeSpeedupRatio;
+        private @Nullable String preemptionMode;
+        private @Nullable String disaggregationMode;
+        private @Nullable Double kvTransferBandwidth;
+        private @Nullable Long kvBytesPerToken;
+        private @Nullable ModelSpec model;
+        private @Nullable Integer dpRank;
+        private @Nullable Integer heartbeatIntervalMs;
+        private @Nullable String plannerProfileData;
 
         public Builder modelName(String v) { modelName = v; return this; }
         public Builder numGpuBlocks(int v) { numGpuBlocks = v; return this; }
@@ -181,6 +182,8 @@ public record EngineConfig(
         public Builder heartbeatIntervalMs(int v) { heartbeatIntervalMs = v; return this; }
         public Builder plannerProfileData(String v) { plannerProfileData = v; return this; }
 
+        // null = the default, which the compact constructor puts in: the record's components are never null
+        @SuppressWarnings("NullAway")
         public EngineConfig build() {
             return new EngineConfig(modelName, numGpuBlocks, blockSize, maxNumSeqs, maxNumBatchedTokens,
                     enablePrefixCaching, enableChunkedPrefill, watermark, speedupRatio, decodeSpeedupRatio,

@@ -1,5 +1,7 @@
 package io.fleetplan.mocker.engine;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One request for the engine. The engine reports on it by passing this same instance back to the
  * {@link EngineListener}, so callers can keep their own state in a subclass-free way (an identity map) or
@@ -15,8 +17,8 @@ package io.fleetplan.mocker.engine;
  *     unique (never hits the prefix cache).
  * @param handoff KV already computed by a prefill worker (disaggregated decode), or null
  */
-public record EngineRequest(String requestId, String model, int promptTokens, int maxTokens, int[] tokenIds,
-                            long[] blockHashes, KvHandoff handoff) {
+public record EngineRequest(String requestId, @Nullable String model, int promptTokens, int maxTokens,
+                            int @Nullable [] tokenIds, long @Nullable [] blockHashes, @Nullable KvHandoff handoff) {
 
     /** A synthetic-prompt request: unique prompt content, no prefix sharing. */
     public static EngineRequest synthetic(String requestId, int promptTokens, int maxTokens) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One simulated inference engine (one worker, one DP rank) driven by an injected {@link Scheduler}.
@@ -30,7 +31,7 @@ public final class MockEngine {
     private final EngineConfig config;
     private final TimingModel timing;
     private final Scheduler scheduler;
-    private final VirtualScheduler virtual;
+    private final @Nullable VirtualScheduler virtual;
     private final EngineListener listener;
     private final Role role;
     private final double speedup;
@@ -48,12 +49,12 @@ public final class MockEngine {
     private boolean stopped;
     private long iterationStartNanos;
     private long iterationEndNanos;
-    private Scheduler.Cancellable heartbeatTimer;
+    private Scheduler.@Nullable Cancellable heartbeatTimer;
     private long iterationsSinceBeat;
     private long heartbeatSeq;
     private long counterId;
     private long submitted;
-    private LoadSnapshot lastLoad;
+    private @Nullable LoadSnapshot lastLoad;
 
     // totals, for benches and metrics
     private long iterations;
@@ -357,7 +358,7 @@ public final class MockEngine {
         finish(s, FinishReason.LENGTH, at, handoff);
     }
 
-    private void finish(Sequence s, FinishReason reason, long at, KvHandoff handoff) {
+    private void finish(Sequence s, FinishReason reason, long at, @Nullable KvHandoff handoff) {
         if (s.state == Sequence.DONE) {
             return;
         }

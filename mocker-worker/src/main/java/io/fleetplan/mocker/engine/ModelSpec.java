@@ -27,6 +27,8 @@ public record ModelSpec(Integer numLayers, Integer numKvHeads, Integer headDim, 
                 .throwIfAny();
     }
 
+    // null = the default, which the compact constructor puts in: the record's components are never null
+    @SuppressWarnings("NullAway")
     public static ModelSpec defaults() {
         return new ModelSpec(null, null, null, null);
     }

@@ -7,11 +7,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
 /**
@@ -53,7 +55,7 @@ public final class NpyArrays {
                     throw new IllegalArgumentException(file + ": member " + e.getName() + ": " + bad.getMessage(), bad);
                 }
             }
-        } catch (java.util.zip.ZipException z) {
+        } catch (ZipException z) {
             throw new IllegalArgumentException(file + " is not a NumPy .npz archive (" + z.getMessage() + ")", z);
         }
         if (out.isEmpty()) {
@@ -162,7 +164,7 @@ public final class NpyArrays {
                 shape[n++] = Integer.parseInt(p.trim());
             }
         }
-        return java.util.Arrays.copyOf(shape, n);
+        return Arrays.copyOf(shape, n);
     }
 
     /** Fortran (column-major) values reordered to C (row-major) order. */

@@ -26,7 +26,7 @@ final class EventHub {
     }
 
     void remove(ServerCallStreamObserver<WorkerEvent> stream) {
-        subscribers.removeIf(s -> s.stream() == stream);
+        subscribers.removeIf(s -> s.stream().equals(stream));
         refresh();
     }
 

@@ -1,16 +1,16 @@
 package io.fleetplan.mocker.worker;
 
-import io.fleetplan.mocker.profile.TimingModels;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fleetplan.mocker.engine.EngineConfig;
 import io.fleetplan.mocker.engine.MockEngine;
 import io.fleetplan.mocker.engine.Role;
+import io.fleetplan.mocker.profile.TimingModels;
+import io.fleetplan.proto.net.Keepalive;
+import io.fleetplan.proto.net.LeakDetection;
 import io.fleetplan.proto.v1.DrainResponse;
 import io.fleetplan.proto.v1.WorkerHeartbeatRequest;
 import io.fleetplan.proto.v1.WorkerInfo;
-import io.fleetplan.proto.net.Keepalive;
-import io.fleetplan.proto.net.LeakDetection;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
@@ -31,6 +31,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A worker process around one {@link MockEngine}: the gRPC Worker service, HTTP {@code /metrics} and
@@ -42,11 +44,11 @@ public final class MockerWorker implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MockerWorker.class.getName());
     // Netty logs a stack trace per open stream when a client connection drops with tokens still queued; for a
     // worker serving hundreds of streams that is noise, not news (the request is cancelled and cleaned up)
-    private static final java.util.logging.Logger NETTY_STREAM_ERRORS =
-            java.util.logging.Logger.getLogger("io.grpc.netty.NettyServerHandler");
+    private static final Logger NETTY_STREAM_ERRORS =
+            Logger.getLogger("io.grpc.netty.NettyServerHandler");
 
     static {
-        NETTY_STREAM_ERRORS.setLevel(java.util.logging.Level.SEVERE);
+        NETTY_STREAM_ERRORS.setLevel(Level.SEVERE);
         // about twice per 256-token iteration a stack trace on the thread that sends tokens; the worker's buffers
         // are gRPC's own
         LeakDetection.offUnlessAsked();

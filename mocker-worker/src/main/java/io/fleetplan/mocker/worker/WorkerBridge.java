@@ -3,17 +3,18 @@ package io.fleetplan.mocker.worker;
 import com.google.protobuf.ByteString;
 import io.fleetplan.mocker.engine.Completion;
 import io.fleetplan.mocker.engine.EngineListener;
-import io.fleetplan.mocker.engine.LoadSnapshot;
 import io.fleetplan.mocker.engine.EngineRequest;
 import io.fleetplan.mocker.engine.FinishReason;
 import io.fleetplan.mocker.engine.ForwardPass;
 import io.fleetplan.mocker.engine.KvEvent;
+import io.fleetplan.mocker.engine.LoadSnapshot;
 import io.fleetplan.proto.v1.ActiveLoad;
 import io.fleetplan.proto.v1.GenerateResponse;
 import io.fleetplan.proto.v1.Heartbeat;
 import io.fleetplan.proto.v1.Usage;
 import io.fleetplan.proto.v1.WorkerEvent;
 import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
@@ -272,7 +273,7 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
     }
 
     private long nowNanos() {
-        java.time.Instant now = clock.instant();
+        Instant now = clock.instant();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 }

@@ -1,12 +1,12 @@
 package io.fleetplan.mocker.worker;
 
+import io.fleetplan.common.metrics.DynamoNamespace;
 import io.fleetplan.mocker.engine.Completion;
-import io.fleetplan.mocker.engine.LoadSnapshot;
 import io.fleetplan.mocker.engine.ForwardPass;
+import io.fleetplan.mocker.engine.LoadSnapshot;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
-import io.fleetplan.common.metrics.DynamoNamespace;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -14,6 +14,10 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The worker's Prometheus metrics, with Dynamo's names and labels: {@code dynamo_component_*} work-handler and
@@ -37,7 +41,7 @@ final class WorkerMetrics {
     final GaugeDataPoint inflight;
     final DistributionDataPoint requestDuration;
     private final Counter errors;
-    private final java.util.Map<String, CounterDataPoint> errorPoints = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, CounterDataPoint> errorPoints = new ConcurrentHashMap<>();
     private final String[] dynLabels;
     final GaugeDataPoint uptime;
     private final GaugeDataPoint activeBlocks;
@@ -78,7 +82,7 @@ final class WorkerMetrics {
      *     LoRA adapters, so its labels never change
      */
     WorkerMetrics(String pool, String component, String workerId, String model, int dpRank, int blockSize,
-            int numGpuBlocks, java.time.Instant startedAt) {
+            int numGpuBlocks, Instant startedAt) {
         dynLabels = new String[] {DynamoNamespace.label(pool), component, "generate", workerId, model};
         String[] vllm = {model, Integer.toString(dpRank)};
         requestsTotal = Counter.builder().name("dynamo_component_requests_total")
@@ -151,7 +155,7 @@ final class WorkerMetrics {
 
     void error(String type) {
         errorPoints.computeIfAbsent(type, t -> {
-            String[] v = java.util.Arrays.copyOf(dynLabels, dynLabels.length + 1);
+            String[] v = Arrays.copyOf(dynLabels, dynLabels.length + 1);
             v[dynLabels.length] = t;
             return errors.labelValues(v);
         }).inc();

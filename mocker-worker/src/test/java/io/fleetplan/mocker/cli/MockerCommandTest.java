@@ -8,6 +8,7 @@ import io.fleetplan.mocker.engine.Role;
 import io.fleetplan.mocker.worker.WorkerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -51,6 +52,19 @@ class MockerCommandTest {
         assertThat(s.pool()).isEqualTo("p1");
         assertThat(s.gpus()).isEqualTo(2);
         assertThat(s.cudaProbe()).isTrue();
+    }
+
+    @Test
+    void infinityIsReadTheSameInEveryDefaultLocale() {
+        Locale before = Locale.getDefault();
+        try {
+            // in Turkish, "INF".toLowerCase() is "\u0131nf" (dotless i), which is not "inf"
+            Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+            assertThat(parse("--speedup-ratio", "INF").engine().speedupRatio()).isInfinite();
+            assertThat(parse("--speedup-ratio", "Infinity").engine().speedupRatio()).isInfinite();
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.fleetplan.proto.v1.GenerateResponse;
 import io.fleetplan.proto.v1.KvTransferParams;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class DisaggregatedIT {
@@ -30,7 +31,7 @@ class DisaggregatedIT {
             KvTransferParams handoff = only.getKvTransfer();
             assertThat(handoff.getPrefillWorkerId()).isEqualTo("p");
             assertThat(handoff.getTransferredTokens()).isEqualTo(1000);
-            assertThat(handoff.getTransferMs()).isEqualTo(2.048, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(handoff.getTransferMs()).isEqualTo(2.048, Offset.offset(1e-9));
             assertThat(handoff.getFirstTokenId()).isEqualTo(only.getTokenIds(0));
 
             List<GenerateResponse> rest = dc.generate(GenerateRequest.newBuilder(WorkerClient.request("x", 1000, 8))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetplan.mocker.engine.EngineConfig;
+import io.fleetplan.mocker.engine.Role;
 import io.fleetplan.proto.v1.WorkerRole;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,7 @@ class RouterRegistrationIT {
     void registersHeartbeatsReRegistersAfterRestartAndDeregistersOnDrain() throws Exception {
         FakeRouter router = new FakeRouter(0);
         int port = router.port();
-        WorkerSettings settings = WorkerSettings.loopback(EngineConfig.builder().role(io.fleetplan.mocker.engine.Role.PREFILL).build())
+        WorkerSettings settings = WorkerSettings.loopback(EngineConfig.builder().role(Role.PREFILL).build())
                 .withRouter("127.0.0.1:" + port).withWorkerId("w-1");
         try (MockerWorker w = MockerWorker.start(settings)) {
             await().atMost(Duration.ofSeconds(5)).until(() -> router.heartbeats.size() >= 2);

@@ -9,6 +9,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /** A loopback client for a worker under test. */
 final class WorkerClient implements AutoCloseable {
@@ -25,7 +26,7 @@ final class WorkerClient implements AutoCloseable {
 
     /** One streaming call: the responses so far, and a future of all of them (or the call's error). */
     record Call(List<GenerateResponse> got, CompletableFuture<List<GenerateResponse>> done) {
-        List<GenerateResponse> get(long timeout, java.util.concurrent.TimeUnit unit) throws Exception {
+        List<GenerateResponse> get(long timeout, TimeUnit unit) throws Exception {
             return done.get(timeout, unit);
         }
     }

@@ -29,12 +29,16 @@ import io.fleetplan.pool.source.PrometheusClient;
 import io.fleetplan.pool.source.PrometheusSource;
 import io.fleetplan.pool.source.RouterStreams;
 import io.fleetplan.proto.net.SharedToken;
+import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -151,12 +155,12 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
     }
 
     /** The channel to the GlobalPlanner; with a token, every call carries it as the caller's identity. */
-    static io.grpc.ManagedChannel globalPlannerChannel(String address, String token) {
+    static ManagedChannel globalPlannerChannel(String address, String token) {
         ManagedChannelBuilder<?> b = ManagedChannelBuilder.forTarget(address).usePlaintext();
         if (token != null) {
-            io.grpc.Metadata headers = new io.grpc.Metadata();
+            Metadata headers = new Metadata();
             headers.put(SharedToken.AUTHORIZATION, "Bearer " + token);
-            b.intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+            b.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
         }
         return b.build();
     }
@@ -170,7 +174,7 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
                 GlobalPlannerConnector g = new GlobalPlannerConnector(globalPlannerChannel(c.globalPlannerAddress(),
                         globalPlannerTokenFile == null ? null
                                 : SharedToken.read(globalPlannerTokenFile, "--global-planner-token-file")), pool,
-                        new Replicas(initialPrefill, initialDecode), java.time.InstantSource.system(), timeout);
+                        new Replicas(initialPrefill, initialDecode), InstantSource.system(), timeout);
                 g.watch();
                 yield g;
             }

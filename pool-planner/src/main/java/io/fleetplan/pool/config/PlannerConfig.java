@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fleetplan.common.config.ConfigChecks;
 import io.fleetplan.common.config.ConfigDoc;
+import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.common.config.NullableField;
 import java.util.List;
 import java.util.Map;
@@ -257,7 +258,7 @@ public record PlannerConfig(
 
     /** Dynamo's defaults: the config of an empty file. */
     public static PlannerConfig defaults() {
-        return io.fleetplan.common.config.ConfigLoader.parse("{}", "defaults", PlannerConfig.class);
+        return ConfigLoader.parse("{}", "defaults", PlannerConfig.class);
     }
 
     /** Base pipeline cadence: scheduling.scale_interval_seconds, else the gcd of the enabled intervals. */

@@ -15,6 +15,7 @@ import io.fleetplan.proto.v1.SubComponentType;
 import io.fleetplan.proto.v1.TargetReplica;
 import io.fleetplan.proto.v1.WatchDecisionsRequest;
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -84,7 +85,7 @@ public final class GlobalPlannerConnector implements ScalingConnector {
     }
 
     private void reopen() {
-        if (watching && !(async.getChannel() instanceof io.grpc.ManagedChannel m && m.isShutdown())) {
+        if (watching && !(async.getChannel() instanceof ManagedChannel m && m.isShutdown())) {
             watch();
         }
     }

@@ -3,6 +3,7 @@ package io.fleetplan.pool.connect;
 import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.common.pool.SubType;
 import io.fleetplan.pool.config.PlannerConfig;
+import java.util.Locale;
 
 /** Which DGD and components a pool planner scales, resolved from config and Dynamo's environment variables. */
 public record PoolIdentity(String callerNamespace, String graphDeploymentName, String k8sNamespace, String poolId,
@@ -24,7 +25,7 @@ public record PoolIdentity(String callerNamespace, String graphDeploymentName, S
 
     /** DGDSA name of a component: {dgd}-{service lowercased}. */
     public String adapterName(String component) {
-        return graphDeploymentName + "-" + component.toLowerCase(java.util.Locale.ROOT);
+        return graphDeploymentName + "-" + component.toLowerCase(Locale.ROOT);
     }
 
     private static String firstNonBlank(String... values) {

@@ -1,5 +1,7 @@
 package io.fleetplan.pool.core;
 
+import java.util.Locale;
+
 /** What a decision asks of the pool, compared with its current replicas. */
 public enum Action {
     /** data not usable: keep what runs (reasons say why). */
@@ -11,6 +13,6 @@ public enum Action {
     REBALANCE;
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

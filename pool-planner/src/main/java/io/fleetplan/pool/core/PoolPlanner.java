@@ -19,6 +19,8 @@ import io.fleetplan.pool.scaling.ThroughputCalculator;
 import io.fleetplan.pool.scaling.ThroughputReason;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -72,7 +74,7 @@ public final class PoolPlanner {
     private int idleDecodeRuns;
     /** True once any traffic window was fed: only then can estimates be checked against observed latency. */
     private boolean trafficFed;
-    private final java.util.ArrayDeque<Recent> recentTargets = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Recent> recentTargets = new ArrayDeque<>();
 
     private record Recent(Instant at, Replicas target) {
     }
@@ -162,7 +164,7 @@ public final class PoolPlanner {
      * decode load loop, which saw a full engine with hundreds of waiting requests as fine.
      */
     private static List<EngineLoad> waitingAsDecodeKv(List<EngineLoad> loads) {
-        List<EngineLoad> out = new java.util.ArrayList<>(loads.size());
+        List<EngineLoad> out = new ArrayList<>(loads.size());
         for (EngineLoad e : loads) {
             out.add(e.queuedPrefillTokens() > 0 ? new EngineLoad(e.workerId(), e.dpRank(), 0, e.scheduledKvTokens(),
                     e.queuedKvTokens() + e.queuedPrefillTokens(), e.limits(), e.runningRequests()) : e);
@@ -171,7 +173,7 @@ public final class PoolPlanner {
     }
 
     private static List<EngineLoad> withLimits(List<EngineLoad> loads, EngineLimits configured) {
-        List<EngineLoad> out = new java.util.ArrayList<>(loads.size());
+        List<EngineLoad> out = new ArrayList<>(loads.size());
         for (EngineLoad e : loads) {
             EngineLimits l = e.limits().orElse(configured);
             out.add(l.equals(e.limits()) ? e : new EngineLoad(e.workerId(), e.dpRank(), e.queuedPrefillTokens(),

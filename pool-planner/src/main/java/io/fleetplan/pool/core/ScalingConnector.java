@@ -1,5 +1,8 @@
 package io.fleetplan.pool.core;
 
+import io.fleetplan.pool.scaling.Replicas;
+import java.util.Locale;
+
 /**
  * Where decisions go (Dynamo's connector): the cluster, the GlobalPlanner, or a simulator. Implementations
  * report the replicas the pool can count on; a connector never reports more than was granted or applied.
@@ -15,7 +18,7 @@ public interface ScalingConnector {
     String name();
 
     /** What became of one request to scale. */
-    record ApplyResult(Status status, io.fleetplan.pool.scaling.Replicas replicas, String message) {
+    record ApplyResult(Status status, Replicas replicas, String message) {
     }
 
     enum Status {
@@ -33,7 +36,7 @@ public interface ScalingConnector {
         FAILED;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

@@ -4,6 +4,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
 import org.ejml.interfaces.decomposition.QRPDecomposition_F64;
 import org.ejml.interfaces.linsol.LinearSolverDense;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Ordinary least squares by a column-pivoting Householder QR solve (EJML), small dense systems only (a handful of columns).
@@ -22,7 +23,7 @@ public final class LeastSquares {
      *
      * @return the coefficients, or null when the system is singular
      */
-    public static double[] solve(double[][] x, double[] y, double ridge, boolean interceptFirst) {
+    public static double @Nullable [] solve(double[][] x, double[] y, double ridge, boolean interceptFirst) {
         int n = x.length;
         if (n == 0) {
             return null;

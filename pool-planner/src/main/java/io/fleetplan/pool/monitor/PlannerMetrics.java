@@ -16,6 +16,8 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.StateSet;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Dynamo's {@code dynamo_planner_*} metrics, fed from decisions. Enums are StateSets whose label has the metric's
@@ -144,7 +146,7 @@ public final class PlannerMetrics implements DecisionListener {
         queuedPrefill.clear();
         queuedDecodeKv.clear();
         inflightDecodeKv.clear();
-        for (var list : java.util.List.of(snapshot.prefill(), snapshot.decode())) {
+        for (var list : List.of(snapshot.prefill(), snapshot.decode())) {
             for (EngineLoad e : list) {
                 String rank = Integer.toString(e.dpRank());
                 queuedPrefill.labelValues(ns, e.workerId(), rank).set(e.queuedPrefillTokens());
@@ -231,7 +233,7 @@ public final class PlannerMetrics implements DecisionListener {
 
     private static void set(StateSetDataPoint set, Enum<?>[] all, String state) {
         for (Enum<?> e : all) {
-            set.setFalse(e.name().toLowerCase(java.util.Locale.ROOT));
+            set.setFalse(e.name().toLowerCase(Locale.ROOT));
         }
         set.setTrue(state);
     }

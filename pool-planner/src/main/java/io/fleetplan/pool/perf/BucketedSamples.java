@@ -1,6 +1,7 @@
 package io.fleetplan.pool.perf;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,8 +31,8 @@ public final class BucketedSamples {
         this.maxSamples = Math.max(1, maxSamples);
         this.lo = new double[dims];
         this.hi = new double[dims];
-        java.util.Arrays.fill(lo, Double.POSITIVE_INFINITY);
-        java.util.Arrays.fill(hi, Double.NEGATIVE_INFINITY);
+        Arrays.fill(lo, Double.POSITIVE_INFINITY);
+        Arrays.fill(hi, Double.NEGATIVE_INFINITY);
     }
 
     public void add(double[] x, double y) {

@@ -1,6 +1,7 @@
 package io.fleetplan.pool.perf;
 
 import io.fleetplan.pool.math.LeastSquares;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,7 +18,7 @@ public record LinearFit(double intercept, double[] coef) {
         }
         int dims = samples.get(0).x().length;
         boolean[] active = new boolean[dims];
-        java.util.Arrays.fill(active, true);
+        Arrays.fill(active, true);
         for (int attempt = 0; attempt <= dims; attempt++) {
             double[] b = solve(samples, active);
             if (b == null) {

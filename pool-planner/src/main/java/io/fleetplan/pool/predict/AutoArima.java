@@ -1,6 +1,8 @@
 package io.fleetplan.pool.predict;
 
 import io.fleetplan.pool.math.NelderMead;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small automatic ARIMA(p,d,q) in the spirit of pmdarima's {@code auto_arima}: the differencing order d
@@ -21,7 +23,7 @@ final class AutoArima {
     private AutoArima() {
     }
 
-    static Fit fit(double[] z) {
+    static @Nullable Fit fit(double[] z) {
         int d = differencingOrder(z);
         double[] w = difference(z, d);
         boolean withMean = d < 2;
@@ -96,7 +98,7 @@ final class AutoArima {
         return w;
     }
 
-    private static Fit fitArma(double[] w, int p, int q, boolean withMean, double[] z, int d) {
+    private static @Nullable Fit fitArma(double[] w, int p, int q, boolean withMean, double[] z, int d) {
         int k = (withMean ? 1 : 0) + p + q;
         double[] start = new double[k];
         if (withMean) {
@@ -136,7 +138,7 @@ final class AutoArima {
         return s;
     }
 
-    private static double[] residuals(double[] w, double[] par, int p, int q, boolean withMean) {
+    private static double @Nullable [] residuals(double[] w, double[] par, int p, int q, boolean withMean) {
         int off = withMean ? 1 : 0;
         double mu = withMean ? par[0] : 0;
         double sumPhi = 0;
@@ -168,7 +170,8 @@ final class AutoArima {
     private static double forecastDifferenced(double[] w, double[] par, int p, int q, boolean withMean) {
         int off = withMean ? 1 : 0;
         double mu = withMean ? par[0] : 0;
-        double[] e = residuals(w, par, p, q, withMean);
+        // fitArma only forecasts parameters whose residuals (and so whose SSE) are finite
+        double[] e = Objects.requireNonNull(residuals(w, par, p, q, withMean), "residuals of a fitted model");
         int n = w.length;
         double pred = mu;
         for (int i = 1; i <= p; i++) {

@@ -1,5 +1,6 @@
 package io.fleetplan.pool.predict;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -101,7 +102,7 @@ public final class TraceBuckets {
         try {
             String[] dateTime = ts.trim().split(" ");
             String[] hms = dateTime[1].split(":");
-            long day = java.time.LocalDate.parse(dateTime[0]).toEpochDay();
+            long day = LocalDate.parse(dateTime[0]).toEpochDay();
             return day * 86400.0 + Integer.parseInt(hms[0]) * 3600.0 + Integer.parseInt(hms[1]) * 60.0
                     + Double.parseDouble(hms[2]);
         } catch (RuntimeException e) {

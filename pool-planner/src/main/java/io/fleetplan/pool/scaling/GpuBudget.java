@@ -126,7 +126,7 @@ public final class GpuBudget {
         if (wp >= minEndpoint && wd >= minEndpoint && inBand(gpus(wanted), tolerance)) {
             return wanted;
         }
-        boolean rebalance = Integer.compare(wp, cp) * Integer.compare(wd, cd) < 0;
+        boolean rebalance = (wp > cp && wd < cd) || (wp < cp && wd > cd);
         int askedP = Math.abs(wp - cp);
         int askedD = Math.abs(wd - cd);
         Replicas best = null;

@@ -1,5 +1,7 @@
 package io.fleetplan.pool.scaling;
 
+import java.util.Locale;
+
 /** Outcome of a load-loop run for one component: Dynamo's {@code load_scaling_decision} states plus stale_data. */
 public enum LoadReason {
     UNSET,
@@ -27,7 +29,7 @@ public enum LoadReason {
     SCALE_DOWN_REFUSED_SLO_MISS;
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** True for the reasons that mean "data not usable, keep what runs". */

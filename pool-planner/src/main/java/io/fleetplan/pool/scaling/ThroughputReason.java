@@ -1,5 +1,7 @@
 package io.fleetplan.pool.scaling;
 
+import java.util.Locale;
+
 /** Outcome of a throughput-loop run: Dynamo's {@code throughput_scaling_decision} states plus stale_data. */
 public enum ThroughputReason {
     UNSET,
@@ -19,6 +21,6 @@ public enum ThroughputReason {
     SCALE;
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

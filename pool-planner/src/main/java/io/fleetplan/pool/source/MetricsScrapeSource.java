@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.logging.Logger;
 
 /**
@@ -87,7 +88,7 @@ public final class MetricsScrapeSource implements MetricsSource {
     static EngineSnapshot parse(String text, String namespace, Instant now, int blockSize, EngineLimits limits) {
         String ns = DynamoNamespace.label(namespace);
         // key -> [prefill tokens, decode blocks, is prefill, draining, running]
-        Map<String, double[]> byWorker = new java.util.TreeMap<>();
+        Map<String, double[]> byWorker = new TreeMap<>();
         List<String> names = List.of(PREFILL, DECODE, DRAINING, RUNNING);
         for (ExpositionText.Sample sample : ExpositionText.parse(text)) {
             int which = names.indexOf(sample.name());

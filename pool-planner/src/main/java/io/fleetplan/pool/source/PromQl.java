@@ -1,5 +1,7 @@
 package io.fleetplan.pool.source;
 
+import io.fleetplan.common.metrics.DynamoNamespace;
+
 /**
  * Dynamo's PromQL for the throughput loop (reference: dynamo-pool-planner.md 4.5), one builder per
  * {@code throughput_metrics_source}. {@code W} is the window, e.g. {@code 180s}.
@@ -74,7 +76,7 @@ public final class PromQl {
 
     /** Dynamo namespace label value: dashes become underscores (DYN_NAMESPACE sanitised). */
     public static String sanitize(String namespace) {
-        return io.fleetplan.common.metrics.DynamoNamespace.label(namespace);
+        return DynamoNamespace.label(namespace);
     }
 
     private static String selector(String namespace) {

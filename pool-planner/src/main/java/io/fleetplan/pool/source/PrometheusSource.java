@@ -3,6 +3,7 @@ package io.fleetplan.pool.source;
 import io.fleetplan.pool.core.EngineSnapshot;
 import io.fleetplan.pool.core.MetricsSource;
 import io.fleetplan.pool.core.TrafficSample;
+import io.fleetplan.pool.perf.Fpm;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -120,7 +121,7 @@ public final class PrometheusSource implements MetricsSource {
     }
 
     @Override
-    public List<io.fleetplan.pool.perf.Fpm> drainFpms() {
+    public List<Fpm> drainFpms() {
         return engines == null ? List.of() : engines.drainFpms();
     }
 

@@ -7,6 +7,7 @@ import io.fleetplan.pool.config.PlannerConfig;
 import io.fleetplan.pool.perf.EngineLimits;
 import io.fleetplan.pool.perf.Fpm;
 import io.fleetplan.pool.perf.ProfileData;
+import io.fleetplan.pool.predict.TraceBuckets.IntervalLoad;
 import io.fleetplan.pool.scaling.EngineLoad;
 import io.fleetplan.pool.scaling.GpuBudget;
 import io.fleetplan.pool.scaling.LoadReason;
@@ -14,7 +15,10 @@ import io.fleetplan.pool.scaling.Replicas;
 import io.fleetplan.pool.scaling.ThroughputReason;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class PoolPlannerTest {
@@ -124,8 +128,8 @@ class PoolPlannerTest {
             p.observeTraffic(new TrafficSample(t, 180, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
             d = p.tick(t, new ReplicaState(two, false)).orElseThrow();
         }
-        assertThat(d.prediction().isl()).isCloseTo(3000, org.assertj.core.api.Assertions.within(1e-6));
-        assertThat(d.prediction().osl()).isCloseTo(150, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(d.prediction().isl()).isCloseTo(3000, Assertions.within(1e-6));
+        assertThat(d.prediction().osl()).isCloseTo(150, Assertions.within(1e-6));
         assertThat(d.prediction().numRequests()).isLessThan(900);
     }
 
@@ -260,7 +264,7 @@ class PoolPlannerTest {
         PlannerDecision d = idleTick(p, T0, 1000);
         assertThat(d.prefillReason()).as(d.toString()).isEqualTo(LoadReason.SCALE_UP);
         assertThat(d.recommended().prefill()).isEqualTo(4);
-        assertThat(d.estimates().estimatedTtftMs()).isCloseTo(1000, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(d.estimates().estimatedTtftMs()).isCloseTo(1000, Offset.offset(1.0));
 
         // no_correction (Dynamo's flag): the uncorrected estimate decides, and it allows the scale-down
         PoolPlanner dynamo = planner(SLA_LOAD_ONLY + "load_min_observations: 1\nno_correction: true\n");
@@ -291,7 +295,7 @@ class PoolPlannerTest {
         // anything under 2x the estimate counts as agreement too
         PlannerDecision d = idleTick(p, T0.plusSeconds(5), 50);
         assertThat(d.prefillReason()).isEqualTo(LoadReason.SCALE_DOWN);
-        assertThat(d.estimates().estimatedTtftMs()).isCloseTo(245, org.assertj.core.data.Offset.offset(5.0));
+        assertThat(d.estimates().estimatedTtftMs()).isCloseTo(245, Offset.offset(5.0));
     }
 
     @Test
@@ -376,11 +380,11 @@ class PoolPlannerTest {
     void warmUpPreloadsThePredictorsAndLeadingIdleWindowsAfterItAreSkipped() {
         PoolPlanner p = planner("optimization_target: sla\nload_predictor: kalman\nkalman_min_points: 3\n");
         // a warm-up trace of steady 1800 requests per interval
-        p.warmUp(java.util.Collections.nCopies(20, new io.fleetplan.pool.predict.TraceBuckets.IntervalLoad(1800, 3000, 150)));
+        p.warmUp(Collections.nCopies(20, new IntervalLoad(1800, 3000, 150)));
         // right after deploy the pool is idle: that window is skipped, the forecast stays on the warm-up level
         p.observeTraffic(new TrafficSample(T0, 180, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
         PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(1, 1), false)).orElseThrow();
-        assertThat(d.prediction().numRequests()).isCloseTo(1800, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(d.prediction().numRequests()).isCloseTo(1800, Offset.offset(1.0));
         assertThat(d.recommended()).isEqualTo(new Replicas(3, 5));
     }
 }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.pool.core.Action;
+import io.fleetplan.pool.core.EngineSnapshot;
 import io.fleetplan.pool.core.PlannerDecision;
 import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.core.TrafficSample;
+import io.fleetplan.pool.perf.EngineLimits;
+import io.fleetplan.pool.scaling.EngineLoad;
 import io.fleetplan.pool.scaling.GpuBudget;
 import io.fleetplan.pool.scaling.LoadReason;
 import io.fleetplan.pool.scaling.Replicas;
@@ -14,9 +17,12 @@ import io.fleetplan.pool.scaling.ThroughputReason;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,14 +49,14 @@ class MonitoringTest {
         PlannerMetrics m = new PlannerMetrics(registry, "", PoolMode.DISAGG, 1, 2, Double.NaN, Double.NaN);
         m.onDecision(decision(1, T0), APPLIED, TRAFFIC);
         m.onDecision(decision(2, T0.plusSeconds(3600)), APPLIED, TRAFFIC);
-        var limits = io.fleetplan.pool.perf.EngineLimits.UNKNOWN;
-        m.onEngines(new io.fleetplan.pool.core.EngineSnapshot(T0, java.util.List.of(),
-                java.util.List.of(new io.fleetplan.pool.scaling.EngineLoad("gone", 0, 1, 2, 3, limits))));
-        m.onEngines(new io.fleetplan.pool.core.EngineSnapshot(T0, java.util.List.of(new io.fleetplan.pool.scaling.EngineLoad(
-                "p1", 0, 4096, 0, 0, limits)), java.util.List.of(new io.fleetplan.pool.scaling.EngineLoad("d1", 1, 0, 30000, 512, limits))));
+        var limits = EngineLimits.UNKNOWN;
+        m.onEngines(new EngineSnapshot(T0, List.of(),
+                List.of(new EngineLoad("gone", 0, 1, 2, 3, limits))));
+        m.onEngines(new EngineSnapshot(T0, List.of(new EngineLoad(
+                "p1", 0, 4096, 0, 0, limits)), List.of(new EngineLoad("d1", 1, 0, 30000, 512, limits))));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-        String text = out.toString();
+        String text = out.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("dynamo_planner_num_prefill_replicas{dynamo_namespace=\"\"} 2.0", "dynamo_planner_num_decode_replicas{dynamo_namespace=\"\"} 2.0",
                 "dynamo_planner_predicted_num_prefill_replicas{dynamo_namespace=\"\"} 2.0", "dynamo_planner_predicted_num_decode_replicas{dynamo_namespace=\"\"} 3.0",
                 "dynamo_planner_observed_requests_per_second{dynamo_namespace=\"\"} 4.0", "dynamo_planner_predicted_requests_per_second{dynamo_namespace=\"\"} 5.0",
@@ -111,10 +117,10 @@ class MonitoringTest {
                 .doesNotContain("num_decode_replicas", "engine_decode_capacity");
     }
 
-    private static String scrape(PrometheusRegistry registry) throws java.io.IOException {
+    private static String scrape(PrometheusRegistry registry) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-        return out.toString();
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test

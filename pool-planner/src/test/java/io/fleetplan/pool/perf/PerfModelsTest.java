@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PerfModelsTest {
@@ -82,7 +83,7 @@ class PerfModelsTest {
     @Test
     void aggregatedEnginesGetOneJointModelOfMixedIterations() {
         FpmPerfModel m = new FpmPerfModel(64, 16, 5, true);
-        java.util.Random rnd = new java.util.Random(3);
+        Random rnd = new Random(3);
         for (int i = 0; i < 200; i++) {
             long prefill = rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(4000);
             int n = 1 + rnd.nextInt(32);

@@ -3,7 +3,9 @@ package io.fleetplan.pool.predict;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.Random;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
@@ -73,7 +75,7 @@ class PredictorsTest {
     void everyPredictorReturnsTheValueOfAConstantSeries() {
         for (String name : new String[] {"constant", "arima", "kalman", "prophet"}) {
             double[] series = new double[30];
-            java.util.Arrays.fill(series, 42);
+            Arrays.fill(series, 42);
             assertThat(fed(name, series).predictNext()).as(name).isCloseTo(42, within(0.5));
         }
     }
@@ -166,7 +168,7 @@ class PredictorsTest {
         for (int t = 0; t < 40; t++) {
             p.addDataPoint(Math.expm1(0.1 * t));
         }
-        assertThat(p.predictNext()).isCloseTo(Math.expm1(0.1 * 40), org.assertj.core.data.Percentage.withPercentage(5));
+        assertThat(p.predictNext()).isCloseTo(Math.expm1(0.1 * 40), Percentage.withPercentage(5));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class TraceBucketsTest {
@@ -25,7 +26,7 @@ class TraceBucketsTest {
         List<String> lines = List.of("TIMESTAMP,ContextTokens,GeneratedTokens",
                 "2023-11-16 18:15:46.6805900,374,44", "2023-11-16 18:16:46.6805900,100,10");
         var arrivals = TraceBuckets.parseAzure(lines, "a.csv");
-        assertThat(arrivals.get(1).atSeconds()).isCloseTo(60.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(arrivals.get(1).atSeconds()).isCloseTo(60.0, Offset.offset(1e-6));
     }
 
     @Test

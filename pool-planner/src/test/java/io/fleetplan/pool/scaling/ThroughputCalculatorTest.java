@@ -12,18 +12,22 @@ class ThroughputCalculatorTest {
 
     /** One prefill engine serves 2 req/s, one decode engine 1.5 req/s. */
     static final CapacityModel FIXED = new CapacityModel() {
+        @Override
         public boolean ready() {
             return true;
         }
 
+        @Override
         public EngineCapacity prefill(double isl, double t, EngineLimits l) {
             return new EngineCapacity(2.0, 100);
         }
 
+        @Override
         public EngineCapacity decode(double isl, double osl, double itl, EngineLimits l) {
             return new EngineCapacity(1.5, 40);
         }
 
+        @Override
         public String kind() {
             return "fixed";
         }
@@ -79,19 +83,23 @@ class ThroughputCalculatorTest {
 
     /** One engine computes 6000 prompt tokens/s (rate = 6000 / isl) and decodes 1.5 req/s whatever the ISL. */
     static final CapacityModel TOKENS = new CapacityModel() {
+        @Override
         public boolean ready() {
             return true;
         }
 
+        @Override
         public EngineCapacity prefill(double isl, double t, EngineLimits l) {
             return new EngineCapacity(6000 / isl, isl / 6);
         }
 
+        @Override
         public EngineCapacity decode(double isl, double osl, double itl, EngineLimits l) {
             assertThat(isl).as("decode holds the whole context").isEqualTo(3000);
             return new EngineCapacity(1.5, 40);
         }
 
+        @Override
         public String kind() {
             return "tokens";
         }

@@ -1,6 +1,7 @@
 package io.fleetplan.pool.source;
 
 import java.io.File;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ final class LocalPrometheus implements AutoCloseable {
             Assumptions.abort("prometheus binary absent");
         }
         int port;
-        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         Path config = dir.resolve("prometheus.yml");

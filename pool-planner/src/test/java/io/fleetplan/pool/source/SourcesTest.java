@@ -14,6 +14,8 @@ import io.fleetplan.proto.v1.ScheduledRequests;
 import io.fleetplan.proto.v1.WorkerLoad;
 import io.fleetplan.proto.v1.WorkerRole;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SourcesTest {
@@ -75,13 +77,13 @@ class SourcesTest {
         assertThat(s.decode()).extracting(e -> e.workerId() + "#" + e.dpRank() + "=" + e.scheduledKvTokens() + "/"
                 + e.queuedPrefillTokens()).containsExactly("ns/pod-0 {a}#1=192.0/128.0", "w\"2#0=320.0/0.0");
         assertThat(ExpositionText.sample("m{a=\"x\\ny\",b=\"\\\\\"} 1").labels())
-                .containsExactly(java.util.Map.entry("a", "x\ny"), java.util.Map.entry("b", "\\"));
+                .containsExactly(Map.entry("a", "x\ny"), Map.entry("b", "\\"));
         assertThat(ExpositionText.sample("m{a=\"unterminated} 1")).isNull();
     }
 
     private static PoolMetrics metrics(double time, long total, double n, double isl, double ttft, WorkerLoad... workers) {
         return PoolMetrics.newBuilder().setTime(time).setRequestsTotal(total).setNumRequests(n).setMeanIsl(isl)
-                .setMeanOsl(100).setMeanTtftMs(ttft).setMeanItlMs(20).addAllWorkers(java.util.List.of(workers)).build();
+                .setMeanOsl(100).setMeanTtftMs(ttft).setMeanItlMs(20).addAllWorkers(List.of(workers)).build();
     }
 
     private static WorkerLoad worker(String id, WorkerRole role, boolean draining, long counter) {

@@ -7,11 +7,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A pool's routing brain, free of I/O: the worker registry (registrations, heartbeats, timeouts, draining),
@@ -26,7 +29,6 @@ public final class PoolRouter {
 
     private final RouterConfig config;
     private final InstantSource clock;
-    private final RandomGenerator random;
     private final Duration timeout;
     private final PrefixIndex index = new PrefixIndex();
     private final WorkerSelector selector;
@@ -41,9 +43,8 @@ public final class PoolRouter {
     public PoolRouter(RouterConfig config, InstantSource clock, RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.random = Objects.requireNonNull(random, "random");
         this.timeout = Duration.ofMillis(config.heartbeatTimeoutMs());
-        this.selector = new WorkerSelector(config, random);
+        this.selector = new WorkerSelector(config, Objects.requireNonNull(random, "random"));
         this.blockSize = config.blockSize() == null ? 0 : config.blockSize();
     }
 
@@ -83,8 +84,7 @@ public final class PoolRouter {
             blockSize = spec.blockSize();
         }
         int slot = freeSlots.isEmpty() ? bySlot.size() : freeSlots.nextSetBit(0);
-        Worker w = new Worker(spec, slot, new ActiveSequences(config.routerAssumeKvReuse()));
-        w.seen(clock.instant(), timeout);
+        Worker w = new Worker(spec, slot, new ActiveSequences(config.routerAssumeKvReuse()), clock.instant(), timeout);
         if (slot == bySlot.size()) {
             bySlot.add(w);
         } else {
@@ -100,7 +100,7 @@ public final class PoolRouter {
      *
      * @return false if the worker is unknown (it should register again)
      */
-    public boolean heartbeat(String workerId, Boolean draining, ReportedLoad load) {
+    public boolean heartbeat(String workerId, @Nullable Boolean draining, @Nullable ReportedLoad load) {
         Worker w = workers.get(workerId);
         if (w == null) {
             return false;
@@ -247,7 +247,9 @@ public final class PoolRouter {
         }
         RouteDecision decision = selector.select(request, candidates, this::overlapFromScores, index::treeSize,
                 bs, requiredBlocks);
-        return commit(request, workers.get(decision.workerId()), decision);
+        // the selector picks one of the candidates, all registered workers
+        Worker chosen = Objects.requireNonNull(workers.get(decision.workerId()), "selected worker");
+        return commit(request, chosen, decision);
     }
 
     private int overlapOf(RouteRequest request, Worker w) {
@@ -370,7 +372,7 @@ public final class PoolRouter {
         return out;
     }
 
-    public WorkerView worker(String workerId) {
+    public @Nullable WorkerView worker(String workerId) {
         Worker w = workers.get(workerId);
         return w == null ? null : view(w, clock.instant());
     }
@@ -398,7 +400,7 @@ public final class PoolRouter {
     }
 
     /** The worker a tracked request is on, or null. */
-    public String workerOf(String requestId) {
+    public @Nullable String workerOf(String requestId) {
         Worker w = requests.get(requestId);
         return w == null ? null : w.spec.id();
     }
@@ -417,13 +419,15 @@ public final class PoolRouter {
         boolean draining;
         boolean failed;
         ReportedLoad engineLoad = ReportedLoad.IDLE;
-        final java.util.Set<String> requestIds = new java.util.HashSet<>();
+        final Set<String> requestIds = new HashSet<>();
         final Map<Long, Instant> approxExpiry = new HashMap<>();
 
-        Worker(WorkerSpec spec, int slot, ActiveSequences sequences) {
+        Worker(WorkerSpec spec, int slot, ActiveSequences sequences, Instant now, Duration timeout) {
             this.spec = spec;
             this.slot = slot;
             this.sequences = sequences;
+            this.lastSeen = now;
+            this.deadline = now.plus(timeout);
         }
 
         void seen(Instant at, Duration timeout) {

@@ -4,6 +4,7 @@ import io.fleetplan.common.collect.LongObjectMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which worker holds which prompt prefix, built from the workers' KV events: a tree whose edges are token
@@ -82,7 +83,10 @@ public final class PrefixIndex {
         // prune empty leaves upwards so the tree does not grow without bound
         Node n = node;
         while (n.parent != null && n.workerCount == 0 && (n.children == null || n.children.isEmpty())) {
-            n.parent.children.remove(n.hash);
+            LongObjectMap<Node> siblings = n.parent.children;
+            if (siblings != null) { // never null: n is one of them
+                siblings.remove(n.hash);
+            }
             n = n.parent;
         }
     }
@@ -184,12 +188,12 @@ public final class PrefixIndex {
 
     private static final class Node {
         final long hash;
-        final Node parent;
-        LongObjectMap<Node> children;
+        final @Nullable Node parent;
+        @Nullable LongObjectMap<Node> children;
         long[] workers = new long[1];
         int workerCount;
 
-        Node(long hash, Node parent) {
+        Node(long hash, @Nullable Node parent) {
             this.hash = hash;
             this.parent = parent;
         }

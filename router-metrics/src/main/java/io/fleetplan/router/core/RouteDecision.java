@@ -1,5 +1,7 @@
 package io.fleetplan.router.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The outcome of {@link PoolRouter#route}.
  *
@@ -10,7 +12,7 @@ package io.fleetplan.router.core;
  * @param cost           the chosen worker's cost (KV mode; 0 otherwise)
  * @param candidates     workers that were eligible
  */
-public record RouteDecision(String workerId, RouteReason reason, int overlapBlocks, int requiredBlocks, double cost,
+public record RouteDecision(@Nullable String workerId, RouteReason reason, int overlapBlocks, int requiredBlocks, double cost,
                             int candidates) {
 
     public boolean routed() {

@@ -2,6 +2,7 @@ package io.fleetplan.router.core;
 
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request to place on a worker.
@@ -12,7 +13,7 @@ import java.util.Set;
  * @param pinnedWorker    route to this worker only (Dynamo backend_instance_id); null = choose
  * @param excludedWorkers workers not to use (ones that already failed this request)
  */
-public record RouteRequest(String requestId, long[] blockHashes, int isl, String pinnedWorker,
+public record RouteRequest(String requestId, long[] blockHashes, int isl, @Nullable String pinnedWorker,
                            Set<String> excludedWorkers) {
 
     public RouteRequest {

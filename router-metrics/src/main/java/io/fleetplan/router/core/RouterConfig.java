@@ -2,6 +2,7 @@ package io.fleetplan.router.core;
 
 import io.fleetplan.common.config.ConfigChecks;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Worker-selection settings of a LocalRouter, with Dynamo's KV router names (snake_case in YAML) and defaults.
@@ -27,12 +28,12 @@ import java.util.List;
  * @param seed                       random seed for ties/softmax/random mode (null = time-based)
  */
 public record RouterConfig(String routerMode, Double overlapScoreCredit, Double prefillLoadScale,
-                           Double overlapScoreWeight, Double routerTemperature, Boolean useKvEvents,
+                           @Nullable Double overlapScoreWeight, Double routerTemperature, Boolean useKvEvents,
                            Boolean routerTrackActiveBlocks, Boolean routerAssumeKvReuse,
-                           Boolean routerTrackPrefillTokens, Double routerTtlSecs, Integer blockSize,
+                           Boolean routerTrackPrefillTokens, Double routerTtlSecs, @Nullable Integer blockSize,
                            Integer heartbeatIntervalMs, Integer heartbeatTimeoutMs,
-                           Double activeDecodeBlocksThreshold, Long activePrefillTokensThreshold,
-                           Integer maxRetries, Long seed) {
+                           @Nullable Double activeDecodeBlocksThreshold, @Nullable Long activePrefillTokensThreshold,
+                           Integer maxRetries, @Nullable Long seed) {
 
     public static final List<String> MODES = List.of("kv", "round-robin", "random");
 
@@ -89,21 +90,21 @@ public record RouterConfig(String routerMode, Double overlapScoreCredit, Double 
 
     /** Fluent construction for code and tests; the YAML path goes through the canonical constructor. */
     public static final class Builder {
-        private String routerMode;
-        private Double overlapScoreCredit;
-        private Double prefillLoadScale;
-        private Double routerTemperature;
-        private Boolean useKvEvents;
-        private Boolean assumeKvReuse;
-        private Boolean trackActiveBlocks;
-        private Boolean trackPrefillTokens;
-        private Double ttlSecs;
-        private Integer blockSize;
-        private Integer heartbeatTimeoutMs;
-        private Double decodeThreshold;
-        private Long prefillThreshold;
-        private Integer maxRetries;
-        private Long seed;
+        private @Nullable String routerMode;
+        private @Nullable Double overlapScoreCredit;
+        private @Nullable Double prefillLoadScale;
+        private @Nullable Double routerTemperature;
+        private @Nullable Boolean useKvEvents;
+        private @Nullable Boolean assumeKvReuse;
+        private @Nullable Boolean trackActiveBlocks;
+        private @Nullable Boolean trackPrefillTokens;
+        private @Nullable Double ttlSecs;
+        private @Nullable Integer blockSize;
+        private @Nullable Integer heartbeatTimeoutMs;
+        private @Nullable Double decodeThreshold;
+        private @Nullable Long prefillThreshold;
+        private @Nullable Integer maxRetries;
+        private @Nullable Long seed;
 
         public Builder mode(String v) { routerMode = v; return this; }
         public Builder overlapScoreCredit(double v) { overlapScoreCredit = v; return this; }
@@ -121,6 +122,8 @@ public record RouterConfig(String routerMode, Double overlapScoreCredit, Double 
         public Builder maxRetries(int v) { maxRetries = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
 
+        // null = the default, which the compact constructor puts in where the component is not @Nullable
+        @SuppressWarnings("NullAway")
         public RouterConfig build() {
             return new RouterConfig(routerMode, overlapScoreCredit, prefillLoadScale, null, routerTemperature,
                     useKvEvents, trackActiveBlocks, assumeKvReuse, trackPrefillTokens, ttlSecs, blockSize, null,

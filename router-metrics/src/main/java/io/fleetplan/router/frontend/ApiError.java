@@ -2,12 +2,6 @@ package io.fleetplan.router.frontend;
 
 /**
  * An error answered in OpenAI's JSON shape: {@code {"error":{"message","type","param","code"}}}.
- *
- * @param status     HTTP status
- * @param type       OpenAI error type (invalid_request_error, not_found_error, ...)
- * @param param      the request field at fault, or null
- * @param code       machine-readable code, or null
- * @param errorType  Dynamo's error_type metric label (validation, not_found, overload, unavailable, internal, ...)
  */
 public final class ApiError extends RuntimeException {
 
@@ -18,6 +12,15 @@ public final class ApiError extends RuntimeException {
     private final String errorType;
     private final Integer retryAfterSeconds;
 
+    /**
+     * An error with its HTTP status and OpenAI fields.
+     *
+     * @param status     HTTP status
+     * @param type       OpenAI error type (invalid_request_error, not_found_error, ...)
+     * @param param      the request field at fault, or null
+     * @param code       machine-readable code, or null
+     * @param errorType  Dynamo's error_type metric label (validation, not_found, overload, unavailable, internal, ...)
+     */
     public ApiError(int status, String type, String message, String param, String code, String errorType,
                     Integer retryAfterSeconds) {
         super(message, null, false, false);

@@ -1,5 +1,7 @@
 package io.fleetplan.router.frontend;
 
+import java.util.List;
+
 /**
  * A validated completion request, whatever endpoint it came from.
  *
@@ -17,10 +19,10 @@ package io.fleetplan.router.frontend;
  */
 public record CompletionJob(String endpoint, String model, int[] promptTokens, int maxTokens, boolean stream,
                             boolean includeUsage, Double ttftTargetMs, Double itlTargetMs, Integer priority,
-                            java.util.List<String> stop, int minTokens) {
+                            List<String> stop, int minTokens) {
 
     public CompletionJob {
-        stop = stop == null ? java.util.List.of() : java.util.List.copyOf(stop);
+        stop = stop == null ? List.of() : List.copyOf(stop);
     }
 
     public boolean chat() {

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -195,7 +196,7 @@ final class Exchange {
         }
     }
 
-    private void ended(io.netty.util.concurrent.Future<? super Void> f) {
+    private void ended(Future<? super Void> f) {
         if (!keepAlive || !f.isSuccess()) {
             channel.close();
             return;

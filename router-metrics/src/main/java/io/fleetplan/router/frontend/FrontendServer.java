@@ -3,9 +3,9 @@ package io.fleetplan.router.frontend;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.common.time.WallClockScheduler;
+import io.fleetplan.proto.net.SharedToken;
 import io.fleetplan.router.global.PoolSelector;
 import io.fleetplan.router.metrics.MetricsHttp;
-import io.fleetplan.proto.net.SharedToken;
 import io.fleetplan.router.net.IoLoops;
 import io.grpc.Context;
 import io.netty.bootstrap.ServerBootstrap;
@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -56,7 +57,7 @@ public final class FrontendServer implements AutoCloseable {
         this.config = config;
         this.loops = new IoLoops("frontend-io", IoLoops.threads("fleetplan.frontend.io-threads"));
         this.pools = new PoolClients(config.poolRouters(), loops, config.routerTokenFile() == null ? null
-                : SharedToken.read(java.nio.file.Path.of(config.routerTokenFile()), "router_token_file"));
+                : SharedToken.read(Path.of(config.routerTokenFile()), "router_token_file"));
         this.roles = PoolHealth.roles(config.globalRouter(), List.copyOf(config.poolRouters().keySet()));
         this.metrics = new FrontendMetrics(config.dynamoNamespace(), config.model(), pools::readyCounts);
         metrics.exportWorkers(pools::workerLoads);

@@ -2,6 +2,7 @@ package io.fleetplan.router.frontend;
 
 import io.fleetplan.router.global.GlobalRouterConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,7 +22,7 @@ record PoolHealth(int httpStatus, String status, Map<String, Integer> pools, Lis
             return List.of(allPools);
         }
         List<List<String>> roles = new ArrayList<>();
-        for (List<String> r : java.util.Arrays.asList(gr.prefillPoolDynamoNamespaces(), gr.decodePoolDynamoNamespaces(),
+        for (List<String> r : Arrays.asList(gr.prefillPoolDynamoNamespaces(), gr.decodePoolDynamoNamespaces(),
                 gr.aggPoolDynamoNamespaces())) {
             if (r != null && !r.isEmpty()) {
                 roles.add(r);

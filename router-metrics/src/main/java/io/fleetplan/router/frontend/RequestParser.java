@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NumericNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -102,7 +103,7 @@ public final class RequestParser {
             root = json.readTree(body);
         } catch (JsonProcessingException e) {
             throw ApiError.invalid(null, jsonProblem(e));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw ApiError.invalid(null, "The request body could not be read");
         }
         if (root == null || !root.isObject()) {

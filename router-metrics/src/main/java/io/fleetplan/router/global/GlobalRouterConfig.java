@@ -3,6 +3,9 @@ package io.fleetplan.router.global;
 import io.fleetplan.common.config.ConfigChecks;
 import io.fleetplan.common.config.ConfigDoc;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Dynamo GlobalRouter config (components/src/dynamo/global_router), same field names. {@code mode} "disagg"
@@ -15,33 +18,33 @@ import java.util.List;
 public record GlobalRouterConfig(
         @ConfigDoc(value = "disagg (prefill and decode pools) or agg (aggregated pools).", shownDefault = "`disagg`")
         String mode,
-        @ConfigDoc(value = "Number of prefill pools.", shownDefault = "required (disagg)") Integer numPrefillPools,
-        @ConfigDoc(value = "Number of decode pools.", shownDefault = "required (disagg)") Integer numDecodePools,
+        @ConfigDoc(value = "Number of prefill pools.", shownDefault = "required (disagg)") @Nullable Integer numPrefillPools,
+        @ConfigDoc(value = "Number of decode pools.", shownDefault = "required (disagg)") @Nullable Integer numDecodePools,
         @ConfigDoc(value = "Dynamo namespace of each prefill pool, by index.", shownDefault = "required (disagg)")
-        List<String> prefillPoolDynamoNamespaces,
+        @Nullable List<String> prefillPoolDynamoNamespaces,
         @ConfigDoc(value = "Dynamo namespace of each decode pool, by index.", shownDefault = "required (disagg)")
-        List<String> decodePoolDynamoNamespaces,
+        @Nullable List<String> decodePoolDynamoNamespaces,
         @ConfigDoc(value = "Priority of each prefill pool (lower = faster pool).", shownDefault = "pool index")
-        List<Integer> prefillPoolPriorities,
+        @Nullable List<Integer> prefillPoolPriorities,
         @ConfigDoc(value = "Priority of each decode pool (lower = faster pool).", shownDefault = "pool index")
-        List<Integer> decodePoolPriorities,
+        @Nullable List<Integer> decodePoolPriorities,
         @ConfigDoc("When a pool fails before anything is streamed, retry progressively faster pools (prefill and "
                 + "decode independently).") Boolean enablePriorityRetry,
         @ConfigDoc(value = "Grid: prompt length (tokens) x TTFT target (ms) -> prefill pool index.",
-                shownDefault = "required (disagg)") PrefillStrategy prefillPoolSelectionStrategy,
+                shownDefault = "required (disagg)") @Nullable PrefillStrategy prefillPoolSelectionStrategy,
         @ConfigDoc(value = "Grid: context length (tokens) x ITL target (ms) -> decode pool index.",
-                shownDefault = "required (disagg)") DecodeStrategy decodePoolSelectionStrategy,
-        @ConfigDoc(value = "Number of aggregated pools.", shownDefault = "required (agg)") Integer numAggPools,
+                shownDefault = "required (disagg)") @Nullable DecodeStrategy decodePoolSelectionStrategy,
+        @ConfigDoc(value = "Number of aggregated pools.", shownDefault = "required (agg)") @Nullable Integer numAggPools,
         @ConfigDoc(value = "Dynamo namespace of each aggregated pool, by index.", shownDefault = "required (agg)")
-        List<String> aggPoolDynamoNamespaces,
+        @Nullable List<String> aggPoolDynamoNamespaces,
         @ConfigDoc(value = "Priority of each aggregated pool (lower = faster pool).", shownDefault = "pool index")
-        List<Integer> aggPoolPriorities,
+        @Nullable List<Integer> aggPoolPriorities,
         @ConfigDoc(value = "Grid: TTFT target (ms) x ITL target (ms) -> aggregated pool index.",
-                shownDefault = "required (agg)") AggStrategy aggPoolSelectionStrategy,
+                shownDefault = "required (agg)") @Nullable AggStrategy aggPoolSelectionStrategy,
         @ConfigDoc(value = "TTFT target (ms) of a request that names none (Dynamo's --default-ttft-target).",
-                shownDefault = "middle of the grid's range") Double defaultTtftTarget,
+                shownDefault = "middle of the grid's range") @Nullable Double defaultTtftTarget,
         @ConfigDoc(value = "ITL target (ms) of a request that names none (Dynamo's --default-itl-target).",
-                shownDefault = "middle of the grid's range") Double defaultItlTarget,
+                shownDefault = "middle of the grid's range") @Nullable Double defaultItlTarget,
         @ConfigDoc("fleetplan's name for DYN_ENFORCE_DISAGG: with no prefill pool ready, fail instead of serving "
                 + "decode-only.") Boolean enforceDisagg) {
 
@@ -76,8 +79,8 @@ public record GlobalRouterConfig(
         enforceDisagg = enforceDisagg != null && enforceDisagg;
     }
 
-    private static List<Integer> pools(ConfigChecks c, String kind, Integer count, List<String> namespaces,
-                                       List<Integer> priorities) {
+    private static @Nullable List<Integer> pools(ConfigChecks c, String kind, @Nullable Integer count,
+                                                 @Nullable List<String> namespaces, @Nullable List<Integer> priorities) {
         String countField = "num_" + kind + "_pools";
         String nsField = kind + "_pool_dynamo_namespaces";
         c.check(count != null, countField, null, "is required in this mode");
@@ -105,7 +108,7 @@ public record GlobalRouterConfig(
         return priorities;
     }
 
-    private static void checkIndexes(ConfigChecks c, String field, Grid grid, Integer count) {
+    private static void checkIndexes(ConfigChecks c, String field, @Nullable Grid grid, @Nullable Integer count) {
         if (grid != null && count != null && grid.maxPoolIndex() >= count) {
             c.problem(field, grid.maxPoolIndex(), "pool indexes must be < " + count + " (the number of pools)");
         }
@@ -118,15 +121,20 @@ public record GlobalRouterConfig(
     /** Every pool namespace this config routes to. */
     public List<String> allPools() {
         return disaggregated()
-                ? java.util.stream.Stream.concat(prefillPoolDynamoNamespaces.stream(),
-                        decodePoolDynamoNamespaces.stream()).distinct().toList()
-                : aggPoolDynamoNamespaces;
+                ? Stream.concat(validated(prefillPoolDynamoNamespaces).stream(),
+                        validated(decodePoolDynamoNamespaces).stream()).distinct().toList()
+                : validated(aggPoolDynamoNamespaces);
+    }
+
+    /** A field of the configured mode: the constructor refused the config if it was missing. */
+    static <T> T validated(@Nullable T value) {
+        return Objects.requireNonNull(value, "a field the constructor requires in this mode");
     }
 
     /** A one-pool aggregated config (no grid choice), for a Frontend in front of a single LocalRouter. */
     public static GlobalRouterConfig singleAggPool(String namespace) {
         return new GlobalRouterConfig("agg", null, null, null, null, null, null, false, null, null, 1,
-                List.of(namespace), null, new AggStrategy(0.0, 1.0, 1, 0.0, 1.0, 1, List.of(List.of(0)), null),
+                List.of(namespace), null, new AggStrategy(0.0, 1.0, 1, 0.0, 1.0, 1, List.of(List.of(0)), List.of()),
                 null, null, false);
     }
 }

@@ -2,9 +2,10 @@ package io.fleetplan.router.global;
 
 import io.fleetplan.common.config.ConfigChecks;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A 2-D lookup table as Dynamo's GlobalRouter uses them: each axis is cut into {@code resolution} equal
+ * A 2-D lookup table as Dynamo's GlobalRouter uses them: each axis is cut into its resolution's count of equal
  * cells between min and max; values outside clamp to the edge cells; {@code mapping[x][y]} is a pool index.
  */
 record Grid(String name, String xName, double xMin, double xMax, int xResolution, String yName, double yMin,
@@ -71,7 +72,7 @@ record Grid(String name, String xName, double xMin, double xMax, int xResolution
     }
 
     /** Pool index of the first override matching {@code priority}, or -1. */
-    int override(Integer priority) {
+    int override(@Nullable Integer priority) {
         if (priority == null || overrides == null) {
             return -1;
         }

@@ -1,5 +1,7 @@
 package io.fleetplan.router.global;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where a request goes.
  *
@@ -8,7 +10,8 @@ package io.fleetplan.router.global;
  * @param prefillReason why this prefill pool (null when none)
  * @param decodeReason  why this decode pool
  */
-public record PoolPlan(String prefillPool, String decodePool, Reason prefillReason, Reason decodeReason) {
+public record PoolPlan(@Nullable String prefillPool, @Nullable String decodePool, @Nullable Reason prefillReason,
+                       Reason decodeReason) {
 
     /** Why a pool was chosen. */
     public enum Reason {

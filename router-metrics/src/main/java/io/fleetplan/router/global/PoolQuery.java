@@ -1,5 +1,7 @@
 package io.fleetplan.router.global;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the GlobalRouter knows about a request when it picks pools.
  *
@@ -8,5 +10,5 @@ package io.fleetplan.router.global;
  * @param itlTargetMs  the request's ITL target, null = config default or grid middle
  * @param priority     nvext.agent_hints.priority, null = none
  */
-public record PoolQuery(int isl, Double ttftTargetMs, Double itlTargetMs, Integer priority) {
+public record PoolQuery(int isl, @Nullable Double ttftTargetMs, @Nullable Double itlTargetMs, @Nullable Integer priority) {
 }

@@ -1,8 +1,11 @@
 package io.fleetplan.router.global;
 
+import static io.fleetplan.router.global.GlobalRouterConfig.validated;
+
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The GlobalRouter's pool choice, free of I/O: grid lookup as Dynamo does it, priority overrides checked after
@@ -28,25 +31,25 @@ public final class PoolSelector {
     public PoolPlan plan(PoolQuery q, Predicate<String> ready, Set<String> excluded) {
         Predicate<String> usable = ns -> ready.test(ns) && !excluded.contains(ns);
         if (!config.disaggregated()) {
-            AggStrategy s = config.aggPoolSelectionStrategy();
+            AggStrategy s = validated(config.aggPoolSelectionStrategy());
             Grid g = s.grid();
             double ttft = target(q.ttftTargetMs(), config.defaultTtftTarget(), g.xMiddle());
             double itl = target(q.itlTargetMs(), config.defaultItlTarget(), g.yMiddle());
-            Choice c = choose(g, ttft, itl, q.priority(), config.aggPoolDynamoNamespaces(),
-                    config.aggPoolPriorities(), usable);
+            Choice c = choose(g, ttft, itl, q.priority(), validated(config.aggPoolDynamoNamespaces()),
+                    validated(config.aggPoolPriorities()), usable);
             return new PoolPlan(null, c.pool, null, c.reason);
         }
-        Grid pg = config.prefillPoolSelectionStrategy().grid();
-        Grid dg = config.decodePoolSelectionStrategy().grid();
+        Grid pg = validated(config.prefillPoolSelectionStrategy()).grid();
+        Grid dg = validated(config.decodePoolSelectionStrategy()).grid();
         double ttft = target(q.ttftTargetMs(), config.defaultTtftTarget(), pg.yMiddle());
         double itl = target(q.itlTargetMs(), config.defaultItlTarget(), dg.yMiddle());
-        Choice decode = choose(dg, q.isl(), itl, q.priority(), config.decodePoolDynamoNamespaces(),
-                config.decodePoolPriorities(), usable);
+        Choice decode = choose(dg, q.isl(), itl, q.priority(), validated(config.decodePoolDynamoNamespaces()),
+                validated(config.decodePoolPriorities()), usable);
         if (decode.pool == null) {
             return new PoolPlan(null, null, null, PoolPlan.Reason.NO_READY_POOL);
         }
-        Choice prefill = choose(pg, q.isl(), ttft, q.priority(), config.prefillPoolDynamoNamespaces(),
-                config.prefillPoolPriorities(), usable);
+        Choice prefill = choose(pg, q.isl(), ttft, q.priority(), validated(config.prefillPoolDynamoNamespaces()),
+                validated(config.prefillPoolPriorities()), usable);
         if (prefill.pool == null) {
             return config.enforceDisagg()
                     ? new PoolPlan(null, null, PoolPlan.Reason.NO_READY_POOL, decode.reason)
@@ -55,14 +58,14 @@ public final class PoolSelector {
         return new PoolPlan(prefill.pool, decode.pool, prefill.reason, decode.reason);
     }
 
-    private static double target(Double request, Double configured, double middle) {
+    private static double target(@Nullable Double request, @Nullable Double configured, double middle) {
         return request != null ? request : configured != null ? configured : middle;
     }
 
-    private record Choice(String pool, PoolPlan.Reason reason) {
+    private record Choice(@Nullable String pool, PoolPlan.Reason reason) {
     }
 
-    private static Choice choose(Grid g, double x, double y, Integer priority, List<String> pools,
+    private static Choice choose(Grid g, double x, double y, @Nullable Integer priority, List<String> pools,
                                  List<Integer> priorities, Predicate<String> usable) {
         int idx = g.override(priority);
         PoolPlan.Reason reason = PoolPlan.Reason.PRIORITY_OVERRIDE;

@@ -1,12 +1,13 @@
 package io.fleetplan.router.local;
 
 import io.fleetplan.proto.v1.ActiveLoad;
+import io.fleetplan.proto.v1.ForwardPassMetrics;
 import io.fleetplan.proto.v1.KvCacheEvent;
 import io.fleetplan.proto.v1.StoredBlock;
 import io.fleetplan.proto.v1.WorkerInfo;
 import io.fleetplan.proto.v1.WorkerLoad;
-import io.fleetplan.router.core.ReportedLoad;
 import io.fleetplan.router.core.KvEvent;
+import io.fleetplan.router.core.ReportedLoad;
 import io.fleetplan.router.core.WorkerRole;
 import io.fleetplan.router.core.WorkerSpec;
 import io.fleetplan.router.core.WorkerView;
@@ -72,7 +73,7 @@ final class ProtoMapping {
     }
 
     /** @param last the router's last TTFT (s), ITL (s) and ISL for the worker; null = none yet */
-    static WorkerLoad workerLoad(WorkerView v, io.fleetplan.proto.v1.ForwardPassMetrics lastFpm, double[] last) {
+    static WorkerLoad workerLoad(WorkerView v, ForwardPassMetrics lastFpm, double[] last) {
         ActiveLoad load = load(v.id(), v.engineLoad());
         if (load.getKvTotalBlocks() == 0 && v.spec().totalBlocks() > 0) {
             // no load report yet (the router starts from an empty one): the capacity registered with is known

@@ -1,8 +1,9 @@
 package io.fleetplan.router.local;
 
-import io.fleetplan.router.core.ReportedLoad;
+import io.fleetplan.router.core.BlockHasher;
 import io.fleetplan.router.core.KvEvent;
 import io.fleetplan.router.core.PoolRouter;
+import io.fleetplan.router.core.ReportedLoad;
 import io.fleetplan.router.core.RouteDecision;
 import io.fleetplan.router.core.RouteRequest;
 import io.fleetplan.router.core.WorkerSpec;
@@ -77,7 +78,7 @@ final class RouterState {
         synchronized (this) {
             bs = router.blockSize();
         }
-        return io.fleetplan.router.core.BlockHasher.hash(tokens, bs);
+        return BlockHasher.hash(tokens, bs);
     }
 
     synchronized int blockSize() {

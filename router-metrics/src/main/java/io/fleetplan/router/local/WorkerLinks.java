@@ -1,17 +1,18 @@
 package io.fleetplan.router.local;
 
 import io.fleetplan.common.time.Scheduler;
+import io.fleetplan.proto.net.Keepalive;
 import io.fleetplan.proto.v1.ForwardPassMetrics;
 import io.fleetplan.proto.v1.StreamEventsRequest;
 import io.fleetplan.proto.v1.WorkerEvent;
 import io.fleetplan.proto.v1.WorkerGrpc;
 import io.fleetplan.router.net.IoLoops;
-import io.fleetplan.proto.net.Keepalive;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.EventLoop;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -125,7 +126,7 @@ final class WorkerLinks implements AutoCloseable {
                 return;
             }
             // detached from the caller's context: a Register RPC's context is cancelled when it returns
-            io.grpc.Context.ROOT.run(this::subscribe);
+            Context.ROOT.run(this::subscribe);
         }
 
         private void subscribe() {
@@ -160,9 +161,9 @@ final class WorkerLinks implements AutoCloseable {
         }
 
         private void reopenLater(ClientCallStreamObserver<StreamEventsRequest> ended) {
-            if (!closed && events == ended) {
+            if (!closed && ended.equals(events)) {
                 scheduler.schedule(Duration.ofSeconds(1), () -> {
-                    if (!closed && events == ended) {
+                    if (!closed && ended.equals(events)) {
                         openEvents();
                     }
                 });

@@ -6,6 +6,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /** Serves a Prometheus registry in the text exposition format on a JDK HttpServer route. */
 public final class MetricsHttp {
@@ -22,7 +23,7 @@ public final class MetricsHttp {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     public static void serve(HttpExchange exchange, PrometheusRegistry registry) throws IOException {
@@ -31,7 +32,7 @@ public final class MetricsHttp {
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
-            byte[] body = scrape(registry).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] body = scrape(registry).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", PrometheusTextFormatWriter.CONTENT_TYPE);
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream os = exchange.getResponseBody()) {

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
 class PoolRouterTest {
@@ -250,8 +252,8 @@ class PoolRouterTest {
     }
 
     /** Randomised: every routed request is on an eligible worker and load returns to zero when all finish. */
-    @org.junit.jupiter.api.RepeatedTest(10)
-    void loadIsConserved(org.junit.jupiter.api.RepetitionInfo info) {
+    @RepeatedTest(10)
+    void loadIsConserved(RepetitionInfo info) {
         long seed = 31L * info.getCurrentRepetition();
         Random rnd = new Random(seed);
         PoolRouter r = new PoolRouter(RouterConfig.builder().seed(seed).build(), time.clock(), new SplittableRandom(seed));

@@ -7,6 +7,7 @@ import static io.fleetplan.router.testing.RawHttp.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetplan.proto.v1.WorkerRole;
 import io.fleetplan.router.local.LocalRouter;
 import io.fleetplan.router.testing.FakeWorker;
@@ -20,6 +21,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,7 +88,7 @@ class FrontendHttpIT {
                     + "Transfer-Encoding: chunked\r\n\r\n"));
             // chunked, so the limit is found while reading and not from a Content-Length header
             byte[] chunk = new byte[1 << 20];
-            java.util.Arrays.fill(chunk, (byte) ' ');
+            Arrays.fill(chunk, (byte) ' ');
             for (int sent = 0; sent < size; sent += chunk.length) {
                 out.write(ascii(Integer.toHexString(chunk.length) + "\r\n"));
                 out.write(chunk);
@@ -161,7 +163,7 @@ class FrontendHttpIT {
         String stop = third.substring(third.length() - 2) + Tokenizer.decode(1003).substring(0, 3);
         String expected = fakeText(10).substring(0, fakeText(10).indexOf(stop));
         int tokens = tokensUntil(stop);
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        ObjectMapper json = new ObjectMapper();
 
         var unary = json.readTree(stack.post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"s\",\"max_tokens\":10,"
                 + "\"stop\":[\"never here\"," + OpenAiJson.str(stop) + "]}").body());

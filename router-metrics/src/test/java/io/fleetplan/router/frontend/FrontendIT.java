@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,7 +89,7 @@ class FrontendIT {
         assertThat(prefillReq.getMaxTokens()).isEqualTo(1);
         // this request's decode call, on whichever decode worker took it (not the last of one worker's list:
         // the other may have served an earlier test's request)
-        GenerateRequest decodeReq = java.util.stream.Stream.concat(
+        GenerateRequest decodeReq = Stream.concat(
                         decode1.received.subList(d1Before, decode1.received.size()).stream(),
                         decode2.received.subList(d2Before, decode2.received.size()).stream())
                 .filter(g -> !g.getRequestId().isEmpty()).findFirst().orElseThrow();
@@ -132,7 +133,7 @@ class FrontendIT {
                 "{\"model\":\"mock-model\",\"prompt\":[5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21],\"max_tokens\":2}");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(json(r).path("usage").path("prompt_tokens").asInt()).isEqualTo(17);
-        assertThat(java.util.stream.Stream.concat(decode1.received.stream(), decode2.received.stream()))
+        assertThat(Stream.concat(decode1.received.stream(), decode2.received.stream()))
                 .anyMatch(g -> g.getTokenIdsCount() == 17 && g.getTokenIds(0) == 5 && g.getTokenIds(16) == 21);
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -51,7 +53,7 @@ class OpenAiJsonTest {
     @Test
     void chunkSizeLinesAreHexAsTheHttpEncoderWritesThem() {
         for (int size : new int[] {0, 1, 15, 16, 255, 256, 4095, 4096, 1 << 20, Integer.MAX_VALUE}) {
-            io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
+            ByteBuf buf = Unpooled.buffer();
             Exchange.writeChunkHead(buf, size);
             assertThat(buf.toString(StandardCharsets.US_ASCII)).isEqualTo(Integer.toHexString(size) + "\r\n");
             assertThat(Exchange.chunkFraming(size)).isEqualTo(Integer.toHexString(size).length() + 4);

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +63,7 @@ class OpenAiNpmClientIT {
             stack.frontend(FrontendConfig.singlePool("mock-model", "npm-pool", Stack.address(router), 0));
             Path script = NPM_DIR.resolve("openai-client-check.mjs");
             Files.copy(Path.of("src", "test", "resources", "openai-client-check.mjs"), script,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    StandardCopyOption.REPLACE_EXISTING);
             Process p = new ProcessBuilder("node", script.toString(), stack.base() + "/v1", "mock-model")
                     .redirectErrorStream(true).start();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("node finished").isTrue();

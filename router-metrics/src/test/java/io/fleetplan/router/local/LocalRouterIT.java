@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetplan.proto.v1.ActiveLoad;
 import io.fleetplan.proto.v1.GenerateRequest;
 import io.fleetplan.proto.v1.GenerateResponse;
 import io.fleetplan.proto.v1.ListWorkersRequest;
@@ -81,9 +82,8 @@ class LocalRouterIT {
     @Test
     void kvAwareChoicePrefersTheWorkerHoldingThePrefix() throws Exception {
         startRouter(RouterConfig.builder().seed(1).build());
-        List<FakeWorker> workers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            workers.add(worker("w" + i));
+            worker("w" + i);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().size() == 3);
         for (int family = 1; family <= 4; family++) {
@@ -133,7 +133,7 @@ class LocalRouterIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().size() == 1);
         assertThat(scrape()).contains("dynamo_frontend_router_queue_backpressure_total{dynamo_namespace=\"pool_a\","
                 + "reason=\"all_workers_busy\",router_id=\"router-test\"} 0.0");
-        w.publishLoad(io.fleetplan.proto.v1.ActiveLoad.newBuilder().setWorkerId("hot").setActivePrefillTokens(5000)
+        w.publishLoad(ActiveLoad.newBuilder().setWorkerId("hot").setActivePrefillTokens(5000)
                 .setKvTotalBlocks(1000).build());
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> router.workers().getFirst().engineLoad().activePrefillTokens() == 5000);
@@ -151,7 +151,7 @@ class LocalRouterIT {
     void drainingWorkersGetNoNewRequests() throws Exception {
         startRouter(RouterConfig.builder().mode("round-robin").build());
         FakeWorker a = worker("a");
-        FakeWorker b = worker("b");
+        worker("b");
         await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().size() == 2);
         a.setDraining(true);
         await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().stream()

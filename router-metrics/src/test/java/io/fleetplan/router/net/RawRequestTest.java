@@ -10,6 +10,7 @@ import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class RawRequestTest {
@@ -95,7 +96,7 @@ class RawRequestTest {
         byte[] bytes = built("x", 3, HANDOFF).toByteArray();
         RawRequest parsed = RawRequest.MARSHALLER.parse(new ByteArrayInputStream(bytes));
         assertThat(RawRequest.MARSHALLER.stream(parsed).readAllBytes()).isEqualTo(bytes);
-        assertThatThrownBy(() -> RawRequest.of(java.util.Arrays.copyOf(bytes, bytes.length - 1)))
+        assertThatThrownBy(() -> RawRequest.of(Arrays.copyOf(bytes, bytes.length - 1)))
                 .isInstanceOf(StatusRuntimeException.class);
         assertThatThrownBy(() -> RawRequest.of(new byte[] {0x1A, 0x02, (byte) 0x80, (byte) 0x80}))
                 .isInstanceOf(StatusRuntimeException.class);

@@ -8,6 +8,7 @@ import io.fleetplan.proto.v1.FinishReason;
 import io.fleetplan.proto.v1.GenerateResponse;
 import io.fleetplan.proto.v1.KvTransferParams;
 import io.fleetplan.proto.v1.Usage;
+import io.grpc.Drainable;
 import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -89,7 +90,7 @@ class RawResponseTest {
         InputStream stream = RawResponse.MARSHALLER.stream(parsed);
         assertThat(stream.available()).isEqualTo(bytes.length);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertThat(((io.grpc.Drainable) stream).drainTo(out)).isEqualTo(bytes.length);
+        assertThat(((Drainable) stream).drainTo(out)).isEqualTo(bytes.length);
         assertThat(out.toByteArray()).isEqualTo(bytes);
         assertThat(RawResponse.ROUTER_GENERATE.getFullMethodName()).isEqualTo("fleetplan.v1.Router/Generate");
         assertThat(RawResponse.WORKER_GENERATE.getFullMethodName()).isEqualTo("fleetplan.v1.Worker/Generate");

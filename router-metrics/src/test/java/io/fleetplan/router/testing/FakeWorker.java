@@ -1,5 +1,6 @@
 package io.fleetplan.router.testing;
 
+import io.fleetplan.proto.net.SharedToken;
 import io.fleetplan.proto.v1.ActiveLoad;
 import io.fleetplan.proto.v1.DrainRequest;
 import io.fleetplan.proto.v1.DrainResponse;
@@ -97,7 +98,7 @@ public final class FakeWorker extends WorkerGrpc.WorkerImplBase implements AutoC
         routerChannel = NettyChannelBuilder.forTarget(routerAddress).usePlaintext().build();
         RouterGrpc.RouterBlockingStub plain = RouterGrpc.newBlockingStub(routerChannel);
         RouterGrpc.RouterBlockingStub stub = token == null ? plain
-                : plain.withCallCredentials(io.fleetplan.proto.net.SharedToken.credentials(token));
+                : plain.withCallCredentials(SharedToken.credentials(token));
         stub.register(RegisterRequest.newBuilder().setWorker(info()).build());
         heartbeats = timer.scheduleAtFixedRate(() -> {
             try {

@@ -3,6 +3,7 @@ package io.fleetplan.router.testing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -15,8 +16,8 @@ public final class RawHttp {
     }
 
     /** A loopback connection that gives up reading after 10 s. */
-    public static java.net.Socket connect(int port) throws IOException {
-        java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+    public static Socket connect(int port) throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
         s.setSoTimeout(10_000);
         return s;
     }

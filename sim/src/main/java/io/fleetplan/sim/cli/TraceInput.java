@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * The {@code --trace/--format/--rate-scale/--time-window/--skip-bad-rows} flags, turned into a {@link Trace}, and the
@@ -38,7 +39,7 @@ public final class TraceInput {
     static Trace load(String trace, String format, double rateScale, String window, boolean skipBadRows, long seed) {
         Trace t = read(trace, format, rateScale, window, skipBadRows, seed);
         if (t.durationSeconds() > MAX_REPLAY_SECONDS) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--trace: %s spans %.1f days"
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--trace: %s spans %.1f days"
                     + " after --time-window and --rate-scale; a replay covers at most %.0f days: pick a part with"
                     + " --time-window FROM:TO or raise --rate-scale", t.source(), t.durationSeconds() / 86_400,
                     MAX_REPLAY_SECONDS / 86_400));

@@ -33,7 +33,6 @@ final class GlobalPlannerLink implements ScalingConnector {
     private final PoolMode mode;
     private final int priority;
     private final int minEndpoint;
-    private final InstantSource clock;
     private final GrantedReplicas granted;
     private long sequence;
 
@@ -52,7 +51,6 @@ final class GlobalPlannerLink implements ScalingConnector {
         this.mode = mode;
         this.priority = priority;
         this.minEndpoint = minEndpoint;
-        this.clock = clock;
         this.granted = new GrantedReplicas(initial);
         this.sequence = clock.millis();
         globalPlanner.onPush(d -> {

@@ -5,8 +5,10 @@ import io.fleetplan.sim.replay.ScalingPolicy;
 import io.fleetplan.sim.replay.SimPool;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A Kubernetes HPA (v2 defaults) per pool, or KEDA on top of one. Every {@code syncSeconds} it reads the pool's
@@ -58,10 +60,10 @@ public final class HpaPolicy implements ScalingPolicy {
 
     @Override
     public String description() {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(Locale.ROOT,
                 "%s on %s per replica (targets %s), sync %.0f s, tolerance %.0f%%, scale-down stabilization %.0f s",
-                name.equals("keda") ? "KEDA-like" : "HPA-like", metric.name().toLowerCase(java.util.Locale.ROOT),
-                java.util.Arrays.toString(java.util.Arrays.stream(targets).map(t -> Math.round(t * 100) / 100.0).toArray()),
+                name.equals("keda") ? "KEDA-like" : "HPA-like", metric.name().toLowerCase(Locale.ROOT),
+                Arrays.toString(Arrays.stream(targets).map(t -> Math.round(t * 100) / 100.0).toArray()),
                 syncSeconds, tolerance * 100, stabilizationSeconds);
     }
 

@@ -1,5 +1,7 @@
 package io.fleetplan.sim.replay;
 
+import java.util.List;
+
 /**
  * A way of sizing the pools, driven in virtual time beside the trace: static sizes, autoscaler baselines, the
  * pool planners, the hindsight oracle. One instance per replay (policies keep state).
@@ -18,7 +20,7 @@ public interface ScalingPolicy {
     }
 
     /** Replicas per pool at time 0 (in stack order); null = the stack's initial_replicas. */
-    default int[] initialReplicas(java.util.List<SimPool> pools) {
+    default int[] initialReplicas(List<SimPool> pools) {
         return null;
     }
 

@@ -15,8 +15,11 @@ import io.fleetplan.mocker.engine.ForwardPass;
 import io.fleetplan.mocker.engine.KvEvent;
 import io.fleetplan.mocker.engine.MockEngine;
 import io.fleetplan.mocker.engine.Role;
+import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.pool.perf.EngineLimits;
 import io.fleetplan.pool.scaling.EngineLoad;
+import io.fleetplan.router.core.KvEvent.Removed;
+import io.fleetplan.router.core.KvEvent.Stored;
 import io.fleetplan.router.core.PoolRouter;
 import io.fleetplan.router.core.RouterConfig;
 import io.fleetplan.router.core.WorkerRole;
@@ -138,9 +141,9 @@ public final class SimPool {
         @Override
         public void onKvEvent(KvEvent event, long timeNanos) {
             router.applyKvEvent(id, switch (event) {
-                case KvEvent.Stored s -> new io.fleetplan.router.core.KvEvent.Stored(s.hasParent(), s.parentHash(),
+                case KvEvent.Stored s -> new Stored(s.hasParent(), s.parentHash(),
                         s.blockHashes(), s.tokensHashes());
-                case KvEvent.Removed r -> new io.fleetplan.router.core.KvEvent.Removed(r.blockHashes());
+                case KvEvent.Removed r -> new Removed(r.blockHashes());
             });
         }
     }

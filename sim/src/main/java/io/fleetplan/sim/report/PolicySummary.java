@@ -3,6 +3,7 @@ package io.fleetplan.sim.report;
 import io.fleetplan.sim.replay.PolicyRun;
 import io.fleetplan.sim.replay.RequestLog;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -50,7 +51,7 @@ public record PolicySummary(String policy, String description, int requests, int
         double horizon = Math.max(1e-9, run.endSeconds());
         double avgGpus = run.gpuSeconds() / horizon;
         Map<String, Integer> failures = new TreeMap<>();
-        log.failures().forEach((k, v) -> failures.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
+        log.failures().forEach((k, v) -> failures.put(k.name().toLowerCase(Locale.ROOT), v));
         return new PolicySummary(run.policy(), run.description(), n, done, log.failedCount(), failures,
                 n == 0 ? 1.0 : (double) good / n, good / horizon, goodTokens / horizon,
                 avgGpus > 0 ? goodTokens / horizon / avgGpus : 0, run.gpuSeconds() / 3600, avgGpus, run.peakGpus(),

@@ -5,6 +5,7 @@ import io.fleetplan.sim.replay.PolicyRun;
 import io.fleetplan.sim.replay.RequestLog;
 import io.fleetplan.sim.replay.TimeSeries;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -124,7 +125,7 @@ public final class ReportHtml {
         for (PolicyRun run : runs) {
             TimeSeries s = run.series();
             double[] y = new double[buckets];
-            java.util.Arrays.fill(y, Double.NaN);
+            Arrays.fill(y, Double.NaN);
             for (int i = 0; i < s.size(); i++) {
                 int k = (int) Math.round(s.time(i) / step);
                 if (k < buckets) {

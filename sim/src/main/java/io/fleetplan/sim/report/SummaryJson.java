@@ -1,13 +1,16 @@
 package io.fleetplan.sim.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fleetplan.common.stack.StackConfig;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -62,7 +65,7 @@ public final class SummaryJson {
             o.put("mean_replicas", r.oracle().mean());
             root.put("oracle", o);
         }
-        List<Map<String, Object>> policies = new java.util.ArrayList<>();
+        List<Map<String, Object>> policies = new ArrayList<>();
         for (int i = 0; i < r.summaries().size(); i++) {
             Map<String, Object> m = policy(r.summaries().get(i));
             // which requests missed: short prompts by queueing, long ones also by their own prefill, long outputs by ITL
@@ -107,7 +110,7 @@ public final class SummaryJson {
     public static String write(Evaluation.Result r) {
         try {
             return JSON.writeValueAsString(tree(r)) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -124,12 +127,12 @@ public final class SummaryJson {
 
     /** Rows for a terminal table. */
     public static List<String> table(List<PolicySummary> summaries) {
-        List<String> rows = new java.util.ArrayList<>();
-        rows.add(String.format(java.util.Locale.ROOT, "%-18s %8s %9s %8s %6s %5s %9s %9s %8s %8s %6s %6s",
+        List<String> rows = new ArrayList<>();
+        rows.add(String.format(Locale.ROOT, "%-18s %8s %9s %8s %6s %5s %9s %9s %8s %8s %6s %6s",
                 "policy", "attain%", "GPU-h", "avgGPU", "peak", "viol", "TTFTp50", "TTFTp99", "ITLp50", "ITLp99",
                 "scale", "failed"));
         for (PolicySummary s : summaries) {
-            rows.add(String.format(java.util.Locale.ROOT, "%-18s %8.2f %9.3f %8.2f %6d %5d %9.1f %9.1f %8.1f %8.1f %6d %6d",
+            rows.add(String.format(Locale.ROOT, "%-18s %8.2f %9.3f %8.2f %6d %5d %9.1f %9.1f %8.1f %8.1f %6d %6d",
                     s.policy(), s.sloAttainment() * 100, s.gpuHours(), s.avgGpus(), s.peakGpus(), s.budgetViolations(),
                     s.ttftP50(), s.ttftP99(), s.itlP50(), s.itlP99(), s.scaleEvents(), s.failed()));
         }

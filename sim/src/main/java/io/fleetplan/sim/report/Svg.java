@@ -1,6 +1,7 @@
 package io.fleetplan.sim.report;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -123,14 +124,14 @@ final class Svg {
             b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" font-weight=\"bold\" fill=\"%s\">%s</text>",
                     f.x, py + 12, color, esc(own.name())));
             f.axes(b, xMax, axis, 9);
-            for (Series other : series) {
-                if (other != own) {
-                    f.line(b, x, other.y(), xMax, axis.top(), step, "#d8d8d8", 1, false, null);
+            for (int j = 0; j < series.size(); j++) {
+                if (j != k) {
+                    f.line(b, x, series.get(j).y(), xMax, axis.top(), step, "#d8d8d8", 1, false, null);
                 }
             }
             for (Reference r : refs) {
                 double[] flat = new double[x.length];
-                java.util.Arrays.fill(flat, r.value());
+                Arrays.fill(flat, r.value());
                 f.line(b, x, flat, xMax, axis.top(), false, r.color(), 1.2, true, r.name());
             }
             f.line(b, x, own.y(), xMax, axis.top(), step, color, 1.8, own.dashed(), own.name());
@@ -146,7 +147,7 @@ final class Svg {
         int bottom = 70;
         StringBuilder b = open(title, W, H + 30);
         Frame f = new Frame(LEFT, top, W - LEFT - RIGHT, H + 30 - top - bottom);
-        Axis axis = Axis.fit(java.util.Arrays.stream(values).filter(Double::isFinite).max().orElse(1), false, yMax);
+        Axis axis = Axis.fit(Arrays.stream(values).filter(Double::isFinite).max().orElse(1), false, yMax);
         f.axes(b, 0, axis, 10);
         yLabel(b, yLabel, top + f.h / 2);
         double slot = (double) f.w / Math.max(1, names.size());

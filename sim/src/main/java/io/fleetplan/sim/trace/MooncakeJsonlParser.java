@@ -2,6 +2,7 @@ package io.fleetplan.sim.trace;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.Arrays;
@@ -40,7 +41,7 @@ final class MooncakeJsonlParser implements TraceReader.RowParser {
             if (t != JsonToken.END_OBJECT) {
                 throw new TraceReader.RowException("malformed JSON object");
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new TraceReader.RowException("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new TraceReader.RowException("malformed JSON: " + e.getMessage());

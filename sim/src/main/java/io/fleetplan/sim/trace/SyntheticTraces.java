@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.function.DoubleFunction;
 import java.util.function.DoubleUnaryOperator;
 
@@ -74,7 +75,7 @@ public final class SyntheticTraces {
             for (String kv : parts[1].split(",")) {
                 String[] e = kv.split("=", 2);
                 String key = e[0].trim();
-                Set<String> allowed = new java.util.TreeSet<>(KEYS.get(shape));
+                Set<String> allowed = new TreeSet<>(KEYS.get(shape));
                 allowed.addAll(Set.of("duration", "isl", "osl"));
                 if (e.length != 2 || !allowed.contains(key)) {
                     throw new IllegalArgumentException("synthetic trace '" + spec + "': '" + kv
@@ -120,7 +121,7 @@ public final class SyntheticTraces {
     }
 
     private static String canonical(Map<String, Double> p, String shape) {
-        List<String> keys = new ArrayList<>(new java.util.TreeSet<>(KEYS.get(shape)));
+        List<String> keys = new ArrayList<>(new TreeSet<>(KEYS.get(shape)));
         keys.addAll(List.of("duration", "isl", "osl"));
         List<String> out = new ArrayList<>();
         for (String k : keys) {

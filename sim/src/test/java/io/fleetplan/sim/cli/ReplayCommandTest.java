@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -83,7 +84,7 @@ class ReplayCommandTest {
     @Test
     void aDeviceAsTrace_isRefusedNotRead() {
         Path zero = Path.of("/dev/zero");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "no /dev/zero on this system");
+        Assumptions.assumeTrue(Files.exists(zero), "no /dev/zero on this system");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         assertThat(run(out, err, "--trace", zero.toString(), "--format", "azure", "--out",

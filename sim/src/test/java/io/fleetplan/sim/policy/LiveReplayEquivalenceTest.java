@@ -31,6 +31,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
@@ -245,7 +246,7 @@ class LiveReplayEquivalenceTest {
         for (String pool : List.of("prefill", "decode")) {
             List<Read> reads = ((Recording) recorded.sources.get(pool)).reads;
             Instant end = reads.stream().map(r -> r instanceof Read.Engines e ? e.now() : null)
-                    .filter(java.util.Objects::nonNull).max(Instant::compareTo).orElseThrow();
+                    .filter(Objects::nonNull).max(Instant::compareTo).orElseThrow();
             List<String> replayed = recorded.log.get(pool);
             assertThat(reads).filteredOn(r -> r instanceof Read.Traffic t && t.sample() != null).hasSizeGreaterThan(10);
             // the load loop's recent windows (observed_slo_scaling) are part of what is replayed

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetplan.sim.policy.PlannerPolicy;
 import io.fleetplan.sim.trace.SyntheticTraces;
 import io.fleetplan.sim.trace.Trace;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 
@@ -14,7 +15,7 @@ class BudgetPropertyTest {
     @RepeatedTest(3)
     void fleetplan_neverExceedsBudget(RepetitionInfo info) {
         long seed = 4242L + info.getCurrentRepetition();
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        SplittableRandom r = new SplittableRandom(seed);
         String[] shapes = {"bursts:rate=2,burst_rate=14,burst_seconds=40,every=90", "step:rate=1,rate2=12,at=60",
                 "diurnal:rate=6,amplitude=0.9,period=120"};
         String spec = shapes[r.nextInt(shapes.length)] + ",duration=240";

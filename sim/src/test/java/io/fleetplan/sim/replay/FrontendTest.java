@@ -6,6 +6,7 @@ import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.sim.trace.Trace;
 import io.fleetplan.sim.trace.TraceRequest;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class FrontendTest {
             """, "no prefill worker", StackConfig.class);
 
     private static Trace trace(double... arrivalSeconds) {
-        List<TraceRequest> rs = new java.util.ArrayList<>();
+        List<TraceRequest> rs = new ArrayList<>();
         for (double s : arrivalSeconds) {
             rs.add(new TraceRequest(Math.round(s * 1e9), 200, 20, null));
         }

@@ -2,9 +2,9 @@ package io.fleetplan.sim.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetplan.mocker.engine.BlockHashes;
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.common.stack.StackConfig;
+import io.fleetplan.mocker.engine.BlockHashes;
 import io.fleetplan.sim.policy.StaticPolicy;
 import io.fleetplan.sim.trace.SyntheticTraces;
 import io.fleetplan.sim.trace.Trace;
@@ -13,6 +13,7 @@ import io.fleetplan.sim.trace.TraceRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 public class ReplayTest {
@@ -104,7 +105,7 @@ public class ReplayTest {
     void gpuSeconds_countStartingAndDrainingWorkers() {
         Trace t = SyntheticTraces.generate("poisson:rate=1,duration=100", 8);
         PolicyRun run = Replay.run(t, STACK, new StaticPolicy("s", "s", new int[] {2, 1}), Replay.Settings.DEFAULTS, null);
-        assertThat(run.gpuSeconds()).isCloseTo(3 * run.endSeconds(), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(run.gpuSeconds()).isCloseTo(3 * run.endSeconds(), Offset.offset(1e-6));
         assertThat(run.peakGpus()).isEqualTo(3);
         assertThat(run.budgetViolations()).isZero();
     }
@@ -121,9 +122,9 @@ public class ReplayTest {
         }, Replay.Settings.DEFAULTS, null);
         PolicyRun free = Replay.run(t, STACK, new Scripted(steps), Replay.Settings.DEFAULTS, null);
         // 2 prefill + 1 decode started after time 0, 1 GPU each, 60 s each; the initial 1 + 1 are not charged
-        assertThat(paid.prestartGpuSeconds()).isCloseTo(180, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(paid.prestartGpuSeconds()).isCloseTo(180, Offset.offset(1e-9));
         assertThat(free.prestartGpuSeconds()).isZero();
-        assertThat(paid.gpuSeconds() - free.gpuSeconds()).isCloseTo(180, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(paid.gpuSeconds() - free.gpuSeconds()).isCloseTo(180, Offset.offset(1e-6));
     }
 
     @Test

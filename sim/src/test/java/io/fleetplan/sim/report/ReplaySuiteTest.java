@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.common.stack.StackConfig;
+import io.fleetplan.sim.policy.StaticPolicy;
 import io.fleetplan.sim.replay.PolicyRun;
 import io.fleetplan.sim.replay.Replay;
-import io.fleetplan.sim.policy.StaticPolicy;
 import io.fleetplan.sim.trace.SyntheticTraces;
 import io.fleetplan.sim.trace.Trace;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class ReplaySuiteTest {
@@ -51,7 +52,7 @@ class ReplaySuiteTest {
         assertThat(classes.stream().mapToInt(RequestClasses.Figures::requests).sum()).isEqualTo(t.requests().size());
         PolicySummary all = PolicySummary.of(run, 500, 50);
         double good = classes.stream().mapToDouble(c -> c.attainment() * c.requests()).sum();
-        assertThat(good / t.requests().size()).isCloseTo(all.sloAttainment(), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(good / t.requests().size()).isCloseTo(all.sloAttainment(), Offset.offset(1e-9));
         for (RequestClasses.Figures c : classes) {
             assertThat(c.ttftMisses() + c.itlMisses() + c.failed()).isEqualTo(
                     c.requests() - (int) Math.round(c.attainment() * c.requests()));

@@ -1,6 +1,5 @@
 package io.fleetplan.sim.stepresponse;
 
-import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.common.time.VirtualScheduler;
 import io.fleetplan.mocker.engine.Completion;
 import io.fleetplan.mocker.engine.EngineConfig;
@@ -8,7 +7,9 @@ import io.fleetplan.mocker.engine.EngineListener;
 import io.fleetplan.mocker.engine.EngineRequest;
 import io.fleetplan.mocker.engine.ForwardPass;
 import io.fleetplan.mocker.engine.MockEngine;
+import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.pool.core.EngineSnapshot;
+import io.fleetplan.pool.core.TrafficSample;
 import io.fleetplan.pool.perf.EngineLimits;
 import io.fleetplan.pool.perf.Fpm;
 import io.fleetplan.pool.scaling.EngineLoad;
@@ -140,7 +141,7 @@ final class MockerPool {
     }
 
     /** What a router would report for the requests finished in the last {@code windowSeconds}. */
-    public io.fleetplan.pool.core.TrafficSample traffic(Instant now, double windowSeconds) {
+    public TrafficSample traffic(Instant now, double windowSeconds) {
         double end = now.toEpochMilli() / 1000.0;
         double n = 0;
         double isl = 0;
@@ -155,8 +156,8 @@ final class MockerPool {
             ttft += s.ttftMs();
             itl += s.itlMs();
         }
-        return n == 0 ? new io.fleetplan.pool.core.TrafficSample(now, windowSeconds, 0, Double.NaN, Double.NaN, Double.NaN,
+        return n == 0 ? new TrafficSample(now, windowSeconds, 0, Double.NaN, Double.NaN, Double.NaN,
                 Double.NaN, Double.NaN)
-                : new io.fleetplan.pool.core.TrafficSample(now, windowSeconds, n, isl / n, osl / n, ttft / n, itl / n, Double.NaN);
+                : new TrafficSample(now, windowSeconds, n, isl / n, osl / n, ttft / n, itl / n, Double.NaN);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
 class SyntheticTracesTest {
@@ -18,7 +19,7 @@ class SyntheticTracesTest {
     }
 
     @RepeatedTest(5)
-    void poissonCount_isNearRateTimesDuration(org.junit.jupiter.api.RepetitionInfo info) {
+    void poissonCount_isNearRateTimesDuration(RepetitionInfo info) {
         long seed = 1000 + info.getCurrentRepetition();
         Trace t = SyntheticTraces.generate("poisson:rate=10,duration=400", seed);
         assertThat(t.requests().size()).as("seed %d", seed).isBetween(3700, 4300);

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -201,7 +204,7 @@ class TraceReaderTest {
     @Test
     void aLineWithoutBreaks_isAnErrorNotAFullHeap() {
         byte[] noBreaks = new byte[TraceReader.MAX_LINE_CHARS + 10];
-        java.util.Arrays.fill(noBreaks, (byte) 'a');
+        Arrays.fill(noBreaks, (byte) 'a');
         assertThatThrownBy(() -> TraceReader.read(new ByteArrayInputStream(noBreaks), "blob", TraceFormat.MOONCAKE,
                 TraceOptions.DEFAULTS)).isInstanceOf(TraceFormatException.class)
                 .hasMessageContaining("blob:1:").hasMessageContaining("line longer than 1048576 characters");
@@ -210,7 +213,7 @@ class TraceReaderTest {
     @Test
     void devicesAreRefused() {
         Path zero = Path.of("/dev/zero");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "no /dev/zero on this system");
+        Assumptions.assumeTrue(Files.exists(zero), "no /dev/zero on this system");
         assertThatThrownBy(() -> TraceReader.read(zero, null, TraceOptions.DEFAULTS))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("/dev/zero: a trace file must be a regular file");
@@ -219,7 +222,7 @@ class TraceReaderTest {
     @Test
     void lineReader_handlesEveryLineBreakAndLongLines() throws IOException {
         String text = "a\r\nbb\rccc\n\n" + "d".repeat(40_000) + "\r";
-        try (LineReader r = new LineReader(new java.io.StringReader(text), 50_000)) {
+        try (LineReader r = new LineReader(new StringReader(text), 50_000)) {
             assertThat(r.readLine()).isEqualTo("a");
             assertThat(r.readLine()).isEqualTo("bb");
             assertThat(r.readLine()).isEqualTo("ccc");

@@ -11,7 +11,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** CRDs from the fleetplan-crds chart and a prefill/decode pool DGD with its DGDSAs, for the fabric8 CRUD mock server. */
@@ -75,7 +77,7 @@ public final class KubeFixtures {
                 spec:
                   replicas: %d
                   dgdRef: {name: %s, serviceName: %s}
-                """.formatted(dgd, service.toLowerCase(), NS, dgd, service, replicas, dgd, service),
+                """.formatted(dgd, service.toLowerCase(Locale.ROOT), NS, dgd, service, replicas, dgd, service),
                 GenericKubernetesResource.class);
         client.genericKubernetesResources(DGDSA).inNamespace(NS).resource(a).create();
     }
@@ -90,9 +92,9 @@ public final class KubeFixtures {
     public static void status(KubernetesClient client, String dgd, String service, int replicas, int ready) {
         client.genericKubernetesResources(DGD).inNamespace(NS).withName(dgd).editStatus(r -> {
             Map<String, Object> status = (Map<String, Object>) r.getAdditionalProperties()
-                    .computeIfAbsent("status", k -> new java.util.LinkedHashMap<String, Object>());
+                    .computeIfAbsent("status", k -> new LinkedHashMap<String, Object>());
             Map<String, Object> services = (Map<String, Object>) status.computeIfAbsent("services",
-                    k -> new java.util.LinkedHashMap<String, Object>());
+                    k -> new LinkedHashMap<String, Object>());
             services.put(service, Map.of("replicas", replicas, "readyReplicas", ready, "availableReplicas", ready));
             return r;
         });

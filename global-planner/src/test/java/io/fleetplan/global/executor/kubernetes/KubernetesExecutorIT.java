@@ -32,6 +32,8 @@ import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,7 +99,7 @@ class KubernetesExecutorIT {
     void aClosedExecutorStopsPollingItsPendingCommands() throws Exception {
         // the operator reports 2 ready decode replicas: a scale-up to 4 is written, then waits for readiness
         KubeFixtures.status(client, "pool-a", "decode", 2, 2);
-        List<Throwable> escaped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> escaped = new CopyOnWriteArrayList<>();
         Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> escaped.add(e));
         try {
@@ -111,7 +113,7 @@ class KubernetesExecutorIT {
             Thread.sleep(1000);
             // (a call already in flight when the pool closed may fail once; a poll into the closed pool fails every tick)
             assertThat(escaped).as("polls into the closed executor")
-                    .noneMatch(e -> e instanceof java.util.concurrent.RejectedExecutionException);
+                    .noneMatch(e -> e instanceof RejectedExecutionException);
         } finally {
             Thread.setDefaultUncaughtExceptionHandler(before);
         }
@@ -177,7 +179,7 @@ class KubernetesExecutorIT {
     void aLostPodIsReportedFromTheStatusUntilItsReplacementIsReady() throws Exception {
         KubeFixtures.status(client, "pool-a", "decode", 2, 2);
         try (KubernetesExecutor ex = executor()) {
-            List<Observation> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Observation> seen = new CopyOnWriteArrayList<>();
             ex.watch(new ScaleExecutor.ChangeListener() {
                 @Override
                 public void changed(Observation now) {
