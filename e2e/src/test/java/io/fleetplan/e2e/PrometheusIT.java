@@ -101,6 +101,7 @@ class PrometheusIT {
                             .as("PromQL rate of the offered 4 req/s").isBetween(2.0, 6.0);
                     assertThat(Http.sample(exposition, "dynamo_planner_observed_ttft_ms", null)).isPositive();
                     load.close();
+                    System.out.println("prometheus e2e: " + load.done().size() + " requests sent at 4 req/s");
                     assertThat(load.done()).as("requests sent").isNotEmpty()
                             .allSatisfy(r -> assertThat(r.ok()).as("request sent at %d ms: %s", r.sentMs(), r.error()).isTrue());
                 }
