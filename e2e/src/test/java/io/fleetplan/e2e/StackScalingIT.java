@@ -100,8 +100,9 @@ class StackScalingIT {
             // worker drains mid-stream). 10 req/s x 60 tokens keeps one decode engine far over the ITL target (~30
             // ms estimated) and two over it or refused by the consolidation check, so they hold until the load
             // drops; the quiet phase is far under it (~10 ms). On a loaded 2-core machine the workers fall behind
-            // real time and drain their backlog after the high phase (20-110 s seen), so the quiet phase lasts
-            // until the scale-down has come, and then AFTER_SHRINK longer: the drain happens under traffic.
+            // real time and drain their backlog after the high phase (up to ~90 s seen after a 40 s one), so the
+            // quiet phase lasts until the scale-down has come, and then AFTER_SHRINK longer: the drain happens under
+            // traffic.
             long loadStartMs = ledger.nowMs();
             Trace ramp = Loads.trace(ISL, OSL, LOW, HIGH);
             CompletableFuture<LoadStats> load = Loads.replay(up.baseUrl(), "e2e-model", ramp);
