@@ -70,8 +70,9 @@ class OverloadStepIT {
      */
     static final int ISL = 6000;
     static final int OSL = 16;
-    static final Loads.Phase LIGHT_BEFORE = new Loads.Phase(2, 10);
-    static final Loads.Phase STEP = new Loads.Phase(20, 65);
+    /** One load tick of the preset (5 s) of light load before the step; the step lasts the 60 s acceptance asks. */
+    static final Loads.Phase LIGHT_BEFORE = new Loads.Phase(2, 5);
+    static final Loads.Phase STEP = new Loads.Phase(20, 60);
     static final Loads.Phase LIGHT_AFTER = new Loads.Phase(2, 45);
     /** After the last send, how long a shrink that has not shown yet may still take. */
     static final long SHRINK_GRACE_MS = 40_000;

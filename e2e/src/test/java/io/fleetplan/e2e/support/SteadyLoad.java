@@ -35,6 +35,11 @@ public final class SteadyLoad implements AutoCloseable {
     private volatile boolean stopped;
 
     public SteadyLoad(String baseUrl, String model, double rps, int isl, int osl, LongSupplier clockMs) {
+        this(baseUrl, model, rps, isl, osl, clockMs, 0);
+    }
+
+    /** Request ids (which make each prompt unique) from {@code firstId}: after a trace's, none shares its prompt. */
+    public SteadyLoad(String baseUrl, String model, double rps, int isl, int osl, LongSupplier clockMs, long firstId) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         StreamingClient client = new StreamingClient(http, URI.create(baseUrl + "/v1/completions"), model,
@@ -42,7 +47,7 @@ public final class SteadyLoad implements AutoCloseable {
         long periodNanos = (long) (1e9 / rps);
         pacer = Thread.ofPlatform().daemon().name("steady-load").start(() -> {
             long next = System.nanoTime();
-            for (long i = 0; !stopped; i++) {
+            for (long i = firstId; !stopped; i++) {
                 long id = i;
                 requests.submit(() -> {
                     long sent = clockMs.getAsLong();
