@@ -242,8 +242,9 @@ public final class PoolPlanner {
      *
      * @param target replicas to go to when the load loop is off (it sets the floor otherwise); null = none
      */
-    private record ThroughputStep(ThroughputReason reason, @Nullable Replicas target, PlannerDecision.Prediction prediction,
-                                  double observedTtftMs, double observedItlMs, double prefillRps, double decodeRps) {
+    private record ThroughputStep(ThroughputReason reason, @Nullable Replicas target,
+                                  PlannerDecision.Prediction prediction, double observedTtftMs, double observedItlMs,
+                                  double prefillRps, double decodeRps) {
 
         static ThroughputStep notRun(PlanningSettings s) {
             return of(s.throughputScaling() ? ThroughputReason.UNSET : ThroughputReason.DISABLED);
@@ -332,31 +333,31 @@ public final class PoolPlanner {
             dReason = dReason == LoadReason.DISABLED ? dReason : guard;
         } else {
             // loadGuard passes only with a snapshot
-            EngineSnapshot engines = Objects.requireNonNull(this.engines, "engine snapshot");
+            EngineSnapshot snapshot = Objects.requireNonNull(engines, "engine snapshot");
             int p = current.prefill();
             int d = current.decode();
-            checkAgainstObserved(engines);
+            checkAgainstObserved(snapshot);
             double cT = correction.ttftFactor();
             double cI = correction.itlFactor();
-            idlePrefillRuns = allIdle(settings.mode() == PoolMode.AGG ? engines.decode() : engines.prefill())
+            idlePrefillRuns = allIdle(settings.mode() == PoolMode.AGG ? snapshot.decode() : snapshot.prefill())
                     ? idlePrefillRuns + 1 : 0;
-            idleDecodeRuns = allIdle(engines.decode()) ? idleDecodeRuns + 1 : 0;
+            idleDecodeRuns = allIdle(snapshot.decode()) ? idleDecodeRuns + 1 : 0;
             if (settings.mode().scalesPrefill()) {
-                LoadCalculator.Result r = idle(guardScaleDown(load.prefill(engines.prefill(), p, fpmModel, cT), true),
+                LoadCalculator.Result r = idle(guardScaleDown(load.prefill(snapshot.prefill(), p, fpmModel, cT), true),
                         idlePrefillRuns, p);
                 pReason = r.reason();
                 estTtft = r.maxEstimateMs();
                 p = r.reason().isHold() ? p : r.desired();
             }
             if (settings.mode() == PoolMode.AGG) {
-                estTtft = load.prefill(engines.decode(), d, fpmModel, cT).maxEstimateMs();
-                estItl = load.decode(engines.decode(), d, fpmModel, cI).maxEstimateMs();
-                LoadCalculator.Result r = load.agg(engines.decode(), d, fpmModel, cT, cI);
+                estTtft = load.prefill(snapshot.decode(), d, fpmModel, cT).maxEstimateMs();
+                estItl = load.decode(snapshot.decode(), d, fpmModel, cI).maxEstimateMs();
+                LoadCalculator.Result r = load.agg(snapshot.decode(), d, fpmModel, cT, cI);
                 r = idle(guardScaleDown(guardScaleDown(r, true), false), idleDecodeRuns, d);
                 dReason = r.reason();
                 d = r.reason().isHold() ? d : r.desired();
             } else if (settings.mode().scalesDecode()) {
-                LoadCalculator.Result r = idle(guardScaleDown(load.decode(engines.decode(), d, fpmModel, cI), false),
+                LoadCalculator.Result r = idle(guardScaleDown(load.decode(snapshot.decode(), d, fpmModel, cI), false),
                         idleDecodeRuns, d);
                 dReason = r.reason();
                 estItl = r.maxEstimateMs();
@@ -376,21 +377,21 @@ public final class PoolPlanner {
             target = new Replicas(settings.mode().scalesPrefill() ? p : current.prefill(),
                     settings.mode().scalesDecode() ? d : current.decode());
         }
-        TrafficSample recent = this.recent;
-        if (settings.observedSloScaling() && recent != null && fresh(recent, now)) {
-            boolean prefillMissed = observedSlo.prefillMissed(recent, idleTtftMs(recent));
-            boolean decodeMissed = observedSlo.decodeMissed(recent)
+        TrafficSample window = recent;
+        if (settings.observedSloScaling() && window != null && fresh(window, now)) {
+            boolean prefillMissed = observedSlo.prefillMissed(window, idleTtftMs(window));
+            boolean decodeMissed = observedSlo.decodeMissed(window)
                     || (settings.mode() == PoolMode.AGG && prefillMissed);
             // the model's sizing only matters for a component that missed
-            Replicas model = prefillMissed || decodeMissed ? neededByModel(recent, current) : Replicas.ZERO;
+            Replicas model = prefillMissed || decodeMissed ? neededByModel(window, current) : Replicas.ZERO;
             if (settings.mode().scalesPrefill()) {
-                Step st = sloStep(recent, pReason, target.prefill(), current.prefill(), prefillMissed,
+                Step st = sloStep(window, pReason, target.prefill(), current.prefill(), prefillMissed,
                         serving(engines == null ? null : engines.prefill(), current.prefill()), model.prefill());
                 pReason = st.reason();
                 target = new Replicas(st.replicas(), target.decode());
             }
             if (settings.mode().scalesDecode()) {
-                Step st = sloStep(recent, dReason, target.decode(), current.decode(), decodeMissed,
+                Step st = sloStep(window, dReason, target.decode(), current.decode(), decodeMissed,
                         serving(engines == null ? null : engines.decode(), current.decode()), model.decode());
                 dReason = st.reason();
                 target = new Replicas(target.prefill(), st.replicas());
@@ -409,11 +410,12 @@ public final class PoolPlanner {
      * its own data (a worker count that has not caught up with a scale-up, a cold model): the window is its own
      * evidence, and a queue that waits for the next engine to register grows.
      */
-    private Step sloStep(TrafficSample recent, LoadReason reason, int desired, int current, boolean missed, int serving, int model) {
+    private Step sloStep(TrafficSample window, LoadReason reason, int desired, int current, boolean missed, int serving,
+            int model) {
         if (!missed) {
             return new Step(reason, desired);
         }
-        int needed = Math.max(ObservedSlo.neededForArrivals(recent, serving), model);
+        int needed = Math.max(ObservedSlo.neededForArrivals(window, serving), model);
         if (serving >= current) {
             // every replica already serves and requests still wait: the backlog only drains with more capacity than
             // the arrivals need (while replicas are still starting, their arrival is that capacity)
@@ -493,10 +495,10 @@ public final class PoolPlanner {
      * Records this run's mean estimates and checks them against what requests saw in the current traffic window
      * (the pending sample, which covers the time since the last throughput run).
      */
-    private void checkAgainstObserved(EngineSnapshot engines) {
-        List<EngineLoad> p = settings.mode() == PoolMode.AGG ? engines.decode() : engines.prefill();
+    private void checkAgainstObserved(EngineSnapshot snapshot) {
+        List<EngineLoad> p = settings.mode() == PoolMode.AGG ? snapshot.decode() : snapshot.prefill();
         correction.recordEstimates(LoadCalculator.meanTtftEstimate(p, fpmModel),
-                LoadCalculator.meanItlEstimate(engines.decode(), fpmModel));
+                LoadCalculator.meanItlEstimate(snapshot.decode(), fpmModel));
         if (pendingTraffic != null) {
             correction.observe(pendingTraffic.ttftMs(), pendingTraffic.itlMs());
         }

@@ -104,7 +104,8 @@ public final class ThroughputCalculator {
             }
         }
         double u = headroom.utilization();
-        if (mode == PoolMode.AGG && p != null && d != null) { // both sized above: AGG scales prefill and decode
+        // in AGG both were sized above (AGG scales both halves); the null checks only let the compiler see it
+        if (mode == PoolMode.AGG && p != null && d != null) {
             double aggRps = 1.0 / (1.0 / p.requestsPerSecond() + 1.0 / d.requestsPerSecond());
             return new Result(ThroughputReason.SCALE, sized(0, replicasFor(rps, aggRps * u)), p, d, rps);
         }
