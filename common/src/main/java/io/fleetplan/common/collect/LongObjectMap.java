@@ -2,6 +2,7 @@ package io.fleetplan.common.collect;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A map from {@code long} to non-null objects without boxing: the router's prefix index holds millions of block
@@ -17,7 +18,7 @@ public final class LongObjectMap<V> extends LongKeyTable<Object[]> {
 
     /** The value of {@code key}, or null. */
     @SuppressWarnings("unchecked")
-    public V get(long key) {
+    public @Nullable V get(long key) {
         int i = indexOf(key);
         return i < 0 ? null : (V) values[i];
     }
@@ -27,7 +28,7 @@ public final class LongObjectMap<V> extends LongKeyTable<Object[]> {
      * @return the previous value, or null
      */
     @SuppressWarnings("unchecked")
-    public V put(long key, V value) {
+    public @Nullable V put(long key, V value) {
         if (value == null) {
             throw new IllegalArgumentException("value must not be null (null marks an empty slot)");
         }
@@ -42,7 +43,7 @@ public final class LongObjectMap<V> extends LongKeyTable<Object[]> {
 
     /** @return the removed value, or null */
     @SuppressWarnings("unchecked")
-    public V remove(long key) {
+    public @Nullable V remove(long key) {
         int i = indexOf(key);
         if (i < 0) {
             return null;

@@ -1,6 +1,7 @@
 package io.fleetplan.common.pool;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which half of a disaggregated deployment a component serves (Dynamo's sub_component_type). The one mapping
@@ -33,7 +34,7 @@ public enum SubType {
      * The value whose {@code fleetplan.v1.SubComponentType} number is {@code n}; null for UNSPECIFIED (0) or a
      * number this build does not know.
      */
-    public static SubType ofWireNumber(int n) {
+    public static @Nullable SubType ofWireNumber(int n) {
         for (SubType t : values()) {
             if (t.wireNumber == n) {
                 return t;

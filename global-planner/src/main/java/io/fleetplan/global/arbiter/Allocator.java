@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hands free GPUs to unmet demands. Weighted max-min: one replica at a time to the target whose satisfaction
@@ -121,7 +122,7 @@ final class Allocator {
     }
 
     /** The target of {@code tier} with the most GPUs granted above what it keeps; null when none can give. */
-    private static Entry largestAbove(List<Entry> tier, boolean keepMinimums) {
+    private static @Nullable Entry largestAbove(List<Entry> tier, boolean keepMinimums) {
         Entry best = null;
         int bestGpus = 0;
         for (Entry e : tier) {
@@ -162,7 +163,8 @@ final class Allocator {
      * Water-filling of the free budget; {@code caps} (fair targets) limit each target when present. With
      * {@code noUndoAbove}, a target at or above its fair share may not take back replicas it is releasing.
      */
-    private void fill(List<Entry> demands, Map<TargetKey, Integer> caps, Map<TargetKey, Integer> noUndoAbove, Room room,
+    private void fill(List<Entry> demands, @Nullable Map<TargetKey, Integer> caps,
+            @Nullable Map<TargetKey, Integer> noUndoAbove, Room room,
             Result result) {
         PriorityQueue<Entry> queue = new PriorityQueue<>(Math.max(1, demands.size()), FAIR_ORDER);
         for (Entry e : demands) {
@@ -236,8 +238,9 @@ final class Allocator {
 
     private void preempt(Ledger ledger, List<Entry> demands, Map<TargetKey, Integer> fair, Result result) {
         List<Entry> needy = new ArrayList<>();
+        // fair holds every ledger target (fairTargets), so the defaults below are never used
         for (Entry e : demands) {
-            if (e.granted < fair.get(e.key)) {
+            if (e.granted < fair.getOrDefault(e.key, e.granted)) {
                 needy.add(e);
             }
         }
@@ -249,7 +252,7 @@ final class Allocator {
         int aboveFloor = settings.minTotalGpus() < 0 ? Integer.MAX_VALUE
                 : Math.max(0, ledger.grantedGpus() - settings.minTotalGpus());
         for (Entry n : needy) {
-            int need = (fair.get(n.key) - n.granted) * n.gpusPerReplica;
+            int need = (fair.getOrDefault(n.key, n.granted) - n.granted) * n.gpusPerReplica;
             int fromAvailable = Math.min(need, available);
             available -= fromAvailable;
             need -= fromAvailable;
@@ -295,7 +298,8 @@ final class Allocator {
          * releasing) a step that costs nothing (taking back a scale-down) would re-grant what the reconcile took.
          */
         private int granted;
-        private final Map<String, Integer> byNamespace;
+        /** Null when no namespace has a quota. */
+        private final @Nullable Map<String, Integer> byNamespace;
 
         Room(Ledger ledger) {
             committed = ledger.committed();
@@ -303,7 +307,8 @@ final class Allocator {
             byNamespace = settings.namespaceQuotas().isEmpty() ? null : ledger.committedByNamespace();
         }
 
-        Reason refuse(Entry e, int cost) {
+        /** @return why {@code e} may not take a step costing {@code cost} GPUs, or null when it may */
+        @Nullable Reason refuse(Entry e, int cost) {
             if (settings.ceilingOn() && granted + e.gpusPerReplica > settings.maxTotalGpus()) {
                 return Reason.BUDGET_CEILING;
             }

@@ -1,5 +1,6 @@
 package io.fleetplan.global.arbiter;
 
+import io.fleetplan.common.pool.SubType;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The GPU budget arbiter: a pure, single-writer state machine. Callers feed it proposals and executor reports;
@@ -120,7 +122,7 @@ public final class Arbiter {
         Ledger work = p.dryRun() ? ledger.copy() : ledger;
         Outcome out = decide(p, keys, work, now);
         if (p.dryRun()) {
-            return Outcome.of(out.decision().asDryRun(now));
+            return out;
         }
         if (p.sequence() > 0) {
             long seq = last == null ? p.sequence() : Math.max(last.sequence(), p.sequence());
@@ -159,7 +161,7 @@ public final class Arbiter {
     }
 
     /** Targets of a proposal, or why they are unknown. */
-    public record Resolution(List<TargetKey> targets, String error) {
+    public record Resolution(List<TargetKey> targets, @Nullable String error) {
         public Resolution {
             targets = List.copyOf(targets);
         }
@@ -270,7 +272,7 @@ public final class Arbiter {
         int grantedGpus = work.grantedGpus();
         for (int i = 0; i < keys.size(); i++) {
             Ask a = p.asks().get(i);
-            Entry e = work.get(keys.get(i));
+            Entry e = work.require(keys.get(i));
             e.poolId = p.poolId();
             e.priority = priorities.priorityOf(e.key).orElse(p.priority() > 0 ? p.priority() : settings.defaultPriority());
             e.min = a.minReplicas();
@@ -294,20 +296,18 @@ public final class Arbiter {
         }
         Allocator.Result r = allocator.rebalance(work, now);
         List<Grant> grants = new ArrayList<>();
-        boolean allMet = true;
         boolean anyMoved = false;
         boolean anyUp = false;
-        Reason limit = null;
+        Reason limit = null; // stays null while every target gets what it asked
         boolean preempted = false;
         for (TargetKey k : keys) {
-            Entry e = work.get(k);
+            Entry e = work.require(k);
             int was = e.before;
             grants.add(new Grant(k, e.subType, e.desired, e.granted, was, e.gpusPerReplica));
             anyMoved |= e.granted != was;
             anyUp |= e.desired > was;
             preempted |= r.preempted.contains(k) && e.granted < was;
             if (e.granted != e.desired) {
-                allMet = false;
                 if (limit == null) {
                     limit = limitReason(e, keys, r, floorLimited);
                 }
@@ -322,7 +322,7 @@ public final class Arbiter {
             status = Status.PREEMPTED;
             reason = Reason.PREEMPTION;
             message = describe(grants) + "; preempted by a higher-priority pool";
-        } else if (allMet) {
+        } else if (limit == null) {
             status = Status.GRANTED;
             reason = !anyMoved ? Reason.NO_CHANGE : !anyUp ? Reason.SCALE_DOWN
                     : settings.ceilingOn() || !settings.namespaceQuotas().isEmpty() ? Reason.WITHIN_BUDGET
@@ -335,7 +335,7 @@ public final class Arbiter {
         }
         Decision d = decision(p, status, reason, reason, message, grants, work, now);
         if (p.dryRun()) {
-            return Outcome.of(d);
+            return Outcome.of(d.asDryRun(now));
         }
         Outcome pushed = changes(work, r, keys, d.decisionId(), now);
         return new Outcome(d, pushed.commands(), pushed.pushes(), false);
@@ -384,7 +384,7 @@ public final class Arbiter {
     private Outcome rebalanceAndPush(Instant now) {
         markBefore(ledger);
         Allocator.Result r = allocator.rebalance(ledger, now);
-        return changes(ledger, r, List.of(), null, now);
+        return changes(ledger, r, List.of(), "", now);
     }
 
     private static void markBefore(Ledger l) {
@@ -411,7 +411,8 @@ public final class Arbiter {
                 continue;
             }
             boolean own = ownTargets.contains(e.key);
-            commands.add(new ScaleCommand(own ? ownDecisionId : null, e.key, e.subType, was, e.granted,
+            // a command for another pool gets the id of the push that announces it, below
+            commands.add(new ScaleCommand(own ? ownDecisionId : "", e.key, e.subType, was, e.granted,
                     e.gpusPerReplica));
             e.commandSent(was, e.granted);
             if (!own) {
@@ -428,8 +429,9 @@ public final class Arbiter {
         }
         BudgetSnapshot budget = work.snapshot(settings);
         byPool.forEach((pool, grants) -> {
-            boolean reconciled = poolReconciled.get(pool);
-            boolean preempted = poolPreempted.get(pool);
+            // the four maps have the same keys
+            boolean reconciled = poolReconciled.getOrDefault(pool, false);
+            boolean preempted = poolPreempted.getOrDefault(pool, false);
             boolean met = grants.stream().allMatch(g -> g.grantedReplicas() >= g.desiredReplicas());
             // a pool scaled down without asking hears why: the budget (reconcile) or a higher priority (preemption)
             Status s = reconciled || preempted ? Status.PREEMPTED : met ? Status.GRANTED : Status.PARTIAL;
@@ -438,15 +440,15 @@ public final class Arbiter {
             String message = reconciled ? "the cluster runs more than max_total_gpus " + settings.maxTotalGpus()
                     + "; scaled back to the budget, lowest priority first: "
                     : preempted ? "preempted by a higher-priority pool: " : "budget freed up: ";
-            pushes.add(new Decision(newId(), "", pool, poolSequence.get(pool), s, why, why,
+            pushes.add(new Decision(newId(), "", pool, poolSequence.getOrDefault(pool, 0L), s, why, why,
                     message + describe(grants), grants, budget, now));
         });
         // commands issued for other pools carry the id of the push that announced them
         List<ScaleCommand> labelled = new ArrayList<>(commands.size());
         for (ScaleCommand c : commands) {
             String id = c.decisionId();
-            if (id == null) {
-                Entry e = work.get(c.target());
+            if (id.isEmpty()) {
+                Entry e = work.require(c.target());
                 id = pushes.stream().filter(d -> d.poolId().equals(e.poolId)).map(Decision::decisionId).findFirst()
                         .orElse("");
             }
@@ -457,38 +459,47 @@ public final class Arbiter {
     }
 
     private Outcome remember(String idKey, Outcome out) {
-        if (!idKey.isEmpty()) {
-            decided.put(idKey, out.decision());
+        Decision d = out.decision();
+        if (!idKey.isEmpty() && d != null) {
+            decided.put(idKey, d);
         }
         return out;
     }
 
     /** Fills {@code keys} with the ledger targets of the asks; returns a message when one cannot be resolved. */
-    private String resolve(Proposal p, List<TargetKey> keys) {
+    private @Nullable String resolve(Proposal p, List<TargetKey> keys) {
         List<Entry> dgd = ledger.ofDgd(p.k8sNamespace(), p.graphDeploymentName());
         for (Ask a : p.asks()) {
-            TargetKey found = null;
+            SubType type = a.subType();
+            boolean named = !a.componentName().isEmpty();
+            if (!named && type == null) {
+                // the wire validation refuses this; an in-process caller gets the same answer instead of an NPE
+                return "target_replicas: sub_component_type is required when component_name is empty"
+                        + " (prefill, decode or aggregated)";
+            }
+            Entry found = null;
             int matches = 0;
             for (Entry e : dgd) {
-                boolean hit = a.componentName().isEmpty() ? e.subType == a.subType()
-                        : e.key.componentName().equalsIgnoreCase(a.componentName());
+                boolean hit = named ? e.key.componentName().equalsIgnoreCase(a.componentName()) : e.subType == type;
                 if (hit) {
-                    found = e.key;
+                    found = e;
                     matches++;
                 }
             }
-            String what = a.componentName().isEmpty() ? "sub_component_type " + a.subType().wireName()
+            String what = !named && type != null ? "sub_component_type " + type.wireName()
                     : "component_name '" + Echo.of(a.componentName()) + "'";
             String pool = Echo.of(p.k8sNamespace() + "/" + p.graphDeploymentName());
-            if (matches == 1 && !a.componentName().isEmpty() && a.subType() != null
-                    && ledger.get(found).subType != a.subType()) {
-                // a typed and named ask must agree: a prefill ask naming the decode service would scale decode
-                return "target_replicas: " + what + " is a " + ledger.get(found).subType.wireName()
-                        + " component of " + pool + ", but sub_component_type says " + a.subType().wireName()
-                        + " (set the matching type, or leave sub_component_type unspecified)";
-            }
-            if (matches == 1 && !keys.contains(found)) {
-                keys.add(found);
+            if (matches == 1 && found != null) {
+                if (named && type != null && found.subType != type) {
+                    // a typed and named ask must agree: a prefill ask naming the decode service would scale decode
+                    return "target_replicas: " + what + " is a " + found.subType.wireName() + " component of " + pool
+                            + ", but sub_component_type says " + type.wireName()
+                            + " (set the matching type, or leave sub_component_type unspecified)";
+                }
+                if (keys.contains(found.key)) {
+                    return "target_replicas: component " + found.key.componentName() + " is listed twice";
+                }
+                keys.add(found.key);
                 continue;
             }
             String known = String.join(", ", dgd.stream()
@@ -497,11 +508,8 @@ public final class Arbiter {
                 return "target_replicas: " + what + " is not a known component of " + pool
                         + (known.isEmpty() ? " (no components known for that DGD)" : "; known: " + known);
             }
-            if (matches > 1) {
-                return "target_replicas: " + what + " matches several components of " + pool
-                        + "; set component_name (known: " + known + ")";
-            }
-            return "target_replicas: component " + found.componentName() + " is listed twice";
+            return "target_replicas: " + what + " matches several components of " + pool
+                    + "; set component_name (known: " + known + ")";
         }
         return null;
     }

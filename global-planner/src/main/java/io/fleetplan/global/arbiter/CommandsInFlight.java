@@ -2,6 +2,7 @@ package io.fleetplan.global.arbiter;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scale commands of one target that were sent and have not completed or failed, in the order sent (executors
@@ -58,7 +59,7 @@ final class CommandsInFlight {
         }
     }
 
-    private Sent nextScaleDown(int from) {
+    private @Nullable Sent nextScaleDown(int from) {
         for (int j = from; j < sent.size(); j++) {
             if (sent.get(j).to < sent.get(j).from) {
                 return sent.get(j);

@@ -2,6 +2,7 @@ package io.fleetplan.global.arbiter;
 
 import io.fleetplan.common.pool.SubType;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** One ledger row (mutable; owned by the arbiter's single writer). */
 final class Entry {
@@ -44,7 +45,7 @@ final class Entry {
     /** Scratch: granted at the start of the current arbiter step (to find what changed without a map). */
     int before;
     /** Scratch of the allocator: why this demand could not grow in the last rebalance (null = not blocked). */
-    Reason blockedBy;
+    @Nullable Reason blockedBy;
     /** Scratch of the allocator: satisfaction / priority at the current grant. */
     double fairKey;
 

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** The targets and what each holds; ordered by key so every iteration (and so every decision) is deterministic. */
 final class Ledger {
@@ -41,8 +42,17 @@ final class Ledger {
     }
 
     /** The entry of {@code key}, or null. */
-    Entry get(TargetKey key) {
+    @Nullable Entry get(TargetKey key) {
         return byKey.get(key);
+    }
+
+    /** The entry of a key taken from this ledger (a resolved proposal target, a command's target). */
+    Entry require(TargetKey key) {
+        Entry e = byKey.get(key);
+        if (e == null) {
+            throw new IllegalStateException("no ledger entry for " + key);
+        }
+        return e;
     }
 
     /** The entries of one DGD in key order (empty when none). */

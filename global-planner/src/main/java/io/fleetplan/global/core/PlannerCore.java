@@ -26,6 +26,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the {@link Arbiter} on one thread (its single writer): requests, executor reports and informer changes
@@ -36,8 +37,8 @@ public final class PlannerCore implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PlannerCore.class.getName());
 
-    /** The answer to a proposal: decided, or refused before deciding. */
-    public record Answer(Kind kind, Decision decision, String message) {
+    /** The answer to a proposal: decided, or refused before deciding (then without a {@code decision}). */
+    public record Answer(Kind kind, @Nullable Decision decision, String message) {
         /** What happened. */
         public enum Kind { DECIDED, INVALID, DENIED }
     }
@@ -86,8 +87,8 @@ public final class PlannerCore implements AutoCloseable {
         final Decision decision;
         final CompletableFuture<Answer> answer;
         int remaining;
-        String failure;
-        Scheduler.Cancellable timeout;
+        @Nullable String failure;
+        Scheduler.@Nullable Cancellable timeout;
 
         Waiter(Decision decision, CompletableFuture<Answer> answer, int remaining) {
             this.decision = decision;
@@ -171,7 +172,7 @@ public final class PlannerCore implements AutoCloseable {
                 return;
             }
             Outcome out = arbiter.propose(p, caller.tenant());
-            Decision d = out.decision();
+            Decision d = out.answer();
             if (d.status() == Status.INVALID) {
                 reply(answer, new Answer(Answer.Kind.INVALID, null, d.message()));
                 return;
@@ -232,7 +233,7 @@ public final class PlannerCore implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private void handle(Outcome out, String kind, String caller) {
+    private void handle(Outcome out, String kind, @Nullable String caller) {
         for (Decision push : out.pushes()) {
             audit.decision(kind, push, caller == null ? "global-planner" : caller, "");
             metrics.decided(kind, push);
@@ -259,7 +260,7 @@ public final class PlannerCore implements AutoCloseable {
         }
     }
 
-    private void finished(ScaleCommand c, String failure) {
+    private void finished(ScaleCommand c, @Nullable String failure) {
         Waiter w = waiters.get(c.decisionId());
         if (w == null) {
             return;
@@ -269,9 +270,12 @@ public final class PlannerCore implements AutoCloseable {
         }
         if (--w.remaining == 0) {
             waiters.remove(c.decisionId());
-            w.timeout.cancel();
-            reply(w.answer, new Answer(Answer.Kind.DECIDED, w.failure == null ? w.decision
-                    : withStatus(w.decision, Status.ERROR, Reason.EXECUTOR_FAILED, w.failure), ""));
+            if (w.timeout != null) { // set in the same arbiter step that registered the waiter
+                w.timeout.cancel();
+            }
+            String failed = w.failure;
+            reply(w.answer, new Answer(Answer.Kind.DECIDED, failed == null ? w.decision
+                    : withStatus(w.decision, Status.ERROR, Reason.EXECUTOR_FAILED, failed), ""));
         }
     }
 

@@ -345,6 +345,20 @@ class ArbiterTest {
     }
 
     @Test
+    void anAskWithNeitherTypeNorNameIsInvalidNotAnException() {
+        // the in-process callers (sim, the virtual GlobalPlanner) skip the wire validation that refuses this ask
+        Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 1);
+        Proposal p = new Proposal("x", "", 1, "a", "ns", "a", 0, false,
+                List.of(new Ask(null, "", 2, 0, PressureCurve.NONE)));
+        assertThat(a.resolveTargets(p).error()).contains("sub_component_type is required when component_name is empty");
+        Outcome o = a.propose(p);
+        assertThat(o.decision().status()).isEqualTo(Status.INVALID);
+        assertThat(o.decision().reason()).isEqualTo(Reason.UNKNOWN_TARGET);
+        assertThat(o.commands()).isEmpty();
+        assertThat(granted(a, "a")).isEqualTo(1);
+    }
+
+    @Test
     void aHugeComponentNameIsCutShortInTheMessage() {
         Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 1);
         String huge = "c".repeat(3_500_000);

@@ -1,9 +1,12 @@
 package io.fleetplan.pool.core;
 
+import org.jspecify.annotations.Nullable;
+
 /** Sees every decision and what the connector did with it (metrics, dashboard, report, log). */
 @FunctionalInterface
 public interface DecisionListener {
-    void onDecision(PlannerDecision decision, ScalingConnector.ApplyResult result, TrafficSample traffic);
+    /** @param traffic the throughput window this tick read, null on ticks that read none */
+    void onDecision(PlannerDecision decision, ScalingConnector.ApplyResult result, @Nullable TrafficSample traffic);
 
     /** The per-engine load the loop just read (for per-engine gauges); most listeners ignore it. */
     default void onEngines(EngineSnapshot snapshot) {

@@ -5,7 +5,8 @@ import io.fleetplan.common.pool.SubType;
 import io.fleetplan.pool.scaling.Replicas;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a pool behind a GlobalPlanner may count on: the replicas granted so far, updated from the answers to its
@@ -21,17 +22,18 @@ public final class GrantedReplicas {
      * @param subType the component's sub-component type (null when the wire named none: counted as decode)
      * @param desiredReplicas what the pool asked (0 = not known)
      */
-    public record Grant(SubType subType, int desiredReplicas, int grantedReplicas) {
+    public record Grant(@Nullable SubType subType, int desiredReplicas, int grantedReplicas) {
     }
 
     /** One component of a proposal: what the pool wants of {@code subType}, with its minimum and pressure hint. */
     public record ComponentAsk(SubType subType, int desiredReplicas, Pressure pressure) {
     }
 
-    private final AtomicReference<Replicas> granted;
+    /** Read from any thread; written only under this object's lock ({@link #absorb}). */
+    private volatile Replicas granted;
 
     public GrantedReplicas(Replicas initial) {
-        this.granted = new AtomicReference<>(initial);
+        this.granted = Objects.requireNonNull(initial, "initial");
     }
 
     /**
@@ -40,11 +42,11 @@ public final class GrantedReplicas {
      * whose workers take a minute to start).
      */
     public ReplicaState state() {
-        return new ReplicaState(granted.get(), false);
+        return new ReplicaState(granted, false);
     }
 
     public Replicas current() {
-        return granted.get();
+        return granted;
     }
 
     /**
@@ -55,20 +57,19 @@ public final class GrantedReplicas {
      * @param status the decision's status name (the wire enum and the arbiter's share them: GRANTED, PARTIAL, ...)
      * @return the granted replicas afterwards
      */
-    public Replicas absorb(String status, List<Grant> grants) {
+    public synchronized Replicas absorb(String status, List<Grant> grants) {
         if (status.equals("STALE") || status.equals("ERROR") && grants.isEmpty()) {
-            return granted.get();
+            return granted;
         }
-        return granted.updateAndGet(r -> {
-            Replicas out = r;
-            for (Grant g : grants) {
-                int value = g.desiredReplicas() > 0 ? Math.min(g.grantedReplicas(), g.desiredReplicas())
-                        : g.grantedReplicas();
-                out = g.subType() != null && g.subType().prefillSlot() ? out.withPrefill(value)
-                        : out.withDecode(value);
-            }
-            return out;
-        });
+        Replicas out = granted;
+        for (Grant g : grants) {
+            int value = g.desiredReplicas() > 0 ? Math.min(g.grantedReplicas(), g.desiredReplicas())
+                    : g.grantedReplicas();
+            SubType type = g.subType();
+            out = type != null && type.prefillSlot() ? out.withPrefill(value) : out.withDecode(value);
+        }
+        granted = out;
+        return out;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.fleetplan.pool.core;
 import io.fleetplan.pool.perf.Fpm;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a live planner reads its inputs (Prometheus, the router's stream, a /metrics scrape). Calls may block
@@ -11,18 +12,18 @@ import java.util.List;
 public interface MetricsSource extends AutoCloseable {
 
     /** Traffic over the last {@code windowSeconds}; null when unavailable. */
-    TrafficSample traffic(Instant now, double windowSeconds);
+    @Nullable TrafficSample traffic(Instant now, double windowSeconds);
 
     /**
      * fleetplan: traffic over the last {@code windowSeconds}, without consuming anything (the throughput loop's
      * {@link #traffic} windows are unaffected): what the load loop checks the SLO against. Null when unavailable.
      */
-    default TrafficSample recent(Instant now, double windowSeconds) {
+    default @Nullable TrafficSample recent(Instant now, double windowSeconds) {
         return null;
     }
 
     /** Latest per-engine load; null when unavailable. */
-    EngineSnapshot engines(Instant now);
+    @Nullable EngineSnapshot engines(Instant now);
 
     /** FPMs received since the last call (may be empty). */
     default List<Fpm> drainFpms() {

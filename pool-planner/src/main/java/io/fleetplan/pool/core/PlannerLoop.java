@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The planning pipeline: every scale interval (gcd of the enabled loop intervals) it reads the sources, feeds
@@ -26,9 +27,9 @@ public final class PlannerLoop implements AutoCloseable {
     private final ScalingConnector connector;
     private final Scheduler scheduler;
     private final List<DecisionListener> listeners = new CopyOnWriteArrayList<>();
-    private Scheduler.Cancellable task;
+    private Scheduler.@Nullable Cancellable task;
     private long overruns;
-    private Instant lastAdvisoryLog;
+    private @Nullable Instant lastAdvisoryLog;
     private String lastLoggedReasons = "";
 
     public PlannerLoop(PoolPlanner planner, MetricsSource source, ScalingConnector connector, Scheduler scheduler) {

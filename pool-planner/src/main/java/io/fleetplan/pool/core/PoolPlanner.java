@@ -23,8 +23,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The planning core of one pool: fed observations, asked to {@link #tick} at the pipeline cadence, returns
@@ -43,7 +45,7 @@ public final class PoolPlanner {
 
     private final PlanningSettings settings;
     private final FpmPerfModel fpmModel;
-    private final ProfilePerfModel profileModel;
+    private final @Nullable ProfilePerfModel profileModel;
     private final TrafficForecast forecast;
     private final ThroughputCalculator throughput;
     /** The throughput loop's sizing: {@link #throughput} with the configured headroom (utilisation or queueing). */
@@ -53,20 +55,20 @@ public final class PoolPlanner {
     private final LatencyCorrection correction;
     private final ObservedSlo observedSlo;
 
-    private TrafficSample pendingTraffic;
+    private @Nullable TrafficSample pendingTraffic;
     /** The latest traffic window fed (kept after the throughput run consumed it), for the idle rule. */
-    private TrafficSample lastTraffic;
+    private @Nullable TrafficSample lastTraffic;
     /** The latest recent window (observed_slo_scaling): what requests saw over the last load intervals. */
-    private TrafficSample recent;
-    private EngineSnapshot engines;
+    private @Nullable TrafficSample recent;
+    private @Nullable EngineSnapshot engines;
     /**
      * The router's KV hit rate from the latest window that had one (Dynamo keeps the latest valid observation
      * rather than forecasting it); NaN until one arrives, which means no prefill discount.
      */
     private double kvHitRate = Double.NaN;
-    private Instant lastThroughputRun;
-    private Instant lastLoadRun;
-    private Replicas floor;
+    private @Nullable Instant lastThroughputRun;
+    private @Nullable Instant lastLoadRun;
+    private @Nullable Replicas floor;
     private long sequence;
     private int loadObservations;
     /** Consecutive load runs at this size in which every prefill (resp. decode/agg) engine was idle. */
@@ -80,7 +82,7 @@ public final class PoolPlanner {
     }
 
     /** @param profile pre-deployment profile (interpolation model and FPM bootstrap), or null */
-    public PoolPlanner(PlanningSettings settings, ProfileData profile) {
+    public PoolPlanner(PlanningSettings settings, @Nullable ProfileData profile) {
         this.settings = settings;
         this.fpmModel = new FpmPerfModel(settings.maxFpmSamples(), settings.fpmBucketSize(), settings.minObservations(),
                 settings.mode() == PoolMode.AGG);
@@ -240,8 +242,9 @@ public final class PoolPlanner {
      *
      * @param target replicas to go to when the load loop is off (it sets the floor otherwise); null = none
      */
-    private record ThroughputStep(ThroughputReason reason, Replicas target, PlannerDecision.Prediction prediction,
-                                  double observedTtftMs, double observedItlMs, double prefillRps, double decodeRps) {
+    private record ThroughputStep(ThroughputReason reason, @Nullable Replicas target,
+                                  PlannerDecision.Prediction prediction, double observedTtftMs, double observedItlMs,
+                                  double prefillRps, double decodeRps) {
 
         static ThroughputStep notRun(PlanningSettings s) {
             return of(s.throughputScaling() ? ThroughputReason.UNSET : ThroughputReason.DISABLED);
@@ -329,30 +332,32 @@ public final class PoolPlanner {
             pReason = pReason == LoadReason.DISABLED ? pReason : guard;
             dReason = dReason == LoadReason.DISABLED ? dReason : guard;
         } else {
+            // loadGuard passes only with a snapshot
+            EngineSnapshot snapshot = Objects.requireNonNull(engines, "engine snapshot");
             int p = current.prefill();
             int d = current.decode();
-            checkAgainstObserved();
+            checkAgainstObserved(snapshot);
             double cT = correction.ttftFactor();
             double cI = correction.itlFactor();
-            idlePrefillRuns = allIdle(settings.mode() == PoolMode.AGG ? engines.decode() : engines.prefill())
+            idlePrefillRuns = allIdle(settings.mode() == PoolMode.AGG ? snapshot.decode() : snapshot.prefill())
                     ? idlePrefillRuns + 1 : 0;
-            idleDecodeRuns = allIdle(engines.decode()) ? idleDecodeRuns + 1 : 0;
+            idleDecodeRuns = allIdle(snapshot.decode()) ? idleDecodeRuns + 1 : 0;
             if (settings.mode().scalesPrefill()) {
-                LoadCalculator.Result r = idle(guardScaleDown(load.prefill(engines.prefill(), p, fpmModel, cT), true),
+                LoadCalculator.Result r = idle(guardScaleDown(load.prefill(snapshot.prefill(), p, fpmModel, cT), true),
                         idlePrefillRuns, p);
                 pReason = r.reason();
                 estTtft = r.maxEstimateMs();
                 p = r.reason().isHold() ? p : r.desired();
             }
             if (settings.mode() == PoolMode.AGG) {
-                estTtft = load.prefill(engines.decode(), d, fpmModel, cT).maxEstimateMs();
-                estItl = load.decode(engines.decode(), d, fpmModel, cI).maxEstimateMs();
-                LoadCalculator.Result r = load.agg(engines.decode(), d, fpmModel, cT, cI);
+                estTtft = load.prefill(snapshot.decode(), d, fpmModel, cT).maxEstimateMs();
+                estItl = load.decode(snapshot.decode(), d, fpmModel, cI).maxEstimateMs();
+                LoadCalculator.Result r = load.agg(snapshot.decode(), d, fpmModel, cT, cI);
                 r = idle(guardScaleDown(guardScaleDown(r, true), false), idleDecodeRuns, d);
                 dReason = r.reason();
                 d = r.reason().isHold() ? d : r.desired();
             } else if (settings.mode().scalesDecode()) {
-                LoadCalculator.Result r = idle(guardScaleDown(load.decode(engines.decode(), d, fpmModel, cI), false),
+                LoadCalculator.Result r = idle(guardScaleDown(load.decode(snapshot.decode(), d, fpmModel, cI), false),
                         idleDecodeRuns, d);
                 dReason = r.reason();
                 estItl = r.maxEstimateMs();
@@ -372,20 +377,21 @@ public final class PoolPlanner {
             target = new Replicas(settings.mode().scalesPrefill() ? p : current.prefill(),
                     settings.mode().scalesDecode() ? d : current.decode());
         }
-        if (settings.observedSloScaling() && fresh(recent, now)) {
-            boolean prefillMissed = observedSlo.prefillMissed(recent, idleTtftMs(recent));
-            boolean decodeMissed = observedSlo.decodeMissed(recent)
+        TrafficSample window = recent;
+        if (settings.observedSloScaling() && window != null && fresh(window, now)) {
+            boolean prefillMissed = observedSlo.prefillMissed(window, idleTtftMs(window));
+            boolean decodeMissed = observedSlo.decodeMissed(window)
                     || (settings.mode() == PoolMode.AGG && prefillMissed);
             // the model's sizing only matters for a component that missed
-            Replicas model = prefillMissed || decodeMissed ? neededByModel(recent, current) : Replicas.ZERO;
+            Replicas model = prefillMissed || decodeMissed ? neededByModel(window, current) : Replicas.ZERO;
             if (settings.mode().scalesPrefill()) {
-                Step st = sloStep(pReason, target.prefill(), current.prefill(), prefillMissed,
+                Step st = sloStep(window, pReason, target.prefill(), current.prefill(), prefillMissed,
                         serving(engines == null ? null : engines.prefill(), current.prefill()), model.prefill());
                 pReason = st.reason();
                 target = new Replicas(st.replicas(), target.decode());
             }
             if (settings.mode().scalesDecode()) {
-                Step st = sloStep(dReason, target.decode(), current.decode(), decodeMissed,
+                Step st = sloStep(window, dReason, target.decode(), current.decode(), decodeMissed,
                         serving(engines == null ? null : engines.decode(), current.decode()), model.decode());
                 dReason = st.reason();
                 target = new Replicas(target.prefill(), st.replicas());
@@ -404,11 +410,12 @@ public final class PoolPlanner {
      * its own data (a worker count that has not caught up with a scale-up, a cold model): the window is its own
      * evidence, and a queue that waits for the next engine to register grows.
      */
-    private Step sloStep(LoadReason reason, int desired, int current, boolean missed, int serving, int model) {
+    private Step sloStep(TrafficSample window, LoadReason reason, int desired, int current, boolean missed, int serving,
+            int model) {
         if (!missed) {
             return new Step(reason, desired);
         }
-        int needed = Math.max(ObservedSlo.neededForArrivals(recent, serving), model);
+        int needed = Math.max(ObservedSlo.neededForArrivals(window, serving), model);
         if (serving >= current) {
             // every replica already serves and requests still wait: the backlog only drains with more capacity than
             // the arrivals need (while replicas are still starting, their arrival is that capacity)
@@ -453,11 +460,11 @@ public final class PoolPlanner {
     }
 
     private boolean fresh(TrafficSample r, Instant now) {
-        return r != null && r.windowSeconds() > 0 && Duration.between(r.at(), now).compareTo(settings.maxEngineAge()) <= 0;
+        return r.windowSeconds() > 0 && Duration.between(r.at(), now).compareTo(settings.maxEngineAge()) <= 0;
     }
 
     /** Engines serving a component now (the snapshot's count; the replica count when there is none). */
-    private static int serving(List<EngineLoad> loads, int current) {
+    private static int serving(@Nullable List<EngineLoad> loads, int current) {
         return loads == null || loads.isEmpty() ? current : workers(loads);
     }
 
@@ -488,10 +495,10 @@ public final class PoolPlanner {
      * Records this run's mean estimates and checks them against what requests saw in the current traffic window
      * (the pending sample, which covers the time since the last throughput run).
      */
-    private void checkAgainstObserved() {
-        List<EngineLoad> p = settings.mode() == PoolMode.AGG ? engines.decode() : engines.prefill();
+    private void checkAgainstObserved(EngineSnapshot snapshot) {
+        List<EngineLoad> p = settings.mode() == PoolMode.AGG ? snapshot.decode() : snapshot.prefill();
         correction.recordEstimates(LoadCalculator.meanTtftEstimate(p, fpmModel),
-                LoadCalculator.meanItlEstimate(engines.decode(), fpmModel));
+                LoadCalculator.meanItlEstimate(snapshot.decode(), fpmModel));
         if (pendingTraffic != null) {
             correction.observe(pendingTraffic.ttftMs(), pendingTraffic.itlMs());
         }
@@ -571,7 +578,8 @@ public final class PoolPlanner {
                 settings.mode().scalesDecode() ? r.decode() : current.decode());
     }
 
-    private LoadReason loadGuard(Instant now, ReplicaState state) {
+    /** @return why the load loop holds, or null when it may run on {@link #engines} */
+    private @Nullable LoadReason loadGuard(Instant now, ReplicaState state) {
         if (state.scalingInProgress()) {
             loadObservations = 0;
             idlePrefillRuns = 0;
@@ -636,7 +644,7 @@ public final class PoolPlanner {
         return r == LoadReason.DISABLED ? r : LoadReason.UNSET;
     }
 
-    private static boolean due(Instant last, Duration interval, Instant now) {
+    private static boolean due(@Nullable Instant last, Duration interval, Instant now) {
         return last == null || !now.isBefore(last.plus(interval).minus(SLACK));
     }
 
@@ -661,13 +669,13 @@ public final class PoolPlanner {
             }
 
             @Override
-            public EngineCapacity prefill(double i, double ttft, EngineLimits l) {
+            public @Nullable EngineCapacity prefill(double i, double ttft, EngineLimits l) {
                 return fpmModel.prefillReady() ? fpmModel.prefill(i, ttft, l)
                         : profileModel == null ? null : profileModel.prefill(i, ttft, l);
             }
 
             @Override
-            public EngineCapacity decode(double i, double o, double itl, EngineLimits l) {
+            public @Nullable EngineCapacity decode(double i, double o, double itl, EngineLimits l) {
                 return fpmModel.decodeReady() ? fpmModel.decode(i, o, itl, l)
                         : profileModel == null ? null : profileModel.decode(i, o, itl, l);
             }
@@ -679,7 +687,7 @@ public final class PoolPlanner {
         };
     }
 
-    private static double rps(EngineCapacity c) {
+    private static double rps(@Nullable EngineCapacity c) {
         return c == null ? Double.NaN : c.requestsPerSecond();
     }
 }

@@ -1,5 +1,7 @@
 package io.fleetplan.pool.perf;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Per-engine capacity for the throughput loop: either profiled data ({@link ProfilePerfModel}, Dynamo's
  * first generation) or regressions on live FPMs ({@link FpmPerfModel}, the second).
@@ -10,10 +12,10 @@ public interface CapacityModel {
     boolean ready();
 
     /** Prefill requests per second one engine sustains at mean prompt length {@code isl}; null when unknown. */
-    EngineCapacity prefill(double isl, double ttftTargetMs, EngineLimits limits);
+    @Nullable EngineCapacity prefill(double isl, double ttftTargetMs, EngineLimits limits);
 
     /** Decode requests per second one engine sustains at the ITL target; null when unknown. */
-    EngineCapacity decode(double isl, double osl, double itlTargetMs, EngineLimits limits);
+    @Nullable EngineCapacity decode(double isl, double osl, double itlTargetMs, EngineLimits limits);
 
     /** Short name for diagnostics. */
     String kind();

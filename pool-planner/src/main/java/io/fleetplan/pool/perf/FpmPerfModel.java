@@ -2,6 +2,7 @@ package io.fleetplan.pool.perf;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Dynamo's second-generation engine model: wall time of an iteration as a linear function of its work,
@@ -31,8 +32,9 @@ public final class FpmPerfModel implements CapacityModel {
     private final MovingAverage avgDecodeLen;
     private final MovingAverage avgNumDecode;
     private long maxObservedKv;
-    private LinearFit prefillFit;
-    private LinearFit decodeFit;
+    // null until the first accepted fit
+    private @Nullable LinearFit prefillFit;
+    private @Nullable LinearFit decodeFit;
     private boolean dirty;
 
     public FpmPerfModel(int maxSamples, int bucketSize, int minObservations) {
@@ -101,7 +103,7 @@ public final class FpmPerfModel implements CapacityModel {
         decodeFit = or(LinearFit.fit(decodeSamples.samples(), minObservations, new boolean[] {true, true}), decodeFit);
     }
 
-    private static LinearFit or(LinearFit fresh, LinearFit previous) {
+    private static @Nullable LinearFit or(@Nullable LinearFit fresh, @Nullable LinearFit previous) {
         return fresh != null ? fresh : previous;
     }
 
@@ -123,18 +125,19 @@ public final class FpmPerfModel implements CapacityModel {
     /** Seconds one prefill pass of {@code tokens} takes, chunked by max_num_batched_tokens when known. */
     public double prefillWallSeconds(double tokens, long maxBatchedTokens) {
         refit();
-        if (prefillFit == null) {
+        LinearFit fit = prefillFit;
+        if (fit == null) {
             return Double.NaN;
         }
         if (maxBatchedTokens > 0 && tokens > maxBatchedTokens) {
             int n = (int) Math.ceil(tokens / maxBatchedTokens);
-            return (n - 1) * pass(maxBatchedTokens) + pass(tokens - (n - 1) * (double) maxBatchedTokens);
+            return (n - 1) * pass(fit, maxBatchedTokens) + pass(fit, tokens - (n - 1) * (double) maxBatchedTokens);
         }
-        return pass(tokens);
+        return pass(fit, tokens);
     }
 
-    private double pass(double tokens) {
-        return Math.max(MIN_WALL, prefillFit.predict(tokens));
+    private static double pass(LinearFit fit, double tokens) {
+        return Math.max(MIN_WALL, fit.predict(tokens));
     }
 
     /** Seconds one decode iteration takes with {@code requests} running over {@code kvTokens} of context. */
@@ -144,7 +147,7 @@ public final class FpmPerfModel implements CapacityModel {
     }
 
     @Override
-    public EngineCapacity prefill(double isl, double ttftTargetMs, EngineLimits limits) {
+    public @Nullable EngineCapacity prefill(double isl, double ttftTargetMs, EngineLimits limits) {
         if (!prefillReady() || !(isl > 0)) {
             return null;
         }
@@ -153,7 +156,7 @@ public final class FpmPerfModel implements CapacityModel {
     }
 
     @Override
-    public EngineCapacity decode(double isl, double osl, double itlTargetMs, EngineLimits limits) {
+    public @Nullable EngineCapacity decode(double isl, double osl, double itlTargetMs, EngineLimits limits) {
         if (!decodeReady() || !(osl > 0)) {
             return null;
         }

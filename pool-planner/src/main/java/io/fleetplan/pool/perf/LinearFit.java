@@ -3,6 +3,7 @@ package io.fleetplan.pool.perf;
 import io.fleetplan.pool.math.LeastSquares;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * y = intercept + sum(coef_i * x_i) fitted by least squares on retained samples, with Dynamo's sanity rule:
@@ -12,7 +13,8 @@ import java.util.List;
 public record LinearFit(double intercept, double[] coef) {
 
     /** @return the fit, or null when there are too few samples, the design is singular or a slope is negative */
-    public static LinearFit fit(List<BucketedSamples.Sample> samples, int minSamples, boolean[] clippable) {
+    public static @Nullable LinearFit fit(
+            List<BucketedSamples.Sample> samples, int minSamples, boolean @Nullable [] clippable) {
         if (samples.size() < Math.max(2, minSamples)) {
             return null;
         }
@@ -47,7 +49,7 @@ public record LinearFit(double intercept, double[] coef) {
         return null;
     }
 
-    private static double[] solve(List<BucketedSamples.Sample> samples, boolean[] active) {
+    private static double @Nullable [] solve(List<BucketedSamples.Sample> samples, boolean[] active) {
         int cols = 1;
         for (boolean a : active) {
             cols += a ? 1 : 0;

@@ -3,6 +3,7 @@ package io.fleetplan.pool.perf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Dynamo's first-generation capacity model from profiled data.
@@ -21,8 +22,9 @@ public final class ProfilePerfModel implements CapacityModel {
 
     static final int RESOLUTION = 100;
 
-    private final CubicSpline ttft;
-    private final CubicSpline prefillThpt;
+    // both null when the profile has no prefill sweep
+    private final @Nullable CubicSpline ttft;
+    private final @Nullable CubicSpline prefillThpt;
     private final TreeMap<Double, Row> rows = new TreeMap<>();
     private final int prefillGpus;
     private final int decodeGpus;
@@ -66,20 +68,22 @@ public final class ProfilePerfModel implements CapacityModel {
     }
 
     @Override
-    public EngineCapacity prefill(double isl, double ttftTargetMs, EngineLimits limits) {
-        if (prefillThpt == null || !(isl > 0)) {
+    public @Nullable EngineCapacity prefill(double isl, double ttftTargetMs, EngineLimits limits) {
+        CubicSpline thptCurve = prefillThpt;
+        CubicSpline ttftCurve = ttft;
+        if (thptCurve == null || ttftCurve == null || !(isl > 0)) {
             return null;
         }
-        double clamped = Math.max(prefillThpt.minX(), Math.min(prefillThpt.maxX(), isl));
-        double thpt = prefillThpt.at(clamped);
+        double clamped = Math.max(thptCurve.minX(), Math.min(thptCurve.maxX(), isl));
+        double thpt = thptCurve.at(clamped);
         if (!(thpt > 0)) {
             return null;
         }
-        return new EngineCapacity(thpt * prefillGpus / isl, ttft.at(clamped));
+        return new EngineCapacity(thpt * prefillGpus / isl, ttftCurve.at(clamped));
     }
 
     @Override
-    public EngineCapacity decode(double isl, double osl, double itlTargetMs, EngineLimits limits) {
+    public @Nullable EngineCapacity decode(double isl, double osl, double itlTargetMs, EngineLimits limits) {
         if (rows.isEmpty() || !(osl > 0)) {
             return null;
         }
@@ -94,7 +98,7 @@ public final class ProfilePerfModel implements CapacityModel {
         return capacityAt(ctx, 0, osl, blend(ctx, 0, true));
     }
 
-    private EngineCapacity capacityAt(double ctx, double kv, double osl, double itl) {
+    private @Nullable EngineCapacity capacityAt(double ctx, double kv, double osl, double itl) {
         double thpt = blend(ctx, kv, false);
         return thpt > 0 ? new EngineCapacity(thpt * decodeGpus / osl, itl) : null;
     }

@@ -3,6 +3,7 @@ package io.fleetplan.pool.scaling;
 import io.fleetplan.pool.perf.FpmPerfModel;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The load (reactive) loop's decision for one component: step +1 when EVERY engine is over the target, step -1
@@ -202,7 +203,7 @@ public final class LoadCalculator {
         return new Result(why, current, max);
     }
 
-    private Result checkInput(List<EngineLoad> engines, int current) {
+    private @Nullable Result checkInput(List<EngineLoad> engines, int current) {
         if (engines.isEmpty()) {
             return new Result(LoadReason.NO_FPM_DATA, current, Double.NaN);
         }

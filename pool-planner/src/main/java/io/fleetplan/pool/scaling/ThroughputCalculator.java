@@ -4,6 +4,7 @@ import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.pool.perf.CapacityModel;
 import io.fleetplan.pool.perf.EngineCapacity;
 import io.fleetplan.pool.perf.EngineLimits;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The throughput (predictive) replica formula: {@code max(ceil(demand_rps / engine_rps), min_endpoint)} per
@@ -40,7 +41,8 @@ public final class ThroughputCalculator {
     }
 
     /** The computed replicas with the engine capacities behind them (null capacity = not needed or idle). */
-    public record Result(ThroughputReason reason, Replicas replicas, EngineCapacity prefill, EngineCapacity decode,
+    public record Result(ThroughputReason reason, Replicas replicas, @Nullable EngineCapacity prefill,
+            @Nullable EngineCapacity decode,
             double demandRps) {
     }
 
@@ -79,7 +81,7 @@ public final class ThroughputCalculator {
      * @return SCALE with replicas, or a hold reason (NO_TRAFFIC_DATA for a non-finite demand, MODEL_NOT_READY
      *     when the model cannot size a component that has traffic) with {@code current} unchanged
      */
-    public Result compute(Demand demand, CapacityModel model, EngineLimits limits, Replicas current) {
+    public Result compute(Demand demand, @Nullable CapacityModel model, EngineLimits limits, Replicas current) {
         double rps = demand.requestsPerSecond();
         if (!Double.isFinite(rps) || rps < 0 || !Double.isFinite(demand.isl()) || !Double.isFinite(demand.osl())) {
             return new Result(ThroughputReason.NO_TRAFFIC_DATA, current, null, null, rps);
@@ -91,18 +93,19 @@ public final class ThroughputCalculator {
         EngineCapacity d = null;
         if (mode.scalesPrefill() || mode == PoolMode.AGG) {
             p = model == null ? null : model.prefill(demand.effectivePrefillIsl(), ttftMs, limits);
-            if (!usable(p)) {
+            if (p == null || !usable(p)) {
                 return new Result(ThroughputReason.MODEL_NOT_READY, current, null, null, rps);
             }
         }
         if (mode.scalesDecode()) {
             d = model == null ? null : model.decode(demand.isl(), demand.osl(), itlMs, limits);
-            if (!usable(d)) {
+            if (d == null || !usable(d)) {
                 return new Result(ThroughputReason.MODEL_NOT_READY, current, p, null, rps);
             }
         }
         double u = headroom.utilization();
-        if (mode == PoolMode.AGG) {
+        // in AGG both were sized above (AGG scales both halves); the null checks only let the compiler see it
+        if (mode == PoolMode.AGG && p != null && d != null) {
             double aggRps = 1.0 / (1.0 / p.requestsPerSecond() + 1.0 / d.requestsPerSecond());
             return new Result(ThroughputReason.SCALE, sized(0, replicasFor(rps, aggRps * u)), p, d, rps);
         }
