@@ -20,14 +20,19 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.fleetplan.bench");
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.fleetplan.bench");
 
     @Test
     void benchesShareOnlyTheMachineProbes() {
         for (String bench : new String[] {"global", "mocker", "pool", "router", "sim", "tools"}) {
-            noClasses().that().resideInAPackage("io.fleetplan.bench." + bench + "..").should()
+            noClasses()
+                    .that()
+                    .resideInAPackage("io.fleetplan.bench." + bench + "..")
+                    .should()
                     .dependOnClassesThat(resideInAPackage("io.fleetplan.bench..")
-                            .and(not(resideInAnyPackage("io.fleetplan.bench." + bench + "..", "io.fleetplan.bench.machine.."))))
+                            .and(not(resideInAnyPackage(
+                                    "io.fleetplan.bench." + bench + "..", "io.fleetplan.bench.machine.."))))
                     .because("each bench measures one module on its own; what they share is the machine probes")
                     .check(CLASSES);
         }

@@ -20,7 +20,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "config", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = "Work with fleetplan / Dynamo config files.",
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Work with fleetplan / Dynamo config files.",
         subcommands = {ConfigCommand.Validate.class, ConfigCommand.Reference.class})
 final class ConfigCommand implements Runnable {
 
@@ -39,9 +43,14 @@ final class ConfigCommand implements Runnable {
         return kinds;
     }
 
-    @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = {
-        "Check a config file. Exit 0 with a one-line summary when it is good; exit 2 with every problem",
-        "(field, value, what is allowed) when it is not. The kind is detected from the fields unless --kind is given."})
+    @Command(
+            name = "validate",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionCommand.Provider.class,
+            description = {
+                "Check a config file. Exit 0 with a one-line summary when it is good; exit 2 with every problem",
+                "(field, value, what is allowed) when it is not. The kind is detected from the fields unless --kind is given."
+            })
     static final class Validate implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -50,7 +59,10 @@ final class ConfigCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "YAML or JSON config file")
         Path file;
 
-        @Option(names = "--kind", paramLabel = "KIND", description = "Config kind (${COMPLETION-CANDIDATES} ...); default: detect")
+        @Option(
+                names = "--kind",
+                paramLabel = "KIND",
+                description = "Config kind (${COMPLETION-CANDIDATES} ...); default: detect")
         String kind;
 
         @Override
@@ -68,9 +80,16 @@ final class ConfigCommand implements Runnable {
         }
 
         private static ConfigKind byName(List<ConfigKind> kinds, String name) {
-            return kinds.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow(() -> new ConfigException(
-                    ConfigProblem.of("--kind", name, "must be one of: "
-                            + String.join(", ", kinds.stream().map(ConfigKind::name).toList()))));
+            return kinds.stream()
+                    .filter(k -> k.name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new ConfigException(ConfigProblem.of(
+                            "--kind",
+                            name,
+                            "must be one of: "
+                                    + String.join(
+                                            ", ",
+                                            kinds.stream().map(ConfigKind::name).toList()))));
         }
 
         private static ConfigKind detect(List<ConfigKind> kinds, Path file) {
@@ -96,14 +115,18 @@ final class ConfigCommand implements Runnable {
                 }
             }
             if (best == null) {
-                throw new ConfigException(ConfigProblem.of("--kind", null,
-                        "no config kinds are available in this build"));
+                throw new ConfigException(
+                        ConfigProblem.of("--kind", null, "no config kinds are available in this build"));
             }
             return best;
         }
     }
 
-    @Command(name = "reference", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = "Print the reference of every config kind (Markdown), generated from the records.")
+    @Command(
+            name = "reference",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionCommand.Provider.class,
+            description = "Print the reference of every config kind (Markdown), generated from the records.")
     static final class Reference implements Callable<Integer> {
 
         @CommandLine.Spec

@@ -13,7 +13,10 @@ import picocli.CommandLine.Command;
  * The {@code fleetplan} launcher. Its subcommands are contributed by the modules that own them
  * ({@link FleetplanSubcommand} via {@link ServiceLoader}), so this class never lists them.
  */
-@Command(name = "fleetplan", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+@Command(
+        name = "fleetplan",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
         description = "Control plane for disaggregated LLM serving: pool planners, a GlobalPlanner with a shared GPU "
                 + "budget, routers, a mocker engine and trace replay.",
         subcommands = {VersionCommand.class, ConfigCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
@@ -43,15 +46,18 @@ public final class Main implements Runnable {
         boolean hasHelp = spec.options().stream().anyMatch(CommandLine.Model.OptionSpec::usageHelp);
         if (!hasHelp) {
             String[] names = spec.findOption("-h") == null ? new String[] {"-h", "--help"} : new String[] {"--help"};
-            spec.addOption(CommandLine.Model.OptionSpec.builder(names).usageHelp(true)
-                    .description("Show this help message and exit.").build());
+            spec.addOption(CommandLine.Model.OptionSpec.builder(names)
+                    .usageHelp(true)
+                    .description("Show this help message and exit.")
+                    .build());
         }
         command.getSubcommands().values().stream().distinct().forEach(Main::addHelpWhereMissing);
     }
 
     /** The full command tree, with every discovered subcommand attached. */
     public static CommandLine commandLine() {
-        return commandLine(new PrintWriter(System.out, true, System.out.charset()),
+        return commandLine(
+                new PrintWriter(System.out, true, System.out.charset()),
                 new PrintWriter(System.err, true, System.err.charset()));
     }
 
@@ -61,10 +67,11 @@ public final class Main implements Runnable {
         ServiceLoader.load(FleetplanSubcommand.class).forEach(found::add);
         found.sort(Comparator.comparing(c -> c.getClass().getName()));
         for (FleetplanSubcommand command : found) {
-            CommandLine parent = command.parent().isEmpty() ? root : root.getSubcommands().get(command.parent());
+            CommandLine parent =
+                    command.parent().isEmpty() ? root : root.getSubcommands().get(command.parent());
             if (parent == null) {
-                throw new IllegalStateException(command.getClass().getName() + " names unknown parent command '"
-                        + command.parent() + "'");
+                throw new IllegalStateException(
+                        command.getClass().getName() + " names unknown parent command '" + command.parent() + "'");
             }
             CommandLine sub = new CommandLine(command);
             parent.addSubcommand(sub.getCommandName(), sub);

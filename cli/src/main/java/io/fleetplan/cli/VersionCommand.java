@@ -7,7 +7,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "version", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = "Print fleetplan's version, the Java runtime and the wire contract version.")
+@Command(
+        name = "version",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Print fleetplan's version, the Java runtime and the wire contract version.")
 final class VersionCommand implements Callable<Integer> {
 
     @CommandLine.Spec

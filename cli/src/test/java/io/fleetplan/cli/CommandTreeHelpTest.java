@@ -27,16 +27,34 @@ class CommandTreeHelpTest {
     @Test
     void everyCommandAnswersHelpWithItsUsageAndExitZero() {
         List<List<String>> paths = new ArrayList<>();
-        walk(Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())), List.of(),
+        walk(
+                Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())),
+                List.of(),
                 paths);
         // the tree as the jar assembles it: built-in commands and the modules' contributions
-        assertThat(paths).contains(List.of("config", "validate"), List.of("config", "reference"), List.of("bench"),
-                List.of("version"), List.of("bench", "replay"), List.of("replay"), List.of("load"), List.of("up"),
-                List.of("mocker"), List.of("global-planner"), List.of("pool-planner"), List.of("frontend"),
-                List.of("profile"));
+        assertThat(paths)
+                .contains(
+                        List.of("config", "validate"),
+                        List.of("config", "reference"),
+                        List.of("bench"),
+                        List.of("version"),
+                        List.of("bench", "replay"),
+                        List.of("replay"),
+                        List.of("load"),
+                        List.of("up"),
+                        List.of("mocker"),
+                        List.of("global-planner"),
+                        List.of("pool-planner"),
+                        List.of("frontend"),
+                        List.of("profile"));
         // the bench module's commands, which reach the jar only through cli's runtime dependency on it
-        assertThat(paths).contains(List.of("bench", "global-planner"), List.of("bench", "engine"),
-                List.of("bench", "predictors"), List.of("bench", "router"), List.of("bench", "replay"));
+        assertThat(paths)
+                .contains(
+                        List.of("bench", "global-planner"),
+                        List.of("bench", "engine"),
+                        List.of("bench", "predictors"),
+                        List.of("bench", "router"),
+                        List.of("bench", "replay"));
         List<String> failures = new ArrayList<>();
         for (List<String> path : paths) {
             StringWriter out = new StringWriter();
@@ -47,7 +65,8 @@ class CommandTreeHelpTest {
                     .execute(args.toArray(String[]::new));
             String name = String.join(" ", path);
             if (code != 0 || !out.toString().contains("Usage: fleetplan" + (name.isEmpty() ? "" : " " + name))) {
-                failures.add("fleetplan " + name + " --help: exit " + code + ", stderr: " + err.toString().strip());
+                failures.add("fleetplan " + name + " --help: exit " + code + ", stderr: "
+                        + err.toString().strip());
             }
         }
         assertThat(failures).as("commands that do not answer --help").isEmpty();

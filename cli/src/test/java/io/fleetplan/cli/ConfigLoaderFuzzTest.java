@@ -21,10 +21,10 @@ import java.util.List;
  */
 class ConfigLoaderFuzzTest {
 
-    private static final List<String> KINDS = List.of("planner", "global-planner", "router", "global-router",
-            "frontend");
-    private static final List<ConfigKind> LOADERS = ConfigCommand.kinds().stream()
-            .filter(k -> KINDS.contains(k.name())).toList();
+    private static final List<String> KINDS =
+            List.of("planner", "global-planner", "router", "global-router", "frontend");
+    private static final List<ConfigKind> LOADERS =
+            ConfigCommand.kinds().stream().filter(k -> KINDS.contains(k.name())).toList();
     private static final Path DIR;
 
     static {

@@ -17,13 +17,13 @@ class ConfigValidateTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     private Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(args);
         return new Run(code, out.toString(), err.toString());
     }
 
@@ -61,8 +61,13 @@ class ConfigValidateTest {
         Path f = file("bad.yaml", "mode: disagg\nload_predictor: lstm\nkalman_q_levl: 1\n");
         Run r = run("config", "validate", f.toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("2 problems", "bad.yaml:3", "kalman_q_levl", "did you mean 'kalman_q_level'?",
-                "field 'load_predictor': value 'lstm': must be one of: constant, arima, kalman, prophet");
+        assertThat(r.err())
+                .contains(
+                        "2 problems",
+                        "bad.yaml:3",
+                        "kalman_q_levl",
+                        "did you mean 'kalman_q_level'?",
+                        "field 'load_predictor': value 'lstm': must be one of: constant, arima, kalman, prophet");
     }
 
     @Test

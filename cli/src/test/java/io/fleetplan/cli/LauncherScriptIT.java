@@ -43,7 +43,9 @@ class LauncherScriptIT {
 
     @Test
     void userFlagsWinOverTheServingDefaults() throws Exception {
-        assertThat(flagsWith("-Xmn128m", "router")).contains("-XX:NewSize=134217728").doesNotContain("-XX:NewSize=268435456");
+        assertThat(flagsWith("-Xmn128m", "router"))
+                .contains("-XX:NewSize=134217728")
+                .doesNotContain("-XX:NewSize=268435456");
     }
 
     private static String flags(String... args) throws IOException, InterruptedException {

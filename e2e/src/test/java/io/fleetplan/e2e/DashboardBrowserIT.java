@@ -3,10 +3,10 @@ package io.fleetplan.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetplan.e2e.support.Chromium;
 import io.fleetplan.e2e.support.Http;
 import io.fleetplan.e2e.support.LocalFleet;
 import io.fleetplan.e2e.support.SteadyLoad;
-import io.fleetplan.e2e.support.Chromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,33 +45,47 @@ class DashboardBrowserIT {
                     itl: 50
                     live_dashboard_port: %d
                     report_output_dir: %s
-                    """.formatted(NS, router[0], dashboard, fleet.dir().resolve("reports")));
+                    """.formatted(
+                            NS, router[0], dashboard, fleet.dir().resolve("reports")));
             String page = "http://127.0.0.1:" + dashboard + "/";
             // 6 req/s until the planner has recorded decisions with observed traffic and latency in them
-            SteadyLoad load = new SteadyLoad("http://127.0.0.1:" + frontend, "e2e-model", 6, 500, 30,
-                    System::currentTimeMillis);
+            SteadyLoad load =
+                    new SteadyLoad("http://127.0.0.1:" + frontend, "e2e-model", 6, 500, 30, System::currentTimeMillis);
             try {
-                await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> Http.get(page + "data.json").matches(
-                                "(?s).*\"obsRps\":[0-9.]*[1-9].*\"obsTtft\":[0-9.]*[1-9].*"));
+                await().atMost(Duration.ofSeconds(40))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .until(() -> Http.get(page + "data.json")
+                                .matches("(?s).*\"obsRps\":[0-9.]*[1-9].*\"obsTtft\":[0-9.]*[1-9].*"));
             } finally {
                 // the browser runs after the load: two cores cannot serve requests and render headless Chromium
                 // at once
                 load.close();
             }
             String data = Http.get(page + "data.json");
-            assertThat(data).as("arrivals and the SLO in the data").matches("(?s).*\"arrRps\":[0-9.]*[1-9].*")
+            assertThat(data)
+                    .as("arrivals and the SLO in the data")
+                    .matches("(?s).*\"arrRps\":[0-9.]*[1-9].*")
                     .contains("\"sloTtft\":500.0000", "\"sloItl\":50.0000");
             List<SteadyLoad.Sent> sent = load.done();
-            assertThat(sent).as("requests sent").isNotEmpty().allSatisfy(r -> assertThat(r.ok())
-                    .as("request sent at %d ms: %s", r.sentMs(), r.error()).isTrue());
+            assertThat(sent)
+                    .as("requests sent")
+                    .isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.ok())
+                            .as("request sent at %d ms: %s", r.sentMs(), r.error())
+                            .isTrue());
 
             String dom = chromium.dom(page);
             Files.writeString(fleet.dir().resolve("dashboard-dom.html"), dom);
             assertThat(dom).as("charts drawn").contains("<svg").containsAnyOf("<polyline", "<path", "<line");
             // observed load and latency from the load loop, and the SLO as a dashed line on both latency charts
-            assertThat(dom).contains("data-series=\"arrRps\"", "data-series=\"obsRps\"", "data-series=\"obsTtft\"",
-                    "data-series=\"sloTtft\"", "data-series=\"sloItl\"", "stroke-dasharray=\"6 4\"");
+            assertThat(dom)
+                    .contains(
+                            "data-series=\"arrRps\"",
+                            "data-series=\"obsRps\"",
+                            "data-series=\"obsTtft\"",
+                            "data-series=\"sloTtft\"",
+                            "data-series=\"sloItl\"",
+                            "stroke-dasharray=\"6 4\"");
             int rows = dom.split("<tr").length - 2; // minus the header row
             assertThat(rows).as("decision rows in the table").isPositive();
 

@@ -57,7 +57,9 @@ class DashboardMetricsIT {
     @Test
     void everyDashboardMetricIsExportedByAFreshStack() throws Exception {
         Path repo = Path.of("..").toAbsolutePath().normalize();
-        JsonNode dashboard = new ObjectMapper().readTree(repo.resolve("deploy/grafana/fleetplan-dashboard.json").toFile());
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(
+                        repo.resolve("deploy/grafana/fleetplan-dashboard.json").toFile());
         Set<String> queried = queried(dashboard);
         assertThat(queried).hasSizeGreaterThan(25);
 
@@ -71,7 +73,8 @@ class DashboardMetricsIT {
             // the workers the GlobalPlanner started print their metrics port in their logs
             try (Stream<Path> logs = Files.walk(up.runDir())) {
                 for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
-                    Matcher w = Pattern.compile("mocker ready .*metrics_port=(\\d+)").matcher(Files.readString(log));
+                    Matcher w = Pattern.compile("mocker ready .*metrics_port=(\\d+)")
+                            .matcher(Files.readString(log));
                     while (w.find()) {
                         urls.add("http://127.0.0.1:" + w.group(1) + "/metrics");
                     }
@@ -84,16 +87,21 @@ class DashboardMetricsIT {
             for (String url : urls) {
                 String page = Http.get(url);
                 pages.append("# ").append(url).append('\n').append(page);
-                page.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
-                        .map(l -> l.split("[{ ]", 2)[0]).forEach(exported::add);
+                page.lines()
+                        .filter(l -> !l.startsWith("#") && !l.isBlank())
+                        .map(l -> l.split("[{ ]", 2)[0])
+                        .forEach(exported::add);
             }
             Files.writeString(dir.resolve("fresh-metrics.txt"), pages);
             Set<String> missing = new TreeSet<>(queried);
             missing.removeAll(exported);
             System.out.println("dashboard metrics: " + queried.size() + " queried, " + urls.size() + " pages, missing "
                     + missing + "; pages in " + dir.resolve("fresh-metrics.txt"));
-            assertThat(missing).as("dashboard metrics absent from a freshly started stack (pages in %s)",
-                    dir.resolve("fresh-metrics.txt")).isEmpty();
+            assertThat(missing)
+                    .as(
+                            "dashboard metrics absent from a freshly started stack (pages in %s)",
+                            dir.resolve("fresh-metrics.txt"))
+                    .isEmpty();
         }
     }
 }

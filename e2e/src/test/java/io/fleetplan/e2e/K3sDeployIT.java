@@ -71,39 +71,59 @@ class K3sDeployIT {
     @Test
     void crdsExamplesAndRbacWorkOnARealApiServer() throws Exception {
         Path deploy = DeployPaths.deploy();
-        Assumptions.assumeTrue(Files.isDirectory(deploy.resolve("helm/fleetplan-crds/templates")), "deploy/helm/fleetplan-crds not there");
+        Assumptions.assumeTrue(
+                Files.isDirectory(deploy.resolve("helm/fleetplan-crds/templates")),
+                "deploy/helm/fleetplan-crds not there");
         try (KubernetesClient admin = client(null)) {
             try (var crds = Files.list(deploy.resolve("helm/fleetplan-crds/templates"))) {
-                for (Path crd : crds.filter(p -> p.getFileName().toString().startsWith("nvidia.com_")).toList()) {
+                for (Path crd : crds.filter(p -> p.getFileName().toString().startsWith("nvidia.com_"))
+                        .toList()) {
                     apply(admin, crd);
                 }
             }
-            admin.apiextensions().v1().customResourceDefinitions()
+            admin.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
                     .withName("dynamographdeploymentscalingadapters.nvidia.com")
-                    .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
-                            .anyMatch(x -> x.getType().equals("Established") && x.getStatus().equals("True")), 60, TimeUnit.SECONDS);
+                    .waitUntilCondition(
+                            c -> c != null
+                                    && c.getStatus() != null
+                                    && c.getStatus().getConditions().stream()
+                                            .anyMatch(x -> x.getType().equals("Established")
+                                                    && x.getStatus().equals("True")),
+                            60,
+                            TimeUnit.SECONDS);
             apply(admin, deploy.resolve("rbac/namespace.yaml"));
             apply(admin, deploy.resolve("rbac/rbac.yaml"));
-            for (String f : new String[] {"control-dgd.yaml", "prefill-pool-dgd.yaml", "decode-pool-dgd.yaml", "dgdsa-examples.yaml"}) {
+            for (String f : new String[] {
+                "control-dgd.yaml", "prefill-pool-dgd.yaml", "decode-pool-dgd.yaml", "dgdsa-examples.yaml"
+            }) {
                 apply(admin, deploy.resolve("examples/dynamo").resolve(f));
             }
             assertThat(admin.genericKubernetesResources("nvidia.com/v1alpha1", "DynamoGraphDeployment")
-                    .inNamespace("fleetplan").list().getItems()).hasSize(3);
+                            .inNamespace("fleetplan")
+                            .list()
+                            .getItems())
+                    .hasSize(3);
         }
         String ns = "system:serviceaccount:fleetplan:";
         try (KubernetesClient gp = client(ns + "fleetplan-global-planner")) {
             var dgdsa = gp.genericKubernetesResources("nvidia.com/v1alpha1", "DynamoGraphDeploymentScalingAdapter")
-                    .inNamespace("fleetplan").withName("fleetplan-decode-decode");
+                    .inNamespace("fleetplan")
+                    .withName("fleetplan-decode-decode");
             dgdsa.scale(3);
             GenericKubernetesResource after = dgdsa.get();
             assertThat(((Number) after.get("spec", "replicas")).intValue()).isEqualTo(3);
         }
         try (KubernetesClient pool = client(ns + "fleetplan-pool-planner")) {
             var dgdsa = pool.genericKubernetesResources("nvidia.com/v1alpha1", "DynamoGraphDeploymentScalingAdapter")
-                    .inNamespace("fleetplan").withName("fleetplan-decode-decode");
+                    .inNamespace("fleetplan")
+                    .withName("fleetplan-decode-decode");
             assertThat(dgdsa.get()).as("pool planners may read").isNotNull();
-            assertThatThrownBy(() -> dgdsa.scale(5)).isInstanceOf(KubernetesClientException.class)
-                    .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+            assertThatThrownBy(() -> dgdsa.scale(5))
+                    .isInstanceOf(KubernetesClientException.class)
+                    .satisfies(e -> assertThat(((KubernetesClientException) e).getCode())
+                            .isEqualTo(403));
         }
     }
 }

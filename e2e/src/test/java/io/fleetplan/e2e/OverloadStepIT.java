@@ -39,6 +39,7 @@ class OverloadStepIT {
     static final int BUDGET = 6;
     /** 75% of the budget, in whole GPUs. */
     static final int THREE_QUARTERS = (int) Math.ceil(0.75 * BUDGET);
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** Only sizes, SLO and budget: no planner section, so both pool planners run the preset. */
@@ -72,14 +73,14 @@ class OverloadStepIT {
     static final int OSL = 16;
     /** One load tick of the preset (5 s) of light load before the step; the step lasts the 60 s acceptance asks. */
     static final Loads.Phase LIGHT_BEFORE = new Loads.Phase(2, 5);
+
     static final Loads.Phase STEP = new Loads.Phase(20, 60);
     static final Loads.Phase LIGHT_AFTER = new Loads.Phase(2, 45);
     /** After the last send, how long a shrink that has not shown yet may still take. */
     static final long SHRINK_GRACE_MS = 40_000;
 
     /** A scale-down the GlobalPlanner granted: one audit target whose replicas went down. */
-    record Down(long atMs, String target, int before, int after) {
-    }
+    record Down(long atMs, String target, int before, int after) {}
 
     @Test
     void shippedDefaultsCommitTheBudgetUnderAnOverloadAndShrinkAfterIt() throws Exception {
@@ -90,8 +91,8 @@ class OverloadStepIT {
             long stepStartMs = loadStartMs + millis(LIGHT_BEFORE);
             long stepEndMs = stepStartMs + millis(STEP);
             long lastSendMs = stepEndMs + millis(LIGHT_AFTER);
-            CompletableFuture<LoadStats> load = Loads.replay(up.baseUrl(), "e2e-model",
-                    Loads.trace(ISL, OSL, LIGHT_BEFORE, STEP, LIGHT_AFTER));
+            CompletableFuture<LoadStats> load =
+                    Loads.replay(up.baseUrl(), "e2e-model", Loads.trace(ISL, OSL, LIGHT_BEFORE, STEP, LIGHT_AFTER));
             LoadStats stats = load.get(300, TimeUnit.SECONDS);
             double loadSeconds = (ledger.nowMs() - loadStartMs) / 1000.0;
             // the shrink comes after the scale-down stabilization and the backlog's drain; give it a bounded while
@@ -108,8 +109,11 @@ class OverloadStepIT {
 
             long reachedMs = firstAtLeast(samples, stepStartMs, THREE_QUARTERS);
             int peak = samples.stream().mapToInt(Sample::committed).max().orElse(-1);
-            int peakInStep = samples.stream().filter(s -> s.atMs() >= stepStartMs && s.atMs() <= stepEndMs)
-                    .mapToInt(Sample::committed).max().orElse(-1);
+            int peakInStep = samples.stream()
+                    .filter(s -> s.atMs() >= stepStartMs && s.atMs() <= stepEndMs)
+                    .mapToInt(Sample::committed)
+                    .max()
+                    .orElse(-1);
             long shrankMs = shrinkAfter(samples, stepEndMs);
             List<String> downsInStep = new ArrayList<>();
             for (Down d : downs(audit, ledger.startMs())) {
@@ -119,41 +123,71 @@ class OverloadStepIT {
             }
             downsInStep.addAll(ledgerDecreases(samples, stepStartMs, stepEndMs));
             String table = stats.table(loadSeconds);
-            String summary = String.format(Locale.ROOT,
+            String summary = String.format(
+                    Locale.ROOT,
                     "overload step e2e: step %.1f-%.1f s, last send %.1f s; %d of %d GPUs committed %s; peak %d GPUs "
                             + "(%d in the step); shrink %s; client TTFT p99 %s ms; %d scale-downs in the step",
-                    stepStartMs / 1000.0, stepEndMs / 1000.0, lastSendMs / 1000.0, THREE_QUARTERS, BUDGET,
-                    reachedMs < 0 ? "never" : String.format(Locale.ROOT, "%.1f s after the step", (reachedMs - stepStartMs) / 1000.0),
-                    peak, peakInStep,
-                    shrankMs < 0 ? "not seen" : String.format(Locale.ROOT, "%.1f s after the step ended", (shrankMs - stepEndMs) / 1000.0),
-                    stats.figures(loadSeconds).get("ttft_p99_ms"), downsInStep.size());
+                    stepStartMs / 1000.0,
+                    stepEndMs / 1000.0,
+                    lastSendMs / 1000.0,
+                    THREE_QUARTERS,
+                    BUDGET,
+                    reachedMs < 0
+                            ? "never"
+                            : String.format(Locale.ROOT, "%.1f s after the step", (reachedMs - stepStartMs) / 1000.0),
+                    peak,
+                    peakInStep,
+                    shrankMs < 0
+                            ? "not seen"
+                            : String.format(
+                                    Locale.ROOT, "%.1f s after the step ended", (shrankMs - stepEndMs) / 1000.0),
+                    stats.figures(loadSeconds).get("ttft_p99_ms"),
+                    downsInStep.size());
             Path timeline = dir.resolve("timeline.txt");
-            Files.write(timeline, timeline(summary, table, ledger, samples, audit, loadStartMs, stepStartMs, stepEndMs,
-                    lastSendMs));
+            Files.write(
+                    timeline,
+                    timeline(summary, table, ledger, samples, audit, loadStartMs, stepStartMs, stepEndMs, lastSendMs));
             System.out.println(summary + "; timeline in " + timeline);
 
-            assertThat(stats.failedCount()).as("failed client requests: %s", stats.errors()).isZero();
+            assertThat(stats.failedCount())
+                    .as("failed client requests: %s", stats.errors())
+                    .isZero();
             assertThat(samples).as("GetState samples").hasSizeGreaterThan(100);
-            assertThat(samples).allSatisfy(s -> assertThat(s.committed()).as("committed GPUs at %d ms", s.atMs())
-                    .isLessThanOrEqualTo(BUDGET));
+            assertThat(samples)
+                    .allSatisfy(s -> assertThat(s.committed())
+                            .as("committed GPUs at %d ms", s.atMs())
+                            .isLessThanOrEqualTo(BUDGET));
             for (String line : audit) {
                 JsonNode a = JSON.readTree(line);
                 if (a.has("committed_gpus")) {
                     assertThat(a.path("committed_gpus").asInt()).as(line).isLessThanOrEqualTo(BUDGET);
                 }
             }
-            assertThat(reachedMs).as("%d of %d GPUs committed within 30 s of the step at %d ms; last decisions: "
-                    + "prefill %s, decode %s", THREE_QUARTERS, BUDGET, stepStartMs, up.lastDecision("prefill"),
-                    up.lastDecision("decode")).isGreaterThanOrEqualTo(0).isLessThanOrEqualTo(stepStartMs + 30_000);
-            assertThat(downsInStep).as("scale-downs granted while the overload lasts").isEmpty();
-            assertThat(shrankMs).as("a scale-down after the step; last decisions: prefill %s, decode %s",
-                    up.lastDecision("prefill"), up.lastDecision("decode")).isGreaterThan(stepEndMs);
+            assertThat(reachedMs)
+                    .as(
+                            "%d of %d GPUs committed within 30 s of the step at %d ms; last decisions: "
+                                    + "prefill %s, decode %s",
+                            THREE_QUARTERS, BUDGET, stepStartMs, up.lastDecision("prefill"), up.lastDecision("decode"))
+                    .isGreaterThanOrEqualTo(0)
+                    .isLessThanOrEqualTo(stepStartMs + 30_000);
+            assertThat(downsInStep)
+                    .as("scale-downs granted while the overload lasts")
+                    .isEmpty();
+            assertThat(shrankMs)
+                    .as(
+                            "a scale-down after the step; last decisions: prefill %s, decode %s",
+                            up.lastDecision("prefill"), up.lastDecision("decode"))
+                    .isGreaterThan(stepEndMs);
 
             // the throughput window comes every 30 s; the load loop's recent window gives a point every 5 s tick
-            assertThat(count(dashboard, "\"obsRps\":[0-9]")).as("dashboard rows with observed load")
+            assertThat(count(dashboard, "\"obsRps\":[0-9]"))
+                    .as("dashboard rows with observed load")
                     .isGreaterThan(15);
-            assertThat(count(dashboard, "\"arrRps\":[0-9.]*[1-9]")).as("dashboard rows with arrivals").isPositive();
-            assertThat(count(dashboard, "\"obsTtft\":([5-9][0-9]{2}|[0-9]{4,})\\.")).as("TTFT over the SLO charted")
+            assertThat(count(dashboard, "\"arrRps\":[0-9.]*[1-9]"))
+                    .as("dashboard rows with arrivals")
+                    .isPositive();
+            assertThat(count(dashboard, "\"obsTtft\":([5-9][0-9]{2}|[0-9]{4,})\\."))
+                    .as("TTFT over the SLO charted")
                     .isPositive();
             assertThat(dashboard).contains("\"sloTtft\":500.0000", "\"sloItl\":50.0000");
 
@@ -171,8 +205,11 @@ class OverloadStepIT {
 
     /** Time of the first sample at or after {@code fromMs} with at least {@code gpus} committed, or -1. */
     static long firstAtLeast(List<Sample> samples, long fromMs, int gpus) {
-        return samples.stream().filter(s -> s.atMs() >= fromMs && s.committed() >= gpus).mapToLong(Sample::atMs)
-                .findFirst().orElse(-1);
+        return samples.stream()
+                .filter(s -> s.atMs() >= fromMs && s.committed() >= gpus)
+                .mapToLong(Sample::atMs)
+                .findFirst()
+                .orElse(-1);
     }
 
     /** Time of the first sample after {@code fromMs} with fewer GPUs committed than the most before it, or -1. */
@@ -215,7 +252,10 @@ class OverloadStepIT {
             JsonNode a = JSON.readTree(line);
             for (JsonNode t : a.path("targets")) {
                 if (t.path("after").asInt() < t.path("before").asInt()) {
-                    out.add(new Down(auditMs(a, startMs), t.path("target").asText(), t.path("before").asInt(),
+                    out.add(new Down(
+                            auditMs(a, startMs),
+                            t.path("target").asText(),
+                            t.path("before").asInt(),
                             t.path("after").asInt()));
                 }
             }
@@ -228,14 +268,24 @@ class OverloadStepIT {
     }
 
     /** The run on one page: phases, figures, then GetState samples and audit lines in time order. */
-    static List<String> timeline(String summary, String table, LedgerSamples ledger, List<Sample> samples,
-            List<String> audit, long loadStartMs, long stepStartMs, long stepEndMs, long lastSendMs) throws IOException {
-        record Line(long atMs, String text) {
-        }
+    static List<String> timeline(
+            String summary,
+            String table,
+            LedgerSamples ledger,
+            List<Sample> samples,
+            List<String> audit,
+            long loadStartMs,
+            long stepStartMs,
+            long stepEndMs,
+            long lastSendMs)
+            throws IOException {
+        record Line(long atMs, String text) {}
         List<Line> lines = new ArrayList<>();
         for (Sample s : samples) {
-            lines.add(new Line(s.atMs(), String.format(Locale.ROOT, "%7.1fs ledger %s gpus=%d", s.atMs() / 1000.0,
-                    s.granted(), s.committed())));
+            lines.add(new Line(
+                    s.atMs(),
+                    String.format(
+                            Locale.ROOT, "%7.1fs ledger %s gpus=%d", s.atMs() / 1000.0, s.granted(), s.committed())));
         }
         for (String a : audit) {
             long at = auditMs(JSON.readTree(a), ledger.startMs());
@@ -244,9 +294,17 @@ class OverloadStepIT {
         lines.sort(Comparator.comparingLong(Line::atMs));
         List<String> out = new ArrayList<>();
         out.add(summary);
-        out.add(String.format(Locale.ROOT, "phases (s from the first sample): light %.1f, step %.1f-%.1f at %.0f req/s "
-                + "(ISL %d, OSL %d), light until %.1f", loadStartMs / 1000.0, stepStartMs / 1000.0, stepEndMs / 1000.0,
-                STEP.rps(), ISL, OSL, lastSendMs / 1000.0));
+        out.add(String.format(
+                Locale.ROOT,
+                "phases (s from the first sample): light %.1f, step %.1f-%.1f at %.0f req/s "
+                        + "(ISL %d, OSL %d), light until %.1f",
+                loadStartMs / 1000.0,
+                stepStartMs / 1000.0,
+                stepEndMs / 1000.0,
+                STEP.rps(),
+                ISL,
+                OSL,
+                lastSendMs / 1000.0));
         out.add("");
         out.addAll(table.lines().toList());
         out.add("");

@@ -46,8 +46,10 @@ class PlannerPagesBrowserIT {
     void replayReportShowsAPanelPerPolicyWithSloLinesAndWholeReplicaTicks() throws Exception {
         Path dir = Artifacts.dir("pages");
         Chromium chromium = Chromium.require(dir);
-        Evaluation.Result result = Evaluation.run(SyntheticTraces.generate("step:rate=2,rate2=6,at=120,duration=240", 5),
-                Evaluation.Options.defaults(STACK, 1), Evaluation.Progress.NONE);
+        Evaluation.Result result = Evaluation.run(
+                SyntheticTraces.generate("step:rate=2,rate2=6,at=120,duration=240", 5),
+                Evaluation.Options.defaults(STACK, 1),
+                Evaluation.Progress.NONE);
         Path html = dir.resolve("report.html");
         Files.writeString(html, ReportHtml.render(result));
 
@@ -56,7 +58,8 @@ class PlannerPagesBrowserIT {
         int policies = result.runs().size();
         // replicas for 2 pools, GPUs, TTFT, ITL, attainment: a panel per policy in each
         assertThat(count(dom, "data-policy=\"")).isEqualTo(6 * policies);
-        assertThat(count(dom, "data-series=\"SLO\"")).as("an SLO line in every TTFT and ITL panel")
+        assertThat(count(dom, "data-series=\"SLO\""))
+                .as("an SLO line in every TTFT and ITL panel")
                 .isEqualTo(2 * policies);
         Path png = chromium.screenshot(html.toUri().toString(), dir.resolve("report.png"), 1000, 4200);
         assertThat(Files.size(png)).as("a rendered page, not a blank one").isGreaterThan(50_000);
@@ -73,14 +76,24 @@ class PlannerPagesBrowserIT {
             Instant at = t0.plusSeconds(5L * i);
             int d = 1 + i / 12;
             double rps = 2 + i * 0.2;
-            recorder.onRecent(new TrafficSample(at, 10, rps * 10, 2000, 150, 300 + 10 * i, 20 + i % 7, Double.NaN,
-                    rps * 11, 100));
-            recorder.onDecision(new PlannerDecision(i, at, new Replicas(0, d), new Replicas(0, d + (i % 12 == 11 ? 1 : 0)),
-                    new Replicas(0, 1), i % 12 == 11 ? Action.SCALE_UP : Action.HOLD, ThroughputReason.SET_LOWER_BOUND,
-                    LoadReason.DISABLED, i % 12 == 11 ? LoadReason.SCALE_UP : LoadReason.NO_CHANGE,
-                    GpuBudget.Outcome.WITHIN_BUDGET, new PlannerDecision.Prediction(rps * 10, 2000, 150, rps),
-                    new PlannerDecision.Estimates(280 + 8 * i, 18 + i % 5, 0, 0, 0, 4)),
-                    new ScalingConnector.ApplyResult(ScalingConnector.Status.APPLIED, new Replicas(0, d), "ok"), null);
+            recorder.onRecent(new TrafficSample(
+                    at, 10, rps * 10, 2000, 150, 300 + 10 * i, 20 + i % 7, Double.NaN, rps * 11, 100));
+            recorder.onDecision(
+                    new PlannerDecision(
+                            i,
+                            at,
+                            new Replicas(0, d),
+                            new Replicas(0, d + (i % 12 == 11 ? 1 : 0)),
+                            new Replicas(0, 1),
+                            i % 12 == 11 ? Action.SCALE_UP : Action.HOLD,
+                            ThroughputReason.SET_LOWER_BOUND,
+                            LoadReason.DISABLED,
+                            i % 12 == 11 ? LoadReason.SCALE_UP : LoadReason.NO_CHANGE,
+                            GpuBudget.Outcome.WITHIN_BUDGET,
+                            new PlannerDecision.Prediction(rps * 10, 2000, 150, rps),
+                            new PlannerDecision.Estimates(280 + 8 * i, 18 + i % 5, 0, 0, 0, 4)),
+                    new ScalingConnector.ApplyResult(ScalingConnector.Status.APPLIED, new Replicas(0, d), "ok"),
+                    null);
         }
         Path html = dir.resolve("planner-decode.html");
         Files.writeString(html, recorder.html("fleetplan pool planner decode", true));
@@ -89,7 +102,9 @@ class PlannerPagesBrowserIT {
         Files.writeString(dir.resolve("planner-decode-dom.html"), dom);
         // what was drawn (the page's script, which names every chart, follows it)
         dom = dom.substring(dom.indexOf("<div id=\"charts\">"), dom.indexOf("<h2>Recent decisions"));
-        assertThat(dom).as("a decode pool has no prefill replicas").doesNotContain("Prefill replicas", "data-series=\"recP\"")
+        assertThat(dom)
+                .as("a decode pool has no prefill replicas")
+                .doesNotContain("Prefill replicas", "data-series=\"recP\"")
                 .contains("Decode replicas", "data-series=\"recD\"");
         // legends name the series for people, the keys stay in data attributes only
         Matcher legend = Pattern.compile("<div class=\"legend\">(.*?)</div>").matcher(dom);
@@ -101,13 +116,15 @@ class PlannerPagesBrowserIT {
         assertThat(legends).isEqualTo(4);
         assertThat(dom).contains("data-series=\"sloTtft\"", "data-series=\"sloItl\"", "SLO 500 ms", "SLO 50 ms");
         // one chart's time axis: several round-time ticks, not just the two ends
-        Matcher ticks = Pattern.compile("class=\"xtick\">(\\d\\d:\\d\\d:\\d\\d)<").matcher(dom);
+        Matcher ticks =
+                Pattern.compile("class=\"xtick\">(\\d\\d:\\d\\d:\\d\\d)<").matcher(dom);
         int n = 0;
         while (ticks.find()) {
             n++;
         }
         assertThat(n / 4).as("time ticks per chart").isGreaterThanOrEqualTo(4);
-        Matcher replicaTicks = Pattern.compile("Decode replicas.*?</svg>", Pattern.DOTALL).matcher(dom);
+        Matcher replicaTicks =
+                Pattern.compile("Decode replicas.*?</svg>", Pattern.DOTALL).matcher(dom);
         assertThat(replicaTicks.find()).isTrue();
         Matcher ytick = Pattern.compile("class=\"ytick\">([^<]+)<").matcher(replicaTicks.group());
         while (ytick.find()) {
@@ -121,5 +138,4 @@ class PlannerPagesBrowserIT {
     private static int count(String s, String part) {
         return s.split(Pattern.quote(part), -1).length - 1;
     }
-
 }

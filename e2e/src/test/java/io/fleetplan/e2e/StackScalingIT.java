@@ -28,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -51,10 +50,11 @@ class StackScalingIT {
      * Every pool plans on load against the SLO every 2 s (FPM model), eager enough to act within this test; a
      * scale-down holds for 3 ticks (the preset's 30 s stabilization would only add waiting to the test).
      */
-    static final String PLANNER = "{optimization_target: sla, enable_load_scaling: true, enable_throughput_scaling: false, "
-            + "load_adjustment_interval: 2, load_min_observations: 2, load_metric_samples: 3, "
-            + "load_scaling_down_sensitivity: 100, scale_down_stabilization_seconds: 6, "
-            + "max_num_fpm_samples: 4096, fpm_sample_bucket_size: 64}";
+    static final String PLANNER =
+            "{optimization_target: sla, enable_load_scaling: true, enable_throughput_scaling: false, "
+                    + "load_adjustment_interval: 2, load_min_observations: 2, load_metric_samples: 3, "
+                    + "load_scaling_down_sensitivity: 100, scale_down_stabilization_seconds: 6, "
+                    + "max_num_fpm_samples: 4096, fpm_sample_bucket_size: 64}";
 
     static final int ISL = 1000;
     static final int OSL = 60;
@@ -62,6 +62,7 @@ class StackScalingIT {
     static final Loads.Phase HIGH = new Loads.Phase(10, 20);
     /** The quiet phase: requests per second, the longest it waits for the scale-down, how long it goes on after. */
     static final double QUIET_RPS = 1;
+
     static final long QUIET_MAX_MS = 150_000;
     static final long AFTER_SHRINK_MS = 10_000;
 
@@ -88,12 +89,11 @@ class StackScalingIT {
 
     @Test
     void poolsScaleUpThenDownWithinTheBudgetWithoutFailedRequests() throws Exception {
-        Assumptions.assumeTrue(
-                Main.commandLine().getSubcommands().containsKey("global-planner"), () -> {
-                    String reason = "this build has no 'fleetplan global-planner' command yet";
-                    System.out.println("SKIPPED: StackScalingIT: " + reason);
-                    return reason;
-                });
+        Assumptions.assumeTrue(Main.commandLine().getSubcommands().containsKey("global-planner"), () -> {
+            String reason = "this build has no 'fleetplan global-planner' command yet";
+            System.out.println("SKIPPED: StackScalingIT: " + reason);
+            return reason;
+        });
         Path dir = Artifacts.dir("stack");
         try (UpStack up = UpStack.start(dir, STACK, Duration.ofSeconds(180));
                 LedgerSamples ledger = new LedgerSamples(up.globalPlannerPort(), 500)) {
@@ -111,7 +111,13 @@ class StackScalingIT {
             CompletableFuture<LoadStats> load = Loads.replay(up.baseUrl(), "e2e-model", ramp);
             long quietFromMs = loadStartMs + millis(LOW) + millis(HIGH);
             Thread.sleep(Math.max(0, quietFromMs - ledger.nowMs()));
-            SteadyLoad quiet = new SteadyLoad(up.baseUrl(), "e2e-model", QUIET_RPS, ISL, OSL, ledger::nowMs,
+            SteadyLoad quiet = new SteadyLoad(
+                    up.baseUrl(),
+                    "e2e-model",
+                    QUIET_RPS,
+                    ISL,
+                    OSL,
+                    ledger::nowMs,
                     ramp.requests().size());
             long shrankAt;
             try {
@@ -128,32 +134,46 @@ class StackScalingIT {
             List<SteadyLoad.Sent> quietSent = quiet.done();
             LoadStats stats = load.get(120, TimeUnit.SECONDS);
             double loadSeconds = (ledger.nowMs() - loadStartMs) / 1000.0;
-            long lastSendMs = quietSent.stream().mapToLong(SteadyLoad.Sent::sentMs).max().orElse(-1);
-            List<SteadyLoad.Sent> quietFailed = quietSent.stream().filter(r -> !r.ok()).toList();
+            long lastSendMs =
+                    quietSent.stream().mapToLong(SteadyLoad.Sent::sentMs).max().orElse(-1);
+            List<SteadyLoad.Sent> quietFailed =
+                    quietSent.stream().filter(r -> !r.ok()).toList();
             ledger.close();
             List<Sample> samples = ledger.samples();
             Files.write(dir.resolve("timeline.txt"), ledger.lines());
             long grewAt = grewAt(samples);
             shrankAt = shrinkAt(samples);
-            System.out.println("stack e2e: " + stats.table(loadSeconds).lines().findFirst().orElse("") + " in the ramp, "
+            System.out.println("stack e2e: "
+                    + stats.table(loadSeconds).lines().findFirst().orElse("") + " in the ramp, "
                     + quietSent.size() + " sent, " + quietFailed.size() + " failed in the quiet phase; load from "
                     + loadStartMs / 1000.0 + " s (high phase " + (loadStartMs + millis(LOW)) / 1000.0 + "-"
-                    + quietFromMs / 1000.0 + " s, last send " + lastSendMs / 1000.0 + " s); scale-up at " + grewAt / 1000.0
+                    + quietFromMs / 1000.0 + " s, last send " + lastSendMs / 1000.0 + " s); scale-up at "
+                    + grewAt / 1000.0
                     + " s, scale-down at " + shrankAt / 1000.0 + " s; peak "
                     + samples.stream().mapToInt(Sample::committed).max().orElse(-1) + "/" + BUDGET
                     + " GPUs; timeline in " + dir.resolve("timeline.txt"));
 
-            assertThat(stats.failedCount()).as("failed client requests in the ramp: %s", stats.errors()).isZero();
-            assertThat(quietFailed).as("failed client requests in the quiet phase").isEmpty();
+            assertThat(stats.failedCount())
+                    .as("failed client requests in the ramp: %s", stats.errors())
+                    .isZero();
+            assertThat(quietFailed)
+                    .as("failed client requests in the quiet phase")
+                    .isEmpty();
             assertThat(samples).as("GetState samples").hasSizeGreaterThan(50);
-            assertThat(samples).allSatisfy(s -> assertThat(s.committed()).as("committed GPUs at %d ms", s.atMs())
-                    .isLessThanOrEqualTo(BUDGET));
+            assertThat(samples)
+                    .allSatisfy(s -> assertThat(s.committed())
+                            .as("committed GPUs at %d ms", s.atMs())
+                            .isLessThanOrEqualTo(BUDGET));
             int peak = samples.stream().mapToInt(Sample::replicas).max().orElse(0);
             assertThat(peak).as("replicas grew above the initial 2").isGreaterThan(2);
-            assertThat(shrankAt).as("a pool scaled down after the peak; last decode planner decision: %s",
-                    up.lastDecision("decode")).isGreaterThanOrEqualTo(0);
+            assertThat(shrankAt)
+                    .as(
+                            "a pool scaled down after the peak; last decode planner decision: %s",
+                            up.lastDecision("decode"))
+                    .isGreaterThanOrEqualTo(0);
             // the drain happened under traffic: the scale-down was granted while requests were still being sent
-            assertThat(shrankAt).as("scale-down before the last request was sent at %d ms", lastSendMs)
+            assertThat(shrankAt)
+                    .as("scale-down before the last request was sent at %d ms", lastSendMs)
                     .isLessThan(lastSendMs);
 
             List<String> audit = Files.readAllLines(up.auditLog());
@@ -176,7 +196,11 @@ class StackScalingIT {
 
     /** Time of the first sample with more than the initial 2 replicas, or -1. */
     static long grewAt(List<Sample> samples) {
-        return samples.stream().filter(s -> s.replicas() > 2).mapToLong(Sample::atMs).findFirst().orElse(-1);
+        return samples.stream()
+                .filter(s -> s.replicas() > 2)
+                .mapToLong(Sample::atMs)
+                .findFirst()
+                .orElse(-1);
     }
 
     /** Time of the first sample after the peak (above the initial 2) with fewer replicas than the peak, or -1. */
@@ -199,19 +223,22 @@ class StackScalingIT {
      */
     static void strangersCannotJoinAPool(Path runDir) throws Exception {
         Path token = runDir.resolve(StackLayout.POOL_TOKEN_FILE);
-        assertThat(Files.getPosixFilePermissions(token)).containsExactlyInAnyOrder(
-                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-        FrontendConfig fc = ConfigLoader.load(
-                runDir.resolve("frontend.yaml"), FrontendConfig.class);
+        assertThat(Files.getPosixFilePermissions(token))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        FrontendConfig fc = ConfigLoader.load(runDir.resolve("frontend.yaml"), FrontendConfig.class);
         String router = fc.poolRouters().values().iterator().next();
-        ManagedChannel ch = ManagedChannelBuilder.forTarget(router).usePlaintext().build();
+        ManagedChannel ch =
+                ManagedChannelBuilder.forTarget(router).usePlaintext().build();
         try {
-            var rogue = RegisterRequest.newBuilder().setWorker(WorkerInfo
-                    .newBuilder().setWorkerId("rogue").setGrpcAddress("127.0.0.1:1")).build();
+            var rogue = RegisterRequest.newBuilder()
+                    .setWorker(WorkerInfo.newBuilder().setWorkerId("rogue").setGrpcAddress("127.0.0.1:1"))
+                    .build();
             assertThatThrownBy(() -> RouterGrpc.newBlockingStub(ch)
-                            .withDeadlineAfter(5, TimeUnit.SECONDS).register(rogue))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
-                            .isEqualTo(Status.Code.UNAUTHENTICATED));
+                            .withDeadlineAfter(5, TimeUnit.SECONDS)
+                            .register(rogue))
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
         } finally {
             ch.shutdownNow();
         }

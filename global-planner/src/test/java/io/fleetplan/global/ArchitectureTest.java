@@ -20,17 +20,37 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.fleetplan.global");
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.fleetplan.global");
 
-    private static final String[] IO_AND_TRANSPORT = {"io.grpc..", "io.netty..", "io.fabric8..", "java.io..",
-        "java.nio.file..", "java.net..", "io.fleetplan.proto..", "io.prometheus..", "com.fasterxml.jackson.."};
+    private static final String[] IO_AND_TRANSPORT = {
+        "io.grpc..",
+        "io.netty..",
+        "io.fabric8..",
+        "java.io..",
+        "java.nio.file..",
+        "java.net..",
+        "io.fleetplan.proto..",
+        "io.prometheus..",
+        "com.fasterxml.jackson.."
+    };
 
     @Test
     void arbiterImportsNoIoOrTransport() {
-        noClasses().that().resideInAPackage("io.fleetplan.global.arbiter..").should().dependOnClassesThat()
-                .resideInAnyPackage(IO_AND_TRANSPORT).orShould().dependOnClassesThat()
-                .resideInAnyPackage("io.fleetplan.global.core..", "io.fleetplan.global.service..",
-                        "io.fleetplan.global.executor..", "io.fleetplan.global.ha..", "io.fleetplan.global.cli..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.fleetplan.global.arbiter..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(IO_AND_TRANSPORT)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.fleetplan.global.core..",
+                        "io.fleetplan.global.service..",
+                        "io.fleetplan.global.executor..",
+                        "io.fleetplan.global.ha..",
+                        "io.fleetplan.global.cli..")
                 .because("the arbiter is the budget's pure decision core: it runs the same live and in sim")
                 .check(CLASSES);
     }
@@ -40,11 +60,21 @@ class ArchitectureTest {
         DescribedPredicate<JavaClass> executorImplementation = resideInAPackage("io.fleetplan.global.executor..")
                 .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(ScaleExecutor.class)))
                 .as("are an executor implementation (not the ScaleExecutor seam)");
-        noClasses().that().resideInAPackage("io.fleetplan.global.core..").should().dependOnClassesThat()
-                .resideInAnyPackage(IO_AND_TRANSPORT).orShould().dependOnClassesThat()
-                .resideInAnyPackage("io.fleetplan.global.service..", "io.fleetplan.global.ha..",
-                        "io.fleetplan.global.cli..", "io.fleetplan.global.config..")
-                .orShould().dependOnClassesThat(executorImplementation)
+        noClasses()
+                .that()
+                .resideInAPackage("io.fleetplan.global.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(IO_AND_TRANSPORT)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.fleetplan.global.service..",
+                        "io.fleetplan.global.ha..",
+                        "io.fleetplan.global.cli..",
+                        "io.fleetplan.global.config..")
+                .orShould()
+                .dependOnClassesThat(executorImplementation)
                 .because("the single-writer loop is the same for every transport: the audit log, metrics and"
                         + " authorization are adapters behind its ports, executors behind the ScaleExecutor seam")
                 .check(CLASSES);

@@ -15,14 +15,29 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.fleetplan.mocker");
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.fleetplan.mocker");
 
     @Test
     void engineImportsNoIoOrTransport() {
-        noClasses().that().resideInAPackage("io.fleetplan.mocker.engine..").should().dependOnClassesThat()
-                .resideInAnyPackage("io.grpc..", "io.netty..", "io.fabric8..", "java.io..", "java.nio.file..",
-                        "java.net..", "io.fleetplan.proto..", "io.prometheus..", "com.fasterxml.jackson..",
-                        "io.fleetplan.mocker.worker..", "io.fleetplan.mocker.profile..", "io.fleetplan.mocker.cli..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.fleetplan.mocker.engine..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.grpc..",
+                        "io.netty..",
+                        "io.fabric8..",
+                        "java.io..",
+                        "java.nio.file..",
+                        "java.net..",
+                        "io.fleetplan.proto..",
+                        "io.prometheus..",
+                        "com.fasterxml.jackson..",
+                        "io.fleetplan.mocker.worker..",
+                        "io.fleetplan.mocker.profile..",
+                        "io.fleetplan.mocker.cli..")
                 .because("the engine model is pure: the same engine runs in a worker and in sim's virtual time")
                 .check(CLASSES);
     }

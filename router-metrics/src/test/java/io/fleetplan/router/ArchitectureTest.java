@@ -15,16 +15,31 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.fleetplan.router");
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.fleetplan.router");
 
     @Test
     void routingCoresImportNoIoOrTransport() {
-        noClasses().that().resideInAnyPackage("io.fleetplan.router.core..", "io.fleetplan.router.global..")
-                .should().dependOnClassesThat()
-                .resideInAnyPackage("io.grpc..", "io.netty..", "io.fabric8..", "java.io..", "java.nio.file..",
-                        "java.net..", "io.fleetplan.proto..", "io.prometheus..", "com.fasterxml.jackson..",
-                        "io.fleetplan.router.local..", "io.fleetplan.router.frontend..", "io.fleetplan.router.net..",
-                        "io.fleetplan.router.metrics..", "io.fleetplan.mocker..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.fleetplan.router.core..", "io.fleetplan.router.global..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.grpc..",
+                        "io.netty..",
+                        "io.fabric8..",
+                        "java.io..",
+                        "java.nio.file..",
+                        "java.net..",
+                        "io.fleetplan.proto..",
+                        "io.prometheus..",
+                        "com.fasterxml.jackson..",
+                        "io.fleetplan.router.local..",
+                        "io.fleetplan.router.frontend..",
+                        "io.fleetplan.router.net..",
+                        "io.fleetplan.router.metrics..",
+                        "io.fleetplan.mocker..")
                 .because("routing decisions are pure: the same classes route live and in sim's virtual time")
                 .check(CLASSES);
     }

@@ -20,26 +20,43 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.fleetplan.sim");
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.fleetplan.sim");
 
     @Test
     void runsNoNetworkKubernetesOrLiveAdapter() {
-        noClasses().should().dependOnClassesThat()
-                .resideInAnyPackage("io.fabric8..", "io.grpc..", "io.netty..", "java.net..", "com.sun.net.httpserver..",
-                        "io.fleetplan.mocker.worker..", "io.fleetplan.router.local..", "io.fleetplan.router.frontend..",
-                        "io.fleetplan.pool.connect..", "io.fleetplan.pool.source..", "io.fleetplan.global.service..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.fabric8..",
+                        "io.grpc..",
+                        "io.netty..",
+                        "java.net..",
+                        "com.sun.net.httpserver..",
+                        "io.fleetplan.mocker.worker..",
+                        "io.fleetplan.router.local..",
+                        "io.fleetplan.router.frontend..",
+                        "io.fleetplan.pool.connect..",
+                        "io.fleetplan.pool.source..",
+                        "io.fleetplan.global.service..")
                 .because("a replay drives the same decision classes as production through their seams")
                 .check(CLASSES);
-        noClasses().should().dependOnClassesThat(resideInAPackage("io.fleetplan.global.executor..")
-                .and(not(nameMatching("io\\.fleetplan\\.global\\.executor\\.ScaleExecutor(\\$.*)?"))))
+        noClasses()
+                .should()
+                .dependOnClassesThat(resideInAPackage("io.fleetplan.global.executor..")
+                        .and(not(nameMatching("io\\.fleetplan\\.global\\.executor\\.ScaleExecutor(\\$.*)?"))))
                 .because("of the executors, only their seam: the replay's pools are the GlobalPlanner's executor")
                 .check(CLASSES);
     }
 
     @Test
     void readsNoWallClock() {
-        noClasses().should().callMethod(Thread.class, "sleep", long.class)
-                .orShould().callMethod(System.class, "currentTimeMillis")
+        noClasses()
+                .should()
+                .callMethod(Thread.class, "sleep", long.class)
+                .orShould()
+                .callMethod(System.class, "currentTimeMillis")
                 .because("virtual time comes from the VirtualScheduler; a wall clock would make replays differ")
                 .check(CLASSES);
     }

@@ -50,38 +50,68 @@ import picocli.CommandLine.Option;
  * latency from each proposal's scheduled send time to its answer (so a stall counts against every proposal it
  * delays). Phase 2 keeps a fixed number of proposals in flight and reports the proposals/s sustained.
  */
-@Command(name = "global-planner", mixinStandardHelpOptions = true,
+@Command(
+        name = "global-planner",
+        mixinStandardHelpOptions = true,
         description = "Decision latency at a fixed proposal rate and the sustained maximum proposals/s of the "
                 + "GlobalPlanner over loopback gRPC. Ends with one JSON line (latencies in ms, rates per second).")
 public final class GlobalPlannerBenchCommand implements Callable<Integer>, FleetplanSubcommand {
 
-    @Option(names = "--pools", defaultValue = "100", description = "Pools (DGDs with a prefill and a decode component). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--pools",
+            defaultValue = "100",
+            description = "Pools (DGDs with a prefill and a decode component). Default: ${DEFAULT-VALUE}.")
     int pools;
 
-    @Option(names = "--rate", defaultValue = "1000", description = "Proposals per second in the latency phase. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--rate",
+            defaultValue = "1000",
+            description = "Proposals per second in the latency phase. Default: ${DEFAULT-VALUE}.")
     int rate;
 
-    @Option(names = "--seconds", defaultValue = "10", description = "Length of each measured phase, seconds. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--seconds",
+            defaultValue = "10",
+            description = "Length of each measured phase, seconds. Default: ${DEFAULT-VALUE}.")
     int seconds;
 
-    @Option(names = "--warmup-seconds", defaultValue = "3", description = "Unmeasured warm-up at full speed before each phase (then 1 s at --rate before the latency phase). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--warmup-seconds",
+            defaultValue = "3",
+            description =
+                    "Unmeasured warm-up at full speed before each phase (then 1 s at --rate before the latency phase). Default: ${DEFAULT-VALUE}.")
     int warmupSeconds;
 
-    @Option(names = "--in-flight", defaultValue = "256", description = "Proposals in flight in the throughput phase. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--in-flight",
+            defaultValue = "256",
+            description = "Proposals in flight in the throughput phase. Default: ${DEFAULT-VALUE}.")
     int inFlight;
 
-    @Option(names = "--channels", defaultValue = "4", description = "gRPC channels (connections) the clients use. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--channels",
+            defaultValue = "4",
+            description = "gRPC channels (connections) the clients use. Default: ${DEFAULT-VALUE}.")
     int channels;
 
-    @Option(names = "--gpus-per-pool", defaultValue = "4",
-            description = "max_total_gpus = pools x this (pools ask up to 12 GPUs each, so the budget is contended). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--gpus-per-pool",
+            defaultValue = "4",
+            description =
+                    "max_total_gpus = pools x this (pools ask up to 12 GPUs each, so the budget is contended). Default: ${DEFAULT-VALUE}.")
     int gpusPerPool;
 
-    @Option(names = "--audit-log", defaultValue = "tmp",
-            description = "Audit log of the planner: 'tmp' = a temporary file (deleted at the end), 'none' = off, else a path. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--audit-log",
+            defaultValue = "tmp",
+            description =
+                    "Audit log of the planner: 'tmp' = a temporary file (deleted at the end), 'none' = off, else a path. Default: ${DEFAULT-VALUE}.")
     String auditLog;
 
-    @Option(names = "--seed", defaultValue = "7", description = "Random seed of the proposals. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--seed",
+            defaultValue = "7",
+            description = "Random seed of the proposals. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     private final AtomicLongArray sequences = new AtomicLongArray(100_000);
@@ -117,12 +147,17 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
     }
 
     private int run(Path audit) throws Exception {
-        GlobalPlannerConfig cfg = ConfigLoader.parse("environment: virtual\ngrpc: {host: 127.0.0.1, port: 0}\n"
-                + "metrics_port: -1\nmax_total_gpus: " + pools * gpusPerPool + "\n"
-                // one file, never rotated: the bench measures every byte it writes and deletes the file at the end
-                + (audit == null ? "" : "audit_log_path: '" + audit.toString().replace("'", "''") + "'\n"
-                        + "audit_log_max_mb: 0\n"),
-                "bench.yaml", GlobalPlannerConfig.class);
+        GlobalPlannerConfig cfg = ConfigLoader.parse(
+                "environment: virtual\ngrpc: {host: 127.0.0.1, port: 0}\n"
+                        + "metrics_port: -1\nmax_total_gpus: " + pools * gpusPerPool + "\n"
+                        // one file, never rotated: the bench measures every byte it writes and deletes the file
+                        // at the end
+                        + (audit == null
+                                ? ""
+                                : "audit_log_path: '" + audit.toString().replace("'", "''") + "'\n"
+                                        + "audit_log_max_mb: 0\n"),
+                "bench.yaml",
+                GlobalPlannerConfig.class);
         // one timer thread runs the simulated cluster's completions (as one informer thread would report them)
         try (WallClockScheduler scheduler = new WallClockScheduler("bench-gp", 1)) {
             VirtualExecutor executor = new VirtualExecutor(scheduler, Duration.ZERO, Duration.ZERO);
@@ -131,14 +166,18 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
                 executor.register(new TargetKey("bench", "pool" + p, "decode"), SubType.DECODE, 1, 1);
             }
             // the load generator has its own I/O threads, so its CPU is told apart from the server's
-            try (GlobalPlannerServer server = GlobalPlannerServer.start(cfg, executor, Leadership.single("bench"), scheduler);
+            try (GlobalPlannerServer server =
+                            GlobalPlannerServer.start(cfg, executor, Leadership.single("bench"), scheduler);
                     NettyTransport clientIo = new NettyTransport("bench-client-io", 1)) {
                 clientLoop = clientIo.group().next();
                 List<ManagedChannel> chans = new ArrayList<>();
                 for (int i = 0; i < channels; i++) {
-                    chans.add(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-                            .eventLoopGroup(clientIo.group()).channelType(clientIo.channelType())
-                            .directExecutor().build());
+                    chans.add(NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                            .usePlaintext()
+                            .eventLoopGroup(clientIo.group())
+                            .channelType(clientIo.channelType())
+                            .directExecutor()
+                            .build());
                 }
                 try {
                     SplittableRandom rnd = new SplittableRandom(seed);
@@ -165,8 +204,16 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
                     Cpu loopCpu = Cpu.now().minus(c1);
                     double throughput = loop.getTotalCount() / ((System.nanoTime() - t0) / 1e9);
                     auditBytes = audit == null ? -1 : Files.size(audit);
-                    report(warmedUp, latency, sentLatency, latencyCpu, loop, throughput, loopCpu,
-                            server.core().state().get().budget().committedGpus(), pools * gpusPerPool);
+                    report(
+                            warmedUp,
+                            latency,
+                            sentLatency,
+                            latencyCpu,
+                            loop,
+                            throughput,
+                            loopCpu,
+                            server.core().state().get().budget().committedGpus(),
+                            pools * gpusPerPool);
                 } finally {
                     chans.forEach(ManagedChannel::shutdownNow);
                 }
@@ -178,13 +225,21 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
     private ScaleProposal proposal(SplittableRandom rnd, int pool) {
         long seq = sequences.incrementAndGet(pool);
         String name = "pool" + pool;
-        return ScaleProposal.newBuilder().setCallerNamespace("bench-" + name).setK8SNamespace("bench")
-                .setGraphDeploymentName(name).setProposalId(name + "#" + seq).setSequence(seq)
+        return ScaleProposal.newBuilder()
+                .setCallerNamespace("bench-" + name)
+                .setK8SNamespace("bench")
+                .setGraphDeploymentName(name)
+                .setProposalId(name + "#" + seq)
+                .setSequence(seq)
                 .setPriority(rnd.nextInt(3) * 50 + 50)
-                .addTargetReplicas(TargetReplica.newBuilder().setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_PREFILL)
-                        .setDesiredReplicas(rnd.nextInt(7)).setMinReplicas(0))
-                .addTargetReplicas(TargetReplica.newBuilder().setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_DECODE)
-                        .setDesiredReplicas(rnd.nextInt(7)).setMinReplicas(0))
+                .addTargetReplicas(TargetReplica.newBuilder()
+                        .setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_PREFILL)
+                        .setDesiredReplicas(rnd.nextInt(7))
+                        .setMinReplicas(0))
+                .addTargetReplicas(TargetReplica.newBuilder()
+                        .setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_DECODE)
+                        .setDesiredReplicas(rnd.nextInt(7))
+                        .setMinReplicas(0))
                 .build();
     }
 
@@ -219,7 +274,8 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
         long total = (long) rate * durationSeconds;
         long interval = 1_000_000_000L / rate;
         CountDownLatch done = new CountDownLatch((int) Math.min(Integer.MAX_VALUE, total));
-        List<GlobalPlannerGrpc.GlobalPlannerStub> stubs = chans.stream().map(GlobalPlannerGrpc::newStub).toList();
+        List<GlobalPlannerGrpc.GlobalPlannerStub> stubs =
+                chans.stream().map(GlobalPlannerGrpc::newStub).toList();
         EventLoop loop = clientLoop;
         long start = System.nanoTime() + 1_000_000;
         loop.execute(new Runnable() {
@@ -232,8 +288,12 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
                     long due = start + i * interval;
                     int pool = (int) (i % pools);
                     // one pool's proposals share a connection, so they arrive in sequence order
-                    stubs.get(pool % stubs.size()).propose(proposal(rnd, pool),
-                            observer(() -> rec.recordValue(Math.max(1, (System.nanoTime() - due) / 1000)), done));
+                    stubs.get(pool % stubs.size())
+                            .propose(
+                                    proposal(rnd, pool),
+                                    observer(
+                                            () -> rec.recordValue(Math.max(1, (System.nanoTime() - due) / 1000)),
+                                            done));
                     i++;
                 }
                 if (i < total) {
@@ -252,7 +312,8 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
     private Histogram closedLoop(List<ManagedChannel> chans, SplittableRandom rnd, int durationSeconds)
             throws InterruptedException {
         Recorder rec = new Recorder(3);
-        List<GlobalPlannerGrpc.GlobalPlannerStub> stubs = chans.stream().map(GlobalPlannerGrpc::newStub).toList();
+        List<GlobalPlannerGrpc.GlobalPlannerStub> stubs =
+                chans.stream().map(GlobalPlannerGrpc::newStub).toList();
         long end = System.nanoTime() + durationSeconds * 1_000_000_000L;
         CountDownLatch drained = new CountDownLatch(1);
         clientLoop.execute(new Runnable() {
@@ -271,16 +332,21 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
                 long sent = System.nanoTime();
                 int pool = (int) (i++ % pools);
                 outstanding++;
-                stubs.get(pool % stubs.size()).propose(proposal(rnd, pool), observer(() -> {
-                    long now = System.nanoTime();
-                    rec.recordValue(Math.max(1, (now - sent) / 1000));
-                    outstanding--;
-                    if (now - end < 0) {
-                        send();
-                    } else if (outstanding == 0) {
-                        drained.countDown();
-                    }
-                }, null));
+                stubs.get(pool % stubs.size())
+                        .propose(
+                                proposal(rnd, pool),
+                                observer(
+                                        () -> {
+                                            long now = System.nanoTime();
+                                            rec.recordValue(Math.max(1, (now - sent) / 1000));
+                                            outstanding--;
+                                            if (now - end < 0) {
+                                                send();
+                                            } else if (outstanding == 0) {
+                                                drained.countDown();
+                                            }
+                                        },
+                                        null));
             }
         });
         drained.await(durationSeconds + 60L, TimeUnit.SECONDS);
@@ -337,14 +403,16 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
                 String name = infos[i].getThreadName();
                 if (name.startsWith("global-planner")) {
                     server += t;
-                } else if (name.startsWith("bench-client") || ids[i] == Thread.currentThread().threadId()) {
+                } else if (name.startsWith("bench-client")
+                        || ids[i] == Thread.currentThread().threadId()) {
                     client += t;
                 } else if (name.startsWith("bench-gp")) {
                     cluster += t;
                 }
             }
             long process = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
-                    ? os.getProcessCpuTime() : -1;
+                    ? os.getProcessCpuTime()
+                    : -1;
             return new Cpu(process, server, client, cluster);
         }
 
@@ -359,8 +427,16 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
         }
     }
 
-    private void report(double warmedUp, Histogram lat, long sent, Cpu latCpu, Histogram loop, double throughput, Cpu loopCpu,
-            int committed, int max) {
+    private void report(
+            double warmedUp,
+            Histogram lat,
+            long sent,
+            Cpu latCpu,
+            Histogram loop,
+            double throughput,
+            Cpu loopCpu,
+            int committed,
+            int max) {
         double[] cpuLat = latCpu.perProposal(sent);
         double[] cpuLoop = loopCpu.perProposal(loop.getTotalCount());
         double p50 = lat.getValueAtPercentile(50) / 1000.0;
@@ -376,24 +452,57 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
         System.out.printf(Locale.ROOT, "warm-up at full speed until the JIT was quiet: %.1f s%n", warmedUp);
         System.out.println();
         System.out.println("phase                               proposals     p50 ms     p99 ms   p99.9 ms     max ms");
-        System.out.printf(Locale.ROOT, "fixed rate %6d/s (open loop)    %10d %10.3f %10.3f %10.3f %10.3f%n", rate, sent,
-                p50, p99, p999, maxMs);
-        System.out.printf(Locale.ROOT, "max rate, %4d in flight          %10d %10.3f %10.3f %10s %10s%n", inFlight,
-                loop.getTotalCount(), loopP50, loopP99, "", "");
+        System.out.printf(
+                Locale.ROOT,
+                "fixed rate %6d/s (open loop)    %10d %10.3f %10.3f %10.3f %10.3f%n",
+                rate,
+                sent,
+                p50,
+                p99,
+                p999,
+                maxMs);
+        System.out.printf(
+                Locale.ROOT,
+                "max rate, %4d in flight          %10d %10.3f %10.3f %10s %10s%n",
+                inFlight,
+                loop.getTotalCount(),
+                loopP50,
+                loopP99,
+                "",
+                "");
         System.out.println();
-        System.out.println("CPU per proposal, us                 process     server     client    cluster (process = all threads + GC + JIT)");
-        System.out.printf(Locale.ROOT, "fixed rate %6d/s                %10.1f %10.1f %10.1f %10.1f%n", rate, cpuLat[0], cpuLat[1],
-                cpuLat[2], cpuLat[3]);
-        System.out.printf(Locale.ROOT, "max rate, %4d in flight          %10.1f %10.1f %10.1f %10.1f%n", inFlight, cpuLoop[0],
-                cpuLoop[1], cpuLoop[2], cpuLoop[3]);
+        System.out.println(
+                "CPU per proposal, us                 process     server     client    cluster (process = all threads + GC + JIT)");
+        System.out.printf(
+                Locale.ROOT,
+                "fixed rate %6d/s                %10.1f %10.1f %10.1f %10.1f%n",
+                rate,
+                cpuLat[0],
+                cpuLat[1],
+                cpuLat[2],
+                cpuLat[3]);
+        System.out.printf(
+                Locale.ROOT,
+                "max rate, %4d in flight          %10.1f %10.1f %10.1f %10.1f%n",
+                inFlight,
+                cpuLoop[0],
+                cpuLoop[1],
+                cpuLoop[2],
+                cpuLoop[3]);
         System.out.println();
         System.out.printf(Locale.ROOT, "sustained maximum: %.0f proposals/s%n", throughput);
-        System.out.printf(Locale.ROOT, "targets: p99 <= 2 ms at 1,000/s: %s (%.3f ms); >= 20,000 proposals/s: %s%n",
-                p99 <= 2.0 ? "met" : "NOT met", p99, throughput >= 20_000 ? "met" : "NOT met");
+        System.out.printf(
+                Locale.ROOT,
+                "targets: p99 <= 2 ms at 1,000/s: %s (%.3f ms); >= 20,000 proposals/s: %s%n",
+                p99 <= 2.0 ? "met" : "NOT met",
+                p99,
+                throughput >= 20_000 ? "met" : "NOT met");
         System.out.println("decisions: " + statusLine() + ", errors " + errors.get()
                 + (errors.get() > 0 ? " (first: " + firstError + ")" : "") + "; committed GPUs at the end " + committed
                 + " of " + max);
-        System.out.printf(Locale.ROOT, "{\"bench\":\"global-planner\",\"pools\":%d,\"rate_per_s\":%d,\"proposals\":%d,"
+        System.out.printf(
+                Locale.ROOT,
+                "{\"bench\":\"global-planner\",\"pools\":%d,\"rate_per_s\":%d,\"proposals\":%d,"
                         + "\"latency_p50_ms\":%.3f,\"latency_p99_ms\":%.3f,\"latency_p999_ms\":%.3f,\"latency_max_ms\":%.3f,"
                         + "\"max_proposals_per_s\":%.0f,\"max_rate_p50_ms\":%.3f,\"max_rate_p99_ms\":%.3f,\"in_flight\":%d,"
                         + "\"latency_cpu_us_per_proposal\":%.1f,\"latency_server_cpu_us_per_proposal\":%.1f,"
@@ -402,9 +511,31 @@ public final class GlobalPlannerBenchCommand implements Callable<Integer>, Fleet
                         + "\"cores\":%d,\"warmup_s\":%.1f,\"audit_log_bytes\":%d,"
                         + "\"errors\":%d,\"committed_gpus\":%d,\"max_total_gpus\":%d,\"p99_target_met\":%b,"
                         + "\"throughput_target_met\":%b}%n",
-                pools, rate, sent, p50, p99, p999, maxMs, throughput, loopP50, loopP99, inFlight, cpuLat[0], cpuLat[1],
-                cpuLoop[0], cpuLoop[1], cpuLoop[2], cpuLoop[3], Runtime.getRuntime().availableProcessors(), warmedUp, auditBytes, errors.get(),
-                committed, max, p99 <= 2.0, throughput >= 20_000);
+                pools,
+                rate,
+                sent,
+                p50,
+                p99,
+                p999,
+                maxMs,
+                throughput,
+                loopP50,
+                loopP99,
+                inFlight,
+                cpuLat[0],
+                cpuLat[1],
+                cpuLoop[0],
+                cpuLoop[1],
+                cpuLoop[2],
+                cpuLoop[3],
+                Runtime.getRuntime().availableProcessors(),
+                warmedUp,
+                auditBytes,
+                errors.get(),
+                committed,
+                max,
+                p99 <= 2.0,
+                throughput >= 20_000);
     }
 
     private String statusLine() {

@@ -37,7 +37,10 @@ public record MachineCpu(long busyTicks, long stealTicks) {
             return UNKNOWN;
         }
         try {
-            long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+            long busy = Long.parseLong(f[1])
+                    + Long.parseLong(f[2])
+                    + Long.parseLong(f[3])
+                    + Long.parseLong(f[6])
                     + Long.parseLong(f[7]);
             return new MachineCpu(busy, Long.parseLong(f[8]));
         } catch (NumberFormatException e) {

@@ -15,11 +15,9 @@ import java.util.Map;
 public final class RunQueueWait {
 
     /** One OS thread's name and its wait so far, ns. */
-    public record Task(String name, long waitNanos) {
-    }
+    public record Task(String name, long waitNanos) {}
 
-    private RunQueueWait() {
-    }
+    private RunQueueWait() {}
 
     /** Every live thread of this process by OS thread id; empty where unknown (not Linux). */
     public static Map<Integer, Task> snapshot() {
@@ -33,7 +31,8 @@ public final class RunQueueWait {
                 try {
                     long wait = parse(Files.readString(task.resolve("schedstat")));
                     if (wait >= 0) {
-                        out.put(Integer.parseInt(task.getFileName().toString()),
+                        out.put(
+                                Integer.parseInt(task.getFileName().toString()),
                                 new Task(Files.readString(task.resolve("comm")).strip(), wait));
                     }
                 } catch (IOException | NumberFormatException ended) {

@@ -28,8 +28,7 @@ public final class LiveEngineBench {
      * @param warmupSeconds excluded from the figures
      * @param seconds measured window
      */
-    public record Setup(int streams, int isl, int osl, double warmupSeconds, double seconds) {
-    }
+    public record Setup(int streams, int isl, int osl, double warmupSeconds, double seconds) {}
 
     /**
      * @param tokens tokens received by the clients in the window
@@ -59,27 +58,43 @@ public final class LiveEngineBench {
      * @param writtenP99Ms the same, 99th percentile over iterations, ms
      * @param jitMs time the JIT compilers spent in the window (this JVM), ms; -1 if unknown
      */
-    public record Result(long tokens, long requests, double p50Ms, double p99Ms, double maxMs, double workerCpuCores,
-                         double seconds, double sendSpacingP50Ns, double sendSpacingP90Ns, double workerCpuNsPerToken,
-                         double workerAllocBytesPerToken, double workerRunQueueMsPerS, double firstTokenP50Ms,
-                         double firstTokenP99Ms, double otherCpuCores, long gcPauses, double gcMs, double writtenP50Ms,
-                         double writtenP99Ms, double jitMs) {
-    }
+    public record Result(
+            long tokens,
+            long requests,
+            double p50Ms,
+            double p99Ms,
+            double maxMs,
+            double workerCpuCores,
+            double seconds,
+            double sendSpacingP50Ns,
+            double sendSpacingP90Ns,
+            double workerCpuNsPerToken,
+            double workerAllocBytesPerToken,
+            double workerRunQueueMsPerS,
+            double firstTokenP50Ms,
+            double firstTokenP99Ms,
+            double otherCpuCores,
+            long gcPauses,
+            double gcMs,
+            double writtenP50Ms,
+            double writtenP99Ms,
+            double jitMs) {}
 
-    private LiveEngineBench() {
-    }
+    private LiveEngineBench() {}
 
     public static Result run(Setup setup) throws Exception {
         EngineConfig config = EngineConfig.builder().speedupRatio(1).build();
         WorkerSettings settings = WorkerSettings.loopback(config);
-        settings = new WorkerSettings(config, "bench", "127.0.0.1", "127.0.0.1", 0, -1, null, "bench", 1, false,
-                settings.drainGrace());
+        settings = new WorkerSettings(
+                config, "bench", "127.0.0.1", "127.0.0.1", 0, -1, null, "bench", 1, false, settings.drainGrace());
         try (MockerWorker worker = MockerWorker.start(settings)) {
             // the client's callbacks only count and start the next call: run them on the client's event loop
             // (direct executor) instead of hopping each message to a thread pool, so the load generator takes
             // as little of the machine's CPU from the worker as it can
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", worker.grpcPort()).usePlaintext()
-                    .directExecutor().build();
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", worker.grpcPort())
+                    .usePlaintext()
+                    .directExecutor()
+                    .build();
             WorkerGrpc.WorkerStub stub = WorkerGrpc.newStub(channel);
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong tokens = new AtomicLong();
@@ -114,25 +129,45 @@ public final class LiveEngineBench {
             channel.awaitTermination(5, TimeUnit.SECONDS);
             WorkerThreads.Sample used = after.minus(before);
             double perToken = Math.max(1, tokenCount);
-            return new Result(tokenCount, requestCount, errors.getValueAtPercentile(50) / 1000.0,
-                    errors.getValueAtPercentile(99) / 1000.0, errors.getMaxValue() / 1000.0,
-                    used.cpuNanos() / 1e9 / wall, wall, spacing.getValueAtPercentile(50),
-                    spacing.getValueAtPercentile(90), used.cpuNanos() / perToken, used.allocatedBytes() / perToken,
+            return new Result(
+                    tokenCount,
+                    requestCount,
+                    errors.getValueAtPercentile(50) / 1000.0,
+                    errors.getValueAtPercentile(99) / 1000.0,
+                    errors.getMaxValue() / 1000.0,
+                    used.cpuNanos() / 1e9 / wall,
+                    wall,
+                    spacing.getValueAtPercentile(50),
+                    spacing.getValueAtPercentile(90),
+                    used.cpuNanos() / perToken,
+                    used.allocatedBytes() / perToken,
                     used.runQueueNanos() < 0 ? -1 : used.runQueueNanos() / 1e6 / wall,
-                    first.getValueAtPercentile(50) / 1000.0, first.getValueAtPercentile(99) / 1000.0,
-                    Math.max(0, process1 - process0 - used.cpuNanos()) / 1e9 / wall, gc1[0] - gc0[0], gc1[1] - gc0[1],
-                    written.getValueAtPercentile(50) / 1000.0, written.getValueAtPercentile(99) / 1000.0,
+                    first.getValueAtPercentile(50) / 1000.0,
+                    first.getValueAtPercentile(99) / 1000.0,
+                    Math.max(0, process1 - process0 - used.cpuNanos()) / 1e9 / wall,
+                    gc1[0] - gc0[0],
+                    gc1[1] - gc0[1],
+                    written.getValueAtPercentile(50) / 1000.0,
+                    written.getValueAtPercentile(99) / 1000.0,
                     jit0 < 0 || jit1 < 0 ? -1 : jit1 - jit0);
         }
     }
 
-    private static void startCall(WorkerGrpc.WorkerStub stub, Setup setup, AtomicLong ids, AtomicLong tokens,
-                                  AtomicLong finished, AtomicBoolean running) {
+    private static void startCall(
+            WorkerGrpc.WorkerStub stub,
+            Setup setup,
+            AtomicLong ids,
+            AtomicLong tokens,
+            AtomicLong finished,
+            AtomicBoolean running) {
         if (!running.get()) {
             return;
         }
-        GenerateRequest request = GenerateRequest.newBuilder().setRequestId("b" + ids.incrementAndGet())
-                .setPromptTokens(setup.isl()).setMaxTokens(setup.osl()).build();
+        GenerateRequest request = GenerateRequest.newBuilder()
+                .setRequestId("b" + ids.incrementAndGet())
+                .setPromptTokens(setup.isl())
+                .setMaxTokens(setup.osl())
+                .build();
         stub.generate(request, new StreamObserver<>() {
             @Override
             public void onNext(GenerateResponse value) {

@@ -24,8 +24,7 @@ public final class VirtualEngineBench {
      * @param kvEvents whether the listener asks for KV events
      * @param wallSeconds how long to run
      */
-    public record Setup(int workers, int concurrency, int isl, int osl, boolean kvEvents, double wallSeconds) {
-    }
+    public record Setup(int workers, int concurrency, int isl, int osl, boolean kvEvents, double wallSeconds) {}
 
     /**
      * @param iterations engine iterations run (all workers)
@@ -36,8 +35,14 @@ public final class VirtualEngineBench {
      * @param cpuSeconds CPU time of the benchmarking thread
      * @param virtualSeconds simulated time covered
      */
-    public record Result(long iterations, long outputTokens, long prefillTokens, long requests, double wallSeconds,
-                         double cpuSeconds, double virtualSeconds) {
+    public record Result(
+            long iterations,
+            long outputTokens,
+            long prefillTokens,
+            long requests,
+            double wallSeconds,
+            double cpuSeconds,
+            double virtualSeconds) {
 
         public double iterationsPerWallSecond() {
             return iterations / wallSeconds;
@@ -57,8 +62,7 @@ public final class VirtualEngineBench {
         }
     }
 
-    private VirtualEngineBench() {
-    }
+    private VirtualEngineBench() {}
 
     public static Result run(Setup setup) {
         VirtualScheduler clock = new VirtualScheduler();
@@ -76,8 +80,7 @@ public final class VirtualEngineBench {
                 }
 
                 @Override
-                public void onKvEvent(KvEvent event, long timeNanos) {
-                }
+                public void onKvEvent(KvEvent event, long timeNanos) {}
 
                 @Override
                 public boolean wantsKvEvents() {

@@ -1,8 +1,8 @@
 package io.fleetplan.bench.mocker;
 
-import io.fleetplan.bench.machine.RunQueueWait;
 import com.sun.management.OperatingSystemMXBean;
 import com.sun.management.ThreadMXBean;
+import io.fleetplan.bench.machine.RunQueueWait;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -22,13 +22,14 @@ final class WorkerThreads {
     record Sample(long cpuNanos, long allocatedBytes, long runQueueNanos) {
 
         Sample minus(Sample earlier) {
-            return new Sample(cpuNanos - earlier.cpuNanos, allocatedBytes - earlier.allocatedBytes,
+            return new Sample(
+                    cpuNanos - earlier.cpuNanos,
+                    allocatedBytes - earlier.allocatedBytes,
                     runQueueNanos < 0 || earlier.runQueueNanos < 0 ? -1 : runQueueNanos - earlier.runQueueNanos);
         }
     }
 
-    private WorkerThreads() {
-    }
+    private WorkerThreads() {}
 
     /**
      * Sums over live threads whose name starts with {@code prefix}. Threads that ended between two samples drop
@@ -56,7 +57,8 @@ final class WorkerThreads {
     /** CPU time of this whole process, ns (-1 if unknown). */
     static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
-                ? os.getProcessCpuTime() : -1;
+                ? os.getProcessCpuTime()
+                : -1;
     }
 
     /**

@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
  * absolute percentage error of the request count over intervals with traffic) and {@code mae_requests} (mean
  * absolute error, requests per interval), plus {@code isl_mape_pct}.
  */
-@Command(name = "predictors", mixinStandardHelpOptions = true,
+@Command(
+        name = "predictors",
+        mixinStandardHelpOptions = true,
         description = "One-step prediction error of the load predictors on traces (Mooncake JSONL, Azure CSV).")
 public final class PredictorBenchCommand implements Callable<Integer>, FleetplanSubcommand {
 
@@ -36,28 +38,50 @@ public final class PredictorBenchCommand implements Callable<Integer>, Fleetplan
     }
 
     /** The error of one predictor on one series. */
-    public record Score(String trace, String predictor, int points, double mapePct, double maeRequests, double islMapePct) {
-    }
+    public record Score(
+            String trace, String predictor, int points, double mapePct, double maeRequests, double islMapePct) {}
 
     @Override
     public Integer call() throws Exception {
         List<Score> scores = new ArrayList<>();
         for (Path t : traces) {
             List<String> lines = Files.readAllLines(t);
-            var arrivals = t.toString().endsWith(".csv") ? TraceBuckets.parseAzure(lines, t.toString())
+            var arrivals = t.toString().endsWith(".csv")
+                    ? TraceBuckets.parseAzure(lines, t.toString())
                     : TraceBuckets.parseMooncake(lines, t.toString());
             scores.addAll(score(t.getFileName().toString(), TraceBuckets.bucket(arrivals, interval), interval));
         }
-        System.out.printf(Locale.ROOT, "%-40s %-9s %6s %10s %12s %12s%n", "trace", "predictor", "points", "MAPE %",
-                "MAE req", "ISL MAPE %");
+        System.out.printf(
+                Locale.ROOT,
+                "%-40s %-9s %6s %10s %12s %12s%n",
+                "trace",
+                "predictor",
+                "points",
+                "MAPE %",
+                "MAE req",
+                "ISL MAPE %");
         StringBuilder json = new StringBuilder("{\"interval_s\":" + interval + ",\"results\":[");
         for (int i = 0; i < scores.size(); i++) {
             Score s = scores.get(i);
-            System.out.printf(Locale.ROOT, "%-40s %-9s %6d %10.1f %12.1f %12.1f%n", s.trace(), s.predictor(), s.points(),
-                    s.mapePct(), s.maeRequests(), s.islMapePct());
-            json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
-                    "{\"trace\":\"%s\",\"predictor\":\"%s\",\"points\":%d,\"mape_pct\":%.2f,\"mae_requests\":%.2f,\"isl_mape_pct\":%.2f}",
-                    s.trace(), s.predictor(), s.points(), s.mapePct(), s.maeRequests(), s.islMapePct()));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-40s %-9s %6d %10.1f %12.1f %12.1f%n",
+                    s.trace(),
+                    s.predictor(),
+                    s.points(),
+                    s.mapePct(),
+                    s.maeRequests(),
+                    s.islMapePct());
+            json.append(i == 0 ? "" : ",")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "{\"trace\":\"%s\",\"predictor\":\"%s\",\"points\":%d,\"mape_pct\":%.2f,\"mae_requests\":%.2f,\"isl_mape_pct\":%.2f}",
+                            s.trace(),
+                            s.predictor(),
+                            s.points(),
+                            s.mapePct(),
+                            s.maeRequests(),
+                            s.islMapePct()));
         }
         System.out.println(json.append("]}"));
         return 0;
@@ -67,7 +91,8 @@ public final class PredictorBenchCommand implements Callable<Integer>, Fleetplan
     public static List<Score> score(String name, List<TraceBuckets.IntervalLoad> series, double interval) {
         List<Score> out = new ArrayList<>();
         for (String p : List.of("constant", "arima", "kalman", "prophet")) {
-            PredictorSettings s = new PredictorSettings(p, false, 50, 1.0, 0.1, 10.0, 5, (int) Math.round(86400 / interval));
+            PredictorSettings s =
+                    new PredictorSettings(p, false, 50, 1.0, 0.1, 10.0, 5, (int) Math.round(86400 / interval));
             double[] req = errors(series, s, TraceBuckets.IntervalLoad::numRequests);
             double[] isl = errors(series, s, TraceBuckets.IntervalLoad::avgIsl);
             out.add(new Score(name, p, (int) req[2], req[0], req[1], isl[0]));
@@ -75,7 +100,9 @@ public final class PredictorBenchCommand implements Callable<Integer>, Fleetplan
         return out;
     }
 
-    private static double[] errors(List<TraceBuckets.IntervalLoad> series, PredictorSettings s,
+    private static double[] errors(
+            List<TraceBuckets.IntervalLoad> series,
+            PredictorSettings s,
             ToDoubleFunction<TraceBuckets.IntervalLoad> f) {
         LoadPredictor pred = s.create();
         double ape = 0;

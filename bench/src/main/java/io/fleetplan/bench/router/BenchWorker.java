@@ -43,8 +43,7 @@ import java.util.concurrent.TimeUnit;
 final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseable {
 
     /** Arrival and per-token send times of one request. */
-    record Trace(long arrivedNanos, long[] sentNanos) {
-    }
+    record Trace(long arrivedNanos, long[] sentNanos) {}
 
     /** Shared by all bench workers of the process (daemon threads); tokens are emitted on them too. */
     private static final IoLoops LOOPS = new IoLoops("bench-worker-io", 1);
@@ -65,10 +64,15 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
         // loops of their own, so the bench can tell the workers' CPU from the LocalRouter's (default gRPC loops)
         this.server = Keepalive.permittingPings(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
                 .directExecutor()
-                .bossEventLoopGroup(LOOPS.group).workerEventLoopGroup(LOOPS.group).channelType(LOOPS.serverChannel)
-                .addService(RawResponse.replacing(bindService(), ServerMethodDefinition.create(RawResponse.WORKER_GENERATE,
-                        ServerCalls.asyncServerStreamingCall(this::generate))))
-                .build().start();
+                .bossEventLoopGroup(LOOPS.group)
+                .workerEventLoopGroup(LOOPS.group)
+                .channelType(LOOPS.serverChannel)
+                .addService(RawResponse.replacing(
+                        bindService(),
+                        ServerMethodDefinition.create(
+                                RawResponse.WORKER_GENERATE, ServerCalls.asyncServerStreamingCall(this::generate))))
+                .build()
+                .start();
     }
 
     String address() {
@@ -76,17 +80,24 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
     }
 
     void register(String routerAddress) {
-        routerChannel = NettyChannelBuilder.forTarget(routerAddress).usePlaintext().build();
+        routerChannel =
+                NettyChannelBuilder.forTarget(routerAddress).usePlaintext().build();
         RouterGrpc.RouterBlockingStub stub = RouterGrpc.newBlockingStub(routerChannel);
-        stub.register(RegisterRequest.newBuilder().setWorker(WorkerInfo.newBuilder().setWorkerId(id)
-                .setRole(WorkerRole.AGGREGATED).setGrpcAddress("127.0.0.1:" + server.getPort()).setBlockSize(64)
-                .setNumGpuBlocks(16384)).build());
+        stub.register(RegisterRequest.newBuilder()
+                .setWorker(WorkerInfo.newBuilder()
+                        .setWorkerId(id)
+                        .setRole(WorkerRole.AGGREGATED)
+                        .setGrpcAddress("127.0.0.1:" + server.getPort())
+                        .setBlockSize(64)
+                        .setNumGpuBlocks(16384))
+                .build());
         // heartbeats block on the router: never on the event loop that emits tokens, or its streams stall
         Thread.ofPlatform().daemon().name("bench-heartbeat-" + id).start(() -> {
             while (!closed) {
                 try {
                     Thread.sleep(500);
-                    stub.workerHeartbeat(WorkerHeartbeatRequest.newBuilder().setWorkerId(id).build());
+                    stub.workerHeartbeat(
+                            WorkerHeartbeatRequest.newBuilder().setWorkerId(id).build());
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException ignored) {
@@ -98,7 +109,10 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
 
     @Override
     public void streamEvents(StreamEventsRequest request, StreamObserver<WorkerEvent> response) {
-        response.onNext(WorkerEvent.newBuilder().setWorkerId(id).setHeartbeat(Heartbeat.newBuilder()).build());
+        response.onNext(WorkerEvent.newBuilder()
+                .setWorkerId(id)
+                .setHeartbeat(Heartbeat.newBuilder())
+                .build());
     }
 
     /**
@@ -119,8 +133,12 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
         // loop writes each token inline, so the worker adds no thread hand-off of its own between the send stamp
         // and the socket (a worker-side delay is not what the bench measures)
         EventLoop loop = LOOPS.current();
-        new Stream(loop != null ? loop : LOOPS.group.next(), request, (ServerCallStreamObserver<RawResponse>) response,
-                trace).next();
+        new Stream(
+                        loop != null ? loop : LOOPS.group.next(),
+                        request,
+                        (ServerCallStreamObserver<RawResponse>) response,
+                        trace)
+                .next();
     }
 
     /**
@@ -159,11 +177,19 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
                 return;
             }
             boolean last = i + 1 == maxTokens;
-            RawResponse message = last ? RawResponse.of(GenerateResponse.newBuilder()
-                    .setRequestId(requestId).addTokenIds(1000 + i).setIndex(i).setWorkerId(id)
-                    .setFinished(true).setFinishReason(FinishReason.LENGTH).setUsage(Usage.newBuilder()
-                            .setPromptTokens(promptTokens).setCompletionTokens(maxTokens))
-                    .build()) : token(requestIdField, 1000 + i, i, workerIdField);
+            RawResponse message = last
+                    ? RawResponse.of(GenerateResponse.newBuilder()
+                            .setRequestId(requestId)
+                            .addTokenIds(1000 + i)
+                            .setIndex(i)
+                            .setWorkerId(id)
+                            .setFinished(true)
+                            .setFinishReason(FinishReason.LENGTH)
+                            .setUsage(Usage.newBuilder()
+                                    .setPromptTokens(promptTokens)
+                                    .setCompletionTokens(maxTokens))
+                            .build())
+                    : token(requestIdField, 1000 + i, i, workerIdField);
             trace.sentNanos()[i] = System.nanoTime();
             out.onNext(message);
             if (last) {
@@ -178,8 +204,8 @@ final class BenchWorker extends WorkerGrpc.WorkerImplBase implements AutoCloseab
     /** {@code request_id, token_ids [token], index, worker_id} as GenerateResponse's wire bytes. */
     static RawResponse token(byte[] requestIdField, int token, int index, byte[] workerIdField) {
         int tokenSize = varintSize(token);
-        int size = requestIdField.length + 2 + tokenSize + (index == 0 ? 0 : 1 + varintSize(index))
-                + workerIdField.length;
+        int size =
+                requestIdField.length + 2 + tokenSize + (index == 0 ? 0 : 1 + varintSize(index)) + workerIdField.length;
         byte[] b = new byte[size];
         System.arraycopy(requestIdField, 0, b, 0, requestIdField.length);
         int p = requestIdField.length;

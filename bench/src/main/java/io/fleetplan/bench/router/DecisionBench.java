@@ -21,15 +21,29 @@ import org.HdrHistogram.Histogram;
  */
 final class DecisionBench {
 
-    record Result(int workers, long indexedBlocks, long indexNodes, long decisions, double p50Us, double p99Us,
-                  double p999Us, double maxUs, double meanOverlapBlocks, double hashP50Us) {
-    }
+    record Result(
+            int workers,
+            long indexedBlocks,
+            long indexNodes,
+            long decisions,
+            double p50Us,
+            double p99Us,
+            double p999Us,
+            double maxUs,
+            double meanOverlapBlocks,
+            double hashP50Us) {}
 
     static Result run(int workers, int blocksPerWorker, int families, int warmup, int measured, long seed) {
         int blockSize = 64;
         VirtualScheduler clock = new VirtualScheduler();
-        PoolRouter router = new PoolRouter(RouterConfig.builder().blockSize(blockSize).seed(seed)
-                .heartbeatTimeoutMs(3_600_000).build(), clock.clock(), new SplittableRandom(seed));
+        PoolRouter router = new PoolRouter(
+                RouterConfig.builder()
+                        .blockSize(blockSize)
+                        .seed(seed)
+                        .heartbeatTimeoutMs(3_600_000)
+                        .build(),
+                clock.clock(),
+                new SplittableRandom(seed));
         for (int w = 0; w < workers; w++) {
             router.register(new WorkerSpec("w" + w, null, "bench", "", blockSize, 16384, 8192, 256));
         }
@@ -99,10 +113,17 @@ final class DecisionBench {
         if (sink == 42) {
             System.out.print("");
         }
-        return new Result(workers, indexed, router.index().nodeCount(), latency.getTotalCount(),
-                latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
-                latency.getValueAtPercentile(99.9) / 1000.0, latency.getMaxValue() / 1000.0,
-                overlapSum / (double) Math.max(1, latency.getTotalCount()), hashing.getValueAtPercentile(50) / 1000.0);
+        return new Result(
+                workers,
+                indexed,
+                router.index().nodeCount(),
+                latency.getTotalCount(),
+                latency.getValueAtPercentile(50) / 1000.0,
+                latency.getValueAtPercentile(99) / 1000.0,
+                latency.getValueAtPercentile(99.9) / 1000.0,
+                latency.getMaxValue() / 1000.0,
+                overlapSum / (double) Math.max(1, latency.getTotalCount()),
+                hashing.getValueAtPercentile(50) / 1000.0);
     }
 
     private static long[] chain(long seed, int n) {
@@ -115,6 +136,5 @@ final class DecisionBench {
         return out;
     }
 
-    private DecisionBench() {
-    }
+    private DecisionBench() {}
 }

@@ -24,8 +24,7 @@ import javax.management.openmbean.CompositeData;
 final class GcPauses implements AutoCloseable {
 
     /** Pauses of one collector bean during the window. */
-    record Collector(long count, long totalMs, long maxMs) {
-    }
+    record Collector(long count, long totalMs, long maxMs) {}
 
     private final List<GarbageCollectorMXBean> beans = new ArrayList<>();
     private final Map<String, long[]> startCounts = new TreeMap<>();
@@ -49,10 +48,11 @@ final class GcPauses implements AutoCloseable {
 
     private void onNotification(Notification n, Object handback) {
         if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-            GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
-                    (CompositeData) n.getUserData());
+            GarbageCollectionNotificationInfo info =
+                    GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
             synchronized (maxMs) {
-                maxMs.computeIfPresent(info.getGcName(), (k, v) -> Math.max(v, info.getGcInfo().getDuration()));
+                maxMs.computeIfPresent(
+                        info.getGcName(), (k, v) -> Math.max(v, info.getGcInfo().getDuration()));
             }
         }
     }
@@ -63,8 +63,12 @@ final class GcPauses implements AutoCloseable {
         synchronized (maxMs) {
             for (GarbageCollectorMXBean gc : beans) {
                 long[] start = startCounts.get(gc.getName());
-                out.put(gc.getName(), new Collector(gc.getCollectionCount() - start[0],
-                        gc.getCollectionTime() - start[1], maxMs.get(gc.getName())));
+                out.put(
+                        gc.getName(),
+                        new Collector(
+                                gc.getCollectionCount() - start[0],
+                                gc.getCollectionTime() - start[1],
+                                maxMs.get(gc.getName())));
             }
         }
         return out;

@@ -25,18 +25,25 @@ import org.HdrHistogram.Histogram;
  */
 final class RouterHopBench {
 
-    record Phase(double tokenP50Ms, double tokenP99Ms, double pathP50Ms, double pathP99Ms, long tokens) {
-    }
+    record Phase(double tokenP50Ms, double tokenP99Ms, double pathP50Ms, double pathP99Ms, long tokens) {}
 
-    record Result(Phase direct, Phase viaRouter) {
-    }
+    record Result(Phase direct, Phase viaRouter) {}
 
     static Result run(int streams, int workers, long itlMs, int maxTokens, Duration warmup, Duration measure)
             throws Exception {
         List<AutoCloseable> closeables = new ArrayList<>();
         try {
-            LocalRouter router = new LocalRouter(new LocalRouter.Options("hop-pool", "hop-router", "127.0.0.1", 0, 0,
-                    RouterConfig.builder().seed(1).heartbeatTimeoutMs(60_000).build())).start();
+            LocalRouter router = new LocalRouter(new LocalRouter.Options(
+                            "hop-pool",
+                            "hop-router",
+                            "127.0.0.1",
+                            0,
+                            0,
+                            RouterConfig.builder()
+                                    .seed(1)
+                                    .heartbeatTimeoutMs(60_000)
+                                    .build()))
+                    .start();
             closeables.add(router);
             List<BenchWorker> ws = new ArrayList<>();
             List<WorkerGrpc.WorkerBlockingStub> direct = new ArrayList<>();
@@ -45,16 +52,26 @@ final class RouterHopBench {
                 closeables.add(w);
                 w.register("127.0.0.1:" + router.grpcPort());
                 ws.add(w);
-                ManagedChannel ch = NettyChannelBuilder.forTarget(w.address()).usePlaintext().disableRetry().build();
+                ManagedChannel ch = NettyChannelBuilder.forTarget(w.address())
+                        .usePlaintext()
+                        .disableRetry()
+                        .build();
                 closeables.add(ch::shutdownNow);
                 direct.add(WorkerGrpc.newBlockingStub(ch));
             }
-            ManagedChannel rc = NettyChannelBuilder.forTarget("127.0.0.1:" + router.grpcPort()).usePlaintext()
-                    .disableRetry().build();
+            ManagedChannel rc = NettyChannelBuilder.forTarget("127.0.0.1:" + router.grpcPort())
+                    .usePlaintext()
+                    .disableRetry()
+                    .build();
             closeables.add(rc::shutdownNow);
             RouterGrpc.RouterBlockingStub viaRouter = RouterGrpc.newBlockingStub(rc);
             AtomicLong seq = new AtomicLong();
-            Phase d = phase(streams, maxTokens, ws, warmup, measure,
+            Phase d = phase(
+                    streams,
+                    maxTokens,
+                    ws,
+                    warmup,
+                    measure,
                     r -> direct.get((int) (seq.incrementAndGet() % workers)).generate(r));
             Phase v = phase(streams, maxTokens, ws, warmup, measure, viaRouter::generate);
             return new Result(d, v);
@@ -65,8 +82,13 @@ final class RouterHopBench {
         }
     }
 
-    private static Phase phase(int streams, int maxTokens, List<BenchWorker> workers, Duration warmup,
-                               Duration measure, Function<GenerateRequest, Iterator<GenerateResponse>> call)
+    private static Phase phase(
+            int streams,
+            int maxTokens,
+            List<BenchWorker> workers,
+            Duration warmup,
+            Duration measure,
+            Function<GenerateRequest, Iterator<GenerateResponse>> call)
             throws InterruptedException {
         Histogram token = new ConcurrentHistogram(60_000_000_000L, 3);
         Histogram path = new ConcurrentHistogram(60_000_000_000L, 3);
@@ -80,8 +102,11 @@ final class RouterHopBench {
                     String id = "h" + ids.incrementAndGet();
                     long sent = System.nanoTime();
                     try {
-                        Iterator<GenerateResponse> it = call.apply(GenerateRequest.newBuilder().setRequestId(id)
-                                .setMaxTokens(maxTokens).addTokenIds(1).build());
+                        Iterator<GenerateResponse> it = call.apply(GenerateRequest.newBuilder()
+                                .setRequestId(id)
+                                .setMaxTokens(maxTokens)
+                                .addTokenIds(1)
+                                .build());
                         BenchWorker.Trace trace = null;
                         for (int i = 0; it.hasNext(); i++) {
                             it.next();
@@ -111,8 +136,12 @@ final class RouterHopBench {
         for (Thread t : users) {
             t.join(Duration.ofSeconds(30));
         }
-        return new Phase(token.getValueAtPercentile(50) / 1e6, token.getValueAtPercentile(99) / 1e6,
-                path.getValueAtPercentile(50) / 1e6, path.getValueAtPercentile(99) / 1e6, token.getTotalCount());
+        return new Phase(
+                token.getValueAtPercentile(50) / 1e6,
+                token.getValueAtPercentile(99) / 1e6,
+                path.getValueAtPercentile(50) / 1e6,
+                path.getValueAtPercentile(99) / 1e6,
+                token.getTotalCount());
     }
 
     private static BenchWorker.Trace find(List<BenchWorker> workers, String id) {
@@ -125,6 +154,5 @@ final class RouterHopBench {
         return null;
     }
 
-    private RouterHopBench() {
-    }
+    private RouterHopBench() {}
 }

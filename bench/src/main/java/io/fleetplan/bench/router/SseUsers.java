@@ -74,7 +74,8 @@ final class SseUsers implements AutoCloseable {
         }
 
         void late(long now) {
-            int second = (int) Math.min(lateBySecond.length() - 1, Math.max(0, (now - recordingSince) / 1_000_000_000L));
+            int second =
+                    (int) Math.min(lateBySecond.length() - 1, Math.max(0, (now - recordingSince) / 1_000_000_000L));
             lateBySecond.incrementAndGet(second);
         }
 
@@ -100,16 +101,26 @@ final class SseUsers implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped;
 
-    SseUsers(String host, int port, String path, byte[] body, Map<String, BenchWorker> workers, Stats stats,
-             int users, long staggerMs) {
+    SseUsers(
+            String host,
+            int port,
+            String path,
+            byte[] body,
+            Map<String, BenchWorker> workers,
+            Stats stats,
+            int users,
+            long staggerMs) {
         this.path = path;
         this.host = host + ":" + port;
         this.body = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(body));
         this.workers = workers;
         this.stats = stats;
         this.stopped = new CountDownLatch(users);
-        this.bootstrap = new Bootstrap().group(loops.group).channel(loops.clientChannel)
-                .option(ChannelOption.TCP_NODELAY, true).remoteAddress(host, port)
+        this.bootstrap = new Bootstrap()
+                .group(loops.group)
+                .channel(loops.clientChannel)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .remoteAddress(host, port)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -179,6 +190,7 @@ final class SseUsers implements AutoCloseable {
     private final class User extends ChannelInboundHandlerAdapter {
         /** Bytes of an SSE event not yet complete (events are parsed in place, without a String per token). */
         private ByteBuf pending;
+
         private long sentNanos;
         private String requestId;
         private BenchWorker.Trace trace;
@@ -204,9 +216,11 @@ final class SseUsers implements AutoCloseable {
             trace = null;
             index = 0;
             sawDone = false;
-            FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
-                    body.duplicate());
-            req.headers().set(HttpHeaderNames.HOST, host).set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+            FullHttpRequest req =
+                    new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, body.duplicate());
+            req.headers()
+                    .set(HttpHeaderNames.HOST, host)
+                    .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
             sentNanos = System.nanoTime();
             ctx.writeAndFlush(req);
@@ -254,8 +268,8 @@ final class SseUsers implements AutoCloseable {
                 int start = pending.readerIndex();
                 if (startsWith(start, DONE)) {
                     sawDone = true;
-                } else if (startsWith(start, DATA) && ByteBufUtil.indexOf(CONTENT, pending.slice(start, end - start))
-                        >= 0) {
+                } else if (startsWith(start, DATA)
+                        && ByteBufUtil.indexOf(CONTENT, pending.slice(start, end - start)) >= 0) {
                     token(now, start, end);
                 }
                 pending.readerIndex(end + EVENT_END.readableBytes());

@@ -24,12 +24,30 @@ import org.HdrHistogram.Histogram;
  */
 final class StreamLoadBench {
 
-    record Result(int streams, int workers, long requests, long tokens, double seconds, double tokenP50Ms,
-                  double tokenP90Ms, double tokenP99Ms, double tokenP999Ms, double tokenMaxMs, double requestPathP50Ms, double requestPathP99Ms,
-                  double ttftAddedP99Ms, long errors, double cpuCores, Map<String, Long> cpuNanosByThread,
-                  Map<String, Long> allocatedBytesByThread, Map<String, GcPauses.Collector> gcByCollector,
-                  Map<String, Long> runQueueNanosByThread, double machineCpuCores, double stealMsPerSecond,
-                  long[] lateTokensBySecond, double[] stealMsBySecond) {
+    record Result(
+            int streams,
+            int workers,
+            long requests,
+            long tokens,
+            double seconds,
+            double tokenP50Ms,
+            double tokenP90Ms,
+            double tokenP99Ms,
+            double tokenP999Ms,
+            double tokenMaxMs,
+            double requestPathP50Ms,
+            double requestPathP99Ms,
+            double ttftAddedP99Ms,
+            long errors,
+            double cpuCores,
+            Map<String, Long> cpuNanosByThread,
+            Map<String, Long> allocatedBytesByThread,
+            Map<String, GcPauses.Collector> gcByCollector,
+            Map<String, Long> runQueueNanosByThread,
+            double machineCpuCores,
+            double stealMsPerSecond,
+            long[] lateTokensBySecond,
+            double[] stealMsBySecond) {
 
         /**
          * Milliseconds per second the process's threads were runnable but waiting for a CPU (summed over threads,
@@ -63,12 +81,22 @@ final class StreamLoadBench {
         }
     }
 
-    static Result run(int streams, int workers, long itlMs, int maxTokens, int promptTokens, Duration warmup,
-                      Duration measure) throws Exception {
+    static Result run(
+            int streams, int workers, long itlMs, int maxTokens, int promptTokens, Duration warmup, Duration measure)
+            throws Exception {
         List<AutoCloseable> closeables = new ArrayList<>();
         try {
-            LocalRouter router = new LocalRouter(new LocalRouter.Options("bench-pool", "bench-router", "127.0.0.1", 0,
-                    0, RouterConfig.builder().seed(1).heartbeatTimeoutMs(60_000).build())).start();
+            LocalRouter router = new LocalRouter(new LocalRouter.Options(
+                            "bench-pool",
+                            "bench-router",
+                            "127.0.0.1",
+                            0,
+                            0,
+                            RouterConfig.builder()
+                                    .seed(1)
+                                    .heartbeatTimeoutMs(60_000)
+                                    .build()))
+                    .start();
             closeables.add(router);
             Map<String, BenchWorker> byId = new ConcurrentHashMap<>();
             for (int i = 0; i < workers; i++) {
@@ -77,8 +105,9 @@ final class StreamLoadBench {
                 w.register("127.0.0.1:" + router.grpcPort());
                 byId.put("bw" + i, w);
             }
-            FrontendServer frontend = new FrontendServer(FrontendConfig.singlePool("bench-model", "bench-pool",
-                    "127.0.0.1:" + router.grpcPort(), 0)).start();
+            FrontendServer frontend = new FrontendServer(
+                            FrontendConfig.singlePool("bench-model", "bench-pool", "127.0.0.1:" + router.grpcPort(), 0))
+                    .start();
             closeables.add(frontend);
             StringBuilder prompt = new StringBuilder();
             for (int i = 0; i < promptTokens; i++) {
@@ -86,11 +115,20 @@ final class StreamLoadBench {
             }
             String body = "{\"model\":\"bench-model\",\"stream\":true,\"max_tokens\":" + maxTokens
                     + ",\"nvext\":{\"token_data\":[" + prompt.substring(0, prompt.length() - 1) + "]}}";
-            SseUsers.Stats stats = new SseUsers.Stats(new ConcurrentHistogram(60_000_000_000L, 3),
-                    new ConcurrentHistogram(60_000_000_000L, 3), new ConcurrentHistogram(60_000_000_000L, 3));
+            SseUsers.Stats stats = new SseUsers.Stats(
+                    new ConcurrentHistogram(60_000_000_000L, 3),
+                    new ConcurrentHistogram(60_000_000_000L, 3),
+                    new ConcurrentHistogram(60_000_000_000L, 3));
             stats.recording.set(true); // through the warm-up as well: see Stats.restart
-            SseUsers users = new SseUsers("127.0.0.1", frontend.port(), "/v1/chat/completions",
-                    body.getBytes(StandardCharsets.UTF_8), byId, stats, streams, maxTokens * itlMs);
+            SseUsers users = new SseUsers(
+                    "127.0.0.1",
+                    frontend.port(),
+                    "/v1/chat/completions",
+                    body.getBytes(StandardCharsets.UTF_8),
+                    byId,
+                    stats,
+                    streams,
+                    maxTokens * itlMs);
             closeables.add(users);
             Thread.sleep(warmup.toMillis());
             // the start snapshots before the window opens: their own work (thread queries, /proc reads) stays out
@@ -135,14 +173,30 @@ final class StreamLoadBench {
             AtomicLong requests = stats.requests;
             AtomicLong tokens = stats.tokens;
             AtomicLong errors = stats.errors;
-            return new Result(streams, workers, requests.get(), tokens.get(), seconds,
-                    ms(token.getValueAtPercentile(50)), ms(token.getValueAtPercentile(90)),
-                    ms(token.getValueAtPercentile(99)), ms(token.getValueAtPercentile(99.9)), ms(token.getMaxValue()),
-                    ms(path.getValueAtPercentile(50)), ms(path.getValueAtPercentile(99)),
-                    ms(ttftAdded.getValueAtPercentile(99)), errors.get(), cpuCores, cpu, allocated, gc,
+            return new Result(
+                    streams,
+                    workers,
+                    requests.get(),
+                    tokens.get(),
+                    seconds,
+                    ms(token.getValueAtPercentile(50)),
+                    ms(token.getValueAtPercentile(90)),
+                    ms(token.getValueAtPercentile(99)),
+                    ms(token.getValueAtPercentile(99.9)),
+                    ms(token.getMaxValue()),
+                    ms(path.getValueAtPercentile(50)),
+                    ms(path.getValueAtPercentile(99)),
+                    ms(ttftAdded.getValueAtPercentile(99)),
+                    errors.get(),
+                    cpuCores,
+                    cpu,
+                    allocated,
+                    gc,
                     ThreadCpu.grouped(RunQueueWait.delta(waitStart, waitEnd)),
-                    machineEnd.busyCoresSince(machineStart, seconds), machineEnd.stealMsPerSecondSince(machineStart, seconds),
-                    lateBySecond(stats, stealMsBySecond.length), stealMsBySecond);
+                    machineEnd.busyCoresSince(machineStart, seconds),
+                    machineEnd.stealMsPerSecondSince(machineStart, seconds),
+                    lateBySecond(stats, stealMsBySecond.length),
+                    stealMsBySecond);
         } finally {
             for (int i = closeables.size() - 1; i >= 0; i--) {
                 closeables.get(i).close();
@@ -163,6 +217,5 @@ final class StreamLoadBench {
         return nanos / 1e6;
     }
 
-    private StreamLoadBench() {
-    }
+    private StreamLoadBench() {}
 }

@@ -21,9 +21,8 @@ final class ThreadCpu {
     static final String OTHER = "jvm-other";
 
     /** CPU nanoseconds and allocated bytes per thread id, with names, and the CPU of the whole process. */
-    record Snapshot(Map<Long, String> names, Map<Long, Long> cpuNanos, Map<Long, Long> allocatedBytes,
-                    long processNanos) {
-    }
+    record Snapshot(
+            Map<Long, String> names, Map<Long, Long> cpuNanos, Map<Long, Long> allocatedBytes, long processNanos) {}
 
     static Snapshot take() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -31,7 +30,8 @@ final class ThreadCpu {
         ThreadInfo[] infos = mx.getThreadInfo(ids);
         // HotSpot's bean counts the bytes each thread allocated (TLAB refills and outside-TLAB objects)
         long[] allocated = mx instanceof com.sun.management.ThreadMXBean hs && hs.isThreadAllocatedMemorySupported()
-                ? hs.getThreadAllocatedBytes(ids) : null;
+                ? hs.getThreadAllocatedBytes(ids)
+                : null;
         Map<Long, String> names = new HashMap<>();
         Map<Long, Long> cpu = new HashMap<>();
         Map<Long, Long> alloc = new HashMap<>();
@@ -49,8 +49,9 @@ final class ThreadCpu {
                 }
             }
         }
-        long process = ManagementFactory.getOperatingSystemMXBean()
-                instanceof OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+        long process = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : 0;
         return new Snapshot(names, cpu, alloc, process);
     }
 
@@ -73,8 +74,8 @@ final class ThreadCpu {
         return byGroup(before, after, Snapshot::allocatedBytes);
     }
 
-    private static Map<String, Long> byGroup(Snapshot before, Snapshot after,
-                                             Function<Snapshot, Map<Long, Long>> counter) {
+    private static Map<String, Long> byGroup(
+            Snapshot before, Snapshot after, Function<Snapshot, Map<Long, Long>> counter) {
         Map<String, Long> byGroup = new TreeMap<>();
         Map<Long, Long> earlier = counter.apply(before);
         for (Map.Entry<Long, Long> e : counter.apply(after).entrySet()) {
@@ -99,6 +100,5 @@ final class ThreadCpu {
         return g.isEmpty() ? "unnamed" : g;
     }
 
-    private ThreadCpu() {
-    }
+    private ThreadCpu() {}
 }

@@ -46,7 +46,9 @@ import picocli.CommandLine.Spec;
  * scales with a binding and a loose budget, and Dynamo's goodput-per-GPU sweep setting as one agg case. Ends with
  * one JSON line (names and units in docs/sim.md).
  */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
         description = "Replay speed (simulated s per wall s, peak heap), planner quality (fleetplan vs baselines"
                 + " and the oracle) on the Azure conv and Mooncake traces, and a suite of trace shapes x rate scales x"
                 + " budgets.")
@@ -55,21 +57,39 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--azure", paramLabel = "FILE", description = "Azure conv trace (default: the one-hour"
-            + " AzureLLMInferenceTrace_conv.csv shipped in the jar, CC-BY 4.0)")
+    @Option(
+            names = "--azure",
+            paramLabel = "FILE",
+            description = "Azure conv trace (default: the one-hour"
+                    + " AzureLLMInferenceTrace_conv.csv shipped in the jar, CC-BY 4.0)")
     Path azure;
 
-    @Option(names = "--mooncake", paramLabel = "FILE", description = "Mooncake conversation trace (default: the"
-            + " one-hour mooncake_conversation_trace.jsonl shipped in the jar)")
+    @Option(
+            names = "--mooncake",
+            paramLabel = "FILE",
+            description = "Mooncake conversation trace (default: the"
+                    + " one-hour mooncake_conversation_trace.jsonl shipped in the jar)")
     Path mooncake;
 
-    @Option(names = "--azure-rate-scale", paramLabel = "K", defaultValue = "2.5", description = "Rate scale for the Azure quality run (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--azure-rate-scale",
+            paramLabel = "K",
+            defaultValue = "2.5",
+            description = "Rate scale for the Azure quality run (default ${DEFAULT-VALUE})")
     double azureScale;
 
-    @Option(names = "--mooncake-rate-scale", paramLabel = "K", defaultValue = "1.5", description = "Rate scale for the Mooncake quality run (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--mooncake-rate-scale",
+            paramLabel = "K",
+            defaultValue = "1.5",
+            description = "Rate scale for the Mooncake quality run (default ${DEFAULT-VALUE})")
     double mooncakeScale;
 
-    @Option(names = "--speed-runs", paramLabel = "N", defaultValue = "3", description = "Timed speed runs after one warm-up (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--speed-runs",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "Timed speed runs after one warm-up (default ${DEFAULT-VALUE})")
     int speedRuns;
 
     @Option(names = "--skip-quality", description = "Only the speed part")
@@ -78,22 +98,33 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
-    @Option(names = "--skip-suite", description = "No suite (trace shapes x rate scales x budgets) and no goodput sweep case")
+    @Option(
+            names = "--skip-suite",
+            description = "No suite (trace shapes x rate scales x budgets) and no goodput sweep case")
     boolean skipSuite;
 
-    @Option(names = "--suite-only", description = "Only the suite and the goodput sweep case (no speed, no quality part)")
+    @Option(
+            names = "--suite-only",
+            description = "Only the suite and the goodput sweep case (no speed, no quality part)")
     boolean suiteOnly;
 
-    @Option(names = "--suite-shapes", paramLabel = "A,B", description = "Suite shapes to run, of azure, mooncake,"
-            + " diurnal, bursts, step, phased (default all)")
+    @Option(
+            names = "--suite-shapes",
+            paramLabel = "A,B",
+            description = "Suite shapes to run, of azure, mooncake," + " diurnal, bursts, step, phased (default all)")
     String suiteShapes;
 
-    @Option(names = "--suite-seconds", paramLabel = "S", defaultValue = "0", description = "Keep each suite trace's"
-            + " first S seconds after rate scaling (0 = each case's own length; for quick looks and tests)")
+    @Option(
+            names = "--suite-seconds",
+            paramLabel = "S",
+            defaultValue = "0",
+            description = "Keep each suite trace's"
+                    + " first S seconds after rate scaling (0 = each case's own length; for quick looks and tests)")
     double suiteSeconds;
 
     /** The suite's recorded traces: these first seconds of the full traces. */
     static final double SUITE_AZURE_SECONDS = 1800;
+
     static final double SUITE_MOONCAKE_SECONDS = 1200;
 
     @Override
@@ -108,7 +139,8 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
         try {
             shapes = SuiteCases.parseShapes(suiteShapes);
             if (suiteSeconds < 0 || !Double.isFinite(suiteSeconds)) {
-                throw new IllegalArgumentException("--suite-seconds: " + suiteSeconds + " must be >= 0 (0 = whole cases)");
+                throw new IllegalArgumentException(
+                        "--suite-seconds: " + suiteSeconds + " must be >= 0 (0 = whole cases)");
             }
             if (suiteOnly && skipSuite) {
                 throw new IllegalArgumentException("--suite-only and --skip-suite: choose one");
@@ -122,8 +154,10 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
         for (int i = 0; i < paths.length; i++) {
             Path given = paths[i];
             if (given != null && !Files.isReadable(given)) {
-                spec.commandLine().getErr().println("fleetplan bench replay: " + flags[i] + " "
-                        + given + " is not a readable file (leave the flag out to use the trace shipped in the jar)");
+                spec.commandLine()
+                        .getErr()
+                        .println("fleetplan bench replay: " + flags[i] + " " + given
+                                + " is not a readable file (leave the flag out to use the trace shipped in the jar)");
                 return 2;
             }
         }
@@ -137,8 +171,13 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
             StackConfig stack = StackDefaults.replayStack();
             json.put("azure", quality(out, "Azure conv x" + azureScale, conv.rateScaled(azureScale), stack));
             Trace mc = mooncake(TraceOptions.DEFAULTS.withRateScale(mooncakeScale));
-            json.put("mooncake", quality(out, "Mooncake conversation x" + mooncakeScale, mc,
-                    StackDefaults.load("/stacks/bench-mooncake.yaml")));
+            json.put(
+                    "mooncake",
+                    quality(
+                            out,
+                            "Mooncake conversation x" + mooncakeScale,
+                            mc,
+                            StackDefaults.load("/stacks/bench-mooncake.yaml")));
         }
         if (!skipSuite) {
             json.put("suite", suite(out, shapes));
@@ -155,16 +194,28 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
             recorded.put("azure", azure(TraceOptions.DEFAULTS.withWindow(new TimeWindow(0, SUITE_AZURE_SECONDS))));
         }
         if (shapes.contains("mooncake")) {
-            recorded.put("mooncake", mooncake(TraceOptions.DEFAULTS.withWindow(new TimeWindow(0, SUITE_MOONCAKE_SECONDS))));
+            recorded.put(
+                    "mooncake", mooncake(TraceOptions.DEFAULTS.withWindow(new TimeWindow(0, SUITE_MOONCAKE_SECONDS))));
         }
         List<ReplaySuite.Case> cases = SuiteCases.cases(recorded, shapes, seed, suiteSeconds);
-        out.printf(Locale.ROOT, "%nsuite: %d cases (attainment %% @ GPU-hours; meets: fleetplan attainment >= oracle's"
-                + " - 1 point and GPU-hours <= 1.15x oracle's unless attainment >= oracle's + 1 point)%n", cases.size());
+        out.printf(
+                Locale.ROOT,
+                "%nsuite: %d cases (attainment %% @ GPU-hours; meets: fleetplan attainment >= oracle's"
+                        + " - 1 point and GPU-hours <= 1.15x oracle's unless attainment >= oracle's + 1 point)%n",
+                cases.size());
         for (String name : shapes) {
-            cases.stream().filter(c -> c.shape().equals(name)).findFirst().ifPresent(c -> out.printf(Locale.ROOT,
-                    "  %-9s %s, %d requests at the first rate scale (%d pools, SLO TTFT %.0f ms ITL %.0f ms)%n", name,
-                    SummaryJson.fileName(c.trace().source()), c.trace().requests().size(), c.stack().pools().size(),
-                    c.stack().slo().ttftMs(), c.stack().slo().itlMs()));
+            cases.stream()
+                    .filter(c -> c.shape().equals(name))
+                    .findFirst()
+                    .ifPresent(c -> out.printf(
+                            Locale.ROOT,
+                            "  %-9s %s, %d requests at the first rate scale (%d pools, SLO TTFT %.0f ms ITL %.0f ms)%n",
+                            name,
+                            SummaryJson.fileName(c.trace().source()),
+                            c.trace().requests().size(),
+                            c.stack().pools().size(),
+                            c.stack().slo().ttftMs(),
+                            c.stack().slo().itlMs()));
         }
         out.println(ReplaySuite.header());
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -178,7 +229,9 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
             row.put("wall_seconds", round((System.nanoTime() - t0) / 1e9));
             rows.add(row);
         }
-        long met = rows.stream().filter(m -> Boolean.TRUE.equals(m.get("meets_target"))).count();
+        long met = rows.stream()
+                .filter(m -> Boolean.TRUE.equals(m.get("meets_target")))
+                .count();
         out.printf(Locale.ROOT, "fleetplan meets the target in %d of %d cases%n", met, rows.size());
         return rows;
     }
@@ -187,13 +240,19 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
     private Map<String, Object> goodputSweep(PrintWriter out) {
         Trace t = SuiteCases.limit(SyntheticTraces.generate(SuiteCases.TOOL_AGENT_LIKE, seed), suiteSeconds);
         StackConfig stack = StackDefaults.load("/stacks/sweep-agg.yaml");
-        out.printf(Locale.ROOT, "%ngoodput sweep case (Dynamo's sweep setting): agg pool, cap %d, SLO TTFT %.0f ms ITL"
-                + " %.0f ms, tool-agent-like synthetic trace %s (%d requests, %.2f req/s)%n",
-                stack.pools().get(0).maxReplicas(), stack.slo().ttftMs(), stack.slo().itlMs(), SuiteCases.TOOL_AGENT_LIKE,
-                t.requests().size(), t.meanRate());
+        out.printf(
+                Locale.ROOT,
+                "%ngoodput sweep case (Dynamo's sweep setting): agg pool, cap %d, SLO TTFT %.0f ms ITL"
+                        + " %.0f ms, tool-agent-like synthetic trace %s (%d requests, %.2f req/s)%n",
+                stack.pools().get(0).maxReplicas(),
+                stack.slo().ttftMs(),
+                stack.slo().itlMs(),
+                SuiteCases.TOOL_AGENT_LIKE,
+                t.requests().size(),
+                t.meanRate());
         long t0 = System.nanoTime();
-        GoodputSweepCase.Result r = GoodputSweepCase.run(t, stack, seed,
-                Math.max(1, Runtime.getRuntime().availableProcessors()));
+        GoodputSweepCase.Result r = GoodputSweepCase.run(
+                t, stack, seed, Math.max(1, Runtime.getRuntime().availableProcessors()));
         GoodputSweepCase.table(r).forEach(out::println);
         Map<String, Object> m = GoodputSweepCase.json(r, SuiteCases.TOOL_AGENT_LIKE);
         m.put("wall_seconds", round((System.nanoTime() - t0) / 1e9));
@@ -211,16 +270,24 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
     }
 
     private static Trace trace(Path file, String resource, TraceFormat format, TraceOptions options) {
-        return file != null ? TraceReader.read(file, format, options)
+        return file != null
+                ? TraceReader.read(file, format, options)
                 : TraceInput.embedded(resource, format, options, resource.substring(resource.lastIndexOf('/') + 1));
     }
 
     private Map<String, Object> speed(PrintWriter out, Trace conv) {
         StackConfig stack = StackDefaults.load("/stacks/bench-speed.yaml");
-        int workers = stack.pools().stream().mapToInt(StackConfig.Pool::minReplicas).sum();
-        int[] sizes = stack.pools().stream().mapToInt(StackConfig.Pool::minReplicas).toArray();
-        out.printf(Locale.ROOT, "speed: %s, %d requests, %.0f s, %d static workers (per-iteration engine)%n",
-                SummaryJson.fileName(conv.source()), conv.requests().size(), conv.durationSeconds(), workers);
+        int workers =
+                stack.pools().stream().mapToInt(StackConfig.Pool::minReplicas).sum();
+        int[] sizes =
+                stack.pools().stream().mapToInt(StackConfig.Pool::minReplicas).toArray();
+        out.printf(
+                Locale.ROOT,
+                "speed: %s, %d requests, %.0f s, %d static workers (per-iteration engine)%n",
+                SummaryJson.fileName(conv.source()),
+                conv.requests().size(),
+                conv.durationSeconds(),
+                workers);
         System.gc();
         resetPeaks();
         double coldWall = 0;
@@ -229,8 +296,12 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
         long events = 0;
         for (int i = 0; i <= speedRuns; i++) {
             long t0 = System.nanoTime();
-            PolicyRun run = Replay.run(conv, stack, new StaticPolicy("static-16", "static", sizes),
-                    new Replay.Settings(seed, 10, 1800), null);
+            PolicyRun run = Replay.run(
+                    conv,
+                    stack,
+                    new StaticPolicy("static-16", "static", sizes),
+                    new Replay.Settings(seed, 10, 1800),
+                    null);
             double wall = (System.nanoTime() - t0) / 1e9;
             simSeconds = run.endSeconds();
             events = run.events();
@@ -238,12 +309,24 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
                 coldWall = wall;
             }
             best = Math.max(best, simSeconds / wall);
-            out.printf(Locale.ROOT, "  run %d%s: %.2f s wall, %.0f sim-s, %.0fx real time, %d events%n", i,
-                    i == 0 ? " (cold, JIT warm-up)" : "", wall, simSeconds, simSeconds / wall, events);
+            out.printf(
+                    Locale.ROOT,
+                    "  run %d%s: %.2f s wall, %.0f sim-s, %.0fx real time, %d events%n",
+                    i,
+                    i == 0 ? " (cold, JIT warm-up)" : "",
+                    wall,
+                    simSeconds,
+                    simSeconds / wall,
+                    events);
         }
         double heapMib = peakHeapBytes() / 1024.0 / 1024.0;
-        out.printf(Locale.ROOT, "  best %.0fx real time (cold %.0fx), peak heap %.0f MiB (max heap %d MiB)%n", best,
-                simSeconds / coldWall, heapMib, Runtime.getRuntime().maxMemory() >> 20);
+        out.printf(
+                Locale.ROOT,
+                "  best %.0fx real time (cold %.0fx), peak heap %.0f MiB (max heap %d MiB)%n",
+                best,
+                simSeconds / coldWall,
+                heapMib,
+                Runtime.getRuntime().maxMemory() >> 20);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("workers", workers);
         m.put("requests", conv.requests().size());
@@ -256,8 +339,14 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
     }
 
     private Map<String, Object> quality(PrintWriter out, String label, Trace trace, StackConfig stack) {
-        out.printf(Locale.ROOT, "%nquality: %s, %d requests, %.2f req/s, budget %d GPUs, SLO TTFT %.0f ms ITL %.0f ms%n",
-                label, trace.requests().size(), trace.meanRate(), stack.budget().maxTotalGpus(), stack.slo().ttftMs(),
+        out.printf(
+                Locale.ROOT,
+                "%nquality: %s, %d requests, %.2f req/s, budget %d GPUs, SLO TTFT %.0f ms ITL %.0f ms%n",
+                label,
+                trace.requests().size(),
+                trace.meanRate(),
+                stack.budget().maxTotalGpus(),
+                stack.slo().ttftMs(),
                 stack.slo().itlMs());
         long t0 = System.nanoTime();
         Evaluation.Result r = Evaluation.run(trace, Evaluation.Options.defaults(stack, seed), Evaluation.Progress.NONE);
@@ -299,22 +388,44 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
         m.put("meets_cost_target", cost);
         // where the ceiling is far below 99% (Mooncake), attainment among the requests that can meet the SLO at all
         boolean[] feasible = Feasibility.feasible(trace, stack);
-        double fpFeasible = Feasibility.attainmentOfFeasible(run(r, "fleetplan").requests(), feasible,
-                stack.slo().ttftMs(), stack.slo().itlMs());
-        double oracleFeasible = Feasibility.attainmentOfFeasible(run(r, "oracle").requests(), feasible,
-                stack.slo().ttftMs(), stack.slo().itlMs());
+        double fpFeasible = Feasibility.attainmentOfFeasible(
+                run(r, "fleetplan").requests(),
+                feasible,
+                stack.slo().ttftMs(),
+                stack.slo().itlMs());
+        double oracleFeasible = Feasibility.attainmentOfFeasible(
+                run(r, "oracle").requests(),
+                feasible,
+                stack.slo().ttftMs(),
+                stack.slo().itlMs());
         m.put("fleetplan_feasible_attainment", round(fpFeasible));
         m.put("oracle_feasible_attainment", round(oracleFeasible));
         m.put("wall_seconds", round(wall));
-        out.printf(Locale.ROOT, "attainment ceiling (idle-engine TTFT within target, no prefix reuse): %.2f%%%n",
+        out.printf(
+                Locale.ROOT,
+                "attainment ceiling (idle-engine TTFT within target, no prefix reuse): %.2f%%%n",
                 ceiling * 100);
-        out.printf(Locale.ROOT, "fleetplan: attainment %.2f%% (target >= 99%%), %.3f GPU-h = %.2fx oracle (target <= 1.15x);"
-                        + " beats %s (at equal attainment %s); %.1f s wall for all policies%n", fp.sloAttainment() * 100,
-                fp.gpuHours(), fp.gpuHours() / oracle.gpuHours(), beats, beatsEqual, wall);
-        out.printf(Locale.ROOT, "attainment among feasible requests: fleetplan %.2f%%, oracle %.2f%%%n", fpFeasible * 100,
+        out.printf(
+                Locale.ROOT,
+                "fleetplan: attainment %.2f%% (target >= 99%%), %.3f GPU-h = %.2fx oracle (target <= 1.15x);"
+                        + " beats %s (at equal attainment %s); %.1f s wall for all policies%n",
+                fp.sloAttainment() * 100,
+                fp.gpuHours(),
+                fp.gpuHours() / oracle.gpuHours(),
+                beats,
+                beatsEqual,
+                wall);
+        out.printf(
+                Locale.ROOT,
+                "attainment among feasible requests: fleetplan %.2f%%, oracle %.2f%%%n",
+                fpFeasible * 100,
                 oracleFeasible * 100);
-        out.printf(Locale.ROOT, "oracle's start-up GPU time (workers started ahead of need): %.3f GPU-h; without it the"
-                + " oracle would be %.3f GPU-h and fleetplan %.2fx%n", oracleStartup, oracle.gpuHours() - oracleStartup,
+        out.printf(
+                Locale.ROOT,
+                "oracle's start-up GPU time (workers started ahead of need): %.3f GPU-h; without it the"
+                        + " oracle would be %.3f GPU-h and fleetplan %.2fx%n",
+                oracleStartup,
+                oracle.gpuHours() - oracleStartup,
                 fp.gpuHours() / (oracle.gpuHours() - oracleStartup));
         return m;
     }
@@ -323,36 +434,62 @@ public final class BenchReplayCommand implements Callable<Integer>, FleetplanSub
      * The Dynamo baselines spend less by missing the SLO: what they spend at fleetplan's attainment
      * ({@link EqualAttainment}). Puts whether fleetplan spends less there into {@code beatsEqual}.
      */
-    private Map<String, Object> atEqualAttainment(PrintWriter out, Trace trace, Evaluation.Result r, PolicySummary fp,
-            Map<String, Object> beatsEqual) {
+    private Map<String, Object> atEqualAttainment(
+            PrintWriter out, Trace trace, Evaluation.Result r, PolicySummary fp, Map<String, Object> beatsEqual) {
         Map<String, Object> equal = new LinkedHashMap<>();
-        out.printf(Locale.ROOT, "at fleetplan's attainment (%.2f%%): each Dynamo baseline with its planning targets at"
-                + " x%s the SLO, the cheapest that reaches it%n", fp.sloAttainment() * 100, EqualAttainment.MARGINS);
+        out.printf(
+                Locale.ROOT,
+                "at fleetplan's attainment (%.2f%%): each Dynamo baseline with its planning targets at"
+                        + " x%s the SLO, the cheapest that reaches it%n",
+                fp.sloAttainment() * 100,
+                EqualAttainment.MARGINS);
         for (PlannerPolicy base : List.of(PlannerPolicy.dynamoThroughput(), PlannerPolicy.dynamoLoad())) {
-            EqualAttainment.Outcome eq = EqualAttainment.search(trace, r.options(), r.oracle().replicas()[0], base,
-                    fp.sloAttainment());
+            EqualAttainment.Outcome eq =
+                    EqualAttainment.search(trace, r.options(), r.oracle().replicas()[0], base, fp.sloAttainment());
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("margin", eq.reached() == null ? null : eq.reached().margin());
-            e.put("attainment", round(eq.reached() == null ? eq.best().attainment() : eq.reached().attainment()));
-            e.put("gpu_hours", round(eq.reached() == null ? eq.best().gpuHours() : eq.reached().gpuHours()));
+            e.put(
+                    "attainment",
+                    round(
+                            eq.reached() == null
+                                    ? eq.best().attainment()
+                                    : eq.reached().attainment()));
+            e.put(
+                    "gpu_hours",
+                    round(
+                            eq.reached() == null
+                                    ? eq.best().gpuHours()
+                                    : eq.reached().gpuHours()));
             e.put("fleetplan_fewer_gpu_hours", eq.fewerThanBaseline(fp.gpuHours()));
             equal.put(base.name(), e);
             beatsEqual.put(base.name(), eq.fewerThanBaseline(fp.gpuHours()));
             StringBuilder steps = new StringBuilder();
             for (EqualAttainment.Step st : eq.steps()) {
-                steps.append(String.format(Locale.ROOT, " x%.2f %.2f%% @ %.3f;", st.margin(), st.attainment() * 100,
-                        st.gpuHours()));
+                steps.append(String.format(
+                        Locale.ROOT, " x%.2f %.2f%% @ %.3f;", st.margin(), st.attainment() * 100, st.gpuHours()));
             }
-            out.printf(Locale.ROOT, "  %-18s%s -> %s%n", base.name(), steps, eq.reached() == null
-                    ? "never reaches it"
-                    : String.format(Locale.ROOT, "reaches it at x%.2f with %.3f GPU-h (fleetplan %.3f)",
-                            eq.reached().margin(), eq.reached().gpuHours(), fp.gpuHours()));
+            out.printf(
+                    Locale.ROOT,
+                    "  %-18s%s -> %s%n",
+                    base.name(),
+                    steps,
+                    eq.reached() == null
+                            ? "never reaches it"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "reaches it at x%.2f with %.3f GPU-h (fleetplan %.3f)",
+                                    eq.reached().margin(),
+                                    eq.reached().gpuHours(),
+                                    fp.gpuHours()));
         }
         return equal;
     }
 
     private static PolicyRun run(Evaluation.Result r, String name) {
-        return r.runs().stream().filter(p -> p.policy().equals(name)).findFirst().orElseThrow();
+        return r.runs().stream()
+                .filter(p -> p.policy().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static PolicySummary find(List<PolicySummary> s, String name) {

@@ -23,8 +23,7 @@ final class SuiteCases {
     static final int LOOSE_GPUS = 24;
 
     /** A trace shape: its stack, and its rate scales (arrival times divided by each). */
-    record Shape(String name, String stackResource, List<Double> rateScales) {
-    }
+    record Shape(String name, String stackResource, List<Double> rateScales) {}
 
     static final List<Shape> SHAPES = List.of(
             new Shape("azure", StackDefaults.RESOURCE, List.of(2.0, 2.5, 3.0)),
@@ -49,31 +48,35 @@ final class SuiteCases {
      * trace averages 6.7 req/s with 8,596-token prompts and 182-token outputs; bursts of 14 req/s for 60 s every
      * 300 s on 5 req/s give 6.8 req/s on average.
      */
-    static final String TOOL_AGENT_LIKE = "bursts:rate=5,burst_rate=14,burst_seconds=60,every=300,isl=8600,osl=180,"
-            + "duration=1800";
+    static final String TOOL_AGENT_LIKE =
+            "bursts:rate=5,burst_rate=14,burst_seconds=60,every=300,isl=8600,osl=180," + "duration=1800";
 
-    private SuiteCases() {
-    }
+    private SuiteCases() {}
 
     /**
      * @param recorded the recorded traces by shape name ({@code azure}, {@code mooncake}), at rate scale 1
      * @param shapes the shape names to run (a subset of {@link #NAMES})
      * @param limitSeconds keep each case's first this many seconds after rate scaling (0 = all)
      */
-    static List<ReplaySuite.Case> cases(Map<String, Trace> recorded, List<String> shapes, long seed,
-            double limitSeconds) {
+    static List<ReplaySuite.Case> cases(
+            Map<String, Trace> recorded, List<String> shapes, long seed, double limitSeconds) {
         List<ReplaySuite.Case> out = new ArrayList<>();
         for (Shape s : SHAPES) {
             if (!shapes.contains(s.name())) {
                 continue;
             }
-            Trace base = SYNTHETIC.containsKey(s.name()) ? SyntheticTraces.generate(SYNTHETIC.get(s.name()), seed)
+            Trace base = SYNTHETIC.containsKey(s.name())
+                    ? SyntheticTraces.generate(SYNTHETIC.get(s.name()), seed)
                     : recorded.get(s.name());
             StackConfig stack = StackDefaults.load(s.stackResource());
             for (double k : s.rateScales()) {
                 Trace t = limit(base.rateScaled(k), limitSeconds);
                 for (int gpus : List.of(BINDING_GPUS, LOOSE_GPUS)) {
-                    out.add(new ReplaySuite.Case(s.name() + " x" + k + " " + gpus + "g", s.name(), k, t,
+                    out.add(new ReplaySuite.Case(
+                            s.name() + " x" + k + " " + gpus + "g",
+                            s.name(),
+                            k,
+                            t,
                             ReplaySuite.withBudget(stack, gpus)));
                 }
             }
@@ -94,8 +97,8 @@ final class SuiteCases {
         for (String n : text.split(",")) {
             String name = n.trim();
             if (!NAMES.contains(name)) {
-                throw new IllegalArgumentException("--suite-shapes: '" + name + "' is not a suite shape; allowed: "
-                        + String.join(", ", NAMES));
+                throw new IllegalArgumentException(
+                        "--suite-shapes: '" + name + "' is not a suite shape; allowed: " + String.join(", ", NAMES));
             }
             seen.put(name, true);
         }

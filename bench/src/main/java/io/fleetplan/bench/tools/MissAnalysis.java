@@ -37,8 +37,8 @@ public final class MissAnalysis {
     private static PlannerPolicy dynamoAt(String spec) {
         String[] parts = spec.split("@");
         double m = Double.parseDouble(parts[1]);
-        PlannerPolicy base = parts[0].equals("dynamo-load")
-                ? PlannerPolicy.dynamoLoad() : PlannerPolicy.dynamoThroughput();
+        PlannerPolicy base =
+                parts[0].equals("dynamo-load") ? PlannerPolicy.dynamoLoad() : PlannerPolicy.dynamoThroughput();
         return base.variant(spec, Map.of(), Map.of(), m, m);
     }
 
@@ -50,31 +50,59 @@ public final class MissAnalysis {
             System.err.println(USAGE);
             System.exit(2);
         }
-        Trace trace = TraceReader.read(Path.of(a[0]), null, TraceOptions.DEFAULTS.withRateScale(Double.parseDouble(a[1])));
+        Trace trace =
+                TraceReader.read(Path.of(a[0]), null, TraceOptions.DEFAULTS.withRateScale(Double.parseDouble(a[1])));
         StackConfig stack = a.length > 2 && !a[2].equals("-")
-                ? ConfigLoader.parse(Files.readString(Path.of(a[2])), a[2], StackConfig.class) : StackDefaults.replayStack();
+                ? ConfigLoader.parse(Files.readString(Path.of(a[2])), a[2], StackConfig.class)
+                : StackDefaults.replayStack();
         String policy = a.length > 3 ? a[3] : "fleetplan";
         double window = a.length > 4 ? Double.parseDouble(a[4]) : 30;
         Evaluation.Options o = Evaluation.Options.defaults(stack, 1);
-        // NAME@M: a Dynamo baseline with its planning targets at M x the SLO (as bench replay's equal-attainment search)
+        // NAME@M: a Dynamo baseline with its planning targets at M x the SLO (as bench replay's
+        // equal-attainment search)
         boolean margin = policy.startsWith("dynamo-") && policy.contains("@");
         boolean custom = policy.startsWith("static:") || policy.startsWith("sched:") || margin;
-        o = new Evaluation.Options(o.stack(), o.settings(), custom ? List.of("static-peak", "oracle")
-                : List.of(policy, "static-peak", "oracle"), o.oracleWindowSeconds(), o.attainmentTarget(),
-                o.oracleIterations(), 2);
+        o = new Evaluation.Options(
+                o.stack(),
+                o.settings(),
+                custom ? List.of("static-peak", "oracle") : List.of(policy, "static-peak", "oracle"),
+                o.oracleWindowSeconds(),
+                o.attainmentTarget(),
+                o.oracleIterations(),
+                2);
         Evaluation.Result r = Evaluation.run(trace, o, Evaluation.Progress.NONE);
-        PolicyRun p = margin ? Replay.run(trace, stack, dynamoAt(policy), o.settings(), r.oracle().replicas()[0], null)
-                : policy.startsWith("sched:") ? Replay.run(trace, stack, sched(policy), o.settings(), null)
-                : custom ? Replay.run(trace, stack, new StaticPolicy(policy, policy, Arrays.stream(
-                policy.substring(7).split(",")).mapToInt(Integer::parseInt).toArray()), o.settings(), null)
-                : r.runs().stream().filter(x -> x.policy().equals(policy)).findFirst().orElseThrow();
+        PolicyRun p = margin
+                ? Replay.run(
+                        trace, stack, dynamoAt(policy), o.settings(), r.oracle().replicas()[0], null)
+                : policy.startsWith("sched:")
+                        ? Replay.run(trace, stack, sched(policy), o.settings(), null)
+                        : custom
+                                ? Replay.run(
+                                        trace,
+                                        stack,
+                                        new StaticPolicy(
+                                                policy,
+                                                policy,
+                                                Arrays.stream(policy.substring(7)
+                                                                .split(","))
+                                                        .mapToInt(Integer::parseInt)
+                                                        .toArray()),
+                                        o.settings(),
+                                        null)
+                                : r.runs().stream()
+                                        .filter(x -> x.policy().equals(policy))
+                                        .findFirst()
+                                        .orElseThrow();
         for (PolicyRun x : r.runs()) {
             line(PolicySummary.of(x, stack.slo().ttftMs(), stack.slo().itlMs()));
         }
         if (custom) {
             line(PolicySummary.of(p, stack.slo().ttftMs(), stack.slo().itlMs()));
         }
-        PolicyRun s = r.runs().stream().filter(x -> x.policy().equals("static-peak")).findFirst().orElseThrow();
+        PolicyRun s = r.runs().stream()
+                .filter(x -> x.policy().equals("static-peak"))
+                .findFirst()
+                .orElseThrow();
         boolean[] feasible = Feasibility.feasible(trace, stack);
         double ttft = stack.slo().ttftMs();
         double itl = stack.slo().itlMs();
@@ -116,8 +144,14 @@ public final class MissAnalysis {
                 totStaticOnly++;
             }
         }
-        System.out.printf(Locale.ROOT, "%s: misses only %s has: %d; only static-peak has: %d; infeasible requests: %d%n",
-                policy, policy, totOnly, totStaticOnly, infeasible);
+        System.out.printf(
+                Locale.ROOT,
+                "%s: misses only %s has: %d; only static-peak has: %d; infeasible requests: %d%n",
+                policy,
+                policy,
+                totOnly,
+                totStaticOnly,
+                infeasible);
         System.out.println("  t_s   arr  ttftM  itlM  fail infeasM  staticM  onlyM meanIslOnly  ready/target per pool");
         TimeSeries ts = p.series();
         for (int b = 0; b < bins; b++) {
@@ -126,33 +160,66 @@ public final class MissAnalysis {
             int idx = Math.min(ts.size() - 1, (int) Math.round(b * window / 10));
             int idx2 = Math.min(ts.size() - 1, (int) Math.round((b + 1) * window / 10));
             for (int k = 0; k < ts.pools().size(); k++) {
-                rep.append(' ').append(ts.pools().get(k)).append('=').append(ts.ready(idx, k)).append('/')
-                        .append(ts.target(idx, k)).append("->").append(ts.ready(idx2, k)).append('/').append(ts.target(idx2, k))
-                        .append(" if=").append(ts.inFlight(idx, k));
+                rep.append(' ')
+                        .append(ts.pools().get(k))
+                        .append('=')
+                        .append(ts.ready(idx, k))
+                        .append('/')
+                        .append(ts.target(idx, k))
+                        .append("->")
+                        .append(ts.ready(idx2, k))
+                        .append('/')
+                        .append(ts.target(idx2, k))
+                        .append(" if=")
+                        .append(ts.inFlight(idx, k));
             }
-            System.out.printf(Locale.ROOT, "%5.0f %5d %6d %5d %5d %6d %8d %6d %8.0f %s%n", b * window, arr[b], mt[b], mi[b], mf[b],
-                    inf[b], sm[b], only[b], only[b] == 0 ? 0.0 : (double) islOnly[b] / only[b], rep);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%5.0f %5d %6d %5d %5d %6d %8d %6d %8.0f %s%n",
+                    b * window,
+                    arr[b],
+                    mt[b],
+                    mi[b],
+                    mf[b],
+                    inf[b],
+                    sm[b],
+                    only[b],
+                    only[b] == 0 ? 0.0 : (double) islOnly[b] / only[b],
+                    rep);
         }
     }
 
     /** sched:P0,D0;t=p,d;t=p,d... scripted targets (issued at t, ready after the start-up delay). */
     static ScalingPolicy sched(String spec) {
         String[] parts = spec.substring(6).split(";");
-        int[] init = Arrays.stream(parts[0].split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] init =
+                Arrays.stream(parts[0].split(",")).mapToInt(Integer::parseInt).toArray();
         return new ScalingPolicy() {
             @Override
-            public String name() { return spec; }
+            public String name() {
+                return spec;
+            }
+
             @Override
-            public String description() { return spec; }
+            public String description() {
+                return spec;
+            }
+
             @Override
-            public int[] initialReplicas(List<SimPool> pools) { return init.clone(); }
+            public int[] initialReplicas(List<SimPool> pools) {
+                return init.clone();
+            }
+
             @Override
             public void start(PolicyContext ctx) {
                 for (int i = 1; i < parts.length; i++) {
                     String[] tv = parts[i].split("=");
-                    int[] v = Arrays.stream(tv[1].split(",")).mapToInt(Integer::parseInt).toArray();
+                    int[] v = Arrays.stream(tv[1].split(","))
+                            .mapToInt(Integer::parseInt)
+                            .toArray();
                     ctx.scheduler().schedule(Duration.ofSeconds(Long.parseLong(tv[0])), () -> {
-                        for (int k = 0; k < v.length; k++) ctx.scaleTo(ctx.pools().get(k), v[k]);
+                        for (int k = 0; k < v.length; k++)
+                            ctx.scaleTo(ctx.pools().get(k), v[k]);
                     });
                 }
             }
@@ -160,8 +227,14 @@ public final class MissAnalysis {
     }
 
     static void line(PolicySummary s) {
-        System.out.printf(Locale.ROOT, "%-14s %7.3f%% %7.4f GPU-h avg %.2f peak %d%n", s.policy(), s.sloAttainment() * 100,
-                s.gpuHours(), s.avgGpus(), s.peakGpus());
+        System.out.printf(
+                Locale.ROOT,
+                "%-14s %7.3f%% %7.4f GPU-h avg %.2f peak %d%n",
+                s.policy(),
+                s.sloAttainment() * 100,
+                s.gpuHours(),
+                s.avgGpus(),
+                s.peakGpus());
     }
 
     /** 0 met, 1 TTFT miss, 2 ITL miss, 3 both, 4 failed. */

@@ -6,11 +6,11 @@ import io.fleetplan.sim.cli.StackDefaults;
 import io.fleetplan.sim.policy.Oracle;
 import io.fleetplan.sim.policy.PlannerPolicy;
 import io.fleetplan.sim.policy.StaticPolicy;
+import io.fleetplan.sim.replay.Feasibility;
 import io.fleetplan.sim.replay.PolicyRun;
 import io.fleetplan.sim.replay.Replay;
 import io.fleetplan.sim.replay.ScalingPolicy;
 import io.fleetplan.sim.report.Evaluation;
-import io.fleetplan.sim.replay.Feasibility;
 import io.fleetplan.sim.report.PolicySummary;
 import io.fleetplan.sim.trace.Trace;
 import io.fleetplan.sim.trace.TraceOptions;
@@ -48,9 +48,11 @@ public final class Sweep {
             System.exit(2);
         }
         Path tracePath = Path.of(a[0]);
-        StackConfig stack = a[1].equals("-") ? StackDefaults.replayStack()
-                : a[1].startsWith("/stacks/") ? StackDefaults.load(a[1])
-                : ConfigLoader.parse(Files.readString(Path.of(a[1])), a[1], StackConfig.class);
+        StackConfig stack = a[1].equals("-")
+                ? StackDefaults.replayStack()
+                : a[1].startsWith("/stacks/")
+                        ? StackDefaults.load(a[1])
+                        : ConfigLoader.parse(Files.readString(Path.of(a[1])), a[1], StackConfig.class);
         List<PlannerPolicy> variants = new ArrayList<>();
         PlannerPolicy base = PlannerPolicy.fleetplanDefault();
         variants.add(base.variant("default", Map.of(), Map.of(), base.ttftMargin(), base.itlMargin()));
@@ -67,37 +69,69 @@ public final class Sweep {
         }
     }
 
-    private static void run(String[] a, Path tracePath, StackConfig stack, List<PlannerPolicy> variants,
-            Evaluation.Options o, ExecutorService pool) throws Exception {
+    private static void run(
+            String[] a,
+            Path tracePath,
+            StackConfig stack,
+            List<PlannerPolicy> variants,
+            Evaluation.Options o,
+            ExecutorService pool)
+            throws Exception {
         for (String sc : a[2].split(",")) {
             double scale = Double.parseDouble(sc);
             Trace trace = TraceReader.read(tracePath, null, TraceOptions.DEFAULTS.withRateScale(scale));
-            Oracle.Schedule oracle = Oracle.plan(trace, stack, o.settings(), o.oracleWindowSeconds(),
-                    o.attainmentTarget(), o.oracleIterations());
+            Oracle.Schedule oracle = Oracle.plan(
+                    trace, stack, o.settings(), o.oracleWindowSeconds(), o.attainmentTarget(), o.oracleIterations());
             boolean[] feasible = Feasibility.feasible(trace, stack);
-            PolicySummary os = PolicySummary.of(oracle.lastRun(), stack.slo().ttftMs(), stack.slo().itlMs());
+            PolicySummary os = PolicySummary.of(
+                    oracle.lastRun(), stack.slo().ttftMs(), stack.slo().itlMs());
             List<ScalingPolicy> policies = new ArrayList<>(variants);
             policies.add(new StaticPolicy("static-peak", "static-peak", oracle.peak()));
             List<Future<PolicyRun>> runs = new ArrayList<>();
             for (ScalingPolicy v : policies) {
                 runs.add(pool.submit(() -> Replay.run(trace, stack, v, o.settings(), oracle.replicas()[0], null)));
             }
-            System.out.printf(Locale.ROOT, "x%s (%.2f req/s, ceiling %.2f%%)%n", sc, trace.meanRate(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "x%s (%.2f req/s, ceiling %.2f%%)%n",
+                    sc,
+                    trace.meanRate(),
                     Feasibility.ttftCeiling(trace, stack) * 100);
             line(sc, "oracle", oracle.lastRun(), os, os, feasible, stack);
             for (int i = 0; i < policies.size(); i++) {
                 PolicyRun run = runs.get(i).get();
-                line(sc, policies.get(i).name(), run, PolicySummary.of(run, stack.slo().ttftMs(), stack.slo().itlMs()),
-                        os, feasible, stack);
+                line(
+                        sc,
+                        policies.get(i).name(),
+                        run,
+                        PolicySummary.of(run, stack.slo().ttftMs(), stack.slo().itlMs()),
+                        os,
+                        feasible,
+                        stack);
             }
         }
     }
 
-    private static void line(String scale, String name, PolicyRun run, PolicySummary s, PolicySummary oracle,
-            boolean[] feasible, StackConfig stack) {
-        double f = Feasibility.attainmentOfFeasible(run.requests(), feasible, stack.slo().ttftMs(), stack.slo().itlMs());
-        System.out.printf(Locale.ROOT, "x%s %-24s %7.3f%% (feasible %7.3f%%) %7.4f GPU-h %.4fx scale %d%n", scale, name,
-                s.sloAttainment() * 100, f * 100, s.gpuHours(), s.gpuHours() / oracle.gpuHours(), s.scaleEvents());
+    private static void line(
+            String scale,
+            String name,
+            PolicyRun run,
+            PolicySummary s,
+            PolicySummary oracle,
+            boolean[] feasible,
+            StackConfig stack) {
+        double f = Feasibility.attainmentOfFeasible(
+                run.requests(), feasible, stack.slo().ttftMs(), stack.slo().itlMs());
+        System.out.printf(
+                Locale.ROOT,
+                "x%s %-24s %7.3f%% (feasible %7.3f%%) %7.4f GPU-h %.4fx scale %d%n",
+                scale,
+                name,
+                s.sloAttainment() * 100,
+                f * 100,
+                s.gpuHours(),
+                s.gpuHours() / oracle.gpuHours(),
+                s.scaleEvents());
     }
 
     static PlannerPolicy parse(PlannerPolicy base, String spec) {

@@ -25,7 +25,8 @@ class MachineCpuTest {
         assertThat(MachineCpu.parse("intr 1 2 3 4 5 6 7 8 9")).isEqualTo(MachineCpu.UNKNOWN);
         assertThat(MachineCpu.parse("cpu 1 2 3")).isEqualTo(MachineCpu.UNKNOWN);
         assertThat(MachineCpu.parse("cpu a b c d e f g h")).isEqualTo(MachineCpu.UNKNOWN);
-        assertThat(MachineCpu.UNKNOWN.stealMsPerSecondSince(MachineCpu.parse("cpu 1 1 1 1 1 1 1 1"), 1)).isEqualTo(-1);
+        assertThat(MachineCpu.UNKNOWN.stealMsPerSecondSince(MachineCpu.parse("cpu 1 1 1 1 1 1 1 1"), 1))
+                .isEqualTo(-1);
         assertThat(MachineCpu.snapshot().known()).isEqualTo(Files.exists(Path.of("/proc/stat")));
     }
 }

@@ -18,9 +18,15 @@ class RunQueueWaitTest {
 
     @Test
     void deltaCountsNewThreadsFromZeroAndSumsRepeatedNames() {
-        Map<Integer, RunQueueWait.Task> before = Map.of(1, new RunQueueWait.Task("io-1", 100), 2, new RunQueueWait.Task("gone", 5));
-        Map<Integer, RunQueueWait.Task> after = Map.of(1, new RunQueueWait.Task("io-1", 350),
-                3, new RunQueueWait.Task("io-1", 40), 4, new RunQueueWait.Task("idle", 0));
+        Map<Integer, RunQueueWait.Task> before =
+                Map.of(1, new RunQueueWait.Task("io-1", 100), 2, new RunQueueWait.Task("gone", 5));
+        Map<Integer, RunQueueWait.Task> after = Map.of(
+                1,
+                new RunQueueWait.Task("io-1", 350),
+                3,
+                new RunQueueWait.Task("io-1", 40),
+                4,
+                new RunQueueWait.Task("idle", 0));
         assertThat(RunQueueWait.delta(before, after)).containsExactlyEntriesOf(Map.of("io-1", 290L));
     }
 
@@ -31,7 +37,8 @@ class RunQueueWaitTest {
             return;
         }
         assertThat(RunQueueWait.snapshot()).isNotEmpty();
-        assertThat(RunQueueWait.snapshot().values()).allSatisfy(t -> assertThat(t.waitNanos()).isNotNegative());
+        assertThat(RunQueueWait.snapshot().values())
+                .allSatisfy(t -> assertThat(t.waitNanos()).isNotNegative());
         assertThat(RunQueueWait.total("")).isNotNegative();
         assertThat(RunQueueWait.total("no-such-thread-name")).isEqualTo(-1);
     }

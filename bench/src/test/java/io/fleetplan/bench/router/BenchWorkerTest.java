@@ -19,8 +19,12 @@ class BenchWorkerTest {
         System.arraycopy(utf8, 0, idField, 2, utf8.length);
         for (int i : new int[] {0, 1, 127, 128, 300, 20_000}) {
             RawResponse raw = BenchWorker.token(idField, 1000 + i, i, RawResponse.workerIdField("bw3"));
-            GenerateResponse expected = GenerateResponse.newBuilder().setRequestId(id).addTokenIds(1000 + i).setIndex(i)
-                    .setWorkerId("bw3").build();
+            GenerateResponse expected = GenerateResponse.newBuilder()
+                    .setRequestId(id)
+                    .addTokenIds(1000 + i)
+                    .setIndex(i)
+                    .setWorkerId("bw3")
+                    .build();
             assertThat(raw.parse()).isEqualTo(expected);
             assertThat(raw.size()).isEqualTo(expected.getSerializedSize());
             assertThat(raw.tokenCount()).isEqualTo(1);

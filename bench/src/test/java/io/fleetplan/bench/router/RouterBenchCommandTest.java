@@ -9,7 +9,8 @@ class RouterBenchCommandTest {
 
     @Test
     void aValueBelowItsMinimumIsNamedWithTheMinimumAndWhatWasGiven() {
-        assertThat(RouterBenchCommand.firstBelowMinimum(new Object[][] {{"--streams", 0, 0}, {"--hop-warmup-s", -1, 0}}))
+        assertThat(RouterBenchCommand.firstBelowMinimum(
+                        new Object[][] {{"--streams", 0, 0}, {"--hop-warmup-s", -1, 0}}))
                 .isEqualTo("--hop-warmup-s must be >= 0 (got -1)");
         assertThat(RouterBenchCommand.firstBelowMinimum(new Object[][] {{"--workers", 1, 1}, {"--itl-ms", 5L, 1}}))
                 .isNull();

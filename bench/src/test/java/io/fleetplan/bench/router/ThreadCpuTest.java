@@ -19,21 +19,24 @@ class ThreadCpuTest {
 
     @Test
     void deltaSumsGroupsAndLeavesTheRestOfTheProcessToOther() {
-        ThreadCpu.Snapshot before = new ThreadCpu.Snapshot(Map.of(1L, "io-1", 2L, "io-2"), Map.of(1L, 100L, 2L, 50L),
-                Map.of(), 1_000);
+        ThreadCpu.Snapshot before =
+                new ThreadCpu.Snapshot(Map.of(1L, "io-1", 2L, "io-2"), Map.of(1L, 100L, 2L, 50L), Map.of(), 1_000);
         // thread 3 started in between, thread 2 ended in between
-        ThreadCpu.Snapshot after = new ThreadCpu.Snapshot(Map.of(1L, "io-1", 3L, "io-3", 4L, "main"),
-                Map.of(1L, 400L, 3L, 200L, 4L, 0L), Map.of(), 2_000);
+        ThreadCpu.Snapshot after = new ThreadCpu.Snapshot(
+                Map.of(1L, "io-1", 3L, "io-3", 4L, "main"), Map.of(1L, 400L, 3L, 200L, 4L, 0L), Map.of(), 2_000);
         Map<String, Long> d = ThreadCpu.delta(before, after);
-        assertThat(d).containsEntry("io", 500L).containsEntry(ThreadCpu.OTHER, 500L).doesNotContainKey("main");
+        assertThat(d)
+                .containsEntry("io", 500L)
+                .containsEntry(ThreadCpu.OTHER, 500L)
+                .doesNotContainKey("main");
     }
 
     @Test
     void allocationSumsGroupsWithoutARemainder() {
-        ThreadCpu.Snapshot before = new ThreadCpu.Snapshot(Map.of(1L, "io-1", 2L, "io-2", 5L, "main"), Map.of(),
-                Map.of(1L, 1_000L, 2L, 10L, 5L, 7L), 0);
-        ThreadCpu.Snapshot after = new ThreadCpu.Snapshot(Map.of(1L, "io-1", 3L, "io-3", 5L, "main"), Map.of(),
-                Map.of(1L, 3_000L, 3L, 500L, 5L, 7L), 0);
+        ThreadCpu.Snapshot before = new ThreadCpu.Snapshot(
+                Map.of(1L, "io-1", 2L, "io-2", 5L, "main"), Map.of(), Map.of(1L, 1_000L, 2L, 10L, 5L, 7L), 0);
+        ThreadCpu.Snapshot after = new ThreadCpu.Snapshot(
+                Map.of(1L, "io-1", 3L, "io-3", 5L, "main"), Map.of(), Map.of(1L, 3_000L, 3L, 500L, 5L, 7L), 0);
         assertThat(ThreadCpu.allocatedDelta(before, after)).containsExactly(Map.entry("io", 2_500L));
     }
 
@@ -46,7 +49,8 @@ class ThreadCpuTest {
         }
         ThreadCpu.Snapshot after = ThreadCpu.take();
         assertThat(garbage[63]).hasSize(16_384);
-        assertThat(ThreadCpu.allocatedDelta(before, after).get(ThreadCpu.group(Thread.currentThread().getName())))
+        assertThat(ThreadCpu.allocatedDelta(before, after)
+                        .get(ThreadCpu.group(Thread.currentThread().getName())))
                 .isGreaterThanOrEqualTo(64L * 16_384);
     }
 

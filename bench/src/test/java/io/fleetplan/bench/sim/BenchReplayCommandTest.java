@@ -30,30 +30,42 @@ class BenchReplayCommandTest {
     void shortTraces_jsonLineHoldsTheDocumentedFigures() throws Exception {
         Path azure = dir.resolve("azure.csv");
         try (InputStream in = BenchReplayCommandTest.class.getResourceAsStream("/traces/azure_conv_head3000.csv")) {
-            List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().limit(301).toList();
+            List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .limit(301)
+                    .toList();
             Files.write(azure, lines);
         }
         Path mooncake = dir.resolve("mooncake.jsonl");
-        Files.writeString(mooncake, IntStream.range(0, 120)
-                .mapToObj(i -> "{\"timestamp\": " + i * 500 + ", \"input_length\": " + (600 + 37 * (i % 9))
-                        + ", \"output_length\": " + (40 + i % 30) + ", \"hash_ids\": [0, 1, " + (2 + i) + "]}")
-                .collect(Collectors.joining("\n")));
+        Files.writeString(
+                mooncake,
+                IntStream.range(0, 120)
+                        .mapToObj(i -> "{\"timestamp\": " + i * 500 + ", \"input_length\": " + (600 + 37 * (i % 9))
+                                + ", \"output_length\": " + (40 + i % 30) + ", \"hash_ids\": [0, 1, " + (2 + i) + "]}")
+                        .collect(Collectors.joining("\n")));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(new BenchReplayCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute("--azure", azure.toString(), "--mooncake", mooncake.toString(), "--speed-runs", "0",
-                "--skip-suite");
+        int code = cl.execute(
+                "--azure", azure.toString(), "--mooncake", mooncake.toString(), "--speed-runs", "0", "--skip-suite");
         assertThat(code).as(err.toString()).isZero();
         List<String> lines = out.toString().lines().toList();
         JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
         assertThat(json.get("speed").get("speed_x").asDouble()).isPositive();
         for (String trace : List.of("azure", "mooncake")) {
             JsonNode q = json.get(trace);
-            for (String f : List.of("fleetplan_attainment", "fleetplan_gpu_hours", "oracle_gpu_hours",
-                    "oracle_startup_gpu_hours", "gpu_hours_vs_oracle", "gpu_hours_vs_oracle_without_startup",
-                    "meets_target", "attainment_ceiling", "fleetplan_feasible_attainment")) {
+            for (String f : List.of(
+                    "fleetplan_attainment",
+                    "fleetplan_gpu_hours",
+                    "oracle_gpu_hours",
+                    "oracle_startup_gpu_hours",
+                    "gpu_hours_vs_oracle",
+                    "gpu_hours_vs_oracle_without_startup",
+                    "meets_target",
+                    "attainment_ceiling",
+                    "fleetplan_feasible_attainment")) {
                 assertThat(q.has(f)).as(trace + "." + f).isTrue();
             }
             double oracle = q.get("oracle_gpu_hours").asDouble();
@@ -65,9 +77,13 @@ class BenchReplayCommandTest {
             for (String base : List.of("dynamo-throughput", "dynamo-load")) {
                 JsonNode e = equal.get(base);
                 boolean fewer = e.get("margin").isNull()
-                        || q.get("fleetplan_gpu_hours").asDouble() < e.get("gpu_hours").asDouble();
-                assertThat(e.get("fleetplan_fewer_gpu_hours").asBoolean()).as(trace + " " + base).isEqualTo(fewer);
-                assertThat(q.get("beats_at_equal_attainment").get(base).asBoolean()).isEqualTo(fewer);
+                        || q.get("fleetplan_gpu_hours").asDouble()
+                                < e.get("gpu_hours").asDouble();
+                assertThat(e.get("fleetplan_fewer_gpu_hours").asBoolean())
+                        .as(trace + " " + base)
+                        .isEqualTo(fewer);
+                assertThat(q.get("beats_at_equal_attainment").get(base).asBoolean())
+                        .isEqualTo(fewer);
             }
             assertThat(q.get("beats_at_equal_attainment").get("static-peak"))
                     .isEqualTo(q.get("beats").get("static-peak"));
@@ -89,7 +105,11 @@ class BenchReplayCommandTest {
         JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
         assertThat(json.has("speed")).isFalse();
         JsonNode suite = json.get("suite");
-        assertThat(suite).hasSize(SuiteCases.SHAPES.stream().mapToInt(s -> s.rateScales().size()).sum() * 2);
+        assertThat(suite)
+                .hasSize(SuiteCases.SHAPES.stream()
+                                .mapToInt(s -> s.rateScales().size())
+                                .sum()
+                        * 2);
         for (JsonNode c : suite) {
             String name = c.get("case").asText();
             assertThat(c.get("max_gpus").asInt()).as(name).isIn(8, 24);
@@ -104,22 +124,32 @@ class BenchReplayCommandTest {
                 for (JsonNode k : e.get("classes")) {
                     classRequests += k.get("requests").asInt();
                 }
-                assertThat(classRequests).as(name + " " + p + " classes").isEqualTo(c.get("requests").asInt());
+                assertThat(classRequests)
+                        .as(name + " " + p + " classes")
+                        .isEqualTo(c.get("requests").asInt());
             }
             JsonNode fp = policies.get("fleetplan");
             JsonNode oracle = policies.get("oracle");
-            assertThat(c.get("meets_target").asBoolean()).as(name).isEqualTo(
-                    ReplaySuite.meetsTarget(fp.get("attainment").asDouble(),
-                            fp.get("gpu_hours").asDouble(), oracle.get("attainment").asDouble(),
+            assertThat(c.get("meets_target").asBoolean())
+                    .as(name)
+                    .isEqualTo(ReplaySuite.meetsTarget(
+                            fp.get("attainment").asDouble(),
+                            fp.get("gpu_hours").asDouble(),
+                            oracle.get("attainment").asDouble(),
                             oracle.get("gpu_hours").asDouble()));
         }
         assertThat(suite.get(0).get("trace").asText()).isEqualTo("AzureLLMInferenceTrace_conv.csv");
         JsonNode sweep = json.get("goodput_sweep");
         assertThat(sweep.get("mode").asText()).isEqualTo("agg");
         assertThat(sweep.get("ttft_ms").asDouble()).isEqualTo(2000.0);
-        assertThat(sweep.get("policies").fieldNames()).toIterable()
+        assertThat(sweep.get("policies").fieldNames())
+                .toIterable()
                 .containsExactly("static-cap", "dynamo-hybrid", "dynamo-load", "fleetplan");
-        assertThat(sweep.get("policies").get("static-cap").get("goodput_vs_static").asDouble()).isEqualTo(1.0);
+        assertThat(sweep.get("policies")
+                        .get("static-cap")
+                        .get("goodput_vs_static")
+                        .asDouble())
+                .isEqualTo(1.0);
         for (JsonNode p : sweep.get("policies")) {
             assertThat(p.get("goodput_requests_per_gpu_hour").asDouble()).isNotNegative();
         }
@@ -132,7 +162,8 @@ class BenchReplayCommandTest {
         CommandLine cl = new CommandLine(new BenchReplayCommand());
         cl.setOut(new PrintWriter(new StringWriter(), true));
         cl.setErr(new PrintWriter(err, true));
-        assertThat(cl.execute("--suite-only", "--suite-shapes", "azure,sawtooth")).isEqualTo(2);
+        assertThat(cl.execute("--suite-only", "--suite-shapes", "azure,sawtooth"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--suite-shapes", "sawtooth", "phased");
     }
 
@@ -156,7 +187,8 @@ class BenchReplayCommandTest {
         CommandLine cl = new CommandLine(new BenchReplayCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        assertThat(cl.execute("--mooncake", dir.resolve("none.jsonl").toString(), "--suite-only")).isEqualTo(2);
+        assertThat(cl.execute("--mooncake", dir.resolve("none.jsonl").toString(), "--suite-only"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--mooncake", "none.jsonl", "not a readable file");
     }
 }

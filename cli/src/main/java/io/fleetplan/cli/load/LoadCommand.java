@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
  * summarizes TTFT / ITL / end-to-end latency and errors. Prompts are token ids, so each request's ISL is the
  * trace's exactly; {@code max_tokens} is its OSL.
  */
-@Command(name = "load", mixinStandardHelpOptions = true,
+@Command(
+        name = "load",
+        mixinStandardHelpOptions = true,
         description = "Replay a trace (Azure CSV, Mooncake JSONL, BurstGPT CSV) against an OpenAI-compatible endpoint "
                 + "in real time; prints progress, a latency table and one JSON line of figures.")
 public final class LoadCommand implements Callable<Integer>, FleetplanSubcommand {
@@ -39,40 +41,61 @@ public final class LoadCommand implements Callable<Integer>, FleetplanSubcommand
     @Option(names = "--trace", required = true, paramLabel = "FILE", description = "Trace file.")
     Path trace;
 
-    @Option(names = "--url", required = true,
+    @Option(
+            names = "--url",
+            required = true,
             description = "Endpoint base, e.g. http://127.0.0.1:8000 (a trailing /v1 is accepted).")
     String url;
 
-    @Option(names = "--rate-scale", defaultValue = "1.0",
+    @Option(
+            names = "--rate-scale",
+            defaultValue = "1.0",
             description = "Multiplies the arrival rate (2 = twice as fast; default: ${DEFAULT-VALUE}).")
     double rateScale;
 
     @Option(names = "--format", description = "azure, mooncake or burstgpt (default: detected from the file).")
     String format;
 
-    @Option(names = "--window", paramLabel = "FROM:TO",
+    @Option(
+            names = "--window",
+            paramLabel = "FROM:TO",
             description = "Part of the trace to replay, in trace time before scaling, e.g. 10m:15m or 0:120s.")
     String window;
 
     @Option(names = "--max-requests", defaultValue = "0", description = "Replay at most N requests (0 = all).")
     int maxRequests;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop sending after this many seconds of (scaled) trace time.")
+    @Option(
+            names = "--duration",
+            paramLabel = "SECONDS",
+            description = "Stop sending after this many seconds of (scaled) trace time.")
     Double duration;
 
-    @Option(names = "--max-isl", defaultValue = "0", description = "Clamp prompt lengths to N tokens (0 = as recorded).")
+    @Option(
+            names = "--max-isl",
+            defaultValue = "0",
+            description = "Clamp prompt lengths to N tokens (0 = as recorded).")
     int maxIsl;
 
-    @Option(names = "--max-osl", defaultValue = "0", description = "Clamp output lengths to N tokens (0 = as recorded).")
+    @Option(
+            names = "--max-osl",
+            defaultValue = "0",
+            description = "Clamp output lengths to N tokens (0 = as recorded).")
     int maxOsl;
 
     @Option(names = "--model", description = "Model name (default: the first one /v1/models lists).")
     String model;
 
-    @Option(names = "--max-in-flight", defaultValue = "1024", description = "Most concurrent requests (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-in-flight",
+            defaultValue = "1024",
+            description = "Most concurrent requests (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 
-    @Option(names = "--timeout", defaultValue = "300", description = "Per-request timeout, seconds (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            defaultValue = "300",
+            description = "Per-request timeout, seconds (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     @Option(names = "--skip-bad-rows", description = "Drop malformed trace rows instead of failing.")
@@ -88,14 +111,22 @@ public final class LoadCommand implements Callable<Integer>, FleetplanSubcommand
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (maxInFlight < 1 || timeoutSeconds < 1 || maxIsl < 0 || maxOsl < 0 || (duration != null && !(duration > 0))) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
+        if (maxInFlight < 1
+                || timeoutSeconds < 1
+                || maxIsl < 0
+                || maxOsl < 0
+                || (duration != null && !(duration > 0))) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
                     "--max-in-flight and --timeout must be >= 1, --max-isl/--max-osl >= 0, --duration > 0");
         }
         TraceOptions options;
         TraceFormat fmt;
         try {
-            options = TraceOptions.DEFAULTS.withRateScale(rateScale).withSkipBadRows(skipBadRows).withMaxRequests(maxRequests);
+            options = TraceOptions.DEFAULTS
+                    .withRateScale(rateScale)
+                    .withSkipBadRows(skipBadRows)
+                    .withMaxRequests(maxRequests);
             if (window != null) {
                 options = options.withWindow(TimeWindow.parse(window));
             }
@@ -106,26 +137,43 @@ public final class LoadCommand implements Callable<Integer>, FleetplanSubcommand
         Trace t = TraceReader.read(trace, fmt, options); // window, limit and rate scale applied
         t = LoadShaping.shape(t, duration, maxIsl, maxOsl);
         if (t.requests().isEmpty()) {
-            err.println("fleetplan load: no requests to send (trace " + trace + " after --window/--duration/--max-requests)");
+            err.println("fleetplan load: no requests to send (trace " + trace
+                    + " after --window/--duration/--max-requests)");
             return 2;
         }
         URI base = base(url);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
         String served = model != null ? model : firstModel(http, base);
-        out.printf(Locale.ROOT, "fleetplan load: %d requests from %s (%s) over %.0f s (%.2f req/s) -> %s model %s%n",
-                t.requests().size(), trace.getFileName(), t.format().label(), t.durationSeconds(), t.meanRate(), base,
+        out.printf(
+                Locale.ROOT,
+                "fleetplan load: %d requests from %s (%s) over %.0f s (%.2f req/s) -> %s model %s%n",
+                t.requests().size(),
+                trace.getFileName(),
+                t.format().label(),
+                t.durationSeconds(),
+                t.meanRate(),
+                base,
                 served);
         out.flush();
-        StreamingClient client = new StreamingClient(http, base.resolve("/v1/completions"), served,
-                Duration.ofSeconds(timeoutSeconds));
+        StreamingClient client =
+                new StreamingClient(http, base.resolve("/v1/completions"), served, Duration.ofSeconds(timeoutSeconds));
         LoadStats stats = new LoadStats(t.requests().size());
         long start = System.nanoTime();
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().unstarted(r));
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().unstarted(r));
         ProgressBar bar = new ProgressBar(err, System.console() != null, System::nanoTime);
         if (!noProgress) {
-            ticker.scheduleAtFixedRate(() -> bar.show(stats.okCount() + stats.failedCount(), stats.total(),
-                    progress(stats, (System.nanoTime() - start) / 1e9)), 1, 1, TimeUnit.SECONDS);
+            ticker.scheduleAtFixedRate(
+                    () -> bar.show(
+                            stats.okCount() + stats.failedCount(),
+                            stats.total(),
+                            progress(stats, (System.nanoTime() - start) / 1e9)),
+                    1,
+                    1,
+                    TimeUnit.SECONDS);
         }
         try {
             new LoadRunner(client, maxInFlight, Duration.ofSeconds(timeoutSeconds)).run(t, stats);
@@ -144,8 +192,15 @@ public final class LoadCommand implements Callable<Integer>, FleetplanSubcommand
 
     private static String progress(LoadStats s, double elapsedSeconds) {
         long done = s.okCount() + s.failedCount();
-        return String.format(Locale.ROOT, "%d/%d sent, %d ok, %d failed, %d in flight, %.0f s", s.sentCount(),
-                s.total(), s.okCount(), s.failedCount(), s.sentCount() - done, elapsedSeconds);
+        return String.format(
+                Locale.ROOT,
+                "%d/%d sent, %d ok, %d failed, %d in flight, %.0f s",
+                s.sentCount(),
+                s.total(),
+                s.okCount(),
+                s.failedCount(),
+                s.sentCount() - done,
+                elapsedSeconds);
     }
 
     /** {@code http://host:port} from a URL that may end in / or /v1. */
@@ -159,23 +214,29 @@ public final class LoadCommand implements Callable<Integer>, FleetplanSubcommand
         }
         URI uri = URI.create(u);
         if (uri.getScheme() == null || uri.getHost() == null) {
-            throw new IllegalArgumentException("--url '" + url + "' must be an http(s) URL such as http://127.0.0.1:8000");
+            throw new IllegalArgumentException(
+                    "--url '" + url + "' must be an http(s) URL such as http://127.0.0.1:8000");
         }
         return uri;
     }
 
     private static String firstModel(HttpClient http, URI base) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/models"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(base.resolve("/v1/models"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             JsonNode data = new ObjectMapper().readTree(r.body()).path("data");
             if (r.statusCode() == 200 && data.size() > 0) {
                 return data.get(0).path("id").asText();
             }
             throw new IllegalStateException("GET " + base + "/v1/models answered " + r.statusCode() + ": " + r.body());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot reach " + base + "/v1/models (" + e.getMessage()
-                    + "); is the endpoint up? (pass --model to skip this check)", e);
+            throw new IllegalStateException(
+                    "cannot reach " + base + "/v1/models (" + e.getMessage()
+                            + "); is the endpoint up? (pass --model to skip this check)",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

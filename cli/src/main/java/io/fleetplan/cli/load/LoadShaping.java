@@ -9,8 +9,7 @@ import java.util.List;
 /** Bounds a trace for a live run: a time limit and ISL / OSL clamps (a laptop stack has small engines). */
 final class LoadShaping {
 
-    private LoadShaping() {
-    }
+    private LoadShaping() {}
 
     /**
      * @param durationSeconds keep requests arriving before this (scaled) time; null = all

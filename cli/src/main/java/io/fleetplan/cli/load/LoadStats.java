@@ -118,12 +118,24 @@ public final class LoadStats {
     public synchronized String table(double elapsedSeconds) {
         Map<String, Object> f = figures(elapsedSeconds);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "requests %d sent, %d ok, %d failed in %.1f s (%.2f req/s, %.0f output tok/s)%n",
-                sent, ok, failed, elapsedSeconds, num(f.get("achieved_rps")), num(f.get("output_tokens_per_s"))));
+        sb.append(String.format(
+                Locale.ROOT,
+                "requests %d sent, %d ok, %d failed in %.1f s (%.2f req/s, %.0f output tok/s)%n",
+                sent,
+                ok,
+                failed,
+                elapsedSeconds,
+                num(f.get("achieved_rps")),
+                num(f.get("output_tokens_per_s"))));
         sb.append(String.format(Locale.ROOT, "%-12s %10s %10s %10s%n", "latency ms", "p50", "p90", "p99"));
         for (String k : new String[] {"ttft", "itl", "e2e"}) {
-            sb.append(String.format(Locale.ROOT, "%-12s %10.2f %10.2f %10.2f%n", k.toUpperCase(Locale.ROOT),
-                    num(f.get(k + "_p50_ms")), num(f.get(k + "_p90_ms")), num(f.get(k + "_p99_ms"))));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-12s %10.2f %10.2f %10.2f%n",
+                    k.toUpperCase(Locale.ROOT),
+                    num(f.get(k + "_p50_ms")),
+                    num(f.get(k + "_p90_ms")),
+                    num(f.get(k + "_p99_ms"))));
         }
         errors.forEach((e, n) -> sb.append(String.format(Locale.ROOT, "error x%d: %s%n", n, e)));
         return sb.toString();

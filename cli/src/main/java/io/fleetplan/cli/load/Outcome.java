@@ -11,8 +11,8 @@ package io.fleetplan.cli.load;
  * @param itlNanos       gaps between consecutive token chunks
  * @param lateNanos      how long after its trace time the request was sent (client lag)
  */
-public record Outcome(boolean ok, String error, long ttftNanos, long e2eNanos, int outputTokens, long[] itlNanos,
-                      long lateNanos) {
+public record Outcome(
+        boolean ok, String error, long ttftNanos, long e2eNanos, int outputTokens, long[] itlNanos, long lateNanos) {
 
     public static Outcome failed(String error, long ttftNanos, long e2eNanos, long lateNanos) {
         return new Outcome(false, error, ttftNanos, e2eNanos, 0, new long[0], lateNanos);

@@ -13,8 +13,7 @@ public final class PromptTokens {
     /** Token ids stay below this (a common vocabulary size). */
     public static final int VOCAB = 32_000;
 
-    private PromptTokens() {
-    }
+    private PromptTokens() {}
 
     /**
      * @param isl       prompt length

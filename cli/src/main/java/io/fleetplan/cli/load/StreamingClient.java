@@ -54,9 +54,12 @@ public final class StreamingClient {
 
     /** Sends one request now; {@code lateNanos} is carried into the outcome. */
     public Outcome send(int[] prompt, int maxTokens, long lateNanos) {
-        HttpRequest req = HttpRequest.newBuilder(completions).timeout(timeout)
-                .header("Content-Type", "application/json").header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body(prompt, maxTokens))).build();
+        HttpRequest req = HttpRequest.newBuilder(completions)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body(prompt, maxTokens)))
+                .build();
         long start = System.nanoTime();
         long first = -1;
         long last = -1;
@@ -69,8 +72,11 @@ public final class StreamingClient {
             try (Stream<String> lines = resp.body()) {
                 if (resp.statusCode() != 200) {
                     String text = String.join(" ", lines.limit(5).toList());
-                    return Outcome.failed("HTTP " + resp.statusCode() + ": " + message(text), -1,
-                            System.nanoTime() - start, lateNanos);
+                    return Outcome.failed(
+                            "HTTP " + resp.statusCode() + ": " + message(text),
+                            -1,
+                            System.nanoTime() - start,
+                            lateNanos);
                 }
                 for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
                     String line = it.next();
@@ -81,16 +87,27 @@ public final class StreamingClient {
                     long now = System.nanoTime();
                     if (data.equals("[DONE]")) {
                         int tokens = usageTokens >= 0 ? usageTokens : chunks;
-                        return new Outcome(true, null, first < 0 ? -1 : first - start, now - start, tokens,
-                                Arrays.copyOf(gaps, gapCount), lateNanos);
+                        return new Outcome(
+                                true,
+                                null,
+                                first < 0 ? -1 : first - start,
+                                now - start,
+                                tokens,
+                                Arrays.copyOf(gaps, gapCount),
+                                lateNanos);
                     }
                     JsonNode chunk = JSON.readTree(data);
                     if (chunk.has("error")) {
-                        return Outcome.failed("stream error: " + chunk.path("error").path("message").asText(),
-                                first < 0 ? -1 : first - start, now - start, lateNanos);
+                        return Outcome.failed(
+                                "stream error: "
+                                        + chunk.path("error").path("message").asText(),
+                                first < 0 ? -1 : first - start,
+                                now - start,
+                                lateNanos);
                     }
                     if (chunk.path("usage").has("completion_tokens")) {
-                        usageTokens = chunk.path("usage").path("completion_tokens").asInt();
+                        usageTokens =
+                                chunk.path("usage").path("completion_tokens").asInt();
                     }
                     if (carriesToken(chunk.path("choices"))) {
                         chunks++;
@@ -103,13 +120,21 @@ public final class StreamingClient {
                     }
                 }
             }
-            return Outcome.failed("stream ended without [DONE]", first < 0 ? -1 : first - start,
-                    System.nanoTime() - start, lateNanos);
+            return Outcome.failed(
+                    "stream ended without [DONE]",
+                    first < 0 ? -1 : first - start,
+                    System.nanoTime() - start,
+                    lateNanos);
         } catch (HttpTimeoutException e) {
-            return Outcome.failed("timeout after " + timeout.toSeconds() + " s", -1, System.nanoTime() - start, lateNanos);
+            return Outcome.failed(
+                    "timeout after " + timeout.toSeconds() + " s", -1, System.nanoTime() - start, lateNanos);
         } catch (IOException e) {
-            return Outcome.failed("connection: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), -1, System.nanoTime() - start, lateNanos);
+            return Outcome.failed(
+                    "connection: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " " + e.getMessage()),
+                    -1,
+                    System.nanoTime() - start,
+                    lateNanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.failed("interrupted", -1, System.nanoTime() - start, lateNanos);
@@ -119,8 +144,10 @@ public final class StreamingClient {
     /** A choice with text (or a chat delta), or one not finished yet; the closing finish_reason chunk is no token. */
     static boolean carriesToken(JsonNode choices) {
         for (JsonNode c : choices) {
-            if (!c.path("text").asText("").isEmpty() || !c.path("delta").path("content").asText("").isEmpty()
-                    || c.path("finish_reason").isNull() || c.path("finish_reason").isMissingNode()) {
+            if (!c.path("text").asText("").isEmpty()
+                    || !c.path("delta").path("content").asText("").isEmpty()
+                    || c.path("finish_reason").isNull()
+                    || c.path("finish_reason").isMissingNode()) {
                 return true;
             }
         }

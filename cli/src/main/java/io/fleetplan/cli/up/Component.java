@@ -17,7 +17,13 @@ import java.util.regex.Pattern;
 public record Component(String name, Role role, List<String> args, Map<String, String> files, Pattern readyLine) {
 
     /** Start order is the enum order; stop order is the reverse. */
-    public enum Role { ROUTER, WORKER, GLOBAL_PLANNER, POOL_PLANNER, FRONTEND }
+    public enum Role {
+        ROUTER,
+        WORKER,
+        GLOBAL_PLANNER,
+        POOL_PLANNER,
+        FRONTEND
+    }
 
     public Component {
         args = List.copyOf(args);

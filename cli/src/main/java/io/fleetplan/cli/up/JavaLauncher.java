@@ -17,11 +17,10 @@ import java.util.List;
 public final class JavaLauncher {
 
     static final String MAIN = "io.fleetplan.cli.Main";
-    static final List<String> DEFAULT_OPTS = List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1",
-            "-Xss512k");
+    static final List<String> DEFAULT_OPTS =
+            List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xss512k");
 
-    private JavaLauncher() {
-    }
+    private JavaLauncher() {}
 
     /** {@code java [opts] -cp CLASSPATH io.fleetplan.cli.Main}; append the subcommand and its arguments. */
     public static List<String> fleetplanCommand() {

@@ -39,6 +39,7 @@ public final class StackLayout {
     private final Path runDir;
     /** How this stack's processes run {@code fleetplan} (the GlobalPlanner's worker command too). */
     private final List<String> launcher;
+
     private final List<Component> components = new ArrayList<>();
     private final Map<String, PoolPorts> poolPorts = new LinkedHashMap<>();
     private final int frontendPort;
@@ -47,8 +48,7 @@ public final class StackLayout {
     private final String poolToken;
 
     /** Ports of one pool's processes. */
-    public record PoolPorts(int routerGrpc, int routerMetrics, int plannerDashboard, int plannerMetrics) {
-    }
+    public record PoolPorts(int routerGrpc, int routerMetrics, int plannerDashboard, int plannerMetrics) {}
 
     public StackLayout(StackConfig stack, Path runDir, PortSource ports) {
         this(stack, runDir, ports, JavaLauncher.fleetplanCommand());
@@ -140,31 +140,67 @@ public final class StackLayout {
     /** The mocker command line of one worker of {@code pool}, after {@code fleetplan}. */
     public List<String> workerArgs(Pool p) {
         StackConfig.Engine e = p.engine();
-        return List.of("mocker", "--model-name", stack.model(), "--host", HOST,
-                "--disaggregation-mode", p.mode(), "--pool", poolNamespace(p),
-                "--router", HOST + ":" + ports(p.name()).routerGrpc(), "--router-token-file", poolTokenFile().toString(),
-                "--gpus", String.valueOf(p.gpusPerReplica()),
-                "--num-gpu-blocks-override", String.valueOf(e.numGpuBlocks()), "--block-size", String.valueOf(e.blockSize()),
-                "--max-num-seqs", String.valueOf(e.maxNumSeqs()),
-                "--max-num-batched-tokens", String.valueOf(e.maxNumBatchedTokens()),
-                "--speedup-ratio", String.valueOf(e.speedupRatio()),
-                "--kv-transfer-bandwidth", String.valueOf(e.kvTransferBandwidth()),
-                "--drain-grace-ms", String.valueOf(Math.round(stack.drainGraceSeconds() * 1000)));
+        return List.of(
+                "mocker",
+                "--model-name",
+                stack.model(),
+                "--host",
+                HOST,
+                "--disaggregation-mode",
+                p.mode(),
+                "--pool",
+                poolNamespace(p),
+                "--router",
+                HOST + ":" + ports(p.name()).routerGrpc(),
+                "--router-token-file",
+                poolTokenFile().toString(),
+                "--gpus",
+                String.valueOf(p.gpusPerReplica()),
+                "--num-gpu-blocks-override",
+                String.valueOf(e.numGpuBlocks()),
+                "--block-size",
+                String.valueOf(e.blockSize()),
+                "--max-num-seqs",
+                String.valueOf(e.maxNumSeqs()),
+                "--max-num-batched-tokens",
+                String.valueOf(e.maxNumBatchedTokens()),
+                "--speedup-ratio",
+                String.valueOf(e.speedupRatio()),
+                "--kv-transfer-bandwidth",
+                String.valueOf(e.kvTransferBandwidth()),
+                "--drain-grace-ms",
+                String.valueOf(Math.round(stack.drainGraceSeconds() * 1000)));
     }
 
     private Component router(Pool p) {
         PoolPorts pp = ports(p.name());
-        return new Component("router-" + p.name(), Role.ROUTER,
-                List.of("router", "--namespace", poolNamespace(p), "--host", HOST, "--port", String.valueOf(pp.routerGrpc()),
-                        "--metrics-port", String.valueOf(pp.routerMetrics()), "--router-id", "router-" + p.name(),
-                        "--worker-token-file", poolTokenFile().toString()),
-                Map.of(POOL_TOKEN_FILE, poolToken + "\n"), Pattern.compile("^router .*gRPC"));
+        return new Component(
+                "router-" + p.name(),
+                Role.ROUTER,
+                List.of(
+                        "router",
+                        "--namespace",
+                        poolNamespace(p),
+                        "--host",
+                        HOST,
+                        "--port",
+                        String.valueOf(pp.routerGrpc()),
+                        "--metrics-port",
+                        String.valueOf(pp.routerMetrics()),
+                        "--router-id",
+                        "router-" + p.name(),
+                        "--worker-token-file",
+                        poolTokenFile().toString()),
+                Map.of(POOL_TOKEN_FILE, poolToken + "\n"),
+                Pattern.compile("^router .*gRPC"));
     }
 
     private Component globalPlanner() {
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("environment", "local");
-        cfg.put("managed_namespaces", stack.pools().stream().map(this::poolNamespace).toList());
+        cfg.put(
+                "managed_namespaces",
+                stack.pools().stream().map(this::poolNamespace).toList());
         cfg.put("max_total_gpus", stack.budget().maxTotalGpus());
         cfg.put("min_total_gpus", stack.budget().minTotalGpus());
         cfg.put("grpc", Map.of("host", HOST, "port", globalPlannerPort));
@@ -184,16 +220,35 @@ public final class StackLayout {
         // the executor runs `fleetplan up worker --pool {dgd}`: it reads this pool's mocker command from the run dir
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of("up", "worker", "--run-dir", runDir.toString(), "--pool", "{dgd}"));
-        cfg.put("executor", Map.of("local", Map.of("command", command,
-                "drain_timeout_seconds", (int) Math.ceil(stack.drainGraceSeconds()), "targets", targets,
-                "log_dir", workerLogs().toString(), "pid_dir", workerPids().toString())));
+        cfg.put(
+                "executor",
+                Map.of(
+                        "local",
+                        Map.of(
+                                "command",
+                                command,
+                                "drain_timeout_seconds",
+                                (int) Math.ceil(stack.drainGraceSeconds()),
+                                "targets",
+                                targets,
+                                "log_dir",
+                                workerLogs().toString(),
+                                "pid_dir",
+                                workerPids().toString())));
         Map<String, String> files = new LinkedHashMap<>();
         files.put("global-planner.yaml", yaml(cfg));
         for (Pool p : stack.pools()) {
             files.put(WorkerCommand.argsFile(p.name()), String.join("\n", workerArgs(p)) + "\n");
         }
-        return new Component("global-planner", Role.GLOBAL_PLANNER,
-                List.of("global-planner", "--config", runDir.resolve("global-planner.yaml").toString()), files, null);
+        return new Component(
+                "global-planner",
+                Role.GLOBAL_PLANNER,
+                List.of(
+                        "global-planner",
+                        "--config",
+                        runDir.resolve("global-planner.yaml").toString()),
+                files,
+                null);
     }
 
     /** The DGD component (service) name of a pool's workers: the pool's mode, as Dynamo names prefill/decode services. */
@@ -232,14 +287,27 @@ public final class StackLayout {
         cfg.putIfAbsent("max_num_seqs", e.maxNumSeqs());
         cfg.put("live_dashboard_port", pp.plannerDashboard());
         cfg.put("metric_reporting_prometheus_port", pp.plannerMetrics());
-        cfg.put("report_output_dir", runDir.resolve("planner-reports-" + p.name()).toString());
+        cfg.put(
+                "report_output_dir",
+                runDir.resolve("planner-reports-" + p.name()).toString());
         String file = "planner-" + p.name() + ".yaml";
-        return new Component("pool-planner-" + p.name(), Role.POOL_PLANNER,
-                List.of("pool-planner", "--config", runDir.resolve(file).toString(), "--host", HOST,
-                        "--block-size", String.valueOf(p.engine().blockSize()),
-                        "--initial-prefill", String.valueOf(p.initialReplicas()),
-                        "--initial-decode", String.valueOf(p.initialReplicas())),
-                Map.of(file, yaml(cfg)), Pattern.compile("^pool-planner "));
+        return new Component(
+                "pool-planner-" + p.name(),
+                Role.POOL_PLANNER,
+                List.of(
+                        "pool-planner",
+                        "--config",
+                        runDir.resolve(file).toString(),
+                        "--host",
+                        HOST,
+                        "--block-size",
+                        String.valueOf(p.engine().blockSize()),
+                        "--initial-prefill",
+                        String.valueOf(p.initialReplicas()),
+                        "--initial-decode",
+                        String.valueOf(p.initialReplicas())),
+                Map.of(file, yaml(cfg)),
+                Pattern.compile("^pool-planner "));
     }
 
     private Component frontend() {
@@ -258,37 +326,92 @@ public final class StackLayout {
         // up restarts a crashed LocalRouter (and the executor a pool's lost last worker) within seconds: requests
         // wait for it rather than failing
         cfg.put("unready_wait_ms", UNREADY_WAIT_MS);
-        return new Component("frontend", Role.FRONTEND,
+        return new Component(
+                "frontend",
+                Role.FRONTEND,
                 List.of("frontend", "--config", runDir.resolve("frontend.yaml").toString()),
-                Map.of("frontend.yaml", yaml(cfg)), Pattern.compile("^frontend: http"));
+                Map.of("frontend.yaml", yaml(cfg)),
+                Pattern.compile("^frontend: http"));
     }
 
     /** Dynamo GlobalRouter grids: prefill pools split by max_isl along the ISL axis, decode/agg pools one cell each. */
     private Map<String, Object> globalRouter() {
-        List<Pool> prefill = stack.pools().stream().filter(p -> p.mode().equals("prefill")).toList();
-        List<Pool> decode = stack.pools().stream().filter(p -> p.mode().equals("decode")).toList();
-        List<Pool> agg = stack.pools().stream().filter(p -> p.mode().equals("agg")).toList();
+        List<Pool> prefill =
+                stack.pools().stream().filter(p -> p.mode().equals("prefill")).toList();
+        List<Pool> decode =
+                stack.pools().stream().filter(p -> p.mode().equals("decode")).toList();
+        List<Pool> agg =
+                stack.pools().stream().filter(p -> p.mode().equals("agg")).toList();
         Map<String, Object> gr = new LinkedHashMap<>();
         if (!prefill.isEmpty()) {
             gr.put("mode", "disagg");
             gr.put("num_prefill_pools", prefill.size());
             gr.put("num_decode_pools", decode.size());
-            gr.put("prefill_pool_dynamo_namespaces", prefill.stream().map(this::poolNamespace).toList());
-            gr.put("decode_pool_dynamo_namespaces", decode.stream().map(this::poolNamespace).toList());
-            int islMax = Math.max(1, prefill.stream().mapToInt(Pool::maxIsl).max().orElse(0));
-            gr.put("prefill_pool_selection_strategy", Map.of("isl_min", 0, "isl_max", islMax * 2,
-                    "isl_resolution", prefill.size(), "ttft_min", 0, "ttft_max", stack.slo().ttftMs() * 2,
-                    "ttft_resolution", 1, "prefill_pool_mapping", indexRows(prefill.size())));
-            gr.put("decode_pool_selection_strategy", Map.of("context_length_min", 0, "context_length_max", 131072,
-                    "context_length_resolution", decode.size(), "itl_min", 0, "itl_max", stack.slo().itlMs() * 2,
-                    "itl_resolution", 1, "decode_pool_mapping", indexRows(decode.size())));
+            gr.put(
+                    "prefill_pool_dynamo_namespaces",
+                    prefill.stream().map(this::poolNamespace).toList());
+            gr.put(
+                    "decode_pool_dynamo_namespaces",
+                    decode.stream().map(this::poolNamespace).toList());
+            int islMax =
+                    Math.max(1, prefill.stream().mapToInt(Pool::maxIsl).max().orElse(0));
+            gr.put(
+                    "prefill_pool_selection_strategy",
+                    Map.of(
+                            "isl_min",
+                            0,
+                            "isl_max",
+                            islMax * 2,
+                            "isl_resolution",
+                            prefill.size(),
+                            "ttft_min",
+                            0,
+                            "ttft_max",
+                            stack.slo().ttftMs() * 2,
+                            "ttft_resolution",
+                            1,
+                            "prefill_pool_mapping",
+                            indexRows(prefill.size())));
+            gr.put(
+                    "decode_pool_selection_strategy",
+                    Map.of(
+                            "context_length_min",
+                            0,
+                            "context_length_max",
+                            131072,
+                            "context_length_resolution",
+                            decode.size(),
+                            "itl_min",
+                            0,
+                            "itl_max",
+                            stack.slo().itlMs() * 2,
+                            "itl_resolution",
+                            1,
+                            "decode_pool_mapping",
+                            indexRows(decode.size())));
         } else {
             gr.put("mode", "agg");
             gr.put("num_agg_pools", agg.size());
-            gr.put("agg_pool_dynamo_namespaces", agg.stream().map(this::poolNamespace).toList());
-            gr.put("agg_pool_selection_strategy", Map.of("ttft_min", 0, "ttft_max", stack.slo().ttftMs() * 2,
-                    "ttft_resolution", agg.size(), "itl_min", 0, "itl_max", stack.slo().itlMs() * 2,
-                    "itl_resolution", 1, "agg_pool_mapping", indexRows(agg.size())));
+            gr.put(
+                    "agg_pool_dynamo_namespaces",
+                    agg.stream().map(this::poolNamespace).toList());
+            gr.put(
+                    "agg_pool_selection_strategy",
+                    Map.of(
+                            "ttft_min",
+                            0,
+                            "ttft_max",
+                            stack.slo().ttftMs() * 2,
+                            "ttft_resolution",
+                            agg.size(),
+                            "itl_min",
+                            0,
+                            "itl_max",
+                            stack.slo().itlMs() * 2,
+                            "itl_resolution",
+                            1,
+                            "agg_pool_mapping",
+                            indexRows(agg.size())));
         }
         return gr;
     }

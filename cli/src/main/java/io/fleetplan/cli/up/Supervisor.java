@@ -99,7 +99,7 @@ public final class Supervisor implements AutoCloseable {
     private final List<Path> pidDirs = new ArrayList<>();
     private Scheduler scheduler;
     private RestartBackoff.Policy restartPolicy;
-    private Consumer<String> events = line -> { };
+    private Consumer<String> events = line -> {};
     private boolean closed;
 
     /**
@@ -117,8 +117,8 @@ public final class Supervisor implements AutoCloseable {
     private static void writeOwnerOnly(Path target, String content) throws IOException {
         Files.deleteIfExists(target);
         if (target.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(target, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         Files.writeString(target, content);
     }
@@ -127,7 +127,8 @@ public final class Supervisor implements AutoCloseable {
      * From now on a process that exits while the supervisor runs is started again as {@code policy} says; each
      * restart and each give-up is a line to {@code events}. Times come from {@code scheduler}.
      */
-    public synchronized void superviseRestarts(RestartBackoff.Policy policy, Scheduler scheduler, Consumer<String> events) {
+    public synchronized void superviseRestarts(
+            RestartBackoff.Policy policy, Scheduler scheduler, Consumer<String> events) {
         this.restartPolicy = policy;
         this.scheduler = scheduler;
         this.events = events;
@@ -168,7 +169,10 @@ public final class Supervisor implements AutoCloseable {
         List<String> cmd = new ArrayList<>(launcher);
         cmd.addAll(c.args());
         Path log = runDir.resolve(c.name() + ".log");
-        Process p = new ProcessBuilder(cmd).directory(runDir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(runDir.toFile())
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().close();
         Running r = new Running(c, p, log, scheduler == null ? Instant.now() : scheduler.now());
         Thread.ofVirtual().name("log-" + c.name()).start(() -> pump(r, again));
@@ -190,8 +194,9 @@ public final class Supervisor implements AutoCloseable {
         }
         String what = r.component.name() + " (pid " + r.process.pid() + ") exited with code " + r.process.exitValue();
         if (!d.restart()) {
-            events.accept("fleetplan up: " + what + "; giving up on it: " + d.reason() + ". The rest of the stack keeps "
-                    + "running without it; see " + r.log + ", last lines:\n" + r.tail());
+            events.accept(
+                    "fleetplan up: " + what + "; giving up on it: " + d.reason() + ". The rest of the stack keeps "
+                            + "running without it; see " + r.log + ", last lines:\n" + r.tail());
             return;
         }
         events.accept("fleetplan up: " + what + "; " + d.reason());
@@ -223,16 +228,21 @@ public final class Supervisor implements AutoCloseable {
         // a restarted process appends: the crash that caused the restart stays in the log
         StandardOpenOption[] mode = append
                 ? new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
-                : new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE};
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.process.getInputStream(), StandardCharsets.UTF_8));
-             Writer out = Files.newBufferedWriter(r.log, StandardCharsets.UTF_8, mode)) {
+                : new StandardOpenOption[] {
+                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE
+                };
+        try (BufferedReader in =
+                        new BufferedReader(new InputStreamReader(r.process.getInputStream(), StandardCharsets.UTF_8));
+                Writer out = Files.newBufferedWriter(r.log, StandardCharsets.UTF_8, mode)) {
             String line;
             while ((line = in.readLine()) != null) {
                 out.write(line);
                 out.write('\n');
                 out.flush();
                 r.remember(line);
-                if (r.component.readyLine() != null && !r.readyLine.isDone() && r.component.readyLine().matcher(line).find()) {
+                if (r.component.readyLine() != null
+                        && !r.readyLine.isDone()
+                        && r.component.readyLine().matcher(line).find()) {
                     r.readyLine.complete(line);
                 }
             }
@@ -268,7 +278,8 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private IllegalStateException notReady(Running r, String what) {
-        return new IllegalStateException(r.component.name() + " " + what + "; log " + r.log + ", last lines:\n" + r.tail());
+        return new IllegalStateException(
+                r.component.name() + " " + what + "; log " + r.log + ", last lines:\n" + r.tail());
     }
 
     static boolean accepts(int port) {
@@ -397,5 +408,4 @@ public final class Supervisor implements AutoCloseable {
     private static long remainingMs(long deadline) {
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
-
 }

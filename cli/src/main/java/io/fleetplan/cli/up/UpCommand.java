@@ -38,7 +38,10 @@ import picocli.CommandLine.Option;
  * the GlobalPlanner's workers included (also those of a GlobalPlanner that died: they are found by their pid files).
  * Once the stack is up, a component that crashes is restarted with backoff (see {@link #RESTARTS}).
  */
-@Command(name = "up", mixinStandardHelpOptions = true, subcommands = WorkerCommand.class,
+@Command(
+        name = "up",
+        mixinStandardHelpOptions = true,
+        subcommands = WorkerCommand.class,
         description = "Run a hierarchical deployment locally (Frontend + GlobalRouter, GlobalPlanner, prefill and "
                 + "decode pools of mocker workers) until Ctrl-C.")
 public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
@@ -47,10 +50,12 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
      * A crashed component is started again after 1 s, doubling to 10 s while it keeps crashing within 30 s of its
      * start; after 5 such crashes in a row it is given up on.
      */
-    static final RestartBackoff.Policy RESTARTS = new RestartBackoff.Policy(Duration.ofSeconds(1),
-            Duration.ofSeconds(10), Duration.ofSeconds(30), 5);
+    static final RestartBackoff.Policy RESTARTS =
+            new RestartBackoff.Policy(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30), 5);
 
-    @Option(names = "--config", paramLabel = "STACK_YAML",
+    @Option(
+            names = "--config",
+            paramLabel = "STACK_YAML",
             description = "Stack file (pools, budget, SLOs, ports); default: 1 prefill + 1 decode pool sharing 8 GPUs.")
     Path config;
 
@@ -60,8 +65,11 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
     @Option(names = "--run-dir", description = "Where config files and logs go (default: ./fleetplan-run/<time>).")
     Path runDir;
 
-    @Option(names = "--ready-timeout", defaultValue = "120",
-            description = "Seconds to wait for every process and for workers in every pool (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ready-timeout",
+            defaultValue = "120",
+            description =
+                    "Seconds to wait for every process and for workers in every pool (default: ${DEFAULT-VALUE}).")
     int readyTimeoutSeconds;
 
     @CommandLine.Spec
@@ -73,7 +81,8 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
         PrintWriter err = spec.commandLine().getErr();
         StackConfig stack;
         try {
-            stack = config == null ? ConfigLoader.parse("{}", "(defaults)", StackConfig.class)
+            stack = config == null
+                    ? ConfigLoader.parse("{}", "(defaults)", StackConfig.class)
                     : ConfigLoader.load(config, StackConfig.class);
         } catch (ConfigException e) {
             err.println("fleetplan up: " + e.getMessage());
@@ -83,16 +92,22 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
             stack = withFrontendPort(stack, port);
         }
         if (stack.ports().frontend() > 0 && !free(stack.ports().frontend())) {
-            err.println("fleetplan up: ports.frontend " + stack.ports().frontend()
-                    + " is in use; choose another with --port N (0 = any free port) or ports.frontend in the stack file");
+            err.println(
+                    "fleetplan up: ports.frontend " + stack.ports().frontend()
+                            + " is in use; choose another with --port N (0 = any free port) or ports.frontend in the stack file");
             return 2;
         }
         if (!Main.commandLine().getSubcommands().containsKey("global-planner")) {
             err.println("fleetplan up: this build has no 'global-planner' command (module global-planner missing)");
             return 2;
         }
-        Path dir = (runDir != null ? runDir : Path.of("fleetplan-run",
-                LocalDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
+        Path dir = (runDir != null
+                        ? runDir
+                        : Path.of(
+                                "fleetplan-run",
+                                LocalDateTime.now(ZoneId.systemDefault())
+                                        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))))
+                .toAbsolutePath();
         Files.createDirectories(dir);
         List<String> launcher = JavaLauncher.pinnedCommand(dir);
         StackLayout layout = new StackLayout(stack, dir, UpCommand::freePort, launcher);
@@ -106,19 +121,25 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
         supervisor.sweepOnClose(layout.workerPids());
         WallClockScheduler restarts = new WallClockScheduler("fleetplan-up-restarts", 1);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("fleetplan up: stopping " + supervisor.processes().size() + " processes...");
-            out.flush();
-            long t = System.nanoTime();
-            supervisor.close();
-            restarts.close();
-            for (String killed : supervisor.forced()) {
-                out.println("fleetplan up: killed after the grace period: " + killed);
-            }
-            out.printf("fleetplan up: stopped in %.1f s; logs in %s%n", (System.nanoTime() - t) / 1e9, dir);
-            out.flush();
-            stopped.countDown();
-        }, "fleetplan-up-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            out.println("fleetplan up: stopping "
+                                    + supervisor.processes().size() + " processes...");
+                            out.flush();
+                            long t = System.nanoTime();
+                            supervisor.close();
+                            restarts.close();
+                            for (String killed : supervisor.forced()) {
+                                out.println("fleetplan up: killed after the grace period: " + killed);
+                            }
+                            out.printf(
+                                    "fleetplan up: stopped in %.1f s; logs in %s%n",
+                                    (System.nanoTime() - t) / 1e9, dir);
+                            out.flush();
+                            stopped.countDown();
+                        },
+                        "fleetplan-up-stop"));
 
         out.println("fleetplan up: starting " + layout.components().size() + " processes; logs in " + dir);
         out.flush();
@@ -152,16 +173,21 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
 
     /** Waits until the Frontend reports a ready worker in every pool. */
     private void awaitPools(StackLayout layout, Duration timeout) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI health = URI.create("http://" + StackLayout.HOST + ":" + layout.frontendPort() + "/health");
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(health)
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 last = r.body();
-                if (r.statusCode() == 200 && everyPoolReady(last, layout.stack().pools().size())) {
+                if (r.statusCode() == 200
+                        && everyPoolReady(last, layout.stack().pools().size())) {
                     return;
                 }
             } catch (IOException e) {
@@ -175,8 +201,7 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
 
     /** {@code {"pools": {"ns": readyWorkers, ...}}} with every one of {@code pools} above zero. */
     static boolean everyPoolReady(String healthBody, int pools) throws IOException {
-        JsonNode counts = new ObjectMapper()
-                .readTree(healthBody).path("pools");
+        JsonNode counts = new ObjectMapper().readTree(healthBody).path("pools");
         int ready = 0;
         for (JsonNode n : counts) {
             ready += n.asInt() > 0 ? 1 : 0;
@@ -187,30 +212,68 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
     static String summary(StackLayout layout, Path dir) {
         StringBuilder sb = new StringBuilder();
         String base = "http://" + StackLayout.HOST + ":" + layout.frontendPort();
-        sb.append("\nfleetplan is up: ").append(layout.stack().pools().size()).append(" pools, GPU budget ")
-                .append(layout.stack().budget().maxTotalGpus()).append(", SLO ttft ").append(layout.stack().slo().ttftMs())
-                .append(" ms / itl ").append(layout.stack().slo().itlMs()).append(" ms\n");
-        sb.append("  endpoint        ").append(base).append("/v1   (model ").append(layout.stack().model()).append(")\n");
+        sb.append("\nfleetplan is up: ")
+                .append(layout.stack().pools().size())
+                .append(" pools, GPU budget ")
+                .append(layout.stack().budget().maxTotalGpus())
+                .append(", SLO ttft ")
+                .append(layout.stack().slo().ttftMs())
+                .append(" ms / itl ")
+                .append(layout.stack().slo().itlMs())
+                .append(" ms\n");
+        sb.append("  endpoint        ")
+                .append(base)
+                .append("/v1   (model ")
+                .append(layout.stack().model())
+                .append(")\n");
         sb.append("  try             curl ").append(base).append("/v1/models\n");
-        sb.append("  load            ./fleetplan load --trace <trace.jsonl|csv> --url ").append(base).append(" --rate-scale 0.5\n");
+        sb.append("  load            ./fleetplan load --trace <trace.jsonl|csv> --url ")
+                .append(base)
+                .append(" --rate-scale 0.5\n");
         for (StackConfig.Pool p : layout.stack().pools()) {
             StackLayout.PoolPorts pp = layout.ports(p.name());
-            sb.append(String.format("  pool %-10s planner dashboard http://%s:%d/   router metrics http://%s:%d/metrics"
-                            + "   planner metrics http://%s:%d/metrics%n", p.name(), StackLayout.HOST,
-                    pp.plannerDashboard(), StackLayout.HOST, pp.routerMetrics(), StackLayout.HOST, pp.plannerMetrics()));
+            sb.append(String.format(
+                    "  pool %-10s planner dashboard http://%s:%d/   router metrics http://%s:%d/metrics"
+                            + "   planner metrics http://%s:%d/metrics%n",
+                    p.name(),
+                    StackLayout.HOST,
+                    pp.plannerDashboard(),
+                    StackLayout.HOST,
+                    pp.routerMetrics(),
+                    StackLayout.HOST,
+                    pp.plannerMetrics()));
         }
         sb.append("  frontend        ").append(base).append("/metrics\n");
-        sb.append("  global planner  grpc ").append(StackLayout.HOST).append(':').append(layout.globalPlannerPort())
-                .append(", metrics http://").append(StackLayout.HOST).append(':').append(layout.globalPlannerMetricsPort())
-                .append("/metrics, audit log ").append(layout.auditLog()).append('\n');
-        sb.append("  logs            ").append(dir).append("/*.log, workers in ").append(layout.workerLogs()).append('\n');
+        sb.append("  global planner  grpc ")
+                .append(StackLayout.HOST)
+                .append(':')
+                .append(layout.globalPlannerPort())
+                .append(", metrics http://")
+                .append(StackLayout.HOST)
+                .append(':')
+                .append(layout.globalPlannerMetricsPort())
+                .append("/metrics, audit log ")
+                .append(layout.auditLog())
+                .append('\n');
+        sb.append("  logs            ")
+                .append(dir)
+                .append("/*.log, workers in ")
+                .append(layout.workerLogs())
+                .append('\n');
         sb.append("Ctrl-C stops everything.\n");
         return sb.toString();
     }
 
     private static StackConfig withFrontendPort(StackConfig s, int port) {
-        return new StackConfig(s.model(), s.namespace(), s.budget(), s.slo(), s.workerStartupSeconds(),
-                s.drainGraceSeconds(), s.pools(), new StackConfig.Ports(port, s.ports().globalPlanner()));
+        return new StackConfig(
+                s.model(),
+                s.namespace(),
+                s.budget(),
+                s.slo(),
+                s.workerStartupSeconds(),
+                s.drainGraceSeconds(),
+                s.pools(),
+                new StackConfig.Ports(port, s.ports().globalPlanner()));
     }
 
     static boolean free(int port) {

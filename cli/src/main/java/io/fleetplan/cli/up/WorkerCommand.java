@@ -16,8 +16,11 @@ import picocli.CommandLine.Option;
  * engine settings) are in {@code D/workers/P.args}, written by {@code fleetplan up}, because the executor's
  * command template only knows the pool's name.
  */
-@Command(name = "worker", mixinStandardHelpOptions = true,
-        description = "Run one mocker worker of a `fleetplan up` stack (started by the GlobalPlanner's local executor).")
+@Command(
+        name = "worker",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run one mocker worker of a `fleetplan up` stack (started by the GlobalPlanner's local executor).")
 public final class WorkerCommand implements Callable<Integer> {
 
     @Option(names = "--run-dir", required = true, description = "The stack's run directory.")
@@ -38,7 +41,8 @@ public final class WorkerCommand implements Callable<Integer> {
                     + " is missing); pools of this stack: " + pools());
             return 2;
         }
-        List<String> args = new ArrayList<>(Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList());
+        List<String> args = new ArrayList<>(
+                Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList());
         return Main.commandLine().execute(args.toArray(String[]::new));
     }
 
@@ -48,7 +52,9 @@ public final class WorkerCommand implements Callable<Integer> {
             return List.of();
         }
         try (var s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString().replace(".args", "")).sorted().toList();
+            return s.map(p -> p.getFileName().toString().replace(".args", ""))
+                    .sorted()
+                    .toList();
         }
     }
 }

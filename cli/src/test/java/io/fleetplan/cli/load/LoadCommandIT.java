@@ -32,8 +32,7 @@ class LoadCommandIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    record Seen(int promptTokens, int maxTokens, boolean stream, List<Integer> prompt) {
-    }
+    record Seen(int promptTokens, int maxTokens, boolean stream, List<Integer> prompt) {}
 
     final Queue<Seen> seen = new ConcurrentLinkedQueue<>();
     final AtomicInteger calls = new AtomicInteger();
@@ -43,7 +42,8 @@ class LoadCommandIT {
     String start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/v1/models", ex -> respond(ex, 200, "{\"object\":\"list\",\"data\":[{\"id\":\"fake-model\"}]}"));
+        server.createContext(
+                "/v1/models", ex -> respond(ex, 200, "{\"object\":\"list\",\"data\":[{\"id\":\"fake-model\"}]}"));
         server.createContext("/v1/completions", this::complete);
         server.start();
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
@@ -53,7 +53,11 @@ class LoadCommandIT {
         JsonNode body = JSON.readTree(ex.getRequestBody());
         List<Integer> prompt = new ArrayList<>();
         body.path("prompt").forEach(t -> prompt.add(t.asInt()));
-        seen.add(new Seen(prompt.size(), body.path("max_tokens").asInt(), body.path("stream").asBoolean(), prompt));
+        seen.add(new Seen(
+                prompt.size(),
+                body.path("max_tokens").asInt(),
+                body.path("stream").asBoolean(),
+                prompt));
         if (failEvery > 0 && calls.incrementAndGet() % failEvery == 0) {
             respond(ex, 503, "{\"error\":{\"message\":\"no pool can serve\",\"type\":\"service_unavailable\"}}");
             return;
@@ -67,8 +71,9 @@ class LoadCommandIT {
                 os.flush();
                 LockSupport.parkNanos(1_000_000);
             }
-            os.write(("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":" + prompt.size() + ",\"completion_tokens\":" + n
-                    + "}}\n\ndata: [DONE]\n\n").getBytes(StandardCharsets.UTF_8));
+            os.write(("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":" + prompt.size() + ",\"completion_tokens\":"
+                            + n + "}}\n\ndata: [DONE]\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -92,8 +97,15 @@ class LoadCommandIT {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
             // every request shares block 0; ISL is not a multiple of the block size
-            sb.append("{\"timestamp\": ").append(i * 50).append(", \"input_length\": ").append(600 + i)
-                    .append(", \"output_length\": ").append(3 + i % 4).append(", \"hash_ids\": [0, ").append(100 + i).append("]}\n");
+            sb.append("{\"timestamp\": ")
+                    .append(i * 50)
+                    .append(", \"input_length\": ")
+                    .append(600 + i)
+                    .append(", \"output_length\": ")
+                    .append(3 + i % 4)
+                    .append(", \"hash_ids\": [0, ")
+                    .append(100 + i)
+                    .append("]}\n");
         }
         Path f = dir.resolve("trace.jsonl");
         Files.writeString(f, sb);
@@ -124,12 +136,14 @@ class LoadCommandIT {
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(seen).hasSize(20);
         assertThat(seen).allMatch(Seen::stream);
-        assertThat(seen.stream().map(Seen::promptTokens).sorted().toList()).isEqualTo(
-                IntStream.range(0, 20).map(i -> 600 + i).boxed().toList());
+        assertThat(seen.stream().map(Seen::promptTokens).sorted().toList())
+                .isEqualTo(IntStream.range(0, 20).map(i -> 600 + i).boxed().toList());
         // the shared hash block 0 gives every prompt the same first 512 tokens
         List<Seen> all = List.copyOf(seen);
-        assertThat(all.get(0).prompt().subList(0, 512)).isEqualTo(all.get(5).prompt().subList(0, 512));
-        assertThat(all.get(0).prompt().subList(512, 520)).isNotEqualTo(all.get(5).prompt().subList(512, 520));
+        assertThat(all.get(0).prompt().subList(0, 512))
+                .isEqualTo(all.get(5).prompt().subList(0, 512));
+        assertThat(all.get(0).prompt().subList(512, 520))
+                .isNotEqualTo(all.get(5).prompt().subList(512, 520));
         JsonNode f = r.figures();
         assertThat(f.path("ok").asInt()).isEqualTo(20);
         assertThat(f.path("errors").asInt()).isZero();
@@ -144,7 +158,15 @@ class LoadCommandIT {
     void countsServerErrorsAndExitsNonZero(@TempDir Path dir) throws Exception {
         failEvery = 4;
         String url = start();
-        Run r = run("--trace", mooncake(dir, 12).toString(), "--url", url, "--rate-scale", "10", "--max-osl", "2",
+        Run r = run(
+                "--trace",
+                mooncake(dir, 12).toString(),
+                "--url",
+                url,
+                "--rate-scale",
+                "10",
+                "--max-osl",
+                "2",
                 "--no-progress");
         assertThat(r.code()).isEqualTo(1);
         JsonNode f = r.figures();

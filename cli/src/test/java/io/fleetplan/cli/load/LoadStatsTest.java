@@ -53,7 +53,10 @@ class LoadStatsTest {
         s.record(new Outcome(true, null, 300_000_000, 700_000_000, 10, new long[] {20_000_000}, 2_000_000));
         s.record(Outcome.failed("HTTP 503: no pool", -1, 1_000_000, 0));
         Map<String, Object> f = s.figures(2.0);
-        assertThat(f).containsEntry("ok", 2L).containsEntry("errors", 1L).containsEntry("max_send_lag_ms", 2.0)
+        assertThat(f)
+                .containsEntry("ok", 2L)
+                .containsEntry("errors", 1L)
+                .containsEntry("max_send_lag_ms", 2.0)
                 .containsEntry("output_tokens_per_s", 10.0);
         assertThat((Double) f.get("ttft_p50_ms")).isCloseTo(100.0, withinPercentage(0.1));
         assertThat((Double) f.get("ttft_p99_ms")).isCloseTo(300.0, withinPercentage(0.1));

@@ -31,16 +31,20 @@ class PromptTokensTest {
         assertThat(ta).as("seed " + seed).hasSize(islA);
         assertThat(tb).as("seed " + seed).hasSize(islB);
         int prefix = shared * block;
-        assertThat(Arrays.copyOf(ta, prefix)).as("seed " + seed + ": shared blocks").isEqualTo(Arrays.copyOf(tb, prefix));
+        assertThat(Arrays.copyOf(ta, prefix))
+                .as("seed " + seed + ": shared blocks")
+                .isEqualTo(Arrays.copyOf(tb, prefix));
         assertThat(Arrays.copyOfRange(ta, prefix, prefix + Math.min(block, islA - prefix)))
-                .as("seed " + seed + ": first differing block").isNotEqualTo(
-                        Arrays.copyOfRange(tb, prefix, prefix + Math.min(block, islA - prefix)));
-        assertThat(Arrays.stream(ta).allMatch(t -> t >= 0 && t < PromptTokens.VOCAB)).isTrue();
+                .as("seed " + seed + ": first differing block")
+                .isNotEqualTo(Arrays.copyOfRange(tb, prefix, prefix + Math.min(block, islA - prefix)));
+        assertThat(Arrays.stream(ta).allMatch(t -> t >= 0 && t < PromptTokens.VOCAB))
+                .isTrue();
     }
 
     @Test
     void withoutHashesEveryRequestIsUniqueAndDeterministic() {
-        assertThat(PromptTokens.of(100, null, 0, 7)).isEqualTo(PromptTokens.of(100, null, 0, 7))
+        assertThat(PromptTokens.of(100, null, 0, 7))
+                .isEqualTo(PromptTokens.of(100, null, 0, 7))
                 .isNotEqualTo(PromptTokens.of(100, null, 0, 8));
     }
 }

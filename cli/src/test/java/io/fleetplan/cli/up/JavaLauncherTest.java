@@ -41,7 +41,12 @@ class JavaLauncherTest {
         System.setProperty("java.class.path", jar.toString());
         try {
             assertThat(JavaLauncher.pinnedCommand(tmp.resolve("run")))
-                    .containsSequence("-cp", tmp.resolve("run").resolve("fleetplan.jar").toAbsolutePath().toString(),
+                    .containsSequence(
+                            "-cp",
+                            tmp.resolve("run")
+                                    .resolve("fleetplan.jar")
+                                    .toAbsolutePath()
+                                    .toString(),
                             JavaLauncher.MAIN);
         } finally {
             System.setProperty("java.class.path", saved);

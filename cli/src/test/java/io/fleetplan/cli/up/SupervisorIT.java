@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Real child processes (POSIX sh) standing in for the stack's components. */
 class SupervisorIT {
 
-    private static final RestartBackoff.Policy FAST = new RestartBackoff.Policy(Duration.ofMillis(50),
-            Duration.ofMillis(200), Duration.ofSeconds(30), 3);
+    private static final RestartBackoff.Policy FAST =
+            new RestartBackoff.Policy(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(30), 3);
 
     @TempDir
     Path dir;
@@ -33,20 +33,29 @@ class SupervisorIT {
     void aKilledComponentIsRestartedWithALogLine() throws Exception {
         List<String> events = new CopyOnWriteArrayList<>();
         try (WallClockScheduler clock = new WallClockScheduler("test", 1);
-             Supervisor s = new Supervisor(dir, List.of("sh", "-c"), Duration.ofSeconds(5))) {
+                Supervisor s = new Supervisor(dir, List.of("sh", "-c"), Duration.ofSeconds(5))) {
             Supervisor.Running first = s.start(sh("router-decode", "echo serving; exec sleep 60"));
             s.superviseRestarts(FAST, clock, events::add);
-            await().atMost(Duration.ofSeconds(5)).until(() -> Files.readString(first.log()).contains("serving"));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> Files.readString(first.log()).contains("serving"));
 
             first.process().destroyForcibly(); // kill -9
-            await().atMost(Duration.ofSeconds(10)).until(() -> s.running().getFirst() != first
-                    && s.running().getFirst().process().isAlive());
-            assertThat(events).anySatisfy(e -> assertThat(e).contains("router-decode (pid " + first.process().pid()
-                    + ") exited with code 137").contains("restarting after"));
-            await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> e.contains("restarted router-decode")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> s.running().getFirst() != first
+                            && s.running().getFirst().process().isAlive());
+            assertThat(events)
+                    .anySatisfy(e -> assertThat(e)
+                            .contains("router-decode (pid " + first.process().pid() + ") exited with code 137")
+                            .contains("restarting after"));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> events.stream().anyMatch(e -> e.contains("restarted router-decode")));
             // the restarted process appends to the same log
-            await().atMost(Duration.ofSeconds(5)).until(() -> Files.readString(first.log()).lines()
-                    .filter("serving"::equals).count() == 2);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> Files.readString(first.log())
+                                    .lines()
+                                    .filter("serving"::equals)
+                                    .count()
+                            == 2);
         }
     }
 
@@ -54,14 +63,18 @@ class SupervisorIT {
     void repeatedFastCrashesAreGivenUpOnWithAClearMessage() throws Exception {
         List<String> events = new CopyOnWriteArrayList<>();
         try (WallClockScheduler clock = new WallClockScheduler("test", 1);
-             Supervisor s = new Supervisor(dir, List.of("sh", "-c"), Duration.ofSeconds(5))) {
+                Supervisor s = new Supervisor(dir, List.of("sh", "-c"), Duration.ofSeconds(5))) {
             s.start(sh("pool-planner-decode", "echo bad config; sleep 0.1; exit 2"));
             s.superviseRestarts(FAST, clock, events::add);
             await().atMost(Duration.ofSeconds(15)).until(() -> events.stream().anyMatch(e -> e.contains("giving up")));
             String last = events.getLast();
-            assertThat(last).contains("pool-planner-decode").contains("exited with code 2")
-                    .contains("4 crashes in a row").contains("bad config");
-            assertThat(events.stream().filter(e -> e.startsWith("fleetplan up: restarted"))).hasSize(3);
+            assertThat(last)
+                    .contains("pool-planner-decode")
+                    .contains("exited with code 2")
+                    .contains("4 crashes in a row")
+                    .contains("bad config");
+            assertThat(events.stream().filter(e -> e.startsWith("fleetplan up: restarted")))
+                    .hasSize(3);
             Thread.sleep(500);
             assertThat(events.getLast()).isEqualTo(last); // no restart after giving up
         }

@@ -30,7 +30,8 @@ public final class ProgressBar {
 
     /** A bar on stderr, redrawn in place when stderr is a terminal. */
     public static ProgressBar stderr() {
-        return new ProgressBar(new PrintWriter(System.err, true, System.err.charset()), System.console() != null, System::nanoTime);
+        return new ProgressBar(
+                new PrintWriter(System.err, true, System.err.charset()), System.console() != null, System::nanoTime);
     }
 
     /** Shows {@code done} of {@code total} with {@code detail} after it, unless the last line is too recent. */
@@ -68,7 +69,7 @@ public final class ProgressBar {
         long clamped = Math.max(0, Math.min(done, total));
         int filled = total <= 0 ? WIDTH : (int) (WIDTH * clamped / total);
         long percent = total <= 0 ? 100 : 100 * clamped / total;
-        return String.format(Locale.ROOT, "[%s%s] %3d%% %s", "#".repeat(filled), "-".repeat(WIDTH - filled), percent,
-                detail);
+        return String.format(
+                Locale.ROOT, "[%s%s] %3d%% %s", "#".repeat(filled), "-".repeat(WIDTH - filled), percent, detail);
     }
 }

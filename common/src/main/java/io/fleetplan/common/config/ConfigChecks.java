@@ -27,7 +27,8 @@ public final class ConfigChecks {
     }
 
     public ConfigChecks between(String field, Number value, double min, double max) {
-        if (value != null && (value.doubleValue() < min || value.doubleValue() > max || Double.isNaN(value.doubleValue()))) {
+        if (value != null
+                && (value.doubleValue() < min || value.doubleValue() > max || Double.isNaN(value.doubleValue()))) {
             problem(field, value, "must be between " + fmt(min) + " and " + fmt(max));
         }
         return this;
@@ -35,7 +36,9 @@ public final class ConfigChecks {
 
     public ConfigChecks oneOf(String field, String value, Collection<String> allowed) {
         if (value != null && !allowed.contains(value)) {
-            String hint = DidYouMean.suggest(value, allowed).map(s -> " (did you mean '" + s + "'?)").orElse("");
+            String hint = DidYouMean.suggest(value, allowed)
+                    .map(s -> " (did you mean '" + s + "'?)")
+                    .orElse("");
             problem(field, value, "must be one of: " + String.join(", ", allowed) + hint);
         }
         return this;

@@ -25,7 +25,8 @@ public final class ConfigException extends RuntimeException {
 
     /** The same problems, with {@code source} (a file name) and a location prefix added where missing. */
     public ConfigException withSource(String source) {
-        return new ConfigException(problems.stream().map(p -> p.withSource(source)).toList());
+        return new ConfigException(
+                problems.stream().map(p -> p.withSource(source)).toList());
     }
 
     private static String render(List<ConfigProblem> problems) {

@@ -31,15 +31,14 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
 
-    private static final ObjectMapper YAML = configure(YAMLMapper.builder(new YAMLFactory()).build());
+    private static final ObjectMapper YAML =
+            configure(YAMLMapper.builder(new YAMLFactory()).build());
     private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     private static ObjectMapper configure(ObjectMapper mapper) {
-        return mapper
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        return mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -76,7 +75,8 @@ public final class ConfigLoader {
         } catch (BoundedFiles.RefusedInputException e) {
             throw new ConfigException(new ConfigProblem(path.toString(), 0, "(file)", null, e.reason()));
         } catch (IOException e) {
-            throw new ConfigException(new ConfigProblem(path.toString(), 0, "(file)", null, "cannot be read: " + e.getMessage()));
+            throw new ConfigException(
+                    new ConfigProblem(path.toString(), 0, "(file)", null, "cannot be read: " + e.getMessage()));
         }
     }
 
@@ -111,7 +111,9 @@ public final class ConfigLoader {
     private static ConfigException merge(List<ConfigProblem> first, List<ConfigProblem> second) {
         List<ConfigProblem> all = new ArrayList<>(first);
         for (ConfigProblem p : second) {
-            if (!all.contains(p) && !(p.allowed().startsWith("unknown field") && first.stream().anyMatch(u -> u.field().equals(p.field())))) {
+            if (!all.contains(p)
+                    && !(p.allowed().startsWith("unknown field")
+                            && first.stream().anyMatch(u -> u.field().equals(p.field())))) {
                 all.add(p);
             }
         }
@@ -149,7 +151,10 @@ public final class ConfigLoader {
         }
         int line = lineOf(e.getLocation());
         if (e instanceof UnrecognizedPropertyException u) {
-            Collection<String> known = u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+            Collection<String> known = u.getKnownPropertyIds().stream()
+                    .map(String::valueOf)
+                    .sorted()
+                    .toList();
             String hint = DidYouMean.suggest(u.getPropertyName(), known)
                     .map(s -> "unknown field; did you mean '" + s + "'?")
                     .orElse("unknown field; known fields: " + String.join(", ", known));
@@ -158,15 +163,19 @@ public final class ConfigLoader {
             return new ConfigException(new ConfigProblem(source, keyLine > 0 ? keyLine : line, path(u), null, hint));
         }
         if (e instanceof InvalidFormatException f) {
-            return new ConfigException(new ConfigProblem(source, line, path(f), String.valueOf(f.getValue()),
-                    "must be " + describe(f.getTargetType())));
+            return new ConfigException(new ConfigProblem(
+                    source, line, path(f), String.valueOf(f.getValue()), "must be " + describe(f.getTargetType())));
         }
         if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
-            return new ConfigException(new ConfigProblem(source, line, path(m), null,
+            return new ConfigException(new ConfigProblem(
+                    source,
+                    line,
+                    path(m),
+                    null,
                     "must be " + describe(m.getTargetType()) + " (" + firstLine(m.getOriginalMessage()) + ")"));
         }
-        return new ConfigException(new ConfigProblem(source, line, "(document)", null,
-                "is not valid YAML/JSON: " + firstLine(e.getOriginalMessage())));
+        return new ConfigException(new ConfigProblem(
+                source, line, "(document)", null, "is not valid YAML/JSON: " + firstLine(e.getOriginalMessage())));
     }
 
     private static ConfigException findConfigException(Throwable t) {
@@ -206,8 +215,7 @@ public final class ConfigLoader {
         if (text == null || key == null) {
             return 0;
         }
-        Pattern p = Pattern.compile(
-                "^[\\s-]*\"?" + Pattern.quote(key) + "\"?\\s*:", Pattern.MULTILINE);
+        Pattern p = Pattern.compile("^[\\s-]*\"?" + Pattern.quote(key) + "\"?\\s*:", Pattern.MULTILINE);
         Matcher m = p.matcher(text);
         if (!m.find()) {
             return 0;

@@ -19,17 +19,22 @@ import java.util.stream.Collectors;
  */
 public final class ConfigReference {
 
-    private ConfigReference() {
-    }
+    private ConfigReference() {}
 
     public static String markdown(List<ConfigKind> kinds) {
         StringBuilder sb = new StringBuilder();
         sb.append("# Config reference\n\n");
-        sb.append("Generated from the config records by `./fleetplan config reference` (a test keeps this file in sync).\n");
-        sb.append("Every file is YAML or JSON with snake_case field names; unknown fields are errors. Validate a file with\n");
+        sb.append(
+                "Generated from the config records by `./fleetplan config reference` (a test keeps this file in sync).\n");
+        sb.append(
+                "Every file is YAML or JSON with snake_case field names; unknown fields are errors. Validate a file with\n");
         sb.append("`./fleetplan config validate FILE`.\n");
         for (ConfigKind kind : kinds) {
-            sb.append("\n## `").append(kind.name()).append("` (").append(kind.recordType().getSimpleName()).append(")\n\n");
+            sb.append("\n## `")
+                    .append(kind.name())
+                    .append("` (")
+                    .append(kind.recordType().getSimpleName())
+                    .append(")\n\n");
             JsonNode example = example(kind);
             JsonNode defaults = defaults(kind);
             table(sb, kind.recordType(), defaults, example, "");
@@ -49,20 +54,32 @@ public final class ConfigReference {
             String name = prefix + prop.getName();
             JavaType t = prop.getPrimaryType();
             JsonNode def = defaults == null ? null : defaults.get(prop.getName());
-            String aliases = prop.findAliases().stream().map(PropertyName::getSimpleName).map(a -> "`" + a + "`")
+            String aliases = prop.findAliases().stream()
+                    .map(PropertyName::getSimpleName)
+                    .map(a -> "`" + a + "`")
                     .collect(Collectors.joining(", "));
             ConfigDoc annotation = annotation(type, prop.getInternalName());
             String doc = annotation == null ? "" : annotation.value();
-            String shown = annotation != null && !annotation.shownDefault().isEmpty() ? annotation.shownDefault()
+            String shown = annotation != null && !annotation.shownDefault().isEmpty()
+                    ? annotation.shownDefault()
                     : example != null && example.has(prop.getName()) ? "required" : renderDefault(def);
-            String notes = doc + (aliases.isEmpty() ? "" : (doc.isEmpty() ? "" : " ") + "Also read as " + aliases + ".");
-            sb.append("| `").append(name).append("` | ").append(typeName(t)).append(" | ")
-                    .append(shown).append(" | ").append(notes.replace("|", "\\|")).append(" |\n");
+            String notes =
+                    doc + (aliases.isEmpty() ? "" : (doc.isEmpty() ? "" : " ") + "Also read as " + aliases + ".");
+            sb.append("| `")
+                    .append(name)
+                    .append("` | ")
+                    .append(typeName(t))
+                    .append(" | ")
+                    .append(shown)
+                    .append(" | ")
+                    .append(notes.replace("|", "\\|"))
+                    .append(" |\n");
             Class<?> raw = t.getRawClass();
             if (raw.isRecord()) {
                 nested.add(raw);
                 nestedNames.add(name);
-            } else if ((t.isCollectionLikeType() || t.isMapLikeType()) && t.getContentType() != null
+            } else if ((t.isCollectionLikeType() || t.isMapLikeType())
+                    && t.getContentType() != null
                     && t.getContentType().getRawClass().isRecord()) {
                 nested.add(t.getContentType().getRawClass());
                 nestedNames.add(name + (t.isMapLikeType() ? ".<key>" : "[]"));
@@ -72,8 +89,12 @@ public final class ConfigReference {
             String pointer = "/" + nestedNames.get(i).substring(prefix.length()).replace(".", "/");
             JsonNode d = defaults == null ? null : defaults.at(pointer);
             JsonNode e = example == null ? null : example.at(pointer);
-            table(sb, nested.get(i), d == null || d.isMissingNode() || !d.isObject() ? itemDefaults(nested.get(i)) : d,
-                    e == null || !e.isObject() ? null : e, nestedNames.get(i) + ".");
+            table(
+                    sb,
+                    nested.get(i),
+                    d == null || d.isMissingNode() || !d.isObject() ? itemDefaults(nested.get(i)) : d,
+                    e == null || !e.isObject() ? null : e,
+                    nestedNames.get(i) + ".");
         }
     }
 
@@ -111,8 +132,8 @@ public final class ConfigReference {
             Object value = ConfigLoader.parse(kind.referenceExample(), "defaults", kind.recordType());
             return ConfigLoader.yamlMapper().valueToTree(value);
         } catch (ConfigException e) {
-            throw new IllegalStateException("reference example of config kind " + kind.name() + " is invalid: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "reference example of config kind " + kind.name() + " is invalid: " + e.getMessage(), e);
         }
     }
 

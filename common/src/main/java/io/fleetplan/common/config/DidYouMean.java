@@ -7,8 +7,7 @@ import java.util.Optional;
 /** Suggests the closest known name for a misspelt one (edit distance). */
 public final class DidYouMean {
 
-    private DidYouMean() {
-    }
+    private DidYouMean() {}
 
     public static Optional<String> suggest(String given, Collection<String> known) {
         if (given == null) {

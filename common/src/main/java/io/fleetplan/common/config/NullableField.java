@@ -14,8 +14,7 @@ import java.util.Optional;
  */
 public final class NullableField {
 
-    private NullableField() {
-    }
+    private NullableField() {}
 
     public static final class OfDouble extends JsonDeserializer<Optional<Double>> {
         @Override

@@ -16,8 +16,7 @@ import java.util.Optional;
 /** Finds fields in a YAML/JSON tree that the target record (or its nested records) does not have. */
 final class UnknownFieldScan {
 
-    private UnknownFieldScan() {
-    }
+    private UnknownFieldScan() {}
 
     static List<ConfigProblem> scan(ObjectMapper mapper, JsonNode node, Class<?> type, String text) {
         List<ConfigProblem> problems = new ArrayList<>();
@@ -25,8 +24,8 @@ final class UnknownFieldScan {
         return problems;
     }
 
-    private static void walk(ObjectMapper mapper, JsonNode node, JavaType type, String path, String text,
-            List<ConfigProblem> problems) {
+    private static void walk(
+            ObjectMapper mapper, JsonNode node, JavaType type, String path, String text, List<ConfigProblem> problems) {
         if (node == null || node.isNull() || type == null) {
             return;
         }
@@ -56,8 +55,8 @@ final class UnknownFieldScan {
                     String hint = DidYouMean.suggest(e.getKey(), names)
                             .map(s -> "unknown field; did you mean '" + s + "'?")
                             .orElse("unknown field; known fields: " + String.join(", ", names));
-                    problems.add(new ConfigProblem(null, ConfigLoader.lineOfKey(text, e.getKey()),
-                            join(path, e.getKey()), null, hint));
+                    problems.add(new ConfigProblem(
+                            null, ConfigLoader.lineOfKey(text, e.getKey()), join(path, e.getKey()), null, hint));
                 } else {
                     walk(mapper, e.getValue(), fieldType, join(path, e.getKey()), text, problems);
                 }

@@ -10,7 +10,15 @@ import java.util.Map;
  * speak about field types in these terms, so they classify Java types in one place and only differ in wording.
  */
 enum ValueKind {
-    INTEGER, NUMBER, BOOLEAN, STRING, ENUM, LIST, MAP, MAPPING, OTHER;
+    INTEGER,
+    NUMBER,
+    BOOLEAN,
+    STRING,
+    ENUM,
+    LIST,
+    MAP,
+    MAPPING,
+    OTHER;
 
     static ValueKind of(Class<?> type) {
         if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {

@@ -16,8 +16,7 @@ import java.util.Locale;
  */
 public final class BoundedFiles {
 
-    private BoundedFiles() {
-    }
+    private BoundedFiles() {}
 
     /** A stream over {@code file} that fails with {@link InputTooLargeException} past {@code maxBytes}. */
     public static InputStream open(Path file, long maxBytes, String what) throws IOException {
@@ -25,9 +24,13 @@ public final class BoundedFiles {
             throw new NoSuchFileException(file.toString());
         }
         if (!Files.isRegularFile(file)) {
-            throw new NotARegularFileException(file.toString(), what + " must be a regular file ("
-                    + (Files.isDirectory(file) ? "this is a directory" : "a device, FIFO or socket cannot be read as one")
-                    + ")");
+            throw new NotARegularFileException(
+                    file.toString(),
+                    what + " must be a regular file ("
+                            + (Files.isDirectory(file)
+                                    ? "this is a directory"
+                                    : "a device, FIFO or socket cannot be read as one")
+                            + ")");
         }
         long size = Files.size(file);
         if (size > maxBytes) {
@@ -107,8 +110,10 @@ public final class BoundedFiles {
     /** A file (or stream) over its size limit. */
     public static final class InputTooLargeException extends RefusedInputException {
         public InputTooLargeException(String name, String what, long limit, long size) {
-            super(name, what + " is larger than the limit of " + bytes(limit)
-                    + (size >= 0 ? " (it has " + bytes(size) + ")" : ""));
+            super(
+                    name,
+                    what + " is larger than the limit of " + bytes(limit)
+                            + (size >= 0 ? " (it has " + bytes(size) + ")" : ""));
         }
     }
 

@@ -9,8 +9,7 @@ package io.fleetplan.common.metrics;
  */
 public final class DynamoNamespace {
 
-    private DynamoNamespace() {
-    }
+    private DynamoNamespace() {}
 
     /** The label value for {@code namespace}; null reads as empty. */
     public static String label(String namespace) {

@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
  * their own.
  */
 public enum SubType {
-    PREFILL("prefill", 1), DECODE("decode", 2), AGGREGATED("agg", 3);
+    PREFILL("prefill", 1),
+    DECODE("decode", 2),
+    AGGREGATED("agg", 3);
 
     private final String wireName;
     private final int wireNumber;
@@ -57,7 +59,9 @@ public enum SubType {
             case "prefill" -> PREFILL;
             case "decode" -> DECODE;
             case "agg", "aggregated", "worker" -> AGGREGATED;
-            default -> throw new IllegalArgumentException("sub component type must be prefill, decode or agg, was '" + s + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "sub component type must be prefill, decode or agg, was '" + s + "'");
         };
     }
 }

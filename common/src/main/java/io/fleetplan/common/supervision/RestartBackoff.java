@@ -31,8 +31,7 @@ public final class RestartBackoff {
      * @param fastCrashes crashes in a row, each within {@code stableAfter} of its start (this one included)
      * @param reason     for the log line
      */
-    public record Decision(boolean restart, Duration delay, int fastCrashes, String reason) {
-    }
+    public record Decision(boolean restart, Duration delay, int fastCrashes, String reason) {}
 
     private final Policy policy;
     private int fastCrashes;
@@ -46,13 +45,20 @@ public final class RestartBackoff {
         Duration ran = Duration.between(startedAt, exitedAt);
         if (ran.compareTo(policy.stableAfter()) >= 0) {
             fastCrashes = 0;
-            return new Decision(true, policy.firstDelay(), 0,
+            return new Decision(
+                    true,
+                    policy.firstDelay(),
+                    0,
                     "ran " + seconds(ran) + " s (stable), restarting after " + seconds(policy.firstDelay()) + " s");
         }
         fastCrashes++;
         if (policy.maxFastCrashes() > 0 && fastCrashes > policy.maxFastCrashes()) {
-            return new Decision(false, Duration.ZERO, fastCrashes, fastCrashes + " crashes in a row, each within "
-                    + seconds(policy.stableAfter()) + " s of its start; giving up");
+            return new Decision(
+                    false,
+                    Duration.ZERO,
+                    fastCrashes,
+                    fastCrashes + " crashes in a row, each within " + seconds(policy.stableAfter())
+                            + " s of its start; giving up");
         }
         Duration delay = policy.firstDelay();
         for (int i = 1; i < fastCrashes && delay.compareTo(policy.maxDelay()) < 0; i++) {
@@ -61,8 +67,12 @@ public final class RestartBackoff {
         if (delay.compareTo(policy.maxDelay()) > 0) {
             delay = policy.maxDelay();
         }
-        return new Decision(true, delay, fastCrashes, "crash " + fastCrashes + " in a row after " + seconds(ran)
-                + " s, restarting after " + seconds(delay) + " s");
+        return new Decision(
+                true,
+                delay,
+                fastCrashes,
+                "crash " + fastCrashes + " in a row after " + seconds(ran) + " s, restarting after " + seconds(delay)
+                        + " s");
     }
 
     private static String seconds(Duration d) {

@@ -44,8 +44,8 @@ public final class WallClockScheduler implements Scheduler, AutoCloseable {
 
     @Override
     public Cancellable scheduleAtFixedRate(Duration initialDelay, Duration period, Runnable task) {
-        ScheduledFuture<?> f = executor.scheduleAtFixedRate(guard(task), Math.max(0, initialDelay.toNanos()),
-                period.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> f = executor.scheduleAtFixedRate(
+                guard(task), Math.max(0, initialDelay.toNanos()), period.toNanos(), TimeUnit.NANOSECONDS);
         return () -> f.cancel(false);
     }
 

@@ -21,9 +21,10 @@ class ProgressBarTest {
         now.addAndGet(150_000_000);
         bar.show(3, 4, "c");
         bar.finish(4, 4, "d");
-        assertThat(out.toString()).isEqualTo("\r[#######-----------------------]  25% a"
-                + "\r[######################--------]  75% c"
-                + "\r[##############################] 100% d" + System.lineSeparator());
+        assertThat(out.toString())
+                .isEqualTo("\r[#######-----------------------]  25% a"
+                        + "\r[######################--------]  75% c"
+                        + "\r[##############################] 100% d" + System.lineSeparator());
     }
 
     @Test
@@ -33,8 +34,10 @@ class ProgressBarTest {
             now.set(s * 1_000_000_000L);
             bar.show(s, 25, s + " s");
         }
-        assertThat(out.toString().lines()).containsExactly("[------------------------------]   0% 0 s",
-                "[############------------------]  40% 10 s", "[########################------]  80% 20 s");
+        assertThat(out.toString().lines())
+                .containsExactly(
+                        "[------------------------------]   0% 0 s",
+                        "[############------------------]  40% 10 s", "[########################------]  80% 20 s");
     }
 
     @Test

@@ -55,7 +55,9 @@ class LongKeyedMapsTest {
             if (step % 97 == 0) {
                 assertThat(map.size()).as("seed %d", seed).isEqualTo(reference.size());
                 for (Map.Entry<Long, Integer> e : reference.entrySet()) {
-                    assertThat(map.get(e.getKey())).as("seed %d key %d", seed, e.getKey()).isEqualTo(e.getValue());
+                    assertThat(map.get(e.getKey()))
+                            .as("seed %d key %d", seed, e.getKey())
+                            .isEqualTo(e.getValue());
                 }
                 if (map.values() != null) {
                     assertThat(map.values()).containsExactlyInAnyOrderElementsOf(reference.values());
@@ -67,81 +69,85 @@ class LongKeyedMapsTest {
     @RepeatedTest(10)
     void longObjectMapBehavesLikeAHashMap(RepetitionInfo info) {
         LongObjectMap<Integer> map = new LongObjectMap<>(1);
-        behavesLikeAHashMap(new Subject() {
-            @Override
-            public Integer put(long key, int value) {
-                return map.put(key, value);
-            }
+        behavesLikeAHashMap(
+                new Subject() {
+                    @Override
+                    public Integer put(long key, int value) {
+                        return map.put(key, value);
+                    }
 
-            @Override
-            public Integer remove(long key) {
-                return map.remove(key);
-            }
+                    @Override
+                    public Integer remove(long key) {
+                        return map.remove(key);
+                    }
 
-            @Override
-            public Integer get(long key) {
-                return map.get(key);
-            }
+                    @Override
+                    public Integer get(long key) {
+                        return map.get(key);
+                    }
 
-            @Override
-            public void clear() {
-                map.clear();
-                assertThat(map.isEmpty()).isTrue();
-            }
+                    @Override
+                    public void clear() {
+                        map.clear();
+                        assertThat(map.isEmpty()).isTrue();
+                    }
 
-            @Override
-            public int size() {
-                return map.size();
-            }
+                    @Override
+                    public int size() {
+                        return map.size();
+                    }
 
-            @Override
-            public List<Integer> values() {
-                List<Integer> values = new ArrayList<>();
-                map.forEachValue(values::add);
-                return values;
-            }
-        }, 1009L * info.getCurrentRepetition());
+                    @Override
+                    public List<Integer> values() {
+                        List<Integer> values = new ArrayList<>();
+                        map.forEachValue(values::add);
+                        return values;
+                    }
+                },
+                1009L * info.getCurrentRepetition());
     }
 
     @RepeatedTest(10)
     void longIntMapBehavesLikeAHashMap(RepetitionInfo info) {
         LongIntMap map = new LongIntMap(1);
-        behavesLikeAHashMap(new Subject() {
-            @Override
-            public Integer put(long key, int value) {
-                Integer old = get(key);
-                map.put(key, value);
-                return old;
-            }
+        behavesLikeAHashMap(
+                new Subject() {
+                    @Override
+                    public Integer put(long key, int value) {
+                        Integer old = get(key);
+                        map.put(key, value);
+                        return old;
+                    }
 
-            @Override
-            public Integer remove(long key) {
-                Integer old = get(key);
-                map.remove(key);
-                return old;
-            }
+                    @Override
+                    public Integer remove(long key) {
+                        Integer old = get(key);
+                        map.remove(key);
+                        return old;
+                    }
 
-            @Override
-            public Integer get(long key) {
-                int v = map.get(key);
-                return v < 0 ? null : v;
-            }
+                    @Override
+                    public Integer get(long key) {
+                        int v = map.get(key);
+                        return v < 0 ? null : v;
+                    }
 
-            @Override
-            public void clear() {
-                map.clear();
-            }
+                    @Override
+                    public void clear() {
+                        map.clear();
+                    }
 
-            @Override
-            public int size() {
-                return map.size();
-            }
+                    @Override
+                    public int size() {
+                        return map.size();
+                    }
 
-            @Override
-            public List<Integer> values() {
-                return null;
-            }
-        }, 2003L * info.getCurrentRepetition());
+                    @Override
+                    public List<Integer> values() {
+                        return null;
+                    }
+                },
+                2003L * info.getCurrentRepetition());
     }
 
     @Test
@@ -179,7 +185,9 @@ class LongKeyedMapsTest {
             long allocated = threads.getCurrentThreadAllocatedBytes() - before;
             assertThat(sum).isPositive();
             if (round == 2) {
-                assertThat(allocated).as("bytes allocated by 8192 puts, gets and removes").isLessThan(1024);
+                assertThat(allocated)
+                        .as("bytes allocated by 8192 puts, gets and removes")
+                        .isLessThan(1024);
             }
         }
     }

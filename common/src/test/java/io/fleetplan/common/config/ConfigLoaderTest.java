@@ -19,16 +19,18 @@ class ConfigLoaderTest {
         }
     }
 
-    record Outer(Sample inner) {
-    }
+    record Outer(Sample inner) {}
 
     @Test
     void readsSnakeCaseYamlAndAppliesDefaults() {
         Sample s = ConfigLoader.parse("max_total_gpus: 8\n", "a.yaml", Sample.class);
         assertThat(s.maxTotalGpus()).isEqualTo(8);
         assertThat(s.mode()).isEqualTo("disagg");
-        assertThat(ConfigLoader.parse("", "empty.yaml", Sample.class).maxTotalGpus()).isEqualTo(-1);
-        assertThat(ConfigLoader.parse("{\"mode\": \"agg\"}", "a.json", Sample.class).mode()).isEqualTo("agg");
+        assertThat(ConfigLoader.parse("", "empty.yaml", Sample.class).maxTotalGpus())
+                .isEqualTo(-1);
+        assertThat(ConfigLoader.parse("{\"mode\": \"agg\"}", "a.json", Sample.class)
+                        .mode())
+                .isEqualTo("agg");
     }
 
     @Test
@@ -53,8 +55,11 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse("max_total_gpus: -5\nmode: agregated\n", "b.yaml", Sample.class))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
                     assertThat(e.problems()).hasSize(2);
-                    assertThat(e.getMessage()).contains("b.yaml", "field 'max_total_gpus': value '-5': must be >= -1",
-                            "field 'mode': value 'agregated': must be one of: disagg, prefill, decode, agg");
+                    assertThat(e.getMessage())
+                            .contains(
+                                    "b.yaml",
+                                    "field 'max_total_gpus': value '-5': must be >= -1",
+                                    "field 'mode': value 'agregated': must be one of: disagg, prefill, decode, agg");
                 });
     }
 
@@ -73,7 +78,8 @@ class ConfigLoaderTest {
 
     @Test
     void didYouMeanOnlySuggestsCloseNames() {
-        assertThat(DidYouMean.suggest("kalman_q_levl", List.of("kalman_q_level", "kalman_r"))).contains("kalman_q_level");
+        assertThat(DidYouMean.suggest("kalman_q_levl", List.of("kalman_q_level", "kalman_r")))
+                .contains("kalman_q_level");
         assertThat(DidYouMean.suggest("zzzzzz", List.of("kalman_q_level"))).isEmpty();
     }
 

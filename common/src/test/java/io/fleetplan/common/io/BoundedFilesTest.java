@@ -40,7 +40,8 @@ class BoundedFilesTest {
                     .hasMessageContaining("/dev/zero: a config file must be a regular file");
         }
         assertThatThrownBy(() -> BoundedFiles.open(dir, 1024, "a trace"))
-                .isInstanceOf(BoundedFiles.NotARegularFileException.class).hasMessageContaining("directory");
+                .isInstanceOf(BoundedFiles.NotARegularFileException.class)
+                .hasMessageContaining("directory");
         assertThatThrownBy(() -> BoundedFiles.open(dir.resolve("none"), 1024, "a trace"))
                 .isInstanceOf(NoSuchFileException.class);
     }
@@ -48,7 +49,8 @@ class BoundedFilesTest {
     @Test
     void aStreamStopsAtTheLimit() {
         InputStream in = BoundedFiles.limited(new ByteArrayInputStream(new byte[5000]), "stdin", "a trace", 4096);
-        assertThatThrownBy(in::readAllBytes).isInstanceOf(BoundedFiles.InputTooLargeException.class)
+        assertThatThrownBy(in::readAllBytes)
+                .isInstanceOf(BoundedFiles.InputTooLargeException.class)
                 .hasMessage("stdin: a trace is larger than the limit of 4 KiB");
     }
 }

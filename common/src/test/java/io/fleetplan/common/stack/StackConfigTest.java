@@ -43,13 +43,16 @@ class StackConfigTest {
         assertThatThrownBy(() -> parse("pools: [{name: a, mode: prefill}]\n"))
                 .hasMessageContaining("needs at least one prefill and one decode pool");
         assertThatThrownBy(() -> parse("pools: [{name: A_b, mode: agg}]\n"))
-                .hasMessageContaining("field 'pools[0].name'").hasMessageContaining("DNS-1123");
+                .hasMessageContaining("field 'pools[0].name'")
+                .hasMessageContaining("DNS-1123");
         assertThatThrownBy(() -> parse("pools: [{name: a, mode: agg}, {name: a, mode: agg}]\n"))
                 .hasMessageContaining("must be unique");
         assertThatThrownBy(() -> parse("budget: {max_total_gpus: 1}\npools: [{name: a, mode: agg, min_replicas: 2}]\n"))
-                .hasMessageContaining("field 'budget.max_total_gpus'").hasMessageContaining("minimum footprint (2 GPUs");
+                .hasMessageContaining("field 'budget.max_total_gpus'")
+                .hasMessageContaining("minimum footprint (2 GPUs");
         assertThatThrownBy(() -> parse("pools: [{name: a, mode: agg, min_replicas: 3, max_replicas: 2}]\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("must be <= max_replicas (2)");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must be <= max_replicas (2)");
         assertThatThrownBy(() -> parse("pools: [{name: a, mode: mixed}]\n"))
                 .hasMessageContaining("must be one of: prefill, decode, agg");
         assertThatThrownBy(() -> parse("pols: []\n")).hasMessageContaining("did you mean 'pools'?");

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class RestartBackoffTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    private static final RestartBackoff.Policy POLICY = new RestartBackoff.Policy(Duration.ofSeconds(1),
-            Duration.ofSeconds(8), Duration.ofSeconds(30), 5);
+    private static final RestartBackoff.Policy POLICY =
+            new RestartBackoff.Policy(Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(30), 5);
 
     @Test
     void fastCrashesDoubleTheDelayUpToTheCapThenGiveUp() {
@@ -40,8 +40,8 @@ class RestartBackoffTest {
 
     @Test
     void withoutALimitItNeverGivesUp() {
-        RestartBackoff b = new RestartBackoff(new RestartBackoff.Policy(Duration.ofSeconds(1), Duration.ofSeconds(4),
-                Duration.ofSeconds(30), 0));
+        RestartBackoff b = new RestartBackoff(
+                new RestartBackoff.Policy(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(30), 0));
         for (int i = 0; i < 100; i++) {
             assertThat(b.exited(T0, T0).restart()).isTrue();
         }

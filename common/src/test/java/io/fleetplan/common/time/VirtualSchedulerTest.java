@@ -56,7 +56,9 @@ class VirtualSchedulerTest {
     void periodicTaskRunsAtItsPeriodUntilCancelled() {
         VirtualScheduler s = new VirtualScheduler();
         List<Long> at = new ArrayList<>();
-        Scheduler.Cancellable c = s.scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(2),
+        Scheduler.Cancellable c = s.scheduleAtFixedRate(
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
                 () -> at.add(s.clock().millis()));
         s.advanceBy(Duration.ofSeconds(6));
         assertThat(at).containsExactly(1000L, 3000L, 5000L);
@@ -86,7 +88,9 @@ class VirtualSchedulerTest {
         for (int i = 0; i < 500; i++) {
             long delay = random.nextInt(50);
             long id = i;
-            s.schedule(Duration.ofMillis(delay), () -> ran.add(new long[] {s.clock().millis(), id}));
+            s.schedule(
+                    Duration.ofMillis(delay),
+                    () -> ran.add(new long[] {s.clock().millis(), id}));
         }
         s.runUntilIdle(10_000);
         for (int i = 1; i < ran.size(); i++) {

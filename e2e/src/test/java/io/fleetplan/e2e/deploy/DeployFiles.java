@@ -14,8 +14,7 @@ import java.util.stream.Stream;
 /** Finds and parses the files under deploy/ (multi-document YAML). */
 final class DeployFiles {
 
-    private DeployFiles() {
-    }
+    private DeployFiles() {}
 
     /** The repository root: the {@code fleetplan.repo} system property (set by the pom) or the parent directory. */
     static Path repo() {
@@ -29,8 +28,10 @@ final class DeployFiles {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile)
                     .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-                    .filter(p -> !p.toString().contains("/templates/") && !p.toString().contains("/target/"))
-                    .sorted().toList();
+                    .filter(p -> !p.toString().contains("/templates/")
+                            && !p.toString().contains("/target/"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -46,7 +47,8 @@ final class DeployFiles {
 
     static List<JsonNode> documents(String yaml) throws IOException {
         List<JsonNode> docs = new ArrayList<>();
-        try (MappingIterator<JsonNode> it = ConfigLoader.yamlMapper().readerFor(JsonNode.class).readValues(yaml)) {
+        try (MappingIterator<JsonNode> it =
+                ConfigLoader.yamlMapper().readerFor(JsonNode.class).readValues(yaml)) {
             while (it.hasNext()) {
                 JsonNode n = it.next();
                 if (n != null && !n.isNull() && !n.isMissingNode()) {
@@ -72,7 +74,8 @@ final class DeployFiles {
     static String mainSources(Path repo) throws IOException {
         StringBuilder sb = new StringBuilder();
         try (Stream<Path> s = Files.walk(repo, 14)) {
-            for (Path p : s.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/java/"))
+            for (Path p : s.filter(
+                            p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/java/"))
                     .toList()) {
                 try {
                     sb.append(Files.readString(p)).append('\n');

@@ -47,10 +47,13 @@ class DeployManifestsTest {
                 if (DeployFiles.isPlainValuesFile(f)) {
                     continue;
                 }
-                assertThat(doc.path("apiVersion").asText()).as(where + ": apiVersion").isNotBlank();
+                assertThat(doc.path("apiVersion").asText())
+                        .as(where + ": apiVersion")
+                        .isNotBlank();
                 assertThat(doc.path("kind").asText()).as(where + ": kind").isNotBlank();
                 if (!doc.path("kind").asText().equals("Cluster")) { // kind's own config has no metadata
-                    assertThat(doc.path("metadata").path("name").asText()).as(where + ": metadata.name of " + doc.path("kind"))
+                    assertThat(doc.path("metadata").path("name").asText())
+                            .as(where + ": metadata.name of " + doc.path("kind"))
                             .matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
                 }
             }
@@ -64,7 +67,9 @@ class DeployManifestsTest {
         Map<String, List<JsonNode>> rolesByName = new HashMap<>();
         for (JsonNode o : objects) {
             if (o.path("kind").asText().endsWith("Role")) {
-                rolesByName.computeIfAbsent(o.path("metadata").path("name").asText(), k -> new ArrayList<>()).add(o);
+                rolesByName
+                        .computeIfAbsent(o.path("metadata").path("name").asText(), k -> new ArrayList<>())
+                        .add(o);
             }
         }
         assertThat(rolesByName).containsKeys(GLOBAL_PLANNER_SA, POOL_PLANNER_SA);
@@ -75,10 +80,12 @@ class DeployManifestsTest {
             }
             bindings++;
             String role = o.path("roleRef").path("name").asText();
-            boolean writesScale = rolesByName.getOrDefault(role, List.of()).stream().anyMatch(DeployManifestsTest::writesScale);
+            boolean writesScale =
+                    rolesByName.getOrDefault(role, List.of()).stream().anyMatch(DeployManifestsTest::writesScale);
             for (JsonNode subject : o.path("subjects")) {
                 if (writesScale) {
-                    assertThat(subject.path("name").asText()).as("role " + role + " can write /scale; bound to")
+                    assertThat(subject.path("name").asText())
+                            .as("role " + role + " can write /scale; bound to")
                             .isEqualTo(GLOBAL_PLANNER_SA);
                 }
             }
@@ -88,7 +95,8 @@ class DeployManifestsTest {
         for (JsonNode poolRole : rolesByName.get(POOL_PLANNER_SA)) {
             for (JsonNode rule : poolRole.path("rules")) {
                 for (JsonNode verb : rule.path("verbs")) {
-                    assertThat(WRITE_VERBS).as("pool planner role verb " + verb + " on " + rule.path("resources"))
+                    assertThat(WRITE_VERBS)
+                            .as("pool planner role verb " + verb + " on " + rule.path("resources"))
                             .doesNotContain(verb.asText());
                 }
             }
@@ -127,15 +135,21 @@ class DeployManifestsTest {
             for (Map.Entry<String, JsonNode> e : services.properties()) {
                 JsonNode s = e.getValue();
                 String where = dgd + "." + e.getKey();
-                assertThat(s.path("componentType").asText()).as(where + ".componentType").isIn(componentTypes);
+                assertThat(s.path("componentType").asText())
+                        .as(where + ".componentType")
+                        .isIn(componentTypes);
                 assertThat(s.path("replicas").asInt(-1)).as(where + ".replicas").isGreaterThanOrEqualTo(0);
-                String image = s.path("extraPodSpec").path("mainContainer").path("image").asText();
+                String image = s.path("extraPodSpec")
+                        .path("mainContainer")
+                        .path("image")
+                        .asText();
                 assertThat(image).as(where + " image").startsWith("fleetplan:");
                 String sa = s.path("extraPodSpec").path("serviceAccountName").asText();
                 List<String> args = new ArrayList<>();
                 s.path("extraPodSpec").path("mainContainer").path("args").forEach(a -> args.add(a.asText()));
                 String command = args.isEmpty() ? "" : args.getFirst();
-                assertThat(command).as(where + " fleetplan subcommand")
+                assertThat(command)
+                        .as(where + " fleetplan subcommand")
                         .isIn("frontend", "global-planner", "router", "pool-planner", "mocker");
                 switch (command) {
                     case "global-planner" -> assertThat(sa).as(where).isEqualTo(GLOBAL_PLANNER_SA);
@@ -143,8 +157,11 @@ class DeployManifestsTest {
                     default -> assertThat(sa).as(where).isEqualTo("fleetplan-workload");
                 }
                 if (s.path("scalingAdapter").path("enabled").asBoolean()) {
-                    assertThat(s.path("subComponentType").asText()).as(where + ".subComponentType").isIn("prefill", "decode");
-                    assertThat(s.path("resources").path("limits").path("gpu").asText()).as(where + " GPUs per replica")
+                    assertThat(s.path("subComponentType").asText())
+                            .as(where + ".subComponentType")
+                            .isIn("prefill", "decode");
+                    assertThat(s.path("resources").path("limits").path("gpu").asText())
+                            .as(where + " GPUs per replica")
                             .matches("[1-9][0-9]*");
                     adapters.add(dgd + "-" + e.getKey().toLowerCase(Locale.ROOT));
                 }
@@ -156,8 +173,13 @@ class DeployManifestsTest {
             if (o.path("kind").asText().equals("DynamoGraphDeploymentScalingAdapter")) {
                 String name = o.path("metadata").path("name").asText();
                 declared.add(name);
-                assertThat(name).isEqualTo(o.path("spec").path("dgdRef").path("name").asText() + "-"
-                        + o.path("spec").path("dgdRef").path("serviceName").asText().toLowerCase(Locale.ROOT));
+                assertThat(name)
+                        .isEqualTo(o.path("spec").path("dgdRef").path("name").asText() + "-"
+                                + o.path("spec")
+                                        .path("dgdRef")
+                                        .path("serviceName")
+                                        .asText()
+                                        .toLowerCase(Locale.ROOT));
             }
         }
         assertThat(declared).as("DGDSAs named {dgd}-{service lowercased}").isEqualTo(adapters);
@@ -168,8 +190,10 @@ class DeployManifestsTest {
         int checked = 0;
         for (JsonNode o : DeployFiles.objects(deploy.resolve("examples"))) {
             if (o.path("kind").asText().equals("ConfigMap") && o.path("data").has("planner.yaml")) {
-                PlannerConfig c = ConfigLoader.parse(o.path("data").path("planner.yaml").asText(),
-                        o.path("metadata").path("name").asText() + "/planner.yaml", PlannerConfig.class);
+                PlannerConfig c = ConfigLoader.parse(
+                        o.path("data").path("planner.yaml").asText(),
+                        o.path("metadata").path("name").asText() + "/planner.yaml",
+                        PlannerConfig.class);
                 assertThat(c.environment()).isEqualTo("global-planner");
                 checked++;
             }
@@ -182,8 +206,10 @@ class DeployManifestsTest {
         int checked = 0;
         for (JsonNode o : DeployFiles.objects(deploy.resolve("examples"))) {
             if (o.path("kind").asText().equals("ConfigMap") && o.path("data").has("global-planner.yaml")) {
-                GlobalPlannerConfig c = ConfigLoader.parse(o.path("data").path("global-planner.yaml").asText(),
-                        o.path("metadata").path("name").asText() + "/global-planner.yaml", GlobalPlannerConfig.class);
+                GlobalPlannerConfig c = ConfigLoader.parse(
+                        o.path("data").path("global-planner.yaml").asText(),
+                        o.path("metadata").path("name").asText() + "/global-planner.yaml",
+                        GlobalPlannerConfig.class);
                 assertThat(c.environment()).isEqualTo("kubernetes");
                 assertThat(c.budgetEnabled()).isTrue();
                 assertThat(c.managedNamespaces()).containsExactly("fleetplan-prefill", "fleetplan-decode");
@@ -199,7 +225,8 @@ class DeployManifestsTest {
         Path crds = deploy.resolve("helm/fleetplan-crds/templates");
         List<JsonNode> crdObjects = new ArrayList<>();
         try (Stream<Path> s = Files.list(crds)) {
-            for (Path f : s.filter(p -> p.getFileName().toString().startsWith("nvidia.com_")).toList()) {
+            for (Path f : s.filter(p -> p.getFileName().toString().startsWith("nvidia.com_"))
+                    .toList()) {
                 crdObjects.addAll(DeployFiles.documents(f));
             }
         }
@@ -226,7 +253,9 @@ class DeployManifestsTest {
         JsonNode dgd = byPlural.get("dynamographdeployments");
         assertThat(dgd).as("DGD CRD").isNotNull();
         for (JsonNode v : dgd.path("spec").path("versions")) {
-            assertThat(v.path("subresources").has("scale")).as("DGD has no scale subresource (Dynamo)").isFalse();
+            assertThat(v.path("subresources").has("scale"))
+                    .as("DGD has no scale subresource (Dynamo)")
+                    .isFalse();
         }
     }
 
@@ -247,7 +276,9 @@ class DeployManifestsTest {
                 collectMissing(poolRef.matcher(text), pool, t, missing);
             }
         }
-        assertThat(missing).as("template references without a value in values.yaml").isEmpty();
+        assertThat(missing)
+                .as("template references without a value in values.yaml")
+                .isEmpty();
         assertThat(values.path("budget").path("maxTotalGpus").isInt()).isTrue();
         assertThat(values.path("slo").path("ttftMs").isNumber()).isTrue();
         assertThat(values.path("pools").size()).isGreaterThanOrEqualTo(2);
@@ -267,7 +298,8 @@ class DeployManifestsTest {
 
     @Test
     void dashboardQueriesOnlyExportedMetrics() throws IOException {
-        JsonNode dash = new ObjectMapper().readTree(deploy.resolve("grafana/fleetplan-dashboard.json").toFile());
+        JsonNode dash = new ObjectMapper()
+                .readTree(deploy.resolve("grafana/fleetplan-dashboard.json").toFile());
         assertThat(dash.path("uid").asText()).isNotBlank();
         Set<String> metrics = new TreeSet<>();
         Pattern name = Pattern.compile("\\b((?:dynamo|global|fleetplan)_[a-z0-9_]+)");
@@ -300,7 +332,8 @@ class DeployManifestsTest {
 
     @Test
     void dashboardFiltersEveryPoolSeriesByThePoolVariable() throws IOException {
-        JsonNode dash = new ObjectMapper().readTree(deploy.resolve("grafana/fleetplan-dashboard.json").toFile());
+        JsonNode dash = new ObjectMapper()
+                .readTree(deploy.resolve("grafana/fleetplan-dashboard.json").toFile());
         JsonNode pool = null;
         for (JsonNode v : dash.path("templating").path("list")) {
             if (v.path("name").asText().equals("pool")) {
@@ -310,8 +343,9 @@ class DeployManifestsTest {
         assertThat(pool).as("a pool variable").isNotNull();
         assertThat(pool.path("query").path("query").asText()).contains("dynamo_namespace");
         // series labelled by pool (router, worker and planner): each is selected by the variable
-        Pattern pooled = Pattern.compile("\\b((?:dynamo_component|dynamo_planner|fleetplan_router|fleetplan_mocker)_[a-z0-9_]+)"
-                + "(\\{[^}]*\\})?");
+        Pattern pooled =
+                Pattern.compile("\\b((?:dynamo_component|dynamo_planner|fleetplan_router|fleetplan_mocker)_[a-z0-9_]+)"
+                        + "(\\{[^}]*\\})?");
         List<String> unfiltered = new ArrayList<>();
         int filtered = 0;
         for (JsonNode p : dash.path("panels")) {
@@ -326,18 +360,29 @@ class DeployManifestsTest {
                 }
             }
         }
-        assertThat(unfiltered).as("pool series the pool variable does not select").isEmpty();
+        assertThat(unfiltered)
+                .as("pool series the pool variable does not select")
+                .isEmpty();
         assertThat(filtered).isGreaterThan(15);
     }
 
     @Test
     void kindConfigAndScriptAreConsistent() throws IOException {
-        JsonNode kind = DeployFiles.documents(deploy.resolve("kind/kind-config.yaml")).getFirst();
+        JsonNode kind =
+                DeployFiles.documents(deploy.resolve("kind/kind-config.yaml")).getFirst();
         assertThat(kind.path("kind").asText()).isEqualTo("Cluster");
-        int containerPort = kind.path("nodes").get(0).path("extraPortMappings").get(0).path("containerPort").asInt();
+        int containerPort = kind.path("nodes")
+                .get(0)
+                .path("extraPortMappings")
+                .get(0)
+                .path("containerPort")
+                .asInt();
         String script = Files.readString(deploy.resolve("kind/deploy-kind.sh"));
-        assertThat(script).contains("nodePort=" + containerPort).contains("kind load image-archive")
-                .contains("deploy/helm/fleetplan-crds").contains("helm upgrade --install");
+        assertThat(script)
+                .contains("nodePort=" + containerPort)
+                .contains("kind load image-archive")
+                .contains("deploy/helm/fleetplan-crds")
+                .contains("helm upgrade --install");
         assertThat(Files.isExecutable(deploy.resolve("kind/deploy-kind.sh"))).isTrue();
     }
 }

@@ -8,8 +8,7 @@ import java.util.List;
 /** deploy/ of this checkout, for the e2e tests outside this package. */
 public final class DeployPaths {
 
-    private DeployPaths() {
-    }
+    private DeployPaths() {}
 
     public static Path deploy() {
         return DeployFiles.repo().resolve("deploy");

@@ -51,8 +51,8 @@ class HelmChartTest {
     static final Path REPO = DeployFiles.repo();
     static final Path CHART = REPO.resolve("deploy/helm/fleetplan");
     static final Path CRDS_CHART = REPO.resolve("deploy/helm/fleetplan-crds");
-    static final Set<String> RESTRICTED_VOLUMES = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
-            "persistentVolumeClaim", "projected", "secret");
+    static final Set<String> RESTRICTED_VOLUMES = Set.of(
+            "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret");
     static String helm;
 
     @BeforeAll
@@ -83,7 +83,10 @@ class HelmChartTest {
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("helm", ".out");
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("helm finished").isTrue();
             String text = Files.readString(out, StandardCharsets.UTF_8);
             assertThat(p.exitValue()).as(String.join(" ", cmd) + ":\n" + text).isZero();
@@ -123,7 +126,9 @@ class HelmChartTest {
             if (!(h instanceof GenericKubernetesResource)) {
                 List<String> unknown = new ArrayList<>();
                 strict(h, h.getKind() + "/" + h.getMetadata().getName(), unknown);
-                assertThat(unknown).as("fields the Kubernetes schema does not have").isEmpty();
+                assertThat(unknown)
+                        .as("fields the Kubernetes schema does not have")
+                        .isEmpty();
             }
             objects.add(h);
         }
@@ -152,7 +157,9 @@ class HelmChartTest {
             return;
         }
         for (Method m : o.getClass().getMethods()) {
-            if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || !m.getName().startsWith("get")
+            if (m.getParameterCount() != 0
+                    || Modifier.isStatic(m.getModifiers())
+                    || !m.getName().startsWith("get")
                     || m.getDeclaringClass() == Object.class) {
                 continue;
             }
@@ -184,9 +191,13 @@ class HelmChartTest {
     void everyShapeRendersValidKubernetesObjects() throws Exception {
         assertThat(render()).hasSizeGreaterThan(20);
         assertThat(render("dynamo.enabled=true")).isNotEmpty();
-        assertThat(render("monitoring.serviceMonitor.enabled=true", "monitoring.podMonitor.enabled=true")).isNotEmpty();
-        assertThat(render("globalPlanner.leaderElection.enabled=false", "networkPolicy.enabled=false",
-                "podDisruptionBudget.enabled=false")).isNotEmpty();
+        assertThat(render("monitoring.serviceMonitor.enabled=true", "monitoring.podMonitor.enabled=true"))
+                .isNotEmpty();
+        assertThat(render(
+                        "globalPlanner.leaderElection.enabled=false",
+                        "networkPolicy.enabled=false",
+                        "podDisruptionBudget.enabled=false"))
+                .isNotEmpty();
         assertThat(render("poolPlanner.environment=kubernetes")).isNotEmpty();
     }
 
@@ -199,11 +210,15 @@ class HelmChartTest {
             assertThat(pod.getHostPID()).as(where + " hostPID").isNotEqualTo(Boolean.TRUE);
             assertThat(pod.getHostIPC()).as(where + " hostIPC").isNotEqualTo(Boolean.TRUE);
             for (Volume v : pod.getVolumes()) {
-                assertThat(v.getHostPath()).as(where + " hostPath volume " + v.getName()).isNull();
+                assertThat(v.getHostPath())
+                        .as(where + " hostPath volume " + v.getName())
+                        .isNull();
                 JsonNode vol = ConfigLoader.yamlMapper().valueToTree(v);
                 for (var field : (Iterable<String>) vol::fieldNames) {
                     if (!field.equals("name")) {
-                        assertThat(RESTRICTED_VOLUMES).as(where + " volume type " + field).contains(field);
+                        assertThat(RESTRICTED_VOLUMES)
+                                .as(where + " volume type " + field)
+                                .contains(field);
                     }
                 }
             }
@@ -216,21 +231,32 @@ class HelmChartTest {
                 String cw = where + " container " + c.getName();
                 SecurityContext sc = c.getSecurityContext();
                 assertThat(sc).as(cw + " securityContext").isNotNull();
-                assertThat(sc.getAllowPrivilegeEscalation()).as(cw + " allowPrivilegeEscalation").isFalse();
+                assertThat(sc.getAllowPrivilegeEscalation())
+                        .as(cw + " allowPrivilegeEscalation")
+                        .isFalse();
                 assertThat(sc.getPrivileged()).as(cw + " privileged").isNotEqualTo(Boolean.TRUE);
-                assertThat(sc.getCapabilities().getDrop()).as(cw + " capabilities.drop").contains("ALL");
+                assertThat(sc.getCapabilities().getDrop())
+                        .as(cw + " capabilities.drop")
+                        .contains("ALL");
                 if (sc.getCapabilities().getAdd() != null) {
-                    assertThat(sc.getCapabilities().getAdd()).as(cw + " capabilities.add").isSubsetOf("NET_BIND_SERVICE");
+                    assertThat(sc.getCapabilities().getAdd())
+                            .as(cw + " capabilities.add")
+                            .isSubsetOf("NET_BIND_SERVICE");
                 }
                 boolean nonRoot = Boolean.TRUE.equals(sc.getRunAsNonRoot())
                         || psc != null && Boolean.TRUE.equals(psc.getRunAsNonRoot()) && sc.getRunAsNonRoot() == null;
                 assertThat(nonRoot).as(cw + " runAsNonRoot").isTrue();
                 Long uid = sc.getRunAsUser() != null ? sc.getRunAsUser() : psc == null ? null : psc.getRunAsUser();
                 assertThat(uid).as(cw + " runAsUser").isNotEqualTo(0L);
-                String seccomp = sc.getSeccompProfile() != null ? sc.getSeccompProfile().getType()
-                        : psc != null && psc.getSeccompProfile() != null ? psc.getSeccompProfile().getType() : null;
+                String seccomp = sc.getSeccompProfile() != null
+                        ? sc.getSeccompProfile().getType()
+                        : psc != null && psc.getSeccompProfile() != null
+                                ? psc.getSeccompProfile().getType()
+                                : null;
                 assertThat(seccomp).as(cw + " seccompProfile").isIn("RuntimeDefault", "Localhost");
-                c.getPorts().forEach(p -> assertThat(p.getHostPort()).as(cw + " hostPort").isNull());
+                c.getPorts()
+                        .forEach(p ->
+                                assertThat(p.getHostPort()).as(cw + " hostPort").isNull());
             }
         }
     }
@@ -239,9 +265,15 @@ class HelmChartTest {
     void everyComponentHasProbesRequestsAPdbAndANetworkPolicy() throws Exception {
         List<HasMetadata> objects = render();
         List<Deployment> deployments = ofType(objects, Deployment.class);
-        assertThat(deployments).extracting(d -> d.getMetadata().getName()).contains("fleetplan-frontend",
-                "fleetplan-global-planner", "fleetplan-prefill-router", "fleetplan-prefill-planner",
-                "fleetplan-prefill-workers", "fleetplan-decode-workers");
+        assertThat(deployments)
+                .extracting(d -> d.getMetadata().getName())
+                .contains(
+                        "fleetplan-frontend",
+                        "fleetplan-global-planner",
+                        "fleetplan-prefill-router",
+                        "fleetplan-prefill-planner",
+                        "fleetplan-prefill-workers",
+                        "fleetplan-decode-workers");
         List<PodDisruptionBudget> pdbs = ofType(objects, PodDisruptionBudget.class);
         List<NetworkPolicy> policies = ofType(objects, NetworkPolicy.class);
         for (Deployment d : deployments) {
@@ -250,33 +282,50 @@ class HelmChartTest {
             for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
                 assertThat(c.getReadinessProbe()).as(where + " readiness probe").isNotNull();
                 assertThat(c.getLivenessProbe()).as(where + " liveness probe").isNotNull();
-                assertThat(c.getResources().getRequests()).as(where + " resource requests").containsKeys("cpu", "memory");
+                assertThat(c.getResources().getRequests())
+                        .as(where + " resource requests")
+                        .containsKeys("cpu", "memory");
             }
-            assertThat(pdbs).as(where + " PodDisruptionBudget").anySatisfy(p ->
-                    assertThat(labels).containsAllEntriesOf(p.getSpec().getSelector().getMatchLabels()));
-            assertThat(policies).as(where + " NetworkPolicy").anySatisfy(p ->
-                    assertThat(labels).containsAllEntriesOf(p.getSpec().getPodSelector().getMatchLabels()));
+            assertThat(pdbs)
+                    .as(where + " PodDisruptionBudget")
+                    .anySatisfy(p -> assertThat(labels)
+                            .containsAllEntriesOf(p.getSpec().getSelector().getMatchLabels()));
+            assertThat(policies)
+                    .as(where + " NetworkPolicy")
+                    .anySatisfy(p -> assertThat(labels)
+                            .containsAllEntriesOf(p.getSpec().getPodSelector().getMatchLabels()));
         }
         // the routers admit the pool's pods and the Frontend, not everyone
-        NetworkPolicy router = policies.stream().filter(p -> p.getMetadata().getName().equals("fleetplan-prefill-router"))
-                .findFirst().orElseThrow();
-        router.getSpec().getIngress().forEach(rule -> assertThat(rule.getFrom()).as("router ingress peers").isNotEmpty());
+        NetworkPolicy router = policies.stream()
+                .filter(p -> p.getMetadata().getName().equals("fleetplan-prefill-router"))
+                .findFirst()
+                .orElseThrow();
+        router.getSpec()
+                .getIngress()
+                .forEach(rule ->
+                        assertThat(rule.getFrom()).as("router ingress peers").isNotEmpty());
     }
 
     @Test
     void theGlobalPlannerRunsTwoReplicasElectingALeaderAndOnlyTheLeaderIsReady() throws Exception {
         List<HasMetadata> objects = render();
         Deployment gp = ofType(objects, Deployment.class).stream()
-                .filter(d -> d.getMetadata().getName().equals("fleetplan-global-planner")).findFirst().orElseThrow();
+                .filter(d -> d.getMetadata().getName().equals("fleetplan-global-planner"))
+                .findFirst()
+                .orElseThrow();
         assertThat(gp.getSpec().getReplicas()).isEqualTo(2);
         Container main = gp.getSpec().getTemplate().getSpec().getContainers().getFirst();
         assertThat(main.getReadinessProbe().getGrpc().getService()).isEqualTo("fleetplan.v1.GlobalPlanner");
         assertThat(main.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("POD_IP"));
-        GlobalPlannerConfig cfg = ConfigLoader.parse(configMap(objects, "fleetplan-control-config", "global-planner.yaml"),
-                "global-planner.yaml", GlobalPlannerConfig.class);
+        GlobalPlannerConfig cfg = ConfigLoader.parse(
+                configMap(objects, "fleetplan-control-config", "global-planner.yaml"),
+                "global-planner.yaml",
+                GlobalPlannerConfig.class);
         assertThat(cfg.leaderElection().enabled()).isTrue();
-        Role role = ofType(objects, Role.class).stream().filter(r -> r.getMetadata().getName().equals("fleetplan-global-planner"))
-                .findFirst().orElseThrow();
+        Role role = ofType(objects, Role.class).stream()
+                .filter(r -> r.getMetadata().getName().equals("fleetplan-global-planner"))
+                .findFirst()
+                .orElseThrow();
         assertThat(role.getRules()).anySatisfy(r -> {
             assertThat(r.getResources()).contains("leases");
             assertThat(r.getVerbs()).contains("get", "create", "update");
@@ -288,8 +337,12 @@ class HelmChartTest {
             assertThat(c.allowedTargets()).hasSize(1);
         });
         Deployment single = ofType(render("globalPlanner.leaderElection.enabled=false"), Deployment.class).stream()
-                .filter(d -> d.getMetadata().getName().equals("fleetplan-global-planner")).findFirst().orElseThrow();
-        assertThat(single.getSpec().getReplicas()).as("without election: one replica").isEqualTo(1);
+                .filter(d -> d.getMetadata().getName().equals("fleetplan-global-planner"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(single.getSpec().getReplicas())
+                .as("without election: one replica")
+                .isEqualTo(1);
     }
 
     @Test
@@ -299,27 +352,34 @@ class HelmChartTest {
             assertThat(o.getKind()).isEqualTo("Secret");
             assertThat(o.getMetadata().getName()).isEqualTo("fleetplan-pool-token");
         });
-        FrontendConfig fc = ConfigLoader.parse(configMap(objects, "fleetplan-control-config", "frontend.yaml"),
-                "frontend.yaml", FrontendConfig.class);
+        FrontendConfig fc = ConfigLoader.parse(
+                configMap(objects, "fleetplan-control-config", "frontend.yaml"), "frontend.yaml", FrontendConfig.class);
         assertThat(fc.routerTokenFile()).isNotBlank();
-        PlannerConfig pc = ConfigLoader.parse(configMap(objects, "fleetplan-prefill-planner", "planner.yaml"),
-                "planner.yaml", PlannerConfig.class);
+        PlannerConfig pc = ConfigLoader.parse(
+                configMap(objects, "fleetplan-prefill-planner", "planner.yaml"), "planner.yaml", PlannerConfig.class);
         assertThat(pc.environment()).isEqualTo("global-planner");
         for (Deployment d : ofType(objects, Deployment.class)) {
-            List<String> args = d.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs();
+            List<String> args = d.getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .getFirst()
+                    .getArgs();
             switch (args.getFirst()) {
                 case "router" -> assertThat(args).contains("--worker-token-file");
                 case "mocker" -> assertThat(args).contains("--router-token-file");
                 case "pool-planner" -> assertThat(args).contains("--global-planner-token-file");
-                default -> { }
+                default -> {}
             }
         }
     }
 
     @Test
     void theFrontendGetsAGlobalRouterGridForItsPools() throws Exception {
-        FrontendConfig disagg = ConfigLoader.parse(configMap(render(), "fleetplan-control-config", "frontend.yaml"),
-                "frontend.yaml", FrontendConfig.class);
+        FrontendConfig disagg = ConfigLoader.parse(
+                configMap(render(), "fleetplan-control-config", "frontend.yaml"),
+                "frontend.yaml",
+                FrontendConfig.class);
         assertThat(disagg.globalRouter().disaggregated()).isTrue();
         assertThat(disagg.globalRouter().allPools()).containsExactlyInAnyOrder("fleetplan-prefill", "fleetplan-decode");
         String aggPools = """
@@ -327,8 +387,10 @@ class HelmChartTest {
                   - {name: a, mode: agg, gpusPerReplica: 1, minReplicas: 1, maxReplicas: 2, initialReplicas: 1, priority: 1}
                   - {name: b, mode: agg, gpusPerReplica: 2, minReplicas: 1, maxReplicas: 2, initialReplicas: 1, priority: 1}
                 """;
-        FrontendConfig agg = ConfigLoader.parse(configMap(renderWith(aggPools),
-                "fleetplan-control-config", "frontend.yaml"), "frontend.yaml", FrontendConfig.class);
+        FrontendConfig agg = ConfigLoader.parse(
+                configMap(renderWith(aggPools), "fleetplan-control-config", "frontend.yaml"),
+                "frontend.yaml",
+                FrontendConfig.class);
         assertThat(agg.globalRouter().disaggregated()).isFalse();
         assertThat(agg.globalRouter().allPools()).hasSize(2);
     }
@@ -340,8 +402,10 @@ class HelmChartTest {
             assertThat(writesScale(r.getRules())).isTrue();
         });
         List<Role> standalone = ofType(render("poolPlanner.environment=kubernetes"), Role.class);
-        Role scale = standalone.stream().filter(r -> r.getMetadata().getName().equals("fleetplan-pool-planner-scale"))
-                .findFirst().orElseThrow();
+        Role scale = standalone.stream()
+                .filter(r -> r.getMetadata().getName().equals("fleetplan-pool-planner-scale"))
+                .findFirst()
+                .orElseThrow();
         assertThat(scale.getRules()).singleElement().satisfies(r -> {
             assertThat(r.getResources()).containsExactly("dynamographdeploymentscalingadapters/scale");
             assertThat(r.getResourceNames()).containsExactly("fleetplan-prefill-prefill", "fleetplan-decode-decode");
@@ -350,8 +414,10 @@ class HelmChartTest {
     }
 
     static boolean writesScale(List<PolicyRule> rules) {
-        return rules.stream().anyMatch(r -> r.getResources().stream().anyMatch(x -> x.endsWith("/scale"))
-                && r.getVerbs().stream().anyMatch(v -> Set.of("patch", "update", "*").contains(v)));
+        return rules.stream()
+                .anyMatch(r -> r.getResources().stream().anyMatch(x -> x.endsWith("/scale"))
+                        && r.getVerbs().stream()
+                                .anyMatch(v -> Set.of("patch", "update", "*").contains(v)));
     }
 
     @Test
@@ -361,14 +427,23 @@ class HelmChartTest {
         // without the operator nothing needs Dynamo's CRDs: each worker Deployment describes its own pool
         assertThat(plain).noneSatisfy(o -> assertThat(o.getKind()).isEqualTo("DynamoGraphDeployment"));
         List<Deployment> workers = ofType(plain, Deployment.class).stream()
-                .filter(d -> d.getMetadata().getName().endsWith("-workers")).toList();
-        assertThat(workers).isNotEmpty().allSatisfy(d -> assertThat(d.getMetadata().getAnnotations()).containsKeys(
-                "fleetplan.io/graph-deployment-name", "fleetplan.io/component", "fleetplan.io/sub-component-type",
-                "fleetplan.io/gpus-per-replica"));
-        List<HasMetadata> dynamo = render("dynamo.enabled=true", "monitoring.serviceMonitor.enabled=true",
-                "monitoring.podMonitor.enabled=true");
-        assertThat(ofType(dynamo, Deployment.class)).noneSatisfy(d -> assertThat(d.getMetadata().getName()).endsWith("-workers"));
-        assertThat(dynamo).filteredOn(o -> o.getKind().equals("DynamoGraphDeployment")).hasSize(workers.size());
+                .filter(d -> d.getMetadata().getName().endsWith("-workers"))
+                .toList();
+        assertThat(workers)
+                .isNotEmpty()
+                .allSatisfy(d -> assertThat(d.getMetadata().getAnnotations())
+                        .containsKeys(
+                                "fleetplan.io/graph-deployment-name",
+                                "fleetplan.io/component",
+                                "fleetplan.io/sub-component-type",
+                                "fleetplan.io/gpus-per-replica"));
+        List<HasMetadata> dynamo = render(
+                "dynamo.enabled=true", "monitoring.serviceMonitor.enabled=true", "monitoring.podMonitor.enabled=true");
+        assertThat(ofType(dynamo, Deployment.class))
+                .noneSatisfy(d -> assertThat(d.getMetadata().getName()).endsWith("-workers"));
+        assertThat(dynamo)
+                .filteredOn(o -> o.getKind().equals("DynamoGraphDeployment"))
+                .hasSize(workers.size());
         assertThat(dynamo).filteredOn(o -> o.getKind().equals("ServiceMonitor")).hasSizeGreaterThanOrEqualTo(3);
         assertThat(dynamo).filteredOn(o -> o.getKind().equals("PodMonitor")).hasSize(1);
     }
@@ -376,11 +451,14 @@ class HelmChartTest {
     @Test
     void theCrdChartDeclaresConversionAndRendersOnlyCrds() throws Exception {
         String yaml = run("template", "crds", CRDS_CHART.toString());
-        List<JsonNode> docs = DeployFiles.documents(yaml).stream().filter(d -> d != null && !d.isEmpty()).toList();
+        List<JsonNode> docs = DeployFiles.documents(yaml).stream()
+                .filter(d -> d != null && !d.isEmpty())
+                .toList();
         assertThat(docs).hasSize(2).allSatisfy(d -> {
             assertThat(d.path("kind").asText()).isEqualTo("CustomResourceDefinition");
             assertThat(d.path("spec").path("versions").size()).isEqualTo(2);
-            assertThat(d.path("spec").path("conversion").path("strategy").asText()).isEqualTo("None");
+            assertThat(d.path("spec").path("conversion").path("strategy").asText())
+                    .isEqualTo("None");
         });
         KubernetesSerialization k8s = new KubernetesSerialization();
         for (JsonNode d : docs) {
@@ -388,11 +466,17 @@ class HelmChartTest {
             strict(k8s.unmarshal(d.toString(), KubernetesResource.class), "crd", unknown);
             assertThat(unknown).isEmpty();
         }
-        assertThat(Files.exists(REPO.resolve("deploy/crds"))).as("no bare CRD directory to kubectl-apply by mistake").isFalse();
+        assertThat(Files.exists(REPO.resolve("deploy/crds")))
+                .as("no bare CRD directory to kubectl-apply by mistake")
+                .isFalse();
     }
 
     private static String configMap(List<HasMetadata> objects, String name, String key) {
-        return objects.stream().filter(o -> o.getKind().equals("ConfigMap") && o.getMetadata().getName().equals(name))
-                .map(o -> ((ConfigMap) o).getData().get(key)).findFirst().orElseThrow();
+        return objects.stream()
+                .filter(o -> o.getKind().equals("ConfigMap")
+                        && o.getMetadata().getName().equals(name))
+                .map(o -> ((ConfigMap) o).getData().get(key))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -11,8 +11,7 @@ import java.nio.file.Path;
  */
 final class HelmLite {
 
-    private HelmLite() {
-    }
+    private HelmLite() {}
 
     static String render(Path template) throws IOException {
         String text = Files.readString(template);

@@ -28,7 +28,9 @@ class JibImageConfigTest {
     final Path repo = DeployFiles.repo();
 
     private Element jibProfile() throws Exception {
-        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(repo.resolve("cli/pom.xml").toFile());
+        var doc = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(repo.resolve("cli/pom.xml").toFile());
         NodeList profiles = doc.getElementsByTagName("profile");
         for (int i = 0; i < profiles.getLength(); i++) {
             Element p = (Element) profiles.item(i);
@@ -85,7 +87,8 @@ class JibImageConfigTest {
                 }
             }
         }
-        JsonNode values = DeployFiles.documents(repo.resolve("deploy/helm/fleetplan/values.yaml")).getFirst();
+        JsonNode values = DeployFiles.documents(repo.resolve("deploy/helm/fleetplan/values.yaml"))
+                .getFirst();
         chartPorts.add(values.path("frontend").path("port").asInt());
         chartPorts.add(values.path("globalPlanner").path("grpcPort").asInt());
         chartPorts.add(values.path("globalPlanner").path("metricsPort").asInt());

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** Where e2e tests keep logs, screenshots and configs: {@code e2e/target/e2e-artifacts/<test>/}. */
 public final class Artifacts {
 
-    private Artifacts() {
-    }
+    private Artifacts() {}
 
     public static Path dir(String test) throws IOException {
         String base = System.getProperty("fleetplan.artifacts", "target/e2e-artifacts");

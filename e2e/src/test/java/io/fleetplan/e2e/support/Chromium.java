@@ -42,13 +42,25 @@ public final class Chromium {
     /** Runs headless Chromium once (fresh profile, no network chatter) and returns its stdout. */
     private String run(String... args) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory("fleetplan-chromium");
-        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile,
-                "--virtual-time-budget=8000", "--run-all-compositor-stages-before-draw"));
+        List<String> cmd = new ArrayList<>(List.of(
+                binary.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile,
+                "--virtual-time-budget=8000",
+                "--run-all-compositor-stages-before-draw"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
-                .redirectError(workDir.resolve("chromium.log").toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(workDir.toFile())
+                .redirectError(workDir.resolve("chromium.log").toFile())
+                .start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();

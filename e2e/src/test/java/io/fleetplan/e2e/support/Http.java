@@ -15,17 +15,21 @@ import java.util.OptionalDouble;
 /** Small HTTP helpers: GET text, Prometheus text-format values, Prometheus HTTP API instant queries. */
 public final class Http {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Http() {
-    }
+    private Http() {}
 
     /** The HTTP status of a GET, or -1 when nothing answered. */
     public static int status(String url) {
         try {
-            return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return CLIENT.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(3))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -36,7 +40,10 @@ public final class Http {
 
     public static String get(String url) {
         try {
-            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse<String> r = CLIENT.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.body();
         } catch (IOException e) {
@@ -90,11 +97,13 @@ public final class Http {
     public static OptionalDouble promQuery(String prometheusBase, String promql) {
         String body = get(prometheusBase + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
         try {
-            JsonNode result = JSON.readTree(body.isEmpty() ? "{}" : body).path("data").path("result");
+            JsonNode result =
+                    JSON.readTree(body.isEmpty() ? "{}" : body).path("data").path("result");
             if (result.size() == 0) {
                 return OptionalDouble.empty();
             }
-            return OptionalDouble.of(Double.parseDouble(result.get(0).path("value").get(1).asText()));
+            return OptionalDouble.of(
+                    Double.parseDouble(result.get(0).path("value").get(1).asText()));
         } catch (IOException | RuntimeException e) {
             return OptionalDouble.empty();
         }

@@ -40,21 +40,31 @@ public final class LedgerSamples implements AutoCloseable {
     private final long startMs = System.currentTimeMillis();
 
     public LedgerSamples(int globalPlannerPort, long periodMs) {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", globalPlannerPort).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", globalPlannerPort)
+                .usePlaintext()
+                .build();
         GlobalPlannerGrpc.GlobalPlannerBlockingStub gp = GlobalPlannerGrpc.newBlockingStub(channel);
-        poll.scheduleAtFixedRate(() -> {
-            try {
-                PlannerState s = gp.withDeadlineAfter(2, TimeUnit.SECONDS).getState(GetStateRequest.getDefaultInstance());
-                Map<String, Integer> granted = new TreeMap<>();
-                for (LedgerEntry e : s.getEntriesList()) {
-                    granted.merge(e.getTarget().getGraphDeploymentName(), e.getGrantedReplicas(), Integer::sum);
-                }
-                samples.add(new Sample(System.currentTimeMillis() - startMs, s.getBudget().getCommittedGpus(),
-                        s.getBudget().getMaxTotalGpus(), granted));
-            } catch (RuntimeException e) {
-                // a missed sample; the audit log still covers every decision
-            }
-        }, 0, periodMs, TimeUnit.MILLISECONDS);
+        poll.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        PlannerState s = gp.withDeadlineAfter(2, TimeUnit.SECONDS)
+                                .getState(GetStateRequest.getDefaultInstance());
+                        Map<String, Integer> granted = new TreeMap<>();
+                        for (LedgerEntry e : s.getEntriesList()) {
+                            granted.merge(e.getTarget().getGraphDeploymentName(), e.getGrantedReplicas(), Integer::sum);
+                        }
+                        samples.add(new Sample(
+                                System.currentTimeMillis() - startMs,
+                                s.getBudget().getCommittedGpus(),
+                                s.getBudget().getMaxTotalGpus(),
+                                granted));
+                    } catch (RuntimeException e) {
+                        // a missed sample; the audit log still covers every decision
+                    }
+                },
+                0,
+                periodMs,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Wall-clock millis of time 0 of the samples. */
@@ -73,8 +83,9 @@ public final class LedgerSamples implements AutoCloseable {
 
     /** One line per sample: {@code 12.5s {decode=1, prefill=2} gpus=3}. */
     public List<String> lines() {
-        return samples.stream().map(s -> String.format(Locale.ROOT, "%.1fs %s gpus=%d", s.atMs() / 1000.0,
-                s.granted(), s.committed())).toList();
+        return samples.stream()
+                .map(s -> String.format(Locale.ROOT, "%.1fs %s gpus=%d", s.atMs() / 1000.0, s.granted(), s.committed()))
+                .toList();
     }
 
     @Override

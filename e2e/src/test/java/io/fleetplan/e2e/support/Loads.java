@@ -17,12 +17,10 @@ import java.util.concurrent.Executors;
 /** Client load for e2e tests, through the same code as {@code fleetplan load}. */
 public final class Loads {
 
-    private Loads() {
-    }
+    private Loads() {}
 
     /** One phase of a load shape: {@code rps} requests per second for {@code seconds}. */
-    public record Phase(double rps, double seconds) {
-    }
+    public record Phase(double rps, double seconds) {}
 
     /** Evenly spaced requests following the phases back to back. */
     public static Trace trace(int isl, int osl, Phase... phases) {
@@ -42,18 +40,22 @@ public final class Loads {
 
     /** Replays {@code trace} against the OpenAI endpoint at {@code baseUrl} in the background. */
     public static CompletableFuture<LoadStats> replay(String baseUrl, String model, Trace trace) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-        StreamingClient client = new StreamingClient(http, URI.create(baseUrl + "/v1/completions"), model,
-                Duration.ofSeconds(60));
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+        StreamingClient client =
+                new StreamingClient(http, URI.create(baseUrl + "/v1/completions"), model, Duration.ofSeconds(60));
         LoadStats stats = new LoadStats(trace.requests().size());
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return new LoadRunner(client, 512, Duration.ofSeconds(60)).run(trace, stats);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }, Executors.newVirtualThreadPerTaskExecutor());
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return new LoadRunner(client, 512, Duration.ofSeconds(60)).run(trace, stats);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                },
+                Executors.newVirtualThreadPerTaskExecutor());
     }
 }

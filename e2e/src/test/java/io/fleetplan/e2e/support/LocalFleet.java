@@ -44,8 +44,8 @@ public final class LocalFleet implements AutoCloseable {
     /** Starts {@code fleetplan <args>} and waits for a stdout line matching {@code ready} (or for {@code port}). */
     public Supervisor.Running start(String name, String ready, int port, Map<String, String> files, String... args)
             throws IOException, InterruptedException {
-        Component c = new Component(name, Component.Role.ROUTER, List.of(args), files,
-                ready == null ? null : Pattern.compile(ready));
+        Component c = new Component(
+                name, Component.Role.ROUTER, List.of(args), files, ready == null ? null : Pattern.compile(ready));
         Supervisor.Running r = supervisor.start(c);
         supervisor.awaitReady(r, port, READY);
         return r;
@@ -55,17 +55,40 @@ public final class LocalFleet implements AutoCloseable {
     public int[] router(String namespace) throws IOException, InterruptedException {
         int grpc = freePort();
         int metrics = freePort();
-        start("router-" + namespace, "^router .*gRPC", 0, Map.of(), "router", "--namespace", namespace, "--host", HOST,
-                "--port", String.valueOf(grpc), "--metrics-port", String.valueOf(metrics));
+        start(
+                "router-" + namespace,
+                "^router .*gRPC",
+                0,
+                Map.of(),
+                "router",
+                "--namespace",
+                namespace,
+                "--host",
+                HOST,
+                "--port",
+                String.valueOf(grpc),
+                "--metrics-port",
+                String.valueOf(metrics));
         return new int[] {grpc, metrics};
     }
 
     /** A mocker worker registered with the router at {@code routerPort}. */
     public Supervisor.Running worker(String name, String namespace, int routerPort, String mode, String... extra)
             throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("mocker", "--model-name", "e2e-model", "--host", HOST,
-                "--pool", namespace, "--router", HOST + ":" + routerPort, "--disaggregation-mode", mode,
-                "--drain-grace-ms", "10000"));
+        List<String> args = new ArrayList<>(List.of(
+                "mocker",
+                "--model-name",
+                "e2e-model",
+                "--host",
+                HOST,
+                "--pool",
+                namespace,
+                "--router",
+                HOST + ":" + routerPort,
+                "--disaggregation-mode",
+                mode,
+                "--drain-grace-ms",
+                "10000"));
         args.addAll(List.of(extra));
         return start(name, "^mocker ready", 0, Map.of(), args.toArray(String[]::new));
     }
@@ -73,8 +96,20 @@ public final class LocalFleet implements AutoCloseable {
     /** The Frontend in front of one aggregated pool; returns its HTTP port. */
     public int frontend(String namespace, int routerPort) throws IOException, InterruptedException {
         int http = freePort();
-        start("frontend", "^frontend: http", 0, Map.of(), "frontend", "--pool", namespace + "=" + HOST + ":" + routerPort,
-                "--model", "e2e-model", "--http-port", String.valueOf(http), "--host", HOST);
+        start(
+                "frontend",
+                "^frontend: http",
+                0,
+                Map.of(),
+                "frontend",
+                "--pool",
+                namespace + "=" + HOST + ":" + routerPort,
+                "--model",
+                "e2e-model",
+                "--http-port",
+                String.valueOf(http),
+                "--host",
+                HOST);
         return http;
     }
 
@@ -89,7 +124,13 @@ public final class LocalFleet implements AutoCloseable {
     /** A pool planner from a PlannerConfig YAML text. */
     public Supervisor.Running poolPlanner(String name, String plannerYaml) throws IOException, InterruptedException {
         String file = name + ".yaml";
-        return start(name, "^pool-planner ", 0, Map.of(file, plannerYaml), "pool-planner", "--config",
+        return start(
+                name,
+                "^pool-planner ",
+                0,
+                Map.of(file, plannerYaml),
+                "pool-planner",
+                "--config",
                 dir.resolve(file).toString());
     }
 

@@ -40,10 +40,12 @@ public final class SteadyLoad implements AutoCloseable {
 
     /** Request ids (which make each prompt unique) from {@code firstId}: after a trace's, none shares its prompt. */
     public SteadyLoad(String baseUrl, String model, double rps, int isl, int osl, LongSupplier clockMs, long firstId) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-        StreamingClient client = new StreamingClient(http, URI.create(baseUrl + "/v1/completions"), model,
-                Duration.ofSeconds(60));
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+        StreamingClient client =
+                new StreamingClient(http, URI.create(baseUrl + "/v1/completions"), model, Duration.ofSeconds(60));
         long periodNanos = (long) (1e9 / rps);
         pacer = Thread.ofPlatform().daemon().name("steady-load").start(() -> {
             long next = System.nanoTime();

@@ -9,8 +9,7 @@ import java.util.Optional;
 /** Finds external programs the e2e tests drive (prometheus, chromium); tests skip with a reason when missing. */
 public final class Tools {
 
-    private Tools() {
-    }
+    private Tools() {}
 
     /** The first of {@code names} found on PATH. */
     public static Optional<Path> find(String... names) {

@@ -54,9 +54,12 @@ public final class UpStack implements AutoCloseable {
         // the outer grace covers the stack's own drain (drain_grace_seconds + 10 s) when a test fails before stop()
         Supervisor outer = new Supervisor(dir, JavaLauncher.fleetplanCommand(), Duration.ofSeconds(40));
         try {
-            Supervisor.Running up = outer.start(new Component("up", Component.Role.FRONTEND,
+            Supervisor.Running up = outer.start(new Component(
+                    "up",
+                    Component.Role.FRONTEND,
                     List.of("up", "--config", stack.toString(), "--port", "0", "--run-dir", runDir.toString()),
-                    Map.of(), Pattern.compile("^Ctrl-C stops everything")));
+                    Map.of(),
+                    Pattern.compile("^Ctrl-C stops everything")));
             outer.awaitReady(up, 0, ready);
             return new UpStack(outer, up, runDir);
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -75,8 +78,9 @@ public final class UpStack implements AutoCloseable {
 
     /** The live dashboard of a pool's planner, {@code http://127.0.0.1:P/}. */
     public String dashboardUrl(String pool) {
-        return "http://127.0.0.1:" + port(banner, "pool " + Pattern.quote(pool)
-                + "\\s+planner dashboard http://127\\.0\\.0\\.1:(\\d+)/") + "/";
+        return "http://127.0.0.1:"
+                + port(banner, "pool " + Pattern.quote(pool) + "\\s+planner dashboard http://127\\.0\\.0\\.1:(\\d+)/")
+                + "/";
     }
 
     /** What {@code fleetplan up} printed when it was ready (the URLs of every component). */
@@ -104,20 +108,27 @@ public final class UpStack implements AutoCloseable {
             case "pool" -> "planner-" + name.substring("pool-planner-".length()) + ".yaml";
             default -> name + " --config";
         };
-        return up.process().children().filter(ProcessHandle::isAlive)
-                .filter(h -> commandLine(h).contains(marker)).findFirst();
+        return up.process()
+                .children()
+                .filter(ProcessHandle::isAlive)
+                .filter(h -> commandLine(h).contains(marker))
+                .findFirst();
     }
 
     /** Every live worker of this stack (also those no longer anyone's descendants), found by their command line. */
     public List<ProcessHandle> workers() {
         String marker = "up worker --run-dir " + runDir;
-        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
-                .filter(h -> commandLine(h).contains(marker)).toList();
+        return ProcessHandle.allProcesses()
+                .filter(ProcessHandle::isAlive)
+                .filter(h -> commandLine(h).contains(marker))
+                .toList();
     }
 
     /** Live workers of one pool. */
     public List<ProcessHandle> workers(String pool) {
-        return workers().stream().filter(h -> commandLine(h).endsWith("--pool " + pool)).toList();
+        return workers().stream()
+                .filter(h -> commandLine(h).endsWith("--pool " + pool))
+                .toList();
     }
 
     /**
@@ -127,7 +138,9 @@ public final class UpStack implements AutoCloseable {
     static String commandLine(ProcessHandle h) {
         Path proc = Path.of("/proc", Long.toString(h.pid()), "cmdline");
         try {
-            return new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).replace('\0', ' ').trim();
+            return new String(Files.readAllBytes(proc), StandardCharsets.UTF_8)
+                    .replace('\0', ' ')
+                    .trim();
         } catch (IOException | RuntimeException e) {
             return h.info().commandLine().orElse("");
         }
@@ -144,7 +157,10 @@ public final class UpStack implements AutoCloseable {
         if (!Files.exists(log)) {
             return "(no " + log.getFileName() + ")";
         }
-        return Files.readString(log).lines().filter(l -> l.startsWith("INFO: #")).reduce((a, b) -> b)
+        return Files.readString(log)
+                .lines()
+                .filter(l -> l.startsWith("INFO: #"))
+                .reduce((a, b) -> b)
                 .orElse("(no decision logged)");
     }
 
@@ -160,7 +176,9 @@ public final class UpStack implements AutoCloseable {
         assertThat(up.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
         for (ProcessHandle h : all) {
             h.onExit().get(10, TimeUnit.SECONDS);
-            assertThat(h.isAlive()).as("pid %d %s", h.pid(), h.info().commandLine().orElse("")).isFalse();
+            assertThat(h.isAlive())
+                    .as("pid %d %s", h.pid(), h.info().commandLine().orElse(""))
+                    .isFalse();
         }
     }
 
@@ -177,7 +195,9 @@ public final class UpStack implements AutoCloseable {
 
     static int port(String log, String regex) {
         Matcher m = Pattern.compile(regex).matcher(log);
-        assertThat(m.find()).as("'" + regex + "' in fleetplan up output:\n" + log).isTrue();
+        assertThat(m.find())
+                .as("'" + regex + "' in fleetplan up output:\n" + log)
+                .isTrue();
         return Integer.parseInt(m.group(1));
     }
 

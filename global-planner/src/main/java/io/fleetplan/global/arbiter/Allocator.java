@@ -163,8 +163,11 @@ final class Allocator {
      * Water-filling of the free budget; {@code caps} (fair targets) limit each target when present. With
      * {@code noUndoAbove}, a target at or above its fair share may not take back replicas it is releasing.
      */
-    private void fill(List<Entry> demands, @Nullable Map<TargetKey, Integer> caps,
-            @Nullable Map<TargetKey, Integer> noUndoAbove, Room room,
+    private void fill(
+            List<Entry> demands,
+            @Nullable Map<TargetKey, Integer> caps,
+            @Nullable Map<TargetKey, Integer> noUndoAbove,
+            Room room,
             Result result) {
         PriorityQueue<Entry> queue = new PriorityQueue<>(Math.max(1, demands.size()), FAIR_ORDER);
         for (Entry e : demands) {
@@ -185,7 +188,9 @@ final class Allocator {
                 continue;
             }
             int cost = e.stepCost();
-            if (cost == 0 && noUndoAbove != null && e.gpusPerReplica > 0
+            if (cost == 0
+                    && noUndoAbove != null
+                    && e.gpusPerReplica > 0
                     && e.granted >= noUndoAbove.getOrDefault(e.key, Integer.MAX_VALUE)) {
                 e.blockedBy = Reason.FAIR_SHARE;
                 continue;
@@ -249,7 +254,8 @@ final class Allocator {
         int available = Math.max(0, settings.maxTotalGpus() - ledger.committed()) + ledger.releasing();
         // min_total_gpus binds preemption like any scale-down: the preempted GPUs reach the needy target only after
         // their release, so until then they are missing from the grants
-        int aboveFloor = settings.minTotalGpus() < 0 ? Integer.MAX_VALUE
+        int aboveFloor = settings.minTotalGpus() < 0
+                ? Integer.MAX_VALUE
                 : Math.max(0, ledger.grantedGpus() - settings.minTotalGpus());
         for (Entry n : needy) {
             int need = (fair.getOrDefault(n.key, n.granted) - n.granted) * n.gpusPerReplica;
@@ -266,7 +272,8 @@ final class Allocator {
                 }
             }
             victims.sort(Comparator.comparingInt((Entry v) -> v.priority)
-                    .thenComparing(Comparator.comparingInt((Entry v) -> v.granted - keep(v, fair)).reversed())
+                    .thenComparing(Comparator.comparingInt((Entry v) -> v.granted - keep(v, fair))
+                            .reversed())
                     .thenComparing(v -> v.key));
             for (Entry v : victims) {
                 if (need <= 0) {
@@ -308,7 +315,8 @@ final class Allocator {
         }
 
         /** @return why {@code e} may not take a step costing {@code cost} GPUs, or null when it may */
-        @Nullable Reason refuse(Entry e, int cost) {
+        @Nullable
+        Reason refuse(Entry e, int cost) {
             if (settings.ceilingOn() && granted + e.gpusPerReplica > settings.maxTotalGpus()) {
                 return Reason.BUDGET_CEILING;
             }

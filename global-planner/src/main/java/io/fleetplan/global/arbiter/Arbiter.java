@@ -39,6 +39,7 @@ public final class Arbiter {
      * {@link ArbiterSettings#poolStateTtl()} are pruned, so pool ids that come and go do not accumulate.
      */
     private final Map<String, PoolSequence> lastSequence = new HashMap<>();
+
     private Instant nextPrune = Instant.MIN;
     private final Map<String, Decision> decided = new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
@@ -80,8 +81,7 @@ public final class Arbiter {
         return rebalanceAndPush(clock.instant());
     }
 
-    private record PoolSequence(long sequence, Instant seen) {
-    }
+    private record PoolSequence(long sequence, Instant seen) {}
 
     /** Decides a proposal of the single tenant (no caller identities). */
     public Outcome propose(Proposal p) {
@@ -108,16 +108,23 @@ public final class Arbiter {
         PoolSequence last = lastSequence.get(seqKey);
         if (p.sequence() > 0 && last != null && p.sequence() < last.sequence()) {
             lastSequence.put(seqKey, new PoolSequence(last.sequence(), now));
-            Decision d = decision(p, Status.STALE, Reason.OUT_OF_ORDER, Reason.OUT_OF_ORDER,
+            Decision d = decision(
+                    p,
+                    Status.STALE,
+                    Reason.OUT_OF_ORDER,
+                    Reason.OUT_OF_ORDER,
                     "sequence " + p.sequence() + " is older than " + last.sequence() + " already decided for pool "
-                            + Echo.of(p.poolId()), List.of(), ledger, now);
+                            + Echo.of(p.poolId()),
+                    List.of(),
+                    ledger,
+                    now);
             return remember(idKey, new Outcome(d, List.of(), List.of(), false));
         }
         List<TargetKey> keys = new ArrayList<>();
         String unknown = resolve(p, keys);
         if (unknown != null) {
-            return Outcome.of(decision(p, Status.INVALID, Reason.UNKNOWN_TARGET, Reason.UNKNOWN_TARGET, unknown,
-                    List.of(), ledger, now));
+            return Outcome.of(decision(
+                    p, Status.INVALID, Reason.UNKNOWN_TARGET, Reason.UNKNOWN_TARGET, unknown, List.of(), ledger, now));
         }
         Ledger work = p.dryRun() ? ledger.copy() : ledger;
         Outcome out = decide(p, keys, work, now);
@@ -161,7 +168,8 @@ public final class Arbiter {
     }
 
     /** Targets of a proposal, or why they are unknown. */
-    public record Resolution(List<TargetKey> targets, @Nullable String error) {
+    public record Resolution(
+            List<TargetKey> targets, @Nullable String error) {
         public Resolution {
             targets = List.copyOf(targets);
         }
@@ -196,9 +204,18 @@ public final class Arbiter {
         }
         e.desired = -1;
         Grant g = new Grant(e.key, e.subType, c.toReplicas(), e.granted, before, e.gpusPerReplica);
-        Decision err = new Decision(newId(), "", e.poolId, 0, Status.ERROR, Reason.EXECUTOR_FAILED,
-                Reason.EXECUTOR_FAILED, "could not scale " + e.key + " to " + c.toReplicas() + ": " + message,
-                List.of(g), ledger.snapshot(settings), now);
+        Decision err = new Decision(
+                newId(),
+                "",
+                e.poolId,
+                0,
+                Status.ERROR,
+                Reason.EXECUTOR_FAILED,
+                Reason.EXECUTOR_FAILED,
+                "could not scale " + e.key + " to " + c.toReplicas() + ": " + message,
+                List.of(g),
+                ledger.snapshot(settings),
+                now);
         Outcome more = rebalanceAndPush(now);
         List<Decision> pushes = new ArrayList<>(more.pushes());
         pushes.add(0, err);
@@ -260,8 +277,18 @@ public final class Arbiter {
         if (grants.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Decision(newId(), "", poolId, sequence, Status.GRANTED,
-                Reason.NO_CHANGE, Reason.NO_CHANGE, "current grant", grants, ledger.snapshot(settings), clock.instant()));
+        return Optional.of(new Decision(
+                newId(),
+                "",
+                poolId,
+                sequence,
+                Status.GRANTED,
+                Reason.NO_CHANGE,
+                Reason.NO_CHANGE,
+                "current grant",
+                grants,
+                ledger.snapshot(settings),
+                clock.instant()));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -274,7 +301,8 @@ public final class Arbiter {
             Ask a = p.asks().get(i);
             Entry e = work.require(keys.get(i));
             e.poolId = p.poolId();
-            e.priority = priorities.priorityOf(e.key).orElse(p.priority() > 0 ? p.priority() : settings.defaultPriority());
+            e.priority =
+                    priorities.priorityOf(e.key).orElse(p.priority() > 0 ? p.priority() : settings.defaultPriority());
             e.min = a.minReplicas();
             e.desired = a.desiredReplicas();
             e.desiredAt(now);
@@ -324,9 +352,14 @@ public final class Arbiter {
             message = describe(grants) + "; preempted by a higher-priority pool";
         } else if (limit == null) {
             status = Status.GRANTED;
-            reason = !anyMoved ? Reason.NO_CHANGE : !anyUp ? Reason.SCALE_DOWN
-                    : settings.ceilingOn() || !settings.namespaceQuotas().isEmpty() ? Reason.WITHIN_BUDGET
-                    : Reason.BUDGET_UNLIMITED;
+            reason = !anyMoved
+                    ? Reason.NO_CHANGE
+                    : !anyUp
+                            ? Reason.SCALE_DOWN
+                            : settings.ceilingOn()
+                                            || !settings.namespaceQuotas().isEmpty()
+                                    ? Reason.WITHIN_BUDGET
+                                    : Reason.BUDGET_UNLIMITED;
             message = describe(grants);
         } else {
             status = anyMoved ? Status.PARTIAL : Status.REJECTED;
@@ -341,8 +374,8 @@ public final class Arbiter {
         return new Outcome(d, pushed.commands(), pushed.pushes(), false);
     }
 
-    private static Reason limitReason(Entry e, List<TargetKey> own, Allocator.Result r,
-            Map<TargetKey, Reason> floorLimited) {
+    private static Reason limitReason(
+            Entry e, List<TargetKey> own, Allocator.Result r, Map<TargetKey, Reason> floorLimited) {
         TargetKey k = e.key;
         if (floorLimited.containsKey(k)) {
             return Reason.BUDGET_FLOOR;
@@ -360,9 +393,11 @@ public final class Arbiter {
         return switch (r) {
             case BUDGET_FLOOR -> "min_total_gpus stops the scale-down";
             case NAMESPACE_QUOTA -> "the namespace quota is used up";
-            case FAIR_SHARE -> "the contended budget is shared by priority-weighted max-min fairness; the rest stays pending";
+            case FAIR_SHARE ->
+                "the contended budget is shared by priority-weighted max-min fairness; the rest stays pending";
             case PREEMPTION -> "lower-priority pools are releasing replicas; the grant follows on WatchDecisions";
-            default -> "max_total_gpus is reached; the rest stays pending and follows on WatchDecisions when GPUs free up";
+            default ->
+                "max_total_gpus is reached; the rest stays pending and follows on WatchDecisions when GPUs free up";
         };
     }
 
@@ -372,7 +407,10 @@ public final class Arbiter {
             if (!sb.isEmpty()) {
                 sb.append(", ");
             }
-            sb.append(g.target().componentName()).append(' ').append(g.currentReplicas()).append("->")
+            sb.append(g.target().componentName())
+                    .append(' ')
+                    .append(g.currentReplicas())
+                    .append("->")
                     .append(g.grantedReplicas());
             if (g.grantedReplicas() != g.desiredReplicas()) {
                 sb.append(" (asked ").append(g.desiredReplicas()).append(')');
@@ -398,8 +436,8 @@ public final class Arbiter {
      * (later grants, preemptions). The changes of {@code ownTargets} (the proposal's) are in its answer, not
      * pushed; another target of the proposing pool that changed (preempted by a higher-priority one) is pushed.
      */
-    private Outcome changes(Ledger work, Allocator.Result r, List<TargetKey> ownTargets, String ownDecisionId,
-            Instant now) {
+    private Outcome changes(
+            Ledger work, Allocator.Result r, List<TargetKey> ownTargets, String ownDecisionId, Instant now) {
         List<ScaleCommand> commands = new ArrayList<>();
         Map<String, List<Grant>> byPool = new TreeMap<>();
         Map<String, Boolean> poolPreempted = new HashMap<>();
@@ -412,12 +450,12 @@ public final class Arbiter {
             }
             boolean own = ownTargets.contains(e.key);
             // a command for another pool gets the id of the push that announces it, below
-            commands.add(new ScaleCommand(own ? ownDecisionId : "", e.key, e.subType, was, e.granted,
-                    e.gpusPerReplica));
+            commands.add(
+                    new ScaleCommand(own ? ownDecisionId : "", e.key, e.subType, was, e.granted, e.gpusPerReplica));
             e.commandSent(was, e.granted);
             if (!own) {
-                byPool.computeIfAbsent(e.poolId, k -> new ArrayList<>()).add(
-                        new Grant(e.key, e.subType, Math.max(e.desired, 0), e.granted, was, e.gpusPerReplica));
+                byPool.computeIfAbsent(e.poolId, k -> new ArrayList<>())
+                        .add(new Grant(e.key, e.subType, Math.max(e.desired, 0), e.granted, was, e.gpusPerReplica));
                 poolPreempted.merge(e.poolId, r.preempted.contains(e.key), Boolean::logicalOr);
                 poolReconciled.merge(e.poolId, r.reconciled.contains(e.key), Boolean::logicalOr);
                 poolSequence.merge(e.poolId, e.sequence, Math::max);
@@ -435,13 +473,25 @@ public final class Arbiter {
             boolean met = grants.stream().allMatch(g -> g.grantedReplicas() >= g.desiredReplicas());
             // a pool scaled down without asking hears why: the budget (reconcile) or a higher priority (preemption)
             Status s = reconciled || preempted ? Status.PREEMPTED : met ? Status.GRANTED : Status.PARTIAL;
-            Reason why = reconciled ? Reason.BUDGET_CEILING : preempted ? Reason.PREEMPTION
-                    : met ? Reason.WITHIN_BUDGET : Reason.FAIR_SHARE;
-            String message = reconciled ? "the cluster runs more than max_total_gpus " + settings.maxTotalGpus()
-                    + "; scaled back to the budget, lowest priority first: "
+            Reason why = reconciled
+                    ? Reason.BUDGET_CEILING
+                    : preempted ? Reason.PREEMPTION : met ? Reason.WITHIN_BUDGET : Reason.FAIR_SHARE;
+            String message = reconciled
+                    ? "the cluster runs more than max_total_gpus " + settings.maxTotalGpus()
+                            + "; scaled back to the budget, lowest priority first: "
                     : preempted ? "preempted by a higher-priority pool: " : "budget freed up: ";
-            pushes.add(new Decision(newId(), "", pool, poolSequence.getOrDefault(pool, 0L), s, why, why,
-                    message + describe(grants), grants, budget, now));
+            pushes.add(new Decision(
+                    newId(),
+                    "",
+                    pool,
+                    poolSequence.getOrDefault(pool, 0L),
+                    s,
+                    why,
+                    why,
+                    message + describe(grants),
+                    grants,
+                    budget,
+                    now));
         });
         // commands issued for other pools carry the id of the push that announced them
         List<ScaleCommand> labelled = new ArrayList<>(commands.size());
@@ -449,11 +499,14 @@ public final class Arbiter {
             String id = c.decisionId();
             if (id.isEmpty()) {
                 Entry e = work.require(c.target());
-                id = pushes.stream().filter(d -> d.poolId().equals(e.poolId)).map(Decision::decisionId).findFirst()
+                id = pushes.stream()
+                        .filter(d -> d.poolId().equals(e.poolId))
+                        .map(Decision::decisionId)
+                        .findFirst()
                         .orElse("");
             }
-            labelled.add(new ScaleCommand(id, c.target(), c.subType(), c.fromReplicas(), c.toReplicas(),
-                    c.gpusPerReplica()));
+            labelled.add(new ScaleCommand(
+                    id, c.target(), c.subType(), c.fromReplicas(), c.toReplicas(), c.gpusPerReplica()));
         }
         return new Outcome(null, labelled, pushes, false);
     }
@@ -486,7 +539,8 @@ public final class Arbiter {
                     matches++;
                 }
             }
-            String what = !named && type != null ? "sub_component_type " + type.wireName()
+            String what = !named && type != null
+                    ? "sub_component_type " + type.wireName()
                     : "component_name '" + Echo.of(a.componentName()) + "'";
             String pool = Echo.of(p.k8sNamespace() + "/" + p.graphDeploymentName());
             if (matches == 1 && found != null) {
@@ -502,8 +556,11 @@ public final class Arbiter {
                 keys.add(found.key);
                 continue;
             }
-            String known = String.join(", ", dgd.stream()
-                    .map(e -> e.key.componentName() + " (" + e.subType.wireName() + ")").toList());
+            String known = String.join(
+                    ", ",
+                    dgd.stream()
+                            .map(e -> e.key.componentName() + " (" + e.subType.wireName() + ")")
+                            .toList());
             if (matches == 0) {
                 return "target_replicas: " + what + " is not a known component of " + pool
                         + (known.isEmpty() ? " (no components known for that DGD)" : "; known: " + known);
@@ -517,7 +574,10 @@ public final class Arbiter {
     private Entry entry(Observation o) {
         Entry e = ledger.get(o.target());
         if (e == null) {
-            e = new Entry(o.target(), o.subType(), o.gpusPerReplica(),
+            e = new Entry(
+                    o.target(),
+                    o.subType(),
+                    o.gpusPerReplica(),
                     priorities.priorityOf(o.target()).orElse(settings.defaultPriority()));
             apply(e, o);
             ledger.put(e);
@@ -535,10 +595,20 @@ public final class Arbiter {
         return new Grant(e.key, e.subType, Math.max(e.desired, e.granted), e.granted, was, e.gpusPerReplica);
     }
 
-    private Decision decision(Proposal p, Status s, Reason r, Reason wouldBe, String message, List<Grant> grants,
-            Ledger l, Instant now) {
-        return new Decision(newId(), p.proposalId(), p.poolId(), p.sequence(), s, r, wouldBe, message, grants,
-                l.snapshot(settings), now);
+    private Decision decision(
+            Proposal p, Status s, Reason r, Reason wouldBe, String message, List<Grant> grants, Ledger l, Instant now) {
+        return new Decision(
+                newId(),
+                p.proposalId(),
+                p.poolId(),
+                p.sequence(),
+                s,
+                r,
+                wouldBe,
+                message,
+                grants,
+                l.snapshot(settings),
+                now);
     }
 
     private String newId() {

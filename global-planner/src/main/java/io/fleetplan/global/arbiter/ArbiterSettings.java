@@ -17,15 +17,25 @@ import java.util.Map;
  * @param defaultPriority  for proposals without one
  * @param poolStateTtl     a pool's remembered sequence is forgotten after this long without a proposal
  */
-public record ArbiterSettings(int maxTotalGpus, int minTotalGpus, Duration intentTtl, Map<String, Integer> namespaceQuotas,
-                              List<PrioritySelectors.Rule> priorities, Policy policy, boolean preemption,
-                              int defaultPriority, Duration poolStateTtl) {
+public record ArbiterSettings(
+        int maxTotalGpus,
+        int minTotalGpus,
+        Duration intentTtl,
+        Map<String, Integer> namespaceQuotas,
+        List<PrioritySelectors.Rule> priorities,
+        Policy policy,
+        boolean preemption,
+        int defaultPriority,
+        Duration poolStateTtl) {
 
     /** Default {@link #poolStateTtl}: an hour, far beyond any pool planner's proposal interval. */
     public static final Duration POOL_STATE_TTL = Duration.ofHours(1);
 
     /** How a contended budget is shared. */
-    public enum Policy { WEIGHTED_MAX_MIN, FIRST_COME }
+    public enum Policy {
+        WEIGHTED_MAX_MIN,
+        FIRST_COME
+    }
 
     public ArbiterSettings {
         namespaceQuotas = Map.copyOf(namespaceQuotas);
@@ -33,40 +43,92 @@ public record ArbiterSettings(int maxTotalGpus, int minTotalGpus, Duration inten
         poolStateTtl = poolStateTtl == null ? POOL_STATE_TTL : poolStateTtl;
     }
 
-    public ArbiterSettings(int maxTotalGpus, int minTotalGpus, Duration intentTtl, Map<String, Integer> namespaceQuotas,
-            List<PrioritySelectors.Rule> priorities, Policy policy, boolean preemption, int defaultPriority) {
-        this(maxTotalGpus, minTotalGpus, intentTtl, namespaceQuotas, priorities, policy, preemption, defaultPriority,
+    public ArbiterSettings(
+            int maxTotalGpus,
+            int minTotalGpus,
+            Duration intentTtl,
+            Map<String, Integer> namespaceQuotas,
+            List<PrioritySelectors.Rule> priorities,
+            Policy policy,
+            boolean preemption,
+            int defaultPriority) {
+        this(
+                maxTotalGpus,
+                minTotalGpus,
+                intentTtl,
+                namespaceQuotas,
+                priorities,
+                policy,
+                preemption,
+                defaultPriority,
                 POOL_STATE_TTL);
     }
 
     /** A budget of {@code maxTotalGpus}, everything else default. */
     public static ArbiterSettings ofBudget(int maxTotalGpus, int minTotalGpus) {
-        return new ArbiterSettings(maxTotalGpus, minTotalGpus, Duration.ofSeconds(360), Map.of(), List.of(),
-                Policy.WEIGHTED_MAX_MIN, false, 100);
+        return new ArbiterSettings(
+                maxTotalGpus,
+                minTotalGpus,
+                Duration.ofSeconds(360),
+                Map.of(),
+                List.of(),
+                Policy.WEIGHTED_MAX_MIN,
+                false,
+                100);
     }
 
     public static ArbiterSettings from(GlobalPlannerConfig c) {
-        return new ArbiterSettings(c.maxTotalGpus(), c.minTotalGpus(), Duration.ofSeconds(c.intentCacheTtlSeconds()),
+        return new ArbiterSettings(
+                c.maxTotalGpus(),
+                c.minTotalGpus(),
+                Duration.ofSeconds(c.intentCacheTtlSeconds()),
                 c.namespaceQuotas(),
-                c.priorities().stream().map(r -> new PrioritySelectors.Rule(r.selector(), r.priority())).toList(),
+                c.priorities().stream()
+                        .map(r -> new PrioritySelectors.Rule(r.selector(), r.priority()))
+                        .toList(),
                 c.fairness().policy().equals("first-come") ? Policy.FIRST_COME : Policy.WEIGHTED_MAX_MIN,
-                c.fairness().preemption(), c.fairness().defaultPriority(),
+                c.fairness().preemption(),
+                c.fairness().defaultPriority(),
                 Duration.ofSeconds(c.poolStateTtlSeconds()));
     }
 
     public ArbiterSettings withPreemption(boolean on) {
-        return new ArbiterSettings(maxTotalGpus, minTotalGpus, intentTtl, namespaceQuotas, priorities, policy, on,
-                defaultPriority, poolStateTtl);
+        return new ArbiterSettings(
+                maxTotalGpus,
+                minTotalGpus,
+                intentTtl,
+                namespaceQuotas,
+                priorities,
+                policy,
+                on,
+                defaultPriority,
+                poolStateTtl);
     }
 
     public ArbiterSettings withQuotas(Map<String, Integer> quotas) {
-        return new ArbiterSettings(maxTotalGpus, minTotalGpus, intentTtl, quotas, priorities, policy, preemption,
-                defaultPriority, poolStateTtl);
+        return new ArbiterSettings(
+                maxTotalGpus,
+                minTotalGpus,
+                intentTtl,
+                quotas,
+                priorities,
+                policy,
+                preemption,
+                defaultPriority,
+                poolStateTtl);
     }
 
     public ArbiterSettings withPolicy(Policy p) {
-        return new ArbiterSettings(maxTotalGpus, minTotalGpus, intentTtl, namespaceQuotas, priorities, p, preemption,
-                defaultPriority, poolStateTtl);
+        return new ArbiterSettings(
+                maxTotalGpus,
+                minTotalGpus,
+                intentTtl,
+                namespaceQuotas,
+                priorities,
+                p,
+                preemption,
+                defaultPriority,
+                poolStateTtl);
     }
 
     boolean ceilingOn() {

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param componentName DGD service name; empty = the pool's only component of {@code subType}
  * @param minReplicas   never preempted below this
  */
-public record Ask(@Nullable SubType subType, String componentName, int desiredReplicas, int minReplicas, PressureCurve pressure) {
+public record Ask(
+        @Nullable SubType subType, String componentName, int desiredReplicas, int minReplicas, PressureCurve pressure) {
 
     public Ask {
         componentName = componentName == null ? "" : componentName;

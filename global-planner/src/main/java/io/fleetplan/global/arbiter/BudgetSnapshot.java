@@ -7,6 +7,5 @@ package io.fleetplan.global.arbiter;
  * @param inFlightReleaseGpus GPUs of scale-downs the executor has not confirmed (part of committed)
  * @param freeGpus            max - committed (never below 0); -1 when there is no ceiling
  */
-public record BudgetSnapshot(int maxTotalGpus, int minTotalGpus, int committedGpus, int inFlightReleaseGpus,
-                             int freeGpus) {
-}
+public record BudgetSnapshot(
+        int maxTotalGpus, int minTotalGpus, int committedGpus, int inFlightReleaseGpus, int freeGpus) {}

@@ -9,8 +9,7 @@ public final class Echo {
     /** Longest quoted value; longer ones keep their head and say how long they were. */
     public static final int MAX = 80;
 
-    private Echo() {
-    }
+    private Echo() {}
 
     public static String of(String value) {
         return of(value, MAX);

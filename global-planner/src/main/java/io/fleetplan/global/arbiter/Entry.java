@@ -14,6 +14,7 @@ final class Entry {
     int granted;
     /** Replicas that still hold GPUs as the executor reports them; a scale-down frees GPUs when this drops. */
     private int running;
+
     int ready;
     private int spec;
     /**
@@ -27,17 +28,21 @@ final class Entry {
      * current step is a scale-down about to be sent, and already counts as possibly leaving.
      */
     private int commanded;
+
     private final CommandsInFlight inFlight = new CommandsInFlight();
     /** {@link #held()}, kept current by every write of running, spec and inFlight (it is read in every loop). */
     private int held;
+
     String poolId;
     int priority;
     int min;
     /** Latest desired replicas; -1 = no live intent. */
     int desired = -1;
+
     Instant desiredAt = Instant.EPOCH;
     /** {@link #desiredAt} in epoch nanoseconds (the intent check runs for every target on every step). */
     long desiredAtNanos;
+
     PressureCurve pressure = PressureCurve.NONE;
     String lastProposalId = "";
     /** Sequence of the proposal that set the intent (0 = unordered); pushes to the pool carry it. */
@@ -45,7 +50,8 @@ final class Entry {
     /** Scratch: granted at the start of the current arbiter step (to find what changed without a map). */
     int before;
     /** Scratch of the allocator: why this demand could not grow in the last rebalance (null = not blocked). */
-    @Nullable Reason blockedBy;
+    @Nullable
+    Reason blockedBy;
     /** Scratch of the allocator: satisfaction / priority at the current grant. */
     double fairKey;
 
@@ -196,7 +202,19 @@ final class Entry {
     }
 
     LedgerView view() {
-        return new LedgerView(key, subType, poolId, spec, running, ready, granted, desired, gpusPerReplica, min,
-                priority, charge(), lastProposalId);
+        return new LedgerView(
+                key,
+                subType,
+                poolId,
+                spec,
+                running,
+                ready,
+                granted,
+                desired,
+                gpusPerReplica,
+                min,
+                priority,
+                charge(),
+                lastProposalId);
     }
 }

@@ -9,6 +9,10 @@ import io.fleetplan.common.pool.SubType;
  * @param grantedReplicas what the arbiter committed to
  * @param currentReplicas committed replicas before the decision
  */
-public record Grant(TargetKey target, SubType subType, int desiredReplicas, int grantedReplicas, int currentReplicas,
-                    int gpusPerReplica) {
-}
+public record Grant(
+        TargetKey target,
+        SubType subType,
+        int desiredReplicas,
+        int grantedReplicas,
+        int currentReplicas,
+        int gpusPerReplica) {}

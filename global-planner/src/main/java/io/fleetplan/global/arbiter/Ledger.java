@@ -18,8 +18,7 @@ final class Ledger {
     // and by key in a hash map: a lookup per target per step, cheaper than the TreeMap's string comparisons
     private Map<TargetKey, Entry> byKey = Map.of();
 
-    private record Dgd(String k8sNamespace, String graphDeploymentName) {
-    }
+    private record Dgd(String k8sNamespace, String graphDeploymentName) {}
 
     Ledger copy() {
         Ledger l = new Ledger();
@@ -42,7 +41,8 @@ final class Ledger {
     }
 
     /** The entry of {@code key}, or null. */
-    @Nullable Entry get(TargetKey key) {
+    @Nullable
+    Entry get(TargetKey key) {
         return byKey.get(key);
     }
 
@@ -76,7 +76,8 @@ final class Ledger {
         ordered = new ArrayList<>(entries.values());
         Map<Dgd, List<Entry>> m = new HashMap<>();
         for (Entry e : ordered) {
-            m.computeIfAbsent(new Dgd(e.key.k8sNamespace(), e.key.graphDeploymentName()), k -> new ArrayList<>()).add(e);
+            m.computeIfAbsent(new Dgd(e.key.k8sNamespace(), e.key.graphDeploymentName()), k -> new ArrayList<>())
+                    .add(e);
         }
         byDgd = m;
         byKey = new HashMap<>(entries);
@@ -122,7 +123,11 @@ final class Ledger {
             committed += e.charge();
             releasing += e.releasing();
         }
-        return new BudgetSnapshot(s.maxTotalGpus(), s.minTotalGpus(), committed, releasing,
+        return new BudgetSnapshot(
+                s.maxTotalGpus(),
+                s.minTotalGpus(),
+                committed,
+                releasing,
                 s.ceilingOn() ? Math.max(0, s.maxTotalGpus() - committed) : -1);
     }
 }

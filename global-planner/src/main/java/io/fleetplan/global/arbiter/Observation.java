@@ -12,16 +12,33 @@ import io.fleetplan.common.pool.SubType;
  * @param readyReplicas       replicas serving
  * @param terminatingReplicas replicas among the running ones on their way out (terminating pods, draining workers)
  */
-public record Observation(TargetKey target, SubType subType, int specReplicas, int runningReplicas, int readyReplicas,
-                          int gpusPerReplica, int terminatingReplicas) {
+public record Observation(
+        TargetKey target,
+        SubType subType,
+        int specReplicas,
+        int runningReplicas,
+        int readyReplicas,
+        int gpusPerReplica,
+        int terminatingReplicas) {
 
     /**
      * For an executor that does not see terminations itself: replicas running above the written spec are taken
      * to be on their way out (a scale-down marks the excess for removal when it is written).
      */
-    public Observation(TargetKey target, SubType subType, int specReplicas, int runningReplicas, int readyReplicas,
-                       int gpusPerReplica) {
-        this(target, subType, specReplicas, runningReplicas, readyReplicas, gpusPerReplica,
+    public Observation(
+            TargetKey target,
+            SubType subType,
+            int specReplicas,
+            int runningReplicas,
+            int readyReplicas,
+            int gpusPerReplica) {
+        this(
+                target,
+                subType,
+                specReplicas,
+                runningReplicas,
+                readyReplicas,
+                gpusPerReplica,
                 Math.max(0, runningReplicas - specReplicas));
     }
 

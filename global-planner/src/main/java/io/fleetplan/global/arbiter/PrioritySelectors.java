@@ -11,8 +11,7 @@ import java.util.Optional;
 public final class PrioritySelectors {
 
     /** One selector and the priority it gives. */
-    public record Rule(String selector, int priority) {
-    }
+    public record Rule(String selector, int priority) {}
 
     private final List<Rule> rules;
 

@@ -9,8 +9,16 @@ import java.util.List;
  * @param sequence per-pool, increasing; 0 = unordered
  * @param priority 0 = default
  */
-public record Proposal(String proposalId, String poolId, long sequence, String callerNamespace, String k8sNamespace,
-                       String graphDeploymentName, int priority, boolean dryRun, List<Ask> asks) {
+public record Proposal(
+        String proposalId,
+        String poolId,
+        long sequence,
+        String callerNamespace,
+        String k8sNamespace,
+        String graphDeploymentName,
+        int priority,
+        boolean dryRun,
+        List<Ask> asks) {
 
     public Proposal {
         proposalId = proposalId == null ? "" : proposalId;

@@ -17,8 +17,7 @@ import java.util.function.Supplier;
 /** Builds the executor a config asks for. */
 public final class ExecutorFactory {
 
-    private ExecutorFactory() {
-    }
+    private ExecutorFactory() {}
 
     /** The Kubernetes namespaces the planner works in: configured, else the pod's own, else default. */
     public static List<String> namespaces(GlobalPlannerConfig cfg) {
@@ -33,20 +32,30 @@ public final class ExecutorFactory {
     public static ScaleExecutor create(GlobalPlannerConfig cfg, Scheduler scheduler, Supplier<KubernetesClient> client)
             throws IOException {
         return switch (cfg.executorKind()) {
-            case "kubernetes" -> new KubernetesExecutor(client.get(), cfg.executor().kubernetes(), namespaces(cfg),
-                    scheduler, Duration.ofSeconds(cfg.blockingTimeoutSeconds()), Duration.ofSeconds(1));
+            case "kubernetes" ->
+                new KubernetesExecutor(
+                        client.get(),
+                        cfg.executor().kubernetes(),
+                        namespaces(cfg),
+                        scheduler,
+                        Duration.ofSeconds(cfg.blockingTimeoutSeconds()),
+                        Duration.ofSeconds(1));
             case "local" -> {
-                LocalProcessExecutor ex = LocalProcessExecutor.from(cfg.executor().local(), scheduler);
+                LocalProcessExecutor ex =
+                        LocalProcessExecutor.from(cfg.executor().local(), scheduler);
                 ex.start();
                 yield ex;
             }
             default -> {
                 GlobalPlannerConfig.Virtual v = cfg.executor().virtual();
-                VirtualExecutor ex = new VirtualExecutor(scheduler, seconds(v.scaleUpDelaySeconds()),
-                        seconds(v.scaleDownDelaySeconds()));
+                VirtualExecutor ex = new VirtualExecutor(
+                        scheduler, seconds(v.scaleUpDelaySeconds()), seconds(v.scaleDownDelaySeconds()));
                 for (GlobalPlannerConfig.StaticTarget t : v.targets()) {
-                    ex.register(new TargetKey(t.k8sNamespace(), t.graphDeploymentName(), t.componentName()),
-                            SubType.parse(t.subComponentType()), t.replicas(), t.gpusPerReplica());
+                    ex.register(
+                            new TargetKey(t.k8sNamespace(), t.graphDeploymentName(), t.componentName()),
+                            SubType.parse(t.subComponentType()),
+                            t.replicas(),
+                            t.gpusPerReplica());
                 }
                 yield ex;
             }

@@ -23,21 +23,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code fleetplan global-planner --config FILE}: runs the GlobalPlanner until SIGTERM/SIGINT. */
-@Command(name = "global-planner", mixinStandardHelpOptions = true,
+@Command(
+        name = "global-planner",
+        mixinStandardHelpOptions = true,
         description = "Run the GlobalPlanner: gRPC GlobalPlanner service (Propose, WatchDecisions, GetState) and "
                 + "grpc.health.v1, a shared GPU budget arbiter, an executor (kubernetes /scale, local processes or "
                 + "virtual), optional Lease leader election, TLS/mTLS, audit log and Prometheus /metrics.")
 public final class GlobalPlannerCommand implements Callable<Integer>, FleetplanSubcommand {
 
-    @Option(names = "--config", required = true,
-            description = "GlobalPlanner config: a YAML/JSON file, or inline JSON starting with '{' (as Dynamo's --config).")
+    @Option(
+            names = "--config",
+            required = true,
+            description =
+                    "GlobalPlanner config: a YAML/JSON file, or inline JSON starting with '{' (as Dynamo's --config).")
     String config;
 
     @Override
     public Integer call() throws Exception {
         GlobalPlannerConfig cfg;
         try {
-            cfg = config.trim().startsWith("{") ? ConfigLoader.parse(config, "--config.json", GlobalPlannerConfig.class)
+            cfg = config.trim().startsWith("{")
+                    ? ConfigLoader.parse(config, "--config.json", GlobalPlannerConfig.class)
                     : GlobalPlannerConfig.load(Path.of(config));
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
@@ -75,10 +81,17 @@ public final class GlobalPlannerCommand implements Callable<Integer>, FleetplanS
                 throw e;
             }
             try (server) {
-                System.out.printf("global-planner: gRPC %s:%d, metrics %s, environment %s, max_total_gpus %d, "
-                                + "min_total_gpus %d, %s, leader election %s%n", cfg.grpc().host(), server.port(),
-                        server.metricsPort() < 0 ? "off" : "http://" + cfg.grpc().host() + ":" + server.metricsPort() + "/metrics",
-                        cfg.executorKind(), cfg.maxTotalGpus(), cfg.minTotalGpus(),
+                System.out.printf(
+                        "global-planner: gRPC %s:%d, metrics %s, environment %s, max_total_gpus %d, "
+                                + "min_total_gpus %d, %s, leader election %s%n",
+                        cfg.grpc().host(),
+                        server.port(),
+                        server.metricsPort() < 0
+                                ? "off"
+                                : "http://" + cfg.grpc().host() + ":" + server.metricsPort() + "/metrics",
+                        cfg.executorKind(),
+                        cfg.maxTotalGpus(),
+                        cfg.minTotalGpus(),
                         cfg.noOperation() ? "no_operation (dry run)" : "executing",
                         cfg.leaderElection().enabled() ? "on" : "off");
                 System.out.flush();
@@ -92,7 +105,9 @@ public final class GlobalPlannerCommand implements Callable<Integer>, FleetplanS
 
     private static Leadership leadership(GlobalPlannerConfig cfg, Supplier<KubernetesClient> kube) {
         GlobalPlannerConfig.LeaderElection le = cfg.leaderElection();
-        String address = le.advertiseAddress() != null ? le.advertiseAddress() : hostname() + ":" + cfg.grpc().port();
+        String address = le.advertiseAddress() != null
+                ? le.advertiseAddress()
+                : hostname() + ":" + cfg.grpc().port();
         if (!le.enabled()) {
             return Leadership.single(address);
         }

@@ -6,9 +6,23 @@ import java.util.Set;
 /** The {@code global-planner} config kind, for {@code fleetplan config validate}. */
 public final class GlobalPlannerConfigKind implements ConfigKind {
 
-    private static final Set<String> OWN = Set.of("managed_namespaces", "no_operation", "max_total_gpus",
-            "min_total_gpus", "intent_cache_ttl_seconds", "namespace_quotas", "priorities", "fairness", "executor",
-            "grpc", "tls", "callers", "leader_election", "audit_log_path", "audit_log_max_mb", "audit_log_keep",
+    private static final Set<String> OWN = Set.of(
+            "managed_namespaces",
+            "no_operation",
+            "max_total_gpus",
+            "min_total_gpus",
+            "intent_cache_ttl_seconds",
+            "namespace_quotas",
+            "priorities",
+            "fairness",
+            "executor",
+            "grpc",
+            "tls",
+            "callers",
+            "leader_election",
+            "audit_log_path",
+            "audit_log_max_mb",
+            "audit_log_keep",
             "max_replicas_per_component",
             "blocking_timeout_seconds");
 

@@ -11,7 +11,11 @@ import org.jspecify.annotations.Nullable;
  * @param admin          an operator identity: sees every tenant's state and may watch any pool
  * @param namespace      the caller's configured Dynamo namespace, or null when the request's claim is used
  */
-public record Caller(String name, List<String> allowedTargets, boolean admin, @Nullable String namespace) {
+public record Caller(
+        String name,
+        List<String> allowedTargets,
+        boolean admin,
+        @Nullable String namespace) {
 
     /** The single tenant of a GlobalPlanner without callers: sees and may do everything, as Dynamo's. */
     public static final Caller ANYONE = new Caller("anonymous", List.of("*"), true, null);

@@ -40,7 +40,11 @@ public final class PlannerCore implements AutoCloseable {
     /** The answer to a proposal: decided, or refused before deciding (then without a {@code decision}). */
     public record Answer(Kind kind, @Nullable Decision decision, String message) {
         /** What happened. */
-        public enum Kind { DECIDED, INVALID, DENIED }
+        public enum Kind {
+            DECIDED,
+            INVALID,
+            DENIED
+        }
     }
 
     /** Where a watcher's pushes go. */
@@ -52,8 +56,7 @@ public final class PlannerCore implements AutoCloseable {
     }
 
     /** The ledger for GetState. */
-    public record State(List<LedgerView> entries, BudgetSnapshot budget, Map<String, Integer> committedByNamespace) {
-    }
+    public record State(List<LedgerView> entries, BudgetSnapshot budget, Map<String, Integer> committedByNamespace) {}
 
     private final ArbiterSettings settings;
     private final ScaleExecutor executor;
@@ -80,14 +83,16 @@ public final class PlannerCore implements AutoCloseable {
     // answers decided in the current batch; sent once the batch's audit lines are written (group commit)
     private final List<Reply> replies = new ArrayList<>();
 
-    private record Reply(CompletableFuture<Answer> to, Answer answer) {
-    }
+    private record Reply(CompletableFuture<Answer> to, Answer answer) {}
 
     private static final class Waiter {
         final Decision decision;
         final CompletableFuture<Answer> answer;
         int remaining;
-        @Nullable String failure;
+
+        @Nullable
+        String failure;
+
         Scheduler.@Nullable Cancellable timeout;
 
         Waiter(Decision decision, CompletableFuture<Answer> answer, int remaining) {
@@ -97,8 +102,14 @@ public final class PlannerCore implements AutoCloseable {
         }
     }
 
-    public PlannerCore(ArbiterSettings settings, ScaleExecutor executor, Scheduler scheduler, AuditTrail audit,
-            DecisionMetrics metrics, Duration blockingTimeout, String idPrefix) {
+    public PlannerCore(
+            ArbiterSettings settings,
+            ScaleExecutor executor,
+            Scheduler scheduler,
+            AuditTrail audit,
+            DecisionMetrics metrics,
+            Duration blockingTimeout,
+            String idPrefix) {
         this.settings = settings;
         this.executor = executor;
         this.scheduler = scheduler;
@@ -107,7 +118,8 @@ public final class PlannerCore implements AutoCloseable {
         this.blockingTimeout = blockingTimeout;
         this.idPrefix = idPrefix;
         this.arbiter = new Arbiter(settings, scheduler.clock(), idPrefix + "0");
-        this.thread = Thread.ofPlatform().name("global-planner-arbiter").daemon(true).start(this::loop);
+        this.thread =
+                Thread.ofPlatform().name("global-planner-arbiter").daemon(true).start(this::loop);
         executor.watch(new ScaleExecutor.ChangeListener() {
             @Override
             public void changed(Observation now) {
@@ -119,8 +131,8 @@ public final class PlannerCore implements AutoCloseable {
                 enqueue(() -> arbiter.forget(target));
             }
         });
-        this.gaugeTask = scheduler.scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1),
-                () -> enqueue(this::updateGauges));
+        this.gaugeTask = scheduler.scheduleAtFixedRate(
+                Duration.ofSeconds(1), Duration.ofSeconds(1), () -> enqueue(this::updateGauges));
     }
 
     public boolean ready() {
@@ -254,8 +266,17 @@ public final class PlannerCore implements AutoCloseable {
                 executor.apply(c, new GenerationListener(gen));
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "executor refused " + c, e);
-                new GenerationListener(gen).failed(c, new Observation(c.target(), c.subType(), c.fromReplicas(), c.fromReplicas(),
-                        0, c.gpusPerReplica()), String.valueOf(e.getMessage()));
+                new GenerationListener(gen)
+                        .failed(
+                                c,
+                                new Observation(
+                                        c.target(),
+                                        c.subType(),
+                                        c.fromReplicas(),
+                                        c.fromReplicas(),
+                                        0,
+                                        c.gpusPerReplica()),
+                                String.valueOf(e.getMessage()));
             }
         }
     }
@@ -274,23 +295,47 @@ public final class PlannerCore implements AutoCloseable {
                 w.timeout.cancel();
             }
             String failed = w.failure;
-            reply(w.answer, new Answer(Answer.Kind.DECIDED, failed == null ? w.decision
-                    : withStatus(w.decision, Status.ERROR, Reason.EXECUTOR_FAILED, failed), ""));
+            reply(
+                    w.answer,
+                    new Answer(
+                            Answer.Kind.DECIDED,
+                            failed == null
+                                    ? w.decision
+                                    : withStatus(w.decision, Status.ERROR, Reason.EXECUTOR_FAILED, failed),
+                            ""));
         }
     }
 
     private void timeOut(String decisionId) {
         Waiter w = waiters.remove(decisionId);
         if (w != null) {
-            reply(w.answer, new Answer(Answer.Kind.DECIDED, withStatus(w.decision, Status.ERROR,
-                    Reason.EXECUTOR_FAILED, "not ready within blocking_timeout_seconds (" + blockingTimeout.toSeconds()
-                            + " s); the change stays in progress"), ""));
+            reply(
+                    w.answer,
+                    new Answer(
+                            Answer.Kind.DECIDED,
+                            withStatus(
+                                    w.decision,
+                                    Status.ERROR,
+                                    Reason.EXECUTOR_FAILED,
+                                    "not ready within blocking_timeout_seconds (" + blockingTimeout.toSeconds()
+                                            + " s); the change stays in progress"),
+                            ""));
         }
     }
 
     private static Decision withStatus(Decision d, Status s, Reason r, String message) {
-        return new Decision(d.decisionId(), d.proposalId(), d.poolId(), d.sequence(), s, r, r,
-                d.message() + "; " + message, d.grants(), d.budget(), d.decidedAt());
+        return new Decision(
+                d.decisionId(),
+                d.proposalId(),
+                d.poolId(),
+                d.sequence(),
+                s,
+                r,
+                r,
+                d.message() + "; " + message,
+                d.grants(),
+                d.budget(),
+                d.decidedAt());
     }
 
     private void updateGauges() {

@@ -43,8 +43,8 @@ public final class LocalProcessExecutor implements ScaleExecutor {
     private static final Logger LOG = Logger.getLogger(LocalProcessExecutor.class.getName());
 
     /** Restarts of a dead worker: 1 s doubling to 30 s, never given up (the pool needs its granted workers). */
-    public static final RestartBackoff.Policy WORKER_RESTARTS = new RestartBackoff.Policy(Duration.ofSeconds(1),
-            Duration.ofSeconds(30), Duration.ofSeconds(60), 0);
+    public static final RestartBackoff.Policy WORKER_RESTARTS =
+            new RestartBackoff.Policy(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(60), 0);
 
     /** The command line of replica {@code index} (0, 1, ... never reused) of a target. */
     @FunctionalInterface
@@ -53,13 +53,14 @@ public final class LocalProcessExecutor implements ScaleExecutor {
     }
 
     /** A target and how many replicas it starts with. */
-    public record Target(TargetKey key, SubType subType, int gpusPerReplica, int replicas) {
-    }
+    public record Target(TargetKey key, SubType subType, int gpusPerReplica, int replicas) {}
 
     /** One worker: started here ({@code process} set) or adopted from a pid file (only its handle). */
     private record Worker(ProcessHandle handle, Process process, int index, Path pidFile, Instant startedAt) {
         String exitStatus() {
-            return process == null ? "an unknown status (adopted, not our child)" : Integer.toString(process.exitValue());
+            return process == null
+                    ? "an unknown status (adopted, not our child)"
+                    : Integer.toString(process.exitValue());
         }
     }
 
@@ -67,7 +68,8 @@ public final class LocalProcessExecutor implements ScaleExecutor {
         final Target target;
         final List<Worker> serving = new ArrayList<>();
         final List<Worker> draining = new ArrayList<>();
-        final ExecutorService lane = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
+        final ExecutorService lane =
+                Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
         final RestartBackoff backoff = new RestartBackoff(WORKER_RESTARTS);
         int spec;
         int nextIndex;
@@ -99,8 +101,13 @@ public final class LocalProcessExecutor implements ScaleExecutor {
      * @param pidDir    where the workers' pid files go, to be adopted after a restart; null = none
      * @param scheduler times the restarts of dead workers; null = a scheduler of its own
      */
-    public LocalProcessExecutor(CommandLineFactory commands, List<Target> initial, Duration drainTimeout, Path logDir,
-            Path pidDir, Scheduler scheduler) {
+    public LocalProcessExecutor(
+            CommandLineFactory commands,
+            List<Target> initial,
+            Duration drainTimeout,
+            Path logDir,
+            Path pidDir,
+            Scheduler scheduler) {
         this.commands = commands;
         this.drainTimeout = drainTimeout;
         this.logDir = logDir;
@@ -114,18 +121,30 @@ public final class LocalProcessExecutor implements ScaleExecutor {
 
     /** Fills {@code {pool}, {namespace}, {dgd}, {component}, {sub_type}, {index}} into a command template. */
     public static CommandLineFactory template(List<String> template) {
-        return (key, subType, index) -> template.stream().map(arg -> arg
-                .replace("{pool}", key.defaultPoolId()).replace("{namespace}", key.k8sNamespace())
-                .replace("{dgd}", key.graphDeploymentName()).replace("{component}", key.componentName())
-                .replace("{sub_type}", subType.wireName()).replace("{index}", Integer.toString(index))).toList();
+        return (key, subType, index) -> template.stream()
+                .map(arg -> arg.replace("{pool}", key.defaultPoolId())
+                        .replace("{namespace}", key.k8sNamespace())
+                        .replace("{dgd}", key.graphDeploymentName())
+                        .replace("{component}", key.componentName())
+                        .replace("{sub_type}", subType.wireName())
+                        .replace("{index}", Integer.toString(index)))
+                .toList();
     }
 
     public static LocalProcessExecutor from(GlobalPlannerConfig.Local cfg, Scheduler scheduler) {
-        List<Target> initial = cfg.targets().stream().map(t -> new Target(new TargetKey(t.k8sNamespace(),
-                t.graphDeploymentName(), t.componentName()), SubType.parse(t.subComponentType()), t.gpusPerReplica(),
-                t.replicas())).toList();
-        return new LocalProcessExecutor(template(cfg.command()), initial, Duration.ofSeconds(cfg.drainTimeoutSeconds()),
-                cfg.logDir() == null ? null : Path.of(cfg.logDir()), cfg.pidDir() == null ? null : Path.of(cfg.pidDir()),
+        List<Target> initial = cfg.targets().stream()
+                .map(t -> new Target(
+                        new TargetKey(t.k8sNamespace(), t.graphDeploymentName(), t.componentName()),
+                        SubType.parse(t.subComponentType()),
+                        t.gpusPerReplica(),
+                        t.replicas()))
+                .toList();
+        return new LocalProcessExecutor(
+                template(cfg.command()),
+                initial,
+                Duration.ofSeconds(cfg.drainTimeoutSeconds()),
+                cfg.logDir() == null ? null : Path.of(cfg.logDir()),
+                cfg.pidDir() == null ? null : Path.of(cfg.pidDir()),
                 scheduler);
     }
 
@@ -163,7 +182,8 @@ public final class LocalProcessExecutor implements ScaleExecutor {
                 r.spec = found.isEmpty() ? r.target.replicas() : r.serving.size() + lost;
                 if (!found.isEmpty()) {
                     LOG.info(r.target.key() + ": adopted " + r.serving.size() + " serving and " + r.draining.size()
-                            + " draining workers from " + pidFiles.dir() + "; starting " + lost + " in place of those gone");
+                            + " draining workers from " + pidFiles.dir() + "; starting " + lost
+                            + " in place of those gone");
                 }
                 while (r.serving.size() < r.spec) {
                     launch(r);
@@ -199,7 +219,9 @@ public final class LocalProcessExecutor implements ScaleExecutor {
     public void apply(ScaleCommand c, Listener listener) {
         Replicas r = targets.get(c.target());
         if (r == null) {
-            listener.failed(c, new Observation(c.target(), c.subType(), 0, 0, 0, c.gpusPerReplica()),
+            listener.failed(
+                    c,
+                    new Observation(c.target(), c.subType(), 0, 0, 0, c.gpusPerReplica()),
                     "no local target " + c.target() + "; declare it under executor.local.targets");
             return;
         }
@@ -218,8 +240,11 @@ public final class LocalProcessExecutor implements ScaleExecutor {
                     }
                 }
             } catch (IOException e) {
-                listener.failed(c, observe(r), "cannot start " + commands.command(c.target(), c.subType(), r.nextIndex)
-                        + ": " + e.getMessage());
+                listener.failed(
+                        c,
+                        observe(r),
+                        "cannot start " + commands.command(c.target(), c.subType(), r.nextIndex) + ": "
+                                + e.getMessage());
                 return;
             }
             drain(leaving);
@@ -239,7 +264,8 @@ public final class LocalProcessExecutor implements ScaleExecutor {
         } else {
             Files.createDirectories(logDir);
             pb.redirectOutput(logDir.resolve(r.target.key().graphDeploymentName() + "-"
-                    + r.target.key().componentName() + "-" + index + ".log").toFile());
+                            + r.target.key().componentName() + "-" + index + ".log")
+                    .toFile());
         }
         Process p = pb.start();
         Path pidFile = null;
@@ -249,7 +275,8 @@ public final class LocalProcessExecutor implements ScaleExecutor {
             } catch (IOException e) {
                 // a worker nobody could find again after a restart is worse than no worker
                 p.destroyForcibly();
-                throw new IOException("cannot write the pid file of " + cmd + " in " + pidFiles.dir() + ": " + e.getMessage(), e);
+                throw new IOException(
+                        "cannot write the pid file of " + cmd + " in " + pidFiles.dir() + ": " + e.getMessage(), e);
             }
         }
         Worker w = new Worker(p.toHandle(), p, index, pidFile, scheduler.now());
@@ -351,10 +378,18 @@ public final class LocalProcessExecutor implements ScaleExecutor {
 
     private Observation observe(Replicas r) {
         synchronized (r) {
-            int serving = (int) r.serving.stream().filter(w -> w.handle().isAlive()).count();
-            int draining = (int) r.draining.stream().filter(w -> w.handle().isAlive()).count();
-            return new Observation(r.target.key(), r.target.subType(), r.spec, serving + draining, serving,
-                    r.target.gpusPerReplica(), draining);
+            int serving =
+                    (int) r.serving.stream().filter(w -> w.handle().isAlive()).count();
+            int draining =
+                    (int) r.draining.stream().filter(w -> w.handle().isAlive()).count();
+            return new Observation(
+                    r.target.key(),
+                    r.target.subType(),
+                    r.spec,
+                    serving + draining,
+                    serving,
+                    r.target.gpusPerReplica(),
+                    draining);
         }
     }
 

@@ -23,12 +23,10 @@ public interface ScaleExecutor extends AutoCloseable {
     void apply(ScaleCommand command, Listener listener);
 
     /** Asks for change notifications (informers); executors without outside changes need not call them. */
-    default void watch(ChangeListener listener) {
-    }
+    default void watch(ChangeListener listener) {}
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 
     /** Outcome of one command. */
     interface Listener {

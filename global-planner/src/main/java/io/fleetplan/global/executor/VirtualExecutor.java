@@ -93,7 +93,9 @@ public final class VirtualExecutor implements ScaleExecutor {
     public synchronized void apply(ScaleCommand c, Listener listener) {
         Target t = targets.get(c.target());
         if (t == null) {
-            listener.failed(c, new Observation(c.target(), c.subType(), 0, 0, 0, c.gpusPerReplica()),
+            listener.failed(
+                    c,
+                    new Observation(c.target(), c.subType(), 0, 0, 0, c.gpusPerReplica()),
                     "unknown target " + c.target());
             return;
         }
@@ -140,7 +142,6 @@ public final class VirtualExecutor implements ScaleExecutor {
 
     private Observation observe(TargetKey k) {
         Target t = targets.get(k);
-        return new Observation(k, t.subType, t.spec, t.running, Math.min(t.spec, t.running),
-                t.gpusPerReplica);
+        return new Observation(k, t.subType, t.spec, t.running, Math.min(t.spec, t.running), t.gpusPerReplica);
     }
 }

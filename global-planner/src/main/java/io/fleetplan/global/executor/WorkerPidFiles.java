@@ -30,9 +30,8 @@ public final class WorkerPidFiles {
     private static final String SUFFIX = ".pid";
 
     /** One worker as its file describes it. */
-    public record Record(Path file, long pid, long startedMillis, TargetKey target, String subType, int index,
-                         boolean draining) {
-    }
+    public record Record(
+            Path file, long pid, long startedMillis, TargetKey target, String subType, int index, boolean draining) {}
 
     private final Path dir;
 
@@ -87,14 +86,21 @@ public final class WorkerPidFiles {
         }
         List<Record> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).sorted().toList()) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX))
+                    .sorted()
+                    .toList()) {
                 try {
                     Properties p = load(f);
-                    out.add(new Record(f, Long.parseLong(p.getProperty("pid")),
+                    out.add(new Record(
+                            f,
+                            Long.parseLong(p.getProperty("pid")),
                             Long.parseLong(p.getProperty("started_ms", "0")),
-                            new TargetKey(p.getProperty("k8s_namespace"), p.getProperty("graph_deployment_name"),
+                            new TargetKey(
+                                    p.getProperty("k8s_namespace"),
+                                    p.getProperty("graph_deployment_name"),
                                     p.getProperty("component_name")),
-                            p.getProperty("sub_component_type", ""), Integer.parseInt(p.getProperty("index", "0")),
+                            p.getProperty("sub_component_type", ""),
+                            Integer.parseInt(p.getProperty("index", "0")),
                             Boolean.parseBoolean(p.getProperty("draining"))));
                 } catch (IOException | RuntimeException e) {
                     LOG.warning("ignoring unreadable worker pid file " + f + ": " + e);
@@ -109,7 +115,8 @@ public final class WorkerPidFiles {
 
     /** The process of {@code r} if it still runs (the same process: a reused pid has another start time). */
     public static Optional<ProcessHandle> live(Record r) {
-        return ProcessHandle.of(r.pid()).filter(ProcessHandle::isAlive)
+        return ProcessHandle.of(r.pid())
+                .filter(ProcessHandle::isAlive)
                 .filter(h -> r.startedMillis() == 0 || Math.abs(startMillis(h) - r.startedMillis()) < 1000);
     }
 

@@ -17,8 +17,7 @@ public interface Leadership extends AutoCloseable {
     void start(Consumer<Boolean> onChange);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 
     /** A single replica: always the leader. */
     static Leadership single(String address) {

@@ -26,14 +26,15 @@ public final class LeaseLeadership implements Leadership {
     private final GlobalPlannerConfig.LeaderElection cfg;
     private final String namespace;
     private final String identity;
-    private final ExecutorService callbacks = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
+    private final ExecutorService callbacks =
+            Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
     private volatile boolean leader;
     private volatile String leaderAddress = "";
     private volatile boolean closed;
     private volatile CompletableFuture<?> running;
 
-    public LeaseLeadership(KubernetesClient client, GlobalPlannerConfig.LeaderElection cfg, String namespace,
-            String identity) {
+    public LeaseLeadership(
+            KubernetesClient client, GlobalPlannerConfig.LeaderElection cfg, String namespace, String identity) {
         this.client = client;
         this.cfg = cfg;
         this.namespace = namespace;
@@ -76,11 +77,16 @@ public final class LeaseLeadership implements Leadership {
                     }
                 }),
                 newLeader -> leaderAddress = newLeader == null ? "" : newLeader);
-        LeaderElectionConfig config = new LeaderElectionConfig(new LeaseLock(namespace, cfg.leaseName(), identity),
-                Duration.ofSeconds(cfg.leaseDurationSeconds()), Duration.ofSeconds(cfg.renewDeadlineSeconds()),
-                Duration.ofMillis(Math.round(cfg.retryPeriodSeconds() * 1000)), cb, cfg.releaseOnCancel(),
+        LeaderElectionConfig config = new LeaderElectionConfig(
+                new LeaseLock(namespace, cfg.leaseName(), identity),
+                Duration.ofSeconds(cfg.leaseDurationSeconds()),
+                Duration.ofSeconds(cfg.renewDeadlineSeconds()),
+                Duration.ofMillis(Math.round(cfg.retryPeriodSeconds() * 1000)),
+                cb,
+                cfg.releaseOnCancel(),
                 cfg.leaseName());
-        CompletableFuture<?> f = client.leaderElector().withConfig(config).build().start();
+        CompletableFuture<?> f =
+                client.leaderElector().withConfig(config).build().start();
         running = f;
         f.whenComplete((ok, error) -> {
             if (!closed) {

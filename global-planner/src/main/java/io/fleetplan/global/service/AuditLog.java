@@ -33,11 +33,13 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Longest field and message of a refused line. */
     private static final int FIELD = 260;
+
     private static final int MESSAGE = 2048;
     private Writer out;
     private final boolean closeOut;
     /** The file, or null (stdout, none). */
     private final Path file;
+
     private final long maxBytes;
     private final int keep;
     /** Bytes of the current file: its size when opened plus what has reached it since (exact after a flush). */
@@ -65,8 +67,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             return none();
         }
         if (path.equals("-")) {
-            return new AuditLog(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), false,
-                    null, 0, 1);
+            return new AuditLog(
+                    new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), false, null, 0, 1);
         }
         Path p = Path.of(path);
         if (Files.exists(p) && !Files.isRegularFile(p)) {
@@ -155,8 +157,14 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     }
 
     /** A request refused before arbitration (INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED). */
-    public synchronized void refused(Instant at, String status, String caller, String callerNamespace, String target,
-            String proposalId, String message) {
+    public synchronized void refused(
+            Instant at,
+            String status,
+            String caller,
+            String callerNamespace,
+            String target,
+            String proposalId,
+            String message) {
         if (out == null) {
             return;
         }
@@ -181,8 +189,10 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     }
 
     private JsonGenerator generator() throws IOException {
-        return JSON.getFactory().createGenerator(out)
-                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+        return JSON.getFactory()
+                .createGenerator(out)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
     }
 
     private void newline() {

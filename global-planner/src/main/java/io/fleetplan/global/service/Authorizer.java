@@ -43,9 +43,11 @@ public final class Authorizer implements TargetAuthorization {
         }
         String hash = creds.bearerToken() == null ? null : sha256(creds.bearerToken());
         for (GlobalPlannerConfig.Caller c : callers) {
-            boolean byToken = hash != null && c.bearerTokenSha256() != null
-                    && MessageDigest.isEqual(hash.getBytes(StandardCharsets.US_ASCII),
-                    c.bearerTokenSha256().getBytes(StandardCharsets.US_ASCII));
+            boolean byToken = hash != null
+                    && c.bearerTokenSha256() != null
+                    && MessageDigest.isEqual(
+                            hash.getBytes(StandardCharsets.US_ASCII),
+                            c.bearerTokenSha256().getBytes(StandardCharsets.US_ASCII));
             boolean byCert = creds.certificateNames().stream().anyMatch(c.certificateNames()::contains);
             if (byToken || byCert) {
                 return Optional.of(new Caller(c.name(), c.allowedTargets(), c.admin(), c.callerNamespace()));
@@ -59,7 +61,8 @@ public final class Authorizer implements TargetAuthorization {
         if (managedNamespaces == null || managedNamespaces.contains(callerNamespace)) {
             return Optional.empty();
         }
-        return Optional.of("Namespace " + Echo.of(callerNamespace) + " not authorized (caller_namespace is not in managed_namespaces)");
+        return Optional.of("Namespace " + Echo.of(callerNamespace)
+                + " not authorized (caller_namespace is not in managed_namespaces)");
     }
 
     /**
@@ -123,7 +126,8 @@ public final class Authorizer implements TargetAuthorization {
 
     static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -27,10 +27,12 @@ public final class CallerInterceptor implements ServerInterceptor {
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     @Override
-    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-            ServerCallHandler<Q, A> next) {
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
         String auth = headers.get(AUTHORIZATION);
-        String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
+        String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? auth.substring(7).trim()
+                : null;
         List<String> names = certificateNames(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
         Context ctx = Context.current().withValue(CREDENTIALS, new Credentials(token, names));
         return Contexts.interceptCall(ctx, call, headers, next);
@@ -54,7 +56,9 @@ public final class CallerInterceptor implements ServerInterceptor {
                 if (sans != null) {
                     for (List<?> san : sans) {
                         // 2 = DNS name, 6 = URI (SPIFFE ids are URIs)
-                        if (san.size() >= 2 && (Integer.valueOf(2).equals(san.get(0)) || Integer.valueOf(6).equals(san.get(0)))) {
+                        if (san.size() >= 2
+                                && (Integer.valueOf(2).equals(san.get(0))
+                                        || Integer.valueOf(6).equals(san.get(0)))) {
                             names.add(String.valueOf(san.get(1)));
                         }
                     }

@@ -44,8 +44,15 @@ public final class GlobalPlannerServer implements AutoCloseable {
     private final AuditLog audit;
     private final NettyTransport transport;
 
-    private GlobalPlannerServer(Server server, HTTPServer metricsServer, PlannerCore core, PlannerMetrics metrics,
-            HealthStatusManager health, Leadership leadership, ScaleExecutor executor, AuditLog audit,
+    private GlobalPlannerServer(
+            Server server,
+            HTTPServer metricsServer,
+            PlannerCore core,
+            PlannerMetrics metrics,
+            HealthStatusManager health,
+            Leadership leadership,
+            ScaleExecutor executor,
+            AuditLog audit,
             NettyTransport transport) {
         this.server = server;
         this.metricsServer = metricsServer;
@@ -58,40 +65,61 @@ public final class GlobalPlannerServer implements AutoCloseable {
         this.transport = transport;
     }
 
-    public static GlobalPlannerServer start(GlobalPlannerConfig cfg, ScaleExecutor executor, Leadership leadership,
-            Scheduler scheduler) throws IOException {
+    public static GlobalPlannerServer start(
+            GlobalPlannerConfig cfg, ScaleExecutor executor, Leadership leadership, Scheduler scheduler)
+            throws IOException {
         AuditLog audit = AuditLog.open(cfg.auditLogPath(), cfg.auditLogMaxMb() * 1024L * 1024L, cfg.auditLogKeep());
         PlannerMetrics metrics = new PlannerMetrics();
         String idPrefix = Long.toString(scheduler.clock().millis(), 36);
-        PlannerCore core = new PlannerCore(ArbiterSettings.from(cfg), executor, scheduler, audit, metrics,
-                Duration.ofSeconds(cfg.blockingTimeoutSeconds()), idPrefix);
-        GlobalPlannerService service = new GlobalPlannerService(core, Authorizer.from(cfg),
-                new ProposalValidator(cfg.maxReplicasPerComponent()), leadership, audit, metrics, scheduler.clock(),
+        PlannerCore core = new PlannerCore(
+                ArbiterSettings.from(cfg),
+                executor,
+                scheduler,
+                audit,
+                metrics,
+                Duration.ofSeconds(cfg.blockingTimeoutSeconds()),
+                idPrefix);
+        GlobalPlannerService service = new GlobalPlannerService(
+                core,
+                Authorizer.from(cfg),
+                new ProposalValidator(cfg.maxReplicasPerComponent()),
+                leadership,
+                audit,
+                metrics,
+                scheduler.clock(),
                 cfg.noOperation());
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus(SERVICE, ServingStatus.NOT_SERVING);
         // its own I/O threads (one per core, accept included), not gRPC's process-wide default group
-        NettyTransport transport = new NettyTransport("global-planner-grpc", Runtime.getRuntime().availableProcessors());
+        NettyTransport transport =
+                new NettyTransport("global-planner-grpc", Runtime.getRuntime().availableProcessors());
         Server server;
         try {
-            server = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.grpc().host(), cfg.grpc().port()),
-                        credentials(cfg.tls()))
-                .bossEventLoopGroup(transport.group()).workerEventLoopGroup(transport.group())
-                .channelType(transport.serverChannelType())
-                // handlers never block (they validate, then queue to the arbiter), so no executor hop is needed
-                .directExecutor()
-                .addService(ServerInterceptors.intercept(service, new CallerInterceptor()))
-                .addService(health.getHealthService())
-                .build().start();
+            server = NettyServerBuilder.forAddress(
+                            new InetSocketAddress(cfg.grpc().host(), cfg.grpc().port()), credentials(cfg.tls()))
+                    .bossEventLoopGroup(transport.group())
+                    .workerEventLoopGroup(transport.group())
+                    .channelType(transport.serverChannelType())
+                    // handlers never block (they validate, then queue to the arbiter), so no executor hop is needed
+                    .directExecutor()
+                    .addService(ServerInterceptors.intercept(service, new CallerInterceptor()))
+                    .addService(health.getHealthService())
+                    .build()
+                    .start();
         } catch (IOException | RuntimeException e) {
             transport.close();
             throw e;
         }
-        HTTPServer http = cfg.metricsPort() < 0 ? null
+        HTTPServer http = cfg.metricsPort() < 0
+                ? null
                 // on the gRPC bind address: loopback under `fleetplan up`, the pod's interfaces in a cluster
-                : HTTPServer.builder().hostname(cfg.grpc().host()).port(cfg.metricsPort()).registry(metrics.registry()).buildAndStart();
-        GlobalPlannerServer s = new GlobalPlannerServer(server, http, core, metrics, health, leadership, executor, audit,
-                transport);
+                : HTTPServer.builder()
+                        .hostname(cfg.grpc().host())
+                        .port(cfg.metricsPort())
+                        .registry(metrics.registry())
+                        .buildAndStart();
+        GlobalPlannerServer s =
+                new GlobalPlannerServer(server, http, core, metrics, health, leadership, executor, audit, transport);
         leadership.start(s::leadershipChanged);
         return s;
     }
@@ -122,11 +150,12 @@ public final class GlobalPlannerServer implements AutoCloseable {
             if (tls.clientCaFile() != null) {
                 b.trustManager(PemFiles.trustManagers(Path.of(tls.clientCaFile())));
             }
-            b.clientAuth(switch (tls.clientAuth()) {
-                case "require" -> TlsServerCredentials.ClientAuth.REQUIRE;
-                case "optional" -> TlsServerCredentials.ClientAuth.OPTIONAL;
-                default -> TlsServerCredentials.ClientAuth.NONE;
-            });
+            b.clientAuth(
+                    switch (tls.clientAuth()) {
+                        case "require" -> TlsServerCredentials.ClientAuth.REQUIRE;
+                        case "optional" -> TlsServerCredentials.ClientAuth.OPTIONAL;
+                        default -> TlsServerCredentials.ClientAuth.NONE;
+                    });
             return b.build();
         } catch (IOException e) {
             throw new UncheckedIOException("tls: cannot read the certificate or key files: " + e.getMessage(), e);

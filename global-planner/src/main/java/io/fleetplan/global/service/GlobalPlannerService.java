@@ -30,7 +30,8 @@ import java.util.TreeMap;
 public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerImplBase {
 
     /** Trailer that carries the leader's address on UNAVAILABLE from a follower. */
-    public static final Metadata.Key<String> LEADER = Metadata.Key.of("x-fleetplan-leader", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> LEADER =
+            Metadata.Key.of("x-fleetplan-leader", Metadata.ASCII_STRING_MARSHALLER);
 
     /** Longest error description sent; values quoted in it are already cut to {@link Echo#MAX}. */
     static final int MAX_DESCRIPTION = 2048;
@@ -44,8 +45,15 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
     private final InstantSource clock;
     private final boolean noOperation;
 
-    public GlobalPlannerService(PlannerCore core, Authorizer auth, ProposalValidator validator, Leadership leadership,
-            AuditLog audit, PlannerMetrics metrics, InstantSource clock, boolean noOperation) {
+    public GlobalPlannerService(
+            PlannerCore core,
+            Authorizer auth,
+            ProposalValidator validator,
+            Leadership leadership,
+            AuditLog audit,
+            PlannerMetrics metrics,
+            InstantSource clock,
+            boolean noOperation) {
         this.core = core;
         this.auth = auth;
         this.validator = validator;
@@ -72,32 +80,61 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
         }
         List<String> problems = validator.problems(req);
         if (!problems.isEmpty()) {
-            refuse(obs, Status.INVALID_ARGUMENT.withDescription(String.join("; ", problems)), req, caller.get().name(),
+            refuse(
+                    obs,
+                    Status.INVALID_ARGUMENT.withDescription(String.join("; ", problems)),
+                    req,
+                    caller.get().name(),
                     start);
             return;
         }
         Optional<String> nsDenied = auth.checkNamespace(caller.get(), req.getCallerNamespace());
         if (nsDenied.isPresent()) {
-            refuse(obs, Status.PERMISSION_DENIED.withDescription(nsDenied.get()), req, caller.get().name(), start);
+            refuse(
+                    obs,
+                    Status.PERMISSION_DENIED.withDescription(nsDenied.get()),
+                    req,
+                    caller.get().name(),
+                    start);
             return;
         }
         Proposal p = ProtoMapping.proposal(req, noOperation);
         Optional<String> poolDenied = poolDenied(caller.get(), p);
         if (poolDenied.isPresent()) {
-            refuse(obs, Status.PERMISSION_DENIED.withDescription(poolDenied.get()), req, caller.get().name(), start);
+            refuse(
+                    obs,
+                    Status.PERMISSION_DENIED.withDescription(poolDenied.get()),
+                    req,
+                    caller.get().name(),
+                    start);
             return;
         }
         // the answer is sent from the arbiter's thread once its batch is audited (see PlannerCore#loop)
         core.propose(p, caller.get(), auth, req.getBlocking()).whenComplete((answer, error) -> {
             if (error != null) {
-                refuse(obs, Status.INTERNAL.withDescription(error.toString()), req, caller.get().name(), start);
+                refuse(
+                        obs,
+                        Status.INTERNAL.withDescription(error.toString()),
+                        req,
+                        caller.get().name(),
+                        start);
                 return;
             }
             switch (answer.kind()) {
-                case INVALID -> refuse(obs, Status.INVALID_ARGUMENT.withDescription(answer.message()), req,
-                        caller.get().name(), start);
-                case DENIED -> refuse(obs, Status.PERMISSION_DENIED.withDescription(answer.message()), req,
-                        caller.get().name(), start);
+                case INVALID ->
+                    refuse(
+                            obs,
+                            Status.INVALID_ARGUMENT.withDescription(answer.message()),
+                            req,
+                            caller.get().name(),
+                            start);
+                case DENIED ->
+                    refuse(
+                            obs,
+                            Status.PERMISSION_DENIED.withDescription(answer.message()),
+                            req,
+                            caller.get().name(),
+                            start);
                 case DECIDED -> {
                     Decision d = answer.decision();
                     obs.onNext(ProtoMapping.decision(d));
@@ -122,13 +159,17 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
         }
         List<String> problems = validator.watchProblems(req);
         if (!problems.isEmpty()) {
-            obs.onError(Status.INVALID_ARGUMENT.withDescription(String.join("; ", problems)).asRuntimeException());
+            obs.onError(Status.INVALID_ARGUMENT
+                    .withDescription(String.join("; ", problems))
+                    .asRuntimeException());
             return;
         }
         Optional<String> nsDenied = auth.checkNamespace(caller.get(), req.getCallerNamespace());
         if (nsDenied.isPresent() || !auth.mayWatch(caller.get(), req.getPoolId())) {
-            obs.onError(Status.PERMISSION_DENIED.withDescription(nsDenied.orElse("caller '" + caller.get().name()
-                    + "' may not watch pool " + Echo.of(req.getPoolId()))).asRuntimeException());
+            obs.onError(Status.PERMISSION_DENIED
+                    .withDescription(nsDenied.orElse(
+                            "caller '" + caller.get().name() + "' may not watch pool " + Echo.of(req.getPoolId())))
+                    .asRuntimeException());
             return;
         }
         ServerCallStreamObserver<ScaleDecision> server = (ServerCallStreamObserver<ScaleDecision>) obs;
@@ -163,8 +204,10 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
                 obs.onError(Status.INTERNAL.withDescription(error.toString()).asRuntimeException());
                 return;
             }
-            PlannerState.Builder b = PlannerState.newBuilder().setBudget(ProtoMapping.budget(s.budget()))
-                    .setLeader(leadership.isLeader() && core.ready()).setLeaderAddress(leadership.leaderAddress());
+            PlannerState.Builder b = PlannerState.newBuilder()
+                    .setBudget(ProtoMapping.budget(s.budget()))
+                    .setLeader(leadership.isLeader() && core.ready())
+                    .setLeaderAddress(leadership.leaderAddress());
             if (who.admin()) {
                 b.putAllNamespaceCommittedGpus(s.committedByNamespace());
                 s.entries().forEach(v -> b.addEntries(ProtoMapping.entry(v)));
@@ -212,7 +255,8 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
                     + (leader.isEmpty() ? "(unknown, election in progress)" : leader)));
         }
         if (!core.ready()) {
-            return Optional.of(Status.UNAVAILABLE.withDescription("rebuilding the ledger from the cluster; retry shortly"));
+            return Optional.of(
+                    Status.UNAVAILABLE.withDescription("rebuilding the ledger from the cluster; retry shortly"));
         }
         return Optional.empty();
     }
@@ -240,10 +284,17 @@ public final class GlobalPlannerService extends GlobalPlannerGrpc.GlobalPlannerI
         Status status = given.withDescription(Echo.of(given.getDescription(), MAX_DESCRIPTION));
         // a follower's redirects are not decisions; everything else refused is audited
         if (status.getCode() != Status.Code.UNAVAILABLE) {
-            audit.refused(clock.instant(), status.getCode().name(), caller, req.getCallerNamespace(),
-                req.getK8SNamespace() + "/" + req.getGraphDeploymentName(), req.getProposalId(), status.getDescription());
+            audit.refused(
+                    clock.instant(),
+                    status.getCode().name(),
+                    caller,
+                    req.getCallerNamespace(),
+                    req.getK8SNamespace() + "/" + req.getGraphDeploymentName(),
+                    req.getProposalId(),
+                    status.getDescription());
         }
         metrics.refused(status.getCode().name(), (System.nanoTime() - start) / 1e9);
-        obs.onError(status.asRuntimeException(status.getCode() == Status.Code.UNAVAILABLE ? leaderTrailer() : new Metadata()));
+        obs.onError(status.asRuntimeException(
+                status.getCode() == Status.Code.UNAVAILABLE ? leaderTrailer() : new Metadata()));
     }
 }

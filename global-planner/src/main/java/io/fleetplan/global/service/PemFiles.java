@@ -26,8 +26,7 @@ public final class PemFiles {
 
     private static final char[] NO_PASSWORD = new char[0];
 
-    private PemFiles() {
-    }
+    private PemFiles() {}
 
     public static KeyManager[] keyManagers(Path certChain, Path privateKey) throws IOException {
         try {

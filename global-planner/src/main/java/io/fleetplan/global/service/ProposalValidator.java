@@ -21,6 +21,7 @@ public final class ProposalValidator {
     public static final int MAX_NAME_LENGTH = 253;
     /** Most components in one proposal and most points in one pressure hint. */
     public static final int MAX_TARGETS = 64;
+
     public static final int MAX_HINT_POINTS = 1024;
     private final int maxReplicas;
 
@@ -45,7 +46,8 @@ public final class ProposalValidator {
         length("k8s_namespace", p.getK8SNamespace(), out);
         length("graph_deployment_name", p.getGraphDeploymentName(), out);
         if (p.getTargetReplicasCount() > MAX_TARGETS) {
-            out.add("target_replicas: must list at most " + MAX_TARGETS + " components, has " + p.getTargetReplicasCount());
+            out.add("target_replicas: must list at most " + MAX_TARGETS + " components, has "
+                    + p.getTargetReplicasCount());
             return out;
         }
         if (p.getSequence() < 0) {
@@ -92,17 +94,19 @@ public final class ProposalValidator {
         boolean typed = t.getSubComponentType() != SubComponentType.SUB_COMPONENT_TYPE_UNSPECIFIED
                 && t.getSubComponentType() != SubComponentType.UNRECOGNIZED;
         if (!typed && t.getComponentName().isBlank()) {
-            out.add(f + ".sub_component_type: is required when component_name is empty (prefill, decode or aggregated)");
+            out.add(f
+                    + ".sub_component_type: is required when component_name is empty (prefill, decode or aggregated)");
         }
-        String id = t.getComponentName().isBlank() ? "type:" + t.getSubComponentType()
+        String id = t.getComponentName().isBlank()
+                ? "type:" + t.getSubComponentType()
                 : "name:" + t.getComponentName().toLowerCase(Locale.ROOT);
         if (!seen.add(id)) {
             out.add(f + ": names the same component as an earlier entry ("
                     + (t.getComponentName().isBlank() ? t.getSubComponentType() : Echo.of(t.getComponentName())) + ")");
         }
         if (t.getDesiredReplicas() < 0 || t.getDesiredReplicas() > maxReplicas) {
-            out.add(f + ".desired_replicas: must be between 0 and " + maxReplicas + " (max_replicas_per_component), was "
-                    + t.getDesiredReplicas());
+            out.add(f + ".desired_replicas: must be between 0 and " + maxReplicas
+                    + " (max_replicas_per_component), was " + t.getDesiredReplicas());
         }
         if (t.getMinReplicas() < 0 || t.getMinReplicas() > Math.max(0, t.getDesiredReplicas())) {
             out.add(f + ".min_replicas: must be between 0 and desired_replicas (" + t.getDesiredReplicas() + "), was "

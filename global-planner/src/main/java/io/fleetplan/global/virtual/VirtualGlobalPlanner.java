@@ -59,8 +59,8 @@ public final class VirtualGlobalPlanner {
     };
 
     /** With in-memory targets ({@link #addTarget}) that are ready after {@code scaleUpDelay}. */
-    public VirtualGlobalPlanner(ArbiterSettings settings, VirtualScheduler scheduler, Duration scaleUpDelay,
-            Duration scaleDownDelay) {
+    public VirtualGlobalPlanner(
+            ArbiterSettings settings, VirtualScheduler scheduler, Duration scaleUpDelay, Duration scaleDownDelay) {
         this(settings, scheduler.clock(), new VirtualExecutor(scheduler, scaleUpDelay, scaleDownDelay));
     }
 
@@ -77,8 +77,8 @@ public final class VirtualGlobalPlanner {
     /** Adds an in-memory target with {@code replicas} already running (only with the in-memory executor). */
     public void addTarget(TargetKey key, SubType subType, int replicas, int gpusPerReplica) {
         if (!(executor instanceof VirtualExecutor v)) {
-            throw new IllegalStateException("addTarget needs the in-memory executor; report "
-                    + key + " through the executor's change notifications");
+            throw new IllegalStateException("addTarget needs the in-memory executor; report " + key
+                    + " through the executor's change notifications");
         }
         handle(arbiter.observed(v.register(key, subType, replicas, gpusPerReplica)));
     }

@@ -40,8 +40,7 @@ class ArbiterPropertyTest {
         }
 
         /** {@code removed}: pods the write of a scale-down sent terminating; they are gone when it completes. */
-        record Pending(ScaleCommand command, boolean fails, int removed) {
-        }
+        record Pending(ScaleCommand command, boolean fails, int removed) {}
 
         Observation observe(TargetKey k) {
             int[] s = state.get(k);
@@ -80,9 +79,17 @@ class ArbiterPropertyTest {
 
         String dump() {
             StringBuilder sb = new StringBuilder();
-            state.forEach((k, s) -> sb.append(k).append(" spec=").append(s[0]).append(" running=").append(s[1])
-                    .append(" terminating=").append(s[3])
-                    .append(" gpr=").append(s[2]).append(" pending=").append(pending.getOrDefault(k, new ArrayDeque<>()))
+            state.forEach((k, s) -> sb.append(k)
+                    .append(" spec=")
+                    .append(s[0])
+                    .append(" running=")
+                    .append(s[1])
+                    .append(" terminating=")
+                    .append(s[3])
+                    .append(" gpr=")
+                    .append(s[2])
+                    .append(" pending=")
+                    .append(pending.getOrDefault(k, new ArrayDeque<>()))
                     .append('\n'));
             return sb.toString();
         }
@@ -103,10 +110,15 @@ class ArbiterPropertyTest {
         VirtualScheduler time = new VirtualScheduler();
         int max = 4 + rnd.nextInt(36);
         int min = rnd.nextInt(4) == 0 ? rnd.nextInt(max / 2 + 1) : -1;
-        ArbiterSettings settings = new ArbiterSettings(max, min, Duration.ofSeconds(360),
-                rnd.nextBoolean() ? Map.of("ns0", max / 2) : Map.of(), List.of(),
+        ArbiterSettings settings = new ArbiterSettings(
+                max,
+                min,
+                Duration.ofSeconds(360),
+                rnd.nextBoolean() ? Map.of("ns0", max / 2) : Map.of(),
+                List.of(),
                 rnd.nextInt(4) == 0 ? ArbiterSettings.Policy.FIRST_COME : ArbiterSettings.Policy.WEIGHTED_MAX_MIN,
-                rnd.nextBoolean(), 100);
+                rnd.nextBoolean(),
+                100);
         Cluster cluster = new Cluster(rnd.nextBoolean());
         int pools = 2 + rnd.nextInt(5);
         addTargetsWithin(cluster, rnd, pools, max);
@@ -135,9 +147,12 @@ class ArbiterPropertyTest {
                 out = arbiter.propose(p);
                 Decision first = firstDecisions.get(p.proposalId());
                 if (first != null && p.proposalId().startsWith("g" + generation + ".")) {
-                    assertThat(out.decision()).as("seed %d step %d: replay of %s", seed, step, p.proposalId())
+                    assertThat(out.decision())
+                            .as("seed %d step %d: replay of %s", seed, step, p.proposalId())
                             .isEqualTo(first);
-                    assertThat(out.commands()).as("seed %d: a replay executes nothing", seed).isEmpty();
+                    assertThat(out.commands())
+                            .as("seed %d: a replay executes nothing", seed)
+                            .isEmpty();
                 }
             } else if (dice < 78) {
                 what = "complete";
@@ -170,13 +185,18 @@ class ArbiterPropertyTest {
             Arbiter current = arbiter;
             int at = step;
             String did = what;
-            assertThat(b.committedGpus()).as(() -> String.format("seed %d step %d (%s): committed GPUs within max %d"
-                    + "%ncluster %s%nledger %s", seed, at, did, max, cluster.dump(), current.ledger()))
+            assertThat(b.committedGpus())
+                    .as(() -> String.format(
+                            "seed %d step %d (%s): committed GPUs within max %d" + "%ncluster %s%nledger %s",
+                            seed, at, did, max, cluster.dump(), current.ledger()))
                     .isLessThanOrEqualTo(max);
-            assertThat(cluster.physicalGpus()).as(() -> String.format("seed %d step %d (%s): GPUs held in the cluster "
-                    + "within max %d%ncluster %s%nledger %s", seed, at, did, max, cluster.dump(),
-                    current.ledger())).isLessThanOrEqualTo(max);
-            assertThat(b.freeGpus()).as("seed %d step %d: free = max - committed", seed, step)
+            assertThat(cluster.physicalGpus())
+                    .as(() -> String.format(
+                            "seed %d step %d (%s): GPUs held in the cluster " + "within max %d%ncluster %s%nledger %s",
+                            seed, at, did, max, cluster.dump(), current.ledger()))
+                    .isLessThanOrEqualTo(max);
+            assertThat(b.freeGpus())
+                    .as("seed %d step %d: free = max - committed", seed, step)
                     .isEqualTo(max - b.committedGpus());
         }
     }
@@ -192,10 +212,15 @@ class ArbiterPropertyTest {
         Random rnd = new Random(seed);
         VirtualScheduler time = new VirtualScheduler();
         int max = 4 + rnd.nextInt(20);
-        ArbiterSettings settings = new ArbiterSettings(max, -1, Duration.ofSeconds(360), Map.of(),
+        ArbiterSettings settings = new ArbiterSettings(
+                max,
+                -1,
+                Duration.ofSeconds(360),
+                Map.of(),
                 List.of(new PrioritySelectors.Rule("ns0", 10 + rnd.nextInt(200))),
                 rnd.nextInt(4) == 0 ? ArbiterSettings.Policy.FIRST_COME : ArbiterSettings.Policy.WEIGHTED_MAX_MIN,
-                rnd.nextBoolean(), 100);
+                rnd.nextBoolean(),
+                100);
         Cluster cluster = new Cluster(rnd.nextBoolean());
         int pools = 2 + rnd.nextInt(4);
         addTargets(cluster, rnd, pools, gpr -> rnd.nextInt(7));
@@ -212,14 +237,22 @@ class ArbiterPropertyTest {
             }
             int at = step;
             Arbiter current = arbiter;
-            int granted = arbiter.ledger().stream().mapToInt(v -> v.grantedReplicas() * v.gpusPerReplica()).sum();
-            assertThat(granted).as(() -> String.format("seed %d step %d: grants within max %d%ncluster %s%nledger %s",
-                    seed, at, max, cluster.dump(), current.ledger())).isLessThanOrEqualTo(max);
-            assertThat(cluster.physicalGpus()).as(() -> String.format("seed %d step %d: GPUs held never grow while "
-                    + "over max %d%ncluster %s", seed, at, max, cluster.dump()))
+            int granted = arbiter.ledger().stream()
+                    .mapToInt(v -> v.grantedReplicas() * v.gpusPerReplica())
+                    .sum();
+            assertThat(granted)
+                    .as(() -> String.format(
+                            "seed %d step %d: grants within max %d%ncluster %s%nledger %s",
+                            seed, at, max, cluster.dump(), current.ledger()))
+                    .isLessThanOrEqualTo(max);
+            assertThat(cluster.physicalGpus())
+                    .as(() -> String.format(
+                            "seed %d step %d: GPUs held never grow while " + "over max %d%ncluster %s",
+                            seed, at, max, cluster.dump()))
                     .isLessThanOrEqualTo(Math.max(max, physicalBefore));
             if (wasUnder) {
-                assertThat(arbiter.budget().committedGpus()).as("seed %d step %d: once under, stays under", seed, step)
+                assertThat(arbiter.budget().committedGpus())
+                        .as("seed %d step %d: once under, stays under", seed, step)
                         .isLessThanOrEqualTo(max);
             }
             wasUnder |= arbiter.budget().committedGpus() <= max && cluster.physicalGpus() <= max;
@@ -248,9 +281,12 @@ class ArbiterPropertyTest {
             out = finishOne(rnd, cluster, arbiter, false);
         }
         assertThat(cluster.busy()).as("seed %d: settled", seed).isFalse();
-        assertThat(arbiter.budget().committedGpus()).as("seed %d: committed within max %d%ncluster %s", seed, max,
-                cluster.dump()).isLessThanOrEqualTo(max);
-        assertThat(cluster.physicalGpus()).as("seed %d: held within max %d", seed, max).isLessThanOrEqualTo(max);
+        assertThat(arbiter.budget().committedGpus())
+                .as("seed %d: committed within max %d%ncluster %s", seed, max, cluster.dump())
+                .isLessThanOrEqualTo(max);
+        assertThat(cluster.physicalGpus())
+                .as("seed %d: held within max %d", seed, max)
+                .isLessThanOrEqualTo(max);
     }
 
     /**
@@ -266,9 +302,15 @@ class ArbiterPropertyTest {
         VirtualScheduler time = new VirtualScheduler();
         int max = 2 + rnd.nextInt(14);
         int min = 1 + rnd.nextInt(max);
-        ArbiterSettings settings = new ArbiterSettings(max, min, Duration.ofSeconds(360),
-                rnd.nextInt(3) == 0 ? Map.of("ns0", max / 2) : Map.of(), List.of(),
-                ArbiterSettings.Policy.WEIGHTED_MAX_MIN, true, 100);
+        ArbiterSettings settings = new ArbiterSettings(
+                max,
+                min,
+                Duration.ofSeconds(360),
+                rnd.nextInt(3) == 0 ? Map.of("ns0", max / 2) : Map.of(),
+                List.of(),
+                ArbiterSettings.Policy.WEIGHTED_MAX_MIN,
+                true,
+                100);
         Cluster cluster = new Cluster(rnd.nextBoolean());
         int pools = 2 + rnd.nextInt(4);
         addTargetsWithin(cluster, rnd, pools, max);
@@ -299,37 +341,59 @@ class ArbiterPropertyTest {
             }
             int at = step;
             Arbiter current = arbiter;
-            assertThat(grantedGpus(arbiter)).as(() -> String.format("seed %d step %d: granted GPUs keep the floor %d "
-                    + "(were %d)%nledger %s%ndecision %s", seed, at, min, grantedBefore, current.ledger(),
-                    out.decision())).isGreaterThanOrEqualTo(Math.min(min, grantedBefore));
+            assertThat(grantedGpus(arbiter))
+                    .as(() -> String.format(
+                            "seed %d step %d: granted GPUs keep the floor %d " + "(were %d)%nledger %s%ndecision %s",
+                            seed, at, min, grantedBefore, current.ledger(), out.decision()))
+                    .isGreaterThanOrEqualTo(Math.min(min, grantedBefore));
             for (LedgerView now : arbiter.ledger()) {
                 LedgerView was = before.get(now.target());
                 if (was == null || now.grantedReplicas() >= was.grantedReplicas()) {
                     continue;
                 }
                 Proposal sent = p;
-                boolean askedFewer = sent != null && !sent.dryRun() && out.decision() != null
-                        && out.decision().poolId().equals(now.poolId()) && now.desiredReplicas() >= 0
+                boolean askedFewer = sent != null
+                        && !sent.dryRun()
+                        && out.decision() != null
+                        && out.decision().poolId().equals(now.poolId())
+                        && now.desiredReplicas() >= 0
                         && now.desiredReplicas() < was.grantedReplicas();
                 if (askedFewer) {
                     continue;
                 }
-                boolean higherWaiting = arbiter.ledger().stream().anyMatch(n -> n.priority() > now.priority()
-                        && n.desiredReplicas() > before.get(n.target()).grantedReplicas());
-                boolean told = out.pushes().stream().anyMatch(d -> d.poolId().equals(now.poolId())
-                        && d.status() == Status.PREEMPTED && d.reason() == Reason.PREEMPTION)
-                        || out.decision() != null && out.decision().poolId().equals(now.poolId())
-                        && out.decision().reason() == Reason.PREEMPTION;
-                assertThat(higherWaiting && told).as(() -> String.format("seed %d step %d: %s lost replicas %d -> %d "
-                        + "without asking and without a higher-priority preemption%nbefore %s%nledger %s%ndecision "
-                        + "%s%npushes %s", seed, at, now.target(), was.grantedReplicas(), now.grantedReplicas(),
-                        before.values(), current.ledger(), out.decision(), out.pushes())).isTrue();
+                boolean higherWaiting = arbiter.ledger().stream()
+                        .anyMatch(n -> n.priority() > now.priority()
+                                && n.desiredReplicas() > before.get(n.target()).grantedReplicas());
+                boolean told = out.pushes().stream()
+                                .anyMatch(d -> d.poolId().equals(now.poolId())
+                                        && d.status() == Status.PREEMPTED
+                                        && d.reason() == Reason.PREEMPTION)
+                        || out.decision() != null
+                                && out.decision().poolId().equals(now.poolId())
+                                && out.decision().reason() == Reason.PREEMPTION;
+                assertThat(higherWaiting && told)
+                        .as(() -> String.format(
+                                "seed %d step %d: %s lost replicas %d -> %d "
+                                        + "without asking and without a higher-priority preemption%nbefore %s%nledger %s%ndecision "
+                                        + "%s%npushes %s",
+                                seed,
+                                at,
+                                now.target(),
+                                was.grantedReplicas(),
+                                now.grantedReplicas(),
+                                before.values(),
+                                current.ledger(),
+                                out.decision(),
+                                out.pushes()))
+                        .isTrue();
             }
         }
     }
 
     private static int grantedGpus(Arbiter a) {
-        return a.ledger().stream().mapToInt(v -> v.grantedReplicas() * v.gpusPerReplica()).sum();
+        return a.ledger().stream()
+                .mapToInt(v -> v.grantedReplicas() * v.gpusPerReplica())
+                .sum();
     }
 
     /** Pools whose targets start with 0 or 1 replica, all of them within {@code max} GPUs. */
@@ -356,8 +420,10 @@ class ArbiterPropertyTest {
     }
 
     private static Outcome finishOne(Random rnd, Cluster cluster, Arbiter arbiter, boolean forceFail) {
-        List<TargetKey> busy = cluster.pending.entrySet().stream().filter(e -> !e.getValue().isEmpty())
-                .map(Map.Entry::getKey).toList();
+        List<TargetKey> busy = cluster.pending.entrySet().stream()
+                .filter(e -> !e.getValue().isEmpty())
+                .map(Map.Entry::getKey)
+                .toList();
         if (busy.isEmpty()) {
             return null;
         }
@@ -374,8 +440,8 @@ class ArbiterPropertyTest {
         return arbiter.completed(p.command(), cluster.observe(k));
     }
 
-    private static Proposal randomProposal(Random rnd, Cluster cluster, int pools, Map<String, Long> sequences,
-            int generation) {
+    private static Proposal randomProposal(
+            Random rnd, Cluster cluster, int pools, Map<String, Long> sequences, int generation) {
         int pool = rnd.nextInt(pools);
         String dgd = "pool" + pool;
         String ns = "ns" + (pool % 2);
@@ -384,10 +450,11 @@ class ArbiterPropertyTest {
             if (k.graphDeploymentName().equals(dgd) && (asks.isEmpty() || rnd.nextBoolean())) {
                 int desired = rnd.nextInt(10);
                 int minReplicas = rnd.nextInt(3) == 0 ? Math.min(desired, rnd.nextInt(3)) : 0;
-                PressureCurve curve = rnd.nextBoolean() || desired == 0 ? PressureCurve.NONE
+                PressureCurve curve = rnd.nextBoolean() || desired == 0
+                        ? PressureCurve.NONE
                         : new PressureCurve(List.of(1, desired), List.of(0.5, 1.0));
-                asks.add(new Ask(cluster.types.get(k), rnd.nextBoolean() ? k.componentName() : "", desired,
-                        minReplicas, curve));
+                asks.add(new Ask(
+                        cluster.types.get(k), rnd.nextBoolean() ? k.componentName() : "", desired, minReplicas, curve));
             }
         }
         String poolId = ns + "/" + dgd;
@@ -396,7 +463,15 @@ class ArbiterPropertyTest {
             seq = Math.max(1, seq - 3);
         }
         int priority = List.of(0, 50, 100, 200).get(rnd.nextInt(4));
-        return new Proposal("g" + generation + "." + poolId + "#" + seq + "." + rnd.nextInt(1000), "", seq, dgd, ns,
-                dgd, priority, rnd.nextInt(10) == 0, asks);
+        return new Proposal(
+                "g" + generation + "." + poolId + "#" + seq + "." + rnd.nextInt(1000),
+                "",
+                seq,
+                dgd,
+                ns,
+                dgd,
+                priority,
+                rnd.nextInt(10) == 0,
+                asks);
     }
 }

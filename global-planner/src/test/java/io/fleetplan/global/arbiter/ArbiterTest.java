@@ -30,7 +30,8 @@ class ArbiterTest {
         List<Observation> obs = new ArrayList<>();
         for (int i = 0; i < targets.length; i += 3) {
             String dgd = (String) targets[i];
-            obs.add(Observation.steady(key(dgd, "decode"), SubType.DECODE, (Integer) targets[i + 1], (Integer) targets[i + 2]));
+            obs.add(Observation.steady(
+                    key(dgd, "decode"), SubType.DECODE, (Integer) targets[i + 1], (Integer) targets[i + 2]));
         }
         return obs;
     }
@@ -41,12 +42,23 @@ class ArbiterTest {
 
     private Proposal ask(String dgd, int desired, int priority, int min, boolean dryRun) {
         seq++;
-        return new Proposal(dgd + "#" + seq, "", seq, dgd, "ns", dgd, priority, dryRun,
+        return new Proposal(
+                dgd + "#" + seq,
+                "",
+                seq,
+                dgd,
+                "ns",
+                dgd,
+                priority,
+                dryRun,
                 List.of(new Ask(SubType.DECODE, "", desired, min, PressureCurve.NONE)));
     }
 
     private static int granted(Arbiter a, String dgd) {
-        return a.ledger().stream().filter(v -> v.target().graphDeploymentName().equals(dgd)).findFirst().orElseThrow()
+        return a.ledger().stream()
+                .filter(v -> v.target().graphDeploymentName().equals(dgd))
+                .findFirst()
+                .orElseThrow()
                 .grantedReplicas();
     }
 
@@ -61,7 +73,9 @@ class ArbiterTest {
         Outcome up = a.propose(ask("a", 2, 0));
         assertThat(up.decision().status()).isEqualTo(Status.GRANTED);
         assertThat(up.decision().reason()).isEqualTo(Reason.WITHIN_BUDGET);
-        assertThat(up.commands()).singleElement().satisfies(c -> assertThat(c.toReplicas()).isEqualTo(2));
+        assertThat(up.commands())
+                .singleElement()
+                .satisfies(c -> assertThat(c.toReplicas()).isEqualTo(2));
         assertThat(a.budget().committedGpus()).isEqualTo(6);
 
         Outcome partial = a.propose(ask("b", 3, 0));
@@ -94,7 +108,9 @@ class ArbiterTest {
             assertThat(d.status()).isEqualTo(Status.GRANTED);
             assertThat(d.grants().get(0).grantedReplicas()).isEqualTo(3);
         });
-        assertThat(released.commands()).singleElement().satisfies(c -> assertThat(c.target()).isEqualTo(key("b", "decode")));
+        assertThat(released.commands())
+                .singleElement()
+                .satisfies(c -> assertThat(c.target()).isEqualTo(key("b", "decode")));
         assertThat(a.budget().committedGpus()).isEqualTo(8);
     }
 
@@ -103,7 +119,9 @@ class ArbiterTest {
         // a pool that asks for less and, in one proposal, more of another component: nothing was sent yet
         Arbiter a = arbiter(ArbiterSettings.ofBudget(4, -1), "a", 4, 1);
         Outcome down = a.propose(ask("a", 2, 0));
-        assertThat(down.commands()).singleElement().satisfies(c -> assertThat(c.toReplicas()).isEqualTo(2));
+        assertThat(down.commands())
+                .singleElement()
+                .satisfies(c -> assertThat(c.toReplicas()).isEqualTo(2));
         // the GPUs of the sent scale-down stay charged until the executor reports them gone
         assertThat(a.budget().committedGpus()).isEqualTo(4);
     }
@@ -119,7 +137,9 @@ class ArbiterTest {
         assertThat(a.budget().committedGpus()).isEqualTo(8);
         // the executor reports the pod gone: its GPU is free again and the waiting demand gets it
         Outcome freed = a.completed(c, Observation.steady(c.target(), c.subType(), 1, 1));
-        assertThat(freed.commands()).singleElement().satisfies(up -> assertThat(up.toReplicas()).isEqualTo(2));
+        assertThat(freed.commands())
+                .singleElement()
+                .satisfies(up -> assertThat(up.toReplicas()).isEqualTo(2));
         assertThat(a.budget().committedGpus()).isEqualTo(8);
     }
 
@@ -162,10 +182,13 @@ class ArbiterTest {
         assertThat(a.budget().committedGpus()).isEqualTo(8);
         assertThat(a.budget().inFlightReleaseGpus()).isEqualTo(1);
         // an executor that does not report terminations: replicas above the spec are taken as leaving
-        assertThat(new Observation(c.target(), c.subType(), 1, 2, 1, 1).terminatingReplicas()).isEqualTo(1);
+        assertThat(new Observation(c.target(), c.subType(), 1, 2, 1, 1).terminatingReplicas())
+                .isEqualTo(1);
         // the drained worker is gone: its GPU returns and the decode pool grows
         Outcome freed = a.completed(c, Observation.steady(c.target(), c.subType(), 1, 1));
-        assertThat(freed.commands()).singleElement().satisfies(up -> assertThat(up.toReplicas()).isEqualTo(2));
+        assertThat(freed.commands())
+                .singleElement()
+                .satisfies(up -> assertThat(up.toReplicas()).isEqualTo(2));
         assertThat(a.budget().committedGpus()).isEqualTo(8);
     }
 
@@ -198,17 +221,56 @@ class ArbiterTest {
         Arbiter a = arbiter(ArbiterSettings.ofBudget(6, -1), "a", 0, 1, "b", 0, 1);
         // a says 2 replicas already serve 90 %; b needs all 4 for its SLO
         seq++;
-        a.propose(new Proposal("pa", "", seq, "a", "ns", "a", 100, false, List.of(new Ask(SubType.DECODE, "", 4, 0,
-                new PressureCurve(List.of(1, 2, 3, 4), List.of(0.6, 0.9, 0.95, 1.0))))));
+        a.propose(new Proposal(
+                "pa",
+                "",
+                seq,
+                "a",
+                "ns",
+                "a",
+                100,
+                false,
+                List.of(new Ask(
+                        SubType.DECODE,
+                        "",
+                        4,
+                        0,
+                        new PressureCurve(List.of(1, 2, 3, 4), List.of(0.6, 0.9, 0.95, 1.0))))));
         // a took everything at first (no one else wanted it); b's later demand gets the rest
         assertThat(granted(a, "a")).isEqualTo(4);
         Arbiter fresh = arbiter(ArbiterSettings.ofBudget(6, -1), "x", 6, 1, "a", 0, 1, "b", 0, 1);
-        fresh.propose(new Proposal("pa", "", 1, "a", "ns", "a", 100, false, List.of(new Ask(SubType.DECODE, "", 4, 0,
-                new PressureCurve(List.of(1, 2, 3, 4), List.of(0.6, 0.9, 0.95, 1.0))))));
-        fresh.propose(new Proposal("pb", "", 1, "b", "ns", "b", 100, false, List.of(new Ask(SubType.DECODE, "", 4, 0,
-                new PressureCurve(List.of(1, 2, 3, 4), List.of(0.25, 0.5, 0.75, 1.0))))));
-        Outcome down = fresh.propose(new Proposal("px", "", 1, "x", "ns", "x", 100, false,
-                List.of(Ask.of(SubType.DECODE, "", 0))));
+        fresh.propose(new Proposal(
+                "pa",
+                "",
+                1,
+                "a",
+                "ns",
+                "a",
+                100,
+                false,
+                List.of(new Ask(
+                        SubType.DECODE,
+                        "",
+                        4,
+                        0,
+                        new PressureCurve(List.of(1, 2, 3, 4), List.of(0.6, 0.9, 0.95, 1.0))))));
+        fresh.propose(new Proposal(
+                "pb",
+                "",
+                1,
+                "b",
+                "ns",
+                "b",
+                100,
+                false,
+                List.of(new Ask(
+                        SubType.DECODE,
+                        "",
+                        4,
+                        0,
+                        new PressureCurve(List.of(1, 2, 3, 4), List.of(0.25, 0.5, 0.75, 1.0))))));
+        Outcome down = fresh.propose(
+                new Proposal("px", "", 1, "x", "ns", "x", 100, false, List.of(Ask.of(SubType.DECODE, "", 0))));
         complete(fresh, down.commands().get(0));
         assertThat(granted(fresh, "a")).isEqualTo(2);
         assertThat(granted(fresh, "b")).isEqualTo(4);
@@ -225,7 +287,10 @@ class ArbiterTest {
             assertThat(d.status()).isEqualTo(Status.PREEMPTED);
             assertThat(d.poolId()).isEqualTo("ns/low");
         });
-        ScaleCommand release = o.commands().stream().filter(ScaleCommand::scaleDown).findFirst().orElseThrow();
+        ScaleCommand release = o.commands().stream()
+                .filter(ScaleCommand::scaleDown)
+                .findFirst()
+                .orElseThrow();
         assertThat(release.toReplicas()).isGreaterThanOrEqualTo(1);
         // nothing granted to high until low's replicas are gone
         assertThat(a.budget().committedGpus()).isEqualTo(8);
@@ -233,7 +298,9 @@ class ArbiterTest {
         // a second proposal while the release is in flight does not preempt again
         assertThat(a.propose(ask("high", 6, 200)).commands()).isEmpty();
         Outcome done = complete(a, release);
-        assertThat(done.pushes()).singleElement().satisfies(d -> assertThat(d.poolId()).isEqualTo("ns/high"));
+        assertThat(done.pushes())
+                .singleElement()
+                .satisfies(d -> assertThat(d.poolId()).isEqualTo("ns/high"));
         assertThat(granted(a, "high")).isGreaterThan(2);
         assertThat(granted(a, "low")).isGreaterThanOrEqualTo(1);
         assertThat(a.budget().committedGpus()).isLessThanOrEqualTo(8);
@@ -252,8 +319,8 @@ class ArbiterTest {
 
     @Test
     void preemptionKeepsTheGrantsAtOrAboveTheFloor() {
-        ArbiterSettings s = new ArbiterSettings(2, 2, Duration.ofSeconds(360), Map.of(), List.of(),
-                ArbiterSettings.Policy.WEIGHTED_MAX_MIN, true, 100);
+        ArbiterSettings s = new ArbiterSettings(
+                2, 2, Duration.ofSeconds(360), Map.of(), List.of(), ArbiterSettings.Policy.WEIGHTED_MAX_MIN, true, 100);
         Arbiter a = arbiter(s, "high", 0, 1, "low", 2, 1);
         a.propose(ask("high", 2, 100));
         Outcome o = a.propose(ask("low", 5, 50));
@@ -262,23 +329,36 @@ class ArbiterTest {
         assertThat(o.decision().status()).isEqualTo(Status.REJECTED);
         Outcome high = a.propose(ask("high", 2, 200));
         assertThat(high.commands()).isEmpty();
-        assertThat(a.ledger().stream().mapToInt(v -> v.grantedReplicas() * v.gpusPerReplica()).sum()).isEqualTo(2);
+        assertThat(a.ledger().stream()
+                        .mapToInt(v -> v.grantedReplicas() * v.gpusPerReplica())
+                        .sum())
+                .isEqualTo(2);
     }
 
     @Test
     void anotherTargetOfTheProposingPoolThatIsPreemptedIsPushed() {
         ArbiterSettings s = withRules(2, true, new PrioritySelectors.Rule("ns/pool/decode", 10));
         Arbiter a = new Arbiter(s, time.clock(), "t");
-        a.restore(List.of(Observation.steady(key("pool", "decode"), SubType.DECODE, 2, 1),
+        a.restore(List.of(
+                Observation.steady(key("pool", "decode"), SubType.DECODE, 2, 1),
                 Observation.steady(key("pool", "prefill"), SubType.PREFILL, 0, 1)));
         seq++;
-        Outcome o = a.propose(new Proposal("pool#" + seq, "", seq, "pool", "ns", "pool", 200, false,
+        Outcome o = a.propose(new Proposal(
+                "pool#" + seq,
+                "",
+                seq,
+                "pool",
+                "ns",
+                "pool",
+                200,
+                false,
                 List.of(new Ask(SubType.PREFILL, "", 2, 0, PressureCurve.NONE))));
         assertThat(o.decision().reason()).isEqualTo(Reason.PREEMPTION);
         assertThat(o.pushes()).singleElement().satisfies(d -> {
             assertThat(d.status()).isEqualTo(Status.PREEMPTED);
-            assertThat(d.grants()).singleElement().satisfies(g -> assertThat(g.target().componentName())
-                    .isEqualTo("decode"));
+            assertThat(d.grants())
+                    .singleElement()
+                    .satisfies(g -> assertThat(g.target().componentName()).isEqualTo("decode"));
         });
     }
 
@@ -286,14 +366,15 @@ class ArbiterTest {
     void proposalIdsAreScopedPerTenant() {
         Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 1, "b", 1, 1);
         // b guesses a's next id and uses it first, on its own pool
-        Proposal squat = new Proposal("a#7", "", 0, "b", "ns", "b", 0, false,
-                List.of(Ask.of(SubType.DECODE, "", 2)));
+        Proposal squat = new Proposal("a#7", "", 0, "b", "ns", "b", 0, false, List.of(Ask.of(SubType.DECODE, "", 2)));
         assertThat(a.propose(squat, "tenant-b").decision().poolId()).isEqualTo("ns/b");
         Proposal real = new Proposal("a#7", "", 0, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 3)));
         Outcome mine = a.propose(real, "tenant-a");
         assertThat(mine.replay()).isFalse();
         assertThat(mine.decision().poolId()).isEqualTo("ns/a");
-        assertThat(mine.commands()).singleElement().satisfies(c -> assertThat(c.toReplicas()).isEqualTo(3));
+        assertThat(mine.commands())
+                .singleElement()
+                .satisfies(c -> assertThat(c.toReplicas()).isEqualTo(3));
         // b reading a's decision by id gets its own back
         assertThat(a.propose(squat, "tenant-b").decision().poolId()).isEqualTo("ns/b");
         // the same tenant still gets its replay
@@ -303,20 +384,32 @@ class ArbiterTest {
     @Test
     void sequencesAreScopedPerTenantAndPool() {
         Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 1, "b", 1, 1);
-        a.propose(new Proposal("x", "ns/a", Long.MAX_VALUE, "b", "ns", "b", 0, false,
-                List.of(Ask.of(SubType.DECODE, "", 1))), "tenant-b");
-        Outcome o = a.propose(new Proposal("y", "ns/a", 1, "a", "ns", "a", 0, false,
-                List.of(Ask.of(SubType.DECODE, "", 2))), "tenant-a");
+        a.propose(
+                new Proposal(
+                        "x", "ns/a", Long.MAX_VALUE, "b", "ns", "b", 0, false, List.of(Ask.of(SubType.DECODE, "", 1))),
+                "tenant-b");
+        Outcome o = a.propose(
+                new Proposal("y", "ns/a", 1, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 2))),
+                "tenant-a");
         assertThat(o.decision().status()).isEqualTo(Status.GRANTED);
     }
 
     @Test
     void sequencesOfPoolsNotSeenForTheTtlArePruned() {
-        ArbiterSettings s = new ArbiterSettings(8, -1, Duration.ofSeconds(360), Map.of(), List.of(),
-                ArbiterSettings.Policy.WEIGHTED_MAX_MIN, false, 100, Duration.ofMinutes(10));
+        ArbiterSettings s = new ArbiterSettings(
+                8,
+                -1,
+                Duration.ofSeconds(360),
+                Map.of(),
+                List.of(),
+                ArbiterSettings.Policy.WEIGHTED_MAX_MIN,
+                false,
+                100,
+                Duration.ofMinutes(10));
         Arbiter a = arbiter(s, "a", 1, 1);
         for (int i = 0; i < 1000; i++) {
-            a.propose(new Proposal("", "pool-" + i, 5, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 1))));
+            a.propose(
+                    new Proposal("", "pool-" + i, 5, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 1))));
         }
         assertThat(a.rememberedPools()).isEqualTo(1000);
         time.advanceBy(Duration.ofMinutes(11));
@@ -324,8 +417,8 @@ class ArbiterTest {
         assertThat(a.rememberedPools()).isEqualTo(1);
         // a pool heard from within the TTL keeps its sequence
         time.advanceBy(Duration.ofMinutes(5));
-        Outcome again = a.propose(new Proposal("", "pool-new", 1, "a", "ns", "a", 0, false,
-                List.of(Ask.of(SubType.DECODE, "", 1))));
+        Outcome again = a.propose(
+                new Proposal("", "pool-new", 1, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 1))));
         assertThat(a.rememberedPools()).isEqualTo(1);
         assertThat(again.decision().status()).isEqualTo(Status.GRANTED);
     }
@@ -333,13 +426,22 @@ class ArbiterTest {
     @Test
     void aTypedAskNamingAComponentOfAnotherTypeIsInvalid() {
         Arbiter a = new Arbiter(ArbiterSettings.ofBudget(8, -1), time.clock(), "t");
-        a.restore(List.of(Observation.steady(key("p", "prefill"), SubType.PREFILL, 1, 1),
+        a.restore(List.of(
+                Observation.steady(key("p", "prefill"), SubType.PREFILL, 1, 1),
                 Observation.steady(key("p", "decode"), SubType.DECODE, 1, 1)));
-        Outcome o = a.propose(new Proposal("x", "", 1, "p", "ns", "p", 0, false,
+        Outcome o = a.propose(new Proposal(
+                "x",
+                "",
+                1,
+                "p",
+                "ns",
+                "p",
+                0,
+                false,
                 List.of(new Ask(SubType.PREFILL, "decode", 4, 0, PressureCurve.NONE))));
         assertThat(o.decision().status()).isEqualTo(Status.INVALID);
-        assertThat(o.decision().message()).contains("component_name 'decode' is a decode component of ns/p",
-                "sub_component_type says prefill");
+        assertThat(o.decision().message())
+                .contains("component_name 'decode' is a decode component of ns/p", "sub_component_type says prefill");
         assertThat(o.commands()).isEmpty();
         assertThat(a.ledger()).allSatisfy(v -> assertThat(v.grantedReplicas()).isEqualTo(1));
     }
@@ -348,8 +450,8 @@ class ArbiterTest {
     void anAskWithNeitherTypeNorNameIsInvalidNotAnException() {
         // the in-process callers (sim, the virtual GlobalPlanner) skip the wire validation that refuses this ask
         Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 1);
-        Proposal p = new Proposal("x", "", 1, "a", "ns", "a", 0, false,
-                List.of(new Ask(null, "", 2, 0, PressureCurve.NONE)));
+        Proposal p = new Proposal(
+                "x", "", 1, "a", "ns", "a", 0, false, List.of(new Ask(null, "", 2, 0, PressureCurve.NONE)));
         assertThat(a.resolveTargets(p).error()).contains("sub_component_type is required when component_name is empty");
         Outcome o = a.propose(p);
         assertThat(o.decision().status()).isEqualTo(Status.INVALID);
@@ -362,7 +464,15 @@ class ArbiterTest {
     void aHugeComponentNameIsCutShortInTheMessage() {
         Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 1);
         String huge = "c".repeat(3_500_000);
-        Outcome o = a.propose(new Proposal("x", "", 1, "a", "ns", "a", 0, false,
+        Outcome o = a.propose(new Proposal(
+                "x",
+                "",
+                1,
+                "a",
+                "ns",
+                "a",
+                0,
+                false,
                 List.of(new Ask(SubType.DECODE, huge, 2, 0, PressureCurve.NONE))));
         assertThat(o.decision().status()).isEqualTo(Status.INVALID);
         assertThat(o.decision().message()).hasSizeLessThan(500).contains("(3500000 chars)");
@@ -394,7 +504,8 @@ class ArbiterTest {
     void olderSequenceIsStale() {
         Arbiter a = arbiter(ArbiterSettings.ofBudget(8, -1), "a", 1, 1);
         a.propose(new Proposal("p5", "", 5, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 2))));
-        Outcome old = a.propose(new Proposal("p4", "", 4, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 7))));
+        Outcome old =
+                a.propose(new Proposal("p4", "", 4, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 7))));
         assertThat(old.decision().status()).isEqualTo(Status.STALE);
         assertThat(old.decision().reason()).isEqualTo(Reason.OUT_OF_ORDER);
         assertThat(granted(a, "a")).isEqualTo(2);
@@ -445,20 +556,23 @@ class ArbiterTest {
     @Test
     void unknownOrAmbiguousComponentsAreInvalid() {
         Arbiter a = new Arbiter(ArbiterSettings.ofBudget(8, -1), time.clock(), "t");
-        a.restore(List.of(Observation.steady(key("a", "w1"), SubType.DECODE, 1, 1),
+        a.restore(List.of(
+                Observation.steady(key("a", "w1"), SubType.DECODE, 1, 1),
                 Observation.steady(key("a", "w2"), SubType.DECODE, 1, 1)));
-        Outcome unknown = a.propose(new Proposal("x", "", 1, "a", "ns", "a", 0, false,
-                List.of(Ask.of(SubType.PREFILL, "", 2))));
+        Outcome unknown =
+                a.propose(new Proposal("x", "", 1, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.PREFILL, "", 2))));
         assertThat(unknown.decision().status()).isEqualTo(Status.INVALID);
-        assertThat(unknown.decision().message()).contains("sub_component_type prefill").contains("known: w1 (decode)");
-        Outcome ambiguous = a.propose(new Proposal("y", "", 2, "a", "ns", "a", 0, false,
-                List.of(Ask.of(SubType.DECODE, "", 2))));
+        assertThat(unknown.decision().message())
+                .contains("sub_component_type prefill")
+                .contains("known: w1 (decode)");
+        Outcome ambiguous =
+                a.propose(new Proposal("y", "", 2, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 2))));
         assertThat(ambiguous.decision().message()).contains("set component_name");
-        Outcome named = a.propose(new Proposal("z", "", 3, "a", "ns", "a", 0, false,
-                List.of(Ask.of(SubType.DECODE, "W2", 2))));
+        Outcome named =
+                a.propose(new Proposal("z", "", 3, "a", "ns", "a", 0, false, List.of(Ask.of(SubType.DECODE, "W2", 2))));
         assertThat(named.decision().status()).isEqualTo(Status.GRANTED);
-        Outcome noDgd = a.propose(new Proposal("q", "", 4, "a", "ns", "nope", 0, false,
-                List.of(Ask.of(SubType.DECODE, "", 2))));
+        Outcome noDgd = a.propose(
+                new Proposal("q", "", 4, "a", "ns", "nope", 0, false, List.of(Ask.of(SubType.DECODE, "", 2))));
         assertThat(noDgd.decision().message()).contains("no components known");
     }
 
@@ -508,9 +622,15 @@ class ArbiterTest {
 
     @Test
     void configPrioritiesOverrideTheProposal() {
-        ArbiterSettings s = new ArbiterSettings(8, -1, Duration.ofSeconds(360), Map.of(),
+        ArbiterSettings s = new ArbiterSettings(
+                8,
+                -1,
+                Duration.ofSeconds(360),
+                Map.of(),
                 List.of(new PrioritySelectors.Rule("ns", 10), new PrioritySelectors.Rule("ns/a/*", 300)),
-                ArbiterSettings.Policy.WEIGHTED_MAX_MIN, false, 100);
+                ArbiterSettings.Policy.WEIGHTED_MAX_MIN,
+                false,
+                100);
         Arbiter a = arbiter(s, "a", 1, 1, "b", 1, 1);
         a.propose(ask("a", 2, 5));
         a.propose(ask("b", 2, 999));
@@ -521,17 +641,26 @@ class ArbiterTest {
 
     /** A budget of {@code max} with priorities from the config (a restored ledger has no proposals yet). */
     private static ArbiterSettings prioritized(int max, boolean preemption) {
-        return withRules(max, preemption, new PrioritySelectors.Rule("ns/low", 10),
-                new PrioritySelectors.Rule("ns/high", 300));
+        return withRules(
+                max, preemption, new PrioritySelectors.Rule("ns/low", 10), new PrioritySelectors.Rule("ns/high", 300));
     }
 
     private static ArbiterSettings withRules(int max, boolean preemption, PrioritySelectors.Rule... rules) {
-        return new ArbiterSettings(max, -1, Duration.ofSeconds(360), Map.of(), List.of(rules),
-                ArbiterSettings.Policy.WEIGHTED_MAX_MIN, preemption, 100);
+        return new ArbiterSettings(
+                max,
+                -1,
+                Duration.ofSeconds(360),
+                Map.of(),
+                List.of(rules),
+                ArbiterSettings.Policy.WEIGHTED_MAX_MIN,
+                preemption,
+                100);
     }
 
     private static int grantedGpus(Arbiter a) {
-        return a.ledger().stream().mapToInt(v -> v.grantedReplicas() * v.gpusPerReplica()).sum();
+        return a.ledger().stream()
+                .mapToInt(v -> v.grantedReplicas() * v.gpusPerReplica())
+                .sum();
     }
 
     @Test
@@ -563,7 +692,8 @@ class ArbiterTest {
         // 2 + 4 + 4 = 10 GPUs (the mid pool at 2 GPUs a replica) under a budget of 4: low goes to 0, then mid
         Arbiter a = new Arbiter(prioritized(4, false), time.clock(), "t");
         Outcome o = a.restore(steady("high", 2, 1, "mid", 2, 2, "low", 4, 1));
-        assertThat(o.commands()).extracting(c -> c.target().graphDeploymentName() + " " + c.toReplicas())
+        assertThat(o.commands())
+                .extracting(c -> c.target().graphDeploymentName() + " " + c.toReplicas())
                 .containsExactlyInAnyOrder("low 0", "mid 1");
         assertThat(grantedGpus(a)).isEqualTo(4);
         assertThat(granted(a, "high")).isEqualTo(2);
@@ -599,7 +729,9 @@ class ArbiterTest {
         assertThat(again.decision().reason()).isEqualTo(Reason.BUDGET_CEILING);
         assertThat(again.commands()).isEmpty();
         Outcome high = a.propose(ask("high", 6, 300));
-        assertThat(high.commands()).as("nothing free until the released replicas are gone").isEmpty();
+        assertThat(high.commands())
+                .as("nothing free until the released replicas are gone")
+                .isEmpty();
         assertThat(grantedGpus(a)).isEqualTo(10);
         complete(a, cut);
         assertThat(a.budget().committedGpus()).isLessThanOrEqualTo(10);
@@ -617,7 +749,9 @@ class ArbiterTest {
             assertThat(c.fromReplicas()).isEqualTo(7);
             assertThat(c.toReplicas()).isEqualTo(5);
         });
-        assertThat(o.pushes()).singleElement().satisfies(d -> assertThat(d.reason()).isEqualTo(Reason.BUDGET_CEILING));
+        assertThat(o.pushes())
+                .singleElement()
+                .satisfies(d -> assertThat(d.reason()).isEqualTo(Reason.BUDGET_CEILING));
         assertThat(grantedGpus(a)).isEqualTo(8);
     }
 
@@ -625,8 +759,8 @@ class ArbiterTest {
     void minimumsGiveWayLast() {
         // the low pools under a budget of 8 (a asked a minimum of 4): a new high target of 4 runs over it, and
         // the 4 GPUs come from b, which has the most above its minimum, before a goes under its own
-        ArbiterSettings s = withRules(8, false, new PrioritySelectors.Rule("ns/a", 10),
-                new PrioritySelectors.Rule("ns/b", 10));
+        ArbiterSettings s =
+                withRules(8, false, new PrioritySelectors.Rule("ns/a", 10), new PrioritySelectors.Rule("ns/b", 10));
         Arbiter a = arbiter(s, "a", 4, 1, "b", 4, 1);
         a.propose(ask("a", 4, 10, 4, false));
         Outcome o = a.observed(Observation.steady(key("c", "decode"), SubType.DECODE, 4, 1));

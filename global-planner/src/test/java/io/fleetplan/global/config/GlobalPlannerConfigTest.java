@@ -40,7 +40,8 @@ class GlobalPlannerConfigTest {
         assertThat(c.fairness().defaultPriority()).isEqualTo(100);
         assertThat(c.executorKind()).isEqualTo("kubernetes");
         assertThat(c.executor().kubernetes().scaleTarget().kind()).isEqualTo("DynamoGraphDeploymentScalingAdapter");
-        assertThat(c.executor().kubernetes().scaleTarget().nameFor("pool-a", "Decode")).isEqualTo("pool-a-decode");
+        assertThat(c.executor().kubernetes().scaleTarget().nameFor("pool-a", "Decode"))
+                .isEqualTo("pool-a-decode");
         assertThat(c.grpc().port()).isEqualTo(9090);
         assertThat(c.tls()).isNull();
         assertThat(c.callers()).isEmpty();
@@ -93,37 +94,58 @@ class GlobalPlannerConfigTest {
 
     static Stream<Arguments> badFiles() {
         return Stream.of(
-                Arguments.of("min_total_gpus: 10\nmax_total_gpus: 4\n", "min_total_gpus", "must be <= max_total_gpus (4)"),
+                Arguments.of(
+                        "min_total_gpus: 10\nmax_total_gpus: 4\n", "min_total_gpus", "must be <= max_total_gpus (4)"),
                 Arguments.of("max_total_gpus: -2\n", "max_total_gpus", "must be >= -1"),
                 Arguments.of("intent_cache_ttl_seconds: 0\n", "intent_cache_ttl_seconds", "must be > 0"),
                 Arguments.of("environment: kubernetse\n", "environment", "did you mean 'kubernetes'"),
                 Arguments.of("max_total_gpu: 8\n", "max_total_gpu", "did you mean 'max_total_gpus'"),
                 Arguments.of("max_total_gpus: eight\n", "max_total_gpus", "must be an integer"),
                 Arguments.of("namespace_quotas: {team-a: -1}\n", "namespace_quotas.team-a", "must be an integer >= 0"),
-                Arguments.of("fairness: {policy: fifo}\n", "fairness.policy", "must be one of: weighted-max-min, first-come"),
-                Arguments.of("priorities: [{selector: a, priority: 1}, {selector: a, priority: 2}]\n", "priorities[1].selector",
+                Arguments.of(
+                        "fairness: {policy: fifo}\n",
+                        "fairness.policy",
+                        "must be one of: weighted-max-min, first-come"),
+                Arguments.of(
+                        "priorities: [{selector: a, priority: 1}, {selector: a, priority: 2}]\n",
+                        "priorities[1].selector",
                         "must be unique"),
-                Arguments.of("priorities: [{selector: a/b/c/d, priority: 1}]\n", "priorities[0].selector",
+                Arguments.of(
+                        "priorities: [{selector: a/b/c/d, priority: 1}]\n",
+                        "priorities[0].selector",
                         "must be k8s_namespace[/dgd[/component]]"),
-                Arguments.of("environment: local\nexecutor: {kind: virtual}\n", "executor.kind", "must match environment"),
+                Arguments.of(
+                        "environment: local\nexecutor: {kind: virtual}\n", "executor.kind", "must match environment"),
                 Arguments.of("grpc: {port: 70000}\n", "grpc.port", "must be between 0 and 65535"),
                 Arguments.of("audit_log_max_mb: -1\n", "audit_log_max_mb", "must be >= 0"),
                 Arguments.of("audit_log_keep: 0\n", "audit_log_keep", "must be >= 1"),
                 // rotation renames the file: a device (as root, the host's /dev/null) must never be moved
                 Arguments.of("audit_log_path: /dev/null\n", "audit_log_path", "must be a regular file"),
                 Arguments.of("pool_state_ttl_seconds: 0\n", "pool_state_ttl_seconds", "must be > 0"),
-                Arguments.of("tls: {cert_chain_file: /nonexistent.pem, private_key_file: /nonexistent.key}\n",
-                        "tls.cert_chain_file", "must be a readable file"),
-                Arguments.of("callers: [{name: a, bearer_token_sha256: abc, allowed_targets: [x]}]\n",
-                        "callers[0].bearer_token_sha256", "must be 64 hex digits"),
-                Arguments.of("callers: [{name: a, certificate_names: [cn]}]\n", "callers[0].allowed_targets",
+                Arguments.of(
+                        "tls: {cert_chain_file: /nonexistent.pem, private_key_file: /nonexistent.key}\n",
+                        "tls.cert_chain_file",
+                        "must be a readable file"),
+                Arguments.of(
+                        "callers: [{name: a, bearer_token_sha256: abc, allowed_targets: [x]}]\n",
+                        "callers[0].bearer_token_sha256",
+                        "must be 64 hex digits"),
+                Arguments.of(
+                        "callers: [{name: a, certificate_names: [cn]}]\n",
+                        "callers[0].allowed_targets",
                         "must list at least one target pattern"),
-                Arguments.of("leader_election: {enabled: true, lease_duration_seconds: 5, renew_deadline_seconds: 5}\n",
-                        "leader_election.renew_deadline_seconds", "must be < lease_duration_seconds"),
-                Arguments.of("environment: virtual\nleader_election: {enabled: true}\n", "leader_election.enabled",
+                Arguments.of(
+                        "leader_election: {enabled: true, lease_duration_seconds: 5, renew_deadline_seconds: 5}\n",
+                        "leader_election.renew_deadline_seconds",
+                        "must be < lease_duration_seconds"),
+                Arguments.of(
+                        "environment: virtual\nleader_election: {enabled: true}\n",
+                        "leader_election.enabled",
                         "needs environment kubernetes"),
-                Arguments.of("executor: {virtual: {targets: [{graph_deployment_name: p, sub_component_type: both}]}}\n",
-                        "executor.virtual.targets[0].sub_component_type", "must be one of: prefill, decode, agg"));
+                Arguments.of(
+                        "executor: {virtual: {targets: [{graph_deployment_name: p, sub_component_type: both}]}}\n",
+                        "executor.virtual.targets[0].sub_component_type",
+                        "must be one of: prefill, decode, agg"));
     }
 
     @ParameterizedTest
@@ -147,13 +169,17 @@ class GlobalPlannerConfigTest {
 
     @Test
     void registeredAsConfigKind() {
-        ConfigKind kind = ServiceLoader.load(ConfigKind.class).stream().map(ServiceLoader.Provider::get)
-                .filter(k -> k.name().equals("global-planner")).findFirst().orElseThrow();
+        ConfigKind kind = ServiceLoader.load(ConfigKind.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(k -> k.name().equals("global-planner"))
+                .findFirst()
+                .orElseThrow();
         assertThat(kind.recordType()).isEqualTo(GlobalPlannerConfig.class);
         assertThat(kind.score(Set.of("managed_namespaces", "max_total_gpus"))).isGreaterThan(30);
         assertThat(kind.score(Set.of("pools", "budget"))).isZero();
         assertThat(kind.summary(ConfigLoader.parse("max_total_gpus: 8", "x.yaml", GlobalPlannerConfig.class)))
-                .startsWith("global-planner config OK").contains("max_total_gpus=8");
+                .startsWith("global-planner config OK")
+                .contains("max_total_gpus=8");
     }
 
     private Path write(String name, String text) throws IOException {

@@ -50,8 +50,14 @@ class PlannerCoreStandbyTest {
     void onlyTheLeaderScalesBackASpecWrittenOverTheBudget() throws Exception {
         RecordingExecutor executor = new RecordingExecutor();
         try (WallClockScheduler scheduler = new WallClockScheduler("standby-test", 1);
-             PlannerCore core = new PlannerCore(ArbiterSettings.ofBudget(4, -1), executor, scheduler, AuditLog.none(),
-                     new PlannerMetrics(), Duration.ofSeconds(5), "s")) {
+                PlannerCore core = new PlannerCore(
+                        ArbiterSettings.ofBudget(4, -1),
+                        executor,
+                        scheduler,
+                        AuditLog.none(),
+                        new PlannerMetrics(),
+                        Duration.ofSeconds(5),
+                        "s")) {
             // standby: never rebuilt. Someone writes 6 decode replicas (6 GPUs > max 4) and the watch reports it.
             executor.current = Observation.steady(DECODE, SubType.DECODE, 6, 1);
             executor.listener.changed(executor.current);
@@ -61,7 +67,9 @@ class PlannerCoreStandbyTest {
             // becoming leader: the rebuilt ledger is over the ceiling and is scaled back, by this replica now
             core.rebuild().get();
             core.state().get();
-            assertThat(executor.applied).isNotEmpty().allSatisfy(c -> assertThat(c.toReplicas()).isLessThanOrEqualTo(4));
+            assertThat(executor.applied)
+                    .isNotEmpty()
+                    .allSatisfy(c -> assertThat(c.toReplicas()).isLessThanOrEqualTo(4));
 
             // stepping down stops it again
             executor.applied.clear();

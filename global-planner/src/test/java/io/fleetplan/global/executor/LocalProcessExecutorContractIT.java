@@ -17,9 +17,11 @@ class LocalProcessExecutorContractIT extends ScaleExecutorContract {
 
     @Override
     protected ScaleExecutor create() throws Exception {
-        LocalProcessExecutor ex = new LocalProcessExecutor((key, type, index) -> List.of("sh", "-c",
-                "trap 'exit 0' TERM; while true; do sleep 0.05; done"),
-                List.of(new LocalProcessExecutor.Target(DECODE, SubType.DECODE, 1, 1)), Duration.ofSeconds(5), dir);
+        LocalProcessExecutor ex = new LocalProcessExecutor(
+                (key, type, index) -> List.of("sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.05; done"),
+                List.of(new LocalProcessExecutor.Target(DECODE, SubType.DECODE, 1, 1)),
+                Duration.ofSeconds(5),
+                dir);
         ex.start();
         return ex;
     }

@@ -28,8 +28,11 @@ class LocalProcessExecutorIT {
 
     /** A worker that drains for 300 ms on SIGTERM and writes a file when it has finished. */
     private LocalProcessExecutor.CommandLineFactory drainingWorker() {
-        return (key, type, index) -> List.of("sh", "-c", "trap 'sleep 0.3; touch " + dir + "/drained-" + index
-                + "; exit 0' TERM; echo " + key + " " + type.wireName() + " " + index + "; while true; do sleep 0.05; done");
+        return (key, type, index) -> List.of(
+                "sh",
+                "-c",
+                "trap 'sleep 0.3; touch " + dir + "/drained-" + index + "; exit 0' TERM; echo " + key + " "
+                        + type.wireName() + " " + index + "; while true; do sleep 0.05; done");
     }
 
     private static final class Done implements ScaleExecutor.Listener {
@@ -50,17 +53,24 @@ class LocalProcessExecutorIT {
 
     @Test
     void startsReplicasAndDrainsTheNewestBeforeReleasing() throws Exception {
-        try (LocalProcessExecutor ex = new LocalProcessExecutor(drainingWorker(),
-                List.of(new LocalProcessExecutor.Target(DECODE, SubType.DECODE, 1, 1)), Duration.ofSeconds(10), dir)) {
+        try (LocalProcessExecutor ex = new LocalProcessExecutor(
+                drainingWorker(),
+                List.of(new LocalProcessExecutor.Target(DECODE, SubType.DECODE, 1, 1)),
+                Duration.ofSeconds(10),
+                dir)) {
             ex.start();
-            assertThat(ex.discover()).singleElement().satisfies(o -> assertThat(o.runningReplicas()).isEqualTo(1));
+            assertThat(ex.discover())
+                    .singleElement()
+                    .satisfies(o -> assertThat(o.runningReplicas()).isEqualTo(1));
 
             Done up = new Done();
             ex.apply(new ScaleCommand("d1", DECODE, SubType.DECODE, 1, 3, 1), up);
             assertThat(up.result.get(10, TimeUnit.SECONDS).readyReplicas()).isEqualTo(3);
             assertThat(ex.pids(DECODE)).hasSize(3);
-            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(dir.resolve("pool-decode-2.log"))
-                    && Files.readString(dir.resolve("pool-decode-2.log")).contains("local/pool/decode decode 2"));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> Files.exists(dir.resolve("pool-decode-2.log"))
+                            && Files.readString(dir.resolve("pool-decode-2.log"))
+                                    .contains("local/pool/decode decode 2"));
 
             Done down = new Done();
             ex.apply(new ScaleCommand("d2", DECODE, SubType.DECODE, 3, 1, 1), down);
@@ -77,8 +87,11 @@ class LocalProcessExecutorIT {
 
     @Test
     void aCommandThatCannotStartFails() throws Exception {
-        try (LocalProcessExecutor ex = new LocalProcessExecutor((k, t, i) -> List.of(dir + "/no-such-program"),
-                List.of(new LocalProcessExecutor.Target(DECODE, SubType.DECODE, 1, 0)), Duration.ofSeconds(1), null)) {
+        try (LocalProcessExecutor ex = new LocalProcessExecutor(
+                (k, t, i) -> List.of(dir + "/no-such-program"),
+                List.of(new LocalProcessExecutor.Target(DECODE, SubType.DECODE, 1, 0)),
+                Duration.ofSeconds(1),
+                null)) {
             ex.start();
             Done up = new Done();
             ex.apply(new ScaleCommand("d", DECODE, SubType.DECODE, 0, 1, 1), up);
@@ -89,8 +102,11 @@ class LocalProcessExecutorIT {
 
     @Test
     void aWorkerThatDiesIsReported() throws Exception {
-        try (LocalProcessExecutor ex = new LocalProcessExecutor((k, t, i) -> List.of("sh", "-c", "sleep 0.2; exit 3"),
-                List.of(new LocalProcessExecutor.Target(DECODE, SubType.DECODE, 2, 1)), Duration.ofSeconds(1), dir)) {
+        try (LocalProcessExecutor ex = new LocalProcessExecutor(
+                (k, t, i) -> List.of("sh", "-c", "sleep 0.2; exit 3"),
+                List.of(new LocalProcessExecutor.Target(DECODE, SubType.DECODE, 2, 1)),
+                Duration.ofSeconds(1),
+                dir)) {
             CompletableFuture<Observation> changed = new CompletableFuture<>();
             ex.watch(new ScaleExecutor.ChangeListener() {
                 @Override
@@ -99,8 +115,7 @@ class LocalProcessExecutorIT {
                 }
 
                 @Override
-                public void removed(TargetKey target) {
-                }
+                public void removed(TargetKey target) {}
             });
             ex.start();
             Observation o = changed.get(10, TimeUnit.SECONDS);
@@ -113,27 +128,39 @@ class LocalProcessExecutorIT {
     void aKilledWorkerIsReportedThenReplaced() throws Exception {
         Path pids = dir.resolve("pids");
         List<Observation> changes = new CopyOnWriteArrayList<>();
-        try (LocalProcessExecutor ex = new LocalProcessExecutor(drainingWorker(),
-                List.of(new LocalProcessExecutor.Target(DECODE, SubType.DECODE, 1, 1)), Duration.ofSeconds(5), dir,
-                pids, null)) {
+        try (LocalProcessExecutor ex = new LocalProcessExecutor(
+                drainingWorker(),
+                List.of(new LocalProcessExecutor.Target(DECODE, SubType.DECODE, 1, 1)),
+                Duration.ofSeconds(5),
+                dir,
+                pids,
+                null)) {
             ex.watch(recording(changes));
             ex.start();
             long first = ex.pids(DECODE).getFirst();
-            assertThat(new WorkerPidFiles(pids).read()).singleElement().satisfies(r -> assertThat(r.pid()).isEqualTo(first));
+            assertThat(new WorkerPidFiles(pids).read())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.pid()).isEqualTo(first));
 
             ProcessHandle.of(first).orElseThrow().destroyForcibly(); // kill -9
-            await().atMost(Duration.ofSeconds(10)).until(() -> ex.pids(DECODE).size() == 1
-                    && ex.pids(DECODE).getFirst() != first && ProcessHandle.of(ex.pids(DECODE).getFirst()).isPresent());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ex.pids(DECODE).size() == 1
+                            && ex.pids(DECODE).getFirst() != first
+                            && ProcessHandle.of(ex.pids(DECODE).getFirst()).isPresent());
             // the loss was reported (nothing running, spec kept), then the replacement
             assertThat(changes).anySatisfy(o -> {
                 assertThat(o.specReplicas()).isEqualTo(1);
                 assertThat(o.runningReplicas()).isZero();
             });
             await().atMost(Duration.ofSeconds(5)).until(() -> changes.getLast().readyReplicas() == 1);
-            assertThat(ex.discover()).singleElement().satisfies(o -> assertThat(o.runningReplicas()).isEqualTo(1));
+            assertThat(ex.discover())
+                    .singleElement()
+                    .satisfies(o -> assertThat(o.runningReplicas()).isEqualTo(1));
             // the pid files follow: the dead worker's file is gone, the replacement's is there
-            assertThat(new WorkerPidFiles(pids).read()).singleElement()
-                    .satisfies(r -> assertThat(r.pid()).isEqualTo(ex.pids(DECODE).getFirst()));
+            assertThat(new WorkerPidFiles(pids).read())
+                    .singleElement()
+                    .satisfies(
+                            r -> assertThat(r.pid()).isEqualTo(ex.pids(DECODE).getFirst()));
         }
         assertThat(new WorkerPidFiles(pids).read()).isEmpty();
     }
@@ -153,9 +180,13 @@ class LocalProcessExecutorIT {
         // and one of a target this configuration no longer has
         Process stray = new ProcessBuilder(drainingWorker().command(DECODE, SubType.DECODE, 9)).start();
         files.write(new TargetKey("local", "old", "decode"), "decode", 0, stray.toHandle());
-        try (LocalProcessExecutor ex = new LocalProcessExecutor(drainingWorker(),
-                List.of(new LocalProcessExecutor.Target(DECODE, SubType.DECODE, 1, 1)), Duration.ofSeconds(5), dir,
-                pids, null)) {
+        try (LocalProcessExecutor ex = new LocalProcessExecutor(
+                drainingWorker(),
+                List.of(new LocalProcessExecutor.Target(DECODE, SubType.DECODE, 1, 1)),
+                Duration.ofSeconds(5),
+                dir,
+                pids,
+                null)) {
             ex.start();
             // spec = the replicas the dead planner had running (3), not the configured initial 1 on top of them
             assertThat(ex.discover()).singleElement().satisfies(o -> {
@@ -166,11 +197,14 @@ class LocalProcessExecutorIT {
             // only the dead one was started again, with a new index (logs are not overwritten)
             assertThat(dir.resolve("pool-decode-7.log")).exists();
             assertThat(dir.resolve("pool-decode-0.log")).doesNotExist();
-            assertThat(stray.waitFor(5, TimeUnit.SECONDS)).as("worker of an unknown target stopped").isTrue();
+            assertThat(stray.waitFor(5, TimeUnit.SECONDS))
+                    .as("worker of an unknown target stopped")
+                    .isTrue();
 
             // an adopted worker (not our child) that dies is noticed and replaced too
             a.destroyForcibly();
-            await().atMost(Duration.ofSeconds(10)).until(() -> ex.pids(DECODE).size() == 3 && !ex.pids(DECODE).contains(a.pid()));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ex.pids(DECODE).size() == 3 && !ex.pids(DECODE).contains(a.pid()));
         }
         assertThat(b.isAlive()).as("adopted workers are drained on close").isFalse();
         assertThat(files.read()).isEmpty();
@@ -194,18 +228,36 @@ class LocalProcessExecutorIT {
             }
 
             @Override
-            public void removed(TargetKey target) {
-            }
+            public void removed(TargetKey target) {}
         };
     }
 
     @Test
     void templatesFillThePlaceholders() {
-        LocalProcessExecutor.CommandLineFactory f = LocalProcessExecutor.template(
-                List.of("fleetplan", "up", "worker", "--pool", "{dgd}", "--ns", "{namespace}", "{component}", "{sub_type}",
-                        "{index}", "{pool}"));
+        LocalProcessExecutor.CommandLineFactory f = LocalProcessExecutor.template(List.of(
+                "fleetplan",
+                "up",
+                "worker",
+                "--pool",
+                "{dgd}",
+                "--ns",
+                "{namespace}",
+                "{component}",
+                "{sub_type}",
+                "{index}",
+                "{pool}"));
         assertThat(f.command(DECODE, SubType.AGGREGATED, 4))
-                .containsExactly("fleetplan", "up", "worker", "--pool", "pool", "--ns", "local", "decode", "agg", "4",
+                .containsExactly(
+                        "fleetplan",
+                        "up",
+                        "worker",
+                        "--pool",
+                        "pool",
+                        "--ns",
+                        "local",
+                        "decode",
+                        "agg",
+                        "4",
                         "local/pool");
     }
 }

@@ -72,7 +72,10 @@ public abstract class ScaleExecutorContract {
     }
 
     private Observation discovered(ScaleExecutor ex) {
-        return ex.discover().stream().filter(o -> o.target().equals(target())).findFirst().orElseThrow();
+        return ex.discover().stream()
+                .filter(o -> o.target().equals(target()))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -99,7 +102,9 @@ public abstract class ScaleExecutorContract {
         run(ex, "up", 1, 2);
         Observation down = run(ex, "down", 2, 1);
         assertThat(down.specReplicas()).isEqualTo(1);
-        assertThat(down.runningReplicas()).as("the GPUs are free only when the replica is gone").isEqualTo(1);
+        assertThat(down.runningReplicas())
+                .as("the GPUs are free only when the replica is gone")
+                .isEqualTo(1);
     }
 
     @Test
@@ -125,6 +130,8 @@ public abstract class ScaleExecutorContract {
         ex.apply(new ScaleCommand("g", ghost, SubType.DECODE, 1, 2, 1), a);
         a.first.get(settleSeconds(), TimeUnit.SECONDS);
         assertThat(a.calls).singleElement().asString().startsWith("failed");
-        assertThat(discovered(ex).specReplicas()).as("the real target is untouched").isEqualTo(1);
+        assertThat(discovered(ex).specReplicas())
+                .as("the real target is untouched")
+                .isEqualTo(1);
     }
 }

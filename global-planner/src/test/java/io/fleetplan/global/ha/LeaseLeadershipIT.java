@@ -9,8 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.common.time.WallClockScheduler;
-import io.fleetplan.global.config.GlobalPlannerConfig;
 import io.fleetplan.global.cli.ExecutorFactory;
+import io.fleetplan.global.config.GlobalPlannerConfig;
 import io.fleetplan.global.executor.kubernetes.KubeFixtures;
 import io.fleetplan.global.service.GlobalPlannerServer;
 import io.fleetplan.global.service.GlobalPlannerService;
@@ -68,9 +68,13 @@ class LeaseLeadershipIT {
     }
 
     private static ScaleProposal scaleDecode(int replicas) {
-        return ScaleProposal.newBuilder().setCallerNamespace("fleetplan-pool-a").setK8SNamespace(NS)
-                .setGraphDeploymentName("pool-a").addTargetReplicas(TargetReplica.newBuilder()
-                        .setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_DECODE).setDesiredReplicas(replicas))
+        return ScaleProposal.newBuilder()
+                .setCallerNamespace("fleetplan-pool-a")
+                .setK8SNamespace(NS)
+                .setGraphDeploymentName("pool-a")
+                .addTargetReplicas(TargetReplica.newBuilder()
+                        .setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_DECODE)
+                        .setDesiredReplicas(replicas))
                 .build();
     }
 
@@ -81,23 +85,30 @@ class LeaseLeadershipIT {
         int portA = freePort();
         int portB = freePort();
         GlobalPlannerServer a = replica(portA);
-        ManagedChannel chA = Grpc.newChannelBuilderForAddress("127.0.0.1", portA, InsecureChannelCredentials.create()).build();
-        ManagedChannel chB = Grpc.newChannelBuilderForAddress("127.0.0.1", portB, InsecureChannelCredentials.create()).build();
+        ManagedChannel chA = Grpc.newChannelBuilderForAddress("127.0.0.1", portA, InsecureChannelCredentials.create())
+                .build();
+        ManagedChannel chB = Grpc.newChannelBuilderForAddress("127.0.0.1", portB, InsecureChannelCredentials.create())
+                .build();
         GlobalPlannerServer b = null;
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> state(chA).getLeader());
             b = replica(portB);
-            await().atMost(Duration.ofSeconds(20)).until(() -> state(chB).getLeaderAddress().equals("127.0.0.1:" + portA));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> state(chB).getLeaderAddress().equals("127.0.0.1:" + portA));
             assertThat(state(chB).getLeader()).isFalse();
             assertThatThrownBy(() -> GlobalPlannerGrpc.newBlockingStub(chB).propose(scaleDecode(3)))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                         assertThat(e.getStatus().getDescription()).contains("the leader is at 127.0.0.1:" + portA);
-                        assertThat(e.getTrailers().get(GlobalPlannerService.LEADER)).isEqualTo("127.0.0.1:" + portA);
+                        assertThat(e.getTrailers().get(GlobalPlannerService.LEADER))
+                                .isEqualTo("127.0.0.1:" + portA);
                     });
-            assertThat(GlobalPlannerGrpc.newBlockingStub(chA).propose(scaleDecode(3)).getStatus())
+            assertThat(GlobalPlannerGrpc.newBlockingStub(chA)
+                            .propose(scaleDecode(3))
+                            .getStatus())
                     .isEqualTo(DecisionStatus.GRANTED);
-            await().atMost(Duration.ofSeconds(10)).until(() -> KubeFixtures.adapterReplicas(client, "pool-a-decode") == 3);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> KubeFixtures.adapterReplicas(client, "pool-a-decode") == 3);
 
             a.close();
             a = null;
@@ -108,7 +119,9 @@ class LeaseLeadershipIT {
                 assertThat(e.getTarget().getComponentName()).isEqualTo("decode");
                 assertThat(e.getGrantedReplicas()).isEqualTo(3);
             });
-            assertThat(GlobalPlannerGrpc.newBlockingStub(chB).propose(scaleDecode(4)).getStatus())
+            assertThat(GlobalPlannerGrpc.newBlockingStub(chB)
+                            .propose(scaleDecode(4))
+                            .getStatus())
                     .isEqualTo(DecisionStatus.GRANTED);
         } finally {
             chA.shutdownNow();

@@ -24,8 +24,17 @@ class AuditLogTest {
 
     private static Decision decision(int i) {
         // a non-ASCII message: the size limit counts bytes, not characters
-        return new Decision("d-" + i, "p-" + i, "ns/pool", i, Status.GRANTED, Reason.WITHIN_BUDGET,
-                Reason.WITHIN_BUDGET, "größer ✓ " + i, List.of(), new BudgetSnapshot(8, -1, 4, 0, 4),
+        return new Decision(
+                "d-" + i,
+                "p-" + i,
+                "ns/pool",
+                i,
+                Status.GRANTED,
+                Reason.WITHIN_BUDGET,
+                Reason.WITHIN_BUDGET,
+                "größer ✓ " + i,
+                List.of(),
+                new BudgetSnapshot(8, -1, 4, 0, 4),
                 Instant.EPOCH.plusSeconds(i));
     }
 
@@ -68,7 +77,9 @@ class AuditLogTest {
             log.decision("proposal", decision(1), "c", "ns");
             log.flush();
         }
-        assertThat(Files.readString(dir.resolve("audit.jsonl.1"))).startsWith("xxx").contains("\"d-1\"");
+        assertThat(Files.readString(dir.resolve("audit.jsonl.1")))
+                .startsWith("xxx")
+                .contains("\"d-1\"");
         assertThat(Files.size(file)).isZero();
     }
 
@@ -87,8 +98,10 @@ class AuditLogTest {
 
     @Test
     void aDeviceIsRefusedSoRotationNeverMovesIt() {
-        assertThatThrownBy(() -> AuditLog.open("/dev/null", 1, 1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("audit_log_path /dev/null").hasMessageContaining("must be a regular file");
+        assertThatThrownBy(() -> AuditLog.open("/dev/null", 1, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("audit_log_path /dev/null")
+                .hasMessageContaining("must be a regular file");
         assertThat(Path.of("/dev/null")).exists();
     }
 
@@ -101,6 +114,7 @@ class AuditLogTest {
         }
         String line = Files.readString(file, StandardCharsets.UTF_8);
         assertThat(line.length()).isLessThan(4_000);
-        assertThat(new ObjectMapper().readTree(line).path("proposal_id").asText()).contains("(1000000 chars)");
+        assertThat(new ObjectMapper().readTree(line).path("proposal_id").asText())
+                .contains("(1000000 chars)");
     }
 }

@@ -58,8 +58,9 @@ class GlobalPlannerServerIT {
     @TempDir
     Path dir;
 
-    private record Running(GlobalPlannerServer server, VirtualExecutor executor, WallClockScheduler scheduler,
-                           ManagedChannel channel) implements AutoCloseable {
+    private record Running(
+            GlobalPlannerServer server, VirtualExecutor executor, WallClockScheduler scheduler, ManagedChannel channel)
+            implements AutoCloseable {
         GlobalPlannerGrpc.GlobalPlannerBlockingStub stub() {
             return GlobalPlannerGrpc.newBlockingStub(channel);
         }
@@ -81,7 +82,8 @@ class GlobalPlannerServerIT {
         WallClockScheduler scheduler = new WallClockScheduler("it", 2);
         VirtualExecutor ex = Planners.executor(scheduler, up, down, pools);
         GlobalPlannerServer s = GlobalPlannerServer.start(cfg, ex, Leadership.single("127.0.0.1:0"), scheduler);
-        ManagedChannel ch = Grpc.newChannelBuilderForAddress("127.0.0.1", s.port(), creds).build();
+        ManagedChannel ch =
+                Grpc.newChannelBuilderForAddress("127.0.0.1", s.port(), creds).build();
         return new Running(s, ex, scheduler, ch);
     }
 
@@ -89,12 +91,14 @@ class GlobalPlannerServerIT {
     void aBudgetLoweredAcrossARestartScalesTheClusterBackAtRebuild() throws Exception {
         // two pools of 1 prefill + 1 decode at 1 GPU run 4 GPUs; the GlobalPlanner starts with max_total_gpus 3
         Path audit = dir.resolve("reconcile.jsonl");
-        try (Running r = start(Planners.config("max_total_gpus: 3\naudit_log_path: " + audit), Duration.ZERO,
-                Duration.ZERO, 2)) {
+        try (Running r = start(
+                Planners.config("max_total_gpus: 3\naudit_log_path: " + audit), Duration.ZERO, Duration.ZERO, 2)) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(r.executor().gpusInUse()).isEqualTo(3);
                 assertThat(state(r.stub()).getBudget().getCommittedGpus()).isEqualTo(3);
-                assertThat(Files.readString(audit)).contains("\"kind\":\"push\"").contains("BUDGET_CEILING");
+                assertThat(Files.readString(audit))
+                        .contains("\"kind\":\"push\"")
+                        .contains("BUDGET_CEILING");
             });
         }
     }
@@ -102,10 +106,12 @@ class GlobalPlannerServerIT {
     @Test
     void servesHealthMetricsAuditAndDecisions() throws Exception {
         Path audit = dir.resolve("audit.jsonl");
-        try (Running r = start(Planners.config("max_total_gpus: 6\naudit_log_path: " + audit), Duration.ZERO,
-                Duration.ZERO, 2)) {
-            HealthCheckResponse h = HealthGrpc.newBlockingStub(r.channel()).check(HealthCheckRequest.newBuilder()
-                    .setService(GlobalPlannerServer.SERVICE).build());
+        try (Running r = start(
+                Planners.config("max_total_gpus: 6\naudit_log_path: " + audit), Duration.ZERO, Duration.ZERO, 2)) {
+            HealthCheckResponse h = HealthGrpc.newBlockingStub(r.channel())
+                    .check(HealthCheckRequest.newBuilder()
+                            .setService(GlobalPlannerServer.SERVICE)
+                            .build());
             assertThat(h.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
             ScaleDecision d = r.stub().propose(proposal("pool0", 3, 3).build());
             assertThat(d.getStatus()).isEqualTo(DecisionStatus.PARTIAL);
@@ -113,19 +119,27 @@ class GlobalPlannerServerIT {
                     .isInstanceOf(StatusRuntimeException.class);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 String text = Files.readString(audit);
-                assertThat(text).contains("\"decision_id\":\"" + d.getDecisionId() + "\"")
-                        .contains("\"status\":\"PARTIAL\"").contains("\"kind\":\"refused\"")
+                assertThat(text)
+                        .contains("\"decision_id\":\"" + d.getDecisionId() + "\"")
+                        .contains("\"status\":\"PARTIAL\"")
+                        .contains("\"kind\":\"refused\"")
                         .contains("\"target\":\"ns/pool0/prefill\"");
             });
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + r.server().metricsPort() + "/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                assertThat(metrics).contains("global_scale_request_total{reason=\"success\",result=\"success\"} 1.0")
+                String metrics = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(
+                                                "http://127.0.0.1:" + r.server().metricsPort() + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+                assertThat(metrics)
+                        .contains("global_scale_request_total{reason=\"success\",result=\"success\"} 1.0")
                         .contains("global_scale_request_total{reason=\"exception\",result=\"error\"} 1.0")
                         .contains("global_scale_request_latency_seconds_bucket")
                         .contains("fleetplan_global_planner_decision_latency_seconds_bucket")
-                        .contains("fleetplan_global_planner_decisions_total{kind=\"proposal\",reason=\"BUDGET_CEILING\",status=\"PARTIAL\"} 1.0")
+                        .contains(
+                                "fleetplan_global_planner_decisions_total{kind=\"proposal\",reason=\"BUDGET_CEILING\",status=\"PARTIAL\"} 1.0")
                         .contains("fleetplan_global_planner_budget_gpus{kind=\"committed\"} 6.0")
                         .contains("global_managed_dgd_gpus{dgd_name=\"pool0\"} 4.0");
             });
@@ -135,25 +149,35 @@ class GlobalPlannerServerIT {
     @Test
     void anErrorAboutAHugeFieldIsDeliveredAndAuditedNotLeftToTheDeadline() throws Exception {
         Path audit = dir.resolve("huge.jsonl");
-        try (Running r = start(Planners.config("managed_namespaces: [ns-pool0]\naudit_log_path: " + audit),
-                Duration.ZERO, Duration.ZERO, 1)) {
+        try (Running r = start(
+                Planners.config("managed_namespaces: [ns-pool0]\naudit_log_path: " + audit),
+                Duration.ZERO,
+                Duration.ZERO,
+                1)) {
             for (int size : new int[] {16 * 1024, 3_500_000}) {
                 String big = "n".repeat(size);
                 List<ScaleProposal> bad = List.of(
                         proposal("pool0", 2, -1).setCallerNamespace(big).build(),
-                        proposal("pool0", -1, -1).addTargetReplicas(TargetReplica.newBuilder()
-                                .setComponentName(big).setDesiredReplicas(1)).build());
+                        proposal("pool0", -1, -1)
+                                .addTargetReplicas(TargetReplica.newBuilder()
+                                        .setComponentName(big)
+                                        .setDesiredReplicas(1))
+                                .build());
                 for (ScaleProposal p : bad) {
-                    assertThatThrownBy(() -> r.stub().withDeadlineAfter(20, TimeUnit.SECONDS).propose(p))
+                    assertThatThrownBy(() -> r.stub()
+                                    .withDeadlineAfter(20, TimeUnit.SECONDS)
+                                    .propose(p))
                             .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                                 assertThat(e.getStatus().getDescription()).contains("was " + size);
                             });
                 }
             }
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readAllLines(audit))
-                    .hasSize(4).allSatisfy(line -> assertThat(line).hasSizeLessThan(4_000)
-                            .contains("\"kind\":\"refused\"")));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(Files.readAllLines(audit))
+                            .hasSize(4)
+                            .allSatisfy(line ->
+                                    assertThat(line).hasSizeLessThan(4_000).contains("\"kind\":\"refused\"")));
         }
     }
 
@@ -161,8 +185,12 @@ class GlobalPlannerServerIT {
     void watchDecisionsPushesLaterGrants() throws Exception {
         try (Running r = start(Planners.config("max_total_gpus: 4"), Duration.ZERO, Duration.ofMillis(300), 2)) {
             List<ScaleDecision> seen = new CopyOnWriteArrayList<>();
-            GlobalPlannerGrpc.newStub(r.channel()).watchDecisions(WatchDecisionsRequest.newBuilder()
-                    .setPoolId("ns/pool1").build(), collect(seen));
+            GlobalPlannerGrpc.newStub(r.channel())
+                    .watchDecisions(
+                            WatchDecisionsRequest.newBuilder()
+                                    .setPoolId("ns/pool1")
+                                    .build(),
+                            collect(seen));
             await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
             assertThat(seen.get(0).getReason()).isEqualTo(DecisionReason.NO_CHANGE);
             assertThat(seen.get(0).getGrantsCount()).isEqualTo(2);
@@ -173,11 +201,12 @@ class GlobalPlannerServerIT {
             assertThat(down.getReason()).isEqualTo(DecisionReason.SCALE_DOWN);
             // budget frees as each of pool0's two components is gone (one push per release); pool1 gets its pending
             // decode replicas: PARTIAL after the first release, GRANTED after the second
-            await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() >= 2
-                    && seen.get(seen.size() - 1).getStatus() == DecisionStatus.GRANTED);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> seen.size() >= 2 && seen.get(seen.size() - 1).getStatus() == DecisionStatus.GRANTED);
             ScaleDecision push = seen.get(seen.size() - 1);
             assertThat(push.getGrants(0).getGrantedReplicas()).isEqualTo(3);
-            assertThat(seen.subList(1, seen.size())).allSatisfy(d -> assertThat(d.getPoolId()).isEqualTo("ns/pool1"));
+            assertThat(seen.subList(1, seen.size()))
+                    .allSatisfy(d -> assertThat(d.getPoolId()).isEqualTo("ns/pool1"));
             assertThat(state(r.stub()).getBudget().getCommittedGpus()).isEqualTo(4);
         }
     }
@@ -185,20 +214,24 @@ class GlobalPlannerServerIT {
     @Test
     void blockingWaitsForReadinessAndReportsExecutorFailures() throws Exception {
         try (Running r = start(Planners.config(""), Duration.ofMillis(200), Duration.ZERO, 1)) {
-            ScaleDecision d = r.stub().propose(proposal("pool0", -1, 3).setBlocking(true).build());
+            ScaleDecision d =
+                    r.stub().propose(proposal("pool0", -1, 3).setBlocking(true).build());
             assertThat(d.getStatus()).isEqualTo(DecisionStatus.GRANTED);
-            assertThat(r.executor().running(new TargetKey("ns", "pool0", "decode"))).isEqualTo(3);
+            assertThat(r.executor().running(new TargetKey("ns", "pool0", "decode")))
+                    .isEqualTo(3);
 
             r.executor().failNext(new TargetKey("ns", "pool0", "decode"), "admission webhook denied the request");
-            ScaleDecision failed = r.stub().propose(proposal("pool0", -1, 5).setBlocking(true).build());
+            ScaleDecision failed =
+                    r.stub().propose(proposal("pool0", -1, 5).setBlocking(true).build());
             assertThat(failed.getStatus()).isEqualTo(DecisionStatus.ERROR);
             assertThat(failed.getReason()).isEqualTo(DecisionReason.EXECUTOR_FAILED);
             assertThat(failed.getMessage()).contains("admission webhook denied");
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(state(r.stub()).getEntriesList())
-                    .anySatisfy(e -> {
-                        assertThat(e.getTarget().getComponentName()).isEqualTo("decode");
-                        assertThat(e.getGrantedReplicas()).isEqualTo(3);
-                    }));
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(state(r.stub()).getEntriesList())
+                            .anySatisfy(e -> {
+                                assertThat(e.getTarget().getComponentName()).isEqualTo("decode");
+                                assertThat(e.getGrantedReplicas()).isEqualTo(3);
+                            }));
         }
     }
 
@@ -206,8 +239,11 @@ class GlobalPlannerServerIT {
     void manyConcurrentClientsNeverExceedTheBudget() throws Exception {
         int max = 24;
         int pools = 12;
-        try (Running r = start(Planners.config("max_total_gpus: " + max + "\nfairness: {preemption: true}"),
-                Duration.ofMillis(2), Duration.ofMillis(5), pools)) {
+        try (Running r = start(
+                Planners.config("max_total_gpus: " + max + "\nfairness: {preemption: true}"),
+                Duration.ofMillis(2),
+                Duration.ofMillis(5),
+                pools)) {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger worst = new AtomicInteger();
             Thread sampler = Thread.ofPlatform().start(() -> {
@@ -227,7 +263,8 @@ class GlobalPlannerServerIT {
                     for (int i = 0; i < 100; i++) {
                         String pool = "pool" + rnd.nextInt(pools);
                         ScaleDecision d = stub.propose(proposal(pool, rnd.nextInt(6), rnd.nextInt(6))
-                                .setPriority(50 + 50 * rnd.nextInt(3)).build());
+                                .setPriority(50 + 50 * rnd.nextInt(3))
+                                .build());
                         if (d.getBudget().getCommittedGpus() > max) {
                             over++;
                         }
@@ -236,12 +273,16 @@ class GlobalPlannerServerIT {
                 }));
             }
             for (Future<Integer> f : results) {
-                assertThat(f.get(2, TimeUnit.MINUTES)).as("decisions reporting committed > max").isZero();
+                assertThat(f.get(2, TimeUnit.MINUTES))
+                        .as("decisions reporting committed > max")
+                        .isZero();
             }
             clients.shutdown();
             stop.set(true);
             sampler.join();
-            assertThat(worst.get()).as("GPUs the executor held at any sampled moment").isLessThanOrEqualTo(max);
+            assertThat(worst.get())
+                    .as("GPUs the executor held at any sampled moment")
+                    .isLessThanOrEqualTo(max);
             assertThat(state(r.stub()).getBudget().getCommittedGpus()).isLessThanOrEqualTo(max);
         }
     }
@@ -262,20 +303,29 @@ class GlobalPlannerServerIT {
                 """.formatted(certs.file("server.pem"), certs.file("server.key"), certs.file("ca.pem"));
         ChannelCredentials client = TlsChannelCredentials.newBuilder()
                 .keyManager(PemFiles.keyManagers(certs.file("client.pem"), certs.file("client.key")))
-                .trustManager(PemFiles.trustManagers(certs.file("ca.pem"))).build();
+                .trustManager(PemFiles.trustManagers(certs.file("ca.pem")))
+                .build();
         try (Running r = start(Planners.config(yaml), Duration.ZERO, Duration.ZERO, 2, client)) {
-            assertThat(r.stub().propose(proposal("pool0", 2, 2).build()).getStatus()).isEqualTo(DecisionStatus.GRANTED);
+            assertThat(r.stub().propose(proposal("pool0", 2, 2).build()).getStatus())
+                    .isEqualTo(DecisionStatus.GRANTED);
             assertThatThrownBy(() -> r.stub().propose(proposal("pool1", 2, 2).build()))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
                             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
             // without a client certificate the handshake is refused
             ChannelCredentials anonymous = TlsChannelCredentials.newBuilder()
-                    .trustManager(PemFiles.trustManagers(certs.file("ca.pem"))).build();
-            ManagedChannel ch = Grpc.newChannelBuilderForAddress("127.0.0.1", r.server().port(), anonymous).build();
+                    .trustManager(PemFiles.trustManagers(certs.file("ca.pem")))
+                    .build();
+            ManagedChannel ch = Grpc.newChannelBuilderForAddress(
+                            "127.0.0.1", r.server().port(), anonymous)
+                    .build();
             try {
-                assertThatThrownBy(() -> GlobalPlannerGrpc.newBlockingStub(ch).withDeadlineAfter(5, TimeUnit.SECONDS)
-                        .propose(proposal("pool0", 1, 1).build())).isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+                assertThatThrownBy(() -> GlobalPlannerGrpc.newBlockingStub(ch)
+                                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                                .propose(proposal("pool0", 1, 1).build()))
+                        .isInstanceOfSatisfying(
+                                StatusRuntimeException.class,
+                                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
             } finally {
                 ch.shutdownNow();
             }
@@ -290,12 +340,10 @@ class GlobalPlannerServerIT {
             }
 
             @Override
-            public void onError(Throwable t) {
-            }
+            public void onError(Throwable t) {}
 
             @Override
-            public void onCompleted() {
-            }
+            public void onCompleted() {}
         };
     }
 }

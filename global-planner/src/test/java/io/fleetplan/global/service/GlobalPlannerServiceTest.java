@@ -28,42 +28,66 @@ class GlobalPlannerServiceTest {
 
     static Stream<Arguments> badProposals() {
         return Stream.<Arguments>of(
-                Arguments.of("negative replicas", (UnaryOperator<ScaleProposal.Builder>) b -> b.setTargetReplicas(0,
-                        b.getTargetReplicas(0).toBuilder().setDesiredReplicas(-1)),
+                Arguments.of(
+                        "negative replicas",
+                        (UnaryOperator<ScaleProposal.Builder>) b -> b.setTargetReplicas(
+                                0, b.getTargetReplicas(0).toBuilder().setDesiredReplicas(-1)),
                         "target_replicas[0].desired_replicas: must be between 0 and 10000"),
-                Arguments.of("enormous replicas", (UnaryOperator<ScaleProposal.Builder>) b -> b.setTargetReplicas(0,
-                        b.getTargetReplicas(0).toBuilder().setDesiredReplicas(2_000_000_000)),
+                Arguments.of(
+                        "enormous replicas",
+                        (UnaryOperator<ScaleProposal.Builder>) b -> b.setTargetReplicas(
+                                0, b.getTargetReplicas(0).toBuilder().setDesiredReplicas(2_000_000_000)),
                         "target_replicas[0].desired_replicas"),
-                Arguments.of("empty targets", (UnaryOperator<ScaleProposal.Builder>) ScaleProposal.Builder::clearTargetReplicas,
+                Arguments.of(
+                        "empty targets",
+                        (UnaryOperator<ScaleProposal.Builder>) ScaleProposal.Builder::clearTargetReplicas,
                         "target_replicas: must not be empty"),
-                Arguments.of("missing namespace", (UnaryOperator<ScaleProposal.Builder>) ScaleProposal.Builder::clearK8SNamespace,
+                Arguments.of(
+                        "missing namespace",
+                        (UnaryOperator<ScaleProposal.Builder>) ScaleProposal.Builder::clearK8SNamespace,
                         "k8s_namespace: is required"),
-                Arguments.of("missing dgd", (UnaryOperator<ScaleProposal.Builder>) ScaleProposal.Builder::clearGraphDeploymentName,
+                Arguments.of(
+                        "missing dgd",
+                        (UnaryOperator<ScaleProposal.Builder>) ScaleProposal.Builder::clearGraphDeploymentName,
                         "graph_deployment_name: is required"),
-                Arguments.of("missing type and name", (UnaryOperator<ScaleProposal.Builder>) b -> b.setTargetReplicas(0,
-                        b.getTargetReplicas(0).toBuilder().clearSubComponentType()),
+                Arguments.of(
+                        "missing type and name",
+                        (UnaryOperator<ScaleProposal.Builder>) b -> b.setTargetReplicas(
+                                0, b.getTargetReplicas(0).toBuilder().clearSubComponentType()),
                         "target_replicas[0].sub_component_type: is required when component_name is empty"),
-                Arguments.of("unknown component", (UnaryOperator<ScaleProposal.Builder>) b -> b.setTargetReplicas(0,
-                        b.getTargetReplicas(0).toBuilder().setComponentName("VllmWorker")),
+                Arguments.of(
+                        "unknown component",
+                        (UnaryOperator<ScaleProposal.Builder>) b -> b.setTargetReplicas(
+                                0, b.getTargetReplicas(0).toBuilder().setComponentName("VllmWorker")),
                         "component_name 'VllmWorker' is not a known component of ns/pool0"),
-                Arguments.of("unknown dgd", (UnaryOperator<ScaleProposal.Builder>) b -> b.setGraphDeploymentName("ghost"),
+                Arguments.of(
+                        "unknown dgd",
+                        (UnaryOperator<ScaleProposal.Builder>) b -> b.setGraphDeploymentName("ghost"),
                         "no components known for that DGD"),
-                Arguments.of("duplicate component", (UnaryOperator<ScaleProposal.Builder>) b -> b.addTargetReplicas(
-                        b.getTargetReplicas(0)), "names the same component as an earlier entry"),
-                Arguments.of("min above desired", (UnaryOperator<ScaleProposal.Builder>) b -> b.setTargetReplicas(0,
-                        b.getTargetReplicas(0).toBuilder().setMinReplicas(9)),
+                Arguments.of(
+                        "duplicate component",
+                        (UnaryOperator<ScaleProposal.Builder>) b -> b.addTargetReplicas(b.getTargetReplicas(0)),
+                        "names the same component as an earlier entry"),
+                Arguments.of(
+                        "min above desired",
+                        (UnaryOperator<ScaleProposal.Builder>) b -> b.setTargetReplicas(
+                                0, b.getTargetReplicas(0).toBuilder().setMinReplicas(9)),
                         "target_replicas[0].min_replicas: must be between 0 and desired_replicas (2)"),
-                Arguments.of("hint lengths", (UnaryOperator<ScaleProposal.Builder>) b -> b.setTargetReplicas(0,
-                        b.getTargetReplicas(0).toBuilder().addCandidateReplicas(1)),
+                Arguments.of(
+                        "hint lengths",
+                        (UnaryOperator<ScaleProposal.Builder>) b -> b.setTargetReplicas(
+                                0, b.getTargetReplicas(0).toBuilder().addCandidateReplicas(1)),
                         "target_replicas[0].value_at: must have as many entries as candidate_replicas"),
-                Arguments.of("negative priority", (UnaryOperator<ScaleProposal.Builder>) b -> b.setPriority(-5),
+                Arguments.of(
+                        "negative priority",
+                        (UnaryOperator<ScaleProposal.Builder>) b -> b.setPriority(-5),
                         "priority: must be >= 0"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badProposals")
-    void badProposalsAreInvalidArgumentAndChangeNothing(String name, UnaryOperator<ScaleProposal.Builder> spoil,
-            String message) throws Exception {
+    void badProposalsAreInvalidArgumentAndChangeNothing(
+            String name, UnaryOperator<ScaleProposal.Builder> spoil, String message) throws Exception {
         try (Planners.InProcess p = new Planners.InProcess(Planners.config("max_total_gpus: 8"), 2)) {
             PlannerState before = state(p.stub());
             ScaleProposal bad = spoil.apply(proposal("pool0", -1, 2)).build();
@@ -101,7 +125,8 @@ class GlobalPlannerServiceTest {
                         assertThat(e.getStatus().getDescription()).contains("Namespace ns-pool0 not authorized");
                     });
             assertThat(state(p.stub())).isEqualTo(before);
-            assertThat(p.stub().propose(proposal("pool1", 2, 2).build()).getStatus()).isEqualTo(DecisionStatus.GRANTED);
+            assertThat(p.stub().propose(proposal("pool1", 2, 2).build()).getStatus())
+                    .isEqualTo(DecisionStatus.GRANTED);
         }
     }
 
@@ -119,23 +144,28 @@ class GlobalPlannerServiceTest {
             var authed = p.stub().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
             PlannerState before = state(authed);
             // claims pool1's namespace but the target is pool1: denied
-            assertThatThrownBy(() -> authed.propose(proposal("pool1", 2, 2).setCallerNamespace("ns-pool0").build()))
+            assertThatThrownBy(() -> authed.propose(proposal("pool1", 2, 2)
+                            .setCallerNamespace("ns-pool0")
+                            .build()))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
                         // refused at the DGD, before its components are resolved (their names are pool1's business)
                         assertThat(e.getStatus().getDescription()).contains("may not scale anything in ns/pool1");
                     });
             assertThatThrownBy(() -> p.stub().propose(proposal("pool0", 2, 2).build()))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
                             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
             assertThat(state(authed)).isEqualTo(before);
-            assertThat(authed.propose(proposal("pool0", 2, 2).build()).getStatus()).isEqualTo(DecisionStatus.GRANTED);
+            assertThat(authed.propose(proposal("pool0", 2, 2).build()).getStatus())
+                    .isEqualTo(DecisionStatus.GRANTED);
         }
     }
 
     @Test
     void noOperationArbitratesAndCommitsNothing() throws Exception {
-        try (Planners.InProcess p = new Planners.InProcess(Planners.config("no_operation: true\nmax_total_gpus: 5"), 2)) {
+        try (Planners.InProcess p =
+                new Planners.InProcess(Planners.config("no_operation: true\nmax_total_gpus: 5"), 2)) {
             ScaleDecision d = p.stub().propose(proposal("pool0", 3, 3).build());
             assertThat(d.getDryRun()).isTrue();
             assertThat(d.getReason()).isEqualTo(DecisionReason.DRY_RUN);
@@ -148,8 +178,12 @@ class GlobalPlannerServiceTest {
     @Test
     void componentNamesResolveCaseInsensitively() throws Exception {
         try (Planners.InProcess p = new Planners.InProcess(Planners.config(""), 1)) {
-            ScaleDecision d = p.stub().propose(proposal("pool0", -1, -1).addTargetReplicas(TargetReplica.newBuilder()
-                    .setComponentName("Decode").setDesiredReplicas(4)).build());
+            ScaleDecision d = p.stub()
+                    .propose(proposal("pool0", -1, -1)
+                            .addTargetReplicas(TargetReplica.newBuilder()
+                                    .setComponentName("Decode")
+                                    .setDesiredReplicas(4))
+                            .build());
             assertThat(d.getReason()).isEqualTo(DecisionReason.BUDGET_UNLIMITED);
             assertThat(d.getGrants(0).getSubComponentType()).isEqualTo(SubComponentType.SUB_COMPONENT_TYPE_DECODE);
         }

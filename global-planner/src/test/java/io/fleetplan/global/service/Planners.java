@@ -29,12 +29,13 @@ final class Planners {
 
     private static final AtomicLong SEQ = new AtomicLong();
 
-    private Planners() {
-    }
+    private Planners() {}
 
     static GlobalPlannerConfig config(String yaml) {
-        return ConfigLoader.parse("environment: virtual\ngrpc: {host: 127.0.0.1, port: 0}\nmetrics_port: 0\n" + yaml,
-                "test.yaml", GlobalPlannerConfig.class);
+        return ConfigLoader.parse(
+                "environment: virtual\ngrpc: {host: 127.0.0.1, port: 0}\nmetrics_port: 0\n" + yaml,
+                "test.yaml",
+                GlobalPlannerConfig.class);
     }
 
     /** Targets ns/pool{i}/decode (and prefill) with 1 GPU per replica and 1 replica each. */
@@ -49,14 +50,20 @@ final class Planners {
 
     static ScaleProposal.Builder proposal(String pool, int prefill, int decode) {
         long s = SEQ.incrementAndGet();
-        ScaleProposal.Builder b = ScaleProposal.newBuilder().setCallerNamespace("ns-" + pool).setK8SNamespace("ns")
-                .setGraphDeploymentName(pool).setProposalId(pool + "#" + s).setSequence(s);
+        ScaleProposal.Builder b = ScaleProposal.newBuilder()
+                .setCallerNamespace("ns-" + pool)
+                .setK8SNamespace("ns")
+                .setGraphDeploymentName(pool)
+                .setProposalId(pool + "#" + s)
+                .setSequence(s);
         if (prefill >= 0) {
-            b.addTargetReplicas(TargetReplica.newBuilder().setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_PREFILL)
+            b.addTargetReplicas(TargetReplica.newBuilder()
+                    .setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_PREFILL)
                     .setDesiredReplicas(prefill));
         }
         if (decode >= 0) {
-            b.addTargetReplicas(TargetReplica.newBuilder().setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_DECODE)
+            b.addTargetReplicas(TargetReplica.newBuilder()
+                    .setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_DECODE)
                     .setDesiredReplicas(decode));
         }
         return b;
@@ -76,15 +83,30 @@ final class Planners {
 
         InProcess(GlobalPlannerConfig cfg, int pools) throws IOException {
             executor = executor(scheduler, Duration.ZERO, Duration.ZERO, pools);
-            core = new PlannerCore(ArbiterSettings.from(cfg), executor, scheduler, AuditLog.none(), new PlannerMetrics(),
-                    Duration.ofSeconds(cfg.blockingTimeoutSeconds()), "t");
+            core = new PlannerCore(
+                    ArbiterSettings.from(cfg),
+                    executor,
+                    scheduler,
+                    AuditLog.none(),
+                    new PlannerMetrics(),
+                    Duration.ofSeconds(cfg.blockingTimeoutSeconds()),
+                    "t");
             core.rebuild().join();
-            GlobalPlannerService service = new GlobalPlannerService(core, Authorizer.from(cfg),
-                    new ProposalValidator(cfg.maxReplicasPerComponent()), Leadership.single("in-process"),
-                    AuditLog.none(), new PlannerMetrics(), scheduler.clock(), cfg.noOperation());
+            GlobalPlannerService service = new GlobalPlannerService(
+                    core,
+                    Authorizer.from(cfg),
+                    new ProposalValidator(cfg.maxReplicasPerComponent()),
+                    Leadership.single("in-process"),
+                    AuditLog.none(),
+                    new PlannerMetrics(),
+                    scheduler.clock(),
+                    cfg.noOperation());
             String name = InProcessServerBuilder.generateName();
-            server = InProcessServerBuilder.forName(name).directExecutor()
-                    .addService(ServerInterceptors.intercept(service, new CallerInterceptor())).build().start();
+            server = InProcessServerBuilder.forName(name)
+                    .directExecutor()
+                    .addService(ServerInterceptors.intercept(service, new CallerInterceptor()))
+                    .build()
+                    .start();
             channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         }
 

@@ -19,10 +19,14 @@ class ProposalMappingFindingsTest {
      */
     @Test
     void aValidProposalsPressureStaysFinite() {
-        ScaleProposal wire = ScaleProposal.newBuilder().setK8SNamespace("ns").setGraphDeploymentName("llm")
+        ScaleProposal wire = ScaleProposal.newBuilder()
+                .setK8SNamespace("ns")
+                .setGraphDeploymentName("llm")
                 .addTargetReplicas(TargetReplica.newBuilder()
-                        .setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_DECODE).setDesiredReplicas(48)
-                        .addCandidateReplicas(48).addValueAt(1.3e308))
+                        .setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_DECODE)
+                        .setDesiredReplicas(48)
+                        .addCandidateReplicas(48)
+                        .addValueAt(1.3e308))
                 .build();
         assertThat(new ProposalValidator(64).problems(wire)).isEmpty();
         Proposal p = ProtoMapping.proposal(wire, false);

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 class TenantIsolationTest {
 
-    private static final String YAML = """
+    private static final String YAML =
+            """
             callers:
               - {name: team-a, bearer_token_sha256: %s, allowed_targets: [ns/pool0]}
               - {name: team-b, bearer_token_sha256: %s, allowed_targets: [ns/pool1]}
@@ -77,21 +78,28 @@ class TenantIsolationTest {
     @Test
     void aProposalIdTakenByAnotherTenantFirstIsStillDecidedAndExecutedForItsOwner() {
         // B guesses A's next id and sends it first, on B's own pool
-        ScaleDecision squat = b.propose(proposal("pool1", 2, -1).setProposalId("ns/pool0#7").build());
+        ScaleDecision squat =
+                b.propose(proposal("pool1", 2, -1).setProposalId("ns/pool0#7").build());
         assertThat(squat.getPoolId()).isEqualTo("ns/pool1");
-        ScaleDecision real = a.propose(proposal("pool0", 3, -1).setProposalId("ns/pool0#7").build());
+        ScaleDecision real =
+                a.propose(proposal("pool0", 3, -1).setProposalId("ns/pool0#7").build());
         assertThat(real.getPoolId()).isEqualTo("ns/pool0");
         assertThat(real.getGrants(0).getGrantedReplicas()).isEqualTo(3);
-        assertThat(planner.executor.spec(new TargetKey("ns", "pool0", "prefill"))).isEqualTo(3);
+        assertThat(planner.executor.spec(new TargetKey("ns", "pool0", "prefill")))
+                .isEqualTo(3);
         // B asking for A's id again gets its own decision, not A's
-        ScaleDecision peek = b.propose(proposal("pool1", 2, -1).setProposalId("ns/pool0#7").build());
+        ScaleDecision peek =
+                b.propose(proposal("pool1", 2, -1).setProposalId("ns/pool0#7").build());
         assertThat(peek.getPoolId()).isEqualTo("ns/pool1");
         assertThat(peek.getDecisionId()).isEqualTo(squat.getDecisionId());
     }
 
     @Test
     void anotherTenantsPoolIdIsRefusedAndCannotMakeItsProposalsStale() {
-        ScaleProposal poison = proposal("pool1", 1, -1).setPoolId("ns/pool0").setSequence(Long.MAX_VALUE).build();
+        ScaleProposal poison = proposal("pool1", 1, -1)
+                .setPoolId("ns/pool0")
+                .setSequence(Long.MAX_VALUE)
+                .build();
         assertThatThrownBy(() -> b.propose(poison)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
             assertThat(e.getStatus().getDescription()).contains("may not use pool_id ns/pool0");
@@ -99,7 +107,8 @@ class TenantIsolationTest {
         ScaleDecision d = a.propose(proposal("pool0", 2, -1).setSequence(1).build());
         assertThat(d.getStatus()).isEqualTo(DecisionStatus.GRANTED);
         // a pool id not of the form k8s_namespace/dgd is owned by no one but a caller allowed everything
-        assertThat(code(() -> a.propose(proposal("pool0", 2, -1).setPoolId("free-name").build())))
+        assertThat(code(() -> a.propose(
+                        proposal("pool0", 2, -1).setPoolId("free-name").build())))
                 .isEqualTo(Status.Code.PERMISSION_DENIED);
     }
 
@@ -108,23 +117,33 @@ class TenantIsolationTest {
         assertThat(code(() -> state(planner.stub()))).isEqualTo(Status.Code.UNAUTHENTICATED);
         a.propose(proposal("pool0", 2, 2).build());
         PlannerState mine = state(a);
-        assertThat(mine.getEntriesList()).extracting(e -> e.getTarget().getGraphDeploymentName()).containsOnly("pool0");
-        assertThat(mine.getEntriesList()).extracting(LedgerEntry::getLastProposalId).allMatch(id -> !id.contains("pool1"));
+        assertThat(mine.getEntriesList())
+                .extracting(e -> e.getTarget().getGraphDeploymentName())
+                .containsOnly("pool0");
+        assertThat(mine.getEntriesList())
+                .extracting(LedgerEntry::getLastProposalId)
+                .allMatch(id -> !id.contains("pool1"));
         assertThat(mine.getNamespaceCommittedGpusMap()).containsExactlyEntriesOf(Map.of("ns", 4));
-        assertThat(state(b).getEntriesList()).extracting(e -> e.getTarget().getGraphDeploymentName())
+        assertThat(state(b).getEntriesList())
+                .extracting(e -> e.getTarget().getGraphDeploymentName())
                 .containsOnly("pool1");
         PlannerState all = state(operator);
-        assertThat(all.getEntriesList()).extracting(e -> e.getTarget().getGraphDeploymentName())
+        assertThat(all.getEntriesList())
+                .extracting(e -> e.getTarget().getGraphDeploymentName())
                 .contains("pool0", "pool1");
         assertThat(all.getNamespaceCommittedGpusMap()).containsEntry("ns", 6);
     }
 
     @Test
     void noComponentNamesLeakBeforeAuthenticationOrAcrossTenants() {
-        ScaleProposal probe = proposal("pool0", -1, -1).addTargetReplicas(TargetReplica.newBuilder()
-                .setComponentName("guess").setDesiredReplicas(1)).build();
-        assertThatThrownBy(() -> planner.stub().propose(probe)).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        ScaleProposal probe = proposal("pool0", -1, -1)
+                .addTargetReplicas(
+                        TargetReplica.newBuilder().setComponentName("guess").setDesiredReplicas(1))
+                .build();
+        assertThatThrownBy(() -> planner.stub().propose(probe))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
         // fields are checked only once the caller is known
         ScaleProposal invalid = proposal("pool0", -1, -1).setK8SNamespace("").build();
         assertThat(code(() -> planner.stub().propose(invalid))).isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -133,47 +152,68 @@ class TenantIsolationTest {
             assertThat(e.getStatus().getDescription()).doesNotContain("prefill").doesNotContain("decode");
         });
         // the owner gets the helpful list
-        assertThatThrownBy(() -> a.propose(probe)).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getDescription()).contains("known: ", "decode (decode)"));
+        assertThatThrownBy(() -> a.propose(probe))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getDescription()).contains("known: ", "decode (decode)"));
     }
 
     @Test
     void aTenantWatchesOnlyItsOwnPoolsAndTheOperatorAny() {
-        WatchDecisionsRequest w = WatchDecisionsRequest.newBuilder().setPoolId("ns/pool0").build();
-        assertThat(code(() -> b.withDeadlineAfter(2, TimeUnit.SECONDS).watchDecisions(w)
-                .hasNext())).isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(code(() -> planner.stub().withDeadlineAfter(2, TimeUnit.SECONDS)
-                .watchDecisions(w).hasNext())).isEqualTo(Status.Code.UNAUTHENTICATED);
-        assertThat(operator.withDeadlineAfter(5, TimeUnit.SECONDS).watchDecisions(w).next()
-                .getPoolId()).isEqualTo("ns/pool0");
+        WatchDecisionsRequest w =
+                WatchDecisionsRequest.newBuilder().setPoolId("ns/pool0").build();
+        assertThat(code(() -> b.withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .watchDecisions(w)
+                        .hasNext()))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(code(() -> planner.stub()
+                        .withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .watchDecisions(w)
+                        .hasNext()))
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(operator.withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .watchDecisions(w)
+                        .next()
+                        .getPoolId())
+                .isEqualTo("ns/pool0");
     }
 
     @Test
     void aTypedAskNamingTheOtherTypeIsRefused() {
-        ScaleProposal mixed = proposal("pool0", -1, -1).addTargetReplicas(TargetReplica.newBuilder()
-                .setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_PREFILL).setComponentName("decode")
-                .setDesiredReplicas(4)).build();
+        ScaleProposal mixed = proposal("pool0", -1, -1)
+                .addTargetReplicas(TargetReplica.newBuilder()
+                        .setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_PREFILL)
+                        .setComponentName("decode")
+                        .setDesiredReplicas(4))
+                .build();
         assertThatThrownBy(() -> a.propose(mixed)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(e.getStatus().getDescription()).contains("is a decode component", "sub_component_type says prefill");
+            assertThat(e.getStatus().getDescription())
+                    .contains("is a decode component", "sub_component_type says prefill");
         });
-        assertThat(planner.executor.spec(new TargetKey("ns", "pool0", "decode"))).isEqualTo(1);
+        assertThat(planner.executor.spec(new TargetKey("ns", "pool0", "decode")))
+                .isEqualTo(1);
     }
 
     @Test
     void everyStringFieldIsBoundedAndEchoedShort() {
         String big = "p".repeat(1_000_000);
         for (var spoil : List.<UnaryOperator<ScaleProposal.Builder>>of(
-                x -> x.setPoolId(big), x -> x.setProposalId(big), x -> x.setCallerNamespace(big),
-                x -> x.setK8SNamespace(big), x -> x.setGraphDeploymentName(big),
+                x -> x.setPoolId(big),
+                x -> x.setProposalId(big),
+                x -> x.setCallerNamespace(big),
+                x -> x.setK8SNamespace(big),
+                x -> x.setGraphDeploymentName(big),
                 x -> x.setTargetReplicas(0, x.getTargetReplicas(0).toBuilder().setComponentName(big)))) {
             ScaleProposal p = spoil.apply(proposal("pool0", 2, -1)).build();
             assertThatThrownBy(() -> a.propose(p)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                assertThat(e.getStatus().getDescription()).contains("must be at most 253 characters, was 1000000")
+                assertThat(e.getStatus().getDescription())
+                        .contains("must be at most 253 characters, was 1000000")
                         .hasSizeLessThan(1_000);
             });
         }
-        assertThat(state(a).getEntriesList()).allSatisfy(e -> assertThat(e.getGrantedReplicas()).isEqualTo(1));
+        assertThat(state(a).getEntriesList())
+                .allSatisfy(e -> assertThat(e.getGrantedReplicas()).isEqualTo(1));
     }
 }

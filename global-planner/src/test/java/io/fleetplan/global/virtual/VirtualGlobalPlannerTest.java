@@ -26,8 +26,8 @@ class VirtualGlobalPlannerTest {
     @Test
     void aTransferHappensInVirtualTime() {
         VirtualScheduler time = new VirtualScheduler();
-        VirtualGlobalPlanner gp = new VirtualGlobalPlanner(ArbiterSettings.ofBudget(4, -1), time,
-                Duration.ofSeconds(60), Duration.ofSeconds(30));
+        VirtualGlobalPlanner gp = new VirtualGlobalPlanner(
+                ArbiterSettings.ofBudget(4, -1), time, Duration.ofSeconds(60), Duration.ofSeconds(30));
         TargetKey a = new TargetKey("sim", "a", "decode");
         TargetKey b = new TargetKey("sim", "b", "decode");
         gp.addTarget(a, SubType.DECODE, 3, 1);
@@ -35,7 +35,8 @@ class VirtualGlobalPlannerTest {
         List<Decision> pushes = new ArrayList<>();
         gp.onPush(pushes::add);
 
-        Decision wait = gp.propose(new Proposal("b1", "", 1, "b", "sim", "b", 0, false, List.of(Ask.of(SubType.DECODE, "", 3))));
+        Decision wait = gp.propose(
+                new Proposal("b1", "", 1, "b", "sim", "b", 0, false, List.of(Ask.of(SubType.DECODE, "", 3))));
         assertThat(wait.status()).isEqualTo(Status.REJECTED);
         gp.propose(new Proposal("a1", "", 1, "a", "sim", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 1))));
         time.advanceBy(Duration.ofSeconds(29));
@@ -98,18 +99,26 @@ class VirtualGlobalPlannerTest {
         List<Decision> pushes = new ArrayList<>();
         gp.onPush(pushes::add);
 
-        assertThat(gp.propose(new Proposal("b1", "", 1, "b", "sim", "b", 0, false,
-                List.of(Ask.of(SubType.DECODE, "", 3)))).status()).isEqualTo(Status.REJECTED);
-        assertThat(gp.propose(new Proposal("a1", "", 1, "a", "sim", "a", 0, false,
-                List.of(Ask.of(SubType.DECODE, "", 1)))).status()).isEqualTo(Status.GRANTED);
+        assertThat(gp.propose(new Proposal(
+                                "b1", "", 1, "b", "sim", "b", 0, false, List.of(Ask.of(SubType.DECODE, "", 3))))
+                        .status())
+                .isEqualTo(Status.REJECTED);
+        assertThat(gp.propose(new Proposal(
+                                "a1", "", 1, "a", "sim", "a", 0, false, List.of(Ask.of(SubType.DECODE, "", 1))))
+                        .status())
+                .isEqualTo(Status.GRANTED);
         assertThat(pools.specAndRunning.get(a)).containsExactly(1, 3);
-        assertThat(pushes).as("a's GPUs are held until its workers have drained").isEmpty();
+        assertThat(pushes)
+                .as("a's GPUs are held until its workers have drained")
+                .isEmpty();
         assertThat(gp.running(a)).isEqualTo(3);
 
         pools.drained(a);
         assertThat(pushes).singleElement().satisfies(d -> {
             assertThat(d.poolId()).isEqualTo("sim/b");
-            assertThat(d.grants()).singleElement().satisfies(g -> assertThat(g.grantedReplicas()).isEqualTo(3));
+            assertThat(d.grants())
+                    .singleElement()
+                    .satisfies(g -> assertThat(g.grantedReplicas()).isEqualTo(3));
         });
         assertThat(pools.specAndRunning.get(b)).containsExactly(3, 3);
         assertThat(gp.budget().committedGpus()).isEqualTo(4);

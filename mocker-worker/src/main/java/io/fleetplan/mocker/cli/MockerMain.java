@@ -5,8 +5,7 @@ import picocli.CommandLine;
 /** Standalone entry point ({@code java -cp ... io.fleetplan.mocker.cli.MockerMain --grpc-port 0 ...}). */
 public final class MockerMain {
 
-    private MockerMain() {
-    }
+    private MockerMain() {}
 
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new MockerCommand());

@@ -9,8 +9,7 @@ import sun.misc.Signal;
  */
 final class SignalDrain {
 
-    private SignalDrain() {
-    }
+    private SignalDrain() {}
 
     static void install(Runnable drain) {
         for (String name : new String[] {"TERM", "INT"}) {

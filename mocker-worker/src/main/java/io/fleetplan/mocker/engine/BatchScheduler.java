@@ -285,8 +285,7 @@ final class BatchScheduler {
                 runningCount--;
             }
             case Sequence.TRANSFER -> releaseAll(s);
-            default -> {
-            }
+            default -> {}
         }
         s.state = Sequence.DONE;
     }
@@ -327,8 +326,12 @@ final class BatchScheduler {
         if (queuedNew == 0 && queuedResume == 0) {
             return ForwardPass.Queued.EMPTY;
         }
-        return new ForwardPass.Queued(queuedNew, Math.round(queuedNewSum),
-                Plan.variance(queuedNew, queuedNewSum, queuedNewSq), queuedResume, Math.round(queuedResumeSum),
+        return new ForwardPass.Queued(
+                queuedNew,
+                Math.round(queuedNewSum),
+                Plan.variance(queuedNew, queuedNewSum, queuedNewSq),
+                queuedResume,
+                Math.round(queuedResumeSum),
                 Plan.variance(queuedResume, queuedResumeSum, queuedResumeSq));
     }
 }

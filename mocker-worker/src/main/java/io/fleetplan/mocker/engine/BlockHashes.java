@@ -14,8 +14,7 @@ public final class BlockHashes {
 
     public static final long SEED = 1337L;
 
-    private BlockHashes() {
-    }
+    private BlockHashes() {}
 
     /** Local hash of {@code tokens[from, from + length)}. */
     public static long localHash(int[] tokens, int from, int length) {

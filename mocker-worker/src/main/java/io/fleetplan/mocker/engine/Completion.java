@@ -15,7 +15,13 @@ import org.jspecify.annotations.Nullable;
  * @param finishNanos engine time it finished
  * @param handoff prefill role: the KV handoff for the decode worker; otherwise null
  */
-public record Completion(FinishReason reason, int promptTokens, int completionTokens, int cachedTokens,
-                         int preemptions, long arrivalNanos, long firstTokenNanos, long finishNanos,
-                         @Nullable KvHandoff handoff) {
-}
+public record Completion(
+        FinishReason reason,
+        int promptTokens,
+        int completionTokens,
+        int cachedTokens,
+        int preemptions,
+        long arrivalNanos,
+        long firstTokenNanos,
+        long finishNanos,
+        @Nullable KvHandoff handoff) {}

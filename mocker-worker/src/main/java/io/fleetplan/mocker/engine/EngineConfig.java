@@ -84,10 +84,16 @@ public record EngineConfig(
                 .atLeast("kv_bytes_per_token", kvBytesPerToken, 0)
                 .atLeast("dp_rank", dpRank, 0)
                 .atLeast("heartbeat_interval_ms", heartbeatIntervalMs, 0)
-                .check(plannerProfileData == null || !plannerProfileData.isBlank(), "planner_profile_data",
-                        plannerProfileData, "must name a profile file or directory when set")
+                .check(
+                        plannerProfileData == null || !plannerProfileData.isBlank(),
+                        "planner_profile_data",
+                        plannerProfileData,
+                        "must name a profile file or directory when set")
                 // every running sequence decodes one token per iteration; a smaller budget would starve some
-                .check(maxNumBatchedTokens >= maxNumSeqs, "max_num_batched_tokens", maxNumBatchedTokens,
+                .check(
+                        maxNumBatchedTokens >= maxNumSeqs,
+                        "max_num_batched_tokens",
+                        maxNumBatchedTokens,
                         "must be >= max_num_seqs (" + maxNumSeqs + ")")
                 .throwIfAny();
     }
@@ -162,33 +168,123 @@ public record EngineConfig(
         private @Nullable Integer heartbeatIntervalMs;
         private @Nullable String plannerProfileData;
 
-        public Builder modelName(String v) { modelName = v; return this; }
-        public Builder numGpuBlocks(int v) { numGpuBlocks = v; return this; }
-        public Builder blockSize(int v) { blockSize = v; return this; }
-        public Builder maxNumSeqs(int v) { maxNumSeqs = v; return this; }
-        public Builder maxNumBatchedTokens(int v) { maxNumBatchedTokens = v; return this; }
-        public Builder enablePrefixCaching(boolean v) { enablePrefixCaching = v; return this; }
-        public Builder enableChunkedPrefill(boolean v) { enableChunkedPrefill = v; return this; }
-        public Builder watermark(double v) { watermark = v; return this; }
-        public Builder speedupRatio(double v) { speedupRatio = v; return this; }
-        public Builder decodeSpeedupRatio(double v) { decodeSpeedupRatio = v; return this; }
-        public Builder preemptionMode(String v) { preemptionMode = v; return this; }
-        public Builder role(Role v) { disaggregationMode = v.flag(); return this; }
-        public Builder disaggregationMode(String v) { disaggregationMode = v; return this; }
-        public Builder kvTransferBandwidth(double v) { kvTransferBandwidth = v; return this; }
-        public Builder kvBytesPerToken(long v) { kvBytesPerToken = v; return this; }
-        public Builder model(ModelSpec v) { model = v; return this; }
-        public Builder dpRank(int v) { dpRank = v; return this; }
-        public Builder heartbeatIntervalMs(int v) { heartbeatIntervalMs = v; return this; }
-        public Builder plannerProfileData(String v) { plannerProfileData = v; return this; }
+        public Builder modelName(String v) {
+            modelName = v;
+            return this;
+        }
+
+        public Builder numGpuBlocks(int v) {
+            numGpuBlocks = v;
+            return this;
+        }
+
+        public Builder blockSize(int v) {
+            blockSize = v;
+            return this;
+        }
+
+        public Builder maxNumSeqs(int v) {
+            maxNumSeqs = v;
+            return this;
+        }
+
+        public Builder maxNumBatchedTokens(int v) {
+            maxNumBatchedTokens = v;
+            return this;
+        }
+
+        public Builder enablePrefixCaching(boolean v) {
+            enablePrefixCaching = v;
+            return this;
+        }
+
+        public Builder enableChunkedPrefill(boolean v) {
+            enableChunkedPrefill = v;
+            return this;
+        }
+
+        public Builder watermark(double v) {
+            watermark = v;
+            return this;
+        }
+
+        public Builder speedupRatio(double v) {
+            speedupRatio = v;
+            return this;
+        }
+
+        public Builder decodeSpeedupRatio(double v) {
+            decodeSpeedupRatio = v;
+            return this;
+        }
+
+        public Builder preemptionMode(String v) {
+            preemptionMode = v;
+            return this;
+        }
+
+        public Builder role(Role v) {
+            disaggregationMode = v.flag();
+            return this;
+        }
+
+        public Builder disaggregationMode(String v) {
+            disaggregationMode = v;
+            return this;
+        }
+
+        public Builder kvTransferBandwidth(double v) {
+            kvTransferBandwidth = v;
+            return this;
+        }
+
+        public Builder kvBytesPerToken(long v) {
+            kvBytesPerToken = v;
+            return this;
+        }
+
+        public Builder model(ModelSpec v) {
+            model = v;
+            return this;
+        }
+
+        public Builder dpRank(int v) {
+            dpRank = v;
+            return this;
+        }
+
+        public Builder heartbeatIntervalMs(int v) {
+            heartbeatIntervalMs = v;
+            return this;
+        }
+
+        public Builder plannerProfileData(String v) {
+            plannerProfileData = v;
+            return this;
+        }
 
         // null = the default, which the compact constructor puts in: the record's components are never null
         @SuppressWarnings("NullAway")
         public EngineConfig build() {
-            return new EngineConfig(modelName, numGpuBlocks, blockSize, maxNumSeqs, maxNumBatchedTokens,
-                    enablePrefixCaching, enableChunkedPrefill, watermark, speedupRatio, decodeSpeedupRatio,
-                    preemptionMode, disaggregationMode, kvTransferBandwidth, kvBytesPerToken, model, dpRank,
-                    heartbeatIntervalMs, plannerProfileData);
+            return new EngineConfig(
+                    modelName,
+                    numGpuBlocks,
+                    blockSize,
+                    maxNumSeqs,
+                    maxNumBatchedTokens,
+                    enablePrefixCaching,
+                    enableChunkedPrefill,
+                    watermark,
+                    speedupRatio,
+                    decodeSpeedupRatio,
+                    preemptionMode,
+                    disaggregationMode,
+                    kvTransferBandwidth,
+                    kvBytesPerToken,
+                    model,
+                    dpRank,
+                    heartbeatIntervalMs,
+                    plannerProfileData);
         }
     }
 }

@@ -6,10 +6,21 @@ import java.util.Set;
 /** {@code fleetplan config validate} support for mocker engine files ({@code --extra-engine-args}). */
 public final class EngineConfigKind implements ConfigKind {
 
-    private static final Set<String> KEYS = Set.of("num_gpu_blocks", "block_size", "max_num_seqs",
-            "max_num_batched_tokens", "enable_prefix_caching", "enable_chunked_prefill", "watermark", "speedup_ratio",
-            "decode_speedup_ratio", "preemption_mode", "disaggregation_mode", "kv_transfer_bandwidth",
-            "kv_bytes_per_token", "heartbeat_interval_ms");
+    private static final Set<String> KEYS = Set.of(
+            "num_gpu_blocks",
+            "block_size",
+            "max_num_seqs",
+            "max_num_batched_tokens",
+            "enable_prefix_caching",
+            "enable_chunked_prefill",
+            "watermark",
+            "speedup_ratio",
+            "decode_speedup_ratio",
+            "preemption_mode",
+            "disaggregation_mode",
+            "kv_transfer_bandwidth",
+            "kv_bytes_per_token",
+            "heartbeat_interval_ms");
 
     @Override
     public String name() {

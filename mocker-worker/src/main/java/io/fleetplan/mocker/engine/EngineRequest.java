@@ -17,8 +17,14 @@ import org.jspecify.annotations.Nullable;
  *     unique (never hits the prefix cache).
  * @param handoff KV already computed by a prefill worker (disaggregated decode), or null
  */
-public record EngineRequest(String requestId, @Nullable String model, int promptTokens, int maxTokens,
-                            int @Nullable [] tokenIds, long @Nullable [] blockHashes, @Nullable KvHandoff handoff) {
+public record EngineRequest(
+        String requestId,
+        @Nullable String model,
+        int promptTokens,
+        int maxTokens,
+        int @Nullable [] tokenIds,
+        long @Nullable [] blockHashes,
+        @Nullable KvHandoff handoff) {
 
     /** A synthetic-prompt request: unique prompt content, no prefix sharing. */
     public static EngineRequest synthetic(String requestId, int promptTokens, int maxTokens) {

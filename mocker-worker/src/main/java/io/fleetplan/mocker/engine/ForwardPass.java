@@ -11,8 +11,8 @@ package io.fleetplan.mocker.engine;
  * @param scheduled work done in the iteration
  * @param queued work waiting after the iteration was planned
  */
-public record ForwardPass(long counterId, int dpRank, double wallTime, long startNanos, Scheduled scheduled,
-                          Queued queued) {
+public record ForwardPass(
+        long counterId, int dpRank, double wallTime, long startNanos, Scheduled scheduled, Queued queued) {
 
     /**
      * @param numPrefillRequests prefills (or chunks) computed
@@ -23,9 +23,14 @@ public record ForwardPass(long counterId, int dpRank, double wallTime, long star
      * @param sumDecodeKvTokens their context tokens
      * @param varDecodeKvTokens population variance of those context lengths, tokens^2
      */
-    public record Scheduled(int numPrefillRequests, long sumPrefillTokens, double varPrefillLength,
-                            long sumPrefillKvTokens, int numDecodeRequests, long sumDecodeKvTokens,
-                            double varDecodeKvTokens) {
+    public record Scheduled(
+            int numPrefillRequests,
+            long sumPrefillTokens,
+            double varPrefillLength,
+            long sumPrefillKvTokens,
+            int numDecodeRequests,
+            long sumDecodeKvTokens,
+            double varDecodeKvTokens) {
         public static final Scheduled IDLE = new Scheduled(0, 0, 0, 0, 0, 0, 0);
     }
 
@@ -37,8 +42,13 @@ public record ForwardPass(long counterId, int dpRank, double wallTime, long star
      * @param sumDecodeKvTokens their context tokens (prompt + output so far)
      * @param varDecodeKvTokens variance of those
      */
-    public record Queued(int numPrefillRequests, long sumPrefillTokens, double varPrefillLength,
-                         int numDecodeRequests, long sumDecodeKvTokens, double varDecodeKvTokens) {
+    public record Queued(
+            int numPrefillRequests,
+            long sumPrefillTokens,
+            double varPrefillLength,
+            int numDecodeRequests,
+            long sumDecodeKvTokens,
+            double varDecodeKvTokens) {
         public static final Queued EMPTY = new Queued(0, 0, 0, 0, 0, 0);
     }
 

@@ -117,8 +117,8 @@ public final class KvBlockManager {
      */
     public int promote(int slot, long blockHash, long tokensHash, long parentHash, boolean hasParent) {
         if (state[slot] != PARTIAL || refs[slot] != 1) {
-            throw new IllegalStateException("promote needs a partial block with one reference; slot " + slot
-                    + " state=" + state[slot] + " refs=" + refs[slot]);
+            throw new IllegalStateException("promote needs a partial block with one reference; slot " + slot + " state="
+                    + state[slot] + " refs=" + refs[slot]);
         }
         int existing = byHash.get(blockHash);
         if (existing >= 0) {

@@ -13,10 +13,8 @@ public sealed interface KvEvent {
      * @param tokensHashes local hashes, same order
      */
     record Stored(long eventId, boolean hasParent, long parentHash, long[] blockHashes, long[] tokensHashes)
-            implements KvEvent {
-    }
+            implements KvEvent {}
 
     /** Cached blocks were evicted or dropped. */
-    record Removed(long eventId, long[] blockHashes) implements KvEvent {
-    }
+    record Removed(long eventId, long[] blockHashes) implements KvEvent {}
 }

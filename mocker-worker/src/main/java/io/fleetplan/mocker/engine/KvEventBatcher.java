@@ -78,8 +78,12 @@ final class KvEventBatcher implements KvEventSink {
             return;
         }
         flushRemoved();
-        emitter.emit(new KvEvent.Stored(nextId++, storedHasParent, storedParent,
-                Arrays.copyOf(storedHashes, storedCount), Arrays.copyOf(storedLocals, storedCount)));
+        emitter.emit(new KvEvent.Stored(
+                nextId++,
+                storedHasParent,
+                storedParent,
+                Arrays.copyOf(storedHashes, storedCount),
+                Arrays.copyOf(storedLocals, storedCount)));
         storedCount = 0;
     }
 

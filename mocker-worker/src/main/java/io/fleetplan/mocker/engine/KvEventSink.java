@@ -11,11 +11,9 @@ interface KvEventSink {
 
     KvEventSink NONE = new KvEventSink() {
         @Override
-        public void stored(long blockHash, long tokensHash, long parentHash, boolean hasParent) {
-        }
+        public void stored(long blockHash, long tokensHash, long parentHash, boolean hasParent) {}
 
         @Override
-        public void removed(long blockHash) {
-        }
+        public void removed(long blockHash) {}
     };
 }

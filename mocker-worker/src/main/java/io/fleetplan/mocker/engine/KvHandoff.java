@@ -10,5 +10,4 @@ package io.fleetplan.mocker.engine;
  * @param transferMs modelled transfer time, ms
  * @param firstTokenId the token the prefill worker produced
  */
-public record KvHandoff(String prefillWorkerId, int transferredTokens, double transferMs, int firstTokenId) {
-}
+public record KvHandoff(String prefillWorkerId, int transferredTokens, double transferMs, int firstTokenId) {}

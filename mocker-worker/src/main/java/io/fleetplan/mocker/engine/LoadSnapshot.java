@@ -14,7 +14,14 @@ package io.fleetplan.mocker.engine;
  * @param gpuCacheUsage kvUsedBlocks / kvTotalBlocks, 0..1
  * @param prefixCacheHitRate cumulative cached prompt tokens / prompt tokens at first admission, 0..1
  */
-public record LoadSnapshot(long activeDecodeBlocks, long activePrefillTokens, long kvUsedBlocks,
-                         long kvInactiveBlocks, long kvTotalBlocks, int numRunning, int numWaiting,
-                         long numPreemptions, double gpuCacheUsage, double prefixCacheHitRate) {
-}
+public record LoadSnapshot(
+        long activeDecodeBlocks,
+        long activePrefillTokens,
+        long kvUsedBlocks,
+        long kvInactiveBlocks,
+        long kvTotalBlocks,
+        int numRunning,
+        int numWaiting,
+        long numPreemptions,
+        double gpuCacheUsage,
+        double prefixCacheHitRate) {}

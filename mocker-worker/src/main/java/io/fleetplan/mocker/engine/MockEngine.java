@@ -72,8 +72,8 @@ public final class MockEngine {
         this.speedup = config.speedupRatio();
         this.decodeSpeedup = config.decodeSpeedupRatio();
         this.totalKvTokens = (long) config.numGpuBlocks() * config.blockSize();
-        this.kvEvents = new KvEventBatcher(listener.wantsKvEvents(),
-                event -> listener.onKvEvent(event, nowNanosForEvents()));
+        this.kvEvents =
+                new KvEventBatcher(listener.wantsKvEvents(), event -> listener.onKvEvent(event, nowNanosForEvents()));
         this.batch = new BatchScheduler(config, kvEvents);
     }
 
@@ -109,25 +109,29 @@ public final class MockEngine {
             return SubmitResult.reject(SubmitResult.Outcome.INVALID_ARGUMENT, "request_id must not be empty");
         }
         if (r.model() != null && !r.model().isEmpty() && !r.model().equals(config.modelName())) {
-            return SubmitResult.reject(SubmitResult.Outcome.UNKNOWN_MODEL,
+            return SubmitResult.reject(
+                    SubmitResult.Outcome.UNKNOWN_MODEL,
                     "model '" + r.model() + "' is not served here; this worker serves '" + config.modelName() + "'");
         }
         if (r.promptTokens() <= 0) {
-            return SubmitResult.reject(SubmitResult.Outcome.INVALID_ARGUMENT,
+            return SubmitResult.reject(
+                    SubmitResult.Outcome.INVALID_ARGUMENT,
                     "prompt_tokens must be >= 1 (send token_ids or prompt_tokens), was " + r.promptTokens());
         }
         if (r.maxTokens() <= 0) {
-            return SubmitResult.reject(SubmitResult.Outcome.INVALID_ARGUMENT,
-                    "max_tokens must be >= 1, was " + r.maxTokens());
+            return SubmitResult.reject(
+                    SubmitResult.Outcome.INVALID_ARGUMENT, "max_tokens must be >= 1, was " + r.maxTokens());
         }
         if (r.tokenIds() != null && r.tokenIds().length != r.promptTokens()) {
-            return SubmitResult.reject(SubmitResult.Outcome.INVALID_ARGUMENT,
+            return SubmitResult.reject(
+                    SubmitResult.Outcome.INVALID_ARGUMENT,
                     "token_ids has " + r.tokenIds().length + " entries but prompt_tokens is " + r.promptTokens());
         }
         int bs = config.blockSize();
         long needed = ((long) r.promptTokens() + 1 + bs - 1) / bs;
         if (needed > config.admissibleBlocks()) {
-            return SubmitResult.reject(SubmitResult.Outcome.TOO_LARGE,
+            return SubmitResult.reject(
+                    SubmitResult.Outcome.TOO_LARGE,
                     "prompt of " + r.promptTokens() + " tokens needs " + needed + " KV blocks of " + bs
                             + " tokens; the cache admits at most " + config.admissibleBlocks() + " (num_gpu_blocks "
                             + config.numGpuBlocks() + ", watermark " + config.watermark() + ")");
@@ -135,13 +139,17 @@ public final class MockEngine {
         int outputs = config.role() == Role.PREFILL ? 1 : r.maxTokens();
         long whole = ((long) r.promptTokens() + outputs + bs - 1) / bs;
         if (whole > config.numGpuBlocks()) {
-            return SubmitResult.reject(SubmitResult.Outcome.TOO_LARGE,
+            return SubmitResult.reject(
+                    SubmitResult.Outcome.TOO_LARGE,
                     "prompt_tokens " + r.promptTokens() + " + max_tokens " + outputs + " need " + whole
                             + " KV blocks; the whole cache has " + config.numGpuBlocks());
         }
-        if (!config.enableChunkedPrefill() && config.role() != Role.DECODE && r.handoff() == null
+        if (!config.enableChunkedPrefill()
+                && config.role() != Role.DECODE
+                && r.handoff() == null
                 && r.promptTokens() > config.maxNumBatchedTokens()) {
-            return SubmitResult.reject(SubmitResult.Outcome.TOO_LARGE,
+            return SubmitResult.reject(
+                    SubmitResult.Outcome.TOO_LARGE,
                     "prompt_tokens " + r.promptTokens() + " exceeds max_num_batched_tokens "
                             + config.maxNumBatchedTokens() + " and chunked prefill is disabled");
         }
@@ -162,15 +170,21 @@ public final class MockEngine {
             return check;
         }
         if (inFlight.containsKey(request.requestId())) {
-            return SubmitResult.reject(SubmitResult.Outcome.DUPLICATE_ID,
-                    "request_id '" + request.requestId() + "' is already in flight");
+            return SubmitResult.reject(
+                    SubmitResult.Outcome.DUPLICATE_ID, "request_id '" + request.requestId() + "' is already in flight");
         }
         boolean handoff = request.handoff() != null;
         int outputStart = handoff ? 1 : 0;
         int maxTokens = role == Role.PREFILL ? 1 : request.maxTokens();
         long now = nowNanos();
-        Sequence s = new Sequence(request, config.blockSize(), handoff || role == Role.DECODE, maxTokens,
-                outputStart, BlockHashes.mix(++submitted ^ request.requestId().hashCode() * 31L), now);
+        Sequence s = new Sequence(
+                request,
+                config.blockSize(),
+                handoff || role == Role.DECODE,
+                maxTokens,
+                outputStart,
+                BlockHashes.mix(++submitted ^ request.requestId().hashCode() * 31L),
+                now);
         inFlight.put(request.requestId(), s);
         if (s.generated >= s.maxTokens) {
             // a handoff with max_tokens 1: the prefill worker already produced the only token
@@ -210,10 +224,19 @@ public final class MockEngine {
     public LoadSnapshot load() {
         KvBlockManager blocks = batch.blocks;
         long used = blocks.usedBlocks();
-        double hit = batch.promptTokensAdmitted == 0 ? 0
-                : (double) batch.cachedTokensAdmitted / batch.promptTokensAdmitted;
-        return new LoadSnapshot(used, batch.activePrefillTokens, used, blocks.inactiveBlocks(), blocks.capacity(),
-                batch.runningCount, batch.waiting.size(), batch.preemptions, (double) used / blocks.capacity(), hit);
+        double hit =
+                batch.promptTokensAdmitted == 0 ? 0 : (double) batch.cachedTokensAdmitted / batch.promptTokensAdmitted;
+        return new LoadSnapshot(
+                used,
+                batch.activePrefillTokens,
+                used,
+                blocks.inactiveBlocks(),
+                blocks.capacity(),
+                batch.runningCount,
+                batch.waiting.size(),
+                batch.preemptions,
+                (double) used / blocks.capacity(),
+                hit);
     }
 
     /** Iterations run so far. */
@@ -274,10 +297,16 @@ public final class MockEngine {
             return;
         }
         double prefillMs = plan.sumPrefillTokens > 0
-                ? timing.prefillMs(plan.numPrefill, plan.sumPrefillTokens, plan.sumPrefillKvTokens) : 0;
-        double decodeMs = plan.emitters.isEmpty() ? 0
-                : timing.decodeMs(plan.emitters.size(), (long) batch.blocks.usedBlocks() * config.blockSize(),
-                        totalKvTokens, plan.sumDecodeKvTokens) / decodeSpeedup;
+                ? timing.prefillMs(plan.numPrefill, plan.sumPrefillTokens, plan.sumPrefillKvTokens)
+                : 0;
+        double decodeMs = plan.emitters.isEmpty()
+                ? 0
+                : timing.decodeMs(
+                                plan.emitters.size(),
+                                (long) batch.blocks.usedBlocks() * config.blockSize(),
+                                totalKvTokens,
+                                plan.sumDecodeKvTokens)
+                        / decodeSpeedup;
         double modelMs = prefillMs + decodeMs;
         busyModelMs += modelMs;
         long durationNanos = Double.isInfinite(speedup) ? 0 : Math.round(modelMs * 1e6 / speedup);
@@ -315,8 +344,13 @@ public final class MockEngine {
             }
         }
         kvEvents.flush();
-        listener.onForwardPass(new ForwardPass(counterId++, config.dpRank(),
-                (end - iterationStartNanos) / 1e9, iterationStartNanos, plan.scheduled(), batch.queued()));
+        listener.onForwardPass(new ForwardPass(
+                counterId++,
+                config.dpRank(),
+                (end - iterationStartNanos) / 1e9,
+                iterationStartNanos,
+                plan.scheduled(),
+                batch.queued()));
         reportLoad(end);
         // Normally the next iteration starts at the modelled end of this one, so timer jitter never accumulates.
         // If the host stalled us for longer than SLIP_NANOS (an oversubscribed CPU, a GC pause), restart the
@@ -364,8 +398,18 @@ public final class MockEngine {
         }
         batch.remove(s);
         inFlight.remove(s.request.requestId());
-        listener.onFinished(s.request, new Completion(reason, s.promptTokens, s.generated - s.outputStart,
-                s.cachedTokens, s.preemptions, s.arrivalNanos, s.firstTokenNanos, at, handoff));
+        listener.onFinished(
+                s.request,
+                new Completion(
+                        reason,
+                        s.promptTokens,
+                        s.generated - s.outputStart,
+                        s.cachedTokens,
+                        s.preemptions,
+                        s.arrivalNanos,
+                        s.firstTokenNanos,
+                        at,
+                        handoff));
     }
 
     private void reportLoad(long at) {
@@ -379,8 +423,8 @@ public final class MockEngine {
     private void heartbeat() {
         if (iterationsSinceBeat == 0 && !iterationPending) {
             long now = nowNanos();
-            ForwardPass idle = new ForwardPass(counterId++, config.dpRank(), 0, now, ForwardPass.Scheduled.IDLE,
-                    batch.queued());
+            ForwardPass idle =
+                    new ForwardPass(counterId++, config.dpRank(), 0, now, ForwardPass.Scheduled.IDLE, batch.queued());
             listener.onIdleHeartbeat(heartbeatSeq++, idle, load(), now);
         }
         iterationsSinceBeat = 0;

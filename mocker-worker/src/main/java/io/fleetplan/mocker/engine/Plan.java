@@ -65,9 +65,14 @@ final class Plan {
     }
 
     ForwardPass.Scheduled scheduled() {
-        return new ForwardPass.Scheduled(numPrefill, sumPrefillTokens,
-                variance(numPrefill, sumPrefillLength, sumPrefillLengthSq), sumPrefillKvTokens, numDecode,
-                sumDecodeKvTokens, variance(numDecode, sumDecodeKvTokens, sumDecodeKvSq));
+        return new ForwardPass.Scheduled(
+                numPrefill,
+                sumPrefillTokens,
+                variance(numPrefill, sumPrefillLength, sumPrefillLengthSq),
+                sumPrefillKvTokens,
+                numDecode,
+                sumDecodeKvTokens,
+                variance(numDecode, sumDecodeKvTokens, sumDecodeKvSq));
     }
 
     /** Population variance from a count, a sum and a sum of squares (never negative). */

@@ -30,8 +30,12 @@ public final class ProfiledTimingModel implements TimingModel {
      * @param decodeItlMs {@code [rows = decodeKvTokens.length][cols = decodeContext.length]} step times, ms
      * @throws IllegalArgumentException naming the array that does not fit
      */
-    public ProfiledTimingModel(double[] prefillTokens, double[] prefillMs, double[] decodeKvTokens,
-            double[] decodeContext, double[][] decodeItlMs) {
+    public ProfiledTimingModel(
+            double[] prefillTokens,
+            double[] prefillMs,
+            double[] decodeKvTokens,
+            double[] decodeContext,
+            double[][] decodeItlMs) {
         requireAxis("prefill_isl", prefillTokens);
         requireLength("prefill_ttft_ms", prefillMs, prefillTokens.length, "prefill_isl");
         requireAxis("decode_active_kv_tokens", decodeKvTokens);
@@ -77,8 +81,9 @@ public final class ProfiledTimingModel implements TimingModel {
     /** Prefill points and grid axes, for docs and tests. */
     @Override
     public String toString() {
-        return "ProfiledTimingModel{prefill points=" + prefillTokens.length + " over " + Arrays.toString(range(prefillTokens))
-                + " tokens, decode grid " + decodeKvTokens.length + "x" + decodeContext.length + "}";
+        return "ProfiledTimingModel{prefill points=" + prefillTokens.length + " over "
+                + Arrays.toString(range(prefillTokens)) + " tokens, decode grid " + decodeKvTokens.length + "x"
+                + decodeContext.length + "}";
     }
 
     private static double interpolate(double[] xs, double[] ys, double x) {
@@ -132,8 +137,8 @@ public final class ProfiledTimingModel implements TimingModel {
 
     private static void requireLength(String name, double[] ys, int expected, String axis) {
         if (ys == null || ys.length != expected) {
-            throw new IllegalArgumentException(name + " has " + (ys == null ? 0 : ys.length) + " values; it needs one per "
-                    + axis + " value (" + expected + ")");
+            throw new IllegalArgumentException(name + " has " + (ys == null ? 0 : ys.length)
+                    + " values; it needs one per " + axis + " value (" + expected + ")");
         }
         for (int i = 0; i < ys.length; i++) {
             if (!Double.isFinite(ys[i])) {

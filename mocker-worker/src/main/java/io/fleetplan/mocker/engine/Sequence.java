@@ -18,6 +18,7 @@ final class Sequence {
     final int maxTokens;
     /** First output position this engine produces (1 after a prefill handoff). */
     final int outputStart;
+
     final long seed;
     final long arrivalNanos;
     /** The prompt's KV arrives by transfer on first admission (decode role or a handoff). */
@@ -45,8 +46,14 @@ final class Sequence {
     byte state = WAITING;
     long firstTokenNanos;
 
-    Sequence(EngineRequest request, int blockSize, boolean transferred, int maxTokens, int outputStart, long seed,
-             long arrivalNanos) {
+    Sequence(
+            EngineRequest request,
+            int blockSize,
+            boolean transferred,
+            int maxTokens,
+            int outputStart,
+            long seed,
+            long arrivalNanos) {
         this.request = request;
         this.promptTokens = request.promptTokens();
         this.blockSize = blockSize;

@@ -29,8 +29,7 @@ public final class NpyArrays {
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
-    private NpyArrays() {
-    }
+    private NpyArrays() {}
 
     /** One array: values in row-major order and its shape ({@code []} for a scalar). */
     public record NdArray(double[] values, int[] shape) {
@@ -78,7 +77,8 @@ public final class NpyArrays {
         long headerLen = switch (major) {
             case 1 -> Short.toUnsignedInt(b.getShort());
             case 2, 3 -> Integer.toUnsignedLong(b.getInt());
-            default -> throw new IllegalArgumentException("unsupported .npy format version " + major + " (1 to 3 are read)");
+            default ->
+                throw new IllegalArgumentException("unsupported .npy format version " + major + " (1 to 3 are read)");
         };
         if (headerLen > b.remaining()) {
             throw new IllegalArgumentException("truncated .npy header");
@@ -102,8 +102,9 @@ public final class NpyArrays {
             count *= dim;
         }
         if (count * size > b.remaining()) {
-            throw new IllegalArgumentException("truncated .npy data: shape " + s.group(1).trim() + " of " + d.group(2)
-                    + d.group(3) + " needs " + count * size + " bytes, " + b.remaining() + " present");
+            throw new IllegalArgumentException(
+                    "truncated .npy data: shape " + s.group(1).trim() + " of " + d.group(2) + d.group(3) + " needs "
+                            + count * size + " bytes, " + b.remaining() + " present");
         }
         b.order(order);
         double[] values = new double[(int) count];
@@ -118,25 +119,28 @@ public final class NpyArrays {
 
     private static double read(ByteBuffer b, char kind, int size, String descr) {
         return switch (kind) {
-            case 'f' -> switch (size) {
-                case 8 -> b.getDouble();
-                case 4 -> b.getFloat();
-                default -> throw unsupported(descr);
-            };
-            case 'i' -> switch (size) {
-                case 8 -> b.getLong();
-                case 4 -> b.getInt();
-                case 2 -> b.getShort();
-                case 1 -> b.get();
-                default -> throw unsupported(descr);
-            };
-            case 'u' -> switch (size) {
-                case 8 -> unsignedLong(b.getLong());
-                case 4 -> Integer.toUnsignedLong(b.getInt());
-                case 2 -> Short.toUnsignedInt(b.getShort());
-                case 1 -> Byte.toUnsignedInt(b.get());
-                default -> throw unsupported(descr);
-            };
+            case 'f' ->
+                switch (size) {
+                    case 8 -> b.getDouble();
+                    case 4 -> b.getFloat();
+                    default -> throw unsupported(descr);
+                };
+            case 'i' ->
+                switch (size) {
+                    case 8 -> b.getLong();
+                    case 4 -> b.getInt();
+                    case 2 -> b.getShort();
+                    case 1 -> b.get();
+                    default -> throw unsupported(descr);
+                };
+            case 'u' ->
+                switch (size) {
+                    case 8 -> unsignedLong(b.getLong());
+                    case 4 -> Integer.toUnsignedLong(b.getInt());
+                    case 2 -> Short.toUnsignedInt(b.getShort());
+                    case 1 -> Byte.toUnsignedInt(b.get());
+                    default -> throw unsupported(descr);
+                };
             case 'b' -> b.get() != 0 ? 1 : 0;
             default -> throw unsupported(descr);
         };
@@ -147,8 +151,8 @@ public final class NpyArrays {
     }
 
     private static IllegalArgumentException unsupported(String descr) {
-        return new IllegalArgumentException("unsupported dtype " + descr
-                + " (float f4/f8, signed i1..i8, unsigned u1..u8 and bool are read)");
+        return new IllegalArgumentException(
+                "unsupported dtype " + descr + " (float f4/f8, signed i1..i8, unsigned u1..u8 and bool are read)");
     }
 
     private static int[] parseShape(String text) {

@@ -36,8 +36,7 @@ public final class ProfileTables {
     /** Rows of the active-KV axis built from scattered points. */
     static final int GRID_ROWS = 32;
 
-    private ProfileTables() {
-    }
+    private ProfileTables() {}
 
     /** The timing model a profile path describes. */
     public static ProfiledTimingModel load(Path path) {
@@ -46,9 +45,10 @@ public final class ProfileTables {
             if (Files.isDirectory(path)) {
                 List<Path> parts = directoryParts(path);
                 if (parts.isEmpty()) {
-                    throw new IllegalArgumentException("planner_profile_data " + path + ": the directory holds none of "
-                            + "fleetplan_profile.json, prefill_raw_data.json, decode_raw_data.json, "
-                            + "selected_prefill_interpolation/raw_data.npz, selected_decode_interpolation/raw_data.npz");
+                    throw new IllegalArgumentException(
+                            "planner_profile_data " + path + ": the directory holds none of "
+                                    + "fleetplan_profile.json, prefill_raw_data.json, decode_raw_data.json, "
+                                    + "selected_prefill_interpolation/raw_data.npz, selected_decode_interpolation/raw_data.npz");
                 }
                 for (Path p : parts) {
                     arrays.putAll(read(p));
@@ -72,14 +72,16 @@ public final class ProfileTables {
     /** Builds the model from named arrays in either layout (mocker grid, or profiler raw points). */
     static ProfiledTimingModel fromArrays(Map<String, NdArray> a) {
         double[] prefillIsl = vector(a, "prefill_isl");
-        double[] prefillMs = a.containsKey("prefill_ttft_ms") ? vector(a, "prefill_ttft_ms") : vector(a, "prefill_ttft");
+        double[] prefillMs =
+                a.containsKey("prefill_ttft_ms") ? vector(a, "prefill_ttft_ms") : vector(a, "prefill_ttft");
         if (a.containsKey("decode_itl")) {
             NdArray itl = a.get("decode_itl");
             double[] kv = vector(a, "decode_active_kv_tokens");
             double[] ctx = vector(a, "decode_context_length");
             if (itl.rank() != 2) {
-                throw new IllegalArgumentException("decode_itl must be 2-D [decode_active_kv_tokens x decode_context_length], "
-                        + "has " + itl.rank() + " dimensions");
+                throw new IllegalArgumentException(
+                        "decode_itl must be 2-D [decode_active_kv_tokens x decode_context_length], " + "has "
+                                + itl.rank() + " dimensions");
             }
             double[][] grid = new double[itl.shape()[0]][itl.shape()[1]];
             for (int i = 0; i < grid.length; i++) {
@@ -89,8 +91,13 @@ public final class ProfileTables {
         }
         if (a.containsKey("z_itl")) {
             double maxKv = scalar(a, "max_kv_tokens");
-            return gridFromPoints(prefillIsl, prefillMs, vector(a, "x_kv_usage"), vector(a, "y_context_length"),
-                    vector(a, "z_itl"), maxKv);
+            return gridFromPoints(
+                    prefillIsl,
+                    prefillMs,
+                    vector(a, "x_kv_usage"),
+                    vector(a, "y_context_length"),
+                    vector(a, "z_itl"),
+                    maxKv);
         }
         throw new IllegalArgumentException("no decode table: expected decode_itl (with decode_active_kv_tokens and "
                 + "decode_context_length) or z_itl (with x_kv_usage, y_context_length and max_kv_tokens)");
@@ -102,15 +109,20 @@ public final class ProfileTables {
      * cell is the piecewise-linear interpolation, along active KV, of that column's own points (a column with
      * one point is flat). Prefill points are sorted by ISL; duplicates keep their mean.
      */
-    static ProfiledTimingModel gridFromPoints(double[] prefillIsl, double[] prefillMs, double[] kvUsage,
-            double[] context, double[] itl, double maxKvTokens) {
+    static ProfiledTimingModel gridFromPoints(
+            double[] prefillIsl,
+            double[] prefillMs,
+            double[] kvUsage,
+            double[] context,
+            double[] itl,
+            double maxKvTokens) {
         if (kvUsage.length != context.length || kvUsage.length != itl.length || itl.length == 0) {
             throw new IllegalArgumentException("x_kv_usage, y_context_length and z_itl must be non-empty and of equal "
                     + "lengths (" + kvUsage.length + ", " + context.length + ", " + itl.length + ")");
         }
         if (!(maxKvTokens > 0)) {
-            throw new IllegalArgumentException("max_kv_tokens must be > 0 to turn x_kv_usage into KV tokens, was "
-                    + maxKvTokens);
+            throw new IllegalArgumentException(
+                    "max_kv_tokens must be > 0 to turn x_kv_usage into KV tokens, was " + maxKvTokens);
         }
         double[][] prefill = meanBy(prefillIsl, prefillMs, "prefill_isl", "prefill_ttft");
         TreeMap<Double, TreeMap<Double, double[]>> columns = new TreeMap<>();
@@ -120,8 +132,8 @@ public final class ProfileTables {
             double kv = kvUsage[k] * maxKvTokens;
             lo = Math.min(lo, kv);
             hi = Math.max(hi, kv);
-            double[] sumCount = columns.computeIfAbsent(context[k], c -> new TreeMap<>())
-                    .computeIfAbsent(kv, x -> new double[2]);
+            double[] sumCount =
+                    columns.computeIfAbsent(context[k], c -> new TreeMap<>()).computeIfAbsent(kv, x -> new double[2]);
             sumCount[0] += itl[k];
             sumCount[1]++;
         }
@@ -190,9 +202,11 @@ public final class ProfileTables {
             return out;
         }
         for (String part : new String[] {"prefill", "decode"}) {
-            for (Path p : new Path[] {dir.resolve(part + "_raw_data.json"),
-                    dir.resolve("selected_" + part + "_interpolation").resolve("raw_data.npz"),
-                    dir.resolve("selected_" + part + "_interpolation").resolve("raw_data.json")}) {
+            for (Path p : new Path[] {
+                dir.resolve(part + "_raw_data.json"),
+                dir.resolve("selected_" + part + "_interpolation").resolve("raw_data.npz"),
+                dir.resolve("selected_" + part + "_interpolation").resolve("raw_data.json")
+            }) {
                 if (Files.exists(p)) {
                     out.add(p);
                     break;
@@ -235,8 +249,8 @@ public final class ProfileTables {
             for (int i = 0; i < n.size(); i++) {
                 JsonNode row = n.get(i);
                 if (!row.isArray() || row.size() != cols) {
-                    throw new IllegalArgumentException("row " + i + " of a 2-D array has " + row.size()
-                            + " values, row 0 has " + cols);
+                    throw new IllegalArgumentException(
+                            "row " + i + " of a 2-D array has " + row.size() + " values, row 0 has " + cols);
                 }
                 for (int c = 0; c < cols; c++) {
                     v[i * cols + c] = number(row.get(c), i + "][" + c);

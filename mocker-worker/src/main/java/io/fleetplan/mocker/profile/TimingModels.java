@@ -15,13 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TimingModels {
 
-    private record Key(Path path, long modifiedMillis) {
-    }
+    private record Key(Path path, long modifiedMillis) {}
 
     private static final Map<Key, TimingModel> LOADED = new ConcurrentHashMap<>();
 
-    private TimingModels() {
-    }
+    private TimingModels() {}
 
     /**
      * The config's model: the profile behind {@code planner_profile_data}, else {@link PolynomialTimingModel}.

@@ -26,11 +26,9 @@ public final class CudaProbe {
      * @param h2dGbps measured host-to-device copy bandwidth, GB/s (0 when not measured)
      * @param message "no CUDA device: why" or a summary
      */
-    public record Result(boolean available, int deviceCount, List<String> devices, double h2dGbps, String message) {
-    }
+    public record Result(boolean available, int deviceCount, List<String> devices, double h2dGbps, String message) {}
 
-    private CudaProbe() {
-    }
+    private CudaProbe() {}
 
     /** Probes once per process; later calls return the first result. */
     public static synchronized Result probe() {
@@ -83,15 +81,23 @@ public final class CudaProbe {
                     }
                 }
                 double gbps = timeHostToDevice();
-                return new Result(true, count[0], List.copyOf(devices), gbps,
+                return new Result(
+                        true,
+                        count[0],
+                        List.copyOf(devices),
+                        gbps,
                         count[0] + " CUDA device(s): " + String.join("; ", devices));
             } catch (LinkageError e) {
                 Throwable root = e;
                 while (root.getCause() != null) {
                     root = root.getCause();
                 }
-                return new Result(false, 0, List.of(), 0, "no CUDA device (" + root.getClass().getSimpleName() + ": "
-                        + root.getMessage() + ")");
+                return new Result(
+                        false,
+                        0,
+                        List.of(),
+                        0,
+                        "no CUDA device (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")");
             }
         }
 

@@ -11,10 +11,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class EventHub {
 
     /** What kind of event, for the subscribers' filters. */
-    enum Kind { FPM, KV, OTHER }
-
-    private record Subscriber(ServerCallStreamObserver<WorkerEvent> stream, boolean kv, boolean fpm) {
+    enum Kind {
+        FPM,
+        KV,
+        OTHER
     }
+
+    private record Subscriber(ServerCallStreamObserver<WorkerEvent> stream, boolean kv, boolean fpm) {}
 
     private final CopyOnWriteArrayList<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean anyKv;

@@ -44,8 +44,7 @@ public final class MockerWorker implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MockerWorker.class.getName());
     // Netty logs a stack trace per open stream when a client connection drops with tokens still queued; for a
     // worker serving hundreds of streams that is noise, not news (the request is cancelled and cleaned up)
-    private static final Logger NETTY_STREAM_ERRORS =
-            Logger.getLogger("io.grpc.netty.NettyServerHandler");
+    private static final Logger NETTY_STREAM_ERRORS = Logger.getLogger("io.grpc.netty.NettyServerHandler");
 
     static {
         NETTY_STREAM_ERRORS.setLevel(Level.SEVERE);
@@ -77,7 +76,8 @@ public final class MockerWorker implements AutoCloseable {
     private MockerWorker(WorkerSettings settings) {
         this.settings = settings;
         this.workerId = settings.workerId() == null || settings.workerId().isEmpty()
-                ? "mocker-" + UUID.randomUUID().toString().substring(0, 8) : settings.workerId();
+                ? "mocker-" + UUID.randomUUID().toString().substring(0, 8)
+                : settings.workerId();
         EngineConfig config = settings.engine();
         // One Netty event loop runs the engine and every gRPC connection of this worker: tokens written from
         // the engine are queued without cross-thread hand-offs and flushed once per connection per iteration.
@@ -86,10 +86,17 @@ public final class MockerWorker implements AutoCloseable {
         this.engineThread = new PreciseScheduler(eventLoops.next(), Duration.ofNanos(1_500_000), false);
         this.startedAt = engineThread.now();
         String component = config.role() == Role.PREFILL ? "prefill" : "backend";
-        this.metrics = new WorkerMetrics(settings.pool(), component, workerId, config.modelName(), config.dpRank(),
-                config.blockSize(), config.numGpuBlocks(), engineThread.clock().instant());
-        this.bridge = new WorkerBridge(workerId, config.dpRank(), engineThread.clock(), hub, metrics, emission,
-                eventLoops.next());
+        this.metrics = new WorkerMetrics(
+                settings.pool(),
+                component,
+                workerId,
+                config.modelName(),
+                config.dpRank(),
+                config.blockSize(),
+                config.numGpuBlocks(),
+                engineThread.clock().instant());
+        this.bridge = new WorkerBridge(
+                workerId, config.dpRank(), engineThread.clock(), hub, metrics, emission, eventLoops.next());
         this.engine = new MockEngine(config, TimingModels.of(config), engineThread, bridge);
         bridge.initialLoad(engine.load());
         metrics.load(engine.load());
@@ -136,8 +143,13 @@ public final class MockerWorker implements AutoCloseable {
             router = new RouterLink(settings.routerAddress(), settings.routerToken(), this::info, this::heartbeat);
             router.start();
         }
-        LOG.log(System.Logger.Level.INFO, "mocker worker {0} serving {1} ({2}) on gRPC {3}, metrics {4}", workerId,
-                settings.engine().modelName(), settings.engine().disaggregationMode(), String.valueOf(grpcPort()),
+        LOG.log(
+                System.Logger.Level.INFO,
+                "mocker worker {0} serving {1} ({2}) on gRPC {3}, metrics {4}",
+                workerId,
+                settings.engine().modelName(),
+                settings.engine().disaggregationMode(),
+                String.valueOf(grpcPort()),
                 metricsUrl().isEmpty() ? "off" : metricsUrl());
     }
 
@@ -202,8 +214,11 @@ public final class MockerWorker implements AutoCloseable {
     }
 
     private WorkerHeartbeatRequest heartbeat() {
-        return WorkerHeartbeatRequest.newBuilder().setWorkerId(workerId).setDraining(draining)
-                .setLoad(bridge.lastLoad()).build();
+        return WorkerHeartbeatRequest.newBuilder()
+                .setWorkerId(workerId)
+                .setDraining(draining)
+                .setLoad(bridge.lastLoad())
+                .build();
     }
 
     EngineConfig engineConfig() {
@@ -270,21 +285,31 @@ public final class MockerWorker implements AutoCloseable {
         if (engine.inFlight() > 0) {
             if (engineThread.now().isBefore(deadline)) {
                 // plain event-loop timer: polling needs no spin-assisted precision
-                eventLoops.next().schedule(() -> pollDrain(atStart, completedBefore, deadline), 10, TimeUnit.MILLISECONDS);
+                eventLoops
+                        .next()
+                        .schedule(() -> pollDrain(atStart, completedBefore, deadline), 10, TimeUnit.MILLISECONDS);
                 return;
             }
             aborted = engine.abortAll();
             LOG.log(System.Logger.Level.WARNING, "drain grace expired: aborted {0} request(s)", aborted);
         }
-        DrainResponse response = DrainResponse.newBuilder().setInFlightAtStart(atStart)
-                .setCompleted((int) (bridge.completed.get() - completedBefore)).setAborted(aborted).build();
+        DrainResponse response = DrainResponse.newBuilder()
+                .setInFlightAtStart(atStart)
+                .setCompleted((int) (bridge.completed.get() - completedBefore))
+                .setAborted(aborted)
+                .build();
         // deregistering blocks on a network call: not on the engine thread
         Thread.ofVirtual().name("drain-" + workerId).start(() -> {
             if (router != null) {
                 router.deregister();
             }
-            LOG.log(System.Logger.Level.INFO, "worker {0} drained: {1} in flight at start, {2} completed, {3} aborted",
-                    workerId, atStart, response.getCompleted(), response.getAborted());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "worker {0} drained: {1} in flight at start, {2} completed, {3} aborted",
+                    workerId,
+                    atStart,
+                    response.getCompleted(),
+                    response.getAborted());
             drainFuture.complete(response);
         });
     }
@@ -360,17 +385,32 @@ public final class MockerWorker implements AutoCloseable {
 
     private void serveHealth(HttpExchange exchange) throws IOException {
         StringBuilder json = new StringBuilder(256);
-        json.append("{\"status\":\"").append(draining ? "draining" : "healthy").append('"')
-                .append(",\"worker_id\":\"").append(workerId).append('"')
-                .append(",\"model\":\"").append(escape(settings.engine().modelName())).append('"')
-                .append(",\"role\":\"").append(settings.engine().disaggregationMode()).append('"')
-                .append(",\"in_flight\":").append(bridge.inFlight.get())
-                .append(",\"registered\":").append(isRegistered());
+        json.append("{\"status\":\"")
+                .append(draining ? "draining" : "healthy")
+                .append('"')
+                .append(",\"worker_id\":\"")
+                .append(workerId)
+                .append('"')
+                .append(",\"model\":\"")
+                .append(escape(settings.engine().modelName()))
+                .append('"')
+                .append(",\"role\":\"")
+                .append(settings.engine().disaggregationMode())
+                .append('"')
+                .append(",\"in_flight\":")
+                .append(bridge.inFlight.get())
+                .append(",\"registered\":")
+                .append(isRegistered());
         if (cuda != null) {
-            json.append(",\"cuda\":{\"available\":").append(cuda.available())
-                    .append(",\"devices\":").append(cuda.deviceCount())
-                    .append(",\"h2d_gbps\":").append(cuda.h2dGbps())
-                    .append(",\"message\":\"").append(escape(cuda.message())).append("\"}");
+            json.append(",\"cuda\":{\"available\":")
+                    .append(cuda.available())
+                    .append(",\"devices\":")
+                    .append(cuda.deviceCount())
+                    .append(",\"h2d_gbps\":")
+                    .append(cuda.h2dGbps())
+                    .append(",\"message\":\"")
+                    .append(escape(cuda.message()))
+                    .append("\"}");
         }
         json.append('}');
         exchange.getResponseHeaders().set("Content-Type", "application/json");

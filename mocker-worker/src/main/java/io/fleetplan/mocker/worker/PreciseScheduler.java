@@ -47,14 +47,17 @@ final class PreciseScheduler implements Scheduler, AutoCloseable {
         }
         long due = System.nanoTime() + delayNanos;
         AtomicBoolean cancelled = new AtomicBoolean();
-        ScheduledFuture<?> f = executor.schedule(() -> {
-            while (System.nanoTime() < due && !cancelled.get()) {
-                Thread.onSpinWait();
-            }
-            if (!cancelled.get()) {
-                WallClockScheduler.guard(task).run();
-            }
-        }, Math.max(0, delayNanos - spinNanos), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> f = executor.schedule(
+                () -> {
+                    while (System.nanoTime() < due && !cancelled.get()) {
+                        Thread.onSpinWait();
+                    }
+                    if (!cancelled.get()) {
+                        WallClockScheduler.guard(task).run();
+                    }
+                },
+                Math.max(0, delayNanos - spinNanos),
+                TimeUnit.NANOSECONDS);
         return () -> {
             boolean live = !cancelled.getAndSet(true);
             f.cancel(false);
@@ -64,11 +67,13 @@ final class PreciseScheduler implements Scheduler, AutoCloseable {
 
     @Override
     public Cancellable scheduleAtFixedRate(Duration initialDelay, Duration period, Runnable task) {
-        ScheduledFuture<?> f = executor.scheduleAtFixedRate(WallClockScheduler.guard(task), Math.max(0, initialDelay.toNanos()),
-                period.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> f = executor.scheduleAtFixedRate(
+                WallClockScheduler.guard(task),
+                Math.max(0, initialDelay.toNanos()),
+                period.toNanos(),
+                TimeUnit.NANOSECONDS);
         return () -> f.cancel(false);
     }
-
 
     @Override
     public void close() {

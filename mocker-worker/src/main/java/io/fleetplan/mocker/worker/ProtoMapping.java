@@ -1,10 +1,10 @@
 package io.fleetplan.mocker.worker;
 
-import io.fleetplan.mocker.engine.LoadSnapshot;
 import io.fleetplan.mocker.engine.EngineRequest;
 import io.fleetplan.mocker.engine.ForwardPass;
 import io.fleetplan.mocker.engine.KvEvent;
 import io.fleetplan.mocker.engine.KvHandoff;
+import io.fleetplan.mocker.engine.LoadSnapshot;
 import io.fleetplan.mocker.engine.Role;
 import io.fleetplan.proto.v1.ActiveLoad;
 import io.fleetplan.proto.v1.ForwardPassMetrics;
@@ -21,8 +21,7 @@ import io.fleetplan.proto.v1.WorkerRole;
 /** Engine values to and from the fleetplan.v1 wire messages. */
 final class ProtoMapping {
 
-    private ProtoMapping() {
-    }
+    private ProtoMapping() {}
 
     static EngineRequest toEngine(GenerateRequest r) {
         int[] tokens = null;
@@ -44,8 +43,8 @@ final class ProtoMapping {
         KvHandoff handoff = null;
         if (r.hasKvTransfer()) {
             KvTransferParams t = r.getKvTransfer();
-            handoff = new KvHandoff(t.getPrefillWorkerId(), t.getTransferredTokens(), t.getTransferMs(),
-                    t.getFirstTokenId());
+            handoff = new KvHandoff(
+                    t.getPrefillWorkerId(), t.getTransferredTokens(), t.getTransferMs(), t.getFirstTokenId());
         }
         // uint32 fields arrive as Java ints; a "negative" count is a huge unsigned value: keep it invalid
         int maxTokens = r.getMaxTokens() < 0 ? -1 : r.getMaxTokens();
@@ -108,7 +107,8 @@ final class ProtoMapping {
     }
 
     static KvCacheEvent toProto(KvEvent e, int dpRank) {
-        KvCacheEvent.Builder b = KvCacheEvent.newBuilder().setEventId(e.eventId()).setDpRank(dpRank);
+        KvCacheEvent.Builder b =
+                KvCacheEvent.newBuilder().setEventId(e.eventId()).setDpRank(dpRank);
         switch (e) {
             case KvEvent.Stored s -> {
                 KvStored.Builder stored = KvStored.newBuilder();
@@ -116,7 +116,8 @@ final class ProtoMapping {
                     stored.setParentHash(s.parentHash());
                 }
                 for (int i = 0; i < s.blockHashes().length; i++) {
-                    stored.addBlocks(StoredBlock.newBuilder().setBlockHash(s.blockHashes()[i])
+                    stored.addBlocks(StoredBlock.newBuilder()
+                            .setBlockHash(s.blockHashes()[i])
                             .setTokensHash(s.tokensHashes()[i]));
                 }
                 b.setStored(stored);

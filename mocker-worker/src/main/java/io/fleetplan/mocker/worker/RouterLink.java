@@ -103,8 +103,13 @@ final class RouterLink implements AutoCloseable {
             registered = true;
             backoffMs = 250;
             int n = registrations.incrementAndGet();
-            LOG.log(System.Logger.Level.INFO, "registered with router {0} as {1} (registration {2}, heartbeat every {3} ms)",
-                    address, info.get().getWorkerId(), String.valueOf(n), String.valueOf(intervalMs));
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "registered with router {0} as {1} (registration {2}, heartbeat every {3} ms)",
+                    address,
+                    info.get().getWorkerId(),
+                    String.valueOf(n),
+                    String.valueOf(intervalMs));
             return true;
         } catch (StatusRuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "register with {0} failed: {1}", address, e.getStatus());
@@ -141,7 +146,9 @@ final class RouterLink implements AutoCloseable {
         }
         try {
             stub.withDeadlineAfter(CALL_DEADLINE_MS, TimeUnit.MILLISECONDS)
-                    .deregister(DeregisterRequest.newBuilder().setWorkerId(info.get().getWorkerId()).build());
+                    .deregister(DeregisterRequest.newBuilder()
+                            .setWorkerId(info.get().getWorkerId())
+                            .build());
             registered = false;
         } catch (StatusRuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "deregister from {0} failed: {1}", address, e.getStatus());

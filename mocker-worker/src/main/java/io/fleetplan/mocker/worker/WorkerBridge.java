@@ -70,8 +70,14 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
      * @param afterWrites the event loop that runs the engine and the gRPC connections: a task given to it runs
      *     after the writes the iteration's tokens queued, so it can time when they reached the socket
      */
-    WorkerBridge(String workerId, int dpRank, InstantSource clock, EventHub hub, WorkerMetrics metrics,
-                 EmissionStats emission, Executor afterWrites) {
+    WorkerBridge(
+            String workerId,
+            int dpRank,
+            InstantSource clock,
+            EventHub hub,
+            WorkerMetrics metrics,
+            EmissionStats emission,
+            Executor afterWrites) {
         this.afterWrites = afterWrites;
         this.workerId = workerId;
         this.workerIdBytes = ByteString.copyFromUtf8(workerId);
@@ -80,7 +86,8 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
         this.hub = hub;
         this.metrics = metrics;
         this.emission = emission;
-        this.lastLoad = ActiveLoad.newBuilder().setWorkerId(workerId).setDpRank(dpRank).build();
+        this.lastLoad =
+                ActiveLoad.newBuilder().setWorkerId(workerId).setDpRank(dpRank).build();
     }
 
     /** Seeds the load reported before the engine's first change (an idle engine's capacity). */
@@ -123,9 +130,15 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
                 s.pendingModelNanos = timeNanos;
                 continue;
             }
-            send(s, GenerateResponse.newBuilder().setRequestIdBytes(s.requestId).addTokenIds(tokenId(s, index))
-                    .setIndex(index).setWorkerIdBytes(workerIdBytes)
-                    .setEngineTimeMs((timeNanos - s.submitNanos) / 1e6), timeNanos);
+            send(
+                    s,
+                    GenerateResponse.newBuilder()
+                            .setRequestIdBytes(s.requestId)
+                            .addTokenIds(tokenId(s, index))
+                            .setIndex(index)
+                            .setWorkerIdBytes(workerIdBytes)
+                            .setEngineTimeMs((timeNanos - s.submitNanos) / 1e6),
+                    timeNanos);
         }
     }
 
@@ -142,12 +155,18 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
         if (s == null || c.reason() == FinishReason.CANCELLED) {
             return; // nobody is listening any more
         }
-        GenerateResponse.Builder last = GenerateResponse.newBuilder().setRequestIdBytes(s.requestId)
-                .setWorkerIdBytes(workerIdBytes).setFinished(true)
-                .setFinishReason(c.reason() == FinishReason.LENGTH ? io.fleetplan.proto.v1.FinishReason.LENGTH
-                        : io.fleetplan.proto.v1.FinishReason.ABORTED)
-                .setUsage(Usage.newBuilder().setPromptTokens(c.promptTokens())
-                        .setCompletionTokens(c.completionTokens()).setCachedTokens(c.cachedTokens()))
+        GenerateResponse.Builder last = GenerateResponse.newBuilder()
+                .setRequestIdBytes(s.requestId)
+                .setWorkerIdBytes(workerIdBytes)
+                .setFinished(true)
+                .setFinishReason(
+                        c.reason() == FinishReason.LENGTH
+                                ? io.fleetplan.proto.v1.FinishReason.LENGTH
+                                : io.fleetplan.proto.v1.FinishReason.ABORTED)
+                .setUsage(Usage.newBuilder()
+                        .setPromptTokens(c.promptTokens())
+                        .setCompletionTokens(c.completionTokens())
+                        .setCachedTokens(c.cachedTokens()))
                 .setEngineTimeMs((c.finishNanos() - s.submitNanos) / 1e6);
         long model = c.finishNanos();
         if (s.pendingIndex >= 0) {
@@ -261,8 +280,11 @@ final class WorkerBridge implements EngineListener, EmissionBatch.Sink {
         metrics.load(load);
         lastLoad = ProtoMapping.toProto(load, workerId, dpRank);
         if (hub.hasSubscribers()) {
-            hub.publish(event().setHeartbeat(Heartbeat.newBuilder().setSequence(sequence).setDraining(draining))
-                    .build(), EventHub.Kind.OTHER);
+            hub.publish(
+                    event().setHeartbeat(
+                                    Heartbeat.newBuilder().setSequence(sequence).setDraining(draining))
+                            .build(),
+                    EventHub.Kind.OTHER);
             hub.publish(event().setFpm(ProtoMapping.toProto(fpm, workerId)).build(), EventHub.Kind.FPM);
             hub.publish(event().setLoad(lastLoad).build(), EventHub.Kind.OTHER);
         }

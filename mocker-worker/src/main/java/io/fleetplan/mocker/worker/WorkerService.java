@@ -33,14 +33,21 @@ final class WorkerService extends WorkerGrpc.WorkerImplBase {
     public void generate(GenerateRequest request, StreamObserver<GenerateResponse> observer) {
         ServerCallStreamObserver<GenerateResponse> out = (ServerCallStreamObserver<GenerateResponse>) observer;
         if (worker.isDraining()) {
-            out.onError(Status.UNAVAILABLE.withDescription("worker " + worker.workerId() + " is draining")
+            out.onError(Status.UNAVAILABLE
+                    .withDescription("worker " + worker.workerId() + " is draining")
                     .asRuntimeException());
             return;
         }
         EngineRequest parsed = ProtoMapping.toEngine(request);
         if (parsed.requestId().isEmpty()) {
-            parsed = new EngineRequest("gen-" + generatedIds.incrementAndGet(), parsed.model(), parsed.promptTokens(),
-                    parsed.maxTokens(), parsed.tokenIds(), parsed.blockHashes(), parsed.handoff());
+            parsed = new EngineRequest(
+                    "gen-" + generatedIds.incrementAndGet(),
+                    parsed.model(),
+                    parsed.promptTokens(),
+                    parsed.maxTokens(),
+                    parsed.tokenIds(),
+                    parsed.blockHashes(),
+                    parsed.handoff());
         }
         SubmitResult check = MockEngine.validate(worker.engineConfig(), parsed);
         if (!check.accepted()) {
@@ -57,7 +64,8 @@ final class WorkerService extends WorkerGrpc.WorkerImplBase {
                 return;
             }
             if (worker.isDraining()) {
-                out.onError(Status.UNAVAILABLE.withDescription("worker " + worker.workerId() + " is draining")
+                out.onError(Status.UNAVAILABLE
+                        .withDescription("worker " + worker.workerId() + " is draining")
                         .asRuntimeException());
                 return;
             }
@@ -99,7 +107,9 @@ final class WorkerService extends WorkerGrpc.WorkerImplBase {
         Duration grace = request.getGracePeriodMs() == 0 ? null : Duration.ofMillis(request.getGracePeriodMs());
         worker.drain(grace, request.getExitWhenDrained()).whenComplete((response, error) -> {
             if (error != null) {
-                observer.onError(Status.INTERNAL.withDescription("drain failed: " + error).asRuntimeException());
+                observer.onError(Status.INTERNAL
+                        .withDescription("drain failed: " + error)
+                        .asRuntimeException());
             } else {
                 observer.onNext(response);
                 observer.onCompleted();

@@ -34,10 +34,31 @@ class MockerCommandTest {
 
     @Test
     void dynamoFlagsMapToTheEngineConfig() {
-        WorkerSettings s = parse("--num-gpu-blocks-override", "500", "--block-size", "16", "--max-num-seqs", "8",
-                "--max-num-batched-tokens", "2048", "--speedup-ratio", "inf", "--disaggregation-mode", "prefill",
-                "--kv-transfer-bandwidth", "32", "--model-name", "llama", "--no-enable-prefix-caching",
-                "--router", "10.0.0.1:9000", "--pool", "p1", "--gpus", "2", "--cuda-probe");
+        WorkerSettings s = parse(
+                "--num-gpu-blocks-override",
+                "500",
+                "--block-size",
+                "16",
+                "--max-num-seqs",
+                "8",
+                "--max-num-batched-tokens",
+                "2048",
+                "--speedup-ratio",
+                "inf",
+                "--disaggregation-mode",
+                "prefill",
+                "--kv-transfer-bandwidth",
+                "32",
+                "--model-name",
+                "llama",
+                "--no-enable-prefix-caching",
+                "--router",
+                "10.0.0.1:9000",
+                "--pool",
+                "p1",
+                "--gpus",
+                "2",
+                "--cuda-probe");
         EngineConfig c = s.engine();
         assertThat(c.numGpuBlocks()).isEqualTo(500);
         assertThat(c.blockSize()).isEqualTo(16);
@@ -61,7 +82,8 @@ class MockerCommandTest {
             // in Turkish, "INF".toLowerCase() is "\u0131nf" (dotless i), which is not "inf"
             Locale.setDefault(Locale.forLanguageTag("tr-TR"));
             assertThat(parse("--speedup-ratio", "INF").engine().speedupRatio()).isInfinite();
-            assertThat(parse("--speedup-ratio", "Infinity").engine().speedupRatio()).isInfinite();
+            assertThat(parse("--speedup-ratio", "Infinity").engine().speedupRatio())
+                    .isInfinite();
         } finally {
             Locale.setDefault(before);
         }
@@ -71,8 +93,14 @@ class MockerCommandTest {
     void extraEngineArgsOverrideFlags(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("engine.json");
         Files.writeString(file, "{\"block_size\": 32, \"max_num_seqs\": 4, \"model\": {\"num_layers\": 16}}");
-        EngineConfig c = parse("--block-size", "16", "--num-gpu-blocks-override", "100", "--extra-engine-args",
-                file.toString()).engine();
+        EngineConfig c = parse(
+                        "--block-size",
+                        "16",
+                        "--num-gpu-blocks-override",
+                        "100",
+                        "--extra-engine-args",
+                        file.toString())
+                .engine();
         assertThat(c.blockSize()).isEqualTo(32);
         assertThat(c.maxNumSeqs()).isEqualTo(4);
         assertThat(c.numGpuBlocks()).isEqualTo(100);
@@ -82,15 +110,18 @@ class MockerCommandTest {
     @Test
     void badValuesNameTheFieldAndTheAllowedValues(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> parse("--disaggregation-mode", "both"))
-                .hasMessageContaining("disaggregation_mode").hasMessageContaining("agg, prefill, decode");
+                .hasMessageContaining("disaggregation_mode")
+                .hasMessageContaining("agg, prefill, decode");
         assertThatThrownBy(() -> parse("--block-size", "0")).hasMessageContaining("block_size");
         assertThatThrownBy(() -> parse("--max-num-batched-tokens", "100"))
-                .hasMessageContaining("max_num_batched_tokens").hasMessageContaining(">= max_num_seqs (256)");
+                .hasMessageContaining("max_num_batched_tokens")
+                .hasMessageContaining(">= max_num_seqs (256)");
         assertThatThrownBy(() -> parse("--speedup-ratio", "fast")).hasMessageContaining("--speedup-ratio");
         Path file = dir.resolve("bad.json");
         Files.writeString(file, "{\"max_num_seq\": 4}");
         assertThatThrownBy(() -> parse("--extra-engine-args", file.toString()))
-                .hasMessageContaining("max_num_seq").hasMessageContaining("max_num_seqs");
+                .hasMessageContaining("max_num_seq")
+                .hasMessageContaining("max_num_seqs");
     }
 
     @Test
@@ -102,7 +133,8 @@ class MockerCommandTest {
         Files.writeString(bad, "{\"prefill_isl\": [1, 2]}");
         assertThatThrownBy(() -> parse("--planner-profile-data", bad.toString()))
                 .isInstanceOf(CommandLine.ParameterException.class)
-                .hasMessageContaining("planner_profile_data " + bad).hasMessageContaining("prefill_ttft");
+                .hasMessageContaining("planner_profile_data " + bad)
+                .hasMessageContaining("prefill_ttft");
     }
 
     @Test
@@ -113,7 +145,9 @@ class MockerCommandTest {
         assertThat(s.toString()).doesNotContain("pool-token-0123456789abcdef");
         assertThat(parse("--router", "10.0.0.1:9000").routerToken()).isNull();
         Files.writeString(dir.resolve("short"), "x");
-        assertThatThrownBy(() -> parse("--router-token-file", dir.resolve("short").toString()))
-                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--router-token-file");
+        assertThatThrownBy(
+                        () -> parse("--router-token-file", dir.resolve("short").toString()))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--router-token-file");
     }
 }

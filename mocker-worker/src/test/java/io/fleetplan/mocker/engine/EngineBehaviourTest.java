@@ -40,18 +40,35 @@ class EngineBehaviourTest {
         String ctx = "seed=" + seed;
         assertThat(h.rec.finished).as(ctx).hasSize(n);
         assertThat(h.engine.load().numPreemptions()).as(ctx).isZero();
-        long expectedPrefill = h.rec.finished.values().stream().mapToLong(c -> c.promptTokens() - c.cachedTokens()).sum();
-        assertThat(h.sumPrefillTokens()).as(ctx + ": prefill tokens").isEqualTo(expectedPrefill)
+        long expectedPrefill = h.rec.finished.values().stream()
+                .mapToLong(c -> c.promptTokens() - c.cachedTokens())
+                .sum();
+        assertThat(h.sumPrefillTokens())
+                .as(ctx + ": prefill tokens")
+                .isEqualTo(expectedPrefill)
                 .isEqualTo(h.engine.prefillTokens());
         // each request's first token comes with its prefill; the others are decode steps
-        long decodes = h.rec.fpms.stream().mapToLong(f -> f.scheduled().numDecodeRequests()).sum();
-        long expectedDecodes = h.rec.finished.values().stream().mapToLong(c -> c.completionTokens() - 1).sum();
+        long decodes = h.rec.fpms.stream()
+                .mapToLong(f -> f.scheduled().numDecodeRequests())
+                .sum();
+        long expectedDecodes = h.rec.finished.values().stream()
+                .mapToLong(c -> c.completionTokens() - 1)
+                .sum();
         assertThat(decodes).as(ctx + ": decode steps").isEqualTo(expectedDecodes);
-        assertThat(h.engine.outputTokens()).as(ctx).isEqualTo(
-                h.rec.finished.values().stream().mapToLong(Completion::completionTokens).sum());
+        assertThat(h.engine.outputTokens())
+                .as(ctx)
+                .isEqualTo(h.rec.finished.values().stream()
+                        .mapToLong(Completion::completionTokens)
+                        .sum());
         double wall = h.rec.fpms.stream().mapToDouble(ForwardPass::wallTime).sum();
-        assertThat(wall * 1e3).as(ctx + ": FPM wall time = modelled busy time").isCloseTo(h.engine.busyModelMs(), offset(1e-3));
-        assertThat(h.rec.fpms).extracting(ForwardPass::counterId).as(ctx).isSorted().doesNotHaveDuplicates();
+        assertThat(wall * 1e3)
+                .as(ctx + ": FPM wall time = modelled busy time")
+                .isCloseTo(h.engine.busyModelMs(), offset(1e-3));
+        assertThat(h.rec.fpms)
+                .extracting(ForwardPass::counterId)
+                .as(ctx)
+                .isSorted()
+                .doesNotHaveDuplicates();
         assertThat(h.engine.kvCache().usedBlocks()).as(ctx).isZero();
     }
 
@@ -66,8 +83,11 @@ class EngineBehaviourTest {
         assertThat(h.engine.load().prefixCacheHitRate()).isGreaterThan(0.8);
         assertThat(h.rec.finished.get("r9").cachedTokens()).isEqualTo(64);
         // the shared block was announced once
-        long storedFirstBlock = h.rec.kvEvents.stream().filter(e -> e instanceof KvEvent.Stored s && !s.hasParent()
-                && s.blockHashes()[0] == BlockHashes.sequenceHashes(prompt, 64)[0]).count();
+        long storedFirstBlock = h.rec.kvEvents.stream()
+                .filter(e -> e instanceof KvEvent.Stored s
+                        && !s.hasParent()
+                        && s.blockHashes()[0] == BlockHashes.sequenceHashes(prompt, 64)[0])
+                .count();
         assertThat(storedFirstBlock).isEqualTo(1);
     }
 
@@ -85,15 +105,19 @@ class EngineBehaviourTest {
 
     @Test
     void badRequestsAreRefusedWithoutTouchingState() {
-        EngineHarness h = new EngineHarness(EngineConfig.builder().numGpuBlocks(100).blockSize(16).modelName("m"));
+        EngineHarness h = new EngineHarness(
+                EngineConfig.builder().numGpuBlocks(100).blockSize(16).modelName("m"));
         h.submit(EngineRequest.synthetic("ok", 100, 10));
         assertThat(h.engine.submit(EngineRequest.synthetic("z", 0, 10)).outcome())
                 .isEqualTo(SubmitResult.Outcome.INVALID_ARGUMENT);
-        assertThat(h.engine.submit(EngineRequest.synthetic("z", 10, -1)).message()).contains("max_tokens");
+        assertThat(h.engine.submit(EngineRequest.synthetic("z", 10, -1)).message())
+                .contains("max_tokens");
         SubmitResult big = h.engine.submit(EngineRequest.synthetic("z", 5000, 1));
         assertThat(big.outcome()).isEqualTo(SubmitResult.Outcome.TOO_LARGE);
         assertThat(big.message()).contains("5000").contains("num_gpu_blocks 100");
-        assertThat(h.engine.submit(new EngineRequest("z", "other", 10, 1, null, null, null)).outcome())
+        assertThat(h.engine
+                        .submit(new EngineRequest("z", "other", 10, 1, null, null, null))
+                        .outcome())
                 .isEqualTo(SubmitResult.Outcome.UNKNOWN_MODEL);
         assertThat(h.engine.submit(EngineRequest.synthetic("ok", 10, 1)).outcome())
                 .isEqualTo(SubmitResult.Outcome.DUPLICATE_ID);
@@ -106,7 +130,9 @@ class EngineBehaviourTest {
     void idleEngineSendsAHeartbeatEverySecondAndNoneWhileBusy() {
         EngineHarness h = new EngineHarness(EngineConfig.defaults());
         h.clock.advanceBy(Duration.ofMillis(3500));
-        assertThat(h.rec.heartbeats).hasSize(3).allSatisfy(f -> assertThat(f.isIdle()).isTrue());
+        assertThat(h.rec.heartbeats)
+                .hasSize(3)
+                .allSatisfy(f -> assertThat(f.isIdle()).isTrue());
         h.submit(EngineRequest.synthetic("busy", 100, 200)); // about 200 x 5.7 ms = 1.15 s of work
         h.clock.advanceBy(Duration.ofMillis(1000));
         assertThat(h.rec.heartbeats).hasSize(3);

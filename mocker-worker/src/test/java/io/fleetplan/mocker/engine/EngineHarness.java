@@ -1,7 +1,7 @@
 package io.fleetplan.mocker.engine;
 
-import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.common.time.VirtualScheduler;
+import io.fleetplan.mocker.profile.TimingModels;
 
 /** An engine on a virtual clock with a recording listener. */
 final class EngineHarness {
@@ -34,6 +34,8 @@ final class EngineHarness {
     }
 
     long sumPrefillTokens() {
-        return rec.fpms.stream().mapToLong(f -> f.scheduled().sumPrefillTokens()).sum();
+        return rec.fpms.stream()
+                .mapToLong(f -> f.scheduled().sumPrefillTokens())
+                .sum();
     }
 }

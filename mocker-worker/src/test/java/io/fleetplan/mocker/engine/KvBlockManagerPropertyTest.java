@@ -8,8 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
 /** Seeded randomized operations against a simple reference model of who holds which block. */
@@ -61,7 +61,9 @@ class KvBlockManagerPropertyTest {
                 boolean wasCached = m.contains(h);
                 int slot = m.acquireFull(h, h, 0, false);
                 if (slot == KvBlockManager.NO_BLOCK) {
-                    assertThat(m.availableBlocks()).as(ctx + " step " + step + ": NO_BLOCK with room").isZero();
+                    assertThat(m.availableBlocks())
+                            .as(ctx + " step " + step + ": NO_BLOCK with room")
+                            .isZero();
                     assertThat(wasCached).as(ctx).isFalse();
                 } else {
                     assertThat(m.lastAcquireWasHit()).as(ctx).isEqualTo(wasCached);
@@ -96,7 +98,8 @@ class KvBlockManagerPropertyTest {
             assertThat(sink.failure).as(ctx + " step " + step).isNull();
             checkInvariants(m, held, ctx + " step " + step);
             // a shared prefix is stored once: no hash is ever live twice
-            sink.storedCount.forEach((h, n) -> assertThat(n).as(ctx + " hash " + h + " stored count").isBetween(0, 1));
+            sink.storedCount.forEach((h, n) ->
+                    assertThat(n).as(ctx + " hash " + h + " stored count").isBetween(0, 1));
         }
         // releasing everything leaves nothing used
         for (int slot : held) {
@@ -107,14 +110,17 @@ class KvBlockManagerPropertyTest {
     }
 
     private static void checkInvariants(KvBlockManager m, List<Integer> held, String ctx) {
-        assertThat(m.usedBlocks() + m.freeBlocks() + m.inactiveBlocks()).as(ctx + ": used+free+inactive")
+        assertThat(m.usedBlocks() + m.freeBlocks() + m.inactiveBlocks())
+                .as(ctx + ": used+free+inactive")
                 .isEqualTo(m.capacity());
         Map<Integer, Integer> expected = new HashMap<>();
         for (int slot : held) {
             expected.merge(slot, 1, Integer::sum);
         }
         for (int slot = 0; slot < m.capacity(); slot++) {
-            assertThat(m.refCount(slot)).as(ctx + ": refcount of slot " + slot).isNotNegative()
+            assertThat(m.refCount(slot))
+                    .as(ctx + ": refcount of slot " + slot)
+                    .isNotNegative()
                     .isEqualTo(expected.getOrDefault(slot, 0));
         }
         assertThat(m.usedBlocks()).as(ctx + ": used = distinct held slots").isEqualTo(expected.size());

@@ -13,7 +13,8 @@ class KvEventsTest {
     @Test
     void storedEventsChainAndEvictionsAreAnnouncedAsRemoved() {
         // 8 blocks of 16 tokens: the second prompt evicts the first one's cached blocks
-        EngineHarness h = new EngineHarness(EngineConfig.builder().numGpuBlocks(8).blockSize(16).watermark(0));
+        EngineHarness h = new EngineHarness(
+                EngineConfig.builder().numGpuBlocks(8).blockSize(16).watermark(0));
         int[] a = IntStream.range(0, 80).toArray();
         int[] b = IntStream.range(1000, 1080).toArray();
         h.submit(EngineRequest.withTokens("a", a, 1));
@@ -25,14 +26,19 @@ class KvEventsTest {
         assertThat(first.hasParent()).isFalse();
         assertThat(first.blockHashes()).containsExactly(aHashes);
         Set<Long> removed = new HashSet<>();
-        h.rec.kvEvents.stream().filter(e -> e instanceof KvEvent.Removed)
-                .forEach(e -> { for (long x : ((KvEvent.Removed) e).blockHashes()) { removed.add(x); } });
+        h.rec.kvEvents.stream().filter(e -> e instanceof KvEvent.Removed).forEach(e -> {
+            for (long x : ((KvEvent.Removed) e).blockHashes()) {
+                removed.add(x);
+            }
+        });
         // b needs 6 blocks (5 full + tail); 8 - 6 = 2 blocks of a can stay cached at most
         assertThat(removed).isSubsetOf(toSet(aHashes)).hasSizeGreaterThanOrEqualTo(aHashes.length - 2);
         // a releases tail first, so its first block is the last to go
         assertThat(h.engine.kvCache().contains(aHashes[0])).isTrue();
         List<Long> ids = h.rec.kvEvents.stream().map(KvEvent::eventId).toList();
-        assertThat(ids).containsExactlyElementsOf(IntStream.range(0, ids.size()).mapToObj(i -> (long) i).toList());
+        assertThat(ids)
+                .containsExactlyElementsOf(
+                        IntStream.range(0, ids.size()).mapToObj(i -> (long) i).toList());
     }
 
     @Test

@@ -47,7 +47,8 @@ class LiveTimelineTest {
     void smallLatenessIsAbsorbedAndAStallSlipsTheTimeline() {
         ManualScheduler s = new ManualScheduler();
         RecordingListener rec = new RecordingListener();
-        MockEngine engine = new MockEngine(EngineConfig.builder().heartbeatIntervalMs(0).build(), PolynomialTimingModel.INSTANCE, s, rec);
+        MockEngine engine = new MockEngine(
+                EngineConfig.builder().heartbeatIntervalMs(0).build(), PolynomialTimingModel.INSTANCE, s, rec);
         engine.submit(EngineRequest.synthetic("a", 100, 5));
         s.runLate(0); // start
         s.runLate(1_000_000); // token 0, 1 ms late: the next iteration still starts at its modelled time

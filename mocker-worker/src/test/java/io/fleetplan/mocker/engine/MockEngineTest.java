@@ -15,7 +15,8 @@ class MockEngineTest {
         RecordingListener rec = new RecordingListener();
         EngineConfig cfg = EngineConfig.builder().heartbeatIntervalMs(0).build();
         MockEngine engine = new MockEngine(cfg, TimingModels.of(cfg), vs, rec);
-        assertThat(engine.submit(EngineRequest.synthetic("a", 1000, 3)).accepted()).isTrue();
+        assertThat(engine.submit(EngineRequest.synthetic("a", 1000, 3)).accepted())
+                .isTrue();
         vs.runUntilIdle(1000);
         assertThat(rec.tokens("a")).isEqualTo(3);
         // prefill(1000) = 32.115 ms, then one decode step

@@ -12,8 +12,10 @@ class ProfiledTimingModelTest {
 
     // prefill: 20 ms at 1000 new tokens, 100 ms at 9000 -> 0.01 ms per token between them
     private final ProfiledTimingModel model = new ProfiledTimingModel(
-            new double[] {1000, 9000}, new double[] {20, 100},
-            new double[] {0, 100_000}, new double[] {100, 1100},
+            new double[] {1000, 9000},
+            new double[] {20, 100},
+            new double[] {0, 100_000},
+            new double[] {100, 1100},
             // itl = 5 + 1e-4 * kv + 0.01 * ctx at the corners: bilinear interpolation reproduces it exactly
             new double[][] {{6, 16}, {16, 26}});
 
@@ -36,6 +38,7 @@ class ProfiledTimingModelTest {
         assertThat(model.decodeMs(100, 200_000, 1_000_000, 200_000)).isCloseTo(5 + 20 + 20, within(1e-9));
     }
 
+    // spotless:off: the tables read as tables
     @Test
     void negativeExtrapolationIsFlooredAtZero() {
         ProfiledTimingModel steep = new ProfiledTimingModel(new double[] {1000, 2000}, new double[] {10, 100},
@@ -63,6 +66,7 @@ class ProfiledTimingModelTest {
                 .hasMessageContaining("prefill_isl is missing or empty");
     }
 
+    // spotless:on
     @Test
     void engineRunsOnTheProfiledTimes() {
         VirtualScheduler clock = new VirtualScheduler(Instant.EPOCH);

@@ -19,8 +19,12 @@ final class RecordingListener implements EngineListener {
     @Override
     public void onTokens(EngineRequest request, int firstIndex, int count, long timeNanos) {
         for (int i = 0; i < count; i++) {
-            tokenTimes.computeIfAbsent(request.requestId(), k -> new ArrayList<>()).add(timeNanos);
-            tokenIndexes.computeIfAbsent(request.requestId(), k -> new ArrayList<>()).add(firstIndex + i);
+            tokenTimes
+                    .computeIfAbsent(request.requestId(), k -> new ArrayList<>())
+                    .add(timeNanos);
+            tokenIndexes
+                    .computeIfAbsent(request.requestId(), k -> new ArrayList<>())
+                    .add(firstIndex + i);
         }
     }
 

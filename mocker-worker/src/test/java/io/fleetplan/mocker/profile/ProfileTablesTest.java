@@ -29,8 +29,13 @@ class ProfileTablesTest {
     @Test
     void readsNumpyArchiveOfEveryDtypeAndOrder() throws Exception {
         Map<String, NpyArrays.NdArray> a = NpyArrays.readNpz(resource("mocker_grid.npz"));
-        assertThat(a.keySet()).containsExactly("prefill_isl", "prefill_ttft_ms", "decode_active_kv_tokens",
-                "decode_context_length", "decode_itl");
+        assertThat(a.keySet())
+                .containsExactly(
+                        "prefill_isl",
+                        "prefill_ttft_ms",
+                        "decode_active_kv_tokens",
+                        "decode_context_length",
+                        "decode_itl");
         assertThat(a.get("decode_active_kv_tokens").values()).containsExactly(0, 100000, 400000); // float32
         assertThat(a.get("decode_context_length").values()).containsExactly(128, 1024, 8192); // int64
         NpyArrays.NdArray itl = a.get("decode_itl"); // Fortran order on disk
@@ -80,7 +85,9 @@ class ProfileTablesTest {
     @Test
     void engineConfigPicksTheModel() throws Exception {
         assertThat(TimingModels.of(EngineConfig.defaults())).isSameAs(PolynomialTimingModel.INSTANCE);
-        EngineConfig withProfile = EngineConfig.builder().plannerProfileData(resource("mocker_grid.npz").toString()).build();
+        EngineConfig withProfile = EngineConfig.builder()
+                .plannerProfileData(resource("mocker_grid.npz").toString())
+                .build();
         TimingModel m = TimingModels.of(withProfile);
         assertThat(m).isInstanceOf(ProfiledTimingModel.class);
         assertThat(TimingModels.of(withProfile)).isSameAs(m); // read once
@@ -90,22 +97,29 @@ class ProfileTablesTest {
     void badProfilesNameFileAndArray() throws IOException {
         Path missing = tmp.resolve("nope.npz");
         assertThatThrownBy(() -> ProfileTables.load(missing))
-                .hasMessageContaining("planner_profile_data " + missing).hasMessageContaining("no such file");
+                .hasMessageContaining("planner_profile_data " + missing)
+                .hasMessageContaining("no such file");
         Path notZip = tmp.resolve("bad.npz");
         Files.writeString(notZip, "hello");
-        assertThatThrownBy(() -> ProfileTables.load(notZip)).hasMessageContaining("bad.npz")
+        assertThatThrownBy(() -> ProfileTables.load(notZip))
+                .hasMessageContaining("bad.npz")
                 .hasMessageContaining("not a NumPy .npz archive");
         Path noDecode = tmp.resolve("nodecode.json");
         Files.writeString(noDecode, "{\"prefill_isl\": [1, 2], \"prefill_ttft_ms\": [1, 2]}");
-        assertThatThrownBy(() -> ProfileTables.load(noDecode)).hasMessageContaining("nodecode.json")
+        assertThatThrownBy(() -> ProfileTables.load(noDecode))
+                .hasMessageContaining("nodecode.json")
                 .hasMessageContaining("no decode table");
         Path ragged = tmp.resolve("ragged.json");
-        Files.writeString(ragged, "{\"prefill_isl\": [1], \"prefill_ttft_ms\": [1], \"decode_active_kv_tokens\": [0, 1],"
-                + " \"decode_context_length\": [1, 2], \"decode_itl\": [[1, 2], [3]]}");
+        Files.writeString(
+                ragged,
+                "{\"prefill_isl\": [1], \"prefill_ttft_ms\": [1], \"decode_active_kv_tokens\": [0, 1],"
+                        + " \"decode_context_length\": [1, 2], \"decode_itl\": [[1, 2], [3]]}");
         assertThatThrownBy(() -> ProfileTables.load(ragged)).hasMessageContaining("row 1 of a 2-D array has 1 values");
         Path noMaxKv = tmp.resolve("raw.json");
-        Files.writeString(noMaxKv, "{\"prefill_isl\": [1], \"prefill_ttft\": [1], \"x_kv_usage\": [0.1],"
-                + " \"y_context_length\": [10], \"z_itl\": [5]}");
+        Files.writeString(
+                noMaxKv,
+                "{\"prefill_isl\": [1], \"prefill_ttft\": [1], \"x_kv_usage\": [0.1],"
+                        + " \"y_context_length\": [10], \"z_itl\": [5]}");
         assertThatThrownBy(() -> ProfileTables.load(noMaxKv)).hasMessageContaining("missing max_kv_tokens");
         Path emptyDir = Files.createDirectory(tmp.resolve("empty"));
         assertThatThrownBy(() -> ProfileTables.load(emptyDir)).hasMessageContaining("holds none of");

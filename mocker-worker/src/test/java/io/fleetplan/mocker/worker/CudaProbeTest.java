@@ -11,7 +11,8 @@ class CudaProbeTest {
     void withoutAGpuTheProbeSaysNoCudaDeviceAndCanBeAskedAgain() {
         CudaProbe.Result first = CudaProbe.probe();
         if (first.available()) {
-            System.out.println("CudaProbeTest: a CUDA device is present (" + first.message() + "); no-GPU path not exercised");
+            System.out.println(
+                    "CudaProbeTest: a CUDA device is present (" + first.message() + "); no-GPU path not exercised");
             Assumptions.abort("a CUDA device is present: " + first.message());
         }
         assertThat(first.message()).startsWith("no CUDA device");

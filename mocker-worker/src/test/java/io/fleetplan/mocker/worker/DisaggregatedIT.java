@@ -16,13 +16,20 @@ class DisaggregatedIT {
 
     @Test
     void prefillWorkerHandsOffAndDecodeWorkerContinuesAtIndexOne() throws Exception {
-        try (MockerWorker prefill = MockerWorker.start(WorkerSettings.loopback(
-                EngineConfig.builder().role(Role.PREFILL).speedupRatio(10).build()).withWorkerId("p"));
-             MockerWorker decode = MockerWorker.start(WorkerSettings.loopback(
-                     EngineConfig.builder().role(Role.DECODE).speedupRatio(10).build()).withWorkerId("d"));
-             WorkerClient pc = new WorkerClient(prefill.grpcPort());
-             WorkerClient dc = new WorkerClient(decode.grpcPort())) {
-            List<GenerateResponse> first = pc.generate(WorkerClient.request("x", 1000, 8)).get(10, TimeUnit.SECONDS);
+        try (MockerWorker prefill = MockerWorker.start(WorkerSettings.loopback(EngineConfig.builder()
+                                .role(Role.PREFILL)
+                                .speedupRatio(10)
+                                .build())
+                        .withWorkerId("p"));
+                MockerWorker decode = MockerWorker.start(WorkerSettings.loopback(EngineConfig.builder()
+                                .role(Role.DECODE)
+                                .speedupRatio(10)
+                                .build())
+                        .withWorkerId("d"));
+                WorkerClient pc = new WorkerClient(prefill.grpcPort());
+                WorkerClient dc = new WorkerClient(decode.grpcPort())) {
+            List<GenerateResponse> first =
+                    pc.generate(WorkerClient.request("x", 1000, 8)).get(10, TimeUnit.SECONDS);
             assertThat(first).hasSize(1);
             GenerateResponse only = first.getFirst();
             assertThat(only.getFinished()).isTrue();
@@ -35,7 +42,9 @@ class DisaggregatedIT {
             assertThat(handoff.getFirstTokenId()).isEqualTo(only.getTokenIds(0));
 
             List<GenerateResponse> rest = dc.generate(GenerateRequest.newBuilder(WorkerClient.request("x", 1000, 8))
-                    .setKvTransfer(handoff).build()).get(10, TimeUnit.SECONDS);
+                            .setKvTransfer(handoff)
+                            .build())
+                    .get(10, TimeUnit.SECONDS);
             assertThat(rest).extracting(GenerateResponse::getIndex).containsExactly(1, 2, 3, 4, 5, 6, 7);
             assertThat(rest.getLast().getUsage().getCompletionTokens()).isEqualTo(7);
         }

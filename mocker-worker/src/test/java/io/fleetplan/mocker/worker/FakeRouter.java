@@ -28,7 +28,10 @@ final class FakeRouter extends RouterGrpc.RouterImplBase implements AutoCloseabl
     private final Server server;
 
     FakeRouter(int port) throws IOException {
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port)).addService(this).build().start();
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+                .addService(this)
+                .build()
+                .start();
     }
 
     int port() {
@@ -39,8 +42,11 @@ final class FakeRouter extends RouterGrpc.RouterImplBase implements AutoCloseabl
     public void register(RegisterRequest request, StreamObserver<RegisterResponse> out) {
         known.add(request.getWorker().getWorkerId());
         registrations.add(request.getWorker().getWorkerId());
-        out.onNext(RegisterResponse.newBuilder().setRouterId("fake").setHeartbeatIntervalMs(100)
-                .setHeartbeatTimeoutMs(1000).build());
+        out.onNext(RegisterResponse.newBuilder()
+                .setRouterId("fake")
+                .setHeartbeatIntervalMs(100)
+                .setHeartbeatTimeoutMs(1000)
+                .build());
         out.onCompleted();
     }
 

@@ -24,10 +24,22 @@ class MockerProcessIT {
     @Test
     void sigtermDrainsInFlightRequestsAndExitsZero() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), MockerMain.class.getName(),
-                "--host", "127.0.0.1", "--speedup-ratio", "5", "--metrics-port", "-1", "--worker-id", "proc-1")
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        MockerMain.class.getName(),
+                        "--host",
+                        "127.0.0.1",
+                        "--speedup-ratio",
+                        "5",
+                        "--metrics-port",
+                        "-1",
+                        "--worker-id",
+                        "proc-1")
+                .redirectErrorStream(true)
+                .start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             Pattern ready = Pattern.compile("mocker ready worker_id=proc-1 grpc=127\\.0\\.0\\.1:(\\d+)");
@@ -43,9 +55,11 @@ class MockerProcessIT {
             assertThat(port).as("ready line in:\n" + seen).isPositive();
             try (WorkerClient c = new WorkerClient(port)) {
                 List<WorkerClient.Call> calls = IntStream.range(0, 20)
-                        .mapToObj(i -> c.generate(WorkerClient.request("p" + i, 300, 60))).toList();
+                        .mapToObj(i -> c.generate(WorkerClient.request("p" + i, 300, 60)))
+                        .toList();
                 // every request is accepted (has streamed a token) before the signal
-                await().atMost(Duration.ofSeconds(20)).until(() -> calls.stream().noneMatch(k -> k.got().isEmpty()));
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> calls.stream().noneMatch(k -> k.got().isEmpty()));
                 p.destroy(); // SIGTERM
                 for (WorkerClient.Call call : calls) {
                     List<GenerateResponse> got = call.get(30, TimeUnit.SECONDS);

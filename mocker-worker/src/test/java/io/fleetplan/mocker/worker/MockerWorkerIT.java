@@ -56,9 +56,12 @@ class MockerWorkerIT {
     @Test
     void generateStreamsEveryTokenThenAFinalMessageWithUsage() throws Exception {
         MockerWorker w = start(EngineConfig.builder().speedupRatio(10).build());
-        List<GenerateResponse> got = client(w).generate(WorkerClient.request("r1", 300, 20)).get(10, TimeUnit.SECONDS);
+        List<GenerateResponse> got =
+                client(w).generate(WorkerClient.request("r1", 300, 20)).get(10, TimeUnit.SECONDS);
         assertThat(got).hasSize(20);
-        assertThat(got).extracting(GenerateResponse::getIndex).containsExactlyElementsOf(IntStream.range(0, 20).boxed().toList());
+        assertThat(got)
+                .extracting(GenerateResponse::getIndex)
+                .containsExactlyElementsOf(IntStream.range(0, 20).boxed().toList());
         assertThat(got).allSatisfy(r -> {
             assertThat(r.getTokenIdsCount()).isEqualTo(1);
             assertThat(r.getTokenIds(0)).isBetween(1000, 1999);
@@ -75,14 +78,24 @@ class MockerWorkerIT {
 
     @Test
     void badRequestsGetClearErrorsAndDoNotDisturbOthers() throws Exception {
-        MockerWorker w = start(EngineConfig.builder().speedupRatio(10).numGpuBlocks(100).blockSize(16).modelName("m1").build());
+        MockerWorker w = start(EngineConfig.builder()
+                .speedupRatio(10)
+                .numGpuBlocks(100)
+                .blockSize(16)
+                .modelName("m1")
+                .build());
         WorkerClient c = client(w);
         WorkerClient.Call good = c.generate(WorkerClient.request("good", 100, 30));
         assertError(c, WorkerClient.request("zero", 100, 0), Status.Code.INVALID_ARGUMENT, "max_tokens");
         assertError(c, WorkerClient.request("noprompt", 0, 5), Status.Code.INVALID_ARGUMENT, "prompt_tokens");
         assertError(c, WorkerClient.request("huge", 100_000, 5), Status.Code.INVALID_ARGUMENT, "KV blocks");
-        assertError(c, GenerateRequest.newBuilder(WorkerClient.request("other", 10, 5)).setModel("llama").build(),
-                Status.Code.NOT_FOUND, "model 'llama'");
+        assertError(
+                c,
+                GenerateRequest.newBuilder(WorkerClient.request("other", 10, 5))
+                        .setModel("llama")
+                        .build(),
+                Status.Code.NOT_FOUND,
+                "model 'llama'");
         List<GenerateResponse> ok = good.get(10, TimeUnit.SECONDS);
         assertThat(ok).hasSize(30);
         assertThat(ok.get(29).getFinished()).isTrue();
@@ -90,9 +103,11 @@ class MockerWorkerIT {
 
     private static void assertError(WorkerClient c, GenerateRequest r, Status.Code code, String text) {
         assertThatThrownBy(() -> c.generate(r).get(5, TimeUnit.SECONDS))
-                .cause().isInstanceOf(StatusRuntimeException.class)
+                .cause()
+                .isInstanceOf(StatusRuntimeException.class)
                 .satisfies(e -> {
-                    assertThat(((StatusRuntimeException) e).getStatus().getCode()).isEqualTo(code);
+                    assertThat(((StatusRuntimeException) e).getStatus().getCode())
+                            .isEqualTo(code);
                     assertThat(e.getMessage()).contains(text);
                 });
     }
@@ -111,8 +126,10 @@ class MockerWorkerIT {
             assertThat(events).anyMatch(e -> e.hasKv() && e.getKv().hasStored());
             assertThat(events).anyMatch(WorkerEvent::hasLoad);
         });
-        long prefill = events.stream().filter(WorkerEvent::hasFpm)
-                .mapToLong(e -> e.getFpm().getScheduledRequests().getSumPrefillTokens()).sum();
+        long prefill = events.stream()
+                .filter(WorkerEvent::hasFpm)
+                .mapToLong(e -> e.getFpm().getScheduledRequests().getSumPrefillTokens())
+                .sum();
         assertThat(prefill).isEqualTo(200);
     }
 
@@ -121,14 +138,19 @@ class MockerWorkerIT {
         MockerWorker w = start(EngineConfig.builder().heartbeatIntervalMs(100).build());
         List<WorkerEvent> events = subscribe(client(w), false, true);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(events.stream().filter(WorkerEvent::hasHeartbeat).count()).isGreaterThanOrEqualTo(3);
+            assertThat(events.stream().filter(WorkerEvent::hasHeartbeat).count())
+                    .isGreaterThanOrEqualTo(3);
             assertThat(events).anyMatch(e -> e.hasFpm() && e.getFpm().getWallTime() == 0);
         });
     }
 
     private static List<WorkerEvent> subscribe(WorkerClient c, boolean kv, boolean fpm) {
         List<WorkerEvent> events = new CopyOnWriteArrayList<>();
-        c.async.streamEvents(StreamEventsRequest.newBuilder().setIncludeKvEvents(kv).setIncludeFpm(fpm).build(),
+        c.async.streamEvents(
+                StreamEventsRequest.newBuilder()
+                        .setIncludeKvEvents(kv)
+                        .setIncludeFpm(fpm)
+                        .build(),
                 new StreamObserver<>() {
                     @Override
                     public void onNext(WorkerEvent value) {
@@ -136,12 +158,10 @@ class MockerWorkerIT {
                     }
 
                     @Override
-                    public void onError(Throwable t) {
-                    }
+                    public void onError(Throwable t) {}
 
                     @Override
-                    public void onCompleted() {
-                    }
+                    public void onCompleted() {}
                 });
         return events;
     }
@@ -151,10 +171,11 @@ class MockerWorkerIT {
         MockerWorker w = start(EngineConfig.builder().speedupRatio(5).build());
         WorkerClient c = client(w);
         List<WorkerClient.Call> calls = IntStream.range(0, 40)
-                .mapToObj(i -> c.generate(WorkerClient.request("d" + i, 500, 40))).toList();
+                .mapToObj(i -> c.generate(WorkerClient.request("d" + i, 500, 40)))
+                .toList();
         await().atMost(Duration.ofSeconds(5)).until(() -> w.bridge().inFlight.get() == 40);
-        CompletableFuture<DrainResponse> drain = CompletableFuture.supplyAsync(
-                () -> c.blocking.drain(DrainRequest.newBuilder().setGracePeriodMs(20_000).build()));
+        CompletableFuture<DrainResponse> drain = CompletableFuture.supplyAsync(() -> c.blocking.drain(
+                DrainRequest.newBuilder().setGracePeriodMs(20_000).build()));
         await().atMost(Duration.ofSeconds(5)).until(w::isDraining);
         assertError(c, WorkerClient.request("late", 10, 5), Status.Code.UNAVAILABLE, "draining");
         for (WorkerClient.Call call : calls) {
@@ -166,7 +187,8 @@ class MockerWorkerIT {
         assertThat(r.getInFlightAtStart()).isEqualTo(40);
         assertThat(r.getCompleted()).isEqualTo(40);
         assertThat(r.getAborted()).isZero();
-        assertThat(c.blocking.getInfo(GetInfoRequest.getDefaultInstance()).getDraining()).isTrue();
+        assertThat(c.blocking.getInfo(GetInfoRequest.getDefaultInstance()).getDraining())
+                .isTrue();
     }
 
     @Test
@@ -184,26 +206,29 @@ class MockerWorkerIT {
 
     @Test
     void metricsAndHealthOverHttp() throws Exception {
-        MockerWorker w = start(EngineConfig.builder().speedupRatio(10).modelName("m2").build());
+        MockerWorker w =
+                start(EngineConfig.builder().speedupRatio(10).modelName("m2").build());
         client(w).generate(WorkerClient.request("m", 100, 5)).get(10, TimeUnit.SECONDS);
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + w.metricsPort();
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body())
-                .contains("dynamo_component_kvstats_total_blocks{dynamo_component=\"backend\",dynamo_endpoint=\"generate\",dynamo_namespace=\"default\",model=\"m2\",worker_id=\"" + w.workerId() + "\"} 16384.0")
+                .contains(
+                        "dynamo_component_kvstats_total_blocks{dynamo_component=\"backend\",dynamo_endpoint=\"generate\",dynamo_namespace=\"default\",model=\"m2\",worker_id=\""
+                                + w.workerId() + "\"} 16384.0")
                 .contains("dynamo_component_requests_total{")
                 .contains("dynamo_component_kvstats_gpu_cache_usage_percent{")
                 .contains("vllm:generation_tokens_total{engine=\"0\",model_name=\"m2\"} 5.0")
                 .contains("fleetplan_mocker_fpm_scheduled_decode_requests{");
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"healthy\"").contains(w.workerId());
         w.drain(Duration.ofSeconds(1), false).get(5, TimeUnit.SECONDS);
-        HttpResponse<String> draining = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> draining = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(draining.statusCode()).isEqualTo(503);
         assertThat(draining.body()).contains("\"status\":\"draining\"");
     }

@@ -16,8 +16,10 @@ class RouterRegistrationIT {
     void registersHeartbeatsReRegistersAfterRestartAndDeregistersOnDrain() throws Exception {
         FakeRouter router = new FakeRouter(0);
         int port = router.port();
-        WorkerSettings settings = WorkerSettings.loopback(EngineConfig.builder().role(Role.PREFILL).build())
-                .withRouter("127.0.0.1:" + port).withWorkerId("w-1");
+        WorkerSettings settings = WorkerSettings.loopback(
+                        EngineConfig.builder().role(Role.PREFILL).build())
+                .withRouter("127.0.0.1:" + port)
+                .withWorkerId("w-1");
         try (MockerWorker w = MockerWorker.start(settings)) {
             await().atMost(Duration.ofSeconds(5)).until(() -> router.heartbeats.size() >= 2);
             assertThat(router.registrations).containsExactly("w-1");

@@ -19,7 +19,9 @@ final class WorkerClient implements AutoCloseable {
     final WorkerGrpc.WorkerBlockingStub blocking;
 
     WorkerClient(int port) {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port)
+                .usePlaintext()
+                .build();
         async = WorkerGrpc.newStub(channel);
         blocking = WorkerGrpc.newBlockingStub(channel);
     }
@@ -55,7 +57,11 @@ final class WorkerClient implements AutoCloseable {
     }
 
     static GenerateRequest request(String id, int prompt, int max) {
-        return GenerateRequest.newBuilder().setRequestId(id).setPromptTokens(prompt).setMaxTokens(max).build();
+        return GenerateRequest.newBuilder()
+                .setRequestId(id)
+                .setPromptTokens(prompt)
+                .setMaxTokens(max)
+                .build();
     }
 
     @Override

@@ -18,18 +18,19 @@ class WorkerMetricsTest {
 
     @Test
     void namespaceIsSpelledAsTheRouterAndDynamosPlannerQueriesSpellIt() throws Exception {
-        WorkerMetrics m = new WorkerMetrics("fleetplan-decode", "backend", "w1", "m", 0, 64, 1024,
-                Instant.ofEpochSecond(1_700_000_000));
+        WorkerMetrics m = new WorkerMetrics(
+                "fleetplan-decode", "backend", "w1", "m", 0, 64, 1024, Instant.ofEpochSecond(1_700_000_000));
         String text = scrape(m);
-        assertThat(text).contains("dynamo_component_request_duration_seconds_count{dynamo_component=\"backend\","
-                + "dynamo_endpoint=\"generate\",dynamo_namespace=\"fleetplan_decode\"")
+        assertThat(text)
+                .contains("dynamo_component_request_duration_seconds_count{dynamo_component=\"backend\","
+                        + "dynamo_endpoint=\"generate\",dynamo_namespace=\"fleetplan_decode\"")
                 .doesNotContain("fleetplan-decode");
     }
 
     @Test
     void exportsTheModelServerProtocolSetAnEndpointPickerReads() throws Exception {
-        WorkerMetrics m = new WorkerMetrics("p", "backend", "w1", "m", 0, 64, 1024,
-                Instant.ofEpochSecond(1_700_000_000));
+        WorkerMetrics m =
+                new WorkerMetrics("p", "backend", "w1", "m", 0, 64, 1024, Instant.ofEpochSecond(1_700_000_000));
         m.load(new LoadSnapshot(10, 0, 256, 0, 1024, 3, 2, 0, 0.25, 0));
         String text = scrape(m);
         assertThat(text)

@@ -46,45 +46,69 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code fleetplan pool-planner --config FILE}: runs one pool planner until interrupted. */
-@Command(name = "pool-planner", mixinStandardHelpOptions = true,
+@Command(
+        name = "pool-planner",
+        mixinStandardHelpOptions = true,
         description = "Run a pool planner from a Dynamo PlannerConfig file (YAML/JSON, or a DGDR's features.planner).")
 public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSubcommand {
 
-    @Option(names = "--config", description = "PlannerConfig file; without it the planner runs the recommended"
-            + " configuration (preset fleetplan) with the environment's Kubernetes settings")
+    @Option(
+            names = "--config",
+            description = "PlannerConfig file; without it the planner runs the recommended"
+                    + " configuration (preset fleetplan) with the environment's Kubernetes settings")
     Path config;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1",
-            description = "Bind address of the live dashboard and /metrics (0.0.0.0 in a pod). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
+            description =
+                    "Bind address of the live dashboard and /metrics (0.0.0.0 in a pod). Default: ${DEFAULT-VALUE}.")
     String host;
 
-    @Option(names = "--global-planner-token-file", paramLabel = "FILE",
-            description = "File holding this planner's GlobalPlanner caller token, sent as 'authorization: Bearer TOKEN' "
-                    + "(the GlobalPlanner's callers[].bearer_token_sha256 is its SHA-256).")
+    @Option(
+            names = "--global-planner-token-file",
+            paramLabel = "FILE",
+            description =
+                    "File holding this planner's GlobalPlanner caller token, sent as 'authorization: Bearer TOKEN' "
+                            + "(the GlobalPlanner's callers[].bearer_token_sha256 is its SHA-256).")
     Path globalPlannerTokenFile;
 
-    @Option(names = "--block-size", defaultValue = "64", description = "KV block size in tokens, to convert router block counts")
+    @Option(
+            names = "--block-size",
+            defaultValue = "64",
+            description = "KV block size in tokens, to convert router block counts")
     int blockSize;
 
-    @Option(names = "--initial-prefill", defaultValue = "1", description = "virtual environment: starting prefill replicas")
+    @Option(
+            names = "--initial-prefill",
+            defaultValue = "1",
+            description = "virtual environment: starting prefill replicas")
     int initialPrefill;
 
-    @Option(names = "--initial-decode", defaultValue = "1", description = "virtual environment: starting decode replicas")
+    @Option(
+            names = "--initial-decode",
+            defaultValue = "1",
+            description = "virtual environment: starting decode replicas")
     int initialDecode;
 
     @Override
     public Integer call() throws Exception {
         PlannerConfig c = config == null ? PlannerPresets.recommended(Map.of()) : PlannerConfigKind.read(config);
         PlanningSettings settings = PlanningSettings.from(c);
-        ProfileData profile = c.profileResultsDir() == null || !Files.exists(Path.of(c.profileResultsDir())) ? null
+        ProfileData profile = c.profileResultsDir() == null || !Files.exists(Path.of(c.profileResultsDir()))
+                ? null
                 : ProfileFiles.load(Path.of(c.profileResultsDir()));
         PoolPlanner planner = new PoolPlanner(settings, profile);
         if (c.loadPredictorWarmupTrace() != null) {
-            planner.warmUp(TraceBuckets.bucket(TraceBuckets.parseMooncake(Files.readAllLines(Path.of(c.loadPredictorWarmupTrace())),
-                    c.loadPredictorWarmupTrace()), c.throughputAdjustmentIntervalSeconds()));
+            planner.warmUp(TraceBuckets.bucket(
+                    TraceBuckets.parseMooncake(
+                            Files.readAllLines(Path.of(c.loadPredictorWarmupTrace())), c.loadPredictorWarmupTrace()),
+                    c.throughputAdjustmentIntervalSeconds()));
         }
-        Duration timeout = Duration.ofMillis((long) (1000 * Math.min(c.pluginRegistration().transport().requestTimeoutSeconds(),
-                c.scheduling().tickMaxDurationSeconds())));
+        Duration timeout = Duration.ofMillis((long) (1000
+                * Math.min(
+                        c.pluginRegistration().transport().requestTimeoutSeconds(),
+                        c.scheduling().tickMaxDurationSeconds())));
         MetricsSource source = source(c, settings, timeout);
         PoolIdentity pool = PoolIdentity.from(c);
         ScalingConnector connector = connector(c, pool, timeout);
@@ -93,19 +117,29 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
         }
         PrometheusRegistry registry = new PrometheusRegistry();
         // the SLO itself (not the planning targets) is what the charts draw observed latency against
-        DiagnosticsRecorder recorder = new DiagnosticsRecorder(10_000, settings.sloTtftMs(), settings.sloItlMs(),
-                settings.mode());
+        DiagnosticsRecorder recorder =
+                new DiagnosticsRecorder(10_000, settings.sloTtftMs(), settings.sloItlMs(), settings.mode());
         WallClockScheduler scheduler = new WallClockScheduler("pool-planner", 1);
         PlannerLoop loop = new PlannerLoop(planner, source, connector, scheduler)
-                .addListener(new PlannerMetrics(registry,
-                        c.namespace() != null ? c.namespace() : System.getenv("DYN_NAMESPACE"), settings.mode(),
-                        settings.prefillGpus(), settings.decodeGpus(), settings.sloTtftMs(), settings.sloItlMs()))
+                .addListener(new PlannerMetrics(
+                        registry,
+                        c.namespace() != null ? c.namespace() : System.getenv("DYN_NAMESPACE"),
+                        settings.mode(),
+                        settings.prefillGpus(),
+                        settings.decodeGpus(),
+                        settings.sloTtftMs(),
+                        settings.sloItlMs()))
                 .addListener(recorder);
         HTTPServer metricsServer = c.metricReportingPrometheusPort() > 0
-                ? HTTPServer.builder().hostname(host).port(c.metricReportingPrometheusPort()).registry(registry).buildAndStart() : null;
+                ? HTTPServer.builder()
+                        .hostname(host)
+                        .port(c.metricReportingPrometheusPort())
+                        .registry(registry)
+                        .buildAndStart()
+                : null;
         String title = "fleetplan pool planner " + pool.poolId();
-        DashboardServer dashboard = c.liveDashboardPort() > 0
-                ? new DashboardServer(host, c.liveDashboardPort(), recorder, title) : null;
+        DashboardServer dashboard =
+                c.liveDashboardPort() > 0 ? new DashboardServer(host, c.liveDashboardPort(), recorder, title) : null;
         c.reportIntervalHours().ifPresent(h -> {
             ReportWriter writer = new ReportWriter(recorder, Path.of(c.reportOutputDir()), title);
             Duration every = Duration.ofMillis((long) (h * 3_600_000));
@@ -138,7 +172,8 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
             return c.prometheusEndpoint();
         }
         String env = System.getenv("PROMETHEUS_ENDPOINT");
-        return env != null && !env.isBlank() ? env
+        return env != null && !env.isBlank()
+                ? env
                 : "http://prometheus-kube-prometheus-prometheus.monitoring.svc.cluster.local:9090";
     }
 
@@ -147,11 +182,16 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
             return RouterStreams.connect(c.routerAddress(), 1000, blockSize);
         }
         String ns = c.namespace() != null ? c.namespace() : System.getenv("DYN_NAMESPACE");
-        MetricsSource engines = c.routerMetricsUrl() == null ? null
-                : new MetricsScrapeSource(c.routerMetricsUrl(), ns == null ? "" : ns, timeout, blockSize,
-                        s.engineLimits());
-        return new PrometheusSource(new PrometheusClient(prometheusUrl(c), timeout), c.throughputMetricsSource(), ns,
-                c.modelName(), engines);
+        MetricsSource engines = c.routerMetricsUrl() == null
+                ? null
+                : new MetricsScrapeSource(
+                        c.routerMetricsUrl(), ns == null ? "" : ns, timeout, blockSize, s.engineLimits());
+        return new PrometheusSource(
+                new PrometheusClient(prometheusUrl(c), timeout),
+                c.throughputMetricsSource(),
+                ns,
+                c.modelName(),
+                engines);
     }
 
     /** The channel to the GlobalPlanner; with a token, every call carries it as the caller's identity. */
@@ -169,12 +209,19 @@ public final class PoolPlannerCommand implements Callable<Integer>, FleetplanSub
         return switch (c.environment()) {
             case "global-planner" -> {
                 if (c.globalPlannerAddress() == null) {
-                    throw new IllegalArgumentException("global_planner_address: required (host:port) with environment global-planner");
+                    throw new IllegalArgumentException(
+                            "global_planner_address: required (host:port) with environment global-planner");
                 }
-                GlobalPlannerConnector g = new GlobalPlannerConnector(globalPlannerChannel(c.globalPlannerAddress(),
-                        globalPlannerTokenFile == null ? null
-                                : SharedToken.read(globalPlannerTokenFile, "--global-planner-token-file")), pool,
-                        new Replicas(initialPrefill, initialDecode), InstantSource.system(), timeout);
+                GlobalPlannerConnector g = new GlobalPlannerConnector(
+                        globalPlannerChannel(
+                                c.globalPlannerAddress(),
+                                globalPlannerTokenFile == null
+                                        ? null
+                                        : SharedToken.read(globalPlannerTokenFile, "--global-planner-token-file")),
+                        pool,
+                        new Replicas(initialPrefill, initialDecode),
+                        InstantSource.system(),
+                        timeout);
                 g.watch();
                 yield g;
             }

@@ -34,7 +34,10 @@ public record PlannerConfig(
         Boolean enableThroughputScaling,
         Boolean enableLoadScaling,
         String preDeploymentSweepingMode,
-        @JsonAlias({"adjustment_interval", "throughput_adjustment_interval"}) Integer throughputAdjustmentIntervalSeconds,
+
+        @JsonAlias({"adjustment_interval", "throughput_adjustment_interval"})
+        Integer throughputAdjustmentIntervalSeconds,
+
         String throughputMetricsSource,
         Integer minEndpoint,
         Integer maxGpuBudget,
@@ -43,7 +46,10 @@ public record PlannerConfig(
         Integer decodeEngineNumGpu,
         @JsonAlias("ttft") Double ttftMs,
         @JsonAlias("itl") Double itlMs,
-        @JsonAlias({"load_adjustment_interval", "loadbased_adjustment_interval"}) Integer loadAdjustmentIntervalSeconds,
+
+        @JsonAlias({"load_adjustment_interval", "loadbased_adjustment_interval"})
+        Integer loadAdjustmentIntervalSeconds,
+
         Integer maxNumFpmSamples,
         Integer fpmSampleBucketSize,
         @JsonAlias("loadbased_scaling_down_sensitivity") Integer loadScalingDownSensitivity,
@@ -57,7 +63,10 @@ public record PlannerConfig(
         @JsonProperty("kalman_q_trend") Double kalmanQTrend,
         Double kalmanR,
         Integer kalmanMinPoints,
-        @JsonDeserialize(using = NullableField.OfDouble.class) Optional<Double> reportIntervalHours,
+
+        @JsonDeserialize(using = NullableField.OfDouble.class)
+        Optional<Double> reportIntervalHours,
+
         String reportOutputDir,
         Integer liveDashboardPort,
         Integer metricReportingPrometheusPort,
@@ -67,37 +76,113 @@ public record PlannerConfig(
         PluginRegistration pluginRegistration,
         Map<String, Object> aicPerfModel,
         // --- fleetplan extensions (not in Dynamo's PlannerConfig; docs/pool-planner.md) ---
-        @ConfigDoc("fleetplan: season length for the prophet-setting predictor, seconds (0 = trend only)") Double seasonalPeriodSeconds,
-        @ConfigDoc("fleetplan: optimization_target load: prefill queue ratio (queued tokens / max_num_batched_tokens) that scales up") Double loadPrefillQueueScaleUp,
-        @ConfigDoc("fleetplan: optimization_target load: prefill queue ratio under which (on every engine) it scales down") Double loadPrefillQueueScaleDown,
-        @ConfigDoc("fleetplan: optimization_target load: decode KV utilisation that scales up") Double loadDecodeKvScaleUp,
-        @ConfigDoc("fleetplan: optimization_target load: decode KV utilisation under which (on every engine) it scales down") Double loadDecodeKvScaleDown,
-        @ConfigDoc("fleetplan: metrics older than this hold the planner (stale_data), seconds; default 3 x the loop's interval") Double maxDataAgeSeconds,
-        @ConfigDoc("fleetplan: engine KV cache size in tokens when workers do not report it") Long maxKvTokens,
-        @ConfigDoc("fleetplan: engine prefill chunk (max_num_batched_tokens) when workers do not report it") Long maxNumBatchedTokens,
-        @ConfigDoc("fleetplan: engine batch cap (max_num_seqs) when workers do not report it") Integer maxNumSeqs,
-        @ConfigDoc("fleetplan: Prometheus base URL; default env PROMETHEUS_ENDPOINT, else Dynamo's in-cluster default") String prometheusEndpoint,
-        @ConfigDoc("fleetplan: model label to filter frontend metrics by (case-insensitive); empty = all") String modelName,
-        @ConfigDoc("fleetplan: LocalRouter gRPC host:port; when set, traffic and per-worker load come from its StreamPoolMetrics instead of Prometheus") String routerAddress,
-        @ConfigDoc("fleetplan: router/frontend /metrics URL scraped for per-worker load (Dynamo's loadbased router metrics URL)") String routerMetricsUrl,
-        @ConfigDoc("fleetplan: GlobalPlanner gRPC host:port for environment global-planner") String globalPlannerAddress,
-        @ConfigDoc("fleetplan: DGD name; default env DYN_PARENT_DGD_K8S_NAME") String graphDeploymentName,
-        @ConfigDoc("fleetplan: Kubernetes namespace of the DGD; default env POD_NAMESPACE, else default") String k8sNamespace,
-        @ConfigDoc("fleetplan: DGD service name of the prefill engines (DGDSA {dgd}-{name lowercased})") String prefillComponentName,
-        @ConfigDoc("fleetplan: DGD service name of the decode (or aggregated) engines") String decodeComponentName,
-        @ConfigDoc("fleetplan: pool id sent with proposals; default {k8s_namespace}/{graph_deployment_name}") String poolId,
-        @ConfigDoc("fleetplan: proposal priority (higher = more important; 0 = GlobalPlanner default)") Integer poolPriority,
-        @ConfigDoc("fleetplan: proposals are dry runs (the GlobalPlanner decides but commits nothing)") Boolean dryRun,
-        @ConfigDoc("fleetplan: a scale-down keeps the highest replicas recommended within this many seconds (HPA-style stabilization; 0 = Dynamo's behaviour)") Double scaleDownStabilizationSeconds,
-        @ConfigDoc("fleetplan: the throughput loop sizes for its predicted demand / this, i.e. plans engines at this share of their capacity (1 = Dynamo: full capacity; 0.5 leaves room for bursts within the interval and the worker start-up delay)") Double throughputTargetUtilization,
-        @ConfigDoc("fleetplan: a named configuration loaded under this file's fields: fleetplan (the recommended one, presets/fleetplan.yaml) or none (Dynamo's defaults)") String preset,
-        @ConfigDoc("fleetplan: the planners size for ttft_ms x this (their estimates are a typical request's; ttft_ms itself is the SLO every request is checked against); 1 = Dynamo") Double ttftPlanningFactor,
-        @ConfigDoc("fleetplan: the planners size for itl_ms x this; 1 = Dynamo") Double itlPlanningFactor,
-        @ConfigDoc("fleetplan: the load loop reads the latency requests saw in the last two load intervals; a component whose requests missed ttft_ms/itl_ms scales up by its estimated deficit and never down (false = Dynamo)") Boolean observedSloScaling,
-        @ConfigDoc("fleetplan: the throughput loop sizes prefill for ISL x (1 - the router's KV hit rate), the hit rate read from the router's metrics (latest valid window; unknown = no discount); true = Dynamo's behaviour, false sizes prefill for the whole prompt") Boolean enableKvHitRateDiscount,
-        @ConfigDoc("fleetplan: above 0, the throughput loop also sizes prefill as a multi-server queue (Erlang C): the fewest engines with at most this share of prompts waiting longer than ttft_ms minus the mean prompt's own prefill, and never fewer than throughput_target_utilization gives; 0 = off") Double prefillLateFraction,
-        @ConfigDoc("fleetplan: the throughput loop's floor covers the request rate forecast over this many seconds past the next interval (set it to the workers' start-up time: a worker asked for now serves only then); a trend predictor (kalman) extrapolates its trend, others forecast a level; 0 = the next interval only (Dynamo)") Double forecastHorizonSeconds,
-        @ConfigDoc("fleetplan: the sla load loop holds a prefill engine's TTFT estimate to its own prompt's prefill plus ttft_planning_factor x the rest of ttft_ms (the waiting room), not to ttft_ms x the factor; a mean prompt whose prefill alone takes ttft_ms gives no estimate-driven step (false = Dynamo)") Boolean prefillWaitingRoomTarget) {
+        @ConfigDoc("fleetplan: season length for the prophet-setting predictor, seconds (0 = trend only)")
+        Double seasonalPeriodSeconds,
+
+        @ConfigDoc(
+                "fleetplan: optimization_target load: prefill queue ratio (queued tokens / max_num_batched_tokens) that scales up")
+        Double loadPrefillQueueScaleUp,
+
+        @ConfigDoc(
+                "fleetplan: optimization_target load: prefill queue ratio under which (on every engine) it scales down")
+        Double loadPrefillQueueScaleDown,
+
+        @ConfigDoc("fleetplan: optimization_target load: decode KV utilisation that scales up")
+        Double loadDecodeKvScaleUp,
+
+        @ConfigDoc(
+                "fleetplan: optimization_target load: decode KV utilisation under which (on every engine) it scales down")
+        Double loadDecodeKvScaleDown,
+
+        @ConfigDoc(
+                "fleetplan: metrics older than this hold the planner (stale_data), seconds; default 3 x the loop's interval")
+        Double maxDataAgeSeconds,
+
+        @ConfigDoc("fleetplan: engine KV cache size in tokens when workers do not report it")
+        Long maxKvTokens,
+
+        @ConfigDoc("fleetplan: engine prefill chunk (max_num_batched_tokens) when workers do not report it")
+        Long maxNumBatchedTokens,
+
+        @ConfigDoc("fleetplan: engine batch cap (max_num_seqs) when workers do not report it")
+        Integer maxNumSeqs,
+
+        @ConfigDoc("fleetplan: Prometheus base URL; default env PROMETHEUS_ENDPOINT, else Dynamo's in-cluster default")
+        String prometheusEndpoint,
+
+        @ConfigDoc("fleetplan: model label to filter frontend metrics by (case-insensitive); empty = all")
+        String modelName,
+
+        @ConfigDoc(
+                "fleetplan: LocalRouter gRPC host:port; when set, traffic and per-worker load come from its StreamPoolMetrics instead of Prometheus")
+        String routerAddress,
+
+        @ConfigDoc(
+                "fleetplan: router/frontend /metrics URL scraped for per-worker load (Dynamo's loadbased router metrics URL)")
+        String routerMetricsUrl,
+
+        @ConfigDoc("fleetplan: GlobalPlanner gRPC host:port for environment global-planner")
+        String globalPlannerAddress,
+
+        @ConfigDoc("fleetplan: DGD name; default env DYN_PARENT_DGD_K8S_NAME")
+        String graphDeploymentName,
+
+        @ConfigDoc("fleetplan: Kubernetes namespace of the DGD; default env POD_NAMESPACE, else default")
+        String k8sNamespace,
+
+        @ConfigDoc("fleetplan: DGD service name of the prefill engines (DGDSA {dgd}-{name lowercased})")
+        String prefillComponentName,
+
+        @ConfigDoc("fleetplan: DGD service name of the decode (or aggregated) engines")
+        String decodeComponentName,
+
+        @ConfigDoc("fleetplan: pool id sent with proposals; default {k8s_namespace}/{graph_deployment_name}")
+        String poolId,
+
+        @ConfigDoc("fleetplan: proposal priority (higher = more important; 0 = GlobalPlanner default)")
+        Integer poolPriority,
+
+        @ConfigDoc("fleetplan: proposals are dry runs (the GlobalPlanner decides but commits nothing)")
+        Boolean dryRun,
+
+        @ConfigDoc(
+                "fleetplan: a scale-down keeps the highest replicas recommended within this many seconds (HPA-style stabilization; 0 = Dynamo's behaviour)")
+        Double scaleDownStabilizationSeconds,
+
+        @ConfigDoc(
+                "fleetplan: the throughput loop sizes for its predicted demand / this, i.e. plans engines at this share of their capacity (1 = Dynamo: full capacity; 0.5 leaves room for bursts within the interval and the worker start-up delay)")
+        Double throughputTargetUtilization,
+
+        @ConfigDoc(
+                "fleetplan: a named configuration loaded under this file's fields: fleetplan (the recommended one, presets/fleetplan.yaml) or none (Dynamo's defaults)")
+        String preset,
+
+        @ConfigDoc(
+                "fleetplan: the planners size for ttft_ms x this (their estimates are a typical request's; ttft_ms itself is the SLO every request is checked against); 1 = Dynamo")
+        Double ttftPlanningFactor,
+
+        @ConfigDoc("fleetplan: the planners size for itl_ms x this; 1 = Dynamo")
+        Double itlPlanningFactor,
+
+        @ConfigDoc(
+                "fleetplan: the load loop reads the latency requests saw in the last two load intervals; a component whose requests missed ttft_ms/itl_ms scales up by its estimated deficit and never down (false = Dynamo)")
+        Boolean observedSloScaling,
+
+        @ConfigDoc(
+                "fleetplan: the throughput loop sizes prefill for ISL x (1 - the router's KV hit rate), the hit rate read from the router's metrics (latest valid window; unknown = no discount); true = Dynamo's behaviour, false sizes prefill for the whole prompt")
+        Boolean enableKvHitRateDiscount,
+
+        @ConfigDoc(
+                "fleetplan: above 0, the throughput loop also sizes prefill as a multi-server queue (Erlang C): the fewest engines with at most this share of prompts waiting longer than ttft_ms minus the mean prompt's own prefill, and never fewer than throughput_target_utilization gives; 0 = off")
+        Double prefillLateFraction,
+
+        @ConfigDoc(
+                "fleetplan: the throughput loop's floor covers the request rate forecast over this many seconds past the next interval (set it to the workers' start-up time: a worker asked for now serves only then); a trend predictor (kalman) extrapolates its trend, others forecast a level; 0 = the next interval only (Dynamo)")
+        Double forecastHorizonSeconds,
+
+        @ConfigDoc(
+                "fleetplan: the sla load loop holds a prefill engine's TTFT estimate to its own prompt's prefill plus ttft_planning_factor x the rest of ttft_ms (the waiting room), not to ttft_ms x the factor; a mean prompt whose prefill alone takes ttft_ms gives no estimate-driven step (false = Dynamo)")
+        Boolean prefillWaitingRoomTarget) {
 
     public static final List<String> MODES = List.of("disagg", "prefill", "decode", "agg");
     public static final List<String> BACKENDS = List.of("vllm", "sglang", "trtllm", "mocker");
@@ -208,9 +293,15 @@ public record PlannerConfig(
                 .between("itl_planning_factor", itlPlanningFactor, 0.01, 1)
                 .between("prefill_late_fraction", prefillLateFraction, 0, 0.5)
                 .between("forecast_horizon_seconds", forecastHorizonSeconds, 0, 3600);
-        checks.check(loadPrefillQueueScaleDown < loadPrefillQueueScaleUp, "load_prefill_queue_scale_down",
-                loadPrefillQueueScaleDown, "must be below load_prefill_queue_scale_up (" + loadPrefillQueueScaleUp + ")");
-        checks.check(loadDecodeKvScaleDown < loadDecodeKvScaleUp, "load_decode_kv_scale_down", loadDecodeKvScaleDown,
+        checks.check(
+                loadPrefillQueueScaleDown < loadPrefillQueueScaleUp,
+                "load_prefill_queue_scale_down",
+                loadPrefillQueueScaleDown,
+                "must be below load_prefill_queue_scale_up (" + loadPrefillQueueScaleUp + ")");
+        checks.check(
+                loadDecodeKvScaleDown < loadDecodeKvScaleUp,
+                "load_decode_kv_scale_down",
+                loadDecodeKvScaleDown,
                 "must be below load_decode_kv_scale_up (" + loadDecodeKvScaleUp + ")");
         if (maxDataAgeSeconds != null) {
             checks.greaterThan("max_data_age_seconds", maxDataAgeSeconds, 0);
@@ -231,11 +322,21 @@ public record PlannerConfig(
             checks.atLeast("decode_engine_num_gpu", decodeEngineNumGpu, 1);
         }
         reportIntervalHours.ifPresent(h -> checks.greaterThan("report_interval_hours", h, 0));
-        checks.check(isPerfectSquare(fpmSampleBucketSize), "fpm_sample_bucket_size", fpmSampleBucketSize,
+        checks.check(
+                isPerfectSquare(fpmSampleBucketSize),
+                "fpm_sample_bucket_size",
+                fpmSampleBucketSize,
                 "must be a perfect square (1, 4, 9, 16, 25, ...): buckets form a sqrt x sqrt grid for 2-D samples");
-        checks.check(!"global-planner".equals(environment) || (globalPlannerNamespace != null && !globalPlannerNamespace.isBlank()),
-                "global_planner_namespace", globalPlannerNamespace, "is required when environment is global-planner");
-        checks.check(maxGpuBudget < 0 || minGpuBudget < 0 || minGpuBudget <= maxGpuBudget, "min_gpu_budget", minGpuBudget,
+        checks.check(
+                !"global-planner".equals(environment)
+                        || (globalPlannerNamespace != null && !globalPlannerNamespace.isBlank()),
+                "global_planner_namespace",
+                globalPlannerNamespace,
+                "is required when environment is global-planner");
+        checks.check(
+                maxGpuBudget < 0 || minGpuBudget < 0 || minGpuBudget <= maxGpuBudget,
+                "min_gpu_budget",
+                minGpuBudget,
                 "must be <= max_gpu_budget (" + maxGpuBudget + ")");
 
         if (!"sla".equals(optimizationTarget)) {
@@ -245,12 +346,17 @@ public record PlannerConfig(
         } else {
             enableThroughputScaling = or(enableThroughputScaling, true);
             enableLoadScaling = or(enableLoadScaling, false);
-            checks.check(enableThroughputScaling || enableLoadScaling, "enable_throughput_scaling", enableThroughputScaling,
+            checks.check(
+                    enableThroughputScaling || enableLoadScaling,
+                    "enable_throughput_scaling",
+                    enableThroughputScaling,
                     "at least one of enable_throughput_scaling and enable_load_scaling must be true with optimization_target sla");
         }
-        checks.check(!(enableThroughputScaling && enableLoadScaling)
+        checks.check(
+                !(enableThroughputScaling && enableLoadScaling)
                         || loadAdjustmentIntervalSeconds < throughputAdjustmentIntervalSeconds,
-                "load_adjustment_interval_seconds", loadAdjustmentIntervalSeconds,
+                "load_adjustment_interval_seconds",
+                loadAdjustmentIntervalSeconds,
                 "must be shorter than throughput_adjustment_interval_seconds (" + throughputAdjustmentIntervalSeconds
                         + ") when both scaling modes are on");
         checks.throwIfAny();
@@ -287,7 +393,8 @@ public record PlannerConfig(
     public record Scheduling(Double scaleIntervalSeconds, Double tickMaxDurationSeconds) {
         public Scheduling {
             tickMaxDurationSeconds = tickMaxDurationSeconds == null ? 30.0 : tickMaxDurationSeconds;
-            ConfigChecks checks = new ConfigChecks().greaterThan("tick_max_duration_seconds", tickMaxDurationSeconds, 0);
+            ConfigChecks checks =
+                    new ConfigChecks().greaterThan("tick_max_duration_seconds", tickMaxDurationSeconds, 0);
             if (scaleIntervalSeconds != null) {
                 checks.greaterThan("scale_interval_seconds", scaleIntervalSeconds, 0);
             }
@@ -305,7 +412,9 @@ public record PlannerConfig(
     public record Transport(Double requestTimeoutSeconds) {
         public Transport {
             requestTimeoutSeconds = requestTimeoutSeconds == null ? 5.0 : requestTimeoutSeconds;
-            new ConfigChecks().greaterThan("request_timeout_seconds", requestTimeoutSeconds, 0).throwIfAny();
+            new ConfigChecks()
+                    .greaterThan("request_timeout_seconds", requestTimeoutSeconds, 0)
+                    .throwIfAny();
         }
     }
 }

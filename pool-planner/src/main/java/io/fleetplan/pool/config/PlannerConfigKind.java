@@ -16,10 +16,26 @@ import java.util.Set;
  */
 public final class PlannerConfigKind implements ConfigKind {
 
-    private static final Set<String> SIGNATURE = Set.of("optimization_target", "throughput_adjustment_interval_seconds",
-            "load_adjustment_interval_seconds", "ttft_ms", "itl_ms", "load_predictor", "min_endpoint", "max_gpu_budget",
-            "throughput_metrics_source", "enable_load_scaling", "enable_throughput_scaling", "mode", "backend",
-            "advisory", "kalman_q_level", "global_planner_namespace", "adjustment_interval", "ttft", "itl");
+    private static final Set<String> SIGNATURE = Set.of(
+            "optimization_target",
+            "throughput_adjustment_interval_seconds",
+            "load_adjustment_interval_seconds",
+            "ttft_ms",
+            "itl_ms",
+            "load_predictor",
+            "min_endpoint",
+            "max_gpu_budget",
+            "throughput_metrics_source",
+            "enable_load_scaling",
+            "enable_throughput_scaling",
+            "mode",
+            "backend",
+            "advisory",
+            "kalman_q_level",
+            "global_planner_namespace",
+            "adjustment_interval",
+            "ttft",
+            "itl");
 
     @Override
     public String name() {
@@ -60,7 +76,11 @@ public final class PlannerConfigKind implements ConfigKind {
         }
         if (section != null && !section.isMissingNode()) {
             if (!section.isObject()) {
-                throw new ConfigException(new ConfigProblem(file.toString(), 0, "features.planner", section.toString(),
+                throw new ConfigException(new ConfigProblem(
+                        file.toString(),
+                        0,
+                        "features.planner",
+                        section.toString(),
                         "must be a mapping of PlannerConfig fields"));
             }
             return PlannerPresets.convert(section, file.toString());
@@ -76,7 +96,8 @@ public final class PlannerConfigKind implements ConfigKind {
         PlannerConfig c = (PlannerConfig) config;
         return "planner config OK: mode=" + c.mode() + ", backend=" + c.backend() + ", environment=" + c.environment()
                 + ", optimization_target=" + c.optimizationTarget()
-                + ", throughput_scaling=" + c.enableThroughputScaling() + " (every " + c.throughputAdjustmentIntervalSeconds() + " s)"
+                + ", throughput_scaling=" + c.enableThroughputScaling() + " (every "
+                + c.throughputAdjustmentIntervalSeconds() + " s)"
                 + ", load_scaling=" + c.enableLoadScaling() + " (every " + c.loadAdjustmentIntervalSeconds() + " s)"
                 + ", ttft_ms=" + c.ttftMs() + ", itl_ms=" + c.itlMs() + ", predictor=" + c.loadPredictor()
                 + ", max_gpu_budget=" + c.maxGpuBudget() + (c.advisory() ? ", advisory" : "")

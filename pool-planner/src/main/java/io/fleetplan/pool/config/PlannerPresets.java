@@ -34,8 +34,7 @@ public final class PlannerPresets {
     /** Field name (and each alias) -> the canonical snake_case field name. */
     private static final Map<String, String> CANONICAL = canonicalNames();
 
-    private PlannerPresets() {
-    }
+    private PlannerPresets() {}
 
     /** A config of just {@code preset: fleetplan} plus {@code fields} (field names as in a file). */
     public static PlannerConfig recommended(Map<String, ?> fields) {
@@ -52,7 +51,10 @@ public final class PlannerPresets {
 
     /** {@code node} with its preset's values added under its own fields; unchanged without a preset. */
     public static JsonNode resolve(JsonNode node, String source) {
-        if (node == null || !node.isObject() || !node.has("preset") || node.get("preset").isNull()) {
+        if (node == null
+                || !node.isObject()
+                || !node.has("preset")
+                || node.get("preset").isNull()) {
             return node;
         }
         JsonNode name = node.get("preset");
@@ -111,7 +113,8 @@ public final class PlannerPresets {
         PropertyNamingStrategies.SnakeCaseStrategy snake = new PropertyNamingStrategies.SnakeCaseStrategy();
         for (RecordComponent c : PlannerConfig.class.getRecordComponents()) {
             JsonProperty explicit = annotation(c, JsonProperty.class);
-            String name = explicit != null && !explicit.value().isEmpty() ? explicit.value() : snake.translate(c.getName());
+            String name =
+                    explicit != null && !explicit.value().isEmpty() ? explicit.value() : snake.translate(c.getName());
             m.put(name, name);
             JsonAlias alias = annotation(c, JsonAlias.class);
             if (alias != null) {

@@ -45,8 +45,8 @@ public final class GlobalPlannerConnector implements ScalingConnector {
     private final AtomicLong sequence;
     private final GrantedReplicas granted;
 
-    public GlobalPlannerConnector(Channel channel, PoolIdentity pool, Replicas initial, InstantSource clock,
-            Duration timeout) {
+    public GlobalPlannerConnector(
+            Channel channel, PoolIdentity pool, Replicas initial, InstantSource clock, Duration timeout) {
         this.stub = GlobalPlannerGrpc.newBlockingStub(channel);
         this.async = GlobalPlannerGrpc.newStub(channel);
         this.pool = pool;
@@ -64,24 +64,29 @@ public final class GlobalPlannerConnector implements ScalingConnector {
      */
     public void watch() {
         watching = true;
-        async.withWaitForReady().watchDecisions(WatchDecisionsRequest.newBuilder().setPoolId(pool.poolId())
-                .setCallerNamespace(pool.callerNamespace()).build(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(ScaleDecision d) {
-                        absorb(d);
-                    }
+        async.withWaitForReady()
+                .watchDecisions(
+                        WatchDecisionsRequest.newBuilder()
+                                .setPoolId(pool.poolId())
+                                .setCallerNamespace(pool.callerNamespace())
+                                .build(),
+                        new StreamObserver<>() {
+                            @Override
+                            public void onNext(ScaleDecision d) {
+                                absorb(d);
+                            }
 
-                    @Override
-                    public void onError(Throwable t) {
-                        LOG.warning("WatchDecisions ended (" + t.getMessage() + "), re-opening");
-                        reopen();
-                    }
+                            @Override
+                            public void onError(Throwable t) {
+                                LOG.warning("WatchDecisions ended (" + t.getMessage() + "), re-opening");
+                                reopen();
+                            }
 
-                    @Override
-                    public void onCompleted() {
-                        reopen();
-                    }
-                });
+                            @Override
+                            public void onCompleted() {
+                                reopen();
+                            }
+                        });
     }
 
     private void reopen() {
@@ -106,40 +111,57 @@ public final class GlobalPlannerConnector implements ScalingConnector {
         ScaleProposal proposal = proposal(decision, seq);
         ScaleDecision d;
         try {
-            d = stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).propose(proposal);
+            d = stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .propose(proposal);
         } catch (StatusRuntimeException e) {
             return new ApplyResult(Status.FAILED, granted.current(), "Propose failed: " + e.getStatus());
         }
         Replicas now = absorb(d);
-        return new ApplyResult(GrantedReplicas.applyStatus(d.getStatus().name()), now, d.getStatus() + " " + d.getReason() + ": " + d.getMessage());
+        return new ApplyResult(
+                GrantedReplicas.applyStatus(d.getStatus().name()),
+                now,
+                d.getStatus() + " " + d.getReason() + ": " + d.getMessage());
     }
 
     /** Updates the granted replicas from a decision (the rules are {@link GrantedReplicas#absorb}'s). */
     Replicas absorb(ScaleDecision d) {
         List<GrantedReplicas.Grant> grants = new ArrayList<>(d.getGrantsCount());
         for (ComponentGrant g : d.getGrantsList()) {
-            grants.add(new GrantedReplicas.Grant(SubType.ofWireNumber(g.getSubComponentTypeValue()),
-                    g.getDesiredReplicas(), g.getGrantedReplicas()));
+            grants.add(new GrantedReplicas.Grant(
+                    SubType.ofWireNumber(g.getSubComponentTypeValue()),
+                    g.getDesiredReplicas(),
+                    g.getGrantedReplicas()));
         }
         return granted.absorb(d.getStatus().name(), grants);
     }
 
     ScaleProposal proposal(PlannerDecision decision, long seq) {
-        ScaleProposal.Builder b = ScaleProposal.newBuilder().setCallerNamespace(pool.callerNamespace())
-                .setGraphDeploymentName(pool.graphDeploymentName()).setK8SNamespace(pool.k8sNamespace())
-                .setTimestamp(clock.millis() / 1000.0).setProposalId(pool.poolId() + "#" + seq).setSequence(seq)
-                .setPriority(pool.priority()).setDryRun(pool.dryRun()).setPoolId(pool.poolId());
+        ScaleProposal.Builder b = ScaleProposal.newBuilder()
+                .setCallerNamespace(pool.callerNamespace())
+                .setGraphDeploymentName(pool.graphDeploymentName())
+                .setK8SNamespace(pool.k8sNamespace())
+                .setTimestamp(clock.millis() / 1000.0)
+                .setProposalId(pool.poolId() + "#" + seq)
+                .setSequence(seq)
+                .setPriority(pool.priority())
+                .setDryRun(pool.dryRun())
+                .setPoolId(pool.poolId());
         PlannerDecision.Prediction p = decision.prediction();
         if (Double.isFinite(p.numRequests())) {
-            b.setPredictedLoad(PredictedLoad.newBuilder().setNumRequests(p.numRequests()).setIsl(p.isl()).setOsl(p.osl()));
+            b.setPredictedLoad(PredictedLoad.newBuilder()
+                    .setNumRequests(p.numRequests())
+                    .setIsl(p.isl())
+                    .setOsl(p.osl()));
         }
-        for (GrantedReplicas.ComponentAsk a : GrantedReplicas.asks(pool.mode(), decision.recommended(),
-                pool.minEndpoint())) {
+        for (GrantedReplicas.ComponentAsk a :
+                GrantedReplicas.asks(pool.mode(), decision.recommended(), pool.minEndpoint())) {
             GrantedReplicas.Pressure hint = a.pressure();
             b.addTargetReplicas(TargetReplica.newBuilder()
                     .setSubComponentType(SubComponentType.forNumber(a.subType().wireNumber()))
-                    .setComponentName(pool.component(a.subType())).setDesiredReplicas(a.desiredReplicas())
-                    .setMinReplicas(hint.minReplicas()).addAllCandidateReplicas(hint.candidateReplicas())
+                    .setComponentName(pool.component(a.subType()))
+                    .setDesiredReplicas(a.desiredReplicas())
+                    .setMinReplicas(hint.minReplicas())
+                    .addAllCandidateReplicas(hint.candidateReplicas())
                     .addAllValueAt(hint.valueAt()));
         }
         return b.build();

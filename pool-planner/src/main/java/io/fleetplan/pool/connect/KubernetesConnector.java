@@ -19,8 +19,12 @@ import java.util.Map;
 public final class KubernetesConnector implements ScalingConnector {
 
     public static final ResourceDefinitionContext DGDSA = new ResourceDefinitionContext.Builder()
-            .withGroup("nvidia.com").withVersion("v1beta1").withPlural("dynamographdeploymentscalingadapters")
-            .withKind("DynamoGraphDeploymentScalingAdapter").withNamespaced(true).build();
+            .withGroup("nvidia.com")
+            .withVersion("v1beta1")
+            .withPlural("dynamographdeploymentscalingadapters")
+            .withKind("DynamoGraphDeploymentScalingAdapter")
+            .withNamespaced(true)
+            .build();
 
     private final KubernetesClient client;
     private final PoolIdentity pool;
@@ -43,33 +47,43 @@ public final class KubernetesConnector implements ScalingConnector {
     public ApplyResult apply(PlannerDecision decision) {
         Replicas want = decision.recommended();
         try {
-            if (pool.mode().scalesPrefill() && want.prefill() != decision.current().prefill()) {
+            if (pool.mode().scalesPrefill()
+                    && want.prefill() != decision.current().prefill()) {
                 scale(pool.prefillComponent(), want.prefill());
             }
-            if (pool.mode().scalesDecode() && want.decode() != decision.current().decode()) {
+            if (pool.mode().scalesDecode()
+                    && want.decode() != decision.current().decode()) {
                 scale(pool.decodeComponent(), want.decode());
             }
         } catch (KubernetesClientException e) {
-            return new ApplyResult(Status.FAILED, state().current(), "scale failed: " + e.getCode() + " " + e.getMessage());
+            return new ApplyResult(
+                    Status.FAILED, state().current(), "scale failed: " + e.getCode() + " " + e.getMessage());
         }
         return new ApplyResult(Status.APPLIED, want, "patched DGDSA /scale");
     }
 
     private void scale(String component, int replicas) {
-        var adapter = client.genericKubernetesResources(DGDSA).inNamespace(pool.k8sNamespace())
+        var adapter = client.genericKubernetesResources(DGDSA)
+                .inNamespace(pool.k8sNamespace())
                 .withName(pool.adapterName(component));
         if (adapter.get() == null) {
-            throw new KubernetesClientException("DGDSA " + pool.k8sNamespace() + "/" + pool.adapterName(component)
-                    + " not found: enable the scaling adapter for service " + component, 404, null);
+            throw new KubernetesClientException(
+                    "DGDSA " + pool.k8sNamespace() + "/" + pool.adapterName(component)
+                            + " not found: enable the scaling adapter for service " + component,
+                    404,
+                    null);
         }
-        // PATCH of the scale subresource: a PUT of a Scale object replaces the whole adapter in fabric8's CRUD mock server
+        // PATCH of the scale subresource: a PUT of a Scale object replaces the whole adapter in fabric8's
+        // CRUD mock server
         adapter.scale(replicas);
     }
 
     /** spec.replicas of the adapter; -1 when it cannot be read. */
     private int read(String component) {
-        GenericKubernetesResource r = client.genericKubernetesResources(DGDSA).inNamespace(pool.k8sNamespace())
-                .withName(pool.adapterName(component)).get();
+        GenericKubernetesResource r = client.genericKubernetesResources(DGDSA)
+                .inNamespace(pool.k8sNamespace())
+                .withName(pool.adapterName(component))
+                .get();
         if (r == null) {
             return -1;
         }
@@ -80,8 +94,10 @@ public final class KubernetesConnector implements ScalingConnector {
 
     /** The operator mirrors spec into status.replicas once it has applied the change to the DGD. */
     private boolean settled(String component) {
-        GenericKubernetesResource r = client.genericKubernetesResources(DGDSA).inNamespace(pool.k8sNamespace())
-                .withName(pool.adapterName(component)).get();
+        GenericKubernetesResource r = client.genericKubernetesResources(DGDSA)
+                .inNamespace(pool.k8sNamespace())
+                .withName(pool.adapterName(component))
+                .get();
         if (r == null) {
             return false;
         }

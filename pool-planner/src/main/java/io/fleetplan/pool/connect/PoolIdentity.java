@@ -6,15 +6,32 @@ import io.fleetplan.pool.config.PlannerConfig;
 import java.util.Locale;
 
 /** Which DGD and components a pool planner scales, resolved from config and Dynamo's environment variables. */
-public record PoolIdentity(String callerNamespace, String graphDeploymentName, String k8sNamespace, String poolId,
-        String prefillComponent, String decodeComponent, PoolMode mode, int priority, boolean dryRun, int minEndpoint) {
+public record PoolIdentity(
+        String callerNamespace,
+        String graphDeploymentName,
+        String k8sNamespace,
+        String poolId,
+        String prefillComponent,
+        String decodeComponent,
+        PoolMode mode,
+        int priority,
+        boolean dryRun,
+        int minEndpoint) {
 
     public static PoolIdentity from(PlannerConfig c) {
         String dgd = firstNonBlank(c.graphDeploymentName(), System.getenv("DYN_PARENT_DGD_K8S_NAME"), "dynamo");
         String ns = firstNonBlank(c.k8sNamespace(), System.getenv("POD_NAMESPACE"), "default");
         String caller = firstNonBlank(c.namespace(), System.getenv("DYN_NAMESPACE"), ns + "-" + dgd);
-        return new PoolIdentity(caller, dgd, ns, firstNonBlank(c.poolId(), ns + "/" + dgd),
-                c.prefillComponentName(), c.decodeComponentName(), PoolMode.of(c.mode()), c.poolPriority(), c.dryRun(),
+        return new PoolIdentity(
+                caller,
+                dgd,
+                ns,
+                firstNonBlank(c.poolId(), ns + "/" + dgd),
+                c.prefillComponentName(),
+                c.decodeComponentName(),
+                PoolMode.of(c.mode()),
+                c.poolPriority(),
+                c.dryRun(),
                 c.minEndpoint());
     }
 

@@ -9,14 +9,12 @@ public interface DecisionListener {
     void onDecision(PlannerDecision decision, ScalingConnector.ApplyResult result, @Nullable TrafficSample traffic);
 
     /** The per-engine load the loop just read (for per-engine gauges); most listeners ignore it. */
-    default void onEngines(EngineSnapshot snapshot) {
-    }
+    default void onEngines(EngineSnapshot snapshot) {}
 
     /**
      * fleetplan: what requests saw over the load loop's recent window ({@code observed_slo_scaling}), read on every
      * tick that reads it, before that tick's decision. The throughput window reaches {@link #onDecision} only once
      * per throughput interval; this one gives observed load and latency at the load loop's pace.
      */
-    default void onRecent(TrafficSample recent) {
-    }
+    default void onRecent(TrafficSample recent) {}
 }

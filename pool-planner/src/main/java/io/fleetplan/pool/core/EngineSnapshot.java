@@ -25,8 +25,15 @@ public record EngineSnapshot(Instant at, List<EngineLoad> prefill, List<EngineLo
      * @param runningRequests requests in its running batch (0 = unknown)
      */
     public static EngineLoad load(String workerId, Fpm last, EngineLimits limits, int runningRequests) {
-        return last == null ? new EngineLoad(workerId, 0, 0, 0, 0, limits, runningRequests)
-                : new EngineLoad(workerId, last.dpRank(), last.queuedPrefillTokens(), last.sumDecodeKvTokens(),
-                        last.queuedDecodeKvTokens(), limits, runningRequests);
+        return last == null
+                ? new EngineLoad(workerId, 0, 0, 0, 0, limits, runningRequests)
+                : new EngineLoad(
+                        workerId,
+                        last.dpRank(),
+                        last.queuedPrefillTokens(),
+                        last.sumDecodeKvTokens(),
+                        last.queuedDecodeKvTokens(),
+                        limits,
+                        runningRequests);
     }
 }

@@ -22,12 +22,10 @@ public final class GrantedReplicas {
      * @param subType the component's sub-component type (null when the wire named none: counted as decode)
      * @param desiredReplicas what the pool asked (0 = not known)
      */
-    public record Grant(@Nullable SubType subType, int desiredReplicas, int grantedReplicas) {
-    }
+    public record Grant(@Nullable SubType subType, int desiredReplicas, int grantedReplicas) {}
 
     /** One component of a proposal: what the pool wants of {@code subType}, with its minimum and pressure hint. */
-    public record ComponentAsk(SubType subType, int desiredReplicas, Pressure pressure) {
-    }
+    public record ComponentAsk(SubType subType, int desiredReplicas, Pressure pressure) {}
 
     /** Read from any thread; written only under this object's lock ({@link #absorb}). */
     private volatile Replicas granted;
@@ -63,8 +61,8 @@ public final class GrantedReplicas {
         }
         Replicas out = granted;
         for (Grant g : grants) {
-            int value = g.desiredReplicas() > 0 ? Math.min(g.grantedReplicas(), g.desiredReplicas())
-                    : g.grantedReplicas();
+            int value =
+                    g.desiredReplicas() > 0 ? Math.min(g.grantedReplicas(), g.desiredReplicas()) : g.grantedReplicas();
             SubType type = g.subType();
             out = type != null && type.prefillSlot() ? out.withPrefill(value) : out.withDecode(value);
         }

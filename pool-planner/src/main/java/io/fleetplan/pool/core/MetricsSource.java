@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 public interface MetricsSource extends AutoCloseable {
 
     /** Traffic over the last {@code windowSeconds}; null when unavailable. */
-    @Nullable TrafficSample traffic(Instant now, double windowSeconds);
+    @Nullable
+    TrafficSample traffic(Instant now, double windowSeconds);
 
     /**
      * fleetplan: traffic over the last {@code windowSeconds}, without consuming anything (the throughput loop's
@@ -23,7 +24,8 @@ public interface MetricsSource extends AutoCloseable {
     }
 
     /** Latest per-engine load; null when unavailable. */
-    @Nullable EngineSnapshot engines(Instant now);
+    @Nullable
+    EngineSnapshot engines(Instant now);
 
     /** FPMs received since the last call (may be empty). */
     default List<Fpm> drainFpms() {
@@ -31,6 +33,5 @@ public interface MetricsSource extends AutoCloseable {
     }
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

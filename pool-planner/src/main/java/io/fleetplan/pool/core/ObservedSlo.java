@@ -43,8 +43,10 @@ final class ObservedSlo {
      * pool's router times a handed-off request's first decode token: the wait for a batch slot and KV).
      */
     boolean decodeMissed(TrafficSample recent) {
-        return recent != null && (over(recent.itlMs(), itlMs) || over(recent.ttftMs(), ttftMs)
-                || over(recent.oldestWaitMs(), ttftMs));
+        return recent != null
+                && (over(recent.itlMs(), itlMs)
+                        || over(recent.ttftMs(), ttftMs)
+                        || over(recent.oldestWaitMs(), ttftMs));
     }
 
     /**

@@ -16,9 +16,19 @@ import java.util.Locale;
  * @param recommended replicas the planner wants (after min_endpoint and the local GPU budget)
  * @param throughputFloor the throughput loop's latest result used as the load loop's floor (ZERO if none)
  */
-public record PlannerDecision(long sequence, Instant at, Replicas current, Replicas recommended,
-        Replicas throughputFloor, Action action, ThroughputReason throughputReason, LoadReason prefillReason,
-        LoadReason decodeReason, GpuBudget.Outcome budget, Prediction prediction, Estimates estimates) {
+public record PlannerDecision(
+        long sequence,
+        Instant at,
+        Replicas current,
+        Replicas recommended,
+        Replicas throughputFloor,
+        Action action,
+        ThroughputReason throughputReason,
+        LoadReason prefillReason,
+        LoadReason decodeReason,
+        GpuBudget.Outcome budget,
+        Prediction prediction,
+        Estimates estimates) {
 
     /** The throughput loop's forecast (NaN when it did not run). */
     public record Prediction(double numRequests, double isl, double osl, double requestsPerSecond) {
@@ -29,10 +39,15 @@ public record PlannerDecision(long sequence, Instant at, Replicas current, Repli
      * Latency and capacity numbers behind the decision, ms and requests/s (NaN when unknown): the load loop's
      * worst engine estimates, the observed window means, and one engine's capacity at the SLO.
      */
-    public record Estimates(double estimatedTtftMs, double estimatedItlMs, double observedTtftMs, double observedItlMs,
-            double prefillEngineRps, double decodeEngineRps) {
-        public static final Estimates NONE = new Estimates(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN);
+    public record Estimates(
+            double estimatedTtftMs,
+            double estimatedItlMs,
+            double observedTtftMs,
+            double observedItlMs,
+            double prefillEngineRps,
+            double decodeEngineRps) {
+        public static final Estimates NONE =
+                new Estimates(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
     public boolean changes() {

@@ -58,7 +58,8 @@ public final class PlannerLoop implements AutoCloseable {
                 traffic = source.traffic(start, s.throughputInterval().toMillis() / 1000.0);
             }
             if (s.observedSloScaling() && s.loadScaling()) {
-                TrafficSample recent = source.recent(start, planner.recentWindow().toMillis() / 1000.0);
+                TrafficSample recent =
+                        source.recent(start, planner.recentWindow().toMillis() / 1000.0);
                 if (recent != null) {
                     planner.observeRecent(recent);
                     for (DecisionListener l : listeners) {

@@ -50,6 +50,7 @@ public final class PoolPlanner {
     private final ThroughputCalculator throughput;
     /** The throughput loop's sizing: {@link #throughput} with the configured headroom (utilisation or queueing). */
     private final ThroughputCalculator floorSizing;
+
     private final LoadCalculator load;
     private final GpuBudget budget;
     private final LatencyCorrection correction;
@@ -60,12 +61,14 @@ public final class PoolPlanner {
     private @Nullable TrafficSample lastTraffic;
     /** The latest recent window (observed_slo_scaling): what requests saw over the last load intervals. */
     private @Nullable TrafficSample recent;
+
     private @Nullable EngineSnapshot engines;
     /**
      * The router's KV hit rate from the latest window that had one (Dynamo keeps the latest valid observation
      * rather than forecasting it); NaN until one arrives, which means no prefill discount.
      */
     private double kvHitRate = Double.NaN;
+
     private @Nullable Instant lastThroughputRun;
     private @Nullable Instant lastLoadRun;
     private @Nullable Replicas floor;
@@ -73,35 +76,52 @@ public final class PoolPlanner {
     private int loadObservations;
     /** Consecutive load runs at this size in which every prefill (resp. decode/agg) engine was idle. */
     private int idlePrefillRuns;
+
     private int idleDecodeRuns;
     /** True once any traffic window was fed: only then can estimates be checked against observed latency. */
     private boolean trafficFed;
+
     private final ArrayDeque<Recent> recentTargets = new ArrayDeque<>();
 
-    private record Recent(Instant at, Replicas target) {
-    }
+    private record Recent(Instant at, Replicas target) {}
 
     /** @param profile pre-deployment profile (interpolation model and FPM bootstrap), or null */
     public PoolPlanner(PlanningSettings settings, @Nullable ProfileData profile) {
         this.settings = settings;
-        this.fpmModel = new FpmPerfModel(settings.maxFpmSamples(), settings.fpmBucketSize(), settings.minObservations(),
+        this.fpmModel = new FpmPerfModel(
+                settings.maxFpmSamples(),
+                settings.fpmBucketSize(),
+                settings.minObservations(),
                 settings.mode() == PoolMode.AGG);
-        this.profileModel = profile == null ? null
-                : new ProfilePerfModel(profile, settings.prefillGpus(), settings.decodeGpus());
+        this.profileModel =
+                profile == null ? null : new ProfilePerfModel(profile, settings.prefillGpus(), settings.decodeGpus());
         if (profile != null) {
             profile.fpm().forEach(fpmModel::observe);
         }
         this.forecast = new TrafficForecast(settings.predictor());
-        this.throughput = new ThroughputCalculator(settings.mode(), settings.minEndpoint(), settings.ttftMs(),
-                settings.itlMs());
-        this.floorSizing = new ThroughputCalculator(settings.mode(), settings.minEndpoint(), settings.ttftMs(),
-                settings.itlMs(), new ThroughputCalculator.Headroom(settings.throughputUtilization(),
-                        settings.sloTtftMs(), settings.prefillLateFraction()));
-        this.load = new LoadCalculator(settings.sla(), settings.ttftMs(), settings.itlMs(),
-                settings.scalingDownSensitivity(), settings.minEndpoint(), settings.thresholds())
+        this.throughput =
+                new ThroughputCalculator(settings.mode(), settings.minEndpoint(), settings.ttftMs(), settings.itlMs());
+        this.floorSizing = new ThroughputCalculator(
+                settings.mode(),
+                settings.minEndpoint(),
+                settings.ttftMs(),
+                settings.itlMs(),
+                new ThroughputCalculator.Headroom(
+                        settings.throughputUtilization(), settings.sloTtftMs(), settings.prefillLateFraction()));
+        this.load = new LoadCalculator(
+                        settings.sla(),
+                        settings.ttftMs(),
+                        settings.itlMs(),
+                        settings.scalingDownSensitivity(),
+                        settings.minEndpoint(),
+                        settings.thresholds())
                 .waitingRoom(settings.prefillWaitingRoom() ? settings.sloTtftMs() : Double.NaN);
-        this.budget = new GpuBudget(settings.maxGpuBudget(), settings.minGpuBudget(), settings.minEndpoint(),
-                settings.prefillGpus(), settings.decodeGpus());
+        this.budget = new GpuBudget(
+                settings.maxGpuBudget(),
+                settings.minGpuBudget(),
+                settings.minEndpoint(),
+                settings.prefillGpus(),
+                settings.decodeGpus());
         this.correction = new LatencyCorrection(settings.latencyCorrection());
         this.observedSlo = new ObservedSlo(settings.sloTtftMs(), settings.sloItlMs());
     }
@@ -127,7 +147,6 @@ public final class PoolPlanner {
     public void observeRecent(TrafficSample sample) {
         keepHitRate(sample);
         recent = sample;
-
     }
 
     private void keepHitRate(TrafficSample sample) {
@@ -138,8 +157,8 @@ public final class PoolPlanner {
 
     /** Demand with the hit rate the prefill sizing discounts by (none when enable_kv_hit_rate_discount is off). */
     private ThroughputCalculator.Demand demand(double requests, double isl, double osl, double seconds) {
-        return new ThroughputCalculator.Demand(requests, isl, osl, seconds,
-                settings.kvHitRateDiscount() ? kvHitRate : Double.NaN);
+        return new ThroughputCalculator.Demand(
+                requests, isl, osl, seconds, settings.kvHitRateDiscount() ? kvHitRate : Double.NaN);
     }
 
     /** One engine iteration: trains the latency regressions. */
@@ -156,7 +175,9 @@ public final class PoolPlanner {
     public void observeEngines(EngineSnapshot snapshot) {
         EngineLimits configured = settings.engineLimits();
         List<EngineLoad> decode = withLimits(snapshot.decode(), configured);
-        engines = new EngineSnapshot(snapshot.at(), withLimits(snapshot.prefill(), configured),
+        engines = new EngineSnapshot(
+                snapshot.at(),
+                withLimits(snapshot.prefill(), configured),
                 settings.mode() == PoolMode.AGG ? decode : waitingAsDecodeKv(decode));
     }
 
@@ -168,8 +189,17 @@ public final class PoolPlanner {
     private static List<EngineLoad> waitingAsDecodeKv(List<EngineLoad> loads) {
         List<EngineLoad> out = new ArrayList<>(loads.size());
         for (EngineLoad e : loads) {
-            out.add(e.queuedPrefillTokens() > 0 ? new EngineLoad(e.workerId(), e.dpRank(), 0, e.scheduledKvTokens(),
-                    e.queuedKvTokens() + e.queuedPrefillTokens(), e.limits(), e.runningRequests()) : e);
+            out.add(
+                    e.queuedPrefillTokens() > 0
+                            ? new EngineLoad(
+                                    e.workerId(),
+                                    e.dpRank(),
+                                    0,
+                                    e.scheduledKvTokens(),
+                                    e.queuedKvTokens() + e.queuedPrefillTokens(),
+                                    e.limits(),
+                                    e.runningRequests())
+                            : e);
         }
         return out;
     }
@@ -178,8 +208,17 @@ public final class PoolPlanner {
         List<EngineLoad> out = new ArrayList<>(loads.size());
         for (EngineLoad e : loads) {
             EngineLimits l = e.limits().orElse(configured);
-            out.add(l.equals(e.limits()) ? e : new EngineLoad(e.workerId(), e.dpRank(), e.queuedPrefillTokens(),
-                    e.scheduledKvTokens(), e.queuedKvTokens(), l, e.runningRequests()));
+            out.add(
+                    l.equals(e.limits())
+                            ? e
+                            : new EngineLoad(
+                                    e.workerId(),
+                                    e.dpRank(),
+                                    e.queuedPrefillTokens(),
+                                    e.scheduledKvTokens(),
+                                    e.queuedKvTokens(),
+                                    l,
+                                    e.runningRequests()));
         }
         return out;
     }
@@ -209,7 +248,8 @@ public final class PoolPlanner {
      * @return the decision, or empty when no loop was due
      */
     public Optional<PlannerDecision> tick(Instant now, ReplicaState state) {
-        boolean runThroughput = settings.throughputScaling() && due(lastThroughputRun, settings.throughputInterval(), now);
+        boolean runThroughput =
+                settings.throughputScaling() && due(lastThroughputRun, settings.throughputInterval(), now);
         boolean runLoad = settings.loadScaling() && due(lastLoadRun, settings.loadInterval(), now);
         if (!runThroughput && !runLoad) {
             return Optional.empty();
@@ -230,11 +270,25 @@ public final class PoolPlanner {
             idleDecodeRuns = 0;
         }
         Action action = action(current, recommended, runThroughput, t.reason(), runLoad, l.prefill(), l.decode());
-        return Optional.of(new PlannerDecision(++sequence, now, current, recommended,
-                floor == null ? Replicas.ZERO : floor, action, runThroughput ? t.reason() : notRun(t.reason()),
-                runLoad ? l.prefill() : notRun(l.prefill()), runLoad ? l.decode() : notRun(l.decode()),
-                clamped.outcome(), t.prediction(), new PlannerDecision.Estimates(l.estimatedTtftMs(),
-                        l.estimatedItlMs(), t.observedTtftMs(), t.observedItlMs(), t.prefillRps(), t.decodeRps())));
+        return Optional.of(new PlannerDecision(
+                ++sequence,
+                now,
+                current,
+                recommended,
+                floor == null ? Replicas.ZERO : floor,
+                action,
+                runThroughput ? t.reason() : notRun(t.reason()),
+                runLoad ? l.prefill() : notRun(l.prefill()),
+                runLoad ? l.decode() : notRun(l.decode()),
+                clamped.outcome(),
+                t.prediction(),
+                new PlannerDecision.Estimates(
+                        l.estimatedTtftMs(),
+                        l.estimatedItlMs(),
+                        t.observedTtftMs(),
+                        t.observedItlMs(),
+                        t.prefillRps(),
+                        t.decodeRps())));
     }
 
     /**
@@ -242,27 +296,36 @@ public final class PoolPlanner {
      *
      * @param target replicas to go to when the load loop is off (it sets the floor otherwise); null = none
      */
-    private record ThroughputStep(ThroughputReason reason, @Nullable Replicas target,
-                                  PlannerDecision.Prediction prediction, double observedTtftMs, double observedItlMs,
-                                  double prefillRps, double decodeRps) {
+    private record ThroughputStep(
+            ThroughputReason reason,
+            @Nullable Replicas target,
+            PlannerDecision.Prediction prediction,
+            double observedTtftMs,
+            double observedItlMs,
+            double prefillRps,
+            double decodeRps) {
 
         static ThroughputStep notRun(PlanningSettings s) {
             return of(s.throughputScaling() ? ThroughputReason.UNSET : ThroughputReason.DISABLED);
         }
 
         static ThroughputStep of(ThroughputReason reason) {
-            return new ThroughputStep(reason, null, PlannerDecision.Prediction.NONE, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN);
+            return new ThroughputStep(
+                    reason, null, PlannerDecision.Prediction.NONE, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
     }
 
     /** What one run of the load loop (with the observed-SLO step) decided, on top of the throughput step's target. */
-    private record LoadStep(LoadReason prefill, LoadReason decode, Replicas target, double estimatedTtftMs,
-                            double estimatedItlMs) {
+    private record LoadStep(
+            LoadReason prefill, LoadReason decode, Replicas target, double estimatedTtftMs, double estimatedItlMs) {
 
         static LoadStep notRun(PlanningSettings s, Replicas target) {
-            return new LoadStep(initial(s, s.mode().scalesPrefill()), initial(s, s.mode().scalesDecode()), target,
-                    Double.NaN, Double.NaN);
+            return new LoadStep(
+                    initial(s, s.mode().scalesPrefill()),
+                    initial(s, s.mode().scalesDecode()),
+                    target,
+                    Double.NaN,
+                    Double.NaN);
         }
 
         static LoadReason initial(PlanningSettings s, boolean scaled) {
@@ -298,12 +361,12 @@ public final class PoolPlanner {
         double o = next.osl();
         PlannerDecision.Prediction prediction = new PlannerDecision.Prediction(n, i, o, n / t.windowSeconds());
         if (!Double.isFinite(n) || !Double.isFinite(i) || !Double.isFinite(o)) {
-            return new ThroughputStep(ThroughputReason.PREDICT_FAILED, null, prediction, t.ttftMs(), t.itlMs(),
-                    Double.NaN, Double.NaN);
+            return new ThroughputStep(
+                    ThroughputReason.PREDICT_FAILED, null, prediction, t.ttftMs(), t.itlMs(), Double.NaN, Double.NaN);
         }
         // throughput_target_utilization or prefill_late_fraction: the headroom over the capacity the demand uses up
-        ThroughputCalculator.Result r = floorSizing.compute(demand(n, i, o, t.windowSeconds()), capacity(), limits(),
-                current);
+        ThroughputCalculator.Result r =
+                floorSizing.compute(demand(n, i, o, t.windowSeconds()), capacity(), limits(), current);
         ThroughputReason reason = r.reason();
         Replicas target = null;
         if (r.reason() == ThroughputReason.SCALE) {
@@ -340,11 +403,12 @@ public final class PoolPlanner {
             double cT = correction.ttftFactor();
             double cI = correction.itlFactor();
             idlePrefillRuns = allIdle(settings.mode() == PoolMode.AGG ? snapshot.decode() : snapshot.prefill())
-                    ? idlePrefillRuns + 1 : 0;
+                    ? idlePrefillRuns + 1
+                    : 0;
             idleDecodeRuns = allIdle(snapshot.decode()) ? idleDecodeRuns + 1 : 0;
             if (settings.mode().scalesPrefill()) {
-                LoadCalculator.Result r = idle(guardScaleDown(load.prefill(snapshot.prefill(), p, fpmModel, cT), true),
-                        idlePrefillRuns, p);
+                LoadCalculator.Result r = idle(
+                        guardScaleDown(load.prefill(snapshot.prefill(), p, fpmModel, cT), true), idlePrefillRuns, p);
                 pReason = r.reason();
                 estTtft = r.maxEstimateMs();
                 p = r.reason().isHold() ? p : r.desired();
@@ -357,8 +421,8 @@ public final class PoolPlanner {
                 dReason = r.reason();
                 d = r.reason().isHold() ? d : r.desired();
             } else if (settings.mode().scalesDecode()) {
-                LoadCalculator.Result r = idle(guardScaleDown(load.decode(snapshot.decode(), d, fpmModel, cI), false),
-                        idleDecodeRuns, d);
+                LoadCalculator.Result r =
+                        idle(guardScaleDown(load.decode(snapshot.decode(), d, fpmModel, cI), false), idleDecodeRuns, d);
                 dReason = r.reason();
                 estItl = r.maxEstimateMs();
                 d = r.reason().isHold() ? d : r.desired();
@@ -374,25 +438,38 @@ public final class PoolPlanner {
                 p = pReason.isHold() ? p : Math.max(p, floor.prefill());
                 d = dReason.isHold() ? d : Math.max(d, floor.decode());
             }
-            target = new Replicas(settings.mode().scalesPrefill() ? p : current.prefill(),
+            target = new Replicas(
+                    settings.mode().scalesPrefill() ? p : current.prefill(),
                     settings.mode().scalesDecode() ? d : current.decode());
         }
         TrafficSample window = recent;
         if (settings.observedSloScaling() && window != null && fresh(window, now)) {
             boolean prefillMissed = observedSlo.prefillMissed(window, idleTtftMs(window));
-            boolean decodeMissed = observedSlo.decodeMissed(window)
-                    || (settings.mode() == PoolMode.AGG && prefillMissed);
+            boolean decodeMissed =
+                    observedSlo.decodeMissed(window) || (settings.mode() == PoolMode.AGG && prefillMissed);
             // the model's sizing only matters for a component that missed
             Replicas model = prefillMissed || decodeMissed ? neededByModel(window, current) : Replicas.ZERO;
             if (settings.mode().scalesPrefill()) {
-                Step st = sloStep(window, pReason, target.prefill(), current.prefill(), prefillMissed,
-                        serving(engines == null ? null : engines.prefill(), current.prefill()), model.prefill());
+                Step st = sloStep(
+                        window,
+                        pReason,
+                        target.prefill(),
+                        current.prefill(),
+                        prefillMissed,
+                        serving(engines == null ? null : engines.prefill(), current.prefill()),
+                        model.prefill());
                 pReason = st.reason();
                 target = new Replicas(st.replicas(), target.decode());
             }
             if (settings.mode().scalesDecode()) {
-                Step st = sloStep(window, dReason, target.decode(), current.decode(), decodeMissed,
-                        serving(engines == null ? null : engines.decode(), current.decode()), model.decode());
+                Step st = sloStep(
+                        window,
+                        dReason,
+                        target.decode(),
+                        current.decode(),
+                        decodeMissed,
+                        serving(engines == null ? null : engines.decode(), current.decode()),
+                        model.decode());
                 dReason = st.reason();
                 target = new Replicas(target.prefill(), st.replicas());
             }
@@ -400,8 +477,7 @@ public final class PoolPlanner {
         return new LoadStep(pReason, dReason, target, estTtft, estItl);
     }
 
-    private record Step(LoadReason reason, int replicas) {
-    }
+    private record Step(LoadReason reason, int replicas) {}
 
     /**
      * observed_slo_scaling for one component whose requests missed the SLO in the recent window: no scale-down, and a
@@ -410,8 +486,8 @@ public final class PoolPlanner {
      * its own data (a worker count that has not caught up with a scale-up, a cold model): the window is its own
      * evidence, and a queue that waits for the next engine to register grows.
      */
-    private Step sloStep(TrafficSample window, LoadReason reason, int desired, int current, boolean missed, int serving,
-            int model) {
+    private Step sloStep(
+            TrafficSample window, LoadReason reason, int desired, int current, boolean missed, int serving, int model) {
         if (!missed) {
             return new Step(reason, desired);
         }
@@ -424,7 +500,9 @@ public final class PoolPlanner {
         if (needed > Math.max(desired, current)) {
             return new Step(LoadReason.SCALE_UP_SLO_MISS, needed);
         }
-        return desired < current ? new Step(LoadReason.SCALE_DOWN_REFUSED_SLO_MISS, current) : new Step(reason, desired);
+        return desired < current
+                ? new Step(LoadReason.SCALE_DOWN_REFUSED_SLO_MISS, current)
+                : new Step(reason, desired);
     }
 
     /** Replicas the throughput formula gives for the recent window's arrivals (0 per component when it cannot). */
@@ -435,8 +513,8 @@ public final class PoolPlanner {
         }
         // the capacity the arrivals use up now; headroom is the throughput floor's job, and with a shared budget
         // what one component takes beyond its need another one misses
-        ThroughputCalculator.Result res = throughput.compute(demand(n, r.isl(), r.osl(), r.windowSeconds()),
-                capacity(), limits(), current);
+        ThroughputCalculator.Result res =
+                throughput.compute(demand(n, r.isl(), r.osl(), r.windowSeconds()), capacity(), limits(), current);
         return res.reason() == ThroughputReason.SCALE ? res.replicas() : Replicas.ZERO;
     }
 
@@ -477,7 +555,8 @@ public final class PoolPlanner {
         if (window.isZero()) {
             return target;
         }
-        while (!recentTargets.isEmpty() && Duration.between(recentTargets.peekFirst().at(), now).compareTo(window) > 0) {
+        while (!recentTargets.isEmpty()
+                && Duration.between(recentTargets.peekFirst().at(), now).compareTo(window) > 0) {
             recentTargets.removeFirst();
         }
         recentTargets.addLast(new Recent(now, target));
@@ -497,7 +576,8 @@ public final class PoolPlanner {
      */
     private void checkAgainstObserved(EngineSnapshot snapshot) {
         List<EngineLoad> p = settings.mode() == PoolMode.AGG ? snapshot.decode() : snapshot.prefill();
-        correction.recordEstimates(LoadCalculator.meanTtftEstimate(p, fpmModel),
+        correction.recordEstimates(
+                LoadCalculator.meanTtftEstimate(p, fpmModel),
                 LoadCalculator.meanItlEstimate(snapshot.decode(), fpmModel));
         if (pendingTraffic != null) {
             correction.observe(pendingTraffic.ttftMs(), pendingTraffic.itlMs());
@@ -519,7 +599,8 @@ public final class PoolPlanner {
         if (r.reason() != LoadReason.SCALE_DOWN) {
             return r;
         }
-        if (loadObservations < settings.minObservations() || (settings.sla() && trafficFed && !correction.checked(prefill))) {
+        if (loadObservations < settings.minObservations()
+                || (settings.sla() && trafficFed && !correction.checked(prefill))) {
             return new LoadCalculator.Result(LoadReason.INSUFFICIENT_DATA, r.desired() + 1, r.maxEstimateMs());
         }
         return r;
@@ -550,7 +631,8 @@ public final class PoolPlanner {
             return r;
         }
         boolean canStepDown = current > 1 && current > settings.minEndpoint();
-        return canStepDown ? new LoadCalculator.Result(LoadReason.SCALE_DOWN, current - 1, r.maxEstimateMs())
+        return canStepDown
+                ? new LoadCalculator.Result(LoadReason.SCALE_DOWN, current - 1, r.maxEstimateMs())
                 : new LoadCalculator.Result(LoadReason.NO_CHANGE, current, r.maxEstimateMs());
     }
 
@@ -574,7 +656,8 @@ public final class PoolPlanner {
 
     /** The components this planner does not scale stay as they are (a decode planner leaves prefill alone). */
     private Replicas onlyScaled(Replicas r, Replicas current) {
-        return new Replicas(settings.mode().scalesPrefill() ? r.prefill() : current.prefill(),
+        return new Replicas(
+                settings.mode().scalesPrefill() ? r.prefill() : current.prefill(),
                 settings.mode().scalesDecode() ? r.decode() : current.decode());
     }
 
@@ -614,17 +697,25 @@ public final class PoolPlanner {
 
     private Replicas atLeastMinEndpoint(Replicas r) {
         int min = settings.minEndpoint();
-        return new Replicas(settings.mode().scalesPrefill() ? Math.max(min, r.prefill()) : r.prefill(),
+        return new Replicas(
+                settings.mode().scalesPrefill() ? Math.max(min, r.prefill()) : r.prefill(),
                 settings.mode().scalesDecode() ? Math.max(min, r.decode()) : r.decode());
     }
 
-    private static Action action(Replicas current, Replicas next, boolean ranT, ThroughputReason t, boolean ranL,
-            LoadReason p, LoadReason d) {
+    private static Action action(
+            Replicas current,
+            Replicas next,
+            boolean ranT,
+            ThroughputReason t,
+            boolean ranL,
+            LoadReason p,
+            LoadReason d) {
         int dp = Integer.compare(next.prefill(), current.prefill());
         int dd = Integer.compare(next.decode(), current.decode());
         if (dp == 0 && dd == 0) {
             boolean tHeld = !ranT || (t != ThroughputReason.SCALE && t != ThroughputReason.SET_LOWER_BOUND);
-            boolean lHeld = !ranL || ((p.isHold() || p == LoadReason.DISABLED) && (d.isHold() || d == LoadReason.DISABLED));
+            boolean lHeld =
+                    !ranL || ((p.isHold() || p == LoadReason.DISABLED) && (d.isHold() || d == LoadReason.DISABLED));
             return tHeld && lHeld ? Action.HOLD : Action.NO_CHANGE;
         }
         if (dp >= 0 && dd >= 0) {
@@ -670,13 +761,15 @@ public final class PoolPlanner {
 
             @Override
             public @Nullable EngineCapacity prefill(double i, double ttft, EngineLimits l) {
-                return fpmModel.prefillReady() ? fpmModel.prefill(i, ttft, l)
+                return fpmModel.prefillReady()
+                        ? fpmModel.prefill(i, ttft, l)
                         : profileModel == null ? null : profileModel.prefill(i, ttft, l);
             }
 
             @Override
             public @Nullable EngineCapacity decode(double i, double o, double itl, EngineLimits l) {
-                return fpmModel.decodeReady() ? fpmModel.decode(i, o, itl, l)
+                return fpmModel.decodeReady()
+                        ? fpmModel.decode(i, o, itl, l)
                         : profileModel == null ? null : profileModel.decode(i, o, itl, l);
             }
 

@@ -18,8 +18,7 @@ public interface ScalingConnector {
     String name();
 
     /** What became of one request to scale. */
-    record ApplyResult(Status status, Replicas replicas, String message) {
-    }
+    record ApplyResult(Status status, Replicas replicas, String message) {}
 
     enum Status {
         /** applied or granted as asked. */

@@ -15,20 +15,55 @@ import java.time.Instant;
  * @param kvHitRate the router's mean predicted KV prefix hit rate over the window, 0..1 (Dynamo's
  *     {@code router_kv_hit_rate} sum over count; NaN = unknown): the share of prompt tokens prefill skips
  */
-public record TrafficSample(Instant at, double windowSeconds, double numRequests, double isl, double osl,
-        double ttftMs, double itlMs, double requestDurationSeconds, double arrivals, double oldestWaitMs,
+public record TrafficSample(
+        Instant at,
+        double windowSeconds,
+        double numRequests,
+        double isl,
+        double osl,
+        double ttftMs,
+        double itlMs,
+        double requestDurationSeconds,
+        double arrivals,
+        double oldestWaitMs,
         double kvHitRate) {
 
     /** A window without the router's hit rate. */
-    public TrafficSample(Instant at, double windowSeconds, double numRequests, double isl, double osl, double ttftMs,
-            double itlMs, double requestDurationSeconds, double arrivals, double oldestWaitMs) {
-        this(at, windowSeconds, numRequests, isl, osl, ttftMs, itlMs, requestDurationSeconds, arrivals, oldestWaitMs,
+    public TrafficSample(
+            Instant at,
+            double windowSeconds,
+            double numRequests,
+            double isl,
+            double osl,
+            double ttftMs,
+            double itlMs,
+            double requestDurationSeconds,
+            double arrivals,
+            double oldestWaitMs) {
+        this(
+                at,
+                windowSeconds,
+                numRequests,
+                isl,
+                osl,
+                ttftMs,
+                itlMs,
+                requestDurationSeconds,
+                arrivals,
+                oldestWaitMs,
                 Double.NaN);
     }
 
     /** A window as Dynamo's sources give it (no arrival count, no waiting age). */
-    public TrafficSample(Instant at, double windowSeconds, double numRequests, double isl, double osl, double ttftMs,
-            double itlMs, double requestDurationSeconds) {
+    public TrafficSample(
+            Instant at,
+            double windowSeconds,
+            double numRequests,
+            double isl,
+            double osl,
+            double ttftMs,
+            double itlMs,
+            double requestDurationSeconds) {
         this(at, windowSeconds, numRequests, isl, osl, ttftMs, itlMs, requestDurationSeconds, Double.NaN, Double.NaN);
     }
 
@@ -41,19 +76,42 @@ public record TrafficSample(Instant at, double windowSeconds, double numRequests
         if (numRequests != 0) {
             return this;
         }
-        return new TrafficSample(at, windowSeconds, 0, zero(isl), zero(osl), zero(ttftMs), zero(itlMs),
-                zero(requestDurationSeconds), arrivals, oldestWaitMs, kvHitRate);
+        return new TrafficSample(
+                at,
+                windowSeconds,
+                0,
+                zero(isl),
+                zero(osl),
+                zero(ttftMs),
+                zero(itlMs),
+                zero(requestDurationSeconds),
+                arrivals,
+                oldestWaitMs,
+                kvHitRate);
     }
 
     /** This window with the router's hit rate over it. */
     public TrafficSample withKvHitRate(double rate) {
-        return new TrafficSample(at, windowSeconds, numRequests, isl, osl, ttftMs, itlMs, requestDurationSeconds,
-                arrivals, oldestWaitMs, rate);
+        return new TrafficSample(
+                at,
+                windowSeconds,
+                numRequests,
+                isl,
+                osl,
+                ttftMs,
+                itlMs,
+                requestDurationSeconds,
+                arrivals,
+                oldestWaitMs,
+                rate);
     }
 
     /** Usable for planning: count, ISL and OSL finite and non-negative (latencies may be unknown). */
     public boolean valid() {
-        return Double.isFinite(numRequests) && numRequests >= 0 && Double.isFinite(isl) && Double.isFinite(osl)
+        return Double.isFinite(numRequests)
+                && numRequests >= 0
+                && Double.isFinite(isl)
+                && Double.isFinite(osl)
                 && windowSeconds > 0;
     }
 

@@ -15,8 +15,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LeastSquares {
 
-    private LeastSquares() {
-    }
+    private LeastSquares() {}
 
     /**
      * Solves min |X b - y|^2 + ridge |b|^2 (the ridge skips column 0 when {@code interceptFirst}).

@@ -6,8 +6,7 @@ import java.util.function.ToDoubleFunction;
 /** Derivative-free minimisation (Nelder-Mead simplex) for the few parameters of an ARMA fit. */
 public final class NelderMead {
 
-    private NelderMead() {
-    }
+    private NelderMead() {}
 
     public static double[] minimize(ToDoubleFunction<double[]> f, double[] start, double step, int maxIterations) {
         int n = start.length;

@@ -65,19 +65,36 @@ public final class DiagnosticsRecorder implements DecisionListener {
         TrafficSample seen = recent != null ? recent : t;
         double observedRps = seen == null ? Double.NaN : seen.numRequests() / seen.windowSeconds();
         double arrivedRps = recent == null ? Double.NaN : recent.arrivals() / recent.windowSeconds();
-        String row = String.format(Locale.ROOT,
+        String row = String.format(
+                Locale.ROOT,
                 "{\"t\":%.3f,\"seq\":%d,\"p\":%d,\"d\":%d,\"recP\":%d,\"recD\":%d,\"actP\":%d,\"actD\":%d,"
                         + "\"obsRps\":%s,\"arrRps\":%s,\"predRps\":%s,\"estTtft\":%s,\"estItl\":%s,\"obsTtft\":%s,"
                         + "\"obsItl\":%s,\"waitMs\":%s,\"sloTtft\":%s,\"sloItl\":%s,"
                         + "\"action\":\"%s\",\"tput\":\"%s\",\"pre\":\"%s\",\"dec\":\"%s\",\"budget\":\"%s\",\"apply\":\"%s\"}",
-                d.at().toEpochMilli() / 1000.0, d.sequence(), d.current().prefill(), d.current().decode(),
-                d.recommended().prefill(), d.recommended().decode(), r.replicas().prefill(), r.replicas().decode(),
-                num(observedRps), num(arrivedRps), num(d.prediction().requestsPerSecond()),
-                num(d.estimates().estimatedTtftMs()), num(d.estimates().estimatedItlMs()),
-                num(seen == null ? Double.NaN : seen.ttftMs()), num(seen == null ? Double.NaN : seen.itlMs()),
-                num(recent == null ? Double.NaN : recent.oldestWaitMs()), num(sloTtftMs), num(sloItlMs),
-                d.action().label(), d.throughputReason().label(), d.prefillReason().label(), d.decodeReason().label(),
-                d.budget().name().toLowerCase(Locale.ROOT), r.status().label());
+                d.at().toEpochMilli() / 1000.0,
+                d.sequence(),
+                d.current().prefill(),
+                d.current().decode(),
+                d.recommended().prefill(),
+                d.recommended().decode(),
+                r.replicas().prefill(),
+                r.replicas().decode(),
+                num(observedRps),
+                num(arrivedRps),
+                num(d.prediction().requestsPerSecond()),
+                num(d.estimates().estimatedTtftMs()),
+                num(d.estimates().estimatedItlMs()),
+                num(seen == null ? Double.NaN : seen.ttftMs()),
+                num(seen == null ? Double.NaN : seen.itlMs()),
+                num(recent == null ? Double.NaN : recent.oldestWaitMs()),
+                num(sloTtftMs),
+                num(sloItlMs),
+                d.action().label(),
+                d.throughputReason().label(),
+                d.prefillReason().label(),
+                d.decodeReason().label(),
+                d.budget().name().toLowerCase(Locale.ROOT),
+                r.status().label());
         recent = null;
         rows.addLast(row);
         while (rows.size() > capacity) {
@@ -101,7 +118,8 @@ public final class DiagnosticsRecorder implements DecisionListener {
     public String html(String title, boolean embedded) {
         String template = template();
         String data = embedded ? "window.PLANNER_DATA = " + json() + ";" : "";
-        return template.replace("/*TITLE*/", escape(title)).replace("/*DATA*/", data)
+        return template.replace("/*TITLE*/", escape(title))
+                .replace("/*DATA*/", data)
                 .replace("/*MODE*/", "window.PLANNER_MODE = \"" + mode.name().toLowerCase(Locale.ROOT) + "\";");
     }
 

@@ -72,8 +72,14 @@ public final class PlannerMetrics implements DecisionListener {
      *     dashboard draws it as a line over the observed TTFT; NaN = not exported
      * @param sloItlMs the ITL SLO, likewise
      */
-    public PlannerMetrics(PrometheusRegistry registry, String namespace, PoolMode mode, int prefillGpus,
-            int decodeGpus, double sloTtftMs, double sloItlMs) {
+    public PlannerMetrics(
+            PrometheusRegistry registry,
+            String namespace,
+            PoolMode mode,
+            int prefillGpus,
+            int decodeGpus,
+            double sloTtftMs,
+            double sloItlMs) {
         this.registry = registry;
         this.ns = DynamoNamespace.label(namespace);
         this.prefillGpus = prefillGpus;
@@ -87,9 +93,10 @@ public final class PlannerMetrics implements DecisionListener {
         observedRps = gauge("observed_requests_per_second", "requests per second over the last window");
         // fleetplan additions: arrivals (under overload more arrive than finish), the router's KV hit rate the
         // prefill sizing discounts by, and the SLO itself
-        observedArrivals = gauge("observed_arrivals_per_second",
-                "requests arriving per second over the load loop's recent window");
-        observedKvHitRate = gauge("observed_kv_hit_rate",
+        observedArrivals = gauge(
+                "observed_arrivals_per_second", "requests arriving per second over the load loop's recent window");
+        observedKvHitRate = gauge(
+                "observed_kv_hit_rate",
                 "router's KV prefix hit rate the prefill sizing discounts the ISL by, 0..1 (latest valid window)");
         if (Double.isFinite(sloTtftMs)) {
             gauge("slo_ttft_ms", "TTFT SLO (ttft_ms), ms").set(sloTtftMs);
@@ -109,34 +116,55 @@ public final class PlannerMetrics implements DecisionListener {
         estimatedTtft = gauge("estimated_ttft_ms", "worst engine's estimated TTFT, ms");
         estimatedItl = gauge("estimated_itl_ms", "worst engine's estimated ITL, ms");
         // an aggregated engine's capacity counts both halves of a request, so agg reports both
-        prefillCapacity = prefill || mode == PoolMode.AGG ? gauge("engine_prefill_capacity_requests_per_second",
-                "one prefill engine's rate at the SLO") : null;
-        decodeCapacity = decode ? gauge("engine_decode_capacity_requests_per_second",
-                "one decode engine's rate at the SLO") : null;
+        prefillCapacity = prefill || mode == PoolMode.AGG
+                ? gauge("engine_prefill_capacity_requests_per_second", "one prefill engine's rate at the SLO")
+                : null;
+        decodeCapacity = decode
+                ? gauge("engine_decode_capacity_requests_per_second", "one decode engine's rate at the SLO")
+                : null;
         queuedPrefill = engineGauge("engine_queued_prefill_tokens", "prompt tokens waiting for prefill, per engine");
         queuedDecodeKv = engineGauge("engine_queued_decode_kv_tokens", "context tokens of waiting decodes, per engine");
-        inflightDecodeKv = engineGauge("engine_inflight_decode_kv_tokens", "context tokens of running decodes, per engine");
-        loadDecision = StateSet.builder().name("dynamo_planner_load_scaling_decision").help("last load-loop decision")
-                .states(Arrays.stream(LoadReason.values()).map(LoadReason::label).toArray(String[]::new))
-                .labelNames(NS).register(registry).labelValues(ns);
-        throughputDecision = StateSet.builder().name("dynamo_planner_throughput_scaling_decision")
+        inflightDecodeKv =
+                engineGauge("engine_inflight_decode_kv_tokens", "context tokens of running decodes, per engine");
+        loadDecision = StateSet.builder()
+                .name("dynamo_planner_load_scaling_decision")
+                .help("last load-loop decision")
+                .states(Arrays.stream(LoadReason.values())
+                        .map(LoadReason::label)
+                        .toArray(String[]::new))
+                .labelNames(NS)
+                .register(registry)
+                .labelValues(ns);
+        throughputDecision = StateSet.builder()
+                .name("dynamo_planner_throughput_scaling_decision")
                 .help("last throughput-loop decision")
-                .states(Arrays.stream(ThroughputReason.values()).map(ThroughputReason::label).toArray(String[]::new))
-                .labelNames(NS).register(registry).labelValues(ns);
+                .states(Arrays.stream(ThroughputReason.values())
+                        .map(ThroughputReason::label)
+                        .toArray(String[]::new))
+                .labelNames(NS)
+                .register(registry)
+                .labelValues(ns);
         loadDecision.setTrue(LoadReason.UNSET.label());
         throughputDecision.setTrue(ThroughputReason.UNSET.label());
     }
 
     /** One unlabelled-in-Dynamo gauge with the pool label, at 0 until set. */
     private GaugeDataPoint gauge(String name, String help) {
-        GaugeDataPoint g = Gauge.builder().name("dynamo_planner_" + name).help(help).labelNames(NS)
-                .register(registry).labelValues(ns);
+        GaugeDataPoint g = Gauge.builder()
+                .name("dynamo_planner_" + name)
+                .help(help)
+                .labelNames(NS)
+                .register(registry)
+                .labelValues(ns);
         g.set(0);
         return g;
     }
 
     private Gauge engineGauge(String name, String help) {
-        return Gauge.builder().name("dynamo_planner_" + name).help(help).labelNames(NS, "worker_id", "dp_rank")
+        return Gauge.builder()
+                .name("dynamo_planner_" + name)
+                .help(help)
+                .labelNames(NS, "worker_id", "dp_rank")
                 .register(registry);
     }
 
@@ -209,10 +237,14 @@ public final class PlannerMetrics implements DecisionListener {
             setIfFinite(decodeCapacity, d.estimates().decodeEngineRps());
         }
         if (d.throughputReason() != ThroughputReason.UNSET) {
-            set(throughputDecision, ThroughputReason.values(), d.throughputReason().label());
+            set(
+                    throughputDecision,
+                    ThroughputReason.values(),
+                    d.throughputReason().label());
         }
         LoadReason load = d.decodeReason() != LoadReason.UNSET && d.decodeReason() != LoadReason.DISABLED
-                ? d.decodeReason() : d.prefillReason();
+                ? d.decodeReason()
+                : d.prefillReason();
         if (load != LoadReason.UNSET) {
             set(loadDecision, LoadReason.values(), load.label());
         }

@@ -13,8 +13,7 @@ import java.util.List;
 public final class BucketedSamples {
 
     /** One (x, y) sample. */
-    public record Sample(double[] x, double y) {
-    }
+    public record Sample(double[] x, double y) {}
 
     private final int dims;
     private final int perAxis;
@@ -26,8 +25,11 @@ public final class BucketedSamples {
     public BucketedSamples(int dims, int bucketSize, int maxSamples) {
         this.dims = dims;
         // Dynamo: B buckets in 1-D, sqrt(B) per axis in 2-D; fleetplan's 3-D agg model uses the cube root
-        this.perAxis = dims == 1 ? Math.max(1, bucketSize)
-                : dims == 2 ? Math.max(1, (int) Math.sqrt(bucketSize)) : Math.max(1, (int) Math.round(Math.cbrt(bucketSize)));
+        this.perAxis = dims == 1
+                ? Math.max(1, bucketSize)
+                : dims == 2
+                        ? Math.max(1, (int) Math.sqrt(bucketSize))
+                        : Math.max(1, (int) Math.round(Math.cbrt(bucketSize)));
         this.maxSamples = Math.max(1, maxSamples);
         this.lo = new double[dims];
         this.hi = new double[dims];

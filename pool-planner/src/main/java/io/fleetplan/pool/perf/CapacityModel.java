@@ -12,10 +12,12 @@ public interface CapacityModel {
     boolean ready();
 
     /** Prefill requests per second one engine sustains at mean prompt length {@code isl}; null when unknown. */
-    @Nullable EngineCapacity prefill(double isl, double ttftTargetMs, EngineLimits limits);
+    @Nullable
+    EngineCapacity prefill(double isl, double ttftTargetMs, EngineLimits limits);
 
     /** Decode requests per second one engine sustains at the ITL target; null when unknown. */
-    @Nullable EngineCapacity decode(double isl, double osl, double itlTargetMs, EngineLimits limits);
+    @Nullable
+    EngineCapacity decode(double isl, double osl, double itlTargetMs, EngineLimits limits);
 
     /** Short name for diagnostics. */
     String kind();

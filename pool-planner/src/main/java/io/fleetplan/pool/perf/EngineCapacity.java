@@ -6,5 +6,4 @@ package io.fleetplan.pool.perf;
  * @param requestsPerSecond requests one engine serves per second
  * @param latencyMs the latency at that operating point: TTFT for prefill, ITL for decode
  */
-public record EngineCapacity(double requestsPerSecond, double latencyMs) {
-}
+public record EngineCapacity(double requestsPerSecond, double latencyMs) {}

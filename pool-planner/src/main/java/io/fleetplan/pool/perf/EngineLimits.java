@@ -10,7 +10,8 @@ public record EngineLimits(long maxKvTokens, long maxNumBatchedTokens, int maxNu
 
     /** Fills unknown fields from {@code other}. */
     public EngineLimits orElse(EngineLimits other) {
-        return new EngineLimits(maxKvTokens > 0 ? maxKvTokens : other.maxKvTokens,
+        return new EngineLimits(
+                maxKvTokens > 0 ? maxKvTokens : other.maxKvTokens,
                 maxNumBatchedTokens > 0 ? maxNumBatchedTokens : other.maxNumBatchedTokens,
                 maxNumSeqs > 0 ? maxNumSeqs : other.maxNumSeqs);
     }

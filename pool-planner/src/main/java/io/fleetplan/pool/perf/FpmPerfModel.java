@@ -67,7 +67,8 @@ public final class FpmPerfModel implements CapacityModel {
             return;
         }
         if (aggregated) {
-            jointSamples.add(new double[] {f.sumPrefillTokens(), f.numDecodeRequests(), f.sumDecodeKvTokens()},
+            jointSamples.add(
+                    new double[] {f.sumPrefillTokens(), f.numDecodeRequests(), f.sumDecodeKvTokens()},
                     f.wallTimeSeconds());
             dirty = true;
         } else if (f.sumPrefillTokens() > 0 && f.numDecodeRequests() == 0) {
@@ -85,7 +86,8 @@ public final class FpmPerfModel implements CapacityModel {
         }
         dirty = false;
         if (aggregated) {
-            LinearFit joint = LinearFit.fit(jointSamples.samples(), minObservations, new boolean[] {false, true, false});
+            LinearFit joint =
+                    LinearFit.fit(jointSamples.samples(), minObservations, new boolean[] {false, true, false});
             if (joint != null) {
                 // the halves are the joint model with the other half's work at zero
                 prefillFit = new LinearFit(joint.intercept(), new double[] {joint.coef()[0]});
@@ -161,7 +163,8 @@ public final class FpmPerfModel implements CapacityModel {
             return null;
         }
         double ctx = Math.max(1.0, isl + osl / 2.0);
-        int kvCap = limits.maxKvTokens() > 0 ? (int) Math.max(1, limits.maxKvTokens() / ctx)
+        int kvCap = limits.maxKvTokens() > 0
+                ? (int) Math.max(1, limits.maxKvTokens() / ctx)
                 : maxObservedKv > 0 ? (int) Math.max(1, maxObservedKv / ctx) : DEFAULT_KV_CAP;
         int maxBatch = Math.max(1, Math.min(kvCap, limits.maxNumSeqs() > 0 ? limits.maxNumSeqs() : kvCap));
         int lo = 1;
@@ -196,7 +199,8 @@ public final class FpmPerfModel implements CapacityModel {
      * long after the traffic dropped, which kept a quiet pool at its peak size.
      */
     public double estimateItlMs(double kvTokens, double runningRequests) {
-        double batch = Double.isFinite(runningRequests) && runningRequests >= 0 ? runningRequests : avgNumDecode.value();
+        double batch =
+                Double.isFinite(runningRequests) && runningRequests >= 0 ? runningRequests : avgNumDecode.value();
         return 1000.0 * decodeWallSeconds(batch + 1, Math.max(0, kvTokens) + avgDecodeLen.value());
     }
 

@@ -16,8 +16,16 @@ import java.util.List;
  * @param maxKvTokens KV cache size of the profiled engine, tokens
  * @param fpm iterations recorded during the sweep (bootstrap for the FPM regression); may be empty
  */
-public record ProfileData(double[] prefillIsl, double[] prefillTtft, double[] prefillThptPerGpu, double[] xKvUsage,
-        double[] yContextLength, double[] zItl, double[] zThptPerGpu, long maxKvTokens, List<Fpm> fpm) {
+public record ProfileData(
+        double[] prefillIsl,
+        double[] prefillTtft,
+        double[] prefillThptPerGpu,
+        double[] xKvUsage,
+        double[] yContextLength,
+        double[] zItl,
+        double[] zThptPerGpu,
+        long maxKvTokens,
+        List<Fpm> fpm) {
 
     public ProfileData {
         prefillIsl = orEmpty(prefillIsl);
@@ -29,12 +37,14 @@ public record ProfileData(double[] prefillIsl, double[] prefillTtft, double[] pr
         zThptPerGpu = orEmpty(zThptPerGpu);
         fpm = fpm == null ? List.of() : List.copyOf(fpm);
         if (prefillIsl.length != prefillTtft.length || prefillIsl.length != prefillThptPerGpu.length) {
-            throw new IllegalArgumentException("prefill_isl, prefill_ttft and prefill_thpt_per_gpu must have equal lengths ("
-                    + prefillIsl.length + ", " + prefillTtft.length + ", " + prefillThptPerGpu.length + ")");
+            throw new IllegalArgumentException(
+                    "prefill_isl, prefill_ttft and prefill_thpt_per_gpu must have equal lengths (" + prefillIsl.length
+                            + ", " + prefillTtft.length + ", " + prefillThptPerGpu.length + ")");
         }
         int n = xKvUsage.length;
         if (yContextLength.length != n || zItl.length != n || zThptPerGpu.length != n) {
-            throw new IllegalArgumentException("x_kv_usage, y_context_length, z_itl and z_thpt_per_gpu must have equal lengths");
+            throw new IllegalArgumentException(
+                    "x_kv_usage, y_context_length, z_itl and z_thpt_per_gpu must have equal lengths");
         }
     }
 

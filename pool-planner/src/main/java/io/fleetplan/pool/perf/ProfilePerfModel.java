@@ -30,8 +30,7 @@ public final class ProfilePerfModel implements CapacityModel {
     private final int decodeGpus;
     private final long maxKvTokens;
 
-    private record Row(double[] kv, double[] itl, double[] thpt) {
-    }
+    private record Row(double[] kv, double[] itl, double[] thpt) {}
 
     public ProfilePerfModel(ProfileData data, int prefillEngineGpus, int decodeEngineGpus) {
         this.ttft = data.hasPrefill() ? new CubicSpline(data.prefillIsl(), data.prefillTtft()) : null;
@@ -41,7 +40,8 @@ public final class ProfilePerfModel implements CapacityModel {
         this.maxKvTokens = data.maxKvTokens();
         TreeMap<Double, List<double[]>> byContext = new TreeMap<>();
         for (int i = 0; i < data.xKvUsage().length; i++) {
-            byContext.computeIfAbsent(data.yContextLength()[i], k -> new ArrayList<>())
+            byContext
+                    .computeIfAbsent(data.yContextLength()[i], k -> new ArrayList<>())
                     .add(new double[] {data.xKvUsage()[i], data.zItl()[i], data.zThptPerGpu()[i]});
         }
         byContext.forEach((ctx, points) -> {

@@ -17,11 +17,9 @@ final class AutoArima {
     private static final double KPSS_CRITICAL_5PCT = 0.463;
 
     /** A fitted model and its one-step forecast in the units of the input series. */
-    record Fit(int p, int d, int q, double aic, double forecast) {
-    }
+    record Fit(int p, int d, int q, double aic, double forecast) {}
 
-    private AutoArima() {
-    }
+    private AutoArima() {}
 
     static @Nullable Fit fit(double[] z) {
         int d = differencingOrder(z);

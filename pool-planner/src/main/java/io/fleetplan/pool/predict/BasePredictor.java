@@ -39,8 +39,7 @@ abstract class BasePredictor implements LoadPredictor {
     }
 
     /** Hook for predictors with incremental state (Kalman). */
-    void onAdded(double value) {
-    }
+    void onAdded(double value) {}
 
     @Override
     public final double lastValue() {

@@ -14,19 +14,16 @@ import java.util.regex.Pattern;
 public final class TraceBuckets {
 
     /** One interval of traffic; ISL and OSL are 0 when the interval had no request. */
-    public record IntervalLoad(double numRequests, double avgIsl, double avgOsl) {
-    }
+    public record IntervalLoad(double numRequests, double avgIsl, double avgOsl) {}
 
     /** One request: arrival in seconds from any origin, input and output tokens. */
-    public record Arrival(double atSeconds, long inputTokens, long outputTokens) {
-    }
+    public record Arrival(double atSeconds, long inputTokens, long outputTokens) {}
 
     private static final Pattern TS = Pattern.compile("\"timestamp\"\\s*:\\s*([0-9.eE+-]+)");
     private static final Pattern IN = Pattern.compile("\"input_length\"\\s*:\\s*([0-9]+)");
     private static final Pattern OUT = Pattern.compile("\"output_length\"\\s*:\\s*([0-9]+)");
 
-    private TraceBuckets() {
-    }
+    private TraceBuckets() {}
 
     /** Mooncake JSONL: timestamp in ms, input_length, output_length. Blank lines are skipped. */
     public static List<Arrival> parseMooncake(List<String> lines, String source) {
@@ -36,8 +33,8 @@ public final class TraceBuckets {
             if (line.isEmpty()) {
                 continue;
             }
-            out.add(new Arrival(number(TS, line, source, i) / 1000.0, (long) number(IN, line, source, i),
-                    (long) number(OUT, line, source, i)));
+            out.add(new Arrival(number(TS, line, source, i) / 1000.0, (long) number(IN, line, source, i), (long)
+                    number(OUT, line, source, i)));
         }
         return out;
     }
@@ -53,7 +50,8 @@ public final class TraceBuckets {
             }
             String[] f = line.split(",");
             if (f.length < 3) {
-                throw new IllegalArgumentException(source + ":" + (i + 1) + ": expected TIMESTAMP,ContextTokens,GeneratedTokens");
+                throw new IllegalArgumentException(
+                        source + ":" + (i + 1) + ": expected TIMESTAMP,ContextTokens,GeneratedTokens");
             }
             double t = secondsOfDay(f[0], source, i);
             if (Double.isNaN(origin)) {
@@ -70,8 +68,9 @@ public final class TraceBuckets {
             return List.of();
         }
         double origin = arrivals.stream().mapToDouble(Arrival::atSeconds).min().orElse(0);
-        int n = 1 + (int) Math.floor((arrivals.stream().mapToDouble(Arrival::atSeconds).max().orElse(0) - origin)
-                / intervalSeconds);
+        int n = 1
+                + (int) Math.floor(
+                        (arrivals.stream().mapToDouble(Arrival::atSeconds).max().orElse(0) - origin) / intervalSeconds);
         double[] count = new double[n];
         double[] isl = new double[n];
         double[] osl = new double[n];
@@ -83,8 +82,10 @@ public final class TraceBuckets {
         }
         List<IntervalLoad> out = new ArrayList<>(n);
         for (int b = 0; b < n; b++) {
-            out.add(count[b] == 0 ? new IntervalLoad(0, 0, 0)
-                    : new IntervalLoad(count[b], isl[b] / count[b], osl[b] / count[b]));
+            out.add(
+                    count[b] == 0
+                            ? new IntervalLoad(0, 0, 0)
+                            : new IntervalLoad(count[b], isl[b] / count[b], osl[b] / count[b]));
         }
         return out;
     }
@@ -103,7 +104,9 @@ public final class TraceBuckets {
             String[] dateTime = ts.trim().split(" ");
             String[] hms = dateTime[1].split(":");
             long day = LocalDate.parse(dateTime[0]).toEpochDay();
-            return day * 86400.0 + Integer.parseInt(hms[0]) * 3600.0 + Integer.parseInt(hms[1]) * 60.0
+            return day * 86400.0
+                    + Integer.parseInt(hms[0]) * 3600.0
+                    + Integer.parseInt(hms[1]) * 60.0
                     + Double.parseDouble(hms[2]);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(source + ":" + (index + 1) + ": bad TIMESTAMP '" + ts + "'", e);

@@ -16,8 +16,7 @@ import java.util.List;
 public final class TrafficForecast {
 
     /** The forecast for the next interval. */
-    public record Next(double requests, double isl, double osl) {
-    }
+    public record Next(double requests, double isl, double osl) {}
 
     private final LoadPredictor requests;
     private final LoadPredictor isl;

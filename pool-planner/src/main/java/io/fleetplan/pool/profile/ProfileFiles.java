@@ -24,8 +24,7 @@ public final class ProfileFiles {
     public static final String FILE_NAME = "fleetplan_profile.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ProfileFiles() {
-    }
+    private ProfileFiles() {}
 
     public static ProfileData load(Path path) {
         try {
@@ -36,7 +35,8 @@ public final class ProfileFiles {
                 }
                 ObjectNode merged = JSON.createObjectNode();
                 for (String part : new String[] {"prefill", "decode"}) {
-                    Path p = first(path.resolve(part + "_raw_data.json"),
+                    Path p = first(
+                            path.resolve(part + "_raw_data.json"),
                             path.resolve("selected_" + part + "_interpolation").resolve("raw_data.json"));
                     if (p != null) {
                         merged.setAll((ObjectNode) JSON.readTree(p.toFile()));
@@ -69,15 +69,29 @@ public final class ProfileFiles {
             long maxKv = kv.isArray() ? kv.path(0).asLong(0) : kv.asLong(0);
             List<Fpm> fpm = new ArrayList<>();
             for (JsonNode f : n.path("fpm")) {
-                fpm.add(new Fpm(f.path("worker_id").asText(""), f.path("dp_rank").asInt(0), f.path("wall_time").asDouble(),
-                        f.path("num_prefill_requests").asInt(), f.path("sum_prefill_tokens").asLong(),
-                        f.path("num_decode_requests").asInt(), f.path("sum_decode_kv_tokens").asLong(),
-                        f.path("queued_prefill_requests").asInt(), f.path("queued_prefill_tokens").asLong(),
-                        f.path("queued_decode_requests").asInt(), f.path("queued_decode_kv_tokens").asLong()));
+                fpm.add(new Fpm(
+                        f.path("worker_id").asText(""),
+                        f.path("dp_rank").asInt(0),
+                        f.path("wall_time").asDouble(),
+                        f.path("num_prefill_requests").asInt(),
+                        f.path("sum_prefill_tokens").asLong(),
+                        f.path("num_decode_requests").asInt(),
+                        f.path("sum_decode_kv_tokens").asLong(),
+                        f.path("queued_prefill_requests").asInt(),
+                        f.path("queued_prefill_tokens").asLong(),
+                        f.path("queued_decode_requests").asInt(),
+                        f.path("queued_decode_kv_tokens").asLong()));
             }
-            return new ProfileData(array(n, "prefill_isl"), array(n, "prefill_ttft"), array(n, "prefill_thpt_per_gpu"),
-                    array(n, "x_kv_usage"), array(n, "y_context_length"), array(n, "z_itl"), array(n, "z_thpt_per_gpu"),
-                    maxKv, fpm);
+            return new ProfileData(
+                    array(n, "prefill_isl"),
+                    array(n, "prefill_ttft"),
+                    array(n, "prefill_thpt_per_gpu"),
+                    array(n, "x_kv_usage"),
+                    array(n, "y_context_length"),
+                    array(n, "z_itl"),
+                    array(n, "z_thpt_per_gpu"),
+                    maxKv,
+                    fpm);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("profile " + source + ": " + e.getMessage(), e);
         }
@@ -113,9 +127,12 @@ public final class ProfileFiles {
         n.put("max_kv_tokens", d.maxKvTokens());
         ArrayNode fpms = n.putArray("fpm");
         for (Fpm f : d.fpm()) {
-            fpms.addObject().put("wall_time", f.wallTimeSeconds())
-                    .put("num_prefill_requests", f.numPrefillRequests()).put("sum_prefill_tokens", f.sumPrefillTokens())
-                    .put("num_decode_requests", f.numDecodeRequests()).put("sum_decode_kv_tokens", f.sumDecodeKvTokens());
+            fpms.addObject()
+                    .put("wall_time", f.wallTimeSeconds())
+                    .put("num_prefill_requests", f.numPrefillRequests())
+                    .put("sum_prefill_tokens", f.sumPrefillTokens())
+                    .put("num_decode_requests", f.numDecodeRequests())
+                    .put("sum_decode_kv_tokens", f.sumDecodeKvTokens());
         }
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());

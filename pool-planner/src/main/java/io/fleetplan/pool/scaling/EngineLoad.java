@@ -10,12 +10,23 @@ import io.fleetplan.pool.perf.EngineLimits;
  * @param queuedKvTokens context tokens of preempted/waiting decodes
  * @param runningRequests requests in the engine's running batch (0 = unknown)
  */
-public record EngineLoad(String workerId, int dpRank, double queuedPrefillTokens, double scheduledKvTokens,
-        double queuedKvTokens, EngineLimits limits, int runningRequests) {
+public record EngineLoad(
+        String workerId,
+        int dpRank,
+        double queuedPrefillTokens,
+        double scheduledKvTokens,
+        double queuedKvTokens,
+        EngineLimits limits,
+        int runningRequests) {
 
     /** Without a running count (unknown). */
-    public EngineLoad(String workerId, int dpRank, double queuedPrefillTokens, double scheduledKvTokens,
-            double queuedKvTokens, EngineLimits limits) {
+    public EngineLoad(
+            String workerId,
+            int dpRank,
+            double queuedPrefillTokens,
+            double scheduledKvTokens,
+            double queuedKvTokens,
+            EngineLimits limits) {
         this(workerId, dpRank, queuedPrefillTokens, scheduledKvTokens, queuedKvTokens, limits, 0);
     }
 
@@ -24,6 +35,8 @@ public record EngineLoad(String workerId, int dpRank, double queuedPrefillTokens
     }
 
     public boolean finite() {
-        return Double.isFinite(queuedPrefillTokens) && Double.isFinite(scheduledKvTokens) && Double.isFinite(queuedKvTokens);
+        return Double.isFinite(queuedPrefillTokens)
+                && Double.isFinite(scheduledKvTokens)
+                && Double.isFinite(queuedKvTokens);
     }
 }

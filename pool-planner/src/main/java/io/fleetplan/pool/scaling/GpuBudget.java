@@ -28,7 +28,11 @@ public final class GpuBudget {
 
     /** What the budget did. */
     public enum Outcome {
-        UNLIMITED, WITHIN_BUDGET, CLAMPED, BELOW_MIN_ENDPOINT_FOOTPRINT, RAISED_TO_FLOOR,
+        UNLIMITED,
+        WITHIN_BUDGET,
+        CLAMPED,
+        BELOW_MIN_ENDPOINT_FOOTPRINT,
+        RAISED_TO_FLOOR,
         /** Dynamo's {@code gpu_budget_guard_hold}: the budget blocks the move and the current replicas stay. */
         HELD,
         /** Dynamo's {@code gpu_budget_reconcile}: what runs was outside the band and is brought back into it. */
@@ -36,8 +40,7 @@ public final class GpuBudget {
     }
 
     /** The replicas to run and what happened. */
-    public record Result(Replicas replicas, Outcome outcome) {
-    }
+    public record Result(Replicas replicas, Outcome outcome) {}
 
     private final int maxGpus;
     private final int minGpus;
@@ -78,7 +81,9 @@ public final class GpuBudget {
         int now = gpus(current);
         if (!inBand(now, tolerance)) {
             Result r = proportionalPair(current);
-            return r.outcome() == Outcome.BELOW_MIN_ENDPOINT_FOOTPRINT ? r : new Result(r.replicas(), Outcome.RECONCILED);
+            return r.outcome() == Outcome.BELOW_MIN_ENDPOINT_FOOTPRINT
+                    ? r
+                    : new Result(r.replicas(), Outcome.RECONCILED);
         }
         int dp = Integer.compare(wanted.prefill(), current.prefill());
         int dd = Integer.compare(wanted.decode(), current.decode());
@@ -97,7 +102,8 @@ public final class GpuBudget {
         }
         if ((atFloor || atCeiling) && rebalance) {
             Replicas fitted = fitWithinMove(current, wanted);
-            return fitted.equals(current) ? held(current)
+            return fitted.equals(current)
+                    ? held(current)
                     : new Result(fitted, fitted.equals(wanted) ? Outcome.WITHIN_BUDGET : Outcome.CLAMPED);
         }
         Result r = proportionalPair(wanted);
@@ -157,8 +163,13 @@ public final class GpuBudget {
             int d = Math.max(lo, Math.min(hi, wd));
             int movedP = Math.abs(p - cp);
             int movedD = Math.abs(d - cd);
-            long[] score = {Math.abs(wp - p) + Math.abs(wd - d), Math.abs((long) movedP * askedD - (long) movedD * askedP),
-                    -(movedP + movedD), p, d};
+            long[] score = {
+                Math.abs(wp - p) + Math.abs(wd - d),
+                Math.abs((long) movedP * askedD - (long) movedD * askedP),
+                -(movedP + movedD),
+                p,
+                d
+            };
             if (bestScore == null || Arrays.compare(score, bestScore) < 0) {
                 best = new Replicas(p, d);
                 bestScore = score;
@@ -189,7 +200,8 @@ public final class GpuBudget {
             return new Result(new Replicas(newP, newD), Outcome.CLAMPED);
         }
         // under the floor: grow prefill by floor/total (from nothing, half the floor), decode fills the rest
-        int newP = total <= 0 ? Math.max(minEndpoint, ceilDiv(minGpus, 2 * prefillGpus))
+        int newP = total <= 0
+                ? Math.max(minEndpoint, ceilDiv(minGpus, 2 * prefillGpus))
                 : Math.max(minEndpoint, (int) Math.ceil(p * ((double) minGpus / total)));
         int newD = Math.max(minEndpoint, ceilDiv(Math.max(0, minGpus - newP * prefillGpus), decodeGpus));
         Replicas grown = new Replicas(newP, newD);
@@ -206,7 +218,9 @@ public final class GpuBudget {
         int now = current * gpu;
         if (!inBand(now, tolerance)) {
             Result r = proportionalSingle(current, gpu);
-            return r.outcome() == Outcome.BELOW_MIN_ENDPOINT_FOOTPRINT ? r : new Result(r.replicas(), Outcome.RECONCILED);
+            return r.outcome() == Outcome.BELOW_MIN_ENDPOINT_FOOTPRINT
+                    ? r
+                    : new Result(r.replicas(), Outcome.RECONCILED);
         }
         Replicas stay = new Replicas(0, current);
         if (minGpus >= 0 && now <= minGpus && wanted < current) {

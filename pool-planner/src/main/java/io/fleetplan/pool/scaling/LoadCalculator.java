@@ -24,8 +24,7 @@ public final class LoadCalculator {
     static final double DEFAULT_BATCHED_TOKENS = 8192;
 
     /** A decision for one component; estimates are the maximum over engines (NaN when not computed). */
-    public record Result(LoadReason reason, int desired, double maxEstimateMs) {
-    }
+    public record Result(LoadReason reason, int desired, double maxEstimateMs) {}
 
     private final boolean sla;
     private final double ttftMs;
@@ -36,7 +35,12 @@ public final class LoadCalculator {
     /** The TTFT SLO when the prefill target is a share of the waiting room (NaN = the plain target ttftMs). */
     private double waitingRoomSloMs = Double.NaN;
 
-    public LoadCalculator(boolean sla, double ttftMs, double itlMs, int sensitivityPercent, int minEndpoint,
+    public LoadCalculator(
+            boolean sla,
+            double ttftMs,
+            double itlMs,
+            int sensitivityPercent,
+            int minEndpoint,
             LoadThresholds thresholds) {
         this.sla = sla;
         this.ttftMs = ttftMs;
@@ -61,8 +65,13 @@ public final class LoadCalculator {
             return invalid;
         }
         if (!sla) {
-            return byThreshold(engines, current, e -> e.queuedPrefillTokens() / batched(e), thresholds.prefillUp(),
-                    thresholds.prefillDown(), true);
+            return byThreshold(
+                    engines,
+                    current,
+                    e -> e.queuedPrefillTokens() / batched(e),
+                    thresholds.prefillUp(),
+                    thresholds.prefillDown(),
+                    true);
         }
         if (!model.prefillReady()) {
             return new Result(LoadReason.INSUFFICIENT_DATA, current, Double.NaN);
@@ -93,7 +102,8 @@ public final class LoadCalculator {
             EngineLoad e = engines.get(i);
             ok = ttft(model, e, (long) (e.queuedPrefillTokens() * c)) * correction - own < budget;
         }
-        return ok ? new Result(LoadReason.SCALE_DOWN, current - 1, max)
+        return ok
+                ? new Result(LoadReason.SCALE_DOWN, current - 1, max)
                 : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, max);
     }
 
@@ -110,7 +120,9 @@ public final class LoadCalculator {
 
     /** The TTFT an engine's estimate is held to: the planning target, or own prefill + a share of the waiting room. */
     private double prefillTarget(double ownMs) {
-        return Double.isNaN(waitingRoomSloMs) ? ttftMs : ownMs + (waitingRoomSloMs - ownMs) * (ttftMs / waitingRoomSloMs);
+        return Double.isNaN(waitingRoomSloMs)
+                ? ttftMs
+                : ownMs + (waitingRoomSloMs - ownMs) * (ttftMs / waitingRoomSloMs);
     }
 
     public Result decode(List<EngineLoad> engines, int current, FpmPerfModel model) {
@@ -129,8 +141,16 @@ public final class LoadCalculator {
                     return new Result(LoadReason.INSUFFICIENT_DATA, current, Double.NaN);
                 }
             }
-            return slotChecked(byThreshold(engines, current, e -> e.kvTokens() / e.limits().maxKvTokens(),
-                    thresholds.decodeUp(), thresholds.decodeDown(), false), engines, current);
+            return slotChecked(
+                    byThreshold(
+                            engines,
+                            current,
+                            e -> e.kvTokens() / e.limits().maxKvTokens(),
+                            thresholds.decodeUp(),
+                            thresholds.decodeDown(),
+                            false),
+                    engines,
+                    current);
         }
         if (!model.decodeReady()) {
             return new Result(LoadReason.INSUFFICIENT_DATA, current, Double.NaN);
@@ -156,8 +176,12 @@ public final class LoadCalculator {
             long cap = e.limits().maxKvTokens();
             ok = (cap <= 0 || post < cap) && itl(model, e, post, c) * correction < itlMs * sensitivity;
         }
-        return slotChecked(ok ? new Result(LoadReason.SCALE_DOWN, current - 1, max)
-                : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, max), engines, current);
+        return slotChecked(
+                ok
+                        ? new Result(LoadReason.SCALE_DOWN, current - 1, max)
+                        : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, max),
+                engines,
+                current);
     }
 
     /** Refuses a scale-down that would fill the survivors' batches (running x c >= sensitivity x max_num_seqs). */
@@ -180,8 +204,8 @@ public final class LoadCalculator {
         return agg(engines, current, model, 1.0, 1.0);
     }
 
-    public Result agg(List<EngineLoad> engines, int current, FpmPerfModel model, double ttftCorrection,
-            double itlCorrection) {
+    public Result agg(
+            List<EngineLoad> engines, int current, FpmPerfModel model, double ttftCorrection, double itlCorrection) {
         Result p = prefill(engines, current, model, ttftCorrection);
         Result d = decode(engines, current, model, itlCorrection);
         double max = Math.max(nanToZero(p.maxEstimateMs()), nanToZero(d.maxEstimateMs()));
@@ -191,15 +215,17 @@ public final class LoadCalculator {
         if (p.reason().isHold() && d.reason().isHold()) {
             return p;
         }
-        if (p.reason() == LoadReason.SCALE_DOWN && (d.reason() == LoadReason.SCALE_DOWN || d.reason().isHold())) {
+        if (p.reason() == LoadReason.SCALE_DOWN
+                && (d.reason() == LoadReason.SCALE_DOWN || d.reason().isHold())) {
             return new Result(LoadReason.SCALE_DOWN, current - 1, max);
         }
         if (d.reason() == LoadReason.SCALE_DOWN && p.reason().isHold()) {
             return new Result(LoadReason.SCALE_DOWN, current - 1, max); // prefill signal missing: decode decides
         }
         LoadReason why = p.reason() == LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION
-                || d.reason() == LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION
-                ? LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION : LoadReason.NO_CHANGE;
+                        || d.reason() == LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION
+                ? LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION
+                : LoadReason.NO_CHANGE;
         return new Result(why, current, max);
     }
 
@@ -219,8 +245,13 @@ public final class LoadCalculator {
         return current > 1 && current > minEndpoint;
     }
 
-    private Result byThreshold(List<EngineLoad> engines, int current, ToDoubleFunction<EngineLoad> util, double up,
-            double down, boolean upInclusive) {
+    private Result byThreshold(
+            List<EngineLoad> engines,
+            int current,
+            ToDoubleFunction<EngineLoad> util,
+            double up,
+            double down,
+            boolean upInclusive) {
         boolean anyUp = false;
         boolean allDown = true;
         double maxUtil = 0;
@@ -237,7 +268,8 @@ public final class LoadCalculator {
             return new Result(LoadReason.NO_CHANGE, current, Double.NaN);
         }
         double c = (double) current / (current - 1);
-        return maxUtil * c < up ? new Result(LoadReason.SCALE_DOWN, current - 1, Double.NaN)
+        return maxUtil * c < up
+                ? new Result(LoadReason.SCALE_DOWN, current - 1, Double.NaN)
                 : new Result(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION, current, Double.NaN);
     }
 
@@ -271,7 +303,8 @@ public final class LoadCalculator {
      * all (idle: batch 0); otherwise (KV in use but no running count) the model's average batch stands in.
      */
     private static double itl(FpmPerfModel model, EngineLoad e, double kvTokens, double scale) {
-        double running = e.runningRequests() > 0 ? e.runningRequests() * scale
+        double running = e.runningRequests() > 0
+                ? e.runningRequests() * scale
                 : e.kvTokens() <= 0 && e.queuedPrefillTokens() <= 0 ? 0 : Double.NaN;
         return model.estimateItlMs(kvTokens, running);
     }

@@ -34,7 +34,10 @@ public enum LoadReason {
 
     /** True for the reasons that mean "data not usable, keep what runs". */
     public boolean isHold() {
-        return this == NO_FPM_DATA || this == STALE_DATA || this == SCALING_IN_PROGRESS
-                || this == WORKER_COUNT_MISMATCH || this == INSUFFICIENT_DATA;
+        return this == NO_FPM_DATA
+                || this == STALE_DATA
+                || this == SCALING_IN_PROGRESS
+                || this == WORKER_COUNT_MISMATCH
+                || this == INSUFFICIENT_DATA;
     }
 }

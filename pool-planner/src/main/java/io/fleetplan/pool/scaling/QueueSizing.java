@@ -14,8 +14,7 @@ public final class QueueSizing {
     /** No pool is sized beyond this many engines (the budget caps it long before). */
     static final int MAX_ENGINES = 10_000;
 
-    private QueueSizing() {
-    }
+    private QueueSizing() {}
 
     /**
      * @param arrivalRps arrivals per second (lambda)
@@ -26,8 +25,12 @@ public final class QueueSizing {
      *     room (the queue cannot size it: a prompt too long for the SLO misses on any number of engines)
      */
     public static int engines(double arrivalRps, double serviceRps, double waitingRoomSeconds, double lateFraction) {
-        if (!(arrivalRps > 0) || !(serviceRps > 0) || !(waitingRoomSeconds > 0) || !(lateFraction > 0)
-                || !Double.isFinite(arrivalRps) || !Double.isFinite(serviceRps)) {
+        if (!(arrivalRps > 0)
+                || !(serviceRps > 0)
+                || !(waitingRoomSeconds > 0)
+                || !(lateFraction > 0)
+                || !Double.isFinite(arrivalRps)
+                || !Double.isFinite(serviceRps)) {
             return 0;
         }
         double a = arrivalRps / serviceRps;

@@ -41,10 +41,12 @@ public final class ThroughputCalculator {
     }
 
     /** The computed replicas with the engine capacities behind them (null capacity = not needed or idle). */
-    public record Result(ThroughputReason reason, Replicas replicas, @Nullable EngineCapacity prefill,
+    public record Result(
+            ThroughputReason reason,
+            Replicas replicas,
+            @Nullable EngineCapacity prefill,
             @Nullable EngineCapacity decode,
-            double demandRps) {
-    }
+            double demandRps) {}
 
     /**
      * How many engines a demand needs beyond the capacity it uses up: {@code utilization} plans engines at that
@@ -118,7 +120,8 @@ public final class ThroughputCalculator {
         int byUtilization = replicasFor(rps, p.requestsPerSecond() * headroom.utilization());
         double waitingRoom = (headroom.sloTtftMs() - p.latencyMs()) / 1000.0;
         if (headroom.lateFraction() > 0 && waitingRoom > 0) {
-            return Math.max(byUtilization,
+            return Math.max(
+                    byUtilization,
                     QueueSizing.engines(rps, p.requestsPerSecond(), waitingRoom, headroom.lateFraction()));
         }
         return byUtilization;

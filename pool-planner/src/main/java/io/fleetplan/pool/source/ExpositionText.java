@@ -14,11 +14,9 @@ import java.util.Map;
 final class ExpositionText {
 
     /** One sample line: metric name, labels in page order, value. */
-    record Sample(String name, Map<String, String> labels, double value) {
-    }
+    record Sample(String name, Map<String, String> labels, double value) {}
 
-    private ExpositionText() {
-    }
+    private ExpositionText() {}
 
     static List<Sample> parse(String text) {
         List<Sample> out = new ArrayList<>();

@@ -60,8 +60,8 @@ public final class MetricsScrapeSource implements MetricsSource {
     @Override
     public EngineSnapshot engines(Instant now) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(url).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 LOG.warning(url + " answered " + r.statusCode());
                 return null;
@@ -97,7 +97,9 @@ public final class MetricsScrapeSource implements MetricsSource {
             }
             Map<String, String> labels = sample.labels();
             String seriesNs = labels.get("dynamo_namespace");
-            if (!ns.isEmpty() && seriesNs != null && !DynamoNamespace.label(seriesNs).equals(ns)) {
+            if (!ns.isEmpty()
+                    && seriesNs != null
+                    && !DynamoNamespace.label(seriesNs).equals(ns)) {
                 continue;
             }
             String rank = labels.getOrDefault("dp_rank", "0");
@@ -119,7 +121,13 @@ public final class MetricsScrapeSource implements MetricsSource {
                 return; // draining: leaving the pool
             }
             int cut = key.lastIndexOf('/');
-            EngineLoad l = new EngineLoad(key.substring(0, cut), Integer.parseInt(key.substring(cut + 1)), v[0], v[1] * blockSize, 0, limits,
+            EngineLoad l = new EngineLoad(
+                    key.substring(0, cut),
+                    Integer.parseInt(key.substring(cut + 1)),
+                    v[0],
+                    v[1] * blockSize,
+                    0,
+                    limits,
                     (int) v[4]);
             (v[2] == 1 ? p : d).add(l);
         });

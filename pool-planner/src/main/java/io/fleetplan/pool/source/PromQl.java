@@ -8,8 +8,7 @@ import io.fleetplan.common.metrics.DynamoNamespace;
  */
 public final class PromQl {
 
-    private PromQl() {
-    }
+    private PromQl() {}
 
     /** The histogram quantities both sources average: name stem after the prefix, and a unit factor to ms/tokens. */
     public enum Quantity {
@@ -50,7 +49,8 @@ public final class PromQl {
     /** Router: one pool-wide average over the router's series of this Dynamo namespace. */
     public static String routerAverage(Quantity q, String namespace, String window) {
         // Dynamo reads the duration from the component-level metric (the router has none)
-        String m = q == Quantity.DURATION ? "dynamo_component_request_duration_seconds"
+        String m = q == Quantity.DURATION
+                ? "dynamo_component_request_duration_seconds"
                 : "dynamo_component_router_" + q.stem;
         String sel = selector(namespace);
         return "sum(increase(" + m + "_sum" + sel + "[" + window + "])) / sum(increase(" + m + "_count" + sel + "["
@@ -59,8 +59,9 @@ public final class PromQl {
 
     public static String routerRequests(String namespace, String window) {
         String sel = selector(namespace);
-        return "sum(increase(dynamo_component_router_requests_started_total" + sel + "[" + window + "]) or ignoring(__name__) "
-                + "increase(dynamo_component_router_requests_total" + sel + "[" + window + "]))";
+        return "sum(increase(dynamo_component_router_requests_started_total" + sel + "[" + window
+                + "]) or ignoring(__name__) " + "increase(dynamo_component_router_requests_total" + sel + "[" + window
+                + "]))";
     }
 
     /** Dynamo's planner query for the router's KV hit rate over the window (sum over count of the histogram). */

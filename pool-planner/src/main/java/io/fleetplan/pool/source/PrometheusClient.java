@@ -19,8 +19,7 @@ import java.util.Map;
 public final class PrometheusClient {
 
     /** One series of an instant vector; value NaN when Prometheus says NaN. */
-    public record Series(Map<String, String> labels, double value) {
-    }
+    public record Series(Map<String, String> labels, double value) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI base;
@@ -37,8 +36,8 @@ public final class PrometheusClient {
     public List<Series> query(String promql) {
         URI uri = base.resolve("api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = JSON.readTree(r.body());
             if (r.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
                 throw new IllegalStateException("Prometheus " + r.statusCode() + " for " + promql + ": "
@@ -47,7 +46,10 @@ public final class PrometheusClient {
             List<Series> out = new ArrayList<>();
             for (JsonNode s : body.path("data").path("result")) {
                 Map<String, String> labels = new HashMap<>();
-                s.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                s.path("metric")
+                        .fields()
+                        .forEachRemaining(
+                                e -> labels.put(e.getKey(), e.getValue().asText()));
                 out.add(new Series(labels, parse(s.path("value").path(1).asText("NaN"))));
             }
             return out;

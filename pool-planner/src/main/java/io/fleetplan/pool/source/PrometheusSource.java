@@ -29,8 +29,8 @@ public final class PrometheusSource implements MetricsSource {
      * @param model model label to keep (frontend), case-insensitive; empty = every model
      * @param engines per-engine load source, or null
      */
-    public PrometheusSource(PrometheusClient client, String metricsSource, String namespace, String model,
-            MetricsSource engines) {
+    public PrometheusSource(
+            PrometheusClient client, String metricsSource, String namespace, String model, MetricsSource engines) {
         this.client = client;
         this.router = "router".equals(metricsSource);
         this.namespace = namespace == null ? "" : namespace;
@@ -42,10 +42,18 @@ public final class PrometheusSource implements MetricsSource {
     public TrafficSample traffic(Instant now, double windowSeconds) {
         String w = PromQl.window(windowSeconds);
         try {
-            double requests = router ? first(PromQl.routerRequests(namespace, w), PromQl.routerRequestsFallback(namespace, w))
+            double requests = router
+                    ? first(PromQl.routerRequests(namespace, w), PromQl.routerRequestsFallback(namespace, w))
                     : first(PromQl.frontendRequests(w), PromQl.frontendRequestsFallback(w));
-            return new TrafficSample(now, windowSeconds, requests, avg(PromQl.Quantity.ISL, w), avg(PromQl.Quantity.OSL, w),
-                    avg(PromQl.Quantity.TTFT, w), avg(PromQl.Quantity.ITL, w), avg(PromQl.Quantity.DURATION, w))
+            return new TrafficSample(
+                            now,
+                            windowSeconds,
+                            requests,
+                            avg(PromQl.Quantity.ISL, w),
+                            avg(PromQl.Quantity.OSL, w),
+                            avg(PromQl.Quantity.TTFT, w),
+                            avg(PromQl.Quantity.ITL, w),
+                            avg(PromQl.Quantity.DURATION, w))
                     .withKvHitRate(kvHitRate(w));
         } catch (IllegalStateException e) {
             LOG.warning("traffic unavailable: " + e.getMessage());
@@ -59,7 +67,7 @@ public final class PrometheusSource implements MetricsSource {
         return traffic(now, windowSeconds);
     }
 
-        private double first(String query, String fallback) {
+    private double first(String query, String fallback) {
         double v = sum(client.query(query));
         return Double.isNaN(v) ? sum(client.query(fallback)) : v;
     }
@@ -110,8 +118,10 @@ public final class PrometheusSource implements MetricsSource {
         }
         String m = s.labels().get("model");
         String ns = s.labels().get("dynamo_namespace");
-        boolean modelOk = model.isEmpty() || (m != null && m.toLowerCase(Locale.ROOT).equals(model.toLowerCase(Locale.ROOT)));
-        boolean nsOk = namespace.isEmpty() || ns == null || ns.equals(namespace) || ns.equals(PromQl.sanitize(namespace));
+        boolean modelOk =
+                model.isEmpty() || (m != null && m.toLowerCase(Locale.ROOT).equals(model.toLowerCase(Locale.ROOT)));
+        boolean nsOk =
+                namespace.isEmpty() || ns == null || ns.equals(namespace) || ns.equals(PromQl.sanitize(namespace));
         return modelOk && nsOk;
     }
 

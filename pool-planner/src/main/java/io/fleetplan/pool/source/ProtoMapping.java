@@ -10,15 +10,23 @@ import io.fleetplan.proto.v1.WorkerLoad;
 /** Wire messages to the planner's own values (the planning core never sees proto classes). */
 public final class ProtoMapping {
 
-    private ProtoMapping() {
-    }
+    private ProtoMapping() {}
 
     public static Fpm fpm(ForwardPassMetrics m) {
         var s = m.getScheduledRequests();
         var q = m.getQueuedRequests();
-        return new Fpm(m.getWorkerId(), m.getDpRank(), m.getWallTime(), s.getNumPrefillRequests(), s.getSumPrefillTokens(),
-                s.getNumDecodeRequests(), s.getSumDecodeKvTokens(), q.getNumPrefillRequests(), q.getSumPrefillTokens(),
-                q.getNumDecodeRequests(), q.getSumDecodeKvTokens());
+        return new Fpm(
+                m.getWorkerId(),
+                m.getDpRank(),
+                m.getWallTime(),
+                s.getNumPrefillRequests(),
+                s.getSumPrefillTokens(),
+                s.getNumDecodeRequests(),
+                s.getSumDecodeKvTokens(),
+                q.getNumPrefillRequests(),
+                q.getSumPrefillTokens(),
+                q.getNumDecodeRequests(),
+                q.getSumDecodeKvTokens());
     }
 
     /**
@@ -32,7 +40,13 @@ public final class ProtoMapping {
         if (w.hasLastFpm()) {
             return EngineSnapshot.load(w.getWorkerId(), fpm(w.getLastFpm()), limits, running);
         }
-        return new EngineLoad(w.getWorkerId(), (int) a.getDpRank(), a.getActivePrefillTokens(),
-                (double) a.getActiveDecodeBlocks() * blockSize, 0, limits, running);
+        return new EngineLoad(
+                w.getWorkerId(),
+                (int) a.getDpRank(),
+                a.getActivePrefillTokens(),
+                (double) a.getActiveDecodeBlocks() * blockSize,
+                0,
+                limits,
+                running);
     }
 }

@@ -33,12 +33,14 @@ public final class RouterStreamSource implements MetricsSource {
     private final List<Fpm> fpms = new ArrayList<>();
     /** The last messages, for {@link #recent} windows (bounded: the oldest fall off). */
     private final ArrayDeque<PoolMetrics> history = new ArrayDeque<>();
+
     private PoolMetrics latest;
     /** Where the current traffic window starts; null until a {@link #traffic} call has opened one. */
     private PoolMetrics atLastTraffic;
     /** A {@link #traffic} call came before any message: the first message opens its window. */
     private boolean windowRequested;
-    private Runnable onClose = () -> { };
+
+    private Runnable onClose = () -> {};
 
     public RouterStreamSource(int blockSize) {
         this.blockSize = blockSize;
@@ -62,7 +64,8 @@ public final class RouterStreamSource implements MetricsSource {
         for (WorkerLoad w : m.getWorkersList()) {
             if (w.hasLastFpm()) {
                 long counter = w.getLastFpm().getCounterId();
-                Long seen = lastFpmCounter.put(w.getWorkerId() + "/" + w.getLastFpm().getDpRank(), counter);
+                Long seen = lastFpmCounter.put(
+                        w.getWorkerId() + "/" + w.getLastFpm().getDpRank(), counter);
                 if (seen == null || seen != counter) {
                     fpms.add(ProtoMapping.fpm(w.getLastFpm()));
                 }
@@ -101,8 +104,16 @@ public final class RouterStreamSource implements MetricsSource {
             return null;
         }
         if (means.n == 0) {
-            return new TrafficSample(at, seconds, requests, requests == 0 ? 0 : Double.NaN, requests == 0 ? 0 : Double.NaN,
-                    Double.NaN, Double.NaN, Double.NaN).withKvHitRate(hitRate(start, latest));
+            return new TrafficSample(
+                            at,
+                            seconds,
+                            requests,
+                            requests == 0 ? 0 : Double.NaN,
+                            requests == 0 ? 0 : Double.NaN,
+                            Double.NaN,
+                            Double.NaN,
+                            Double.NaN)
+                    .withKvHitRate(hitRate(start, latest));
         }
         return new TrafficSample(at, seconds, requests, means.isl(), means.osl(), means.ttft(), means.itl(), Double.NaN)
                 .withKvHitRate(hitRate(start, latest));
@@ -139,11 +150,22 @@ public final class RouterStreamSource implements MetricsSource {
             return null;
         }
         // a router that predates arrivals_total sends 0: unknown, not "nothing arrived"
-        double arrivals = latest.getArrivalsTotal() == 0 && n > 0 ? Double.NaN
+        double arrivals = latest.getArrivalsTotal() == 0 && n > 0
+                ? Double.NaN
                 : latest.getArrivalsTotal() - start.getArrivalsTotal();
         Instant at = Instant.ofEpochMilli((long) (latest.getTime() * 1000));
-        return new TrafficSample(at, seconds, n, means.isl(), means.osl(), means.ttft(), means.itl(), Double.NaN,
-                arrivals, latest.getOldestWaitingMs(), hitRate(start, latest));
+        return new TrafficSample(
+                at,
+                seconds,
+                n,
+                means.isl(),
+                means.osl(),
+                means.ttft(),
+                means.itl(),
+                Double.NaN,
+                arrivals,
+                latest.getOldestWaitingMs(),
+                hitRate(start, latest));
     }
 
     /** The routed requests' mean predicted hit rate between two messages; NaN when none was routed. */

@@ -14,11 +14,11 @@ public final class RouterStreams {
 
     private static final Logger LOG = Logger.getLogger(RouterStreams.class.getName());
 
-    private RouterStreams() {
-    }
+    private RouterStreams() {}
 
     public static RouterStreamSource connect(String address, int intervalMs, int blockSize) {
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+        ManagedChannel channel =
+                ManagedChannelBuilder.forTarget(address).usePlaintext().build();
         RouterStreamSource source = new RouterStreamSource(blockSize);
         subscribe(channel, source, intervalMs);
         source.onClose(() -> {
@@ -35,27 +35,32 @@ public final class RouterStreams {
     private static void subscribe(ManagedChannel channel, RouterStreamSource source, int intervalMs) {
         // wait for ready: while the router is down (restarting) the call waits for the channel's backed-off
         // reconnect instead of failing at once, which made this a busy loop of thousands of calls a second
-        RouterGrpc.newStub(channel).withWaitForReady().streamPoolMetrics(PoolMetricsRequest.newBuilder().setIntervalMs(intervalMs).build(),
-                new StreamObserver<PoolMetrics>() {
-                    @Override
-                    public void onNext(PoolMetrics m) {
-                        source.accept(m);
-                    }
+        RouterGrpc.newStub(channel)
+                .withWaitForReady()
+                .streamPoolMetrics(
+                        PoolMetricsRequest.newBuilder()
+                                .setIntervalMs(intervalMs)
+                                .build(),
+                        new StreamObserver<PoolMetrics>() {
+                            @Override
+                            public void onNext(PoolMetrics m) {
+                                source.accept(m);
+                            }
 
-                    @Override
-                    public void onError(Throwable t) {
-                        if (!channel.isShutdown()) {
-                            LOG.warning("router stream failed (" + t.getMessage() + "), resubscribing");
-                            subscribe(channel, source, intervalMs);
-                        }
-                    }
+                            @Override
+                            public void onError(Throwable t) {
+                                if (!channel.isShutdown()) {
+                                    LOG.warning("router stream failed (" + t.getMessage() + "), resubscribing");
+                                    subscribe(channel, source, intervalMs);
+                                }
+                            }
 
-                    @Override
-                    public void onCompleted() {
-                        if (!channel.isShutdown()) {
-                            subscribe(channel, source, intervalMs);
-                        }
-                    }
-                });
+                            @Override
+                            public void onCompleted() {
+                                if (!channel.isShutdown()) {
+                                    subscribe(channel, source, intervalMs);
+                                }
+                            }
+                        });
     }
 }

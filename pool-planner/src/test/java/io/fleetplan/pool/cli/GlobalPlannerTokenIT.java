@@ -22,15 +22,16 @@ import org.junit.jupiter.api.Test;
 /** The pool planner's channel to the GlobalPlanner carries its caller token on every call. */
 class GlobalPlannerTokenIT {
 
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     @Test
     void everyCallCarriesTheToken() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
         ServerInterceptor capture = new ServerInterceptor() {
             @Override
-            public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-                    ServerCallHandler<Q, A> next) {
+            public <Q, A> ServerCall.Listener<Q> interceptCall(
+                    ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
                 seen.add(String.valueOf(headers.get(AUTHORIZATION)));
                 return next.startCall(call, headers);
             }
@@ -43,15 +44,18 @@ class GlobalPlannerTokenIT {
             }
         };
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(ServerInterceptors.intercept(service, capture)).build().start();
-        ManagedChannel withToken = PoolPlannerCommand.globalPlannerChannel("127.0.0.1:" + server.getPort(),
-                "planner-token-0123456789");
+                .addService(ServerInterceptors.intercept(service, capture))
+                .build()
+                .start();
+        ManagedChannel withToken =
+                PoolPlannerCommand.globalPlannerChannel("127.0.0.1:" + server.getPort(), "planner-token-0123456789");
         ManagedChannel without = PoolPlannerCommand.globalPlannerChannel("127.0.0.1:" + server.getPort(), null);
         try {
             GlobalPlannerGrpc.newBlockingStub(withToken).getState(GetStateRequest.getDefaultInstance());
             GlobalPlannerGrpc.newBlockingStub(withToken).getState(GetStateRequest.getDefaultInstance());
             GlobalPlannerGrpc.newBlockingStub(without).getState(GetStateRequest.getDefaultInstance());
-            assertThat(seen).containsExactly("Bearer planner-token-0123456789", "Bearer planner-token-0123456789", "null");
+            assertThat(seen)
+                    .containsExactly("Bearer planner-token-0123456789", "Bearer planner-token-0123456789", "null");
         } finally {
             withToken.shutdownNow();
             without.shutdownNow();

@@ -120,25 +120,52 @@ class PlannerConfigTest {
 
     static Stream<Arguments> badConfigs() {
         return Stream.of(
-                Arguments.of("mode: aggregated\n", "field 'mode': value 'aggregated': must be one of: disagg, prefill, decode, agg (did you mean 'agg'?)"),
-                Arguments.of("backend: tensorrt\n", "field 'backend': value 'tensorrt': must be one of: vllm, sglang, trtllm, mocker"),
-                Arguments.of("environment: k8s\n", "field 'environment': value 'k8s': must be one of: kubernetes, virtual, global-planner"),
-                Arguments.of("environment: global-planner\n", "field 'global_planner_namespace': is required when environment is global-planner"),
-                Arguments.of("optimization_target: cost\n", "field 'optimization_target': value 'cost': must be one of: throughput, latency, load, sla"),
-                Arguments.of("load_predictor: lstm\n", "field 'load_predictor': value 'lstm': must be one of: constant, arima, kalman, prophet"),
-                Arguments.of("fpm_sample_bucket_size: 10\n", "field 'fpm_sample_bucket_size': value '10': must be a perfect square"),
-                Arguments.of("load_scaling_down_sensitivity: 120\n", "field 'load_scaling_down_sensitivity': value '120': must be between 0 and 100"),
-                Arguments.of("optimization_target: sla\nenable_load_scaling: true\nload_adjustment_interval_seconds: 200\n",
+                Arguments.of(
+                        "mode: aggregated\n",
+                        "field 'mode': value 'aggregated': must be one of: disagg, prefill, decode, agg (did you mean 'agg'?)"),
+                Arguments.of(
+                        "backend: tensorrt\n",
+                        "field 'backend': value 'tensorrt': must be one of: vllm, sglang, trtllm, mocker"),
+                Arguments.of(
+                        "environment: k8s\n",
+                        "field 'environment': value 'k8s': must be one of: kubernetes, virtual, global-planner"),
+                Arguments.of(
+                        "environment: global-planner\n",
+                        "field 'global_planner_namespace': is required when environment is global-planner"),
+                Arguments.of(
+                        "optimization_target: cost\n",
+                        "field 'optimization_target': value 'cost': must be one of: throughput, latency, load, sla"),
+                Arguments.of(
+                        "load_predictor: lstm\n",
+                        "field 'load_predictor': value 'lstm': must be one of: constant, arima, kalman, prophet"),
+                Arguments.of(
+                        "fpm_sample_bucket_size: 10\n",
+                        "field 'fpm_sample_bucket_size': value '10': must be a perfect square"),
+                Arguments.of(
+                        "load_scaling_down_sensitivity: 120\n",
+                        "field 'load_scaling_down_sensitivity': value '120': must be between 0 and 100"),
+                Arguments.of(
+                        "optimization_target: sla\nenable_load_scaling: true\nload_adjustment_interval_seconds: 200\n",
                         "field 'load_adjustment_interval_seconds': value '200': must be shorter than throughput_adjustment_interval_seconds (180)"),
-                Arguments.of("optimization_target: sla\nenable_throughput_scaling: false\n",
+                Arguments.of(
+                        "optimization_target: sla\nenable_throughput_scaling: false\n",
                         "at least one of enable_throughput_scaling and enable_load_scaling must be true"),
                 Arguments.of("ttft_ms: -5\n", "field 'ttft_ms': value '-5.0': must be > 0"),
                 Arguments.of("ttft_ms: fast\n", "field 'ttft_ms': value 'fast': must be a number"),
-                Arguments.of("kalman_q_levl: 2.0\n", "field 'kalman_q_levl': unknown field; did you mean 'kalman_q_level'?"),
-                Arguments.of("min_gpu_budget: 10\nmax_gpu_budget: 4\n", "field 'min_gpu_budget': value '10': must be <= max_gpu_budget (4)"),
-                Arguments.of("scheduling:\n  tick_max_duration_seconds: 0\n", "field 'scheduling.tick_max_duration_seconds': value '0.0': must be > 0"),
-                Arguments.of("live_dashboard_port: 70000\n", "field 'live_dashboard_port': value '70000': must be between 0 and 65535"),
-                Arguments.of("throughput_adjustment_interval_seconds: 1.5\n", "field 'throughput_adjustment_interval_seconds'"));
+                Arguments.of(
+                        "kalman_q_levl: 2.0\n", "field 'kalman_q_levl': unknown field; did you mean 'kalman_q_level'?"),
+                Arguments.of(
+                        "min_gpu_budget: 10\nmax_gpu_budget: 4\n",
+                        "field 'min_gpu_budget': value '10': must be <= max_gpu_budget (4)"),
+                Arguments.of(
+                        "scheduling:\n  tick_max_duration_seconds: 0\n",
+                        "field 'scheduling.tick_max_duration_seconds': value '0.0': must be > 0"),
+                Arguments.of(
+                        "live_dashboard_port: 70000\n",
+                        "field 'live_dashboard_port': value '70000': must be between 0 and 65535"),
+                Arguments.of(
+                        "throughput_adjustment_interval_seconds: 1.5\n",
+                        "field 'throughput_adjustment_interval_seconds'"));
     }
 
     @ParameterizedTest
@@ -153,7 +180,8 @@ class PlannerConfigTest {
     @Test
     void everyProblemIsReportedAtOnce() {
         assertThatThrownBy(() -> parse("mode: x\nbackend: y\nitl_ms: 0\n"))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(3));
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.problems()).hasSize(3));
     }
 
     private static PlannerConfig parse(String yaml) {

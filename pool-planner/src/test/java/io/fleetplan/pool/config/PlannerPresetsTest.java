@@ -33,7 +33,8 @@ class PlannerPresetsTest {
     @Test
     void theFilesOwnFieldsWinAlsoUnderDynamosAliases(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("p.yaml");
-        Files.writeString(f, "preset: fleetplan\nmode: prefill\nadjustment_interval: 90\nload_predictor: arima\nttft: 300\n");
+        Files.writeString(
+                f, "preset: fleetplan\nmode: prefill\nadjustment_interval: 90\nload_predictor: arima\nttft: 300\n");
         PlannerConfig c = PlannerConfigKind.read(f);
         assertThat(c.throughputAdjustmentIntervalSeconds()).isEqualTo(90);
         assertThat(c.loadPredictor()).isEqualTo("arima");
@@ -56,8 +57,11 @@ class PlannerPresetsTest {
     void anUnknownPresetNamesTheFieldAndTheChoices(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("p.yaml");
         Files.writeString(f, "preset: fast\n");
-        assertThatThrownBy(() -> PlannerConfigKind.read(f)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("preset").hasMessageContaining("fleetplan").hasMessageContaining("none");
+        assertThatThrownBy(() -> PlannerConfigKind.read(f))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("preset")
+                .hasMessageContaining("fleetplan")
+                .hasMessageContaining("none");
     }
 
     @Test

@@ -30,35 +30,46 @@ final class FakeGlobalPlanner implements AutoCloseable {
 
     FakeGlobalPlanner() throws IOException {
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor().addService(new GlobalPlannerGrpc.GlobalPlannerImplBase() {
-            @Override
-            public void propose(ScaleProposal p, StreamObserver<ScaleDecision> out) {
-                proposals.add(p);
-                out.onNext(decide(p));
-                out.onCompleted();
-            }
+        server = InProcessServerBuilder.forName(name)
+                .directExecutor()
+                .addService(new GlobalPlannerGrpc.GlobalPlannerImplBase() {
+                    @Override
+                    public void propose(ScaleProposal p, StreamObserver<ScaleDecision> out) {
+                        proposals.add(p);
+                        out.onNext(decide(p));
+                        out.onCompleted();
+                    }
 
-            @Override
-            public void watchDecisions(WatchDecisionsRequest r, StreamObserver<ScaleDecision> out) {
-                watchers.add(out);
-            }
-        }).build().start();
+                    @Override
+                    public void watchDecisions(WatchDecisionsRequest r, StreamObserver<ScaleDecision> out) {
+                        watchers.add(out);
+                    }
+                })
+                .build()
+                .start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     }
 
     private ScaleDecision decide(ScaleProposal p) {
         if (cap < 0) {
-            return ScaleDecision.newBuilder().setStatus(DecisionStatus.REJECTED).setMessage("budget").build();
+            return ScaleDecision.newBuilder()
+                    .setStatus(DecisionStatus.REJECTED)
+                    .setMessage("budget")
+                    .build();
         }
-        ScaleDecision.Builder d = ScaleDecision.newBuilder().setProposalId(p.getProposalId()).setSequence(p.getSequence());
+        ScaleDecision.Builder d =
+                ScaleDecision.newBuilder().setProposalId(p.getProposalId()).setSequence(p.getSequence());
         boolean partial = false;
         for (TargetReplica t : p.getTargetReplicasList()) {
             int granted = Math.min(cap, t.getDesiredReplicas());
             partial |= granted < t.getDesiredReplicas();
-            d.addGrants(ComponentGrant.newBuilder().setSubComponentType(t.getSubComponentType())
-                    .setDesiredReplicas(t.getDesiredReplicas()).setGrantedReplicas(granted));
+            d.addGrants(ComponentGrant.newBuilder()
+                    .setSubComponentType(t.getSubComponentType())
+                    .setDesiredReplicas(t.getDesiredReplicas())
+                    .setGrantedReplicas(granted));
         }
-        return d.setStatus(partial ? DecisionStatus.PARTIAL : DecisionStatus.GRANTED).build();
+        return d.setStatus(partial ? DecisionStatus.PARTIAL : DecisionStatus.GRANTED)
+                .build();
     }
 
     @Override

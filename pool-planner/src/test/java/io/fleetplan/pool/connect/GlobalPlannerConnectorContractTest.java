@@ -1,7 +1,7 @@
 package io.fleetplan.pool.connect;
 
-import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.core.RefusingScalingConnectorContract;
+import io.fleetplan.pool.core.ScalingConnector;
 import io.fleetplan.pool.scaling.Replicas;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -15,8 +15,12 @@ class GlobalPlannerConnectorContractTest extends RefusingScalingConnectorContrac
     @Override
     protected ScalingConnector connector() throws Exception {
         planner = new FakeGlobalPlanner();
-        return new GlobalPlannerConnector(planner.channel, GlobalPlannerConnectorTest.pool(), new Replicas(1, 2),
-                InstantSource.system(), Duration.ofSeconds(2));
+        return new GlobalPlannerConnector(
+                planner.channel,
+                GlobalPlannerConnectorTest.pool(),
+                new Replicas(1, 2),
+                InstantSource.system(),
+                Duration.ofSeconds(2));
     }
 
     @Override

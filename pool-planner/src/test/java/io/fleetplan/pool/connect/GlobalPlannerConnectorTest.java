@@ -48,20 +48,40 @@ class GlobalPlannerConnectorTest {
     }
 
     static PoolIdentity pool() {
-        return new PoolIdentity("ns-pool", "pool-dgd", "team-a", "team-a/pool-dgd", "VllmPrefillWorker",
-                "VllmDecodeWorker", PoolMode.DISAGG, 200, false, 1);
+        return new PoolIdentity(
+                "ns-pool",
+                "pool-dgd",
+                "team-a",
+                "team-a/pool-dgd",
+                "VllmPrefillWorker",
+                "VllmDecodeWorker",
+                PoolMode.DISAGG,
+                200,
+                false,
+                1);
     }
 
     private static PlannerDecision decision(Replicas current, Replicas wanted) {
-        return new PlannerDecision(1, Instant.EPOCH, current, wanted, Replicas.ZERO, Action.SCALE_UP, ThroughputReason.SCALE,
-                LoadReason.DISABLED, LoadReason.DISABLED, GpuBudget.Outcome.WITHIN_BUDGET,
-                new PlannerDecision.Prediction(900, 3000, 150, 5), PlannerDecision.Estimates.NONE);
+        return new PlannerDecision(
+                1,
+                Instant.EPOCH,
+                current,
+                wanted,
+                Replicas.ZERO,
+                Action.SCALE_UP,
+                ThroughputReason.SCALE,
+                LoadReason.DISABLED,
+                LoadReason.DISABLED,
+                GpuBudget.Outcome.WITHIN_BUDGET,
+                new PlannerDecision.Prediction(900, 3000, 150, 5),
+                PlannerDecision.Estimates.NONE);
     }
 
     @Test
     void proposesWithIdsSequenceMinimumsAndHintsAndCountsOnlyWhatWasGranted() {
         InstantSource clock = InstantSource.fixed(Instant.ofEpochMilli(1_000_000));
-        GlobalPlannerConnector c = new GlobalPlannerConnector(channel, pool(), new Replicas(1, 1), clock, Duration.ofSeconds(2));
+        GlobalPlannerConnector c =
+                new GlobalPlannerConnector(channel, pool(), new Replicas(1, 1), clock, Duration.ofSeconds(2));
         ScalingConnector.ApplyResult r = c.apply(decision(new Replicas(1, 1), new Replicas(2, 5)));
         assertThat(r.status()).isEqualTo(ScalingConnector.Status.PARTIAL);
         assertThat(r.replicas()).isEqualTo(new Replicas(2, 3));
@@ -86,25 +106,35 @@ class GlobalPlannerConnectorTest {
 
     @Test
     void followsGrantsPushedOnWatchDecisionsIncludingPreemption() {
-        GlobalPlannerConnector c = new GlobalPlannerConnector(channel, pool(), new Replicas(1, 1), InstantSource.system(),
-                Duration.ofSeconds(2));
+        GlobalPlannerConnector c = new GlobalPlannerConnector(
+                channel, pool(), new Replicas(1, 1), InstantSource.system(), Duration.ofSeconds(2));
         c.watch();
         assertThat(watchers).hasSize(1);
-        watchers.get(0).onNext(ScaleDecision.newBuilder().setStatus(DecisionStatus.GRANTED)
-                .addGrants(ComponentGrant.newBuilder().setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_DECODE)
-                        .setDesiredReplicas(4).setGrantedReplicas(4)).build());
+        watchers.get(0)
+                .onNext(ScaleDecision.newBuilder()
+                        .setStatus(DecisionStatus.GRANTED)
+                        .addGrants(ComponentGrant.newBuilder()
+                                .setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_DECODE)
+                                .setDesiredReplicas(4)
+                                .setGrantedReplicas(4))
+                        .build());
         assertThat(c.state().current()).isEqualTo(new Replicas(1, 4));
-        watchers.get(0).onNext(ScaleDecision.newBuilder().setStatus(DecisionStatus.PREEMPTED)
-                .addGrants(ComponentGrant.newBuilder().setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_DECODE)
-                        .setDesiredReplicas(4).setGrantedReplicas(2)).build());
+        watchers.get(0)
+                .onNext(ScaleDecision.newBuilder()
+                        .setStatus(DecisionStatus.PREEMPTED)
+                        .addGrants(ComponentGrant.newBuilder()
+                                .setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_DECODE)
+                                .setDesiredReplicas(4)
+                                .setGrantedReplicas(2))
+                        .build());
         assertThat(c.state().current()).isEqualTo(new Replicas(1, 2));
     }
 
     @Test
     void rejectionAndUnreachablePlannerKeepTheGrant() {
         planner.cap = -1;
-        GlobalPlannerConnector c = new GlobalPlannerConnector(channel, pool(), new Replicas(1, 1), InstantSource.system(),
-                Duration.ofSeconds(2));
+        GlobalPlannerConnector c = new GlobalPlannerConnector(
+                channel, pool(), new Replicas(1, 1), InstantSource.system(), Duration.ofSeconds(2));
         ScalingConnector.ApplyResult rejected = c.apply(decision(new Replicas(1, 1), new Replicas(3, 3)));
         assertThat(rejected.status()).isEqualTo(ScalingConnector.Status.REJECTED);
         assertThat(c.state().current()).isEqualTo(new Replicas(1, 1));

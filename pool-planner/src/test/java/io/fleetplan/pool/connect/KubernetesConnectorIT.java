@@ -31,14 +31,28 @@ class KubernetesConnectorIT {
     }
 
     private static PlannerDecision decision(Replicas current, Replicas wanted) {
-        return new PlannerDecision(1, Instant.EPOCH, current, wanted, Replicas.ZERO, Action.SCALE_UP, ThroughputReason.SCALE,
-                LoadReason.DISABLED, LoadReason.DISABLED, GpuBudget.Outcome.WITHIN_BUDGET,
-                PlannerDecision.Prediction.NONE, PlannerDecision.Estimates.NONE);
+        return new PlannerDecision(
+                1,
+                Instant.EPOCH,
+                current,
+                wanted,
+                Replicas.ZERO,
+                Action.SCALE_UP,
+                ThroughputReason.SCALE,
+                LoadReason.DISABLED,
+                LoadReason.DISABLED,
+                GpuBudget.Outcome.WITHIN_BUDGET,
+                PlannerDecision.Prediction.NONE,
+                PlannerDecision.Estimates.NONE);
     }
 
     private int replicas(String name) {
-        Map<?, ?> spec = (Map<?, ?>) client.genericKubernetesResources(KubernetesConnector.DGDSA).inNamespace("team-a")
-                .withName(name).get().getAdditionalProperties().get("spec");
+        Map<?, ?> spec = (Map<?, ?>) client.genericKubernetesResources(KubernetesConnector.DGDSA)
+                .inNamespace("team-a")
+                .withName(name)
+                .get()
+                .getAdditionalProperties()
+                .get("spec");
         return ((Number) spec.get("replicas")).intValue();
     }
 
@@ -58,12 +72,14 @@ class KubernetesConnectorIT {
 
     @Test
     void aMissingAdapterIsReportedNotWorkedAround() {
-        PoolIdentity other = new PoolIdentity("ns", "other", "team-a", "team-a/other", "prefill", "decode",
-                PoolMode.DECODE, 0, false, 1);
+        PoolIdentity other = new PoolIdentity(
+                "ns", "other", "team-a", "team-a/other", "prefill", "decode", PoolMode.DECODE, 0, false, 1);
         KubernetesConnector k = new KubernetesConnector(client, other);
         ScalingConnector.ApplyResult r = k.apply(decision(new Replicas(0, 1), new Replicas(0, 2)));
         assertThat(r.status()).isEqualTo(ScalingConnector.Status.FAILED);
         assertThat(r.message()).contains("other-decode", "not found");
-        assertThat(k.state().scalingInProgress()).as("unreadable state is not settled").isTrue();
+        assertThat(k.state().scalingInProgress())
+                .as("unreadable state is not settled")
+                .isTrue();
     }
 }

@@ -14,13 +14,18 @@ class GrantedReplicasTest {
     @Test
     void aGrantNeverExceedsTheAskAndStaleOrEmptyErrorsChangeNothing() {
         GrantedReplicas g = new GrantedReplicas(new Replicas(1, 1));
-        assertThat(g.absorb("PARTIAL", List.of(new GrantedReplicas.Grant(SubType.PREFILL, 3, 2)))).isEqualTo(new Replicas(2, 1));
-        assertThat(g.absorb("GRANTED", List.of(new GrantedReplicas.Grant(SubType.DECODE, 2, 5)))).isEqualTo(new Replicas(2, 2));
-        assertThat(g.absorb("GRANTED", List.of(new GrantedReplicas.Grant(SubType.DECODE, 0, 4)))).as("ask unknown")
+        assertThat(g.absorb("PARTIAL", List.of(new GrantedReplicas.Grant(SubType.PREFILL, 3, 2))))
+                .isEqualTo(new Replicas(2, 1));
+        assertThat(g.absorb("GRANTED", List.of(new GrantedReplicas.Grant(SubType.DECODE, 2, 5))))
+                .isEqualTo(new Replicas(2, 2));
+        assertThat(g.absorb("GRANTED", List.of(new GrantedReplicas.Grant(SubType.DECODE, 0, 4))))
+                .as("ask unknown")
                 .isEqualTo(new Replicas(2, 4));
-        assertThat(g.absorb("STALE", List.of(new GrantedReplicas.Grant(SubType.PREFILL, 9, 9)))).isEqualTo(new Replicas(2, 4));
+        assertThat(g.absorb("STALE", List.of(new GrantedReplicas.Grant(SubType.PREFILL, 9, 9))))
+                .isEqualTo(new Replicas(2, 4));
         assertThat(g.absorb("ERROR", List.of())).isEqualTo(new Replicas(2, 4));
-        assertThat(g.absorb("ERROR", List.of(new GrantedReplicas.Grant(SubType.PREFILL, 3, 1)))).as("the executor's truth")
+        assertThat(g.absorb("ERROR", List.of(new GrantedReplicas.Grant(SubType.PREFILL, 3, 1))))
+                .as("the executor's truth")
                 .isEqualTo(new Replicas(1, 4));
         assertThat(g.state().current()).isEqualTo(new Replicas(1, 4));
         assertThat(g.state().scalingInProgress()).isFalse();
@@ -48,16 +53,20 @@ class GrantedReplicasTest {
     @Test
     void eachModeAsksForItsSubComponentsAtTheirSlotsPrefillFirst() {
         Replicas r = new Replicas(3, 5);
-        assertThat(GrantedReplicas.asks(PoolMode.DISAGG, r, 1)).extracting(GrantedReplicas.ComponentAsk::subType,
-                GrantedReplicas.ComponentAsk::desiredReplicas)
+        assertThat(GrantedReplicas.asks(PoolMode.DISAGG, r, 1))
+                .extracting(GrantedReplicas.ComponentAsk::subType, GrantedReplicas.ComponentAsk::desiredReplicas)
                 .containsExactly(tuple(SubType.PREFILL, 3), tuple(SubType.DECODE, 5));
-        assertThat(GrantedReplicas.asks(PoolMode.PREFILL, r, 1)).extracting(GrantedReplicas.ComponentAsk::subType,
-                GrantedReplicas.ComponentAsk::desiredReplicas).containsExactly(tuple(SubType.PREFILL, 3));
-        assertThat(GrantedReplicas.asks(PoolMode.DECODE, r, 1)).extracting(GrantedReplicas.ComponentAsk::subType,
-                GrantedReplicas.ComponentAsk::desiredReplicas).containsExactly(tuple(SubType.DECODE, 5));
-        assertThat(GrantedReplicas.asks(PoolMode.AGG, r, 1)).extracting(GrantedReplicas.ComponentAsk::subType,
-                GrantedReplicas.ComponentAsk::desiredReplicas).containsExactly(tuple(SubType.AGGREGATED, 5));
-        assertThat(GrantedReplicas.asks(PoolMode.AGG, r, 2).get(0).pressure()).isEqualTo(GrantedReplicas.pressure(5, 2));
+        assertThat(GrantedReplicas.asks(PoolMode.PREFILL, r, 1))
+                .extracting(GrantedReplicas.ComponentAsk::subType, GrantedReplicas.ComponentAsk::desiredReplicas)
+                .containsExactly(tuple(SubType.PREFILL, 3));
+        assertThat(GrantedReplicas.asks(PoolMode.DECODE, r, 1))
+                .extracting(GrantedReplicas.ComponentAsk::subType, GrantedReplicas.ComponentAsk::desiredReplicas)
+                .containsExactly(tuple(SubType.DECODE, 5));
+        assertThat(GrantedReplicas.asks(PoolMode.AGG, r, 1))
+                .extracting(GrantedReplicas.ComponentAsk::subType, GrantedReplicas.ComponentAsk::desiredReplicas)
+                .containsExactly(tuple(SubType.AGGREGATED, 5));
+        assertThat(GrantedReplicas.asks(PoolMode.AGG, r, 2).get(0).pressure())
+                .isEqualTo(GrantedReplicas.pressure(5, 2));
     }
 
     @Test
@@ -65,6 +74,7 @@ class GrantedReplicasTest {
         GrantedReplicas g = new GrantedReplicas(new Replicas(0, 1));
         assertThat(g.absorb("GRANTED", List.of(new GrantedReplicas.Grant(SubType.AGGREGATED, 3, 3))))
                 .isEqualTo(new Replicas(0, 3));
-        assertThat(g.absorb("GRANTED", List.of(new GrantedReplicas.Grant(null, 2, 2)))).isEqualTo(new Replicas(0, 2));
+        assertThat(g.absorb("GRANTED", List.of(new GrantedReplicas.Grant(null, 2, 2))))
+                .isEqualTo(new Replicas(0, 2));
     }
 }

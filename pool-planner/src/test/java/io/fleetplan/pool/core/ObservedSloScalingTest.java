@@ -39,7 +39,8 @@ class ObservedSloScalingTest {
         return new EngineSnapshot(at, pl, dl);
     }
 
-    private static PlannerDecision tick(PoolPlanner p, Instant at, EngineSnapshot s, TrafficSample recent, Replicas current) {
+    private static PlannerDecision tick(
+            PoolPlanner p, Instant at, EngineSnapshot s, TrafficSample recent, Replicas current) {
         p.observeEngines(s);
         if (recent != null) {
             p.observeRecent(recent);
@@ -91,13 +92,15 @@ class ObservedSloScalingTest {
         PoolPlanner p = planner(GUARDED);
         trainRegression(p);
         // granted 4, 2 registered so far (worker_count_mismatch): 2 x 150/40 -> 8 are needed, more than granted
-        PlannerDecision d = tick(p, T0, engines(T0, 2, 20_000, 2, 0), window(T0, 150, 40, 4000, 9000), new Replicas(4, 2));
+        PlannerDecision d =
+                tick(p, T0, engines(T0, 2, 20_000, 2, 0), window(T0, 150, 40, 4000, 9000), new Replicas(4, 2));
         assertThat(d.prefillReason()).as(d.toString()).isEqualTo(LoadReason.SCALE_UP_SLO_MISS);
         assertThat(d.recommended().prefill()).isEqualTo(8);
         // when the granted replicas cover the measured deficit, starting ones are not stacked with more
         PoolPlanner q = planner(GUARDED);
         trainRegression(q);
-        PlannerDecision e = tick(q, T0, engines(T0, 2, 20_000, 2, 0), window(T0, 160, 100, 4000, 9000), new Replicas(4, 2));
+        PlannerDecision e =
+                tick(q, T0, engines(T0, 2, 20_000, 2, 0), window(T0, 160, 100, 4000, 9000), new Replicas(4, 2));
         assertThat(e.recommended().prefill()).as(e.toString()).isEqualTo(4);
     }
 
@@ -108,7 +111,8 @@ class ObservedSloScalingTest {
         trainRegression(p);
         List<EngineLoad> dl = List.of(new EngineLoad("d0", 0, 800 * 3000, 98_000, 0, LIMITS, 256));
         p.observeEngines(new EngineSnapshot(T0, List.of(), dl));
-        PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(0, 1), false)).orElseThrow();
+        PlannerDecision d =
+                p.tick(T0, new ReplicaState(new Replicas(0, 1), false)).orElseThrow();
         assertThat(d.decodeReason()).as(d.toString()).isEqualTo(LoadReason.SCALE_UP);
     }
 

@@ -60,13 +60,16 @@ class PlannerLoopTest {
         VirtualScheduler clock = new VirtualScheduler(Instant.EPOCH);
         FakeSource source = new FakeSource(clock);
         VirtualConnector connector = new VirtualConnector(new Replicas(1, 1));
-        PoolPlanner planner = new PoolPlanner(PlanningSettings.from(PoolPlannerTest.config(CONFIG)), PoolPlannerTest.profile());
+        PoolPlanner planner =
+                new PoolPlanner(PlanningSettings.from(PoolPlannerTest.config(CONFIG)), PoolPlannerTest.profile());
         List<PlannerDecision> seen = new ArrayList<>();
         PlannerLoop loop = new PlannerLoop(planner, source, connector, clock).addListener((d, r, t) -> seen.add(d));
         loop.start();
         clock.runUntil(Instant.EPOCH.plusSeconds(130));
         assertThat(seen).hasSize(3); // t = 0, 60, 120
-        assertThat(source.trafficCalls).as("a traffic window is read only when the throughput loop runs").isEqualTo(3);
+        assertThat(source.trafficCalls)
+                .as("a traffic window is read only when the throughput loop runs")
+                .isEqualTo(3);
         assertThat(connector.desired()).isEqualTo(new Replicas(3, 5));
         loop.close();
     }
@@ -76,7 +79,8 @@ class PlannerLoopTest {
         VirtualScheduler clock = new VirtualScheduler(Instant.EPOCH);
         FakeSource source = new FakeSource(clock);
         VirtualConnector connector = new VirtualConnector(new Replicas(2, 2));
-        PoolPlanner planner = new PoolPlanner(PlanningSettings.from(PoolPlannerTest.config(CONFIG)), PoolPlannerTest.profile());
+        PoolPlanner planner =
+                new PoolPlanner(PlanningSettings.from(PoolPlannerTest.config(CONFIG)), PoolPlannerTest.profile());
         List<PlannerDecision> seen = new ArrayList<>();
         PlannerLoop loop = new PlannerLoop(planner, source, connector, clock).addListener((d, r, t) -> seen.add(d));
         source.delay = Duration.ofSeconds(11);
@@ -100,8 +104,8 @@ class PlannerLoopTest {
     void advisoryComputesAndReportsButNeverActs() {
         VirtualScheduler clock = new VirtualScheduler(Instant.EPOCH);
         VirtualConnector cluster = new VirtualConnector(new Replicas(1, 1));
-        PoolPlanner planner = new PoolPlanner(PlanningSettings.from(PoolPlannerTest.config(CONFIG + "advisory: true\n")),
-                PoolPlannerTest.profile());
+        PoolPlanner planner = new PoolPlanner(
+                PlanningSettings.from(PoolPlannerTest.config(CONFIG + "advisory: true\n")), PoolPlannerTest.profile());
         List<ScalingConnector.ApplyResult> results = new ArrayList<>();
         List<PlannerDecision> seen = new ArrayList<>();
         PlannerLoop loop = new PlannerLoop(planner, new FakeSource(clock), new AdvisoryConnector(cluster), clock)
@@ -121,7 +125,8 @@ class PlannerLoopTest {
     void listenersSeeTheLoadLoopsRecentWindowOnEveryTickBeforeItsDecision() {
         VirtualScheduler clock = new VirtualScheduler(Instant.EPOCH);
         FakeSource source = new FakeSource(clock);
-        PoolPlanner planner = new PoolPlanner(PlanningSettings.from(PoolPlannerTest.config("""
+        PoolPlanner planner =
+                new PoolPlanner(PlanningSettings.from(PoolPlannerTest.config("""
                 optimization_target: sla
                 enable_throughput_scaling: false
                 enable_load_scaling: true
@@ -146,9 +151,14 @@ class PlannerLoopTest {
         // ticks at 0, 5 and 10 s: no throughput window ever (that loop is off), the recent one (2 x 5 s) every tick
         assertThat(source.trafficCalls).isZero();
         assertThat(source.recentCalls).isEqualTo(3);
-        assertThat(events).containsExactly("recent 10.0s arrivals=12.0", "decision traffic=false",
-                "recent 10.0s arrivals=12.0", "decision traffic=false", "recent 10.0s arrivals=12.0",
-                "decision traffic=false");
+        assertThat(events)
+                .containsExactly(
+                        "recent 10.0s arrivals=12.0",
+                        "decision traffic=false",
+                        "recent 10.0s arrivals=12.0",
+                        "decision traffic=false",
+                        "recent 10.0s arrivals=12.0",
+                        "decision traffic=false");
         loop.close();
     }
 }

@@ -32,10 +32,16 @@ class PoolPlannerTest {
 
     /** A profile where one prefill engine serves 10000 tok/s and one decode engine 300 tok/s at ITL <= 50. */
     static ProfileData profile() {
-        return new ProfileData(new double[] {1000, 3000, 5000}, new double[] {100, 300, 500},
-                new double[] {10000, 10000, 10000}, new double[] {0.0, 1.0, 0.0, 1.0},
-                new double[] {1000, 1000, 10000, 10000}, new double[] {40, 40, 40, 40},
-                new double[] {300, 300, 300, 300}, 100_000, List.of());
+        return new ProfileData(
+                new double[] {1000, 3000, 5000},
+                new double[] {100, 300, 500},
+                new double[] {10000, 10000, 10000},
+                new double[] {0.0, 1.0, 0.0, 1.0},
+                new double[] {1000, 1000, 10000, 10000},
+                new double[] {40, 40, 40, 40},
+                new double[] {300, 300, 300, 300},
+                100_000,
+                List.of());
     }
 
     static PoolPlanner planner(String yaml) {
@@ -66,7 +72,8 @@ class PoolPlannerTest {
         // decode 10 req/s x 150 tokens = 1500 tok/s / 300 -> 5 decode; 8 GPUs fit the default budget
         PoolPlanner p = planner(SLA_THROUGHPUT);
         p.observeTraffic(traffic(T0, 1800));
-        PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(1, 1), false)).orElseThrow();
+        PlannerDecision d =
+                p.tick(T0, new ReplicaState(new Replicas(1, 1), false)).orElseThrow();
         assertThat(d.throughputReason()).isEqualTo(ThroughputReason.SCALE);
         assertThat(d.recommended()).isEqualTo(new Replicas(3, 5));
         assertThat(d.action()).isEqualTo(Action.SCALE_UP);
@@ -79,17 +86,22 @@ class PoolPlannerTest {
         // 60% prefix hits: 10 req/s x 1200 computed tokens = 12000 tok/s / 10000 -> 2 prefill; decode keeps 5
         PoolPlanner p = planner(SLA_THROUGHPUT);
         p.observeTraffic(traffic(T0, 1800).withKvHitRate(0.6));
-        PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(1, 1), false)).orElseThrow();
+        PlannerDecision d =
+                p.tick(T0, new ReplicaState(new Replicas(1, 1), false)).orElseThrow();
         assertThat(d.recommended()).isEqualTo(new Replicas(2, 5));
         // a window without a hit rate keeps the latest valid one
         Instant later = T0.plusSeconds(180);
         p.observeTraffic(traffic(later, 1800));
-        assertThat(p.tick(later, new ReplicaState(new Replicas(2, 5), false)).orElseThrow().recommended())
+        assertThat(p.tick(later, new ReplicaState(new Replicas(2, 5), false))
+                        .orElseThrow()
+                        .recommended())
                 .isEqualTo(new Replicas(2, 5));
 
         PoolPlanner off = planner(SLA_THROUGHPUT + "enable_kv_hit_rate_discount: false\n");
         off.observeTraffic(traffic(T0, 1800).withKvHitRate(0.6));
-        assertThat(off.tick(T0, new ReplicaState(new Replicas(1, 1), false)).orElseThrow().recommended())
+        assertThat(off.tick(T0, new ReplicaState(new Replicas(1, 1), false))
+                        .orElseThrow()
+                        .recommended())
                 .isEqualTo(new Replicas(3, 5));
     }
 
@@ -97,7 +109,8 @@ class PoolPlannerTest {
     void theLocalBudgetClampsTheResult() {
         PoolPlanner p = planner(SLA_THROUGHPUT + "max_gpu_budget: 6\n");
         p.observeTraffic(traffic(T0, 1800));
-        PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(1, 1), false)).orElseThrow();
+        PlannerDecision d =
+                p.tick(T0, new ReplicaState(new Replicas(1, 1), false)).orElseThrow();
         // 8 > 6: P' = floor(3 x 0.75) = 2, decode gets the leftover 4 (asked 5)
         assertThat(d.recommended()).isEqualTo(new Replicas(2, 4));
         assertThat(d.budget()).isEqualTo(GpuBudget.Outcome.CLAMPED);
@@ -107,7 +120,8 @@ class PoolPlannerTest {
     void budgetBelowTheMinEndpointFootprintHoldsInsteadOfScalingToZero() {
         PoolPlanner p = planner(SLA_THROUGHPUT + "max_gpu_budget: 1\n");
         p.observeTraffic(traffic(T0, 1800));
-        PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(2, 2), false)).orElseThrow();
+        PlannerDecision d =
+                p.tick(T0, new ReplicaState(new Replicas(2, 2), false)).orElseThrow();
         assertThat(d.budget()).isEqualTo(GpuBudget.Outcome.BELOW_MIN_ENDPOINT_FOOTPRINT);
         assertThat(d.recommended()).isEqualTo(new Replicas(2, 2));
     }
@@ -158,7 +172,9 @@ class PoolPlannerTest {
     void observedIdleTrafficScalesToMinEndpoint() {
         PoolPlanner p = planner(SLA_THROUGHPUT);
         p.observeTraffic(new TrafficSample(T0, 180, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
-        assertThat(p.tick(T0, new ReplicaState(new Replicas(4, 4), false)).orElseThrow().recommended())
+        assertThat(p.tick(T0, new ReplicaState(new Replicas(4, 4), false))
+                        .orElseThrow()
+                        .recommended())
                 .isEqualTo(new Replicas(1, 1));
     }
 
@@ -167,18 +183,24 @@ class PoolPlannerTest {
         String yaml = "optimization_target: throughput\n";
         Replicas two = new Replicas(2, 2);
         PoolPlanner p = planner(yaml);
-        assertThat(p.tick(T0, new ReplicaState(two, false)).orElseThrow().decodeReason()).isEqualTo(LoadReason.NO_FPM_DATA);
+        assertThat(p.tick(T0, new ReplicaState(two, false)).orElseThrow().decodeReason())
+                .isEqualTo(LoadReason.NO_FPM_DATA);
 
         p.observeEngines(idle(T0.minusSeconds(60), 2, 2));
-        assertThat(p.tick(T0.plusSeconds(5), new ReplicaState(two, false)).orElseThrow().decodeReason())
+        assertThat(p.tick(T0.plusSeconds(5), new ReplicaState(two, false))
+                        .orElseThrow()
+                        .decodeReason())
                 .isEqualTo(LoadReason.STALE_DATA);
 
         p.observeEngines(idle(T0.plusSeconds(10), 2, 1));
-        assertThat(p.tick(T0.plusSeconds(10), new ReplicaState(two, false)).orElseThrow().decodeReason())
+        assertThat(p.tick(T0.plusSeconds(10), new ReplicaState(two, false))
+                        .orElseThrow()
+                        .decodeReason())
                 .isEqualTo(LoadReason.WORKER_COUNT_MISMATCH);
 
         p.observeEngines(idle(T0.plusSeconds(15), 2, 2));
-        PlannerDecision settling = p.tick(T0.plusSeconds(15), new ReplicaState(two, true)).orElseThrow();
+        PlannerDecision settling =
+                p.tick(T0.plusSeconds(15), new ReplicaState(two, true)).orElseThrow();
         assertThat(settling.decodeReason()).isEqualTo(LoadReason.SCALING_IN_PROGRESS);
         assertThat(settling.recommended()).isEqualTo(two);
     }
@@ -207,14 +229,16 @@ class PoolPlannerTest {
         trainRegression(p);
         p.observeTraffic(traffic(T0, 1800)); // with the FPM regression: prefill engine ~ 3.2 req/s -> floor 4
         p.observeEngines(idle(T0, 5, 5));
-        PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(5, 5), false)).orElseThrow();
+        PlannerDecision d =
+                p.tick(T0, new ReplicaState(new Replicas(5, 5), false)).orElseThrow();
         assertThat(d.throughputReason()).isEqualTo(ThroughputReason.SET_LOWER_BOUND);
         assertThat(d.throughputFloor().prefill()).as(d.toString()).isEqualTo(4);
         assertThat(d.prefillReason()).isEqualTo(LoadReason.SCALE_DOWN);
         assertThat(d.recommended().prefill()).isEqualTo(4);
         // next load tick: 4 engines idle, load wants 3, the floor keeps 4
         p.observeEngines(idle(T0.plusSeconds(5), 4, d.recommended().decode()));
-        PlannerDecision next = p.tick(T0.plusSeconds(5), new ReplicaState(d.recommended(), false)).orElseThrow();
+        PlannerDecision next = p.tick(T0.plusSeconds(5), new ReplicaState(d.recommended(), false))
+                .orElseThrow();
         assertThat(next.throughputReason()).isEqualTo(ThroughputReason.UNSET);
         assertThat(next.prefillReason()).isEqualTo(LoadReason.SCALE_DOWN_CAPPED_BY_THROUGHPUT);
         assertThat(next.recommended().prefill()).isEqualTo(4);
@@ -252,8 +276,8 @@ class PoolPlannerTest {
         for (int i = 0; i < 3; i++) {
             reasons.add(idleTick(p, T0.plusSeconds(5L * i), 150).prefillReason());
         }
-        assertThat(reasons).containsExactly(LoadReason.INSUFFICIENT_DATA, LoadReason.INSUFFICIENT_DATA,
-                LoadReason.SCALE_DOWN);
+        assertThat(reasons)
+                .containsExactly(LoadReason.INSUFFICIENT_DATA, LoadReason.INSUFFICIENT_DATA, LoadReason.SCALE_DOWN);
     }
 
     @Test
@@ -307,8 +331,8 @@ class PoolPlannerTest {
         for (int i = 0; i < 3; i++) {
             reasons.add(idleTick(p, T0.plusSeconds(5L * i), Double.NaN).prefillReason());
         }
-        assertThat(reasons).containsExactly(LoadReason.INSUFFICIENT_DATA, LoadReason.INSUFFICIENT_DATA,
-                LoadReason.SCALE_DOWN);
+        assertThat(reasons)
+                .containsExactly(LoadReason.INSUFFICIENT_DATA, LoadReason.INSUFFICIENT_DATA, LoadReason.SCALE_DOWN);
 
         // one busy snapshot restarts the count
         PoolPlanner q = planner(SLA_LOAD_ONLY + "load_min_observations: 2\n");
@@ -353,10 +377,12 @@ class PoolPlannerTest {
         // (scheduled + queued KV 105% of it: Dynamo's throughput target scales up over 100%)
         PoolPlanner p = planner("mode: decode\noptimization_target: throughput\nload_min_observations: 1\n"
                 + "enable_throughput_scaling: false\nmax_kv_tokens: 10000\nmax_gpu_budget: -1\n");
-        List<EngineLoad> full = List.of(new EngineLoad("d0", 0, 0, 9500, 1000, EngineLimits.UNKNOWN, 4),
+        List<EngineLoad> full = List.of(
+                new EngineLoad("d0", 0, 0, 9500, 1000, EngineLimits.UNKNOWN, 4),
                 new EngineLoad("d1", 0, 0, 9500, 1000, EngineLimits.UNKNOWN, 4));
         p.observeEngines(new EngineSnapshot(T0, List.of(), full));
-        PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(0, 2), false)).orElseThrow();
+        PlannerDecision d =
+                p.tick(T0, new ReplicaState(new Replicas(0, 2), false)).orElseThrow();
         assertThat(d.decodeReason()).as(d.toString()).isEqualTo(LoadReason.SCALE_UP);
         assertThat(d.recommended()).isEqualTo(new Replicas(0, 3));
     }
@@ -370,8 +396,9 @@ class PoolPlannerTest {
         List<String> fired = new ArrayList<>();
         for (int s = 0; s <= 120; s += 5) {
             final int sec = s;
-            p.tick(T0.plusSeconds(s), new ReplicaState(one, false)).ifPresent(d -> fired.add(sec + ":"
-                    + (d.throughputReason() != ThroughputReason.UNSET ? "T" : "") + (d.decodeReason() != LoadReason.UNSET ? "L" : "")));
+            p.tick(T0.plusSeconds(s), new ReplicaState(one, false))
+                    .ifPresent(d -> fired.add(sec + ":" + (d.throughputReason() != ThroughputReason.UNSET ? "T" : "")
+                            + (d.decodeReason() != LoadReason.UNSET ? "L" : "")));
         }
         assertThat(fired).containsExactly("0:TL", "25:L", "50:L", "60:T", "75:L", "100:L", "120:T");
     }
@@ -383,7 +410,8 @@ class PoolPlannerTest {
         p.warmUp(Collections.nCopies(20, new IntervalLoad(1800, 3000, 150)));
         // right after deploy the pool is idle: that window is skipped, the forecast stays on the warm-up level
         p.observeTraffic(new TrafficSample(T0, 180, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
-        PlannerDecision d = p.tick(T0, new ReplicaState(new Replicas(1, 1), false)).orElseThrow();
+        PlannerDecision d =
+                p.tick(T0, new ReplicaState(new Replicas(1, 1), false)).orElseThrow();
         assertThat(d.prediction().numRequests()).isCloseTo(1800, Offset.offset(1.0));
         assertThat(d.recommended()).isEqualTo(new Replicas(3, 5));
     }

@@ -22,8 +22,11 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class ScalingConnectorContract {
 
-    private static final Set<ScalingConnector.Status> ANSWERS = EnumSet.of(ScalingConnector.Status.APPLIED,
-            ScalingConnector.Status.PARTIAL, ScalingConnector.Status.REJECTED, ScalingConnector.Status.ADVISORY,
+    private static final Set<ScalingConnector.Status> ANSWERS = EnumSet.of(
+            ScalingConnector.Status.APPLIED,
+            ScalingConnector.Status.PARTIAL,
+            ScalingConnector.Status.REJECTED,
+            ScalingConnector.Status.ADVISORY,
             ScalingConnector.Status.FAILED);
 
     /** A connector for a pool in {@link #mode()} that runs at least one replica of each component it scales. */
@@ -36,14 +39,25 @@ public abstract class ScalingConnectorContract {
 
     /** {@code from} with each component this mode scales changed by its delta, to at least 1. */
     protected final Replicas changed(Replicas from, int prefillDelta, int decodeDelta) {
-        return new Replicas(mode().scalesPrefill() ? Math.max(1, from.prefill() + prefillDelta) : from.prefill(),
+        return new Replicas(
+                mode().scalesPrefill() ? Math.max(1, from.prefill() + prefillDelta) : from.prefill(),
                 mode().scalesDecode() ? Math.max(1, from.decode() + decodeDelta) : from.decode());
     }
 
     protected static PlannerDecision decision(Replicas current, Replicas wanted) {
-        return new PlannerDecision(1, Instant.EPOCH, current, wanted, Replicas.ZERO, Action.SCALE_UP,
-                ThroughputReason.SCALE, LoadReason.DISABLED, LoadReason.DISABLED, GpuBudget.Outcome.WITHIN_BUDGET,
-                PlannerDecision.Prediction.NONE, PlannerDecision.Estimates.NONE);
+        return new PlannerDecision(
+                1,
+                Instant.EPOCH,
+                current,
+                wanted,
+                Replicas.ZERO,
+                Action.SCALE_UP,
+                ThroughputReason.SCALE,
+                LoadReason.DISABLED,
+                LoadReason.DISABLED,
+                GpuBudget.Outcome.WITHIN_BUDGET,
+                PlannerDecision.Prediction.NONE,
+                PlannerDecision.Estimates.NONE);
     }
 
     @Test

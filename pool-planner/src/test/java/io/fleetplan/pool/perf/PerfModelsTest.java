@@ -25,7 +25,8 @@ class PerfModelsTest {
     @Test
     void prefillRegressionRecoversWallTimeAndChunks() {
         FpmPerfModel m = linearEngine();
-        assertThat(m.prefill(2000, 500, EngineLimits.UNKNOWN).requestsPerSecond()).isCloseTo(1 / 0.21, within(1e-6));
+        assertThat(m.prefill(2000, 500, EngineLimits.UNKNOWN).requestsPerSecond())
+                .isCloseTo(1 / 0.21, within(1e-6));
         // 2500 tokens in chunks of 1000: 2 x wt(1000) + wt(500) = 2 x 0.11 + 0.06
         assertThat(m.prefillWallSeconds(2500, 1000)).isCloseTo(0.28, within(1e-9));
     }
@@ -76,8 +77,10 @@ class PerfModelsTest {
             // wall = 8 ms + 2 ms per request - 10 us per token of noise = 8 + 12n ms - 10 us x kv
             m.observe(Fpm.decodePass(0.008 + 0.002 * n - 0.00001 * noise[n - 1], n, kv));
         }
-        assertThat(m.decodeWallSeconds(20, 20_000)).as("the model learned the slow-down under load")
-                .isGreaterThan(flat + 0.03).isCloseTo(0.048, within(0.003));
+        assertThat(m.decodeWallSeconds(20, 20_000))
+                .as("the model learned the slow-down under load")
+                .isGreaterThan(flat + 0.03)
+                .isCloseTo(0.048, within(0.003));
     }
 
     @Test
@@ -114,19 +117,27 @@ class PerfModelsTest {
         assertThat(s.size()).isEqualTo(5);
         // the lone low-load sample survives; the top bucket kept its newest four
         assertThat(s.samples().get(0).x()[0]).isZero();
-        assertThat(s.samples().stream().mapToDouble(BucketedSamples.Sample::y).toArray()).containsExactly(1, 6, 7, 8, 9);
+        assertThat(s.samples().stream().mapToDouble(BucketedSamples.Sample::y).toArray())
+                .containsExactly(1, 6, 7, 8, 9);
         assertThat(new BucketedSamples(2, 16, 64).bucketsPerAxis()).isEqualTo(4);
     }
 
     @Test
     void profileInterpolation() {
-        ProfileData d = new ProfileData(new double[] {1000, 2000, 4000}, new double[] {100, 200, 400},
-                new double[] {10000, 9000, 8000}, new double[] {0.1, 0.5, 0.9, 0.1, 0.5, 0.9},
-                new double[] {1000, 1000, 1000, 3000, 3000, 3000}, new double[] {10, 30, 60, 20, 60, 120},
-                new double[] {100, 400, 600, 50, 200, 300}, 100_000, List.of());
+        ProfileData d = new ProfileData(
+                new double[] {1000, 2000, 4000},
+                new double[] {100, 200, 400},
+                new double[] {10000, 9000, 8000},
+                new double[] {0.1, 0.5, 0.9, 0.1, 0.5, 0.9},
+                new double[] {1000, 1000, 1000, 3000, 3000, 3000},
+                new double[] {10, 30, 60, 20, 60, 120},
+                new double[] {100, 400, 600, 50, 200, 300},
+                100_000,
+                List.of());
         ProfilePerfModel m = new ProfilePerfModel(d, 1, 2);
         // prefill: 9000 tok/s/GPU at ISL 2000 -> 4.5 req/s; TTFT on the profiled point
-        assertThat(m.prefill(2000, 500, EngineLimits.UNKNOWN).requestsPerSecond()).isCloseTo(4.5, within(1e-9));
+        assertThat(m.prefill(2000, 500, EngineLimits.UNKNOWN).requestsPerSecond())
+                .isCloseTo(4.5, within(1e-9));
         assertThat(m.ttftMs(2000)).isCloseTo(200, within(1e-9));
         assertThat(m.ttftMs(99_999)).as("ISL clamped to the profiled range").isCloseTo(400, within(1e-9));
         // decode at ctx 900 + 200/2 = 1000, ITL <= 30: highest grid KV usage with ITL <= 30 is 49/99

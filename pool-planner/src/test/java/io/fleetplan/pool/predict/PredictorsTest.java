@@ -129,7 +129,9 @@ class PredictorsTest {
         double level = TWO_POINT_LEVEL;
         double trend = TWO_POINT_TREND;
         assertThat(p.predictNext()).isCloseTo(level + trend, within(1e-9));
-        assertThat(p.predictNext()).as("a second call returns the cached forecast").isCloseTo(level + trend, within(1e-9));
+        assertThat(p.predictNext())
+                .as("a second call returns the cached forecast")
+                .isCloseTo(level + trend, within(1e-9));
     }
 
     @Test
@@ -140,8 +142,12 @@ class PredictorsTest {
         double trend = TWO_POINT_TREND;
         assertThat(p.predictAhead(3)).isCloseTo(level + 3 * trend, within(1e-9));
         assertThat(p.predictAhead(1)).isCloseTo(p.predictNext(), within(1e-9));
-        assertThat(p.predictNext()).as("looking ahead does not advance the filter").isCloseTo(level + trend, within(1e-9));
-        assertThat(kalmanFedTenThenTwelve(5).predictAhead(3)).as("below kalman_min_points: last value").isEqualTo(12);
+        assertThat(p.predictNext())
+                .as("looking ahead does not advance the filter")
+                .isCloseTo(level + trend, within(1e-9));
+        assertThat(kalmanFedTenThenTwelve(5).predictAhead(3))
+                .as("below kalman_min_points: last value")
+                .isEqualTo(12);
         LoadPredictor falling = new KalmanPredictor(1.0, 0.1, 10.0, 1, false);
         for (int t = 0; t < 30; t++) {
             falling.addDataPoint(100 - 5 * t);
@@ -201,7 +207,10 @@ class PredictorsTest {
                     double v = rnd.nextInt(10) == 0 ? Double.NaN : Math.max(0, 50 + rnd.nextGaussian() * 40);
                     p.addDataPoint(v);
                     double f = p.predictNext();
-                    assertThat(f).as("seed %d %s log=%s step %d", seed, name, log, i).isFinite().isGreaterThanOrEqualTo(0);
+                    assertThat(f)
+                            .as("seed %d %s log=%s step %d", seed, name, log, i)
+                            .isFinite()
+                            .isGreaterThanOrEqualTo(0);
                 }
             }
         }

@@ -17,14 +17,19 @@ class TraceBucketsTest {
                 "",
                 "{\"timestamp\": 150000, \"input_length\": 50, \"output_length\": 5, \"hash_ids\": [2]}");
         var buckets = TraceBuckets.bucket(TraceBuckets.parseMooncake(lines, "t.jsonl"), 60);
-        assertThat(buckets).containsExactly(new TraceBuckets.IntervalLoad(2, 200, 20),
-                new TraceBuckets.IntervalLoad(0, 0, 0), new TraceBuckets.IntervalLoad(1, 50, 5));
+        assertThat(buckets)
+                .containsExactly(
+                        new TraceBuckets.IntervalLoad(2, 200, 20),
+                        new TraceBuckets.IntervalLoad(0, 0, 0),
+                        new TraceBuckets.IntervalLoad(1, 50, 5));
     }
 
     @Test
     void parsesAzureTimestampsRelativeToTheFirstRow() {
-        List<String> lines = List.of("TIMESTAMP,ContextTokens,GeneratedTokens",
-                "2023-11-16 18:15:46.6805900,374,44", "2023-11-16 18:16:46.6805900,100,10");
+        List<String> lines = List.of(
+                "TIMESTAMP,ContextTokens,GeneratedTokens",
+                "2023-11-16 18:15:46.6805900,374,44",
+                "2023-11-16 18:16:46.6805900,100,10");
         var arrivals = TraceBuckets.parseAzure(lines, "a.csv");
         assertThat(arrivals.get(1).atSeconds()).isCloseTo(60.0, Offset.offset(1e-6));
     }
@@ -32,6 +37,7 @@ class TraceBucketsTest {
     @Test
     void badRowsNameFileAndLine() {
         assertThatThrownBy(() -> TraceBuckets.parseMooncake(List.of("{\"timestamp\": 1}"), "t.jsonl"))
-                .hasMessageContaining("t.jsonl:1").hasMessageContaining("input_length");
+                .hasMessageContaining("t.jsonl:1")
+                .hasMessageContaining("input_length");
     }
 }

@@ -26,7 +26,9 @@ class TrafficForecastTest {
         TrafficForecast.Next next = f.predict();
         assertThat(next.isl()).isCloseTo(3000, within(1e-6));
         assertThat(next.osl()).isCloseTo(150, within(1e-6));
-        assertThat(next.requests()).as("the request count does see the idle windows").isLessThan(50);
+        assertThat(next.requests())
+                .as("the request count does see the idle windows")
+                .isLessThan(50);
     }
 
     @Test
@@ -57,7 +59,8 @@ class TrafficForecastTest {
         TrafficForecast f = new TrafficForecast(KALMAN.withName("constant"));
         f.warmUp(List.of(new TraceBuckets.IntervalLoad(10, 1000, 50), new TraceBuckets.IntervalLoad(20, 2000, 60)));
         f.observe(0, 0, 0);
-        assertThat(f.predict()).as("leading idle skipped: the warm-up's last window stands")
+        assertThat(f.predict())
+                .as("leading idle skipped: the warm-up's last window stands")
                 .isEqualTo(new TrafficForecast.Next(20, 2000, 60));
         f.observe(5, 500, 40);
         f.observe(0, 0, 0);
@@ -71,7 +74,9 @@ class TrafficForecastTest {
         f.observe(10, Double.NaN, 120);
         assertThat(f.predict()).isEqualTo(new TrafficForecast.Next(10, 2000, 120));
         f.observe(0, 0, 0);
-        assertThat(f.predict().isl()).as("the last known ISL, not the unknown one").isEqualTo(2000);
+        assertThat(f.predict().isl())
+                .as("the last known ISL, not the unknown one")
+                .isEqualTo(2000);
     }
 
     @Test

@@ -47,7 +47,9 @@ class GpuBudgetTest {
 
     @Test
     void withinBudgetAndUnlimitedAreUnchanged() {
-        assertThat(new GpuBudget(8, -1, 1, 1, 1).proportional(new Replicas(3, 5), PoolMode.DISAGG).outcome())
+        assertThat(new GpuBudget(8, -1, 1, 1, 1)
+                        .proportional(new Replicas(3, 5), PoolMode.DISAGG)
+                        .outcome())
                 .isEqualTo(GpuBudget.Outcome.WITHIN_BUDGET);
         var r = new GpuBudget(-1, -1, 1, 1, 1).proportional(new Replicas(30, 50), PoolMode.DISAGG);
         assertThat(r.replicas()).isEqualTo(new Replicas(30, 50));
@@ -73,12 +75,12 @@ class GpuBudgetTest {
     // new GpuBudget(max, min, min_endpoint, prefill_gpus, decode_gpus).clamp(current, proposed, mode).
 
     private static GpuBudget.Result single(int current, int proposed, int gpu, int min, int max, int minEndpoint) {
-        return new GpuBudget(max, min, minEndpoint, 1, gpu).clamp(new Replicas(0, current), new Replicas(0, proposed),
-                PoolMode.DECODE);
+        return new GpuBudget(max, min, minEndpoint, 1, gpu)
+                .clamp(new Replicas(0, current), new Replicas(0, proposed), PoolMode.DECODE);
     }
 
-    private static GpuBudget.Result pair(Replicas current, Replicas proposed, int pGpu, int dGpu, int min, int max,
-            int minEndpoint) {
+    private static GpuBudget.Result pair(
+            Replicas current, Replicas proposed, int pGpu, int dGpu, int min, int max, int minEndpoint) {
         return new GpuBudget(max, min, minEndpoint, pGpu, dGpu).clamp(current, proposed, PoolMode.DISAGG);
     }
 
@@ -106,7 +108,8 @@ class GpuBudgetTest {
     @Test
     void singleOutOfBandAllocationIsReconciledFromWhatRuns() {
         // test_single_budget_recovery_can_override_throughput_delta: 70 running over a ceiling of 64 -> 64
-        assertThat(single(70, 69, 1, -1, 64, 1)).isEqualTo(new GpuBudget.Result(r(0, 64), GpuBudget.Outcome.RECONCILED));
+        assertThat(single(70, 69, 1, -1, 64, 1))
+                .isEqualTo(new GpuBudget.Result(r(0, 64), GpuBudget.Outcome.RECONCILED));
     }
 
     @Test
@@ -141,7 +144,8 @@ class GpuBudgetTest {
         // test_load_budget_rejects_opposing_swap_that_does_not_fit: one 1-GPU prefill cannot fund one 2-GPU decode
         assertThat(pair(r(2, 1), r(1, 2), 1, 2, 4, 4, 1).outcome()).isEqualTo(GpuBudget.Outcome.HELD);
         // test_load_budget_does_not_execute_only_donor_leg_of_weighted_swap
-        assertThat(pair(r(2, 1), r(1, 2), 1, 3, 5, 6, 1)).isEqualTo(new GpuBudget.Result(r(2, 1), GpuBudget.Outcome.HELD));
+        assertThat(pair(r(2, 1), r(1, 2), 1, 3, 5, 6, 1))
+                .isEqualTo(new GpuBudget.Result(r(2, 1), GpuBudget.Outcome.HELD));
     }
 
     @Test
@@ -153,28 +157,33 @@ class GpuBudgetTest {
     @Test
     void pairCeilingAloneDoesNotInventADonor() {
         // test_load_budget_disabled_minimum_does_not_invent_ceiling_donor, test_load_budget_max_only_both_up_...
-        assertThat(pair(r(3, 1), r(3, 2), 1, 1, -1, 4, 1)).isEqualTo(new GpuBudget.Result(r(3, 1), GpuBudget.Outcome.HELD));
-        assertThat(pair(r(4, 1), r(5, 2), 1, 1, -1, 5, 1)).isEqualTo(new GpuBudget.Result(r(4, 1), GpuBudget.Outcome.HELD));
+        assertThat(pair(r(3, 1), r(3, 2), 1, 1, -1, 4, 1))
+                .isEqualTo(new GpuBudget.Result(r(3, 1), GpuBudget.Outcome.HELD));
+        assertThat(pair(r(4, 1), r(5, 2), 1, 1, -1, 5, 1))
+                .isEqualTo(new GpuBudget.Result(r(4, 1), GpuBudget.Outcome.HELD));
     }
 
     @Test
     void pairWeightedToleranceNeitherEnablesDonorOnlyChurnNorBlocksAFeasibleSwap() {
         // test_load_budget_weighted_tolerance_*: 2 GPUs a replica, min = max = 5 (unreachable; tolerance accepts 4).
         // Dynamo sets prefill_min_endpoint 0 and decode 1; fleetplan has one min_endpoint, 0 here.
-        assertThat(pair(r(1, 1), r(0, 1), 2, 2, 5, 5, 0)).isEqualTo(new GpuBudget.Result(r(1, 1), GpuBudget.Outcome.HELD));
+        assertThat(pair(r(1, 1), r(0, 1), 2, 2, 5, 5, 0))
+                .isEqualTo(new GpuBudget.Result(r(1, 1), GpuBudget.Outcome.HELD));
         assertThat(pair(r(1, 1), r(0, 2), 2, 2, 5, 5, 0).replicas()).isEqualTo(r(0, 2));
     }
 
     @Test
     void pairClampNeverTurnsAHoldIntoAScaleUp() {
         // test_load_budget_clamp_never_inverts_hold_into_scale_up: the floor clamp would make (1,3) into (2,4)
-        assertThat(pair(r(4, 3), r(1, 3), 1, 1, 6, 10, 1)).isEqualTo(new GpuBudget.Result(r(4, 3), GpuBudget.Outcome.HELD));
+        assertThat(pair(r(4, 3), r(1, 3), 1, 1, 6, 10, 1))
+                .isEqualTo(new GpuBudget.Result(r(4, 3), GpuBudget.Outcome.HELD));
     }
 
     @Test
     void pairHoldsWhenTheIntegerWidthClampCannotReachTheBand() {
         // test_load_budget_holds_when_integer_width_clamp_cannot_reach_band
-        assertThat(pair(r(1, 2), r(2, 1), 1, 2, 7, 7, 1)).isEqualTo(new GpuBudget.Result(r(1, 2), GpuBudget.Outcome.HELD));
+        assertThat(pair(r(1, 2), r(2, 1), 1, 2, 7, 7, 1))
+                .isEqualTo(new GpuBudget.Result(r(1, 2), GpuBudget.Outcome.HELD));
     }
 
     @Test
@@ -214,8 +223,7 @@ class GpuBudgetTest {
                             String at = "gpus " + g[0] + "/" + g[1] + " " + r(cp, cd) + " -> " + r(wp, wd) + ": " + out;
                             assertThat(out.prefill()).as(at).isBetween(Math.min(cp, wp), Math.max(cp, wp));
                             assertThat(out.decode()).as(at).isBetween(Math.min(cd, wd), Math.max(cd, wd));
-                            assertThat(out.gpus(g[0], g[1])).as(at)
-                                    .isBetween(budget - Math.max(g[0], g[1]), budget);
+                            assertThat(out.gpus(g[0], g[1])).as(at).isBetween(budget - Math.max(g[0], g[1]), budget);
                             boolean rebalance = (wp < cp && wd > cd) || (wp > cp && wd < cd);
                             if (rebalance) {
                                 assertThat(out.prefill() == cp).as(at).isEqualTo(out.decode() == cd);
@@ -268,31 +276,85 @@ class GpuBudgetTest {
     void proportionalClampVectors() {
         // test_clamp_pair_*: (3,1) in band 4..4; (1,1) pushed into [3, 5]; ceiling only -> exactly 4; asymmetric
         // overshoot shrinks under the hard ceiling; 2-GPU pools land on 4 under an unreachable 5 and stay there
-        assertThat(new GpuBudget(4, 4, 1, 1, 1).proportional(r(3, 1), PoolMode.DISAGG).replicas()).isEqualTo(r(3, 1));
-        assertThat(new GpuBudget(4, 4, 1, 1, 1).proportional(r(1, 1), PoolMode.DISAGG).replicas().gpus(1, 1)).isBetween(3, 5);
-        assertThat(new GpuBudget(4, -1, 1, 1, 1).proportional(r(5, 5), PoolMode.DISAGG).replicas().gpus(1, 1)).isEqualTo(4);
-        Replicas asym = new GpuBudget(4, 4, 1, 1, 2).proportional(r(1, 2), PoolMode.DISAGG).replicas();
+        assertThat(new GpuBudget(4, 4, 1, 1, 1)
+                        .proportional(r(3, 1), PoolMode.DISAGG)
+                        .replicas())
+                .isEqualTo(r(3, 1));
+        assertThat(new GpuBudget(4, 4, 1, 1, 1)
+                        .proportional(r(1, 1), PoolMode.DISAGG)
+                        .replicas()
+                        .gpus(1, 1))
+                .isBetween(3, 5);
+        assertThat(new GpuBudget(4, -1, 1, 1, 1)
+                        .proportional(r(5, 5), PoolMode.DISAGG)
+                        .replicas()
+                        .gpus(1, 1))
+                .isEqualTo(4);
+        Replicas asym = new GpuBudget(4, 4, 1, 1, 2)
+                .proportional(r(1, 2), PoolMode.DISAGG)
+                .replicas();
         assertThat(asym.gpus(1, 2)).isLessThanOrEqualTo(4);
         assertThat(asym.prefill()).isGreaterThanOrEqualTo(1);
         assertThat(asym.decode()).isGreaterThanOrEqualTo(1);
-        assertThat(new GpuBudget(5, 5, 1, 1, 2).proportional(r(1, 1), PoolMode.DISAGG).replicas().gpus(1, 2)).isBetween(3, 5);
-        Replicas even = new GpuBudget(5, 5, 1, 2, 2).proportional(r(1, 1), PoolMode.DISAGG).replicas();
+        assertThat(new GpuBudget(5, 5, 1, 1, 2)
+                        .proportional(r(1, 1), PoolMode.DISAGG)
+                        .replicas()
+                        .gpus(1, 2))
+                .isBetween(3, 5);
+        Replicas even = new GpuBudget(5, 5, 1, 2, 2)
+                .proportional(r(1, 1), PoolMode.DISAGG)
+                .replicas();
         assertThat(even.gpus(2, 2)).isEqualTo(4);
-        assertThat(new GpuBudget(5, 5, 1, 2, 2).proportional(even, PoolMode.DISAGG).replicas()).isEqualTo(even);
-        assertThat(new GpuBudget(10, 4, 1, 1, 2).proportional(r(1, 1), PoolMode.DISAGG).replicas()).isEqualTo(r(1, 1));
+        assertThat(new GpuBudget(5, 5, 1, 2, 2)
+                        .proportional(even, PoolMode.DISAGG)
+                        .replicas())
+                .isEqualTo(even);
+        assertThat(new GpuBudget(10, 4, 1, 1, 2)
+                        .proportional(r(1, 1), PoolMode.DISAGG)
+                        .replicas())
+                .isEqualTo(r(1, 1));
         // infeasible: a 3-GPU ceiling under 2 + 2 GPUs of min_endpoint zeroes; a floor of 100 under a ceiling of 4
         // keeps the input; from nothing the floor of 4 is split 2 + 2
-        assertThat(new GpuBudget(3, 3, 1, 2, 2).proportional(r(1, 2), PoolMode.DISAGG).replicas()).isEqualTo(Replicas.ZERO);
-        assertThat(new GpuBudget(4, 100, 1, 1, 1).proportional(r(2, 2), PoolMode.DISAGG).replicas()).isEqualTo(r(2, 2));
-        assertThat(new GpuBudget(4, 4, 1, 1, 1).proportional(Replicas.ZERO, PoolMode.DISAGG).replicas()).isEqualTo(r(2, 2));
+        assertThat(new GpuBudget(3, 3, 1, 2, 2)
+                        .proportional(r(1, 2), PoolMode.DISAGG)
+                        .replicas())
+                .isEqualTo(Replicas.ZERO);
+        assertThat(new GpuBudget(4, 100, 1, 1, 1)
+                        .proportional(r(2, 2), PoolMode.DISAGG)
+                        .replicas())
+                .isEqualTo(r(2, 2));
+        assertThat(new GpuBudget(4, 4, 1, 1, 1)
+                        .proportional(Replicas.ZERO, PoolMode.DISAGG)
+                        .replicas())
+                .isEqualTo(r(2, 2));
         // test_clamp_single_*: in band [1, 5]; ceiling only 10 -> 4; 1 under [3, 5] grows; min_endpoint 2 kept;
         // ceiling 2 under min_endpoint 3 and ceiling 3 under one 4-GPU replica zero
-        assertThat(new GpuBudget(5, 2, 1, 1, 1).proportional(r(0, 3), PoolMode.DECODE).replicas()).isEqualTo(r(0, 3));
-        assertThat(new GpuBudget(4, -1, 1, 1, 1).proportional(r(0, 10), PoolMode.DECODE).replicas()).isEqualTo(r(0, 4));
-        assertThat(new GpuBudget(5, 4, 1, 1, 1).proportional(r(0, 1), PoolMode.DECODE).replicas().decode()).isBetween(3, 5);
-        assertThat(new GpuBudget(5, 4, 2, 1, 1).proportional(r(0, 0), PoolMode.DECODE).replicas().decode()).isGreaterThanOrEqualTo(2);
-        assertThat(new GpuBudget(2, -1, 3, 1, 1).proportional(r(0, 5), PoolMode.DECODE).replicas()).isEqualTo(Replicas.ZERO);
-        assertThat(new GpuBudget(3, 3, 1, 1, 4).proportional(r(0, 2), PoolMode.DECODE).replicas()).isEqualTo(Replicas.ZERO);
+        assertThat(new GpuBudget(5, 2, 1, 1, 1)
+                        .proportional(r(0, 3), PoolMode.DECODE)
+                        .replicas())
+                .isEqualTo(r(0, 3));
+        assertThat(new GpuBudget(4, -1, 1, 1, 1)
+                        .proportional(r(0, 10), PoolMode.DECODE)
+                        .replicas())
+                .isEqualTo(r(0, 4));
+        assertThat(new GpuBudget(5, 4, 1, 1, 1)
+                        .proportional(r(0, 1), PoolMode.DECODE)
+                        .replicas()
+                        .decode())
+                .isBetween(3, 5);
+        assertThat(new GpuBudget(5, 4, 2, 1, 1)
+                        .proportional(r(0, 0), PoolMode.DECODE)
+                        .replicas()
+                        .decode())
+                .isGreaterThanOrEqualTo(2);
+        assertThat(new GpuBudget(2, -1, 3, 1, 1)
+                        .proportional(r(0, 5), PoolMode.DECODE)
+                        .replicas())
+                .isEqualTo(Replicas.ZERO);
+        assertThat(new GpuBudget(3, 3, 1, 1, 4)
+                        .proportional(r(0, 2), PoolMode.DECODE)
+                        .replicas())
+                .isEqualTo(Replicas.ZERO);
     }
 
     // ---- item 3: the floor band (Dynamo's bounds_for_total / clamp vectors, built for our classes) -------------
@@ -306,7 +368,10 @@ class GpuBudgetTest {
         var single = new GpuBudget(8, 4, 1, 1, 1).proportional(r(0, 3), PoolMode.DECODE);
         assertThat(single).isEqualTo(new GpuBudget.Result(r(0, 3), GpuBudget.Outcome.WITHIN_BUDGET));
         // and a scale-down onto that edge is allowed when the pool is above the floor
-        assertThat(new GpuBudget(8, 4, 1, 1, 1).clamp(r(0, 5), r(0, 3), PoolMode.DECODE).replicas()).isEqualTo(r(0, 3));
+        assertThat(new GpuBudget(8, 4, 1, 1, 1)
+                        .clamp(r(0, 5), r(0, 3), PoolMode.DECODE)
+                        .replicas())
+                .isEqualTo(r(0, 3));
     }
 
     @Test

@@ -38,7 +38,8 @@ class LoadCalculatorTest {
         FpmPerfModel m = model();
         double itl = m.estimateItlMs(5000) - 1; // an engine at 5000 KV tokens is over
         LoadCalculator calc = new LoadCalculator(true, 500, itl, 80, 1, LoadThresholds.THROUGHPUT);
-        assertThat(calc.decode(List.of(decodeEngine("a", 5000), decodeEngine("b", 6000)), 2, m).reason())
+        assertThat(calc.decode(List.of(decodeEngine("a", 5000), decodeEngine("b", 6000)), 2, m)
+                        .reason())
                 .isEqualTo(LoadReason.SCALE_UP);
         var one = calc.decode(List.of(decodeEngine("a", 5000), decodeEngine("b", 100)), 2, m);
         assertThat(one.reason()).as("one engine with room: no scale-up").isNotEqualTo(LoadReason.SCALE_UP);
@@ -57,11 +58,12 @@ class LoadCalculatorTest {
         assertThat(quiet).isLessThan(busy);
         double itl = (busy + quiet) / 2; // the average batch would refuse the scale-down, the current one allows it
         LoadCalculator calc = new LoadCalculator(true, 500, itl, 100, 1, LoadThresholds.THROUGHPUT);
-        List<EngineLoad> quietEngines = List.of(new EngineLoad("a", 0, 0, 500, 0, LIMITS, 1),
-                new EngineLoad("b", 0, 0, 500, 0, LIMITS, 1));
+        List<EngineLoad> quietEngines =
+                List.of(new EngineLoad("a", 0, 0, 500, 0, LIMITS, 1), new EngineLoad("b", 0, 0, 500, 0, LIMITS, 1));
         assertThat(calc.decode(quietEngines, 2, m).reason()).isEqualTo(LoadReason.SCALE_DOWN);
         // without a running count (0 = unknown while KV is in use) the average still stands in: no scale-down
-        assertThat(calc.decode(List.of(decodeEngine("a", 500), decodeEngine("b", 500)), 2, m).reason())
+        assertThat(calc.decode(List.of(decodeEngine("a", 500), decodeEngine("b", 500)), 2, m)
+                        .reason())
                 .isIn(LoadReason.SCALE_UP, LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION);
     }
 
@@ -71,8 +73,8 @@ class LoadCalculatorTest {
         double kv = 3000;
         double now = m.estimateItlMs(kv);
         double after = m.estimateItlMs(2 * kv); // N=2 -> c = 2: each survivor carries twice the KV
-        double itl = after / 0.8 - 0.01;         // 80% of the target is just below the consolidated estimate
-        assertThat(now).isLessThan(itl * 0.8);   // a flat per-engine threshold would have allowed it
+        double itl = after / 0.8 - 0.01; // 80% of the target is just below the consolidated estimate
+        assertThat(now).isLessThan(itl * 0.8); // a flat per-engine threshold would have allowed it
         LoadCalculator calc = new LoadCalculator(true, 500, itl, 80, 1, LoadThresholds.THROUGHPUT);
         var r = calc.decode(List.of(decodeEngine("a", kv), decodeEngine("b", kv)), 2, m);
         assertThat(r.reason()).isEqualTo(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION);
@@ -114,7 +116,8 @@ class LoadCalculatorTest {
         double planning = slo * 0.4; // under the prompt's own prefill: every engine is "over" on an empty queue
         var idle = List.of(prefillEngine("a", 0), prefillEngine("b", 0));
         LoadCalculator plain = new LoadCalculator(true, planning, 50, 30, 1, LoadThresholds.THROUGHPUT);
-        assertThat(plain.prefill(idle, 2, m).reason()).as("the plain target scales up idle engines")
+        assertThat(plain.prefill(idle, 2, m).reason())
+                .as("the plain target scales up idle engines")
                 .isEqualTo(LoadReason.SCALE_UP);
         LoadCalculator room = new LoadCalculator(true, planning, 50, 30, 1, LoadThresholds.THROUGHPUT).waitingRoom(slo);
         assertThat(room.prefill(idle, 2, m).reason()).isNotEqualTo(LoadReason.SCALE_UP);
@@ -131,8 +134,8 @@ class LoadCalculatorTest {
     void waitingRoomTargetGivesNoEstimateStepForAPromptThatTakesTheWholeSlo() {
         FpmPerfModel m = model();
         double own = m.estimateTtftMs(0, 2048);
-        LoadCalculator room = new LoadCalculator(true, own * 0.4, 50, 30, 1, LoadThresholds.THROUGHPUT)
-                .waitingRoom(own * 0.9);
+        LoadCalculator room =
+                new LoadCalculator(true, own * 0.4, 50, 30, 1, LoadThresholds.THROUGHPUT).waitingRoom(own * 0.9);
         var queued = List.of(prefillEngine("a", 50_000), prefillEngine("b", 50_000));
         assertThat(room.prefill(queued, 2, m).reason()).isEqualTo(LoadReason.NO_CHANGE);
         var idle = List.of(prefillEngine("a", 0), prefillEngine("b", 0));
@@ -143,10 +146,13 @@ class LoadCalculatorTest {
     void neverBelowMinEndpointAndSensitivityZeroNeverScalesDown() {
         FpmPerfModel m = model();
         LoadCalculator calc = new LoadCalculator(true, 500, 1e9, 80, 2, LoadThresholds.THROUGHPUT);
-        assertThat(calc.decode(List.of(decodeEngine("a", 0), decodeEngine("b", 0)), 2, m).reason())
+        assertThat(calc.decode(List.of(decodeEngine("a", 0), decodeEngine("b", 0)), 2, m)
+                        .reason())
                 .isEqualTo(LoadReason.NO_CHANGE);
         LoadCalculator never = new LoadCalculator(true, 500, 1e9, 0, 1, LoadThresholds.THROUGHPUT);
-        assertThat(never.decode(List.of(decodeEngine("a", 0), decodeEngine("b", 0)), 2, m).desired()).isEqualTo(2);
+        assertThat(never.decode(List.of(decodeEngine("a", 0), decodeEngine("b", 0)), 2, m)
+                        .desired())
+                .isEqualTo(2);
     }
 
     @Test
@@ -156,7 +162,8 @@ class LoadCalculatorTest {
         var nan = calc.decode(List.of(decodeEngine("a", Double.NaN), decodeEngine("b", 0)), 2, model());
         assertThat(nan.reason()).isEqualTo(LoadReason.NO_FPM_DATA);
         assertThat(nan.desired()).isEqualTo(2);
-        assertThat(calc.decode(List.of(decodeEngine("a", 0)), 1, new FpmPerfModel(64, 16, 5)).reason())
+        assertThat(calc.decode(List.of(decodeEngine("a", 0)), 1, new FpmPerfModel(64, 16, 5))
+                        .reason())
                 .isEqualTo(LoadReason.INSUFFICIENT_DATA);
     }
 
@@ -165,18 +172,23 @@ class LoadCalculatorTest {
         LoadCalculator thr = new LoadCalculator(false, 500, 50, 80, 1, LoadThresholds.THROUGHPUT);
         FpmPerfModel none = new FpmPerfModel(64, 16, 5);
         // prefill: queued / 2048 >= 1.0 on any engine -> up
-        assertThat(thr.prefill(List.of(prefillEngine("a", 2048), prefillEngine("b", 0)), 2, none).reason())
+        assertThat(thr.prefill(List.of(prefillEngine("a", 2048), prefillEngine("b", 0)), 2, none)
+                        .reason())
                 .isEqualTo(LoadReason.SCALE_UP);
         // decode utilisation 0.5 and 0.55 (< 0.6): down, and 0.55 x 2 = 1.1 >= 1.0 -> refused for consolidation
-        assertThat(thr.decode(List.of(decodeEngine("a", 50_000), decodeEngine("b", 55_000)), 2, none).reason())
+        assertThat(thr.decode(List.of(decodeEngine("a", 50_000), decodeEngine("b", 55_000)), 2, none)
+                        .reason())
                 .isEqualTo(LoadReason.SCALE_DOWN_REFUSED_CONSOLIDATION);
-        assertThat(thr.decode(List.of(decodeEngine("a", 20_000), decodeEngine("b", 30_000)), 2, none).reason())
+        assertThat(thr.decode(List.of(decodeEngine("a", 20_000), decodeEngine("b", 30_000)), 2, none)
+                        .reason())
                 .isEqualTo(LoadReason.SCALE_DOWN);
         // latency: decode up above 0.4
         LoadCalculator lat = new LoadCalculator(false, 500, 50, 80, 1, LoadThresholds.LATENCY);
-        assertThat(lat.decode(List.of(decodeEngine("a", 41_000)), 1, none).reason()).isEqualTo(LoadReason.SCALE_UP);
+        assertThat(lat.decode(List.of(decodeEngine("a", 41_000)), 1, none).reason())
+                .isEqualTo(LoadReason.SCALE_UP);
         // latency: prefill down only when every queue is empty
-        assertThat(lat.prefill(List.of(prefillEngine("a", 1), prefillEngine("b", 0)), 2, none).reason())
+        assertThat(lat.prefill(List.of(prefillEngine("a", 1), prefillEngine("b", 0)), 2, none)
+                        .reason())
                 .isEqualTo(LoadReason.NO_CHANGE);
     }
 }

@@ -34,8 +34,12 @@ class ThroughputCalculatorTest {
     };
 
     private static ThroughputCalculator.Result run(PoolMode mode, int minEp, double requests) {
-        return new ThroughputCalculator(mode, minEp, 500, 50).compute(
-                new ThroughputCalculator.Demand(requests, 3000, 150, 180), FIXED, EngineLimits.UNKNOWN, new Replicas(1, 1));
+        return new ThroughputCalculator(mode, minEp, 500, 50)
+                .compute(
+                        new ThroughputCalculator.Demand(requests, 3000, 150, 180),
+                        FIXED,
+                        EngineLimits.UNKNOWN,
+                        new Replicas(1, 1));
     }
 
     @Test
@@ -75,8 +79,12 @@ class ThroughputCalculatorTest {
 
     @Test
     void noModelHolds() {
-        var r = new ThroughputCalculator(PoolMode.DISAGG, 1, 500, 50).compute(
-                new ThroughputCalculator.Demand(540, 3000, 150, 180), null, EngineLimits.UNKNOWN, new Replicas(4, 4));
+        var r = new ThroughputCalculator(PoolMode.DISAGG, 1, 500, 50)
+                .compute(
+                        new ThroughputCalculator.Demand(540, 3000, 150, 180),
+                        null,
+                        EngineLimits.UNKNOWN,
+                        new Replicas(4, 4));
         assertThat(r.reason()).isEqualTo(ThroughputReason.MODEL_NOT_READY);
         assertThat(r.replicas()).isEqualTo(new Replicas(4, 4));
     }
@@ -109,21 +117,33 @@ class ThroughputCalculatorTest {
     void prefillIsSizedForTheIslLessTheRoutersKvHits() {
         ThroughputCalculator c = new ThroughputCalculator(PoolMode.DISAGG, 1, 500, 50);
         // 10 req/s of 3000-token prompts: 2 prompts/s per engine -> 5 prefill engines without a hit rate
-        var none = c.compute(new ThroughputCalculator.Demand(1800, 3000, 150, 180), TOKENS, EngineLimits.UNKNOWN,
+        var none = c.compute(
+                new ThroughputCalculator.Demand(1800, 3000, 150, 180),
+                TOKENS,
+                EngineLimits.UNKNOWN,
                 new Replicas(1, 1));
         assertThat(none.replicas()).isEqualTo(new Replicas(5, 7));
         // 60% of the prompt found in the prefix cache: effective ISL 1200, 5 prompts/s per engine -> 2
-        var hit = c.compute(new ThroughputCalculator.Demand(1800, 3000, 150, 180, 0.6), TOKENS, EngineLimits.UNKNOWN,
+        var hit = c.compute(
+                new ThroughputCalculator.Demand(1800, 3000, 150, 180, 0.6),
+                TOKENS,
+                EngineLimits.UNKNOWN,
                 new Replicas(1, 1));
         assertThat(hit.replicas()).isEqualTo(new Replicas(2, 7));
         assertThat(new ThroughputCalculator.Demand(1, 3000, 150, 180, 1.7).effectivePrefillIsl())
-                .as("clamped to 1: a fully cached prompt still computes its last token").isEqualTo(1);
-        assertThat(new ThroughputCalculator.Demand(1, 3000, 150, 180, -0.2).effectivePrefillIsl()).isEqualTo(3000);
+                .as("clamped to 1: a fully cached prompt still computes its last token")
+                .isEqualTo(1);
+        assertThat(new ThroughputCalculator.Demand(1, 3000, 150, 180, -0.2).effectivePrefillIsl())
+                .isEqualTo(3000);
     }
 
     private static ThroughputCalculator.Result withHeadroom(ThroughputCalculator.Headroom h, double requests) {
-        return new ThroughputCalculator(PoolMode.DISAGG, 1, 500, 50, h).compute(
-                new ThroughputCalculator.Demand(requests, 3000, 150, 180), FIXED, EngineLimits.UNKNOWN, new Replicas(1, 1));
+        return new ThroughputCalculator(PoolMode.DISAGG, 1, 500, 50, h)
+                .compute(
+                        new ThroughputCalculator.Demand(requests, 3000, 150, 180),
+                        FIXED,
+                        EngineLimits.UNKNOWN,
+                        new Replicas(1, 1));
     }
 
     @Test

@@ -42,9 +42,14 @@ final class LocalPrometheus implements AutoCloseable {
                     static_configs:
                       - targets: ['127.0.0.1:%d']
                 """.formatted(targetPort));
-        Process p = new ProcessBuilder(BINARY.getPath(), "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        BINARY.getPath(),
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("prometheus.log").toFile())
+                .start();
         return new LocalPrometheus(p, port);
     }
 
@@ -54,7 +59,10 @@ final class LocalPrometheus implements AutoCloseable {
 
     /** Waits until {@code metric} has been scraped, then for a couple more scrapes of that state. */
     void awaitScraped(String metric) throws InterruptedException {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
                 .until(() -> !client.query(metric).isEmpty());
         Thread.sleep(2500);
     }

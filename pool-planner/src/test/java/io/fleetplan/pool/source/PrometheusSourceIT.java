@@ -27,8 +27,11 @@ class PrometheusSourceIT {
     @Test
     void routerPromQlReadsWhatTheRouterExported() throws Exception {
         PrometheusRegistry registry = new PrometheusRegistry();
-        Counter requests = Counter.builder().name("dynamo_component_router_requests").help("requests")
-                .labelNames("dynamo_namespace", "dynamo_component", "router_id").register(registry);
+        Counter requests = Counter.builder()
+                .name("dynamo_component_router_requests")
+                .help("requests")
+                .labelNames("dynamo_namespace", "dynamo_component", "router_id")
+                .register(registry);
         Histogram ttft = histogram(registry, "dynamo_component_router_time_to_first_token_seconds");
         Histogram itl = histogram(registry, "dynamo_component_router_inter_token_latency_seconds");
         Histogram isl = histogram(registry, "dynamo_component_router_input_sequence_tokens");
@@ -38,7 +41,11 @@ class PrometheusSourceIT {
         for (Histogram h : new Histogram[] {ttft, itl, isl, osl}) {
             h.labelValues(labels);
         }
-        try (HTTPServer exporter = HTTPServer.builder().hostname("127.0.0.1").port(0).registry(registry).buildAndStart()) {
+        try (HTTPServer exporter = HTTPServer.builder()
+                .hostname("127.0.0.1")
+                .port(0)
+                .registry(registry)
+                .buildAndStart()) {
             try (LocalPrometheus prometheus = LocalPrometheus.scraping(exporter.getPort(), dir)) {
                 PrometheusClient client = prometheus.client();
                 prometheus.awaitScraped("dynamo_component_router_requests_total");
@@ -50,10 +57,13 @@ class PrometheusSourceIT {
                     osl.labelValues(labels).observe(100);
                 }
                 PrometheusSource source = new PrometheusSource(client, "router", "pool-a", "", null);
-                Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                    TrafficSample t = source.traffic(Instant.now(), 60);
-                    return t != null && t.numRequests() > 0 && Double.isFinite(t.ttftMs());
-                });
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> {
+                            TrafficSample t = source.traffic(Instant.now(), 60);
+                            return t != null && t.numRequests() > 0 && Double.isFinite(t.ttftMs());
+                        });
                 Thread.sleep(2000);
                 TrafficSample t = source.traffic(Instant.now(), 60);
                 System.out.println("router PromQL read back: " + t);
@@ -63,14 +73,21 @@ class PrometheusSourceIT {
                 assertThat(t.osl()).isCloseTo(100.0, within(1e-6));
                 // increase() extrapolates to the window edges: at least the 10 exported, not wildly more
                 assertThat(t.numRequests()).isBetween(10.0, 30.0);
-                assertThat(new PrometheusSource(client, "router", "other-pool", "", null).traffic(Instant.now(), 60)
-                        .numRequests()).as("another namespace matches nothing").isNaN();
+                assertThat(new PrometheusSource(client, "router", "other-pool", "", null)
+                                .traffic(Instant.now(), 60)
+                                .numRequests())
+                        .as("another namespace matches nothing")
+                        .isNaN();
             }
         }
     }
 
     private static Histogram histogram(PrometheusRegistry registry, String name) {
-        return Histogram.builder().name(name).help(name).classicUpperBounds(0.01, 0.1, 1, 10, 100, 1000, 10000)
-                .labelNames("dynamo_namespace", "dynamo_component", "router_id").register(registry);
+        return Histogram.builder()
+                .name(name)
+                .help(name)
+                .classicUpperBounds(0.01, 0.1, 1, 10, 100, 1000, 10000)
+                .labelNames("dynamo_namespace", "dynamo_component", "router_id")
+                .register(registry);
     }
 }

@@ -23,10 +23,15 @@ final class RouterFixture implements AutoCloseable {
 
     RouterFixture(String pool) throws Exception {
         EngineConfig engine = EngineConfig.builder().speedupRatio(10).build();
-        router = new LocalRouter(new LocalRouter.Options(pool, "r1", "127.0.0.1", 0, 0, RouterConfig.defaults())).start();
-        w1 = MockerWorker.start(WorkerSettings.loopback(engine).withWorkerId("w1").withRouter(address()));
-        w2 = MockerWorker.start(WorkerSettings.loopback(engine).withWorkerId("w2").withRouter(address()));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> router.workers().size() == 2);
+        router = new LocalRouter(new LocalRouter.Options(pool, "r1", "127.0.0.1", 0, 0, RouterConfig.defaults()))
+                .start();
+        w1 = MockerWorker.start(
+                WorkerSettings.loopback(engine).withWorkerId("w1").withRouter(address()));
+        w2 = MockerWorker.start(
+                WorkerSettings.loopback(engine).withWorkerId("w2").withRouter(address()));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> router.workers().size() == 2);
     }
 
     String address() {
@@ -35,11 +40,14 @@ final class RouterFixture implements AutoCloseable {
 
     /** Sends {@code n} requests one after the other and reads every token. */
     void send(int n, IntFunction<GenerateRequest> request) {
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(address()).usePlaintext().build();
+        ManagedChannel channel =
+                ManagedChannelBuilder.forTarget(address()).usePlaintext().build();
         try {
             RouterGrpc.RouterBlockingStub stub = RouterGrpc.newBlockingStub(channel);
             for (int i = 0; i < n; i++) {
-                stub.withDeadlineAfter(30, TimeUnit.SECONDS).generate(request.apply(i)).forEachRemaining(r -> { });
+                stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .generate(request.apply(i))
+                        .forEachRemaining(r -> {});
             }
         } finally {
             channel.shutdownNow();

@@ -28,28 +28,43 @@ class RouterPrometheusIT {
     @Test
     void plannerReadsWhatTheRouterExported() throws Exception {
         try (RouterFixture f = new RouterFixture("pool-a");
-             LocalPrometheus prometheus = LocalPrometheus.scraping(f.router.metricsPort(), dir)) {
+                LocalPrometheus prometheus = LocalPrometheus.scraping(f.router.metricsPort(), dir)) {
             prometheus.awaitScraped("dynamo_component_router_requests_total");
-            f.send(20, i -> GenerateRequest.newBuilder().setRequestId("req-" + i).setPromptTokens(500 + 100 * i)
-                    .setMaxTokens(20 + i).build());
-            String page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + f.router.metricsPort() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            double ttft = 1000 * value(page, "dynamo_component_router_time_to_first_token_seconds_sum")
+            f.send(
+                    20,
+                    i -> GenerateRequest.newBuilder()
+                            .setRequestId("req-" + i)
+                            .setPromptTokens(500 + 100 * i)
+                            .setMaxTokens(20 + i)
+                            .build());
+            String page = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + f.router.metricsPort() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            double ttft = 1000
+                    * value(page, "dynamo_component_router_time_to_first_token_seconds_sum")
                     / value(page, "dynamo_component_router_time_to_first_token_seconds_count");
-            double itl = 1000 * value(page, "dynamo_component_router_inter_token_latency_seconds_sum")
+            double itl = 1000
+                    * value(page, "dynamo_component_router_inter_token_latency_seconds_sum")
                     / value(page, "dynamo_component_router_inter_token_latency_seconds_count");
             double isl = value(page, "dynamo_component_router_input_sequence_tokens_sum")
                     / value(page, "dynamo_component_router_input_sequence_tokens_count");
             double osl = value(page, "dynamo_component_router_output_sequence_tokens_sum")
                     / value(page, "dynamo_component_router_output_sequence_tokens_count");
             PrometheusSource source = new PrometheusSource(prometheus.client(), "router", "pool-a", "", null);
-            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                TrafficSample t = source.traffic(Instant.now(), 120);
-                return t != null && Double.isFinite(t.isl()) && Math.abs(t.isl() - isl) < 1e-6;
-            });
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        TrafficSample t = source.traffic(Instant.now(), 120);
+                        return t != null && Double.isFinite(t.isl()) && Math.abs(t.isl() - isl) < 1e-6;
+                    });
             TrafficSample t = source.traffic(Instant.now(), 120);
-            System.out.printf("router /metrics: ttft %.3f ms, itl %.3f ms, isl %.1f, osl %.1f; planner via PromQL: %s%n",
+            System.out.printf(
+                    "router /metrics: ttft %.3f ms, itl %.3f ms, isl %.1f, osl %.1f; planner via PromQL: %s%n",
                     ttft, itl, isl, osl, t);
             assertThat(isl).isCloseTo(500 + 100 * 9.5, within(1e-6));
             assertThat(t.ttftMs()).isCloseTo(ttft, within(1e-6 * ttft));
@@ -64,7 +79,9 @@ class RouterPrometheusIT {
         double total = 0;
         for (String line : page.split("\n")) {
             if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
-                String rest = line.indexOf('}') >= 0 ? line.substring(line.lastIndexOf('}') + 1) : line.substring(name.length());
+                String rest = line.indexOf('}') >= 0
+                        ? line.substring(line.lastIndexOf('}') + 1)
+                        : line.substring(name.length());
                 total += Double.parseDouble(rest.trim().split("\\s+")[0]);
             }
         }

@@ -27,12 +27,10 @@ class RouterStreamsIT {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         log.addHandler(count);
         RouterStreamSource source = RouterStreams.connect("127.0.0.1:" + port, 1000, 16);

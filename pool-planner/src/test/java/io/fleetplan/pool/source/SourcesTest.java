@@ -22,21 +22,25 @@ class SourcesTest {
 
     @Test
     void promQlIsDynamosForBothSources() {
-        assertThat(PromQl.routerAverage(PromQl.Quantity.TTFT, "my-pool", "180s")).isEqualTo(
-                "sum(increase(dynamo_component_router_time_to_first_token_seconds_sum{dynamo_namespace=\"my_pool\"}[180s]))"
-                        + " / sum(increase(dynamo_component_router_time_to_first_token_seconds_count{dynamo_namespace=\"my_pool\"}[180s]))");
-        assertThat(PromQl.routerRequests("ns", "180s")).isEqualTo(
-                "sum(increase(dynamo_component_router_requests_started_total{dynamo_namespace=\"ns\"}[180s]) or ignoring(__name__) "
-                        + "increase(dynamo_component_router_requests_total{dynamo_namespace=\"ns\"}[180s]))");
+        assertThat(PromQl.routerAverage(PromQl.Quantity.TTFT, "my-pool", "180s"))
+                .isEqualTo(
+                        "sum(increase(dynamo_component_router_time_to_first_token_seconds_sum{dynamo_namespace=\"my_pool\"}[180s]))"
+                                + " / sum(increase(dynamo_component_router_time_to_first_token_seconds_count{dynamo_namespace=\"my_pool\"}[180s]))");
+        assertThat(PromQl.routerRequests("ns", "180s"))
+                .isEqualTo(
+                        "sum(increase(dynamo_component_router_requests_started_total{dynamo_namespace=\"ns\"}[180s]) or ignoring(__name__) "
+                                + "increase(dynamo_component_router_requests_total{dynamo_namespace=\"ns\"}[180s]))");
         assertThat(PromQl.routerRequestsFallback("ns", "180s"))
                 .isEqualTo("sum(increase(dynamo_component_router_requests_total{dynamo_namespace=\"ns\"}[180s]))");
-        assertThat(PromQl.frontendAverage(PromQl.Quantity.ITL, "180s")).isEqualTo(
-                "sum by (model, dynamo_namespace) (increase(dynamo_frontend_inter_token_latency_seconds_sum[180s])) / "
-                        + "sum by (model, dynamo_namespace) (increase(dynamo_frontend_inter_token_latency_seconds_count[180s]))");
+        assertThat(PromQl.frontendAverage(PromQl.Quantity.ITL, "180s"))
+                .isEqualTo(
+                        "sum by (model, dynamo_namespace) (increase(dynamo_frontend_inter_token_latency_seconds_sum[180s])) / "
+                                + "sum by (model, dynamo_namespace) (increase(dynamo_frontend_inter_token_latency_seconds_count[180s]))");
         assertThat(PromQl.frontendRequests("180s")).isEqualTo("increase(dynamo_frontend_requests_started_total[180s])");
-        assertThat(PromQl.routerKvHitRate("my-pool", "180s")).isEqualTo(
-                "sum(increase(dynamo_component_router_kv_hit_rate_sum{dynamo_namespace=\"my_pool\"}[180s])) / "
-                        + "sum(increase(dynamo_component_router_kv_hit_rate_count{dynamo_namespace=\"my_pool\"}[180s]))");
+        assertThat(PromQl.routerKvHitRate("my-pool", "180s"))
+                .isEqualTo(
+                        "sum(increase(dynamo_component_router_kv_hit_rate_sum{dynamo_namespace=\"my_pool\"}[180s])) / "
+                                + "sum(increase(dynamo_component_router_kv_hit_rate_count{dynamo_namespace=\"my_pool\"}[180s]))");
         assertThat(PromQl.routerAverage(PromQl.Quantity.DURATION, "", "60s"))
                 .isEqualTo("sum(increase(dynamo_component_request_duration_seconds_sum[60s])) / "
                         + "sum(increase(dynamo_component_request_duration_seconds_count[60s]))");
@@ -54,7 +58,9 @@ class SourcesTest {
                 fleetplan_router_worker_draining{dynamo_namespace="p",router_id="r",worker_id="w3",dp_rank="0",worker_type="decode"} 1.0
                 """;
         EngineSnapshot s = MetricsScrapeSource.parse(text, Instant.EPOCH, 64, EngineLimits.UNKNOWN);
-        assertThat(s.prefill()).singleElement().satisfies(e -> assertThat(e.queuedPrefillTokens()).isEqualTo(4096));
+        assertThat(s.prefill())
+                .singleElement()
+                .satisfies(e -> assertThat(e.queuedPrefillTokens()).isEqualTo(4096));
         assertThat(s.decode()).singleElement().satisfies(e -> {
             assertThat(e.workerId()).isEqualTo("w2");
             assertThat(e.scheduledKvTokens()).isEqualTo(640);
@@ -74,23 +80,45 @@ class SourcesTest {
                 """;
         EngineSnapshot s = MetricsScrapeSource.parse(text, "pool-a", Instant.EPOCH, 64, EngineLimits.UNKNOWN);
         assertThat(s.prefill()).isEmpty();
-        assertThat(s.decode()).extracting(e -> e.workerId() + "#" + e.dpRank() + "=" + e.scheduledKvTokens() + "/"
-                + e.queuedPrefillTokens()).containsExactly("ns/pod-0 {a}#1=192.0/128.0", "w\"2#0=320.0/0.0");
+        assertThat(s.decode())
+                .extracting(e ->
+                        e.workerId() + "#" + e.dpRank() + "=" + e.scheduledKvTokens() + "/" + e.queuedPrefillTokens())
+                .containsExactly("ns/pod-0 {a}#1=192.0/128.0", "w\"2#0=320.0/0.0");
         assertThat(ExpositionText.sample("m{a=\"x\\ny\",b=\"\\\\\"} 1").labels())
                 .containsExactly(Map.entry("a", "x\ny"), Map.entry("b", "\\"));
         assertThat(ExpositionText.sample("m{a=\"unterminated} 1")).isNull();
     }
 
-    private static PoolMetrics metrics(double time, long total, double n, double isl, double ttft, WorkerLoad... workers) {
-        return PoolMetrics.newBuilder().setTime(time).setRequestsTotal(total).setNumRequests(n).setMeanIsl(isl)
-                .setMeanOsl(100).setMeanTtftMs(ttft).setMeanItlMs(20).addAllWorkers(List.of(workers)).build();
+    private static PoolMetrics metrics(
+            double time, long total, double n, double isl, double ttft, WorkerLoad... workers) {
+        return PoolMetrics.newBuilder()
+                .setTime(time)
+                .setRequestsTotal(total)
+                .setNumRequests(n)
+                .setMeanIsl(isl)
+                .setMeanOsl(100)
+                .setMeanTtftMs(ttft)
+                .setMeanItlMs(20)
+                .addAllWorkers(List.of(workers))
+                .build();
     }
 
     private static WorkerLoad worker(String id, WorkerRole role, boolean draining, long counter) {
-        return WorkerLoad.newBuilder().setWorkerId(id).setRole(role).setDraining(draining)
-                .setLoad(ActiveLoad.newBuilder().setKvTotalBlocks(1000).setActiveDecodeBlocks(5).setNumRunningReqs(3))
-                .setLastFpm(ForwardPassMetrics.newBuilder().setWorkerId(id).setCounterId(counter).setWallTime(0.02)
-                        .setScheduledRequests(ScheduledRequests.newBuilder().setNumDecodeRequests(3).setSumDecodeKvTokens(3000))
+        return WorkerLoad.newBuilder()
+                .setWorkerId(id)
+                .setRole(role)
+                .setDraining(draining)
+                .setLoad(ActiveLoad.newBuilder()
+                        .setKvTotalBlocks(1000)
+                        .setActiveDecodeBlocks(5)
+                        .setNumRunningReqs(3))
+                .setLastFpm(ForwardPassMetrics.newBuilder()
+                        .setWorkerId(id)
+                        .setCounterId(counter)
+                        .setWallTime(0.02)
+                        .setScheduledRequests(ScheduledRequests.newBuilder()
+                                .setNumDecodeRequests(3)
+                                .setSumDecodeKvTokens(3000))
                         .setQueuedRequests(QueuedRequests.newBuilder().setSumPrefillTokens(512)))
                 .build();
     }
@@ -100,10 +128,19 @@ class SourcesTest {
         RouterStreamSource s = new RouterStreamSource(16);
         assertThat(s.traffic(Instant.EPOCH, 180)).isNull();
         s.accept(metrics(1000, 50, 0, 0, 0, worker("d1", WorkerRole.DECODE, false, 1)));
-        assertThat(s.traffic(Instant.EPOCH, 180)).as("the window opened at the first message is still empty").isNull();
+        assertThat(s.traffic(Instant.EPOCH, 180))
+                .as("the window opened at the first message is still empty")
+                .isNull();
         s.accept(metrics(1090, 80, 30, 1000, 200, worker("d1", WorkerRole.DECODE, false, 1)));
-        s.accept(metrics(1180, 110, 10, 3000, 400, worker("d1", WorkerRole.DECODE, false, 2),
-                worker("d2", WorkerRole.DECODE, true, 9), worker("p1", WorkerRole.PREFILL, false, 1)));
+        s.accept(metrics(
+                1180,
+                110,
+                10,
+                3000,
+                400,
+                worker("d1", WorkerRole.DECODE, false, 2),
+                worker("d2", WorkerRole.DECODE, true, 9),
+                worker("p1", WorkerRole.PREFILL, false, 1)));
         TrafficSample t = s.traffic(Instant.EPOCH, 180);
         assertThat(t.windowSeconds()).isEqualTo(180);
         assertThat(t.numRequests()).isEqualTo(60);
@@ -126,15 +163,29 @@ class SourcesTest {
     @Test
     void routerStreamGivesTheWindowsKvHitRateFromTheCumulativeSumAndCount() {
         RouterStreamSource s = new RouterStreamSource(16);
-        s.accept(metrics(1000, 50, 0, 0, 0).toBuilder().setKvHitRateSum(10).setKvHitRateCount(40).build());
+        s.accept(metrics(1000, 50, 0, 0, 0).toBuilder()
+                .setKvHitRateSum(10)
+                .setKvHitRateCount(40)
+                .build());
         assertThat(s.traffic(Instant.EPOCH, 60)).isNull();
-        s.accept(metrics(1030, 80, 30, 1000, 200).toBuilder().setKvHitRateSum(22).setKvHitRateCount(60).build());
-        s.accept(metrics(1060, 90, 10, 1000, 200).toBuilder().setKvHitRateSum(40).setKvHitRateCount(100).build());
+        s.accept(metrics(1030, 80, 30, 1000, 200).toBuilder()
+                .setKvHitRateSum(22)
+                .setKvHitRateCount(60)
+                .build());
+        s.accept(metrics(1060, 90, 10, 1000, 200).toBuilder()
+                .setKvHitRateSum(40)
+                .setKvHitRateCount(100)
+                .build());
         // (40 - 10) / (100 - 40): weighted by routed requests, not by the two messages
         assertThat(s.traffic(Instant.EPOCH, 60).kvHitRate()).isCloseTo(0.5, within(1e-9));
         assertThat(s.recent(Instant.EPOCH, 30).kvHitRate()).isCloseTo(18 / 40.0, within(1e-9));
-        s.accept(metrics(1090, 90, 0, 0, 0).toBuilder().setKvHitRateSum(40).setKvHitRateCount(100).build());
-        assertThat(s.traffic(Instant.EPOCH, 30).kvHitRate()).as("nothing routed: unknown").isNaN();
+        s.accept(metrics(1090, 90, 0, 0, 0).toBuilder()
+                .setKvHitRateSum(40)
+                .setKvHitRateCount(100)
+                .build());
+        assertThat(s.traffic(Instant.EPOCH, 30).kvHitRate())
+                .as("nothing routed: unknown")
+                .isNaN();
     }
 
     @Test
@@ -161,7 +212,9 @@ class SourcesTest {
         }
         // a planner without a throughput loop never asks for a traffic window
         assertThat(s.pendingTrafficMessages()).isZero();
-        assertThat(s.traffic(Instant.EPOCH, 30)).as("the first call opens a window").isNull();
+        assertThat(s.traffic(Instant.EPOCH, 30))
+                .as("the first call opens a window")
+                .isNull();
         s.accept(metrics(1000, 1000, 1, 1000, 300));
         assertThat(s.pendingTrafficMessages()).isEqualTo(1);
     }
@@ -173,7 +226,9 @@ class SourcesTest {
         for (int i = 0; i <= 20; i++) {
             // every second 2 finish (TTFT 300 ms) and 6 arrive; the oldest waiting request is i x 400 ms old
             s.accept(metrics(1000 + i, 2L * i, 2, 1000, 300, worker("p1", WorkerRole.PREFILL, false, i)).toBuilder()
-                    .setArrivalsTotal(6L * i).setOldestWaitingMs(400.0 * i).build());
+                    .setArrivalsTotal(6L * i)
+                    .setOldestWaitingMs(400.0 * i)
+                    .build());
         }
         TrafficSample r = s.recent(Instant.EPOCH, 10);
         assertThat(r.windowSeconds()).isEqualTo(10);
@@ -183,7 +238,9 @@ class SourcesTest {
         assertThat(r.oldestWaitMs()).isEqualTo(8000);
         assertThat(s.recent(Instant.EPOCH, 10)).as("not consumed").isEqualTo(r);
         s.traffic(Instant.EPOCH, 180);
-        assertThat(s.recent(Instant.EPOCH, 10)).as("the throughput window does not consume it either").isEqualTo(r);
+        assertThat(s.recent(Instant.EPOCH, 10))
+                .as("the throughput window does not consume it either")
+                .isEqualTo(r);
     }
 
     @Test
@@ -191,7 +248,9 @@ class SourcesTest {
         RouterStreamSource s = new RouterStreamSource(16);
         for (int i = 0; i <= 4; i++) {
             // every second 2 finish and 3 arrive; the first message's 2 finished before the window it starts
-            s.accept(metrics(1000 + i, 2L * i, 2, 1000, 300).toBuilder().setArrivalsTotal(3L * i).build());
+            s.accept(metrics(1000 + i, 2L * i, 2, 1000, 300).toBuilder()
+                    .setArrivalsTotal(3L * i)
+                    .build());
         }
         TrafficSample r = s.recent(Instant.EPOCH, 10);
         assertThat(r.windowSeconds()).isEqualTo(4);

@@ -16,8 +16,7 @@ public final class Keepalive {
     /** The shortest ping interval a server accepts (below the clients' interval, with room for jitter). */
     public static final long SERVER_PERMIT_SECONDS = 10;
 
-    private Keepalive() {
-    }
+    private Keepalive() {}
 
     public static NettyChannelBuilder pinging(NettyChannelBuilder b) {
         return b.keepAliveTime(CLIENT_PING_SECONDS, TimeUnit.SECONDS);

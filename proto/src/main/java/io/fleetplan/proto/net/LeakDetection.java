@@ -12,8 +12,7 @@ public final class LeakDetection {
 
     static final String PROPERTY = "io.netty.leakDetection.level";
 
-    private LeakDetection() {
-    }
+    private LeakDetection() {}
 
     /** Off, unless Netty's property sets a level. */
     public static void offUnlessAsked() {

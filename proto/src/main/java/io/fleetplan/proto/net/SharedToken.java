@@ -55,7 +55,8 @@ public final class SharedToken {
 
     public static String sha256Hex(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -77,13 +78,15 @@ public final class SharedToken {
     public ServerInterceptor guarding(Set<String> methods, String what) {
         return new ServerInterceptor() {
             @Override
-            public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-                    ServerCallHandler<Q, A> next) {
-                if (methods.contains(call.getMethodDescriptor().getFullMethodName()) && !accepts(headers.get(AUTHORIZATION))) {
-                    call.close(Status.UNAUTHENTICATED.withDescription(call.getMethodDescriptor().getBareMethodName()
-                            + " needs 'authorization: Bearer TOKEN' with " + what), new Metadata());
-                    return new ServerCall.Listener<>() {
-                    };
+            public <Q, A> ServerCall.Listener<Q> interceptCall(
+                    ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+                if (methods.contains(call.getMethodDescriptor().getFullMethodName())
+                        && !accepts(headers.get(AUTHORIZATION))) {
+                    call.close(
+                            Status.UNAUTHENTICATED.withDescription(call.getMethodDescriptor()
+                                            .getBareMethodName() + " needs 'authorization: Bearer TOKEN' with " + what),
+                            new Metadata());
+                    return new ServerCall.Listener<>() {};
                 }
                 return next.startCall(call, headers);
             }

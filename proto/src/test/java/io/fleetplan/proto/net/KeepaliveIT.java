@@ -26,9 +26,14 @@ class KeepaliveIT {
     void aServerPermittingPingsKeepsAPingingClientsConnection() throws Exception {
         HealthStatusManager health = new HealthStatusManager();
         Server server = Keepalive.permittingPings(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
-                .addService(health.getHealthService()).build().start();
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
-                .keepAliveTime(Keepalive.SERVER_PERMIT_SECONDS, TimeUnit.SECONDS).keepAliveWithoutCalls(true).build();
+                .addService(health.getHealthService())
+                .build()
+                .start();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())
+                .usePlaintext()
+                .keepAliveTime(Keepalive.SERVER_PERMIT_SECONDS, TimeUnit.SECONDS)
+                .keepAliveWithoutCalls(true)
+                .build();
         try {
             HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance());
             List<ConnectivityState> seen = new CopyOnWriteArrayList<>();

@@ -22,8 +22,7 @@ final class ActiveSequences {
         this.assumeKvReuse = assumeKvReuse;
     }
 
-    private record Sequence(long[] hashes, long tailBlocks, long prefillTokens, boolean[] prefillDone) {
-    }
+    private record Sequence(long[] hashes, long tailBlocks, long prefillTokens, boolean[] prefillDone) {}
 
     long activePrefillTokens() {
         return prefillTokens;

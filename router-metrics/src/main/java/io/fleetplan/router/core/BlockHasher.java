@@ -10,8 +10,7 @@ public final class BlockHasher {
 
     private static final long SEED = 1337L;
 
-    private BlockHasher() {
-    }
+    private BlockHasher() {}
 
     /** Chained hashes of the full blocks of {@code tokens}. */
     public static long[] hash(int[] tokens, int blockSize) {

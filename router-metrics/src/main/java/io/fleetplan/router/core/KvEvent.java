@@ -21,10 +21,8 @@ public sealed interface KvEvent {
     }
 
     /** Blocks evicted, by sequence hash. */
-    record Removed(long[] blockHashes) implements KvEvent {
-    }
+    record Removed(long[] blockHashes) implements KvEvent {}
 
     /** The worker dropped its whole cache. */
-    record Cleared() implements KvEvent {
-    }
+    record Cleared() implements KvEvent {}
 }

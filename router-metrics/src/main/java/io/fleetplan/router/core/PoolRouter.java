@@ -215,8 +215,8 @@ public final class PoolRouter {
                 return RouteDecision.rejected(RouteReason.PINNED_WORKER_UNAVAILABLE, requiredBlocks, 0);
             }
             int overlap = overlapOf(request, w);
-            return commit(request, w, new RouteDecision(w.spec.id(), RouteReason.PINNED, overlap, requiredBlocks,
-                    0, 1));
+            return commit(
+                    request, w, new RouteDecision(w.spec.id(), RouteReason.PINNED, overlap, requiredBlocks, 0, 1));
         }
         List<Worker> eligible = new ArrayList<>(workers.size());
         for (Worker w : workers.values()) {
@@ -245,8 +245,8 @@ public final class PoolRouter {
             }
             index.findMatches(request.blockHashes(), scores);
         }
-        RouteDecision decision = selector.select(request, candidates, this::overlapFromScores, index::treeSize,
-                bs, requiredBlocks);
+        RouteDecision decision =
+                selector.select(request, candidates, this::overlapFromScores, index::treeSize, bs, requiredBlocks);
         // the selector picks one of the candidates, all registered workers
         Worker chosen = Objects.requireNonNull(workers.get(decision.workerId()), "selected worker");
         return commit(request, chosen, decision);
@@ -270,7 +270,8 @@ public final class PoolRouter {
     private RouteDecision commit(RouteRequest request, Worker w, RouteDecision decision) {
         int bs = blockSize();
         long uncached = config.routerTrackPrefillTokens()
-                ? Math.max(0, request.isl() - (long) decision.overlapBlocks() * bs) : 0;
+                ? Math.max(0, request.isl() - (long) decision.overlapBlocks() * bs)
+                : 0;
         Worker previous = requests.put(request.requestId(), w);
         if (previous != null) {
             // the same id routed again (a retry): it no longer loads the worker that failed it
@@ -313,8 +314,8 @@ public final class PoolRouter {
     private boolean isBusy(Worker w) {
         Double kvThreshold = config.activeDecodeBlocksThreshold();
         if (kvThreshold != null) {
-            double routerUsage = w.spec.totalBlocks() > 0
-                    ? w.sequences.activeDecodeBlocks() / (double) w.spec.totalBlocks() : 0;
+            double routerUsage =
+                    w.spec.totalBlocks() > 0 ? w.sequences.activeDecodeBlocks() / (double) w.spec.totalBlocks() : 0;
             if (Math.max(routerUsage, w.engineLoad.gpuCacheUsage()) > kvThreshold) {
                 return true;
             }
@@ -326,8 +327,7 @@ public final class PoolRouter {
 
     // ---------------------------------------------------------------- approximate mode (no KV events)
 
-    private record ApproxEntry(Instant expiresAt, Worker worker, long[] hashes) {
-    }
+    private record ApproxEntry(Instant expiresAt, Worker worker, long[] hashes) {}
 
     private void recordApprox(Worker w, long[] hashes) {
         // chained hashes identify their prefix, so they serve as both sequence and token hashes here
@@ -355,7 +355,10 @@ public final class PoolRouter {
                 }
             }
             if (!gone.isEmpty()) {
-                index.apply(e.worker().slot, new KvEvent.Removed(gone.stream().mapToLong(Long::longValue).toArray()));
+                index.apply(
+                        e.worker().slot,
+                        new KvEvent.Removed(
+                                gone.stream().mapToLong(Long::longValue).toArray()));
             }
         }
     }
@@ -378,8 +381,15 @@ public final class PoolRouter {
     }
 
     private WorkerView view(Worker w, Instant now) {
-        return new WorkerView(w.spec, w.draining, isReady(w, now), w.lastSeen, w.engineLoad,
-                w.sequences.activePrefillTokens(), w.sequences.activeDecodeBlocks(), w.sequences.size(),
+        return new WorkerView(
+                w.spec,
+                w.draining,
+                isReady(w, now),
+                w.lastSeen,
+                w.engineLoad,
+                w.sequences.activePrefillTokens(),
+                w.sequences.activeDecodeBlocks(),
+                w.sequences.size(),
                 index.treeSize(w.slot));
     }
 

@@ -189,7 +189,10 @@ public final class PrefixIndex {
     private static final class Node {
         final long hash;
         final @Nullable Node parent;
-        @Nullable LongObjectMap<Node> children;
+
+        @Nullable
+        LongObjectMap<Node> children;
+
         long[] workers = new long[1];
         int workerCount;
 

@@ -12,8 +12,14 @@ package io.fleetplan.router.core;
  * @param waitingRequests      requests queued in the engine
  * @param gpuCacheUsage        kvUsedBlocks / kvTotalBlocks, 0..1
  */
-public record ReportedLoad(long activeDecodeBlocks, long activePrefillTokens, long kvUsedBlocks, long kvTotalBlocks,
-                         int runningRequests, int waitingRequests, double gpuCacheUsage) {
+public record ReportedLoad(
+        long activeDecodeBlocks,
+        long activePrefillTokens,
+        long kvUsedBlocks,
+        long kvTotalBlocks,
+        int runningRequests,
+        int waitingRequests,
+        double gpuCacheUsage) {
 
     public static final ReportedLoad IDLE = new ReportedLoad(0, 0, 0, 0, 0, 0, 0);
 }

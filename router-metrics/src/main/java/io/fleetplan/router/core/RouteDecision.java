@@ -12,8 +12,13 @@ import org.jspecify.annotations.Nullable;
  * @param cost           the chosen worker's cost (KV mode; 0 otherwise)
  * @param candidates     workers that were eligible
  */
-public record RouteDecision(@Nullable String workerId, RouteReason reason, int overlapBlocks, int requiredBlocks, double cost,
-                            int candidates) {
+public record RouteDecision(
+        @Nullable String workerId,
+        RouteReason reason,
+        int overlapBlocks,
+        int requiredBlocks,
+        double cost,
+        int candidates) {
 
     public boolean routed() {
         return reason.routed();

@@ -13,8 +13,12 @@ import org.jspecify.annotations.Nullable;
  * @param pinnedWorker    route to this worker only (Dynamo backend_instance_id); null = choose
  * @param excludedWorkers workers not to use (ones that already failed this request)
  */
-public record RouteRequest(String requestId, long[] blockHashes, int isl, @Nullable String pinnedWorker,
-                           Set<String> excludedWorkers) {
+public record RouteRequest(
+        String requestId,
+        long[] blockHashes,
+        int isl,
+        @Nullable String pinnedWorker,
+        Set<String> excludedWorkers) {
 
     public RouteRequest {
         Objects.requireNonNull(requestId, "requestId");

@@ -27,13 +27,24 @@ import org.jspecify.annotations.Nullable;
  * @param maxRetries                 other workers tried when the chosen one fails before any token (2)
  * @param seed                       random seed for ties/softmax/random mode (null = time-based)
  */
-public record RouterConfig(String routerMode, Double overlapScoreCredit, Double prefillLoadScale,
-                           @Nullable Double overlapScoreWeight, Double routerTemperature, Boolean useKvEvents,
-                           Boolean routerTrackActiveBlocks, Boolean routerAssumeKvReuse,
-                           Boolean routerTrackPrefillTokens, Double routerTtlSecs, @Nullable Integer blockSize,
-                           Integer heartbeatIntervalMs, Integer heartbeatTimeoutMs,
-                           @Nullable Double activeDecodeBlocksThreshold, @Nullable Long activePrefillTokensThreshold,
-                           Integer maxRetries, @Nullable Long seed) {
+public record RouterConfig(
+        String routerMode,
+        Double overlapScoreCredit,
+        Double prefillLoadScale,
+        @Nullable Double overlapScoreWeight,
+        Double routerTemperature,
+        Boolean useKvEvents,
+        Boolean routerTrackActiveBlocks,
+        Boolean routerAssumeKvReuse,
+        Boolean routerTrackPrefillTokens,
+        Double routerTtlSecs,
+        @Nullable Integer blockSize,
+        Integer heartbeatIntervalMs,
+        Integer heartbeatTimeoutMs,
+        @Nullable Double activeDecodeBlocksThreshold,
+        @Nullable Long activePrefillTokensThreshold,
+        Integer maxRetries,
+        @Nullable Long seed) {
 
     public static final List<String> MODES = List.of("kv", "round-robin", "random");
 
@@ -106,28 +117,102 @@ public record RouterConfig(String routerMode, Double overlapScoreCredit, Double 
         private @Nullable Integer maxRetries;
         private @Nullable Long seed;
 
-        public Builder mode(String v) { routerMode = v; return this; }
-        public Builder overlapScoreCredit(double v) { overlapScoreCredit = v; return this; }
-        public Builder prefillLoadScale(double v) { prefillLoadScale = v; return this; }
-        public Builder temperature(double v) { routerTemperature = v; return this; }
-        public Builder useKvEvents(boolean v) { useKvEvents = v; return this; }
-        public Builder assumeKvReuse(boolean v) { assumeKvReuse = v; return this; }
-        public Builder trackActiveBlocks(boolean v) { trackActiveBlocks = v; return this; }
-        public Builder trackPrefillTokens(boolean v) { trackPrefillTokens = v; return this; }
-        public Builder ttlSecs(double v) { ttlSecs = v; return this; }
-        public Builder blockSize(int v) { blockSize = v; return this; }
-        public Builder heartbeatTimeoutMs(int v) { heartbeatTimeoutMs = v; return this; }
-        public Builder activeDecodeBlocksThreshold(double v) { decodeThreshold = v; return this; }
-        public Builder activePrefillTokensThreshold(long v) { prefillThreshold = v; return this; }
-        public Builder maxRetries(int v) { maxRetries = v; return this; }
-        public Builder seed(long v) { seed = v; return this; }
+        public Builder mode(String v) {
+            routerMode = v;
+            return this;
+        }
+
+        public Builder overlapScoreCredit(double v) {
+            overlapScoreCredit = v;
+            return this;
+        }
+
+        public Builder prefillLoadScale(double v) {
+            prefillLoadScale = v;
+            return this;
+        }
+
+        public Builder temperature(double v) {
+            routerTemperature = v;
+            return this;
+        }
+
+        public Builder useKvEvents(boolean v) {
+            useKvEvents = v;
+            return this;
+        }
+
+        public Builder assumeKvReuse(boolean v) {
+            assumeKvReuse = v;
+            return this;
+        }
+
+        public Builder trackActiveBlocks(boolean v) {
+            trackActiveBlocks = v;
+            return this;
+        }
+
+        public Builder trackPrefillTokens(boolean v) {
+            trackPrefillTokens = v;
+            return this;
+        }
+
+        public Builder ttlSecs(double v) {
+            ttlSecs = v;
+            return this;
+        }
+
+        public Builder blockSize(int v) {
+            blockSize = v;
+            return this;
+        }
+
+        public Builder heartbeatTimeoutMs(int v) {
+            heartbeatTimeoutMs = v;
+            return this;
+        }
+
+        public Builder activeDecodeBlocksThreshold(double v) {
+            decodeThreshold = v;
+            return this;
+        }
+
+        public Builder activePrefillTokensThreshold(long v) {
+            prefillThreshold = v;
+            return this;
+        }
+
+        public Builder maxRetries(int v) {
+            maxRetries = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
 
         // null = the default, which the compact constructor puts in where the component is not @Nullable
         @SuppressWarnings("NullAway")
         public RouterConfig build() {
-            return new RouterConfig(routerMode, overlapScoreCredit, prefillLoadScale, null, routerTemperature,
-                    useKvEvents, trackActiveBlocks, assumeKvReuse, trackPrefillTokens, ttlSecs, blockSize, null,
-                    heartbeatTimeoutMs, decodeThreshold, prefillThreshold, maxRetries, seed);
+            return new RouterConfig(
+                    routerMode,
+                    overlapScoreCredit,
+                    prefillLoadScale,
+                    null,
+                    routerTemperature,
+                    useKvEvents,
+                    trackActiveBlocks,
+                    assumeKvReuse,
+                    trackPrefillTokens,
+                    ttlSecs,
+                    blockSize,
+                    null,
+                    heartbeatTimeoutMs,
+                    decodeThreshold,
+                    prefillThreshold,
+                    maxRetries,
+                    seed);
         }
     }
 }

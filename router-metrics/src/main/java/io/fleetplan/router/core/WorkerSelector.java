@@ -1,8 +1,8 @@
 package io.fleetplan.router.core;
 
 import java.util.List;
-import java.util.function.ToIntBiFunction;
 import java.util.function.IntUnaryOperator;
+import java.util.function.ToIntBiFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -26,9 +26,13 @@ final class WorkerSelector {
         this.random = random;
     }
 
-    RouteDecision select(RouteRequest request, List<PoolRouter.Worker> candidates,
-                         ToIntBiFunction<PoolRouter.Worker, RouteRequest> overlapOf, IntUnaryOperator treeSize,
-                         int blockSize, int requiredBlocks) {
+    RouteDecision select(
+            RouteRequest request,
+            List<PoolRouter.Worker> candidates,
+            ToIntBiFunction<PoolRouter.Worker, RouteRequest> overlapOf,
+            IntUnaryOperator treeSize,
+            int blockSize,
+            int requiredBlocks) {
         int n = candidates.size();
         switch (config.routerMode()) {
             case "round-robin" -> {
@@ -45,16 +49,24 @@ final class WorkerSelector {
         }
     }
 
-    private static RouteDecision simple(PoolRouter.Worker w, RouteReason reason, RouteRequest request,
-                                        ToIntBiFunction<PoolRouter.Worker, RouteRequest> overlapOf,
-                                        int requiredBlocks, int n) {
+    private static RouteDecision simple(
+            PoolRouter.Worker w,
+            RouteReason reason,
+            RouteRequest request,
+            ToIntBiFunction<PoolRouter.Worker, RouteRequest> overlapOf,
+            int requiredBlocks,
+            int n) {
         // overlap is still reported so kv_hit_rate stays meaningful in non-KV modes
         return new RouteDecision(w.spec.id(), reason, overlapOf.applyAsInt(w, request), requiredBlocks, 0, n);
     }
 
-    private RouteDecision kv(RouteRequest request, List<PoolRouter.Worker> candidates,
-                             ToIntBiFunction<PoolRouter.Worker, RouteRequest> overlapOf, IntUnaryOperator treeSize,
-                             int blockSize, int requiredBlocks) {
+    private RouteDecision kv(
+            RouteRequest request,
+            List<PoolRouter.Worker> candidates,
+            ToIntBiFunction<PoolRouter.Worker, RouteRequest> overlapOf,
+            IntUnaryOperator treeSize,
+            int blockSize,
+            int requiredBlocks) {
         int n = candidates.size();
         if (costs.length < n) {
             costs = new double[n * 2];
@@ -67,10 +79,10 @@ final class WorkerSelector {
             PoolRouter.Worker w = candidates.get(i);
             int overlap = overlapOf.applyAsInt(w, request);
             overlaps[i] = overlap;
-            double activePrefillBlocks = config.routerTrackPrefillTokens()
-                    ? w.sequences.activePrefillTokens() / (double) blockSize : 0;
-            double adjustedPrefill = Math.max(activePrefillBlocks + promptBlocks
-                    - overlap * config.overlapScoreCredit(), 0);
+            double activePrefillBlocks =
+                    config.routerTrackPrefillTokens() ? w.sequences.activePrefillTokens() / (double) blockSize : 0;
+            double adjustedPrefill =
+                    Math.max(activePrefillBlocks + promptBlocks - overlap * config.overlapScoreCredit(), 0);
             double decodeBlocks = config.routerTrackActiveBlocks()
                     ? w.sequences.activeDecodeBlocks() + w.sequences.newBlocks(request.blockHashes(), requiredBlocks)
                     : 0;
@@ -88,8 +100,8 @@ final class WorkerSelector {
         return argmin(candidates, treeSize, min, requiredBlocks);
     }
 
-    private RouteDecision argmin(List<PoolRouter.Worker> candidates, IntUnaryOperator treeSize, double min,
-                                 int requiredBlocks) {
+    private RouteDecision argmin(
+            List<PoolRouter.Worker> candidates, IntUnaryOperator treeSize, double min, int requiredBlocks) {
         int n = candidates.size();
         int best = -1;
         int ties = 0;
@@ -113,7 +125,8 @@ final class WorkerSelector {
                 }
             }
         }
-        RouteReason reason = ties == 1 ? RouteReason.KV_LOWEST_COST
+        RouteReason reason = ties == 1
+                ? RouteReason.KV_LOWEST_COST
                 : treeTies == 1 ? RouteReason.KV_TIE_SMALLEST_TREE : RouteReason.KV_TIE_RANDOM;
         return decision(candidates, best, reason, requiredBlocks, n);
     }
@@ -140,8 +153,8 @@ final class WorkerSelector {
         return n - 1;
     }
 
-    private RouteDecision decision(List<PoolRouter.Worker> candidates, int i, RouteReason reason, int requiredBlocks,
-                                   int n) {
+    private RouteDecision decision(
+            List<PoolRouter.Worker> candidates, int i, RouteReason reason, int requiredBlocks, int n) {
         return new RouteDecision(candidates.get(i).spec.id(), reason, overlaps[i], requiredBlocks, costs[i], n);
     }
 }

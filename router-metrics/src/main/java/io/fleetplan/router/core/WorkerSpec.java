@@ -14,8 +14,15 @@ import java.util.Objects;
  * @param maxNumBatchedTokens engine's token budget per iteration (0 = unknown)
  * @param maxNumSeqs     engine's most running sequences (0 = unknown)
  */
-public record WorkerSpec(String id, WorkerRole role, String pool, String address, int blockSize, long totalBlocks,
-                         int maxNumBatchedTokens, int maxNumSeqs) {
+public record WorkerSpec(
+        String id,
+        WorkerRole role,
+        String pool,
+        String address,
+        int blockSize,
+        long totalBlocks,
+        int maxNumBatchedTokens,
+        int maxNumSeqs) {
 
     public WorkerSpec {
         Objects.requireNonNull(id, "id");

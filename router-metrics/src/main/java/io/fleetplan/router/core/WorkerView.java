@@ -15,8 +15,16 @@ import java.time.Instant;
  * @param inFlight             requests the router has outstanding there
  * @param cachedBlocks         blocks the prefix index says it caches
  */
-public record WorkerView(WorkerSpec spec, boolean draining, boolean ready, Instant lastSeen, ReportedLoad engineLoad,
-                         long routerPrefillTokens, long routerDecodeBlocks, int inFlight, int cachedBlocks) {
+public record WorkerView(
+        WorkerSpec spec,
+        boolean draining,
+        boolean ready,
+        Instant lastSeen,
+        ReportedLoad engineLoad,
+        long routerPrefillTokens,
+        long routerDecodeBlocks,
+        int inFlight,
+        int cachedBlocks) {
 
     public String id() {
         return spec.id();

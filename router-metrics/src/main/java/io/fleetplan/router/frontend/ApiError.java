@@ -21,8 +21,14 @@ public final class ApiError extends RuntimeException {
      * @param code       machine-readable code, or null
      * @param errorType  Dynamo's error_type metric label (validation, not_found, overload, unavailable, internal, ...)
      */
-    public ApiError(int status, String type, String message, String param, String code, String errorType,
-                    Integer retryAfterSeconds) {
+    public ApiError(
+            int status,
+            String type,
+            String message,
+            String param,
+            String code,
+            String errorType,
+            Integer retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
@@ -41,8 +47,8 @@ public final class ApiError extends RuntimeException {
     }
 
     public static ApiError unavailable(String message, int retryAfterSeconds) {
-        return new ApiError(503, "service_unavailable", message, null, "no_ready_pool", "unavailable",
-                retryAfterSeconds);
+        return new ApiError(
+                503, "service_unavailable", message, null, "no_ready_pool", "unavailable", retryAfterSeconds);
     }
 
     public int status() {

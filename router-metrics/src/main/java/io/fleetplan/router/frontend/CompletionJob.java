@@ -17,9 +17,18 @@ import java.util.List;
  * @param stop          stop sequences (up to 4): the output ends before the first one it contains; empty = none
  * @param minTokens     tokens generated before a stop sequence may end the output (vLLM's min_tokens; 0)
  */
-public record CompletionJob(String endpoint, String model, int[] promptTokens, int maxTokens, boolean stream,
-                            boolean includeUsage, Double ttftTargetMs, Double itlTargetMs, Integer priority,
-                            List<String> stop, int minTokens) {
+public record CompletionJob(
+        String endpoint,
+        String model,
+        int[] promptTokens,
+        int maxTokens,
+        boolean stream,
+        boolean includeUsage,
+        Double ttftTargetMs,
+        Double itlTargetMs,
+        Integer priority,
+        List<String> stop,
+        int minTokens) {
 
     public CompletionJob {
         stop = stop == null ? List.of() : List.copyOf(stop);

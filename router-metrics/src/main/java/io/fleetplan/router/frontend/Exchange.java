@@ -32,6 +32,7 @@ final class Exchange {
     final String path;
     /** The request body, or null when it was over the limit; cleared by {@link #takeBody()}. */
     private byte[] body;
+
     private final boolean bodyTooLarge;
     private final Channel channel;
     private final boolean keepAlive;
@@ -46,8 +47,14 @@ final class Exchange {
      * @param onDone runs on the channel's event loop once the whole response is written (the connection may then
      *               read the next request)
      */
-    Exchange(Channel channel, String method, String path, byte[] body, HttpVersion version, boolean keepAlive,
-             Runnable onDone) {
+    Exchange(
+            Channel channel,
+            String method,
+            String path,
+            byte[] body,
+            HttpVersion version,
+            boolean keepAlive,
+            Runnable onDone) {
         this.channel = channel;
         this.method = method;
         this.path = path;
@@ -120,9 +127,11 @@ final class Exchange {
     void respond(int code, String contentType, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         status = code;
-        DefaultFullHttpResponse r = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(code),
-                Unpooled.wrappedBuffer(bytes));
-        r.headers().set(responseHeaders).set(HttpHeaderNames.CONTENT_TYPE, contentType)
+        DefaultFullHttpResponse r =
+                new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(code), Unpooled.wrappedBuffer(bytes));
+        r.headers()
+                .set(responseHeaders)
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
         connectionHeader(r);
         channel.writeAndFlush(r).addListener(this::ended);
@@ -132,7 +141,9 @@ final class Exchange {
     void startStream(String contentType) {
         status = 200;
         DefaultHttpResponse r = new DefaultHttpResponse(version, HttpResponseStatus.OK);
-        r.headers().set(responseHeaders).set(HttpHeaderNames.CONTENT_TYPE, contentType)
+        r.headers()
+                .set(responseHeaders)
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         connectionHeader(r);

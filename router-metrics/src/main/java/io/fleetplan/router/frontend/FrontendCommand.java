@@ -13,15 +13,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code fleetplan frontend}: the OpenAI-compatible HTTP Frontend with the GlobalRouter. */
-@Command(name = "frontend", mixinStandardHelpOptions = true,
+@Command(
+        name = "frontend",
+        mixinStandardHelpOptions = true,
         description = "Run the OpenAI-compatible Frontend + GlobalRouter in front of pool LocalRouters.")
 public final class FrontendCommand implements Callable<Integer>, FleetplanSubcommand {
 
     @Option(names = "--config", description = "FrontendConfig YAML/JSON (pool_routers, global_router, ...).")
     Path config;
 
-    @Option(names = "--pool", description = "NAMESPACE=HOST:PORT of a pool's LocalRouter (repeatable; "
-            + "without --config and with one pool: an aggregated single pool).")
+    @Option(
+            names = "--pool",
+            description = "NAMESPACE=HOST:PORT of a pool's LocalRouter (repeatable; "
+                    + "without --config and with one pool: an aggregated single pool).")
     Map<String, String> pools = new LinkedHashMap<>();
 
     @Option(names = "--model", description = "Served model name (without --config). Default: fleetplan-mock.")
@@ -43,10 +47,20 @@ public final class FrontendCommand implements Callable<Integer>, FleetplanSubcom
                 cfg = new FrontendConfig(model, null, null, 8000, pools, null, null, null, null, null);
             }
             if (httpPort != null || host != null) {
-                cfg = new FrontendConfig(cfg.model(), cfg.dynamoNamespace(), host != null ? host : cfg.host(),
-                        httpPort != null ? httpPort : cfg.httpPort(), cfg.poolRouters(), cfg.globalRouter(),
-                        cfg.maxPromptTokens(), cfg.maxTokensLimit(), cfg.retryAfterSeconds(), cfg.poolPollMs(), cfg.routerTokenFile(),
-                        cfg.http(), cfg.unreadyWaitMs());
+                cfg = new FrontendConfig(
+                        cfg.model(),
+                        cfg.dynamoNamespace(),
+                        host != null ? host : cfg.host(),
+                        httpPort != null ? httpPort : cfg.httpPort(),
+                        cfg.poolRouters(),
+                        cfg.globalRouter(),
+                        cfg.maxPromptTokens(),
+                        cfg.maxTokensLimit(),
+                        cfg.retryAfterSeconds(),
+                        cfg.poolPollMs(),
+                        cfg.routerTokenFile(),
+                        cfg.http(),
+                        cfg.unreadyWaitMs());
             }
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
@@ -56,8 +70,13 @@ public final class FrontendCommand implements Callable<Integer>, FleetplanSubcom
         LeakDetection.offUnlessAsked();
         try (FrontendServer server = new FrontendServer(cfg).start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            System.out.printf("frontend: http://%s:%d/v1 model %s, pools %s (%s)%n", cfg.host(), server.port(),
-                    cfg.model(), cfg.poolRouters(), cfg.globalRouter().mode());
+            System.out.printf(
+                    "frontend: http://%s:%d/v1 model %s, pools %s (%s)%n",
+                    cfg.host(),
+                    server.port(),
+                    cfg.model(),
+                    cfg.poolRouters(),
+                    cfg.globalRouter().mode());
             System.out.flush();
             stop.await();
         }

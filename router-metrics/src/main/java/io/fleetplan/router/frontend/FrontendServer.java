@@ -48,6 +48,7 @@ public final class FrontendServer implements AutoCloseable {
     private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
     /** When the model started being served (the model object's {@code created}). */
     private final long created = now();
+
     private final WallClockScheduler scheduler = new WallClockScheduler("frontend", 1);
     private final List<List<String>> roles;
     private Channel listener;
@@ -56,25 +57,37 @@ public final class FrontendServer implements AutoCloseable {
     public FrontendServer(FrontendConfig config) {
         this.config = config;
         this.loops = new IoLoops("frontend-io", IoLoops.threads("fleetplan.frontend.io-threads"));
-        this.pools = new PoolClients(config.poolRouters(), loops, config.routerTokenFile() == null ? null
-                : SharedToken.read(Path.of(config.routerTokenFile()), "router_token_file"));
-        this.roles = PoolHealth.roles(config.globalRouter(), List.copyOf(config.poolRouters().keySet()));
+        this.pools = new PoolClients(
+                config.poolRouters(),
+                loops,
+                config.routerTokenFile() == null
+                        ? null
+                        : SharedToken.read(Path.of(config.routerTokenFile()), "router_token_file"));
+        this.roles = PoolHealth.roles(
+                config.globalRouter(), List.copyOf(config.poolRouters().keySet()));
         this.metrics = new FrontendMetrics(config.dynamoNamespace(), config.model(), pools::readyCounts);
         metrics.exportWorkers(pools::workerLoads);
-        metrics.exportModelConfig(pools::workerLoads, config.maxPromptTokens(),
+        metrics.exportModelConfig(
+                pools::workerLoads,
+                config.maxPromptTokens(),
                 Math.max(0, config.globalRouter().allPools().size() - 1));
-        this.flow = new GenerationFlow(new PoolSelector(config.globalRouter()), pools, config.retryAfterSeconds(),
+        this.flow = new GenerationFlow(
+                new PoolSelector(config.globalRouter()),
+                pools,
+                config.retryAfterSeconds(),
                 UnreadyWait.wall(Duration.ofMillis(config.unreadyWaitMs())),
                 metrics::migrated);
-        this.parser = new RequestParser(RequestParser.mapper(), config.model(), config.maxPromptTokens(),
-                config.maxTokensLimit());
+        this.parser = new RequestParser(
+                RequestParser.mapper(), config.model(), config.maxPromptTokens(), config.maxTokensLimit());
     }
 
     public FrontendServer start() throws IOException {
         pools.poll();
         Duration poll = Duration.ofMillis(config.poolPollMs());
         poller = scheduler.scheduleAtFixedRate(poll, poll, pools::poll);
-        ServerBootstrap b = new ServerBootstrap().group(loops.group).channel(loops.serverChannel)
+        ServerBootstrap b = new ServerBootstrap()
+                .group(loops.group)
+                .channel(loops.serverChannel)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 // one small write per token: Nagle + delayed ACKs would hold them for tens of ms
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -85,18 +98,23 @@ public final class FrontendServer implements AutoCloseable {
                             // parsing a large body and the routing/prefill calls block: off the event loop
                             requests.execute(() -> handle(ex));
                         });
-                        ch.pipeline().addLast(conn.firstBytes(),
-                                new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192), conn);
+                        ch.pipeline()
+                                .addLast(
+                                        conn.firstBytes(),
+                                        new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192),
+                                        conn);
                     }
                 });
         try {
-            listener = b.bind(new InetSocketAddress(config.host(), config.httpPort())).sync().channel();
+            listener = b.bind(new InetSocketAddress(config.host(), config.httpPort()))
+                    .sync()
+                    .channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding", e);
         } catch (RuntimeException e) {
-            throw new IOException("cannot listen on " + config.host() + ":" + config.httpPort() + ": " + e.getMessage(),
-                    e);
+            throw new IOException(
+                    "cannot listen on " + config.host() + ":" + config.httpPort() + ": " + e.getMessage(), e);
         }
         return this;
     }
@@ -128,23 +146,36 @@ public final class FrontendServer implements AutoCloseable {
                 }
                 case "/metrics" -> {
                     if (requireGet(ex, method)) {
-                        ex.respond(200, PrometheusTextFormatWriter.CONTENT_TYPE, MetricsHttp.scrape(metrics.registry()));
+                        ex.respond(
+                                200, PrometheusTextFormatWriter.CONTENT_TYPE, MetricsHttp.scrape(metrics.registry()));
                     }
                 }
                 case "/live" -> json(ex, 200, "{\"status\":\"live\",\"message\":\"Service is live\"}");
                 case "/health" -> {
                     PoolHealth h = PoolHealth.of(pools.readyCounts(), roles);
                     ObjectMapper m = new ObjectMapper();
-                    json(ex, h.httpStatus(), "{\"status\":\"" + h.status() + "\",\"pools\":"
-                            + m.writeValueAsString(h.pools()) + ",\"unready_pools\":" + m.writeValueAsString(h.unreadyPools()) + "}");
+                    json(
+                            ex,
+                            h.httpStatus(),
+                            "{\"status\":\"" + h.status() + "\",\"pools\":" + m.writeValueAsString(h.pools())
+                                    + ",\"unready_pools\":" + m.writeValueAsString(h.unreadyPools()) + "}");
                 }
                 default -> {
                     if (path.startsWith(MODELS_PREFIX)) {
                         model(ex, method, path.substring(MODELS_PREFIX.length()));
                     } else {
-                        error(ex, new ApiError(404, "invalid_request_error", "Unknown path " + path + "; routes: "
-                                + "/v1/models, /v1/models/{model}, /v1/completions, /v1/chat/completions, /health, "
-                                + "/live, /metrics", null, "unknown_url", "not_found", null));
+                        error(
+                                ex,
+                                new ApiError(
+                                        404,
+                                        "invalid_request_error",
+                                        "Unknown path " + path + "; routes: "
+                                                + "/v1/models, /v1/models/{model}, /v1/completions, /v1/chat/completions, /health, "
+                                                + "/live, /metrics",
+                                        null,
+                                        "unknown_url",
+                                        "not_found",
+                                        null));
                     }
                 }
             }
@@ -171,16 +202,28 @@ public final class FrontendServer implements AutoCloseable {
         if (id.equals(config.model())) {
             json(ex, 200, modelObject());
         } else {
-            error(ex, ApiError.notFound("The model '" + id + "' does not exist; this server serves '"
-                    + config.model() + "'", "model", "model_not_found"));
+            error(
+                    ex,
+                    ApiError.notFound(
+                            "The model '" + id + "' does not exist; this server serves '" + config.model() + "'",
+                            "model",
+                            "model_not_found"));
         }
     }
 
     private boolean requireGet(Exchange ex, String method) {
         if (!method.equals("GET") && !method.equals("HEAD")) {
             ex.header("Allow", "GET");
-            error(ex, new ApiError(405, "invalid_request_error", "Use GET for " + ex.path, null,
-                    "method_not_allowed", "validation", null));
+            error(
+                    ex,
+                    new ApiError(
+                            405,
+                            "invalid_request_error",
+                            "Use GET for " + ex.path,
+                            null,
+                            "method_not_allowed",
+                            "validation",
+                            null));
             return false;
         }
         return true;
@@ -189,8 +232,16 @@ public final class FrontendServer implements AutoCloseable {
     private void post(Exchange ex, String method, String endpoint) {
         if (!method.equals("POST")) {
             ex.header("Allow", "POST");
-            error(ex, new ApiError(405, "invalid_request_error", "Use POST for " + ex.path, null,
-                    "method_not_allowed", "validation", null));
+            error(
+                    ex,
+                    new ApiError(
+                            405,
+                            "invalid_request_error",
+                            "Use POST for " + ex.path,
+                            null,
+                            "method_not_allowed",
+                            "validation",
+                            null));
             return;
         }
         long start = System.nanoTime();
@@ -203,9 +254,14 @@ public final class FrontendServer implements AutoCloseable {
         try (StageTracker stages = new StageTracker(metrics)) {
             try {
                 if (ex.bodyTooLarge()) {
-                    throw new ApiError(413, "invalid_request_error", "Request body larger than "
-                            + config.http().maxBodyBytes() + " bytes (http.max_body_bytes)", null, "body_too_large",
-                            "validation", null);
+                    throw new ApiError(
+                            413,
+                            "invalid_request_error",
+                            "Request body larger than " + config.http().maxBodyBytes() + " bytes (http.max_body_bytes)",
+                            null,
+                            "body_too_large",
+                            "validation",
+                            null);
                 }
                 CompletionJob job = parser.parse(endpoint, ex.takeBody());
                 requestType = job.requestType();

@@ -13,10 +13,10 @@ import io.fleetplan.router.net.RawResponse;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.netty.channel.EventLoop;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
+import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,9 +45,8 @@ final class GenerationFlow {
     }
 
     /** What came out. */
-    record Result(int completionTokens, int cachedTokens, String finishReason, String prefillWorker,
-                  String decodeWorker) {
-    }
+    record Result(
+            int completionTokens, int cachedTokens, String finishReason, String prefillWorker, String decodeWorker) {}
 
     /** The client went away mid-stream. */
     static final class ClientGone extends RuntimeException {
@@ -74,7 +73,11 @@ final class GenerationFlow {
      * @param unreadyWait holds a request that finds no servable pool before its 503 (a zero limit: no wait)
      * @param migrated    told each time a request moves to another pool after its pool failed before a token
      */
-    GenerationFlow(PoolSelector selector, PoolClients pools, int retryAfterSeconds, UnreadyWait unreadyWait,
+    GenerationFlow(
+            PoolSelector selector,
+            PoolClients pools,
+            int retryAfterSeconds,
+            UnreadyWait unreadyWait,
             Runnable migrated) {
         this.selector = selector;
         this.pools = pools;
@@ -84,8 +87,10 @@ final class GenerationFlow {
     }
 
     Result run(String requestId, CompletionJob job, TokenSink sink, StageTracker stages) {
-        PoolAttempts attempts = new PoolAttempts(selector, new PoolQuery(job.promptTokens().length,
-                job.ttftTargetMs(), job.itlTargetMs(), job.priority()), retryAfterSeconds);
+        PoolAttempts attempts = new PoolAttempts(
+                selector,
+                new PoolQuery(job.promptTokens().length, job.ttftTargetMs(), job.itlTargetMs(), job.priority()),
+                retryAfterSeconds);
         StatusRuntimeException last = null;
         Instant waitUntil = unreadyWait.deadline();
         while (attempts.mayAttempt()) {
@@ -100,8 +105,10 @@ final class GenerationFlow {
                 });
             }
             if (!plan.servable()) {
-                String why = last == null ? "" : " (last error: " + last.getStatus().getDescription() + ")";
-                throw ApiError.unavailable("No pool has a ready worker for model '" + job.model() + "'" + why,
+                String why =
+                        last == null ? "" : " (last error: " + last.getStatus().getDescription() + ")";
+                throw ApiError.unavailable(
+                        "No pool has a ready worker for model '" + job.model() + "'" + why,
                         attempts.retryAfterSeconds());
             }
             KvTransferParams handoff = null;
@@ -112,14 +119,20 @@ final class GenerationFlow {
                     List<GenerateResponse> msgs = prefill(plan.prefillPool(), requestId, job);
                     GenerateResponse done = msgs.getLast();
                     prefillWorker = done.getWorkerId();
-                    held = msgs.stream().flatMap(m -> m.getTokenIdsList().stream()).mapToInt(Integer::intValue)
+                    held = msgs.stream()
+                            .flatMap(m -> m.getTokenIdsList().stream())
+                            .mapToInt(Integer::intValue)
                             .toArray();
-                    handoff = done.hasKvTransfer() ? done.getKvTransfer() : KvTransferParams.newBuilder()
-                            .setPrefillWorkerId(done.getWorkerId()).setTransferredTokens(job.promptTokens().length)
-                            .build();
+                    handoff = done.hasKvTransfer()
+                            ? done.getKvTransfer()
+                            : KvTransferParams.newBuilder()
+                                    .setPrefillWorkerId(done.getWorkerId())
+                                    .setTransferredTokens(job.promptTokens().length)
+                                    .build();
                 } catch (StatusRuntimeException e) {
                     switch (attempts.prefillFailed(plan.prefillPool(), failure(e))) {
-                        case REJECT_INVALID -> throw ApiError.invalid(null, e.getStatus().getDescription());
+                        case REJECT_INVALID ->
+                            throw ApiError.invalid(null, e.getStatus().getDescription());
                         case RETRY_ELSEWHERE -> {
                             pools.markUnready(plan.prefillPool());
                             migrated.run();
@@ -141,9 +154,17 @@ final class GenerationFlow {
                 StatusRuntimeException cause = e.cause;
                 PoolAttempts.Failure f = failure(cause);
                 switch (attempts.decodeFailed(plan.decodePool(), f)) {
-                    case REJECT_INVALID -> throw ApiError.invalid(null, cause.getStatus().getDescription());
-                    case REJECT_OVERLOADED -> throw new ApiError(529, "overloaded_error", "All workers are busy: "
-                            + cause.getStatus().getDescription(), null, "overloaded", "overload", retryAfterSeconds);
+                    case REJECT_INVALID ->
+                        throw ApiError.invalid(null, cause.getStatus().getDescription());
+                    case REJECT_OVERLOADED ->
+                        throw new ApiError(
+                                529,
+                                "overloaded_error",
+                                "All workers are busy: " + cause.getStatus().getDescription(),
+                                null,
+                                "overloaded",
+                                "overload",
+                                retryAfterSeconds);
                     case RETRY_ELSEWHERE -> {
                         migrated.run();
                         stages.enter("route");
@@ -152,13 +173,22 @@ final class GenerationFlow {
                         }
                         last = cause;
                     }
-                    default -> throw new ApiError(500, "internal_error", "The decode pool failed: "
-                            + cause.getStatus().getCode(), null, null, "internal", null);
+                    default ->
+                        throw new ApiError(
+                                500,
+                                "internal_error",
+                                "The decode pool failed: " + cause.getStatus().getCode(),
+                                null,
+                                null,
+                                "internal",
+                                null);
                 }
             }
         }
-        throw ApiError.unavailable("No pool could serve the request (last error: "
-                + (last == null ? "none" : last.getStatus().getDescription()) + ")", retryAfterSeconds);
+        throw ApiError.unavailable(
+                "No pool could serve the request (last error: "
+                        + (last == null ? "none" : last.getStatus().getDescription()) + ")",
+                retryAfterSeconds);
     }
 
     private static PoolAttempts.Failure failure(StatusRuntimeException e) {
@@ -178,7 +208,9 @@ final class GenerationFlow {
             msgs.add(it.next());
         }
         if (msgs.isEmpty()) {
-            throw Status.INTERNAL.withDescription("prefill pool " + pool + " returned nothing").asRuntimeException();
+            throw Status.INTERNAL
+                    .withDescription("prefill pool " + pool + " returned nothing")
+                    .asRuntimeException();
         }
         return msgs;
     }
@@ -198,16 +230,22 @@ final class GenerationFlow {
      *             (mocker contract: output index 1 on, max_tokens - 1 tokens), so they go out with the first
      *             decode token, and TTFT includes the KV transfer as in Dynamo
      */
-    private Result decode(String pool, String requestId, CompletionJob job, KvTransferParams handoff, int[] held,
-                          String prefillWorker, TokenSink sink) {
+    private Result decode(
+            String pool,
+            String requestId,
+            CompletionJob job,
+            KvTransferParams handoff,
+            int[] held,
+            String prefillWorker,
+            TokenSink sink) {
         RawRequest req = request(requestId, job, job.maxTokens(), handoff);
         Context.CancellableContext ctx = Context.current().withCancellation();
         DecodeStream stream = new DecodeStream(held, sink);
         try {
             ctx.run(() -> {
                 RouterGrpc.RouterStub stub = pools.streamStub(pool, sink.loop());
-                ClientCalls.asyncServerStreamingCall(stub.getChannel().newCall(RawResponse.ROUTER_GENERATE,
-                        stub.getCallOptions()), req, stream);
+                ClientCalls.asyncServerStreamingCall(
+                        stub.getChannel().newCall(RawResponse.ROUTER_GENERATE, stub.getCallOptions()), req, stream);
             });
             stream.done.await();
         } catch (InterruptedException e) {
@@ -229,13 +267,14 @@ final class GenerationFlow {
         }
         if (stream.error != null) {
             ctx.cancel(stream.error);
-            StatusRuntimeException e = stream.error instanceof StatusRuntimeException sre ? sre
+            StatusRuntimeException e = stream.error instanceof StatusRuntimeException sre
+                    ? sre
                     : Status.fromThrowable(stream.error).asRuntimeException();
             if (stream.produced == 0) {
                 throw new NoTokens(e);
             }
-            throw new StreamBroken("decode stream from pool " + pool + " failed after " + stream.produced
-                    + " tokens: " + e.getStatus());
+            throw new StreamBroken("decode stream from pool " + pool + " failed after " + stream.produced + " tokens: "
+                    + e.getStatus());
         }
         int produced = stream.produced;
         if (produced == 0 && held.length > 0) {
@@ -245,11 +284,13 @@ final class GenerationFlow {
         }
         ctx.cancel(null);
         GenerateResponse lastMsg = stream.last == null ? null : stream.last.parse();
-        String finish = lastMsg == null ? "length" : switch (lastMsg.getFinishReason()) {
-            case STOP -> "stop";
-            case CANCELLED, ABORTED -> "abort";
-            default -> "length";
-        };
+        String finish = lastMsg == null
+                ? "length"
+                : switch (lastMsg.getFinishReason()) {
+                    case STOP -> "stop";
+                    case CANCELLED, ABORTED -> "abort";
+                    default -> "length";
+                };
         int cached = lastMsg != null && lastMsg.hasUsage() ? lastMsg.getUsage().getCachedTokens() : 0;
         return new Result(produced, cached, finish, prefillWorker, lastMsg == null ? null : lastMsg.getWorkerId());
     }

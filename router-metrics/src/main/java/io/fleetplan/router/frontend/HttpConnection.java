@@ -45,7 +45,12 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
 
     /** Where the connection is, for its deadline. */
-    private enum Phase { IDLE, HEAD, BODY, BUSY }
+    private enum Phase {
+        IDLE,
+        HEAD,
+        BODY,
+        BUSY
+    }
 
     private final HttpLimits limits;
     private final Consumer<Exchange> dispatch;
@@ -105,13 +110,29 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         deadline = null;
         switch (phase) {
             case IDLE -> channel.close();
-            case HEAD -> reject(HttpResponseStatus.REQUEST_TIMEOUT, new ApiError(408, "invalid_request_error",
-                    "The request headers did not arrive within " + limits.headerTimeoutMs() + " ms", null,
-                    "request_timeout", "validation", null));
-            case BODY -> reject(HttpResponseStatus.REQUEST_TIMEOUT, new ApiError(408, "invalid_request_error",
-                    "The request body did not arrive within " + limits.bodyTimeoutMs() + " ms", null,
-                    "request_timeout", "validation", null));
-            case BUSY -> { }
+            case HEAD ->
+                reject(
+                        HttpResponseStatus.REQUEST_TIMEOUT,
+                        new ApiError(
+                                408,
+                                "invalid_request_error",
+                                "The request headers did not arrive within " + limits.headerTimeoutMs() + " ms",
+                                null,
+                                "request_timeout",
+                                "validation",
+                                null));
+            case BODY ->
+                reject(
+                        HttpResponseStatus.REQUEST_TIMEOUT,
+                        new ApiError(
+                                408,
+                                "invalid_request_error",
+                                "The request body did not arrive within " + limits.bodyTimeoutMs() + " ms",
+                                null,
+                                "request_timeout",
+                                "validation",
+                                null));
+            case BUSY -> {}
         }
     }
 
@@ -125,9 +146,17 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 }
                 if (!req.protocolVersion().equals(HttpVersion.HTTP_1_1)
                         && !req.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-                    reject(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, new ApiError(505, "invalid_request_error",
-                            "HTTP version " + req.protocolVersion().text() + " is not supported; use HTTP/1.1 or "
-                                    + "HTTP/1.0", null, "http_version_not_supported", "validation", null));
+                    reject(
+                            HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+                            new ApiError(
+                                    505,
+                                    "invalid_request_error",
+                                    "HTTP version " + req.protocolVersion().text()
+                                            + " is not supported; use HTTP/1.1 or " + "HTTP/1.0",
+                                    null,
+                                    "http_version_not_supported",
+                                    "validation",
+                                    null));
                     return;
                 }
                 if (phase != Phase.BUSY) {
@@ -137,8 +166,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 tooLarge = HttpUtil.getContentLength(req, -1L) > limits.maxBodyBytes();
                 body = tooLarge ? null : ctx.alloc().heapBuffer();
                 if (!tooLarge && HttpUtil.is100ContinueExpected(req)) {
-                    ctx.writeAndFlush(new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.CONTINUE,
-                            Unpooled.EMPTY_BUFFER));
+                    ctx.writeAndFlush(new DefaultFullHttpResponse(
+                            req.protocolVersion(), HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
                 }
             }
             if (msg instanceof HttpContent c && head != null) {
@@ -173,8 +202,14 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
         HttpRequest req = head;
         head = null;
-        Exchange ex = new Exchange(ctx.channel(), req.method().name(), new QueryStringDecoder(req.uri()).path(),
-                bytes, req.protocolVersion(), HttpUtil.isKeepAlive(req), this::next);
+        Exchange ex = new Exchange(
+                ctx.channel(),
+                req.method().name(),
+                new QueryStringDecoder(req.uri()).path(),
+                bytes,
+                req.protocolVersion(),
+                HttpUtil.isKeepAlive(req),
+                this::next);
         if (current == null) {
             start(ex);
         } else {
@@ -210,16 +245,31 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     /** A request the codec could not parse: answer and close, the connection is out of sync. */
     private void malformed(Throwable cause) {
         if (cause instanceof TooLongHttpLineException) {
-            reject(HttpResponseStatus.REQUEST_URI_TOO_LONG, new ApiError(414, "invalid_request_error",
-                    "The request line is longer than " + FrontendServer.MAX_INITIAL_LINE + " bytes", null,
-                    "uri_too_long", "validation", null));
+            reject(
+                    HttpResponseStatus.REQUEST_URI_TOO_LONG,
+                    new ApiError(
+                            414,
+                            "invalid_request_error",
+                            "The request line is longer than " + FrontendServer.MAX_INITIAL_LINE + " bytes",
+                            null,
+                            "uri_too_long",
+                            "validation",
+                            null));
         } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-            reject(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, new ApiError(431, "invalid_request_error",
-                    "The request headers are larger than " + FrontendServer.MAX_HEADER_BYTES + " bytes", null,
-                    "headers_too_large", "validation", null));
+            reject(
+                    HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    new ApiError(
+                            431,
+                            "invalid_request_error",
+                            "The request headers are larger than " + FrontendServer.MAX_HEADER_BYTES + " bytes",
+                            null,
+                            "headers_too_large",
+                            "validation",
+                            null));
         } else {
-            reject(HttpResponseStatus.BAD_REQUEST, ApiError.invalid(null, "Malformed HTTP request: "
-                    + cause.getMessage()));
+            reject(
+                    HttpResponseStatus.BAD_REQUEST,
+                    ApiError.invalid(null, "Malformed HTTP request: " + cause.getMessage()));
         }
     }
 
@@ -228,15 +278,18 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         enter(Phase.BUSY, 0);
         if (current != null) {
             // a response is being written on this connection: it cannot be interleaved with another
-            LOG.log(System.Logger.Level.WARNING, "closing connection " + channel.remoteAddress() + " while a response "
-                    + "is written: the next request on it failed (" + e.getMessage() + ")");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "closing connection " + channel.remoteAddress() + " while a response "
+                            + "is written: the next request on it failed (" + e.getMessage() + ")");
             channel.close();
             return;
         }
         byte[] bytes = OpenAiJson.error(e).getBytes(StandardCharsets.UTF_8);
-        DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(bytes));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+        DefaultFullHttpResponse r =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+        r.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         channel.config().setAutoRead(false);
@@ -265,8 +318,11 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         // connection reset and the like: the client is gone; channelInactive cancels its request. Anything else
         // closes a connection a client may still wait on (it sees the connection end with no response): say so
         if (!(cause instanceof IOException)) {
-            LOG.log(System.Logger.Level.WARNING, "closing connection " + ctx.channel().remoteAddress() + " ("
-                    + phase + (current != null ? ", a response in progress" : "") + ") after an error", cause);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "closing connection " + ctx.channel().remoteAddress() + " (" + phase
+                            + (current != null ? ", a response in progress" : "") + ") after an error",
+                    cause);
         }
         ctx.close();
     }

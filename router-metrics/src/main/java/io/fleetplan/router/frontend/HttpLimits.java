@@ -9,12 +9,18 @@ import io.fleetplan.common.config.ConfigDoc;
  * a tree), and connections that drip-fed their headers stayed open for as long as the client liked.
  */
 public record HttpLimits(
-        @ConfigDoc(value = "Largest request body (bytes); a larger one is answered 413.",
-                shownDefault = "heap / 64 within 1..16 MiB") Integer maxBodyBytes,
+        @ConfigDoc(
+                value = "Largest request body (bytes); a larger one is answered 413.",
+                shownDefault = "heap / 64 within 1..16 MiB")
+        Integer maxBodyBytes,
+
         @ConfigDoc("A request line and headers must arrive within this (ms) of their first byte (or of the accept): "
-                + "else 408 and close.") Integer headerTimeoutMs,
+                + "else 408 and close.")
+        Integer headerTimeoutMs,
+
         @ConfigDoc("The whole body must arrive within this (ms) after the headers: else 408 and close.")
         Integer bodyTimeoutMs,
+
         @ConfigDoc("A keep-alive connection with no request in progress closes after this (ms).")
         Integer idleTimeoutMs) {
 
@@ -24,7 +30,10 @@ public record HttpLimits(
         long heap = Runtime.getRuntime().maxMemory();
         ConfigChecks c = new ConfigChecks();
         c.between("max_body_bytes", maxBodyBytes, 1024, Integer.MAX_VALUE);
-        c.check(maxBodyBytes == null || maxBodyBytes <= heap / 8, "max_body_bytes", maxBodyBytes,
+        c.check(
+                maxBodyBytes == null || maxBodyBytes <= heap / 8,
+                "max_body_bytes",
+                maxBodyBytes,
                 "must be at most heap / 8 = " + heap / 8 + " bytes (a body is held and parsed several times over)");
         c.between("header_timeout_ms", headerTimeoutMs, 10, 3_600_000);
         c.between("body_timeout_ms", bodyTimeoutMs, 10, 3_600_000);

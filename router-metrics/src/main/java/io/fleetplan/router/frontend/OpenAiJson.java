@@ -6,11 +6,12 @@ import java.nio.charset.StandardCharsets;
 /** The few OpenAI response shapes, written directly as strings (one SSE chunk per token must be cheap). */
 final class OpenAiJson {
 
-    private OpenAiJson() {
-    }
+    private OpenAiJson() {}
 
     static String str(String s) {
-        return s == null ? "null" : "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
+        return s == null
+                ? "null"
+                : "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
     }
 
     static String error(ApiError e) {

@@ -1,11 +1,11 @@
 package io.fleetplan.router.frontend;
 
+import io.fleetplan.proto.net.Keepalive;
 import io.fleetplan.proto.net.SharedToken;
 import io.fleetplan.proto.v1.ListWorkersRequest;
 import io.fleetplan.proto.v1.RouterGrpc;
 import io.fleetplan.proto.v1.WorkerLoad;
 import io.fleetplan.router.net.IoLoops;
-import io.fleetplan.proto.net.Keepalive;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -45,7 +45,11 @@ final class PoolClients implements AutoCloseable {
             ManagedChannel ch = channel(address, loops, loops.group);
             // the token goes with the blocking stub's calls (ListWorkers), not with every Generate
             RouterGrpc.RouterBlockingStub blocking = RouterGrpc.newBlockingStub(ch);
-            stubs.put(pool, routerToken == null ? blocking : blocking.withCallCredentials(SharedToken.credentials(routerToken)));
+            stubs.put(
+                    pool,
+                    routerToken == null
+                            ? blocking
+                            : blocking.withCallCredentials(SharedToken.credentials(routerToken)));
             List<ManagedChannel> own = new ArrayList<>(List.of(ch));
             Map<EventLoop, RouterGrpc.RouterStub> perLoop = new HashMap<>();
             for (EventLoop loop : loops.loops()) {
@@ -61,8 +65,13 @@ final class PoolClients implements AutoCloseable {
 
     private ManagedChannel channel(String address, IoLoops loops, EventLoopGroup group) {
         // the flow retries on other pools itself; gRPC's retry buffering would only add per-token work
-        ManagedChannel ch = Keepalive.pinging(NettyChannelBuilder.forTarget(address).usePlaintext().disableRetry()
-                .eventLoopGroup(group).channelType(loops.clientChannel).directExecutor()).build();
+        ManagedChannel ch = Keepalive.pinging(NettyChannelBuilder.forTarget(address)
+                        .usePlaintext()
+                        .disableRetry()
+                        .eventLoopGroup(group)
+                        .channelType(loops.clientChannel)
+                        .directExecutor())
+                .build();
         channels.add(ch);
         return ch;
     }
@@ -109,7 +118,8 @@ final class PoolClients implements AutoCloseable {
             try {
                 int n = 0;
                 List<WorkerLoad> listed = stub.withDeadlineAfter(2, TimeUnit.SECONDS)
-                        .listWorkers(ListWorkersRequest.getDefaultInstance()).getWorkersList();
+                        .listWorkers(ListWorkersRequest.getDefaultInstance())
+                        .getWorkersList();
                 for (WorkerLoad w : listed) {
                     if (w.getReady() && !w.getDraining()) {
                         n++;

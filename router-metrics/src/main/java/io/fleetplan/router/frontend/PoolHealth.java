@@ -22,8 +22,8 @@ record PoolHealth(int httpStatus, String status, Map<String, Integer> pools, Lis
             return List.of(allPools);
         }
         List<List<String>> roles = new ArrayList<>();
-        for (List<String> r : Arrays.asList(gr.prefillPoolDynamoNamespaces(), gr.decodePoolDynamoNamespaces(),
-                gr.aggPoolDynamoNamespaces())) {
+        for (List<String> r : Arrays.asList(
+                gr.prefillPoolDynamoNamespaces(), gr.decodePoolDynamoNamespaces(), gr.aggPoolDynamoNamespaces())) {
             if (r != null && !r.isEmpty()) {
                 roles.add(r);
             }
@@ -33,9 +33,12 @@ record PoolHealth(int httpStatus, String status, Map<String, Integer> pools, Lis
 
     static PoolHealth of(Map<String, Integer> readyByPool, List<List<String>> roles) {
         Map<String, Integer> pools = new TreeMap<>(readyByPool);
-        List<String> unready = pools.entrySet().stream().filter(e -> e.getValue() <= 0).map(Map.Entry::getKey).toList();
-        boolean everyRole = !pools.isEmpty() && roles.stream()
-                .allMatch(role -> role.stream().anyMatch(p -> pools.getOrDefault(p, 0) > 0));
+        List<String> unready = pools.entrySet().stream()
+                .filter(e -> e.getValue() <= 0)
+                .map(Map.Entry::getKey)
+                .toList();
+        boolean everyRole = !pools.isEmpty()
+                && roles.stream().allMatch(role -> role.stream().anyMatch(p -> pools.getOrDefault(p, 0) > 0));
         if (everyRole) {
             return new PoolHealth(200, "healthy", pools, unready);
         }

@@ -37,14 +37,39 @@ public final class RequestParser {
     static final int MAX_STOP = 4;
 
     /** Fields both endpoints accept. */
-    private static final Set<String> COMMON = Set.of("model", "max_tokens", "stream", "stream_options", "n", "stop",
-            "nvext", "extra_args", "user", "temperature", "top_p", "seed", "presence_penalty", "frequency_penalty",
-            "logit_bias", "ignore_eos", "min_tokens", "logprobs");
+    private static final Set<String> COMMON = Set.of(
+            "model",
+            "max_tokens",
+            "stream",
+            "stream_options",
+            "n",
+            "stop",
+            "nvext",
+            "extra_args",
+            "user",
+            "temperature",
+            "top_p",
+            "seed",
+            "presence_penalty",
+            "frequency_penalty",
+            "logit_bias",
+            "ignore_eos",
+            "min_tokens",
+            "logprobs");
 
     /** Every field each endpoint accepts; anything else is answered 400. */
     static final Map<String, Set<String>> FIELDS = Map.of(
-            "chat_completions", union(COMMON, Set.of("messages", "max_completion_tokens", "top_logprobs", "tools",
-                    "tool_choice", "parallel_tool_calls", "response_format")),
+            "chat_completions",
+                    union(
+                            COMMON,
+                            Set.of(
+                                    "messages",
+                                    "max_completion_tokens",
+                                    "top_logprobs",
+                                    "tools",
+                                    "tool_choice",
+                                    "parallel_tool_calls",
+                                    "response_format")),
             "completions", union(COMMON, Set.of("prompt", "echo", "best_of", "suffix")));
 
     private static Set<String> union(Set<String> a, Set<String> b) {
@@ -118,8 +143,10 @@ public final class RequestParser {
             throw ApiError.invalid("model", "'model' must be a string");
         }
         if (!m.asText().equals(model)) {
-            throw ApiError.notFound("The model '" + m.asText() + "' does not exist; this server serves '" + model
-                    + "'", "model", "model_not_found");
+            throw ApiError.notFound(
+                    "The model '" + m.asText() + "' does not exist; this server serves '" + model + "'",
+                    "model",
+                    "model_not_found");
         }
         boolean chat = endpoint.equals("chat_completions");
         JsonNode nvext = root.path("nvext");
@@ -128,9 +155,15 @@ public final class RequestParser {
             throw ApiError.invalid(chat ? "messages" : "prompt", "The prompt is empty");
         }
         if (prompt.length > maxPromptTokens) {
-            throw new ApiError(400, "invalid_request_error", "The prompt has " + prompt.length
-                    + " tokens, more than this server's maximum of " + maxPromptTokens, chat ? "messages" : "prompt",
-                    "context_length_exceeded", "validation", null);
+            throw new ApiError(
+                    400,
+                    "invalid_request_error",
+                    "The prompt has " + prompt.length + " tokens, more than this server's maximum of "
+                            + maxPromptTokens,
+                    chat ? "messages" : "prompt",
+                    "context_length_exceeded",
+                    "validation",
+                    null);
         }
         int maxTokens = maxTokens(root, chat);
         boolean stream = bool(root, "stream", false);
@@ -149,8 +182,17 @@ public final class RequestParser {
         if (n != null && !n.isNull() && !(n.canConvertToInt() && n.isIntegralNumber() && n.asInt() == 1)) {
             throw ApiError.invalid("n", "Only n = 1 is supported, was " + shown(n));
         }
-        return new CompletionJob(endpoint, model, prompt, maxTokens, stream, includeUsage,
-                number(root, nvext, "ttft_target"), number(root, nvext, "itl_target"), priority(nvext), stop(root),
+        return new CompletionJob(
+                endpoint,
+                model,
+                prompt,
+                maxTokens,
+                stream,
+                includeUsage,
+                number(root, nvext, "ttft_target"),
+                number(root, nvext, "itl_target"),
+                priority(nvext),
+                stop(root),
                 minTokens(root, maxTokens));
     }
 
@@ -168,8 +210,9 @@ public final class RequestParser {
             why = "unexpected text where a JSON value, ',' or a closing bracket was expected";
         }
         JsonLocation at = e.getLocation();
-        String where = at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column "
-                + at.getColumnNr() + ")";
+        String where = at == null || at.getLineNr() < 1
+                ? ""
+                : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
         return "The request body is not valid JSON: " + why + where;
     }
 
@@ -179,9 +222,12 @@ public final class RequestParser {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!known.contains(f)) {
-                throw ApiError.invalid(f, "Unsupported parameter '" + f + "' for /v1/"
-                        + (endpoint.equals("completions") ? "completions" : "chat/completions") + "; supported: "
-                        + new TreeSet<>(known));
+                throw ApiError.invalid(
+                        f,
+                        "Unsupported parameter '" + f + "' for /v1/"
+                                + (endpoint.equals("completions") ? "completions" : "chat/completions")
+                                + "; supported: "
+                                + new TreeSet<>(known));
             }
         }
         boolean chat = endpoint.equals("chat_completions");
@@ -216,13 +262,16 @@ public final class RequestParser {
                 throw unsupported("tools", "tool calls", "[] or null");
             }
             JsonNode choice = root.get("tool_choice");
-            if (present(choice) && !(choice.isTextual() && Set.of("none", "auto").contains(choice.asText()))) {
+            if (present(choice)
+                    && !(choice.isTextual() && Set.of("none", "auto").contains(choice.asText()))) {
                 throw unsupported("tool_choice", "tool calls", "\"none\", \"auto\" or null");
             }
             bool(root, "parallel_tool_calls", true);
             JsonNode format = root.get("response_format");
-            if (present(format) && !(format.isObject() && format.size() == 1
-                    && "text".equals(format.path("type").asText(null)))) {
+            if (present(format)
+                    && !(format.isObject()
+                            && format.size() == 1
+                            && "text".equals(format.path("type").asText(null)))) {
                 throw unsupported("response_format", "structured output", "{\"type\": \"text\"} or null");
             }
         } else {
@@ -244,8 +293,10 @@ public final class RequestParser {
     }
 
     private static ApiError unsupported(String field, String feature, String allowed) {
-        return ApiError.invalid(field, "'" + field + "' is not supported: this server does not offer " + feature
-                + "; allowed values: " + allowed);
+        return ApiError.invalid(
+                field,
+                "'" + field + "' is not supported: this server does not offer " + feature + "; allowed values: "
+                        + allowed);
     }
 
     private static boolean present(JsonNode v) {
@@ -255,8 +306,9 @@ public final class RequestParser {
     private static void range(JsonNode root, String field, double min, double max) {
         JsonNode v = root.get(field);
         if (present(v) && !(v.isNumber() && v.asDouble() >= min && v.asDouble() <= max)) {
-            throw ApiError.invalid(field, "'" + field + "' must be a number between " + fmt(min) + " and "
-                    + fmt(max) + ", was " + shown(v));
+            throw ApiError.invalid(
+                    field,
+                    "'" + field + "' must be a number between " + fmt(min) + " and " + fmt(max) + ", was " + shown(v));
         }
     }
 
@@ -281,14 +333,15 @@ public final class RequestParser {
         } else if (v.isArray() && v.size() <= MAX_STOP) {
             for (JsonNode s : v) {
                 if (!s.isTextual()) {
-                    throw ApiError.invalid("stop", "'stop' must be a string or an array of up to " + MAX_STOP
-                            + " strings, was " + shown(v));
+                    throw ApiError.invalid(
+                            "stop",
+                            "'stop' must be a string or an array of up to " + MAX_STOP + " strings, was " + shown(v));
                 }
                 out.add(s.asText());
             }
         } else {
-            throw ApiError.invalid("stop", "'stop' must be a string or an array of up to " + MAX_STOP
-                    + " strings, was " + shown(v));
+            throw ApiError.invalid(
+                    "stop", "'stop' must be a string or an array of up to " + MAX_STOP + " strings, was " + shown(v));
         }
         if (out.stream().anyMatch(String::isEmpty)) {
             throw ApiError.invalid("stop", "'stop' sequences must not be empty");
@@ -302,8 +355,9 @@ public final class RequestParser {
             return 0;
         }
         if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0 || v.asInt() > maxTokens) {
-            throw ApiError.invalid("min_tokens", "'min_tokens' must be an integer between 0 and max_tokens ("
-                    + maxTokens + "), was " + shown(v));
+            throw ApiError.invalid(
+                    "min_tokens",
+                    "'min_tokens' must be an integer between 0 and max_tokens (" + maxTokens + "), was " + shown(v));
         }
         return v.asInt();
     }
@@ -348,10 +402,13 @@ public final class RequestParser {
             }
             JsonNode role = msg.get("role");
             if (role == null || !role.isTextual() || !ROLES.contains(role.asText())) {
-                throw ApiError.invalid(where + ".role", "'" + where + ".role' must be one of " + ROLES + ", was "
-                        + role);
+                throw ApiError.invalid(
+                        where + ".role", "'" + where + ".role' must be one of " + ROLES + ", was " + role);
             }
-            text.append("<|").append(role.asText()).append("|>\n").append(content(msg.get("content"), where))
+            text.append("<|")
+                    .append(role.asText())
+                    .append("|>\n")
+                    .append(content(msg.get("content"), where))
                     .append('\n');
         }
         text.append("<|assistant|>\n");
@@ -370,7 +427,8 @@ public final class RequestParser {
             for (JsonNode part : c) {
                 JsonNode text = part.get("text");
                 if (text == null || !text.isTextual()) {
-                    throw ApiError.invalid(where + ".content", "content parts must be {\"type\":\"text\",\"text\":...}");
+                    throw ApiError.invalid(
+                            where + ".content", "content parts must be {\"type\":\"text\",\"text\":...}");
                 }
                 sb.append(text.asText());
             }
@@ -402,8 +460,8 @@ public final class RequestParser {
                 return tokenIds(first, "prompt[0]");
             }
         }
-        throw ApiError.invalid("prompt", "'prompt' must be a string, a list of token ids, or a one-element list of "
-                + "either");
+        throw ApiError.invalid(
+                "prompt", "'prompt' must be a string, a list of token ids, or a one-element list of " + "either");
     }
 
     private static int[] tokenIds(JsonNode arr, String field) {
@@ -415,8 +473,8 @@ public final class RequestParser {
         for (int i = 0; it.hasNext(); i++) {
             JsonNode t = it.next();
             if (!t.isIntegralNumber() || !t.canConvertToLong() || t.asLong() < 0 || t.asLong() > 0xFFFFFFFFL) {
-                throw ApiError.invalid(field, "'" + field + "[" + i + "]' must be a token id (integer 0..2^32-1), was "
-                        + shown(t));
+                throw ApiError.invalid(
+                        field, "'" + field + "[" + i + "]' must be a token id (integer 0..2^32-1), was " + shown(t));
             }
             out[i] = (int) t.asLong();
         }

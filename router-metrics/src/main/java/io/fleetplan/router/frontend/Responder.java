@@ -27,6 +27,7 @@ final class Responder implements GenerationFlow.TokenSink {
     private final StringBuilder text = new StringBuilder();
     /** With stop sequences: the matcher the output text goes through (null without). */
     private final StopMatcher stop;
+
     private long lastNanos;
     private boolean first = true;
     /** Tokens taken (with stop sequences, up to the one that completed the stop). */
@@ -34,8 +35,14 @@ final class Responder implements GenerationFlow.TokenSink {
     /** The chat role went out with a delta event (stop-sequence path). */
     private boolean roleSent;
 
-    Responder(Exchange ex, CompletionJob job, String id, long created, long startNanos, FrontendMetrics metrics,
-              StageTracker stages) {
+    Responder(
+            Exchange ex,
+            CompletionJob job,
+            String id,
+            long created,
+            long startNanos,
+            FrontendMetrics metrics,
+            StageTracker stages) {
         this.ex = ex;
         this.job = job;
         this.id = (job.chat() ? "chatcmpl-" : "cmpl-") + id;
@@ -144,7 +151,10 @@ final class Responder implements GenerationFlow.TokenSink {
         for (int t : ids) {
             buf.writeBytes(Tokenizer.decodeJson(t));
         }
-        return buf.writeBytes(delta.close()).writeBytes(EVENT_END).writeByte('\r').writeByte('\n');
+        return buf.writeBytes(delta.close())
+                .writeBytes(EVENT_END)
+                .writeByte('\r')
+                .writeByte('\n');
     }
 
     /** {@code data: <head><choices>}\n\n} in one buffer (the events around the tokens). */
@@ -162,8 +172,16 @@ final class Responder implements GenerationFlow.TokenSink {
             emitText(stop.flush());
         }
         if (!job.stream()) {
-            FrontendServer.json(ex, 200, OpenAiJson.complete(job, id, created(), text.toString(),
-                    stop != null && stop.stopped() ? "stop" : r.finishReason(), usage));
+            FrontendServer.json(
+                    ex,
+                    200,
+                    OpenAiJson.complete(
+                            job,
+                            id,
+                            created(),
+                            text.toString(),
+                            stop != null && stop.stopped() ? "stop" : r.finishReason(),
+                            usage));
             return;
         }
         if (ex.status() == -1) {
@@ -191,8 +209,10 @@ final class Responder implements GenerationFlow.TokenSink {
      */
     static void abort(Exchange ex, String message) {
         if (ex.status() == -1) {
-            FrontendServer.json(ex, 500, OpenAiJson.error(new ApiError(500, "internal_error", message, null, null,
-                    "internal", null)));
+            FrontendServer.json(
+                    ex,
+                    500,
+                    OpenAiJson.error(new ApiError(500, "internal_error", message, null, null, "internal", null)));
             return;
         }
         ex.send("data: {\"error\":{\"message\":" + OpenAiJson.str(message)

@@ -15,23 +15,25 @@ public final class Tokenizer {
 
     public static final int VOCAB = 50_256;
     private static final String[] WORDS = ("the of and to in is that for it as was with be by on not he this are or "
-            + "his from at which but have an they you were her she there been one all we their has would when "
-            + "if so no will can more other out up into time some could them then these two may first only new "
-            + "way very well about many through must where much before right too any same tell does set three "
-            + "want air also play small end put home read hand port large spell add even land here must big high "
-            + "such follow act why ask men change went light kind off need house picture try us again animal "
-            + "point mother world near build self earth father head stand own page should country found answer "
-            + "school grow study still learn plant cover food sun four between state keep eye never last let "
-            + "thought city tree cross farm hard start might story saw far sea draw left late run while press "
-            + "close night real life few north open seem together next white children begin got walk example").split(" ");
+                    + "his from at which but have an they you were her she there been one all we their has would when "
+                    + "if so no will can more other out up into time some could them then these two may first only new "
+                    + "way very well about many through must where much before right too any same tell does set three "
+                    + "want air also play small end put home read hand port large spell add even land here must big high "
+                    + "such follow act why ask men change went light kind off need house picture try us again animal "
+                    + "point mother world near build self earth father head stand own page should country found answer "
+                    + "school grow study still learn plant cover food sun four between state keep eye never last let "
+                    + "thought city tree cross farm hard start might story saw far sea draw left late run while press "
+                    + "close night real life few north open seem together next white children begin got walk example")
+            .split(" ");
     /** What each word renders as (a space and the word), made once: a token costs no new String. */
-    private static final String[] PIECES = Arrays.stream(WORDS).map(w -> " " + w).toArray(String[]::new);
+    private static final String[] PIECES =
+            Arrays.stream(WORDS).map(w -> " " + w).toArray(String[]::new);
     /** The same pieces as JSON string content (escaped, UTF-8, without the quotes), for SSE events. */
     private static final byte[][] PIECES_JSON = Arrays.stream(PIECES)
-            .map(p -> JsonStringEncoder.getInstance().quoteAsUTF8(p)).toArray(byte[][]::new);
+            .map(p -> JsonStringEncoder.getInstance().quoteAsUTF8(p))
+            .toArray(byte[][]::new);
 
-    private Tokenizer() {
-    }
+    private Tokenizer() {}
 
     public static int[] encode(String text) {
         int[] out = new int[Math.max(4, text.length() / 3 + 2)];

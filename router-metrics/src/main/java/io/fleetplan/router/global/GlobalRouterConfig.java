@@ -18,35 +18,76 @@ import org.jspecify.annotations.Nullable;
 public record GlobalRouterConfig(
         @ConfigDoc(value = "disagg (prefill and decode pools) or agg (aggregated pools).", shownDefault = "`disagg`")
         String mode,
-        @ConfigDoc(value = "Number of prefill pools.", shownDefault = "required (disagg)") @Nullable Integer numPrefillPools,
-        @ConfigDoc(value = "Number of decode pools.", shownDefault = "required (disagg)") @Nullable Integer numDecodePools,
+
+        @ConfigDoc(value = "Number of prefill pools.", shownDefault = "required (disagg)") @Nullable
+        Integer numPrefillPools,
+
+        @ConfigDoc(value = "Number of decode pools.", shownDefault = "required (disagg)") @Nullable
+        Integer numDecodePools,
+
         @ConfigDoc(value = "Dynamo namespace of each prefill pool, by index.", shownDefault = "required (disagg)")
-        @Nullable List<String> prefillPoolDynamoNamespaces,
+        @Nullable
+        List<String> prefillPoolDynamoNamespaces,
+
         @ConfigDoc(value = "Dynamo namespace of each decode pool, by index.", shownDefault = "required (disagg)")
-        @Nullable List<String> decodePoolDynamoNamespaces,
+        @Nullable
+        List<String> decodePoolDynamoNamespaces,
+
         @ConfigDoc(value = "Priority of each prefill pool (lower = faster pool).", shownDefault = "pool index")
-        @Nullable List<Integer> prefillPoolPriorities,
-        @ConfigDoc(value = "Priority of each decode pool (lower = faster pool).", shownDefault = "pool index")
-        @Nullable List<Integer> decodePoolPriorities,
+        @Nullable
+        List<Integer> prefillPoolPriorities,
+
+        @ConfigDoc(value = "Priority of each decode pool (lower = faster pool).", shownDefault = "pool index") @Nullable
+        List<Integer> decodePoolPriorities,
+
         @ConfigDoc("When a pool fails before anything is streamed, retry progressively faster pools (prefill and "
-                + "decode independently).") Boolean enablePriorityRetry,
-        @ConfigDoc(value = "Grid: prompt length (tokens) x TTFT target (ms) -> prefill pool index.",
-                shownDefault = "required (disagg)") @Nullable PrefillStrategy prefillPoolSelectionStrategy,
-        @ConfigDoc(value = "Grid: context length (tokens) x ITL target (ms) -> decode pool index.",
-                shownDefault = "required (disagg)") @Nullable DecodeStrategy decodePoolSelectionStrategy,
-        @ConfigDoc(value = "Number of aggregated pools.", shownDefault = "required (agg)") @Nullable Integer numAggPools,
+                + "decode independently).")
+        Boolean enablePriorityRetry,
+
+        @ConfigDoc(
+                value = "Grid: prompt length (tokens) x TTFT target (ms) -> prefill pool index.",
+                shownDefault = "required (disagg)")
+        @Nullable
+        PrefillStrategy prefillPoolSelectionStrategy,
+
+        @ConfigDoc(
+                value = "Grid: context length (tokens) x ITL target (ms) -> decode pool index.",
+                shownDefault = "required (disagg)")
+        @Nullable
+        DecodeStrategy decodePoolSelectionStrategy,
+
+        @ConfigDoc(value = "Number of aggregated pools.", shownDefault = "required (agg)") @Nullable
+        Integer numAggPools,
+
         @ConfigDoc(value = "Dynamo namespace of each aggregated pool, by index.", shownDefault = "required (agg)")
-        @Nullable List<String> aggPoolDynamoNamespaces,
+        @Nullable
+        List<String> aggPoolDynamoNamespaces,
+
         @ConfigDoc(value = "Priority of each aggregated pool (lower = faster pool).", shownDefault = "pool index")
-        @Nullable List<Integer> aggPoolPriorities,
-        @ConfigDoc(value = "Grid: TTFT target (ms) x ITL target (ms) -> aggregated pool index.",
-                shownDefault = "required (agg)") @Nullable AggStrategy aggPoolSelectionStrategy,
-        @ConfigDoc(value = "TTFT target (ms) of a request that names none (Dynamo's --default-ttft-target).",
-                shownDefault = "middle of the grid's range") @Nullable Double defaultTtftTarget,
-        @ConfigDoc(value = "ITL target (ms) of a request that names none (Dynamo's --default-itl-target).",
-                shownDefault = "middle of the grid's range") @Nullable Double defaultItlTarget,
+        @Nullable
+        List<Integer> aggPoolPriorities,
+
+        @ConfigDoc(
+                value = "Grid: TTFT target (ms) x ITL target (ms) -> aggregated pool index.",
+                shownDefault = "required (agg)")
+        @Nullable
+        AggStrategy aggPoolSelectionStrategy,
+
+        @ConfigDoc(
+                value = "TTFT target (ms) of a request that names none (Dynamo's --default-ttft-target).",
+                shownDefault = "middle of the grid's range")
+        @Nullable
+        Double defaultTtftTarget,
+
+        @ConfigDoc(
+                value = "ITL target (ms) of a request that names none (Dynamo's --default-itl-target).",
+                shownDefault = "middle of the grid's range")
+        @Nullable
+        Double defaultItlTarget,
+
         @ConfigDoc("fleetplan's name for DYN_ENFORCE_DISAGG: with no prefill pool ready, fail instead of serving "
-                + "decode-only.") Boolean enforceDisagg) {
+                + "decode-only.")
+        Boolean enforceDisagg) {
 
     public static final List<String> MODES = List.of("disagg", "agg");
 
@@ -55,22 +96,37 @@ public record GlobalRouterConfig(
         c.oneOf("mode", mode, MODES);
         mode = mode == null ? "disagg" : mode;
         if (mode.equals("disagg")) {
-            prefillPoolPriorities = pools(c, "prefill", numPrefillPools, prefillPoolDynamoNamespaces,
-                    prefillPoolPriorities);
+            prefillPoolPriorities =
+                    pools(c, "prefill", numPrefillPools, prefillPoolDynamoNamespaces, prefillPoolPriorities);
             decodePoolPriorities = pools(c, "decode", numDecodePools, decodePoolDynamoNamespaces, decodePoolPriorities);
-            c.check(prefillPoolSelectionStrategy != null, "prefill_pool_selection_strategy", null,
+            c.check(
+                    prefillPoolSelectionStrategy != null,
+                    "prefill_pool_selection_strategy",
+                    null,
                     "is required in disagg mode");
-            c.check(decodePoolSelectionStrategy != null, "decode_pool_selection_strategy", null,
+            c.check(
+                    decodePoolSelectionStrategy != null,
+                    "decode_pool_selection_strategy",
+                    null,
                     "is required in disagg mode");
-            checkIndexes(c, "prefill_pool_selection_strategy", prefillPoolSelectionStrategy == null ? null
-                    : prefillPoolSelectionStrategy.grid(), numPrefillPools);
-            checkIndexes(c, "decode_pool_selection_strategy", decodePoolSelectionStrategy == null ? null
-                    : decodePoolSelectionStrategy.grid(), numDecodePools);
+            checkIndexes(
+                    c,
+                    "prefill_pool_selection_strategy",
+                    prefillPoolSelectionStrategy == null ? null : prefillPoolSelectionStrategy.grid(),
+                    numPrefillPools);
+            checkIndexes(
+                    c,
+                    "decode_pool_selection_strategy",
+                    decodePoolSelectionStrategy == null ? null : decodePoolSelectionStrategy.grid(),
+                    numDecodePools);
         } else {
             aggPoolPriorities = pools(c, "agg", numAggPools, aggPoolDynamoNamespaces, aggPoolPriorities);
             c.check(aggPoolSelectionStrategy != null, "agg_pool_selection_strategy", null, "is required in agg mode");
-            checkIndexes(c, "agg_pool_selection_strategy", aggPoolSelectionStrategy == null ? null
-                    : aggPoolSelectionStrategy.grid(), numAggPools);
+            checkIndexes(
+                    c,
+                    "agg_pool_selection_strategy",
+                    aggPoolSelectionStrategy == null ? null : aggPoolSelectionStrategy.grid(),
+                    numAggPools);
         }
         c.greaterThan("default_ttft_target", defaultTtftTarget, 0);
         c.greaterThan("default_itl_target", defaultItlTarget, 0);
@@ -79,23 +135,39 @@ public record GlobalRouterConfig(
         enforceDisagg = enforceDisagg != null && enforceDisagg;
     }
 
-    private static @Nullable List<Integer> pools(ConfigChecks c, String kind, @Nullable Integer count,
-                                                 @Nullable List<String> namespaces, @Nullable List<Integer> priorities) {
+    private static @Nullable List<Integer> pools(
+            ConfigChecks c,
+            String kind,
+            @Nullable Integer count,
+            @Nullable List<String> namespaces,
+            @Nullable List<Integer> priorities) {
         String countField = "num_" + kind + "_pools";
         String nsField = kind + "_pool_dynamo_namespaces";
         c.check(count != null, countField, null, "is required in this mode");
         c.atLeast(countField, count, 1);
         c.check(namespaces != null, nsField, null, "is required in this mode");
         if (count != null && namespaces != null) {
-            c.check(namespaces.size() == count, nsField, namespaces.size() + " entries",
+            c.check(
+                    namespaces.size() == count,
+                    nsField,
+                    namespaces.size() + " entries",
                     "must have " + countField + " = " + count + " entries");
-            c.check(namespaces.stream().noneMatch(s -> s == null || s.isBlank()), nsField, namespaces,
+            c.check(
+                    namespaces.stream().noneMatch(s -> s == null || s.isBlank()),
+                    nsField,
+                    namespaces,
                     "must not contain empty names");
-            c.check(namespaces.stream().distinct().count() == namespaces.size(), nsField, namespaces,
+            c.check(
+                    namespaces.stream().distinct().count() == namespaces.size(),
+                    nsField,
+                    namespaces,
                     "must not repeat a namespace");
         }
         if (priorities != null && count != null) {
-            c.check(priorities.size() == count, kind + "_pool_priorities", priorities.size() + " entries",
+            c.check(
+                    priorities.size() == count,
+                    kind + "_pool_priorities",
+                    priorities.size() + " entries",
                     "must have " + countField + " = " + count + " entries");
         }
         if (priorities == null && count != null && count > 0) {
@@ -121,8 +193,11 @@ public record GlobalRouterConfig(
     /** Every pool namespace this config routes to. */
     public List<String> allPools() {
         return disaggregated()
-                ? Stream.concat(validated(prefillPoolDynamoNamespaces).stream(),
-                        validated(decodePoolDynamoNamespaces).stream()).distinct().toList()
+                ? Stream.concat(
+                                validated(prefillPoolDynamoNamespaces).stream(),
+                                validated(decodePoolDynamoNamespaces).stream())
+                        .distinct()
+                        .toList()
                 : validated(aggPoolDynamoNamespaces);
     }
 
@@ -133,8 +208,23 @@ public record GlobalRouterConfig(
 
     /** A one-pool aggregated config (no grid choice), for a Frontend in front of a single LocalRouter. */
     public static GlobalRouterConfig singleAggPool(String namespace) {
-        return new GlobalRouterConfig("agg", null, null, null, null, null, null, false, null, null, 1,
-                List.of(namespace), null, new AggStrategy(0.0, 1.0, 1, 0.0, 1.0, 1, List.of(List.of(0)), List.of()),
-                null, null, false);
+        return new GlobalRouterConfig(
+                "agg",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                false,
+                null,
+                null,
+                1,
+                List.of(namespace),
+                null,
+                new AggStrategy(0.0, 1.0, 1, 0.0, 1.0, 1, List.of(List.of(0)), List.of()),
+                null,
+                null,
+                false);
     }
 }

@@ -8,13 +8,33 @@ import org.jspecify.annotations.Nullable;
  * A 2-D lookup table as Dynamo's GlobalRouter uses them: each axis is cut into its resolution's count of equal
  * cells between min and max; values outside clamp to the edge cells; {@code mapping[x][y]} is a pool index.
  */
-record Grid(String name, String xName, double xMin, double xMax, int xResolution, String yName, double yMin,
-            double yMax, int yResolution, List<List<Integer>> mapping, List<PriorityOverride> overrides) {
+record Grid(
+        String name,
+        String xName,
+        double xMin,
+        double xMax,
+        int xResolution,
+        String yName,
+        double yMin,
+        double yMax,
+        int yResolution,
+        List<List<Integer>> mapping,
+        List<PriorityOverride> overrides) {
 
     /** Collects the grid's problems into {@code c}, naming fields as they appear in the file. */
-    static void validate(ConfigChecks c, String name, String xName, Double xMin, Double xMax, Integer xRes,
-                         String yName, Double yMin, Double yMax, Integer yRes, String mappingName,
-                         List<List<Integer>> mapping) {
+    static void validate(
+            ConfigChecks c,
+            String name,
+            String xName,
+            Double xMin,
+            Double xMax,
+            Integer xRes,
+            String yName,
+            Double yMin,
+            Double yMax,
+            Integer yRes,
+            String mappingName,
+            List<List<Integer>> mapping) {
         c.check(xMin != null, xName + "_min", null, "is required");
         c.check(xMax != null, xName + "_max", null, "is required");
         c.check(yMin != null, yName + "_min", null, "is required");
@@ -30,8 +50,10 @@ record Grid(String name, String xName, double xMin, double xMax, int xResolution
             c.check(yMax > yMin, yName + "_max", yMax, "must be > " + yName + "_min (" + yMin + ")");
         }
         if (mapping == null) {
-            c.problem(mappingName, null, "is required: " + xName + "_resolution rows of " + yName
-                    + "_resolution pool indexes");
+            c.problem(
+                    mappingName,
+                    null,
+                    "is required: " + xName + "_resolution rows of " + yName + "_resolution pool indexes");
             return;
         }
         if (xRes != null && mapping.size() != xRes) {
@@ -40,11 +62,16 @@ record Grid(String name, String xName, double xMin, double xMax, int xResolution
         for (int i = 0; i < mapping.size(); i++) {
             List<Integer> row = mapping.get(i);
             if (row == null || (yRes != null && row.size() != yRes)) {
-                c.problem(mappingName + "[" + i + "]", row == null ? null : row.size() + " entries",
+                c.problem(
+                        mappingName + "[" + i + "]",
+                        row == null ? null : row.size() + " entries",
                         "must have " + yName + "_resolution = " + yRes + " entries");
             } else {
                 for (int j = 0; j < row.size(); j++) {
-                    c.check(row.get(j) != null && row.get(j) >= 0, mappingName + "[" + i + "][" + j + "]", row.get(j),
+                    c.check(
+                            row.get(j) != null && row.get(j) >= 0,
+                            mappingName + "[" + i + "][" + j + "]",
+                            row.get(j),
                             "must be a pool index >= 0");
                 }
             }

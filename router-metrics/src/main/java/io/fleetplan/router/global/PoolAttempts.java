@@ -51,6 +51,7 @@ public final class PoolAttempts {
     private final Set<String> excluded = new HashSet<>();
     /** Excluded pools whose failure was having no ready worker: they may serve again once they have one. */
     private final Set<String> unready = new HashSet<>();
+
     private int attempts;
 
     /** @param retryAfterSeconds the Retry-After of a 503 (FrontendConfig {@code retry_after_seconds}) */

@@ -10,8 +10,11 @@ import org.jspecify.annotations.Nullable;
  * @param prefillReason why this prefill pool (null when none)
  * @param decodeReason  why this decode pool
  */
-public record PoolPlan(@Nullable String prefillPool, @Nullable String decodePool, @Nullable Reason prefillReason,
-                       Reason decodeReason) {
+public record PoolPlan(
+        @Nullable String prefillPool,
+        @Nullable String decodePool,
+        @Nullable Reason prefillReason,
+        Reason decodeReason) {
 
     /** Why a pool was chosen. */
     public enum Reason {

@@ -10,5 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param itlTargetMs  the request's ITL target, null = config default or grid middle
  * @param priority     nvext.agent_hints.priority, null = none
  */
-public record PoolQuery(int isl, @Nullable Double ttftTargetMs, @Nullable Double itlTargetMs, @Nullable Integer priority) {
-}
+public record PoolQuery(
+        int isl,
+        @Nullable Double ttftTargetMs,
+        @Nullable Double itlTargetMs,
+        @Nullable Integer priority) {}

@@ -35,21 +35,39 @@ public final class PoolSelector {
             Grid g = s.grid();
             double ttft = target(q.ttftTargetMs(), config.defaultTtftTarget(), g.xMiddle());
             double itl = target(q.itlTargetMs(), config.defaultItlTarget(), g.yMiddle());
-            Choice c = choose(g, ttft, itl, q.priority(), validated(config.aggPoolDynamoNamespaces()),
-                    validated(config.aggPoolPriorities()), usable);
+            Choice c = choose(
+                    g,
+                    ttft,
+                    itl,
+                    q.priority(),
+                    validated(config.aggPoolDynamoNamespaces()),
+                    validated(config.aggPoolPriorities()),
+                    usable);
             return new PoolPlan(null, c.pool, null, c.reason);
         }
         Grid pg = validated(config.prefillPoolSelectionStrategy()).grid();
         Grid dg = validated(config.decodePoolSelectionStrategy()).grid();
         double ttft = target(q.ttftTargetMs(), config.defaultTtftTarget(), pg.yMiddle());
         double itl = target(q.itlTargetMs(), config.defaultItlTarget(), dg.yMiddle());
-        Choice decode = choose(dg, q.isl(), itl, q.priority(), validated(config.decodePoolDynamoNamespaces()),
-                validated(config.decodePoolPriorities()), usable);
+        Choice decode = choose(
+                dg,
+                q.isl(),
+                itl,
+                q.priority(),
+                validated(config.decodePoolDynamoNamespaces()),
+                validated(config.decodePoolPriorities()),
+                usable);
         if (decode.pool == null) {
             return new PoolPlan(null, null, null, PoolPlan.Reason.NO_READY_POOL);
         }
-        Choice prefill = choose(pg, q.isl(), ttft, q.priority(), validated(config.prefillPoolDynamoNamespaces()),
-                validated(config.prefillPoolPriorities()), usable);
+        Choice prefill = choose(
+                pg,
+                q.isl(),
+                ttft,
+                q.priority(),
+                validated(config.prefillPoolDynamoNamespaces()),
+                validated(config.prefillPoolPriorities()),
+                usable);
         if (prefill.pool == null) {
             return config.enforceDisagg()
                     ? new PoolPlan(null, null, PoolPlan.Reason.NO_READY_POOL, decode.reason)
@@ -62,11 +80,16 @@ public final class PoolSelector {
         return request != null ? request : configured != null ? configured : middle;
     }
 
-    private record Choice(@Nullable String pool, PoolPlan.Reason reason) {
-    }
+    private record Choice(@Nullable String pool, PoolPlan.Reason reason) {}
 
-    private static Choice choose(Grid g, double x, double y, @Nullable Integer priority, List<String> pools,
-                                 List<Integer> priorities, Predicate<String> usable) {
+    private static Choice choose(
+            Grid g,
+            double x,
+            double y,
+            @Nullable Integer priority,
+            List<String> pools,
+            List<Integer> priorities,
+            Predicate<String> usable) {
         int idx = g.override(priority);
         PoolPlan.Reason reason = PoolPlan.Reason.PRIORITY_OVERRIDE;
         if (idx < 0) {
@@ -86,7 +109,8 @@ public final class PoolSelector {
                 best = i;
             }
         }
-        return best < 0 ? new Choice(null, PoolPlan.Reason.NO_READY_POOL)
+        return best < 0
+                ? new Choice(null, PoolPlan.Reason.NO_READY_POOL)
                 : new Choice(pools.get(best), PoolPlan.Reason.FALLBACK_READY_POOL);
     }
 

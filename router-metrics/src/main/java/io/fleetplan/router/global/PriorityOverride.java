@@ -10,8 +10,10 @@ import io.fleetplan.common.config.ConfigDoc;
 public record PriorityOverride(
         @ConfigDoc(value = "Lowest priority the rule matches (inclusive).", shownDefault = "required")
         Integer minPriority,
+
         @ConfigDoc(value = "Highest priority the rule matches (inclusive).", shownDefault = "required")
         Integer maxPriority,
+
         @ConfigDoc(value = "Index of the pool the matching requests go to.", shownDefault = "required")
         Integer targetPool) {
 
@@ -21,8 +23,11 @@ public record PriorityOverride(
         c.check(maxPriority != null, "max_priority", null, "is required");
         c.check(targetPool != null, "target_pool", null, "is required");
         c.atLeast("target_pool", targetPool, 0);
-        c.check(minPriority == null || maxPriority == null || minPriority <= maxPriority, "max_priority",
-                maxPriority, "must be >= min_priority (" + minPriority + ")");
+        c.check(
+                minPriority == null || maxPriority == null || minPriority <= maxPriority,
+                "max_priority",
+                maxPriority,
+                "must be >= min_priority (" + minPriority + ")");
         c.throwIfAny();
     }
 

@@ -3,6 +3,8 @@ package io.fleetplan.router.local;
 import com.sun.net.httpserver.HttpServer;
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.common.time.WallClockScheduler;
+import io.fleetplan.proto.net.Keepalive;
+import io.fleetplan.proto.net.SharedToken;
 import io.fleetplan.proto.v1.DeregisterRequest;
 import io.fleetplan.proto.v1.DeregisterResponse;
 import io.fleetplan.proto.v1.GenerateRequest;
@@ -26,8 +28,6 @@ import io.fleetplan.router.metrics.MetricsHttp;
 import io.fleetplan.router.net.IoLoops;
 import io.fleetplan.router.net.RawRequest;
 import io.fleetplan.router.net.RawResponse;
-import io.fleetplan.proto.net.Keepalive;
-import io.fleetplan.proto.net.SharedToken;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerMethodDefinition;
@@ -62,8 +62,14 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
      * @param workerToken the shared token that Register, WorkerHeartbeat, Deregister and ListWorkers must carry
      *                    ({@code authorization: Bearer TOKEN}); null = no check (loopback only, see RouterCommand)
      */
-    public record Options(String pool, String routerId, String host, int grpcPort, int metricsPort,
-                          RouterConfig config, String workerToken) {
+    public record Options(
+            String pool,
+            String routerId,
+            String host,
+            int grpcPort,
+            int metricsPort,
+            RouterConfig config,
+            String workerToken) {
 
         public Options(String pool, String routerId, String host, int grpcPort, int metricsPort, RouterConfig config) {
             this(pool, routerId, host, grpcPort, metricsPort, config, null);
@@ -74,7 +80,8 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
      * What only the pool's own members may call: joining or leaving the pool (a rogue Register receives user
      * prompts, a forged Deregister or draining heartbeat takes a worker out) and listing the workers' addresses.
      */
-    static final Set<String> MEMBER_METHODS = Set.of(RouterGrpc.getRegisterMethod().getFullMethodName(),
+    static final Set<String> MEMBER_METHODS = Set.of(
+            RouterGrpc.getRegisterMethod().getFullMethodName(),
             RouterGrpc.getWorkerHeartbeatMethod().getFullMethodName(),
             RouterGrpc.getDeregisterMethod().getFullMethodName(),
             RouterGrpc.getListWorkersMethod().getFullMethodName());
@@ -105,10 +112,15 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
 
     /** Starts the gRPC and HTTP servers. */
     public LocalRouter start() throws IOException {
-        server = Keepalive.permittingPings(NettyServerBuilder.forAddress(
-                        new InetSocketAddress(options.host(), options.grpcPort())))
-                .bossEventLoopGroup(loops.group).workerEventLoopGroup(loops.group).channelType(loops.serverChannel)
-                .directExecutor().addService(guarded(service())).build().start();
+        server = Keepalive.permittingPings(
+                        NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.grpcPort())))
+                .bossEventLoopGroup(loops.group)
+                .workerEventLoopGroup(loops.group)
+                .channelType(loops.serverChannel)
+                .directExecutor()
+                .addService(guarded(service()))
+                .build()
+                .start();
         http = HttpServer.create(new InetSocketAddress(options.host(), options.metricsPort()), 64);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.createContext("/metrics", ex -> MetricsHttp.serve(ex, metrics.registry()));
@@ -116,7 +128,8 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
             try (ex) {
                 int ready = state.readyWorkers();
                 byte[] body = ("{\"status\":\"" + (ready > 0 ? "healthy" : "no_ready_worker") + "\",\"pool\":\""
-                        + options.pool() + "\",\"ready_workers\":" + ready + "}").getBytes(StandardCharsets.UTF_8);
+                                + options.pool() + "\",\"ready_workers\":" + ready + "}")
+                        .getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().set("Content-Type", "application/json");
                 ex.sendResponseHeaders(200, body.length);
                 try (OutputStream os = ex.getResponseBody()) {
@@ -134,8 +147,8 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
         if (options.workerToken() == null) {
             return service;
         }
-        return ServerInterceptors.intercept(service, SharedToken.of(options.workerToken())
-                .guarding(MEMBER_METHODS, "the pool's worker token"));
+        return ServerInterceptors.intercept(
+                service, SharedToken.of(options.workerToken()).guarding(MEMBER_METHODS, "the pool's worker token"));
     }
 
     public int grpcPort() {
@@ -185,8 +198,12 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
 
     private void expireWorkers() {
         for (String gone : state.expire()) {
-            LOG.log(System.Logger.Level.INFO, "pool {0}: worker {1} missed heartbeats for {2} ms: removed",
-                    options.pool(), gone, options.config().heartbeatTimeoutMs());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "pool {0}: worker {1} missed heartbeats for {2} ms: removed",
+                    options.pool(),
+                    gone,
+                    options.config().heartbeatTimeoutMs());
             links.remove(gone);
             metrics.forget(gone);
         }
@@ -214,42 +231,56 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
     public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
         var info = request.getWorker();
         if (info.getWorkerId().isBlank()) {
-            response.onError(Status.INVALID_ARGUMENT.withDescription("worker.worker_id must not be empty")
+            response.onError(Status.INVALID_ARGUMENT
+                    .withDescription("worker.worker_id must not be empty")
                     .asRuntimeException());
             return;
         }
         if (!info.getGrpcAddress().matches("[^:\\s]+:\\d{1,5}")) {
-            response.onError(Status.INVALID_ARGUMENT.withDescription("worker.grpc_address must be host:port, was '"
-                    + info.getGrpcAddress() + "'").asRuntimeException());
+            response.onError(Status.INVALID_ARGUMENT
+                    .withDescription("worker.grpc_address must be host:port, was '" + info.getGrpcAddress() + "'")
+                    .asRuntimeException());
             return;
         }
         WorkerSpec spec;
         try {
             spec = ProtoMapping.spec(info);
         } catch (IllegalArgumentException e) {
-            response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            response.onError(
+                    Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
             return;
         }
         boolean fresh = state.register(spec);
-        LOG.log(System.Logger.Level.INFO, "pool {0}: worker {1} {2} at {3}", options.pool(), spec.id(),
-                fresh ? "registered" : "re-registered", spec.address());
+        LOG.log(
+                System.Logger.Level.INFO,
+                "pool {0}: worker {1} {2} at {3}",
+                options.pool(),
+                spec.id(),
+                fresh ? "registered" : "re-registered",
+                spec.address());
         if (info.getDraining()) {
             state.heartbeat(spec.id(), true, null);
         }
         links.connect(spec.id(), spec.address());
-        response.onNext(RegisterResponse.newBuilder().setRouterId(options.routerId())
+        response.onNext(RegisterResponse.newBuilder()
+                .setRouterId(options.routerId())
                 .setHeartbeatIntervalMs(options.config().heartbeatIntervalMs())
-                .setHeartbeatTimeoutMs(options.config().heartbeatTimeoutMs()).build());
+                .setHeartbeatTimeoutMs(options.config().heartbeatTimeoutMs())
+                .build());
         response.onCompleted();
     }
 
     @Override
     public void workerHeartbeat(WorkerHeartbeatRequest request, StreamObserver<WorkerHeartbeatResponse> response) {
-        boolean known = state.heartbeat(request.getWorkerId(), request.getDraining(),
+        boolean known = state.heartbeat(
+                request.getWorkerId(),
+                request.getDraining(),
                 request.hasLoad() ? ProtoMapping.load(request.getLoad()) : null);
         if (!known) {
-            response.onError(Status.NOT_FOUND.withDescription("worker '" + request.getWorkerId()
-                    + "' is not registered with router " + options.routerId() + ": register again").asRuntimeException());
+            response.onError(Status.NOT_FOUND
+                    .withDescription("worker '" + request.getWorkerId() + "' is not registered with router "
+                            + options.routerId() + ": register again")
+                    .asRuntimeException());
             return;
         }
         response.onNext(WorkerHeartbeatResponse.getDefaultInstance());
@@ -281,8 +312,10 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
      * token relayed through the router is neither parsed into a message nor serialised again.
      */
     private ServerServiceDefinition service() {
-        return RawResponse.replacing(bindService(), ServerMethodDefinition.create(RawResponse.ROUTER_GENERATE,
-                ServerCalls.asyncServerStreamingCall(this::generateRaw)));
+        return RawResponse.replacing(
+                bindService(),
+                ServerMethodDefinition.create(
+                        RawResponse.ROUTER_GENERATE, ServerCalls.asyncServerStreamingCall(this::generateRaw)));
     }
 
     /**
@@ -291,7 +324,9 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
      */
     @Override
     public void generate(GenerateRequest request, StreamObserver<GenerateResponse> response) {
-        response.onError(Status.UNIMPLEMENTED.withDescription("bind LocalRouter through start()").asRuntimeException());
+        response.onError(Status.UNIMPLEMENTED
+                .withDescription("bind LocalRouter through start()")
+                .asRuntimeException());
     }
 
     private void generateRaw(RawRequest request, StreamObserver<RawResponse> response) {
@@ -313,8 +348,7 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
         RawRequest forwarded = request.requestId().isEmpty() ? request.withRequestId(id) : request;
         // the tracking key is unique even if callers reuse request ids
         String trackId = id + "#" + sequence.incrementAndGet();
-        new RoutedCall(this, forwarded, (ServerCallStreamObserver<RawResponse>) response, trackId, hashes, isl)
-                .start();
+        new RoutedCall(this, forwarded, (ServerCallStreamObserver<RawResponse>) response, trackId, hashes, isl).start();
     }
 
     private static String validate(RawRequest r) {
@@ -331,8 +365,9 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
     public void streamPoolMetrics(PoolMetricsRequest request, StreamObserver<PoolMetrics> response) {
         int intervalMs = request.getIntervalMs() == 0 ? 1000 : request.getIntervalMs();
         if (intervalMs < 10) {
-            response.onError(Status.INVALID_ARGUMENT.withDescription("interval_ms must be 0 (= 1000) or >= 10, was "
-                    + intervalMs).asRuntimeException());
+            response.onError(Status.INVALID_ARGUMENT
+                    .withDescription("interval_ms must be 0 (= 1000) or >= 10, was " + intervalMs)
+                    .asRuntimeException());
             return;
         }
         ServerCallStreamObserver<PoolMetrics> out = (ServerCallStreamObserver<PoolMetrics>) response;
@@ -352,14 +387,25 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
             previous[0] = now;
             previousNanos[0] = nanos;
             total.set(now.finished());
-            PoolMetrics.Builder b = PoolMetrics.newBuilder().setRouterId(options.routerId()).setPool(options.pool())
-                    .setTime(scheduler.now().toEpochMilli() / 1000.0).setWindowSeconds(seconds)
-                    .setRequestRate(seconds > 0 ? w.requests() / seconds : 0).setNumRequests(w.requests())
-                    .setMeanIsl(w.meanIsl()).setMeanOsl(w.meanOsl()).setMeanTtftMs(w.meanTtftMs())
-                    .setMeanItlMs(w.meanItlMs()).setKvHitRate(w.kvHitRate()).setRequestsTotal(total.get())
-                    .setP99TtftMs(w.p99TtftMs()).setP99ItlMs(w.p99ItlMs()).setArrivalsTotal(stats.arrivedTotal())
+            PoolMetrics.Builder b = PoolMetrics.newBuilder()
+                    .setRouterId(options.routerId())
+                    .setPool(options.pool())
+                    .setTime(scheduler.now().toEpochMilli() / 1000.0)
+                    .setWindowSeconds(seconds)
+                    .setRequestRate(seconds > 0 ? w.requests() / seconds : 0)
+                    .setNumRequests(w.requests())
+                    .setMeanIsl(w.meanIsl())
+                    .setMeanOsl(w.meanOsl())
+                    .setMeanTtftMs(w.meanTtftMs())
+                    .setMeanItlMs(w.meanItlMs())
+                    .setKvHitRate(w.kvHitRate())
+                    .setRequestsTotal(total.get())
+                    .setP99TtftMs(w.p99TtftMs())
+                    .setP99ItlMs(w.p99ItlMs())
+                    .setArrivalsTotal(stats.arrivedTotal())
                     .setOldestWaitingMs(stats.oldestWaitingMs(System.nanoTime()))
-                    .setKvHitRateSum(now.sumHit()).setKvHitRateCount(now.hitCount());
+                    .setKvHitRateSum(now.sumHit())
+                    .setKvHitRateCount(now.hitCount());
             for (WorkerView v : state.workers()) {
                 b.addWorkers(ProtoMapping.workerLoad(v, links.lastFpm(v.id()), metrics.last(v.id())));
             }

@@ -68,17 +68,35 @@ final class PoolStats {
     }
 
     synchronized Snapshot snapshot() {
-        return new Snapshot(finished, sumIsl, sumOsl, sumTtft, sumItl, itlCount, sumHit, hitCount, ttftMicros.copy(),
+        return new Snapshot(
+                finished,
+                sumIsl,
+                sumOsl,
+                sumTtft,
+                sumItl,
+                itlCount,
+                sumHit,
+                hitCount,
+                ttftMicros.copy(),
                 itlMicros.copy());
     }
 
     /** Cumulative values at one instant. */
-    record Snapshot(long finished, double sumIsl, double sumOsl, double sumTtft, double sumItl, long itlCount,
-                    double sumHit, long hitCount, Histogram ttft, Histogram itl) {
+    record Snapshot(
+            long finished,
+            double sumIsl,
+            double sumOsl,
+            double sumTtft,
+            double sumItl,
+            long itlCount,
+            double sumHit,
+            long hitCount,
+            Histogram ttft,
+            Histogram itl) {
 
         static Snapshot empty() {
-            return new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, new Histogram(3_600_000_000L, 2),
-                    new Histogram(3_600_000_000L, 2));
+            return new Snapshot(
+                    0, 0, 0, 0, 0, 0, 0, 0, new Histogram(3_600_000_000L, 2), new Histogram(3_600_000_000L, 2));
         }
 
         /** The window between {@code earlier} and this snapshot. */
@@ -90,7 +108,10 @@ final class PoolStats {
             dTtft.subtract(earlier.ttft);
             Histogram dItl = itl.copy();
             dItl.subtract(earlier.itl);
-            return new Window(seconds, n, n == 0 ? 0 : (sumIsl - earlier.sumIsl) / n,
+            return new Window(
+                    seconds,
+                    n,
+                    n == 0 ? 0 : (sumIsl - earlier.sumIsl) / n,
                     n == 0 ? 0 : (sumOsl - earlier.sumOsl) / n,
                     n == 0 ? 0 : (sumTtft - earlier.sumTtft) / n * 1000,
                     nItl == 0 ? 0 : (sumItl - earlier.sumItl) / nItl * 1000,
@@ -101,7 +122,14 @@ final class PoolStats {
     }
 
     /** Means over one window; zeros (never NaN) when nothing finished. */
-    record Window(double seconds, long requests, double meanIsl, double meanOsl, double meanTtftMs, double meanItlMs,
-                  double kvHitRate, double p99TtftMs, double p99ItlMs) {
-    }
+    record Window(
+            double seconds,
+            long requests,
+            double meanIsl,
+            double meanOsl,
+            double meanTtftMs,
+            double meanItlMs,
+            double kvHitRate,
+            double p99TtftMs,
+            double p99ItlMs) {}
 }

@@ -15,12 +15,18 @@ import io.fleetplan.router.core.WorkerView;
 /** Converts between the wire contracts and the pure routing values. */
 final class ProtoMapping {
 
-    private ProtoMapping() {
-    }
+    private ProtoMapping() {}
 
     static WorkerSpec spec(WorkerInfo info) {
-        return new WorkerSpec(info.getWorkerId(), role(info.getRole()), info.getPool(), info.getGrpcAddress(),
-                info.getBlockSize(), info.getNumGpuBlocks(), info.getMaxNumBatchedTokens(), info.getMaxNumSeqs());
+        return new WorkerSpec(
+                info.getWorkerId(),
+                role(info.getRole()),
+                info.getPool(),
+                info.getGrpcAddress(),
+                info.getBlockSize(),
+                info.getNumGpuBlocks(),
+                info.getMaxNumBatchedTokens(),
+                info.getMaxNumSeqs());
     }
 
     static WorkerRole role(io.fleetplan.proto.v1.WorkerRole role) {
@@ -40,15 +46,27 @@ final class ProtoMapping {
     }
 
     static ReportedLoad load(ActiveLoad l) {
-        return new ReportedLoad(l.getActiveDecodeBlocks(), l.getActivePrefillTokens(), l.getKvUsedBlocks(),
-                l.getKvTotalBlocks(), l.getNumRunningReqs(), l.getNumWaitingReqs(), l.getGpuCacheUsage());
+        return new ReportedLoad(
+                l.getActiveDecodeBlocks(),
+                l.getActivePrefillTokens(),
+                l.getKvUsedBlocks(),
+                l.getKvTotalBlocks(),
+                l.getNumRunningReqs(),
+                l.getNumWaitingReqs(),
+                l.getGpuCacheUsage());
     }
 
     static ActiveLoad load(String workerId, ReportedLoad l) {
-        return ActiveLoad.newBuilder().setWorkerId(workerId).setActiveDecodeBlocks(l.activeDecodeBlocks())
-                .setActivePrefillTokens(l.activePrefillTokens()).setKvUsedBlocks(l.kvUsedBlocks())
-                .setKvTotalBlocks(l.kvTotalBlocks()).setNumRunningReqs(l.runningRequests())
-                .setNumWaitingReqs(l.waitingRequests()).setGpuCacheUsage(l.gpuCacheUsage()).build();
+        return ActiveLoad.newBuilder()
+                .setWorkerId(workerId)
+                .setActiveDecodeBlocks(l.activeDecodeBlocks())
+                .setActivePrefillTokens(l.activePrefillTokens())
+                .setKvUsedBlocks(l.kvUsedBlocks())
+                .setKvTotalBlocks(l.kvTotalBlocks())
+                .setNumRunningReqs(l.runningRequests())
+                .setNumWaitingReqs(l.waitingRequests())
+                .setGpuCacheUsage(l.gpuCacheUsage())
+                .build();
     }
 
     /** @return null for an event without data */
@@ -63,10 +81,13 @@ final class ProtoMapping {
                     seq[i] = b.getBlockHash();
                     tok[i] = b.getTokensHash();
                 }
-                yield new KvEvent.Stored(e.getStored().hasParentHash(), e.getStored().getParentHash(), seq, tok);
+                yield new KvEvent.Stored(
+                        e.getStored().hasParentHash(), e.getStored().getParentHash(), seq, tok);
             }
-            case REMOVED -> new KvEvent.Removed(e.getRemoved().getBlockHashesList().stream()
-                    .mapToLong(Long::longValue).toArray());
+            case REMOVED ->
+                new KvEvent.Removed(e.getRemoved().getBlockHashesList().stream()
+                        .mapToLong(Long::longValue)
+                        .toArray());
             case CLEARED -> new KvEvent.Cleared();
             case DATA_NOT_SET -> null;
         };
@@ -79,11 +100,18 @@ final class ProtoMapping {
             // no load report yet (the router starts from an empty one): the capacity registered with is known
             load = load.toBuilder().setKvTotalBlocks(v.spec().totalBlocks()).build();
         }
-        WorkerLoad.Builder b = WorkerLoad.newBuilder().setWorkerId(v.id()).setRole(role(v.spec().role()))
-                .setDraining(v.draining()).setReady(v.ready()).setLoad(load)
-                .setInFlight(v.inFlight()).setRoutedPrefillTokens((long) v.routerPrefillTokens())
-                .setRoutedDecodeBlocks((long) v.routerDecodeBlocks()).setBlockSize(v.spec().blockSize())
-                .setNumGpuBlocks(v.spec().totalBlocks()).setMaxNumSeqs(v.spec().maxNumSeqs())
+        WorkerLoad.Builder b = WorkerLoad.newBuilder()
+                .setWorkerId(v.id())
+                .setRole(role(v.spec().role()))
+                .setDraining(v.draining())
+                .setReady(v.ready())
+                .setLoad(load)
+                .setInFlight(v.inFlight())
+                .setRoutedPrefillTokens((long) v.routerPrefillTokens())
+                .setRoutedDecodeBlocks((long) v.routerDecodeBlocks())
+                .setBlockSize(v.spec().blockSize())
+                .setNumGpuBlocks(v.spec().totalBlocks())
+                .setMaxNumSeqs(v.spec().maxNumSeqs())
                 .setMaxNumBatchedTokens(v.spec().maxNumBatchedTokens());
         if (last != null) {
             b.setLastTtftSeconds(last[0]).setLastItlSeconds(last[1]).setLastInputSequenceTokens(last[2]);

@@ -8,11 +8,11 @@ import io.fleetplan.router.net.RawRequest;
 import io.fleetplan.router.net.RawResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.netty.channel.EventLoop;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.netty.channel.EventLoop;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -28,6 +28,7 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
     private final LocalRouter owner;
     /** Kept for a retry until the first token; then dropped (a prompt held for the whole stream is copied by every GC). */
     private RawRequest request;
+
     private final ServerCallStreamObserver<RawResponse> out;
     private final String trackId;
     private long[] hashes;
@@ -36,9 +37,11 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
     private final Set<String> tried = new HashSet<>();
     /** The loop of the caller's connection (calls arrive on the transport thread): the worker call is relayed on it. */
     private final EventLoop loop;
+
     private String worker;
     /** {@code worker_id = worker} encoded, for messages that come without it. */
     private byte[] workerIdField;
+
     private int attempts;
     private int tokens;
     private long firstNanos;
@@ -46,8 +49,13 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
     private volatile ClientCallStreamObserver<RawRequest> upstream;
     private volatile boolean ended;
 
-    RoutedCall(LocalRouter owner, RawRequest request, ServerCallStreamObserver<RawResponse> out,
-               String trackId, long[] hashes, int isl) {
+    RoutedCall(
+            LocalRouter owner,
+            RawRequest request,
+            ServerCallStreamObserver<RawResponse> out,
+            String trackId,
+            long[] hashes,
+            int isl) {
         this.owner = owner;
         this.request = request;
         this.out = out;
@@ -81,7 +89,8 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
             owner.stats().stoppedWaiting(trackId);
             Status status = d.reason() == RouteReason.ALL_WORKERS_BUSY ? Status.RESOURCE_EXHAUSTED : Status.UNAVAILABLE;
             out.onError(status.withDescription("pool '" + owner.pool() + "': " + describe(d.reason())
-                    + (tried.isEmpty() ? "" : " (failed before first token on " + tried + ")")).asRuntimeException());
+                            + (tried.isEmpty() ? "" : " (failed before first token on " + tried + ")"))
+                    .asRuntimeException());
             return;
         }
         if (attempts == 0) {
@@ -95,14 +104,16 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
         owner.metrics().observeLast(worker, 2, isl);
         WorkerLinks.Link link = owner.links().get(worker);
         if (link == null) {
-            onError(Status.UNAVAILABLE.withDescription("no channel to worker " + worker).asRuntimeException());
+            onError(Status.UNAVAILABLE
+                    .withDescription("no channel to worker " + worker)
+                    .asRuntimeException());
             return;
         }
-        RawRequest forwarded = request.blockHashCount() == 0 && hashes.length > 0 ? request.withBlockHashes(hashes)
-                : request;
+        RawRequest forwarded =
+                request.blockHashCount() == 0 && hashes.length > 0 ? request.withBlockHashes(hashes) : request;
         WorkerGrpc.WorkerStub stub = link.stub(loop);
-        ClientCalls.asyncServerStreamingCall(stub.getChannel().newCall(RawResponse.WORKER_GENERATE,
-                stub.getCallOptions()), forwarded, this);
+        ClientCalls.asyncServerStreamingCall(
+                stub.getChannel().newCall(RawResponse.WORKER_GENERATE, stub.getCallOptions()), forwarded, this);
     }
 
     private static String describe(RouteReason reason) {

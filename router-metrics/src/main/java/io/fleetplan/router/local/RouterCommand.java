@@ -14,22 +14,32 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code fleetplan router}: runs one pool's LocalRouter until SIGTERM/SIGINT. */
-@Command(name = "router", mixinStandardHelpOptions = true,
+@Command(
+        name = "router",
+        mixinStandardHelpOptions = true,
         description = "Run a pool's LocalRouter: gRPC Router service (workers register here, Generate is routed "
                 + "KV-aware), Prometheus /metrics with dynamo_component_router_* and per-worker load gauges.")
 public final class RouterCommand implements Callable<Integer>, FleetplanSubcommand {
 
-    @Option(names = "--namespace", defaultValue = "dynamo",
-            description = "Pool (Dynamo namespace) this router serves; label dynamo_namespace ('-' -> '_'). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--namespace",
+            defaultValue = "dynamo",
+            description =
+                    "Pool (Dynamo namespace) this router serves; label dynamo_namespace ('-' -> '_'). Default: ${DEFAULT-VALUE}.")
     String namespace;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address. Default: ${DEFAULT-VALUE}.")
     String host;
 
-    @Option(names = "--port", defaultValue = "9000", description = "gRPC port (0 = any free). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--port",
+            defaultValue = "9000",
+            description = "gRPC port (0 = any free). Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--metrics-port", defaultValue = "9100",
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9100",
             description = "HTTP port for /metrics and /health (0 = any free). Default: ${DEFAULT-VALUE}.")
     int metricsPort;
 
@@ -45,12 +55,16 @@ public final class RouterCommand implements Callable<Integer>, FleetplanSubcomma
     @Option(names = "--router-temperature", description = "Overrides router_temperature (0 = argmin).")
     Double temperature;
 
-    @Option(names = "--worker-token-file", paramLabel = "FILE",
-            description = "File holding the pool's shared worker token: Register, WorkerHeartbeat, Deregister and "
-                    + "ListWorkers must send 'authorization: Bearer TOKEN'. Required unless --host is a loopback address.")
+    @Option(
+            names = "--worker-token-file",
+            paramLabel = "FILE",
+            description =
+                    "File holding the pool's shared worker token: Register, WorkerHeartbeat, Deregister and "
+                            + "ListWorkers must send 'authorization: Bearer TOKEN'. Required unless --host is a loopback address.")
     Path workerTokenFile;
 
-    @Option(names = "--allow-unauthenticated-workers",
+    @Option(
+            names = "--allow-unauthenticated-workers",
             description = "Accept Register/Deregister/ListWorkers without a token on a non-loopback --host (any "
                     + "host that reaches the port can then join the pool and receive its prompts).")
     boolean allowUnauthenticated;
@@ -85,25 +99,46 @@ public final class RouterCommand implements Callable<Integer>, FleetplanSubcomma
         try {
             cfg = config == null ? RouterConfig.defaults() : ConfigLoader.load(config, RouterConfig.class);
             if (mode != null || temperature != null) {
-                cfg = new RouterConfig(mode != null ? mode : cfg.routerMode(), cfg.overlapScoreCredit(),
-                        cfg.prefillLoadScale(), null, temperature != null ? temperature : cfg.routerTemperature(),
-                        cfg.useKvEvents(), cfg.routerTrackActiveBlocks(), cfg.routerAssumeKvReuse(),
-                        cfg.routerTrackPrefillTokens(), cfg.routerTtlSecs(), cfg.blockSize(),
-                        cfg.heartbeatIntervalMs(), cfg.heartbeatTimeoutMs(), cfg.activeDecodeBlocksThreshold(),
-                        cfg.activePrefillTokensThreshold(), cfg.maxRetries(), cfg.seed());
+                cfg = new RouterConfig(
+                        mode != null ? mode : cfg.routerMode(),
+                        cfg.overlapScoreCredit(),
+                        cfg.prefillLoadScale(),
+                        null,
+                        temperature != null ? temperature : cfg.routerTemperature(),
+                        cfg.useKvEvents(),
+                        cfg.routerTrackActiveBlocks(),
+                        cfg.routerAssumeKvReuse(),
+                        cfg.routerTrackPrefillTokens(),
+                        cfg.routerTtlSecs(),
+                        cfg.blockSize(),
+                        cfg.heartbeatIntervalMs(),
+                        cfg.heartbeatTimeoutMs(),
+                        cfg.activeDecodeBlocksThreshold(),
+                        cfg.activePrefillTokensThreshold(),
+                        cfg.maxRetries(),
+                        cfg.seed());
             }
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
         }
-        String id = routerId != null ? routerId : "router-" + namespace + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = routerId != null
+                ? routerId
+                : "router-" + namespace + "-" + UUID.randomUUID().toString().substring(0, 8);
         CountDownLatch stop = new CountDownLatch(1);
         LeakDetection.offUnlessAsked();
-        try (LocalRouter router = new LocalRouter(new LocalRouter.Options(namespace, id, host, port, metricsPort, cfg, token))
-                .start()) {
+        try (LocalRouter router =
+                new LocalRouter(new LocalRouter.Options(namespace, id, host, port, metricsPort, cfg, token)).start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            System.out.printf("router %s for pool %s: gRPC %s:%d, metrics http://%s:%d/metrics, mode %s, workers %s%n",
-                    id, namespace, host, router.grpcPort(), host, router.metricsPort(), cfg.routerMode(),
+            System.out.printf(
+                    "router %s for pool %s: gRPC %s:%d, metrics http://%s:%d/metrics, mode %s, workers %s%n",
+                    id,
+                    namespace,
+                    host,
+                    router.grpcPort(),
+                    host,
+                    router.metricsPort(),
+                    cfg.routerMode(),
                     token != null ? "need the worker token" : "unauthenticated");
             System.out.flush();
             stop.await();

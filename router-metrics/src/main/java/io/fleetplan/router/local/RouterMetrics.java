@@ -53,71 +53,134 @@ public final class RouterMetrics {
         this.routerId = routerId;
         this.routerLabelValues = new String[] {namespaceLabel, component, routerId};
         requests = counter("dynamo_component_router_requests_total", "Requests received by the router");
-        requestsStarted = counter("dynamo_component_router_requests_started_total",
+        requestsStarted = counter(
+                "dynamo_component_router_requests_started_total",
                 "Requests admitted by the router's scheduler and sent to a worker");
-        rejected = counter("fleetplan_router_rejected_requests_total",
+        rejected = counter(
+                "fleetplan_router_rejected_requests_total",
                 "Requests the router could not place (no ready worker, all busy)");
-        retries = counter("fleetplan_router_retries_total",
+        retries = counter(
+                "fleetplan_router_retries_total",
                 "Requests retried on another worker after the chosen one failed before the first token");
-        ttft = histogram("dynamo_component_router_time_to_first_token_seconds",
-                "Time to first token seen by the router", DynamoBuckets.TTFT);
-        itl = histogram("dynamo_component_router_inter_token_latency_seconds",
-                "Average inter-token latency per request seen by the router", DynamoBuckets.ITL);
-        isl = histogram("dynamo_component_router_input_sequence_tokens", "Input sequence length in tokens",
-                DynamoBuckets.ISL);
-        osl = histogram("dynamo_component_router_output_sequence_tokens", "Output sequence length in tokens",
+        ttft = histogram(
+                "dynamo_component_router_time_to_first_token_seconds",
+                "Time to first token seen by the router",
+                DynamoBuckets.TTFT);
+        itl = histogram(
+                "dynamo_component_router_inter_token_latency_seconds",
+                "Average inter-token latency per request seen by the router",
+                DynamoBuckets.ITL);
+        isl = histogram(
+                "dynamo_component_router_input_sequence_tokens", "Input sequence length in tokens", DynamoBuckets.ISL);
+        osl = histogram(
+                "dynamo_component_router_output_sequence_tokens",
+                "Output sequence length in tokens",
                 DynamoBuckets.OSL);
-        kvHitRate = histogram("dynamo_component_router_kv_hit_rate",
-                "Predicted KV prefix hit rate at routing time (overlap blocks / prompt blocks)", DynamoBuckets.HIT_RATE);
+        kvHitRate = histogram(
+                "dynamo_component_router_kv_hit_rate",
+                "Predicted KV prefix hit rate at routing time (overlap blocks / prompt blocks)",
+                DynamoBuckets.HIT_RATE);
 
         // Dynamo's router queue: its router holds requests while every worker is busy. This router never holds one
         // (it places a request at once or refuses it, and a busy refusal is the backpressure), so nothing is ever
         // pending; the series exist with their true value for the dashboards and alerts written against them.
         for (String pending : new String[] {"requests", "isl_tokens", "cached_tokens"}) {
-            GaugeWithCallback.builder().name("dynamo_frontend_router_queue_pending_" + pending)
+            GaugeWithCallback.builder()
+                    .name("dynamo_frontend_router_queue_pending_" + pending)
                     .help("Requests (or their prompt / cached tokens) held in the router's queue; always 0: "
                             + "fleetplan's router places or refuses at once")
                     .labelNames("dynamo_namespace", "router_id", "worker_type")
-                    .callback(cb -> workers.get().stream().map(v -> v.spec().role().workerType()).distinct()
+                    .callback(cb -> workers.get().stream()
+                            .map(v -> v.spec().role().workerType())
+                            .distinct()
                             .forEach(type -> cb.call(0, namespaceLabel, routerId, type)))
                     .register(registry);
         }
-        busyBackpressure = Counter.builder().name("dynamo_frontend_router_queue_backpressure_total")
+        busyBackpressure = Counter.builder()
+                .name("dynamo_frontend_router_queue_backpressure_total")
                 .help("Requests turned away because every worker was busy, by reason")
-                .labelNames("dynamo_namespace", "router_id", "reason").register(registry)
+                .labelNames("dynamo_namespace", "router_id", "reason")
+                .register(registry)
                 .labelValues(namespaceLabel, routerId, "all_workers_busy");
-        workerGauge("dynamo_component_router_worker_registered", "1 for every worker registered with the router",
-                workers, v -> 1, new String[] {"dynamo_namespace", "router_id", "router_worker_id", "dp_rank",
-                        "worker_type"});
-        workerGauge("dynamo_frontend_worker_active_prefill_tokens",
-                "Router's view: prompt tokens routed to the worker and not yet past first token", workers,
-                WorkerView::routerPrefillTokens, WORKER_LABELS);
-        workerGauge("dynamo_frontend_worker_active_decode_blocks",
-                "Router's view: KV blocks of the requests the router has running on the worker", workers,
-                WorkerView::routerDecodeBlocks, WORKER_LABELS);
-        workerGauge("fleetplan_router_worker_kv_usage", "Worker-reported KV cache usage, fraction 0..1", workers,
-                v -> v.engineLoad().gpuCacheUsage(), WORKER_LABELS);
-        workerGauge("fleetplan_router_worker_kv_active_blocks", "Worker-reported KV blocks held by running requests",
-                workers, v -> v.engineLoad().activeDecodeBlocks(), WORKER_LABELS);
-        workerGauge("fleetplan_router_worker_active_prefill_tokens",
-                "Worker-reported prompt tokens admitted but not yet prefilled", workers,
-                v -> v.engineLoad().activePrefillTokens(), WORKER_LABELS);
-        workerGauge("fleetplan_router_worker_waiting_requests", "Worker-reported requests waiting in the engine queue",
-                workers, v -> v.engineLoad().waitingRequests(), WORKER_LABELS);
-        workerGauge("fleetplan_router_worker_running_requests", "Worker-reported requests in the running batch",
-                workers, v -> v.engineLoad().runningRequests(), WORKER_LABELS);
-        workerGauge("fleetplan_router_worker_inflight_requests", "Requests the router has outstanding on the worker",
-                workers, WorkerView::inFlight, WORKER_LABELS);
-        workerGauge("fleetplan_router_worker_cached_blocks", "Blocks the prefix index says the worker caches",
-                workers, WorkerView::cachedBlocks, WORKER_LABELS);
-        workerGauge("fleetplan_router_worker_draining", "1 if the worker is draining (gets no new requests)",
-                workers, v -> v.draining() ? 1 : 0, WORKER_LABELS);
-        workerGauge("fleetplan_router_worker_ready", "1 if the worker was heard from within the heartbeat timeout",
-                workers, v -> v.ready() ? 1 : 0, WORKER_LABELS);
-        lastGauge("dynamo_frontend_worker_last_time_to_first_token_seconds", "Last TTFT observed per worker",
-                workers, 0);
-        lastGauge("dynamo_frontend_worker_last_inter_token_latency_seconds", "Last average ITL observed per worker",
-                workers, 1);
+        workerGauge(
+                "dynamo_component_router_worker_registered",
+                "1 for every worker registered with the router",
+                workers,
+                v -> 1,
+                new String[] {"dynamo_namespace", "router_id", "router_worker_id", "dp_rank", "worker_type"});
+        workerGauge(
+                "dynamo_frontend_worker_active_prefill_tokens",
+                "Router's view: prompt tokens routed to the worker and not yet past first token",
+                workers,
+                WorkerView::routerPrefillTokens,
+                WORKER_LABELS);
+        workerGauge(
+                "dynamo_frontend_worker_active_decode_blocks",
+                "Router's view: KV blocks of the requests the router has running on the worker",
+                workers,
+                WorkerView::routerDecodeBlocks,
+                WORKER_LABELS);
+        workerGauge(
+                "fleetplan_router_worker_kv_usage",
+                "Worker-reported KV cache usage, fraction 0..1",
+                workers,
+                v -> v.engineLoad().gpuCacheUsage(),
+                WORKER_LABELS);
+        workerGauge(
+                "fleetplan_router_worker_kv_active_blocks",
+                "Worker-reported KV blocks held by running requests",
+                workers,
+                v -> v.engineLoad().activeDecodeBlocks(),
+                WORKER_LABELS);
+        workerGauge(
+                "fleetplan_router_worker_active_prefill_tokens",
+                "Worker-reported prompt tokens admitted but not yet prefilled",
+                workers,
+                v -> v.engineLoad().activePrefillTokens(),
+                WORKER_LABELS);
+        workerGauge(
+                "fleetplan_router_worker_waiting_requests",
+                "Worker-reported requests waiting in the engine queue",
+                workers,
+                v -> v.engineLoad().waitingRequests(),
+                WORKER_LABELS);
+        workerGauge(
+                "fleetplan_router_worker_running_requests",
+                "Worker-reported requests in the running batch",
+                workers,
+                v -> v.engineLoad().runningRequests(),
+                WORKER_LABELS);
+        workerGauge(
+                "fleetplan_router_worker_inflight_requests",
+                "Requests the router has outstanding on the worker",
+                workers,
+                WorkerView::inFlight,
+                WORKER_LABELS);
+        workerGauge(
+                "fleetplan_router_worker_cached_blocks",
+                "Blocks the prefix index says the worker caches",
+                workers,
+                WorkerView::cachedBlocks,
+                WORKER_LABELS);
+        workerGauge(
+                "fleetplan_router_worker_draining",
+                "1 if the worker is draining (gets no new requests)",
+                workers,
+                v -> v.draining() ? 1 : 0,
+                WORKER_LABELS);
+        workerGauge(
+                "fleetplan_router_worker_ready",
+                "1 if the worker was heard from within the heartbeat timeout",
+                workers,
+                v -> v.ready() ? 1 : 0,
+                WORKER_LABELS);
+        lastGauge(
+                "dynamo_frontend_worker_last_time_to_first_token_seconds", "Last TTFT observed per worker", workers, 0);
+        lastGauge(
+                "dynamo_frontend_worker_last_inter_token_latency_seconds",
+                "Last average ITL observed per worker",
+                workers,
+                1);
         lastGauge("dynamo_frontend_worker_last_input_sequence_tokens", "Last ISL routed to each worker", workers, 2);
     }
 
@@ -149,30 +212,58 @@ public final class RouterMetrics {
     }
 
     private CounterDataPoint counter(String name, String help) {
-        return Counter.builder().name(name).help(help).labelNames(ROUTER_LABELS).register(registry)
+        return Counter.builder()
+                .name(name)
+                .help(help)
+                .labelNames(ROUTER_LABELS)
+                .register(registry)
                 .labelValues(routerLabelValues);
     }
 
     private DistributionDataPoint histogram(String name, String help, double[] buckets) {
-        return Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(buckets)
-                .labelNames(ROUTER_LABELS).register(registry).labelValues(routerLabelValues);
+        return Histogram.builder()
+                .name(name)
+                .help(help)
+                .classicOnly()
+                .classicUpperBounds(buckets)
+                .labelNames(ROUTER_LABELS)
+                .register(registry)
+                .labelValues(routerLabelValues);
     }
 
-    private void workerGauge(String name, String help, Supplier<List<WorkerView>> workers,
-                             ToDoubleFunction<WorkerView> value, String[] labels) {
-        GaugeWithCallback.builder().name(name).help(help).labelNames(labels)
+    private void workerGauge(
+            String name,
+            String help,
+            Supplier<List<WorkerView>> workers,
+            ToDoubleFunction<WorkerView> value,
+            String[] labels) {
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames(labels)
                 .callback(cb -> {
                     for (WorkerView v : workers.get()) {
-                        cb.call(value.applyAsDouble(v), namespaceLabel, routerId, v.id(), "0",
+                        cb.call(
+                                value.applyAsDouble(v),
+                                namespaceLabel,
+                                routerId,
+                                v.id(),
+                                "0",
                                 v.spec().role().workerType());
                     }
-                }).register(registry);
+                })
+                .register(registry);
     }
 
     private void lastGauge(String name, String help, Supplier<List<WorkerView>> workers, int which) {
-        workerGauge(name, help, workers, v -> {
-            double[] last = lastPerWorker.get(v.id());
-            return last == null ? 0 : last[which];
-        }, WORKER_LABELS);
+        workerGauge(
+                name,
+                help,
+                workers,
+                v -> {
+                    double[] last = lastPerWorker.get(v.id());
+                    return last == null ? 0 : last[which];
+                },
+                WORKER_LABELS);
     }
 }

@@ -96,8 +96,13 @@ final class WorkerLinks implements AutoCloseable {
             for (EventLoop loop : loops.loops()) {
                 // handlers never block, so run them on the transport threads: no executor hop on the token path;
                 // no transparent retries either: they buffer every message of a stream, and we retry ourselves
-                ManagedChannel ch = Keepalive.pinging(NettyChannelBuilder.forTarget(address).usePlaintext()
-                        .directExecutor().disableRetry().eventLoopGroup(loop).channelType(loops.clientChannel)).build();
+                ManagedChannel ch = Keepalive.pinging(NettyChannelBuilder.forTarget(address)
+                                .usePlaintext()
+                                .directExecutor()
+                                .disableRetry()
+                                .eventLoopGroup(loop)
+                                .channelType(loops.clientChannel))
+                        .build();
                 channels.add(ch);
                 stubs.put(loop, WorkerGrpc.newStub(ch));
             }
@@ -130,7 +135,11 @@ final class WorkerLinks implements AutoCloseable {
         }
 
         private void subscribe() {
-            eventStub.streamEvents(StreamEventsRequest.newBuilder().setIncludeKvEvents(true).setIncludeFpm(true).build(),
+            eventStub.streamEvents(
+                    StreamEventsRequest.newBuilder()
+                            .setIncludeKvEvents(true)
+                            .setIncludeFpm(true)
+                            .build(),
                     new ClientResponseObserver<StreamEventsRequest, WorkerEvent>() {
                         ClientCallStreamObserver<StreamEventsRequest> self;
 

@@ -25,8 +25,7 @@ public final class DynamoBuckets {
     /** router_kv_hit_rate: linear 0, 0.05, ..., 1.0 (21). */
     public static final double[] HIT_RATE = linear(0, 0.05, 21);
 
-    private DynamoBuckets() {
-    }
+    private DynamoBuckets() {}
 
     public static double[] log(double min, double max, int n) {
         double[] out = new double[n];

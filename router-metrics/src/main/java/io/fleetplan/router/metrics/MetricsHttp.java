@@ -13,8 +13,7 @@ public final class MetricsHttp {
 
     private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
 
-    private MetricsHttp() {
-    }
+    private MetricsHttp() {}
 
     public static String scrape(PrometheusRegistry registry) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);

@@ -33,7 +33,9 @@ public final class IoLoops implements AutoCloseable {
 
     public IoLoops(String name, int threads) {
         boolean epoll = Epoll.isAvailable();
-        group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true),
+        group = new MultiThreadIoEventLoopGroup(
+                threads,
+                new DefaultThreadFactory(name, true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;

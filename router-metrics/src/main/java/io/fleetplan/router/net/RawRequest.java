@@ -20,7 +20,8 @@ import java.util.Arrays;
 public final class RawRequest {
 
     /** Reads and writes the bytes as they are, checking them with {@link #of(byte[])}. */
-    public static final MethodDescriptor.Marshaller<RawRequest> MARSHALLER = Wire.marshaller(RawRequest::of, r -> r.bytes);
+    public static final MethodDescriptor.Marshaller<RawRequest> MARSHALLER =
+            Wire.marshaller(RawRequest::of, r -> r.bytes);
 
     private static final int REQUEST_ID = 1;
     private static final int TOKEN_IDS = 3;
@@ -43,8 +44,8 @@ public final class RawRequest {
     private final int maxTokens;
     private final int blockHashCount;
 
-    private RawRequest(byte[] bytes, String requestId, int tokenCount, int promptTokens, int maxTokens,
-                       int blockHashCount) {
+    private RawRequest(
+            byte[] bytes, String requestId, int tokenCount, int promptTokens, int maxTokens, int blockHashCount) {
         this.bytes = bytes;
         this.requestId = requestId;
         this.tokenCount = tokenCount;
@@ -106,8 +107,11 @@ public final class RawRequest {
             packed += CodedOutputStream.computeUInt32SizeNoTag(t);
         }
         int size = (requestId.isEmpty() ? 0 : CodedOutputStream.computeStringSize(REQUEST_ID, requestId))
-                + (tokenIds.length == 0 ? 0 : CodedOutputStream.computeTagSize(TOKEN_IDS)
-                        + CodedOutputStream.computeUInt32SizeNoTag(packed) + packed)
+                + (tokenIds.length == 0
+                        ? 0
+                        : CodedOutputStream.computeTagSize(TOKEN_IDS)
+                                + CodedOutputStream.computeUInt32SizeNoTag(packed)
+                                + packed)
                 + (maxTokens == 0 ? 0 : CodedOutputStream.computeUInt32Size(MAX_TOKENS, maxTokens))
                 + (handoff == null ? 0 : CodedOutputStream.computeMessageSize(KV_TRANSFER, handoff));
         int promptBytes = packed;
@@ -170,8 +174,13 @@ public final class RawRequest {
 
     /** This request with {@code request_id} set (appended: the last occurrence wins). */
     public RawRequest withRequestId(String id) {
-        return new RawRequest(Wire.appendLen(bytes, REQUEST_ID, id.getBytes(StandardCharsets.UTF_8)), id, tokenCount,
-                promptTokens, maxTokens, blockHashCount);
+        return new RawRequest(
+                Wire.appendLen(bytes, REQUEST_ID, id.getBytes(StandardCharsets.UTF_8)),
+                id,
+                tokenCount,
+                promptTokens,
+                maxTokens,
+                blockHashCount);
     }
 
     /**
@@ -183,7 +192,9 @@ public final class RawRequest {
         for (long h : hashes) {
             packed += CodedOutputStream.computeUInt64SizeNoTag(h);
         }
-        int size = CodedOutputStream.computeTagSize(BLOCK_HASHES) + CodedOutputStream.computeUInt32SizeNoTag(packed) + packed;
+        int size = CodedOutputStream.computeTagSize(BLOCK_HASHES)
+                + CodedOutputStream.computeUInt32SizeNoTag(packed)
+                + packed;
         int length = packed;
         byte[] out = Wire.write(Arrays.copyOf(bytes, bytes.length + size), bytes.length, w -> {
             w.writeTag(BLOCK_HASHES, Wire.LEN);

@@ -23,15 +23,18 @@ import java.nio.charset.StandardCharsets;
 public final class RawResponse {
 
     /** Reads and writes the bytes as they are, checking them with {@link #of(byte[])}. */
-    public static final MethodDescriptor.Marshaller<RawResponse> MARSHALLER = Wire.marshaller(RawResponse::of, r -> r.bytes);
+    public static final MethodDescriptor.Marshaller<RawResponse> MARSHALLER =
+            Wire.marshaller(RawResponse::of, r -> r.bytes);
 
     /** {@code fleetplan.v1.Worker/Generate} with raw responses (the same method on the wire). */
     public static final MethodDescriptor<RawRequest, RawResponse> WORKER_GENERATE =
-            WorkerGrpc.getGenerateMethod().toBuilder(RawRequest.MARSHALLER, MARSHALLER).build();
+            WorkerGrpc.getGenerateMethod().toBuilder(RawRequest.MARSHALLER, MARSHALLER)
+                    .build();
 
     /** {@code fleetplan.v1.Router/Generate} with raw responses (the same method on the wire). */
     public static final MethodDescriptor<RawRequest, RawResponse> ROUTER_GENERATE =
-            RouterGrpc.getGenerateMethod().toBuilder(RawRequest.MARSHALLER, MARSHALLER).build();
+            RouterGrpc.getGenerateMethod().toBuilder(RawRequest.MARSHALLER, MARSHALLER)
+                    .build();
 
     private static final int TOKEN_IDS = 2;
     private static final int WORKER_ID = 7;
@@ -89,10 +92,11 @@ public final class RawResponse {
      * A generated service definition with one method replaced by {@code replacement} (the same method name, here
      * with raw messages), for servers that relay or emit {@code GenerateResponse}s as bytes.
      */
-    public static ServerServiceDefinition replacing(ServerServiceDefinition generated,
-                                                    ServerMethodDefinition<?, ?> replacement) {
+    public static ServerServiceDefinition replacing(
+            ServerServiceDefinition generated, ServerMethodDefinition<?, ?> replacement) {
         String name = replacement.getMethodDescriptor().getFullMethodName();
-        ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(generated.getServiceDescriptor().getName());
+        ServerServiceDefinition.Builder b =
+                ServerServiceDefinition.builder(generated.getServiceDescriptor().getName());
         for (ServerMethodDefinition<?, ?> m : generated.getMethods()) {
             if (!m.getMethodDescriptor().getFullMethodName().equals(name)) {
                 b.addMethod(m);

@@ -6,8 +6,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import com.google.protobuf.WireFormat;
 import io.grpc.Drainable;
-import io.grpc.MethodDescriptor;
 import io.grpc.KnownLength;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -26,8 +26,7 @@ final class Wire {
     static final int VARINT = WireFormat.WIRETYPE_VARINT;
     static final int LEN = WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
-    private Wire() {
-    }
+    private Wire() {}
 
     static int tag(int field, int wireType) {
         return field << 3 | wireType;
@@ -140,7 +139,10 @@ final class Wire {
 
     /** What gRPC's own marshaller answers for bytes that are not a well-formed message. */
     static RuntimeException malformed(IOException cause) {
-        return Status.INTERNAL.withDescription("Invalid protobuf byte sequence").withCause(cause).asRuntimeException();
+        return Status.INTERNAL
+                .withDescription("Invalid protobuf byte sequence")
+                .withCause(cause)
+                .asRuntimeException();
     }
 
     /**
@@ -163,7 +165,10 @@ final class Wire {
             }
             return out;
         } catch (IOException e) {
-            throw Status.INTERNAL.withDescription("reading a message failed").withCause(e).asRuntimeException();
+            throw Status.INTERNAL
+                    .withDescription("reading a message failed")
+                    .withCause(e)
+                    .asRuntimeException();
         }
     }
 

@@ -168,7 +168,9 @@ class PoolRouterTest {
         time.advanceBy(Duration.ofMillis(1500));
         assertThat(r.worker("b").ready()).isFalse();
         assertThat(r.expire()).containsExactly("b");
-        assertThat(r.heartbeat("b", false, null)).as("unknown: must register again").isFalse();
+        assertThat(r.heartbeat("b", false, null))
+                .as("unknown: must register again")
+                .isFalse();
         assertThat(r.workers()).extracting(WorkerView::id).containsExactly("a");
     }
 
@@ -179,7 +181,9 @@ class PoolRouterTest {
         r.markFailed(first.workerId());
         RouteDecision retry = r.route(RouteRequest.of("1", prompt(1, 2), 128).excluding(Set.of(first.workerId())));
         assertThat(retry.workerId()).isNotEqualTo(first.workerId());
-        assertThat(r.worker(first.workerId()).inFlight()).as("retry moved the load").isZero();
+        assertThat(r.worker(first.workerId()).inFlight())
+                .as("retry moved the load")
+                .isZero();
         assertThat(r.worker(first.workerId()).ready()).isFalse();
         r.heartbeat(first.workerId(), null, null);
         assertThat(r.worker(first.workerId()).ready()).isTrue();
@@ -187,7 +191,8 @@ class PoolRouterTest {
 
     @Test
     void busyWorkersAreDroppedAndAllBusyRejects() {
-        RouterConfig cfg = RouterConfig.builder().activeDecodeBlocksThreshold(0.5).build();
+        RouterConfig cfg =
+                RouterConfig.builder().activeDecodeBlocksThreshold(0.5).build();
         PoolRouter r = router(cfg, "a", "b");
         r.heartbeat("a", null, new ReportedLoad(9000, 0, 9000, 16384, 10, 0, 0.9));
         assertThat(r.route(RouteRequest.of("1", null, 64)).workerId()).isEqualTo("b");
@@ -197,7 +202,8 @@ class PoolRouterTest {
 
     @Test
     void approximateModeRemembersOwnDecisionsUntilTheTtl() {
-        RouterConfig cfg = RouterConfig.builder().useKvEvents(false).ttlSecs(120).build();
+        RouterConfig cfg =
+                RouterConfig.builder().useKvEvents(false).ttlSecs(120).build();
         PoolRouter r = router(cfg, "a", "b", "c");
         long[] p = prompt(1, 16);
         String first = r.route(RouteRequest.of("1", p, 1024)).workerId();
@@ -207,11 +213,14 @@ class PoolRouterTest {
         r.finished("2");
         beat(r, 90);
         r.expire();
-        assertThat(r.route(RouteRequest.of("3", p, 1024)).overlapBlocks()).as("refreshed at 60 s").isEqualTo(16);
+        assertThat(r.route(RouteRequest.of("3", p, 1024)).overlapBlocks())
+                .as("refreshed at 60 s")
+                .isEqualTo(16);
         r.finished("3");
         beat(r, 200);
         r.expire();
-        assertThat(r.index().treeSize(0) + r.index().treeSize(1) + r.index().treeSize(2)).isZero();
+        assertThat(r.index().treeSize(0) + r.index().treeSize(1) + r.index().treeSize(2))
+                .isZero();
     }
 
     private void beat(PoolRouter r, int seconds) {
@@ -235,19 +244,20 @@ class PoolRouterTest {
     @Test
     void pinnedWorkerIsUsedOrRejected() {
         PoolRouter r = router(RouterConfig.defaults(), "a", "b");
-        assertThat(r.route(new RouteRequest("1", null, 64, "b", Set.of())).reason()).isEqualTo(RouteReason.PINNED);
+        assertThat(r.route(new RouteRequest("1", null, 64, "b", Set.of())).reason())
+                .isEqualTo(RouteReason.PINNED);
         assertThat(r.route(new RouteRequest("2", null, 64, "zz", Set.of())).reason())
                 .isEqualTo(RouteReason.PINNED_WORKER_UNAVAILABLE);
     }
 
     @Test
     void overlapWeightZeroDisablesTheIndex() {
-        RouterConfig cfg = new RouterConfig(null, null, null, 0.0, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+        RouterConfig cfg = new RouterConfig(
+                null, null, null, 0.0, null, null, null, null, null, null, null, null, null, null, null, null, null);
         assertThat(cfg.usesOverlap()).isFalse();
         assertThat(cfg.prefillLoadScale()).isZero();
-        RouterConfig legacy = new RouterConfig(null, null, null, 2.0, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+        RouterConfig legacy = new RouterConfig(
+                null, null, null, 2.0, null, null, null, null, null, null, null, null, null, null, null, null, null);
         assertThat(legacy.prefillLoadScale()).isEqualTo(2.0);
     }
 
@@ -256,7 +266,8 @@ class PoolRouterTest {
     void loadIsConserved(RepetitionInfo info) {
         long seed = 31L * info.getCurrentRepetition();
         Random rnd = new Random(seed);
-        PoolRouter r = new PoolRouter(RouterConfig.builder().seed(seed).build(), time.clock(), new SplittableRandom(seed));
+        PoolRouter r =
+                new PoolRouter(RouterConfig.builder().seed(seed).build(), time.clock(), new SplittableRandom(seed));
         for (int w = 0; w < 6; w++) {
             r.register(WorkerSpec.of("w" + w));
         }

@@ -41,14 +41,17 @@ class PrefixIndexTest {
         assertThat(scores[0]).isEqualTo(3);
         index.apply(0, new KvEvent.Removed(new long[] {101}));
         index.findMatches(new long[] {1, 2, 3}, scores);
-        assertThat(scores[0]).as("a hole at block 2 ends the consecutive prefix").isEqualTo(1);
+        assertThat(scores[0])
+                .as("a hole at block 2 ends the consecutive prefix")
+                .isEqualTo(1);
         assertThat(index.treeSize(0)).isEqualTo(2);
     }
 
     @Test
     void unknownParentIsDroppedAndClearForgetsTheWorker() {
         PrefixIndex index = new PrefixIndex();
-        assertThat(index.apply(0, new KvEvent.Stored(true, 55, new long[] {1}, new long[] {1}))).isFalse();
+        assertThat(index.apply(0, new KvEvent.Stored(true, 55, new long[] {1}, new long[] {1})))
+                .isFalse();
         assertThat(index.droppedEvents()).isEqualTo(1);
         index.apply(3, stored(new long[] {1, 2}));
         index.apply(3, new KvEvent.Cleared());

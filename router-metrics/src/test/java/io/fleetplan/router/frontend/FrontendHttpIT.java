@@ -59,8 +59,12 @@ class FrontendHttpIT {
     void clientThatDisconnectsMidStreamCancelsTheWorkerStream() throws Exception {
         int before = worker.cancelled.size();
         try (Socket s = connect()) {
-            s.getOutputStream().write(post("/v1/chat/completions", "{\"model\":\"m\",\"stream\":true,"
-                    + "\"max_tokens\":500,\"messages\":[{\"role\":\"user\",\"content\":\"hang up on me\"}]}"));
+            s.getOutputStream()
+                    .write(
+                            post(
+                                    "/v1/chat/completions",
+                                    "{\"model\":\"m\",\"stream\":true,"
+                                            + "\"max_tokens\":500,\"messages\":[{\"role\":\"user\",\"content\":\"hang up on me\"}]}"));
             InputStream in = new BufferedInputStream(s.getInputStream());
             assertThat(line(in)).startsWith("HTTP/1.1 200");
             String l;
@@ -70,13 +74,15 @@ class FrontendHttpIT {
         }
         // 500 tokens at 20 ms would take 10 s: the cancel must come long before
         await().atMost(Duration.ofSeconds(5)).until(() -> worker.cancelled.size() > before);
-        await().atMost(Duration.ofSeconds(5)).until(() -> stack.get("/metrics").body()
-                .contains("error_type=\"cancelled\""));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> stack.get("/metrics").body().contains("error_type=\"cancelled\""));
         String metrics = stack.get("/metrics").body();
-        assertThat(metrics).containsPattern("dynamo_frontend_disconnected_clients\\{dynamo_namespace=\"dynamo\","
-                + "model=\"m\"} [1-9]");
-        assertThat(metrics).containsPattern("dynamo_frontend_model_cancellation_total\\{dynamo_namespace=\"dynamo\","
-                + "endpoint=\"chat_completions\",model=\"m\",request_type=\"stream\"} [1-9]");
+        assertThat(metrics)
+                .containsPattern(
+                        "dynamo_frontend_disconnected_clients\\{dynamo_namespace=\"dynamo\"," + "model=\"m\"} [1-9]");
+        assertThat(metrics)
+                .containsPattern("dynamo_frontend_model_cancellation_total\\{dynamo_namespace=\"dynamo\","
+                        + "endpoint=\"chat_completions\",model=\"m\",request_type=\"stream\"} [1-9]");
     }
 
     @Test
@@ -112,8 +118,8 @@ class FrontendHttpIT {
             ByteArrayOutputStream both = new ByteArrayOutputStream();
             both.write(post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"one\",\"max_tokens\":3}"));
             both.write(ascii("GET /live HTTP/1.1\r\nHost: x\r\n\r\n"));
-            both.write(post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"two\",\"max_tokens\":2,"
-                    + "\"stream\":true}"));
+            both.write(post(
+                    "/v1/completions", "{\"model\":\"m\",\"prompt\":\"two\",\"max_tokens\":2," + "\"stream\":true}"));
             s.getOutputStream().write(both.toByteArray());
             InputStream in = new BufferedInputStream(s.getInputStream());
             Response first = read(in);
@@ -130,7 +136,8 @@ class FrontendHttpIT {
     @Test
     void malformedRequestGets400AndTheServerKeepsServing() throws Exception {
         try (Socket s = connect()) {
-            s.getOutputStream().write(ascii("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n"));
+            s.getOutputStream()
+                    .write(ascii("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n"));
             Response r = read(new BufferedInputStream(s.getInputStream()));
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.body()).contains("\"type\":\"invalid_request_error\"");
@@ -160,20 +167,27 @@ class FrontendHttpIT {
     void outputEndsBeforeAStopSequenceWithFinishReasonStop() throws Exception {
         // a stop sequence that spans two tokens: the end of the third word and the start of the fourth
         String third = Tokenizer.decode(1002);
-        String stop = third.substring(third.length() - 2) + Tokenizer.decode(1003).substring(0, 3);
+        String stop =
+                third.substring(third.length() - 2) + Tokenizer.decode(1003).substring(0, 3);
         String expected = fakeText(10).substring(0, fakeText(10).indexOf(stop));
         int tokens = tokensUntil(stop);
         ObjectMapper json = new ObjectMapper();
 
-        var unary = json.readTree(stack.post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"s\",\"max_tokens\":10,"
-                + "\"stop\":[\"never here\"," + OpenAiJson.str(stop) + "]}").body());
+        var unary = json.readTree(stack.post(
+                        "/v1/completions",
+                        "{\"model\":\"m\",\"prompt\":\"s\",\"max_tokens\":10," + "\"stop\":[\"never here\","
+                                + OpenAiJson.str(stop) + "]}")
+                .body());
         assertThat(unary.at("/choices/0/text").asText()).isEqualTo(expected);
         assertThat(unary.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
         assertThat(unary.at("/usage/completion_tokens").asInt()).isEqualTo(tokens);
 
-        String sse = stack.post("/v1/chat/completions", "{\"model\":\"m\",\"max_tokens\":10,\"stream\":true,"
-                + "\"stream_options\":{\"include_usage\":true},\"stop\":" + OpenAiJson.str(stop)
-                + ",\"messages\":[{\"role\":\"user\",\"content\":\"s\"}]}").body();
+        String sse = stack.post(
+                        "/v1/chat/completions",
+                        "{\"model\":\"m\",\"max_tokens\":10,\"stream\":true,"
+                                + "\"stream_options\":{\"include_usage\":true},\"stop\":" + OpenAiJson.str(stop)
+                                + ",\"messages\":[{\"role\":\"user\",\"content\":\"s\"}]}")
+                .body();
         StringBuilder text = new StringBuilder();
         String finish = null;
         int usage = -1;
@@ -196,8 +210,10 @@ class FrontendHttpIT {
         assertThat(usage).isEqualTo(tokens);
         assertThat(sse).endsWith("data: [DONE]\n\n");
 
-        var noMatch = json.readTree(stack.post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"s\","
-                + "\"max_tokens\":4,\"stop\":\"never here\"}").body());
+        var noMatch = json.readTree(stack.post(
+                        "/v1/completions",
+                        "{\"model\":\"m\",\"prompt\":\"s\"," + "\"max_tokens\":4,\"stop\":\"never here\"}")
+                .body());
         assertThat(noMatch.at("/choices/0/text").asText()).isEqualTo(fakeText(4));
         assertThat(noMatch.at("/choices/0/finish_reason").asText()).isEqualTo("length");
     }

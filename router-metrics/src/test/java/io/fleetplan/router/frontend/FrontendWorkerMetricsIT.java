@@ -23,33 +23,38 @@ class FrontendWorkerMetricsIT {
             LocalRouter router = stack.router("fleet-decode");
             stack.worker(router, "d0", WorkerRole.DECODE, 1);
             await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().size() == 1);
-            stack.frontend(new FrontendConfig("mock-model", "fleet", null, 0, Stack.pools(router), null, 2000, 1000,
-                    2, 50));
+            stack.frontend(
+                    new FrontendConfig("mock-model", "fleet", null, 0, Stack.pools(router), null, 2000, 1000, 2, 50));
             assertThat(stack.post("/v1/completions", """
-                    {"model":"mock-model","prompt":"one two three four five six","max_tokens":3}""").statusCode())
-                    .isEqualTo(200);
+                    {"model":"mock-model","prompt":"one two three four five six","max_tokens":3}""").statusCode()).isEqualTo(200);
             stack.frontend.pollPools();
             String labels = "{dp_rank=\"0\",dynamo_namespace=\"fleet_decode\",worker_id=\"d0\",worker_type=\"decode\"}";
             String metrics = stack.get("/metrics").body();
-            for (String name : new String[] {"dynamo_frontend_worker_active_prefill_tokens",
-                    "dynamo_frontend_worker_active_decode_blocks",
-                    "dynamo_frontend_worker_last_time_to_first_token_seconds",
-                    "dynamo_frontend_worker_last_inter_token_latency_seconds"}) {
+            for (String name : new String[] {
+                "dynamo_frontend_worker_active_prefill_tokens",
+                "dynamo_frontend_worker_active_decode_blocks",
+                "dynamo_frontend_worker_last_time_to_first_token_seconds",
+                "dynamo_frontend_worker_last_inter_token_latency_seconds"
+            }) {
                 assertThat(metrics).contains(name + labels);
             }
-            Matcher isl = Pattern.compile("dynamo_frontend_worker_last_input_sequence_tokens"
-                    + Pattern.quote(labels) + " ([0-9.]+)").matcher(metrics);
+            Matcher isl = Pattern.compile(
+                            "dynamo_frontend_worker_last_input_sequence_tokens" + Pattern.quote(labels) + " ([0-9.]+)")
+                    .matcher(metrics);
             assertThat(isl.find()).as(metrics).isTrue();
-            assertThat(Double.parseDouble(isl.group(1))).as("the request's prompt, as the router saw it")
+            assertThat(Double.parseDouble(isl.group(1)))
+                    .as("the request's prompt, as the router saw it")
                     .isGreaterThan(0);
             // Dynamo's model config gauges, from the config the worker registered with (FakeWorker's)
             String model = "{dynamo_namespace=\"fleet\",model=\"mock-model\"} ";
-            assertThat(metrics).contains("dynamo_frontend_model_total_kv_blocks" + model + "1000.0",
-                    "dynamo_frontend_model_kv_cache_block_size" + model + "16.0",
-                    "dynamo_frontend_model_max_num_seqs" + model + "64.0",
-                    "dynamo_frontend_model_max_num_batched_tokens" + model + "8192.0",
-                    "dynamo_frontend_model_context_length" + model + "2000.0",
-                    "dynamo_frontend_model_migration_limit" + model + "0.0");
+            assertThat(metrics)
+                    .contains(
+                            "dynamo_frontend_model_total_kv_blocks" + model + "1000.0",
+                            "dynamo_frontend_model_kv_cache_block_size" + model + "16.0",
+                            "dynamo_frontend_model_max_num_seqs" + model + "64.0",
+                            "dynamo_frontend_model_max_num_batched_tokens" + model + "8192.0",
+                            "dynamo_frontend_model_context_length" + model + "2000.0",
+                            "dynamo_frontend_model_migration_limit" + model + "0.0");
         }
     }
 }

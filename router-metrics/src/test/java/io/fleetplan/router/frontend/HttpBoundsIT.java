@@ -76,8 +76,11 @@ class HttpBoundsIT {
             s.getOutputStream().write(post("/v1/completions", body));
             Response r = read(new BufferedInputStream(s.getInputStream()));
             assertThat(r.status()).isEqualTo(413);
-            assertThat(r.body()).contains("\"type\":\"invalid_request_error\"", "\"code\":\"body_too_large\"",
-                    "larger than " + BODY_LIMIT + " bytes (http.max_body_bytes)");
+            assertThat(r.body())
+                    .contains(
+                            "\"type\":\"invalid_request_error\"",
+                            "\"code\":\"body_too_large\"",
+                            "larger than " + BODY_LIMIT + " bytes (http.max_body_bytes)");
         }
     }
 
@@ -115,8 +118,9 @@ class HttpBoundsIT {
     @Test
     void aBodyThatDripsInGets408() throws Exception {
         try (Socket s = connect()) {
-            s.getOutputStream().write(ascii("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                    + "application/json\r\nContent-Length: 100\r\n\r\n{\"model\""));
+            s.getOutputStream()
+                    .write(ascii("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                            + "application/json\r\nContent-Length: 100\r\n\r\n{\"model\""));
             InputStream in = new BufferedInputStream(s.getInputStream());
             Response r = read(in);
             assertThat(r.status()).isEqualTo(408);
@@ -139,8 +143,10 @@ class HttpBoundsIT {
     void aStreamLongerThanTheIdleTimeoutRunsToItsEnd() throws Exception {
         try (Socket s = connect()) {
             // 60 tokens at 20 ms: 1.2 s, longer than the 0.8 s idle timeout
-            s.getOutputStream().write(post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"long\",\"max_tokens\":60,"
-                    + "\"stream\":true}"));
+            s.getOutputStream()
+                    .write(post(
+                            "/v1/completions",
+                            "{\"model\":\"m\",\"prompt\":\"long\",\"max_tokens\":60," + "\"stream\":true}"));
             InputStream in = new BufferedInputStream(s.getInputStream());
             Response r = read(in);
             assertThat(r.status()).isEqualTo(200);

@@ -13,9 +13,15 @@ class HttpLimitsTest {
     @Test
     void theDefaultBodyLimitIsSizedToTheHeap() {
         // the 256 MB Frontend of `fleetplan up` ran out of memory on a 44 MB body under the old 45 MB limit
-        assertThat(HttpLimits.defaultMaxBodyBytes(256L * MIB)).isEqualTo(4 * MIB).isLessThan(44 * MIB);
-        assertThat(HttpLimits.defaultMaxBodyBytes(32L * MIB)).as("at least 1 MiB").isEqualTo(MIB);
-        assertThat(HttpLimits.defaultMaxBodyBytes(64L * 1024 * MIB)).as("at most 16 MiB").isEqualTo(16 * MIB);
+        assertThat(HttpLimits.defaultMaxBodyBytes(256L * MIB))
+                .isEqualTo(4 * MIB)
+                .isLessThan(44 * MIB);
+        assertThat(HttpLimits.defaultMaxBodyBytes(32L * MIB))
+                .as("at least 1 MiB")
+                .isEqualTo(MIB);
+        assertThat(HttpLimits.defaultMaxBodyBytes(64L * 1024 * MIB))
+                .as("at most 16 MiB")
+                .isEqualTo(16 * MIB);
     }
 
     @Test
@@ -30,7 +36,9 @@ class HttpLimitsTest {
     void badValuesAreNamed() {
         assertThatThrownBy(() -> new HttpLimits(Integer.MAX_VALUE, 0, null, null))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("max_body_bytes").hasMessageContaining("heap / 8")
-                .hasMessageContaining("header_timeout_ms").hasMessageContaining("between 10 and");
+                .hasMessageContaining("max_body_bytes")
+                .hasMessageContaining("heap / 8")
+                .hasMessageContaining("header_timeout_ms")
+                .hasMessageContaining("between 10 and");
     }
 }

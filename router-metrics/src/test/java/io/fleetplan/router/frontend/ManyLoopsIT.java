@@ -56,18 +56,22 @@ class ManyLoopsIT {
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
             // a client each: a connection each, spread over the Frontend's loops
-            HttpClient c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient c =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             clients.add(c);
-            answers.add(c.sendAsync(HttpRequest.newBuilder(URI.create(stack.base() + "/v1/completions"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("""
+            answers.add(c.sendAsync(
+                    HttpRequest.newBuilder(URI.create(stack.base() + "/v1/completions"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("""
                             {"model":"m","prompt":"stream %d","max_tokens":6,"stream":true}""".formatted(i)))
-                    .build(), HttpResponse.BodyHandlers.ofString()));
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
         for (CompletableFuture<HttpResponse<String>> a : answers) {
             HttpResponse<String> r = a.get();
             assertThat(r.statusCode()).isEqualTo(200);
-            List<String> events = r.body().lines().filter(l -> l.startsWith("data: ")).toList();
+            List<String> events =
+                    r.body().lines().filter(l -> l.startsWith("data: ")).toList();
             assertThat(events.getLast()).isEqualTo("data: [DONE]");
             long texts = events.stream().filter(e -> e.contains("\"text\":\" ")).count();
             assertThat(texts).as(r.body()).isEqualTo(6);

@@ -26,8 +26,10 @@ class MigrationIT {
             FakeWorker failing = stack.worker(broken, "d-broken", WorkerRole.DECODE, 1);
             failing.failBeforeTokens(true);
             stack.worker(good, "d-good", WorkerRole.DECODE, 1);
-            await().atMost(Duration.ofSeconds(5)).until(() -> prefill.workers().size() == 1
-                    && broken.workers().size() == 1 && good.workers().size() == 1);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> prefill.workers().size() == 1
+                            && broken.workers().size() == 1
+                            && good.workers().size() == 1);
             // every request goes to decode-broken first; with priority retry a failure before the first token
             // moves it to decode-good
             GlobalRouterConfig gr = ConfigLoader.parse("""
@@ -43,14 +45,15 @@ class MigrationIT {
                       context_length_resolution: 1, itl_min: 0, itl_max: 100, itl_resolution: 1,
                       decode_pool_mapping: [[0]]}
                     """, "gr.yaml", GlobalRouterConfig.class);
-            stack.frontend(new FrontendConfig("m", "mig", null, 0, Stack.pools(prefill, broken, good), gr, null,
-                    null, null, 50));
-            HttpResponse<String> r = stack.post("/v1/completions",
-                    "{\"model\":\"m\",\"prompt\":\"move me\",\"max_tokens\":3}");
+            stack.frontend(new FrontendConfig(
+                    "m", "mig", null, 0, Stack.pools(prefill, broken, good), gr, null, null, null, 50));
+            HttpResponse<String> r =
+                    stack.post("/v1/completions", "{\"model\":\"m\",\"prompt\":\"move me\",\"max_tokens\":3}");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            assertThat(stack.get("/metrics").body()).containsPattern(
-                    "dynamo_frontend_model_migration_total\\{dynamo_namespace=\"mig\",migration_type=\"new_request\","
-                            + "model=\"m\"} [1-9]");
+            assertThat(stack.get("/metrics").body())
+                    .containsPattern(
+                            "dynamo_frontend_model_migration_total\\{dynamo_namespace=\"mig\",migration_type=\"new_request\","
+                                    + "model=\"m\"} [1-9]");
         }
     }
 }

@@ -17,7 +17,8 @@ class NoPoolIT {
         try (Stack stack = new Stack()) {
             LocalRouter empty = stack.router("lonely");
             stack.frontend(FrontendConfig.singlePool("m", "lonely", Stack.address(empty), 0));
-            HttpResponse<String> r = stack.post("/v1/chat/completions",
+            HttpResponse<String> r = stack.post(
+                    "/v1/chat/completions",
                     "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"anyone?\"}]}");
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.headers().firstValue("retry-after")).hasValue("1");
@@ -25,8 +26,9 @@ class NoPoolIT {
             assertThat(stack.get("/health").statusCode()).isEqualTo(503);
             String metrics = stack.get("/metrics").body();
             assertThat(metrics).contains("error_type=\"unavailable\"");
-            assertThat(metrics).contains("dynamo_frontend_model_rejection_total{dynamo_namespace=\"dynamo\","
-                    + "endpoint=\"chat_completions\",model=\"m\"} 1.0");
+            assertThat(metrics)
+                    .contains("dynamo_frontend_model_rejection_total{dynamo_namespace=\"dynamo\","
+                            + "endpoint=\"chat_completions\",model=\"m\"} 1.0");
         }
     }
 
@@ -36,11 +38,24 @@ class NoPoolIT {
         try (Stack stack = new Stack()) {
             LocalRouter router = stack.router("coming");
             FrontendConfig one = FrontendConfig.singlePool("m", "coming", Stack.address(router), 0);
-            stack.frontend(new FrontendConfig(one.model(), one.dynamoNamespace(), one.host(), one.httpPort(),
-                    one.poolRouters(), one.globalRouter(), null, null, null, 50, null, null, 10_000));
+            stack.frontend(new FrontendConfig(
+                    one.model(),
+                    one.dynamoNamespace(),
+                    one.host(),
+                    one.httpPort(),
+                    one.poolRouters(),
+                    one.globalRouter(),
+                    null,
+                    null,
+                    null,
+                    50,
+                    null,
+                    null,
+                    10_000));
             CompletableFuture<HttpResponse<String>> r = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return stack.post("/v1/chat/completions",
+                    return stack.post(
+                            "/v1/chat/completions",
                             "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"anyone?\"}]}");
                 } catch (Exception e) {
                     throw new IllegalStateException(e);

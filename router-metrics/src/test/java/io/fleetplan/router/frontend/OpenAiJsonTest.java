@@ -16,8 +16,18 @@ class OpenAiJsonTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static CompletionJob job(boolean chat) {
-        return new CompletionJob(chat ? "chat_completions" : "completions", "m\"odel", new int[] {1}, 4, true, false,
-                null, null, null, null, 0);
+        return new CompletionJob(
+                chat ? "chat_completions" : "completions",
+                "m\"odel",
+                new int[] {1},
+                4,
+                true,
+                false,
+                null,
+                null,
+                null,
+                null,
+                0);
     }
 
     private static String bytesChoice(CompletionJob job, boolean first, int... ids) {
@@ -44,7 +54,10 @@ class OpenAiJsonTest {
                 String choice = bytesChoice(job, first, 5, 77, 50_000);
                 assertThat(choice).isEqualTo(OpenAiJson.deltaChoice(job, several, first, null));
                 JsonNode parsed = JSON.readTree(choice);
-                assertThat((chat ? parsed.get(0).get("delta").get("content") : parsed.get(0).get("text")).asText())
+                assertThat((chat
+                                        ? parsed.get(0).get("delta").get("content")
+                                        : parsed.get(0).get("text"))
+                                .asText())
                         .isEqualTo(several);
             }
         }
@@ -56,7 +69,8 @@ class OpenAiJsonTest {
             ByteBuf buf = Unpooled.buffer();
             Exchange.writeChunkHead(buf, size);
             assertThat(buf.toString(StandardCharsets.US_ASCII)).isEqualTo(Integer.toHexString(size) + "\r\n");
-            assertThat(Exchange.chunkFraming(size)).isEqualTo(Integer.toHexString(size).length() + 4);
+            assertThat(Exchange.chunkFraming(size))
+                    .isEqualTo(Integer.toHexString(size).length() + 4);
         }
     }
 

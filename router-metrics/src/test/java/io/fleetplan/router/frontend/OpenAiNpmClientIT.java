@@ -35,8 +35,10 @@ class OpenAiNpmClientIT {
         Files.createDirectories(NPM_DIR);
         String problem;
         try {
-            Process p = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", NPM_DIR.toString(),
-                    "openai").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "npm", "install", "--no-audit", "--no-fund", "--prefix", NPM_DIR.toString(), "openai")
+                    .redirectErrorStream(true)
+                    .start();
             boolean done = p.waitFor(180, TimeUnit.SECONDS);
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             problem = !done ? "npm install timed out" : p.exitValue() != 0 ? "npm install failed: " + log : null;
@@ -55,17 +57,23 @@ class OpenAiNpmClientIT {
             LocalRouter router = stack.router("npm-pool");
             for (int i = 0; i < 2; i++) {
                 MockerWorker w = MockerWorker.start(WorkerSettings.loopback(EngineConfig.builder()
-                        .modelName("mock-model").speedupRatio(20).build()).withWorkerId("npm-" + i)
+                                .modelName("mock-model")
+                                .speedupRatio(20)
+                                .build())
+                        .withWorkerId("npm-" + i)
                         .withRouter(Stack.address(router)));
                 stack.add(w);
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> router.workers().size() == 2);
             stack.frontend(FrontendConfig.singlePool("mock-model", "npm-pool", Stack.address(router), 0));
             Path script = NPM_DIR.resolve("openai-client-check.mjs");
-            Files.copy(Path.of("src", "test", "resources", "openai-client-check.mjs"), script,
+            Files.copy(
+                    Path.of("src", "test", "resources", "openai-client-check.mjs"),
+                    script,
                     StandardCopyOption.REPLACE_EXISTING);
             Process p = new ProcessBuilder("node", script.toString(), stack.base() + "/v1", "mock-model")
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("node finished").isTrue();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.exitValue()).as(output).isZero();
@@ -73,10 +81,13 @@ class OpenAiNpmClientIT {
             JsonNode r = new ObjectMapper().readTree(lines.getLast());
             assertThat(r.path("models").get(0).asText()).isEqualTo("mock-model");
             assertThat(r.path("chat").path("content").asText()).isNotBlank();
-            assertThat(r.path("chat").path("usage").path("completion_tokens").asInt()).isEqualTo(5);
+            assertThat(r.path("chat").path("usage").path("completion_tokens").asInt())
+                    .isEqualTo(5);
             assertThat(r.path("stream").path("text").asText()).isNotBlank();
-            assertThat(r.path("stream").path("usage").path("completion_tokens").asInt()).isEqualTo(6);
-            assertThat(r.path("completion").path("usage").path("prompt_tokens").asInt()).isEqualTo(8);
+            assertThat(r.path("stream").path("usage").path("completion_tokens").asInt())
+                    .isEqualTo(6);
+            assertThat(r.path("completion").path("usage").path("prompt_tokens").asInt())
+                    .isEqualTo(8);
             assertThat(r.path("retrieved").path("id").asText()).isEqualTo("mock-model");
             assertThat(r.path("retrieved").path("object").asText()).isEqualTo("model");
             assertThat(r.path("unknownModel").path("status").asInt()).isEqualTo(404);

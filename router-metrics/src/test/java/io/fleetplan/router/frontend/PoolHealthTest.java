@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class PoolHealthTest {
 
-    private static final List<List<String>> DISAGG = List.of(List.of("ns-prefill"), List.of("ns-decode", "ns-decode-b"));
+    private static final List<List<String>> DISAGG =
+            List.of(List.of("ns-prefill"), List.of("ns-decode", "ns-decode-b"));
 
     @Test
     void healthyWhenEveryRoleHasAPoolWithAReadyWorker() {
@@ -29,7 +30,9 @@ class PoolHealthTest {
 
     @Test
     void noReadyPoolOrNoPoolIsNotReady() {
-        assertThat(PoolHealth.of(Map.of("ns-decode", 0), List.of(List.of("ns-decode"))).status()).isEqualTo("not_ready");
+        assertThat(PoolHealth.of(Map.of("ns-decode", 0), List.of(List.of("ns-decode")))
+                        .status())
+                .isEqualTo("not_ready");
         assertThat(PoolHealth.of(Map.of(), List.of(List.of())).httpStatus()).isEqualTo(503);
     }
 }

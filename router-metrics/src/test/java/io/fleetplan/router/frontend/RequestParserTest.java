@@ -29,9 +29,10 @@ class RequestParserTest {
 
     @Test
     void chatIsTemplatedAndTokenised() {
-        CompletionJob j = chat("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hello world\"}],"
-                + "\"stream\":true,\"stream_options\":{\"include_usage\":true},\"max_completion_tokens\":7,"
-                + "\"nvext\":{\"ttft_target\":200,\"agent_hints\":{\"priority\":3}},\"extra_args\":{\"itl_target\":20}}");
+        CompletionJob j = chat(
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hello world\"}],"
+                        + "\"stream\":true,\"stream_options\":{\"include_usage\":true},\"max_completion_tokens\":7,"
+                        + "\"nvext\":{\"ttft_target\":200,\"agent_hints\":{\"priority\":3}},\"extra_args\":{\"itl_target\":20}}");
         assertThat(j.promptTokens()).isEqualTo(Tokenizer.encode("<|user|>\nhello world\n<|assistant|>\n"));
         assertThat(j.maxTokens()).isEqualTo(7);
         assertThat(j.stream()).isTrue();
@@ -44,33 +45,54 @@ class RequestParserTest {
 
     @Test
     void promptsMayBeTextOrTokenIds() {
-        assertThat(completion("{\"model\":\"m\",\"prompt\":[3,4,5]}").promptTokens()).containsExactly(3, 4, 5);
-        assertThat(completion("{\"model\":\"m\",\"prompt\":[[9,8]]}").promptTokens()).containsExactly(9, 8);
+        assertThat(completion("{\"model\":\"m\",\"prompt\":[3,4,5]}").promptTokens())
+                .containsExactly(3, 4, 5);
+        assertThat(completion("{\"model\":\"m\",\"prompt\":[[9,8]]}").promptTokens())
+                .containsExactly(9, 8);
         assertThat(completion("{\"model\":\"m\",\"prompt\":[\"hi there\"]}").promptTokens())
                 .isEqualTo(Tokenizer.encode("hi there"));
-        assertThat(completion("{\"model\":\"m\",\"prompt\":\"x\"}").maxTokens()).as("OpenAI default").isEqualTo(16);
-        assertThat(chat("{\"model\":\"m\",\"nvext\":{\"token_data\":[1,2]}}").promptTokens()).containsExactly(1, 2);
+        assertThat(completion("{\"model\":\"m\",\"prompt\":\"x\"}").maxTokens())
+                .as("OpenAI default")
+                .isEqualTo(16);
+        assertThat(chat("{\"model\":\"m\",\"nvext\":{\"token_data\":[1,2]}}").promptTokens())
+                .containsExactly(1, 2);
     }
 
     @Test
     void badFieldsAreNamed() {
         rejects("chat_completions", "{\"model\":\"m\",\"messages\":[]}", "messages", "non-empty");
-        rejects("chat_completions", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],"
-                + "\"max_tokens\":0}", "max_tokens", ">= 1");
-        rejects("chat_completions", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],"
-                + "\"max_tokens\":1.5}", "max_tokens", "integer");
-        rejects("chat_completions", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],"
-                + "\"max_tokens\":501}", "max_tokens", "<= 500");
+        rejects(
+                "chat_completions",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]," + "\"max_tokens\":0}",
+                "max_tokens",
+                ">= 1");
+        rejects(
+                "chat_completions",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]," + "\"max_tokens\":1.5}",
+                "max_tokens",
+                "integer");
+        rejects(
+                "chat_completions",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]," + "\"max_tokens\":501}",
+                "max_tokens",
+                "<= 500");
         rejects("completions", "{\"model\":\"m\",\"prompt\":[\"a\",\"b\"]}", "prompt", "Batched");
         rejects("completions", "{\"model\":\"m\",\"prompt\":[-1]}", "prompt", "token id");
-        rejects("completions", "{\"model\":\"m\",\"prompt\":\"a\",\"stream_options\":{}}", "stream_options",
+        rejects(
+                "completions",
+                "{\"model\":\"m\",\"prompt\":\"a\",\"stream_options\":{}}",
+                "stream_options",
                 "only allowed");
         rejects("completions", "{\"model\":\"m\",\"prompt\":\"a\",\"n\":2}", "n", "n = 1");
         rejects("completions", "{\"prompt\":\"a\"}", "model", "required");
-        rejects("completions", "{\"model\":\"m\",\"prompt\":\"" + "a ".repeat(2000) + "\"}", "prompt",
+        rejects(
+                "completions",
+                "{\"model\":\"m\",\"prompt\":\"" + "a ".repeat(2000) + "\"}",
+                "prompt",
                 "maximum of 1000");
         assertThatThrownBy(() -> completion("{\"model\":\"zz\",\"prompt\":\"a\"}"))
-                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        ApiError.class, e -> assertThat(e.status()).isEqualTo(404));
     }
 
     @Test
@@ -89,7 +111,8 @@ class RequestParserTest {
     void stopSequencesAndMinTokensAreRead() {
         assertThat(chat("{" + MSG + ",\"stop\":\" the\"}").stop()).containsExactly(" the");
         assertThat(completion("{\"model\":\"m\",\"prompt\":\"a\",\"stop\":[\"x\",\"y\"],\"max_tokens\":9,"
-                + "\"min_tokens\":3}")).satisfies(j -> {
+                        + "\"min_tokens\":3}"))
+                .satisfies(j -> {
                     assertThat(j.stop()).containsExactly("x", "y");
                     assertThat(j.minTokens()).isEqualTo(3);
                 });
@@ -97,7 +120,8 @@ class RequestParserTest {
         rejects("chat_completions", "{" + MSG + ",\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}", "stop", "up to 4");
         rejects("chat_completions", "{" + MSG + ",\"stop\":[1]}", "stop", "strings");
         rejects("chat_completions", "{" + MSG + ",\"stop\":\"\"}", "stop", "not be empty");
-        rejects("completions", "{\"model\":\"m\",\"prompt\":\"a\",\"max_tokens\":2,\"min_tokens\":3}",
+        rejects(
+                "completions", "{\"model\":\"m\",\"prompt\":\"a\",\"max_tokens\":2,\"min_tokens\":3}",
                 "min_tokens", "between 0 and max_tokens (2)");
     }
 
@@ -107,22 +131,31 @@ class RequestParserTest {
         rejects("chat_completions", "{" + MSG + ",\"top_logprobs\":2}", "top_logprobs", "not supported");
         rejects("chat_completions", "{" + MSG + ",\"tools\":[{\"type\":\"function\"}]}", "tools", "[] or null");
         rejects("chat_completions", "{" + MSG + ",\"tool_choice\":\"required\"}", "tool_choice", "\"none\"");
-        rejects("chat_completions", "{" + MSG + ",\"response_format\":{\"type\":\"json_object\"}}",
-                "response_format", "{\"type\": \"text\"}");
+        rejects(
+                "chat_completions",
+                "{" + MSG + ",\"response_format\":{\"type\":\"json_object\"}}",
+                "response_format",
+                "{\"type\": \"text\"}");
         rejects("completions", "{\"model\":\"m\",\"prompt\":\"a\",\"echo\":true}", "echo", "false or null");
         rejects("completions", "{\"model\":\"m\",\"prompt\":\"a\",\"logprobs\":2}", "logprobs", "not supported");
         rejects("completions", "{\"model\":\"m\",\"prompt\":\"a\",\"best_of\":3}", "best_of", "1 or null");
         rejects("chat_completions", "{" + MSG + ",\"logit_bias\":{\"5\":10}}", "logit_bias", "{} or null");
-        rejects("chat_completions", "{" + MSG + ",\"functions\":[]}", "functions",
+        rejects(
+                "chat_completions",
+                "{" + MSG + ",\"functions\":[]}",
+                "functions",
                 "Unsupported parameter 'functions' for /v1/chat/completions; supported: [extra_args,");
         rejects("completions", "{\"model\":\"m\",\"prompt\":\"a\",\"messages\":[]}", "messages", "Unsupported");
         // at their defaults they are accepted
         assertThat(chat("{" + MSG + ",\"logprobs\":false,\"tools\":[],\"tool_choice\":\"none\","
-                + "\"response_format\":{\"type\":\"text\"},\"temperature\":0.7,\"top_p\":1,\"seed\":4,"
-                + "\"user\":\"u\",\"presence_penalty\":0,\"frequency_penalty\":0,\"ignore_eos\":true,"
-                + "\"parallel_tool_calls\":true}").maxTokens()).isEqualTo(256);
+                                + "\"response_format\":{\"type\":\"text\"},\"temperature\":0.7,\"top_p\":1,\"seed\":4,"
+                                + "\"user\":\"u\",\"presence_penalty\":0,\"frequency_penalty\":0,\"ignore_eos\":true,"
+                                + "\"parallel_tool_calls\":true}")
+                        .maxTokens())
+                .isEqualTo(256);
         assertThat(completion("{\"model\":\"m\",\"prompt\":\"a\",\"echo\":false,\"best_of\":1,\"suffix\":\"\"}")
-                .maxTokens()).isEqualTo(16);
+                        .maxTokens())
+                .isEqualTo(16);
     }
 
     @Test
@@ -137,7 +170,9 @@ class RequestParserTest {
         for (String body : new String[] {"{\"model\": tru}", "{\"model\":\"m\"", "{\"a\":1,}", "nul"}) {
             assertThatThrownBy(() -> completion(body)).isInstanceOfSatisfying(ApiError.class, e -> {
                 assertThat(e.status()).isEqualTo(400);
-                assertThat(e.getMessage()).as(body).startsWith("The request body is not valid JSON: ")
+                assertThat(e.getMessage())
+                        .as(body)
+                        .startsWith("The request body is not valid JSON: ")
                         .contains("(line 1, column ")
                         .doesNotContain("Source", "REDACTED", "StreamReadFeature", "token", "JSON String", "marker");
             });
@@ -148,6 +183,7 @@ class RequestParserTest {
     void echoedValuesAreCutShort() {
         String big = "x".repeat(10_000);
         assertThatThrownBy(() -> chat("{" + MSG + ",\"stream\":\"" + big + "\"}"))
-                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+                .isInstanceOfSatisfying(
+                        ApiError.class, e -> assertThat(e.getMessage()).hasSizeLessThan(200));
     }
 }

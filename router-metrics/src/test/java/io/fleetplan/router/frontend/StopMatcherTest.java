@@ -27,7 +27,9 @@ class StopMatcherTest {
         assertThat(m.offer("b", true)).isEmpty();
         assertThat(m.offer("d", true)).isEqualTo("abd");
         assertThat(m.offer("ab", true)).isEmpty();
-        assertThat(m.flush()).as("no stop came: the held text is output after all").isEqualTo("ab");
+        assertThat(m.flush())
+                .as("no stop came: the held text is output after all")
+                .isEqualTo("ab");
         assertThat(m.stopped()).isFalse();
     }
 
@@ -58,7 +60,8 @@ class StopMatcherTest {
         }
         out.append(m.flush());
         int at = text.indexOf(stop);
-        assertThat(out.toString()).as("seed %d, text '%s', stop '%s'", seed, text, stop)
+        assertThat(out.toString())
+                .as("seed %d, text '%s', stop '%s'", seed, text, stop)
                 .isEqualTo(at < 0 ? text.toString() : text.substring(0, at));
         assertThat(m.stopped()).isEqualTo(at >= 0);
     }

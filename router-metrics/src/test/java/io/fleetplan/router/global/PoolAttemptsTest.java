@@ -12,8 +12,8 @@ class PoolAttemptsTest {
 
     private static PoolAttempts attempts(boolean priorityRetry) {
         GlobalRouterConfig c = priorityRetry
-                ? ConfigLoader.parse(PoolSelectorTest.DISAGG + "enable_priority_retry: true\n", "gr.yaml",
-                        GlobalRouterConfig.class)
+                ? ConfigLoader.parse(
+                        PoolSelectorTest.DISAGG + "enable_priority_retry: true\n", "gr.yaml", GlobalRouterConfig.class)
                 : PoolSelectorTest.disagg();
         return new PoolAttempts(new PoolSelector(c), LONG_TIGHT, 1);
     }
@@ -37,11 +37,14 @@ class PoolAttemptsTest {
         a.plan(ns -> true);
         a.decodeFailed("decode-fast", PoolAttempts.Failure.NO_READY_WORKER);
         a.prefillFailed("prefill-fast", PoolAttempts.Failure.OTHER);
-        assertThat(a.replanAfterWait(ns -> !ns.equals("decode-fast")).decodePool()).as("still not ready")
+        assertThat(a.replanAfterWait(ns -> !ns.equals("decode-fast")).decodePool())
+                .as("still not ready")
                 .isEqualTo("decode-slow");
         PoolPlan back = a.replanAfterWait(ns -> true);
         assertThat(back.decodePool()).as("its router is back").isEqualTo("decode-fast");
-        assertThat(back.prefillPool()).as("failed for another reason: stays out").isNotEqualTo("prefill-fast");
+        assertThat(back.prefillPool())
+                .as("failed for another reason: stays out")
+                .isNotEqualTo("prefill-fast");
         assertThat(a.attempts()).isEqualTo(1);
     }
 
@@ -53,13 +56,19 @@ class PoolAttemptsTest {
             a.plan(ns -> false);
             n++;
         }
-        assertThat(n).isEqualTo(new PoolSelector(PoolSelectorTest.disagg()).config().allPools().size() + 1);
+        assertThat(n)
+                .isEqualTo(new PoolSelector(PoolSelectorTest.disagg())
+                                .config()
+                                .allPools()
+                                .size()
+                        + 1);
     }
 
     @Test
     void failuresMapToTheFrontendsAnswers() {
         PoolAttempts a = attempts(false);
-        assertThat(a.prefillFailed("prefill-fast", PoolAttempts.Failure.OTHER)).isEqualTo(PoolAttempts.Next.DECODE_ONLY);
+        assertThat(a.prefillFailed("prefill-fast", PoolAttempts.Failure.OTHER))
+                .isEqualTo(PoolAttempts.Next.DECODE_ONLY);
         assertThat(a.prefillFailed("prefill-fast", PoolAttempts.Failure.INVALID))
                 .isEqualTo(PoolAttempts.Next.REJECT_INVALID);
         assertThat(a.decodeFailed("decode-fast", PoolAttempts.Failure.OVERLOADED))
@@ -76,7 +85,9 @@ class PoolAttemptsTest {
         assertThat(p.prefillPool()).isEqualTo("prefill-slow");
         assertThat(p.decodePool()).isEqualTo("decode-slow");
         assertThat(retrying.retryAfterSeconds()).isEqualTo(1);
-        assertThat(new PoolSelector(PoolSelectorTest.disagg()).plan(LONG_TIGHT, ns -> true, Set.of()).prefillPool())
+        assertThat(new PoolSelector(PoolSelectorTest.disagg())
+                        .plan(LONG_TIGHT, ns -> true, Set.of())
+                        .prefillPool())
                 .isEqualTo("prefill-fast");
     }
 }

@@ -53,7 +53,9 @@ class PoolSelectorTest {
         assertThat(clamped.decodePool()).isEqualTo("decode-slow");
         PoolPlan small = s.plan(new PoolQuery(100, 10.0, null, null), ns -> true, Set.of());
         assertThat(small.prefillPool()).as("ISL cell 0 -> slow pool").isEqualTo("prefill-slow");
-        assertThat(small.decodePool()).as("no ITL target: middle of range (50) -> cell 1").isEqualTo("decode-slow");
+        assertThat(small.decodePool())
+                .as("no ITL target: middle of range (50) -> cell 1")
+                .isEqualTo("decode-slow");
     }
 
     @Test
@@ -97,21 +99,28 @@ class PoolSelectorTest {
                    agg_pool_mapping: [[0], [1]]}
                 """, "agg.yaml", GlobalRouterConfig.class);
         PoolSelector s = new PoolSelector(c);
-        assertThat(s.plan(new PoolQuery(10, 100.0, 10.0, null), ns -> true, Set.of()).decodePool()).isEqualTo("a0");
-        assertThat(s.plan(new PoolQuery(10, 900.0, 10.0, null), ns -> true, Set.of()).decodePool()).isEqualTo("a1");
+        assertThat(s.plan(new PoolQuery(10, 100.0, 10.0, null), ns -> true, Set.of())
+                        .decodePool())
+                .isEqualTo("a0");
+        assertThat(s.plan(new PoolQuery(10, 900.0, 10.0, null), ns -> true, Set.of())
+                        .decodePool())
+                .isEqualTo("a1");
     }
 
     @Test
     void badConfigsNameTheField() {
-        assertThatThrownBy(() -> ConfigLoader.parse(DISAGG.replace("[[1, 1], [0, 1]]", "[[1, 1]]"), "gr.yaml",
-                GlobalRouterConfig.class))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("prefill_pool_mapping");
-        assertThatThrownBy(() -> ConfigLoader.parse(DISAGG.replace("[[0, 1]]", "[[0, 5]]"), "gr.yaml",
-                GlobalRouterConfig.class))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("pool indexes must be < 2");
-        assertThatThrownBy(() -> ConfigLoader.parse(DISAGG.replace("mode: disagg", "mode: disag"), "gr.yaml",
-                GlobalRouterConfig.class))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("did you mean 'disagg'");
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                        DISAGG.replace("[[1, 1], [0, 1]]", "[[1, 1]]"), "gr.yaml", GlobalRouterConfig.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("prefill_pool_mapping");
+        assertThatThrownBy(() ->
+                        ConfigLoader.parse(DISAGG.replace("[[0, 1]]", "[[0, 5]]"), "gr.yaml", GlobalRouterConfig.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("pool indexes must be < 2");
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                        DISAGG.replace("mode: disagg", "mode: disag"), "gr.yaml", GlobalRouterConfig.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("did you mean 'disagg'");
     }
 
     @Test

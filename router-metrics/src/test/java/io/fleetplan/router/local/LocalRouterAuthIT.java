@@ -38,10 +38,13 @@ class LocalRouterAuthIT {
 
     @BeforeEach
     void start() throws Exception {
-        router = new LocalRouter(new LocalRouter.Options("pool-a", "router-auth", "127.0.0.1", 0, 0,
-                RouterConfig.defaults(), TOKEN)).start();
+        router = new LocalRouter(new LocalRouter.Options(
+                        "pool-a", "router-auth", "127.0.0.1", 0, 0, RouterConfig.defaults(), TOKEN))
+                .start();
         closeables.add(router);
-        ManagedChannel ch = NettyChannelBuilder.forTarget("127.0.0.1:" + router.grpcPort()).usePlaintext().build();
+        ManagedChannel ch = NettyChannelBuilder.forTarget("127.0.0.1:" + router.grpcPort())
+                .usePlaintext()
+                .build();
         closeables.add(ch::shutdownNow);
         anonymous = RouterGrpc.newBlockingStub(ch);
     }
@@ -61,8 +64,12 @@ class LocalRouterAuthIT {
     }
 
     private static RegisterRequest rogue() {
-        return RegisterRequest.newBuilder().setWorker(WorkerInfo.newBuilder().setWorkerId("rogue")
-                .setGrpcAddress("127.0.0.1:1").build()).build();
+        return RegisterRequest.newBuilder()
+                .setWorker(WorkerInfo.newBuilder()
+                        .setWorkerId("rogue")
+                        .setGrpcAddress("127.0.0.1:1")
+                        .build())
+                .build();
     }
 
     @Test
@@ -73,20 +80,30 @@ class LocalRouterAuthIT {
         assertThat(router.workers()).extracting(WorkerView::id).containsExactly("member");
 
         assertUnauthenticated(() -> anonymous.register(rogue()));
-        assertUnauthenticated(() -> anonymous.withCallCredentials(SharedToken.credentials("wrong-token-0123456789"))
+        assertUnauthenticated(() -> anonymous
+                .withCallCredentials(SharedToken.credentials("wrong-token-0123456789"))
                 .register(rogue()));
-        assertUnauthenticated(() -> anonymous.deregister(DeregisterRequest.newBuilder().setWorkerId("member").build()));
-        assertUnauthenticated(() -> anonymous.workerHeartbeat(WorkerHeartbeatRequest.newBuilder().setWorkerId("member")
-                .setDraining(true).build()));
+        assertUnauthenticated(() -> anonymous.deregister(
+                DeregisterRequest.newBuilder().setWorkerId("member").build()));
+        assertUnauthenticated(() -> anonymous.workerHeartbeat(WorkerHeartbeatRequest.newBuilder()
+                .setWorkerId("member")
+                .setDraining(true)
+                .build()));
         assertUnauthenticated(() -> anonymous.listWorkers(ListWorkersRequest.getDefaultInstance()));
-        assertThat(router.workers()).extracting(WorkerView::id).as("the rogue neither joined nor removed anyone")
+        assertThat(router.workers())
+                .extracting(WorkerView::id)
+                .as("the rogue neither joined nor removed anyone")
                 .containsExactly("member");
         assertThat(router.workers().getFirst().draining()).isFalse();
 
         RouterGrpc.RouterBlockingStub withToken = anonymous.withCallCredentials(SharedToken.credentials(TOKEN));
-        assertThat(withToken.listWorkers(ListWorkersRequest.getDefaultInstance()).getWorkersList())
-                .extracting(w -> w.getWorkerId()).containsExactly("member");
-        withToken.deregister(DeregisterRequest.newBuilder().setWorkerId("member").build());
+        assertThat(withToken
+                        .listWorkers(ListWorkersRequest.getDefaultInstance())
+                        .getWorkersList())
+                .extracting(w -> w.getWorkerId())
+                .containsExactly("member");
+        withToken.deregister(
+                DeregisterRequest.newBuilder().setWorkerId("member").build());
         assertThat(router.workers()).isEmpty();
     }
 }

@@ -38,7 +38,9 @@ class LocalRouterIT {
     private void startRouter(RouterConfig config) throws Exception {
         router = new LocalRouter(new LocalRouter.Options("pool-a", "router-test", "127.0.0.1", 0, 0, config)).start();
         closeables.add(router);
-        ManagedChannel ch = NettyChannelBuilder.forTarget("127.0.0.1:" + router.grpcPort()).usePlaintext().build();
+        ManagedChannel ch = NettyChannelBuilder.forTarget("127.0.0.1:" + router.grpcPort())
+                .usePlaintext()
+                .build();
         closeables.add(ch::shutdownNow);
         client = RouterGrpc.newBlockingStub(ch);
     }
@@ -58,7 +60,8 @@ class LocalRouterIT {
     }
 
     private static GenerateRequest request(String id, int promptTokens, int family, int maxTokens) {
-        GenerateRequest.Builder b = GenerateRequest.newBuilder().setRequestId(id).setMaxTokens(maxTokens);
+        GenerateRequest.Builder b =
+                GenerateRequest.newBuilder().setRequestId(id).setMaxTokens(maxTokens);
         for (int i = 0; i < promptTokens; i++) {
             b.addTokenIds(family * 100_000 + i);
         }
@@ -72,9 +75,11 @@ class LocalRouterIT {
     }
 
     private String scrape() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + router.metricsPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.metricsPort() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
     }
@@ -89,8 +94,12 @@ class LocalRouterIT {
         for (int family = 1; family <= 4; family++) {
             List<GenerateResponse> first = generate(request("a" + family, 256, family, 4));
             String holder = first.getLast().getWorkerId();
-            await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().stream()
-                    .filter(v -> v.id().equals(holder)).mapToInt(WorkerView::cachedBlocks).sum() >= 16);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> router.workers().stream()
+                                    .filter(v -> v.id().equals(holder))
+                                    .mapToInt(WorkerView::cachedBlocks)
+                                    .sum()
+                            >= 16);
             // same 256-token prefix plus a different tail: must land on the holder
             GenerateRequest.Builder longer = request("b" + family, 256, family, 4).toBuilder();
             IntStream.range(0, 40).forEach(i -> longer.addTokenIds(-1 - i));
@@ -99,12 +108,14 @@ class LocalRouterIT {
             assertThat(second).extracting(GenerateResponse::getTokenIdsCount).containsOnly(1);
         }
         String metrics = scrape();
-        assertThat(metrics).contains("dynamo_component_router_requests_total{dynamo_component=\"router\","
-                + "dynamo_namespace=\"pool_a\",router_id=\"router-test\"} 8.0");
+        assertThat(metrics)
+                .contains("dynamo_component_router_requests_total{dynamo_component=\"router\","
+                        + "dynamo_namespace=\"pool_a\",router_id=\"router-test\"} 8.0");
         assertThat(metrics).contains("dynamo_component_router_kv_hit_rate_count{");
         assertThat(metrics).contains("dynamo_component_router_time_to_first_token_seconds_bucket{");
-        assertThat(metrics).contains("dynamo_component_router_output_sequence_tokens_sum{dynamo_component=\"router\","
-                + "dynamo_namespace=\"pool_a\",router_id=\"router-test\"} 32.0");
+        assertThat(metrics)
+                .contains("dynamo_component_router_output_sequence_tokens_sum{dynamo_component=\"router\","
+                        + "dynamo_namespace=\"pool_a\",router_id=\"router-test\"} 32.0");
     }
 
     @Test
@@ -115,15 +126,20 @@ class LocalRouterIT {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().size() == 3);
         String metrics = scrape();
-        for (String gauge : List.of("dynamo_frontend_worker_active_prefill_tokens",
-                "dynamo_frontend_worker_active_decode_blocks", "fleetplan_router_worker_kv_usage",
+        for (String gauge : List.of(
+                "dynamo_frontend_worker_active_prefill_tokens",
+                "dynamo_frontend_worker_active_decode_blocks",
+                "fleetplan_router_worker_kv_usage",
                 "fleetplan_router_worker_waiting_requests")) {
             for (int i = 0; i < 3; i++) {
-                assertThat(metrics).as(gauge).containsPattern(gauge + "\\{[^}]*worker_id=\"idle-" + i + "\"[^}]*\\} 0.0");
+                assertThat(metrics)
+                        .as(gauge)
+                        .containsPattern(gauge + "\\{[^}]*worker_id=\"idle-" + i + "\"[^}]*\\} 0.0");
             }
         }
         assertThat(metrics).contains("dynamo_component_router_worker_registered{");
-        assertThat(client.listWorkers(ListWorkersRequest.getDefaultInstance()).getWorkersCount()).isEqualTo(3);
+        assertThat(client.listWorkers(ListWorkersRequest.getDefaultInstance()).getWorkersCount())
+                .isEqualTo(3);
     }
 
     @Test
@@ -131,19 +147,25 @@ class LocalRouterIT {
         startRouter(RouterConfig.builder().activePrefillTokensThreshold(100).build());
         FakeWorker w = worker("hot");
         await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().size() == 1);
-        assertThat(scrape()).contains("dynamo_frontend_router_queue_backpressure_total{dynamo_namespace=\"pool_a\","
-                + "reason=\"all_workers_busy\",router_id=\"router-test\"} 0.0");
-        w.publishLoad(ActiveLoad.newBuilder().setWorkerId("hot").setActivePrefillTokens(5000)
-                .setKvTotalBlocks(1000).build());
+        assertThat(scrape())
+                .contains("dynamo_frontend_router_queue_backpressure_total{dynamo_namespace=\"pool_a\","
+                        + "reason=\"all_workers_busy\",router_id=\"router-test\"} 0.0");
+        w.publishLoad(ActiveLoad.newBuilder()
+                .setWorkerId("hot")
+                .setActivePrefillTokens(5000)
+                .setKvTotalBlocks(1000)
+                .build());
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> router.workers().getFirst().engineLoad().activePrefillTokens() == 5000);
         assertThatThrownBy(() -> generate(request("refused", 64, 1, 2))).hasMessageContaining("RESOURCE_EXHAUSTED");
         String metrics = scrape();
-        assertThat(metrics).contains("dynamo_frontend_router_queue_backpressure_total{dynamo_namespace=\"pool_a\","
-                + "reason=\"all_workers_busy\",router_id=\"router-test\"} 1.0");
+        assertThat(metrics)
+                .contains("dynamo_frontend_router_queue_backpressure_total{dynamo_namespace=\"pool_a\","
+                        + "reason=\"all_workers_busy\",router_id=\"router-test\"} 1.0");
         for (String pending : List.of("requests", "isl_tokens", "cached_tokens")) {
-            assertThat(metrics).containsPattern("dynamo_frontend_router_queue_pending_" + pending
-                    + "\\{dynamo_namespace=\"pool_a\",router_id=\"router-test\",worker_type=\"[a-z]+\"\\} 0.0");
+            assertThat(metrics)
+                    .containsPattern("dynamo_frontend_router_queue_pending_" + pending
+                            + "\\{dynamo_namespace=\"pool_a\",router_id=\"router-test\",worker_type=\"[a-z]+\"\\} 0.0");
         }
     }
 
@@ -154,11 +176,12 @@ class LocalRouterIT {
         worker("b");
         await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().size() == 2);
         a.setDraining(true);
-        await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().stream()
-                .anyMatch(v -> v.id().equals("a") && v.draining()));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> router.workers().stream().anyMatch(v -> v.id().equals("a") && v.draining()));
         int before = a.received.size();
         for (int i = 0; i < 6; i++) {
-            assertThat(generate(request("d" + i, 32, i, 2)).getLast().getWorkerId()).isEqualTo("b");
+            assertThat(generate(request("d" + i, 32, i, 2)).getLast().getWorkerId())
+                    .isEqualTo("b");
         }
         assertThat(a.received).hasSize(before);
         assertThat(scrape()).containsPattern("fleetplan_router_worker_draining\\{[^}]*worker_id=\"a\"[^}]*\\} 1.0");
@@ -172,21 +195,26 @@ class LocalRouterIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().size() == 2);
         // make the doomed worker the KV-preferred one, then kill it
         GenerateRequest warm = request("warm", 512, 7, 2);
-        String first = generate(GenerateRequest.newBuilder(warm).build()).getLast().getWorkerId();
+        String first =
+                generate(GenerateRequest.newBuilder(warm).build()).getLast().getWorkerId();
         FakeWorker holder = first.equals("doomed") ? doomed : healthy;
         FakeWorker other = holder == doomed ? healthy : doomed;
-        await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().stream()
-                .anyMatch(v -> v.id().equals(holder.id()) && v.cachedBlocks() >= 32));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        router.workers().stream().anyMatch(v -> v.id().equals(holder.id()) && v.cachedBlocks() >= 32));
         holder.kill();
         List<GenerateResponse> out = generate(request("after-death", 512, 7, 5));
         assertThat(out.getLast().getWorkerId()).isEqualTo(other.id());
-        assertThat(out.stream().mapToInt(GenerateResponse::getTokenIdsCount).sum()).isEqualTo(5);
-        assertThat(scrape()).contains("fleetplan_router_retries_total{dynamo_component=\"router\","
-                + "dynamo_namespace=\"pool_a\",router_id=\"router-test\"} 1.0");
+        assertThat(out.stream().mapToInt(GenerateResponse::getTokenIdsCount).sum())
+                .isEqualTo(5);
+        assertThat(scrape())
+                .contains("fleetplan_router_retries_total{dynamo_component=\"router\","
+                        + "dynamo_namespace=\"pool_a\",router_id=\"router-test\"} 1.0");
         // an engine error (not a dead process) is retried as well
         other.failBeforeTokens(true);
         assertThatThrownBy(() -> generate(request("no-one-left", 64, 8, 2)))
-                .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("UNAVAILABLE");
+                .isInstanceOf(StatusRuntimeException.class)
+                .hasMessageContaining("UNAVAILABLE");
     }
 
     @Test
@@ -198,8 +226,8 @@ class LocalRouterIT {
         for (int i = 0; i < 4; i++) {
             generate(request("m" + i, 100, i, 3));
         }
-        Iterator<PoolMetrics> stream = client.streamPoolMetrics(PoolMetricsRequest.newBuilder().setIntervalMs(100)
-                .build());
+        Iterator<PoolMetrics> stream = client.streamPoolMetrics(
+                PoolMetricsRequest.newBuilder().setIntervalMs(100).build());
         PoolMetrics m = stream.next();
         assertThat(m.getWorkersCount()).isEqualTo(2);
         assertThat(m.getRequestsTotal()).isEqualTo(4);
@@ -213,9 +241,13 @@ class LocalRouterIT {
     @Test
     void badRequestsAreRejectedWithAClearStatus() throws Exception {
         startRouter(RouterConfig.defaults());
-        assertThatThrownBy(() -> generate(request("x", 10, 1, 0))).isInstanceOf(StatusRuntimeException.class)
-                .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("max_tokens");
-        assertThatThrownBy(() -> generate(request("y", 10, 1, 3))).isInstanceOf(StatusRuntimeException.class)
-                .hasMessageContaining("UNAVAILABLE").hasMessageContaining("no ready worker");
+        assertThatThrownBy(() -> generate(request("x", 10, 1, 0)))
+                .isInstanceOf(StatusRuntimeException.class)
+                .hasMessageContaining("INVALID_ARGUMENT")
+                .hasMessageContaining("max_tokens");
+        assertThatThrownBy(() -> generate(request("y", 10, 1, 3)))
+                .isInstanceOf(StatusRuntimeException.class)
+                .hasMessageContaining("UNAVAILABLE")
+                .hasMessageContaining("no ready worker");
     }
 }

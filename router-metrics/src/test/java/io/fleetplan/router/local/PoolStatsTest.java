@@ -21,6 +21,8 @@ class PoolStatsTest {
         s.stoppedWaiting("c");
         s.stoppedWaiting("b");
         assertThat(s.oldestWaitingMs(5_000_000_000L)).isZero();
-        assertThat(s.arrivedTotal()).as("arrivals are counted, not waiting ones").isEqualTo(3);
+        assertThat(s.arrivedTotal())
+                .as("arrivals are counted, not waiting ones")
+                .isEqualTo(3);
     }
 }

@@ -3,6 +3,7 @@ package io.fleetplan.router.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetplan.common.config.ConfigLoader;
 import io.fleetplan.mocker.engine.EngineConfig;
 import io.fleetplan.mocker.engine.Role;
 import io.fleetplan.mocker.worker.MockerWorker;
@@ -15,7 +16,6 @@ import io.fleetplan.router.core.WorkerView;
 import io.fleetplan.router.frontend.FrontendConfig;
 import io.fleetplan.router.frontend.FrontendServer;
 import io.fleetplan.router.global.GlobalRouterConfig;
-import io.fleetplan.common.config.ConfigLoader;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
@@ -42,8 +42,14 @@ class RealMockerIT {
     }
 
     private LocalRouter router(String pool) throws Exception {
-        LocalRouter r = new LocalRouter(new LocalRouter.Options(pool, "rt-" + pool, "127.0.0.1", 0, 0,
-                RouterConfig.builder().seed(11).build())).start();
+        LocalRouter r = new LocalRouter(new LocalRouter.Options(
+                        pool,
+                        "rt-" + pool,
+                        "127.0.0.1",
+                        0,
+                        0,
+                        RouterConfig.builder().seed(11).build()))
+                .start();
         closeables.add(r);
         return r;
     }
@@ -53,22 +59,31 @@ class RealMockerIT {
     }
 
     private MockerWorker mocker(LocalRouter router, String id, Role role, double speedup) throws Exception {
-        EngineConfig engine = EngineConfig.builder().modelName("mock-model").blockSize(16).numGpuBlocks(4000)
-                .speedupRatio(speedup).heartbeatIntervalMs(200).role(role).build();
-        MockerWorker w = MockerWorker.start(WorkerSettings.loopback(engine).withWorkerId(id)
-                .withRouter("127.0.0.1:" + router.grpcPort()));
+        EngineConfig engine = EngineConfig.builder()
+                .modelName("mock-model")
+                .blockSize(16)
+                .numGpuBlocks(4000)
+                .speedupRatio(speedup)
+                .heartbeatIntervalMs(200)
+                .role(role)
+                .build();
+        MockerWorker w = MockerWorker.start(
+                WorkerSettings.loopback(engine).withWorkerId(id).withRouter("127.0.0.1:" + router.grpcPort()));
         closeables.add(w);
         return w;
     }
 
     private RouterGrpc.RouterBlockingStub client(LocalRouter router) {
-        ManagedChannel ch = NettyChannelBuilder.forTarget("127.0.0.1:" + router.grpcPort()).usePlaintext().build();
+        ManagedChannel ch = NettyChannelBuilder.forTarget("127.0.0.1:" + router.grpcPort())
+                .usePlaintext()
+                .build();
         closeables.add(ch::shutdownNow);
         return RouterGrpc.newBlockingStub(ch);
     }
 
     private static GenerateRequest prompt(String id, int family, int tokens, int maxTokens) {
-        GenerateRequest.Builder b = GenerateRequest.newBuilder().setRequestId(id).setMaxTokens(maxTokens);
+        GenerateRequest.Builder b =
+                GenerateRequest.newBuilder().setRequestId(id).setMaxTokens(maxTokens);
         for (int i = 0; i < tokens; i++) {
             b.addTokenIds(family * 10_000 + i);
         }
@@ -84,12 +99,19 @@ class RealMockerIT {
     }
 
     private static String scrape(LocalRouter router) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + router.metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.metricsPort() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static int cached(LocalRouter router, String worker) {
-        return router.workers().stream().filter(v -> v.id().equals(worker)).mapToInt(WorkerView::cachedBlocks).sum();
+        return router.workers().stream()
+                .filter(v -> v.id().equals(worker))
+                .mapToInt(WorkerView::cachedBlocks)
+                .sum();
     }
 
     @Test
@@ -110,12 +132,17 @@ class RealMockerIT {
             }
             GenerateResponse done = last(stub, longer.build());
             assertThat(done.getWorkerId()).as("family %d", family).isEqualTo(holder);
-            assertThat(done.getUsage().getCachedTokens()).as("engine reused the prefix").isGreaterThanOrEqualTo(600);
+            assertThat(done.getUsage().getCachedTokens())
+                    .as("engine reused the prefix")
+                    .isGreaterThanOrEqualTo(600);
         }
         String metrics = scrape(router);
         for (int i = 0; i < 3; i++) {
-            for (String g : List.of("fleetplan_router_worker_kv_usage", "fleetplan_router_worker_waiting_requests",
-                    "dynamo_frontend_worker_active_prefill_tokens", "dynamo_frontend_worker_active_decode_blocks")) {
+            for (String g : List.of(
+                    "fleetplan_router_worker_kv_usage",
+                    "fleetplan_router_worker_waiting_requests",
+                    "dynamo_frontend_worker_active_prefill_tokens",
+                    "dynamo_frontend_worker_active_decode_blocks")) {
                 assertThat(metrics).as(g).containsPattern(g + "\\{[^}]*worker_id=\"m" + i + "\"");
             }
         }
@@ -139,15 +166,21 @@ class RealMockerIT {
                 // the worker is closed when the test ends
             }
         });
-        await().atMost(Duration.ofSeconds(15)).until(() -> router.workers().stream().anyMatch(v -> v.inFlight() > 0));
-        String busy = router.workers().stream().filter(v -> v.inFlight() > 0).findFirst().orElseThrow().id();
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> router.workers().stream().anyMatch(v -> v.inFlight() > 0));
+        String busy = router.workers().stream()
+                .filter(v -> v.inFlight() > 0)
+                .findFirst()
+                .orElseThrow()
+                .id();
         MockerWorker draining = Map.of("a", a, "b", b, "c", c).get(busy);
         draining.drain(Duration.ofSeconds(30), false);
         // the mocker reports draining until its in-flight work is done, then deregisters: either way it is skipped
-        await().atMost(Duration.ofSeconds(15)).until(() -> router.workers().stream()
-                .noneMatch(v -> v.id().equals(busy) && !v.draining()));
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> router.workers().stream().noneMatch(v -> v.id().equals(busy) && !v.draining()));
         for (int i = 0; i < 6; i++) {
-            assertThat(last(stub, prompt("d" + i, 200 + i, 64, 2)).getWorkerId()).isNotEqualTo(busy);
+            assertThat(last(stub, prompt("d" + i, 200 + i, 64, 2)).getWorkerId())
+                    .isNotEqualTo(busy);
         }
         // now kill (no deregistration) the KV-preferred worker of a prefix and send that prefix again
         String holder = last(stub, prompt("pin", 55, 640, 2)).getWorkerId();
@@ -166,8 +199,8 @@ class RealMockerIT {
         mocker(prefill, "p0", Role.PREFILL);
         mocker(decode, "d0", Role.DECODE);
         mocker(decode, "d1", Role.DECODE);
-        await().atMost(Duration.ofSeconds(10)).until(() -> prefill.workers().size() == 1
-                && decode.workers().size() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> prefill.workers().size() == 1 && decode.workers().size() == 2);
         GlobalRouterConfig gr = ConfigLoader.parse("""
                 num_prefill_pools: 1
                 num_decode_pools: 1
@@ -178,14 +211,31 @@ class RealMockerIT {
                 decode_pool_selection_strategy: {context_length_min: 0, context_length_max: 1000,
                   context_length_resolution: 1, itl_min: 0, itl_max: 100, itl_resolution: 1, decode_pool_mapping: [[0]]}
                 """, "gr.yaml", GlobalRouterConfig.class);
-        FrontendServer fe = new FrontendServer(new FrontendConfig("mock-model", "ns", null, 0,
-                Map.of("prefill-real", "127.0.0.1:" + prefill.grpcPort(), "decode-real", "127.0.0.1:" + decode.grpcPort()),
-                gr, null, null, null, 50)).start();
+        FrontendServer fe = new FrontendServer(new FrontendConfig(
+                        "mock-model",
+                        "ns",
+                        null,
+                        0,
+                        Map.of(
+                                "prefill-real",
+                                "127.0.0.1:" + prefill.grpcPort(),
+                                "decode-real",
+                                "127.0.0.1:" + decode.grpcPort()),
+                        gr,
+                        null,
+                        null,
+                        null,
+                        50))
+                .start();
         closeables.add(fe);
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + fe.port() + "/v1/chat/completions")).POST(HttpRequest.BodyPublishers.ofString(
-                "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "tell me a story ".repeat(20)
-                        + "\"}],\"max_tokens\":6}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fe.port() + "/v1/chat/completions"))
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                                                + "tell me a story ".repeat(20) + "\"}],\"max_tokens\":6}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("\"completion_tokens\":6");
         assertThat(scrape(prefill)).containsPattern("dynamo_component_router_requests_total\\{[^}]*\\} 1.0");

@@ -17,12 +17,17 @@ class RouterCommandTokenTest {
     @Test
     void aRouterReachableFromOtherHostsNeedsAToken() {
         assertThatThrownBy(() -> RouterCommand.workerToken("0.0.0.0", null, false))
-                .hasMessageContaining("--worker-token-file").hasMessageContaining("0.0.0.0")
+                .hasMessageContaining("--worker-token-file")
+                .hasMessageContaining("0.0.0.0")
                 .hasMessageContaining("--allow-unauthenticated-workers");
         assertThatThrownBy(() -> RouterCommand.workerToken("10.1.2.3", null, false))
                 .hasMessageContaining("--worker-token-file");
-        assertThat(RouterCommand.workerToken("127.0.0.1", null, false)).as("loopback: this host only").isNull();
-        assertThat(RouterCommand.workerToken("0.0.0.0", null, true)).as("explicitly opted out").isNull();
+        assertThat(RouterCommand.workerToken("127.0.0.1", null, false))
+                .as("loopback: this host only")
+                .isNull();
+        assertThat(RouterCommand.workerToken("0.0.0.0", null, true))
+                .as("explicitly opted out")
+                .isNull();
     }
 
     @Test
@@ -31,7 +36,8 @@ class RouterCommandTokenTest {
         assertThat(RouterCommand.workerToken("0.0.0.0", good, false)).isEqualTo("abcdefghijklmnopqrstuvwxyz012345");
         Path shortOne = Files.writeString(dir.resolve("short"), "abc\n");
         assertThatThrownBy(() -> RouterCommand.workerToken("0.0.0.0", shortOne, false))
-                .hasMessageContaining("--worker-token-file").hasMessageContaining("at least 16");
+                .hasMessageContaining("--worker-token-file")
+                .hasMessageContaining("at least 16");
         assertThatThrownBy(() -> RouterCommand.workerToken("0.0.0.0", dir.resolve("missing"), false))
                 .hasMessageContaining("cannot read");
     }

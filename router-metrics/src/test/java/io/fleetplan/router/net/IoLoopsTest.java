@@ -18,12 +18,15 @@ class IoLoopsTest {
         try (IoLoops loops = new IoLoops("test-io", 1)) {
             assertThat(loops.group.getClass().getName()).startsWith("io.netty.");
             // grpc-netty takes the very group the HTTP server runs on
-            NettyChannelBuilder b = NettyChannelBuilder.forAddress("127.0.0.1", 1).eventLoopGroup(loops.loops().get(0))
-                    .channelType(loops.clientChannel).usePlaintext();
+            NettyChannelBuilder b = NettyChannelBuilder.forAddress("127.0.0.1", 1)
+                    .eventLoopGroup(loops.loops().get(0))
+                    .channelType(loops.clientChannel)
+                    .usePlaintext();
             assertThat(b).isNotNull();
         }
         assertThatThrownBy(() -> Class.forName("io.grpc.netty.shaded.io.netty.channel.EventLoopGroup"))
-                .as("grpc-netty-shaded is no longer on the class path").isInstanceOf(ClassNotFoundException.class);
+                .as("grpc-netty-shaded is no longer on the class path")
+                .isInstanceOf(ClassNotFoundException.class);
     }
 
     @Test
@@ -35,7 +38,9 @@ class IoLoopsTest {
             Assumptions.abort("not linux x86_64");
         }
         // without netty-transport-native-epoll:linux-x86_64 the loops would fall back to NIO without a word
-        assertThat(Epoll.isAvailable()).as(String.valueOf(Epoll.unavailabilityCause())).isTrue();
+        assertThat(Epoll.isAvailable())
+                .as(String.valueOf(Epoll.unavailabilityCause()))
+                .isTrue();
         try (IoLoops loops = new IoLoops("test-io", 1)) {
             assertThat(loops.clientChannel).isEqualTo(EpollSocketChannel.class);
         }

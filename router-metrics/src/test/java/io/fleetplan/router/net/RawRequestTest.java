@@ -16,11 +16,16 @@ import org.junit.jupiter.api.Test;
 class RawRequestTest {
 
     private static final int[] PROMPT = {0, 1, 127, 128, 50_255, -1, 300_000};
-    private static final KvTransferParams HANDOFF = KvTransferParams.newBuilder().setPrefillWorkerId("p0")
-            .setTransferredTokens(7).setTransferMs(1.5).setFirstTokenId(42).build();
+    private static final KvTransferParams HANDOFF = KvTransferParams.newBuilder()
+            .setPrefillWorkerId("p0")
+            .setTransferredTokens(7)
+            .setTransferMs(1.5)
+            .setFirstTokenId(42)
+            .build();
 
     private static GenerateRequest built(String id, int max, KvTransferParams handoff) {
-        GenerateRequest.Builder b = GenerateRequest.newBuilder().setRequestId(id).setModel("").setMaxTokens(max);
+        GenerateRequest.Builder b =
+                GenerateRequest.newBuilder().setRequestId(id).setModel("").setMaxTokens(max);
         for (int t : PROMPT) {
             b.addTokenIds(t);
         }
@@ -46,8 +51,12 @@ class RawRequestTest {
 
     @Test
     void readsTheFieldsTheRouterNeeds() {
-        GenerateRequest r = built("r-1", 9, HANDOFF).toBuilder().setPromptTokens(33).addBlockHashes(5)
-                .addBlockHashes(Long.MIN_VALUE).setArrivalTime(12.5).build();
+        GenerateRequest r = built("r-1", 9, HANDOFF).toBuilder()
+                .setPromptTokens(33)
+                .addBlockHashes(5)
+                .addBlockHashes(Long.MIN_VALUE)
+                .setArrivalTime(12.5)
+                .build();
         RawRequest raw = RawRequest.of(r);
         assertThat(raw.requestId()).isEqualTo("r-1");
         assertThat(raw.tokenCount()).isEqualTo(PROMPT.length);
@@ -86,9 +95,18 @@ class RawRequestTest {
         assertThat(raw.requestId()).isEqualTo("req-9");
         assertThat(raw.blockHashCount()).isEqualTo(3);
         assertThat(raw.blockHashes()).containsExactly(hashes);
-        assertThat(raw.parse()).isEqualTo(r.toBuilder().setRequestId("req-9").addBlockHashes(1).addBlockHashes(-7)
-                .addBlockHashes(Long.MAX_VALUE).build());
-        assertThat(RawRequest.of(built("old", 5, null)).withRequestId("new").parse().getRequestId()).isEqualTo("new");
+        assertThat(raw.parse())
+                .isEqualTo(r.toBuilder()
+                        .setRequestId("req-9")
+                        .addBlockHashes(1)
+                        .addBlockHashes(-7)
+                        .addBlockHashes(Long.MAX_VALUE)
+                        .build());
+        assertThat(RawRequest.of(built("old", 5, null))
+                        .withRequestId("new")
+                        .parse()
+                        .getRequestId())
+                .isEqualTo("new");
     }
 
     @Test

@@ -19,11 +19,20 @@ import org.junit.jupiter.api.Test;
 
 class RawResponseTest {
 
-    private static final GenerateResponse FULL = GenerateResponse.newBuilder().setRequestId("req-ü-1")
-            .addTokenIds(1).addTokenIds(300).addTokenIds(70_000).addTokenIds(-1).setIndex(5).setFinished(true)
-            .setFinishReason(FinishReason.LENGTH).setUsage(Usage.newBuilder().setPromptTokens(512).setCompletionTokens(9))
-            .setWorkerId("w-7").setKvTransfer(KvTransferParams.newBuilder().setPrefillWorkerId("p").setTransferredTokens(3))
-            .setEngineTimeMs(12.5).build();
+    private static final GenerateResponse FULL = GenerateResponse.newBuilder()
+            .setRequestId("req-ü-1")
+            .addTokenIds(1)
+            .addTokenIds(300)
+            .addTokenIds(70_000)
+            .addTokenIds(-1)
+            .setIndex(5)
+            .setFinished(true)
+            .setFinishReason(FinishReason.LENGTH)
+            .setUsage(Usage.newBuilder().setPromptTokens(512).setCompletionTokens(9))
+            .setWorkerId("w-7")
+            .setKvTransfer(KvTransferParams.newBuilder().setPrefillWorkerId("p").setTransferredTokens(3))
+            .setEngineTimeMs(12.5)
+            .build();
 
     @Test
     void readsTokenIdsAndWorkerIdAsTheParsedMessageDoes() {
@@ -66,7 +75,10 @@ class RawResponseTest {
         RawResponse with = raw.withWorkerIdField(RawResponse.workerIdField("worker-é-" + "x".repeat(200)));
         assertThat(with.hasWorkerId()).isTrue();
         assertThat(with.tokenCount()).isEqualTo(4);
-        assertThat(with.parse()).isEqualTo(without.toBuilder().setWorkerId("worker-é-" + "x".repeat(200)).build());
+        assertThat(with.parse())
+                .isEqualTo(without.toBuilder()
+                        .setWorkerId("worker-é-" + "x".repeat(200))
+                        .build());
         assertThat(RawResponse.of(with.parse().toByteArray()).hasWorkerId()).isTrue();
     }
 

@@ -54,6 +54,7 @@ public final class FakeWorker extends WorkerGrpc.WorkerImplBase implements AutoC
     public final List<GenerateRequest> received = new CopyOnWriteArrayList<>();
     /** Request ids whose Generate stream the caller cancelled. */
     public final List<String> cancelled = new CopyOnWriteArrayList<>();
+
     private final AtomicLong eventId = new AtomicLong();
     private final Server server;
     private volatile boolean failBeforeTokens;
@@ -69,10 +70,16 @@ public final class FakeWorker extends WorkerGrpc.WorkerImplBase implements AutoC
         this.id = id;
         this.role = role;
         this.tokenDelayMs = tokenDelayMs;
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(this).build()
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(this)
+                .build()
                 .start();
-        timer.scheduleAtFixedRate(() -> publish(WorkerEvent.newBuilder().setHeartbeat(
-                Heartbeat.newBuilder().setDraining(draining))), 100, 100, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(
+                () -> publish(WorkerEvent.newBuilder()
+                        .setHeartbeat(Heartbeat.newBuilder().setDraining(draining))),
+                100,
+                100,
+                TimeUnit.MILLISECONDS);
     }
 
     public String id() {
@@ -84,8 +91,17 @@ public final class FakeWorker extends WorkerGrpc.WorkerImplBase implements AutoC
     }
 
     public WorkerInfo info() {
-        return WorkerInfo.newBuilder().setWorkerId(id).setRole(role).setGrpcAddress(address()).setBlockSize(16)
-                .setNumGpuBlocks(1000).setMaxNumBatchedTokens(8192).setMaxNumSeqs(64).setModel("fake").setDraining(draining).build();
+        return WorkerInfo.newBuilder()
+                .setWorkerId(id)
+                .setRole(role)
+                .setGrpcAddress(address())
+                .setBlockSize(16)
+                .setNumGpuBlocks(1000)
+                .setMaxNumBatchedTokens(8192)
+                .setMaxNumSeqs(64)
+                .setModel("fake")
+                .setDraining(draining)
+                .build();
     }
 
     /** Registers with a router and heartbeats every 100 ms through the Router RPC too. */
@@ -95,18 +111,26 @@ public final class FakeWorker extends WorkerGrpc.WorkerImplBase implements AutoC
 
     /** Registers sending {@code token} as the pool's worker token (null = none). */
     public FakeWorker registerWith(String routerAddress, String token) {
-        routerChannel = NettyChannelBuilder.forTarget(routerAddress).usePlaintext().build();
+        routerChannel =
+                NettyChannelBuilder.forTarget(routerAddress).usePlaintext().build();
         RouterGrpc.RouterBlockingStub plain = RouterGrpc.newBlockingStub(routerChannel);
-        RouterGrpc.RouterBlockingStub stub = token == null ? plain
-                : plain.withCallCredentials(SharedToken.credentials(token));
+        RouterGrpc.RouterBlockingStub stub =
+                token == null ? plain : plain.withCallCredentials(SharedToken.credentials(token));
         stub.register(RegisterRequest.newBuilder().setWorker(info()).build());
-        heartbeats = timer.scheduleAtFixedRate(() -> {
-            try {
-                stub.workerHeartbeat(WorkerHeartbeatRequest.newBuilder().setWorkerId(id).setDraining(draining).build());
-            } catch (RuntimeException ignored) {
-                // router gone or restarted; tests that care check the router side
-            }
-        }, 100, 100, TimeUnit.MILLISECONDS);
+        heartbeats = timer.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        stub.workerHeartbeat(WorkerHeartbeatRequest.newBuilder()
+                                .setWorkerId(id)
+                                .setDraining(draining)
+                                .build());
+                    } catch (RuntimeException ignored) {
+                        // router gone or restarted; tests that care check the router side
+                    }
+                },
+                100,
+                100,
+                TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -123,7 +147,9 @@ public final class FakeWorker extends WorkerGrpc.WorkerImplBase implements AutoC
     }
 
     private void publish(WorkerEvent.Builder event) {
-        WorkerEvent e = event.setWorkerId(id).setTime(System.currentTimeMillis() / 1000.0).build();
+        WorkerEvent e = event.setWorkerId(id)
+                .setTime(System.currentTimeMillis() / 1000.0)
+                .build();
         for (StreamObserver<WorkerEvent> s : subscribers) {
             try {
                 synchronized (s) {
@@ -139,7 +165,8 @@ public final class FakeWorker extends WorkerGrpc.WorkerImplBase implements AutoC
     public void streamEvents(StreamEventsRequest request, StreamObserver<WorkerEvent> response) {
         ((ServerCallStreamObserver<WorkerEvent>) response).setOnCancelHandler(() -> subscribers.remove(response));
         synchronized (response) {
-            response.onNext(WorkerEvent.newBuilder().setWorkerId(id).setInfo(info()).build());
+            response.onNext(
+                    WorkerEvent.newBuilder().setWorkerId(id).setInfo(info()).build());
         }
         subscribers.add(response);
     }
@@ -169,8 +196,10 @@ public final class FakeWorker extends WorkerGrpc.WorkerImplBase implements AutoC
             for (long h : request.getBlockHashesList()) {
                 stored.addBlocks(StoredBlock.newBuilder().setBlockHash(h).setTokensHash(h));
             }
-            publish(WorkerEvent.newBuilder().setKv(KvCacheEvent.newBuilder().setEventId(eventId.getAndIncrement())
-                    .setStored(stored)));
+            publish(WorkerEvent.newBuilder()
+                    .setKv(KvCacheEvent.newBuilder()
+                            .setEventId(eventId.getAndIncrement())
+                            .setStored(stored)));
         }
         int isl = request.getTokenIdsCount() > 0 ? request.getTokenIdsCount() : request.getPromptTokens();
         int max = role == WorkerRole.PREFILL ? 1 : request.getMaxTokens();
@@ -179,43 +208,57 @@ public final class FakeWorker extends WorkerGrpc.WorkerImplBase implements AutoC
         // like the mocker: with a KV handoff the prefill worker's token was index 0; continue at index 1
         int start = request.hasKvTransfer() ? 1 : 0;
         if (start >= max) {
-            out.onNext(GenerateResponse.newBuilder().setRequestId(request.getRequestId()).setWorkerId(id)
-                    .setFinished(true).setFinishReason(FinishReason.LENGTH).setUsage(Usage.newBuilder()
-                            .setPromptTokens(isl).setCompletionTokens(0)).build());
+            out.onNext(GenerateResponse.newBuilder()
+                    .setRequestId(request.getRequestId())
+                    .setWorkerId(id)
+                    .setFinished(true)
+                    .setFinishReason(FinishReason.LENGTH)
+                    .setUsage(Usage.newBuilder().setPromptTokens(isl).setCompletionTokens(0))
+                    .build());
             out.onCompleted();
             return;
         }
         emit(request, out, start, max, isl);
     }
 
-    private void emit(GenerateRequest request, ServerCallStreamObserver<GenerateResponse> out, int index, int max,
-                      int isl) {
-        timer.schedule(() -> {
-            if (out.isCancelled()) {
-                return;
-            }
-            boolean last = index + 1 == max;
-            GenerateResponse.Builder b = GenerateResponse.newBuilder().setRequestId(request.getRequestId())
-                    .addTokenIds(1000 + index).setIndex(index).setWorkerId(id).setFinished(last);
-            if (last) {
-                b.setFinishReason(FinishReason.LENGTH).setUsage(Usage.newBuilder().setPromptTokens(isl)
-                        .setCompletionTokens(max));
-                if (role == WorkerRole.PREFILL) {
-                    b.setKvTransfer(KvTransferParams.newBuilder().setPrefillWorkerId(id).setTransferredTokens(isl)
-                            .setFirstTokenId(1000));
-                }
-            }
-            try {
-                out.onNext(b.build());
-                if (last) {
-                    out.onCompleted();
-                } else {
-                    emit(request, out, index + 1, max, isl);
-                }
-            } catch (RuntimeException cancelled) {
-                // client went away
-            }
-        }, tokenDelayMs, TimeUnit.MILLISECONDS);
+    private void emit(
+            GenerateRequest request, ServerCallStreamObserver<GenerateResponse> out, int index, int max, int isl) {
+        timer.schedule(
+                () -> {
+                    if (out.isCancelled()) {
+                        return;
+                    }
+                    boolean last = index + 1 == max;
+                    GenerateResponse.Builder b = GenerateResponse.newBuilder()
+                            .setRequestId(request.getRequestId())
+                            .addTokenIds(1000 + index)
+                            .setIndex(index)
+                            .setWorkerId(id)
+                            .setFinished(last);
+                    if (last) {
+                        b.setFinishReason(FinishReason.LENGTH)
+                                .setUsage(
+                                        Usage.newBuilder().setPromptTokens(isl).setCompletionTokens(max));
+                        if (role == WorkerRole.PREFILL) {
+                            b.setKvTransfer(KvTransferParams.newBuilder()
+                                    .setPrefillWorkerId(id)
+                                    .setTransferredTokens(isl)
+                                    .setFirstTokenId(1000));
+                        }
+                    }
+                    try {
+                        out.onNext(b.build());
+                        if (last) {
+                            out.onCompleted();
+                        } else {
+                            emit(request, out, index + 1, max, isl);
+                        }
+                    } catch (RuntimeException cancelled) {
+                        // client went away
+                    }
+                },
+                tokenDelayMs,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Dies like a crashed process: the server stops, heartbeats stop. */

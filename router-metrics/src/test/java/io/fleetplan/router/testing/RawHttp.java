@@ -12,8 +12,7 @@ import java.util.Map;
 /** HTTP/1.1 by hand over a socket, for tests of what a client library would never send or hide. */
 public final class RawHttp {
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** A loopback connection that gives up reading after 10 s. */
     public static Socket connect(int port) throws IOException {
@@ -23,8 +22,7 @@ public final class RawHttp {
     }
 
     /** One parsed HTTP/1.1 response. */
-    public record Response(int status, Map<String, String> headers, String body) {
-    }
+    public record Response(int status, Map<String, String> headers, String body) {}
 
     public static byte[] post(String path, String body) {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
@@ -56,7 +54,9 @@ public final class RawHttp {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String h = line(in); !h.isEmpty(); h = line(in)) {
             int colon = h.indexOf(':');
-            headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+            headers.put(
+                    h.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    h.substring(colon + 1).trim());
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         if ("chunked".equals(headers.get("transfer-encoding"))) {

@@ -19,12 +19,19 @@ import java.util.Map;
 public final class Stack implements AutoCloseable {
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    public final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     public FrontendServer frontend;
 
     public LocalRouter router(String pool) throws Exception {
-        LocalRouter r = new LocalRouter(new LocalRouter.Options(pool, "router-" + pool, "127.0.0.1", 0, 0,
-                RouterConfig.builder().seed(7).build())).start();
+        LocalRouter r = new LocalRouter(new LocalRouter.Options(
+                        pool,
+                        "router-" + pool,
+                        "127.0.0.1",
+                        0,
+                        0,
+                        RouterConfig.builder().seed(7).build()))
+                .start();
         closeables.add(r);
         return r;
     }
@@ -55,13 +62,17 @@ public final class Stack implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base() + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public static Map<String, String> pools(LocalRouter... routers) {

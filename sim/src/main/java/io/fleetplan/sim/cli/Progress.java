@@ -35,8 +35,8 @@ final class Progress implements Evaluation.Progress, AutoCloseable {
     }
 
     private String detail() {
-        return String.format(Locale.ROOT, "%s %d/%d sim-s", task, doneNanos / 1_000_000_000L,
-                totalNanos / 1_000_000_000L);
+        return String.format(
+                Locale.ROOT, "%s %d/%d sim-s", task, doneNanos / 1_000_000_000L, totalNanos / 1_000_000_000L);
     }
 
     @Override

@@ -21,18 +21,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code fleetplan replay}: every policy over one trace in virtual time; summary.json and report.html. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Replay a request trace in virtual time through the router, mocker engines and planners, and"
-                + " compare scaling policies on the same arrivals (static, HPA, KEDA, Dynamo throughput and load"
-                + " planners, fleetplan, hindsight oracle).",
-                "With no --trace it replays an embedded 3,000-request sample of the Azure conv trace on the embedded"
-                        + " default stack."})
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Replay a request trace in virtual time through the router, mocker engines and planners, and"
+                    + " compare scaling policies on the same arrivals (static, HPA, KEDA, Dynamo throughput and load"
+                    + " planners, fleetplan, hindsight oracle).",
+            "With no --trace it replays an embedded 3,000-request sample of the Azure conv trace on the embedded"
+                    + " default stack."
+        })
 public final class ReplayCommand implements Callable<Integer>, FleetplanSubcommand {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--trace", paramLabel = "FILE|SPEC",
+    @Option(
+            names = "--trace",
+            paramLabel = "FILE|SPEC",
             description = "Trace file, or a synthetic spec such as poisson:rate=5,duration=600 (shapes poisson,"
                     + " diurnal, bursts, step, phased). Default: the embedded Azure conv sample.")
     String trace;
@@ -40,23 +46,43 @@ public final class ReplayCommand implements Callable<Integer>, FleetplanSubcomma
     @Option(names = "--format", paramLabel = "FORMAT", description = "mooncake, azure or burstgpt (default: detected)")
     String format;
 
-    @Option(names = "--config", paramLabel = "STACK_YAML",
+    @Option(
+            names = "--config",
+            paramLabel = "STACK_YAML",
             description = "Stack file (pools, budget, SLOs; kind 'stack'). Default: the embedded replay stack.")
     Path config;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "replay-out", description = "Output directory (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "replay-out",
+            description = "Output directory (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--rate-scale", paramLabel = "K", defaultValue = "1", description = "Multiply the arrival rate by K (arrival times / K)")
+    @Option(
+            names = "--rate-scale",
+            paramLabel = "K",
+            defaultValue = "1",
+            description = "Multiply the arrival rate by K (arrival times / K)")
     double rateScale;
 
-    @Option(names = "--time-window", paramLabel = "FROM:TO", description = "Part of the trace to replay, e.g. 10m:20m (trace time, before rate scaling)")
+    @Option(
+            names = "--time-window",
+            paramLabel = "FROM:TO",
+            description = "Part of the trace to replay, e.g. 10m:20m (trace time, before rate scaling)")
     String timeWindow;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed (router tie-breaks, synthetic traces)")
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Seed (router tie-breaks, synthetic traces)")
     long seed;
 
-    @Option(names = "--policies", paramLabel = "LIST", split = ",",
+    @Option(
+            names = "--policies",
+            paramLabel = "LIST",
+            split = ",",
             description = "Policies to run (default all): static-peak, static-mean, hpa, keda, dynamo-throughput,"
                     + " dynamo-load, fleetplan, oracle, oracle-reactive")
     List<String> policies;
@@ -81,8 +107,14 @@ public final class ReplayCommand implements Callable<Integer>, FleetplanSubcomma
             t = TraceInput.load(trace, format, rateScale, timeWindow, skipBadRows, seed);
             stack = config == null ? StackDefaults.replayStack() : ConfigLoader.load(config, StackConfig.class);
             Evaluation.Options d = Evaluation.Options.defaults(stack, seed);
-            options = new Evaluation.Options(stack, d.settings(), policies == null ? d.policies() : policies,
-                    d.oracleWindowSeconds(), d.attainmentTarget(), d.oracleIterations(), threads == null ? d.threads() : threads);
+            options = new Evaluation.Options(
+                    stack,
+                    d.settings(),
+                    policies == null ? d.policies() : policies,
+                    d.oracleWindowSeconds(),
+                    d.attainmentTarget(),
+                    d.oracleIterations(),
+                    threads == null ? d.threads() : threads);
         } catch (RuntimeException e) {
             err.println("fleetplan replay: " + e.getMessage());
             return 2;
@@ -91,8 +123,13 @@ public final class ReplayCommand implements Callable<Integer>, FleetplanSubcomma
             err.println("fleetplan replay: the trace has no requests (check --time-window)");
             return 2;
         }
-        outW.printf("trace %s: %d requests over %.0f s (%.2f req/s)%s%n", t.source(), t.requests().size(),
-                t.durationSeconds(), t.meanRate(), t.skippedRows() > 0 ? ", " + t.skippedRows() + " bad rows skipped" : "");
+        outW.printf(
+                "trace %s: %d requests over %.0f s (%.2f req/s)%s%n",
+                t.source(),
+                t.requests().size(),
+                t.durationSeconds(),
+                t.meanRate(),
+                t.skippedRows() > 0 ? ", " + t.skippedRows() + " bad rows skipped" : "");
         outW.flush();
         Evaluation.Result result;
         try (Progress progress = Progress.terminal(!noProgress, "replay")) {
@@ -104,7 +141,8 @@ public final class ReplayCommand implements Callable<Integer>, FleetplanSubcomma
         SummaryJson.table(result.summaries()).forEach(outW::println);
         if (result.oracle() != null) {
             outW.println("oracle: " + result.oracle().iterations() + " replays, peak replicas "
-                    + Arrays.toString(result.oracle().peak()) + ", mean " + Arrays.toString(result.oracle().mean()));
+                    + Arrays.toString(result.oracle().peak()) + ", mean "
+                    + Arrays.toString(result.oracle().mean()));
         }
         outW.println("wrote " + out.resolve("summary.json") + " and " + out.resolve("report.html"));
         return 0;

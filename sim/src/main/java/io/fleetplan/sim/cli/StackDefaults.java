@@ -12,8 +12,7 @@ public final class StackDefaults {
 
     public static final String RESOURCE = "/stacks/replay-default.yaml";
 
-    private StackDefaults() {
-    }
+    private StackDefaults() {}
 
     public static StackConfig replayStack() {
         return load(RESOURCE);
@@ -25,7 +24,8 @@ public final class StackDefaults {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + resource);
             }
-            return ConfigLoader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource, StackConfig.class);
+            return ConfigLoader.parse(
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8), resource, StackConfig.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -26,8 +26,7 @@ public final class TraceInput {
     /** The full Mooncake conversation trace (12,031 requests, one hour; see traces/README.md). */
     public static final String MOONCAKE_CONVERSATION = "/traces/mooncake_conversation_trace.jsonl";
 
-    private TraceInput() {
-    }
+    private TraceInput() {}
 
     /**
      * The longest replay, in simulated seconds after windowing and rate scaling: a week of Azure 2024 at its
@@ -39,18 +38,22 @@ public final class TraceInput {
     static Trace load(String trace, String format, double rateScale, String window, boolean skipBadRows, long seed) {
         Trace t = read(trace, format, rateScale, window, skipBadRows, seed);
         if (t.durationSeconds() > MAX_REPLAY_SECONDS) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "--trace: %s spans %.1f days"
-                    + " after --time-window and --rate-scale; a replay covers at most %.0f days: pick a part with"
-                    + " --time-window FROM:TO or raise --rate-scale", t.source(), t.durationSeconds() / 86_400,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "--trace: %s spans %.1f days"
+                            + " after --time-window and --rate-scale; a replay covers at most %.0f days: pick a part with"
+                            + " --time-window FROM:TO or raise --rate-scale",
+                    t.source(),
+                    t.durationSeconds() / 86_400,
                     MAX_REPLAY_SECONDS / 86_400));
         }
         return t;
     }
 
-    private static Trace read(String trace, String format, double rateScale, String window, boolean skipBadRows,
-            long seed) {
-        TraceOptions options = new TraceOptions(rateScale, window == null ? null : TimeWindow.parse(window),
-                skipBadRows, 0);
+    private static Trace read(
+            String trace, String format, double rateScale, String window, boolean skipBadRows, long seed) {
+        TraceOptions options =
+                new TraceOptions(rateScale, window == null ? null : TimeWindow.parse(window), skipBadRows, 0);
         if (trace == null) {
             return options.apply(embedded(SAMPLE, TraceFormat.AZURE));
         }
@@ -68,7 +71,10 @@ public final class TraceInput {
 
     /** The embedded {@link #SAMPLE}, named "FILE (embedded sample)". */
     static Trace embedded(String resource, TraceFormat format) {
-        return embedded(resource, format, TraceOptions.DEFAULTS,
+        return embedded(
+                resource,
+                format,
+                TraceOptions.DEFAULTS,
                 resource.substring(resource.lastIndexOf('/') + 1) + " (embedded sample)");
     }
 

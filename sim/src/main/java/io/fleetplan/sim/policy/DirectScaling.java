@@ -31,7 +31,9 @@ final class DirectScaling implements ScalingConnector {
 
     @Override
     public ApplyResult apply(PlannerDecision decision) {
-        int wanted = prefill ? decision.recommended().prefill() : decision.recommended().decode();
+        int wanted = prefill
+                ? decision.recommended().prefill()
+                : decision.recommended().decode();
         int before = pool.target();
         int now = ctx.scaleTo(pool, wanted);
         Status s = now == wanted ? Status.APPLIED : now == before ? Status.REJECTED : Status.PARTIAL;

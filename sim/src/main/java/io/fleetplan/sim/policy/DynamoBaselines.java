@@ -31,38 +31,47 @@ public final class DynamoBaselines {
     static final int[] PROFILE_ISL = {128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072};
     /** Decode context grid and output length: {@code fleetplan profile}'s defaults, plus the long contexts. */
     static final int[] PROFILE_CONTEXT = {512, 1024, 2048, 4096, 8192, 16384};
+
     static final int PROFILE_OSL = 128;
     static final double[] PROFILE_KV_FRACTIONS = {0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9};
     /** FPMs kept from the sweep to bootstrap the regression ({@code fleetplan profile}'s 512). */
     static final int PROFILE_FPMS = 512;
 
     /** A profile depends only on the engine and its GPUs; replays of many policies and cases share it. */
-    private record EngineKey(EngineConfig engine, int gpus) {
-    }
+    private record EngineKey(EngineConfig engine, int gpus) {}
 
     private static final Map<EngineKey, ProfileData> PROFILES = new ConcurrentHashMap<>();
 
-    private DynamoBaselines() {
-    }
+    private DynamoBaselines() {}
 
     /** Dynamo's SLA planner, throughput (predictive) loop only. */
     public static PlannerPolicy throughput() {
-        return policy("dynamo-throughput", "Dynamo SLA planner, throughput loop only (ARIMA, 180 s),"
-                + " pre-deployment profile of the pool's engine, per pool, no GlobalPlanner", true, false);
+        return policy(
+                "dynamo-throughput",
+                "Dynamo SLA planner, throughput loop only (ARIMA, 180 s),"
+                        + " pre-deployment profile of the pool's engine, per pool, no GlobalPlanner",
+                true,
+                false);
     }
 
     /** Dynamo's SLA planner, load (reactive) loop only. */
     public static PlannerPolicy load() {
-        return policy("dynamo-load", "Dynamo SLA planner, load loop only (FPM regression, +-1 every 5 s,"
-                + " sensitivity 80%), pre-deployment profile of the pool's engine, per pool, no GlobalPlanner",
-                false, true);
+        return policy(
+                "dynamo-load",
+                "Dynamo SLA planner, load loop only (FPM regression, +-1 every 5 s,"
+                        + " sensitivity 80%), pre-deployment profile of the pool's engine, per pool, no GlobalPlanner",
+                false,
+                true);
     }
 
     /** Dynamo's SLA planner with both loops (the throughput result a floor under the load loop). */
     public static PlannerPolicy hybrid() {
-        return policy("dynamo-hybrid", "Dynamo SLA planner, both loops (ARIMA throughput floor every 180 s under"
-                + " the 5 s load loop), pre-deployment profile of the pool's engine, per pool, no GlobalPlanner",
-                true, true);
+        return policy(
+                "dynamo-hybrid",
+                "Dynamo SLA planner, both loops (ARIMA throughput floor every 180 s under"
+                        + " the 5 s load loop), pre-deployment profile of the pool's engine, per pool, no GlobalPlanner",
+                true,
+                true);
     }
 
     private static PlannerPolicy policy(String name, String description, boolean throughput, boolean load) {
@@ -92,7 +101,9 @@ public final class DynamoBaselines {
     }
 
     static ProfileData profile(EngineConfig engine, int gpus) {
-        return PROFILES.computeIfAbsent(new EngineKey(engine, gpus), k -> new EngineProfiler(k.engine(), k.gpus(),
-                PROFILE_OSL, PROFILE_FPMS).run(PROFILE_ISL, PROFILE_CONTEXT, PROFILE_KV_FRACTIONS));
+        return PROFILES.computeIfAbsent(
+                new EngineKey(engine, gpus),
+                k -> new EngineProfiler(k.engine(), k.gpus(), PROFILE_OSL, PROFILE_FPMS)
+                        .run(PROFILE_ISL, PROFILE_CONTEXT, PROFILE_KV_FRACTIONS));
     }
 }

@@ -41,8 +41,17 @@ final class GlobalPlannerLink implements ScalingConnector {
      *     and {@code component} name its one GlobalPlanner target
      * @param mode the pool's mode (a replayed pool is one sub-component: prefill, decode or agg)
      */
-    GlobalPlannerLink(VirtualGlobalPlanner globalPlanner, String poolId, String namespace, String graphDeploymentName,
-            String component, PoolMode mode, int priority, int minEndpoint, Replicas initial, InstantSource clock) {
+    GlobalPlannerLink(
+            VirtualGlobalPlanner globalPlanner,
+            String poolId,
+            String namespace,
+            String graphDeploymentName,
+            String component,
+            PoolMode mode,
+            int priority,
+            int minEndpoint,
+            Replicas initial,
+            InstantSource clock) {
         this.globalPlanner = globalPlanner;
         this.poolId = poolId;
         this.namespace = namespace;
@@ -71,21 +80,26 @@ final class GlobalPlannerLink implements ScalingConnector {
         List<Ask> asks = new ArrayList<>();
         for (GrantedReplicas.ComponentAsk a : GrantedReplicas.asks(mode, decision.recommended(), minEndpoint)) {
             GrantedReplicas.Pressure p = a.pressure();
-            asks.add(new Ask(a.subType(), component, a.desiredReplicas(), p.minReplicas(),
+            asks.add(new Ask(
+                    a.subType(),
+                    component,
+                    a.desiredReplicas(),
+                    p.minReplicas(),
                     p.candidateReplicas().isEmpty() ? null : new PressureCurve(p.candidateReplicas(), p.valueAt())));
         }
-        Decision d = globalPlanner.propose(new Proposal(poolId + "#" + seq, poolId, seq, namespace, namespace,
-                graphDeploymentName, priority, false, asks));
+        Decision d = globalPlanner.propose(new Proposal(
+                poolId + "#" + seq, poolId, seq, namespace, namespace, graphDeploymentName, priority, false, asks));
         Replicas now = absorb(d);
-        return new ApplyResult(GrantedReplicas.applyStatus(d.status().name()), now,
+        return new ApplyResult(
+                GrantedReplicas.applyStatus(d.status().name()),
+                now,
                 d.status() + " " + d.reason() + ": " + d.message());
     }
 
     private Replicas absorb(Decision d) {
         List<GrantedReplicas.Grant> grants = new ArrayList<>(d.grants().size());
         for (Grant g : d.grants()) {
-            grants.add(new GrantedReplicas.Grant(g.subType(), g.desiredReplicas(),
-                    g.grantedReplicas()));
+            grants.add(new GrantedReplicas.Grant(g.subType(), g.desiredReplicas(), g.grantedReplicas()));
         }
         return granted.absorb(d.status().name(), grants);
     }

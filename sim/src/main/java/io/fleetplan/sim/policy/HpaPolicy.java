@@ -23,7 +23,11 @@ import java.util.Locale;
 public final class HpaPolicy implements ScalingPolicy {
 
     /** What the autoscaler reads per replica. */
-    public enum Metric { IN_FLIGHT, QUEUE, RATE }
+    public enum Metric {
+        IN_FLIGHT,
+        QUEUE,
+        RATE
+    }
 
     private final String name;
     private final Metric metric;
@@ -33,7 +37,12 @@ public final class HpaPolicy implements ScalingPolicy {
     private final double stabilizationSeconds;
 
     /** @param targets target metric value per replica, one per pool in stack order */
-    public HpaPolicy(String name, Metric metric, double[] targets, double syncSeconds, double tolerance,
+    public HpaPolicy(
+            String name,
+            Metric metric,
+            double[] targets,
+            double syncSeconds,
+            double tolerance,
             double stabilizationSeconds) {
         this.name = name;
         this.metric = metric;
@@ -60,11 +69,17 @@ public final class HpaPolicy implements ScalingPolicy {
 
     @Override
     public String description() {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "%s on %s per replica (targets %s), sync %.0f s, tolerance %.0f%%, scale-down stabilization %.0f s",
-                name.equals("keda") ? "KEDA-like" : "HPA-like", metric.name().toLowerCase(Locale.ROOT),
-                Arrays.toString(Arrays.stream(targets).map(t -> Math.round(t * 100) / 100.0).toArray()),
-                syncSeconds, tolerance * 100, stabilizationSeconds);
+                name.equals("keda") ? "KEDA-like" : "HPA-like",
+                metric.name().toLowerCase(Locale.ROOT),
+                Arrays.toString(Arrays.stream(targets)
+                        .map(t -> Math.round(t * 100) / 100.0)
+                        .toArray()),
+                syncSeconds,
+                tolerance * 100,
+                stabilizationSeconds);
     }
 
     @Override
@@ -73,8 +88,11 @@ public final class HpaPolicy implements ScalingPolicy {
         for (int k = 0; k < pools.size(); k++) {
             SimPool pool = pools.get(k);
             Autoscaler a = new Autoscaler(pool, targets[k]);
-            ctx.scheduler().scheduleAtFixedRate(Duration.ofMillis(Math.round(syncSeconds * 1000)),
-                    Duration.ofMillis(Math.round(syncSeconds * 1000)), () -> a.sync(ctx));
+            ctx.scheduler()
+                    .scheduleAtFixedRate(
+                            Duration.ofMillis(Math.round(syncSeconds * 1000)),
+                            Duration.ofMillis(Math.round(syncSeconds * 1000)),
+                            () -> a.sync(ctx));
         }
     }
 

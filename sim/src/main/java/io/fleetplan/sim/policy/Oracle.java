@@ -67,16 +67,20 @@ public final class Oracle {
         }
     }
 
-    private Oracle() {
-    }
+    private Oracle() {}
 
     /**
      * Finds the schedule.
      *
      * @param attainmentTarget share of requests that must meet the SLO, e.g. 0.99
      */
-    public static Schedule plan(Trace trace, StackConfig stack, Replay.Settings settings, double windowSeconds,
-            double attainmentTarget, int maxIterations) {
+    public static Schedule plan(
+            Trace trace,
+            StackConfig stack,
+            Replay.Settings settings,
+            double windowSeconds,
+            double attainmentTarget,
+            int maxIterations) {
         int windows = Math.max(1, (int) Math.ceil((trace.durationSeconds() + 1e-9) / windowSeconds));
         List<StackConfig.Pool> pools = stack.pools();
         int[][] replicas = estimate(trace, stack, windowSeconds, windows);
@@ -86,7 +90,8 @@ public final class Oracle {
         int it = 0;
         while (it < maxIterations) {
             it++;
-            run = Replay.run(trace, stack, new OraclePolicy(new Schedule(windowSeconds, replicas, it, null)), settings, null);
+            run = Replay.run(
+                    trace, stack, new OraclePolicy(new Schedule(windowSeconds, replicas, it, null)), settings, null);
             RequestLog log = run.requests();
             int[] n = new int[windows];
             int[] ttftMiss = new int[windows];
@@ -100,7 +105,8 @@ public final class Oracle {
                 counted++;
                 int w = Math.min(windows - 1, (int) (log.arrivalNanos(i) / 1e9 / windowSeconds));
                 n[w]++;
-                boolean ttftOk = log.completed(i) && log.ttftMs(i) <= stack.slo().ttftMs();
+                boolean ttftOk =
+                        log.completed(i) && log.ttftMs(i) <= stack.slo().ttftMs();
                 boolean itlOk = log.completed(i) && log.itlMs(i) <= stack.slo().itlMs();
                 ttftMiss[w] += ttftOk ? 0 : 1;
                 itlMiss[w] += itlOk || !ttftOk ? 0 : 1;
@@ -130,7 +136,8 @@ public final class Oracle {
         }
         if (fillShortDips(stack, replicas, windowSeconds) || run == null) {
             it++;
-            run = Replay.run(trace, stack, new OraclePolicy(new Schedule(windowSeconds, replicas, it, null)), settings, null);
+            run = Replay.run(
+                    trace, stack, new OraclePolicy(new Schedule(windowSeconds, replicas, it, null)), settings, null);
         }
         return new Schedule(windowSeconds, replicas, it, run);
     }
@@ -213,15 +220,17 @@ public final class Oracle {
                 pMax += 0.01;
             }
             double kvCapacity = Math.max(0.01, pMax) * e.numGpuBlocks() * (double) e.blockSize();
-            long sameKind = pools.stream().filter(q -> q.mode().equals(p.mode())).count();
+            long sameKind =
+                    pools.stream().filter(q -> q.mode().equals(p.mode())).count();
             for (int w = 0; w < windows; w++) {
                 double prefill = prefillTokens[w] / windowSeconds / prefillRate;
                 double decode = kvTokenSeconds[w] / windowSeconds / kvCapacity;
                 double need = switch (p.mode()) {
-                    case "prefill" -> prefill;
-                    case "decode" -> decode;
-                    default -> prefill + decode;
-                } / sameKind;
+                            case "prefill" -> prefill;
+                            case "decode" -> decode;
+                            default -> prefill + decode;
+                        }
+                        / sameKind;
                 out[w][k] = Math.max(p.minReplicas(), Math.min(p.maxReplicas(), (int) Math.ceil(need)));
             }
         }

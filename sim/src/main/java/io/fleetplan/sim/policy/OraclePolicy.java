@@ -42,10 +42,11 @@ public final class OraclePolicy implements ScalingPolicy {
 
     @Override
     public String description() {
-        return reactive ? "reactive oracle: the oracle's per-" + Math.round(schedule.windowSeconds())
-                + " s replicas, each applied when its window begins, with the real start-up delay (a causal reference)"
+        return reactive
+                ? "reactive oracle: the oracle's per-" + Math.round(schedule.windowSeconds())
+                        + " s replicas, each applied when its window begins, with the real start-up delay (a causal reference)"
                 : "hindsight oracle: per-" + Math.round(schedule.windowSeconds())
-                + " s replicas, the fewest found that meet the SLO knowing the trace, workers started ahead of need (no start-up delay, start-up GPU time charged; lower bound)";
+                        + " s replicas, the fewest found that meet the SLO knowing the trace, workers started ahead of need (no start-up delay, start-up GPU time charged; lower bound)";
     }
 
     @Override

@@ -66,8 +66,13 @@ public final class PlannerPolicy implements ScalingPolicy {
      * @param ttftMargin the planner's TTFT target is the stack's times this (<= 1)
      * @param itlMargin the planner's ITL target is the stack's times this (<= 1)
      */
-    public PlannerPolicy(String name, String description, Map<String, Object> settings, boolean arbitrated,
-            double ttftMargin, double itlMargin) {
+    public PlannerPolicy(
+            String name,
+            String description,
+            Map<String, Object> settings,
+            boolean arbitrated,
+            double ttftMargin,
+            double itlMargin) {
         this(name, description, settings, Map.of(), arbitrated, ttftMargin, itlMargin);
     }
 
@@ -75,8 +80,14 @@ public final class PlannerPolicy implements ScalingPolicy {
      * @param prefillSettings PlannerConfig fields applied on top of {@code settings} to the planners of pools that
      *     prefill (prefill and agg pools)
      */
-    public PlannerPolicy(String name, String description, Map<String, Object> settings,
-            Map<String, Object> prefillSettings, boolean arbitrated, double ttftMargin, double itlMargin) {
+    public PlannerPolicy(
+            String name,
+            String description,
+            Map<String, Object> settings,
+            Map<String, Object> prefillSettings,
+            boolean arbitrated,
+            double ttftMargin,
+            double itlMargin) {
         this(name, description, settings, prefillSettings, arbitrated, ttftMargin, itlMargin, pool -> null);
     }
 
@@ -85,8 +96,14 @@ public final class PlannerPolicy implements ScalingPolicy {
      *     throughput loop sizes from it until the FPM regression is ready, and its FPMs bootstrap that regression;
      *     null for a pool means no profile
      */
-    public PlannerPolicy(String name, String description, Map<String, Object> settings,
-            Map<String, Object> prefillSettings, boolean arbitrated, double ttftMargin, double itlMargin,
+    public PlannerPolicy(
+            String name,
+            String description,
+            Map<String, Object> settings,
+            Map<String, Object> prefillSettings,
+            boolean arbitrated,
+            double ttftMargin,
+            double itlMargin,
             Function<SimPool, ProfileData> profiles) {
         this.profiles = profiles;
         this.prefillSettings = Map.copyOf(prefillSettings);
@@ -116,23 +133,31 @@ public final class PlannerPolicy implements ScalingPolicy {
      * replay-only tuning: why the preset is what it is, docs/pool-planner.md.
      */
     public static PlannerPolicy fleetplanDefault() {
-        return new PlannerPolicy("fleetplan", "fleetplan default: the shipped planner configuration (preset"
-                + " fleetplan: Kalman throughput floor + 5 s load loop with observed-SLO scaling) per pool, through the"
-                + " GlobalPlanner budget arbiter", Map.of("preset", PlannerPresets.FLEETPLAN), true);
+        return new PlannerPolicy(
+                "fleetplan",
+                "fleetplan default: the shipped planner configuration (preset"
+                        + " fleetplan: Kalman throughput floor + 5 s load loop with observed-SLO scaling) per pool, through the"
+                        + " GlobalPlanner budget arbiter",
+                Map.of("preset", PlannerPresets.FLEETPLAN),
+                true);
     }
 
     /**
      * This policy with {@code all} put over its settings for every pool and {@code prefill} over those of prefill
      * (and agg) pools, and other planning margins (a developer's sweep compares variants of a default).
      */
-    public PlannerPolicy variant(String variantName, Map<String, Object> all, Map<String, Object> prefill,
-            double variantTtftMargin, double variantItlMargin) {
+    public PlannerPolicy variant(
+            String variantName,
+            Map<String, Object> all,
+            Map<String, Object> prefill,
+            double variantTtftMargin,
+            double variantItlMargin) {
         Map<String, Object> m = new LinkedHashMap<>(settings);
         m.putAll(all);
         Map<String, Object> p = new LinkedHashMap<>(prefillSettings);
         p.putAll(prefill);
-        return new PlannerPolicy(variantName, description, m, p, arbitrated, variantTtftMargin, variantItlMargin,
-                profiles);
+        return new PlannerPolicy(
+                variantName, description, m, p, arbitrated, variantTtftMargin, variantItlMargin, profiles);
     }
 
     public double ttftMargin() {
@@ -179,7 +204,9 @@ public final class PlannerPolicy implements ScalingPolicy {
         m.putIfAbsent("max_gpu_budget", arbitrated || budget < 0 ? poolMax : Math.min(poolMax, budget));
         m.put("prefill_engine_num_gpu", Math.max(1, pool.gpusPerReplica()));
         m.put("decode_engine_num_gpu", Math.max(1, pool.gpusPerReplica()));
-        m.put("max_kv_tokens", (long) pool.engineConfig().numGpuBlocks() * pool.engineConfig().blockSize());
+        m.put(
+                "max_kv_tokens",
+                (long) pool.engineConfig().numGpuBlocks() * pool.engineConfig().blockSize());
         m.put("max_num_batched_tokens", (long) pool.engineConfig().maxNumBatchedTokens());
         m.put("max_num_seqs", pool.engineConfig().maxNumSeqs());
         m.put("report_interval_hours", null);
@@ -215,8 +242,16 @@ public final class PlannerPolicy implements ScalingPolicy {
         TargetKey target = c.target(pool);
         int n = pool.target();
         Replicas initial = pool.subType().prefillSlot() ? new Replicas(n, 0) : new Replicas(0, n);
-        return new GlobalPlannerLink(c.globalPlanner(), c.poolId(pool), target.k8sNamespace(),
-                target.graphDeploymentName(), target.componentName(), pool.poolMode(), pool.spec().priority(),
-                pool.spec().minReplicas(), initial, ctx.scheduler().clock());
+        return new GlobalPlannerLink(
+                c.globalPlanner(),
+                c.poolId(pool),
+                target.k8sNamespace(),
+                target.graphDeploymentName(),
+                target.componentName(),
+                pool.poolMode(),
+                pool.spec().priority(),
+                pool.spec().minReplicas(),
+                initial,
+                ctx.scheduler().clock());
     }
 }

@@ -23,8 +23,16 @@ import java.util.List;
 final class PoolMetricsSource implements MetricsSource {
 
     /** The pool's cumulative counters at one instant. */
-    private record Counters(long nanos, long arrivals, long sumIsl, long sumOsl, long completions, double sumTtftMs,
-            double sumItlMs, double sumKvHitRate, long routed) {
+    private record Counters(
+            long nanos,
+            long arrivals,
+            long sumIsl,
+            long sumOsl,
+            long completions,
+            double sumTtftMs,
+            double sumItlMs,
+            double sumKvHitRate,
+            long routed) {
         static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
         /** The router's mean predicted hit rate over the requests routed since {@code start}; NaN for none. */
@@ -67,11 +75,15 @@ final class PoolMetricsSource implements MetricsSource {
         Counters start = at(startNanos);
         double n = end.arrivals() - start.arrivals();
         double done = end.completions() - start.completions();
-        return new TrafficSample(now, windowSeconds, n,
-                n > 0 ? (end.sumIsl() - start.sumIsl()) / n : Double.NaN,
-                n > 0 ? (end.sumOsl() - start.sumOsl()) / n : Double.NaN,
-                done > 0 ? (end.sumTtftMs() - start.sumTtftMs()) / done : Double.NaN,
-                done > 0 ? (end.sumItlMs() - start.sumItlMs()) / done : Double.NaN, Double.NaN)
+        return new TrafficSample(
+                        now,
+                        windowSeconds,
+                        n,
+                        n > 0 ? (end.sumIsl() - start.sumIsl()) / n : Double.NaN,
+                        n > 0 ? (end.sumOsl() - start.sumOsl()) / n : Double.NaN,
+                        done > 0 ? (end.sumTtftMs() - start.sumTtftMs()) / done : Double.NaN,
+                        done > 0 ? (end.sumItlMs() - start.sumItlMs()) / done : Double.NaN,
+                        Double.NaN)
                 .withKvHitRate(end.kvHitRateSince(start));
     }
 
@@ -90,12 +102,18 @@ final class PoolMetricsSource implements MetricsSource {
         Counters start = at(startNanos);
         double n = end.arrivals() - start.arrivals();
         double done = end.completions() - start.completions();
-        return new TrafficSample(now, (end.nanos() - startNanos) / 1e9, done,
+        return new TrafficSample(
+                now,
+                (end.nanos() - startNanos) / 1e9,
+                done,
                 n > 0 ? (end.sumIsl() - start.sumIsl()) / n : Double.NaN,
                 n > 0 ? (end.sumOsl() - start.sumOsl()) / n : Double.NaN,
                 done > 0 ? (end.sumTtftMs() - start.sumTtftMs()) / done : Double.NaN,
-                done > 0 ? (end.sumItlMs() - start.sumItlMs()) / done : Double.NaN, Double.NaN, n,
-                pool.oldestWaitingMs(), end.kvHitRateSince(start));
+                done > 0 ? (end.sumItlMs() - start.sumItlMs()) / done : Double.NaN,
+                Double.NaN,
+                n,
+                pool.oldestWaitingMs(),
+                end.kvHitRateSince(start));
     }
 
     @Override
@@ -117,8 +135,16 @@ final class PoolMetricsSource implements MetricsSource {
         if (!history.isEmpty() && history.get(history.size() - 1).nanos() == nanos) {
             return history.get(history.size() - 1);
         }
-        Counters c = new Counters(nanos, pool.arrivals(), pool.sumIsl(), pool.sumOsl(), pool.completions(),
-                pool.sumTtftMs(), pool.sumItlMs(), pool.sumKvHitRate(), pool.routedCount());
+        Counters c = new Counters(
+                nanos,
+                pool.arrivals(),
+                pool.sumIsl(),
+                pool.sumOsl(),
+                pool.completions(),
+                pool.sumTtftMs(),
+                pool.sumItlMs(),
+                pool.sumKvHitRate(),
+                pool.routedCount());
         history.add(c);
         return c;
     }

@@ -1,6 +1,5 @@
 package io.fleetplan.sim.profile;
 
-import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.common.time.VirtualScheduler;
 import io.fleetplan.mocker.engine.Completion;
 import io.fleetplan.mocker.engine.EngineConfig;
@@ -8,6 +7,7 @@ import io.fleetplan.mocker.engine.EngineListener;
 import io.fleetplan.mocker.engine.EngineRequest;
 import io.fleetplan.mocker.engine.ForwardPass;
 import io.fleetplan.mocker.engine.MockEngine;
+import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.pool.perf.Fpm;
 import io.fleetplan.pool.perf.ProfileData;
 import io.fleetplan.sim.replay.ForwardPasses;
@@ -92,8 +92,16 @@ public final class EngineProfiler {
                 fpms.addAll(r.fpms);
             }
         }
-        return new ProfileData(column(prefill, 0), column(prefill, 1), column(prefill, 2), column(decode, 0),
-                column(decode, 1), column(decode, 2), column(decode, 3), maxKvTokens(), thin(fpms));
+        return new ProfileData(
+                column(prefill, 0),
+                column(prefill, 1),
+                column(prefill, 2),
+                column(decode, 0),
+                column(decode, 1),
+                column(decode, 2),
+                column(decode, 3),
+                maxKvTokens(),
+                thin(fpms));
     }
 
     private List<Fpm> thin(List<Fpm> all) {

@@ -45,8 +45,11 @@ public final class Cluster {
         this.stack = stack;
         this.scheduler = scheduler;
         this.executor = new PoolExecutor(scheduler, this);
-        this.globalPlanner = new VirtualGlobalPlanner(ArbiterSettings.ofBudget(stack.budget().maxTotalGpus(),
-                stack.budget().minTotalGpus()), scheduler.clock(), executor);
+        this.globalPlanner = new VirtualGlobalPlanner(
+                ArbiterSettings.ofBudget(
+                        stack.budget().maxTotalGpus(), stack.budget().minTotalGpus()),
+                scheduler.clock(),
+                executor);
         this.startup = startup;
         this.drainGrace = Duration.ofMillis(Math.round(stack.drainGraceSeconds() * 1000));
     }
@@ -78,7 +81,8 @@ public final class Cluster {
                 return p;
             }
         }
-        throw new IllegalArgumentException("no pool " + name + "; pools are " + pools.stream().map(SimPool::name).toList());
+        throw new IllegalArgumentException("no pool " + name + "; pools are "
+                + pools.stream().map(SimPool::name).toList());
     }
 
     /**
@@ -89,9 +93,17 @@ public final class Cluster {
         int wanted = Math.max(pool.spec().minReplicas(), Math.min(pool.spec().maxReplicas(), replicas));
         if (arbitrated) {
             long seq = sequence.merge(pool.name(), 1L, Long::sum);
-            globalPlanner.propose(new Proposal("", poolId(pool), seq, PoolExecutor.NAMESPACE, PoolExecutor.NAMESPACE,
-                    pool.name(), pool.spec().priority(), false,
-                    List.of(new Ask(pool.subType(), pool.name(), wanted, pool.spec().minReplicas(), null))));
+            globalPlanner.propose(new Proposal(
+                    "",
+                    poolId(pool),
+                    seq,
+                    PoolExecutor.NAMESPACE,
+                    PoolExecutor.NAMESPACE,
+                    pool.name(),
+                    pool.spec().priority(),
+                    false,
+                    List.of(new Ask(
+                            pool.subType(), pool.name(), wanted, pool.spec().minReplicas(), null))));
             return pool.target();
         }
         apply(pool, wanted);

@@ -13,8 +13,7 @@ import io.fleetplan.sim.trace.TraceRequest;
  */
 public final class Feasibility {
 
-    private Feasibility() {
-    }
+    private Feasibility() {}
 
     /** Share of requests that could meet the TTFT target on an idle engine of the first prefill (or agg) pool. */
     public static double ttftCeiling(Trace trace, StackConfig stack) {
@@ -44,7 +43,9 @@ public final class Feasibility {
 
     /** Per request: could it meet the TTFT target on an idle engine (see the class comment)? */
     public static boolean[] feasible(Trace trace, StackConfig stack) {
-        StackConfig.Pool pool = stack.pools().stream().filter(p -> !p.mode().equals("decode")).findFirst()
+        StackConfig.Pool pool = stack.pools().stream()
+                .filter(p -> !p.mode().equals("decode"))
+                .findFirst()
                 .orElse(stack.pools().get(0));
         StackConfig.Engine e = pool.engine();
         boolean[] out = new boolean[trace.requests().size()];
@@ -54,7 +55,8 @@ public final class Feasibility {
             for (int left = r.inputTokens(); left > 0; left -= e.maxNumBatchedTokens()) {
                 ms += PolynomialTimingModel.prefillFormula(Math.min(left, e.maxNumBatchedTokens()));
             }
-            out[i] = (ms + PolynomialTimingModel.decodeFormula(0)) / e.speedupRatio() <= stack.slo().ttftMs();
+            out[i] = (ms + PolynomialTimingModel.decodeFormula(0)) / e.speedupRatio()
+                    <= stack.slo().ttftMs();
         }
         return out;
     }

@@ -12,15 +12,23 @@ import io.fleetplan.pool.scaling.EngineLoad;
  */
 public final class ForwardPasses {
 
-    private ForwardPasses() {
-    }
+    private ForwardPasses() {}
 
     public static Fpm fpm(String worker, ForwardPass f) {
         var s = f.scheduled();
         var q = f.queued();
-        return new Fpm(worker, f.dpRank(), f.wallTime(), s.numPrefillRequests(), s.sumPrefillTokens(),
-                s.numDecodeRequests(), s.sumDecodeKvTokens(), q.numPrefillRequests(), q.sumPrefillTokens(),
-                q.numDecodeRequests(), q.sumDecodeKvTokens());
+        return new Fpm(
+                worker,
+                f.dpRank(),
+                f.wallTime(),
+                s.numPrefillRequests(),
+                s.sumPrefillTokens(),
+                s.numDecodeRequests(),
+                s.sumDecodeKvTokens(),
+                q.numPrefillRequests(),
+                q.sumPrefillTokens(),
+                q.numDecodeRequests(),
+                q.sumDecodeKvTokens());
     }
 
     /**

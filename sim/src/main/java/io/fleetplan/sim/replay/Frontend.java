@@ -38,11 +38,17 @@ final class Frontend {
     private final Predicate<String> ready;
     /** Per request in flight: its attempts so far (one HTTP request's), and the decode pool its plan chose. */
     private final PoolAttempts[] attempts;
+
     private final String[] decodePool;
     private int next;
 
-    Frontend(VirtualScheduler scheduler, Cluster cluster, PoolSelector selector, List<TraceRequest> trace,
-            long[][] hashes, RequestLog log) {
+    Frontend(
+            VirtualScheduler scheduler,
+            Cluster cluster,
+            PoolSelector selector,
+            List<TraceRequest> trace,
+            long[][] hashes,
+            RequestLog log) {
         this.scheduler = scheduler;
         this.cluster = cluster;
         this.selector = selector;
@@ -72,7 +78,9 @@ final class Frontend {
 
     /** The client sends the request (again, after a 503). */
     private void request(int i) {
-        attempts[i] = new PoolAttempts(selector, new PoolQuery(trace.get(i).inputTokens(), null, null, null),
+        attempts[i] = new PoolAttempts(
+                selector,
+                new PoolQuery(trace.get(i).inputTokens(), null, null, null),
                 PoolAttempts.DEFAULT_RETRY_AFTER_SECONDS);
         dispatch(i);
     }
@@ -85,8 +93,8 @@ final class Frontend {
             if (!plan.servable()) {
                 break;
             }
-            EngineRequest request = new EngineRequest("r" + i, null, r.inputTokens(), r.outputTokens(), null,
-                    hashes[i], null);
+            EngineRequest request =
+                    new EngineRequest("r" + i, null, r.inputTokens(), r.outputTokens(), null, hashes[i], null);
             if (plan.prefillPool() != null) {
                 decodePool[i] = plan.decodePool();
                 if (send(i, cluster.pool(plan.prefillPool()), request)) {
@@ -139,8 +147,11 @@ final class Frontend {
     void finished(SimPool pool, EngineRequest request, Completion c) {
         int i = index(request);
         if (c.reason() != FinishReason.LENGTH) {
-            fail(i, c.reason() == FinishReason.ABORTED ? RequestLog.Failure.ABORTED_ON_DRAIN
-                    : RequestLog.Failure.REFUSED);
+            fail(
+                    i,
+                    c.reason() == FinishReason.ABORTED
+                            ? RequestLog.Failure.ABORTED_ON_DRAIN
+                            : RequestLog.Failure.REFUSED);
             return;
         }
         if (c.handoff() != null) {
@@ -153,8 +164,8 @@ final class Frontend {
             }
             pool.completions++;
             pool.sumTtftMs += pool.left(request.requestId(), c.finishNanos());
-            EngineRequest decode = new EngineRequest(request.requestId(), null, r.inputTokens(), r.outputTokens(), null,
-                    hashes[i], c.handoff());
+            EngineRequest decode = new EngineRequest(
+                    request.requestId(), null, r.inputTokens(), r.outputTokens(), null, hashes[i], c.handoff());
             if (!send(i, cluster.pool(decodePool[i]), decode)) {
                 // as the live Frontend: that decode pool is left out and the request planned (and prefilled) again
                 attempts[i].decodeFailed(decodePool[i], PoolAttempts.Failure.NO_READY_WORKER);

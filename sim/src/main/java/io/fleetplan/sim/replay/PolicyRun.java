@@ -12,7 +12,16 @@ package io.fleetplan.sim.replay;
  * @param prestartGpuSeconds of {@code gpuSeconds}, the start-up time charged ahead of workers (the oracle's,
  *     {@link ScalingPolicy#prestartSeconds}); 0 for every other policy
  */
-public record PolicyRun(String policy, String description, RequestLog requests, TimeSeries series,
-        double gpuSeconds, int peakGpus, long budgetViolations, double overBudgetSeconds, long scaleEvents,
-        double endSeconds, long events, double prestartGpuSeconds) {
-}
+public record PolicyRun(
+        String policy,
+        String description,
+        RequestLog requests,
+        TimeSeries series,
+        double gpuSeconds,
+        int peakGpus,
+        long budgetViolations,
+        double overBudgetSeconds,
+        long scaleEvents,
+        double endSeconds,
+        long events,
+        double prestartGpuSeconds) {}

@@ -52,7 +52,9 @@ final class PoolExecutor implements ScaleExecutor {
     public void apply(ScaleCommand command, Listener l) {
         SimPool pool = pools.get(command.target());
         if (pool == null) {
-            l.failed(command, new Observation(command.target(), command.subType(), 0, 0, 0, command.gpusPerReplica()),
+            l.failed(
+                    command,
+                    new Observation(command.target(), command.subType(), 0, 0, 0, command.gpusPerReplica()),
                     "unknown target " + command.target());
             return;
         }

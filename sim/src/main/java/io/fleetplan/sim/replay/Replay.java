@@ -32,16 +32,15 @@ public final class Replay {
         public static final Settings DEFAULTS = new Settings(1, 10, 1800);
     }
 
-    private Replay() {
-    }
+    private Replay() {}
 
     /**
      * Runs {@code policy} over {@code trace}.
      *
      * @param progress receives virtual nanoseconds done (0..last arrival) now and then; may be null
      */
-    public static PolicyRun run(Trace trace, StackConfig stack, ScalingPolicy policy, Settings settings,
-            LongConsumer progress) {
+    public static PolicyRun run(
+            Trace trace, StackConfig stack, ScalingPolicy policy, Settings settings, LongConsumer progress) {
         return run(trace, stack, policy, settings, null, progress);
     }
 
@@ -49,8 +48,13 @@ public final class Replay {
      * Runs {@code policy} over {@code trace}, starting from {@code initial} replicas per pool (stack order) unless
      * the policy sets its own; null = the stack's {@code initial_replicas}.
      */
-    public static PolicyRun run(Trace trace, StackConfig stack, ScalingPolicy policy, Settings settings,
-            int[] initialReplicas, LongConsumer progress) {
+    public static PolicyRun run(
+            Trace trace,
+            StackConfig stack,
+            ScalingPolicy policy,
+            Settings settings,
+            int[] initialReplicas,
+            LongConsumer progress) {
         VirtualScheduler scheduler = new VirtualScheduler();
         Duration startup = seconds(policy.startupSeconds(stack.workerStartupSeconds()));
         Cluster cluster = cluster(stack, scheduler, startup, trace.hasHashIds(), settings.seed());
@@ -58,26 +62,32 @@ public final class Replay {
         List<TraceRequest> requests = trace.requests();
         RequestLog log = new RequestLog(requests.size());
         long[][] blockHashes = expandHashes(trace, stack);
-        Frontend frontend = new Frontend(scheduler, cluster, new PoolSelector(globalRouterConfig(stack)), requests,
-                blockHashes, log);
+        Frontend frontend = new Frontend(
+                scheduler, cluster, new PoolSelector(globalRouterConfig(stack)), requests, blockHashes, log);
         cluster.frontend(frontend);
         int[] own = policy.initialReplicas(cluster.pools());
         int[] initial = own != null ? own : initialReplicas;
         for (int k = 0; k < cluster.pools().size(); k++) {
             SimPool p = cluster.pools().get(k);
-            p.startInitial(initial == null ? p.spec().initialReplicas()
-                    : Math.max(p.spec().minReplicas(), Math.min(p.spec().maxReplicas(), initial[k])));
+            p.startInitial(
+                    initial == null
+                            ? p.spec().initialReplicas()
+                            : Math.max(p.spec().minReplicas(), Math.min(p.spec().maxReplicas(), initial[k])));
         }
         cluster.restoreArbiter();
-        TimeSeries series = new TimeSeries(cluster.pools().stream().map(SimPool::name).toList());
+        TimeSeries series =
+                new TimeSeries(cluster.pools().stream().map(SimPool::name).toList());
         long sampleNanos = Math.round(settings.sampleSeconds() * 1e9);
-        scheduler.scheduleAtFixedRate(Duration.ZERO, Duration.ofNanos(sampleNanos), () -> series.sample(scheduler, cluster));
-        Duration beat = Duration.ofMillis(cluster.pools().get(0).router().config().heartbeatIntervalMs());
+        scheduler.scheduleAtFixedRate(
+                Duration.ZERO, Duration.ofNanos(sampleNanos), () -> series.sample(scheduler, cluster));
+        Duration beat =
+                Duration.ofMillis(cluster.pools().get(0).router().config().heartbeatIntervalMs());
         scheduler.scheduleAtFixedRate(beat, beat, () -> cluster.pools().forEach(SimPool::heartbeat));
         policy.start(new PolicyContext(scheduler, cluster, policy.arbitrated()));
         frontend.start();
 
-        long lastArrival = requests.isEmpty() ? 0 : requests.get(requests.size() - 1).arrivalNanos();
+        long lastArrival =
+                requests.isEmpty() ? 0 : requests.get(requests.size() - 1).arrivalNanos();
         long deadline = lastArrival + Math.round(settings.tailSeconds() * 1e9);
         long step = 10_000_000_000L;
         long t = 0;
@@ -93,10 +103,21 @@ public final class Replay {
         log.timeOutPending(scheduler.nanoTime());
         double gpuSeconds = cluster.gpuSecondsUntil(end);
         cluster.pools().forEach(SimPool::shutdown);
-        long scaleEvents = cluster.pools().stream().mapToLong(SimPool::scaleEvents).sum();
-        return new PolicyRun(policy.name(), policy.description(), log, series, gpuSeconds, cluster.peakGpus(),
-                cluster.budgetViolations(), cluster.overBudgetSeconds(), scaleEvents, end / 1e9,
-                scheduler.executedEvents(), cluster.prestartGpuSeconds());
+        long scaleEvents =
+                cluster.pools().stream().mapToLong(SimPool::scaleEvents).sum();
+        return new PolicyRun(
+                policy.name(),
+                policy.description(),
+                log,
+                series,
+                gpuSeconds,
+                cluster.peakGpus(),
+                cluster.budgetViolations(),
+                cluster.overBudgetSeconds(),
+                scaleEvents,
+                end / 1e9,
+                scheduler.executedEvents(),
+                cluster.prestartGpuSeconds());
     }
 
     /**
@@ -108,8 +129,8 @@ public final class Replay {
         Cluster cluster = new Cluster(stack, scheduler, startup);
         for (int k = 0; k < stack.pools().size(); k++) {
             StackConfig.Pool p = stack.pools().get(k);
-            cluster.add(new SimPool(p, engineConfig(p), scheduler, cluster, hashes && !p.mode().equals("decode"),
-                    seed * 31 + k));
+            cluster.add(new SimPool(
+                    p, engineConfig(p), scheduler, cluster, hashes && !p.mode().equals("decode"), seed * 31 + k));
         }
         return cluster;
     }
@@ -129,10 +150,16 @@ public final class Replay {
     /** The engine of a pool: the stack's mocker knobs, the pool's role, no idle heartbeat (virtual time). */
     public static EngineConfig engineConfig(StackConfig.Pool p) {
         StackConfig.Engine e = p.engine();
-        return EngineConfig.builder().numGpuBlocks(e.numGpuBlocks()).blockSize(e.blockSize())
-                .maxNumSeqs(e.maxNumSeqs()).maxNumBatchedTokens(e.maxNumBatchedTokens())
-                .speedupRatio(e.speedupRatio()).kvTransferBandwidth(e.kvTransferBandwidth())
-                .disaggregationMode(p.mode()).heartbeatIntervalMs(0).build();
+        return EngineConfig.builder()
+                .numGpuBlocks(e.numGpuBlocks())
+                .blockSize(e.blockSize())
+                .maxNumSeqs(e.maxNumSeqs())
+                .maxNumBatchedTokens(e.maxNumBatchedTokens())
+                .speedupRatio(e.speedupRatio())
+                .kvTransferBandwidth(e.kvTransferBandwidth())
+                .disaggregationMode(p.mode())
+                .heartbeatIntervalMs(0)
+                .build();
     }
 
     /**
@@ -173,20 +200,40 @@ public final class Replay {
      * would serve prompts for free.
      */
     public static GlobalRouterConfig globalRouterConfig(StackConfig stack) {
-        List<StackConfig.Pool> prefill = stack.pools().stream().filter(p -> p.mode().equals("prefill")).toList();
-        List<StackConfig.Pool> decode = stack.pools().stream().filter(p -> p.mode().equals("decode")).toList();
-        List<StackConfig.Pool> agg = stack.pools().stream().filter(p -> p.mode().equals("agg")).toList();
+        List<StackConfig.Pool> prefill =
+                stack.pools().stream().filter(p -> p.mode().equals("prefill")).toList();
+        List<StackConfig.Pool> decode =
+                stack.pools().stream().filter(p -> p.mode().equals("decode")).toList();
+        List<StackConfig.Pool> agg =
+                stack.pools().stream().filter(p -> p.mode().equals("agg")).toList();
         if (!prefill.isEmpty() && !agg.isEmpty()) {
-            throw new IllegalArgumentException("pools: replay routes either agg pools or prefill+decode pools, not both;"
-                    + " agg pools " + agg.stream().map(StackConfig.Pool::name).toList());
+            throw new IllegalArgumentException(
+                    "pools: replay routes either agg pools or prefill+decode pools, not both;" + " agg pools "
+                            + agg.stream().map(StackConfig.Pool::name).toList());
         }
         if (prefill.isEmpty()) {
-            return new GlobalRouterConfig("agg", null, null, null, null, null, null, false, null, null, agg.size(),
-                    agg.stream().map(StackConfig.Pool::name).toList(), agg.stream().map(p -> -p.priority()).toList(),
-                    new AggStrategy(0.0, 1.0, 1, 0.0, 1.0, 1, List.of(List.of(0)), null), null, null, false);
+            return new GlobalRouterConfig(
+                    "agg",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    false,
+                    null,
+                    null,
+                    agg.size(),
+                    agg.stream().map(StackConfig.Pool::name).toList(),
+                    agg.stream().map(p -> -p.priority()).toList(),
+                    new AggStrategy(0.0, 1.0, 1, 0.0, 1.0, 1, List.of(List.of(0)), null),
+                    null,
+                    null,
+                    false);
         }
         int rows = 64;
-        double maxIsl = Math.max(1, prefill.stream().mapToInt(StackConfig.Pool::maxIsl).max().orElse(0));
+        double maxIsl = Math.max(
+                1, prefill.stream().mapToInt(StackConfig.Pool::maxIsl).max().orElse(0));
         List<List<Integer>> grid = new ArrayList<>();
         for (int row = 0; row < rows; row++) {
             double upper = maxIsl * (row + 1) / rows;
@@ -200,12 +247,24 @@ public final class Replay {
             }
             grid.add(List.of(chosen));
         }
-        return new GlobalRouterConfig("disagg", prefill.size(), decode.size(),
-                prefill.stream().map(StackConfig.Pool::name).toList(), decode.stream().map(StackConfig.Pool::name).toList(),
-                prefill.stream().map(p -> -p.priority()).toList(), decode.stream().map(p -> -p.priority()).toList(), false,
+        return new GlobalRouterConfig(
+                "disagg",
+                prefill.size(),
+                decode.size(),
+                prefill.stream().map(StackConfig.Pool::name).toList(),
+                decode.stream().map(StackConfig.Pool::name).toList(),
+                prefill.stream().map(p -> -p.priority()).toList(),
+                decode.stream().map(p -> -p.priority()).toList(),
+                false,
                 new PrefillStrategy(0.0, maxIsl, rows, 0.0, 1.0, 1, grid, null),
                 new DecodeStrategy(0.0, 1.0, 1, 0.0, 1.0, 1, Collections.nCopies(1, List.of(0)), null),
-                null, null, null, null, null, null, true);
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                true);
     }
 
     static Duration seconds(double s) {

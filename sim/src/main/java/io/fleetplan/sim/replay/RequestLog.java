@@ -11,7 +11,12 @@ import java.util.Map;
 public final class RequestLog {
 
     /** Why a request failed. */
-    public enum Failure { NO_READY_WORKER, REFUSED, ABORTED_ON_DRAIN, TIMED_OUT }
+    public enum Failure {
+        NO_READY_WORKER,
+        REFUSED,
+        ABORTED_ON_DRAIN,
+        TIMED_OUT
+    }
 
     private final long[] arrivalNanos;
     private final long[] firstTokenNanos;

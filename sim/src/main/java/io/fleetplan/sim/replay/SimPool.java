@@ -2,7 +2,6 @@ package io.fleetplan.sim.replay;
 
 import io.fleetplan.common.pool.PoolMode;
 import io.fleetplan.common.pool.SubType;
-import io.fleetplan.mocker.profile.TimingModels;
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.common.time.Scheduler;
 import io.fleetplan.common.time.VirtualScheduler;
@@ -42,7 +41,12 @@ import java.util.function.BiConsumer;
 public final class SimPool {
 
     /** Where a worker is in its life. */
-    public enum State { STARTING, READY, DRAINING, STOPPED }
+    public enum State {
+        STARTING,
+        READY,
+        DRAINING,
+        STOPPED
+    }
 
     private final StackConfig.Pool spec;
     private final EngineConfig engineConfig;
@@ -74,18 +78,28 @@ public final class SimPool {
 
     private final PoolMode poolMode;
 
-    SimPool(StackConfig.Pool spec, EngineConfig engineConfig, VirtualScheduler scheduler, Cluster cluster,
-            boolean kvEvents, long seed) {
+    SimPool(
+            StackConfig.Pool spec,
+            EngineConfig engineConfig,
+            VirtualScheduler scheduler,
+            Cluster cluster,
+            boolean kvEvents,
+            long seed) {
         this.spec = spec;
         this.poolMode = PoolMode.of(spec.mode());
         this.engineConfig = engineConfig;
         this.scheduler = scheduler;
         this.cluster = cluster;
         this.kvEvents = kvEvents;
-        this.limits = new EngineLimits((long) engineConfig.numGpuBlocks() * engineConfig.blockSize(),
-                engineConfig.maxNumBatchedTokens(), engineConfig.maxNumSeqs());
-        RouterConfig rc = RouterConfig.builder().blockSize(engineConfig.blockSize()).useKvEvents(kvEvents)
-                .seed(seed).build();
+        this.limits = new EngineLimits(
+                (long) engineConfig.numGpuBlocks() * engineConfig.blockSize(),
+                engineConfig.maxNumBatchedTokens(),
+                engineConfig.maxNumSeqs());
+        RouterConfig rc = RouterConfig.builder()
+                .blockSize(engineConfig.blockSize())
+                .useKvEvents(kvEvents)
+                .seed(seed)
+                .build();
         this.router = new PoolRouter(rc, scheduler.clock(), new SplittableRandom(seed));
     }
 
@@ -140,11 +154,13 @@ public final class SimPool {
 
         @Override
         public void onKvEvent(KvEvent event, long timeNanos) {
-            router.applyKvEvent(id, switch (event) {
-                case KvEvent.Stored s -> new Stored(s.hasParent(), s.parentHash(),
-                        s.blockHashes(), s.tokensHashes());
-                case KvEvent.Removed r -> new Removed(r.blockHashes());
-            });
+            router.applyKvEvent(
+                    id,
+                    switch (event) {
+                        case KvEvent.Stored s ->
+                            new Stored(s.hasParent(), s.parentHash(), s.blockHashes(), s.tokensHashes());
+                        case KvEvent.Removed r -> new Removed(r.blockHashes());
+                    });
         }
     }
 
@@ -258,7 +274,10 @@ public final class SimPool {
 
     /** How long the oldest request still without a first token has waited by now, ms; 0 when none. */
     public double oldestWaitingMs() {
-        return waiting.isEmpty() ? 0 : Math.max(0, (scheduler.nanoTime() - waiting.values().iterator().next()) / 1e6);
+        return waiting.isEmpty()
+                ? 0
+                : Math.max(
+                        0, (scheduler.nanoTime() - waiting.values().iterator().next()) / 1e6);
     }
 
     public long arrivals() {
@@ -372,8 +391,15 @@ public final class SimPool {
             case DECODE -> WorkerRole.DECODE;
             default -> WorkerRole.AGGREGATED;
         };
-        router.register(new WorkerSpec(w.id, role, spec.name(), "", engineConfig.blockSize(),
-                engineConfig.numGpuBlocks(), engineConfig.maxNumBatchedTokens(), engineConfig.maxNumSeqs()));
+        router.register(new WorkerSpec(
+                w.id,
+                role,
+                spec.name(),
+                "",
+                engineConfig.blockSize(),
+                engineConfig.numGpuBlocks(),
+                engineConfig.maxNumBatchedTokens(),
+                engineConfig.maxNumSeqs()));
         cluster.workersChanged();
     }
 

@@ -22,8 +22,7 @@ public final class EqualAttainment {
     public static final List<Double> MARGINS = List.of(1.0, 0.7, 0.5, 0.35, 0.25, 0.15);
 
     /** One replay of the baseline with its targets at {@code margin} x the SLO. */
-    public record Step(double margin, double attainment, double gpuHours) {
-    }
+    public record Step(double margin, double attainment, double gpuHours) {}
 
     /**
      * @param steps every margin tried, loosest first
@@ -46,15 +45,14 @@ public final class EqualAttainment {
         }
     }
 
-    private EqualAttainment() {
-    }
+    private EqualAttainment() {}
 
     /**
      * Replays {@code baseline} at every margin (in parallel, {@code o.threads()}), each from the {@code initial}
      * deployment the evaluation gave every policy.
      */
-    public static Outcome search(Trace trace, Evaluation.Options o, int[] initial, PlannerPolicy baseline,
-            double wanted) {
+    public static Outcome search(
+            Trace trace, Evaluation.Options o, int[] initial, PlannerPolicy baseline, double wanted) {
         List<ScalingPolicy> variants = new ArrayList<>();
         for (double m : MARGINS) {
             variants.add(baseline.variant(baseline.name(), Map.of(), Map.of(), m, m));
@@ -63,7 +61,8 @@ public final class EqualAttainment {
         List<Step> steps = new ArrayList<>();
         Step reached = null;
         for (int i = 0; i < MARGINS.size(); i++) {
-            PolicySummary s = PolicySummary.of(runs.get(i), o.stack().slo().ttftMs(), o.stack().slo().itlMs());
+            PolicySummary s = PolicySummary.of(
+                    runs.get(i), o.stack().slo().ttftMs(), o.stack().slo().itlMs());
             Step step = new Step(MARGINS.get(i), s.sloAttainment(), s.gpuHours());
             steps.add(step);
             if (step.attainment() >= wanted && (reached == null || step.gpuHours() < reached.gpuHours())) {

@@ -31,36 +31,59 @@ import java.util.function.LongConsumer;
 public final class Evaluation {
 
     /** Every policy, in report order. */
-    public static final List<String> POLICIES = List.of("static-peak", "static-mean", "hpa", "keda",
-            "dynamo-throughput", "dynamo-load", "fleetplan", "oracle", "oracle-reactive");
+    public static final List<String> POLICIES = List.of(
+            "static-peak",
+            "static-mean",
+            "hpa",
+            "keda",
+            "dynamo-throughput",
+            "dynamo-load",
+            "fleetplan",
+            "oracle",
+            "oracle-reactive");
 
     /**
      * @param oracleWindowSeconds length of an oracle schedule step
      * @param attainmentTarget the SLO attainment the oracle must reach (0.99)
      */
-    public record Options(StackConfig stack, Replay.Settings settings, List<String> policies,
-            double oracleWindowSeconds, double attainmentTarget, int oracleIterations, int threads) {
+    public record Options(
+            StackConfig stack,
+            Replay.Settings settings,
+            List<String> policies,
+            double oracleWindowSeconds,
+            double attainmentTarget,
+            int oracleIterations,
+            int threads) {
 
         public Options {
             for (String p : policies) {
                 if (!POLICIES.contains(p)) {
-                    throw new IllegalArgumentException("--policies: '" + p + "' is not a policy; allowed: "
-                            + String.join(", ", POLICIES));
+                    throw new IllegalArgumentException(
+                            "--policies: '" + p + "' is not a policy; allowed: " + String.join(", ", POLICIES));
                 }
             }
             policies = POLICIES.stream().filter(policies::contains).toList();
         }
 
         public static Options defaults(StackConfig stack, long seed) {
-            return new Options(stack, new Replay.Settings(seed, 10, 1800), POLICIES, 60, 0.99, 12,
+            return new Options(
+                    stack,
+                    new Replay.Settings(seed, 10, 1800),
+                    POLICIES,
+                    60,
+                    0.99,
+                    12,
                     Math.max(1, Runtime.getRuntime().availableProcessors()));
         }
     }
 
     /** All runs, in report order, and the oracle's schedule. */
-    public record Result(Trace trace, Options options, List<PolicyRun> runs, List<PolicySummary> summaries,
-            Oracle.Schedule oracle) {
-    }
+    public record Result(
+            Trace trace,
+            Options options,
+            List<PolicyRun> runs,
+            List<PolicySummary> summaries,
+            Oracle.Schedule oracle) {}
 
     /** Reports progress as simulated nanoseconds done; {@code total} may grow (oracle iterations). */
     public interface Progress {
@@ -70,17 +93,14 @@ public final class Evaluation {
 
         Progress NONE = new Progress() {
             @Override
-            public void total(long nanos) {
-            }
+            public void total(long nanos) {}
 
             @Override
-            public void advance(long nanos) {
-            }
+            public void advance(long nanos) {}
         };
     }
 
-    private Evaluation() {
-    }
+    private Evaluation() {}
 
     public static Result run(Trace trace, Options o, Progress progress) {
         StackConfig stack = o.stack();
@@ -91,8 +111,8 @@ public final class Evaluation {
         progress.total(span * (others + (needOracle ? 2 : 0)));
         Oracle.Schedule schedule = null;
         if (needOracle) {
-            schedule = Oracle.plan(trace, stack, o.settings(), o.oracleWindowSeconds(), o.attainmentTarget(),
-                    o.oracleIterations());
+            schedule = Oracle.plan(
+                    trace, stack, o.settings(), o.oracleWindowSeconds(), o.attainmentTarget(), o.oracleIterations());
             progress.total(span * (others + schedule.iterations()));
             progress.advance(span * schedule.iterations());
         }
@@ -111,22 +131,27 @@ public final class Evaluation {
             if (name.equals("oracle")) {
                 ordered.add(schedule.lastRun());
             } else {
-                ordered.add(runs.stream().filter(r -> r.policy().equals(name)).findFirst().orElseThrow());
+                ordered.add(runs.stream()
+                        .filter(r -> r.policy().equals(name))
+                        .findFirst()
+                        .orElseThrow());
             }
         }
         List<PolicySummary> summaries = ordered.stream()
-                .map(r -> PolicySummary.of(r, stack.slo().ttftMs(), stack.slo().itlMs())).toList();
+                .map(r -> PolicySummary.of(r, stack.slo().ttftMs(), stack.slo().itlMs()))
+                .toList();
         return new Result(trace, o, ordered, summaries, schedule);
     }
 
     /** Replays each policy from {@code initial}, in parallel ({@code o.threads()}); runs in the policies' order. */
-    static List<PolicyRun> runAll(Trace trace, Options o, List<ScalingPolicy> policies, int[] initial,
-            Progress progress) {
+    static List<PolicyRun> runAll(
+            Trace trace, Options o, List<ScalingPolicy> policies, int[] initial, Progress progress) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(o.threads(), policies.size())));
         try {
             List<Future<PolicyRun>> futures = new ArrayList<>();
             for (ScalingPolicy p : policies) {
-                futures.add(pool.submit(() -> Replay.run(trace, o.stack(), p, o.settings(), initial, tracker(progress))));
+                futures.add(
+                        pool.submit(() -> Replay.run(trace, o.stack(), p, o.settings(), initial, tracker(progress))));
             }
             List<PolicyRun> out = new ArrayList<>();
             for (Future<PolicyRun> f : futures) {
@@ -154,11 +179,21 @@ public final class Evaluation {
     /** Builds a policy by name; static and HPA/KEDA ones need the oracle's schedule. */
     static ScalingPolicy create(String name, Oracle.Schedule schedule, StackConfig stack, double traceSeconds) {
         return switch (name) {
-            case "static-peak" -> new StaticPolicy(name, "static, sized for the peak (max of the oracle's replicas per pool: "
-                    + Arrays.toString(schedule.peak()) + ")", schedule.peak());
-            case "static-mean" -> new StaticPolicy(name, "static, sized for the mean (time-mean of the oracle's replicas,"
-                    + " rounded up: " + Arrays.toString(schedule.mean()) + ")", schedule.mean());
-            case "hpa" -> HpaPolicy.hpa(HpaPolicy.Metric.IN_FLIGHT, calibrate(schedule.lastRun().series(), false, traceSeconds));
+            case "static-peak" ->
+                new StaticPolicy(
+                        name,
+                        "static, sized for the peak (max of the oracle's replicas per pool: "
+                                + Arrays.toString(schedule.peak()) + ")",
+                        schedule.peak());
+            case "static-mean" ->
+                new StaticPolicy(
+                        name,
+                        "static, sized for the mean (time-mean of the oracle's replicas," + " rounded up: "
+                                + Arrays.toString(schedule.mean()) + ")",
+                        schedule.mean());
+            case "hpa" ->
+                HpaPolicy.hpa(
+                        HpaPolicy.Metric.IN_FLIGHT, calibrate(schedule.lastRun().series(), false, traceSeconds));
             case "keda" -> HpaPolicy.keda(calibrate(schedule.lastRun().series(), true, traceSeconds));
             case "dynamo-throughput" -> PlannerPolicy.dynamoThroughput();
             case "dynamo-load" -> PlannerPolicy.dynamoLoad();
@@ -184,7 +219,8 @@ public final class Evaluation {
                 if (ready <= 0 || s.time(i) > untilSeconds) {
                     continue;
                 }
-                double value = rate ? (s.arrivals(i, k) - s.arrivals(i - 1, k)) / (s.time(i) - s.time(i - 1))
+                double value = rate
+                        ? (s.arrivals(i, k) - s.arrivals(i - 1, k)) / (s.time(i) - s.time(i - 1))
                         : s.inFlight(i, k);
                 sum += value / ready;
                 n++;

@@ -31,29 +31,45 @@ public final class GoodputSweepCase {
      * @param goodputPerGpuHour requests meeting the SLO per GPU-hour held
      * @param vsStatic goodput per GPU-hour over static-at-the-cap's
      */
-    public record Figures(String policy, double attainment, double gpuHours, double avgGpus, int peakGpus,
-            long scaleEvents, double goodputPerGpuHour, double vsStatic, List<RequestClasses.Figures> classes) {
-    }
+    public record Figures(
+            String policy,
+            double attainment,
+            double gpuHours,
+            double avgGpus,
+            int peakGpus,
+            long scaleEvents,
+            double goodputPerGpuHour,
+            double vsStatic,
+            List<RequestClasses.Figures> classes) {}
 
-    public record Result(Trace trace, StackConfig stack, List<Figures> policies) {
-    }
+    public record Result(Trace trace, StackConfig stack, List<Figures> policies) {}
 
-    private GoodputSweepCase() {
-    }
+    private GoodputSweepCase() {}
 
     /** Replays the four policies on {@code trace} with {@code stack} (one agg pool). */
     public static Result run(Trace trace, StackConfig stack, long seed, int threads) {
         if (stack.pools().size() != 1 || !stack.pools().get(0).mode().equals("agg")) {
-            throw new IllegalArgumentException("goodput sweep case: the stack must have exactly one pool of mode agg,"
-                    + " got " + stack.pools().stream().map(p -> p.name() + "(" + p.mode() + ")").toList());
+            throw new IllegalArgumentException(
+                    "goodput sweep case: the stack must have exactly one pool of mode agg," + " got "
+                            + stack.pools().stream()
+                                    .map(p -> p.name() + "(" + p.mode() + ")")
+                                    .toList());
         }
         int cap = stack.pools().get(0).maxReplicas();
         List<ScalingPolicy> policies = List.of(
                 new StaticPolicy("static-cap", "static at the cap (" + cap + " replicas)", new int[] {cap}),
-                DynamoBaselines.hybrid(), DynamoBaselines.load(), PlannerPolicy.fleetplanDefault());
+                DynamoBaselines.hybrid(),
+                DynamoBaselines.load(),
+                PlannerPolicy.fleetplanDefault());
         Evaluation.Options d = Evaluation.Options.defaults(stack, seed);
-        Evaluation.Options o = new Evaluation.Options(stack, d.settings(), d.policies(), d.oracleWindowSeconds(),
-                d.attainmentTarget(), d.oracleIterations(), threads);
+        Evaluation.Options o = new Evaluation.Options(
+                stack,
+                d.settings(),
+                d.policies(),
+                d.oracleWindowSeconds(),
+                d.attainmentTarget(),
+                d.oracleIterations(),
+                threads);
         List<PolicyRun> runs = Evaluation.runAll(trace, o, policies, null, Evaluation.Progress.NONE);
         double ttft = stack.slo().ttftMs();
         double itl = stack.slo().itlMs();
@@ -64,8 +80,15 @@ public final class GoodputSweepCase {
             PolicySummary s = PolicySummary.of(run, ttft, itl);
             double perGpuHour = s.gpuHours() > 0 ? s.sloAttainment() * s.requests() / s.gpuHours() : 0;
             base = i == 0 ? perGpuHour : base;
-            out.add(new Figures(POLICIES.get(i), s.sloAttainment(), s.gpuHours(), s.avgGpus(), s.peakGpus(),
-                    s.scaleEvents(), perGpuHour, base > 0 ? perGpuHour / base : Double.NaN,
+            out.add(new Figures(
+                    POLICIES.get(i),
+                    s.sloAttainment(),
+                    s.gpuHours(),
+                    s.avgGpus(),
+                    s.peakGpus(),
+                    s.scaleEvents(),
+                    perGpuHour,
+                    base > 0 ? perGpuHour / base : Double.NaN,
                     RequestClasses.of(trace, run.requests(), ttft, itl)));
         }
         return new Result(trace, stack, List.copyOf(out));
@@ -104,12 +127,29 @@ public final class GoodputSweepCase {
     /** The table lines. */
     public static List<String> table(Result r) {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "%-14s %8s %8s %7s %5s %6s %14s %9s", "policy", "attain%", "GPU-h",
-                "avgGPU", "peak", "scale", "good req/GPU-h", "vs static"));
+        lines.add(String.format(
+                Locale.ROOT,
+                "%-14s %8s %8s %7s %5s %6s %14s %9s",
+                "policy",
+                "attain%",
+                "GPU-h",
+                "avgGPU",
+                "peak",
+                "scale",
+                "good req/GPU-h",
+                "vs static"));
         for (Figures f : r.policies()) {
-            lines.add(String.format(Locale.ROOT, "%-14s %8.2f %8.3f %7.2f %5d %6d %14.1f %8.2fx", f.policy(),
-                    f.attainment() * 100, f.gpuHours(), f.avgGpus(), f.peakGpus(), f.scaleEvents(),
-                    f.goodputPerGpuHour(), f.vsStatic()));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "%-14s %8.2f %8.3f %7.2f %5d %6d %14.1f %8.2fx",
+                    f.policy(),
+                    f.attainment() * 100,
+                    f.gpuHours(),
+                    f.avgGpus(),
+                    f.peakGpus(),
+                    f.scaleEvents(),
+                    f.goodputPerGpuHour(),
+                    f.vsStatic()));
         }
         return lines;
     }

@@ -17,11 +17,31 @@ import java.util.TreeMap;
  * @param goodputTokensPerGpuSecond the same per time-averaged GPU
  * @param gpuHours GPU-hours held (starting, ready and draining workers) until the last request resolved
  */
-public record PolicySummary(String policy, String description, int requests, int completed, int failed,
-        Map<String, Integer> failures, double sloAttainment, double goodputRps, double goodputTokensPerSecond,
-        double goodputTokensPerGpuSecond, double gpuHours, double avgGpus, int peakGpus, long budgetViolations,
-        double overBudgetSeconds, double ttftP50, double ttftP99, double ttftMean, double itlP50, double itlP99,
-        double itlMean, long scaleEvents, double horizonSeconds, long events) {
+public record PolicySummary(
+        String policy,
+        String description,
+        int requests,
+        int completed,
+        int failed,
+        Map<String, Integer> failures,
+        double sloAttainment,
+        double goodputRps,
+        double goodputTokensPerSecond,
+        double goodputTokensPerGpuSecond,
+        double gpuHours,
+        double avgGpus,
+        int peakGpus,
+        long budgetViolations,
+        double overBudgetSeconds,
+        double ttftP50,
+        double ttftP99,
+        double ttftMean,
+        double itlP50,
+        double itlP99,
+        double itlMean,
+        long scaleEvents,
+        double horizonSeconds,
+        long events) {
 
     /** Computes the figures of {@code run} against the SLO. */
     public static PolicySummary of(PolicyRun run, double ttftMs, double itlMs) {
@@ -52,11 +72,31 @@ public record PolicySummary(String policy, String description, int requests, int
         double avgGpus = run.gpuSeconds() / horizon;
         Map<String, Integer> failures = new TreeMap<>();
         log.failures().forEach((k, v) -> failures.put(k.name().toLowerCase(Locale.ROOT), v));
-        return new PolicySummary(run.policy(), run.description(), n, done, log.failedCount(), failures,
-                n == 0 ? 1.0 : (double) good / n, good / horizon, goodTokens / horizon,
-                avgGpus > 0 ? goodTokens / horizon / avgGpus : 0, run.gpuSeconds() / 3600, avgGpus, run.peakGpus(),
-                run.budgetViolations(), run.overBudgetSeconds(), pct(t, 50), pct(t, 99), mean(t), pct(l, 50),
-                pct(l, 99), mean(l), run.scaleEvents(), run.endSeconds(), run.events());
+        return new PolicySummary(
+                run.policy(),
+                run.description(),
+                n,
+                done,
+                log.failedCount(),
+                failures,
+                n == 0 ? 1.0 : (double) good / n,
+                good / horizon,
+                goodTokens / horizon,
+                avgGpus > 0 ? goodTokens / horizon / avgGpus : 0,
+                run.gpuSeconds() / 3600,
+                avgGpus,
+                run.peakGpus(),
+                run.budgetViolations(),
+                run.overBudgetSeconds(),
+                pct(t, 50),
+                pct(t, 99),
+                mean(t),
+                pct(l, 50),
+                pct(l, 99),
+                mean(l),
+                run.scaleEvents(),
+                run.endSeconds(),
+                run.events());
     }
 
     /** Nearest-rank percentile of sorted values; NaN when empty. */

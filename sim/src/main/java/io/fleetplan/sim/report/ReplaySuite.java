@@ -31,26 +31,34 @@ public final class ReplaySuite {
     }
 
     /** One policy's figures in one case. */
-    public record PolicyFigures(String policy, double attainment, double gpuHours, double avgGpus, int peakGpus,
-            int failed, List<RequestClasses.Figures> classes) {
-    }
+    public record PolicyFigures(
+            String policy,
+            double attainment,
+            double gpuHours,
+            double avgGpus,
+            int peakGpus,
+            int failed,
+            List<RequestClasses.Figures> classes) {}
 
     /** One case's outcome: the policies in {@link Evaluation#POLICIES} order. */
     public record CaseResult(Case c, List<PolicyFigures> policies, double attainmentCeiling, boolean meetsTarget) {
 
         public PolicyFigures policy(String name) {
-            return policies.stream().filter(p -> p.policy().equals(name)).findFirst().orElseThrow();
+            return policies.stream()
+                    .filter(p -> p.policy().equals(name))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
-    private ReplaySuite() {
-    }
+    private ReplaySuite() {}
 
     /** Whether fleetplan's figures meet the target against the oracle's (class comment). */
-    public static boolean meetsTarget(double attainment, double gpuHours, double oracleAttainment,
-            double oracleGpuHours) {
+    public static boolean meetsTarget(
+            double attainment, double gpuHours, double oracleAttainment, double oracleGpuHours) {
         boolean attained = attainment >= oracleAttainment - ATTAINMENT_TOLERANCE;
-        boolean cost = gpuHours <= COST_TOLERANCE * oracleGpuHours || attainment >= oracleAttainment + ATTAINMENT_TOLERANCE;
+        boolean cost =
+                gpuHours <= COST_TOLERANCE * oracleGpuHours || attainment >= oracleAttainment + ATTAINMENT_TOLERANCE;
         return attained && cost;
     }
 
@@ -59,25 +67,48 @@ public final class ReplaySuite {
      * leaves it beside the other pools' minimums, so a loose budget is not capped by a tight stack's pool limits.
      */
     public static StackConfig withBudget(StackConfig stack, int maxGpus) {
-        int minFootprint = stack.pools().stream().mapToInt(p -> p.minReplicas() * Math.max(1, p.gpusPerReplica())).sum();
+        int minFootprint = stack.pools().stream()
+                .mapToInt(p -> p.minReplicas() * Math.max(1, p.gpusPerReplica()))
+                .sum();
         List<StackConfig.Pool> pools = new ArrayList<>();
         for (StackConfig.Pool p : stack.pools()) {
             int gpus = Math.max(1, p.gpusPerReplica());
             int others = minFootprint - p.minReplicas() * gpus;
             int max = Math.max(p.minReplicas(), Math.max(1, (maxGpus - others) / gpus));
-            pools.add(new StackConfig.Pool(p.name(), p.mode(), p.gpusPerReplica(), p.minReplicas(), max,
-                    Math.min(max, p.initialReplicas()), p.priority(), p.maxIsl(), p.engine(), p.planner()));
+            pools.add(new StackConfig.Pool(
+                    p.name(),
+                    p.mode(),
+                    p.gpusPerReplica(),
+                    p.minReplicas(),
+                    max,
+                    Math.min(max, p.initialReplicas()),
+                    p.priority(),
+                    p.maxIsl(),
+                    p.engine(),
+                    p.planner()));
         }
-        return new StackConfig(stack.model(), stack.namespace(),
-                new StackConfig.Budget(maxGpus, stack.budget().minTotalGpus()), stack.slo(),
-                stack.workerStartupSeconds(), stack.drainGraceSeconds(), pools, stack.ports());
+        return new StackConfig(
+                stack.model(),
+                stack.namespace(),
+                new StackConfig.Budget(maxGpus, stack.budget().minTotalGpus()),
+                stack.slo(),
+                stack.workerStartupSeconds(),
+                stack.drainGraceSeconds(),
+                pools,
+                stack.ports());
     }
 
     /** Runs every policy on {@code c} (the oracle first, as {@link Evaluation} does). */
     public static CaseResult run(Case c, long seed, int threads) {
         Evaluation.Options d = Evaluation.Options.defaults(c.stack(), seed);
-        Evaluation.Options o = new Evaluation.Options(d.stack(), d.settings(), d.policies(), d.oracleWindowSeconds(),
-                d.attainmentTarget(), d.oracleIterations(), threads);
+        Evaluation.Options o = new Evaluation.Options(
+                d.stack(),
+                d.settings(),
+                d.policies(),
+                d.oracleWindowSeconds(),
+                d.attainmentTarget(),
+                d.oracleIterations(),
+                threads);
         Evaluation.Result r = Evaluation.run(c.trace(), o, Evaluation.Progress.NONE);
         double ttft = c.stack().slo().ttftMs();
         double itl = c.stack().slo().itlMs();
@@ -85,8 +116,14 @@ public final class ReplaySuite {
         for (int i = 0; i < r.runs().size(); i++) {
             PolicyRun run = r.runs().get(i);
             PolicySummary s = r.summaries().get(i);
-            figures.add(new PolicyFigures(s.policy(), s.sloAttainment(), s.gpuHours(), s.avgGpus(), s.peakGpus(),
-                    s.failed(), RequestClasses.of(c.trace(), run.requests(), ttft, itl)));
+            figures.add(new PolicyFigures(
+                    s.policy(),
+                    s.sloAttainment(),
+                    s.gpuHours(),
+                    s.avgGpus(),
+                    s.peakGpus(),
+                    s.failed(),
+                    RequestClasses.of(c.trace(), run.requests(), ttft, itl)));
         }
         PolicyFigures fp = find(figures, "fleetplan");
         PolicyFigures oracle = find(figures, "oracle");
@@ -166,8 +203,8 @@ public final class ReplaySuite {
     public static String row(CaseResult r) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-24s %4d", r.c().name(), r.c().maxGpus()));
         for (PolicyFigures p : r.policies()) {
-            b.append(String.format(Locale.ROOT, " %15s", String.format(Locale.ROOT, "%.2f@%.3f", p.attainment() * 100,
-                    p.gpuHours())));
+            b.append(String.format(
+                    Locale.ROOT, " %15s", String.format(Locale.ROOT, "%.2f@%.3f", p.attainment() * 100, p.gpuHours())));
         }
         return b.append(r.meetsTarget() ? "  yes" : "  NO").toString();
     }

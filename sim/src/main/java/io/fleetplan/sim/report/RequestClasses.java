@@ -28,11 +28,9 @@ public final class RequestClasses {
      * @param itlMisses completed requests within the TTFT target but over the ITL target
      * @param failed requests that never completed (they count as misses)
      */
-    public record Figures(String name, int requests, double attainment, int ttftMisses, int itlMisses, int failed) {
-    }
+    public record Figures(String name, int requests, double attainment, int ttftMisses, int itlMisses, int failed) {}
 
-    private RequestClasses() {
-    }
+    private RequestClasses() {}
 
     /** The class of one request ({@link #NAMES}). */
     static int classOf(TraceRequest r) {

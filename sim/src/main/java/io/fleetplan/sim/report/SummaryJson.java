@@ -20,11 +20,11 @@ import java.util.Map;
  */
 public final class SummaryJson {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
             .configure(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN, true);
 
-    private SummaryJson() {
-    }
+    private SummaryJson() {}
 
     /** The summary as a JSON tree (maps and lists). */
     public static Map<String, Object> tree(Evaluation.Result r) {
@@ -45,16 +45,20 @@ public final class SummaryJson {
         st.put("itl_ms", stack.slo().itlMs());
         st.put("worker_startup_seconds", stack.workerStartupSeconds());
         st.put("drain_grace_seconds", stack.drainGraceSeconds());
-        st.put("pools", stack.pools().stream().map(p -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", p.name());
-            m.put("mode", p.mode());
-            m.put("gpus_per_replica", p.gpusPerReplica());
-            m.put("min_replicas", p.minReplicas());
-            m.put("max_replicas", p.maxReplicas());
-            m.put("speedup_ratio", p.engine().speedupRatio());
-            return m;
-        }).toList());
+        st.put(
+                "pools",
+                stack.pools().stream()
+                        .map(p -> {
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            m.put("name", p.name());
+                            m.put("mode", p.mode());
+                            m.put("gpus_per_replica", p.gpusPerReplica());
+                            m.put("min_replicas", p.minReplicas());
+                            m.put("max_replicas", p.maxReplicas());
+                            m.put("speedup_ratio", p.engine().speedupRatio());
+                            return m;
+                        })
+                        .toList());
         root.put("stack", st);
         if (r.oracle() != null) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -68,9 +72,15 @@ public final class SummaryJson {
         List<Map<String, Object>> policies = new ArrayList<>();
         for (int i = 0; i < r.summaries().size(); i++) {
             Map<String, Object> m = policy(r.summaries().get(i));
-            // which requests missed: short prompts by queueing, long ones also by their own prefill, long outputs by ITL
-            m.put("classes", ReplaySuite.classesJson(RequestClasses.of(r.trace(), r.runs().get(i).requests(),
-                    stack.slo().ttftMs(), stack.slo().itlMs())));
+            // which requests missed: short prompts by queueing, long ones also by their own prefill, long outputs
+            // by ITL
+            m.put(
+                    "classes",
+                    ReplaySuite.classesJson(RequestClasses.of(
+                            r.trace(),
+                            r.runs().get(i).requests(),
+                            stack.slo().ttftMs(),
+                            stack.slo().itlMs())));
             policies.add(m);
         }
         root.put("policies", policies);
@@ -94,12 +104,20 @@ public final class SummaryJson {
         m.put("peak_gpus", s.peakGpus());
         m.put("budget_violations", s.budgetViolations());
         m.put("over_budget_seconds", round(s.overBudgetSeconds(), 3));
-        m.put("ttft_ms", Map.of("p50", round(s.ttftP50(), 4), "p99", round(s.ttftP99(), 4), "mean", round(s.ttftMean(), 4))
-                .entrySet().stream().sorted(Map.Entry.comparingByKey()).collect(LinkedHashMap::new,
-                        (a, e) -> a.put(e.getKey(), e.getValue()), Map::putAll));
-        m.put("itl_ms", Map.of("p50", round(s.itlP50(), 4), "p99", round(s.itlP99(), 4), "mean", round(s.itlMean(), 4))
-                .entrySet().stream().sorted(Map.Entry.comparingByKey()).collect(LinkedHashMap::new,
-                        (a, e) -> a.put(e.getKey(), e.getValue()), Map::putAll));
+        m.put(
+                "ttft_ms",
+                Map.of("p50", round(s.ttftP50(), 4), "p99", round(s.ttftP99(), 4), "mean", round(s.ttftMean(), 4))
+                        .entrySet()
+                        .stream()
+                        .sorted(Map.Entry.comparingByKey())
+                        .collect(LinkedHashMap::new, (a, e) -> a.put(e.getKey(), e.getValue()), Map::putAll));
+        m.put(
+                "itl_ms",
+                Map.of("p50", round(s.itlP50(), 4), "p99", round(s.itlP99(), 4), "mean", round(s.itlMean(), 4))
+                        .entrySet()
+                        .stream()
+                        .sorted(Map.Entry.comparingByKey())
+                        .collect(LinkedHashMap::new, (a, e) -> a.put(e.getKey(), e.getValue()), Map::putAll));
         m.put("scale_events", s.scaleEvents());
         m.put("horizon_seconds", round(s.horizonSeconds(), 3));
         m.put("simulation_events", s.events());
@@ -116,7 +134,8 @@ public final class SummaryJson {
     }
 
     static BigDecimal round(double v, int scale) {
-        return Double.isFinite(v) ? BigDecimal.valueOf(v).setScale(scale, RoundingMode.HALF_EVEN).stripTrailingZeros()
+        return Double.isFinite(v)
+                ? BigDecimal.valueOf(v).setScale(scale, RoundingMode.HALF_EVEN).stripTrailingZeros()
                 : null;
     }
 
@@ -128,13 +147,37 @@ public final class SummaryJson {
     /** Rows for a terminal table. */
     public static List<String> table(List<PolicySummary> summaries) {
         List<String> rows = new ArrayList<>();
-        rows.add(String.format(Locale.ROOT, "%-18s %8s %9s %8s %6s %5s %9s %9s %8s %8s %6s %6s",
-                "policy", "attain%", "GPU-h", "avgGPU", "peak", "viol", "TTFTp50", "TTFTp99", "ITLp50", "ITLp99",
-                "scale", "failed"));
+        rows.add(String.format(
+                Locale.ROOT,
+                "%-18s %8s %9s %8s %6s %5s %9s %9s %8s %8s %6s %6s",
+                "policy",
+                "attain%",
+                "GPU-h",
+                "avgGPU",
+                "peak",
+                "viol",
+                "TTFTp50",
+                "TTFTp99",
+                "ITLp50",
+                "ITLp99",
+                "scale",
+                "failed"));
         for (PolicySummary s : summaries) {
-            rows.add(String.format(Locale.ROOT, "%-18s %8.2f %9.3f %8.2f %6d %5d %9.1f %9.1f %8.1f %8.1f %6d %6d",
-                    s.policy(), s.sloAttainment() * 100, s.gpuHours(), s.avgGpus(), s.peakGpus(), s.budgetViolations(),
-                    s.ttftP50(), s.ttftP99(), s.itlP50(), s.itlP99(), s.scaleEvents(), s.failed()));
+            rows.add(String.format(
+                    Locale.ROOT,
+                    "%-18s %8.2f %9.3f %8.2f %6d %5d %9.1f %9.1f %8.1f %8.1f %6d %6d",
+                    s.policy(),
+                    s.sloAttainment() * 100,
+                    s.gpuHours(),
+                    s.avgGpus(),
+                    s.peakGpus(),
+                    s.budgetViolations(),
+                    s.ttftP50(),
+                    s.ttftP99(),
+                    s.itlP50(),
+                    s.itlP99(),
+                    s.scaleEvents(),
+                    s.failed()));
         }
         return rows;
     }

@@ -12,8 +12,9 @@ import java.util.Locale;
  */
 final class Svg {
 
-    static final String[] COLORS = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-            "#7f7f7f", "#bcbd22", "#17becf"};
+    static final String[] COLORS = {
+        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"
+    };
 
     private static final int W = 860;
     private static final int H = 260;
@@ -23,12 +24,10 @@ final class Svg {
     private static final int BOTTOM = 36;
 
     /** One line: name, values per x (NaN = gap), dashed or not. */
-    record Series(String name, double[] y, boolean dashed, String color) {
-    }
+    record Series(String name, double[] y, boolean dashed, String color) {}
 
     /** A horizontal reference drawn dashed across every panel: an SLO, a budget, a target. */
-    record Reference(String name, double value, String color) {
-    }
+    record Reference(String name, double value, String color) {}
 
     /** Y axis: top value and tick step, from 0. */
     record Axis(double top, double step) {
@@ -60,32 +59,46 @@ final class Svg {
         }
     }
 
-    private Svg() {
-    }
+    private Svg() {}
 
     static String lineChart(String title, String yLabel, double[] x, List<Series> series, boolean step) {
         return lineChart(title, yLabel, x, series, step, 0);
     }
 
     /** @param fixedMax the y axis top, or 0 to fit the data */
-    static String lineChart(String title, String yLabel, double[] x, List<Series> series, boolean step,
-            double fixedMax) {
+    static String lineChart(
+            String title, String yLabel, double[] x, List<Series> series, boolean step, double fixedMax) {
         double xMax = x.length == 0 ? 1 : Math.max(1e-9, x[x.length - 1]);
         Axis axis = Axis.fit(max(series, List.of()), false, fixedMax);
         StringBuilder b = open(title, W, H);
         Frame f = new Frame(LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM);
         f.axes(b, xMax, axis, 10);
-        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">time (s)</text>",
-                LEFT + f.w / 2, H - 4));
+        b.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">time (s)</text>",
+                LEFT + f.w / 2,
+                H - 4));
         yLabel(b, yLabel, TOP + f.h / 2);
         for (int k = 0; k < series.size(); k++) {
             Series s = series.get(k);
             String color = s.color() != null ? s.color() : COLORS[k % COLORS.length];
             f.line(b, x, s.y(), xMax, axis.top(), step, color, 1.5, s.dashed(), s.name());
             int ly = TOP + 12 + k * 16;
-            b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"%s/>",
-                    W - RIGHT + 10, ly - 4, W - RIGHT + 30, ly - 4, color, s.dashed() ? " stroke-dasharray=\"6 4\"" : ""));
-            b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>", W - RIGHT + 35, ly, esc(s.name())));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"%s/>",
+                    W - RIGHT + 10,
+                    ly - 4,
+                    W - RIGHT + 30,
+                    ly - 4,
+                    color,
+                    s.dashed() ? " stroke-dasharray=\"6 4\"" : ""));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>",
+                    W - RIGHT + 35,
+                    ly,
+                    esc(s.name())));
         }
         return b.append("</svg>").toString();
     }
@@ -97,8 +110,15 @@ final class Svg {
      * @param integer whole-number y ticks (replicas, GPUs)
      * @param fixedMax the y axis top, or 0 to fit the data and the references
      */
-    static String smallMultiples(String title, String yLabel, double[] x, List<Series> series, boolean step,
-            boolean integer, double fixedMax, List<Reference> refs) {
+    static String smallMultiples(
+            String title,
+            String yLabel,
+            double[] x,
+            List<Series> series,
+            boolean step,
+            boolean integer,
+            double fixedMax,
+            List<Reference> refs) {
         int cols = 3;
         int pw = W / cols;
         int ph = 150;
@@ -112,7 +132,10 @@ final class Svg {
         for (Reference r : refs) {
             note.append("; dashed ").append(r.name()).append(' ').append(fmt(r.value()));
         }
-        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"32\" font-size=\"11\" fill=\"#555\">%s</text>", LEFT,
+        b.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"32\" font-size=\"11\" fill=\"#555\">%s</text>",
+                LEFT,
                 esc(note.toString())));
         for (int k = 0; k < series.size(); k++) {
             int px = (k % cols) * pw;
@@ -121,8 +144,13 @@ final class Svg {
             Series own = series.get(k);
             String color = own.color() != null ? own.color() : COLORS[k % COLORS.length];
             b.append(String.format(Locale.ROOT, "<g data-policy=\"%s\">", esc(own.name())));
-            b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" font-weight=\"bold\" fill=\"%s\">%s</text>",
-                    f.x, py + 12, color, esc(own.name())));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%d\" y=\"%d\" font-size=\"12\" font-weight=\"bold\" fill=\"%s\">%s</text>",
+                    f.x,
+                    py + 12,
+                    color,
+                    esc(own.name())));
             f.axes(b, xMax, axis, 9);
             for (int j = 0; j < series.size(); j++) {
                 if (j != k) {
@@ -147,7 +175,8 @@ final class Svg {
         int bottom = 70;
         StringBuilder b = open(title, W, H + 30);
         Frame f = new Frame(LEFT, top, W - LEFT - RIGHT, H + 30 - top - bottom);
-        Axis axis = Axis.fit(Arrays.stream(values).filter(Double::isFinite).max().orElse(1), false, yMax);
+        Axis axis =
+                Axis.fit(Arrays.stream(values).filter(Double::isFinite).max().orElse(1), false, yMax);
         f.axes(b, 0, axis, 10);
         yLabel(b, yLabel, top + f.h / 2);
         double slot = (double) f.w / Math.max(1, names.size());
@@ -155,14 +184,31 @@ final class Svg {
             double v = Double.isFinite(values[i]) ? values[i] : 0;
             double h = Math.max(0, Math.min(1, v / axis.top())) * f.h;
             double x = f.x + i * slot + slot * 0.15;
-            b.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
-                    x, f.y + f.h - h, slot * 0.7, h, COLORS[i % COLORS.length]));
-            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%s</text>",
-                    x + slot * 0.35, f.y + f.h - h - 3, fmt(values[i])));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
+                    x,
+                    f.y + f.h - h,
+                    slot * 0.7,
+                    h,
+                    COLORS[i % COLORS.length]));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%s</text>",
+                    x + slot * 0.35,
+                    f.y + f.h - h - 3,
+                    fmt(values[i])));
             double nx = x + slot * 0.35;
             double ny = f.y + f.h + 12;
-            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\" "
-                    + "transform=\"rotate(-30 %.1f %.1f)\">%s</text>", nx, ny, nx, ny, esc(names.get(i))));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\" "
+                            + "transform=\"rotate(-30 %.1f %.1f)\">%s</text>",
+                    nx,
+                    ny,
+                    nx,
+                    ny,
+                    esc(names.get(i))));
         }
         return b.append("</svg>").toString();
     }
@@ -172,13 +218,31 @@ final class Svg {
 
         /** Axes with y ticks from {@code axis} and time ticks to {@code xMax} (none when 0). */
         void axes(StringBuilder b, double xMax, Axis axis, int fontSize) {
-            b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>", x, y, x, y + h));
-            b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>", x, y + h, x + w, y + h));
+            b.append(String.format(
+                    Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>", x, y, x, y + h));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>",
+                    x,
+                    y + h,
+                    x + w,
+                    y + h));
             for (double v : axis.ticks()) {
                 double ty = y + h - v / axis.top() * h;
-                b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>", x + 1, ty, x + w, ty));
-                b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"end\">%s</text>",
-                        x - 4, ty + 3, fontSize, fmt(v)));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>",
+                        x + 1,
+                        ty,
+                        x + w,
+                        ty));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "<text x=\"%d\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"end\">%s</text>",
+                        x - 4,
+                        ty + 3,
+                        fontSize,
+                        fmt(v)));
             }
             if (xMax <= 0) {
                 return;
@@ -186,15 +250,35 @@ final class Svg {
             double step = niceCeil(xMax / (w < 400 ? 3 : 6));
             for (double t = 0; t <= xMax + 1e-9; t += step) {
                 double tx = x + t / xMax * w;
-                b.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>", tx, y + h, tx, y + h + 3));
-                b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"%d\" text-anchor=\"middle\">%s</text>",
-                        tx, y + h + 13, fontSize, fmt(t)));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>",
+                        tx,
+                        y + h,
+                        tx,
+                        y + h + 3));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "<text x=\"%.1f\" y=\"%d\" font-size=\"%d\" text-anchor=\"middle\">%s</text>",
+                        tx,
+                        y + h + 13,
+                        fontSize,
+                        fmt(t)));
             }
         }
 
         /** A polyline over finite values (gaps at NaN); {@code step} draws a staircase. */
-        void line(StringBuilder b, double[] xs, double[] ys, double xMax, double yTop, boolean step, String color,
-                double width, boolean dashed, String name) {
+        void line(
+                StringBuilder b,
+                double[] xs,
+                double[] ys,
+                double xMax,
+                double yTop,
+                boolean step,
+                String color,
+                double width,
+                boolean dashed,
+                String name) {
             StringBuilder path = new StringBuilder();
             boolean pen = false;
             double prevY = Double.NaN;
@@ -216,8 +300,13 @@ final class Svg {
             if (path.isEmpty()) {
                 return;
             }
-            b.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\"%s%s>",
-                    path, color, width, dashed ? " stroke-dasharray=\"6 4\"" : "",
+            b.append(String.format(
+                    Locale.ROOT,
+                    "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\"%s%s>",
+                    path,
+                    color,
+                    width,
+                    dashed ? " stroke-dasharray=\"6 4\"" : "",
                     name == null ? "" : " data-series=\"" + esc(name) + "\""));
             if (name != null) {
                 b.append("<title>").append(esc(name)).append("</title>");
@@ -244,16 +333,30 @@ final class Svg {
     /** The svg element with its title (tooltip and heading). */
     private static StringBuilder open(String title, int w, int h) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
-                w, h, w, h));
+        b.append(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
+                w,
+                h,
+                w,
+                h));
         b.append("<title>").append(esc(title)).append("</title>");
-        b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>", LEFT, esc(title)));
+        b.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>",
+                LEFT,
+                esc(title)));
         return b;
     }
 
     private static void yLabel(StringBuilder b, String label, int mid) {
-        b.append(String.format(Locale.ROOT, "<text x=\"12\" y=\"%d\" font-size=\"11\" transform=\"rotate(-90 12 %d)\" "
-                + "text-anchor=\"middle\">%s</text>", mid, mid, esc(label)));
+        b.append(String.format(
+                Locale.ROOT,
+                "<text x=\"12\" y=\"%d\" font-size=\"11\" transform=\"rotate(-90 12 %d)\" "
+                        + "text-anchor=\"middle\">%s</text>",
+                mid,
+                mid,
+                esc(label)));
     }
 
     static double niceCeil(double v) {
@@ -270,7 +373,9 @@ final class Svg {
         if (!Double.isFinite(v)) {
             return "-";
         }
-        return Math.abs(v) >= 100 || v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+        return Math.abs(v) >= 100 || v == Math.rint(v)
+                ? String.format(Locale.ROOT, "%.0f", v)
+                : String.format(Locale.ROOT, "%.2f", v);
     }
 
     static String esc(String s) {

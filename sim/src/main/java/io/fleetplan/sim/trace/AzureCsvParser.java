@@ -17,7 +17,9 @@ final class AzureCsvParser implements TraceReader.RowParser {
 
     private static final DateTimeFormatter TIME = new DateTimeFormatterBuilder()
             .appendPattern("yyyy-MM-dd HH:mm:ss")
-            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .optionalStart()
+            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .optionalEnd()
             .toFormatter();
 
     // nanoseconds since 1970 fit a long until 2262
@@ -48,11 +50,14 @@ final class AzureCsvParser implements TraceReader.RowParser {
             }
             nanos = t.toEpochSecond(ZoneOffset.UTC) * 1_000_000_000L + t.getNano();
         } catch (DateTimeParseException e) {
-            throw new TraceReader.RowException("TIMESTAMP = '" + f[0].trim()
-                    + "': not a time of the form yyyy-MM-dd HH:mm:ss[.fffffff]");
+            throw new TraceReader.RowException(
+                    "TIMESTAMP = '" + f[0].trim() + "': not a time of the form yyyy-MM-dd HH:mm:ss[.fffffff]");
         }
-        return new TraceRequest(nanos, TraceReader.positiveInt("ContextTokens", f[1]),
-                TraceReader.positiveInt("GeneratedTokens", f[2]), null);
+        return new TraceRequest(
+                nanos,
+                TraceReader.positiveInt("ContextTokens", f[1]),
+                TraceReader.positiveInt("GeneratedTokens", f[2]),
+                null);
     }
 
     @Override

@@ -21,7 +21,8 @@ final class BurstGptCsvParser implements TraceReader.RowParser {
     public TraceRequest parse(String line, long lineNo) throws TraceReader.RowException {
         String[] f = line.split(",", -1);
         if (timestamp < 0) {
-            List<String> names = Arrays.stream(f).map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
+            List<String> names =
+                    Arrays.stream(f).map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
             timestamp = names.indexOf("timestamp");
             request = names.indexOf("request tokens");
             response = names.indexOf("response tokens");
@@ -37,8 +38,11 @@ final class BurstGptCsvParser implements TraceReader.RowParser {
             throw new TraceReader.RowException("expected " + columns + " columns as in the header, found " + f.length);
         }
         long nanos = TraceReader.relativeNanos("Timestamp", f[timestamp], 1, "s");
-        return new TraceRequest(nanos, TraceReader.positiveInt("Request tokens", f[request]),
-                TraceReader.positiveInt("Response tokens", f[response]), null);
+        return new TraceRequest(
+                nanos,
+                TraceReader.positiveInt("Request tokens", f[request]),
+                TraceReader.positiveInt("Response tokens", f[response]),
+                null);
     }
 
     @Override

@@ -60,7 +60,8 @@ final class MooncakeJsonlParser implements TraceReader.RowParser {
             throw new TraceReader.RowException("missing field " + field);
         }
         if (v < 1 || v > Integer.MAX_VALUE) {
-            throw new TraceReader.RowException(field + " = " + v + ": must be an integer from 1 to " + Integer.MAX_VALUE);
+            throw new TraceReader.RowException(
+                    field + " = " + v + ": must be an integer from 1 to " + Integer.MAX_VALUE);
         }
     }
 

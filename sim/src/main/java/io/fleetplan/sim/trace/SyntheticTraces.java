@@ -33,15 +33,21 @@ public final class SyntheticTraces {
     public static final List<String> SHAPES = List.of("poisson", "diurnal", "bursts", "step", "phased");
 
     private static final Map<String, Double> DEFAULTS = Map.ofEntries(
-            Map.entry("rate", 5.0), Map.entry("duration", 600.0), Map.entry("isl", 1000.0), Map.entry("osl", 200.0),
-            Map.entry("amplitude", 0.5), Map.entry("period", 600.0), Map.entry("burst_rate", 20.0),
-            Map.entry("burst_seconds", 30.0), Map.entry("every", 200.0), Map.entry("at", 300.0),
+            Map.entry("rate", 5.0),
+            Map.entry("duration", 600.0),
+            Map.entry("isl", 1000.0),
+            Map.entry("osl", 200.0),
+            Map.entry("amplitude", 0.5),
+            Map.entry("period", 600.0),
+            Map.entry("burst_rate", 20.0),
+            Map.entry("burst_seconds", 30.0),
+            Map.entry("every", 200.0),
+            Map.entry("at", 300.0),
             Map.entry("rate2", 15.0));
 
     /** Defaults a shape sets over {@link #DEFAULTS} (phased: Dynamo's generator's rate, phase length and mix). */
     private static final Map<String, Map<String, Double>> SHAPE_DEFAULTS = Map.of(
-            "phased", Map.of("rate", 8.0, "period", 90.0, "isl", 12000.0, "osl", 200.0, "isl2", 500.0,
-                    "osl2", 8000.0));
+            "phased", Map.of("rate", 8.0, "period", 90.0, "isl", 12000.0, "osl", 200.0, "isl2", 500.0, "osl2", 8000.0));
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "poisson", Set.of("rate"),
@@ -53,8 +59,7 @@ public final class SyntheticTraces {
     /** Keys a zero would make meaningless (a division, a request of no tokens). */
     private static final Set<String> POSITIVE = Set.of("period", "every", "isl", "osl", "isl2", "osl2");
 
-    private SyntheticTraces() {
-    }
+    private SyntheticTraces() {}
 
     /** True when {@code text} looks like a spec rather than a file path ({@code poisson:...}, {@code step}). */
     public static boolean isSpec(String text) {
@@ -78,8 +83,8 @@ public final class SyntheticTraces {
                 Set<String> allowed = new TreeSet<>(KEYS.get(shape));
                 allowed.addAll(Set.of("duration", "isl", "osl"));
                 if (e.length != 2 || !allowed.contains(key)) {
-                    throw new IllegalArgumentException("synthetic trace '" + spec + "': '" + kv
-                            + "' is not key=value with a key of " + allowed);
+                    throw new IllegalArgumentException(
+                            "synthetic trace '" + spec + "': '" + kv + "' is not key=value with a key of " + allowed);
                 }
                 try {
                     double v = Double.parseDouble(e[1].trim());
@@ -98,9 +103,12 @@ public final class SyntheticTraces {
         }
         double rate = p.get("rate");
         DoubleUnaryOperator shapeFn = switch (shape) {
-            case "diurnal" -> t -> rate * Math.max(0, 1 + p.get("amplitude") * Math.sin(2 * Math.PI * t / p.get("period")));
-            case "bursts" -> t -> (t % p.get("every")) < p.get("burst_seconds") && t >= p.get("every") - p.get("burst_seconds")
-                    ? p.get("burst_rate") : rate;
+            case "diurnal" ->
+                t -> rate * Math.max(0, 1 + p.get("amplitude") * Math.sin(2 * Math.PI * t / p.get("period")));
+            case "bursts" ->
+                t -> (t % p.get("every")) < p.get("burst_seconds") && t >= p.get("every") - p.get("burst_seconds")
+                        ? p.get("burst_rate")
+                        : rate;
             case "step" -> t -> t < p.get("at") ? rate : p.get("rate2");
             default -> t -> rate;
         };
@@ -113,11 +121,16 @@ public final class SyntheticTraces {
         double period = p.get("period");
         // the request mix at time t: {mean ISL, mean OSL}; only the phased shape changes it
         DoubleFunction<double[]> mix = shape.equals("phased")
-                ? t -> ((long) Math.floor(t / period)) % 2 == 0 ? new double[] {p.get("isl"), p.get("osl")}
+                ? t -> ((long) Math.floor(t / period)) % 2 == 0
+                        ? new double[] {p.get("isl"), p.get("osl")}
                         : new double[] {p.get("isl2"), p.get("osl2")}
                 : t -> new double[] {p.get("isl"), p.get("osl")};
-        return new Trace(shape + ":" + canonical(p, shape) + " seed=" + seed, TraceFormat.SYNTHETIC,
-                sample(shapeFn, peak, p.get("duration"), mix, seed), 0, 0);
+        return new Trace(
+                shape + ":" + canonical(p, shape) + " seed=" + seed,
+                TraceFormat.SYNTHETIC,
+                sample(shapeFn, peak, p.get("duration"), mix, seed),
+                0,
+                0);
     }
 
     private static String canonical(Map<String, Double> p, String shape) {
@@ -131,8 +144,8 @@ public final class SyntheticTraces {
     }
 
     /** Thinning (Lewis-Shedler): candidates at the peak rate, each kept with probability rate(t)/peak. */
-    static List<TraceRequest> sample(DoubleUnaryOperator rate, double peak, double duration, DoubleFunction<double[]> mix,
-            long seed) {
+    static List<TraceRequest> sample(
+            DoubleUnaryOperator rate, double peak, double duration, DoubleFunction<double[]> mix, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<TraceRequest> out = new ArrayList<>();
         if (peak <= 0) {

@@ -14,8 +14,8 @@ public record TimeWindow(double fromSeconds, double toSeconds) {
 
     public TimeWindow {
         if (!(fromSeconds >= 0) || !(toSeconds > fromSeconds)) {
-            throw new IllegalArgumentException("--time-window: [" + fromSeconds + ", " + toSeconds
-                    + ") must have 0 <= from < to");
+            throw new IllegalArgumentException(
+                    "--time-window: [" + fromSeconds + ", " + toSeconds + ") must have 0 <= from < to");
         }
     }
 
@@ -38,8 +38,8 @@ public record TimeWindow(double fromSeconds, double toSeconds) {
         }
         Matcher m = SIDE.matcher(s);
         if (!m.matches()) {
-            throw new IllegalArgumentException("--time-window: '" + s + "' in '" + text
-                    + "' is not a time (number with optional unit ms|s|m|h)");
+            throw new IllegalArgumentException(
+                    "--time-window: '" + s + "' in '" + text + "' is not a time (number with optional unit ms|s|m|h)");
         }
         double v = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);

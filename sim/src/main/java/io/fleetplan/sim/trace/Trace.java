@@ -37,8 +37,10 @@ public record Trace(String source, TraceFormat format, List<TraceRequest> reques
     public Trace window(double fromSeconds, double toSeconds) {
         long from = Math.round(fromSeconds * 1e9);
         long to = Math.round(toSeconds * 1e9);
-        List<TraceRequest> kept = requests.stream().filter(r -> r.arrivalNanos() >= from && r.arrivalNanos() < to)
-                .map(r -> r.at(r.arrivalNanos() - from)).toList();
+        List<TraceRequest> kept = requests.stream()
+                .filter(r -> r.arrivalNanos() >= from && r.arrivalNanos() < to)
+                .map(r -> r.at(r.arrivalNanos() - from))
+                .toList();
         return new Trace(source, format, kept, skippedRows, blockSize);
     }
 
@@ -47,7 +49,9 @@ public record Trace(String source, TraceFormat format, List<TraceRequest> reques
         if (factor == 1.0) {
             return this;
         }
-        List<TraceRequest> scaled = requests.stream().map(r -> r.at(Math.round(r.arrivalNanos() / factor))).toList();
+        List<TraceRequest> scaled = requests.stream()
+                .map(r -> r.at(Math.round(r.arrivalNanos() / factor)))
+                .toList();
         return new Trace(source, format, scaled, skippedRows, blockSize);
     }
 

@@ -23,8 +23,8 @@ public enum TraceFormat {
     public static TraceFormat of(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         if (!FILE_FORMATS.contains(n)) {
-            throw new IllegalArgumentException("--format: '" + name + "' is not a trace format; allowed: "
-                    + String.join(", ", FILE_FORMATS));
+            throw new IllegalArgumentException(
+                    "--format: '" + name + "' is not a trace format; allowed: " + String.join(", ", FILE_FORMATS));
         }
         return valueOf(n.toUpperCase(Locale.ROOT));
     }
@@ -43,7 +43,9 @@ public enum TraceFormat {
             return BURSTGPT;
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(f -> name.contains(f.name().toLowerCase(Locale.ROOT))).findFirst()
+        return Arrays.stream(values())
+                .filter(f -> name.contains(f.name().toLowerCase(Locale.ROOT)))
+                .findFirst()
                 .orElse(name.endsWith(".jsonl") ? MOONCAKE : null);
     }
 

@@ -29,8 +29,7 @@ import java.util.Locale;
  */
 public final class TraceReader {
 
-    private TraceReader() {
-    }
+    private TraceReader() {}
 
     /**
      * The largest trace file read (the public one-hour traces are 1-4 MB, a week of Azure 2024 about 100 MB);
@@ -67,7 +66,8 @@ public final class TraceReader {
         long lineNo = 0;
         Span span = new Span(name);
         InputStream bounded = BoundedFiles.limited(in, name, "a trace", MAX_FILE_BYTES);
-        try (LineReader reader = new LineReader(new InputStreamReader(bounded, StandardCharsets.UTF_8), MAX_LINE_CHARS)) {
+        try (LineReader reader =
+                new LineReader(new InputStreamReader(bounded, StandardCharsets.UTF_8), MAX_LINE_CHARS)) {
             String line;
             while ((line = reader.readLine()) != null) {
                 lineNo++;
@@ -82,15 +82,18 @@ public final class TraceReader {
                     }
                 } catch (RowException e) {
                     if (!options.skipBadRows()) {
-                        throw new TraceFormatException(name, lineNo, e.getMessage()
-                                + " (use --skip-bad-rows to drop such rows)");
+                        throw new TraceFormatException(
+                                name, lineNo, e.getMessage() + " (use --skip-bad-rows to drop such rows)");
                     }
                     skipped++;
                 }
             }
         } catch (LineReader.LineTooLongException e) {
-            throw new TraceFormatException(name, lineNo + 1, "line longer than " + MAX_LINE_CHARS
-                    + " characters; not a trace in the " + format.label() + " format?");
+            throw new TraceFormatException(
+                    name,
+                    lineNo + 1,
+                    "line longer than " + MAX_LINE_CHARS + " characters; not a trace in the " + format.label()
+                            + " format?");
         } catch (BoundedFiles.RefusedInputException e) {
             throw new IllegalArgumentException("trace " + e.getMessage(), e);
         } catch (IOException e) {
@@ -149,10 +152,17 @@ public final class TraceReader {
                 maxLine = line;
             }
             if (max - min > MAX_SPAN_SECONDS * 1_000_000_000L) {
-                throw new TraceFormatException(name, line, String.format(Locale.ROOT,
-                        "arrival times span %.1f days (line %d to line %d); allowed: at most %d days between the"
-                        + " first and the last request", (max - min) / 86_400e9, minLine, maxLine,
-                        MAX_SPAN_SECONDS / 86_400));
+                throw new TraceFormatException(
+                        name,
+                        line,
+                        String.format(
+                                Locale.ROOT,
+                                "arrival times span %.1f days (line %d to line %d); allowed: at most %d days between the"
+                                        + " first and the last request",
+                                (max - min) / 86_400e9,
+                                minLine,
+                                maxLine,
+                                MAX_SPAN_SECONDS / 86_400));
             }
         }
     }
@@ -185,7 +195,8 @@ public final class TraceReader {
         try {
             long v = Long.parseLong(value.trim());
             if (v < 1 || v > Integer.MAX_VALUE) {
-                throw new RowException(field + " = " + value.trim() + ": must be an integer from 1 to " + Integer.MAX_VALUE);
+                throw new RowException(
+                        field + " = " + value.trim() + ": must be an integer from 1 to " + Integer.MAX_VALUE);
             }
             return (int) v;
         } catch (NumberFormatException e) {

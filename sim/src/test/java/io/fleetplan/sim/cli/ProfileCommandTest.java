@@ -22,14 +22,28 @@ class ProfileCommandTest {
     void writesTheEngineSweepIntoADirectoryForThePlannersReader() throws Exception {
         Path engine = dir.resolve("engine.yaml");
         Files.writeString(engine, "num_gpu_blocks: 1024\nblock_size: 32\n");
-        int code = new CommandLine(new ProfileCommand()).execute("--engine", engine.toString(), "--gpus", "2",
-                "--out", dir.toString(), "--isl", "128,512,65536", "--context", "512", "--osl", "32");
+        int code = new CommandLine(new ProfileCommand())
+                .execute(
+                        "--engine",
+                        engine.toString(),
+                        "--gpus",
+                        "2",
+                        "--out",
+                        dir.toString(),
+                        "--isl",
+                        "128,512,65536",
+                        "--context",
+                        "512",
+                        "--osl",
+                        "32");
         assertThat(code).isZero();
 
         ProfileData read = ProfileFiles.load(dir.resolve(ProfileFiles.FILE_NAME));
-        ProfileData swept = new EngineProfiler(EngineConfig.builder().numGpuBlocks(1024).blockSize(32).build(), 2, 32,
-                512).run(new int[] {128, 512, 65536}, new int[] {512},
-                        new double[] {0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9});
+        ProfileData swept = new EngineProfiler(
+                        EngineConfig.builder().numGpuBlocks(1024).blockSize(32).build(), 2, 32, 512)
+                .run(new int[] {128, 512, 65536}, new int[] {512}, new double[] {
+                    0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9
+                });
         // an ISL beyond 90% of the 32k-token cache is skipped
         assertThat(read.prefillIsl()).containsExactly(128, 512);
         assertThat(read.prefillTtft()).containsExactly(swept.prefillTtft());

@@ -25,7 +25,9 @@ class DynamoBaselinesTest {
         assertThat(throughput.enableLoadScaling()).isFalse();
         assertThat(throughput.throughputAdjustmentIntervalSeconds()).isEqualTo(180);
         assertThat(throughput.loadPredictor()).isEqualTo("arima");
-        assertThat(throughput.scaleIntervalSeconds()).as("first decision after one full interval").isEqualTo(180);
+        assertThat(throughput.scaleIntervalSeconds())
+                .as("first decision after one full interval")
+                .isEqualTo(180);
         assertThat(throughput.ttftMs()).isEqualTo(stack.slo().ttftMs());
         assertThat(throughput.itlMs()).isEqualTo(stack.slo().itlMs());
         PlannerConfig load = configs(DynamoBaselines.load(), stack).get("decode");
@@ -52,8 +54,11 @@ class DynamoBaselinesTest {
         assertThat(f.prefillIsl()).isNotEmpty();
         assertThat(f.fpm()).isNotEmpty();
         assertThat(s.prefillTtft()[0]).isGreaterThan(3 * f.prefillTtft()[0]);
-        assertThat(DynamoBaselines.profile(fast, 1)).as("computed once per engine").isSameAs(f);
-        assertThat(f.prefillIsl()[f.prefillIsl().length - 1]).as("long prompts profiled where the KV cache holds them")
+        assertThat(DynamoBaselines.profile(fast, 1))
+                .as("computed once per engine")
+                .isSameAs(f);
+        assertThat(f.prefillIsl()[f.prefillIsl().length - 1])
+                .as("long prompts profiled where the KV cache holds them")
                 .isGreaterThan(16384);
     }
 }

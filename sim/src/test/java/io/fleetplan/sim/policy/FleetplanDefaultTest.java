@@ -61,11 +61,24 @@ class FleetplanDefaultTest {
         PlannerConfig shipped = PlannerPresets.recommended(Map.of("mode", "decode"));
         PlannerConfig replayed = c.get("decode");
         assertThat(replayed.preset()).isEqualTo("fleetplan");
-        assertThat(replayed).usingRecursiveComparison().comparingOnlyFields("optimizationTarget",
-                "enableThroughputScaling", "enableLoadScaling", "throughputAdjustmentIntervalSeconds",
-                "loadAdjustmentIntervalSeconds", "loadPredictor", "loadScalingDownSensitivity",
-                "scaleDownStabilizationSeconds", "ttftPlanningFactor", "itlPlanningFactor", "observedSloScaling",
-                "throughputTargetUtilization", "noCorrection", "loadMinObservations", "maxNumFpmSamples")
+        assertThat(replayed)
+                .usingRecursiveComparison()
+                .comparingOnlyFields(
+                        "optimizationTarget",
+                        "enableThroughputScaling",
+                        "enableLoadScaling",
+                        "throughputAdjustmentIntervalSeconds",
+                        "loadAdjustmentIntervalSeconds",
+                        "loadPredictor",
+                        "loadScalingDownSensitivity",
+                        "scaleDownStabilizationSeconds",
+                        "ttftPlanningFactor",
+                        "itlPlanningFactor",
+                        "observedSloScaling",
+                        "throughputTargetUtilization",
+                        "noCorrection",
+                        "loadMinObservations",
+                        "maxNumFpmSamples")
                 .isEqualTo(shipped);
     }
 

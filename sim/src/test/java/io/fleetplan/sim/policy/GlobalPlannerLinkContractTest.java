@@ -28,7 +28,8 @@ class GlobalPlannerLinkContractTest extends RefusingScalingConnectorContract {
     @Override
     protected ScalingConnector connector() {
         ctx = PolicyContexts.atStart(STACK, true);
-        ScalingConnector c = PlannerPolicy.fleetplanDefault().connector(ctx.cluster().pool("decode"), ctx);
+        ScalingConnector c =
+                PlannerPolicy.fleetplanDefault().connector(ctx.cluster().pool("decode"), ctx);
         assertThat(c).isInstanceOf(GlobalPlannerLink.class);
         return c;
     }

@@ -54,22 +54,18 @@ class LiveReplayEquivalenceTest {
               - {name: decode, mode: decode, min_replicas: 1, max_replicas: 6, engine: {speedup_ratio: 0.25}}
             """, "equivalence stack", StackConfig.class);
 
-    private static final Trace TRACE = SyntheticTraces.generate(
-            "bursts:rate=2,burst_rate=10,burst_seconds=90,every=300,duration=900", 3);
+    private static final Trace TRACE =
+            SyntheticTraces.generate("bursts:rate=2,burst_rate=10,burst_seconds=90,every=300,duration=900", 3);
 
     /** One read of a metrics source, in call order. */
     private sealed interface Read {
-        record Traffic(Instant now, double windowSeconds, TrafficSample sample) implements Read {
-        }
+        record Traffic(Instant now, double windowSeconds, TrafficSample sample) implements Read {}
 
-        record Recent(Instant now, double windowSeconds, TrafficSample sample) implements Read {
-        }
+        record Recent(Instant now, double windowSeconds, TrafficSample sample) implements Read {}
 
-        record Engines(Instant now, EngineSnapshot snapshot) implements Read {
-        }
+        record Engines(Instant now, EngineSnapshot snapshot) implements Read {}
 
-        record Fpms(List<Fpm> fpms) implements Read {
-        }
+        record Fpms(List<Fpm> fpms) implements Read {}
     }
 
     /** Passes reads through and keeps them. */
@@ -164,8 +160,11 @@ class LiveReplayEquivalenceTest {
         @Override
         public ApplyResult apply(PlannerDecision d) {
             Replicas r = d.recommended();
-            Replicas now = granted.absorb("GRANTED", List.of(new GrantedReplicas.Grant(SubType.PREFILL, r.prefill(), r.prefill()),
-                    new GrantedReplicas.Grant(SubType.DECODE, r.decode(), r.decode())));
+            Replicas now = granted.absorb(
+                    "GRANTED",
+                    List.of(
+                            new GrantedReplicas.Grant(SubType.PREFILL, r.prefill(), r.prefill()),
+                            new GrantedReplicas.Grant(SubType.DECODE, r.decode(), r.decode())));
             return new ApplyResult(Status.APPLIED, now, "granted");
         }
 
@@ -216,17 +215,23 @@ class LiveReplayEquivalenceTest {
                 MetricsSource s = source.apply(pool, origin);
                 sources.put(pool.name(), s);
                 configs.put(pool.name(), fleetplan.config(pool, ctx));
-                initial.put(pool.name(), pool.mode().equals("prefill") ? new Replicas(pool.target(), 0)
-                        : new Replicas(0, pool.target()));
+                initial.put(
+                        pool.name(),
+                        pool.mode().equals("prefill")
+                                ? new Replicas(pool.target(), 0)
+                                : new Replicas(0, pool.target()));
                 List<String> lines = log.computeIfAbsent(pool.name(), k -> new ArrayList<>());
-                fleetplan.loop(pool, ctx, s).addListener((d, r, t) -> lines.add(line(d))).start();
+                fleetplan
+                        .loop(pool, ctx, s)
+                        .addListener((d, r, t) -> lines.add(line(d)))
+                        .start();
             }
         }
     }
 
     /** The live stack, as {@code fleetplan pool-planner} wires it, on a fake clock from {@code origin} to {@code end}. */
-    private static List<String> live(PlannerConfig config, MetricsSource source, Replicas initial, Instant origin,
-            Instant end) {
+    private static List<String> live(
+            PlannerConfig config, MetricsSource source, Replicas initial, Instant origin, Instant end) {
         VirtualScheduler clock = new VirtualScheduler(origin);
         PoolPlanner planner = new PoolPlanner(PlanningSettings.from(config), null);
         List<String> lines = new ArrayList<>();
@@ -245,22 +250,34 @@ class LiveReplayEquivalenceTest {
 
         for (String pool : List.of("prefill", "decode")) {
             List<Read> reads = ((Recording) recorded.sources.get(pool)).reads;
-            Instant end = reads.stream().map(r -> r instanceof Read.Engines e ? e.now() : null)
-                    .filter(Objects::nonNull).max(Instant::compareTo).orElseThrow();
+            Instant end = reads.stream()
+                    .map(r -> r instanceof Read.Engines e ? e.now() : null)
+                    .filter(Objects::nonNull)
+                    .max(Instant::compareTo)
+                    .orElseThrow();
             List<String> replayed = recorded.log.get(pool);
-            assertThat(reads).filteredOn(r -> r instanceof Read.Traffic t && t.sample() != null).hasSizeGreaterThan(10);
+            assertThat(reads)
+                    .filteredOn(r -> r instanceof Read.Traffic t && t.sample() != null)
+                    .hasSizeGreaterThan(10);
             // the load loop's recent windows (observed_slo_scaling) are part of what is replayed
-            assertThat(reads).filteredOn(r -> r instanceof Read.Recent t && t.sample() != null).hasSizeGreaterThan(100);
+            assertThat(reads)
+                    .filteredOn(r -> r instanceof Read.Recent t && t.sample() != null)
+                    .hasSizeGreaterThan(100);
 
-            List<String> live = live(recorded.configs.get(pool), new Replaying(reads), recorded.initial.get(pool),
-                    recorded.origin, end);
-            assertThat(live).as(pool + ": the live loop on the recorded metrics").isEqualTo(replayed);
+            List<String> live = live(
+                    recorded.configs.get(pool), new Replaying(reads), recorded.initial.get(pool), recorded.origin, end);
+            assertThat(live)
+                    .as(pool + ": the live loop on the recorded metrics")
+                    .isEqualTo(replayed);
         }
-        assertThat(recorded.log.values().stream().flatMap(List::stream)).as("both ways")
-                .anyMatch(l -> l.contains("scale_up")).anyMatch(l -> l.contains("scale_down"));
+        assertThat(recorded.log.values().stream().flatMap(List::stream))
+                .as("both ways")
+                .anyMatch(l -> l.contains("scale_up"))
+                .anyMatch(l -> l.contains("scale_down"));
 
         // and the replay's wrapper fed the recording (not its pools) decides the same again
-        Wrapped again = new Wrapped((pool, origin) -> new Replaying(((Recording) recorded.sources.get(pool.name())).reads));
+        Wrapped again =
+                new Wrapped((pool, origin) -> new Replaying(((Recording) recorded.sources.get(pool.name())).reads));
         Replay.run(TRACE, STACK, again, Replay.Settings.DEFAULTS, new int[] {2, 2}, null);
         assertThat(again.log).isEqualTo(recorded.log);
     }

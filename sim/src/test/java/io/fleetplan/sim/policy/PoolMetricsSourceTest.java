@@ -56,18 +56,25 @@ class PoolMetricsSourceTest {
         };
         Replay.run(trace, ReplayTest.stack(), reader, Replay.Settings.DEFAULTS, new int[] {2, 2}, null);
 
-        assertThat(windows.get(0)).as("the window before time 0 is unknown, not idle").isNull();
+        assertThat(windows.get(0))
+                .as("the window before time 0 is unknown, not idle")
+                .isNull();
         TrafficSample second = windows.get(2); // (30 s, 60 s]
-        long arrived = trace.requests().stream().mapToLong(TraceRequest::arrivalNanos)
-                .filter(t -> t >= 30_000_000_000L && t < 60_000_000_000L).count();
+        long arrived = trace.requests().stream()
+                .mapToLong(TraceRequest::arrivalNanos)
+                .filter(t -> t >= 30_000_000_000L && t < 60_000_000_000L)
+                .count();
         assertThat(second.windowSeconds()).isEqualTo(30);
         assertThat(second.numRequests()).isBetween(arrived - 1.0, arrived + 1.0);
         assertThat(second.isl()).isPositive();
         assertThat(second.ttftMs()).isPositive();
-        assertThat(second.kvHitRate()).as("the router's hit rate over the requests routed in the window, as live")
+        assertThat(second.kvHitRate())
+                .as("the router's hit rate over the requests routed in the window, as live")
                 .isBetween(0.0, 1.0);
         assertThat(snapshots.get(1).prefill()).hasSize(2);
         assertThat(snapshots.get(1).decode()).isEmpty();
-        assertThat(fpms.subList(1, 20)).as("every engine iteration since the last read").allMatch(n -> n > 0);
+        assertThat(fpms.subList(1, 20))
+                .as("every engine iteration since the last read")
+                .allMatch(n -> n > 0);
     }
 }

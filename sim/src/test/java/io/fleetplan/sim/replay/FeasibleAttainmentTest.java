@@ -29,6 +29,7 @@ class FeasibleAttainmentTest {
         assertThat(Feasibility.attainmentOfFeasible(log, feasible, 500, 50)).isEqualTo(0.25);
         assertThat(Feasibility.attainmentOfFeasible(log, new boolean[] {true, false, false, false, false}, 500, 50))
                 .isEqualTo(1.0);
-        assertThat(Feasibility.attainmentOfFeasible(log, new boolean[5], 500, 50)).isEqualTo(1.0);
+        assertThat(Feasibility.attainmentOfFeasible(log, new boolean[5], 500, 50))
+                .isEqualTo(1.0);
     }
 }

@@ -40,6 +40,8 @@ class FrontendTest {
         assertThat(log.failed(0)).isTrue();
         assertThat(log.finishNanos(0)).isEqualTo(62_000_000_000L);
         assertThat(log.completed(1)).isTrue();
-        assertThat(log.ttftMs(1)).as("sent again at 65 s, as the worker became ready").isBetween(55_000.0, 56_000.0);
+        assertThat(log.ttftMs(1))
+                .as("sent again at 65 s, as the worker became ready")
+                .isBetween(55_000.0, 56_000.0);
     }
 }

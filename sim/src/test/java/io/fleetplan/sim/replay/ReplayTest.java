@@ -60,17 +60,25 @@ public class ReplayTest {
                     seen.add(p.name() + " target=" + p.target() + " ready=" + p.ready());
                 });
             }
-            ctx.scheduler().schedule(Duration.ofSeconds(200), () -> seen.add("t200 ready=" + ctx.pools().get(0).ready()));
+            ctx.scheduler()
+                    .schedule(
+                            Duration.ofSeconds(200),
+                            () -> seen.add("t200 ready=" + ctx.pools().get(0).ready()));
         }
     }
 
     @Test
     void scaleUp_takesEffectAfterStartupDelay() {
         Trace t = SyntheticTraces.generate("poisson:rate=2,duration=300", 5);
-        Scripted s = new Scripted(List.of(new double[] {100, 0, 3}, new double[] {159, 0, 3}, new double[] {161, 0, 3}));
+        Scripted s =
+                new Scripted(List.of(new double[] {100, 0, 3}, new double[] {159, 0, 3}, new double[] {161, 0, 3}));
         PolicyRun run = Replay.run(t, STACK, s, Replay.Settings.DEFAULTS, null);
-        assertThat(s.seen).containsExactly("prefill target=3 ready=1", "prefill target=3 ready=1",
-                "prefill target=3 ready=3", "t200 ready=3");
+        assertThat(s.seen)
+                .containsExactly(
+                        "prefill target=3 ready=1",
+                        "prefill target=3 ready=1",
+                        "prefill target=3 ready=3",
+                        "t200 ready=3");
         assertThat(run.requests().completedCount()).isEqualTo(t.requests().size());
     }
 
@@ -94,8 +102,13 @@ public class ReplayTest {
                   - {name: decode, mode: decode, min_replicas: 1, max_replicas: 4, engine: {speedup_ratio: 0.25}}
                 """, "short grace", StackConfig.class);
         Trace t = SyntheticTraces.generate("poisson:rate=5,duration=120,osl=400", 7);
-        PolicyRun run = Replay.run(t, shortGrace, new Scripted(List.<double[]>of(new double[] {60, 1, 1})),
-                Replay.Settings.DEFAULTS, new int[] {1, 3}, null);
+        PolicyRun run = Replay.run(
+                t,
+                shortGrace,
+                new Scripted(List.<double[]>of(new double[] {60, 1, 1})),
+                Replay.Settings.DEFAULTS,
+                new int[] {1, 3},
+                null);
         RequestLog log = run.requests();
         assertThat(log.failures().get(RequestLog.Failure.ABORTED_ON_DRAIN)).isPositive();
         assertThat(log.completedCount() + log.failedCount()).isEqualTo(log.size());
@@ -104,7 +117,8 @@ public class ReplayTest {
     @Test
     void gpuSeconds_countStartingAndDrainingWorkers() {
         Trace t = SyntheticTraces.generate("poisson:rate=1,duration=100", 8);
-        PolicyRun run = Replay.run(t, STACK, new StaticPolicy("s", "s", new int[] {2, 1}), Replay.Settings.DEFAULTS, null);
+        PolicyRun run =
+                Replay.run(t, STACK, new StaticPolicy("s", "s", new int[] {2, 1}), Replay.Settings.DEFAULTS, null);
         assertThat(run.gpuSeconds()).isCloseTo(3 * run.endSeconds(), Offset.offset(1e-6));
         assertThat(run.peakGpus()).isEqualTo(3);
         assertThat(run.budgetViolations()).isZero();
@@ -114,12 +128,17 @@ public class ReplayTest {
     void prestart_chargesTheStartupOfEveryWorkerStartedAfterTimeZero() {
         Trace t = SyntheticTraces.generate("poisson:rate=1,duration=100", 8);
         List<double[]> steps = List.of(new double[] {10, 0, 3}, new double[] {50, 0, 1}, new double[] {60, 1, 2});
-        PolicyRun paid = Replay.run(t, STACK, new Scripted(steps) {
-            @Override
-            public double prestartSeconds(double configured) {
-                return configured;
-            }
-        }, Replay.Settings.DEFAULTS, null);
+        PolicyRun paid = Replay.run(
+                t,
+                STACK,
+                new Scripted(steps) {
+                    @Override
+                    public double prestartSeconds(double configured) {
+                        return configured;
+                    }
+                },
+                Replay.Settings.DEFAULTS,
+                null);
         PolicyRun free = Replay.run(t, STACK, new Scripted(steps), Replay.Settings.DEFAULTS, null);
         // 2 prefill + 1 decode started after time 0, 1 GPU each, 60 s each; the initial 1 + 1 are not charged
         assertThat(paid.prestartGpuSeconds()).isCloseTo(180, Offset.offset(1e-9));
@@ -138,7 +157,8 @@ public class ReplayTest {
         long[][] h = Replay.expandHashes(t, STACK);
         assertThat(h[0]).hasSize(32).startsWith(BlockHashes.mix(9), BlockHashes.mix(10), BlockHashes.mix(11));
         assertThat(h[5]).isEqualTo(h[0]);
-        PolicyRun run = Replay.run(t, STACK, new StaticPolicy("s", "s", new int[] {1, 1}), Replay.Settings.DEFAULTS, null);
+        PolicyRun run =
+                Replay.run(t, STACK, new StaticPolicy("s", "s", new int[] {1, 1}), Replay.Settings.DEFAULTS, null);
         assertThat(run.requests().completedCount()).isEqualTo(40);
         // with the prompt cached, later requests prefill almost nothing: TTFT drops well below the first one's
         assertThat(run.requests().ttftMs(30)).isLessThan(run.requests().ttftMs(0) / 2);

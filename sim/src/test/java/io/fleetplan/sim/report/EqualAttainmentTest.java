@@ -15,9 +15,15 @@ class EqualAttainmentTest {
 
     @Test
     void reached_isTheCheapestMarginThatGetsTheAttainment() {
-        EqualAttainment.Outcome o = EqualAttainment.search(TRACE, OPTIONS, new int[] {1, 1}, PlannerPolicy.dynamoLoad(), 0);
-        assertThat(o.steps()).extracting(EqualAttainment.Step::margin).containsExactlyElementsOf(EqualAttainment.MARGINS);
-        double cheapest = o.steps().stream().mapToDouble(EqualAttainment.Step::gpuHours).min().orElseThrow();
+        EqualAttainment.Outcome o =
+                EqualAttainment.search(TRACE, OPTIONS, new int[] {1, 1}, PlannerPolicy.dynamoLoad(), 0);
+        assertThat(o.steps())
+                .extracting(EqualAttainment.Step::margin)
+                .containsExactlyElementsOf(EqualAttainment.MARGINS);
+        double cheapest = o.steps().stream()
+                .mapToDouble(EqualAttainment.Step::gpuHours)
+                .min()
+                .orElseThrow();
         assertThat(o.reached().gpuHours()).isEqualTo(cheapest);
         assertThat(o.fewerThanBaseline(cheapest)).isFalse();
         assertThat(o.fewerThanBaseline(cheapest / 2)).isTrue();
@@ -25,17 +31,23 @@ class EqualAttainmentTest {
 
     @Test
     void unreachableAttainment_reportsTheClosestStepAndCountsAsFewer() {
-        EqualAttainment.Outcome o = EqualAttainment.search(TRACE, OPTIONS, new int[] {1, 1}, PlannerPolicy.dynamoLoad(), 1.01);
+        EqualAttainment.Outcome o =
+                EqualAttainment.search(TRACE, OPTIONS, new int[] {1, 1}, PlannerPolicy.dynamoLoad(), 1.01);
         assertThat(o.reached()).isNull();
         assertThat(o.fewerThanBaseline(1e9)).isTrue();
-        double best = o.steps().stream().mapToDouble(EqualAttainment.Step::attainment).max().orElseThrow();
+        double best = o.steps().stream()
+                .mapToDouble(EqualAttainment.Step::attainment)
+                .max()
+                .orElseThrow();
         assertThat(o.best().attainment()).isEqualTo(best);
     }
 
     @Test
     void tightestTargets_spendAtLeastWhatTheLoosestDo() {
         // a tighter target plans more engines: the GPU-hours of the tightest step are at least the loosest's
-        EqualAttainment.Outcome o = EqualAttainment.search(TRACE, OPTIONS, new int[] {1, 1}, PlannerPolicy.dynamoLoad(), 0);
-        assertThat(o.steps().get(o.steps().size() - 1).gpuHours()).isGreaterThanOrEqualTo(o.steps().get(0).gpuHours());
+        EqualAttainment.Outcome o =
+                EqualAttainment.search(TRACE, OPTIONS, new int[] {1, 1}, PlannerPolicy.dynamoLoad(), 0);
+        assertThat(o.steps().get(o.steps().size() - 1).gpuHours())
+                .isGreaterThanOrEqualTo(o.steps().get(0).gpuHours());
     }
 }

@@ -28,10 +28,16 @@ class EvaluationTest {
     @Test
     void sameSeedAndInputs_byteIdenticalSummary_evenWithOtherThreadCounts() {
         Evaluation.Options one = Evaluation.Options.defaults(ReplayTest.stack(), 3);
-        one = new Evaluation.Options(one.stack(), one.settings(), one.policies(), one.oracleWindowSeconds(),
-                one.attainmentTarget(), one.oracleIterations(), 1);
-        Evaluation.Result again = Evaluation.run(SyntheticTraces.generate("step:rate=2,rate2=7,at=150,duration=300", 11),
-                one, Evaluation.Progress.NONE);
+        one = new Evaluation.Options(
+                one.stack(),
+                one.settings(),
+                one.policies(),
+                one.oracleWindowSeconds(),
+                one.attainmentTarget(),
+                one.oracleIterations(),
+                1);
+        Evaluation.Result again = Evaluation.run(
+                SyntheticTraces.generate("step:rate=2,rate2=7,at=150,duration=300", 11), one, Evaluation.Progress.NONE);
         assertThat(SummaryJson.write(again)).isEqualTo(SummaryJson.write(result));
     }
 
@@ -41,14 +47,21 @@ class EvaluationTest {
         for (PolicyRun run : result.runs()) {
             RequestLog log = run.requests();
             assertThat(log.size()).as(run.policy()).isEqualTo(trace.requests().size());
-            assertThat(log.completedCount() + log.failedCount()).as(run.policy()).isEqualTo(log.size());
+            assertThat(log.completedCount() + log.failedCount())
+                    .as(run.policy())
+                    .isEqualTo(log.size());
             for (int i = 0; i < log.size(); i++) {
-                assertThat(log.completed(i) ^ log.failed(i)).as(run.policy() + " request " + i).isTrue();
+                assertThat(log.completed(i) ^ log.failed(i))
+                        .as(run.policy() + " request " + i)
+                        .isTrue();
             }
         }
         for (PolicySummary s : result.summaries()) {
             assertThat(s.completed() + s.failed()).as(s.policy()).isEqualTo(s.requests());
-            assertThat(s.failures().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(s.failed());
+            assertThat(s.failures().values().stream()
+                            .mapToInt(Integer::intValue)
+                            .sum())
+                    .isEqualTo(s.failed());
         }
     }
 
@@ -80,10 +93,20 @@ class EvaluationTest {
     @Test
     void report_isSelfContainedHtmlWithCharts() {
         String html = ReportHtml.render(result);
-        assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg", "GPUs held vs budget", "Request rate",
-                "Mean TTFT", "Mean ITL", "SLO attainment per policy", "fleetplan");
+        assertThat(html)
+                .startsWith("<!DOCTYPE html>")
+                .contains(
+                        "<svg",
+                        "GPUs held vs budget",
+                        "Request rate",
+                        "Mean TTFT",
+                        "Mean ITL",
+                        "SLO attainment per policy",
+                        "fleetplan");
         assertThat(html).doesNotContain("<script", "<link", "src=");
-        assertThat(html.replace("http://www.w3.org/2000/svg", "")).as("no external resources").doesNotContain("http");
+        assertThat(html.replace("http://www.w3.org/2000/svg", ""))
+                .as("no external resources")
+                .doesNotContain("http");
     }
 
     /** The svg element whose title is {@code title}. */
@@ -97,10 +120,15 @@ class EvaluationTest {
     void report_givesEveryPolicyItsOwnPanel_wholeReplicaTicks_sloLines_andBarLabelsClearOfTheTitle() {
         String html = ReportHtml.render(result);
         int policies = result.runs().size();
-        for (String title : List.of("Ready replicas, pool ", "GPUs held vs budget", "Mean TTFT by arrival time",
-                "Mean ITL by arrival time", "SLO attainment by arrival time")) {
+        for (String title : List.of(
+                "Ready replicas, pool ",
+                "GPUs held vs budget",
+                "Mean TTFT by arrival time",
+                "Mean ITL by arrival time",
+                "SLO attainment by arrival time")) {
             String svg = chart(html, title);
-            assertThat(svg.split("data-policy=\"", -1).length - 1).as(title + ": one panel per policy")
+            assertThat(svg.split("data-policy=\"", -1).length - 1)
+                    .as(title + ": one panel per policy")
                     .isEqualTo(policies);
         }
         for (String title : List.of("Ready replicas, pool ", "GPUs held vs budget")) {
@@ -113,18 +141,25 @@ class EvaluationTest {
             assertThat(ticks).isPositive();
         }
         double ttftSlo = ReplayTest.stack().slo().ttftMs();
-        assertThat(chart(html, "Mean TTFT by arrival time")).contains("data-series=\"SLO\"", "stroke-dasharray")
+        assertThat(chart(html, "Mean TTFT by arrival time"))
+                .contains("data-series=\"SLO\"", "stroke-dasharray")
                 .contains("SLO " + Svg.fmt(ttftSlo));
         assertThat(chart(html, "Mean ITL by arrival time")).contains("data-series=\"SLO\"");
         // a bar at the top of the axis: its value label sits below the title's baseline (16) with room to spare
-        Matcher label = Pattern.compile("<text x=\"[0-9.]+\" y=\"([0-9.]+)\" font-size=\"10\" "
-                + "text-anchor=\"middle\">").matcher(chart(html, "SLO attainment per policy"));
+        Matcher label = Pattern.compile(
+                        "<text x=\"[0-9.]+\" y=\"([0-9.]+)\" font-size=\"10\" " + "text-anchor=\"middle\">")
+                .matcher(chart(html, "SLO attainment per policy"));
         while (label.find()) {
-            assertThat(Double.parseDouble(label.group(1))).as("bar value label y").isGreaterThan(30);
+            assertThat(Double.parseDouble(label.group(1)))
+                    .as("bar value label y")
+                    .isGreaterThan(30);
         }
     }
 
     private static PolicySummary find(String name) {
-        return result.summaries().stream().filter(s -> s.policy().equals(name)).findFirst().orElseThrow();
+        return result.summaries().stream()
+                .filter(s -> s.policy().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 }

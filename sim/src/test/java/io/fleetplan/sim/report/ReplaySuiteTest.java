@@ -17,9 +17,15 @@ class ReplaySuiteTest {
     @Test
     void meetsTarget_attainmentWithinAPointAndCostWithin115PercentUnlessClearlyAbove() {
         assertThat(ReplaySuite.meetsTarget(0.985, 1.10, 0.99, 1.0)).isTrue();
-        assertThat(ReplaySuite.meetsTarget(0.975, 1.00, 0.99, 1.0)).as("2 points below").isFalse();
-        assertThat(ReplaySuite.meetsTarget(0.99, 1.20, 0.99, 1.0)).as("1.2x at equal attainment").isFalse();
-        assertThat(ReplaySuite.meetsTarget(0.85, 1.60, 0.80, 1.0)).as("5 points above may cost more").isTrue();
+        assertThat(ReplaySuite.meetsTarget(0.975, 1.00, 0.99, 1.0))
+                .as("2 points below")
+                .isFalse();
+        assertThat(ReplaySuite.meetsTarget(0.99, 1.20, 0.99, 1.0))
+                .as("1.2x at equal attainment")
+                .isFalse();
+        assertThat(ReplaySuite.meetsTarget(0.85, 1.60, 0.80, 1.0))
+                .as("5 points above may cost more")
+                .isTrue();
     }
 
     @Test
@@ -49,13 +55,15 @@ class ReplaySuiteTest {
         PolicyRun run = Replay.run(t, s, new StaticPolicy("s", "s", new int[] {1, 1}), Replay.Settings.DEFAULTS, null);
         var classes = RequestClasses.of(t, run.requests(), 500, 50);
         assertThat(classes).extracting(RequestClasses.Figures::name).containsExactly("isl2k-8k", "isl>=8k", "osl>=2k");
-        assertThat(classes.stream().mapToInt(RequestClasses.Figures::requests).sum()).isEqualTo(t.requests().size());
+        assertThat(classes.stream().mapToInt(RequestClasses.Figures::requests).sum())
+                .isEqualTo(t.requests().size());
         PolicySummary all = PolicySummary.of(run, 500, 50);
-        double good = classes.stream().mapToDouble(c -> c.attainment() * c.requests()).sum();
+        double good =
+                classes.stream().mapToDouble(c -> c.attainment() * c.requests()).sum();
         assertThat(good / t.requests().size()).isCloseTo(all.sloAttainment(), Offset.offset(1e-9));
         for (RequestClasses.Figures c : classes) {
-            assertThat(c.ttftMisses() + c.itlMisses() + c.failed()).isEqualTo(
-                    c.requests() - (int) Math.round(c.attainment() * c.requests()));
+            assertThat(c.ttftMisses() + c.itlMisses() + c.failed())
+                    .isEqualTo(c.requests() - (int) Math.round(c.attainment() * c.requests()));
         }
     }
 }

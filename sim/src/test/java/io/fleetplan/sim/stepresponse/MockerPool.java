@@ -26,8 +26,7 @@ import java.util.List;
 final class MockerPool {
 
     /** One finished request: arrival and finish (s), latencies (ms), tokens. */
-    public record Served(double arrivalSeconds, double finishSeconds, double ttftMs, double itlMs, int isl, int osl) {
-    }
+    public record Served(double arrivalSeconds, double finishSeconds, double ttftMs, double itlMs, int isl, int osl) {}
 
     private final VirtualScheduler clock;
     private final EngineConfig config;
@@ -60,9 +59,15 @@ final class MockerPool {
                 return;
             }
             double itl = c.completionTokens() > 1
-                    ? (c.finishNanos() - c.firstTokenNanos()) / 1e6 / (c.completionTokens() - 1) : 0;
-            served.add(new Served(c.arrivalNanos() / 1e9, c.finishNanos() / 1e9, (c.firstTokenNanos() - c.arrivalNanos()) / 1e6,
-                    itl, c.promptTokens(), c.completionTokens()));
+                    ? (c.finishNanos() - c.firstTokenNanos()) / 1e6 / (c.completionTokens() - 1)
+                    : 0;
+            served.add(new Served(
+                    c.arrivalNanos() / 1e9,
+                    c.finishNanos() / 1e9,
+                    (c.firstTokenNanos() - c.arrivalNanos()) / 1e6,
+                    itl,
+                    c.promptTokens(),
+                    c.completionTokens()));
         }
     }
 
@@ -81,7 +86,9 @@ final class MockerPool {
             }
         }
         return best != null
-                && best.engine.submit(EngineRequest.synthetic("r" + nextRequest++, isl, osl)).accepted();
+                && best.engine
+                        .submit(EngineRequest.synthetic("r" + nextRequest++, isl, osl))
+                        .accepted();
     }
 
     /** Adds engines (ready at once) or drains the newest; a drained engine leaves when its last request ends. */
@@ -117,8 +124,8 @@ final class MockerPool {
 
     /** The serving engines' load from their last iteration. */
     public EngineSnapshot snapshot(Instant now) {
-        EngineLimits limits = new EngineLimits((long) config.numGpuBlocks() * config.blockSize(),
-                config.maxNumBatchedTokens(), config.maxNumSeqs());
+        EngineLimits limits = new EngineLimits(
+                (long) config.numGpuBlocks() * config.blockSize(), config.maxNumBatchedTokens(), config.maxNumSeqs());
         List<EngineLoad> loads = new ArrayList<>();
         for (Worker w : workers) {
             if (w.draining) {
@@ -156,8 +163,8 @@ final class MockerPool {
             ttft += s.ttftMs();
             itl += s.itlMs();
         }
-        return n == 0 ? new TrafficSample(now, windowSeconds, 0, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN)
+        return n == 0
+                ? new TrafficSample(now, windowSeconds, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN)
                 : new TrafficSample(now, windowSeconds, n, isl / n, osl / n, ttft / n, itl / n, Double.NaN);
     }
 }

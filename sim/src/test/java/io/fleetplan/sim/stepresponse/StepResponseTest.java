@@ -27,18 +27,31 @@ class StepResponseTest {
 
     /** Arrival seed; STEP_SEED overrides it to check other draws. */
     static final long SEED = Long.parseLong(System.getenv().getOrDefault("STEP_SEED", "42"));
+
     static final double STEP_UP = 600;
     static final double STEP_DOWN = 1200;
     static final double END = 2400;
 
-    record Outcome(List<PlannerDecision> decisions, MockerPool pool, double upDelay, double downDelay, int peak,
-            int end, long violationsAfterDrop, long servedAfterDrop, double engineSeconds, double attainment) {
-    }
+    record Outcome(
+            List<PlannerDecision> decisions,
+            MockerPool pool,
+            double upDelay,
+            double downDelay,
+            int peak,
+            int end,
+            long violationsAfterDrop,
+            long servedAfterDrop,
+            double engineSeconds,
+            double attainment) {}
 
     static Outcome run(long seed, String extraConfig) {
         VirtualScheduler clock = new VirtualScheduler(Instant.EPOCH);
-        EngineConfig engine = EngineConfig.builder().numGpuBlocks(2048).blockSize(64).maxNumSeqs(32)
-                .heartbeatIntervalMs(0).build();
+        EngineConfig engine = EngineConfig.builder()
+                .numGpuBlocks(2048)
+                .blockSize(64)
+                .maxNumSeqs(32)
+                .heartbeatIntervalMs(0)
+                .build();
         MockerPool pool = new MockerPool(clock, engine, 1);
         PlannerConfig config = ConfigLoader.parse("""
                 mode: agg
@@ -57,7 +70,8 @@ class StepResponseTest {
             pool.reap();
             pool.drainFpms().forEach(planner::observeFpm);
             if (planner.throughputDue(now)) {
-                planner.observeTraffic(pool.traffic(now, planner.settings().throughputInterval().toMillis() / 1000.0));
+                planner.observeTraffic(pool.traffic(
+                        now, planner.settings().throughputInterval().toMillis() / 1000.0));
             }
             planner.observeEngines(pool.snapshot(now));
             planner.tick(now, connector.state()).ifPresent(d -> {
@@ -74,14 +88,30 @@ class StepResponseTest {
         clock.runUntil(Instant.ofEpochSecond((long) END));
         double up = firstAfter(decisions, STEP_UP, Action.SCALE_UP);
         double down = firstAfter(decisions, STEP_DOWN, Action.SCALE_DOWN);
-        int peak = decisions.stream().mapToInt(d -> d.recommended().decode()).max().orElse(0);
+        int peak =
+                decisions.stream().mapToInt(d -> d.recommended().decode()).max().orElse(0);
         // requests that arrive once the pool starts shrinking; the few arriving in the seconds between the drop and
         // the first scale-down still queue behind the high-load backlog and are not the scale-down's doing
         double shrinkStart = STEP_DOWN + (Double.isNaN(down) ? 0 : down);
-        List<MockerPool.Served> after = pool.served().stream().filter(s -> s.arrivalSeconds() >= shrinkStart).toList();
-        long violations = after.stream().filter(s -> s.ttftMs() > config.ttftMs() || s.itlMs() > config.itlMs()).count();
-        long ok = pool.served().stream().filter(s -> s.ttftMs() <= config.ttftMs() && s.itlMs() <= config.itlMs()).count();
-        return new Outcome(decisions, pool, up, down, peak, pool.serving(), violations, after.size(), engineSeconds[0],
+        List<MockerPool.Served> after = pool.served().stream()
+                .filter(s -> s.arrivalSeconds() >= shrinkStart)
+                .toList();
+        long violations = after.stream()
+                .filter(s -> s.ttftMs() > config.ttftMs() || s.itlMs() > config.itlMs())
+                .count();
+        long ok = pool.served().stream()
+                .filter(s -> s.ttftMs() <= config.ttftMs() && s.itlMs() <= config.itlMs())
+                .count();
+        return new Outcome(
+                decisions,
+                pool,
+                up,
+                down,
+                peak,
+                pool.serving(),
+                violations,
+                after.size(),
+                engineSeconds[0],
                 (double) ok / pool.served().size());
     }
 
@@ -139,13 +169,23 @@ class StepResponseTest {
     }
 
     private static void check(String label, Outcome o) {
-        System.out.printf("step response (seed " + SEED + ", " + label + "): scale-up %.1f s after the step up, first scale-down %.1f s after the "
-                + "drop, peak %d engines, %d at the end, %d scale events; requests arriving after the first scale-down: "
-                + "%d served, %d over the SLO; whole run: SLO attainment %.2f%%, %.0f engine-seconds%n", o.upDelay(),
-                o.downDelay(), o.peak(), o.end(), events(o), o.servedAfterDrop(), o.violationsAfterDrop(),
-                100 * o.attainment(), o.engineSeconds());
+        System.out.printf(
+                "step response (seed " + SEED + ", " + label
+                        + "): scale-up %.1f s after the step up, first scale-down %.1f s after the "
+                        + "drop, peak %d engines, %d at the end, %d scale events; requests arriving after the first scale-down: "
+                        + "%d served, %d over the SLO; whole run: SLO attainment %.2f%%, %.0f engine-seconds%n",
+                o.upDelay(),
+                o.downDelay(),
+                o.peak(),
+                o.end(),
+                events(o),
+                o.servedAfterDrop(),
+                o.violationsAfterDrop(),
+                100 * o.attainment(),
+                o.engineSeconds());
         if (System.getenv("STEP_DEBUG") != null) {
-            o.decisions().stream().filter(d -> d.changes() || d.sequence() % 20 == 0)
+            o.decisions().stream()
+                    .filter(d -> d.changes() || d.sequence() % 20 == 0)
                     .forEach(d -> System.out.println(d.at() + " " + d.summary() + " " + d.estimates()));
         }
         assertThat(o.upDelay()).as("scale-up delay, s").isLessThanOrEqualTo(5.0);

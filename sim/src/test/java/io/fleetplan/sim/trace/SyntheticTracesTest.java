@@ -15,7 +15,8 @@ class SyntheticTracesTest {
         Trace b = SyntheticTraces.generate("diurnal:rate=4,duration=300", 7);
         Trace c = SyntheticTraces.generate("diurnal:rate=4,duration=300", 8);
         assertThat(a.requests()).usingRecursiveFieldByFieldElementComparator().isEqualTo(b.requests());
-        assertThat(a.requests().get(0).arrivalNanos()).isNotEqualTo(c.requests().get(0).arrivalNanos());
+        assertThat(a.requests().get(0).arrivalNanos())
+                .isNotEqualTo(c.requests().get(0).arrivalNanos());
     }
 
     @RepeatedTest(5)
@@ -24,7 +25,8 @@ class SyntheticTracesTest {
         Trace t = SyntheticTraces.generate("poisson:rate=10,duration=400", seed);
         assertThat(t.requests().size()).as("seed %d", seed).isBetween(3700, 4300);
         for (int i = 1; i < t.requests().size(); i++) {
-            assertThat(t.requests().get(i).arrivalNanos()).as("seed %d", seed)
+            assertThat(t.requests().get(i).arrivalNanos())
+                    .as("seed %d", seed)
                     .isGreaterThanOrEqualTo(t.requests().get(i - 1).arrivalNanos());
         }
     }
@@ -32,11 +34,15 @@ class SyntheticTracesTest {
     @Test
     void step_andBursts_changeTheRate() {
         Trace step = SyntheticTraces.generate("step:rate=2,rate2=20,at=100,duration=200", 3);
-        long before = step.requests().stream().filter(r -> r.arrivalSeconds() < 100).count();
+        long before =
+                step.requests().stream().filter(r -> r.arrivalSeconds() < 100).count();
         long after = step.requests().size() - before;
         assertThat(after).isGreaterThan(5 * before);
-        Trace bursts = SyntheticTraces.generate("bursts:rate=1,burst_rate=30,burst_seconds=10,every=100,duration=200", 3);
-        long inBurst = bursts.requests().stream().filter(r -> r.arrivalSeconds() % 100 < 10 && r.arrivalSeconds() >= 90).count();
+        Trace bursts =
+                SyntheticTraces.generate("bursts:rate=1,burst_rate=30,burst_seconds=10,every=100,duration=200", 3);
+        long inBurst = bursts.requests().stream()
+                .filter(r -> r.arrivalSeconds() % 100 < 10 && r.arrivalSeconds() >= 90)
+                .count();
         assertThat(inBurst).isGreaterThan(bursts.requests().size() / 2);
     }
 
@@ -55,8 +61,9 @@ class SyntheticTracesTest {
             }
         }
         Trace custom = SyntheticTraces.generate("phased:rate=2,period=30,isl=100,osl2=50,duration=60", 5);
-        assertThat(custom.requests()).allSatisfy(r -> assertThat(r.arrivalSeconds() < 30
-                ? r.inputTokens() <= 150 : r.outputTokens() <= 75).isTrue());
+        assertThat(custom.requests())
+                .allSatisfy(r -> assertThat(r.arrivalSeconds() < 30 ? r.inputTokens() <= 150 : r.outputTokens() <= 75)
+                        .isTrue());
         assertThat(SyntheticTraces.generate("phased:duration=100", 9).requests())
                 .usingRecursiveFieldByFieldElementComparator()
                 .isEqualTo(SyntheticTraces.generate("phased:duration=100", 9).requests());
@@ -64,13 +71,15 @@ class SyntheticTracesTest {
 
     @Test
     void badSpecs_nameTheProblem() {
-        assertThatThrownBy(() -> SyntheticTraces.generate("phased:period=0", 1)).hasMessageContaining("period")
+        assertThatThrownBy(() -> SyntheticTraces.generate("phased:period=0", 1))
+                .hasMessageContaining("period")
                 .hasMessageContaining("> 0");
         assertThatThrownBy(() -> SyntheticTraces.generate("phased:every=3", 1)).hasMessageContaining("isl2");
         assertThatThrownBy(() -> SyntheticTraces.generate("sawtooth", 1)).hasMessageContaining("phased");
         assertThatThrownBy(() -> SyntheticTraces.generate("sawtooth", 1)).hasMessageContaining("poisson");
         assertThatThrownBy(() -> SyntheticTraces.generate("poisson:rate=x", 1)).hasMessageContaining("rate");
-        assertThatThrownBy(() -> SyntheticTraces.generate("poisson:period=3", 1)).hasMessageContaining("period=3");
+        assertThatThrownBy(() -> SyntheticTraces.generate("poisson:period=3", 1))
+                .hasMessageContaining("period=3");
         assertThat(SyntheticTraces.isSpec("poisson:rate=3")).isTrue();
         assertThat(SyntheticTraces.isSpec("traces/trace.csv")).isFalse();
     }

@@ -26,8 +26,8 @@ class TraceReaderFuzzTest {
         byte[] file = Arrays.copyOfRange(data, 1, data.length);
         Trace t;
         try {
-            t = TraceReader.read(new ByteArrayInputStream(file), "fuzz", format,
-                    TraceOptions.DEFAULTS.withSkipBadRows(skipBadRows));
+            t = TraceReader.read(
+                    new ByteArrayInputStream(file), "fuzz", format, TraceOptions.DEFAULTS.withSkipBadRows(skipBadRows));
         } catch (TraceFormatException e) {
             assertThat(e.line()).isPositive();
             return;

@@ -51,7 +51,8 @@ class TraceReaderTest {
                 """);
         assertThatThrownBy(() -> TraceReader.read(f, TraceFormat.AZURE, TraceOptions.DEFAULTS))
                 .isInstanceOf(TraceFormatException.class)
-                .hasMessageContaining("azure.csv:3:").hasMessageContaining("ContextTokens = 'abc'")
+                .hasMessageContaining("azure.csv:3:")
+                .hasMessageContaining("ContextTokens = 'abc'")
                 .satisfies(e -> assertThat(((TraceFormatException) e).line()).isEqualTo(3));
     }
 
@@ -59,16 +60,20 @@ class TraceReaderTest {
     void azure_badTimestampAndColumnCount_areErrors() throws IOException {
         Path time = write("t.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\nyesterday,1,1\n");
         assertThatThrownBy(() -> TraceReader.read(time, TraceFormat.AZURE, TraceOptions.DEFAULTS))
-                .hasMessageContaining("t.csv:2:").hasMessageContaining("TIMESTAMP");
+                .hasMessageContaining("t.csv:2:")
+                .hasMessageContaining("TIMESTAMP");
         Path cols = write("c.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,1\n");
         assertThatThrownBy(() -> TraceReader.read(cols, TraceFormat.AZURE, TraceOptions.DEFAULTS))
-                .hasMessageContaining("c.csv:2:").hasMessageContaining("expected 3 columns");
+                .hasMessageContaining("c.csv:2:")
+                .hasMessageContaining("expected 3 columns");
         Path header = write("h.csv", "2023-11-16 18:15:46,1,1\n");
         assertThatThrownBy(() -> TraceReader.read(header, TraceFormat.AZURE, TraceOptions.DEFAULTS))
-                .hasMessageContaining("h.csv:1:").hasMessageContaining("header");
+                .hasMessageContaining("h.csv:1:")
+                .hasMessageContaining("header");
         Path zero = write("z.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,0,1\n");
         assertThatThrownBy(() -> TraceReader.read(zero, TraceFormat.AZURE, TraceOptions.DEFAULTS))
-                .hasMessageContaining("z.csv:2:").hasMessageContaining("ContextTokens = 0");
+                .hasMessageContaining("z.csv:2:")
+                .hasMessageContaining("ContextTokens = 0");
     }
 
     @Test
@@ -103,19 +108,21 @@ class TraceReaderTest {
     void mooncake_malformedLines_areErrorsWithLineNumbers() throws IOException {
         String good = "{\"timestamp\": 0, \"input_length\": 10, \"output_length\": 1}\n";
         String[][] cases = {
-                {"{\"timestamp\": 0, \"input_length\": 10", "malformed JSON"},
-                {"{\"timestamp\": 0, \"output_length\": 1}", "missing field input_length"},
-                {"{\"timestamp\": \"x\", \"input_length\": 10, \"output_length\": 1}", "timestamp"},
-                {"{\"timestamp\": 0, \"input_length\": 10.5, \"output_length\": 1}", "input_length"},
-                {"{\"timestamp\": 0, \"input_length\": 10, \"output_length\": 1, \"hash_ids\": [1, \"a\"]}", "hash_ids[1]"},
-                {"[1, 2]", "not a JSON object"},
-                {"{\"timestamp\": -1, \"input_length\": 10, \"output_length\": 1}", "timestamp"},
+            {"{\"timestamp\": 0, \"input_length\": 10", "malformed JSON"},
+            {"{\"timestamp\": 0, \"output_length\": 1}", "missing field input_length"},
+            {"{\"timestamp\": \"x\", \"input_length\": 10, \"output_length\": 1}", "timestamp"},
+            {"{\"timestamp\": 0, \"input_length\": 10.5, \"output_length\": 1}", "input_length"},
+            {"{\"timestamp\": 0, \"input_length\": 10, \"output_length\": 1, \"hash_ids\": [1, \"a\"]}", "hash_ids[1]"},
+            {"[1, 2]", "not a JSON object"},
+            {"{\"timestamp\": -1, \"input_length\": 10, \"output_length\": 1}", "timestamp"},
         };
         for (String[] c : cases) {
             Path f = write("bad.jsonl", good + c[0] + "\n");
             assertThatThrownBy(() -> TraceReader.read(f, TraceFormat.MOONCAKE, TraceOptions.DEFAULTS))
-                    .as(c[0]).isInstanceOf(TraceFormatException.class)
-                    .hasMessageContaining("bad.jsonl:2:").hasMessageContaining(c[1]);
+                    .as(c[0])
+                    .isInstanceOf(TraceFormatException.class)
+                    .hasMessageContaining("bad.jsonl:2:")
+                    .hasMessageContaining(c[1]);
         }
     }
 
@@ -128,7 +135,8 @@ class TraceReaderTest {
                 47,ChatGPT,200,30,230,API log
                 """);
         assertThatThrownBy(() -> TraceReader.read(f, null, TraceOptions.DEFAULTS))
-                .hasMessageContaining("BurstGPT_1.csv:3:").hasMessageContaining("Response tokens = 0");
+                .hasMessageContaining("BurstGPT_1.csv:3:")
+                .hasMessageContaining("Response tokens = 0");
         Trace t = TraceReader.read(f, TraceFormat.BURSTGPT, TraceOptions.DEFAULTS.withSkipBadRows(true));
         assertThat(t.requests()).hasSize(2);
         assertThat(t.requests().get(1).arrivalNanos()).isEqualTo(42_000_000_000L);
@@ -139,8 +147,11 @@ class TraceReaderTest {
     void windowAndRateScale_applyInTraceTime() {
         String csv = "TIMESTAMP,ContextTokens,GeneratedTokens\n" + "2023-11-16 18:00:00,1,1\n"
                 + "2023-11-16 18:05:00,1,1\n" + "2023-11-16 18:10:00,1,1\n" + "2023-11-16 18:20:00,1,1\n";
-        Trace t = TraceReader.read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "x.csv",
-                TraceFormat.AZURE, TraceOptions.DEFAULTS.withWindow(TimeWindow.parse("5m:15m")).withRateScale(2));
+        Trace t = TraceReader.read(
+                new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+                "x.csv",
+                TraceFormat.AZURE,
+                TraceOptions.DEFAULTS.withWindow(TimeWindow.parse("5m:15m")).withRateScale(2));
         assertThat(t.requests()).hasSize(2);
         assertThat(t.requests().get(0).arrivalNanos()).isZero();
         assertThat(t.requests().get(1).arrivalNanos()).isEqualTo(150_000_000_000L);
@@ -174,40 +185,54 @@ class TraceReaderTest {
 
     @Test
     void absurdTimestamps_nameTheLineFieldAndAllowedRange() throws IOException {
-        Path mc = write("far.jsonl", "{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 1}\n"
-                + "{\"timestamp\": 1e300, \"input_length\": 1, \"output_length\": 1}\n");
+        Path mc = write(
+                "far.jsonl",
+                "{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 1}\n"
+                        + "{\"timestamp\": 1e300, \"input_length\": 1, \"output_length\": 1}\n");
         assertThatThrownBy(() -> TraceReader.read(mc, null, TraceOptions.DEFAULTS))
                 .isInstanceOf(TraceFormatException.class)
-                .hasMessageContaining("far.jsonl:2:").hasMessageContaining("timestamp = 1.0E300")
+                .hasMessageContaining("far.jsonl:2:")
+                .hasMessageContaining("timestamp = 1.0E300")
                 .hasMessageContaining("must be from 0 to 34560000000 ms (400 days)");
-        Path burst = write("burst.csv", "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n"
-                + "5,ChatGPT,10,20,30,Conversation log\n1e300,ChatGPT,10,20,30,Conversation log\n");
+        Path burst = write(
+                "burst.csv",
+                "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n"
+                        + "5,ChatGPT,10,20,30,Conversation log\n1e300,ChatGPT,10,20,30,Conversation log\n");
         assertThatThrownBy(() -> TraceReader.read(burst, null, TraceOptions.DEFAULTS))
-                .hasMessageContaining("burst.csv:3:").hasMessageContaining("Timestamp = 1.0E300")
+                .hasMessageContaining("burst.csv:3:")
+                .hasMessageContaining("Timestamp = 1.0E300")
                 .hasMessageContaining("s (400 days)");
-        Path year = write("year.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,1,1\n"
-                + "3023-11-16 18:15:46,1,1\n");
+        Path year = write(
+                "year.csv",
+                "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,1,1\n" + "3023-11-16 18:15:46,1,1\n");
         assertThatThrownBy(() -> TraceReader.read(year, null, TraceOptions.DEFAULTS))
-                .hasMessageContaining("year.csv:3:").hasMessageContaining("TIMESTAMP = '3023-11-16 18:15:46'")
+                .hasMessageContaining("year.csv:3:")
+                .hasMessageContaining("TIMESTAMP = '3023-11-16 18:15:46'")
                 .hasMessageContaining("must be from 1970-01-01 to 2200-12-31");
     }
 
     @Test
     void aGapOfOverFourHundredDays_namesBothLines() throws IOException {
-        Path f = write("gap.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,1,1\n"
-                + "2023-11-16 18:15:47,1,1\n2199-11-16 18:15:46,1,1\n");
+        Path f = write(
+                "gap.csv",
+                "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46,1,1\n"
+                        + "2023-11-16 18:15:47,1,1\n2199-11-16 18:15:46,1,1\n");
         assertThatThrownBy(() -> TraceReader.read(f, null, TraceOptions.DEFAULTS))
-                .isInstanceOf(TraceFormatException.class).hasMessageContaining("gap.csv:4:")
-                .hasMessageContaining("line 2 to line 4").hasMessageContaining("at most 400 days");
+                .isInstanceOf(TraceFormatException.class)
+                .hasMessageContaining("gap.csv:4:")
+                .hasMessageContaining("line 2 to line 4")
+                .hasMessageContaining("at most 400 days");
     }
 
     @Test
     void aLineWithoutBreaks_isAnErrorNotAFullHeap() {
         byte[] noBreaks = new byte[TraceReader.MAX_LINE_CHARS + 10];
         Arrays.fill(noBreaks, (byte) 'a');
-        assertThatThrownBy(() -> TraceReader.read(new ByteArrayInputStream(noBreaks), "blob", TraceFormat.MOONCAKE,
-                TraceOptions.DEFAULTS)).isInstanceOf(TraceFormatException.class)
-                .hasMessageContaining("blob:1:").hasMessageContaining("line longer than 1048576 characters");
+        assertThatThrownBy(() -> TraceReader.read(
+                        new ByteArrayInputStream(noBreaks), "blob", TraceFormat.MOONCAKE, TraceOptions.DEFAULTS))
+                .isInstanceOf(TraceFormatException.class)
+                .hasMessageContaining("blob:1:")
+                .hasMessageContaining("line longer than 1048576 characters");
     }
 
     @Test

@@ -19,11 +19,9 @@ public final class DescribedTargets {
     public static final String GPUS_PER_REPLICA = "fleetplan.io/gpus-per-replica";
 
     /** What a described target stands for. */
-    public record Described(TargetKey key, SubType subType, int gpusPerReplica) {
-    }
+    public record Described(TargetKey key, SubType subType, int gpusPerReplica) {}
 
-    private DescribedTargets() {
-    }
+    private DescribedTargets() {}
 
     /** The pool a target describes; empty when it lacks the annotations or names no worker type. */
     public static Optional<Described> read(String namespace, GenericKubernetesResource target) {
@@ -36,7 +34,9 @@ public final class DescribedTargets {
         if (sub == null) {
             return Optional.empty();
         }
-        return Optional.of(new Described(new TargetKey(namespace, a.get(GRAPH_DEPLOYMENT), a.get(COMPONENT)), sub,
+        return Optional.of(new Described(
+                new TargetKey(namespace, a.get(GRAPH_DEPLOYMENT), a.get(COMPONENT)),
+                sub,
                 DgdComponents.integer(a.get(GPUS_PER_REPLICA), 0)));
     }
 }

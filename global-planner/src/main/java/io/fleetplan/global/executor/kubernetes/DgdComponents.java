@@ -20,18 +20,23 @@ public final class DgdComponents {
      * @param subType        null for components that are not workers (frontend, planner, router...)
      * @param statusReplicas pods of the component per the DGD status; null when the status does not say
      */
-    public record Component(String name, SubType subType, int gpusPerReplica, Integer specReplicas, Integer statusReplicas,
-                            Integer readyReplicas, boolean scalingAdapter) {
-    }
+    public record Component(
+            String name,
+            SubType subType,
+            int gpusPerReplica,
+            Integer specReplicas,
+            Integer statusReplicas,
+            Integer readyReplicas,
+            boolean scalingAdapter) {}
 
-    private DgdComponents() {
-    }
+    private DgdComponents() {}
 
     @SuppressWarnings("unchecked")
     public static List<Component> read(Map<String, Object> dgd) {
         Map<String, Object> spec = map(dgd.get("spec"));
         Map<String, Object> status = map(dgd.get("status"));
-        Map<String, Object> statusByName = map(status.containsKey("components") ? status.get("components") : status.get("services"));
+        Map<String, Object> statusByName =
+                map(status.containsKey("components") ? status.get("components") : status.get("services"));
         List<Component> out = new ArrayList<>();
         if (spec.get("services") instanceof Map<?, ?> services) {
             for (Map.Entry<?, ?> e : services.entrySet()) {
@@ -39,11 +44,17 @@ public final class DgdComponents {
                 String name = String.valueOf(e.getKey());
                 SubType t = subType(str(svc.get("subComponentType")), str(svc.get("componentType")));
                 int nodes = Math.max(1, integer(map(svc.get("multinode")).get("nodeCount"), 1));
-                Integer gpu = quantity(map(map(svc.get("resources")).get("limits")).get("gpu"));
+                Integer gpu =
+                        quantity(map(map(svc.get("resources")).get("limits")).get("gpu"));
                 if (gpu == null) {
                     gpu = containerGpu(map(map(svc.get("extraPodSpec")).get("mainContainer")));
                 }
-                out.add(component(name, t, gpu == null ? null : gpu * nodes, svc, statusByName,
+                out.add(component(
+                        name,
+                        t,
+                        gpu == null ? null : gpu * nodes,
+                        svc,
+                        statusByName,
                         Boolean.TRUE.equals(map(svc.get("scalingAdapter")).get("enabled"))));
             }
         } else if (spec.get("components") instanceof List<?> components) {
@@ -51,7 +62,8 @@ public final class DgdComponents {
                 Map<String, Object> c = map(o);
                 String name = str(c.get("name"));
                 SubType t = subType(null, str(c.get("type")));
-                Integer gpu = quantity(map(map(c.get("resources")).get("limits")).get("gpu"));
+                Integer gpu =
+                        quantity(map(map(c.get("resources")).get("limits")).get("gpu"));
                 if (gpu == null) {
                     gpu = mainContainerGpu(map(map(c.get("podTemplate")).get("spec")));
                 }
@@ -61,13 +73,19 @@ public final class DgdComponents {
         return out;
     }
 
-    private static Component component(String name, SubType t, Integer specGpu, Map<String, Object> svc,
-            Map<String, Object> statusByName, boolean adapter) {
+    private static Component component(
+            String name,
+            SubType t,
+            Integer specGpu,
+            Map<String, Object> svc,
+            Map<String, Object> statusByName,
+            boolean adapter) {
         Map<String, Object> st = map(statusByName.get(name));
         int gpu = specGpu != null ? specGpu : integer(st.get("gpusPerReplica"), 0);
         Integer specReplicas = svc.containsKey("replicas") ? integer(svc.get("replicas"), 1) : Integer.valueOf(1);
         Integer statusReplicas = st.containsKey("replicas") ? quantity(st.get("replicas")) : null;
-        Integer ready = st.containsKey("availableReplicas") ? quantity(st.get("availableReplicas"))
+        Integer ready = st.containsKey("availableReplicas")
+                ? quantity(st.get("availableReplicas"))
                 : st.containsKey("readyReplicas") ? quantity(st.get("readyReplicas")) : null;
         return new Component(name, t, gpu, specReplicas, statusReplicas, ready, adapter);
     }

@@ -61,8 +61,13 @@ public final class KubernetesExecutor implements ScaleExecutor {
     private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
 
-    public KubernetesExecutor(KubernetesClient client, GlobalPlannerConfig.Kubernetes cfg, List<String> namespaces,
-            Scheduler scheduler, Duration settleTimeout, Duration pollEvery) {
+    public KubernetesExecutor(
+            KubernetesClient client,
+            GlobalPlannerConfig.Kubernetes cfg,
+            List<String> namespaces,
+            Scheduler scheduler,
+            Duration settleTimeout,
+            Duration pollEvery) {
         this.client = client;
         this.scaleTarget = cfg.scaleTarget();
         this.namespaces = List.copyOf(namespaces);
@@ -72,12 +77,23 @@ public final class KubernetesExecutor implements ScaleExecutor {
         this.resyncMillis = cfg.resyncSeconds() * 1000L;
         this.releaseOnStatus = cfg.releaseOnStatus();
         String[] gv = cfg.dgdApiVersion().split("/");
-        this.dgds = new ResourceDefinitionContext.Builder().withGroup(gv[0]).withVersion(gv[1])
-                .withPlural("dynamographdeployments").withKind("DynamoGraphDeployment").withNamespaced(true).build();
-        String[] tv = scaleTarget.apiVersion().contains("/") ? scaleTarget.apiVersion().split("/")
+        this.dgds = new ResourceDefinitionContext.Builder()
+                .withGroup(gv[0])
+                .withVersion(gv[1])
+                .withPlural("dynamographdeployments")
+                .withKind("DynamoGraphDeployment")
+                .withNamespaced(true)
+                .build();
+        String[] tv = scaleTarget.apiVersion().contains("/")
+                ? scaleTarget.apiVersion().split("/")
                 : new String[] {"", scaleTarget.apiVersion()};
-        this.targets = new ResourceDefinitionContext.Builder().withGroup(tv[0]).withVersion(tv[1])
-                .withPlural(scaleTarget.plural()).withKind(scaleTarget.kind()).withNamespaced(true).build();
+        this.targets = new ResourceDefinitionContext.Builder()
+                .withGroup(tv[0])
+                .withVersion(tv[1])
+                .withPlural(scaleTarget.plural())
+                .withKind(scaleTarget.kind())
+                .withNamespaced(true)
+                .build();
     }
 
     private boolean adapterMode() {
@@ -94,8 +110,12 @@ public final class KubernetesExecutor implements ScaleExecutor {
                 all.addAll(observe(ns, dgd));
             }
             if (!adapterMode()) {
-                for (GenericKubernetesResource t : client.genericKubernetesResources(targets).inNamespace(ns).list().getItems()) {
-                    DescribedTargets.read(ns, t).filter(d -> !graphs.contains(d.key().graphDeploymentName()))
+                for (GenericKubernetesResource t : client.genericKubernetesResources(targets)
+                        .inNamespace(ns)
+                        .list()
+                        .getItems()) {
+                    DescribedTargets.read(ns, t)
+                            .filter(d -> !graphs.contains(d.key().graphDeploymentName()))
                             .ifPresent(d -> all.add(observeDescribed(d, t)));
                 }
             }
@@ -106,7 +126,10 @@ public final class KubernetesExecutor implements ScaleExecutor {
     /** The DGDs of a namespace; none when the cluster does not serve the DGD API (no Dynamo CRDs installed). */
     private List<GenericKubernetesResource> listDgds(String ns) {
         try {
-            return client.genericKubernetesResources(dgds).inNamespace(ns).list().getItems();
+            return client.genericKubernetesResources(dgds)
+                    .inNamespace(ns)
+                    .list()
+                    .getItems();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
                 return List.of();
@@ -117,7 +140,10 @@ public final class KubernetesExecutor implements ScaleExecutor {
 
     private GenericKubernetesResource getDgd(String ns, String name) {
         try {
-            return client.genericKubernetesResources(dgds).inNamespace(ns).withName(name).get();
+            return client.genericKubernetesResources(dgds)
+                    .inNamespace(ns)
+                    .withName(name)
+                    .get();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
                 return null;
@@ -129,12 +155,18 @@ public final class KubernetesExecutor implements ScaleExecutor {
     /** A self-described target as the cluster shows it now (a Deployment's spec and status replicas). */
     private static Observation observeDescribed(DescribedTargets.Described d, GenericKubernetesResource t) {
         Map<String, Object> spec = DgdComponents.map(t.getAdditionalProperties().get("spec"));
-        Map<String, Object> status = DgdComponents.map(t.getAdditionalProperties().get("status"));
+        Map<String, Object> status =
+                DgdComponents.map(t.getAdditionalProperties().get("status"));
         int specReplicas = DgdComponents.integer(spec.get("replicas"), 1);
         Integer pods = DgdComponents.quantity(status.get("replicas"));
         Integer ready = DgdComponents.quantity(status.get("readyReplicas"));
-        return new Observation(d.key(), d.subType(), specReplicas, pods == null ? specReplicas : pods,
-                ready == null ? (pods == null ? specReplicas : 0) : ready, d.gpusPerReplica());
+        return new Observation(
+                d.key(),
+                d.subType(),
+                specReplicas,
+                pods == null ? specReplicas : pods,
+                ready == null ? (pods == null ? specReplicas : 0) : ready,
+                d.gpusPerReplica());
     }
 
     private Optional<Observation> observeDescribed(TargetKey key) {
@@ -142,7 +174,8 @@ public final class KubernetesExecutor implements ScaleExecutor {
             return Optional.empty();
         }
         return target(key.k8sNamespace(), key.graphDeploymentName(), key.componentName())
-                .flatMap(t -> DescribedTargets.read(key.k8sNamespace(), t).filter(d -> d.key().equals(key))
+                .flatMap(t -> DescribedTargets.read(key.k8sNamespace(), t)
+                        .filter(d -> d.key().equals(key))
                         .map(d -> observeDescribed(d, t)));
     }
 
@@ -158,23 +191,33 @@ public final class KubernetesExecutor implements ScaleExecutor {
             if (target.isEmpty()) {
                 continue;
             }
-            Map<String, Object> spec = DgdComponents.map(target.get().getAdditionalProperties().get("spec"));
-            Map<String, Object> status = DgdComponents.map(target.get().getAdditionalProperties().get("status"));
+            Map<String, Object> spec =
+                    DgdComponents.map(target.get().getAdditionalProperties().get("spec"));
+            Map<String, Object> status =
+                    DgdComponents.map(target.get().getAdditionalProperties().get("status"));
             int specReplicas = DgdComponents.integer(spec.get("replicas"), c.specReplicas());
-            Integer podCount = c.statusReplicas() != null ? c.statusReplicas()
+            Integer podCount = c.statusReplicas() != null
+                    ? c.statusReplicas()
                     : adapterMode() ? null : (Integer) DgdComponents.quantity(status.get("replicas"));
-            Integer ready = c.readyReplicas() != null ? c.readyReplicas()
+            Integer ready = c.readyReplicas() != null
+                    ? c.readyReplicas()
                     : adapterMode() ? null : DgdComponents.quantity(status.get("readyReplicas"));
-            out.add(new Observation(new TargetKey(ns, name, c.name()), c.subType(), specReplicas,
-                    podCount == null ? specReplicas : podCount, ready == null ? (podCount == null ? specReplicas : 0) : ready,
+            out.add(new Observation(
+                    new TargetKey(ns, name, c.name()),
+                    c.subType(),
+                    specReplicas,
+                    podCount == null ? specReplicas : podCount,
+                    ready == null ? (podCount == null ? specReplicas : 0) : ready,
                     c.gpusPerReplica()));
         }
         return out;
     }
 
     private Optional<GenericKubernetesResource> target(String ns, String dgd, String component) {
-        return Optional.ofNullable(client.genericKubernetesResources(targets).inNamespace(ns)
-                .withName(scaleTarget.nameFor(dgd, component)).get());
+        return Optional.ofNullable(client.genericKubernetesResources(targets)
+                .inNamespace(ns)
+                .withName(scaleTarget.nameFor(dgd, component))
+                .get());
     }
 
     private Optional<Observation> observe(TargetKey key) {
@@ -182,7 +225,9 @@ public final class KubernetesExecutor implements ScaleExecutor {
         if (dgd == null) {
             return observeDescribed(key);
         }
-        return observe(key.k8sNamespace(), dgd).stream().filter(o -> o.target().equals(key)).findFirst();
+        return observe(key.k8sNamespace(), dgd).stream()
+                .filter(o -> o.target().equals(key))
+                .findFirst();
     }
 
     /**
@@ -192,9 +237,12 @@ public final class KubernetesExecutor implements ScaleExecutor {
     private boolean statusReports(TargetKey key) {
         GenericKubernetesResource dgd = getDgd(key.k8sNamespace(), key.graphDeploymentName());
         if (dgd == null) {
-            return !adapterMode() && target(key.k8sNamespace(), key.graphDeploymentName(), key.componentName())
-                    .map(t -> DgdComponents.map(t.getAdditionalProperties().get("status")).containsKey("replicas"))
-                    .orElse(false);
+            return !adapterMode()
+                    && target(key.k8sNamespace(), key.graphDeploymentName(), key.componentName())
+                            .map(t -> DgdComponents.map(
+                                            t.getAdditionalProperties().get("status"))
+                                    .containsKey("replicas"))
+                            .orElse(false);
         }
         return DgdComponents.read(dgd.getAdditionalProperties()).stream()
                 .anyMatch(c -> c.name().equals(key.componentName()) && c.statusReplicas() != null);
@@ -205,15 +253,22 @@ public final class KubernetesExecutor implements ScaleExecutor {
         // the writes for one target are chained, so they reach the cluster in the order given (two commands on
         // their own threads could otherwise be written the other way round); waiting for the effect is not chained
         // (a write that threw must not stop the ones after it)
-        writes.compute(c.target(), (k, previous) -> (previous == null ? CompletableFuture.<Void>completedFuture(null)
-                : previous.exceptionally(e -> null)).thenRunAsync(() -> write(c, listener), io));
+        writes.compute(
+                c.target(),
+                (k, previous) -> (previous == null
+                                ? CompletableFuture.<Void>completedFuture(null)
+                                : previous.exceptionally(e -> null))
+                        .thenRunAsync(() -> write(c, listener), io));
     }
 
     private void write(ScaleCommand c, Listener listener) {
-        String name = scaleTarget.nameFor(c.target().graphDeploymentName(), c.target().componentName());
+        String name =
+                scaleTarget.nameFor(c.target().graphDeploymentName(), c.target().componentName());
         try {
             // .scale(int), not .scale(Scale): a Scale PUT loses the adapter object in fabric8's CRUD mock server
-            client.genericKubernetesResources(targets).inNamespace(c.target().k8sNamespace()).withName(name)
+            client.genericKubernetesResources(targets)
+                    .inNamespace(c.target().k8sNamespace())
+                    .withName(name)
                     .scale(c.toReplicas());
         } catch (KubernetesClientException e) {
             String why = scaleTarget.kind() + " " + c.target().k8sNamespace() + "/" + name + ": HTTP " + e.getCode()
@@ -234,8 +289,11 @@ public final class KubernetesExecutor implements ScaleExecutor {
             try {
                 io.execute(() -> {
                     Observation now = safeObserve(c);
-                    boolean done = !releaseOnStatus || !statusReports(c.target())
-                            || (c.scaleDown() ? now.runningReplicas() <= c.toReplicas() : now.readyReplicas() >= c.toReplicas());
+                    boolean done = !releaseOnStatus
+                            || !statusReports(c.target())
+                            || (c.scaleDown()
+                                    ? now.runningReplicas() <= c.toReplicas()
+                                    : now.readyReplicas() >= c.toReplicas());
                     if (done || !scheduler.now().isBefore(deadline)) {
                         Scheduler.Cancellable t = task.getAndSet(null);
                         if (t != null) {
@@ -283,12 +341,18 @@ public final class KubernetesExecutor implements ScaleExecutor {
             }
             // a scale target changed (e.g. someone else wrote its replicas): re-read the DGD it belongs to, or read
             // the target itself when it describes its own pool; a deleted self-described target is a removed one
-            inform(targets, ns, t -> observeTargetLater(ns, t, listener), t -> DescribedTargets.read(ns, t)
-                    .ifPresentOrElse(d -> io.execute(() -> {
-                        if (getDgd(ns, d.key().graphDeploymentName()) == null) {
-                            listener.removed(d.key());
-                        }
-                    }), () -> observeTargetLater(ns, t, listener)));
+            inform(
+                    targets,
+                    ns,
+                    t -> observeTargetLater(ns, t, listener),
+                    t -> DescribedTargets.read(ns, t)
+                            .ifPresentOrElse(
+                                    d -> io.execute(() -> {
+                                        if (getDgd(ns, d.key().graphDeploymentName()) == null) {
+                                            listener.removed(d.key());
+                                        }
+                                    }),
+                                    () -> observeTargetLater(ns, t, listener)));
         }
     }
 
@@ -298,31 +362,39 @@ public final class KubernetesExecutor implements ScaleExecutor {
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
-                LOG.info("no DGD API served in " + ns + " (no Dynamo CRDs): pools come from self-described scale targets");
+                LOG.info("no DGD API served in " + ns
+                        + " (no Dynamo CRDs): pools come from self-described scale targets");
                 return false;
             }
             throw e;
         }
     }
 
-    private void inform(ResourceDefinitionContext ctx, String ns, Consumer<GenericKubernetesResource> changed,
+    private void inform(
+            ResourceDefinitionContext ctx,
+            String ns,
+            Consumer<GenericKubernetesResource> changed,
             Consumer<GenericKubernetesResource> deleted) {
-        informers.add(client.genericKubernetesResources(ctx).inNamespace(ns).inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(GenericKubernetesResource r) {
-                changed.accept(r);
-            }
+        informers.add(client.genericKubernetesResources(ctx)
+                .inNamespace(ns)
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(GenericKubernetesResource r) {
+                                changed.accept(r);
+                            }
 
-            @Override
-            public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource r) {
-                changed.accept(r);
-            }
+                            @Override
+                            public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource r) {
+                                changed.accept(r);
+                            }
 
-            @Override
-            public void onDelete(GenericKubernetesResource r, boolean unknownState) {
-                deleted.accept(r);
-            }
-        }, resyncMillis));
+                            @Override
+                            public void onDelete(GenericKubernetesResource r, boolean unknownState) {
+                                deleted.accept(r);
+                            }
+                        },
+                        resyncMillis));
     }
 
     /**
@@ -352,7 +424,8 @@ public final class KubernetesExecutor implements ScaleExecutor {
     }
 
     private static String dgdOf(GenericKubernetesResource t) {
-        Map<String, Object> ref = DgdComponents.map(DgdComponents.map(t.getAdditionalProperties().get("spec")).get("dgdRef"));
+        Map<String, Object> ref = DgdComponents.map(
+                DgdComponents.map(t.getAdditionalProperties().get("spec")).get("dgdRef"));
         if (ref.get("name") != null) {
             return String.valueOf(ref.get("name"));
         }

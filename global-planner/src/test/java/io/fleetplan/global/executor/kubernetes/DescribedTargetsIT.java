@@ -36,11 +36,29 @@ class DescribedTargetsIT {
 
     @BeforeEach
     void workers() {
-        client.apps().deployments().inNamespace(NS).resource(workers("fleetplan-decode", "decode", "decode", 2, 1)).create();
-        client.apps().deployments().inNamespace(NS).resource(workers("fleetplan-prefill", "prefill", "prefill", 1, 2)).create();
+        client.apps()
+                .deployments()
+                .inNamespace(NS)
+                .resource(workers("fleetplan-decode", "decode", "decode", 2, 1))
+                .create();
+        client.apps()
+                .deployments()
+                .inNamespace(NS)
+                .resource(workers("fleetplan-prefill", "prefill", "prefill", 1, 2))
+                .create();
         // a Deployment that describes nothing is not a pool
-        client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata()
-                .withName("fleetplan-frontend").endMetadata().withNewSpec().withReplicas(1).endSpec().build()).create();
+        client.apps()
+                .deployments()
+                .inNamespace(NS)
+                .resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName("fleetplan-frontend")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withReplicas(1)
+                        .endSpec()
+                        .build())
+                .create();
     }
 
     @AfterEach
@@ -49,10 +67,23 @@ class DescribedTargetsIT {
     }
 
     private static Deployment workers(String dgd, String component, String type, int replicas, int gpus) {
-        return new DeploymentBuilder().withNewMetadata().withName(dgd + "-workers")
-                .withAnnotations(Map.of(DescribedTargets.GRAPH_DEPLOYMENT, dgd, DescribedTargets.COMPONENT, component,
-                        DescribedTargets.SUB_COMPONENT_TYPE, type, DescribedTargets.GPUS_PER_REPLICA, String.valueOf(gpus)))
-                .endMetadata().withNewSpec().withReplicas(replicas).endSpec().build();
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(dgd + "-workers")
+                .withAnnotations(Map.of(
+                        DescribedTargets.GRAPH_DEPLOYMENT,
+                        dgd,
+                        DescribedTargets.COMPONENT,
+                        component,
+                        DescribedTargets.SUB_COMPONENT_TYPE,
+                        type,
+                        DescribedTargets.GPUS_PER_REPLICA,
+                        String.valueOf(gpus)))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .endSpec()
+                .build();
     }
 
     private KubernetesExecutor executor() {
@@ -61,8 +92,13 @@ class DescribedTargetsIT {
                   kubernetes:
                     scale_target: {kind: Deployment, api_version: apps/v1, plural: deployments, name_template: "{dgd}-workers"}
                 """, "t.yaml", GlobalPlannerConfig.class);
-        return new KubernetesExecutor(client, cfg.executor().kubernetes(), List.of(NS), scheduler,
-                Duration.ofSeconds(20), Duration.ofMillis(50));
+        return new KubernetesExecutor(
+                client,
+                cfg.executor().kubernetes(),
+                List.of(NS),
+                scheduler,
+                Duration.ofSeconds(20),
+                Duration.ofMillis(50));
     }
 
     @Test
@@ -70,9 +106,13 @@ class DescribedTargetsIT {
         try (KubernetesExecutor ex = executor()) {
             List<Observation> seen = ex.discover();
             TargetKey decode = new TargetKey(NS, "fleetplan-decode", "decode");
-            assertThat(seen).extracting(Observation::target)
+            assertThat(seen)
+                    .extracting(Observation::target)
                     .containsExactlyInAnyOrder(decode, new TargetKey(NS, "fleetplan-prefill", "prefill"));
-            Observation d = seen.stream().filter(o -> o.target().equals(decode)).findFirst().orElseThrow();
+            Observation d = seen.stream()
+                    .filter(o -> o.target().equals(decode))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(d.subType()).isEqualTo(SubType.DECODE);
             assertThat(d.specReplicas()).isEqualTo(2);
             assertThat(d.gpusPerReplica()).isEqualTo(1);
@@ -87,8 +127,7 @@ class DescribedTargetsIT {
                 }
 
                 @Override
-                public void removed(TargetKey target) {
-                }
+                public void removed(TargetKey target) {}
             });
             CompletableFuture<Observation> done = new CompletableFuture<>();
             ex.apply(new ScaleCommand("c1", decode, SubType.DECODE, 2, 3, 1), new ScaleExecutor.Listener() {
@@ -103,8 +142,14 @@ class DescribedTargetsIT {
                 }
             });
             assertThat(done.get(15, TimeUnit.SECONDS).specReplicas()).isEqualTo(3);
-            assertThat(client.apps().deployments().inNamespace(NS).withName("fleetplan-decode-workers").get()
-                    .getSpec().getReplicas()).isEqualTo(3);
+            assertThat(client.apps()
+                            .deployments()
+                            .inNamespace(NS)
+                            .withName("fleetplan-decode-workers")
+                            .get()
+                            .getSpec()
+                            .getReplicas())
+                    .isEqualTo(3);
             assertThat(changed.get(15, TimeUnit.SECONDS).gpusPerReplica()).isEqualTo(1);
         }
     }

@@ -40,7 +40,9 @@ class DgdComponentsTest {
                   services:
                     agg: {replicas: 3, readyReplicas: 2, gpusPerReplica: 4}
                 """);
-        assertThat(cs).extracting(DgdComponents.Component::name).containsExactly("Frontend", "prefill", "decode", "agg");
+        assertThat(cs)
+                .extracting(DgdComponents.Component::name)
+                .containsExactly("Frontend", "prefill", "decode", "agg");
         assertThat(cs.get(0).subType()).isNull();
         assertThat(cs.get(1)).satisfies(c -> {
             assertThat(c.subType()).isEqualTo(SubType.PREFILL);

@@ -20,20 +20,29 @@ import java.util.Map;
 public final class KubeFixtures {
 
     public static final String NS = "fleetplan";
-    public static final ResourceDefinitionContext DGD = new ResourceDefinitionContext.Builder().withGroup("nvidia.com")
-            .withVersion("v1alpha1").withPlural("dynamographdeployments").withKind("DynamoGraphDeployment")
-            .withNamespaced(true).build();
-    public static final ResourceDefinitionContext DGDSA = new ResourceDefinitionContext.Builder().withGroup("nvidia.com")
-            .withVersion("v1alpha1").withPlural("dynamographdeploymentscalingadapters")
-            .withKind("DynamoGraphDeploymentScalingAdapter").withNamespaced(true).build();
+    public static final ResourceDefinitionContext DGD = new ResourceDefinitionContext.Builder()
+            .withGroup("nvidia.com")
+            .withVersion("v1alpha1")
+            .withPlural("dynamographdeployments")
+            .withKind("DynamoGraphDeployment")
+            .withNamespaced(true)
+            .build();
+    public static final ResourceDefinitionContext DGDSA = new ResourceDefinitionContext.Builder()
+            .withGroup("nvidia.com")
+            .withVersion("v1alpha1")
+            .withPlural("dynamographdeploymentscalingadapters")
+            .withKind("DynamoGraphDeploymentScalingAdapter")
+            .withNamespaced(true)
+            .build();
 
-    private KubeFixtures() {
-    }
+    private KubeFixtures() {}
 
     public static void installCrds(KubernetesClient client) throws Exception {
-        for (String f : new String[] {"nvidia.com_dynamographdeployments.yaml",
-                "nvidia.com_dynamographdeploymentscalingadapters.yaml"}) {
-            try (InputStream in = Files.newInputStream(Path.of("..", "deploy", "helm", "fleetplan-crds", "templates", f))) {
+        for (String f : new String[] {
+            "nvidia.com_dynamographdeployments.yaml", "nvidia.com_dynamographdeploymentscalingadapters.yaml"
+        }) {
+            try (InputStream in =
+                    Files.newInputStream(Path.of("..", "deploy", "helm", "fleetplan-crds", "templates", f))) {
                 client.apiextensions().v1().customResourceDefinitions().load(in).create();
             }
         }
@@ -41,7 +50,8 @@ public final class KubeFixtures {
 
     /** DGD {@code name} with a prefill worker (2 GPUs, limits.gpu) and a decode worker (1 GPU, nvidia.com/gpu). */
     public static void pool(KubernetesClient client, String name, int prefill, int decode) {
-        GenericKubernetesResource dgd = Serialization.unmarshal("""
+        GenericKubernetesResource dgd =
+                Serialization.unmarshal("""
                 apiVersion: nvidia.com/v1alpha1
                 kind: DynamoGraphDeployment
                 metadata: {name: %s, namespace: %s}
@@ -67,7 +77,8 @@ public final class KubeFixtures {
     }
 
     static void adapter(KubernetesClient client, String dgd, String service, int replicas) {
-        GenericKubernetesResource a = Serialization.unmarshal("""
+        GenericKubernetesResource a = Serialization.unmarshal(
+                """
                 apiVersion: nvidia.com/v1alpha1
                 kind: DynamoGraphDeploymentScalingAdapter
                 metadata:
@@ -83,7 +94,10 @@ public final class KubeFixtures {
     }
 
     public static int adapterReplicas(KubernetesClient client, String name) {
-        GenericKubernetesResource a = client.genericKubernetesResources(DGDSA).inNamespace(NS).withName(name).get();
+        GenericKubernetesResource a = client.genericKubernetesResources(DGDSA)
+                .inNamespace(NS)
+                .withName(name)
+                .get();
         return ((Number) ((Map<?, ?>) a.getAdditionalProperties().get("spec")).get("replicas")).intValue();
     }
 
@@ -91,10 +105,10 @@ public final class KubeFixtures {
     @SuppressWarnings("unchecked")
     public static void status(KubernetesClient client, String dgd, String service, int replicas, int ready) {
         client.genericKubernetesResources(DGD).inNamespace(NS).withName(dgd).editStatus(r -> {
-            Map<String, Object> status = (Map<String, Object>) r.getAdditionalProperties()
-                    .computeIfAbsent("status", k -> new LinkedHashMap<String, Object>());
-            Map<String, Object> services = (Map<String, Object>) status.computeIfAbsent("services",
-                    k -> new LinkedHashMap<String, Object>());
+            Map<String, Object> status = (Map<String, Object>)
+                    r.getAdditionalProperties().computeIfAbsent("status", k -> new LinkedHashMap<String, Object>());
+            Map<String, Object> services =
+                    (Map<String, Object>) status.computeIfAbsent("services", k -> new LinkedHashMap<String, Object>());
             services.put(service, Map.of("replicas", replicas, "readyReplicas", ready, "availableReplicas", ready));
             return r;
         });
@@ -103,7 +117,12 @@ public final class KubeFixtures {
     /** An executor on the default config (DGDSA /scale) watching {@link #NS}, settling within 20 s, polling every 50 ms. */
     public static KubernetesExecutor executor(KubernetesClient client, Scheduler scheduler) {
         GlobalPlannerConfig cfg = ConfigLoader.parse("", "t.yaml", GlobalPlannerConfig.class);
-        return new KubernetesExecutor(client, cfg.executor().kubernetes(), List.of(NS), scheduler,
-                Duration.ofSeconds(20), Duration.ofMillis(50));
+        return new KubernetesExecutor(
+                client,
+                cfg.executor().kubernetes(),
+                List.of(NS),
+                scheduler,
+                Duration.ofSeconds(20),
+                Duration.ofMillis(50));
     }
 }

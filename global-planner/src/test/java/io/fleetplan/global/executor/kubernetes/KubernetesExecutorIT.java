@@ -82,14 +82,20 @@ class KubernetesExecutorIT {
     void discoversWorkersWithGpusPerReplicaFromTheDgd() {
         try (KubernetesExecutor ex = executor()) {
             List<Observation> seen = ex.discover();
-            assertThat(seen).hasSize(4).allSatisfy(o -> assertThat(o.target().k8sNamespace()).isEqualTo(NS));
-            Observation prefill = seen.stream().filter(o -> o.target().equals(new TargetKey(NS, "pool-a", "prefill")))
-                    .findFirst().orElseThrow();
+            assertThat(seen)
+                    .hasSize(4)
+                    .allSatisfy(o -> assertThat(o.target().k8sNamespace()).isEqualTo(NS));
+            Observation prefill = seen.stream()
+                    .filter(o -> o.target().equals(new TargetKey(NS, "pool-a", "prefill")))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(prefill.subType()).isEqualTo(SubType.PREFILL);
             assertThat(prefill.gpusPerReplica()).isEqualTo(2);
             assertThat(prefill.specReplicas()).isEqualTo(1);
-            Observation decode = seen.stream().filter(o -> o.target().equals(new TargetKey(NS, "pool-a", "decode")))
-                    .findFirst().orElseThrow();
+            Observation decode = seen.stream()
+                    .filter(o -> o.target().equals(new TargetKey(NS, "pool-a", "decode")))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(decode.gpusPerReplica()).isEqualTo(1);
             assertThat(decode.specReplicas()).isEqualTo(2);
         }
@@ -111,8 +117,10 @@ class KubernetesExecutorIT {
             // of the server on the same scheduler) runs on. The 50 ms poll must stop, not fire into a closed pool.
             ex.close();
             Thread.sleep(1000);
-            // (a call already in flight when the pool closed may fail once; a poll into the closed pool fails every tick)
-            assertThat(escaped).as("polls into the closed executor")
+            // (a call already in flight when the pool closed may fail once; a poll into the closed pool fails
+            // every tick)
+            assertThat(escaped)
+                    .as("polls into the closed executor")
                     .noneMatch(e -> e instanceof RejectedExecutionException);
         } finally {
             Thread.setDefaultUncaughtExceptionHandler(before);
@@ -166,11 +174,14 @@ class KubernetesExecutorIT {
                 }
 
                 @Override
-                public void removed(TargetKey target) {
-                }
+                public void removed(TargetKey target) {}
             });
-            client.genericKubernetesResources(KubeFixtures.DGDSA).inNamespace(NS).withName("pool-b-prefill").scale(3);
-            assertThat(changed.get(15, TimeUnit.SECONDS).target().graphDeploymentName()).isEqualTo("pool-b");
+            client.genericKubernetesResources(KubeFixtures.DGDSA)
+                    .inNamespace(NS)
+                    .withName("pool-b-prefill")
+                    .scale(3);
+            assertThat(changed.get(15, TimeUnit.SECONDS).target().graphDeploymentName())
+                    .isEqualTo("pool-b");
         }
     }
 
@@ -189,8 +200,7 @@ class KubernetesExecutorIT {
                 }
 
                 @Override
-                public void removed(TargetKey target) {
-                }
+                public void removed(TargetKey target) {}
             });
             KubeFixtures.status(client, "pool-a", "decode", 1, 1); // a pod killed, its replacement not created yet
             await().atMost(Duration.ofSeconds(15)).until(() -> seen.stream().anyMatch(o -> o.runningReplicas() == 1));
@@ -213,14 +223,23 @@ class KubernetesExecutorIT {
                 """, "t.yaml", GlobalPlannerConfig.class);
         ScaleDecision d;
         try (GlobalPlannerServer s = GlobalPlannerServer.start(cfg, executor(), Leadership.single("x"), scheduler)) {
-            ManagedChannel ch = Grpc.newChannelBuilderForAddress("127.0.0.1", s.port(), InsecureChannelCredentials.create()).build();
+            ManagedChannel ch = Grpc.newChannelBuilderForAddress(
+                            "127.0.0.1", s.port(), InsecureChannelCredentials.create())
+                    .build();
             try {
                 var stub = GlobalPlannerGrpc.newBlockingStub(ch);
                 // budget: a = 1x2 + 2x1 = 4, b = 1x2 + 1x1 = 3 GPUs; 3 free
-                d = stub.propose(ScaleProposal.newBuilder().setCallerNamespace("fleetplan-pool-a").setK8SNamespace(NS)
-                        .setGraphDeploymentName("pool-a").setProposalId("p1").setSequence(1).setBlocking(true)
-                        .addTargetReplicas(TargetReplica.newBuilder().setSubComponentType(
-                                SubComponentType.SUB_COMPONENT_TYPE_PREFILL).setDesiredReplicas(3)).build());
+                d = stub.propose(ScaleProposal.newBuilder()
+                        .setCallerNamespace("fleetplan-pool-a")
+                        .setK8SNamespace(NS)
+                        .setGraphDeploymentName("pool-a")
+                        .setProposalId("p1")
+                        .setSequence(1)
+                        .setBlocking(true)
+                        .addTargetReplicas(TargetReplica.newBuilder()
+                                .setSubComponentType(SubComponentType.SUB_COMPONENT_TYPE_PREFILL)
+                                .setDesiredReplicas(3))
+                        .build());
                 assertThat(d.getStatus()).isEqualTo(DecisionStatus.PARTIAL);
                 assertThat(d.getGrants(0).getGrantedReplicas()).isEqualTo(2);
                 assertThat(d.getGrants(0).getGpusPerReplica()).isEqualTo(2);
@@ -231,11 +250,16 @@ class KubernetesExecutorIT {
         }
         // a new process: the ledger comes back from the DGDSAs
         try (GlobalPlannerServer s = GlobalPlannerServer.start(cfg, executor(), Leadership.single("x"), scheduler)) {
-            ManagedChannel ch = Grpc.newChannelBuilderForAddress("127.0.0.1", s.port(), InsecureChannelCredentials.create()).build();
+            ManagedChannel ch = Grpc.newChannelBuilderForAddress(
+                            "127.0.0.1", s.port(), InsecureChannelCredentials.create())
+                    .build();
             try {
                 PlannerState st = GlobalPlannerGrpc.newBlockingStub(ch).getState(GetStateRequest.getDefaultInstance());
-                LedgerEntry prefill = st.getEntriesList().stream().filter(e -> e.getTarget().getGraphDeploymentName()
-                        .equals("pool-a") && e.getTarget().getComponentName().equals("prefill")).findFirst().orElseThrow();
+                LedgerEntry prefill = st.getEntriesList().stream()
+                        .filter(e -> e.getTarget().getGraphDeploymentName().equals("pool-a")
+                                && e.getTarget().getComponentName().equals("prefill"))
+                        .findFirst()
+                        .orElseThrow();
                 assertThat(prefill.getGrantedReplicas()).isEqualTo(2);
                 assertThat(st.getBudget().getCommittedGpus()).isEqualTo(9);
                 assertThat(st.getBudget().getFreeGpus()).isEqualTo(1);
