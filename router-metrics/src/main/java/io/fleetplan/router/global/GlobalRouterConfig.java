@@ -208,6 +208,15 @@ public record GlobalRouterConfig(
 
     /** A one-pool aggregated config (no grid choice), for a Frontend in front of a single LocalRouter. */
     public static GlobalRouterConfig singleAggPool(String namespace) {
+        return aggPools(List.of(namespace), null);
+    }
+
+    /**
+     * Aggregated pools with no grid choice: a one-cell grid sends every request to pool 0, and the others serve when
+     * it has no ready worker, by priority (null = by index).
+     */
+    public static GlobalRouterConfig aggPools(List<String> namespaces, @Nullable List<Integer> priorities) {
+        AggStrategy oneCell = new AggStrategy(0.0, 1.0, 1, 0.0, 1.0, 1, List.of(List.of(0)), List.of());
         return new GlobalRouterConfig(
                 "agg",
                 null,
@@ -219,12 +228,41 @@ public record GlobalRouterConfig(
                 false,
                 null,
                 null,
-                1,
-                List.of(namespace),
-                null,
-                new AggStrategy(0.0, 1.0, 1, 0.0, 1.0, 1, List.of(List.of(0)), List.of()),
+                namespaces.size(),
+                namespaces,
+                priorities,
+                oneCell,
                 null,
                 null,
                 false);
+    }
+
+    /** Prefill and decode pools chosen by the given grids (priorities null = by index). */
+    public static GlobalRouterConfig disagg(
+            List<String> prefillNamespaces,
+            List<String> decodeNamespaces,
+            @Nullable List<Integer> prefillPriorities,
+            @Nullable List<Integer> decodePriorities,
+            PrefillStrategy prefill,
+            DecodeStrategy decode,
+            boolean enforceDisagg) {
+        return new GlobalRouterConfig(
+                "disagg",
+                prefillNamespaces.size(),
+                decodeNamespaces.size(),
+                prefillNamespaces,
+                decodeNamespaces,
+                prefillPriorities,
+                decodePriorities,
+                false,
+                prefill,
+                decode,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                enforceDisagg);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetplan.common.config.ConfigException;
 import io.fleetplan.common.config.ConfigLoader;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +57,34 @@ class PoolSelectorTest {
         assertThat(small.decodePool())
                 .as("no ITL target: middle of range (50) -> cell 1")
                 .isEqualTo("decode-slow");
+    }
+
+    @Test
+    void aggPoolsSendEveryRequestToTheFirstPoolAndFallBackToAReadyOne() {
+        GlobalRouterConfig agg = GlobalRouterConfig.aggPools(List.of("agg-a", "agg-b"), null);
+        assertThat(agg.disaggregated()).isFalse();
+        assertThat(agg.allPools()).containsExactly("agg-a", "agg-b");
+        PoolSelector s = new PoolSelector(agg);
+        assertThat(s.plan(new PoolQuery(100_000, 5000.0, 5000.0, null), ns -> true, Set.of())
+                        .decodePool())
+                .isEqualTo("agg-a");
+        assertThat(s.plan(new PoolQuery(100, 10.0, 5.0, null), ns -> ns.equals("agg-b"), Set.of())
+                        .decodePool())
+                .isEqualTo("agg-b");
+    }
+
+    @Test
+    void theDisaggFactoryBuildsWhatTheSameFileBuilds() {
+        GlobalRouterConfig file = disagg();
+        GlobalRouterConfig built = GlobalRouterConfig.disagg(
+                file.prefillPoolDynamoNamespaces(),
+                file.decodePoolDynamoNamespaces(),
+                file.prefillPoolPriorities(),
+                file.decodePoolPriorities(),
+                file.prefillPoolSelectionStrategy(),
+                file.decodePoolSelectionStrategy(),
+                file.enforceDisagg());
+        assertThat(built).isEqualTo(file);
     }
 
     @Test

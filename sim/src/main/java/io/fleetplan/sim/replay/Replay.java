@@ -4,7 +4,6 @@ import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.common.time.VirtualScheduler;
 import io.fleetplan.mocker.engine.BlockHashes;
 import io.fleetplan.mocker.engine.EngineConfig;
-import io.fleetplan.router.global.AggStrategy;
 import io.fleetplan.router.global.DecodeStrategy;
 import io.fleetplan.router.global.GlobalRouterConfig;
 import io.fleetplan.router.global.PoolSelector;
@@ -208,28 +207,13 @@ public final class Replay {
                 stack.pools().stream().filter(p -> p.mode().equals("agg")).toList();
         if (!prefill.isEmpty() && !agg.isEmpty()) {
             throw new IllegalArgumentException(
-                    "pools: replay routes either agg pools or prefill+decode pools, not both;" + " agg pools "
+                    "pools: replay routes either agg pools or prefill+decode pools, not both; agg pools "
                             + agg.stream().map(StackConfig.Pool::name).toList());
         }
         if (prefill.isEmpty()) {
-            return new GlobalRouterConfig(
-                    "agg",
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    false,
-                    null,
-                    null,
-                    agg.size(),
+            return GlobalRouterConfig.aggPools(
                     agg.stream().map(StackConfig.Pool::name).toList(),
-                    agg.stream().map(p -> -p.priority()).toList(),
-                    new AggStrategy(0.0, 1.0, 1, 0.0, 1.0, 1, List.of(List.of(0)), null),
-                    null,
-                    null,
-                    false);
+                    agg.stream().map(p -> -p.priority()).toList());
         }
         int rows = 64;
         double maxIsl = Math.max(
@@ -247,23 +231,13 @@ public final class Replay {
             }
             grid.add(List.of(chosen));
         }
-        return new GlobalRouterConfig(
-                "disagg",
-                prefill.size(),
-                decode.size(),
+        return GlobalRouterConfig.disagg(
                 prefill.stream().map(StackConfig.Pool::name).toList(),
                 decode.stream().map(StackConfig.Pool::name).toList(),
                 prefill.stream().map(p -> -p.priority()).toList(),
                 decode.stream().map(p -> -p.priority()).toList(),
-                false,
                 new PrefillStrategy(0.0, maxIsl, rows, 0.0, 1.0, 1, grid, null),
                 new DecodeStrategy(0.0, 1.0, 1, 0.0, 1.0, 1, Collections.nCopies(1, List.of(0)), null),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
                 true);
     }
 
