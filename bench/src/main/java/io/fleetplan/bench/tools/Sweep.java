@@ -12,6 +12,7 @@ import io.fleetplan.sim.replay.Replay;
 import io.fleetplan.sim.replay.ScalingPolicy;
 import io.fleetplan.sim.report.Evaluation;
 import io.fleetplan.sim.report.PolicySummary;
+import io.fleetplan.sim.trace.SyntheticTraces;
 import io.fleetplan.sim.trace.Trace;
 import io.fleetplan.sim.trace.TraceOptions;
 import io.fleetplan.sim.trace.TraceReader;
@@ -40,14 +41,15 @@ import java.util.concurrent.Future;
 public final class Sweep {
 
     static final String USAGE = "usage: java -cp cli/target/fleetplan.jar io.fleetplan.bench.tools.Sweep"
-            + " TRACE STACK_YAML|/stacks/NAME.yaml|- SCALE[,SCALE...] [name:key=value;key=value ...]";
+            + " TRACE|SYNTHETIC_SPEC STACK_YAML|/stacks/NAME.yaml|- SCALE[,SCALE...] [name:key=value;key=value ...]"
+            + " (-Dseed=N for a synthetic spec such as diurnal:rate=10,duration=1200; default 1)";
 
     public static void main(String[] a) throws Exception {
         if (a.length < 3) {
             System.err.println(USAGE);
             System.exit(2);
         }
-        Path tracePath = Path.of(a[0]);
+        String traceArg = a[0];
         StackConfig stack = a[1].equals("-")
                 ? StackDefaults.replayStack()
                 : a[1].startsWith("/stacks/")
@@ -63,15 +65,24 @@ public final class Sweep {
         int threads = Integer.getInteger("threads", 2);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            run(a, tracePath, stack, variants, o, pool);
+            run(a, traceArg, stack, variants, o, pool);
         } finally {
             pool.shutdownNow();
         }
     }
 
+    /** A trace file, or a synthetic spec (as `fleetplan replay --trace` takes) generated with {@code seed}. */
+    static Trace trace(String traceArg, double rateScale, long seed) {
+        TraceOptions options = TraceOptions.DEFAULTS.withRateScale(rateScale);
+        Path file = Path.of(traceArg);
+        return !Files.exists(file) && SyntheticTraces.isSpec(traceArg)
+                ? options.apply(SyntheticTraces.generate(traceArg, seed))
+                : TraceReader.read(file, null, options);
+    }
+
     private static void run(
             String[] a,
-            Path tracePath,
+            String traceArg,
             StackConfig stack,
             List<PlannerPolicy> variants,
             Evaluation.Options o,
@@ -79,7 +90,7 @@ public final class Sweep {
             throws Exception {
         for (String sc : a[2].split(",")) {
             double scale = Double.parseDouble(sc);
-            Trace trace = TraceReader.read(tracePath, null, TraceOptions.DEFAULTS.withRateScale(scale));
+            Trace trace = trace(traceArg, scale, Long.getLong("seed", 1L));
             Oracle.Schedule oracle = Oracle.plan(
                     trace, stack, o.settings(), o.oracleWindowSeconds(), o.attainmentTarget(), o.oracleIterations());
             boolean[] feasible = Feasibility.feasible(trace, stack);
