@@ -16,8 +16,6 @@ import io.fleetplan.sim.replay.TimeSeries;
 import io.fleetplan.sim.report.Evaluation;
 import io.fleetplan.sim.report.PolicySummary;
 import io.fleetplan.sim.trace.Trace;
-import io.fleetplan.sim.trace.TraceOptions;
-import io.fleetplan.sim.trace.TraceReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,8 +48,7 @@ public final class MissAnalysis {
             System.err.println(USAGE);
             System.exit(2);
         }
-        Trace trace =
-                TraceReader.read(Path.of(a[0]), null, TraceOptions.DEFAULTS.withRateScale(Double.parseDouble(a[1])));
+        Trace trace = Sweep.trace(a[0], Double.parseDouble(a[1]), Long.getLong("seed", 1L));
         StackConfig stack = a.length > 2 && !a[2].equals("-")
                 ? ConfigLoader.parse(Files.readString(Path.of(a[2])), a[2], StackConfig.class)
                 : StackDefaults.replayStack();
