@@ -375,6 +375,42 @@ class HelmChartTest {
     }
 
     @Test
+    void poolPlannersWriteTheirReportsOnTheirEmptyDirNotTheReadOnlyRoot() throws Exception {
+        List<HasMetadata> objects = render();
+        PlannerConfig pc = ConfigLoader.parse(
+                configMap(objects, "fleetplan-prefill-planner", "planner.yaml"), "planner.yaml", PlannerConfig.class);
+        assertThat(Path.of(pc.reportOutputDir()).isAbsolute())
+                .as("report_output_dir resolves in the working directory")
+                .isFalse();
+        List<Deployment> planners = ofType(objects, Deployment.class).stream()
+                .filter(d -> d.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .getFirst()
+                        .getArgs()
+                        .getFirst()
+                        .equals("pool-planner"))
+                .toList();
+        assertThat(planners).isNotEmpty();
+        for (Deployment d : planners) {
+            PodSpec pod = d.getSpec().getTemplate().getSpec();
+            Container c = pod.getContainers().getFirst();
+            assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+            List<String> emptyDirs = pod.getVolumes().stream()
+                    .filter(v -> v.getEmptyDir() != null)
+                    .map(Volume::getName)
+                    .toList();
+            assertThat(c.getVolumeMounts())
+                    .as(d.getMetadata().getName() + ": its working directory is an emptyDir mount")
+                    .anySatisfy(m -> {
+                        assertThat(m.getMountPath()).isEqualTo(c.getWorkingDir());
+                        assertThat(emptyDirs).contains(m.getName());
+                    });
+        }
+    }
+
+    @Test
     void theFrontendGetsAGlobalRouterGridForItsPools() throws Exception {
         FrontendConfig disagg = ConfigLoader.parse(
                 configMap(render(), "fleetplan-control-config", "frontend.yaml"),
