@@ -67,18 +67,9 @@ public final class FrontendMetrics {
                 .help("Requests accepted")
                 .labelNames("dynamo_namespace", "model", "endpoint", "request_type")
                 .register(registry);
-        inflight = Gauge.builder()
-                .name("dynamo_frontend_inflight_requests")
-                .help("Requests from handler start to response complete")
-                .labelNames("dynamo_namespace", "model")
-                .register(registry)
-                .labelValues(ns, model);
-        queued = Gauge.builder()
-                .name("dynamo_frontend_queued_requests")
-                .help("Requests from handler start to first token (includes prefill)")
-                .labelNames("dynamo_namespace", "model")
-                .register(registry)
-                .labelValues(ns, model);
+        inflight = modelGauge("dynamo_frontend_inflight_requests", "Requests from handler start to response complete");
+        queued = modelGauge(
+                "dynamo_frontend_queued_requests", "Requests from handler start to first token (includes prefill)");
         stage = Gauge.builder()
                 .name("fleetplan_frontend_stage_requests")
                 .help("Requests before their first token, by stage: preprocess, route, dispatch")
@@ -95,18 +86,9 @@ public final class FrontendMetrics {
         osl = histogram("dynamo_frontend_output_sequence_tokens", "Output sequence length", DynamoBuckets.OSL);
         cached = histogram(
                 "dynamo_frontend_cached_tokens", "Prompt tokens served from the prefix cache", DynamoBuckets.ISL);
-        outputTokens = Counter.builder()
-                .name("dynamo_frontend_output_tokens_total")
-                .help("Output tokens produced")
-                .labelNames("dynamo_namespace", "model")
-                .register(registry)
-                .labelValues(ns, model);
-        disconnected = Gauge.builder()
-                .name("dynamo_frontend_disconnected_clients")
-                .help("Clients that went away before their response ended")
-                .labelNames("dynamo_namespace", "model")
-                .register(registry)
-                .labelValues(ns, model);
+        outputTokens = modelCounter("dynamo_frontend_output_tokens_total", "Output tokens produced");
+        disconnected = modelGauge(
+                "dynamo_frontend_disconnected_clients", "Clients that went away before their response ended");
         cancellations = Counter.builder()
                 .name("dynamo_frontend_model_cancellation_total")
                 .help("Requests cancelled because the client went away")
@@ -254,6 +236,26 @@ public final class FrontendMetrics {
                     }
                 }))
                 .register(registry);
+    }
+
+    /** A gauge with this Frontend's namespace and model as its only labels. */
+    private GaugeDataPoint modelGauge(String name, String help) {
+        return Gauge.builder()
+                .name(name)
+                .help(help)
+                .labelNames("dynamo_namespace", "model")
+                .register(registry)
+                .labelValues(ns, model);
+    }
+
+    /** A counter with this Frontend's namespace and model as its only labels. */
+    private CounterDataPoint modelCounter(String name, String help) {
+        return Counter.builder()
+                .name(name)
+                .help(help)
+                .labelNames("dynamo_namespace", "model")
+                .register(registry)
+                .labelValues(ns, model);
     }
 
     private DistributionDataPoint histogram(String name, String help, double[] buckets) {
