@@ -41,7 +41,7 @@ public final class MissAnalysis {
     }
 
     static final String USAGE = "usage: java -cp cli/target/fleetplan.jar io.fleetplan.bench.tools.MissAnalysis"
-            + " TRACE SCALE [STACK_YAML|-] [POLICY|NAME@MARGIN|static:N,M|sched:...] [WINDOW_S]";
+            + " TRACE SCALE [STACK_YAML|-] [POLICY|NAME@MARGIN|static:N,M|sched:...|name:key=value;...] [WINDOW_S]";
 
     public static void main(String[] a) throws Exception {
         if (a.length < 2) {
@@ -58,7 +58,9 @@ public final class MissAnalysis {
         // NAME@M: a Dynamo baseline with its planning targets at M x the SLO (as bench replay's
         // equal-attainment search)
         boolean margin = policy.startsWith("dynamo-") && policy.contains("@");
-        boolean custom = policy.startsWith("static:") || policy.startsWith("sched:") || margin;
+        // name:key=value;... = a variant of fleetplan's default, as Sweep takes it
+        boolean variant = policy.contains(":") && !policy.startsWith("static:") && !policy.startsWith("sched:");
+        boolean custom = policy.startsWith("static:") || policy.startsWith("sched:") || margin || variant;
         o = new Evaluation.Options(
                 o.stack(),
                 o.settings(),
@@ -68,9 +70,14 @@ public final class MissAnalysis {
                 o.oracleIterations(),
                 2);
         Evaluation.Result r = Evaluation.run(trace, o, Evaluation.Progress.NONE);
-        PolicyRun p = margin
+        PolicyRun p = margin || variant
                 ? Replay.run(
-                        trace, stack, dynamoAt(policy), o.settings(), r.oracle().replicas()[0], null)
+                        trace,
+                        stack,
+                        variant ? PlannerPolicy.fleetplanDefault().variant(policy) : dynamoAt(policy),
+                        o.settings(),
+                        r.oracle().replicas()[0],
+                        null)
                 : policy.startsWith("sched:")
                         ? Replay.run(trace, stack, sched(policy), o.settings(), null)
                         : custom

@@ -19,7 +19,6 @@ import io.fleetplan.sim.trace.TraceReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,7 +58,7 @@ public final class Sweep {
         PlannerPolicy base = PlannerPolicy.fleetplanDefault();
         variants.add(base.variant("default", Map.of(), Map.of(), base.ttftMargin(), base.itlMargin()));
         for (int i = 3; i < a.length; i++) {
-            variants.add(parse(base, a[i]));
+            variants.add(base.variant(a[i]));
         }
         Evaluation.Options o = Evaluation.Options.defaults(stack, 1);
         int threads = Integer.getInteger("threads", 2);
@@ -143,37 +142,5 @@ public final class Sweep {
                 s.gpuHours(),
                 s.gpuHours() / oracle.gpuHours(),
                 s.scaleEvents());
-    }
-
-    static PlannerPolicy parse(PlannerPolicy base, String spec) {
-        int colon = spec.indexOf(':');
-        String name = colon < 0 ? spec : spec.substring(0, colon);
-        Map<String, Object> all = new LinkedHashMap<>();
-        Map<String, Object> prefill = new LinkedHashMap<>();
-        double ttft = base.ttftMargin();
-        double itl = base.itlMargin();
-        if (colon >= 0) {
-            for (String kv : spec.substring(colon + 1).split(";")) {
-                String[] p = kv.split("=", 2);
-                Object v = value(p[1]);
-                switch (p[0]) {
-                    case "ttft_margin" -> ttft = Double.parseDouble(p[1]);
-                    case "itl_margin" -> itl = Double.parseDouble(p[1]);
-                    default -> (p[0].startsWith("p.") ? prefill : all).put(p[0].substring(2), v);
-                }
-            }
-        }
-        return base.variant(name, all, prefill, ttft, itl);
-    }
-
-    private static Object value(String s) {
-        if (s.equals("true") || s.equals("false")) {
-            return Boolean.parseBoolean(s);
-        }
-        try {
-            return s.matches("-?\\d+") ? (Object) Long.parseLong(s) : (Object) Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            return s;
-        }
     }
 }

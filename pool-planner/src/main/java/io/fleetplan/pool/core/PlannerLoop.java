@@ -101,6 +101,8 @@ public final class PlannerLoop implements AutoCloseable {
                 lastLoggedReasons = reasons;
                 LOG.info(d.summary() + " -> " + r.status().label() + " " + r.replicas() + " " + r.message());
             }
+            // every decision whole (floor, forecast, estimates, the traffic window fed): for a developer tracing one
+            LOG.fine(() -> d + " traffic " + seen + " -> " + r.status().label() + " " + r.replicas());
             for (DecisionListener l : listeners) {
                 l.onDecision(d, r, seen);
             }

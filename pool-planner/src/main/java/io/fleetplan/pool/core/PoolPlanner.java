@@ -82,6 +82,8 @@ public final class PoolPlanner {
     private boolean trafficFed;
 
     private final ArrayDeque<Recent> recentTargets = new ArrayDeque<>();
+    private final ServingSince prefillServing = new ServingSince();
+    private final ServingSince decodeServing = new ServingSince();
 
     private record Recent(Instant at, Replicas target) {}
 
@@ -442,8 +444,14 @@ public final class PoolPlanner {
                     settings.mode().scalesPrefill() ? p : current.prefill(),
                     settings.mode().scalesDecode() ? d : current.decode());
         }
+        prefillServing.observe(serving(engines == null ? null : engines.prefill(), current.prefill()), now);
+        decodeServing.observe(serving(engines == null ? null : engines.decode(), current.decode()), now);
         TrafficSample window = recent;
         if (settings.observedSloScaling() && window != null && fresh(window, now)) {
+            Duration prefillSettle = recentWindow().plus(millis(settings.sloTtftMs()));
+            // a decode request runs its whole output: OSL x ITL at the SLO on top of reaching the engine
+            double decodeMs = Double.isFinite(window.osl()) ? window.osl() * settings.sloItlMs() : 0;
+            Duration decodeSettle = prefillSettle.plus(millis(decodeMs));
             boolean prefillMissed = observedSlo.prefillMissed(window, idleTtftMs(window));
             boolean decodeMissed =
                     observedSlo.decodeMissed(window) || (settings.mode() == PoolMode.AGG && prefillMissed);
@@ -456,7 +464,8 @@ public final class PoolPlanner {
                         target.prefill(),
                         current.prefill(),
                         prefillMissed,
-                        serving(engines == null ? null : engines.prefill(), current.prefill()),
+                        prefillServing.producing(now, prefillSettle),
+                        prefillServing.settled(now, prefillSettle),
                         model.prefill());
                 pReason = st.reason();
                 target = new Replicas(st.replicas(), target.decode());
@@ -468,7 +477,8 @@ public final class PoolPlanner {
                         target.decode(),
                         current.decode(),
                         decodeMissed,
-                        serving(engines == null ? null : engines.decode(), current.decode()),
+                        decodeServing.producing(now, decodeSettle),
+                        decodeServing.settled(now, decodeSettle),
                         model.decode());
                 dReason = st.reason();
                 target = new Replicas(target.prefill(), st.replicas());
@@ -484,15 +494,25 @@ public final class PoolPlanner {
      * scale-up to what the arrivals need (measured: serving engines x arrivals / completions; modelled: the
      * throughput formula on the window's arrivals) instead of one replica per run. Also when the load loop holds on
      * its own data (a worker count that has not caught up with a scale-up, a cold model): the window is its own
-     * evidence, and a queue that waits for the next engine to register grows.
+     * evidence, and a queue that waits for the next engine to register grows. {@code serving} is the engines that
+     * produced the window's completions; until engines that joined have {@code settled} ({@link ServingSince}) the
+     * window says nothing about the new size, so only the arrivals' need counts, not "every engine serves and
+     * requests still wait".
      */
     private Step sloStep(
-            TrafficSample window, LoadReason reason, int desired, int current, boolean missed, int serving, int model) {
+            TrafficSample window,
+            LoadReason reason,
+            int desired,
+            int current,
+            boolean missed,
+            int serving,
+            boolean settled,
+            int model) {
         if (!missed) {
             return new Step(reason, desired);
         }
         int needed = Math.max(ObservedSlo.neededForArrivals(window, serving), model);
-        if (serving >= current) {
+        if (settled && serving >= current) {
             // every replica already serves and requests still wait: the backlog only drains with more capacity than
             // the arrivals need (while replicas are still starting, their arrival is that capacity)
             needed = Math.max(needed, current + 1);
@@ -542,6 +562,10 @@ public final class PoolPlanner {
     }
 
     /** Engines serving a component now (the snapshot's count; the replica count when there is none). */
+    private static Duration millis(double ms) {
+        return Duration.ofMillis(Math.round(Math.max(0, ms)));
+    }
+
     private static int serving(@Nullable List<EngineLoad> loads, int current) {
         return loads == null || loads.isEmpty() ? current : workers(loads);
     }

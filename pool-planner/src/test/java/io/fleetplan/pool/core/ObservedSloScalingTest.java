@@ -117,6 +117,27 @@ class ObservedSloScalingTest {
     }
 
     @Test
+    void aMissWindowRightAfterAnEngineJoinedDoesNotAddAnother() {
+        PoolPlanner p = planner(GUARDED + "mode: decode\n");
+        trainRegression(p);
+        PlannerDecision first =
+                tick(p, T0, engines(T0, 0, 0, 1, 0), window(T0, 26, 20, 3000, 6000), new Replicas(0, 1));
+        assertThat(first.recommended().decode()).as(first.toString()).isEqualTo(2);
+        // the second engine serves; the window's requests still ran on the first one (1 x 26/20 -> 2)
+        Instant joined = T0.plusSeconds(60);
+        PlannerDecision after =
+                tick(p, joined, engines(joined, 0, 0, 2, 0), window(joined, 26, 20, 3000, 6000), new Replicas(0, 2));
+        assertThat(after.recommended().decode()).as(after.toString()).isEqualTo(2);
+        // once requests that started after the join have finished (2 windows + TTFT + OSL x ITL = 18 s), a miss with
+        // every engine serving is the new size's own: one more
+        Instant settled = joined.plusSeconds(20);
+        PlannerDecision later =
+                tick(p, settled, engines(settled, 0, 0, 2, 0), window(settled, 26, 20, 3000, 6000), new Replicas(0, 2));
+        assertThat(later.decodeReason()).as(later.toString()).isEqualTo(LoadReason.SCALE_UP_SLO_MISS);
+        assertThat(later.recommended().decode()).isEqualTo(3);
+    }
+
+    @Test
     void aDecodePoolsAdmissionWaitIsAMiss() {
         PoolPlanner p = planner(GUARDED + "mode: decode\n");
         trainRegression(p);

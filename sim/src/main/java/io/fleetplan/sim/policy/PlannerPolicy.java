@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,13 +36,22 @@ public final class PlannerPolicy implements ScalingPolicy {
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * The loop logs every change for a live operator; replays make thousands of them a second and report them in
-     * their own terms (a developer who wants the decisions sets {@code -Dfleetplan.replay.planner-log=INFO}). Held
+     * their own terms (a developer who wants the decisions sets {@code -Dfleetplan.replay.planner-log=INFO}, or {@code FINE} for every
+     * decision whole with its traffic window). Held
      * here: a logger nobody references may be collected, and its level with it.
      */
     private static final Logger LOOP_LOG = Logger.getLogger(PlannerLoop.class.getName());
 
     static {
-        LOOP_LOG.setLevel(Level.parse(System.getProperty("fleetplan.replay.planner-log", "WARNING")));
+        Level level = Level.parse(System.getProperty("fleetplan.replay.planner-log", "WARNING"));
+        LOOP_LOG.setLevel(level);
+        if (level.intValue() < Level.INFO.intValue()) {
+            // FINE logs every decision whole; the root console handler passes INFO and above only
+            ConsoleHandler all = new ConsoleHandler();
+            all.setLevel(level);
+            LOOP_LOG.addHandler(all);
+            LOOP_LOG.setUseParentHandlers(false);
+        }
     }
 
     private final String name;
@@ -158,6 +168,55 @@ public final class PlannerPolicy implements ScalingPolicy {
         p.putAll(prefill);
         return new PlannerPolicy(
                 variantName, description, m, p, arbitrated, variantTtftMargin, variantItlMargin, profiles);
+    }
+
+    /**
+     * This policy varied by a developer's spec {@code name:key=value;key=value}: {@code a.FIELD} for every pool,
+     * {@code p.FIELD} for prefill (and agg) pools (FIELD a PlannerConfig field, snake_case), {@code ttft_margin} and
+     * {@code itl_margin}; a bare {@code name} is this policy renamed. The developer tools' variant syntax
+     * ({@code Sweep}, {@code SuiteSweep}, {@code MissAnalysis}).
+     *
+     * @throws IllegalArgumentException naming the part of the spec that is not {@code key=value} with a known key
+     */
+    public PlannerPolicy variant(String spec) {
+        int colon = spec.indexOf(':');
+        String variantName = colon < 0 ? spec : spec.substring(0, colon);
+        Map<String, Object> all = new LinkedHashMap<>();
+        Map<String, Object> prefill = new LinkedHashMap<>();
+        double ttft = ttftMargin;
+        double itl = itlMargin;
+        if (colon >= 0) {
+            for (String kv : spec.substring(colon + 1).split(";")) {
+                String[] p = kv.split("=", 2);
+                if (p.length != 2 || p[0].isBlank()) {
+                    throw new IllegalArgumentException("variant '" + spec + "': '" + kv
+                            + "' is not key=value (keys: a.FIELD, p.FIELD, ttft_margin," + " itl_margin)");
+                }
+                switch (p[0]) {
+                    case "ttft_margin" -> ttft = Double.parseDouble(p[1]);
+                    case "itl_margin" -> itl = Double.parseDouble(p[1]);
+                    default -> {
+                        if (!p[0].startsWith("a.") && !p[0].startsWith("p.")) {
+                            throw new IllegalArgumentException("variant '" + spec + "': key '" + p[0]
+                                    + "' is not one of a.FIELD, p.FIELD, ttft_margin, itl_margin");
+                        }
+                        (p[0].startsWith("p.") ? prefill : all).put(p[0].substring(2), value(p[1]));
+                    }
+                }
+            }
+        }
+        return variant(variantName, all, prefill, ttft, itl);
+    }
+
+    private static Object value(String s) {
+        if (s.equals("true") || s.equals("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        try {
+            return s.matches("-?\\d+") ? (Object) Long.parseLong(s) : (Object) Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return s;
+        }
     }
 
     public double ttftMargin() {
