@@ -182,7 +182,11 @@ public record PlannerConfig(
 
         @ConfigDoc(
                 "fleetplan: the sla load loop holds a prefill engine's TTFT estimate to its own prompt's prefill plus ttft_planning_factor x the rest of ttft_ms (the waiting room), not to ttft_ms x the factor; a mean prompt whose prefill alone takes ttft_ms gives no estimate-driven step (false = Dynamo)")
-        Boolean prefillWaitingRoomTarget) {
+        Boolean prefillWaitingRoomTarget,
+
+        @ConfigDoc(
+                "fleetplan: above 0, the throughput loop sizes decode for the context the decode engines' running requests held over this many seconds (each request weighted by how long it ran), not for isl + osl/2 of the mean request, which overstates the KV a mix of long prompts with short outputs and short prompts with long outputs holds; before any decode iteration the formula stands in; 0 = Dynamo")
+        Double decodeContextWindowSeconds) {
 
     public static final List<String> MODES = List.of("disagg", "prefill", "decode", "agg");
     public static final List<String> BACKENDS = List.of("vllm", "sglang", "trtllm", "mocker");
@@ -250,6 +254,7 @@ public record PlannerConfig(
         prefillLateFraction = or(prefillLateFraction, 0.0);
         forecastHorizonSeconds = or(forecastHorizonSeconds, 0.0);
         prefillWaitingRoomTarget = or(prefillWaitingRoomTarget, false);
+        decodeContextWindowSeconds = or(decodeContextWindowSeconds, 0.0);
         modelName = or(modelName, "");
 
         ConfigChecks checks = new ConfigChecks()
@@ -292,7 +297,8 @@ public record PlannerConfig(
                 .between("ttft_planning_factor", ttftPlanningFactor, 0.01, 1)
                 .between("itl_planning_factor", itlPlanningFactor, 0.01, 1)
                 .between("prefill_late_fraction", prefillLateFraction, 0, 0.5)
-                .between("forecast_horizon_seconds", forecastHorizonSeconds, 0, 3600);
+                .between("forecast_horizon_seconds", forecastHorizonSeconds, 0, 3600)
+                .between("decode_context_window_seconds", decodeContextWindowSeconds, 0, 3600);
         checks.check(
                 loadPrefillQueueScaleDown < loadPrefillQueueScaleUp,
                 "load_prefill_queue_scale_down",

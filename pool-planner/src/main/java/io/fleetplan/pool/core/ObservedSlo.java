@@ -51,14 +51,19 @@ final class ObservedSlo {
 
     /**
      * Engines the arrivals need when {@code serving} engines are saturated: serving x arrivals / finished, rounded
-     * up; 0 when the window cannot tell (no arrival count, nothing finished).
+     * up; 0 when the window cannot tell (no arrival count, nothing finished). Saturated engines finish requests at
+     * their service rate when a request is shorter than the window. A pool filling with requests that outlast it
+     * ({@code requestSeconds} above the window) finishes few whatever its size (8,000-token outputs: a few per 10 s
+     * window), and the ratio asked for 13 and then 22 decode engines where 2 served; for such requests the step is
+     * at most a doubling of the serving engines (as a Kubernetes HPA scales up by at most 100 %), and the next one
+     * comes once the new engines serve.
      */
-    static int neededForArrivals(TrafficSample recent, int serving) {
+    static int neededForArrivals(TrafficSample recent, int serving, double requestSeconds) {
         if (recent == null || serving <= 0 || !(recent.arrivals() > 0) || !(recent.numRequests() > 0)) {
             return 0;
         }
-        double ratio = recent.arrivals() / recent.numRequests();
-        return (int) Math.ceil(serving * ratio - 1e-9);
+        int needed = (int) Math.ceil(serving * recent.arrivals() / recent.numRequests() - 1e-9);
+        return requestSeconds > recent.windowSeconds() ? Math.min(needed, 2 * serving) : needed;
     }
 
     private static boolean over(double observed, double slo) {

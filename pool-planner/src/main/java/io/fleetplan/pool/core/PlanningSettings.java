@@ -47,7 +47,8 @@ public record PlanningSettings(
         boolean kvHitRateDiscount,
         double prefillLateFraction,
         Duration forecastHorizon,
-        boolean prefillWaitingRoom) {
+        boolean prefillWaitingRoom,
+        Duration decodeContextWindow) {
 
     public static PlanningSettings from(PlannerConfig c) {
         Duration throughput = Duration.ofSeconds(c.throughputAdjustmentIntervalSeconds());
@@ -101,7 +102,8 @@ public record PlanningSettings(
                 c.enableKvHitRateDiscount(),
                 c.prefillLateFraction(),
                 seconds(c.forecastHorizonSeconds()),
-                c.prefillWaitingRoomTarget());
+                c.prefillWaitingRoomTarget(),
+                seconds(c.decodeContextWindowSeconds()));
     }
 
     private static Duration seconds(double s) {

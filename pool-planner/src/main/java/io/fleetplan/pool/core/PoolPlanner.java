@@ -94,11 +94,12 @@ public final class PoolPlanner {
                 settings.maxFpmSamples(),
                 settings.fpmBucketSize(),
                 settings.minObservations(),
-                settings.mode() == PoolMode.AGG);
+                settings.mode() == PoolMode.AGG,
+                settings.decodeContextWindow().toMillis() / 1000.0);
         this.profileModel =
                 profile == null ? null : new ProfilePerfModel(profile, settings.prefillGpus(), settings.decodeGpus());
         if (profile != null) {
-            profile.fpm().forEach(fpmModel::observe);
+            profile.fpm().forEach(fpmModel::observeProfile);
         }
         this.forecast = new TrafficForecast(settings.predictor());
         this.throughput =
@@ -448,10 +449,14 @@ public final class PoolPlanner {
         decodeServing.observe(serving(engines == null ? null : engines.decode(), current.decode()), now);
         TrafficSample window = recent;
         if (settings.observedSloScaling() && window != null && fresh(window, now)) {
-            Duration prefillSettle = recentWindow().plus(millis(settings.sloTtftMs()));
-            // a decode request runs its whole output: OSL x ITL at the SLO on top of reaching the engine
-            double decodeMs = Double.isFinite(window.osl()) ? window.osl() * settings.sloItlMs() : 0;
-            Duration decodeSettle = prefillSettle.plus(millis(decodeMs));
+            // how long a request occupies the component at the SLO: up to its first token for prefill, its output on
+            // top for decode (and agg), at the SLO's ITL so that an overloaded engine's slow tokens do not stretch it
+            double prefillRequestMs = settings.sloTtftMs();
+            double decodeRequestMs =
+                    prefillRequestMs + (Double.isFinite(window.osl()) ? window.osl() * settings.sloItlMs() : 0);
+            // engines that joined have settled once the requests that started after the join have finished
+            Duration prefillSettle = recentWindow().plus(millis(prefillRequestMs));
+            Duration decodeSettle = recentWindow().plus(millis(decodeRequestMs));
             boolean prefillMissed = observedSlo.prefillMissed(window, idleTtftMs(window));
             boolean decodeMissed =
                     observedSlo.decodeMissed(window) || (settings.mode() == PoolMode.AGG && prefillMissed);
@@ -466,6 +471,7 @@ public final class PoolPlanner {
                         prefillMissed,
                         prefillServing.producing(now, prefillSettle),
                         prefillServing.settled(now, prefillSettle),
+                        prefillRequestMs / 1000,
                         model.prefill());
                 pReason = st.reason();
                 target = new Replicas(st.replicas(), target.decode());
@@ -479,6 +485,7 @@ public final class PoolPlanner {
                         decodeMissed,
                         decodeServing.producing(now, decodeSettle),
                         decodeServing.settled(now, decodeSettle),
+                        decodeRequestMs / 1000,
                         model.decode());
                 dReason = st.reason();
                 target = new Replicas(target.prefill(), st.replicas());
@@ -507,11 +514,12 @@ public final class PoolPlanner {
             boolean missed,
             int serving,
             boolean settled,
+            double requestSeconds,
             int model) {
         if (!missed) {
             return new Step(reason, desired);
         }
-        int needed = Math.max(ObservedSlo.neededForArrivals(window, serving), model);
+        int needed = Math.max(ObservedSlo.neededForArrivals(window, serving, requestSeconds), model);
         if (settled && serving >= current) {
             // every replica already serves and requests still wait: the backlog only drains with more capacity than
             // the arrivals need (while replicas are still starting, their arrival is that capacity)

@@ -31,6 +31,7 @@ public final class FpmPerfModel implements CapacityModel {
     private final MovingAverage avgIsl;
     private final MovingAverage avgDecodeLen;
     private final MovingAverage avgNumDecode;
+    private final @Nullable DecodeContext decodeContext;
     private long maxObservedKv;
     // null until the first accepted fit
     private @Nullable LinearFit prefillFit;
@@ -43,7 +44,21 @@ public final class FpmPerfModel implements CapacityModel {
 
     /** @param aggregated engines run prefill and decode in the same iterations (mode agg): one joint model */
     public FpmPerfModel(int maxSamples, int bucketSize, int minObservations, boolean aggregated) {
+        this(maxSamples, bucketSize, minObservations, aggregated, 0);
+    }
+
+    /**
+     * @param decodeContextWindowSeconds above 0, decode capacity uses the context the engines' running requests held
+     *     over this many seconds ({@link DecodeContext}) instead of {@code isl + osl / 2}; 0 = Dynamo's formula
+     */
+    public FpmPerfModel(
+            int maxSamples,
+            int bucketSize,
+            int minObservations,
+            boolean aggregated,
+            double decodeContextWindowSeconds) {
         this.aggregated = aggregated;
+        this.decodeContext = decodeContextWindowSeconds > 0 ? new DecodeContext(decodeContextWindowSeconds) : null;
         this.jointSamples = new BucketedSamples(3, bucketSize, maxSamples);
         this.prefillSamples = new BucketedSamples(1, bucketSize, maxSamples);
         this.decodeSamples = new BucketedSamples(2, bucketSize, maxSamples);
@@ -55,6 +70,18 @@ public final class FpmPerfModel implements CapacityModel {
 
     /** Feeds one iteration. Mixed iterations (prefill and decode together) train neither regression. */
     public void observe(Fpm f) {
+        observe(f, true);
+    }
+
+    /**
+     * A pre-deployment profile's iteration: trains the regressions like a live one, but says nothing about the
+     * requests the engines will hold, so it does not enter the held decode context.
+     */
+    public void observeProfile(Fpm f) {
+        observe(f, false);
+    }
+
+    private void observe(Fpm f, boolean live) {
         if (f.numPrefillRequests() > 0) {
             avgIsl.add((double) f.sumPrefillTokens() / f.numPrefillRequests());
         }
@@ -63,6 +90,9 @@ public final class FpmPerfModel implements CapacityModel {
             avgNumDecode.add(f.numDecodeRequests());
         }
         maxObservedKv = Math.max(maxObservedKv, f.sumDecodeKvTokens() + f.queuedDecodeKvTokens());
+        if (decodeContext != null && live) {
+            decodeContext.add(f.workerId(), f.numDecodeRequests(), f.sumDecodeKvTokens(), f.wallTimeSeconds());
+        }
         if (!(f.wallTimeSeconds() > 0) || !Double.isFinite(f.wallTimeSeconds())) {
             return;
         }
@@ -162,7 +192,8 @@ public final class FpmPerfModel implements CapacityModel {
         if (!decodeReady() || !(osl > 0)) {
             return null;
         }
-        double ctx = Math.max(1.0, isl + osl / 2.0);
+        double held = decodeContext == null ? Double.NaN : decodeContext.tokensPerRequest();
+        double ctx = Double.isFinite(held) && held > 0 ? held : Math.max(1.0, isl + osl / 2.0);
         int kvCap = limits.maxKvTokens() > 0
                 ? (int) Math.max(1, limits.maxKvTokens() / ctx)
                 : maxObservedKv > 0 ? (int) Math.max(1, maxObservedKv / ctx) : DEFAULT_KV_CAP;

@@ -41,11 +41,17 @@ class FleetplanDefaultTest {
         assertThat(prefill.throughputAdjustmentIntervalSeconds()).isEqualTo(30);
         assertThat(decode.throughputTargetUtilization()).isEqualTo(1.0);
         assertThat(decode.throughputAdjustmentIntervalSeconds()).isEqualTo(60);
+        // prefill keeps a released engine for a start-up plus an interval; decode keeps the 30 s of the load loop
+        assertThat(prefill.scaleDownStabilizationSeconds()).isEqualTo(90.0);
+        assertThat(decode.scaleDownStabilizationSeconds()).isEqualTo(30.0);
+        assertThat(prefill.prefillLateFraction()).isEqualTo(0.01);
+        assertThat(prefill.prefillWaitingRoomTarget()).isTrue();
         for (PlannerConfig p : c.values()) {
-            assertThat(p.scaleDownStabilizationSeconds()).isEqualTo(30.0);
             assertThat(p.loadAdjustmentIntervalSeconds()).isEqualTo(5);
             assertThat(p.enableThroughputScaling()).isTrue();
             assertThat(p.enableLoadScaling()).isTrue();
+            assertThat(p.decodeContextWindowSeconds()).isEqualTo(60.0);
+            assertThat(p.forecastHorizonSeconds()).isZero();
         }
         // the SLO stays the SLO; the planning factors of the preset make the calculators plan lower
         assertThat(prefill.ttftMs()).isEqualTo(500);
