@@ -66,7 +66,7 @@ class OverloadStepIT {
      * utilization, so its throughput floor for the step is ceil(20 / 0.5 / 8.1) = 5 = the pool's max_replicas: the
      * whole step needs the peak, and a scale-down inside it is a defect. (At 14 req/s the floor is 4: the load loop
      * released the fifth engine, which the observed-SLO rule adds to drain the backlog, once the queue was empty,
-     * 30 s of stabilization later, 0.1 s after a 65 s step in one run.) 16 output tokens keep the decode side and
+     * 30 s of stabilization later, 0.1 s after a 65 s step in one run; the preset's stabilization is 90 s now.) 16 output tokens keep the decode side and
      * the client's streams cheap on 2 cores (a decode step stays near 6 ms at this KV use, far under the ITL SLO).
      */
     static final int ISL = 6000;
@@ -76,8 +76,12 @@ class OverloadStepIT {
 
     static final Loads.Phase STEP = new Loads.Phase(20, 60);
     static final Loads.Phase LIGHT_AFTER = new Loads.Phase(2, 45);
-    /** After the last send, how long a shrink that has not shown yet may still take. */
-    static final long SHRINK_GRACE_MS = 40_000;
+    /**
+     * After the last send, how long a shrink that has not shown yet may still take: the preset keeps a prefill engine
+     * 90 s after the last target that needed it (a released engine is back only a start-up and an interval later),
+     * and the light phase after the step is 45 s.
+     */
+    static final long SHRINK_GRACE_MS = 90_000;
 
     /** A scale-down the GlobalPlanner granted: one audit target whose replicas went down. */
     record Down(long atMs, String target, int before, int after) {}
