@@ -454,9 +454,6 @@ public final class PoolPlanner {
             double prefillRequestMs = settings.sloTtftMs();
             double decodeRequestMs =
                     prefillRequestMs + (Double.isFinite(window.osl()) ? window.osl() * settings.sloItlMs() : 0);
-            // engines that joined have settled once the requests that started after the join have finished
-            Duration prefillSettle = recentWindow().plus(millis(prefillRequestMs));
-            Duration decodeSettle = recentWindow().plus(millis(decodeRequestMs));
             boolean prefillMissed = observedSlo.prefillMissed(window, idleTtftMs(window));
             boolean decodeMissed =
                     observedSlo.decodeMissed(window) || (settings.mode() == PoolMode.AGG && prefillMissed);
@@ -469,9 +466,9 @@ public final class PoolPlanner {
                         target.prefill(),
                         current.prefill(),
                         prefillMissed,
-                        prefillServing.producing(now, prefillSettle),
-                        prefillServing.settled(now, prefillSettle),
-                        prefillRequestMs / 1000,
+                        prefillServing,
+                        now,
+                        prefillRequestMs,
                         model.prefill());
                 pReason = st.reason();
                 target = new Replicas(st.replicas(), target.decode());
@@ -483,9 +480,9 @@ public final class PoolPlanner {
                         target.decode(),
                         current.decode(),
                         decodeMissed,
-                        decodeServing.producing(now, decodeSettle),
-                        decodeServing.settled(now, decodeSettle),
-                        decodeRequestMs / 1000,
+                        decodeServing,
+                        now,
+                        decodeRequestMs,
                         model.decode());
                 dReason = st.reason();
                 target = new Replicas(target.prefill(), st.replicas());
@@ -501,10 +498,10 @@ public final class PoolPlanner {
      * scale-up to what the arrivals need (measured: serving engines x arrivals / completions; modelled: the
      * throughput formula on the window's arrivals) instead of one replica per run. Also when the load loop holds on
      * its own data (a worker count that has not caught up with a scale-up, a cold model): the window is its own
-     * evidence, and a queue that waits for the next engine to register grows. {@code serving} is the engines that
-     * produced the window's completions; until engines that joined have {@code settled} ({@link ServingSince}) the
-     * window says nothing about the new size, so only the arrivals' need counts, not "every engine serves and
-     * requests still wait".
+     * evidence, and a queue that waits for the next engine to register grows. Until engines that joined have settled
+     * ({@link ServingSince}: the window plus a request of {@code requestMs}) the window's completions are the earlier
+     * engines' work: the arrivals' need is measured on those, and "every engine serves and requests still wait" does
+     * not add one more.
      */
     private Step sloStep(
             TrafficSample window,
@@ -512,14 +509,18 @@ public final class PoolPlanner {
             int desired,
             int current,
             boolean missed,
-            int serving,
-            boolean settled,
-            double requestSeconds,
+            ServingSince engines,
+            Instant now,
+            double requestMs,
             int model) {
         if (!missed) {
             return new Step(reason, desired);
         }
-        int needed = Math.max(ObservedSlo.neededForArrivals(window, serving, requestSeconds), model);
+        // engines that joined have settled once the window holds only requests that started after the join
+        Duration settle = recentWindow().plus(millis(requestMs));
+        boolean settled = engines.settled(now, settle);
+        int serving = engines.producing(now, settle);
+        int needed = Math.max(ObservedSlo.neededForArrivals(window, serving, requestMs / 1000), model);
         if (settled && serving >= current) {
             // every replica already serves and requests still wait: the backlog only drains with more capacity than
             // the arrivals need (while replicas are still starting, their arrival is that capacity)
