@@ -6,6 +6,7 @@ import io.fleetplan.cli.Main;
 import io.fleetplan.common.cli.FleetplanSubcommand;
 import io.fleetplan.common.config.ConfigException;
 import io.fleetplan.common.config.ConfigLoader;
+import io.fleetplan.common.io.LoopbackPorts;
 import io.fleetplan.common.stack.StackConfig;
 import io.fleetplan.common.supervision.RestartBackoff;
 import io.fleetplan.common.time.WallClockScheduler;
@@ -284,15 +285,8 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
         }
     }
 
-    /** {@code preferred} when set, else a port the OS says is free right now. */
+    /** {@code preferred} when set, else a free port that outgoing connections do not take meanwhile. */
     static int freePort(int preferred) {
-        if (preferred > 0) {
-            return preferred;
-        }
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(StackLayout.HOST))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free loopback port: " + e.getMessage(), e);
-        }
+        return preferred > 0 ? preferred : LoopbackPorts.free(StackLayout.HOST);
     }
 }

@@ -3,9 +3,8 @@ package io.fleetplan.e2e.support;
 import io.fleetplan.cli.up.Component;
 import io.fleetplan.cli.up.JavaLauncher;
 import io.fleetplan.cli.up.Supervisor;
+import io.fleetplan.common.io.LoopbackPorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,11 +134,7 @@ public final class LocalFleet implements AutoCloseable {
     }
 
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return LoopbackPorts.free(HOST);
     }
 
     public String log(String name) throws IOException {

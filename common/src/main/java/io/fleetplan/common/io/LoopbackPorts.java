@@ -1,0 +1,72 @@
+package io.fleetplan.common.io;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.random.RandomGenerator;
+
+/**
+ * A free loopback port for a process started later, taken outside the OS's ephemeral range. A port the OS hands out
+ * for {@code bind(0)} comes from the same range as the source ports of outgoing connections, so between picking it and
+ * the child binding it, any connection on the machine may take it: {@code fleetplan up} once failed with "Address
+ * already in use" while another stack's clients were busy. Below the ephemeral range only listeners compete, and
+ * each pick is checked by binding it.
+ */
+public final class LoopbackPorts {
+
+    /** Linux's default {@code ip_local_port_range} start: where ephemeral ports begin when the file cannot be read. */
+    static final int DEFAULT_EPHEMERAL_LOW = 32768;
+    /** The lowest port picked: clear of the well-known and most registered service ports. */
+    static final int LOW = 20000;
+
+    private static final int ATTEMPTS = 64;
+
+    private LoopbackPorts() {}
+
+    /** A free port on {@code host} below the ephemeral range, or one the OS picks when none was found there. */
+    public static int free(String host) {
+        return free(
+                host, ephemeralLow(Path.of("/proc/sys/net/ipv4/ip_local_port_range")), RandomGenerator.getDefault());
+    }
+
+    static int free(String host, int ephemeralLow, RandomGenerator random) {
+        int high = Math.min(ephemeralLow, 65536) - 1;
+        if (high > LOW) {
+            for (int i = 0; i < ATTEMPTS; i++) {
+                int port = LOW + random.nextInt(high - LOW + 1);
+                if (bindable(host, port)) {
+                    return port;
+                }
+            }
+        }
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free loopback port on " + host + ": " + e.getMessage(), e);
+        }
+    }
+
+    static boolean bindable(String host, int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(host))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The first port of the ephemeral range in {@code rangeFile} ("low high"), or Linux's default. */
+    static int ephemeralLow(Path rangeFile) {
+        // read as a stream: a /proc file reports size 0, and Files.readString returned its first byte only
+        try (BufferedReader in = Files.newBufferedReader(rangeFile)) {
+            String line = in.readLine();
+            String[] parts = (line == null ? "" : line).trim().split("\\s+");
+            int low = Integer.parseInt(parts[0]);
+            return low > 0 && low <= 65535 ? low : DEFAULT_EPHEMERAL_LOW;
+        } catch (IOException | RuntimeException e) {
+            return DEFAULT_EPHEMERAL_LOW;
+        }
+    }
+}
