@@ -13,8 +13,6 @@ import io.fleetplan.common.time.WallClockScheduler;
 import io.fleetplan.global.executor.WorkerPidFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -278,11 +276,7 @@ public final class UpCommand implements Callable<Integer>, FleetplanSubcommand {
     }
 
     static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(StackLayout.HOST))) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return LoopbackPorts.bindable(StackLayout.HOST, port);
     }
 
     /** {@code preferred} when set, else a free port that outgoing connections do not take meanwhile. */

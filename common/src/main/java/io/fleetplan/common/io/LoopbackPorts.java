@@ -49,7 +49,8 @@ public final class LoopbackPorts {
         }
     }
 
-    static boolean bindable(String host, int port) {
+    /** Whether {@code port} on {@code host} can be bound right now. */
+    public static boolean bindable(String host, int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(host))) {
             return true;
         } catch (IOException e) {

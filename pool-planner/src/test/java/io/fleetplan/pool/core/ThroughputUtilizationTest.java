@@ -102,6 +102,9 @@ class ThroughputUtilizationTest {
         assertThatThrownBy(() -> config("prefill_late_fraction: 0.6\n")).hasMessageContaining("prefill_late_fraction");
         assertThatThrownBy(() -> config("forecast_horizon_seconds: -1\n"))
                 .hasMessageContaining("forecast_horizon_seconds");
+        assertThatThrownBy(() -> config("decode_context_window_seconds: -5\n"))
+                .hasMessageContaining("decode_context_window_seconds");
         assertThat(config("{}").prefillWaitingRoomTarget()).isFalse();
+        assertThat(config("{}").decodeContextWindowSeconds()).isZero();
     }
 }
