@@ -29,7 +29,7 @@ import java.util.concurrent.Future;
  * suite's target. Variants as {@code Sweep} takes them ({@link PlannerPolicy#variant(String)}).
  * <pre>
  * java -cp cli/target/fleetplan.jar io.fleetplan.bench.sim.SuiteSweep [-Dseed=N] [-Dshapes=a,b] [-Dextra=true|only]
- *   [name:key=value;key=value ...]
+ *   [-Dcases=NAME_PART,...] [name:key=value;key=value ...]
  * </pre>
  */
 public final class SuiteSweep {
@@ -83,6 +83,10 @@ public final class SuiteSweep {
                             e.getKey() + " " + gpus + "g", e.getKey(), 1, t, ReplaySuite.withBudget(stack, gpus)));
                 }
             }
+        }
+        String only = System.getProperty("cases");
+        if (only != null) { // e.g. -Dcases='x1.0 24g' to trace one case's planner log alone
+            cases.removeIf(c -> java.util.Arrays.stream(only.split(",")).noneMatch(c.name()::contains));
         }
         PlannerPolicy base = PlannerPolicy.fleetplanDefault();
         List<PlannerPolicy> variants = new ArrayList<>();

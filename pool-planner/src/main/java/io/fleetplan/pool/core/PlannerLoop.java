@@ -53,13 +53,13 @@ public final class PlannerLoop implements AutoCloseable {
         Instant start = scheduler.now();
         PlanningSettings s = planner.settings();
         TrafficSample traffic = null;
+        TrafficSample recent = null;
         try {
             if (planner.throughputDue(start)) { // one window per throughput run, as Dynamo queries it
                 traffic = source.traffic(start, s.throughputInterval().toMillis() / 1000.0);
             }
             if (s.observedSloScaling() && s.loadScaling()) {
-                TrafficSample recent =
-                        source.recent(start, planner.recentWindow().toMillis() / 1000.0);
+                recent = source.recent(start, planner.recentWindow().toMillis() / 1000.0);
                 if (recent != null) {
                     planner.observeRecent(recent);
                     for (DecisionListener l : listeners) {
@@ -90,6 +90,7 @@ public final class PlannerLoop implements AutoCloseable {
         }
         ReplicaState state = connector.state();
         final TrafficSample seen = traffic;
+        final TrafficSample seenRecent = recent;
         planner.tick(start, state).ifPresent(d -> {
             ScalingConnector.ApplyResult r = d.changes()
                     ? connector.apply(d)
@@ -101,8 +102,9 @@ public final class PlannerLoop implements AutoCloseable {
                 lastLoggedReasons = reasons;
                 LOG.info(d.summary() + " -> " + r.status().label() + " " + r.replicas() + " " + r.message());
             }
-            // every decision whole (floor, forecast, estimates, the traffic window fed): for a developer tracing one
-            LOG.fine(() -> d + " traffic " + seen + " -> " + r.status().label() + " " + r.replicas());
+            // every decision whole (floor, forecast, estimates, the windows fed): for a developer tracing one
+            LOG.fine(() -> d + " traffic " + seen + " recent " + seenRecent + " -> "
+                    + r.status().label() + " " + r.replicas());
             for (DecisionListener l : listeners) {
                 l.onDecision(d, r, seen);
             }

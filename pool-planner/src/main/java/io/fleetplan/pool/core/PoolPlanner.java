@@ -126,7 +126,7 @@ public final class PoolPlanner {
                 settings.prefillGpus(),
                 settings.decodeGpus());
         this.correction = new LatencyCorrection(settings.latencyCorrection());
-        this.observedSlo = new ObservedSlo(settings.sloTtftMs(), settings.sloItlMs());
+        this.observedSlo = new ObservedSlo(settings.sloTtftMs(), settings.sloItlMs(), settings.prefillLateFraction());
     }
 
     public PlanningSettings settings() {
@@ -454,7 +454,8 @@ public final class PoolPlanner {
             double prefillRequestMs = settings.sloTtftMs();
             double decodeRequestMs =
                     prefillRequestMs + (Double.isFinite(window.osl()) ? window.osl() * settings.sloItlMs() : 0);
-            boolean prefillMissed = observedSlo.prefillMissed(window, idleTtftMs(window));
+            boolean prefillMissed = observedSlo.prefillMissed(
+                    window, idleTtftMs(window.isl()), idleTtftMs(window.oldestWaitIsl()), this::idleTtftMs);
             boolean decodeMissed =
                     observedSlo.decodeMissed(window) || (settings.mode() == PoolMode.AGG && prefillMissed);
             // the model's sizing only matters for a component that missed
@@ -557,12 +558,12 @@ public final class PoolPlanner {
         return interval > 0 ? Math.max(1, (int) Math.ceil((h + interval) / interval - 1e-9)) : 1;
     }
 
-    /** The window's mean prompt on an idle engine, ms (NaN when the model cannot tell yet). */
-    private double idleTtftMs(TrafficSample r) {
-        if (!(r.isl() > 0)) {
+    /** A prompt of {@code isl} tokens on an idle engine, ms (NaN when unknown or the model cannot tell yet). */
+    private double idleTtftMs(double isl) {
+        if (!(isl > 0)) {
             return Double.NaN;
         }
-        EngineCapacity c = capacity().prefill(r.isl(), settings.ttftMs(), limits());
+        EngineCapacity c = capacity().prefill(isl, settings.ttftMs(), limits());
         return c == null ? Double.NaN : c.latencyMs();
     }
 

@@ -1,6 +1,7 @@
 package io.fleetplan.pool.core;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Pool traffic over one window, as the throughput loop reads it (Dynamo's Metrics): request count, mean
@@ -14,6 +15,10 @@ import java.time.Instant;
  *     window (NaN = unknown): a queue shows here before any of its requests finishes
  * @param kvHitRate the router's mean predicted KV prefix hit rate over the window, 0..1 (Dynamo's
  *     {@code router_kv_hit_rate} sum over count; NaN = unknown): the share of prompt tokens prefill skips
+ * @param oldestWaitIsl fleetplan: prompt tokens of the request {@code oldestWaitMs} times (NaN = unknown): a long
+ *     prompt waits for its first token while it is prefilled, which is not queueing
+ * @param prompts fleetplan: the requests that got their first token in the window, one by one (null = the source
+ *     cannot tell; a source may sample them)
  */
 public record TrafficSample(
         Instant at,
@@ -26,7 +31,68 @@ public record TrafficSample(
         double requestDurationSeconds,
         double arrivals,
         double oldestWaitMs,
-        double kvHitRate) {
+        double kvHitRate,
+        double oldestWaitIsl,
+        @Nullable FinishedPrompts prompts) {
+
+    /** A window without its requests one by one. */
+    public TrafficSample(
+            Instant at,
+            double windowSeconds,
+            double numRequests,
+            double isl,
+            double osl,
+            double ttftMs,
+            double itlMs,
+            double requestDurationSeconds,
+            double arrivals,
+            double oldestWaitMs,
+            double kvHitRate,
+            double oldestWaitIsl) {
+        this(
+                at,
+                windowSeconds,
+                numRequests,
+                isl,
+                osl,
+                ttftMs,
+                itlMs,
+                requestDurationSeconds,
+                arrivals,
+                oldestWaitMs,
+                kvHitRate,
+                oldestWaitIsl,
+                null);
+    }
+
+    /** A window without the oldest waiting request's prompt. */
+    public TrafficSample(
+            Instant at,
+            double windowSeconds,
+            double numRequests,
+            double isl,
+            double osl,
+            double ttftMs,
+            double itlMs,
+            double requestDurationSeconds,
+            double arrivals,
+            double oldestWaitMs,
+            double kvHitRate) {
+        this(
+                at,
+                windowSeconds,
+                numRequests,
+                isl,
+                osl,
+                ttftMs,
+                itlMs,
+                requestDurationSeconds,
+                arrivals,
+                oldestWaitMs,
+                kvHitRate,
+                Double.NaN,
+                null);
+    }
 
     /** A window without the router's hit rate. */
     public TrafficSample(
@@ -87,7 +153,9 @@ public record TrafficSample(
                 zero(requestDurationSeconds),
                 arrivals,
                 oldestWaitMs,
-                kvHitRate);
+                kvHitRate,
+                oldestWaitIsl,
+                prompts);
     }
 
     /** This window with the router's hit rate over it. */
@@ -103,7 +171,9 @@ public record TrafficSample(
                 requestDurationSeconds,
                 arrivals,
                 oldestWaitMs,
-                rate);
+                rate,
+                oldestWaitIsl,
+                prompts);
     }
 
     /** Usable for planning: count, ISL and OSL finite and non-negative (latencies may be unknown). */

@@ -1,10 +1,12 @@
 package io.fleetplan.pool.source;
 
 import io.fleetplan.pool.core.EngineSnapshot;
+import io.fleetplan.pool.core.FinishedPrompts;
 import io.fleetplan.pool.core.MetricsSource;
 import io.fleetplan.pool.core.TrafficSample;
 import io.fleetplan.pool.perf.Fpm;
 import io.fleetplan.pool.scaling.EngineLoad;
+import io.fleetplan.proto.v1.FinishedPrompt;
 import io.fleetplan.proto.v1.PoolMetrics;
 import io.fleetplan.proto.v1.WorkerLoad;
 import io.fleetplan.proto.v1.WorkerRole;
@@ -139,9 +141,13 @@ public final class RouterStreamSource implements MetricsSource {
             }
         }
         Means means = new Means();
+        FinishedPrompts.Builder prompts = new FinishedPrompts.Builder();
         for (PoolMetrics m : history) {
             if (m.getTime() > start.getTime()) {
                 means.add(m);
+                for (FinishedPrompt p : m.getFinishedPromptsList()) {
+                    prompts.add(p.getNewTokens(), p.getTtftMs());
+                }
             }
         }
         double n = means.n;
@@ -165,7 +171,11 @@ public final class RouterStreamSource implements MetricsSource {
                 Double.NaN,
                 arrivals,
                 latest.getOldestWaitingMs(),
-                hitRate(start, latest));
+                hitRate(start, latest),
+                // 0: none waits, or a router that predates the field
+                latest.getOldestWaitingIsl() > 0 ? latest.getOldestWaitingIsl() : Double.NaN,
+                // a router that predates the field sends none: unknown, not "none waited"
+                means.n > 0 && prompts.size() == 0 ? null : prompts.build());
     }
 
     /** The routed requests' mean predicted hit rate between two messages; NaN when none was routed. */

@@ -7,6 +7,7 @@ import io.fleetplan.proto.net.Keepalive;
 import io.fleetplan.proto.net.SharedToken;
 import io.fleetplan.proto.v1.DeregisterRequest;
 import io.fleetplan.proto.v1.DeregisterResponse;
+import io.fleetplan.proto.v1.FinishedPrompt;
 import io.fleetplan.proto.v1.GenerateRequest;
 import io.fleetplan.proto.v1.GenerateResponse;
 import io.fleetplan.proto.v1.ListWorkersRequest;
@@ -382,11 +383,13 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
             }
             PoolStats.Snapshot now = stats.snapshot();
             long nanos = System.nanoTime();
-            double seconds = (nanos - previousNanos[0]) / 1e9;
+            long since = previousNanos[0];
+            double seconds = (nanos - since) / 1e9;
             PoolStats.Window w = now.since(previous[0], seconds);
             previous[0] = now;
             previousNanos[0] = nanos;
             total.set(now.finished());
+            PoolStats.Oldest oldest = stats.oldestWaiting(System.nanoTime());
             PoolMetrics.Builder b = PoolMetrics.newBuilder()
                     .setRouterId(options.routerId())
                     .setPool(options.pool())
@@ -403,9 +406,14 @@ public final class LocalRouter extends RouterGrpc.RouterImplBase implements Auto
                     .setP99TtftMs(w.p99TtftMs())
                     .setP99ItlMs(w.p99ItlMs())
                     .setArrivalsTotal(stats.arrivedTotal())
-                    .setOldestWaitingMs(stats.oldestWaitingMs(System.nanoTime()))
+                    .setOldestWaitingMs(oldest.waitedMs())
+                    .setOldestWaitingIsl(oldest.isl())
                     .setKvHitRateSum(now.sumHit())
                     .setKvHitRateCount(now.hitCount());
+            for (PoolStats.FinishedPrompt p : stats.prompts(since, nanos)) {
+                b.addFinishedPrompts(
+                        FinishedPrompt.newBuilder().setNewTokens(p.newTokens()).setTtftMs(p.ttftMs()));
+            }
             for (WorkerView v : state.workers()) {
                 b.addWorkers(ProtoMapping.workerLoad(v, links.lastFpm(v.id()), metrics.last(v.id())));
             }

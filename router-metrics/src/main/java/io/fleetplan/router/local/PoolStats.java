@@ -1,6 +1,8 @@
 package io.fleetplan.router.local;
 
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -20,18 +22,35 @@ final class PoolStats {
     private final Histogram ttftMicros = new Histogram(3_600_000_000L, 2);
     private final Histogram itlMicros = new Histogram(3_600_000_000L, 2);
     private long arrived;
+    /** The latest finished requests with a first token, a ring: streams take those after their last message. */
+    private final FinishedPrompt[] prompts = new FinishedPrompt[PROMPTS_KEPT];
+
+    private long promptCount;
+
+    static final int PROMPTS_KEPT = 4096;
+
+    /** One finished request: when it finished, the prompt tokens its engine computed, its TTFT. */
+    record FinishedPrompt(long nanos, int newTokens, double ttftMs) {}
     /** Requests routed that have no first token yet, in arrival order: the first is the oldest. */
-    private final LinkedHashMap<String, Long> waiting = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Waiting> waiting = new LinkedHashMap<>();
+
+    private record Waiting(long nanos, int isl) {}
+
+    /**
+     * The oldest request still waiting for its first token: how long it has waited (ms) and its prompt (tokens);
+     * both 0 when none waits.
+     */
+    record Oldest(double waitedMs, int isl) {}
 
     synchronized void routed(double kvHitRate) {
         sumHit += kvHitRate;
         hitCount++;
     }
 
-    /** A request arrived at {@code nanos} and waits for its first token. */
-    synchronized void arrived(String trackId, long nanos) {
+    /** A request with a prompt of {@code isl} tokens arrived at {@code nanos} and waits for its first token. */
+    synchronized void arrived(String trackId, long nanos, int isl) {
         arrived++;
-        waiting.put(trackId, nanos);
+        waiting.put(trackId, new Waiting(nanos, isl));
     }
 
     /** The request has its first token, or ended without one (idempotent). */
@@ -43,17 +62,24 @@ final class PoolStats {
         return arrived;
     }
 
-    /** Milliseconds the oldest waiting request has waited at {@code nowNanos}; 0 when none waits. */
-    synchronized double oldestWaitingMs(long nowNanos) {
+    /** The oldest waiting request at {@code nowNanos}. */
+    synchronized Oldest oldestWaiting(long nowNanos) {
         if (waiting.isEmpty()) {
-            return 0;
+            return new Oldest(0, 0);
         }
-        return Math.max(0, (nowNanos - waiting.values().iterator().next()) / 1e6);
+        Waiting w = waiting.values().iterator().next();
+        return new Oldest(Math.max(0, (nowNanos - w.nanos()) / 1e6), w.isl());
     }
 
-    /** @param itlSeconds NaN when the request had fewer than two tokens */
-    synchronized void finished(int isl, int osl, double ttftSeconds, double itlSeconds) {
+    /**
+     * @param newTokens the prompt tokens its engine computed (the prompt less the predicted prefix-cache hit)
+     * @param itlSeconds NaN when the request had fewer than two tokens
+     */
+    synchronized void finished(int isl, int newTokens, int osl, double ttftSeconds, double itlSeconds, long nanos) {
         finished++;
+        if (!Double.isNaN(ttftSeconds)) {
+            prompts[(int) (promptCount++ % prompts.length)] = new FinishedPrompt(nanos, newTokens, ttftSeconds * 1000);
+        }
         sumIsl += isl;
         sumOsl += osl;
         if (!Double.isNaN(ttftSeconds)) {
@@ -65,6 +91,24 @@ final class PoolStats {
             itlCount++;
             itlMicros.recordValue(Math.min(itlMicros.getHighestTrackableValue(), (long) (itlSeconds * 1e6)));
         }
+    }
+
+    /**
+     * Requests that finished after {@code sinceNanos} and at or before {@code untilNanos} (of the latest
+     * {@link #PROMPTS_KEPT}), oldest first.
+     */
+    synchronized List<FinishedPrompt> prompts(long sinceNanos, long untilNanos) {
+        ArrayDeque<FinishedPrompt> out = new ArrayDeque<>();
+        for (long i = promptCount - 1; i >= Math.max(0, promptCount - prompts.length); i--) {
+            FinishedPrompt p = prompts[(int) (i % prompts.length)];
+            if (p.nanos() <= sinceNanos) {
+                break;
+            }
+            if (p.nanos() <= untilNanos) {
+                out.addFirst(p);
+            }
+        }
+        return List.copyOf(out);
     }
 
     synchronized Snapshot snapshot() {

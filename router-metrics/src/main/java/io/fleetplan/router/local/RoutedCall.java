@@ -43,6 +43,9 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
     private byte[] workerIdField;
 
     private int attempts;
+    /** The router's predicted prefix-cache hit at the last placement (0..1). */
+    private double placedHitRate;
+
     private int tokens;
     private long firstNanos;
     private long lastNanos;
@@ -73,7 +76,7 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
     }
 
     void start() {
-        owner.stats().arrived(trackId, startNanos);
+        owner.stats().arrived(trackId, startNanos, isl);
         owner.metrics().requests.inc();
         owner.metrics().isl.observe(isl);
         place();
@@ -100,6 +103,7 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
         }
         worker = d.workerId();
         workerIdField = null;
+        placedHitRate = Double.isFinite(d.kvHitRate()) ? d.kvHitRate() : 0;
         attempts++;
         owner.metrics().observeLast(worker, 2, isl);
         WorkerLinks.Link link = owner.links().get(worker);
@@ -203,7 +207,7 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
             owner.metrics().itl.observe(itl);
             owner.metrics().observeLast(worker, 1, itl);
         }
-        owner.stats().finished(isl, tokens, ttft, itl);
+        owner.stats().finished(isl, (int) Math.round(isl * (1 - placedHitRate)), tokens, ttft, itl, System.nanoTime());
         out.onCompleted();
     }
 

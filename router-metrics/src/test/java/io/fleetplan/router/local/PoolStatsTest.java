@@ -9,18 +9,20 @@ class PoolStatsTest {
     @Test
     void theOldestWaitingRequestIsTheFirstStillWithoutAFirstToken() {
         PoolStats s = new PoolStats();
-        assertThat(s.oldestWaitingMs(5_000_000_000L)).isZero();
-        s.arrived("a", 1_000_000_000L);
-        s.arrived("b", 2_000_000_000L);
-        s.arrived("c", 3_000_000_000L);
+        assertThat(s.oldestWaiting(5_000_000_000L)).isEqualTo(new PoolStats.Oldest(0, 0));
+        s.arrived("a", 1_000_000_000L, 12_000);
+        s.arrived("b", 2_000_000_000L, 300);
+        s.arrived("c", 3_000_000_000L, 40);
         assertThat(s.arrivedTotal()).isEqualTo(3);
-        assertThat(s.oldestWaitingMs(5_000_000_000L)).isEqualTo(4000);
+        assertThat(s.oldestWaiting(5_000_000_000L))
+                .as("its age and its prompt: a long prompt waits while it is prefilled")
+                .isEqualTo(new PoolStats.Oldest(4000, 12_000));
         s.stoppedWaiting("a"); // first token
         s.stoppedWaiting("a"); // then ended: idempotent
-        assertThat(s.oldestWaitingMs(5_000_000_000L)).isEqualTo(3000);
+        assertThat(s.oldestWaiting(5_000_000_000L)).isEqualTo(new PoolStats.Oldest(3000, 300));
         s.stoppedWaiting("c");
         s.stoppedWaiting("b");
-        assertThat(s.oldestWaitingMs(5_000_000_000L)).isZero();
+        assertThat(s.oldestWaiting(5_000_000_000L).waitedMs()).isZero();
         assertThat(s.arrivedTotal())
                 .as("arrivals are counted, not waiting ones")
                 .isEqualTo(3);

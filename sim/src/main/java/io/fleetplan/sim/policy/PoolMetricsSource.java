@@ -113,7 +113,9 @@ final class PoolMetricsSource implements MetricsSource {
                 Double.NaN,
                 n,
                 pool.oldestWaitingMs(),
-                end.kvHitRateSince(start));
+                end.kvHitRateSince(start),
+                pool.oldestWaitingIsl(),
+                pool.finishedPrompts(startNanos));
     }
 
     @Override

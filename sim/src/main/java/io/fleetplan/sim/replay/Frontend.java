@@ -121,7 +121,7 @@ final class Frontend {
         pool.routed(d.kvHitRate());
         pool.sumIsl += request.promptTokens();
         pool.sumOsl += request.maxTokens();
-        pool.submitted(request.requestId(), scheduler.nanoTime());
+        pool.submitted(request.requestId(), scheduler.nanoTime(), request.promptTokens(), d.kvHitRate());
         SubmitResult s = pool.worker(d.workerId()).engine.submit(request);
         if (!s.accepted()) {
             pool.left(request.requestId(), scheduler.nanoTime());
@@ -163,7 +163,7 @@ final class Frontend {
                 return;
             }
             pool.completions++;
-            pool.sumTtftMs += pool.left(request.requestId(), c.finishNanos());
+            pool.sumTtftMs += pool.finished(request.requestId(), c.finishNanos());
             EngineRequest decode = new EngineRequest(
                     request.requestId(), null, r.inputTokens(), r.outputTokens(), null, hashes[i], c.handoff());
             if (!send(i, cluster.pool(decodePool[i]), decode)) {
@@ -189,7 +189,7 @@ final class Frontend {
         log.done(i, finishNanos, tokens);
         forget(i);
         pool.completions++;
-        double ttft = pool.left("r" + i, poolFirstTokenNanos);
+        double ttft = pool.finished("r" + i, poolFirstTokenNanos);
         pool.sumTtftMs += Double.isNaN(ttft) ? log.ttftMs(i) : ttft;
         pool.sumItlMs += log.itlMs(i);
     }

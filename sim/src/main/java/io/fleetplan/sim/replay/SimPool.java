@@ -15,6 +15,7 @@ import io.fleetplan.mocker.engine.KvEvent;
 import io.fleetplan.mocker.engine.MockEngine;
 import io.fleetplan.mocker.engine.Role;
 import io.fleetplan.mocker.profile.TimingModels;
+import io.fleetplan.pool.core.FinishedPrompts;
 import io.fleetplan.pool.perf.EngineLimits;
 import io.fleetplan.pool.scaling.EngineLoad;
 import io.fleetplan.router.core.KvEvent.Removed;
@@ -24,8 +25,10 @@ import io.fleetplan.router.core.RouterConfig;
 import io.fleetplan.router.core.WorkerRole;
 import io.fleetplan.router.core.WorkerSpec;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,9 +64,21 @@ public final class SimPool {
     private BiConsumer<String, ForwardPass> fpmSink;
 
     /** Requests submitted to this pool without a first token yet, in submission order (the first is the oldest). */
-    private final LinkedHashMap<String, Long> waiting = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Waiting> waiting = new LinkedHashMap<>();
+
+    private record Waiting(long nanos, int isl) {}
     /** When each request in the pool was submitted (until it leaves): the pool's own TTFT, as its router times it. */
-    private final Map<String, Long> submittedAt = new HashMap<>();
+    private final Map<String, Submitted> submittedAt = new HashMap<>();
+
+    private record Submitted(long nanos, int newTokens) {}
+
+    /** Requests that got their first token, oldest first, as long as a recent window may reach back. */
+    private final ArrayDeque<Prompt> prompts = new ArrayDeque<>();
+
+    private record Prompt(long nanos, int newTokens, double ttftMs) {}
+
+    /** How far back {@link #finishedPrompts} may be asked (the planner's recent window is 10-60 s). */
+    private static final long PROMPTS_KEPT_NANOS = 300_000_000_000L;
 
     // cumulative counters (policies take differences)
     long arrivals;
@@ -256,10 +271,13 @@ public final class SimPool {
         return n;
     }
 
-    /** A request was handed to one of this pool's engines at {@code nanos}; it waits for its first token. */
-    void submitted(String requestId, long nanos) {
-        waiting.put(requestId, nanos);
-        submittedAt.put(requestId, nanos);
+    /**
+     * A request with a prompt of {@code isl} tokens was handed to one of this pool's engines at {@code nanos}; it
+     * waits for its first token.
+     */
+    void submitted(String requestId, long nanos, int isl, double kvHitRate) {
+        waiting.put(requestId, new Waiting(nanos, isl));
+        submittedAt.put(requestId, new Submitted(nanos, (int) Math.round(isl * (1 - kvHitRate))));
     }
 
     /**
@@ -268,8 +286,39 @@ public final class SimPool {
      */
     double left(String requestId, long firstTokenNanos) {
         waiting.remove(requestId);
-        Long at = submittedAt.remove(requestId);
-        return at == null ? Double.NaN : (firstTokenNanos - at) / 1e6;
+        Submitted at = submittedAt.remove(requestId);
+        return at == null ? Double.NaN : (firstTokenNanos - at.nanos()) / 1e6;
+    }
+
+    /**
+     * The request finished in this pool (prefill: handed off; otherwise done) with its first token at
+     * {@code firstTokenNanos}: as {@link #left}, and remembered for {@link #finishedPrompts}.
+     */
+    double finished(String requestId, long firstTokenNanos) {
+        Submitted at = submittedAt.get(requestId);
+        double ttft = left(requestId, firstTokenNanos);
+        if (at != null && Double.isFinite(ttft)) {
+            long now = scheduler.nanoTime();
+            prompts.addLast(new Prompt(now, at.newTokens(), ttft));
+            while (prompts.peekFirst().nanos() < now - PROMPTS_KEPT_NANOS) {
+                prompts.removeFirst();
+            }
+        }
+        return ttft;
+    }
+
+    /** Requests that finished here after {@code sinceNanos}, one by one (the LocalRouter's stream gives them). */
+    public FinishedPrompts finishedPrompts(long sinceNanos) {
+        FinishedPrompts.Builder b = new FinishedPrompts.Builder();
+        Iterator<Prompt> it = prompts.descendingIterator();
+        while (it.hasNext()) {
+            Prompt p = it.next();
+            if (p.nanos() <= sinceNanos) {
+                break;
+            }
+            b.add(p.newTokens(), p.ttftMs());
+        }
+        return b.build();
     }
 
     /** How long the oldest request still without a first token has waited by now, ms; 0 when none. */
@@ -277,7 +326,17 @@ public final class SimPool {
         return waiting.isEmpty()
                 ? 0
                 : Math.max(
-                        0, (scheduler.nanoTime() - waiting.values().iterator().next()) / 1e6);
+                        0,
+                        (scheduler.nanoTime()
+                                        - waiting.values().iterator().next().nanos())
+                                / 1e6);
+    }
+
+    /** Prompt tokens of the request {@link #oldestWaitingMs()} times; NaN when none waits. */
+    public double oldestWaitingIsl() {
+        return waiting.isEmpty()
+                ? Double.NaN
+                : waiting.values().iterator().next().isl();
     }
 
     public long arrivals() {
