@@ -66,6 +66,18 @@ public final class FinishedPrompts {
         }
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FinishedPrompts f
+                && Arrays.equals(newTokens, f.newTokens)
+                && Arrays.equals(ttftMs, f.ttftMs);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(newTokens) + Arrays.hashCode(ttftMs);
+    }
+
     /** A summary: a window may hold thousands (the planner's FINE log prints samples whole). */
     @Override
     public String toString() {

@@ -137,6 +137,51 @@ class ObservedSloScalingTest {
         assertThat(later.recommended().decode()).isEqualTo(3);
     }
 
+    /** A 10 s window on prefill whose means are in time; {@code waited} of its 20 prompts waited 900 ms. */
+    private static TrafficSample promptWindow(Instant at, int waited, double oldestWaitMs, double oldestIsl) {
+        FinishedPrompts.Builder b = new FinishedPrompts.Builder();
+        for (int i = 0; i < 20; i++) {
+            b.add(2250, i < waited ? 900 : 250); // 235 ms alone
+        }
+        return new TrafficSample(
+                at, 10, 20, 2250, 150, 300, 8, Double.NaN, 20, oldestWaitMs, Double.NaN, oldestIsl, b.build());
+    }
+
+    @Test
+    void onePromptInTwentyThatWaitedIsAMissThoughTheWindowsMeanIsInTime() {
+        PoolPlanner p = planner(GUARDED);
+        trainRegression(p);
+        PlannerDecision d =
+                tick(p, T0, engines(T0, 3, 0, 3, 0), promptWindow(T0, 1, 0, Double.NaN), new Replicas(3, 3));
+        assertThat(d.prefillReason()).as(d.toString()).isEqualTo(LoadReason.SCALE_UP_SLO_MISS);
+        assertThat(d.recommended().prefill()).isEqualTo(4);
+        PoolPlanner q = planner(GUARDED);
+        trainRegression(q);
+        PlannerDecision e =
+                tick(q, T0, engines(T0, 3, 0, 3, 0), promptWindow(T0, 0, 0, Double.NaN), new Replicas(3, 3));
+        assertThat(e.prefillReason()).as(e.toString()).isNotEqualTo(LoadReason.SCALE_UP_SLO_MISS);
+        // prefill_late_fraction is the share the throughput loop sizes for: one in twenty is more than 1 %, not 10 %
+        PoolPlanner r = planner(GUARDED + "prefill_late_fraction: 0.1\n");
+        trainRegression(r);
+        PlannerDecision f =
+                tick(r, T0, engines(T0, 3, 0, 3, 0), promptWindow(T0, 1, 0, Double.NaN), new Replicas(3, 3));
+        assertThat(f.prefillReason()).as(f.toString()).isNotEqualTo(LoadReason.SCALE_UP_SLO_MISS);
+    }
+
+    @Test
+    void aLongPromptInItsOwnPrefillIsNoQueue() {
+        // the oldest request has waited 2 s for its first token: a 20,000-token prompt takes that alone (~2 s)
+        PoolPlanner p = planner(GUARDED);
+        trainRegression(p);
+        PlannerDecision d = tick(p, T0, engines(T0, 3, 0, 3, 0), promptWindow(T0, 0, 2000, 20_000), new Replicas(3, 3));
+        assertThat(d.prefillReason()).as(d.toString()).isNotEqualTo(LoadReason.SCALE_UP_SLO_MISS);
+        // a 2,250-token prompt (235 ms alone) that waited 2 s is
+        PoolPlanner q = planner(GUARDED);
+        trainRegression(q);
+        PlannerDecision e = tick(q, T0, engines(T0, 3, 0, 3, 0), promptWindow(T0, 0, 2000, 2250), new Replicas(3, 3));
+        assertThat(e.prefillReason()).as(e.toString()).isEqualTo(LoadReason.SCALE_UP_SLO_MISS);
+    }
+
     @Test
     void aDecodePoolsAdmissionWaitIsAMiss() {
         PoolPlanner p = planner(GUARDED + "mode: decode\n");

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.fleetplan.pool.core.EngineSnapshot;
+import io.fleetplan.pool.core.FinishedPrompts;
 import io.fleetplan.pool.core.TrafficSample;
 import io.fleetplan.pool.perf.EngineLimits;
 import io.fleetplan.proto.v1.ActiveLoad;
+import io.fleetplan.proto.v1.FinishedPrompt;
 import io.fleetplan.proto.v1.ForwardPassMetrics;
 import io.fleetplan.proto.v1.PoolMetrics;
 import io.fleetplan.proto.v1.QueuedRequests;
@@ -256,6 +258,41 @@ class SourcesTest {
         assertThat(r.windowSeconds()).isEqualTo(4);
         assertThat(r.numRequests()).isEqualTo(8);
         assertThat(r.arrivals()).isEqualTo(12);
+    }
+
+    @Test
+    void routerStreamRecentWindowGivesThePromptsOneByOneAndTheOldestWaitingPrompt() {
+        RouterStreamSource s = new RouterStreamSource(16);
+        for (int i = 0; i <= 20; i++) {
+            // every second 2 finish: a 1,000-token prompt (TTFT 100 + i ms) and a 30,000-token one (3 s)
+            s.accept(metrics(1000 + i, 2L * i, 2, 1000, 300).toBuilder()
+                    .setArrivalsTotal(2L * i)
+                    .setOldestWaitingMs(1500)
+                    .setOldestWaitingIsl(i == 20 ? 30_000 : 0)
+                    .addFinishedPrompts(
+                            FinishedPrompt.newBuilder().setNewTokens(1000).setTtftMs(100 + i))
+                    .addFinishedPrompts(
+                            FinishedPrompt.newBuilder().setNewTokens(30_000).setTtftMs(3000))
+                    .build());
+        }
+        TrafficSample r = s.recent(Instant.EPOCH, 10);
+        assertThat(r.oldestWaitIsl()).isEqualTo(30_000);
+        FinishedPrompts p = r.prompts();
+        assertThat(p.size()).as("the 10 messages after the window's start").isEqualTo(20);
+        assertThat(p.newTokens(0)).isEqualTo(1000);
+        assertThat(p.ttftMs(0)).isEqualTo(111);
+        assertThat(p.newTokens(19)).isEqualTo(30_000);
+        // a router that predates the fields: the oldest prompt and the prompts are unknown, not "none"
+        RouterStreamSource old = new RouterStreamSource(16);
+        for (int i = 0; i <= 3; i++) {
+            old.accept(metrics(1000 + i, 2L * i, 2, 1000, 300).toBuilder()
+                    .setArrivalsTotal(2L * i)
+                    .setOldestWaitingMs(1500)
+                    .build());
+        }
+        TrafficSample o = old.recent(Instant.EPOCH, 10);
+        assertThat(o.oldestWaitIsl()).isNaN();
+        assertThat(o.prompts()).isNull();
     }
 
     @Test

@@ -27,4 +27,27 @@ class PoolStatsTest {
                 .as("arrivals are counted, not waiting ones")
                 .isEqualTo(3);
     }
+
+    @Test
+    void finishedPromptsAreKeptOneByOneForEachStreamToTakeItsInterval() {
+        PoolStats s = new PoolStats();
+        s.finished(2000, 1500, 100, 0.250, 0.02, 10);
+        s.finished(3000, 3000, 100, Double.NaN, Double.NaN, 20); // no first token: no TTFT to judge
+        s.finished(9000, 9000, 100, 1.2, 0.02, 30);
+        assertThat(s.prompts(0, 30))
+                .containsExactly(
+                        new PoolStats.FinishedPrompt(10, 1500, 250), new PoolStats.FinishedPrompt(30, 9000, 1200));
+        assertThat(s.prompts(10, 29))
+                .as("after the last message, up to this one")
+                .isEmpty();
+        assertThat(s.prompts(10, 30)).containsExactly(new PoolStats.FinishedPrompt(30, 9000, 1200));
+        for (int i = 0; i < PoolStats.PROMPTS_KEPT + 10; i++) {
+            s.finished(1000, 1000, 10, 0.1, 0.02, 100 + i);
+        }
+        assertThat(s.prompts(0, Long.MAX_VALUE))
+                .as("the latest are kept when more finished than a stream can be sent")
+                .hasSize(PoolStats.PROMPTS_KEPT)
+                .first()
+                .isEqualTo(new PoolStats.FinishedPrompt(110, 1000, 100));
+    }
 }

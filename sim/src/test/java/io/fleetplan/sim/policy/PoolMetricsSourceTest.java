@@ -25,6 +25,7 @@ class PoolMetricsSourceTest {
     void trafficIsTheWindowAskedForAndNothingBeforeTheReplay() {
         Trace trace = SyntheticTraces.generate("poisson:rate=4,duration=120", 2);
         List<TrafficSample> windows = new ArrayList<>();
+        List<TrafficSample> recents = new ArrayList<>();
         List<EngineSnapshot> snapshots = new ArrayList<>();
         List<Integer> fpms = new ArrayList<>();
         ScalingPolicy reader = new ScalingPolicy() {
@@ -50,6 +51,7 @@ class PoolMetricsSourceTest {
                         windows.add(source.traffic(now, 30));
                     }
                     snapshots.add(source.engines(now));
+                    recents.add(source.recent(now, 10));
                     fpms.add(source.drainFpms().size());
                 });
             }
@@ -71,6 +73,15 @@ class PoolMetricsSourceTest {
         assertThat(second.kvHitRate())
                 .as("the router's hit rate over the requests routed in the window, as live")
                 .isBetween(0.0, 1.0);
+        TrafficSample recent = recents.get(12); // (50 s, 60 s]
+        assertThat(recent.prompts().size())
+                .as("the prompts that finished in the recent window, one by one, as the router's stream gives them")
+                .isEqualTo((int) recent.numRequests())
+                .isPositive();
+        for (int i = 0; i < recent.prompts().size(); i++) {
+            assertThat(recent.prompts().newTokens(i)).isPositive();
+            assertThat(recent.prompts().ttftMs(i)).isPositive();
+        }
         assertThat(snapshots.get(1).prefill()).hasSize(2);
         assertThat(snapshots.get(1).decode()).isEmpty();
         assertThat(fpms.subList(1, 20))
