@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -13,7 +15,9 @@ import java.util.random.RandomGenerator;
  * for {@code bind(0)} comes from the same range as the source ports of outgoing connections, so between picking it and
  * the child binding it, any connection on the machine may take it: {@code fleetplan up} once failed with "Address
  * already in use" while another stack's clients were busy. Below the ephemeral range only listeners compete, and
- * each pick is checked by binding it.
+ * each pick is checked by binding it. A port is handed out once per process: a stack's components bind theirs only
+ * when they start, so a check cannot see an earlier pick, and with random picks two of a stack's ~20 ports were the
+ * same in about one {@code up} in 60 (a router's metrics port and a planner's dashboard: "Address already in use").
  */
 public final class LoopbackPorts {
 
@@ -23,6 +27,9 @@ public final class LoopbackPorts {
     static final int LOW = 20000;
 
     private static final int ATTEMPTS = 64;
+
+    /** Ports handed out by this process, never handed out again. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private LoopbackPorts() {}
 
@@ -37,16 +44,21 @@ public final class LoopbackPorts {
         if (high > LOW) {
             for (int i = 0; i < ATTEMPTS; i++) {
                 int port = LOW + random.nextInt(high - LOW + 1);
-                if (bindable(host, port)) {
+                if (!HANDED_OUT.contains(port) && bindable(host, port) && HANDED_OUT.add(port)) {
                     return port;
                 }
             }
         }
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free loopback port on " + host + ": " + e.getMessage(), e);
+        for (int i = 0; i < ATTEMPTS; i++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("no free loopback port on " + host + ": " + e.getMessage(), e);
+            }
         }
+        throw new IllegalStateException("no free loopback port on " + host + " that this process has not handed out");
     }
 
     /** Whether {@code port} on {@code host} can be bound right now. */

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,17 @@ class LoopbackPortsTest {
                 assertThat(s.getLocalPort()).isEqualTo(port);
             }
         }
+    }
+
+    @Test
+    void aPortIsHandedOutOncePerProcessThoughNothingBoundItYet() {
+        // every random pick is the same port, and nothing binds it between the calls (a stack's components bind
+        // theirs when they start): the second call must not hand it out again
+        RandomGenerator same = () -> 7L;
+        int first = LoopbackPorts.free(HOST, 32768, same);
+        int second = LoopbackPorts.free(HOST, 32768, same);
+        assertThat(second).isNotEqualTo(first).isPositive();
+        assertThat(LoopbackPorts.free(HOST, 32768, same)).isNotIn(first, second);
     }
 
     @Test

@@ -173,7 +173,7 @@ public record PlannerConfig(
         Boolean enableKvHitRateDiscount,
 
         @ConfigDoc(
-                "fleetplan: above 0, the throughput loop also sizes prefill as a multi-server queue (Erlang C): the fewest engines with at most this share of prompts waiting longer than ttft_ms minus the mean prompt's own prefill, and never fewer than throughput_target_utilization gives; 0 = off")
+                "fleetplan: above 0, the throughput loop also sizes prefill as a multi-server queue (Erlang C): the fewest engines with at most this share of prompts waiting longer than ttft_ms minus the mean prompt's own prefill, and never fewer than throughput_target_utilization gives; 0 = off. With observed_slo_scaling it is also the share of a recent window's prompts that may wait (TTFT over ttft_ms and over twice their own prefill) before prefill counts as missing the SLO (0: none may)")
         Double prefillLateFraction,
 
         @ConfigDoc(
