@@ -6,7 +6,6 @@ import io.fleetplan.pool.core.MetricsSource;
 import io.fleetplan.pool.core.TrafficSample;
 import io.fleetplan.pool.perf.Fpm;
 import io.fleetplan.pool.scaling.EngineLoad;
-import io.fleetplan.proto.v1.FinishedPrompt;
 import io.fleetplan.proto.v1.PoolMetrics;
 import io.fleetplan.proto.v1.WorkerLoad;
 import io.fleetplan.proto.v1.WorkerRole;
@@ -29,12 +28,26 @@ public final class RouterStreamSource implements MetricsSource {
     /** Messages kept for recent windows: 10 minutes at the default one per second. */
     static final int MAX_HISTORY = 600;
 
+    /**
+     * Finished prompts kept for recent windows, all messages together: a window reaching back further sees the latest
+     * of them (the share that waited is taken over what is kept). A router sends up to 4,096 a message, and ten
+     * minutes of such messages would hold millions.
+     */
+    static final int MAX_PROMPTS = 16_384;
+
     private final int blockSize;
     private final List<PoolMetrics> sinceLastTraffic = new ArrayList<>();
     private final Map<String, Long> lastFpmCounter = new HashMap<>();
     private final List<Fpm> fpms = new ArrayList<>();
     /** The last messages, for {@link #recent} windows (bounded: the oldest fall off). */
     private final ArrayDeque<PoolMetrics> history = new ArrayDeque<>();
+    /** The kept messages' finished prompts (the history keeps its messages without them), oldest first. */
+    private final ArrayDeque<Prompts> prompts = new ArrayDeque<>();
+
+    private int promptsKept;
+
+    /** One message's finished prompts, by the message's router time. */
+    private record Prompts(double time, int[] tokens, double[] ttftMs) {}
 
     private PoolMetrics latest;
     /** Where the current traffic window starts; null until a {@link #traffic} call has opened one. */
@@ -59,7 +72,23 @@ public final class RouterStreamSource implements MetricsSource {
         } else if (windowRequested) {
             atLastTraffic = m;
         }
-        history.addLast(m);
+        if (m.getFinishedPromptsCount() > 0) {
+            int n = m.getFinishedPromptsCount();
+            int[] tokens = new int[n];
+            double[] ttft = new double[n];
+            for (int i = 0; i < n; i++) {
+                tokens[i] = m.getFinishedPrompts(i).getNewTokens();
+                ttft[i] = m.getFinishedPrompts(i).getTtftMs();
+            }
+            prompts.addLast(new Prompts(m.getTime(), tokens, ttft));
+            promptsKept += n;
+            while (promptsKept > MAX_PROMPTS) {
+                promptsKept -= prompts.removeFirst().tokens().length;
+            }
+            history.addLast(m.toBuilder().clearFinishedPrompts().build());
+        } else {
+            history.addLast(m);
+        }
         while (history.size() > MAX_HISTORY) {
             history.removeFirst();
         }
@@ -141,12 +170,16 @@ public final class RouterStreamSource implements MetricsSource {
             }
         }
         Means means = new Means();
-        FinishedPrompts.Builder prompts = new FinishedPrompts.Builder();
         for (PoolMetrics m : history) {
             if (m.getTime() > start.getTime()) {
                 means.add(m);
-                for (FinishedPrompt p : m.getFinishedPromptsList()) {
-                    prompts.add(p.getNewTokens(), p.getTtftMs());
+            }
+        }
+        FinishedPrompts.Builder finished = new FinishedPrompts.Builder();
+        for (Prompts p : prompts) {
+            if (p.time() > start.getTime()) {
+                for (int i = 0; i < p.tokens().length; i++) {
+                    finished.add(p.tokens()[i], p.ttftMs()[i]);
                 }
             }
         }
@@ -175,7 +208,7 @@ public final class RouterStreamSource implements MetricsSource {
                 // 0: none waits, or a router that predates the field
                 latest.getOldestWaitingIsl() > 0 ? latest.getOldestWaitingIsl() : Double.NaN,
                 // a router that predates the field sends none: unknown, not "none waited"
-                means.n > 0 && prompts.size() == 0 ? null : prompts.build());
+                means.n > 0 && finished.size() == 0 ? null : finished.build());
     }
 
     /** The routed requests' mean predicted hit rate between two messages; NaN when none was routed. */

@@ -296,6 +296,23 @@ class SourcesTest {
     }
 
     @Test
+    void routerStreamKeepsABoundedNumberOfFinishedPrompts() {
+        RouterStreamSource s = new RouterStreamSource(16);
+        for (int i = 0; i < 20; i++) {
+            PoolMetrics.Builder m =
+                    metrics(1000 + i, 4096L * i, 4096, 1000, 300).toBuilder().setArrivalsTotal(4096L * i);
+            for (int k = 0; k < 4096; k++) {
+                m.addFinishedPrompts(
+                        FinishedPrompt.newBuilder().setNewTokens(1000 + i).setTtftMs(300));
+            }
+            s.accept(m.build());
+        }
+        FinishedPrompts p = s.recent(Instant.EPOCH, 600).prompts();
+        assertThat(p.size()).isEqualTo(RouterStreamSource.MAX_PROMPTS);
+        assertThat(p.newTokens(p.size() - 1)).as("the latest are kept").isEqualTo(1019);
+    }
+
+    @Test
     void routerStreamHistoryIsBounded() {
         RouterStreamSource s = new RouterStreamSource(16);
         for (int i = 0; i < RouterStreamSource.MAX_HISTORY + 100; i++) {
