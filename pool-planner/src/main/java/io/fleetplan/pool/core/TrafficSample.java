@@ -35,37 +35,7 @@ public record TrafficSample(
         double oldestWaitIsl,
         @Nullable FinishedPrompts prompts) {
 
-    /** A window without its requests one by one. */
-    public TrafficSample(
-            Instant at,
-            double windowSeconds,
-            double numRequests,
-            double isl,
-            double osl,
-            double ttftMs,
-            double itlMs,
-            double requestDurationSeconds,
-            double arrivals,
-            double oldestWaitMs,
-            double kvHitRate,
-            double oldestWaitIsl) {
-        this(
-                at,
-                windowSeconds,
-                numRequests,
-                isl,
-                osl,
-                ttftMs,
-                itlMs,
-                requestDurationSeconds,
-                arrivals,
-                oldestWaitMs,
-                kvHitRate,
-                oldestWaitIsl,
-                null);
-    }
-
-    /** A window without the oldest waiting request's prompt. */
+    /** A window without the oldest waiting request's prompt and the requests one by one. */
     public TrafficSample(
             Instant at,
             double windowSeconds,
