@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetplan.proto.v1.ActiveLoad;
+import io.fleetplan.proto.v1.FinishedPrompt;
 import io.fleetplan.proto.v1.GenerateRequest;
 import io.fleetplan.proto.v1.GenerateResponse;
 import io.fleetplan.proto.v1.ListWorkersRequest;
@@ -236,6 +237,30 @@ class LocalRouterIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().size() == 1);
         assertThat(router.workers().getFirst().id()).isEqualTo(stays.id());
         assertThat(scrape()).doesNotContain("worker_id=\"dies\"");
+    }
+
+    @Test
+    void thePoolMetricsStreamCarriesFinishedPromptsOneByOne() throws Exception {
+        startRouter(RouterConfig.defaults());
+        worker("w");
+        await().atMost(Duration.ofSeconds(5)).until(() -> router.workers().size() == 1);
+        Iterator<PoolMetrics> stream = client.streamPoolMetrics(
+                PoolMetricsRequest.newBuilder().setIntervalMs(100).build());
+        stream.next(); // the stream is open: what finishes from now on comes in its messages
+        generate(request("a", 300, 1, 3));
+        generate(request("b", 700, 2, 3));
+        List<FinishedPrompt> prompts = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (prompts.size() < 2 && System.nanoTime() < deadline) {
+            PoolMetrics m = stream.next();
+            prompts.addAll(m.getFinishedPromptsList());
+            assertThat(m.getOldestWaitingMs()).as("nothing waits").isZero();
+        }
+        assertThat(prompts)
+                .as("each once, with the prompt tokens its engine computed (no cache hit for new families)")
+                .extracting(FinishedPrompt::getNewTokens)
+                .containsExactly(300, 700);
+        assertThat(prompts).allSatisfy(p -> assertThat(p.getTtftMs()).isPositive());
     }
 
     @Test
