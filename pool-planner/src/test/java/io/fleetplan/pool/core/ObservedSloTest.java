@@ -3,6 +3,7 @@ package io.fleetplan.pool.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class ObservedSloTest {
@@ -107,5 +108,15 @@ class ObservedSloTest {
                 .isTrue();
         assertThat(slo.prefillMissed(window(300, 800, Double.NaN, null), 450, Double.NaN, ObservedSloTest::idle))
                 .isFalse();
+    }
+
+    @Test
+    void promptsAReaderCannotJudgeDoNotCountAsWaited() {
+        // a router's NaN TTFT or an unsigned token count read as negative: the SLO alone is the bar, NaN is no miss
+        ObservedSlo slo = new ObservedSlo(500, 50, 0.01);
+        FinishedPrompts p = prompts(
+                new double[] {-1, 900}, new double[] {1000, Double.NaN}, new double[] {1000, Double.POSITIVE_INFINITY});
+        DoubleUnaryOperator idle = t -> t > 0 ? t / 10 : Double.NaN;
+        assertThat(slo.waitedShare(p, idle)).isEqualTo(1.0 / 3);
     }
 }
