@@ -54,6 +54,7 @@ public final class PlannerLoop implements AutoCloseable {
         PlanningSettings s = planner.settings();
         TrafficSample traffic = null;
         TrafficSample recent = null;
+        EngineSnapshot snapshot = null;
         try {
             if (planner.throughputDue(start)) { // one window per throughput run, as Dynamo queries it
                 traffic = source.traffic(start, s.throughputInterval().toMillis() / 1000.0);
@@ -67,7 +68,7 @@ public final class PlannerLoop implements AutoCloseable {
                     }
                 }
             }
-            EngineSnapshot snapshot = source.engines(start);
+            snapshot = source.engines(start);
             if (snapshot != null) {
                 planner.observeEngines(snapshot);
                 for (DecisionListener l : listeners) {
@@ -91,6 +92,7 @@ public final class PlannerLoop implements AutoCloseable {
         ReplicaState state = connector.state();
         final TrafficSample seen = traffic;
         final TrafficSample seenRecent = recent;
+        final EngineSnapshot seenEngines = snapshot;
         planner.tick(start, state).ifPresent(d -> {
             ScalingConnector.ApplyResult r = d.changes()
                     ? connector.apply(d)
@@ -103,7 +105,7 @@ public final class PlannerLoop implements AutoCloseable {
                 LOG.info(d.summary() + " -> " + r.status().label() + " " + r.replicas() + " " + r.message());
             }
             // every decision whole (floor, forecast, estimates, the windows fed): for a developer tracing one
-            LOG.fine(() -> d + " traffic " + seen + " recent " + seenRecent + " -> "
+            LOG.fine(() -> d + " traffic " + seen + " recent " + seenRecent + " engines " + seenEngines + " -> "
                     + r.status().label() + " " + r.replicas());
             for (DecisionListener l : listeners) {
                 l.onDecision(d, r, seen);
