@@ -35,13 +35,17 @@ final class ObservedSlo {
      * Prefill (or aggregated) requests waited longer than the TTFT SLO for their first token, and mostly waited
      * (in a queue) rather than being prefilled: {@code idleTtftMs} is what the window's mean prompt takes on an idle
      * engine, {@code oldestIdleTtftMs} what the oldest waiting request's own prompt takes (NaN = unknown; the mean
-     * prompt's then), {@code idleMsOfTokens} the same for any prompt. A window whose source gives its prompts one
-     * by one also misses when more than the tolerated share of them waited ({@link #waitedShare}): with a long tail
-     * of prompts a window's mean TTFT stays under the SLO while a fifth of its short prompts wait behind the long
-     * ones (Mooncake on 4-5 prefill engines: 77 % of requests in time where 7 engines serve 85 %). A prompt too long to meet the SLO even alone misses on any number of engines; such misses
-     * must not hold a pool at its ceiling (on Mooncake ~13 % of the requests are such prompts). The oldest waiting
-     * request is often one of them, in the middle of its own prefill: measured against the mean prompt, a 60,000-token
-     * prompt's second of prefill read as queueing every few windows and grew Mooncake's prefill pool from 15 to 23.
+     * prompt's then), {@code idleMsOfTokens} the same for any prompt.
+     *
+     * <p>A prompt too long to meet the SLO even alone misses on any number of engines; such misses must not hold a
+     * pool at its ceiling (on Mooncake ~13 % of the requests are such prompts). The oldest waiting request is often
+     * one of them, in the middle of its own prefill: measured against the mean prompt, a 90,000-token prompt's 1-2 s
+     * of prefill read as queueing every few windows and grew Mooncake's prefill pool from 15 to 23 engines.
+     *
+     * <p>A window whose source gives its prompts one by one also misses when more than the tolerated share of them
+     * waited ({@link #waitedShare}): with a long tail of prompts a window's mean TTFT stays under the SLO while up
+     * to a third of its short prompts wait behind the long ones (Mooncake on 4-5 prefill engines: 77 % of the
+     * requests in time, where 7 engines serve 85 %).
      */
     boolean prefillMissed(
             TrafficSample recent, double idleTtftMs, double oldestIdleTtftMs, DoubleUnaryOperator idleMsOfTokens) {
