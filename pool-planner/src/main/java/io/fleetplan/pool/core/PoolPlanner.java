@@ -454,8 +454,12 @@ public final class PoolPlanner {
             double prefillRequestMs = settings.sloTtftMs();
             double decodeRequestMs =
                     prefillRequestMs + (Double.isFinite(window.osl()) ? window.osl() * settings.sloItlMs() : 0);
+            CapacityModel prefillModel = capacity(); // once: the check asks it for every prompt of the window
             boolean prefillMissed = observedSlo.prefillMissed(
-                    window, idleTtftMs(window.isl()), idleTtftMs(window.oldestWaitIsl()), this::idleTtftMs);
+                    window,
+                    idleTtftMs(prefillModel, window.isl()),
+                    idleTtftMs(prefillModel, window.oldestWaitIsl()),
+                    isl -> idleTtftMs(prefillModel, isl));
             boolean decodeMissed =
                     observedSlo.decodeMissed(window) || (settings.mode() == PoolMode.AGG && prefillMissed);
             // the model's sizing only matters for a component that missed
@@ -559,11 +563,11 @@ public final class PoolPlanner {
     }
 
     /** A prompt of {@code isl} tokens on an idle engine, ms (NaN when unknown or the model cannot tell yet). */
-    private double idleTtftMs(double isl) {
+    private double idleTtftMs(CapacityModel model, double isl) {
         if (!(isl > 0)) {
             return Double.NaN;
         }
-        EngineCapacity c = capacity().prefill(isl, settings.ttftMs(), limits());
+        EngineCapacity c = model.prefill(isl, settings.ttftMs(), limits());
         return c == null ? Double.NaN : c.latencyMs();
     }
 

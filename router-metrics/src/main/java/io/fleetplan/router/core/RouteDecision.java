@@ -29,6 +29,11 @@ public record RouteDecision(
         return requiredBlocks == 0 ? 0.0 : Math.min(1.0, overlapBlocks / (double) requiredBlocks);
     }
 
+    /** The prompt tokens the chosen worker must compute: the prompt less its predicted prefix hit. */
+    public int uncachedTokens(int isl) {
+        return (int) Math.round(isl * (1 - kvHitRate()));
+    }
+
     static RouteDecision rejected(RouteReason reason, int requiredBlocks, int candidates) {
         return new RouteDecision(null, reason, 0, requiredBlocks, 0, candidates);
     }

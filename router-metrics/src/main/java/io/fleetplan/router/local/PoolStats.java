@@ -77,12 +77,10 @@ final class PoolStats {
      */
     synchronized void finished(int isl, int newTokens, int osl, double ttftSeconds, double itlSeconds, long nanos) {
         finished++;
-        if (!Double.isNaN(ttftSeconds)) {
-            prompts[(int) (promptCount++ % prompts.length)] = new FinishedPrompt(nanos, newTokens, ttftSeconds * 1000);
-        }
         sumIsl += isl;
         sumOsl += osl;
         if (!Double.isNaN(ttftSeconds)) {
+            prompts[(int) (promptCount++ % prompts.length)] = new FinishedPrompt(nanos, newTokens, ttftSeconds * 1000);
             sumTtft += ttftSeconds;
             ttftMicros.recordValue(Math.min(ttftMicros.getHighestTrackableValue(), (long) (ttftSeconds * 1e6)));
         }

@@ -43,8 +43,8 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
     private byte[] workerIdField;
 
     private int attempts;
-    /** The router's predicted prefix-cache hit at the last placement (0..1). */
-    private double placedHitRate;
+    /** The prompt tokens the last placement's worker computes (the prompt less its predicted cache hit). */
+    private int placedNewTokens;
 
     private int tokens;
     private long firstNanos;
@@ -103,7 +103,7 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
         }
         worker = d.workerId();
         workerIdField = null;
-        placedHitRate = Double.isFinite(d.kvHitRate()) ? d.kvHitRate() : 0;
+        placedNewTokens = d.uncachedTokens(isl);
         attempts++;
         owner.metrics().observeLast(worker, 2, isl);
         WorkerLinks.Link link = owner.links().get(worker);
@@ -207,7 +207,7 @@ final class RoutedCall implements ClientResponseObserver<RawRequest, RawResponse
             owner.metrics().itl.observe(itl);
             owner.metrics().observeLast(worker, 1, itl);
         }
-        owner.stats().finished(isl, (int) Math.round(isl * (1 - placedHitRate)), tokens, ttft, itl, System.nanoTime());
+        owner.stats().finished(isl, placedNewTokens, tokens, ttft, itl, System.nanoTime());
         out.onCompleted();
     }
 

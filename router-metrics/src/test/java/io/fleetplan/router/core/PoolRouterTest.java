@@ -47,6 +47,9 @@ class PoolRouterTest {
         assertThat(d.reason()).isEqualTo(RouteReason.KV_LOWEST_COST);
         assertThat(d.overlapBlocks()).isEqualTo(32);
         assertThat(d.kvHitRate()).isEqualTo(1.0);
+        assertThat(d.uncachedTokens(32 * 64)).as("nothing left to prefill").isZero();
+        assertThat(new RouteDecision("a", RouteReason.KV_LOWEST_COST, 8, 32, 0, 3).uncachedTokens(2048))
+                .isEqualTo(1536);
         // cost: prefill max(0 + 32 - 32, 0) = 0, decode 32 new blocks
         assertThat(d.cost()).isEqualTo(32.0);
     }

@@ -121,7 +121,11 @@ final class Frontend {
         pool.routed(d.kvHitRate());
         pool.sumIsl += request.promptTokens();
         pool.sumOsl += request.maxTokens();
-        pool.submitted(request.requestId(), scheduler.nanoTime(), request.promptTokens(), d.kvHitRate());
+        pool.submitted(
+                request.requestId(),
+                scheduler.nanoTime(),
+                request.promptTokens(),
+                d.uncachedTokens(request.promptTokens()));
         SubmitResult s = pool.worker(d.workerId()).engine.submit(request);
         if (!s.accepted()) {
             pool.left(request.requestId(), scheduler.nanoTime());

@@ -64,13 +64,12 @@ public final class SimPool {
     private BiConsumer<String, ForwardPass> fpmSink;
 
     /** Requests submitted to this pool without a first token yet, in submission order (the first is the oldest). */
-    private final LinkedHashMap<String, Waiting> waiting = new LinkedHashMap<>();
-
-    private record Waiting(long nanos, int isl) {}
+    private final LinkedHashMap<String, Submitted> waiting = new LinkedHashMap<>();
     /** When each request in the pool was submitted (until it leaves): the pool's own TTFT, as its router times it. */
     private final Map<String, Submitted> submittedAt = new HashMap<>();
 
-    private record Submitted(long nanos, int newTokens) {}
+    /** A request's submission: when, its prompt, and the prompt tokens its engine computes (less the cache hit). */
+    private record Submitted(long nanos, int isl, int newTokens) {}
 
     /** Requests that got their first token, oldest first, as long as a recent window may reach back. */
     private final ArrayDeque<Prompt> prompts = new ArrayDeque<>();
@@ -272,12 +271,13 @@ public final class SimPool {
     }
 
     /**
-     * A request with a prompt of {@code isl} tokens was handed to one of this pool's engines at {@code nanos}; it
-     * waits for its first token.
+     * A request with a prompt of {@code isl} tokens ({@code newTokens} of them not cached) was handed to one of this
+     * pool's engines at {@code nanos}; it waits for its first token.
      */
-    void submitted(String requestId, long nanos, int isl, double kvHitRate) {
-        waiting.put(requestId, new Waiting(nanos, isl));
-        submittedAt.put(requestId, new Submitted(nanos, (int) Math.round(isl * (1 - kvHitRate))));
+    void submitted(String requestId, long nanos, int isl, int newTokens) {
+        Submitted s = new Submitted(nanos, isl, newTokens);
+        waiting.put(requestId, s);
+        submittedAt.put(requestId, s);
     }
 
     /**
